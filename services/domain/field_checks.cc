@@ -1,0 +1,68 @@
+#include "services/domain/field_checks.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace cantine::domain {
+namespace {
+
+bool IsSlugChar(char c) { return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-'; }
+
+// Length in bytes of the UTF-8 sequence at `s`, or 0 if it is not well-formed.
+size_t Utf8SequenceLength(absl::string_view s) {
+  const auto lead = static_cast<unsigned char>(s[0]);
+  size_t length = 0;
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0 && lead >= 0xC2) length = 2;
+  if ((lead & 0xF0) == 0xE0) length = 3;
+  if ((lead & 0xF8) == 0xF0 && lead <= 0xF4) length = 4;
+  if (length == 0 || s.size() < length) return 0;
+  for (size_t i = 1; i < length; ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+absl::Status CheckSlug(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  if (value.size() > kMaxSlugLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is ", value.size(), " characters; at most ", kMaxSlugLength));
+  }
+  for (char c : value) {
+    if (!IsSlugChar(c)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " '", value, "' may hold only lower-case letters, digits and '-'"));
+    }
+  }
+  if (value.front() == '-') {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must not start with '-'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_length,
+                       bool required) {
+  if (required && absl::StripAsciiWhitespace(value).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  }
+  if (value.size() > max_length) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is ", value.size(), " bytes; at most ", max_length));
+  }
+  for (absl::string_view rest = value; !rest.empty();) {
+    const size_t length = Utf8SequenceLength(rest);
+    if (length == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(field, " is not valid UTF-8"));
+    }
+    if (length == 1 && absl::ascii_iscntrl(rest[0])) {
+      return absl::InvalidArgumentError(absl::StrCat(field, " contains a control character"));
+    }
+    rest.remove_prefix(length);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cantine::domain

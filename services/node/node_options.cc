@@ -1,0 +1,126 @@
+#include "services/node/node_options.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "services/rpc/proto_time.h"
+#include "services/site/site_codec.h"
+
+namespace cantine::node {
+namespace {
+
+// Collects the first text-format syntax error with its position.
+class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (error_.empty())
+      error_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+};
+
+absl::Status CheckListenAddress(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  if (address.empty() || colon == std::string::npos || colon == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "listen_address '", address, "' must be host:port, for example 127.0.0.1:7101"));
+  }
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen_address '", address, "' has no valid port (0-65535)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot read config file '", path, "'"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  google::protobuf::TextFormat::Parser parser;
+  FirstErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  config::v1::NodeConfig config;
+  if (!parser.ParseFromString(text.str(), &config)) {
+    return absl::InvalidArgumentError(absl::StrCat("config file '", path, "' ", errors.error()));
+  }
+  return config;
+}
+
+absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config) {
+  NodeOptions options;
+  options.site = {
+      .site_id = config.site_id(),
+      .display_name = config.display_name(),
+      .street_address = config.street_address(),
+      .city = config.city(),
+      .country_code = config.country_code(),
+      .time_zone = config.time_zone(),
+      .currency_code = config.currency_code(),
+  };
+  options.listen_address = config.listen_address();
+  options.data_dir = config.data_dir();
+  options.admin_credential_file = config.admin_credential_file();
+  if (config.has_drain_timeout()) {
+    absl::StatusOr<absl::Duration> drain =
+        rpc::DurationFromProto("drain_timeout", config.drain_timeout());
+    if (!drain.ok()) return drain.status();
+    options.drain_timeout = *drain;
+  }
+  if (config.has_initial_policy()) {
+    absl::StatusOr<domain::SitePolicy> policy = site::PolicyFromProto(config.initial_policy());
+    if (!policy.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("initial_", policy.status().message()));
+    }
+    options.initial_policy = *std::move(policy);
+  }
+  for (const v1::Space& proto : config.initial_spaces()) {
+    absl::StatusOr<domain::Space> space = site::SpaceFromProto(proto, options.site.currency_code);
+    if (!space.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("initial_spaces: ", space.status().message()));
+    }
+    options.initial_spaces.push_back(*std::move(space));
+  }
+  if (absl::Status s = ValidateNodeOptions(options); !s.ok()) return s;
+  return options;
+}
+
+absl::Status ValidateNodeOptions(const NodeOptions& options) {
+  if (absl::Status s = domain::ValidateSiteProfile(options.site); !s.ok()) return s;
+  if (absl::Status s = CheckListenAddress(options.listen_address); !s.ok()) return s;
+  if (options.data_dir.empty()) {
+    return absl::InvalidArgumentError("data_dir is required: the folder of this node's database");
+  }
+  if (options.admin_credential_file.empty()) {
+    return absl::InvalidArgumentError(
+        "admin_credential_file is required: a file whose first line is the admin credential");
+  }
+  if (options.drain_timeout < absl::ZeroDuration() || options.drain_timeout > absl::Minutes(5)) {
+    return absl::InvalidArgumentError("drain_timeout must be between 0s and 5m");
+  }
+  if (absl::Status s = domain::ValidateSitePolicy(options.initial_policy); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("initial_policy: ", s.message()));
+  }
+  for (const domain::Space& space : options.initial_spaces) {
+    if (absl::Status s = domain::ValidateSpace(space); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("initial_spaces: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cantine::node

@@ -1,0 +1,187 @@
+#include "services/site/site_codec.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "services/rpc/proto_time.h"
+
+namespace cantine::site {
+namespace {
+
+v1::TimeOfDay TimeOfDayToProto(domain::TimeOfDay t) {
+  v1::TimeOfDay proto;
+  proto.set_hours(static_cast<int32_t>(t / absl::Hours(1)));
+  proto.set_minutes(static_cast<int32_t>((t % absl::Hours(1)) / absl::Minutes(1)));
+  return proto;
+}
+
+absl::StatusOr<domain::TimeOfDay> TimeOfDayFromProto(absl::string_view field,
+                                                     const v1::TimeOfDay& proto) {
+  const bool end_of_day = proto.hours() == 24 && proto.minutes() == 0;
+  if (!end_of_day &&
+      (proto.hours() < 0 || proto.hours() > 23 || proto.minutes() < 0 || proto.minutes() > 59)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " ", proto.hours(), ":", proto.minutes(),
+                     " is not a time of day (hours 0-23, minutes 0-59, or 24:00)"));
+  }
+  return absl::Hours(proto.hours()) + absl::Minutes(proto.minutes());
+}
+
+v1::Weekday WeekdayToProto(absl::Weekday day) {
+  // absl::Weekday counts from Monday = 0, like v1::Weekday from Monday = 1.
+  return static_cast<v1::Weekday>(static_cast<int>(day) + 1);
+}
+
+absl::StatusOr<absl::Weekday> WeekdayFromProto(int value) {
+  if (value < v1::WEEKDAY_MONDAY || value > v1::WEEKDAY_SUNDAY) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy.open_weekdays holds ", value, ", which is not a day (WEEKDAY_MONDAY..SUNDAY)"));
+  }
+  return static_cast<absl::Weekday>(value - 1);
+}
+
+}  // namespace
+
+v1::SitePolicy PolicyToProto(const domain::SitePolicy& policy) {
+  v1::SitePolicy proto;
+  for (absl::Weekday day : policy.open_weekdays) proto.add_open_weekdays(WeekdayToProto(day));
+  *proto.mutable_opens_at() = TimeOfDayToProto(policy.opens_at);
+  *proto.mutable_closes_at() = TimeOfDayToProto(policy.closes_at);
+  for (const domain::HalfDaySlot& slot : policy.half_day_slots) {
+    v1::HalfDaySlot* out = proto.add_half_day_slots();
+    out->set_name(slot.name);
+    *out->mutable_start_time() = TimeOfDayToProto(slot.start);
+    *out->mutable_end_time() = TimeOfDayToProto(slot.end);
+  }
+  *proto.mutable_room_block() = rpc::DurationToProto(policy.room_block);
+  proto.set_max_booking_days(policy.max_booking_days);
+  proto.set_booking_horizon_days(policy.booking_horizon_days);
+  *proto.mutable_cancellation_window() = rpc::DurationToProto(policy.cancellation_window);
+  *proto.mutable_no_show_grace() = rpc::DurationToProto(policy.no_show_grace);
+  return proto;
+}
+
+absl::StatusOr<domain::SitePolicy> PolicyFromProto(const v1::SitePolicy& proto) {
+  domain::SitePolicy policy;
+  for (int day : proto.open_weekdays()) {
+    absl::StatusOr<absl::Weekday> weekday = WeekdayFromProto(day);
+    if (!weekday.ok()) return weekday.status();
+    policy.open_weekdays.push_back(*weekday);
+  }
+  absl::StatusOr<domain::TimeOfDay> opens = TimeOfDayFromProto("policy.opens_at", proto.opens_at());
+  if (!opens.ok()) return opens.status();
+  policy.opens_at = *opens;
+  absl::StatusOr<domain::TimeOfDay> closes =
+      TimeOfDayFromProto("policy.closes_at", proto.closes_at());
+  if (!closes.ok()) return closes.status();
+  policy.closes_at = *closes;
+  for (int i = 0; i < proto.half_day_slots_size(); ++i) {
+    const v1::HalfDaySlot& slot = proto.half_day_slots(i);
+    const std::string field = absl::StrCat("policy.half_day_slots[", i, "]");
+    absl::StatusOr<domain::TimeOfDay> start =
+        TimeOfDayFromProto(absl::StrCat(field, ".start_time"), slot.start_time());
+    if (!start.ok()) return start.status();
+    absl::StatusOr<domain::TimeOfDay> end =
+        TimeOfDayFromProto(absl::StrCat(field, ".end_time"), slot.end_time());
+    if (!end.ok()) return end.status();
+    policy.half_day_slots.push_back({slot.name(), *start, *end});
+  }
+  absl::StatusOr<absl::Duration> room_block =
+      rpc::DurationFromProto("policy.room_block", proto.room_block());
+  if (!room_block.ok()) return room_block.status();
+  policy.room_block = *room_block;
+  policy.max_booking_days = proto.max_booking_days();
+  policy.booking_horizon_days = proto.booking_horizon_days();
+  absl::StatusOr<absl::Duration> window =
+      rpc::DurationFromProto("policy.cancellation_window", proto.cancellation_window());
+  if (!window.ok()) return window.status();
+  policy.cancellation_window = *window;
+  absl::StatusOr<absl::Duration> grace =
+      rpc::DurationFromProto("policy.no_show_grace", proto.no_show_grace());
+  if (!grace.ok()) return grace.status();
+  policy.no_show_grace = *grace;
+  return policy;
+}
+
+v1::Site SiteToProto(const domain::SiteProfile& profile, const domain::SitePolicy& policy) {
+  v1::Site proto;
+  proto.set_site_id(profile.site_id);
+  proto.set_display_name(profile.display_name);
+  proto.set_street_address(profile.street_address);
+  proto.set_city(profile.city);
+  proto.set_country_code(profile.country_code);
+  proto.set_time_zone(profile.time_zone);
+  proto.set_currency_code(profile.currency_code);
+  *proto.mutable_policy() = PolicyToProto(policy);
+  return proto;
+}
+
+domain::SiteProfile ProfileFromProto(const v1::Site& proto) {
+  return domain::SiteProfile{
+      .site_id = proto.site_id(),
+      .display_name = proto.display_name(),
+      .street_address = proto.street_address(),
+      .city = proto.city(),
+      .country_code = proto.country_code(),
+      .time_zone = proto.time_zone(),
+      .currency_code = proto.currency_code(),
+  };
+}
+
+v1::Space SpaceToProto(const domain::Space& space, absl::string_view currency_code) {
+  v1::Space proto;
+  proto.set_site_id(space.site_id);
+  proto.set_space_id(space.space_id);
+  proto.set_display_name(space.display_name);
+  proto.set_description(space.description);
+  proto.set_kind(space.kind == domain::SpaceKind::kDeskPool ? v1::SPACE_KIND_DESK_POOL
+                                                            : v1::SPACE_KIND_MEETING_ROOM);
+  proto.set_seats(space.seats);
+  proto.mutable_price_per_slot()->set_currency_code(std::string(currency_code));
+  proto.mutable_price_per_slot()->set_amount_minor(space.price_per_slot_minor);
+  proto.set_state(space.state == domain::SpaceState::kActive ? v1::SPACE_STATE_ACTIVE
+                                                             : v1::SPACE_STATE_RETIRED);
+  *proto.mutable_create_time() = rpc::TimeToProto(space.create_time);
+  *proto.mutable_update_time() = rpc::TimeToProto(space.update_time);
+  return proto;
+}
+
+absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,
+                                             absl::string_view currency_code) {
+  domain::Space space;
+  space.site_id = proto.site_id();
+  space.space_id = proto.space_id();
+  space.display_name = proto.display_name();
+  space.description = proto.description();
+  switch (proto.kind()) {
+    case v1::SPACE_KIND_DESK_POOL:
+      space.kind = domain::SpaceKind::kDeskPool;
+      break;
+    case v1::SPACE_KIND_MEETING_ROOM:
+      space.kind = domain::SpaceKind::kMeetingRoom;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "space.kind must be SPACE_KIND_DESK_POOL or SPACE_KIND_MEETING_ROOM");
+  }
+  space.seats = proto.seats();
+  const std::string& price_currency = proto.price_per_slot().currency_code();
+  if (!price_currency.empty() && price_currency != currency_code) {
+    return absl::InvalidArgumentError(absl::StrCat("space.price_per_slot.currency_code is ",
+                                                   price_currency, "; prices at this site are in ",
+                                                   currency_code));
+  }
+  space.price_per_slot_minor = proto.price_per_slot().amount_minor();
+  space.state = proto.state() == v1::SPACE_STATE_RETIRED ? domain::SpaceState::kRetired
+                                                         : domain::SpaceState::kActive;
+  absl::StatusOr<absl::Time> created = rpc::TimeFromProto("space.create_time", proto.create_time());
+  if (!created.ok()) return created.status();
+  space.create_time = *created;
+  absl::StatusOr<absl::Time> updated = rpc::TimeFromProto("space.update_time", proto.update_time());
+  if (!updated.ok()) return updated.status();
+  space.update_time = *updated;
+  return space;
+}
+
+}  // namespace cantine::site

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cantine/v1/site.pb.h"
+#include "services/domain/site_policy.h"
+#include "services/domain/site_profile.h"
+#include "services/domain/space.h"
+
+namespace cantine::site {
+
+// Translation between the domain structs and their cantine.v1 messages, used both on the
+// wire and as the stored form of the records. The FromProto direction checks what the
+// message shape alone can get wrong (enum values, time-of-day ranges) and names the field;
+// the domain's Validate* functions check the rules.
+
+v1::SitePolicy PolicyToProto(const domain::SitePolicy& policy);
+absl::StatusOr<domain::SitePolicy> PolicyFromProto(const v1::SitePolicy& proto);
+
+v1::Site SiteToProto(const domain::SiteProfile& profile, const domain::SitePolicy& policy);
+domain::SiteProfile ProfileFromProto(const v1::Site& proto);
+
+v1::Space SpaceToProto(const domain::Space& space, absl::string_view currency_code);
+// `currency_code` is the site's: the price's currency must be empty or equal to it.
+absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,
+                                             absl::string_view currency_code);
+
+}  // namespace cantine::site

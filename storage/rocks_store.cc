@@ -1,0 +1,194 @@
+#include "storage/rocks_store.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/transaction.h"
+#include "rocksdb/utilities/transaction_db.h"
+#include "storage/rocks_status.h"
+
+namespace cantine::storage {
+namespace {
+
+// A point read's outcome: the value, nullopt when the key is absent, or the error.
+absl::StatusOr<std::optional<std::string>> ReadResult(const rocksdb::Status& status,
+                                                      std::string value) {
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return FromRocksStatus(status);
+  return std::optional<std::string>(std::move(value));
+}
+
+// Collects up to `limit` records of `it` starting at `seek` while keys keep `prefix`.
+absl::StatusOr<std::vector<KeyValue>> Collect(rocksdb::Iterator* it, absl::string_view prefix,
+                                              size_t limit, absl::string_view start_after) {
+  std::vector<KeyValue> out;
+  if (start_after.empty()) {
+    it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+  } else {
+    it->Seek(rocksdb::Slice(start_after.data(), start_after.size()));
+    if (it->Valid() && it->key() == rocksdb::Slice(start_after.data(), start_after.size())) {
+      it->Next();
+    }
+  }
+  for (; it->Valid() && out.size() < limit; it->Next()) {
+    if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
+    out.push_back({it->key().ToString(), it->value().ToString()});
+  }
+  if (absl::Status status = FromRocksStatus(it->status()); !status.ok()) return status;
+  return out;
+}
+
+class RocksTransaction final : public Transaction {
+ public:
+  RocksTransaction(std::unique_ptr<rocksdb::Transaction> txn,
+                   const std::vector<rocksdb::ColumnFamilyHandle*>& handles)
+      : txn_(std::move(txn)), handles_(handles) {}
+
+  ~RocksTransaction() override {
+    if (!committed_) txn_->Rollback().PermitUncheckedError();
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) override {
+    std::string value;
+    rocksdb::Status s = txn_->Get(rocksdb::ReadOptions(), Handle(table), ToSlice(key), &value);
+    return ReadResult(s, std::move(value));
+  }
+
+  absl::StatusOr<std::optional<std::string>> GetForUpdate(Table table,
+                                                          absl::string_view key) override {
+    std::string value;
+    rocksdb::Status s =
+        txn_->GetForUpdate(rocksdb::ReadOptions(), Handle(table), ToSlice(key), &value);
+    return ReadResult(s, std::move(value));
+  }
+
+  absl::Status Put(Table table, absl::string_view key, absl::string_view value) override {
+    return FromRocksStatus(txn_->Put(Handle(table), ToSlice(key), ToSlice(value)));
+  }
+
+  absl::Status Delete(Table table, absl::string_view key) override {
+    return FromRocksStatus(txn_->Delete(Handle(table), ToSlice(key)));
+  }
+
+  absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix,
+                                             size_t limit) override {
+    std::unique_ptr<rocksdb::Iterator> it(txn_->GetIterator(rocksdb::ReadOptions(), Handle(table)));
+    return Collect(it.get(), prefix, limit, {});
+  }
+
+  absl::Status Commit() override {
+    absl::Status status = FromRocksStatus(txn_->Commit());
+    committed_ = status.ok();
+    return status;
+  }
+
+ private:
+  static rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+  rocksdb::ColumnFamilyHandle* Handle(Table table) const {
+    return handles_[static_cast<size_t>(table)];
+  }
+
+  std::unique_ptr<rocksdb::Transaction> txn_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+  bool committed_ = false;
+};
+
+absl::Status CheckWritableFolder(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create data folder '", path, "': ", error.message()));
+  }
+  if (::access(path.c_str(), W_OK | X_OK) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("data folder '", path, "' is not writable by this user"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("data folder path is empty");
+  if (absl::Status status = CheckWritableFolder(options.path); !status.ok()) return status;
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.keep_log_file_num = 5;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (Table table : kAllTables) {
+    families.emplace_back(std::string(TableName(table)), rocksdb::ColumnFamilyOptions(db_options));
+  }
+  // RocksDB requires the default family to be opened; it holds nothing of ours.
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName,
+                        rocksdb::ColumnFamilyOptions(db_options));
+
+  rocksdb::TransactionDBOptions txn_options;
+  txn_options.transaction_lock_timeout = absl::ToInt64Milliseconds(options.lock_timeout);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::TransactionDB* db = nullptr;
+  rocksdb::Status s =
+      rocksdb::TransactionDB::Open(db_options, txn_options, options.path, families, &handles, &db);
+  if (!s.ok()) {
+    if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data folder '", options.path, "' is in use by another process: ", s.ToString()));
+    }
+    absl::Status status = FromRocksStatus(s);
+    return absl::Status(status.code(), absl::StrCat("cannot open the database in '", options.path,
+                                                    "': ", status.message()));
+  }
+  return std::unique_ptr<RocksStore>(new RocksStore(options, db, std::move(handles)));
+}
+
+RocksStore::RocksStore(const RocksStoreOptions& options, rocksdb::TransactionDB* db,
+                       std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    : options_(options), db_(db), handles_(std::move(handles)) {}
+
+RocksStore::~RocksStore() {
+  db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  db_->Close().PermitUncheckedError();
+  delete db_;
+}
+
+rocksdb::ColumnFamilyHandle* RocksStore::Handle(Table table) const {
+  return handles_[static_cast<size_t>(table)];
+}
+
+std::unique_ptr<Transaction> RocksStore::BeginTransaction() {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  std::unique_ptr<rocksdb::Transaction> txn(db_->BeginTransaction(write_options));
+  return std::make_unique<RocksTransaction>(std::move(txn), handles_);
+}
+
+absl::StatusOr<std::optional<std::string>> RocksStore::Get(Table table, absl::string_view key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(table),
+                               rocksdb::Slice(key.data(), key.size()), &value);
+  return ReadResult(s, std::move(value));
+}
+
+absl::StatusOr<std::vector<KeyValue>> RocksStore::Scan(Table table, absl::string_view prefix,
+                                                       size_t limit,
+                                                       absl::string_view start_after) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), Handle(table)));
+  return Collect(it.get(), prefix, limit, start_after);
+}
+
+}  // namespace cantine::storage

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "storage/store.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class TransactionDB;
+}  // namespace rocksdb
+
+namespace cantine::storage {
+
+struct RocksStoreOptions {
+  // The data folder; created if missing.
+  std::string path;
+  // fsync the write-ahead log on every commit. Only benchmarks of the in-memory path turn
+  // this off; a node always syncs, so an acknowledged write survives a power cut.
+  bool sync_writes = true;
+  // How long GetForUpdate waits for a lock held by another transaction.
+  absl::Duration lock_timeout = absl::Seconds(2);
+};
+
+// The Store over one RocksDB TransactionDB (pessimistic locking), a column family per Table.
+class RocksStore final : public Store {
+ public:
+  // Opens or creates the database. Fails with a message naming the folder when it is not
+  // writable or another process holds it.
+  static absl::StatusOr<std::unique_ptr<RocksStore>> Open(const RocksStoreOptions& options);
+
+  ~RocksStore() override;  // Flushes and closes cleanly.
+
+  std::unique_ptr<Transaction> BeginTransaction() override;
+  absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) override;
+  absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix, size_t limit,
+                                             absl::string_view start_after) override;
+
+ private:
+  RocksStore(const RocksStoreOptions& options, rocksdb::TransactionDB* db,
+             std::vector<rocksdb::ColumnFamilyHandle*> handles);
+
+  rocksdb::ColumnFamilyHandle* Handle(Table table) const;
+
+  const RocksStoreOptions options_;
+  rocksdb::TransactionDB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Indexed by Table.
+};
+
+}  // namespace cantine::storage

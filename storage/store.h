@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/table.h"
+
+namespace cantine::storage {
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+};
+
+// One atomic, isolated unit of work over any tables. Reads see the transaction's own writes.
+// Nothing is visible to others, nor durable, until Commit() returns OK; a transaction
+// destroyed without a successful Commit() is rolled back. Not thread-safe: one thread uses it.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(Table table,
+                                                                       absl::string_view key) = 0;
+  // Reads and locks the key until the transaction ends, so no concurrent transaction can
+  // change it in between: the tool for check-then-write on counters. Lock contention that
+  // outlasts the store's lock timeout returns ABORTED; retry the whole transaction.
+  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> GetForUpdate(
+      Table table, absl::string_view key) = 0;
+  [[nodiscard]] virtual absl::Status Put(Table table, absl::string_view key,
+                                         absl::string_view value) = 0;
+  [[nodiscard]] virtual absl::Status Delete(Table table, absl::string_view key) = 0;
+  // Keys starting with `prefix`, in key order, seeing this transaction's writes.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<KeyValue>> Scan(Table table,
+                                                                   absl::string_view prefix,
+                                                                   size_t limit) = 0;
+
+  // Makes every write of the transaction visible and durable at once: when this returns OK
+  // the writes are in the synced write-ahead log and survive a crash of the process or
+  // the machine.
+  [[nodiscard]] virtual absl::Status Commit() = 0;
+};
+
+// The node's database. Thread-safe.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  [[nodiscard]] virtual std::unique_ptr<Transaction> BeginTransaction() = 0;
+
+  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(Table table,
+                                                                       absl::string_view key) = 0;
+  // Up to `limit` records whose keys start with `prefix` and sort after `start_after`
+  // (empty: from the first), in key order, from one consistent snapshot.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<KeyValue>> Scan(
+      Table table, absl::string_view prefix, size_t limit, absl::string_view start_after = {}) = 0;
+};
+
+}  // namespace cantine::storage
