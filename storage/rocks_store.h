@@ -37,7 +37,7 @@ class RocksStore final : public Store {
   std::unique_ptr<Transaction> BeginTransaction() override;
   absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) override;
   absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix, size_t limit,
-                                             absl::string_view start_after) override;
+                                             absl::string_view start_after = {}) override;
 
  private:
   RocksStore(const RocksStoreOptions& options, rocksdb::TransactionDB* db,

@@ -32,10 +32,10 @@ struct Space {
 
 // The fields a manager may change on an existing space; unset ones stay.
 struct SpaceUpdate {
-  std::optional<std::string> display_name;
-  std::optional<std::string> description;
-  std::optional<int32_t> seats;
-  std::optional<int64_t> price_per_slot_minor;
+  std::optional<std::string> display_name = std::nullopt;
+  std::optional<std::string> description = std::nullopt;
+  std::optional<int32_t> seats = std::nullopt;
+  std::optional<int64_t> price_per_slot_minor = std::nullopt;
 };
 
 inline constexpr int32_t kMaxDeskPoolSeats = 10000;

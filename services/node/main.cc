@@ -31,6 +31,7 @@ ABSL_FLAG(std::string, currency_code, "", "Overrides the config's ISO 4217 curre
 ABSL_FLAG(std::string, listen_address, "", "Overrides the config's listen_address (host:port).");
 ABSL_FLAG(std::string, data_dir, "", "Overrides the config's data_dir.");
 ABSL_FLAG(std::string, admin_credential_file, "", "Overrides the config's admin_credential_file.");
+ABSL_FLAG(std::string, port_file, "", "Overrides the config's port_file.");
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warning, error.");
 
 namespace {
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
   Override(config.mutable_listen_address(), FLAGS_listen_address);
   Override(config.mutable_data_dir(), FLAGS_data_dir);
   Override(config.mutable_admin_credential_file(), FLAGS_admin_credential_file);
+  Override(config.mutable_port_file(), FLAGS_port_file);
 
   absl::StatusOr<cantine::node::NodeOptions> options = cantine::node::NodeOptionsFromConfig(config);
   if (!options.ok()) {

@@ -1,5 +1,8 @@
 #include "services/node/node.h"
 
+#include <filesystem>
+#include <fstream>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +14,28 @@
 #include "storage/rocks_store.h"
 
 namespace cantine::node {
+namespace {
+
+// Written to a temporary name and renamed, so a reader never sees a partial file.
+absl::Status WritePortFile(const std::string& path, int port) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << "\n";
+    if (!out.flush()) {
+      return absl::FailedPreconditionError(absl::StrCat("cannot write port_file '", path, "'"));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write port_file '", path, "': ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 Node::Node(const NodeOptions& options) : options_(options) {}
 
@@ -49,8 +74,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
         absl::StrCat("cannot listen on ", options.listen_address,
                      ": the port is in use or the address is not local to this machine"));
   }
-  grpc::HealthCheckServiceInterface* health = node->server_->GetHealthCheckService();
-  health->SetServingStatus(true);
+  if (!options.port_file.empty()) {
+    if (absl::Status s = WritePortFile(options.port_file, node->port_); !s.ok()) return s;
+  }
+  node->server_->GetHealthCheckService()->SetServingStatus(true);
   node->log_.Info("site '", options.site.site_id, "' (", options.site.display_name,
                   ") serving on port ", node->port_, ", data in ", options.data_dir);
   return node;

@@ -75,6 +75,7 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   options.listen_address = config.listen_address();
   options.data_dir = config.data_dir();
   options.admin_credential_file = config.admin_credential_file();
+  options.port_file = config.port_file();
   if (config.has_drain_timeout()) {
     absl::StatusOr<absl::Duration> drain =
         rpc::DurationFromProto("drain_timeout", config.drain_timeout());

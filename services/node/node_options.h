@@ -20,6 +20,8 @@ struct NodeOptions {
   std::string listen_address;
   std::string data_dir;
   std::string admin_credential_file;
+  // Optional: where to write the listening port once the node serves.
+  std::string port_file;
   absl::Duration drain_timeout = absl::Seconds(10);
   // Written when the node starts on an empty data folder.
   domain::SitePolicy initial_policy = domain::DefaultSitePolicy();

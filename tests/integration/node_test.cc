@@ -1,0 +1,232 @@
+// An in-process node on a loopback port chosen at run time, driven over real gRPC.
+
+#include "services/node/node.h"
+
+#include <fstream>
+
+#include "cantine/v1/site.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/temp_dir.h"
+
+namespace cantine::node {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kAdminSecret[] = "test-admin-credential-0123456789";
+
+class NodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
+    options_.site = {.site_id = "paris",
+                     .display_name = "La Cantine",
+                     .street_address = "151 rue Montmartre",
+                     .city = "Paris",
+                     .country_code = "FR",
+                     .time_zone = "Europe/Paris",
+                     .currency_code = "EUR"};
+    options_.listen_address = "127.0.0.1:0";
+    options_.data_dir = dir_.Sub("data");
+    options_.admin_credential_file = dir_.Sub("admin");
+    domain::Space desks;
+    desks.space_id = "coworking";
+    desks.display_name = "Co-working desks";
+    desks.seats = 24;
+    desks.price_per_slot_minor = 1500;
+    options_.initial_spaces = {desks};
+    StartNode();
+  }
+
+  void StartNode() {
+    absl::StatusOr<std::unique_ptr<Node>> node = Node::Start(options_, &clock_);
+    ASSERT_TRUE(node.ok()) << node.status();
+    node_ = *std::move(node);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", node_->port()),
+                                   grpc::InsecureChannelCredentials());
+    site_ = v1::SiteService::NewStub(channel_);
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(const char* token = nullptr) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (token != nullptr) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    return context;
+  }
+
+  v1::ListSpacesResponse AllSpaces() {
+    v1::ListSpacesRequest request;
+    request.set_include_retired(true);
+    v1::ListSpacesResponse response;
+    EXPECT_TRUE(site_->ListSpaces(Context().get(), request, &response).ok());
+    return response;
+  }
+
+  v1::CreateSpaceRequest RoomRequest() {
+    v1::CreateSpaceRequest request;
+    v1::Space* space = request.mutable_space();
+    space->set_space_id("meeting-room");
+    space->set_display_name("Meeting room");
+    space->set_kind(v1::SPACE_KIND_MEETING_ROOM);
+    space->set_seats(8);
+    space->mutable_price_per_slot()->set_amount_minor(8000);
+    return request;
+  }
+
+  testing::TempDir dir_;
+  testing::FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  NodeOptions options_;
+  std::unique_ptr<Node> node_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::SiteService::Stub> site_;
+};
+
+TEST_F(NodeTest, ServesHealth) {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(Context().get(), {}, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(NodeTest, GetSiteGivesZoneCurrencyAddressAndPolicy) {
+  v1::Site site;
+  ASSERT_TRUE(site_->GetSite(Context().get(), {}, &site).ok());
+  EXPECT_EQ(site.site_id(), "paris");
+  EXPECT_EQ(site.time_zone(), "Europe/Paris");
+  EXPECT_EQ(site.currency_code(), "EUR");
+  EXPECT_EQ(site.street_address(), "151 rue Montmartre");
+  ASSERT_EQ(site.policy().half_day_slots_size(), 2);
+  EXPECT_EQ(site.policy().half_day_slots(0).start_time().hours(), 9);
+  EXPECT_EQ(site.policy().room_block().seconds(), 7200);
+
+  v1::ListSitesResponse sites;
+  ASSERT_TRUE(site_->ListSites(Context().get(), {}, &sites).ok());
+  ASSERT_EQ(sites.sites_size(), 1);
+  EXPECT_EQ(sites.sites(0).site_id(), "paris");
+}
+
+TEST_F(NodeTest, ListsAndGetsSeededSpaces) {
+  v1::ListSpacesResponse spaces;
+  ASSERT_TRUE(site_->ListSpaces(Context().get(), {}, &spaces).ok());
+  ASSERT_EQ(spaces.spaces_size(), 1);
+  EXPECT_EQ(spaces.spaces(0).space_id(), "coworking");
+  EXPECT_EQ(spaces.spaces(0).price_per_slot().currency_code(), "EUR");
+  EXPECT_EQ(spaces.spaces(0).price_per_slot().amount_minor(), 1500);
+
+  v1::GetSpaceRequest get;
+  get.set_space_id("coworking");
+  v1::Space space;
+  ASSERT_TRUE(site_->GetSpace(Context().get(), get, &space).ok());
+  EXPECT_EQ(space.seats(), 24);
+  get.set_space_id("nowhere");
+  EXPECT_EQ(site_->GetSpace(Context().get(), get, &space).error_code(), grpc::NOT_FOUND);
+  get.set_space_id("Not A Slug");
+  EXPECT_EQ(site_->GetSpace(Context().get(), get, &space).error_code(), grpc::INVALID_ARGUMENT);
+}
+
+TEST_F(NodeTest, ManagerWritesNeedTheAdminCredentialAndWriteNothingWithout) {
+  v1::Space space;
+  grpc::Status status = site_->CreateSpace(Context().get(), RoomRequest(), &space);
+  EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED);
+  status = site_->CreateSpace(Context("wrong-credential").get(), RoomRequest(), &space);
+  EXPECT_EQ(status.error_code(), grpc::PERMISSION_DENIED);
+  auto context = Context();
+  context->AddMetadata("authorization", "Basic abc");
+  EXPECT_EQ(site_->CreateSpace(context.get(), RoomRequest(), &space).error_code(),
+            grpc::UNAUTHENTICATED);
+  v1::RetireSpaceRequest retire;
+  retire.set_space_id("coworking");
+  EXPECT_EQ(site_->RetireSpace(Context().get(), retire, &space).error_code(),
+            grpc::UNAUTHENTICATED);
+  EXPECT_EQ(AllSpaces().spaces_size(), 1);
+  EXPECT_EQ(AllSpaces().spaces(0).state(), v1::SPACE_STATE_ACTIVE);
+}
+
+TEST_F(NodeTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
+  struct Case {
+    const char* field;
+    std::function<void(v1::CreateSpaceRequest&)> spoil;
+  };
+  const std::vector<Case> cases = {
+      {"display_name", [](auto& r) { r.mutable_space()->set_display_name(""); }},
+      {"seats", [](auto& r) { r.mutable_space()->set_seats(-3); }},
+      {"amount_minor",
+       [](auto& r) { r.mutable_space()->mutable_price_per_slot()->set_amount_minor(-1); }},
+      {"kind", [](auto& r) { r.mutable_space()->set_kind(v1::SPACE_KIND_UNSPECIFIED); }},
+      {"kind", [](auto& r) { r.mutable_space()->set_kind(static_cast<v1::SpaceKind>(42)); }},
+      {"currency_code",
+       [](auto& r) { r.mutable_space()->mutable_price_per_slot()->set_currency_code("USD"); }},
+      {"description", [](auto& r) { r.mutable_space()->set_description(std::string(5000, 'x')); }},
+      {"space_id", [](auto& r) { r.mutable_space()->set_space_id(std::string(100, 'a')); }},
+      {"space is required", [](auto& r) { r.clear_space(); }},
+  };
+  for (const Case& c : cases) {
+    v1::CreateSpaceRequest request = RoomRequest();
+    c.spoil(request);
+    v1::Space space;
+    grpc::Status status = site_->CreateSpace(Context(kAdminSecret).get(), request, &space);
+    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.field;
+    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
+  }
+  EXPECT_EQ(AllSpaces().spaces_size(), 1);
+
+  v1::UpdatePolicyRequest policy;
+  policy.mutable_policy()->mutable_opens_at()->set_hours(25);
+  v1::SitePolicy result;
+  grpc::Status status = site_->UpdatePolicy(Context(kAdminSecret).get(), policy, &result);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("opens_at"));
+  v1::Site site;
+  ASSERT_TRUE(site_->GetSite(Context().get(), {}, &site).ok());
+  EXPECT_EQ(site.policy().opens_at().hours(), 9);
+}
+
+TEST_F(NodeTest, CreateUpdateRetireSurviveRestart) {
+  v1::Space space;
+  ASSERT_TRUE(site_->CreateSpace(Context(kAdminSecret).get(), RoomRequest(), &space).ok());
+  EXPECT_EQ(site_->CreateSpace(Context(kAdminSecret).get(), RoomRequest(), &space).error_code(),
+            grpc::ALREADY_EXISTS);
+  v1::UpdateSpaceRequest update;
+  update.set_space_id("coworking");
+  update.set_seats(30);
+  ASSERT_TRUE(site_->UpdateSpace(Context(kAdminSecret).get(), update, &space).ok());
+  EXPECT_EQ(space.seats(), 30);
+  v1::RetireSpaceRequest retire;
+  retire.set_space_id("meeting-room");
+  ASSERT_TRUE(site_->RetireSpace(Context(kAdminSecret).get(), retire, &space).ok());
+  EXPECT_EQ(space.state(), v1::SPACE_STATE_RETIRED);
+
+  node_->Shutdown(absl::Seconds(1));
+  StartNode();
+  v1::ListSpacesResponse spaces = AllSpaces();
+  ASSERT_EQ(spaces.spaces_size(), 2);
+  EXPECT_EQ(spaces.spaces(0).space_id(), "coworking");
+  EXPECT_EQ(spaces.spaces(0).seats(), 30);
+  EXPECT_EQ(spaces.spaces(1).state(), v1::SPACE_STATE_RETIRED);
+}
+
+TEST_F(NodeTest, SecondNodeOnABusyPortIsRefused) {
+  NodeOptions other = options_;
+  other.data_dir = dir_.Sub("other");
+  other.listen_address = absl::StrCat("127.0.0.1:", node_->port());
+  absl::StatusOr<std::unique_ptr<Node>> second = Node::Start(other, &clock_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("cannot listen"));
+}
+
+TEST_F(NodeTest, MissingCredentialFileIsRefusedAtStart) {
+  node_->Shutdown(absl::Seconds(1));
+  NodeOptions other = options_;
+  other.admin_credential_file = dir_.Sub("no-such-file");
+  absl::StatusOr<std::unique_ptr<Node>> node = Node::Start(other, &clock_);
+  EXPECT_EQ(node.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(node.status().message()), HasSubstr("no-such-file"));
+}
+
+}  // namespace
+}  // namespace cantine::node

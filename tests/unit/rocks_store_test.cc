@@ -1,0 +1,122 @@
+#include "storage/rocks_store.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "storage/key_codec.h"
+#include "tests/support/temp_dir.h"
+
+namespace cantine::storage {
+namespace {
+
+std::unique_ptr<RocksStore> OpenOrDie(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<RocksStore>> store = RocksStore::Open({.path = path});
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
+TEST(RocksStoreTest, CommittedWritesSurviveCloseAndReopen) {
+  testing::TempDir dir;
+  {
+    std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
+    std::unique_ptr<Transaction> txn = store->BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kSpaces, "desks", "24 seats").ok());
+    ASSERT_TRUE(txn->Put(Table::kMeta, "site", "paris").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
+  EXPECT_EQ(store->Get(Table::kSpaces, "desks").value(), "24 seats");
+  EXPECT_EQ(store->Get(Table::kMeta, "site").value(), "paris");
+  // Tables are separate column families: the same key in another table is absent.
+  EXPECT_FALSE(store->Get(Table::kMeta, "desks").value().has_value());
+}
+
+TEST(RocksStoreTest, UncommittedTransactionLeavesNothing) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
+  {
+    std::unique_ptr<Transaction> txn = store->BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kSpaces, "desks", "x").ok());
+    EXPECT_EQ(txn->Get(Table::kSpaces, "desks").value(), "x");  // Reads its own writes.
+    EXPECT_FALSE(store->Get(Table::kSpaces, "desks").value().has_value());
+  }
+  EXPECT_FALSE(store->Get(Table::kSpaces, "desks").value().has_value());
+}
+
+TEST(RocksStoreTest, ScanReturnsPrefixInKeyOrderAndPages) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
+  std::unique_ptr<Transaction> txn = store->BeginTransaction();
+  for (uint64_t i : {5, 1, 3, 2, 4}) {
+    ASSERT_TRUE(txn->Put(Table::kSpaces, KeyBuilder().AddString("a").AddUint64(i).Build(),
+                         std::to_string(i))
+                    .ok());
+  }
+  ASSERT_TRUE(txn->Put(Table::kSpaces, KeyBuilder().AddString("b").AddUint64(0).Build(), "b").ok());
+  ASSERT_TRUE(txn->Commit().ok());
+
+  const std::string prefix = KeyBuilder().AddString("a").Build();
+  std::vector<KeyValue> page = store->Scan(Table::kSpaces, prefix, 3).value();
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0].value, "1");
+  EXPECT_EQ(page[2].value, "3");
+  std::vector<KeyValue> rest = store->Scan(Table::kSpaces, prefix, 10, page.back().key).value();
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].value, "4");
+  EXPECT_EQ(rest[1].value, "5");
+}
+
+TEST(RocksStoreTest, GetForUpdateBlocksAConflictingTransaction) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<RocksStore>> opened =
+      RocksStore::Open({.path = dir.path(), .lock_timeout = absl::Milliseconds(50)});
+  ASSERT_TRUE(opened.ok());
+  std::unique_ptr<RocksStore> store = *std::move(opened);
+
+  std::unique_ptr<Transaction> first = store->BeginTransaction();
+  ASSERT_TRUE(first->GetForUpdate(Table::kSpaces, "counter").ok());
+  std::unique_ptr<Transaction> second = store->BeginTransaction();
+  EXPECT_EQ(second->GetForUpdate(Table::kSpaces, "counter").status().code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(first->Put(Table::kSpaces, "counter", "1").ok());
+  ASSERT_TRUE(first->Commit().ok());
+  second.reset();
+
+  std::unique_ptr<Transaction> third = store->BeginTransaction();
+  EXPECT_EQ(third->GetForUpdate(Table::kSpaces, "counter").value(), "1");
+}
+
+TEST(RocksStoreTest, SecondOpenOfTheSameFolderIsRefusedWithTheFolderNamed) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
+  absl::StatusOr<std::unique_ptr<RocksStore>> second = RocksStore::Open({.path = dir.path()});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find(dir.path()), absl::string_view::npos);
+}
+
+TEST(RocksStoreTest, UnwritableFolderIsRefused) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root can write anywhere";
+  testing::TempDir dir;
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0500), 0);
+  absl::StatusOr<std::unique_ptr<RocksStore>> store = RocksStore::Open({.path = dir.Sub("db")});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  ::chmod(dir.path().c_str(), 0700);
+}
+
+TEST(RocksStoreTest, FolderUnderAFileIsRefused) {
+  testing::TempDir dir;
+  FILE* file = std::fopen(dir.Sub("plain-file").c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  std::fclose(file);
+  absl::StatusOr<std::unique_ptr<RocksStore>> store =
+      RocksStore::Open({.path = dir.Sub("plain-file/db")});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace cantine::storage
