@@ -1,0 +1,378 @@
+#include "tools/cantinectl/arguments.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <optional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tools/cantinectl/money.h"
+
+namespace cantine::cantinectl {
+namespace {
+
+enum class FlagScope { kGlobal, kCommand };
+
+struct FlagSpec {
+  absl::string_view name;
+  bool takes_value;
+  FlagScope scope;
+};
+
+constexpr FlagSpec kFlagSpecs[] = {
+    {"node", true, FlagScope::kGlobal},
+    {"json", false, FlagScope::kGlobal},
+    {"admin_credential_file", true, FlagScope::kGlobal},
+    {"timeout", true, FlagScope::kGlobal},
+    {"help", false, FlagScope::kGlobal},
+    {"all", false, FlagScope::kCommand},
+    {"name", true, FlagScope::kCommand},
+    {"kind", true, FlagScope::kCommand},
+    {"seats", true, FlagScope::kCommand},
+    {"price", true, FlagScope::kCommand},
+    {"description", true, FlagScope::kCommand},
+};
+
+const FlagSpec* FindFlag(absl::string_view name) {
+  for (const FlagSpec& spec : kFlagSpecs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+// The command line split into flags (name to value; "true"/"false" for booleans) and
+// positional arguments, in order.
+struct SplitArguments {
+  absl::flat_hash_map<std::string, std::string> flags;
+  std::vector<std::string> positionals;
+};
+
+absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
+  SplitArguments split;
+  bool flags_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (flags_ended || arg == "-" || !absl::StartsWith(arg, "-")) {
+      split.positionals.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      flags_ended = true;
+      continue;
+    }
+    absl::string_view body;
+    if (arg == "-h") {
+      body = "help";
+    } else if (absl::StartsWith(arg, "--")) {
+      body = absl::string_view(arg).substr(2);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag '", arg, "' (flags are spelled --name)"));
+    }
+    std::optional<std::string> value;
+    absl::string_view name = body;
+    if (size_t eq = body.find('='); eq != absl::string_view::npos) {
+      name = body.substr(0, eq);
+      value = std::string(body.substr(eq + 1));
+    }
+    const FlagSpec* spec = FindFlag(name);
+    if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
+    if (split.flags.contains(name)) {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " is given more than once"));
+    }
+    if (spec->takes_value) {
+      if (!value.has_value()) {
+        if (i + 1 == args.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        }
+        value = args[++i];
+      }
+    } else if (!value.has_value()) {
+      value = "true";
+    } else if (*value != "true" && *value != "false") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name, " takes no value (or =true, =false), not '", *value, "'"));
+    }
+    split.flags.emplace(name, *std::move(value));
+  }
+  return split;
+}
+
+// Hands out the parsed flags one at a time; what is left can be checked against a command.
+class FlagReader {
+ public:
+  explicit FlagReader(absl::flat_hash_map<std::string, std::string> flags)
+      : flags_(std::move(flags)) {}
+
+  std::optional<std::string> Take(absl::string_view name) {
+    auto it = flags_.find(name);
+    if (it == flags_.end()) return std::nullopt;
+    std::string value = std::move(it->second);
+    flags_.erase(it);
+    return value;
+  }
+
+  bool TakeBool(absl::string_view name) { return Take(name).value_or("false") == "true"; }
+
+  // INVALID_ARGUMENT naming the flags left that are not among `allowed`, the flags of
+  // `command`. Called once the global flags are taken.
+  absl::Status CheckAllowed(std::initializer_list<absl::string_view> allowed,
+                            absl::string_view command) const {
+    std::vector<std::string> stray;
+    for (const auto& [name, value] : flags_) {
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        stray.push_back(absl::StrCat("--", name));
+      }
+    }
+    if (stray.empty()) return absl::OkStatus();
+    std::sort(stray.begin(), stray.end());
+    return absl::InvalidArgumentError(absl::StrCat(absl::StrJoin(stray, ", "),
+                                                   stray.size() == 1 ? " does" : " do",
+                                                   " not apply to '", command, "'"));
+  }
+
+ private:
+  absl::flat_hash_map<std::string, std::string> flags_;
+};
+
+absl::StatusOr<int32_t> ParseSeats(absl::string_view text) {
+  int32_t seats = 0;
+  if (!absl::SimpleAtoi(text, &seats) || absl::StrContains(text, ' ')) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--seats '", text, "' is not a whole number of seats"));
+  }
+  return seats;
+}
+
+absl::StatusOr<v1::SpaceKind> ParseKind(absl::string_view text) {
+  if (text == "desk") return v1::SPACE_KIND_DESK_POOL;
+  if (text == "room") return v1::SPACE_KIND_MEETING_ROOM;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--kind must be desk (a desk pool) or room (a meeting room), not '", text, "'"));
+}
+
+absl::StatusOr<GlobalOptions> ReadGlobalOptions(FlagReader& flags, const Environment& env) {
+  GlobalOptions options;
+  if (std::optional<std::string> node = flags.Take("node"); node.has_value()) {
+    if (node->empty()) return absl::InvalidArgumentError("--node is empty; give HOST:PORT");
+    options.node = *std::move(node);
+  } else if (env.node.has_value() && !env.node->empty()) {
+    options.node = *env.node;
+  }
+  options.json = flags.TakeBool("json");
+  if (std::optional<std::string> file = flags.Take("admin_credential_file"); file.has_value()) {
+    if (file->empty()) return absl::InvalidArgumentError("--admin_credential_file is empty");
+    options.admin_credential_file = *std::move(file);
+  } else if (env.admin_credential_file.has_value()) {
+    options.admin_credential_file = *env.admin_credential_file;
+  }
+  if (std::optional<std::string> timeout = flags.Take("timeout"); timeout.has_value()) {
+    if (!absl::ParseDuration(*timeout, &options.timeout) ||
+        options.timeout <= absl::ZeroDuration() || options.timeout == absl::InfiniteDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--timeout '", *timeout, "' is not a positive duration, such as 5s or 1500ms"));
+    }
+  }
+  return options;
+}
+
+absl::StatusOr<Command> ReadCreateSpace(FlagReader& flags, std::string space_id) {
+  CreateSpaceCommand command;
+  command.space_id = std::move(space_id);
+  std::vector<std::string> missing;
+  std::optional<std::string> name = flags.Take("name");
+  std::optional<std::string> kind = flags.Take("kind");
+  std::optional<std::string> seats = flags.Take("seats");
+  std::optional<std::string> price = flags.Take("price");
+  if (!name.has_value()) missing.push_back("--name");
+  if (!kind.has_value()) missing.push_back("--kind");
+  if (!seats.has_value()) missing.push_back("--seats");
+  if (!price.has_value()) missing.push_back("--price");
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("space create needs ", absl::StrJoin(missing, ", ")));
+  }
+  command.display_name = *std::move(name);
+  absl::StatusOr<v1::SpaceKind> parsed_kind = ParseKind(*kind);
+  if (!parsed_kind.ok()) return parsed_kind.status();
+  command.kind = *parsed_kind;
+  absl::StatusOr<int32_t> parsed_seats = ParseSeats(*seats);
+  if (!parsed_seats.ok()) return parsed_seats.status();
+  command.seats = *parsed_seats;
+  if (absl::Status s = CheckPriceSyntax("--price", *price); !s.ok()) return s;
+  command.price = *std::move(price);
+  command.description = flags.Take("description").value_or("");
+  return command;
+}
+
+absl::StatusOr<Command> ReadUpdateSpace(FlagReader& flags, std::string space_id) {
+  UpdateSpaceCommand command;
+  command.space_id = std::move(space_id);
+  command.display_name = flags.Take("name");
+  command.description = flags.Take("description");
+  if (std::optional<std::string> seats = flags.Take("seats"); seats.has_value()) {
+    absl::StatusOr<int32_t> parsed = ParseSeats(*seats);
+    if (!parsed.ok()) return parsed.status();
+    command.seats = *parsed;
+  }
+  command.price = flags.Take("price");
+  if (command.price.has_value()) {
+    if (absl::Status s = CheckPriceSyntax("--price", *command.price); !s.ok()) return s;
+  }
+  if (!command.display_name.has_value() && !command.description.has_value() &&
+      !command.seats.has_value() && !command.price.has_value()) {
+    return absl::InvalidArgumentError(
+        "space update needs at least one of --name, --seats, --price, --description");
+  }
+  return command;
+}
+
+constexpr absl::string_view kCreateUsage =
+    "space create ID --name NAME --kind desk|room --seats N --price AMOUNT [--description TEXT]";
+constexpr absl::string_view kUpdateUsage =
+    "space update ID [--name NAME] [--seats N] [--price AMOUNT] [--description TEXT]";
+
+// OK when the command `name` got `count` positional arguments (its name included) and no
+// command flag outside `allowed`; otherwise INVALID_ARGUMENT quoting `usage`.
+absl::Status CheckShape(const std::vector<std::string>& positionals, size_t count,
+                        const FlagReader& flags, std::initializer_list<absl::string_view> allowed,
+                        absl::string_view name, absl::string_view usage) {
+  if (positionals.size() != count) {
+    return absl::InvalidArgumentError(
+        positionals.size() < count ? absl::StrCat("usage: cantinectl ", usage)
+                                   : absl::StrCat("unexpected argument '", positionals[count],
+                                                  "'; usage: cantinectl ", usage));
+  }
+  return flags.CheckAllowed(allowed, name);
+}
+
+// The command named by the positional arguments, with its flags taken from `flags` (the
+// global ones already taken).
+absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
+                                    FlagReader& flags) {
+  if (positionals.empty()) {
+    return absl::InvalidArgumentError("no command given (site, sites, spaces, space)");
+  }
+  const std::string& name = positionals[0];
+  if (name == "help") return HelpCommand{};
+  if (name == "site") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {}, name, "site"); !s.ok()) return s;
+    return GetSiteCommand{};
+  }
+  if (name == "sites") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {}, name, "sites"); !s.ok()) return s;
+    return ListSitesCommand{};
+  }
+  if (name == "spaces") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {"all"}, name, "spaces [--all]");
+        !s.ok()) {
+      return s;
+    }
+    return ListSpacesCommand{flags.TakeBool("all")};
+  }
+  if (name != "space") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown command '", name, "' (site, sites, spaces, space)"));
+  }
+  const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
+  if (verb == "create") {
+    if (absl::Status s =
+            CheckShape(positionals, 3, flags, {"name", "kind", "seats", "price", "description"},
+                       "space create", kCreateUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadCreateSpace(flags, positionals[2]);
+  }
+  if (verb == "update") {
+    if (absl::Status s =
+            CheckShape(positionals, 3, flags, {"name", "seats", "price", "description"},
+                       "space update", kUpdateUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadUpdateSpace(flags, positionals[2]);
+  }
+  if (verb == "retire") {
+    if (absl::Status s = CheckShape(positionals, 3, flags, {}, "space retire", "space retire ID");
+        !s.ok()) {
+      return s;
+    }
+    return RetireSpaceCommand{positionals[2]};
+  }
+  if (absl::Status s = CheckShape(positionals, 2, flags, {}, "space ID",
+                                  "space ID | space create|update|retire ID [flags]");
+      !s.ok()) {
+    return s;
+  }
+  return GetSpaceCommand{positionals[1]};
+}
+
+}  // namespace
+
+absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
+                                          const Environment& env) {
+  absl::StatusOr<SplitArguments> split = Split(args);
+  if (!split.ok()) return split.status();
+  FlagReader flags(std::move(split->flags));
+  if (flags.TakeBool("help")) return Invocation{GlobalOptions(), HelpCommand{}};
+
+  absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(flags, env);
+  if (!options.ok()) return options.status();
+  absl::StatusOr<Command> command = ReadCommand(split->positionals, flags);
+  if (!command.ok()) return command.status();
+  return Invocation{.options = *std::move(options), .command = *std::move(command)};
+}
+
+std::string UsageText() {
+  return absl::StrCat(
+      R"(Usage: cantinectl [GLOBAL FLAGS] COMMAND [COMMAND FLAGS]
+
+The command-line client of a Cantine Network node. Global flags may come before or
+after the command.
+
+Commands:
+  site              The node's site: address, time zone, currency and booking policy.
+  sites             The sites this node knows of.
+  spaces [--all]    The site's spaces; --all includes retired ones.
+  space ID          One space.
+  space create ID --name NAME --kind desk|room --seats N --price AMOUNT [--description TEXT]
+                    Creates a space (manager). desk: a desk pool of N seats, priced per
+                    half-day seat; room: a meeting room for N people, priced per room block.
+  space update ID [--name NAME] [--seats N] [--price AMOUNT] [--description TEXT]
+                    Changes the given fields of a space (manager).
+  space retire ID   Retires a space: it is kept but no longer bookable (manager).
+  help              This text.
+
+  AMOUNT is in major units of the site's currency, with a point: 15, 15.5 or 15.50.
+  After 'space', the words create, update and retire are commands, not space ids.
+
+Global flags:
+  --node HOST:PORT               The node to call. Default: $CANTINE_NODE, else )",
+      kDefaultNode, R"(.
+  --json                         Print the node's answer as JSON (proto3 JSON mapping).
+  --admin_credential_file FILE   File whose first line is the admin credential; it is sent
+                                 only with manager commands.
+                                 Default: $CANTINE_ADMIN_CREDENTIAL_FILE.
+  --timeout DURATION             Deadline of each call, such as 5s or 1500ms. Default: )",
+      absl::FormatDuration(kDefaultTimeout), R"(.
+  --help, -h                     This text.
+
+Exit codes:
+  0  success
+  1  any other error
+  2  usage error: bad flags or arguments (a malformed price, an unreadable credential
+     file), found before or without asking the node
+  3  the node refused the request: INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS,
+     FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED
+  4  the node could not be reached in time: UNAVAILABLE, DEADLINE_EXCEEDED
+Errors are written to stderr as "cantinectl: CODE: message", CODE a gRPC status code name.
+)");
+}
+
+}  // namespace cantine::cantinectl

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "cantine/v1/site.pb.h"
+
+namespace cantine::cantinectl {
+
+// The command line, read into typed values. Only syntax is checked here (a flag is known
+// and has a value, a number is a number, a price is a decimal); whether ids, names, seats
+// or prices are acceptable is the node's call.
+
+inline constexpr absl::string_view kDefaultNode = "127.0.0.1:7101";
+inline constexpr absl::Duration kDefaultTimeout = absl::Seconds(5);
+
+// What the process environment supplies, read by main so that parsing stays pure.
+struct Environment {
+  std::optional<std::string> node;                   // $CANTINE_NODE
+  std::optional<std::string> admin_credential_file;  // $CANTINE_ADMIN_CREDENTIAL_FILE
+};
+
+struct GlobalOptions {
+  // gRPC target, host:port.
+  std::string node{kDefaultNode};
+  bool json = false;
+  // Empty when neither the flag nor the environment names one.
+  std::string admin_credential_file;
+  // The deadline of each call.
+  absl::Duration timeout = kDefaultTimeout;
+};
+
+struct HelpCommand {};
+struct GetSiteCommand {};
+struct ListSitesCommand {};
+struct ListSpacesCommand {
+  bool include_retired = false;
+};
+struct GetSpaceCommand {
+  std::string space_id;
+};
+struct CreateSpaceCommand {
+  std::string space_id;
+  std::string display_name;
+  v1::SpaceKind kind = v1::SPACE_KIND_UNSPECIFIED;
+  int32_t seats = 0;
+  std::string price;  // Major units, syntax checked ("15.00").
+  std::string description;
+};
+struct UpdateSpaceCommand {
+  std::string space_id;
+  std::optional<std::string> display_name;
+  std::optional<int32_t> seats;
+  std::optional<std::string> price;  // Major units, syntax checked.
+  std::optional<std::string> description;
+};
+struct RetireSpaceCommand {
+  std::string space_id;
+};
+
+using Command =
+    std::variant<HelpCommand, GetSiteCommand, ListSitesCommand, ListSpacesCommand, GetSpaceCommand,
+                 CreateSpaceCommand, UpdateSpaceCommand, RetireSpaceCommand>;
+
+struct Invocation {
+  GlobalOptions options;
+  Command command;
+};
+
+// Parses the arguments after the program name. Global flags may come before or after the
+// command; "--flag value" and "--flag=value" are both accepted; "--" ends the flags.
+// --help or -h anywhere, or the command "help", is HelpCommand. INVALID_ARGUMENT with a
+// message a person can act on for anything else that does not parse.
+absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
+                                          const Environment& env);
+
+// The --help text: commands, flags, environment and exit codes.
+std::string UsageText();
+
+}  // namespace cantine::cantinectl

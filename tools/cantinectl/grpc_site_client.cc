@@ -1,0 +1,66 @@
+#include "tools/cantinectl/grpc_site_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/rpc/status_conversion.h"
+
+namespace cantine::cantinectl {
+
+std::shared_ptr<grpc::Channel> MakeNodeChannel(const std::string& target) {
+  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+}
+
+GrpcSiteClient::GrpcSiteClient(const std::shared_ptr<grpc::ChannelInterface>& channel,
+                               absl::Duration timeout)
+    : stub_(v1::SiteService::NewStub(channel)), timeout_(timeout) {}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> GrpcSiteClient::Call(
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const Request& request, const std::string* admin_credential) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  if (admin_credential != nullptr) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", *admin_credential));
+  }
+  Response response;
+  grpc::Status status = (stub_.get()->*method)(&context, request, &response);
+  if (!status.ok()) return rpc::FromGrpcStatus(status);
+  return response;
+}
+
+absl::StatusOr<v1::Site> GrpcSiteClient::GetSite() {
+  return Call(&Stub::GetSite, v1::GetSiteRequest(), nullptr);
+}
+
+absl::StatusOr<v1::ListSitesResponse> GrpcSiteClient::ListSites() {
+  return Call(&Stub::ListSites, v1::ListSitesRequest(), nullptr);
+}
+
+absl::StatusOr<v1::ListSpacesResponse> GrpcSiteClient::ListSpaces(
+    const v1::ListSpacesRequest& request) {
+  return Call(&Stub::ListSpaces, request, nullptr);
+}
+
+absl::StatusOr<v1::Space> GrpcSiteClient::GetSpace(const v1::GetSpaceRequest& request) {
+  return Call(&Stub::GetSpace, request, nullptr);
+}
+
+absl::StatusOr<v1::Space> GrpcSiteClient::CreateSpace(const v1::CreateSpaceRequest& request,
+                                                      const std::string& admin_credential) {
+  return Call(&Stub::CreateSpace, request, &admin_credential);
+}
+
+absl::StatusOr<v1::Space> GrpcSiteClient::UpdateSpace(const v1::UpdateSpaceRequest& request,
+                                                      const std::string& admin_credential) {
+  return Call(&Stub::UpdateSpace, request, &admin_credential);
+}
+
+absl::StatusOr<v1::Space> GrpcSiteClient::RetireSpace(const v1::RetireSpaceRequest& request,
+                                                      const std::string& admin_credential) {
+  return Call(&Stub::RetireSpace, request, &admin_credential);
+}
+
+}  // namespace cantine::cantinectl

@@ -1,0 +1,47 @@
+// cantinectl: the command-line client of a Cantine Network node.
+//
+//   cantinectl --node 127.0.0.1:7101 spaces --all
+//
+// See `cantinectl --help` (arguments.cc, UsageText) for the commands and the exit codes.
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tools/cantinectl/arguments.h"
+#include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/grpc_site_client.h"
+#include "tools/cantinectl/site_commands.h"
+
+namespace {
+
+std::optional<std::string> GetEnv(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using cantine::cantinectl::Invocation;
+
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const cantine::cantinectl::Environment env{
+      .node = GetEnv("CANTINE_NODE"),
+      .admin_credential_file = GetEnv("CANTINE_ADMIN_CREDENTIAL_FILE"),
+  };
+  absl::StatusOr<Invocation> invocation = cantine::cantinectl::ParseArguments(args, env);
+  if (!invocation.ok()) {
+    std::cerr << "cantinectl: " << absl::StatusCodeToString(invocation.status().code()) << ": "
+              << invocation.status().message() << "\n"
+              << "Run 'cantinectl --help' for usage.\n";
+    return cantine::cantinectl::kExitUsage;
+  }
+  cantine::cantinectl::GrpcSiteClient client(
+      cantine::cantinectl::MakeNodeChannel(invocation->options.node), invocation->options.timeout);
+  return cantine::cantinectl::RunCommand(*invocation, client, std::cout, std::cerr);
+}

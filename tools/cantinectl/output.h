@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cantine/v1/common.pb.h"
+#include "cantine/v1/site.pb.h"
+#include "google/protobuf/duration.pb.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace cantine::cantinectl {
+
+// The two ways cantinectl prints an answer: tables for people, in human units (prices in
+// major units, times of day as HH:MM, instants in the site's time zone, durations as 2h);
+// or the response message itself as JSON, for scripts. Each result ends with a newline.
+
+// `message` in the proto3 JSON mapping, indented, with fields at their default values too,
+// so scripts find every key. INTERNAL if protobuf cannot convert it.
+absl::StatusOr<std::string> FormatJson(const google::protobuf::Message& message);
+
+// The site's profile and policy, one field per line.
+std::string FormatSite(const v1::Site& site);
+// One line per site.
+std::string FormatSites(const v1::ListSitesResponse& response);
+// One line per space. `site` gives the room block its prices are per.
+std::string FormatSpaces(const v1::ListSpacesResponse& response, const v1::Site& site);
+// One space, one field per line; `site` gives the room block and the time zone.
+std::string FormatSpace(const v1::Space& space, const v1::Site& site);
+
+// Building blocks, exposed for tests.
+
+// "09:00"; "24:00" for the end of the day.
+std::string FormatTimeOfDay(const v1::TimeOfDay& time);
+// "2h", "24h", "1h30m", "0"; "invalid" for a malformed duration.
+std::string FormatDuration(const google::protobuf::Duration& duration);
+// "2024-05-02 14:30 Europe/Paris": the instant in `time_zone`, named. In UTC, named so,
+// when the zone cannot be loaded.
+std::string FormatInstant(const google::protobuf::Timestamp& time, const std::string& time_zone);
+// What one slot of `space` is: "half-day" for a desk pool, "2h block" for a meeting room.
+std::string SlotName(const v1::Space& space, const v1::SitePolicy& policy);
+// "desk pool", "meeting room".
+std::string SpaceKindText(v1::SpaceKind kind);
+
+}  // namespace cantine::cantinectl

@@ -1,0 +1,224 @@
+#include "tools/cantinectl/site_commands.h"
+
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <variant>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/domain/currency.h"
+#include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/money.h"
+#include "tools/cantinectl/output.h"
+
+namespace cantine::cantinectl {
+namespace {
+
+// Runs one command; a visitor over Command. Each handler returns the exit code.
+class Runner {
+ public:
+  Runner(const GlobalOptions& options, SiteClient& client, std::ostream& out, std::ostream& err)
+      : options_(options), client_(client), out_(out), err_(err) {}
+
+  int operator()(const HelpCommand&) {
+    out_ << UsageText();
+    return kExitOk;
+  }
+
+  int operator()(const GetSiteCommand&) {
+    absl::StatusOr<v1::Site> site = client_.GetSite();
+    if (!site.ok()) return CallFailed(site.status());
+    return Print(*site, [&] { return FormatSite(*site); });
+  }
+
+  int operator()(const ListSitesCommand&) {
+    absl::StatusOr<v1::ListSitesResponse> sites = client_.ListSites();
+    if (!sites.ok()) return CallFailed(sites.status());
+    return Print(*sites, [&] { return FormatSites(*sites); });
+  }
+
+  int operator()(const ListSpacesCommand& command) {
+    v1::ListSpacesRequest request;
+    request.set_include_retired(command.include_retired);
+    absl::StatusOr<v1::ListSpacesResponse> spaces = client_.ListSpaces(request);
+    if (!spaces.ok()) return CallFailed(spaces.status());
+    return PrintWithSite(*spaces,
+                         [&](const v1::Site& site) { return FormatSpaces(*spaces, site); });
+  }
+
+  int operator()(const GetSpaceCommand& command) {
+    v1::GetSpaceRequest request;
+    request.set_space_id(command.space_id);
+    return PrintSpace(client_.GetSpace(request));
+  }
+
+  int operator()(const CreateSpaceCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    absl::StatusOr<v1::Site> site = client_.GetSite();
+    if (!site.ok()) return CallFailed(site.status());
+    absl::StatusOr<v1::Money> price = PriceInSiteCurrency(command.price, *site);
+    if (!price.ok()) return PriceFailed(price.status());
+
+    v1::CreateSpaceRequest request;
+    v1::Space* space = request.mutable_space();
+    space->set_space_id(command.space_id);
+    space->set_display_name(command.display_name);
+    space->set_description(command.description);
+    space->set_kind(command.kind);
+    space->set_seats(command.seats);
+    *space->mutable_price_per_slot() = *std::move(price);
+    return PrintSpace(client_.CreateSpace(request, *credential), &*site);
+  }
+
+  int operator()(const UpdateSpaceCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    // The site gives the price its currency, and the table its room block and time zone;
+    // fetched before the write, so that a write that succeeds is never reported as failed.
+    std::optional<v1::Site> site;
+    if (command.price.has_value() || !options_.json) {
+      absl::StatusOr<v1::Site> fetched = client_.GetSite();
+      if (!fetched.ok()) return CallFailed(fetched.status());
+      site = *std::move(fetched);
+    }
+    v1::UpdateSpaceRequest request;
+    request.set_space_id(command.space_id);
+    if (command.display_name.has_value()) request.set_display_name(*command.display_name);
+    if (command.description.has_value()) request.set_description(*command.description);
+    if (command.seats.has_value()) request.set_seats(*command.seats);
+    if (command.price.has_value()) {
+      absl::StatusOr<v1::Money> price = PriceInSiteCurrency(*command.price, *site);
+      if (!price.ok()) return PriceFailed(price.status());
+      *request.mutable_price_per_slot() = *std::move(price);
+    }
+    return PrintSpace(client_.UpdateSpace(request, *credential), site ? &*site : nullptr);
+  }
+
+  int operator()(const RetireSpaceCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    // For the table, fetched before the write (see UpdateSpaceCommand).
+    std::optional<v1::Site> site;
+    if (!options_.json) {
+      absl::StatusOr<v1::Site> fetched = client_.GetSite();
+      if (!fetched.ok()) return CallFailed(fetched.status());
+      site = *std::move(fetched);
+    }
+    v1::RetireSpaceRequest request;
+    request.set_space_id(command.space_id);
+    return PrintSpace(client_.RetireSpace(request, *credential), site ? &*site : nullptr);
+  }
+
+ private:
+  int Fail(const absl::Status& status, int exit_code) {
+    err_ << "cantinectl: " << absl::StatusCodeToString(status.code()) << ": " << status.message();
+    if (exit_code == kExitUnreachable) err_ << " (node " << options_.node << ")";
+    err_ << "\n";
+    return exit_code;
+  }
+  int CallFailed(const absl::Status& status) {
+    return Fail(status, ExitCodeForCallStatus(status.code()));
+  }
+  int UsageFailed(const absl::Status& status) { return Fail(status, kExitUsage); }
+  // A price that does not fit the site's currency is a usage error; a currency cantinectl
+  // does not know is not the user's doing.
+  int PriceFailed(const absl::Status& status) {
+    return Fail(status, absl::IsInvalidArgument(status) ? kExitUsage : kExitFailure);
+  }
+
+  // Prints `message` as JSON, or the table `format` makes.
+  template <typename Format>
+  int Print(const google::protobuf::Message& message, Format format) {
+    if (options_.json) return PrintJson(message);
+    out_ << format();
+    return kExitOk;
+  }
+
+  // Like Print, for answers whose table needs the site (room block, time zone): the site is
+  // `known_site`, or fetched when that is null, and only for a table.
+  template <typename Format>
+  int PrintWithSite(const google::protobuf::Message& message, Format format,
+                    const v1::Site* known_site = nullptr) {
+    if (options_.json) return PrintJson(message);
+    if (known_site != nullptr) {
+      out_ << format(*known_site);
+      return kExitOk;
+    }
+    absl::StatusOr<v1::Site> site = client_.GetSite();
+    if (!site.ok()) return CallFailed(site.status());
+    out_ << format(*site);
+    return kExitOk;
+  }
+
+  int PrintJson(const google::protobuf::Message& message) {
+    absl::StatusOr<std::string> json = FormatJson(message);
+    if (!json.ok()) return Fail(json.status(), kExitFailure);
+    out_ << *json;
+    return kExitOk;
+  }
+
+  int PrintSpace(const absl::StatusOr<v1::Space>& space, const v1::Site* known_site = nullptr) {
+    if (!space.ok()) return CallFailed(space.status());
+    return PrintWithSite(
+        *space, [&](const v1::Site& site) { return FormatSpace(*space, site); }, known_site);
+  }
+
+  absl::StatusOr<std::string> AdminCredential() const {
+    if (options_.admin_credential_file.empty()) {
+      return absl::FailedPreconditionError(
+          "this command needs the admin credential: give --admin_credential_file FILE or set "
+          "CANTINE_ADMIN_CREDENTIAL_FILE");
+    }
+    return ReadAdminCredential(options_.admin_credential_file);
+  }
+
+  // `price` (major units) in the site's currency, in minor units.
+  static absl::StatusOr<v1::Money> PriceInSiteCurrency(const std::string& price,
+                                                       const v1::Site& site) {
+    absl::StatusOr<int> digits = domain::CurrencyMinorDigits("currency", site.currency_code());
+    if (!digits.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the site's currency '", site.currency_code(), "' is not one cantinectl knows"));
+    }
+    absl::StatusOr<int64_t> amount =
+        ParsePriceMinor("--price", price, *digits, site.currency_code());
+    if (!amount.ok()) return amount.status();
+    v1::Money money;
+    money.set_currency_code(site.currency_code());
+    money.set_amount_minor(*amount);
+    return money;
+  }
+
+  const GlobalOptions& options_;
+  SiteClient& client_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+}  // namespace
+
+int RunCommand(const Invocation& invocation, SiteClient& client, std::ostream& out,
+               std::ostream& err) {
+  Runner runner(invocation.options, client, out, err);
+  return std::visit(runner, invocation.command);
+}
+
+absl::StatusOr<std::string> ReadAdminCredential(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the admin credential file '", path, "'"));
+  }
+  absl::string_view credential = absl::StripAsciiWhitespace(line);
+  if (credential.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the admin credential file '", path, "' starts with an empty line"));
+  }
+  return std::string(credential);
+}
+
+}  // namespace cantine::cantinectl
