@@ -18,6 +18,10 @@ namespace cantine::storage {
 //           sorts before any longer string it is a prefix of, whatever follows it.
 class KeyBuilder {
  public:
+  KeyBuilder() = default;
+  // Continues a key built earlier (a prefix).
+  explicit KeyBuilder(std::string prefix) : key_(std::move(prefix)) {}
+
   KeyBuilder& AddUint64(uint64_t value);
   KeyBuilder& AddInt64(int64_t value);
   KeyBuilder& AddString(absl::string_view value);

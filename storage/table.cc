@@ -8,6 +8,22 @@ absl::string_view TableName(Table table) {
       return "meta";
     case Table::kSpaces:
       return "spaces";
+    case Table::kMembers:
+      return "members";
+    case Table::kMemberEmails:
+      return "member_emails";
+    case Table::kBookings:
+      return "bookings";
+    case Table::kBookingsByMember:
+      return "bookings_by_member";
+    case Table::kBookingsBySpaceDay:
+      return "bookings_by_space_day";
+    case Table::kSlotCounters:
+      return "slot_counters";
+    case Table::kIdempotency:
+      return "idempotency";
+    case Table::kNoShowQueue:
+      return "no_show_queue";
   }
   return "unknown";
 }

@@ -60,6 +60,13 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   node->catalog_ = *std::move(catalog);
   node->site_service_ =
       std::make_unique<site::SiteServiceImpl>(node->catalog_.get(), node->admin_.get());
+  node->members_ = std::make_unique<member::MemberRegistry>(node->store_.get(), clock, &node->ids_,
+                                                            options.site.site_id);
+  node->member_service_ = std::make_unique<member::MemberServiceImpl>(node->members_.get());
+  node->ledger_ = std::make_unique<booking::BookingLedger>(
+      node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get());
+  node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(
+      node->ledger_.get(), node->catalog_.get(), node->admin_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -68,6 +75,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &node->port_);
   builder.RegisterService(node->site_service_.get());
+  builder.RegisterService(node->member_service_.get());
+  builder.RegisterService(node->booking_service_.get());
   node->server_ = builder.BuildAndStart();
   if (node->server_ == nullptr || node->port_ == 0) {
     return absl::FailedPreconditionError(
@@ -77,6 +86,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   if (!options.port_file.empty()) {
     if (absl::Status s = WritePortFile(options.port_file, node->port_); !s.ok()) return s;
   }
+  node->no_show_sweeper_ =
+      std::make_unique<booking::NoShowSweeper>(node->ledger_.get(), options.no_show_sweep_interval);
   node->server_->GetHealthCheckService()->SetServingStatus(true);
   node->log_.Info("site '", options.site.site_id, "' (", options.site.display_name,
                   ") serving on port ", node->port_, ", data in ", options.data_dir);
@@ -93,6 +104,11 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   server_->Shutdown(absl::ToChronoTime(absl::Now() + drain_timeout));
   server_->Wait();
   server_.reset();
+  no_show_sweeper_.reset();
+  booking_service_.reset();
+  ledger_.reset();
+  member_service_.reset();
+  members_.reset();
   site_service_.reset();
   catalog_.reset();
   store_.reset();  // Closes RocksDB after the last call that could use it.

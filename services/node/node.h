@@ -7,7 +7,13 @@
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "services/auth/admin_credential.h"
+#include "services/booking/booking_ledger.h"
+#include "services/booking/booking_service.h"
+#include "services/booking/no_show_sweeper.h"
+#include "services/domain/id_generator.h"
 #include "services/logging/logger.h"
+#include "services/member/member_registry.h"
+#include "services/member/member_service.h"
 #include "services/node/node_options.h"
 #include "services/site/site_catalog.h"
 #include "services/site/site_service.h"
@@ -46,6 +52,12 @@ class Node {
   std::unique_ptr<auth::AdminCredential> admin_;
   std::unique_ptr<site::SiteCatalog> catalog_;
   std::unique_ptr<site::SiteServiceImpl> site_service_;
+  domain::RandomIdGenerator ids_;
+  std::unique_ptr<member::MemberRegistry> members_;
+  std::unique_ptr<member::MemberServiceImpl> member_service_;
+  std::unique_ptr<booking::BookingLedger> ledger_;
+  std::unique_ptr<booking::BookingServiceImpl> booking_service_;
+  std::unique_ptr<booking::NoShowSweeper> no_show_sweeper_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -82,6 +82,12 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
     if (!drain.ok()) return drain.status();
     options.drain_timeout = *drain;
   }
+  if (config.has_no_show_sweep_interval()) {
+    absl::StatusOr<absl::Duration> interval =
+        rpc::DurationFromProto("no_show_sweep_interval", config.no_show_sweep_interval());
+    if (!interval.ok()) return interval.status();
+    options.no_show_sweep_interval = *interval;
+  }
   if (config.has_initial_policy()) {
     absl::StatusOr<domain::SitePolicy> policy = site::PolicyFromProto(config.initial_policy());
     if (!policy.ok()) {
@@ -112,6 +118,10 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   }
   if (options.drain_timeout < absl::ZeroDuration() || options.drain_timeout > absl::Minutes(5)) {
     return absl::InvalidArgumentError("drain_timeout must be between 0s and 5m");
+  }
+  if (options.no_show_sweep_interval < absl::Seconds(1) ||
+      options.no_show_sweep_interval > absl::Hours(1)) {
+    return absl::InvalidArgumentError("no_show_sweep_interval must be between 1s and 1h");
   }
   if (absl::Status s = domain::ValidateSitePolicy(options.initial_policy); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("initial_policy: ", s.message()));

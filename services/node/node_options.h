@@ -23,6 +23,7 @@ struct NodeOptions {
   // Optional: where to write the listening port once the node serves.
   std::string port_file;
   absl::Duration drain_timeout = absl::Seconds(10);
+  absl::Duration no_show_sweep_interval = absl::Seconds(30);
   // Written when the node starts on an empty data folder.
   domain::SitePolicy initial_policy = domain::DefaultSitePolicy();
   std::vector<domain::Space> initial_spaces;

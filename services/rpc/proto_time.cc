@@ -44,4 +44,55 @@ absl::StatusOr<absl::Duration> DurationFromProto(absl::string_view field,
   return absl::Seconds(proto.seconds()) + absl::Nanoseconds(proto.nanos());
 }
 
+v1::CivilDateTime CivilMinuteToProto(absl::CivilMinute t) {
+  v1::CivilDateTime proto;
+  proto.set_year(static_cast<int32_t>(t.year()));
+  proto.set_month(t.month());
+  proto.set_day(t.day());
+  proto.set_hours(t.hour());
+  proto.set_minutes(t.minute());
+  return proto;
+}
+
+absl::StatusOr<absl::CivilMinute> CivilMinuteFromProto(absl::string_view field,
+                                                       const v1::CivilDateTime& proto) {
+  v1::CivilDate date;
+  date.set_year(proto.year());
+  date.set_month(proto.month());
+  date.set_day(proto.day());
+  absl::StatusOr<absl::CivilDay> day = CivilDayFromProto(field, date);
+  if (!day.ok()) return day.status();
+  const bool end_of_day = proto.hours() == 24 && proto.minutes() == 0;
+  if (!end_of_day &&
+      (proto.hours() < 0 || proto.hours() > 23 || proto.minutes() < 0 || proto.minutes() > 59)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " has time ", proto.hours(), ":", proto.minutes(),
+                     "; hours must be 0-23 and minutes 0-59 (or 24:00 for the end of the day)"));
+  }
+  return absl::CivilMinute(*day) + (proto.hours() * 60 + proto.minutes());
+}
+
+v1::CivilDate CivilDayToProto(absl::CivilDay day) {
+  v1::CivilDate proto;
+  proto.set_year(static_cast<int32_t>(day.year()));
+  proto.set_month(day.month());
+  proto.set_day(day.day());
+  return proto;
+}
+
+absl::StatusOr<absl::CivilDay> CivilDayFromProto(absl::string_view field,
+                                                 const v1::CivilDate& proto) {
+  if (proto.year() < 2000 || proto.year() > 9999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " has year ", proto.year(), "; expected 2000-9999"));
+  }
+  const absl::CivilDay day(proto.year(), proto.month(), proto.day());
+  // CivilDay normalizes (February 30 becomes March 2): a date that moved did not exist.
+  if (day.month() != proto.month() || day.day() != proto.day()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " ", proto.year(), "-", proto.month(),
+                                                   "-", proto.day(), " is not a calendar date"));
+  }
+  return day;
+}
+
 }  // namespace cantine::rpc

@@ -129,14 +129,30 @@ domain::SiteProfile ProfileFromProto(const v1::Site& proto) {
   };
 }
 
+v1::SpaceKind SpaceKindToProto(domain::SpaceKind kind) {
+  return kind == domain::SpaceKind::kDeskPool ? v1::SPACE_KIND_DESK_POOL
+                                              : v1::SPACE_KIND_MEETING_ROOM;
+}
+
+absl::StatusOr<domain::SpaceKind> SpaceKindFromProto(absl::string_view field, int kind) {
+  switch (kind) {
+    case v1::SPACE_KIND_DESK_POOL:
+      return domain::SpaceKind::kDeskPool;
+    case v1::SPACE_KIND_MEETING_ROOM:
+      return domain::SpaceKind::kMeetingRoom;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " must be SPACE_KIND_DESK_POOL or SPACE_KIND_MEETING_ROOM"));
+  }
+}
+
 v1::Space SpaceToProto(const domain::Space& space, absl::string_view currency_code) {
   v1::Space proto;
   proto.set_site_id(space.site_id);
   proto.set_space_id(space.space_id);
   proto.set_display_name(space.display_name);
   proto.set_description(space.description);
-  proto.set_kind(space.kind == domain::SpaceKind::kDeskPool ? v1::SPACE_KIND_DESK_POOL
-                                                            : v1::SPACE_KIND_MEETING_ROOM);
+  proto.set_kind(SpaceKindToProto(space.kind));
   proto.set_seats(space.seats);
   proto.mutable_price_per_slot()->set_currency_code(std::string(currency_code));
   proto.mutable_price_per_slot()->set_amount_minor(space.price_per_slot_minor);
@@ -154,17 +170,9 @@ absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,
   space.space_id = proto.space_id();
   space.display_name = proto.display_name();
   space.description = proto.description();
-  switch (proto.kind()) {
-    case v1::SPACE_KIND_DESK_POOL:
-      space.kind = domain::SpaceKind::kDeskPool;
-      break;
-    case v1::SPACE_KIND_MEETING_ROOM:
-      space.kind = domain::SpaceKind::kMeetingRoom;
-      break;
-    default:
-      return absl::InvalidArgumentError(
-          "space.kind must be SPACE_KIND_DESK_POOL or SPACE_KIND_MEETING_ROOM");
-  }
+  absl::StatusOr<domain::SpaceKind> kind = SpaceKindFromProto("space.kind", proto.kind());
+  if (!kind.ok()) return kind.status();
+  space.kind = *kind;
   space.seats = proto.seats();
   const std::string& price_currency = proto.price_per_slot().currency_code();
   if (!price_currency.empty() && price_currency != currency_code) {

@@ -20,6 +20,10 @@ absl::StatusOr<domain::SitePolicy> PolicyFromProto(const v1::SitePolicy& proto);
 v1::Site SiteToProto(const domain::SiteProfile& profile, const domain::SitePolicy& policy);
 domain::SiteProfile ProfileFromProto(const v1::Site& proto);
 
+v1::SpaceKind SpaceKindToProto(domain::SpaceKind kind);
+// INVALID_ARGUMENT naming `field` for UNSPECIFIED or an unknown value.
+absl::StatusOr<domain::SpaceKind> SpaceKindFromProto(absl::string_view field, int kind);
+
 v1::Space SpaceToProto(const domain::Space& space, absl::string_view currency_code);
 // `currency_code` is the site's: the price's currency must be empty or equal to it.
 absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,

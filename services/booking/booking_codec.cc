@@ -1,0 +1,130 @@
+#include "services/booking/booking_codec.h"
+
+#include "absl/status/status.h"
+#include "services/rpc/proto_time.h"
+#include "services/site/site_codec.h"
+
+namespace cantine::booking {
+namespace {
+
+v1::BookingState StateToProto(domain::BookingState state) {
+  switch (state) {
+    case domain::BookingState::kConfirmed:
+      return v1::BOOKING_STATE_CONFIRMED;
+    case domain::BookingState::kCheckedIn:
+      return v1::BOOKING_STATE_CHECKED_IN;
+    case domain::BookingState::kCancelled:
+      return v1::BOOKING_STATE_CANCELLED;
+    case domain::BookingState::kNoShow:
+      return v1::BOOKING_STATE_NO_SHOW;
+  }
+  return v1::BOOKING_STATE_UNSPECIFIED;
+}
+
+absl::StatusOr<domain::BookingState> StateFromProto(v1::BookingState state) {
+  switch (state) {
+    case v1::BOOKING_STATE_CONFIRMED:
+      return domain::BookingState::kConfirmed;
+    case v1::BOOKING_STATE_CHECKED_IN:
+      return domain::BookingState::kCheckedIn;
+    case v1::BOOKING_STATE_CANCELLED:
+      return domain::BookingState::kCancelled;
+    case v1::BOOKING_STATE_NO_SHOW:
+      return domain::BookingState::kNoShow;
+    default:
+      return absl::DataLossError("stored booking has no valid state");
+  }
+}
+
+}  // namespace
+
+v1::BookedSlot SlotToProto(const domain::Slot& slot) {
+  v1::BookedSlot proto;
+  *proto.mutable_day() = rpc::CivilDayToProto(slot.id.day);
+  proto.set_index(slot.id.index);
+  proto.set_name(slot.name);
+  *proto.mutable_start() = rpc::CivilMinuteToProto(slot.local_start);
+  *proto.mutable_end() = rpc::CivilMinuteToProto(slot.local_end);
+  *proto.mutable_start_time() = rpc::TimeToProto(slot.start);
+  *proto.mutable_end_time() = rpc::TimeToProto(slot.end);
+  return proto;
+}
+
+v1::Booking BookingToProto(const domain::Booking& booking, absl::string_view time_zone) {
+  v1::Booking proto;
+  proto.set_booking_id(booking.booking_id);
+  proto.set_site_id(booking.site_id);
+  proto.set_space_id(booking.space_id);
+  proto.set_space_kind(site::SpaceKindToProto(booking.space_kind));
+  proto.set_member_id(booking.member_id);
+  proto.set_seats(booking.seats);
+  proto.set_time_zone(std::string(time_zone));
+  *proto.mutable_start() = rpc::CivilMinuteToProto(booking.local_start);
+  *proto.mutable_end() = rpc::CivilMinuteToProto(booking.local_end);
+  *proto.mutable_start_time() = rpc::TimeToProto(booking.start);
+  *proto.mutable_end_time() = rpc::TimeToProto(booking.end);
+  for (const domain::BookedSlot& slot : booking.slots) {
+    v1::BookedSlot* out = proto.add_slots();
+    *out->mutable_day() = rpc::CivilDayToProto(slot.id.day);
+    out->set_index(slot.id.index);
+    *out->mutable_start_time() = rpc::TimeToProto(slot.start);
+    *out->mutable_end_time() = rpc::TimeToProto(slot.end);
+  }
+  proto.mutable_price()->set_currency_code(booking.currency_code);
+  proto.mutable_price()->set_amount_minor(booking.price_minor);
+  proto.set_state(StateToProto(booking.state));
+  proto.set_idempotency_key(booking.idempotency_key);
+  *proto.mutable_create_time() = rpc::TimeToProto(booking.create_time);
+  *proto.mutable_update_time() = rpc::TimeToProto(booking.update_time);
+  return proto;
+}
+
+absl::StatusOr<domain::Booking> BookingFromProto(const v1::Booking& proto) {
+  domain::Booking booking;
+  booking.booking_id = proto.booking_id();
+  booking.site_id = proto.site_id();
+  booking.space_id = proto.space_id();
+  absl::StatusOr<domain::SpaceKind> kind =
+      site::SpaceKindFromProto("space_kind", proto.space_kind());
+  if (!kind.ok()) return kind.status();
+  booking.space_kind = *kind;
+  booking.member_id = proto.member_id();
+  booking.seats = proto.seats();
+  absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", proto.start());
+  if (!start.ok()) return start.status();
+  booking.local_start = *start;
+  absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", proto.end());
+  if (!end.ok()) return end.status();
+  booking.local_end = *end;
+  absl::StatusOr<absl::Time> start_time = rpc::TimeFromProto("start_time", proto.start_time());
+  if (!start_time.ok()) return start_time.status();
+  booking.start = *start_time;
+  absl::StatusOr<absl::Time> end_time = rpc::TimeFromProto("end_time", proto.end_time());
+  if (!end_time.ok()) return end_time.status();
+  booking.end = *end_time;
+  for (const v1::BookedSlot& slot : proto.slots()) {
+    absl::StatusOr<absl::CivilDay> day = rpc::CivilDayFromProto("slots.day", slot.day());
+    if (!day.ok()) return day.status();
+    absl::StatusOr<absl::Time> slot_start =
+        rpc::TimeFromProto("slots.start_time", slot.start_time());
+    if (!slot_start.ok()) return slot_start.status();
+    absl::StatusOr<absl::Time> slot_end = rpc::TimeFromProto("slots.end_time", slot.end_time());
+    if (!slot_end.ok()) return slot_end.status();
+    booking.slots.push_back({{*day, slot.index()}, *slot_start, *slot_end});
+  }
+  booking.price_minor = proto.price().amount_minor();
+  booking.currency_code = proto.price().currency_code();
+  absl::StatusOr<domain::BookingState> state = StateFromProto(proto.state());
+  if (!state.ok()) return state.status();
+  booking.state = *state;
+  booking.idempotency_key = proto.idempotency_key();
+  absl::StatusOr<absl::Time> created = rpc::TimeFromProto("create_time", proto.create_time());
+  if (!created.ok()) return created.status();
+  booking.create_time = *created;
+  absl::StatusOr<absl::Time> updated = rpc::TimeFromProto("update_time", proto.update_time());
+  if (!updated.ok()) return updated.status();
+  booking.update_time = *updated;
+  return booking;
+}
+
+}  // namespace cantine::booking

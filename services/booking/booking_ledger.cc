@@ -1,0 +1,413 @@
+#include "services/booking/booking_ledger.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/booking/booking_codec.h"
+#include "services/domain/booking_rules.h"
+#include "storage/key_codec.h"
+
+namespace cantine::booking {
+namespace {
+
+using storage::KeyBuilder;
+using storage::Table;
+using storage::Transaction;
+
+// Lock waits past the store's timeout abort a transaction; it is retried this many times.
+constexpr int kMaxAttempts = 5;
+
+int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+
+std::string BookingKey(absl::string_view booking_id) {
+  return KeyBuilder().AddString(booking_id).Build();
+}
+std::string MemberIndexKey(const domain::Booking& b) {
+  return KeyBuilder()
+      .AddString(b.member_id)
+      .AddInt64(absl::ToUnixMicros(b.start))
+      .AddString(b.booking_id)
+      .Build();
+}
+std::string SpaceDayPrefix(absl::string_view space_id, absl::CivilDay day) {
+  return KeyBuilder().AddString(space_id).AddInt64(DayNumber(day)).Build();
+}
+std::string CounterKey(absl::string_view space_id, const domain::SlotId& slot) {
+  return KeyBuilder()
+      .AddString(space_id)
+      .AddInt64(DayNumber(slot.day))
+      .AddInt64(slot.index)
+      .Build();
+}
+std::string IdempotencyKey(absl::string_view member_id, absl::string_view key) {
+  return KeyBuilder().AddString(member_id).AddString(key).Build();
+}
+std::string NoShowKey(absl::Time deadline, absl::string_view booking_id) {
+  return KeyBuilder().AddInt64(absl::ToUnixMicros(deadline)).AddString(booking_id).Build();
+}
+
+// Runs `attempt` until it returns something other than ABORTED, at most kMaxAttempts times.
+template <typename Attempt>
+auto RetryAborted(Attempt attempt) -> decltype(attempt()) {
+  for (int i = 1;; ++i) {
+    auto result = attempt();
+    if (result.status().code() != absl::StatusCode::kAborted || i == kMaxAttempts) return result;
+  }
+}
+
+absl::StatusOr<int32_t> ReadCounter(Transaction& txn, const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> value = txn.GetForUpdate(Table::kSlotCounters, key);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return 0;
+  int32_t held = 0;
+  if (!absl::SimpleAtoi(**value, &held) || held < 0) {
+    return absl::DataLossError("stored slot counter does not parse");
+  }
+  return held;
+}
+
+absl::Status WriteCounter(Transaction& txn, const std::string& key, int32_t held) {
+  if (held == 0) return txn.Delete(Table::kSlotCounters, key);
+  return txn.Put(Table::kSlotCounters, key, absl::StrCat(held));
+}
+
+// Returns the seats of `slots` to the pool.
+absl::Status ReleaseSlots(Transaction& txn, const domain::Booking& booking,
+                          std::vector<domain::SlotId> slots) {
+  std::sort(slots.begin(), slots.end());  // One lock order for every transaction.
+  for (const domain::SlotId& slot : slots) {
+    const std::string key = CounterKey(booking.space_id, slot);
+    absl::StatusOr<int32_t> held = ReadCounter(txn, key);
+    if (!held.ok()) return held.status();
+    if (*held < booking.seats) {
+      return absl::InternalError(absl::StrCat("slot counter of booking ", booking.booking_id,
+                                              " holds fewer seats than the booking"));
+    }
+    if (absl::Status s = WriteCounter(txn, key, *held - booking.seats); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<domain::Booking> ReadBooking(Transaction& txn, absl::string_view booking_id) {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      txn.GetForUpdate(Table::kBookings, BookingKey(booking_id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(absl::StrCat("no booking '", booking_id, "' at this venue"));
+  }
+  v1::Booking proto;
+  if (!proto.ParseFromString(**bytes)) return absl::DataLossError("stored booking does not parse");
+  return BookingFromProto(proto);
+}
+
+absl::Status WriteBooking(Transaction& txn, const domain::Booking& booking) {
+  return txn.Put(Table::kBookings, BookingKey(booking.booking_id),
+                 BookingToProto(booking, /*time_zone=*/"").SerializeAsString());
+}
+
+// The idempotency record: the booking id and the fingerprint of the request that made it.
+std::string IdempotencyValue(absl::string_view booking_id, absl::string_view fingerprint) {
+  return absl::StrCat(booking_id, "\n", fingerprint);
+}
+
+}  // namespace
+
+BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
+                             domain::IdGenerator* ids, const site::SiteCatalog* catalog,
+                             const domain::MemberDirectory* members)
+    : store_(store), clock_(clock), ids_(ids), catalog_(catalog), members_(members) {}
+
+absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request) {
+  absl::StatusOr<domain::Space> space = catalog_->GetSpace(request.space_id);
+  if (!space.ok()) return space.status();
+  if (absl::Status s = members_->CheckMember(request.member_id); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  absl::StatusOr<absl::TimeZone> zone =
+      domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
+  if (!zone.ok()) return zone.status();
+  absl::StatusOr<domain::BookingPlan> plan =
+      domain::PlanBooking(*space, catalog_->policy(), *zone, request, now);
+  if (!plan.ok()) return plan.status();
+  const std::string fingerprint = domain::RequestFingerprint(request);
+  return RetryAborted([&] { return CreateOnce(request, *space, *plan, fingerprint, now); });
+}
+
+absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingRequest& request,
+                                                          const domain::Space& space,
+                                                          const domain::BookingPlan& plan,
+                                                          const std::string& fingerprint,
+                                                          absl::Time now) {
+  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+  const std::string idempotency_key = IdempotencyKey(request.member_id, request.idempotency_key);
+  absl::StatusOr<std::optional<std::string>> earlier =
+      txn->GetForUpdate(Table::kIdempotency, idempotency_key);
+  if (!earlier.ok()) return earlier.status();
+  if (earlier->has_value()) {
+    std::pair<std::string, std::string> record =
+        absl::StrSplit(**earlier, absl::MaxSplits('\n', 1));
+    if (record.second != fingerprint) {
+      return absl::AlreadyExistsError(absl::StrCat("idempotency_key '", request.idempotency_key,
+                                                   "' was already used by this member for "
+                                                   "a different booking (",
+                                                   record.first,
+                                                   "); use a new key for a new booking"));
+    }
+    return ReadBooking(*txn, record.first);
+  }
+
+  // Slots come in time order from the plan, which is also their counters' key order.
+  const int32_t capacity = domain::SlotCapacity(space);
+  const std::string zone_name = catalog_->profile().time_zone;
+  for (const domain::Slot& slot : plan.slots) {
+    const std::string key = CounterKey(space.space_id, slot.id);
+    absl::StatusOr<int32_t> held = ReadCounter(*txn, key);
+    if (!held.ok()) return held.status();
+    if (*held + plan.seats > capacity) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("'", space.space_id, "' is full for ", slot.name, " of ",
+                       absl::FormatCivilTime(slot.id.day), " (",
+                       domain::FormatCivilMinute(slot.local_start), " ", zone_name,
+                       "): ", capacity - *held, " of ", capacity, " free, ", plan.seats, " asked"));
+    }
+    if (absl::Status s = WriteCounter(*txn, key, *held + plan.seats); !s.ok()) return s;
+  }
+
+  domain::Booking booking;
+  booking.booking_id = absl::StrCat(catalog_->profile().site_id, "-", ids_->NewId());
+  booking.site_id = catalog_->profile().site_id;
+  booking.space_id = space.space_id;
+  booking.space_kind = space.kind;
+  booking.member_id = request.member_id;
+  booking.idempotency_key = request.idempotency_key;
+  booking.seats = plan.seats;
+  booking.local_start = plan.slots.front().local_start;
+  booking.local_end = plan.slots.back().local_end;
+  booking.start = plan.slots.front().start;
+  booking.end = plan.slots.back().end;
+  for (const domain::Slot& slot : plan.slots) {
+    booking.slots.push_back({slot.id, slot.start, slot.end});
+  }
+  booking.price_minor = plan.price_minor;
+  booking.currency_code = catalog_->profile().currency_code;
+  booking.state = domain::BookingState::kConfirmed;
+  booking.create_time = booking.update_time = now;
+
+  if (absl::Status s = WriteBooking(*txn, booking); !s.ok()) return s;
+  // Index values are the booking id, so listings need not decode their keys.
+  if (absl::Status s =
+          txn->Put(Table::kBookingsByMember, MemberIndexKey(booking), booking.booking_id);
+      !s.ok()) {
+    return s;
+  }
+  std::set<absl::CivilDay> days;
+  for (const domain::Slot& slot : plan.slots) days.insert(slot.id.day);
+  for (absl::CivilDay day : days) {
+    const std::string key =
+        KeyBuilder(SpaceDayPrefix(space.space_id, day)).AddString(booking.booking_id).Build();
+    if (absl::Status s = txn->Put(Table::kBookingsBySpaceDay, key, booking.booking_id); !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = txn->Put(Table::kIdempotency, idempotency_key,
+                                IdempotencyValue(booking.booking_id, fingerprint));
+      !s.ok()) {
+    return s;
+  }
+  const absl::Time deadline = domain::NoShowDeadline(booking, catalog_->policy());
+  if (absl::Status s = txn->Put(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id), "");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  return booking;
+}
+
+absl::StatusOr<domain::Booking> BookingLedger::Cancel(absl::string_view booking_id) {
+  return RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, booking_id);
+    if (!booking.ok()) return booking.status();
+    if (booking->state == domain::BookingState::kCancelled) return booking;
+    const absl::Time now = clock_->Now();
+    const domain::SitePolicy policy = catalog_->policy();
+    if (absl::Status s = domain::CheckCancellable(*booking, policy, now); !s.ok()) return s;
+    std::vector<domain::SlotId> slots;
+    for (const domain::BookedSlot& slot : booking->slots) slots.push_back(slot.id);
+    if (absl::Status s = ReleaseSlots(*txn, *booking, slots); !s.ok()) return s;
+    if (absl::Status s =
+            txn->Delete(Table::kNoShowQueue,
+                        NoShowKey(domain::NoShowDeadline(*booking, policy), booking->booking_id));
+        !s.ok()) {
+      return s;
+    }
+    booking->state = domain::BookingState::kCancelled;
+    booking->update_time = now;
+    if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    return booking;
+  });
+}
+
+absl::StatusOr<domain::Booking> BookingLedger::CheckIn(absl::string_view booking_id) {
+  return RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, booking_id);
+    if (!booking.ok()) return booking.status();
+    if (booking->state == domain::BookingState::kCheckedIn) return booking;
+    const absl::Time now = clock_->Now();
+    absl::StatusOr<absl::TimeZone> zone =
+        domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
+    if (!zone.ok()) return zone.status();
+    if (absl::Status s = domain::CheckCheckInAllowed(*booking, *zone, now); !s.ok()) return s;
+    const domain::SitePolicy policy = catalog_->policy();
+    if (absl::Status s =
+            txn->Delete(Table::kNoShowQueue,
+                        NoShowKey(domain::NoShowDeadline(*booking, policy), booking->booking_id));
+        !s.ok()) {
+      return s;
+    }
+    booking->state = domain::BookingState::kCheckedIn;
+    booking->update_time = now;
+    if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    return booking;
+  });
+}
+
+absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
+  const absl::Time now = clock_->Now();
+  int released = 0;
+  constexpr size_t kBatch = 100;
+  while (true) {
+    absl::StatusOr<std::vector<storage::KeyValue>> due =
+        store_->Scan(Table::kNoShowQueue, /*prefix=*/"", kBatch);
+    if (!due.ok()) return due.status();
+    for (const storage::KeyValue& entry : *due) {
+      storage::KeyReader reader(entry.key);
+      absl::StatusOr<int64_t> deadline_micros = reader.ReadInt64();
+      if (!deadline_micros.ok()) return deadline_micros.status();
+      if (absl::FromUnixMicros(*deadline_micros) > now) return released;
+      absl::StatusOr<std::string> booking_id = reader.ReadString();
+      if (!booking_id.ok()) return booking_id.status();
+      absl::StatusOr<bool> release = RetryAborted([&]() -> absl::StatusOr<bool> {
+        std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+        absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, *booking_id);
+        if (!booking.ok()) return booking.status();
+        if (absl::Status s = txn->Delete(Table::kNoShowQueue, entry.key); !s.ok()) return s;
+        const bool no_show = booking->state == domain::BookingState::kConfirmed;
+        if (no_show) {
+          if (absl::Status s = ReleaseSlots(*txn, *booking, domain::SlotsToRelease(*booking, now));
+              !s.ok()) {
+            return s;
+          }
+          booking->state = domain::BookingState::kNoShow;
+          booking->update_time = now;
+          if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
+        }
+        if (absl::Status s = txn->Commit(); !s.ok()) return s;
+        return no_show;
+      });
+      if (!release.ok()) return release.status();
+      released += *release ? 1 : 0;
+    }
+    if (due->size() < kBatch) return released;
+  }
+}
+
+absl::StatusOr<domain::Booking> BookingLedger::Get(absl::string_view booking_id) const {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_->Get(Table::kBookings, BookingKey(booking_id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(absl::StrCat("no booking '", booking_id, "' at this venue"));
+  }
+  v1::Booking proto;
+  if (!proto.ParseFromString(**bytes)) return absl::DataLossError("stored booking does not parse");
+  return BookingFromProto(proto);
+}
+
+absl::StatusOr<BookingLedger::Page> BookingLedger::ListIndex(storage::Table table,
+                                                             const std::string& prefix,
+                                                             int page_size,
+                                                             absl::string_view page_token) const {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
+  }
+  const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
+  std::string start_after;
+  if (!page_token.empty()) {
+    if (!absl::WebSafeBase64Unescape(page_token, &start_after) ||
+        !absl::StartsWith(start_after, prefix)) {
+      return absl::InvalidArgumentError(
+          "page_token is not one this listing returned; start again without it");
+    }
+  }
+  absl::StatusOr<std::vector<storage::KeyValue>> rows =
+      store_->Scan(table, prefix, limit, start_after);
+  if (!rows.ok()) return rows.status();
+  Page page;
+  for (const storage::KeyValue& row : *rows) {
+    absl::StatusOr<domain::Booking> booking = Get(row.value);
+    if (!booking.ok()) return booking.status();
+    page.bookings.push_back(*std::move(booking));
+  }
+  if (rows->size() == limit) page.next_page_token = absl::WebSafeBase64Escape(rows->back().key);
+  return page;
+}
+
+absl::StatusOr<BookingLedger::Page> BookingLedger::ListByMember(
+    absl::string_view member_id, int page_size, absl::string_view page_token) const {
+  return ListIndex(Table::kBookingsByMember, KeyBuilder().AddString(member_id).Build(), page_size,
+                   page_token);
+}
+
+absl::StatusOr<BookingLedger::Page> BookingLedger::ListBySpaceDay(
+    absl::string_view space_id, absl::CivilDay day, int page_size,
+    absl::string_view page_token) const {
+  return ListIndex(Table::kBookingsBySpaceDay, SpaceDayPrefix(space_id, day), page_size,
+                   page_token);
+}
+
+absl::StatusOr<std::vector<BookingLedger::SlotAvailability>> BookingLedger::Availability(
+    absl::string_view space_id, absl::CivilDay first_day, absl::CivilDay last_day) const {
+  if (last_day < first_day) {
+    return absl::InvalidArgumentError("last_day must not be before first_day");
+  }
+  if (last_day - first_day >= kMaxAvailabilityDays) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxAvailabilityDays, " days of availability per request"));
+  }
+  absl::StatusOr<domain::Space> space = catalog_->GetSpace(space_id);
+  if (!space.ok()) return space.status();
+  absl::StatusOr<absl::TimeZone> zone =
+      domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
+  if (!zone.ok()) return zone.status();
+  const domain::SitePolicy policy = catalog_->policy();
+  const int32_t capacity =
+      space->state == domain::SpaceState::kActive ? domain::SlotCapacity(*space) : 0;
+  std::vector<SlotAvailability> result;
+  for (absl::CivilDay day = first_day; day <= last_day; ++day) {
+    for (domain::Slot& slot : domain::SlotsOnDay(space->kind, policy, *zone, day)) {
+      absl::StatusOr<std::optional<std::string>> value =
+          store_->Get(Table::kSlotCounters, CounterKey(space->space_id, slot.id));
+      if (!value.ok()) return value.status();
+      int32_t held = 0;
+      if (value->has_value() && !absl::SimpleAtoi(**value, &held)) {
+        return absl::DataLossError("stored slot counter does not parse");
+      }
+      result.push_back({std::move(slot), capacity, std::max(0, capacity - held)});
+    }
+  }
+  return result;
+}
+
+}  // namespace cantine::booking

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "services/domain/booking.h"
+#include "services/domain/booking_rules.h"
+#include "services/domain/id_generator.h"
+#include "services/domain/member.h"
+#include "services/domain/slots.h"
+#include "services/site/site_catalog.h"
+#include "storage/clock.h"
+#include "storage/store.h"
+
+namespace cantine::booking {
+
+// The venue's bookings: the booking rules applied inside store transactions, so that no
+// number of concurrent requests can oversell a slot. Every write is one transaction holding
+// the booking, its indexes, the slot counters and the idempotency record, committed with a
+// synced WAL write before it is acknowledged. Thread-safe.
+class BookingLedger {
+ public:
+  struct Page {
+    std::vector<domain::Booking> bookings;
+    std::string next_page_token;  // Empty on the last page.
+  };
+  struct SlotAvailability {
+    domain::Slot slot;
+    int32_t seats_total = 0;
+    int32_t seats_free = 0;
+  };
+
+  inline static constexpr int kMaxAvailabilityDays = 62;
+  inline static constexpr int kDefaultPageSize = 100;
+  inline static constexpr int kMaxPageSize = 1000;
+
+  // None owned; all outlive the ledger.
+  BookingLedger(storage::Store* store, const storage::Clock* clock, domain::IdGenerator* ids,
+                const site::SiteCatalog* catalog, const domain::MemberDirectory* members);
+
+  // Books, or returns the booking an earlier request with the same member and idempotency
+  // key made. NOT_FOUND for an unknown space or member; INVALID_ARGUMENT and
+  // FAILED_PRECONDITION from the booking rules; FAILED_PRECONDITION naming the first full
+  // slot; ALREADY_EXISTS when the key was used for a different request.
+  absl::StatusOr<domain::Booking> Create(const domain::BookingRequest& request);
+
+  // Cancels and returns the seats. Cancelling a cancelled booking returns it unchanged;
+  // after the cancellation window it is FAILED_PRECONDITION naming the window.
+  absl::StatusOr<domain::Booking> Cancel(absl::string_view booking_id);
+
+  // Marks the booking used, so it is not released as a no-show. Idempotent.
+  absl::StatusOr<domain::Booking> CheckIn(absl::string_view booking_id);
+
+  absl::StatusOr<domain::Booking> Get(absl::string_view booking_id) const;
+
+  // A member's bookings at this venue by start time.
+  absl::StatusOr<Page> ListByMember(absl::string_view member_id, int page_size,
+                                    absl::string_view page_token) const;
+  // The bookings of a space touching one venue day.
+  absl::StatusOr<Page> ListBySpaceDay(absl::string_view space_id, absl::CivilDay day, int page_size,
+                                      absl::string_view page_token) const;
+
+  // Free seats per slot of a space over venue days [first_day, last_day].
+  absl::StatusOr<std::vector<SlotAvailability>> Availability(absl::string_view space_id,
+                                                             absl::CivilDay first_day,
+                                                             absl::CivilDay last_day) const;
+
+  // Releases every confirmed booking whose no-show deadline (start + grace) has passed by
+  // the clock's now: the seats of its slots not yet started return to the pool, and the
+  // booking stays charged as a no-show. Returns how many were released.
+  absl::StatusOr<int> ReleaseNoShows();
+
+ private:
+  absl::StatusOr<domain::Booking> CreateOnce(const domain::BookingRequest& request,
+                                             const domain::Space& space,
+                                             const domain::BookingPlan& plan,
+                                             const std::string& fingerprint, absl::Time now);
+  absl::StatusOr<Page> ListIndex(storage::Table table, const std::string& prefix, int page_size,
+                                 absl::string_view page_token) const;
+
+  storage::Store* const store_;
+  const storage::Clock* const clock_;
+  domain::IdGenerator* const ids_;
+  const site::SiteCatalog* const catalog_;
+  const domain::MemberDirectory* const members_;
+};
+
+}  // namespace cantine::booking

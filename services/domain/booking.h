@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "services/domain/slots.h"
+#include "services/domain/space.h"
+
+namespace cantine::domain {
+
+enum class BookingState {
+  kConfirmed,  // Seats held; not yet checked in.
+  kCheckedIn,  // The member came.
+  kCancelled,  // Cancelled in the window; seats returned, not charged.
+  kNoShow,     // Not checked in within the grace period; remaining seats returned, charged.
+};
+
+// One slot a booking holds, with the instants it had when booked (a later policy change
+// does not move a booking).
+struct BookedSlot {
+  SlotId id;
+  absl::Time start;
+  absl::Time end;
+};
+
+// A booking at this venue. Times are civil times at the venue with their instants.
+struct Booking {
+  std::string booking_id;
+  std::string site_id;
+  std::string space_id;
+  SpaceKind space_kind = SpaceKind::kDeskPool;
+  std::string member_id;
+  std::string idempotency_key;
+  int32_t seats = 0;
+  absl::CivilMinute local_start;
+  absl::CivilMinute local_end;
+  absl::Time start;
+  absl::Time end;
+  std::vector<BookedSlot> slots;  // The slots whose counters hold this booking's seats.
+  int64_t price_minor = 0;
+  std::string currency_code;
+  BookingState state = BookingState::kConfirmed;
+  absl::Time create_time;
+  absl::Time update_time;
+};
+
+// What a member asks for. Times are civil times at the venue.
+struct BookingRequest {
+  std::string space_id;
+  std::string member_id;
+  absl::CivilMinute local_start;
+  absl::CivilMinute local_end;
+  int32_t seats = 0;
+  std::string idempotency_key;
+};
+
+absl::string_view BookingStateName(BookingState state);
+
+// Whether the booking still holds seats (and so may be cancelled, checked in, released).
+bool HoldsSeats(BookingState state);
+
+}  // namespace cantine::domain
