@@ -1,0 +1,233 @@
+// BookingService and MemberService of an in-process node, over real gRPC on loopback.
+
+#include <fstream>
+
+#include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "services/node/node.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/temp_dir.h"
+
+namespace cantine::node {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kAdminSecret[] = "booking-test-admin-credential-01";
+
+v1::CivilDateTime At(int year, int month, int day, int hours, int minutes = 0) {
+  v1::CivilDateTime t;
+  t.set_year(year);
+  t.set_month(month);
+  t.set_day(day);
+  t.set_hours(hours);
+  t.set_minutes(minutes);
+  return t;
+}
+
+class BookingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
+    NodeOptions options;
+    options.site = {.site_id = "paris",
+                    .display_name = "La Cantine",
+                    .street_address = "151 rue Montmartre",
+                    .city = "Paris",
+                    .country_code = "FR",
+                    .time_zone = "Europe/Paris",
+                    .currency_code = "EUR"};
+    options.listen_address = "127.0.0.1:0";
+    options.data_dir = dir_.Sub("data");
+    options.admin_credential_file = dir_.Sub("admin");
+    domain::Space desks;
+    desks.space_id = "coworking";
+    desks.display_name = "Co-working desks";
+    desks.seats = 24;
+    desks.price_per_slot_minor = 1500;
+    options.initial_spaces = {desks};
+    node_ = Node::Start(options, &clock_).value();
+    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", node_->port()),
+                                       grpc::InsecureChannelCredentials());
+    bookings_ = v1::BookingService::NewStub(channel);
+    members_ = v1::MemberService::NewStub(channel);
+
+    v1::RegisterMemberRequest register_request;
+    register_request.set_display_name("Ada Lovelace");
+    register_request.set_email("ada@example.org");
+    v1::Member member;
+    ASSERT_TRUE(members_->RegisterMember(Context().get(), register_request, &member).ok());
+    member_id_ = member.member_id();
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(const char* token = nullptr) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (token != nullptr) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    return context;
+  }
+
+  v1::CreateBookingRequest WednesdayMorning() {
+    v1::CreateBookingRequest request;
+    request.set_space_id("coworking");
+    request.set_member_id(member_id_);
+    *request.mutable_start() = At(2027, 1, 6, 9);
+    *request.mutable_end() = At(2027, 1, 6, 13);
+    request.set_seats(2);
+    request.set_idempotency_key("wed-1");
+    return request;
+  }
+
+  testing::TempDir dir_;
+  // Monday 2027-01-04 07:00 UTC, 08:00 in Paris.
+  testing::FakeClock clock_{absl::FromUnixSeconds(1799046000)};
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<v1::BookingService::Stub> bookings_;
+  std::unique_ptr<v1::MemberService::Stub> members_;
+  std::string member_id_;
+};
+
+TEST_F(BookingServiceTest, BookGetListCancelInVenueTime) {
+  v1::Booking booking;
+  grpc::Status status = bookings_->CreateBooking(Context().get(), WednesdayMorning(), &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(booking.time_zone(), "Europe/Paris");
+  EXPECT_EQ(booking.start().hours(), 9);
+  EXPECT_EQ(booking.start_time().seconds(), 1799222400);  // 2027-01-06T08:00Z
+  EXPECT_EQ(booking.price().amount_minor(), 3000);
+  EXPECT_EQ(booking.price().currency_code(), "EUR");
+  EXPECT_EQ(booking.state(), v1::BOOKING_STATE_CONFIRMED);
+
+  v1::GetBookingRequest get;
+  get.set_booking_id(booking.booking_id());
+  v1::Booking fetched;
+  ASSERT_TRUE(bookings_->GetBooking(Context().get(), get, &fetched).ok());
+  EXPECT_EQ(fetched.booking_id(), booking.booking_id());
+
+  v1::ListBookingsRequest mine;
+  mine.set_member_id(member_id_);
+  v1::ListBookingsResponse listed;
+  ASSERT_TRUE(bookings_->ListBookings(Context().get(), mine, &listed).ok());
+  ASSERT_EQ(listed.bookings_size(), 1);
+
+  v1::ListBookingsRequest by_day;
+  by_day.mutable_space_day()->set_space_id("coworking");
+  by_day.mutable_space_day()->mutable_day()->set_year(2027);
+  by_day.mutable_space_day()->mutable_day()->set_month(1);
+  by_day.mutable_space_day()->mutable_day()->set_day(6);
+  EXPECT_EQ(bookings_->ListBookings(Context().get(), by_day, &listed).error_code(),
+            grpc::UNAUTHENTICATED);
+  listed.Clear();
+  ASSERT_TRUE(bookings_->ListBookings(Context(kAdminSecret).get(), by_day, &listed).ok());
+  EXPECT_EQ(listed.bookings_size(), 1);
+
+  v1::GetAvailabilityRequest availability;
+  availability.set_space_id("coworking");
+  *availability.mutable_first_day() = by_day.space_day().day();
+  *availability.mutable_last_day() = by_day.space_day().day();
+  v1::GetAvailabilityResponse free;
+  ASSERT_TRUE(bookings_->GetAvailability(Context().get(), availability, &free).ok());
+  EXPECT_EQ(free.time_zone(), "Europe/Paris");
+  ASSERT_EQ(free.slots_size(), 2);
+  EXPECT_EQ(free.slots(0).seats_free(), 22);
+  EXPECT_EQ(free.slots(1).seats_free(), 24);
+
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_id(booking.booking_id());
+  ASSERT_TRUE(bookings_->CancelBooking(Context().get(), cancel, &booking).ok());
+  EXPECT_EQ(booking.state(), v1::BOOKING_STATE_CANCELLED);
+}
+
+TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
+  struct Case {
+    grpc::StatusCode code;
+    const char* needle;
+    std::function<void(v1::CreateBookingRequest&)> spoil;
+  };
+  const std::vector<Case> cases = {
+      {grpc::NOT_FOUND, "nowhere", [](auto& r) { r.set_space_id("nowhere"); }},
+      {grpc::INVALID_ARGUMENT, "space_id", [](auto& r) { r.set_space_id("Bad Id"); }},
+      {grpc::NOT_FOUND, "member", [](auto& r) { r.set_member_id("paris-0000"); }},
+      {grpc::INVALID_ARGUMENT, "start", [](auto& r) { *r.mutable_start() = At(2027, 1, 6, 10); }},
+      {grpc::INVALID_ARGUMENT, "after start",
+       [](auto& r) { *r.mutable_end() = At(2027, 1, 5, 13); }},
+      {grpc::INVALID_ARGUMENT, "calendar date",
+       [](auto& r) { *r.mutable_start() = At(2027, 2, 30, 9); }},
+      {grpc::INVALID_ARGUMENT, "hours", [](auto& r) { *r.mutable_start() = At(2027, 1, 6, 25); }},
+      {grpc::INVALID_ARGUMENT, "seats", [](auto& r) { r.set_seats(0); }},
+      {grpc::INVALID_ARGUMENT, "seats", [](auto& r) { r.set_seats(25); }},
+      {grpc::INVALID_ARGUMENT, "idempotency_key", [](auto& r) { r.clear_idempotency_key(); }},
+      {grpc::INVALID_ARGUMENT, "idempotency_key",
+       [](auto& r) { r.set_idempotency_key(std::string(200, 'k')); }},
+      {grpc::INVALID_ARGUMENT, "required", [](auto& r) { r.clear_end(); }},
+      {grpc::FAILED_PRECONDITION, "in the past",
+       [](auto& r) {
+         *r.mutable_start() = At(2027, 1, 1, 9);
+         *r.mutable_end() = At(2027, 1, 1, 13);
+       }},
+  };
+  for (const Case& c : cases) {
+    v1::CreateBookingRequest request = WednesdayMorning();
+    c.spoil(request);
+    v1::Booking booking;
+    grpc::Status status = bookings_->CreateBooking(Context().get(), request, &booking);
+    EXPECT_EQ(status.error_code(), c.code) << c.needle << ": " << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr(c.needle));
+  }
+  v1::ListBookingsRequest mine;
+  mine.set_member_id(member_id_);
+  v1::ListBookingsResponse listed;
+  ASSERT_TRUE(bookings_->ListBookings(Context().get(), mine, &listed).ok());
+  EXPECT_EQ(listed.bookings_size(), 0);
+
+  v1::ListBookingsRequest no_filter;
+  EXPECT_EQ(bookings_->ListBookings(Context().get(), no_filter, &listed).error_code(),
+            grpc::INVALID_ARGUMENT);
+  v1::GetBookingRequest bad_id;
+  bad_id.set_booking_id("");
+  v1::Booking booking;
+  EXPECT_EQ(bookings_->GetBooking(Context().get(), bad_id, &booking).error_code(),
+            grpc::INVALID_ARGUMENT);
+  v1::GetAvailabilityRequest too_long;
+  too_long.set_space_id("coworking");
+  too_long.mutable_first_day()->set_year(2027);
+  too_long.mutable_first_day()->set_month(1);
+  too_long.mutable_first_day()->set_day(1);
+  too_long.mutable_last_day()->set_year(2027);
+  too_long.mutable_last_day()->set_month(6);
+  too_long.mutable_last_day()->set_day(1);
+  v1::GetAvailabilityResponse free;
+  EXPECT_EQ(bookings_->GetAvailability(Context().get(), too_long, &free).error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
+TEST_F(BookingServiceTest, MembersRegisterOncePerEmailAndValidate) {
+  v1::RegisterMemberRequest request;
+  request.set_display_name("Ada again");
+  request.set_email("ADA@example.org");
+  v1::Member member;
+  EXPECT_EQ(members_->RegisterMember(Context().get(), request, &member).error_code(),
+            grpc::ALREADY_EXISTS);
+  request.set_email("not-an-email");
+  grpc::Status status = members_->RegisterMember(Context().get(), request, &member);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("email"));
+  request.set_email("grace@example.org");
+  request.set_display_name("");
+  EXPECT_EQ(members_->RegisterMember(Context().get(), request, &member).error_code(),
+            grpc::INVALID_ARGUMENT);
+
+  v1::GetMemberRequest get;
+  get.set_member_id(member_id_);
+  ASSERT_TRUE(members_->GetMember(Context().get(), get, &member).ok());
+  EXPECT_EQ(member.home_site_id(), "paris");
+  EXPECT_EQ(member.email(), "ada@example.org");
+  get.set_member_id("paris-nobody");
+  EXPECT_EQ(members_->GetMember(Context().get(), get, &member).error_code(), grpc::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace cantine::node

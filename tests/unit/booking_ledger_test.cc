@@ -1,0 +1,310 @@
+#include "services/booking/booking_ledger.h"
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/member/member_registry.h"
+#include "services/site/site_catalog.h"
+#include "storage/rocks_store.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/temp_dir.h"
+
+namespace cantine::booking {
+namespace {
+
+using ::testing::HasSubstr;
+
+const absl::TimeZone kParis = [] {
+  absl::TimeZone zone;
+  absl::LoadTimeZone("Europe/Paris", &zone);
+  return zone;
+}();
+// Monday 2027-01-04, 08:00 in Paris.
+const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2027, 1, 4, 8, 0), kParis);
+
+class SequentialIds final : public domain::IdGenerator {
+ public:
+  std::string NewId() override { return absl::StrFormat("%016x", next_.fetch_add(1)); }
+
+ private:
+  std::atomic<uint64_t> next_{1};
+};
+
+domain::Space Space(const char* id, domain::SpaceKind kind, int32_t seats, int64_t price) {
+  domain::Space space;
+  space.space_id = id;
+  space.display_name = id;
+  space.kind = kind;
+  space.seats = seats;
+  space.price_per_slot_minor = price;
+  return space;
+}
+
+class BookingLedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    store_ = storage::RocksStore::Open({.path = dir_.Sub("db")}).value();
+    site::SiteCatalog::Seed seed;
+    seed.profile = {.site_id = "paris",
+                    .display_name = "La Cantine",
+                    .street_address = "151 rue Montmartre",
+                    .city = "Paris",
+                    .country_code = "FR",
+                    .time_zone = "Europe/Paris",
+                    .currency_code = "EUR"};
+    seed.initial_policy = domain::DefaultSitePolicy();
+    seed.initial_spaces = {Space("coworking", domain::SpaceKind::kDeskPool, 24, 1500),
+                           Space("small", domain::SpaceKind::kDeskPool, 5, 1500),
+                           Space("meeting-room", domain::SpaceKind::kMeetingRoom, 8, 8000)};
+    catalog_ = site::SiteCatalog::Open(store_.get(), &clock_, seed).value();
+    members_ = std::make_unique<member::MemberRegistry>(store_.get(), &clock_, &ids_, "paris");
+    ledger_ = std::make_unique<BookingLedger>(store_.get(), &clock_, &ids_, catalog_.get(),
+                                              members_.get());
+  }
+
+  void Close() {
+    ledger_.reset();
+    members_.reset();
+    catalog_.reset();
+    store_.reset();
+  }
+
+  std::string NewMember(int n = 0) {
+    return members_->Register("Ada", absl::StrCat("ada", n, "@example.org")).value().member_id;
+  }
+
+  domain::BookingRequest Request(const std::string& member, const char* space,
+                                 absl::CivilMinute start, absl::CivilMinute end, int seats,
+                                 std::string key) {
+    return {.space_id = space,
+            .member_id = member,
+            .local_start = start,
+            .local_end = end,
+            .seats = seats,
+            .idempotency_key = std::move(key)};
+  }
+
+  // Free seats of `space` for slot `index` of `day`.
+  int32_t Free(const char* space, absl::CivilDay day, int index) {
+    std::vector<BookingLedger::SlotAvailability> slots =
+        ledger_->Availability(space, day, day).value();
+    return slots.at(index).seats_free;
+  }
+
+  testing::TempDir dir_;
+  testing::FakeClock clock_{kNow};
+  SequentialIds ids_;
+  std::unique_ptr<storage::RocksStore> store_;
+  std::unique_ptr<site::SiteCatalog> catalog_;
+  std::unique_ptr<member::MemberRegistry> members_;
+  std::unique_ptr<BookingLedger> ledger_;
+};
+
+const absl::CivilDay kWednesday(2027, 1, 6);
+const absl::CivilMinute kWedMorning(2027, 1, 6, 9, 0);
+const absl::CivilMinute kWedNoon(2027, 1, 6, 13, 0);
+
+TEST_F(BookingLedgerTest, BookingHoldsSeatsAndIsPricedAndStoredDurably) {
+  const std::string ada = NewMember();
+  absl::StatusOr<domain::Booking> booking = ledger_->Create(
+      Request(ada, "coworking", kWedMorning, absl::CivilMinute(2027, 1, 7, 19, 0), 2, "trip-1"));
+  ASSERT_TRUE(booking.ok()) << booking.status();
+  EXPECT_EQ(booking->price_minor, 4 * 2 * 1500);
+  EXPECT_EQ(booking->currency_code, "EUR");
+  EXPECT_EQ(booking->slots.size(), 4u);
+  EXPECT_EQ(Free("coworking", kWednesday, 0), 22);
+
+  Close();
+  Open();
+  absl::StatusOr<domain::Booking> stored = ledger_->Get(booking->booking_id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->state, domain::BookingState::kConfirmed);
+  EXPECT_EQ(stored->local_start, kWedMorning);
+  EXPECT_EQ(stored->start, absl::FromCivil(kWedMorning, kParis));
+  EXPECT_EQ(Free("coworking", kWednesday, 1), 22);
+}
+
+TEST_F(BookingLedgerTest, ThirtyTwoThreadsRacingForTheLastThreeSeatsGetExactlyThree) {
+  const std::string early = NewMember(100);
+  ASSERT_TRUE(ledger_->Create(Request(early, "small", kWedMorning, kWedNoon, 2, "early")).ok());
+  std::vector<std::string> racers;
+  for (int i = 0; i < 32; ++i) racers.push_back(NewMember(i));
+
+  std::atomic<int> booked{0}, full{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 32; ++i) {
+    threads.emplace_back([&, i] {
+      absl::StatusOr<domain::Booking> result = ledger_->Create(
+          Request(racers[i], "small", kWedMorning, kWedNoon, 1, absl::StrCat("race-", i)));
+      if (result.ok()) {
+        ++booked;
+      } else if (result.status().code() == absl::StatusCode::kFailedPrecondition) {
+        ++full;
+      } else {
+        ++other;
+        ADD_FAILURE() << result.status();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(booked.load(), 3);
+  EXPECT_EQ(full.load(), 29);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(Free("small", kWednesday, 0), 0);
+
+  // The bookings themselves agree with the counter.
+  BookingLedger::Page page = ledger_->ListBySpaceDay("small", kWednesday, 100, "").value();
+  int seats = 0;
+  for (const domain::Booking& b : page.bookings) seats += b.seats;
+  EXPECT_EQ(seats, 5);
+}
+
+TEST_F(BookingLedgerTest, FullSlotIsNamedInTheRefusal) {
+  const std::string ada = NewMember();
+  ASSERT_TRUE(ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 5, "all")).ok());
+  absl::StatusOr<domain::Booking> refused = ledger_->Create(
+      Request(ada, "small", absl::CivilMinute(2027, 1, 5, 9, 0), kWedNoon, 1, "one-more"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("morning of 2027-01-06"));
+  // Nothing of the refused request was held: Tuesday is still free.
+  EXPECT_EQ(Free("small", absl::CivilDay(2027, 1, 5), 0), 5);
+}
+
+TEST_F(BookingLedgerTest, MeetingRoomIsExclusive) {
+  const std::string ada = NewMember(1), bob = NewMember(2);
+  ASSERT_TRUE(ledger_
+                  ->Create(Request(ada, "meeting-room", absl::CivilMinute(2027, 1, 6, 11, 0),
+                                   absl::CivilMinute(2027, 1, 6, 13, 0), 0, "room"))
+                  .ok());
+  EXPECT_EQ(ledger_
+                ->Create(Request(bob, "meeting-room", absl::CivilMinute(2027, 1, 6, 9, 0),
+                                 absl::CivilMinute(2027, 1, 6, 13, 0), 1, "room"))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(ledger_
+                  ->Create(Request(bob, "meeting-room", absl::CivilMinute(2027, 1, 6, 9, 0),
+                                   absl::CivilMinute(2027, 1, 6, 11, 0), 1, "room"))
+                  .ok());
+}
+
+TEST_F(BookingLedgerTest, SameKeySameRequestReturnsTheSameBookingOnce) {
+  const std::string ada = NewMember();
+  const domain::BookingRequest request = Request(ada, "small", kWedMorning, kWedNoon, 2, "k");
+  domain::Booking first = ledger_->Create(request).value();
+  clock_.Advance(absl::Minutes(1));
+  domain::Booking retry = ledger_->Create(request).value();
+  EXPECT_EQ(retry.booking_id, first.booking_id);
+  EXPECT_EQ(retry.create_time, first.create_time);
+  EXPECT_EQ(Free("small", kWednesday, 0), 3);  // Counted once.
+  EXPECT_EQ(ledger_->ListByMember(ada, 10, "")->bookings.size(), 1u);
+}
+
+TEST_F(BookingLedgerTest, SameKeyDifferentRequestIsAlreadyExists) {
+  const std::string ada = NewMember();
+  ASSERT_TRUE(ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 2, "k")).ok());
+  absl::StatusOr<domain::Booking> other =
+      ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 3, "k"));
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(other.status().message()), HasSubstr("different booking"));
+  EXPECT_EQ(Free("small", kWednesday, 0), 3);
+}
+
+TEST_F(BookingLedgerTest, CancelFreesSeatsTwiceIsHarmlessAndRebookWorks) {
+  const std::string ada = NewMember(1), bob = NewMember(2);
+  domain::Booking booking =
+      ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 5, "all")).value();
+  EXPECT_EQ(ledger_->Create(Request(bob, "small", kWedMorning, kWedNoon, 1, "b")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::StatusOr<domain::Booking> cancelled = ledger_->Cancel(booking.booking_id);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state, domain::BookingState::kCancelled);
+  EXPECT_EQ(Free("small", kWednesday, 0), 5);
+  EXPECT_TRUE(ledger_->Cancel(booking.booking_id).ok());
+  EXPECT_EQ(Free("small", kWednesday, 0), 5);  // Not released twice.
+  EXPECT_TRUE(ledger_->Create(Request(bob, "small", kWedMorning, kWedNoon, 1, "b")).ok());
+  EXPECT_EQ(Free("small", kWednesday, 0), 4);
+}
+
+TEST_F(BookingLedgerTest, CancelAfterTheWindowIsRefusedWithTheWindowNamed) {
+  const std::string ada = NewMember();
+  domain::Booking booking =
+      ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 1, "k")).value();
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 5, 10, 0), kParis));  // 23h before.
+  absl::StatusOr<domain::Booking> late = ledger_->Cancel(booking.booking_id);
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(late.status().message()), HasSubstr("24h before the start"));
+  EXPECT_EQ(Free("small", kWednesday, 0), 4);
+}
+
+TEST_F(BookingLedgerTest, NoShowReleasesTheRestOfTheBookingAndStaysCharged) {
+  const std::string ada = NewMember(1), bob = NewMember(2);
+  domain::Booking absent =
+      ledger_
+          ->Create(Request(ada, "small", kWedMorning, absl::CivilMinute(2027, 1, 7, 19, 0), 2, "a"))
+          .value();
+  domain::Booking present =
+      ledger_
+          ->Create(Request(bob, "small", kWedMorning, absl::CivilMinute(2027, 1, 7, 19, 0), 1, "b"))
+          .value();
+
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 6, 9, 30), kParis));
+  ASSERT_TRUE(ledger_->CheckIn(present.booking_id).ok());
+  EXPECT_EQ(ledger_->ReleaseNoShows().value(), 0);  // Within the grace period.
+
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 6, 10, 1), kParis));
+  EXPECT_EQ(ledger_->ReleaseNoShows().value(), 1);
+  domain::Booking released = ledger_->Get(absent.booking_id).value();
+  EXPECT_EQ(released.state, domain::BookingState::kNoShow);
+  EXPECT_EQ(released.price_minor, absent.price_minor);  // Still charged.
+  EXPECT_EQ(ledger_->Get(present.booking_id)->state, domain::BookingState::kCheckedIn);
+  EXPECT_EQ(Free("small", kWednesday, 0), 2);  // The started morning stays used.
+  EXPECT_EQ(Free("small", kWednesday, 1), 4);  // The rest is back in the pool.
+  EXPECT_EQ(Free("small", absl::CivilDay(2027, 1, 7), 1), 4);
+  EXPECT_EQ(ledger_->ReleaseNoShows().value(), 0);  // Released once.
+  EXPECT_EQ(ledger_->CheckIn(absent.booking_id).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingLedgerTest, UnknownSpaceOrMemberIsNotFoundAndWritesNothing) {
+  const std::string ada = NewMember();
+  EXPECT_EQ(ledger_->Create(Request(ada, "nowhere", kWedMorning, kWedNoon, 1, "k")).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->Create(Request("paris-ffff", "small", kWedMorning, kWedNoon, 1, "k"))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->Scan(storage::Table::kBookings, "", 10)->empty());
+  EXPECT_TRUE(store_->Scan(storage::Table::kSlotCounters, "", 10)->empty());
+  EXPECT_EQ(ledger_->Get("paris-nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(BookingLedgerTest, ListingsPageInOrder) {
+  const std::string ada = NewMember();
+  for (int day = 4; day <= 8; ++day) {
+    ASSERT_TRUE(
+        ledger_
+            ->Create(Request(ada, "coworking", absl::CivilMinute(2027, 1, day, 14, 0),
+                             absl::CivilMinute(2027, 1, day, 19, 0), 1, absl::StrCat("d", day)))
+            .ok());
+  }
+  BookingLedger::Page first = ledger_->ListByMember(ada, 2, "").value();
+  ASSERT_EQ(first.bookings.size(), 2u);
+  EXPECT_EQ(first.bookings[0].local_start.day(), 4);
+  BookingLedger::Page second = ledger_->ListByMember(ada, 10, first.next_page_token).value();
+  ASSERT_EQ(second.bookings.size(), 3u);
+  EXPECT_EQ(second.bookings[0].local_start.day(), 6);
+  EXPECT_TRUE(second.next_page_token.empty());
+  EXPECT_EQ(ledger_->ListByMember(ada, 10, "garbage!").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->ListByMember(ada, 5000, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cantine::booking
