@@ -1,0 +1,208 @@
+// Kills cantined with SIGKILL in the middle of a booking load and checks, after a restart,
+// that every acknowledged booking is there and that no slot is oversold.
+
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/random/random.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/wait_for.h"
+
+namespace cantine {
+namespace {
+
+constexpr char kAdminSecret[] = "crash-test-admin-credential-0042";
+constexpr int kClients = 8;
+constexpr int kAcknowledgedBeforeKill = 75;
+constexpr int kSeatsPerBooking = 2;
+constexpr int kPoolSeats = 24;  // The seeded "coworking" pool of deploy/sites/paris.
+
+class BookingCrashTest : public ::testing::Test {
+ protected:
+  void SetUp() override { std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n"; }
+
+  std::unique_ptr<testing::Subprocess> Start() {
+    std::filesystem::remove(dir_.Sub("port"));
+    auto process = std::make_unique<testing::Subprocess>(
+        std::vector<std::string>{
+            CANTINED_PATH,
+            absl::StrCat("--config=", CANTINE_SOURCE_DIR, "/deploy/sites/paris.textproto"),
+            "--listen_address=127.0.0.1:0", absl::StrCat("--data_dir=", dir_.Sub("data")),
+            absl::StrCat("--admin_credential_file=", dir_.Sub("admin")),
+            absl::StrCat("--port_file=", dir_.Sub("port"))},
+        dir_.Sub("cantined.log"));
+    EXPECT_TRUE(process->Start());
+    int port = 0;
+    EXPECT_TRUE(testing::WaitFor([&] {
+      std::ifstream in(dir_.Sub("port"));
+      std::string text;
+      return std::getline(in, text) && absl::SimpleAtoi(text, &port) && port > 0;
+    }));
+    channel_ =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    EXPECT_TRUE(testing::WaitFor([&] {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+      grpc::health::v1::HealthCheckResponse response;
+      return health->Check(&context, {}, &response).ok();
+    }));
+    return process;
+  }
+
+  // Weekdays from the day after tomorrow (venue time), where Paris is open.
+  static std::vector<v1::CivilDate> OpenDays(int count) {
+    absl::TimeZone paris;
+    absl::LoadTimeZone("Europe/Paris", &paris);
+    std::vector<v1::CivilDate> days;
+    for (absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 2;
+         static_cast<int>(days.size()) < count; ++day) {
+      const absl::Weekday weekday = absl::GetWeekday(day);
+      if (weekday == absl::Weekday::saturday || weekday == absl::Weekday::sunday) continue;
+      v1::CivilDate date;
+      date.set_year(static_cast<int32_t>(day.year()));
+      date.set_month(day.month());
+      date.set_day(day.day());
+      days.push_back(date);
+    }
+    return days;
+  }
+
+  testing::TempDir dir_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOversellsNothing) {
+  std::unique_ptr<testing::Subprocess> node = Start();
+  auto members = v1::MemberService::NewStub(channel_);
+  std::vector<std::string> member_ids;
+  for (int i = 0; i < kClients; ++i) {
+    v1::RegisterMemberRequest request;
+    request.set_display_name(absl::StrCat("Load ", i));
+    request.set_email(absl::StrCat("load", i, "@example.org"));
+    v1::Member member;
+    grpc::ClientContext context;
+    ASSERT_TRUE(members->RegisterMember(&context, request, &member).ok());
+    member_ids.push_back(member.member_id());
+  }
+
+  // Five days of two half-days hold 120 bookings of two seats: the kill comes before the
+  // pool is full, while some slots already refuse.
+  const std::vector<v1::CivilDate> days = OpenDays(5);
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      auto bookings = v1::BookingService::NewStub(channel_);
+      absl::BitGen random;
+      for (int n = 0; !stop.load(); ++n) {
+        const v1::CivilDate& day = days[absl::Uniform(random, 0u, days.size())];
+        const bool morning = absl::Bernoulli(random, 0.5);
+        v1::CreateBookingRequest request;
+        request.set_space_id("coworking");
+        request.set_member_id(member_ids[c]);
+        for (v1::CivilDateTime* t : {request.mutable_start(), request.mutable_end()}) {
+          t->set_year(day.year());
+          t->set_month(day.month());
+          t->set_day(day.day());
+        }
+        request.mutable_start()->set_hours(morning ? 9 : 14);
+        request.mutable_end()->set_hours(morning ? 13 : 19);
+        request.set_seats(kSeatsPerBooking);
+        request.set_idempotency_key(absl::StrCat("load-", c, "-", n));
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        v1::Booking booking;
+        grpc::Status status = bookings->CreateBooking(&context, request, &booking);
+        if (status.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          acknowledged.push_back(booking.booking_id());
+        } else if (status.error_code() == grpc::UNAVAILABLE ||
+                   status.error_code() == grpc::DEADLINE_EXCEEDED) {
+          return;  // The node is gone.
+        } else if (status.error_code() != grpc::FAILED_PRECONDITION) {
+          ADD_FAILURE() << status.error_message();
+          return;
+        }
+      }
+    });
+  }
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        std::lock_guard<std::mutex> lock(mu);
+        return acknowledged.size() >= kAcknowledgedBeforeKill;
+      },
+      absl::Seconds(60)));
+  node->Signal(SIGKILL);  // Mid-load: calls are in flight.
+  EXPECT_EQ(node->Wait(absl::Seconds(30)), 128 + SIGKILL);
+  stop = true;
+  for (std::thread& t : clients) t.join();
+  ASSERT_FALSE(acknowledged.empty());
+
+  node = Start();
+  auto bookings = v1::BookingService::NewStub(channel_);
+  for (const std::string& id : acknowledged) {
+    v1::GetBookingRequest request;
+    request.set_booking_id(id);
+    v1::Booking booking;
+    grpc::ClientContext context;
+    grpc::Status status = bookings->GetBooking(&context, request, &booking);
+    EXPECT_TRUE(status.ok()) << "acknowledged booking " << id
+                             << " lost: " << status.error_message();
+  }
+
+  // Per slot, the stored bookings fit the pool and agree with the availability counters.
+  for (const v1::CivilDate& day : days) {
+    v1::ListBookingsRequest list;
+    list.mutable_space_day()->set_space_id("coworking");
+    *list.mutable_space_day()->mutable_day() = day;
+    list.set_page_size(1000);
+    v1::ListBookingsResponse listed;
+    grpc::ClientContext list_context;
+    list_context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    ASSERT_TRUE(bookings->ListBookings(&list_context, list, &listed).ok());
+    std::map<int, int> seats_by_slot;
+    for (const v1::Booking& booking : listed.bookings()) {
+      for (const v1::BookedSlot& slot : booking.slots())
+        seats_by_slot[slot.index()] += booking.seats();
+    }
+    v1::GetAvailabilityRequest availability;
+    availability.set_space_id("coworking");
+    *availability.mutable_first_day() = day;
+    *availability.mutable_last_day() = day;
+    v1::GetAvailabilityResponse free;
+    grpc::ClientContext free_context;
+    ASSERT_TRUE(bookings->GetAvailability(&free_context, availability, &free).ok());
+    ASSERT_EQ(free.slots_size(), 2);
+    for (const v1::SlotAvailability& slot : free.slots()) {
+      const int held = seats_by_slot[slot.slot().index()];
+      EXPECT_LE(held, kPoolSeats) << "oversold";
+      EXPECT_EQ(slot.seats_free(), kPoolSeats - held) << "counter disagrees with bookings";
+    }
+  }
+  channel_.reset();
+  bookings.reset();
+  members.reset();
+  node->Signal(SIGTERM);
+  EXPECT_EQ(node->Wait(absl::Seconds(30)), 0);
+}
+
+}  // namespace
+}  // namespace cantine
