@@ -24,6 +24,14 @@ absl::string_view TableName(Table table) {
       return "idempotency";
     case Table::kNoShowQueue:
       return "no_show_queue";
+    case Table::kOplog:
+      return "oplog";
+    case Table::kVersionVector:
+      return "version_vector";
+    case Table::kDirectory:
+      return "directory";
+    case Table::kEvents:
+      return "events";
   }
   return "unknown";
 }

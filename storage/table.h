@@ -20,6 +20,10 @@ enum class Table {
   kSlotCounters,        // (space_id, venue day, slot index) -> seats held (uint32).
   kIdempotency,         // (member_id, idempotency_key) -> booking_id and request fingerprint.
   kNoShowQueue,         // (no-show deadline, booking_id) -> "" for unchecked bookings.
+  kOplog,               // (origin site, incarnation, seq) -> cantine.v1.OplogEntry.
+  kVersionVector,       // (origin site, incarnation) -> highest contiguous seq, chain hash.
+  kDirectory,           // site_id -> cantine.v1.DirectoryEntry with its stamp.
+  kEvents,              // event_id -> cantine.v1.Event with its stamp.
 };
 
 inline constexpr std::array<Table, 10> kAllTables = {Table::kMeta,

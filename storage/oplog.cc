@@ -1,0 +1,314 @@
+#include "storage/oplog.h"
+
+#include <optional>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "openssl/sha.h"
+#include "storage/key_codec.h"
+
+namespace cantine::storage {
+namespace {
+
+constexpr absl::string_view kIncarnationKey = "incarnation";
+const std::string kGenesisChain(SHA256_DIGEST_LENGTH, '\0');
+
+std::string Sha256(absl::string_view data) {
+  std::string digest(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
+
+std::string EntryKey(absl::string_view origin_key, uint64_t seq) {
+  return KeyBuilder(std::string(origin_key)).AddUint64(seq).Build();
+}
+
+std::string VectorValue(uint64_t seq, absl::string_view chain) {
+  return absl::StrCat(KeyBuilder().AddUint64(seq).Build(), chain);
+}
+
+HybridTime ToHybridTime(const v1::HybridTimestamp& proto) {
+  return {proto.wall_micros(), proto.logical()};
+}
+
+// Storage failures abort an apply; anything the entry itself gets wrong rejects it.
+bool IsRejection(const absl::Status& status) {
+  return absl::IsInvalidArgument(status) || absl::IsFailedPrecondition(status) ||
+         absl::IsNotFound(status) || absl::IsAlreadyExists(status) ||
+         absl::IsPermissionDenied(status);
+}
+
+}  // namespace
+
+std::string Oplog::OriginKey(const v1::Origin& origin) {
+  return KeyBuilder().AddString(origin.site_id()).AddUint64(origin.incarnation()).Build();
+}
+
+std::string Oplog::ChainHash(absl::string_view previous, const v1::OplogEntry& entry) {
+  const std::string fields = KeyBuilder()
+                                 .AddString(entry.origin().site_id())
+                                 .AddUint64(entry.origin().incarnation())
+                                 .AddUint64(entry.seq())
+                                 .AddInt64(entry.hlc().wall_micros())
+                                 .AddUint64(entry.hlc().logical())
+                                 .AddUint64(static_cast<uint64_t>(entry.kind()))
+                                 .Build();
+  return Sha256(absl::StrCat(previous, fields, Sha256(entry.payload())));
+}
+
+absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* clock,
+                                                   HybridClock* hlc, const EntrySigner* signer,
+                                                   absl::string_view site_id) {
+  std::unique_ptr<Transaction> txn = store->BeginTransaction();
+  absl::StatusOr<std::optional<std::string>> stored =
+      txn->GetForUpdate(Table::kMeta, kIncarnationKey);
+  if (!stored.ok()) return stored.status();
+  uint64_t incarnation = 0;
+  if (stored->has_value()) {
+    absl::StatusOr<uint64_t> value = KeyReader(**stored).ReadUint64();
+    if (!value.ok()) return value.status();
+    incarnation = *value;
+  } else {
+    // A new database is a new incarnation: the microsecond it began.
+    incarnation = static_cast<uint64_t>(absl::ToUnixMicros(clock->Now()));
+    if (absl::Status s =
+            txn->Put(Table::kMeta, kIncarnationKey, KeyBuilder().AddUint64(incarnation).Build());
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  }
+  v1::Origin self;
+  self.set_site_id(std::string(site_id));
+  self.set_incarnation(incarnation);
+  auto oplog = std::unique_ptr<Oplog>(new Oplog(store, hlc, signer, std::move(self)));
+  if (absl::Status s = oplog->Load(); !s.ok()) return s;
+  return oplog;
+}
+
+Oplog::Oplog(Store* store, HybridClock* hlc, const EntrySigner* signer, v1::Origin self)
+    : store_(store), hlc_(hlc), signer_(signer), self_(std::move(self)) {}
+
+absl::Status Oplog::Load() {
+  constexpr size_t kMaxOrigins = 1 << 20;
+  absl::StatusOr<std::vector<KeyValue>> rows = store_->Scan(Table::kVersionVector, "", kMaxOrigins);
+  if (!rows.ok()) return rows.status();
+  absl::MutexLock lock(&state_mu_);
+  for (const KeyValue& row : *rows) {
+    KeyReader key(row.key);
+    absl::StatusOr<std::string> site = key.ReadString();
+    if (!site.ok()) return site.status();
+    absl::StatusOr<uint64_t> incarnation = key.ReadUint64();
+    if (!incarnation.ok()) return incarnation.status();
+    KeyReader value(row.value);
+    absl::StatusOr<uint64_t> seq = value.ReadUint64();
+    if (!seq.ok()) return seq.status();
+    v1::Origin origin;
+    origin.set_site_id(*site);
+    origin.set_incarnation(*incarnation);
+    heads_[row.key] = {origin, Head{*seq, row.value.substr(8)}};
+  }
+  const Head own = heads_.contains(OriginKey(self_)) ? heads_[OriginKey(self_)].second : Head{};
+  if (own.seq > 0) {
+    absl::StatusOr<std::optional<std::string>> last =
+        store_->Get(Table::kOplog, EntryKey(OriginKey(self_), own.seq));
+    if (!last.ok()) return last.status();
+    v1::OplogEntry entry;
+    if (!last->has_value() || !entry.ParseFromString(**last)) {
+      return absl::DataLossError("the last entry of this node's oplog is missing or corrupt");
+    }
+    hlc_->Restore(ToHybridTime(entry.hlc()));
+  }
+  return absl::OkStatus();
+}
+
+Oplog::Head Oplog::HeadOf(const std::string& origin_key) const {
+  absl::MutexLock lock(&state_mu_);
+  auto it = heads_.find(origin_key);
+  if (it == heads_.end()) return Head{0, kGenesisChain};
+  return it->second.second;
+}
+
+void Oplog::Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>>& heads) {
+  if (heads.empty()) return;
+  absl::MutexLock lock(&state_mu_);
+  for (const auto& [key, head] : heads) heads_[key] = head;
+  ++changes_;
+}
+
+absl::StatusOr<v1::OplogEntry> Oplog::CommitLocal(const Mutation& mutate) {
+  absl::MutexLock local(&local_mu_);
+  const std::string origin_key = OriginKey(self_);
+  const Head head = HeadOf(origin_key);
+  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+  const HybridTime hlc = hlc_->Now();
+  absl::StatusOr<std::pair<v1::EntryKind, std::string>> change = mutate(*txn, hlc);
+  if (!change.ok()) return change.status();
+
+  v1::OplogEntry entry;
+  *entry.mutable_origin() = self_;
+  entry.set_seq(head.seq + 1);
+  entry.mutable_hlc()->set_wall_micros(hlc.wall_micros);
+  entry.mutable_hlc()->set_logical(hlc.logical);
+  entry.set_kind(change->first);
+  entry.set_payload(std::move(change->second));
+  const std::string chain = ChainHash(head.chain, entry);
+  entry.set_signature(signer_->Sign(chain));
+
+  if (absl::Status s = txn->Put(Table::kOplog, EntryKey(origin_key, entry.seq()),
+                                entry.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          txn->Put(Table::kVersionVector, origin_key, VectorValue(entry.seq(), chain));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  Publish({{origin_key, {self_, Head{entry.seq(), chain}}}});
+  return entry;
+}
+
+absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::OplogEntry>& entries,
+                                                      const EntryVerifier& verifier,
+                                                      EntryApplier& applier) {
+  absl::MutexLock apply(&apply_mu_);
+  ApplyReport report;
+  const std::string own_key = OriginKey(self_);
+
+  // Phase 1: per origin, the contiguous run that follows its head, with chain hashes.
+  struct Run {
+    v1::Origin origin;
+    Head start;
+    std::vector<const v1::OplogEntry*> entries;
+    std::vector<std::string> chains;
+  };
+  absl::flat_hash_map<std::string, Run> runs;
+  std::vector<std::string> order;  // Origins in first-seen order.
+  absl::flat_hash_set<std::string> stopped;
+  for (const v1::OplogEntry& entry : entries) {
+    const std::string key = OriginKey(entry.origin());
+    if (key == own_key) {
+      ++report.skipped;
+      continue;
+    }
+    auto [it, inserted] = runs.try_emplace(key);
+    Run& run = it->second;
+    if (inserted) {
+      run.origin = entry.origin();
+      run.start = HeadOf(key);
+      order.push_back(key);
+    }
+    const uint64_t next = run.start.seq + run.entries.size() + 1;
+    if (stopped.contains(key) || entry.seq() > next) {
+      stopped.insert(key);  // A gap: wait for the missing entry, never skip it.
+      ++report.held;
+      continue;
+    }
+    if (entry.seq() < next) {
+      ++report.skipped;
+      continue;
+    }
+    const std::string& previous = run.chains.empty() ? run.start.chain : run.chains.back();
+    run.chains.push_back(ChainHash(previous, entry));
+    run.entries.push_back(&entry);
+  }
+
+  // Phase 2: authenticate each run. One signature at its end covers the chain; only when it
+  // fails are the entries checked one by one, to keep the authentic prefix.
+  for (const std::string& key : order) {
+    Run& run = runs[key];
+    if (run.entries.empty()) continue;
+    const std::string& site = run.origin.site_id();
+    size_t valid = run.entries.size();
+    if (!verifier.Verify(site, run.chains.back(), run.entries.back()->signature()).ok()) {
+      valid = 0;
+      while (valid < run.entries.size() &&
+             verifier.Verify(site, run.chains[valid], run.entries[valid]->signature()).ok()) {
+        ++valid;
+      }
+      ++report.forged;
+    }
+    // A clock too far ahead is held until this node's clock catches up.
+    for (size_t i = 0; i < valid; ++i) {
+      if (!hlc_->Observe(ToHybridTime(run.entries[i]->hlc())).ok()) {
+        valid = i;
+        break;
+      }
+    }
+    report.held += static_cast<int>(run.entries.size() - valid);
+    run.entries.resize(valid);
+    run.chains.resize(valid);
+  }
+
+  // Phase 3: apply and store, all in one synced transaction.
+  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+  absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>> new_heads;
+  for (const std::string& key : order) {
+    Run& run = runs[key];
+    if (run.entries.empty()) continue;
+    for (size_t i = 0; i < run.entries.size(); ++i) {
+      v1::OplogEntry entry = *run.entries[i];
+      if (!entry.rejected()) {
+        absl::Status applied = applier.Apply(*txn, entry);
+        if (!applied.ok() && !IsRejection(applied)) return applied;
+        entry.set_rejected(!applied.ok());
+      }
+      (entry.rejected() ? report.rejected : report.applied) += 1;
+      if (absl::Status s =
+              txn->Put(Table::kOplog, EntryKey(key, entry.seq()), entry.SerializeAsString());
+          !s.ok()) {
+        return s;
+      }
+    }
+    const Head head{run.entries.back()->seq(), run.chains.back()};
+    if (absl::Status s = txn->Put(Table::kVersionVector, key, VectorValue(head.seq, head.chain));
+        !s.ok()) {
+      return s;
+    }
+    new_heads[key] = {run.origin, head};
+  }
+  if (new_heads.empty()) return report;
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  Publish(new_heads);
+  return report;
+}
+
+std::vector<v1::VersionVectorEntry> Oplog::Vector() const {
+  absl::MutexLock lock(&state_mu_);
+  std::vector<v1::VersionVectorEntry> vector;
+  for (const auto& [key, head] : heads_) {
+    v1::VersionVectorEntry entry;
+    *entry.mutable_origin() = head.first;
+    entry.set_seq(head.second.seq);
+    vector.push_back(std::move(entry));
+  }
+  return vector;
+}
+
+absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::Read(const v1::Origin& origin,
+                                                        uint64_t after_seq, size_t limit) const {
+  const std::string origin_key = OriginKey(origin);
+  absl::StatusOr<std::vector<KeyValue>> rows =
+      store_->Scan(Table::kOplog, origin_key, limit, EntryKey(origin_key, after_seq));
+  if (!rows.ok()) return rows.status();
+  std::vector<v1::OplogEntry> entries(rows->size());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    if (!entries[i].ParseFromString((*rows)[i].value)) {
+      return absl::DataLossError("stored oplog entry does not parse");
+    }
+  }
+  return entries;
+}
+
+uint64_t Oplog::WaitForChange(uint64_t seen, absl::Duration timeout) const {
+  absl::MutexLock lock(&state_mu_);
+  auto changed = [this, seen]() ABSL_SHARED_LOCKS_REQUIRED(state_mu_) { return changes_ != seen; };
+  state_mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
+  return changes_;
+}
+
+}  // namespace cantine::storage

@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "cantine/v1/federation.pb.h"
+#include "storage/hybrid_clock.h"
+#include "storage/store.h"
+
+namespace cantine::storage {
+
+// Signs the chain hash of this node's own entries (the node's Ed25519 key).
+class EntrySigner {
+ public:
+  virtual ~EntrySigner() = default;
+  virtual std::string Sign(absl::string_view chain_hash) const = 0;
+};
+
+// Checks that `signature` is `site_id`'s signature of `chain_hash`, with that site's key
+// from the directory. NOT_FOUND for a site without a known key, PERMISSION_DENIED for a
+// signature that does not verify.
+class EntryVerifier {
+ public:
+  virtual ~EntryVerifier() = default;
+  virtual absl::Status Verify(absl::string_view site_id, absl::string_view chain_hash,
+                              absl::string_view signature) const = 0;
+};
+
+// Applies a remote entry's record change inside the apply transaction. INVALID_ARGUMENT
+// or FAILED_PRECONDITION mark the entry rejected (it fills its slot and changes nothing);
+// any other error aborts the whole batch, to be retried.
+class EntryApplier {
+ public:
+  virtual ~EntryApplier() = default;
+  virtual absl::Status Apply(Transaction& txn, const v1::OplogEntry& entry) = 0;
+};
+
+// The replication log of one node: its own entries, numbered 1, 2, 3..., and the entries of
+// every other origin it has applied, kept to relay them; the version vector (per origin,
+// the highest contiguous seq held, and the chain hash there). Thread-safe.
+class Oplog {
+ public:
+  // What a local write changes: the records in `txn` (with the entry's hlc as their stamp),
+  // and the entry's kind and payload it returns.
+  using Mutation = std::function<absl::StatusOr<std::pair<v1::EntryKind, std::string>>(
+      Transaction& txn, HybridTime hlc)>;
+
+  struct ApplyReport {
+    int applied = 0;   // Entries stored and applied.
+    int rejected = 0;  // Stored as rejected: they failed validation.
+    int skipped = 0;   // Already held.
+    int held = 0;      // After a gap, a forged entry or a too-far-ahead clock: not taken.
+    int forged = 0;    // Signatures that did not verify.
+  };
+
+  // Opens the log of `site_id` over `store`. The first open of a database starts its
+  // incarnation; the clock is restored past the last own entry. None owned.
+  static absl::StatusOr<std::unique_ptr<Oplog>> Open(Store* store, const Clock* clock,
+                                                     HybridClock* hlc, const EntrySigner* signer,
+                                                     absl::string_view site_id);
+
+  const v1::Origin& self() const { return self_; }
+
+  // Runs `mutate` in a new transaction and commits it with a new signed entry of this
+  // origin: records, entry and vector in one synced write. Local writes are serialized so
+  // that entries commit in sequence order.
+  absl::StatusOr<v1::OplogEntry> CommitLocal(const Mutation& mutate) ABSL_LOCKS_EXCLUDED(local_mu_);
+
+  // Applies remote entries (each origin's in sequence order) in one synced transaction:
+  // skips what the vector holds, stops an origin at a gap (never skips one), at an entry
+  // whose signature does not verify, or at a clock too far ahead; stores entries that fail
+  // validation as rejected. Own entries relayed back are skipped.
+  absl::StatusOr<ApplyReport> ApplyRemote(const std::vector<v1::OplogEntry>& entries,
+                                          const EntryVerifier& verifier, EntryApplier& applier)
+      ABSL_LOCKS_EXCLUDED(apply_mu_);
+
+  std::vector<v1::VersionVectorEntry> Vector() const ABSL_LOCKS_EXCLUDED(state_mu_);
+
+  // Up to `limit` entries of `origin` after `after_seq`, in order.
+  absl::StatusOr<std::vector<v1::OplogEntry>> Read(const v1::Origin& origin, uint64_t after_seq,
+                                                   size_t limit) const;
+
+  // Blocks until the log has changed since `seen` (a value this returned, or 0) or `timeout`
+  // passes; returns the current change count.
+  uint64_t WaitForChange(uint64_t seen, absl::Duration timeout) const
+      ABSL_LOCKS_EXCLUDED(state_mu_);
+
+  // The chain hash of an entry given its predecessor's (32 zero bytes before seq 1).
+  static std::string ChainHash(absl::string_view previous, const v1::OplogEntry& entry);
+
+ private:
+  struct Head {
+    uint64_t seq = 0;
+    std::string chain;
+  };
+  // The vector key of an origin, also the prefix of its entries' keys.
+  static std::string OriginKey(const v1::Origin& origin);
+
+  Oplog(Store* store, HybridClock* hlc, const EntrySigner* signer, v1::Origin self);
+  absl::Status Load();
+  Head HeadOf(const std::string& origin_key) const ABSL_LOCKS_EXCLUDED(state_mu_);
+  void Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>>& heads)
+      ABSL_LOCKS_EXCLUDED(state_mu_);
+
+  Store* const store_;
+  HybridClock* const hlc_;
+  const EntrySigner* const signer_;
+  const v1::Origin self_;
+
+  absl::Mutex local_mu_;  // Serializes CommitLocal.
+  absl::Mutex apply_mu_;  // Serializes ApplyRemote.
+
+  mutable absl::Mutex state_mu_;
+  // origin key -> (origin, head): the in-memory copy of the stored vector.
+  absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>> heads_ ABSL_GUARDED_BY(state_mu_);
+  uint64_t changes_ ABSL_GUARDED_BY(state_mu_) = 0;
+};
+
+}  // namespace cantine::storage
