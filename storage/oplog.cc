@@ -157,13 +157,12 @@ absl::StatusOr<v1::OplogEntry> Oplog::CommitLocal(const Mutation& mutate) {
   const std::string chain = ChainHash(head.chain, entry);
   entry.set_signature(signer_->Sign(chain));
 
-  if (absl::Status s = txn->Put(Table::kOplog, EntryKey(origin_key, entry.seq()),
-                                entry.SerializeAsString());
+  if (absl::Status s =
+          txn->Put(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
       !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          txn->Put(Table::kVersionVector, origin_key, VectorValue(entry.seq(), chain));
+  if (absl::Status s = txn->Put(Table::kVersionVector, origin_key, VectorValue(entry.seq(), chain));
       !s.ok()) {
     return s;
   }

@@ -97,13 +97,14 @@ class Oplog {
   // The chain hash of an entry given its predecessor's (32 zero bytes before seq 1).
   static std::string ChainHash(absl::string_view previous, const v1::OplogEntry& entry);
 
+  // An order-preserving key naming an origin: its vector key, the prefix of its entries.
+  static std::string OriginKey(const v1::Origin& origin);
+
  private:
   struct Head {
     uint64_t seq = 0;
     std::string chain;
   };
-  // The vector key of an origin, also the prefix of its entries' keys.
-  static std::string OriginKey(const v1::Origin& origin);
 
   Oplog(Store* store, HybridClock* hlc, const EntrySigner* signer, v1::Origin self);
   absl::Status Load();

@@ -127,8 +127,9 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   db_options.keep_log_file_num = 5;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (Table table : kAllTables) {
-    families.emplace_back(std::string(TableName(table)), rocksdb::ColumnFamilyOptions(db_options));
+  for (size_t table = 0; table < kTableCount; ++table) {
+    families.emplace_back(std::string(TableName(static_cast<Table>(table))),
+                          rocksdb::ColumnFamilyOptions(db_options));
   }
   // RocksDB requires the default family to be opened; it holds nothing of ours.
   families.emplace_back(rocksdb::kDefaultColumnFamilyName,

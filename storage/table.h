@@ -1,14 +1,14 @@
 #pragma once
 
-#include <array>
+#include <cstddef>
 
 #include "absl/strings/string_view.h"
 
 namespace cantine::storage {
 
-// One RocksDB column family per table. Adding a table is adding an enumerator here, in
-// kAllTables and its name in table.cc; an existing database gains the column family on
-// its next open. Names are stable on disk, never renamed.
+// One RocksDB column family per table. Adding a table is adding an enumerator at the end
+// (updating kTableCount if it is the new last) and its name in table.cc; an existing
+// database gains the column family on its next open. Names are stable on disk.
 enum class Table {
   kMeta,                // The node's own site record and policy: a handful of keys.
   kSpaces,              // space_id -> cantine.v1.Space.
@@ -26,16 +26,8 @@ enum class Table {
   kEvents,              // event_id -> cantine.v1.Event with its stamp.
 };
 
-inline constexpr std::array<Table, 10> kAllTables = {Table::kMeta,
-                                                     Table::kSpaces,
-                                                     Table::kMembers,
-                                                     Table::kMemberEmails,
-                                                     Table::kBookings,
-                                                     Table::kBookingsByMember,
-                                                     Table::kBookingsBySpaceDay,
-                                                     Table::kSlotCounters,
-                                                     Table::kIdempotency,
-                                                     Table::kNoShowQueue};
+// The number of tables; the enumerators run from 0 to kTableCount - 1.
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kEvents) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

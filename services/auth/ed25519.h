@@ -25,6 +25,8 @@ class Ed25519PublicKey {
   bool Verify(absl::string_view message, absl::string_view signature) const;
   // The raw 32 bytes, as the directory carries them.
   std::string Raw() const;
+  // A PEM "PUBLIC KEY" block.
+  std::string ToPem() const;
 
  private:
   explicit Ed25519PublicKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {}
@@ -43,6 +45,8 @@ class Ed25519PrivateKey {
   // The 64-byte signature of `message`.
   std::string Sign(absl::string_view message) const;
   Ed25519PublicKey PublicKey() const;
+  // A PEM "PRIVATE KEY" block (PKCS#8), as openssl genpkey writes it.
+  std::string ToPem() const;
 
  private:
   explicit Ed25519PrivateKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {}

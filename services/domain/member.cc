@@ -22,9 +22,12 @@ absl::Status CheckEmail(absl::string_view field, absl::string_view email) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateNewMember(const Member& member) {
+absl::Status ValidateMember(const Member& member) {
   if (absl::Status s = CheckText("display_name", member.display_name, kMaxNameLength, true);
       !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckText("bio", member.bio, kMaxDescriptionLength, false); !s.ok()) {
     return s;
   }
   return CheckEmail("email", member.email);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -14,7 +15,16 @@ struct Member {
   std::string home_site_id;
   std::string display_name;
   std::string email;
+  std::string bio;
   absl::Time create_time;
+  bool erased = false;  // A tombstone: id and home site only.
+};
+
+// The profile fields a member may change at the home site; unset ones stay.
+struct MemberUpdate {
+  std::optional<std::string> display_name = std::nullopt;
+  std::optional<std::string> email = std::nullopt;
+  std::optional<std::string> bio = std::nullopt;
 };
 
 inline constexpr size_t kMaxEmailLength = 254;
@@ -22,8 +32,8 @@ inline constexpr size_t kMaxEmailLength = 254;
 // INVALID_ARGUMENT unless `email` looks like local@domain.tld (no spaces, one '@').
 absl::Status CheckEmail(absl::string_view field, absl::string_view email);
 
-// INVALID_ARGUMENT naming the first bad field of a new member.
-absl::Status ValidateNewMember(const Member& member);
+// INVALID_ARGUMENT naming the first bad field of a member profile.
+absl::Status ValidateMember(const Member& member);
 
 // Answers whether a member exists, for the rules that need one (a booking's owner).
 // Implemented by the member registry; federation and tokens plug in behind it.

@@ -11,6 +11,8 @@ v1::Member MemberToProto(const domain::Member& member) {
   proto.set_display_name(member.display_name);
   proto.set_email(member.email);
   *proto.mutable_create_time() = rpc::TimeToProto(member.create_time);
+  proto.set_bio(member.bio);
+  proto.set_erased(member.erased);
   return proto;
 }
 
@@ -21,7 +23,9 @@ absl::StatusOr<domain::Member> MemberFromProto(const v1::Member& proto) {
                         .home_site_id = proto.home_site_id(),
                         .display_name = proto.display_name(),
                         .email = proto.email(),
-                        .create_time = *created};
+                        .bio = proto.bio(),
+                        .create_time = *created,
+                        .erased = proto.erased()};
 }
 
 }  // namespace cantine::member

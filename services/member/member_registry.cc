@@ -4,12 +4,18 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/federation/record_stamp.h"
 #include "services/member/member_codec.h"
+#include "services/rpc/proto_time.h"
 #include "storage/key_codec.h"
 
 namespace cantine::member {
 namespace {
+
+using storage::Table;
+using storage::Transaction;
 
 std::string MemberKey(absl::string_view member_id) {
   return storage::KeyBuilder().AddString(member_id).Build();
@@ -19,57 +25,235 @@ std::string EmailKey(absl::string_view email) {
   return storage::KeyBuilder().AddString(absl::AsciiStrToLower(email)).Build();
 }
 
+absl::StatusOr<std::optional<v1::StoredMember>> ReadStored(Transaction& txn,
+                                                           absl::string_view member_id) {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      txn.GetForUpdate(Table::kMembers, MemberKey(member_id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  v1::StoredMember stored;
+  if (!stored.ParseFromString(**bytes)) return absl::DataLossError("stored member does not parse");
+  return stored;
+}
+
+absl::Status WriteStored(Transaction& txn, const v1::StoredMember& stored) {
+  return txn.Put(Table::kMembers, MemberKey(stored.member().member_id()),
+                 stored.SerializeAsString());
+}
+
+absl::Status NotFound(absl::string_view member_id) {
+  return absl::NotFoundError(absl::StrCat("no member '", member_id, "'"));
+}
+
+// Merges `change`, stamped `stamp`, into `stored`: each field set in the change replaces the
+// stored one if the change is newer; an erasure clears personal data and wins over any
+// field write. The same changes in any order give the same result.
+void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::StoredMember& stored) {
+  v1::Member& member = *stored.mutable_member();
+  member.set_member_id(change.member_id());
+  member.set_home_site_id(change.home_site_id());
+  if (change.erased() && federation::IsNewer(stamp, stored.erase_stamp())) {
+    *stored.mutable_erase_stamp() = stamp;
+  }
+  if (stored.has_erase_stamp()) {
+    member.set_erased(true);
+    member.clear_display_name();
+    member.clear_email();
+    member.clear_bio();
+    return;
+  }
+  auto merge_field = [&](bool has, const std::string& value, v1::RecordStamp* field_stamp,
+                         std::string* field) {
+    if (has && federation::IsNewer(stamp, *field_stamp)) {
+      *field = value;
+      *field_stamp = stamp;
+    }
+  };
+  merge_field(change.has_display_name(), change.display_name(), stored.mutable_display_name_stamp(),
+              member.mutable_display_name());
+  merge_field(change.has_email(), change.email(), stored.mutable_email_stamp(),
+              member.mutable_email());
+  merge_field(change.has_bio(), change.bio(), stored.mutable_bio_stamp(), member.mutable_bio());
+}
+
+absl::StatusOr<domain::Member> ToDomain(const v1::StoredMember& stored) {
+  return MemberFromProto(stored.member());
+}
+
 }  // namespace
 
-MemberRegistry::MemberRegistry(storage::Store* store, const storage::Clock* clock,
-                               domain::IdGenerator* ids, std::string home_site_id)
-    : store_(store), clock_(clock), ids_(ids), home_site_id_(std::move(home_site_id)) {}
+MemberRegistry::MemberRegistry(storage::Store* store, storage::Oplog* oplog,
+                               const storage::Clock* clock, domain::IdGenerator* ids,
+                               std::string home_site_id)
+    : store_(store),
+      oplog_(oplog),
+      clock_(clock),
+      ids_(ids),
+      home_site_id_(std::move(home_site_id)) {}
 
 absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view display_name,
-                                                        absl::string_view email) {
+                                                        absl::string_view email,
+                                                        absl::string_view bio) {
   domain::Member member{.member_id = absl::StrCat(home_site_id_, "-", ids_->NewId()),
                         .home_site_id = home_site_id_,
                         .display_name = std::string(display_name),
                         .email = std::string(email),
+                        .bio = std::string(bio),
                         .create_time = clock_->Now()};
-  if (absl::Status s = domain::ValidateNewMember(member); !s.ok()) return s;
+  if (absl::Status s = domain::ValidateMember(member); !s.ok()) return s;
 
-  std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  absl::StatusOr<std::optional<std::string>> owner =
-      txn->GetForUpdate(storage::Table::kMemberEmails, EmailKey(email));
-  if (!owner.ok()) return owner.status();
-  if (owner->has_value()) {
-    return absl::AlreadyExistsError(absl::StrCat("a member with email '", email,
-                                                 "' is already registered at ", home_site_id_,
-                                                 " as ", **owner));
-  }
-  if (absl::Status s = txn->Put(storage::Table::kMemberEmails, EmailKey(email), member.member_id);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = txn->Put(storage::Table::kMembers, MemberKey(member.member_id),
-                                MemberToProto(member).SerializeAsString());
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
+      [&](Transaction& txn,
+          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+        absl::StatusOr<std::optional<std::string>> owner =
+            txn.GetForUpdate(Table::kMemberEmails, EmailKey(email));
+        if (!owner.ok()) return owner.status();
+        if (owner->has_value()) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              "a member with email '", email, "' is already registered at ", home_site_id_));
+        }
+        if (absl::Status s = txn.Put(Table::kMemberEmails, EmailKey(email), member.member_id);
+            !s.ok()) {
+          return s;
+        }
+        v1::MemberChange change;
+        change.set_member_id(member.member_id);
+        change.set_home_site_id(home_site_id_);
+        change.set_display_name(member.display_name);
+        change.set_email(member.email);
+        change.set_bio(member.bio);
+        v1::StoredMember stored;
+        *stored.mutable_member() = MemberToProto(member);
+        Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), stored);
+        if (absl::Status s = WriteStored(txn, stored); !s.ok()) return s;
+        return std::make_pair(v1::ENTRY_KIND_MEMBER, change.SerializeAsString());
+      });
+  if (!entry.ok()) return entry.status();
   return member;
+}
+
+absl::StatusOr<domain::Member> MemberRegistry::Update(absl::string_view member_id,
+                                                      const domain::MemberUpdate& update) {
+  return ChangeHomeMember(member_id, update, /*erase=*/false);
+}
+
+absl::StatusOr<domain::Member> MemberRegistry::Erase(absl::string_view member_id) {
+  absl::StatusOr<domain::Member> member = Get(member_id);
+  if (member.ok() && member->erased) return member;  // Erasing twice is harmless.
+  return ChangeHomeMember(member_id, {}, /*erase=*/true);
+}
+
+absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_view member_id,
+                                                                const domain::MemberUpdate& update,
+                                                                bool erase) {
+  std::optional<domain::Member> result;
+  absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
+      [&](Transaction& txn,
+          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+        absl::StatusOr<std::optional<v1::StoredMember>> stored = ReadStored(txn, member_id);
+        if (!stored.ok()) return stored.status();
+        if (!stored->has_value()) return NotFound(member_id);
+        v1::StoredMember& record = **stored;
+        const v1::Member& current = record.member();
+        if (current.home_site_id() != home_site_id_) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("member '", member_id, "' belongs to ", current.home_site_id(),
+                           "; only the home site changes a profile"));
+        }
+        if (current.erased()) {
+          return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' is erased"));
+        }
+        absl::StatusOr<domain::Member> before = ToDomain(record);
+        if (!before.ok()) return before.status();
+        domain::Member after = *before;
+        if (update.display_name) after.display_name = *update.display_name;
+        if (update.email) after.email = *update.email;
+        if (update.bio) after.bio = *update.bio;
+        if (absl::Status s = domain::ValidateMember(after); !s.ok()) return s;
+
+        // Keep the email index of home members in step with the profile.
+        const bool email_changes =
+            erase || absl::AsciiStrToLower(after.email) != absl::AsciiStrToLower(before->email);
+        if (email_changes) {
+          if (!erase) {
+            absl::StatusOr<std::optional<std::string>> owner =
+                txn.GetForUpdate(Table::kMemberEmails, EmailKey(after.email));
+            if (!owner.ok()) return owner.status();
+            if (owner->has_value()) {
+              return absl::AlreadyExistsError(absl::StrCat("a member with email '", after.email,
+                                                           "' is already registered at ",
+                                                           home_site_id_));
+            }
+            if (absl::Status s =
+                    txn.Put(Table::kMemberEmails, EmailKey(after.email), after.member_id);
+                !s.ok()) {
+              return s;
+            }
+          }
+          if (absl::Status s = txn.Delete(Table::kMemberEmails, EmailKey(before->email)); !s.ok()) {
+            return s;
+          }
+        }
+
+        v1::MemberChange change;
+        change.set_member_id(after.member_id);
+        change.set_home_site_id(home_site_id_);
+        change.set_erased(erase);
+        if (update.display_name) change.set_display_name(after.display_name);
+        if (update.email) change.set_email(after.email);
+        if (update.bio) change.set_bio(after.bio);
+        Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), record);
+        if (absl::Status s = WriteStored(txn, record); !s.ok()) return s;
+        absl::StatusOr<domain::Member> merged = ToDomain(record);
+        if (!merged.ok()) return merged.status();
+        result = *merged;
+        return std::make_pair(v1::ENTRY_KIND_MEMBER, change.SerializeAsString());
+      });
+  if (!entry.ok()) return entry.status();
+  return *result;
 }
 
 absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) const {
   absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(storage::Table::kMembers, MemberKey(member_id));
+      store_->Get(Table::kMembers, MemberKey(member_id));
   if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) {
-    return absl::NotFoundError(absl::StrCat("no member '", member_id, "'"));
-  }
-  v1::Member proto;
-  if (!proto.ParseFromString(**bytes)) return absl::DataLossError("stored member does not parse");
-  return MemberFromProto(proto);
+  if (!bytes->has_value()) return NotFound(member_id);
+  v1::StoredMember stored;
+  if (!stored.ParseFromString(**bytes)) return absl::DataLossError("stored member does not parse");
+  return ToDomain(stored);
 }
 
 absl::Status MemberRegistry::CheckMember(absl::string_view member_id) const {
-  return Get(member_id).status();
+  absl::StatusOr<domain::Member> member = Get(member_id);
+  if (!member.ok()) return member.status();
+  if (member->erased) {
+    return absl::NotFoundError(absl::StrCat("member '", member_id, "' has been erased"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry& entry) {
+  v1::MemberChange change;
+  if (!change.ParseFromString(entry.payload())) {
+    return absl::InvalidArgumentError("member change does not parse");
+  }
+  if (change.home_site_id() != entry.origin().site_id()) {
+    return absl::InvalidArgumentError(absl::StrCat("site '", entry.origin().site_id(),
+                                                   "' wrote a member of ", change.home_site_id()));
+  }
+  if (!absl::StartsWith(change.member_id(), absl::StrCat(change.home_site_id(), "-"))) {
+    return absl::InvalidArgumentError("member id does not name its home site");
+  }
+  absl::StatusOr<std::optional<v1::StoredMember>> stored = ReadStored(txn, change.member_id());
+  if (!stored.ok()) return stored.status();
+  v1::StoredMember record = stored->value_or(v1::StoredMember());
+  if (!stored->has_value()) {
+    // The first change of a member is its registration.
+    *record.mutable_member()->mutable_create_time() =
+        rpc::TimeToProto(absl::FromUnixMicros(entry.hlc().wall_micros()));
+  }
+  Merge(change, federation::StampOf(entry), record);
+  return WriteStored(txn, record);
 }
 
 }  // namespace cantine::member

@@ -4,30 +4,52 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "cantine/v1/federation.pb.h"
 #include "services/domain/id_generator.h"
 #include "services/domain/member.h"
 #include "storage/clock.h"
+#include "storage/oplog.h"
 #include "storage/store.h"
 
 namespace cantine::member {
 
-// The members whose home is this site, persisted in the store. Thread-safe.
+// Member profiles: those whose home is this site, which only this site changes, and the
+// replicas of every other site's members. Each field merges last-writer-wins by
+// (hlc, origin); erasure leaves a tombstone without personal data. Thread-safe.
 class MemberRegistry final : public domain::MemberDirectory {
  public:
   // None owned; all outlive the registry.
-  MemberRegistry(storage::Store* store, const storage::Clock* clock, domain::IdGenerator* ids,
-                 std::string home_site_id);
+  MemberRegistry(storage::Store* store, storage::Oplog* oplog, const storage::Clock* clock,
+                 domain::IdGenerator* ids, std::string home_site_id);
 
-  // Registers a member with a new id. ALREADY_EXISTS when the email (case-insensitive) is
-  // taken at this site; INVALID_ARGUMENT naming a bad field.
-  absl::StatusOr<domain::Member> Register(absl::string_view display_name, absl::string_view email);
-  // NOT_FOUND naming the member when there is none.
+  // Registers a member with a new id at this home site. ALREADY_EXISTS when the email
+  // (case-insensitive) is taken here; INVALID_ARGUMENT naming a bad field.
+  absl::StatusOr<domain::Member> Register(absl::string_view display_name, absl::string_view email,
+                                          absl::string_view bio);
+  // Changes a member of this home site. FAILED_PRECONDITION naming the home site for a
+  // member of another site, or for an erased member.
+  absl::StatusOr<domain::Member> Update(absl::string_view member_id,
+                                        const domain::MemberUpdate& update);
+  // Erases a member of this home site; erasing an erased member returns the tombstone.
+  absl::StatusOr<domain::Member> Erase(absl::string_view member_id);
+
+  // Any member of the network this node holds, erased ones as tombstones. NOT_FOUND naming
+  // the member when there is none.
   absl::StatusOr<domain::Member> Get(absl::string_view member_id) const;
 
+  // OK for a member that exists and is not erased.
   absl::Status CheckMember(absl::string_view member_id) const override;
 
+  // Merges a replicated ENTRY_KIND_MEMBER entry. INVALID_ARGUMENT for a change that does not
+  // parse or that a site other than the member's home wrote.
+  absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
+
  private:
+  absl::StatusOr<domain::Member> ChangeHomeMember(absl::string_view member_id,
+                                                  const domain::MemberUpdate& update, bool erase);
+
   storage::Store* const store_;
+  storage::Oplog* const oplog_;
   const storage::Clock* const clock_;
   domain::IdGenerator* const ids_;
   const std::string home_site_id_;

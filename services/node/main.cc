@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -20,7 +21,9 @@
 #include "services/node/node_options.h"
 #include "storage/clock.h"
 
-ABSL_FLAG(std::string, config, "", "Node config file (protobuf text format, NodeConfig).");
+ABSL_FLAG(std::vector<std::string>, config, {},
+          "Node config files (protobuf text format, NodeConfig), comma-separated, merged in "
+          "order.");
 ABSL_FLAG(std::string, site_id, "", "Overrides the config's site_id.");
 ABSL_FLAG(std::string, display_name, "", "Overrides the config's display_name.");
 ABSL_FLAG(std::string, city, "", "Overrides the config's city.");
@@ -32,6 +35,10 @@ ABSL_FLAG(std::string, listen_address, "", "Overrides the config's listen_addres
 ABSL_FLAG(std::string, data_dir, "", "Overrides the config's data_dir.");
 ABSL_FLAG(std::string, admin_credential_file, "", "Overrides the config's admin_credential_file.");
 ABSL_FLAG(std::string, port_file, "", "Overrides the config's port_file.");
+ABSL_FLAG(std::string, federation_listen_address, "",
+          "Overrides the config's federation_listen_address.");
+ABSL_FLAG(std::string, federation_port_file, "", "Overrides the config's federation_port_file.");
+ABSL_FLAG(std::string, signing_key_file, "", "Overrides the config's signing_key_file.");
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warning, error.");
 
 namespace {
@@ -75,8 +82,9 @@ int main(int argc, char** argv) {
   cantine::logging::SetMinLogLevel(level);
 
   cantine::config::v1::NodeConfig config;
-  if (const std::string path = absl::GetFlag(FLAGS_config); !path.empty()) {
-    absl::StatusOr<cantine::config::v1::NodeConfig> read = cantine::node::ReadNodeConfigFile(path);
+  if (const std::vector<std::string> paths = absl::GetFlag(FLAGS_config); !paths.empty()) {
+    absl::StatusOr<cantine::config::v1::NodeConfig> read =
+        cantine::node::ReadNodeConfigFiles(paths);
     if (!read.ok()) {
       log.Error(read.status().message());
       return kExitBadOptions;
@@ -94,6 +102,9 @@ int main(int argc, char** argv) {
   Override(config.mutable_data_dir(), FLAGS_data_dir);
   Override(config.mutable_admin_credential_file(), FLAGS_admin_credential_file);
   Override(config.mutable_port_file(), FLAGS_port_file);
+  Override(config.mutable_federation_listen_address(), FLAGS_federation_listen_address);
+  Override(config.mutable_federation_port_file(), FLAGS_federation_port_file);
+  Override(config.mutable_signing_key_file(), FLAGS_signing_key_file);
 
   absl::StatusOr<cantine::node::NodeOptions> options = cantine::node::NodeOptionsFromConfig(config);
   if (!options.ok()) {

@@ -1,5 +1,7 @@
 #include "services/node/node.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -7,42 +9,99 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/site/site_codec.h"
+#include "storage/digest.h"
 #include "storage/rocks_store.h"
 
 namespace cantine::node {
 namespace {
 
 // Written to a temporary name and renamed, so a reader never sees a partial file.
-absl::Status WritePortFile(const std::string& path, int port) {
+absl::Status WriteFileAtomically(const std::string& path, const std::string& contents,
+                                 std::filesystem::perms perms = std::filesystem::perms(0644)) {
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << port << "\n";
+    out << contents;
     if (!out.flush()) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot write port_file '", path, "'"));
+      return absl::FailedPreconditionError(absl::StrCat("cannot write '", path, "'"));
     }
   }
   std::error_code error;
+  std::filesystem::permissions(temporary, perms, error);
   std::filesystem::rename(temporary, path, error);
   if (error) {
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot write port_file '", path, "': ", error.message()));
+        absl::StrCat("cannot write '", path, "': ", error.message()));
   }
   return absl::OkStatus();
+}
+
+// Builds and starts a server on `address` with `services`; the chosen port in `port`.
+absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(const std::string& address,
+                                                    std::vector<grpc::Service*> services,
+                                                    int* port) {
+  grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which would let a second node share a busy port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || *port == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot listen on ", address,
+                     ": the port is in use or the address is not local to this machine"));
+  }
+  return server;
 }
 
 }  // namespace
 
 Node::Node(const NodeOptions& options) : options_(options) {}
 
+absl::Status Node::LoadKeys() {
+  std::string key_file = options_.signing_key_file;
+  if (key_file.empty()) {
+    key_file = options_.data_dir + "/node.key";
+    if (!std::filesystem::exists(key_file)) {
+      const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
+      if (absl::Status s = WriteFileAtomically(key_file, key.ToPem(), std::filesystem::perms(0600));
+          !s.ok()) {
+        return s;
+      }
+      if (absl::Status s =
+              WriteFileAtomically(options_.data_dir + "/node.pub", key.PublicKey().ToPem());
+          !s.ok()) {
+        return s;
+      }
+      log_.Info("created this site's signing key in ", key_file);
+    }
+  }
+  absl::StatusOr<auth::Ed25519PrivateKey> key = auth::Ed25519PrivateKey::LoadPemFile(key_file);
+  if (!key.ok()) return key.status();
+  signing_key_ = std::make_unique<auth::Ed25519PrivateKey>(*std::move(key));
+  signer_ = std::make_unique<federation::KeySigner>(*signing_key_);
+  key_ring_.Add(options_.site.site_id, signing_key_->PublicKey());
+  for (const TrustedSiteConfig& site : options_.trusted_sites) {
+    absl::StatusOr<auth::Ed25519PublicKey> public_key =
+        auth::Ed25519PublicKey::LoadPemFile(site.public_key_file);
+    if (!public_key.ok()) return public_key.status();
+    key_ring_.Add(site.site_id, *public_key);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                                   const storage::Clock* clock) {
   if (absl::Status s = ValidateNodeOptions(options); !s.ok()) return s;
   auto node = std::unique_ptr<Node>(new Node(options));
+  node->clock_ = clock;
 
   absl::StatusOr<auth::AdminCredential> admin =
       auth::AdminCredential::LoadFromFile(options.admin_credential_file);
@@ -53,45 +112,129 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       storage::RocksStore::Open({.path = options.data_dir});
   if (!store.ok()) return store.status();
   node->store_ = *std::move(store);
+  if (absl::Status s = node->LoadKeys(); !s.ok()) return s;
+
+  node->hlc_ = std::make_unique<storage::HybridClock>(clock, options.max_clock_skew);
+  absl::StatusOr<std::unique_ptr<storage::Oplog>> oplog = storage::Oplog::Open(
+      node->store_.get(), clock, node->hlc_.get(), node->signer_.get(), options.site.site_id);
+  if (!oplog.ok()) return oplog.status();
+  node->oplog_ = *std::move(oplog);
 
   absl::StatusOr<std::unique_ptr<site::SiteCatalog>> catalog = site::SiteCatalog::Open(
       node->store_.get(), clock, {options.site, options.initial_policy, options.initial_spaces});
   if (!catalog.ok()) return catalog.status();
   node->catalog_ = *std::move(catalog);
-  node->site_service_ =
-      std::make_unique<site::SiteServiceImpl>(node->catalog_.get(), node->admin_.get());
-  node->members_ = std::make_unique<member::MemberRegistry>(node->store_.get(), clock, &node->ids_,
-                                                            options.site.site_id);
-  node->member_service_ = std::make_unique<member::MemberServiceImpl>(node->members_.get());
+  node->directory_ = std::make_unique<site::SiteDirectory>(node->store_.get(), node->oplog_.get());
+  node->site_service_ = std::make_unique<site::SiteServiceImpl>(
+      node->catalog_.get(), node->directory_.get(), node->admin_.get());
+  node->members_ = std::make_unique<member::MemberRegistry>(
+      node->store_.get(), node->oplog_.get(), clock, &node->ids_, options.site.site_id);
+  node->member_service_ =
+      std::make_unique<member::MemberServiceImpl>(node->members_.get(), node->admin_.get());
   node->ledger_ = std::make_unique<booking::BookingLedger>(
       node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get());
   node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(
       node->ledger_.get(), node->catalog_.get(), node->admin_.get());
 
+  site::SiteDirectory* directory = node->directory_.get();
+  node->applier_.Register(v1::ENTRY_KIND_DIRECTORY,
+                          [directory](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                            return directory->ApplyRemote(txn, entry);
+                          });
+  member::MemberRegistry* members = node->members_.get();
+  node->applier_.Register(v1::ENTRY_KIND_MEMBER,
+                          [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                            return members->ApplyRemote(txn, entry);
+                          });
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  // gRPC sets SO_REUSEPORT by default, which would let a second node share a busy port.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &node->port_);
-  builder.RegisterService(node->site_service_.get());
-  builder.RegisterService(node->member_service_.get());
-  builder.RegisterService(node->booking_service_.get());
-  node->server_ = builder.BuildAndStart();
-  if (node->server_ == nullptr || node->port_ == 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot listen on ", options.listen_address,
-                     ": the port is in use or the address is not local to this machine"));
-  }
+  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
+      Serve(options.listen_address,
+            {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get()},
+            &node->port_);
+  if (!server.ok()) return server.status();
+  node->server_ = *std::move(server);
+  if (absl::Status s = node->StartFederation(); !s.ok()) return s;
+
   if (!options.port_file.empty()) {
-    if (absl::Status s = WritePortFile(options.port_file, node->port_); !s.ok()) return s;
+    if (absl::Status s = WriteFileAtomically(options.port_file, absl::StrCat(node->port_, "\n"));
+        !s.ok()) {
+      return s;
+    }
   }
   node->no_show_sweeper_ =
       std::make_unique<booking::NoShowSweeper>(node->ledger_.get(), options.no_show_sweep_interval);
   node->server_->GetHealthCheckService()->SetServingStatus(true);
   node->log_.Info("site '", options.site.site_id, "' (", options.site.display_name,
-                  ") serving on port ", node->port_, ", data in ", options.data_dir);
+                  ") serving on port ", node->port_, ", federation port ", node->federation_port_,
+                  ", data in ", options.data_dir);
   return node;
+}
+
+absl::Status Node::StartFederation() {
+  federation_service_ =
+      std::make_unique<federation::FederationServiceImpl>(oplog_.get(), &key_ring_);
+  if (!options_.federation_listen_address.empty()) {
+    absl::StatusOr<std::unique_ptr<grpc::Server>> server =
+        Serve(options_.federation_listen_address, {federation_service_.get()}, &federation_port_);
+    if (!server.ok()) return server.status();
+    federation_server_ = *std::move(server);
+    if (!options_.federation_port_file.empty()) {
+      if (absl::Status s = WriteFileAtomically(options_.federation_port_file,
+                                               absl::StrCat(federation_port_, "\n"));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+
+  // This site's own directory entry, republished when it changed.
+  v1::DirectoryEntry own;
+  *own.mutable_site() = site::SiteToProto(options_.site, catalog_->policy());
+  own.mutable_site()->clear_policy();  // Each venue serves its live policy itself.
+  own.set_public_endpoint(absl::StrCat("127.0.0.1:", port_));
+  if (federation_port_ != 0) {
+    own.set_federation_endpoint(absl::StrCat("127.0.0.1:", federation_port_));
+  }
+  own.set_public_key(signing_key_->PublicKey().Raw());
+  own.set_status(v1::SITE_STATUS_ACTIVE);
+  if (absl::Status s = directory_->PublishOwn(own); !s.ok()) return s;
+
+  for (const PeerConfig& peer : options_.peers) {
+    absl::StatusOr<auth::Ed25519PublicKey> key =
+        auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file);
+    if (!key.ok()) return key.status();
+    AddPeer({peer.site_id, peer.address}, *key);
+  }
+  return absl::OkStatus();
+}
+
+void Node::TrustSite(const std::string& site_id, const auth::Ed25519PublicKey& key) {
+  key_ring_.Add(site_id, key);
+}
+
+void Node::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key) {
+  key_ring_.Add(peer.site_id, key);
+  auto channel = grpc::CreateChannel(peer.address, grpc::InsecureChannelCredentials());
+  absl::MutexLock lock(&peers_mu_);
+  replicators_.push_back(std::make_unique<federation::Replicator>(options_.site.site_id, peer,
+                                                                  std::move(channel), oplog_.get(),
+                                                                  &key_ring_, &applier_, clock_));
+  log_.Info("pulling from peer '", peer.site_id, "' at ", peer.address);
+}
+
+std::vector<federation::PeerStatus> Node::PeerStatuses() const {
+  absl::MutexLock lock(&peers_mu_);
+  std::vector<federation::PeerStatus> statuses;
+  for (const auto& replicator : replicators_) statuses.push_back(replicator->status());
+  return statuses;
+}
+
+absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
+  return storage::DigestTables(
+      *store_, {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kEvents,
+                storage::Table::kOplog, storage::Table::kVersionVector});
 }
 
 Node::~Node() { Shutdown(options_.drain_timeout); }
@@ -101,7 +244,18 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   log_.Info("shutting down: draining calls in flight for up to ",
             absl::FormatDuration(drain_timeout));
   server_->GetHealthCheckService()->SetServingStatus(false);
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + drain_timeout));
+  {
+    absl::MutexLock lock(&peers_mu_);
+    replicators_.clear();  // No more applies from peers.
+  }
+  const absl::Time deadline = absl::Now() + drain_timeout;
+  if (federation_server_ != nullptr) {
+    federation_service_->Stop();
+    federation_server_->Shutdown(absl::ToChronoTime(deadline));
+    federation_server_->Wait();
+    federation_server_.reset();
+  }
+  server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
   server_.reset();
   no_show_sweeper_.reset();
@@ -110,7 +264,9 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   member_service_.reset();
   members_.reset();
   site_service_.reset();
+  directory_.reset();
   catalog_.reset();
+  oplog_.reset();
   store_.reset();  // Closes RocksDB after the last call that could use it.
   log_.Info("stopped; database closed");
 }

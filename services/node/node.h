@@ -2,33 +2,45 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "services/auth/admin_credential.h"
+#include "services/auth/ed25519.h"
 #include "services/booking/booking_ledger.h"
 #include "services/booking/booking_service.h"
 #include "services/booking/no_show_sweeper.h"
 #include "services/domain/id_generator.h"
+#include "services/federation/entry_signing.h"
+#include "services/federation/federation_service.h"
+#include "services/federation/record_applier.h"
+#include "services/federation/replicator.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
 #include "services/member/member_service.h"
 #include "services/node/node_options.h"
 #include "services/site/site_catalog.h"
+#include "services/site/site_directory.h"
 #include "services/site/site_service.h"
 #include "storage/clock.h"
+#include "storage/hybrid_clock.h"
+#include "storage/oplog.h"
 #include "storage/store.h"
 
 namespace cantine::node {
 
-// One site node: the store, the domain over it, the gRPC services over the domain, and
-// the server with health checking and reflection. Used by main and by in-process tests.
+// One site node: the store, the domain over it, the gRPC services over the domain, the
+// public server (with health checking and reflection), the federation server and the
+// replicators that pull from peers. Used by main and by in-process tests.
 class Node {
  public:
   // Opens the data folder, seeds it on first start, and starts serving. `clock` is not
-  // owned and outlives the node. Errors name what to fix: a bad credential file, a data
-  // folder in use or not writable, a port in use.
+  // owned and outlives the node. Errors name what to fix: a bad credential or key file, a
+  // data folder in use or not writable, a port in use.
   static absl::StatusOr<std::unique_ptr<Node>> Start(const NodeOptions& options,
                                                      const storage::Clock* clock);
 
@@ -37,20 +49,46 @@ class Node {
 
   // The port the public API listens on (the chosen one when the options said 0).
   int port() const { return port_; }
+  // The federation port, or 0 when the node serves none.
+  int federation_port() const { return federation_port_; }
   const domain::SiteProfile& site() const { return options_.site; }
+  auth::Ed25519PublicKey public_key() const { return signing_key_->PublicKey(); }
 
-  // Reports NOT_SERVING on health, stops accepting calls, lets calls in flight finish until
-  // `drain_timeout` and cancels the rest, then closes the database. Idempotent.
+  // Trusts `site_id`'s entries, signed by `key` (relayed by any peer).
+  void TrustSite(const std::string& site_id, const auth::Ed25519PublicKey& key);
+  // Trusts `peer` and starts pulling from it.
+  void AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key)
+      ABSL_LOCKS_EXCLUDED(peers_mu_);
+
+  std::vector<federation::PeerStatus> PeerStatuses() const ABSL_LOCKS_EXCLUDED(peers_mu_);
+  std::vector<v1::VersionVectorEntry> Vector() const { return oplog_->Vector(); }
+  // A digest of every replicated table (members, events, directory, oplog, vector): equal
+  // on two nodes exactly when they hold the same replicated state.
+  absl::StatusOr<std::string> ReplicatedStateDigest() const;
+
+  // Reports NOT_SERVING on health, stops the replicators, stops accepting calls, lets calls
+  // in flight finish until `drain_timeout` and cancels the rest, then closes the database.
+  // Idempotent.
   void Shutdown(absl::Duration drain_timeout);
 
  private:
   explicit Node(const NodeOptions& options);
+  absl::Status StartFederation();
+  absl::Status LoadKeys();
 
   const NodeOptions options_;
   const logging::Logger log_{"node"};
+  const storage::Clock* clock_ = nullptr;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<auth::AdminCredential> admin_;
+  std::unique_ptr<auth::Ed25519PrivateKey> signing_key_;
+  std::unique_ptr<federation::KeySigner> signer_;
+  federation::SiteKeyRing key_ring_;
+  std::unique_ptr<storage::HybridClock> hlc_;
+  std::unique_ptr<storage::Oplog> oplog_;
+  federation::RecordApplier applier_;
   std::unique_ptr<site::SiteCatalog> catalog_;
+  std::unique_ptr<site::SiteDirectory> directory_;
   std::unique_ptr<site::SiteServiceImpl> site_service_;
   domain::RandomIdGenerator ids_;
   std::unique_ptr<member::MemberRegistry> members_;
@@ -58,8 +96,14 @@ class Node {
   std::unique_ptr<booking::BookingLedger> ledger_;
   std::unique_ptr<booking::BookingServiceImpl> booking_service_;
   std::unique_ptr<booking::NoShowSweeper> no_show_sweeper_;
+  std::unique_ptr<federation::FederationServiceImpl> federation_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> federation_server_;
   int port_ = 0;
+  int federation_port_ = 0;
+
+  mutable absl::Mutex peers_mu_;
+  std::vector<std::unique_ptr<federation::Replicator>> replicators_ ABSL_GUARDED_BY(peers_mu_);
 };
 
 }  // namespace cantine::node

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "services/domain/field_checks.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/site_codec.h"
 
@@ -28,16 +29,16 @@ class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
   std::string error_;
 };
 
-absl::Status CheckListenAddress(const std::string& address) {
+absl::Status CheckListenAddress(absl::string_view field, const std::string& address) {
   const size_t colon = address.rfind(':');
   if (address.empty() || colon == std::string::npos || colon == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen_address '", address, "' must be host:port, for example 127.0.0.1:7101"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " '", address, "' must be host:port, for example 127.0.0.1:7101"));
   }
   int port = 0;
   if (!absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
     return absl::InvalidArgumentError(
-        absl::StrCat("listen_address '", address, "' has no valid port (0-65535)"));
+        absl::StrCat(field, " '", address, "' has no valid port (0-65535)"));
   }
   return absl::OkStatus();
 }
@@ -61,6 +62,16 @@ absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& pat
   return config;
 }
 
+absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFiles(const std::vector<std::string>& paths) {
+  config::v1::NodeConfig merged;
+  for (const std::string& path : paths) {
+    absl::StatusOr<config::v1::NodeConfig> config = ReadNodeConfigFile(path);
+    if (!config.ok()) return config.status();
+    merged.MergeFrom(*config);
+  }
+  return merged;
+}
+
 absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config) {
   NodeOptions options;
   options.site = {
@@ -76,6 +87,21 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   options.data_dir = config.data_dir();
   options.admin_credential_file = config.admin_credential_file();
   options.port_file = config.port_file();
+  options.federation_listen_address = config.federation_listen_address();
+  options.federation_port_file = config.federation_port_file();
+  options.signing_key_file = config.signing_key_file();
+  for (const config::v1::Peer& peer : config.peers()) {
+    options.peers.push_back({peer.site_id(), peer.address(), peer.public_key_file()});
+  }
+  for (const config::v1::TrustedSite& site : config.trusted_sites()) {
+    options.trusted_sites.push_back({site.site_id(), site.public_key_file()});
+  }
+  if (config.has_max_clock_skew()) {
+    absl::StatusOr<absl::Duration> skew =
+        rpc::DurationFromProto("max_clock_skew", config.max_clock_skew());
+    if (!skew.ok()) return skew.status();
+    options.max_clock_skew = *skew;
+  }
   if (config.has_drain_timeout()) {
     absl::StatusOr<absl::Duration> drain =
         rpc::DurationFromProto("drain_timeout", config.drain_timeout());
@@ -108,7 +134,9 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
 
 absl::Status ValidateNodeOptions(const NodeOptions& options) {
   if (absl::Status s = domain::ValidateSiteProfile(options.site); !s.ok()) return s;
-  if (absl::Status s = CheckListenAddress(options.listen_address); !s.ok()) return s;
+  if (absl::Status s = CheckListenAddress("listen_address", options.listen_address); !s.ok()) {
+    return s;
+  }
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError("data_dir is required: the folder of this node's database");
   }
@@ -118,6 +146,32 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   }
   if (options.drain_timeout < absl::ZeroDuration() || options.drain_timeout > absl::Minutes(5)) {
     return absl::InvalidArgumentError("drain_timeout must be between 0s and 5m");
+  }
+  if (!options.federation_listen_address.empty()) {
+    if (absl::Status s =
+            CheckListenAddress("federation_listen_address", options.federation_listen_address);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const PeerConfig& peer : options.peers) {
+    if (absl::Status s = domain::CheckSlug("peers.site_id", peer.site_id); !s.ok()) return s;
+    if (absl::Status s = CheckListenAddress("peers.address", peer.address); !s.ok()) return s;
+    if (peer.public_key_file.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("peers.public_key_file is required for peer '", peer.site_id, "'"));
+    }
+    if (peer.site_id == options.site.site_id) {
+      return absl::InvalidArgumentError("peers must not name this site itself");
+    }
+  }
+  for (const TrustedSiteConfig& site : options.trusted_sites) {
+    if (absl::Status s = domain::CheckSlug("trusted_sites.site_id", site.site_id); !s.ok()) {
+      return s;
+    }
+  }
+  if (options.max_clock_skew < absl::Seconds(1) || options.max_clock_skew > absl::Hours(1)) {
+    return absl::InvalidArgumentError("max_clock_skew must be between 1s and 1h");
   }
   if (options.no_show_sweep_interval < absl::Seconds(1) ||
       options.no_show_sweep_interval > absl::Hours(1)) {

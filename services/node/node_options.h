@@ -12,6 +12,17 @@
 
 namespace cantine::node {
 
+struct PeerConfig {
+  std::string site_id;
+  std::string address;  // host:port of its federation port.
+  std::string public_key_file;
+};
+
+struct TrustedSiteConfig {
+  std::string site_id;
+  std::string public_key_file;
+};
+
 // Everything a cantined node is started with, built and validated once at start-up.
 // Tests build it directly.
 struct NodeOptions {
@@ -24,6 +35,16 @@ struct NodeOptions {
   std::string port_file;
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration no_show_sweep_interval = absl::Seconds(30);
+
+  // Federation. Without a listen address the node serves no federation port (it still
+  // pulls from its peers).
+  std::string federation_listen_address;
+  std::string federation_port_file;
+  // Empty: <data_dir>/node.key, created on first start with <data_dir>/node.pub beside it.
+  std::string signing_key_file;
+  std::vector<PeerConfig> peers;
+  std::vector<TrustedSiteConfig> trusted_sites;
+  absl::Duration max_clock_skew = absl::Minutes(2);
   // Written when the node starts on an empty data folder.
   domain::SitePolicy initial_policy = domain::DefaultSitePolicy();
   std::vector<domain::Space> initial_spaces;
@@ -32,6 +53,9 @@ struct NodeOptions {
 // Parses a NodeConfig in protobuf text format. FAILED_PRECONDITION when the file cannot be
 // read, INVALID_ARGUMENT with the line and column of a syntax error.
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& path);
+// Several files merged in order: later scalars override, repeated fields append (a site's
+// config, then its network fragment).
+absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFiles(const std::vector<std::string>& paths);
 
 // Builds validated options from a config (file and flags already merged). The first
 // invalid field is named in an INVALID_ARGUMENT a person can act on.

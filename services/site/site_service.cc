@@ -10,8 +10,9 @@ namespace cantine::site {
 
 using rpc::ToGrpcStatus;
 
-SiteServiceImpl::SiteServiceImpl(SiteCatalog* catalog, const auth::AdminCredential* admin)
-    : catalog_(catalog), admin_(admin) {}
+SiteServiceImpl::SiteServiceImpl(SiteCatalog* catalog, const SiteDirectory* directory,
+                                 const auth::AdminCredential* admin)
+    : catalog_(catalog), directory_(directory), admin_(admin) {}
 
 absl::Status SiteServiceImpl::CheckAdmin(const grpc::ServerContext& context) const {
   absl::StatusOr<std::optional<std::string>> token = rpc::BearerToken(context);
@@ -31,7 +32,9 @@ grpc::Status SiteServiceImpl::GetSite(grpc::ServerContext*, const v1::GetSiteReq
 
 grpc::Status SiteServiceImpl::ListSites(grpc::ServerContext*, const v1::ListSitesRequest*,
                                         v1::ListSitesResponse* response) {
-  *response->add_sites() = SiteToProto(catalog_->profile(), catalog_->policy());
+  absl::StatusOr<std::vector<v1::DirectoryEntry>> entries = directory_->List();
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  for (const v1::DirectoryEntry& entry : *entries) *response->add_sites() = entry.site();
   return grpc::Status::OK;
 }
 

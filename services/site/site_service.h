@@ -4,6 +4,7 @@
 #include "services/auth/admin_credential.h"
 #include "services/logging/logger.h"
 #include "services/site/site_catalog.h"
+#include "services/site/site_directory.h"
 
 namespace cantine::site {
 
@@ -11,8 +12,9 @@ namespace cantine::site {
 // writes, and delegates to the SiteCatalog. Thread-safe.
 class SiteServiceImpl final : public v1::SiteService::Service {
  public:
-  // Neither is owned; both outlive the service.
-  SiteServiceImpl(SiteCatalog* catalog, const auth::AdminCredential* admin);
+  // None owned; all outlive the service.
+  SiteServiceImpl(SiteCatalog* catalog, const SiteDirectory* directory,
+                  const auth::AdminCredential* admin);
 
   grpc::Status GetSite(grpc::ServerContext* context, const v1::GetSiteRequest* request,
                        v1::Site* response) override;
@@ -36,6 +38,7 @@ class SiteServiceImpl final : public v1::SiteService::Service {
   v1::Space ToProto(const domain::Space& space) const;
 
   SiteCatalog* const catalog_;
+  const SiteDirectory* const directory_;
   const auth::AdminCredential* const admin_;
   const logging::Logger log_{"site"};
 };

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/federation/entry_signing.h"
 #include "services/member/member_registry.h"
 #include "services/site/site_catalog.h"
 #include "storage/rocks_store.h"
@@ -62,7 +63,9 @@ class BookingLedgerTest : public ::testing::Test {
                            Space("small", domain::SpaceKind::kDeskPool, 5, 1500),
                            Space("meeting-room", domain::SpaceKind::kMeetingRoom, 8, 8000)};
     catalog_ = site::SiteCatalog::Open(store_.get(), &clock_, seed).value();
-    members_ = std::make_unique<member::MemberRegistry>(store_.get(), &clock_, &ids_, "paris");
+    oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
+    members_ = std::make_unique<member::MemberRegistry>(store_.get(), oplog_.get(), &clock_, &ids_,
+                                                        "paris");
     ledger_ = std::make_unique<BookingLedger>(store_.get(), &clock_, &ids_, catalog_.get(),
                                               members_.get());
   }
@@ -70,12 +73,13 @@ class BookingLedgerTest : public ::testing::Test {
   void Close() {
     ledger_.reset();
     members_.reset();
+    oplog_.reset();
     catalog_.reset();
     store_.reset();
   }
 
   std::string NewMember(int n = 0) {
-    return members_->Register("Ada", absl::StrCat("ada", n, "@example.org")).value().member_id;
+    return members_->Register("Ada", absl::StrCat("ada", n, "@example.org"), "").value().member_id;
   }
 
   domain::BookingRequest Request(const std::string& member, const char* space,
@@ -99,7 +103,10 @@ class BookingLedgerTest : public ::testing::Test {
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
   SequentialIds ids_;
+  storage::HybridClock hlc_{&clock_, absl::Minutes(1)};
+  federation::KeySigner signer_{auth::Ed25519PrivateKey::Generate()};
   std::unique_ptr<storage::RocksStore> store_;
+  std::unique_ptr<storage::Oplog> oplog_;
   std::unique_ptr<site::SiteCatalog> catalog_;
   std::unique_ptr<member::MemberRegistry> members_;
   std::unique_ptr<BookingLedger> ledger_;

@@ -6,11 +6,15 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/random/distributions.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "services/rpc/proto_time.h"
 #include "tools/cantinectl/money.h"
 
 namespace cantine::cantinectl {
@@ -36,6 +40,15 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"seats", true, FlagScope::kCommand},
     {"price", true, FlagScope::kCommand},
     {"description", true, FlagScope::kCommand},
+    {"email", true, FlagScope::kCommand},
+    {"from", true, FlagScope::kCommand},
+    {"to", true, FlagScope::kCommand},
+    {"member", true, FlagScope::kCommand},
+    {"start", true, FlagScope::kCommand},
+    {"end", true, FlagScope::kCommand},
+    {"key", true, FlagScope::kCommand},
+    {"space", true, FlagScope::kCommand},
+    {"day", true, FlagScope::kCommand},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
@@ -149,6 +162,62 @@ absl::StatusOr<int32_t> ParseSeats(absl::string_view text) {
   return seats;
 }
 
+// The digits of `text` from `pos`, `count` of them, as a number; -1 when they are not all
+// digits.
+int DigitsAt(absl::string_view text, size_t pos, size_t count) {
+  int value = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (i >= text.size() || !absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+constexpr absl::string_view kDayExample = "2027-01-11";
+constexpr absl::string_view kTimeExample = "2027-01-11 09:00 or 2027-01-11T09:00";
+
+// The fields of `text` when it is written YYYY-MM-DD, whether or not that day exists.
+std::optional<v1::CivilDate> DateFields(absl::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || DigitsAt(text, 0, 4) < 0 ||
+      DigitsAt(text, 5, 2) < 0 || DigitsAt(text, 8, 2) < 0) {
+    return std::nullopt;
+  }
+  v1::CivilDate date;
+  date.set_year(DigitsAt(text, 0, 4));
+  date.set_month(DigitsAt(text, 5, 2));
+  date.set_day(DigitsAt(text, 8, 2));
+  return date;
+}
+
+// A venue day written YYYY-MM-DD. Whether it exists (no February 30) is checked as the node
+// checks it, by rpc::CivilDayFromProto.
+absl::StatusOr<absl::CivilDay> ParseVenueDay(absl::string_view flag, absl::string_view text) {
+  std::optional<v1::CivilDate> date = DateFields(text);
+  if (!date.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " '", text, "' is not a date; write YYYY-MM-DD, such as ", kDayExample));
+  }
+  return rpc::CivilDayFromProto(flag, *date);
+}
+
+// A venue date and time written "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM"; 24:00 is the end
+// of the day. Checked as the node checks it, by rpc::CivilMinuteFromProto.
+absl::StatusOr<absl::CivilMinute> ParseVenueTime(absl::string_view flag, absl::string_view text) {
+  std::optional<v1::CivilDate> date = DateFields(text.substr(0, 10));
+  if (!date.has_value() || text.size() != 16 || (text[10] != ' ' && text[10] != 'T') ||
+      DigitsAt(text, 11, 2) < 0 || text[13] != ':' || DigitsAt(text, 14, 2) < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " '", text, "' is not a date and time at the venue; write ", kTimeExample));
+  }
+  v1::CivilDateTime time;
+  time.set_year(date->year());
+  time.set_month(date->month());
+  time.set_day(date->day());
+  time.set_hours(DigitsAt(text, 11, 2));
+  time.set_minutes(DigitsAt(text, 14, 2));
+  return rpc::CivilMinuteFromProto(flag, time);
+}
+
 absl::StatusOr<v1::SpaceKind> ParseKind(absl::string_view text) {
   if (text == "desk") return v1::SPACE_KIND_DESK_POOL;
   if (text == "room") return v1::SPACE_KIND_MEETING_ROOM;
@@ -232,6 +301,112 @@ absl::StatusOr<Command> ReadUpdateSpace(FlagReader& flags, std::string space_id)
   return command;
 }
 
+absl::StatusOr<Command> ReadRegisterMember(FlagReader& flags) {
+  std::optional<std::string> name = flags.Take("name");
+  std::optional<std::string> email = flags.Take("email");
+  std::vector<std::string> missing;
+  if (!name.has_value()) missing.push_back("--name");
+  if (!email.has_value()) missing.push_back("--email");
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("member register needs ", absl::StrJoin(missing, ", ")));
+  }
+  return RegisterMemberCommand{.display_name = *std::move(name), .email = *std::move(email)};
+}
+
+absl::StatusOr<Command> ReadAvailability(FlagReader& flags, std::string space_id) {
+  std::optional<std::string> from = flags.Take("from");
+  if (!from.has_value()) return absl::InvalidArgumentError("availability needs --from DAY");
+  absl::StatusOr<absl::CivilDay> first_day = ParseVenueDay("--from", *from);
+  if (!first_day.ok()) return first_day.status();
+  absl::CivilDay last_day = *first_day;
+  if (std::optional<std::string> to = flags.Take("to"); to.has_value()) {
+    absl::StatusOr<absl::CivilDay> parsed = ParseVenueDay("--to", *to);
+    if (!parsed.ok()) return parsed.status();
+    last_day = *parsed;
+  }
+  return AvailabilityCommand{
+      .space_id = std::move(space_id), .first_day = *first_day, .last_day = last_day};
+}
+
+absl::StatusOr<Command> ReadBook(FlagReader& flags, std::string space_id,
+                                 const std::string& new_idempotency_key) {
+  std::optional<std::string> member = flags.Take("member");
+  std::optional<std::string> start = flags.Take("start");
+  std::optional<std::string> end = flags.Take("end");
+  std::vector<std::string> missing;
+  if (!member.has_value()) missing.push_back("--member");
+  if (!start.has_value()) missing.push_back("--start");
+  if (!end.has_value()) missing.push_back("--end");
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("book needs ", absl::StrJoin(missing, ", ")));
+  }
+  BookCommand command;
+  command.space_id = std::move(space_id);
+  command.member_id = *std::move(member);
+  absl::StatusOr<absl::CivilMinute> parsed_start = ParseVenueTime("--start", *start);
+  if (!parsed_start.ok()) return parsed_start.status();
+  command.start = *parsed_start;
+  absl::StatusOr<absl::CivilMinute> parsed_end = ParseVenueTime("--end", *end);
+  if (!parsed_end.ok()) return parsed_end.status();
+  command.end = *parsed_end;
+  if (std::optional<std::string> seats = flags.Take("seats"); seats.has_value()) {
+    absl::StatusOr<int32_t> parsed = ParseSeats(*seats);
+    if (!parsed.ok()) return parsed.status();
+    command.seats = *parsed;
+  }
+  if (std::optional<std::string> key = flags.Take("key"); key.has_value()) {
+    if (key->empty()) {
+      return absl::InvalidArgumentError("--key is empty; omit it to have one generated");
+    }
+    command.idempotency_key = *std::move(key);
+  } else if (!new_idempotency_key.empty()) {
+    command.idempotency_key = new_idempotency_key;
+    command.idempotency_key_generated = true;
+  } else {
+    return absl::InvalidArgumentError("book needs --key (no key could be generated)");
+  }
+  return command;
+}
+
+absl::StatusOr<Command> ReadListBookings(FlagReader& flags) {
+  std::optional<std::string> member = flags.Take("member");
+  std::optional<std::string> space = flags.Take("space");
+  std::optional<std::string> day = flags.Take("day");
+  ListBookingsCommand command;
+  command.all_pages = flags.TakeBool("all");
+  if (member.has_value()) {
+    if (space.has_value() || day.has_value()) {
+      return absl::InvalidArgumentError(
+          "bookings takes either --member ID or --space SPACE --day DAY, not both");
+    }
+    if (member->empty()) return absl::InvalidArgumentError("--member is empty; give a member id");
+    command.member_id = *std::move(member);
+    return command;
+  }
+  if (!space.has_value() || !day.has_value()) {
+    return absl::InvalidArgumentError(
+        space.has_value() ? "bookings --space needs --day DAY"
+        : day.has_value() ? "bookings --day needs --space SPACE"
+                          : "bookings needs --member ID, or --space SPACE --day DAY");
+  }
+  if (space->empty()) return absl::InvalidArgumentError("--space is empty; give a space id");
+  absl::StatusOr<absl::CivilDay> parsed_day = ParseVenueDay("--day", *day);
+  if (!parsed_day.ok()) return parsed_day.status();
+  command.space_id = *std::move(space);
+  command.day = *parsed_day;
+  return command;
+}
+
+constexpr absl::string_view kCommandNames =
+    "site, sites, spaces, space, member, availability, book, booking, bookings, cancel, checkin";
+constexpr absl::string_view kRegisterUsage = "member register --name NAME --email EMAIL";
+constexpr absl::string_view kAvailabilityUsage = "availability SPACE --from DAY [--to DAY]";
+constexpr absl::string_view kBookUsage =
+    "book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]";
+constexpr absl::string_view kBookingsUsage =
+    "bookings --member ID | bookings --space SPACE --day DAY  [--all]";
+
 constexpr absl::string_view kCreateUsage =
     "space create ID --name NAME --kind desk|room --seats N --price AMOUNT [--description TEXT]";
 constexpr absl::string_view kUpdateUsage =
@@ -251,12 +426,43 @@ absl::Status CheckShape(const std::vector<std::string>& positionals, size_t coun
   return flags.CheckAllowed(allowed, name);
 }
 
+// The member command: "member register ..." or "member ID".
+absl::StatusOr<Command> ReadMemberCommand(const std::vector<std::string>& positionals,
+                                          FlagReader& flags) {
+  if (positionals.size() > 1 && positionals[1] == "register") {
+    if (absl::Status s =
+            CheckShape(positionals, 2, flags, {"name", "email"}, "member register", kRegisterUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadRegisterMember(flags);
+  }
+  if (absl::Status s = CheckShape(positionals, 2, flags, {}, "member ID",
+                                  absl::StrCat("member ID | ", kRegisterUsage));
+      !s.ok()) {
+    return s;
+  }
+  return GetMemberCommand{positionals[1]};
+}
+
+// The commands that take one booking id and no flag: cancel, checkin, booking.
+absl::StatusOr<std::string> ReadBookingId(const std::vector<std::string>& positionals,
+                                          const FlagReader& flags) {
+  const std::string& name = positionals[0];
+  if (absl::Status s =
+          CheckShape(positionals, 2, flags, {}, name, absl::StrCat(name, " BOOKING_ID"));
+      !s.ok()) {
+    return s;
+  }
+  return positionals[1];
+}
+
 // The command named by the positional arguments, with its flags taken from `flags` (the
-// global ones already taken).
-absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
-                                    FlagReader& flags) {
+// global ones already taken). `new_idempotency_key` is for 'book' without --key.
+absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals, FlagReader& flags,
+                                    const std::string& new_idempotency_key) {
   if (positionals.empty()) {
-    return absl::InvalidArgumentError("no command given (site, sites, spaces, space)");
+    return absl::InvalidArgumentError(absl::StrCat("no command given (", kCommandNames, ")"));
   }
   const std::string& name = positionals[0];
   if (name == "help") return HelpCommand{};
@@ -275,9 +481,41 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
     }
     return ListSpacesCommand{flags.TakeBool("all")};
   }
+  if (name == "member") return ReadMemberCommand(positionals, flags);
+  if (name == "availability") {
+    if (absl::Status s =
+            CheckShape(positionals, 2, flags, {"from", "to"}, name, kAvailabilityUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadAvailability(flags, positionals[1]);
+  }
+  if (name == "book") {
+    if (absl::Status s = CheckShape(positionals, 2, flags,
+                                    {"member", "start", "end", "seats", "key"}, name, kBookUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadBook(flags, positionals[1], new_idempotency_key);
+  }
+  if (name == "cancel" || name == "checkin" || name == "booking") {
+    absl::StatusOr<std::string> booking_id = ReadBookingId(positionals, flags);
+    if (!booking_id.ok()) return booking_id.status();
+    if (name == "cancel") return CancelBookingCommand{*std::move(booking_id)};
+    if (name == "checkin") return CheckInCommand{*std::move(booking_id)};
+    return GetBookingCommand{*std::move(booking_id)};
+  }
+  if (name == "bookings") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {"member", "space", "day", "all"}, name,
+                                    kBookingsUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadListBookings(flags);
+  }
   if (name != "space") {
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown command '", name, "' (site, sites, spaces, space)"));
+        absl::StrCat("unknown command '", name, "' (", kCommandNames, ")"));
   }
   const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
   if (verb == "create") {
@@ -324,7 +562,7 @@ absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
 
   absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(flags, env);
   if (!options.ok()) return options.status();
-  absl::StatusOr<Command> command = ReadCommand(split->positionals, flags);
+  absl::StatusOr<Command> command = ReadCommand(split->positionals, flags, env.new_idempotency_key);
   if (!command.ok()) return command.status();
   return Invocation{.options = *std::move(options), .command = *std::move(command)};
 }
@@ -347,10 +585,35 @@ Commands:
   space update ID [--name NAME] [--seats N] [--price AMOUNT] [--description TEXT]
                     Changes the given fields of a space (manager).
   space retire ID   Retires a space: it is kept but no longer bookable (manager).
+  member register --name NAME --email EMAIL
+                    Registers a member at this site and prints it, with its new id.
+  member ID         One member.
+  availability SPACE --from DAY [--to DAY]
+                    Free and total seats of each slot of SPACE, from DAY to DAY (--to
+                    defaults to --from).
+  book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]
+                    Books SPACE for a member, from the start of a slot to the end of a
+                    slot (desk pools: half-days; meeting rooms: blocks). --seats defaults
+                    to 1; a room is booked whole. The same KEY returns the same booking,
+                    so a retry never books twice. Without --key, a key is generated and
+                    printed (on stderr): retry a failed or timed-out booking with it.
+  booking ID        One booking.
+  bookings --member ID [--all]
+                    A member's bookings at this site, by start.
+  bookings --space SPACE --day DAY [--all]
+                    The bookings of SPACE that touch DAY (manager).
+                    Both print one page; --all follows the pages to the end.
+  cancel ID         Cancels a booking; allowed until the site's cancellation window
+                    before the start.
+  checkin ID        Checks a booking in; allowed from its start day until its end.
   help              This text.
 
   AMOUNT is in major units of the site's currency, with a point: 15, 15.5 or 15.50.
-  After 'space', the words create, update and retire are commands, not space ids.
+  DAY is a day at the venue, YYYY-MM-DD. TIME is a date and time at the venue,
+  "YYYY-MM-DD HH:MM" or YYYY-MM-DDTHH:MM; 24:00 is the end of a day. Venue times are in
+  the site's time zone, not yours, and are printed with that zone named.
+  After 'space', the words create, update and retire are commands, not space ids; after
+  'member', register is.
 
 Global flags:
   --node HOST:PORT               The node to call. Default: $CANTINE_NODE, else )",
@@ -366,13 +629,18 @@ Global flags:
 Exit codes:
   0  success
   1  any other error
-  2  usage error: bad flags or arguments (a malformed price, an unreadable credential
-     file), found before or without asking the node
+  2  usage error: bad flags or arguments (a malformed price or date, an unreadable
+     credential file), found before or without asking the node
   3  the node refused the request: INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS,
      FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED
   4  the node could not be reached in time: UNAVAILABLE, DEADLINE_EXCEEDED
 Errors are written to stderr as "cantinectl: CODE: message", CODE a gRPC status code name.
 )");
+}
+
+std::string NewIdempotencyKey(absl::BitGenRef gen) {
+  return absl::StrFormat("ctl-%016x%016x", absl::Uniform<uint64_t>(gen),
+                         absl::Uniform<uint64_t>(gen));
 }
 
 }  // namespace cantine::cantinectl

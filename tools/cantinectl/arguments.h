@@ -6,16 +6,18 @@
 #include <variant>
 #include <vector>
 
+#include "absl/random/bit_gen_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cantine/v1/site.pb.h"
 
 namespace cantine::cantinectl {
 
 // The command line, read into typed values. Only syntax is checked here (a flag is known
-// and has a value, a number is a number, a price is a decimal); whether ids, names, seats
-// or prices are acceptable is the node's call.
+// and has a value, a number is a number, a price is a decimal, a date is a calendar date);
+// whether ids, names, seats, prices or times are acceptable is the node's call.
 
 inline constexpr absl::string_view kDefaultNode = "127.0.0.1:7101";
 inline constexpr absl::Duration kDefaultTimeout = absl::Seconds(5);
@@ -24,6 +26,9 @@ inline constexpr absl::Duration kDefaultTimeout = absl::Seconds(5);
 struct Environment {
   std::optional<std::string> node;                   // $CANTINE_NODE
   std::optional<std::string> admin_credential_file;  // $CANTINE_ADMIN_CREDENTIAL_FILE
+  // A fresh random idempotency key, which 'book' uses when --key is absent. Drawn by main
+  // (NewIdempotencyKey), like the variables above, so that parsing stays deterministic.
+  std::string new_idempotency_key;
 };
 
 struct GlobalOptions {
@@ -64,9 +69,52 @@ struct RetireSpaceCommand {
   std::string space_id;
 };
 
+struct RegisterMemberCommand {
+  std::string display_name;
+  std::string email;
+};
+struct GetMemberCommand {
+  std::string member_id;
+};
+// Venue days and times: civil times in the venue's time zone, whatever the caller's.
+struct AvailabilityCommand {
+  std::string space_id;
+  absl::CivilDay first_day;
+  absl::CivilDay last_day;  // --to, else first_day.
+};
+struct BookCommand {
+  std::string space_id;
+  std::string member_id;
+  absl::CivilMinute start;
+  absl::CivilMinute end;  // "24:00" is read as 00:00 of the next day.
+  int32_t seats = 1;
+  std::string idempotency_key;
+  // True when the key is Environment::new_idempotency_key, not --key: it is then shown, so
+  // that the user can retry with it.
+  bool idempotency_key_generated = false;
+};
+struct CancelBookingCommand {
+  std::string booking_id;
+};
+struct CheckInCommand {
+  std::string booking_id;
+};
+struct GetBookingCommand {
+  std::string booking_id;
+};
+// Exactly one of member_id or (space_id, day); the latter is a manager read.
+struct ListBookingsCommand {
+  std::string member_id;
+  std::string space_id;
+  absl::CivilDay day;
+  bool all_pages = false;
+};
+
 using Command =
     std::variant<HelpCommand, GetSiteCommand, ListSitesCommand, ListSpacesCommand, GetSpaceCommand,
-                 CreateSpaceCommand, UpdateSpaceCommand, RetireSpaceCommand>;
+                 CreateSpaceCommand, UpdateSpaceCommand, RetireSpaceCommand, RegisterMemberCommand,
+                 GetMemberCommand, AvailabilityCommand, BookCommand, CancelBookingCommand,
+                 CheckInCommand, GetBookingCommand, ListBookingsCommand>;
 
 struct Invocation {
   GlobalOptions options;
@@ -82,5 +130,8 @@ absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
 
 // The --help text: commands, flags, environment and exit codes.
 std::string UsageText();
+
+// A random idempotency key for a booking: "ctl-" and 32 hex digits (128 bits from `gen`).
+std::string NewIdempotencyKey(absl::BitGenRef gen);
 
 }  // namespace cantine::cantinectl

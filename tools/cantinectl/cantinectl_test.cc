@@ -1,20 +1,27 @@
 #include <cstdint>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "absl/random/bit_gen_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tools/cantinectl/arguments.h"
+#include "tools/cantinectl/booking_client.h"
 #include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/member_client.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/output.h"
 #include "tools/cantinectl/site_client.h"
@@ -24,7 +31,9 @@
 namespace cantine::cantinectl {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 using ::testing::StartsWith;
 
 // ---- Prices ----
@@ -110,7 +119,8 @@ TEST(ParseArgumentsTest, DefaultsWithoutFlagsOrEnvironment) {
 }
 
 TEST(ParseArgumentsTest, EnvironmentGivesDefaultsThatFlagsOverride) {
-  const Environment env{.node = "10.0.0.1:7000", .admin_credential_file = "/env/admin"};
+  const Environment env{
+      .node = "10.0.0.1:7000", .admin_credential_file = "/env/admin", .new_idempotency_key = ""};
   absl::StatusOr<Invocation> from_env = Parse({"sites"}, env);
   ASSERT_TRUE(from_env.ok());
   EXPECT_EQ(from_env->options.node, "10.0.0.1:7000");
@@ -124,8 +134,8 @@ TEST(ParseArgumentsTest, EnvironmentGivesDefaultsThatFlagsOverride) {
 }
 
 TEST(ParseArgumentsTest, EmptyEnvironmentNodeFallsBackToTheDefault) {
-  absl::StatusOr<Invocation> parsed =
-      Parse({"site"}, {.node = "", .admin_credential_file = std::nullopt});
+  absl::StatusOr<Invocation> parsed = Parse(
+      {"site"}, {.node = "", .admin_credential_file = std::nullopt, .new_idempotency_key = ""});
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->options.node, "127.0.0.1:7101");
 }
@@ -198,7 +208,7 @@ TEST(ParseArgumentsTest, SpaceCreateNamesTheMissingFlags) {
 TEST(ParseArgumentsTest, SyntaxErrorsAreRefusedLocally) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{}, "no command given"},
-      {{"bookings"}, "unknown command 'bookings'"},
+      {{"bogus"}, "unknown command 'bogus'"},
       {{"--bogus", "site"}, "unknown flag --bogus"},
       {{"-x", "site"}, "unknown flag '-x'"},
       {{"site", "--node"}, "--node needs a value"},
@@ -242,6 +252,195 @@ TEST(ParseArgumentsTest, DoubleDashEndsTheFlags) {
   absl::StatusOr<Invocation> parsed = Parse({"--json", "--", "space", "--odd"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(std::get<GetSpaceCommand>(parsed->command).space_id, "--odd");
+}
+
+// ---- Arguments of the member and booking commands ----
+
+constexpr char kGeneratedKey[] = "ctl-00000000000000000000000000000001";
+
+absl::StatusOr<Invocation> ParseWithKey(std::vector<std::string> args) {
+  return ParseArguments(args, {.node = std::nullopt,
+                               .admin_credential_file = std::nullopt,
+                               .new_idempotency_key = kGeneratedKey});
+}
+
+TEST(ParseBookingArgumentsTest, MemberRegisterAndGet) {
+  absl::StatusOr<Invocation> registered =
+      Parse({"member", "register", "--name", "Ada Lovelace", "--email=ada@example.org"});
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  const auto& command = std::get<RegisterMemberCommand>(registered->command);
+  EXPECT_EQ(command.display_name, "Ada Lovelace");
+  EXPECT_EQ(command.email, "ada@example.org");
+
+  absl::StatusOr<Invocation> get = Parse({"member", "paris-3f9a0c2d4e5b6a71"});
+  ASSERT_TRUE(get.ok()) << get.status();
+  EXPECT_EQ(std::get<GetMemberCommand>(get->command).member_id, "paris-3f9a0c2d4e5b6a71");
+}
+
+TEST(ParseBookingArgumentsTest, AvailabilityDefaultsToOneDay) {
+  absl::StatusOr<Invocation> one = Parse({"availability", "coworking", "--from", "2027-01-11"});
+  ASSERT_TRUE(one.ok()) << one.status();
+  const auto& day = std::get<AvailabilityCommand>(one->command);
+  EXPECT_EQ(day.space_id, "coworking");
+  EXPECT_EQ(day.first_day, absl::CivilDay(2027, 1, 11));
+  EXPECT_EQ(day.last_day, absl::CivilDay(2027, 1, 11));
+
+  absl::StatusOr<Invocation> week =
+      Parse({"availability", "coworking", "--from=2027-01-11", "--to=2027-01-15"});
+  ASSERT_TRUE(week.ok()) << week.status();
+  EXPECT_EQ(std::get<AvailabilityCommand>(week->command).last_day, absl::CivilDay(2027, 1, 15));
+}
+
+TEST(ParseBookingArgumentsTest, BookWithEveryFlag) {
+  absl::StatusOr<Invocation> parsed = ParseWithKey(
+      {"book", "coworking", "--member", "paris-3f9a0c2d4e5b6a71", "--start", "2027-01-11 09:00",
+       "--end", "2027-01-12T19:00", "--seats", "3", "--key", "k1"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const auto& book = std::get<BookCommand>(parsed->command);
+  EXPECT_EQ(book.space_id, "coworking");
+  EXPECT_EQ(book.member_id, "paris-3f9a0c2d4e5b6a71");
+  EXPECT_EQ(book.start, absl::CivilMinute(2027, 1, 11, 9, 0));
+  EXPECT_EQ(book.end, absl::CivilMinute(2027, 1, 12, 19, 0));
+  EXPECT_EQ(book.seats, 3);
+  EXPECT_EQ(book.idempotency_key, "k1");
+  EXPECT_FALSE(book.idempotency_key_generated);
+}
+
+TEST(ParseBookingArgumentsTest, BookDefaultsToOneSeatAndAGeneratedKey) {
+  absl::StatusOr<Invocation> parsed =
+      ParseWithKey({"book", "meeting-room", "--member", "m", "--start", "2027-01-11T09:00", "--end",
+                    "2027-01-11T24:00"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const auto& book = std::get<BookCommand>(parsed->command);
+  EXPECT_EQ(book.seats, 1);
+  EXPECT_EQ(book.idempotency_key, kGeneratedKey);
+  EXPECT_TRUE(book.idempotency_key_generated);
+  // 24:00 is the end of the day: 00:00 of the next.
+  EXPECT_EQ(book.end, absl::CivilMinute(2027, 1, 12, 0, 0));
+}
+
+TEST(ParseBookingArgumentsTest, BookingIdCommands) {
+  absl::StatusOr<Invocation> cancel = Parse({"cancel", "paris-b1"});
+  ASSERT_TRUE(cancel.ok());
+  EXPECT_EQ(std::get<CancelBookingCommand>(cancel->command).booking_id, "paris-b1");
+  absl::StatusOr<Invocation> checkin = Parse({"checkin", "paris-b1"});
+  ASSERT_TRUE(checkin.ok());
+  EXPECT_EQ(std::get<CheckInCommand>(checkin->command).booking_id, "paris-b1");
+  absl::StatusOr<Invocation> get = Parse({"booking", "paris-b1", "--json"});
+  ASSERT_TRUE(get.ok());
+  EXPECT_EQ(std::get<GetBookingCommand>(get->command).booking_id, "paris-b1");
+  EXPECT_TRUE(get->options.json);
+}
+
+TEST(ParseBookingArgumentsTest, BookingsByMemberOrBySpaceDay) {
+  absl::StatusOr<Invocation> by_member = Parse({"bookings", "--member", "m1"});
+  ASSERT_TRUE(by_member.ok()) << by_member.status();
+  const auto& member = std::get<ListBookingsCommand>(by_member->command);
+  EXPECT_EQ(member.member_id, "m1");
+  EXPECT_FALSE(member.all_pages);
+
+  absl::StatusOr<Invocation> by_day =
+      Parse({"bookings", "--space", "coworking", "--day", "2027-01-11", "--all"});
+  ASSERT_TRUE(by_day.ok()) << by_day.status();
+  const auto& day = std::get<ListBookingsCommand>(by_day->command);
+  EXPECT_EQ(day.member_id, "");
+  EXPECT_EQ(day.space_id, "coworking");
+  EXPECT_EQ(day.day, absl::CivilDay(2027, 1, 11));
+  EXPECT_TRUE(day.all_pages);
+}
+
+TEST(ParseBookingArgumentsTest, BadInputIsRefusedLocally) {
+  const std::vector<std::string> book = {"book", "coworking", "--member", "m"};
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = book;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"member"}, "usage: cantinectl member ID | member register"},
+      {{"member", "register", "--name", "Ada"}, "member register needs --email"},
+      {{"member", "register"}, "member register needs --name, --email"},
+      {{"member", "m1", "--email", "a@b.c"}, "--email does not apply to 'member ID'"},
+      {{"availability", "coworking"}, "availability needs --from DAY"},
+      {{"availability", "--from", "2027-01-11"}, "usage: cantinectl availability SPACE"},
+      {{"availability", "coworking", "--from", "2027-02-30"}, "--from 2027-2-30 is not a calendar"},
+      {{"availability", "coworking", "--from", "2027-1-11"}, "--from '2027-1-11' is not a date"},
+      {{"availability", "coworking", "--from", "11/01/2027"}, "write YYYY-MM-DD"},
+      {{"availability", "coworking", "--from", "2027-01-11", "--to", "2027-13-01"},
+       "--to 2027-13-1 is not a calendar date"},
+      {{"availability", "coworking", "--from", "1999-12-31"}, "--from has year 1999"},
+      {{"book", "coworking", "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00"},
+       "book needs --member"},
+      {with({}), "book needs --start, --end"},
+      {with({"--start", "2027-02-30 09:00", "--end", "2027-03-01 13:00"}),
+       "--start 2027-2-30 is not a calendar date"},
+      {with({"--start", "2027-01-11 25:00", "--end", "2027-01-11 13:00"}),
+       "--start has time 25:0; hours must be 0-23"},
+      {with({"--start", "2027-01-11 09:60", "--end", "2027-01-11 13:00"}), "--start has time 9:60"},
+      {with({"--start", "2027-01-11 09:00", "--end", "25:00"}),
+       "--end '25:00' is not a date and time at the venue; write 2027-01-11 09:00 or "
+       "2027-01-11T09:00"},
+      {with({"--start", "2027-01-11 9:00", "--end", "2027-01-11 13:00"}), "is not a date and time"},
+      {with({"--start", "2027-01-11", "--end", "2027-01-11 13:00"}), "is not a date and time"},
+      {with({"--start", "2027-01-11 09:00Z", "--end", "2027-01-11 13:00"}),
+       "is not a date and time"},
+      {with({"--start", "2027-01-11 24:30", "--end", "2027-01-11 13:00"}),
+       "--start has time 24:30"},
+      {with({"--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00", "--seats", "two"}),
+       "--seats 'two' is not a whole number"},
+      {with({"--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00", "--seats", "1.5"}),
+       "--seats '1.5' is not a whole number"},
+      {with({"--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00", "--seats="}),
+       "--seats '' is not a whole number"},
+      {with({"--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00", "--key="}),
+       "--key is empty"},
+      {with({"--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00", "--day", "2027-01-11"}),
+       "--day does not apply to 'book'"},
+      {{"cancel"}, "usage: cantinectl cancel BOOKING_ID"},
+      {{"checkin", "a", "b"}, "unexpected argument 'b'; usage: cantinectl checkin BOOKING_ID"},
+      {{"booking", "b1", "--all"}, "--all does not apply to 'booking'"},
+      {{"bookings"}, "bookings needs --member ID, or --space SPACE --day DAY"},
+      {{"bookings", "--space", "coworking"}, "bookings --space needs --day DAY"},
+      {{"bookings", "--day", "2027-01-11"}, "bookings --day needs --space SPACE"},
+      {{"bookings", "--member", "m", "--space", "s", "--day", "2027-01-11"}, "not both"},
+      {{"bookings", "--member="}, "--member is empty"},
+      {{"bookings", "--space", "coworking", "--day", "2027-02-29"},
+       "--day 2027-2-29 is not a calendar date"},
+      {{"bookings", "m1"}, "unexpected argument 'm1'"},
+  };
+  for (const auto& [args, message] : cases) {
+    absl::StatusOr<Invocation> parsed = ParseWithKey(args);
+    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
+        << testing::PrintToString(args);
+  }
+}
+
+TEST(ParseBookingArgumentsTest, BookWithoutKeyNeedsOneGenerated) {
+  absl::StatusOr<Invocation> parsed = Parse({"book", "coworking", "--member", "m", "--start",
+                                             "2027-01-11 09:00", "--end", "2027-01-11 13:00"});
+  EXPECT_TRUE(absl::IsInvalidArgument(parsed.status()));
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("book needs --key"));
+}
+
+TEST(ParseBookingArgumentsTest, UsageTextDocumentsTheBookingCommands) {
+  const std::string usage = UsageText();
+  for (const char* command :
+       {"member register --name NAME --email EMAIL", "member ID", "availability SPACE --from DAY",
+        "book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]", "booking ID",
+        "bookings --member ID [--all]", "bookings --space SPACE --day DAY [--all]", "cancel ID",
+        "checkin ID"}) {
+    EXPECT_THAT(usage, HasSubstr(command));
+  }
+}
+
+TEST(IdempotencyKeyTest, RandomHexWithAPrefix) {
+  std::mt19937_64 engine(42);
+  const std::string first = NewIdempotencyKey(absl::BitGenRef(engine));
+  const std::string second = NewIdempotencyKey(absl::BitGenRef(engine));
+  EXPECT_THAT(first, MatchesRegex("ctl-[0-9a-f]{32}"));
+  EXPECT_THAT(second, MatchesRegex("ctl-[0-9a-f]{32}"));
+  EXPECT_NE(first, second);
 }
 
 // ---- Tables ----
@@ -382,6 +581,191 @@ TEST(OutputTest, JsonIsTheProtoJsonMappingWithEveryField) {
   EXPECT_EQ(json->back(), '\n');
 }
 
+v1::CivilDateTime VenueTime(int year, int month, int day, int hours, int minutes) {
+  v1::CivilDateTime time;
+  time.set_year(year);
+  time.set_month(month);
+  time.set_day(day);
+  time.set_hours(hours);
+  time.set_minutes(minutes);
+  return time;
+}
+
+v1::CivilDate VenueDay(int year, int month, int day) {
+  v1::CivilDate date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+
+google::protobuf::Timestamp UtcInstant(absl::CivilMinute utc) {
+  google::protobuf::Timestamp time;
+  time.set_seconds(absl::ToUnixSeconds(absl::FromCivil(utc, absl::UTCTimeZone())));
+  return time;
+}
+
+// A desk booking in Paris on Monday 2027-01-11, the whole day (two half-days), 2 seats.
+// As the node sends it, its slots carry their instants but not their civil times.
+v1::Booking MakeBooking(const std::string& id,
+                        v1::BookingState state = v1::BOOKING_STATE_CONFIRMED) {
+  v1::Booking booking;
+  booking.set_booking_id(id);
+  booking.set_site_id("paris");
+  booking.set_space_id("coworking");
+  booking.set_space_kind(v1::SPACE_KIND_DESK_POOL);
+  booking.set_member_id("paris-3f9a0c2d4e5b6a71");
+  booking.set_seats(2);
+  booking.set_time_zone("Europe/Paris");
+  *booking.mutable_start() = VenueTime(2027, 1, 11, 9, 0);
+  *booking.mutable_end() = VenueTime(2027, 1, 11, 19, 0);
+  // Paris is UTC+1 in January.
+  *booking.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, 8, 0));
+  *booking.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, 18, 0));
+  for (const auto& [index, from, to] : {std::tuple{0, 8, 12}, std::tuple{1, 13, 18}}) {
+    v1::BookedSlot* slot = booking.add_slots();
+    *slot->mutable_day() = VenueDay(2027, 1, 11);
+    slot->set_index(index);
+    *slot->mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, from, 0));
+    *slot->mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, to, 0));
+  }
+  booking.mutable_price()->set_currency_code("EUR");
+  booking.mutable_price()->set_amount_minor(6000);
+  booking.set_state(state);
+  booking.set_idempotency_key("ctl-0123456789abcdef0123456789abcdef");
+  *booking.mutable_create_time() = UtcInstant(absl::CivilMinute(2026, 11, 29, 15, 10));
+  *booking.mutable_update_time() = UtcInstant(absl::CivilMinute(2026, 11, 29, 15, 10));
+  return booking;
+}
+
+v1::SlotAvailability MakeSlotAvailability(v1::CivilDate day, const std::string& name,
+                                          v1::CivilDateTime start, v1::CivilDateTime end,
+                                          int32_t total, int32_t free) {
+  v1::SlotAvailability availability;
+  *availability.mutable_slot()->mutable_day() = day;
+  availability.mutable_slot()->set_name(name);
+  *availability.mutable_slot()->mutable_start() = start;
+  *availability.mutable_slot()->mutable_end() = end;
+  availability.set_seats_total(total);
+  availability.set_seats_free(free);
+  return availability;
+}
+
+TEST(OutputTest, VenueTimesAsSentWithTheZoneNamed) {
+  EXPECT_EQ(FormatCivilDate(VenueDay(2027, 1, 11)), "2027-01-11");
+  EXPECT_EQ(FormatCivilDateTime(VenueTime(2027, 1, 11, 9, 0)), "2027-01-11 09:00");
+  EXPECT_EQ(FormatCivilDateTime(VenueTime(2027, 1, 11, 24, 0)), "2027-01-11 24:00");
+  EXPECT_EQ(FormatVenueTime(VenueTime(2027, 1, 11, 9, 0), "Europe/Paris"),
+            "2027-01-11 09:00 Europe/Paris");
+  // Never converted: a New York time stays as the venue sent it.
+  EXPECT_EQ(FormatVenueTime(VenueTime(2027, 3, 14, 2, 30), "America/New_York"),
+            "2027-03-14 02:30 America/New_York");
+}
+
+TEST(OutputTest, VenueTimeRanges) {
+  EXPECT_EQ(FormatVenueTimeRange(VenueTime(2027, 1, 11, 9, 0), VenueTime(2027, 1, 11, 13, 0)),
+            "09:00-13:00");
+  EXPECT_EQ(FormatVenueTimeRange(VenueTime(2027, 1, 11, 22, 0), VenueTime(2027, 1, 12, 0, 0)),
+            "22:00-24:00");
+  EXPECT_EQ(FormatVenueTimeRange(VenueTime(2027, 1, 31, 22, 0), VenueTime(2027, 2, 1, 0, 0)),
+            "22:00-24:00");
+  EXPECT_EQ(FormatVenueTimeRange(VenueTime(2027, 1, 11, 9, 0), VenueTime(2027, 1, 12, 13, 0)),
+            "2027-01-11 09:00-2027-01-12 13:00");
+}
+
+TEST(OutputTest, BookingStates) {
+  EXPECT_EQ(BookingStateText(v1::BOOKING_STATE_CONFIRMED), "confirmed");
+  EXPECT_EQ(BookingStateText(v1::BOOKING_STATE_CHECKED_IN), "checked in");
+  EXPECT_EQ(BookingStateText(v1::BOOKING_STATE_CANCELLED), "cancelled");
+  EXPECT_EQ(BookingStateText(v1::BOOKING_STATE_NO_SHOW), "no-show");
+  EXPECT_EQ(BookingStateText(v1::BOOKING_STATE_UNSPECIFIED), "unspecified");
+}
+
+TEST(OutputTest, AvailabilityTable) {
+  v1::GetAvailabilityResponse response;
+  response.set_time_zone("Europe/Paris");
+  *response.add_slots() =
+      MakeSlotAvailability(VenueDay(2027, 1, 11), "morning", VenueTime(2027, 1, 11, 9, 0),
+                           VenueTime(2027, 1, 11, 13, 0), 24, 24);
+  *response.add_slots() =
+      MakeSlotAvailability(VenueDay(2027, 1, 11), "afternoon", VenueTime(2027, 1, 11, 14, 0),
+                           VenueTime(2027, 1, 11, 19, 0), 24, 3);
+  *response.add_slots() =
+      MakeSlotAvailability(VenueDay(2027, 1, 12), "morning", VenueTime(2027, 1, 12, 9, 0),
+                           VenueTime(2027, 1, 12, 13, 0), 24, 0);
+  EXPECT_EQ(FormatAvailability(response),
+            "DAY             SLOT       TIME (Europe/Paris)  FREE/TOTAL\n"
+            "Mon 2027-01-11  morning    09:00-13:00               24/24\n"
+            "Mon 2027-01-11  afternoon  14:00-19:00                3/24\n"
+            "Tue 2027-01-12  morning    09:00-13:00                0/24\n");
+}
+
+TEST(OutputTest, BookingsTableNamesTheZoneOnce) {
+  v1::ListBookingsResponse response;
+  *response.add_bookings() = MakeBooking("paris-0000000000000001");
+  v1::Booking room = MakeBooking("paris-0000000000000002", v1::BOOKING_STATE_CANCELLED);
+  room.set_space_id("meeting-room");
+  room.set_seats(1);
+  *room.mutable_start() = VenueTime(2027, 1, 12, 11, 0);
+  *room.mutable_end() = VenueTime(2027, 1, 12, 13, 0);
+  room.mutable_slots()->RemoveLast();
+  room.mutable_price()->set_amount_minor(8000);
+  *response.add_bookings() = room;
+  EXPECT_EQ(
+      FormatBookings(response),
+      "BOOKING                 SPACE         SEATS  START             END                        "
+      "    SLOTS      PRICE  STATE\n"
+      "paris-0000000000000001  coworking         2  2027-01-11 09:00  2027-01-11 19:00 "
+      "Europe/Paris      2  60.00 EUR  confirmed\n"
+      "paris-0000000000000002  meeting-room      1  2027-01-12 11:00  2027-01-12 13:00 "
+      "Europe/Paris      1  80.00 EUR  cancelled\n");
+
+  response.set_next_page_token("next");
+  EXPECT_THAT(FormatBookings(response),
+              HasSubstr("cancelled\nMore bookings follow; add --all to list them all.\n"));
+}
+
+TEST(OutputTest, BookingDetailListsItsSlotsInVenueTime) {
+  EXPECT_EQ(FormatBooking(MakeBooking("paris-0000000000000001")),
+            "Booking  paris-0000000000000001\n"
+            "Space    coworking (desk pool)\n"
+            "Member   paris-3f9a0c2d4e5b6a71\n"
+            "Seats    2\n"
+            "Start    2027-01-11 09:00 Europe/Paris\n"
+            "End      2027-01-11 19:00 Europe/Paris\n"
+            "Slots    2027-01-11 09:00-13:00\n"
+            "         2027-01-11 14:00-19:00\n"
+            "Price    60.00 EUR\n"
+            "State    confirmed\n"
+            "Key      ctl-0123456789abcdef0123456789abcdef\n"
+            "Created  2026-11-29 16:10 Europe/Paris\n"
+            "Updated  2026-11-29 16:10 Europe/Paris\n");
+}
+
+TEST(OutputTest, BookingSlotCivilTimesWinOverInstants) {
+  v1::Booking booking = MakeBooking("b");
+  booking.mutable_slots()->RemoveLast();
+  *booking.mutable_slots(0)->mutable_start() = VenueTime(2027, 1, 11, 9, 0);
+  *booking.mutable_slots(0)->mutable_end() = VenueTime(2027, 1, 11, 13, 0);
+  booking.mutable_slots(0)->clear_start_time();
+  EXPECT_THAT(FormatBooking(booking), HasSubstr("Slots    2027-01-11 09:00-13:00\nPrice"));
+}
+
+TEST(OutputTest, MemberDetail) {
+  v1::Member member;
+  member.set_member_id("paris-3f9a0c2d4e5b6a71");
+  member.set_home_site_id("paris");
+  member.set_display_name("Ada Lovelace");
+  member.set_email("ada@example.org");
+  *member.mutable_create_time() = UtcInstant(absl::CivilMinute(2026, 11, 29, 15, 10));
+  EXPECT_EQ(FormatMember(member, ParisSite()),
+            "Member     paris-3f9a0c2d4e5b6a71\n"
+            "Home site  paris\n"
+            "Name       Ada Lovelace\n"
+            "Email      ada@example.org\n"
+            "Created    2026-11-29 16:10 Europe/Paris\n");
+}
+
 // ---- Exit codes ----
 
 TEST(ExitCodeTest, ByWhatAScriptCanDo) {
@@ -444,6 +828,72 @@ class FakeSiteClient : public SiteClient {
   std::optional<std::string> credential;
 };
 
+class FakeMemberClient : public MemberClient {
+ public:
+  absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) override {
+    registered = request;
+    return member;
+  }
+  absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) override {
+    requested_id = request.member_id();
+    return member;
+  }
+
+  absl::StatusOr<v1::Member> member = [] {
+    v1::Member m;
+    m.set_member_id("paris-3f9a0c2d4e5b6a71");
+    m.set_home_site_id("paris");
+    m.set_display_name("Ada Lovelace");
+    m.set_email("ada@example.org");
+    return m;
+  }();
+  std::optional<v1::RegisterMemberRequest> registered;
+  std::optional<std::string> requested_id;
+};
+
+class FakeBookingClient : public BookingClient {
+ public:
+  absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(
+      const v1::GetAvailabilityRequest& request) override {
+    availability_request = request;
+    return availability;
+  }
+  absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request) override {
+    created = request;
+    return booking;
+  }
+  absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request) override {
+    calls.push_back("cancel " + request.booking_id());
+    return booking;
+  }
+  absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request) override {
+    calls.push_back("get " + request.booking_id());
+    return booking;
+  }
+  absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request) override {
+    calls.push_back("checkin " + request.booking_id());
+    return booking;
+  }
+  absl::StatusOr<v1::ListBookingsResponse> ListBookings(
+      const v1::ListBookingsRequest& request, const std::string* admin_credential) override {
+    list_requests.push_back(request);
+    list_credentials.push_back(admin_credential ? std::optional(*admin_credential) : std::nullopt);
+    auto page = pages.find(request.page_token());
+    if (page == pages.end()) return absl::InvalidArgumentError("unknown page_token");
+    return page->second;
+  }
+
+  absl::StatusOr<v1::GetAvailabilityResponse> availability;
+  absl::StatusOr<v1::Booking> booking = MakeBooking("paris-0000000000000001");
+  // ListBookings answers by page token.
+  std::map<std::string, absl::StatusOr<v1::ListBookingsResponse>> pages;
+  std::optional<v1::GetAvailabilityRequest> availability_request;
+  std::optional<v1::CreateBookingRequest> created;
+  std::vector<std::string> calls;
+  std::vector<v1::ListBookingsRequest> list_requests;
+  std::vector<std::optional<std::string>> list_credentials;
+};
+
 class RunCommandTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -455,14 +905,18 @@ class RunCommandTest : public testing::Test {
     out_.str("");
     err_.str("");
     absl::StatusOr<Invocation> invocation =
-        ParseArguments(args, {.node = std::nullopt, .admin_credential_file = credential_file_});
+        ParseArguments(args, {.node = std::nullopt,
+                              .admin_credential_file = credential_file_,
+                              .new_idempotency_key = kGeneratedKey});
     EXPECT_TRUE(invocation.ok()) << invocation.status();
     if (!invocation.ok()) return -1;
-    return RunCommand(*invocation, client_, out_, err_);
+    return RunCommand(*invocation, {client_, members_, bookings_}, out_, err_);
   }
 
   std::string credential_file_;
   FakeSiteClient client_;
+  FakeMemberClient members_;
+  FakeBookingClient bookings_;
   std::ostringstream out_;
   std::ostringstream err_;
 };
@@ -510,7 +964,7 @@ TEST_F(RunCommandTest, UpdateWithoutPriceDoesNotAskForTheCurrency) {
 TEST_F(RunCommandTest, ManagerWritesNeedACredentialFile) {
   absl::StatusOr<Invocation> invocation = ParseArguments({"space", "retire", "coworking"}, {});
   ASSERT_TRUE(invocation.ok());
-  EXPECT_EQ(RunCommand(*invocation, client_, out_, err_), kExitUsage);
+  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_}, out_, err_), kExitUsage);
   EXPECT_FALSE(client_.credential.has_value());
   EXPECT_THAT(err_.str(), StartsWith("cantinectl: FAILED_PRECONDITION: this command needs the "
                                      "admin credential"));
@@ -563,6 +1017,175 @@ TEST_F(RunCommandTest, HelpGoesToStandardOutput) {
   EXPECT_EQ(Run({"--help"}), kExitOk);
   EXPECT_THAT(out_.str(), StartsWith("Usage: cantinectl"));
   EXPECT_EQ(err_.str(), "");
+}
+
+// ---- Member and booking commands against a fake node ----
+
+TEST_F(RunCommandTest, MemberRegisterPrintsTheNewId) {
+  EXPECT_EQ(Run({"member", "register", "--name", "Ada Lovelace", "--email", "ada@example.org"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(members_.registered.has_value());
+  EXPECT_EQ(members_.registered->display_name(), "Ada Lovelace");
+  EXPECT_EQ(members_.registered->email(), "ada@example.org");
+  EXPECT_THAT(out_.str(), StartsWith("Member     paris-3f9a0c2d4e5b6a71\n"));
+  EXPECT_EQ(client_.get_site_calls, 1);
+
+  EXPECT_EQ(Run({"member", "paris-3f9a0c2d4e5b6a71", "--json"}), kExitOk);
+  EXPECT_EQ(members_.requested_id, "paris-3f9a0c2d4e5b6a71");
+  EXPECT_THAT(out_.str(), HasSubstr("\"memberId\": \"paris-3f9a0c2d4e5b6a71\""));
+  EXPECT_EQ(client_.get_site_calls, 1);
+}
+
+TEST_F(RunCommandTest, MemberRegisterFetchesTheSiteBeforeWriting) {
+  client_.get_site_error = absl::UnavailableError("connection refused");
+  EXPECT_EQ(Run({"member", "register", "--name", "Ada", "--email", "ada@example.org"}),
+            kExitUnreachable);
+  EXPECT_FALSE(members_.registered.has_value());
+}
+
+TEST_F(RunCommandTest, AvailabilitySendsVenueDays) {
+  v1::GetAvailabilityResponse response;
+  response.set_time_zone("Europe/Paris");
+  *response.add_slots() =
+      MakeSlotAvailability(VenueDay(2027, 1, 11), "morning", VenueTime(2027, 1, 11, 9, 0),
+                           VenueTime(2027, 1, 11, 13, 0), 24, 20);
+  bookings_.availability = response;
+  EXPECT_EQ(Run({"availability", "coworking", "--from", "2027-01-11", "--to", "2027-01-15"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(bookings_.availability_request.has_value());
+  EXPECT_EQ(bookings_.availability_request->space_id(), "coworking");
+  EXPECT_EQ(FormatCivilDate(bookings_.availability_request->first_day()), "2027-01-11");
+  EXPECT_EQ(FormatCivilDate(bookings_.availability_request->last_day()), "2027-01-15");
+  EXPECT_THAT(out_.str(), HasSubstr("Mon 2027-01-11  morning  09:00-13:00               20/24\n"));
+  EXPECT_EQ(client_.get_site_calls, 0);
+
+  EXPECT_EQ(Run({"--json", "availability", "coworking", "--from", "2027-01-11"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"timeZone\": \"Europe/Paris\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"seatsFree\": 20"));
+}
+
+TEST_F(RunCommandTest, BookSendsVenueTimesAndPrintsTheGeneratedKeyFirst) {
+  EXPECT_EQ(Run({"book", "coworking", "--member", "paris-3f9a0c2d4e5b6a71", "--start",
+                 "2027-01-11T09:00", "--end", "2027-01-11 19:00", "--seats", "2"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(bookings_.created.has_value());
+  const v1::CreateBookingRequest& sent = *bookings_.created;
+  EXPECT_EQ(sent.space_id(), "coworking");
+  EXPECT_EQ(sent.member_id(), "paris-3f9a0c2d4e5b6a71");
+  EXPECT_EQ(FormatCivilDateTime(sent.start()), "2027-01-11 09:00");
+  EXPECT_EQ(FormatCivilDateTime(sent.end()), "2027-01-11 19:00");
+  EXPECT_EQ(sent.seats(), 2);
+  EXPECT_EQ(sent.idempotency_key(), kGeneratedKey);
+  EXPECT_EQ(err_.str(),
+            absl::StrCat("cantinectl: booking with the generated idempotency key ", kGeneratedKey,
+                         "; to retry this booking, add --key ", kGeneratedKey, "\n"));
+  EXPECT_THAT(out_.str(), StartsWith("Booking  paris-0000000000000001\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Start    2027-01-11 09:00 Europe/Paris\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Price    60.00 EUR\n"));
+}
+
+TEST_F(RunCommandTest, BookWithAKeySaysNothingMore) {
+  EXPECT_EQ(Run({"--json", "book", "coworking", "--member", "m", "--start", "2027-01-11 09:00",
+                 "--end", "2027-01-11 13:00", "--key", "retry-1"}),
+            kExitOk);
+  EXPECT_EQ(bookings_.created->idempotency_key(), "retry-1");
+  EXPECT_EQ(bookings_.created->seats(), 1);
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_THAT(out_.str(), HasSubstr("\"bookingId\": \"paris-0000000000000001\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"timeZone\": \"Europe/Paris\""));
+}
+
+TEST_F(RunCommandTest, AFailedBookingStillShowsTheKeyToRetryWith) {
+  bookings_.booking = absl::DeadlineExceededError("Deadline Exceeded");
+  EXPECT_EQ(Run({"book", "coworking", "--member", "m", "--start", "2027-01-11 09:00", "--end",
+                 "2027-01-11 13:00"}),
+            kExitUnreachable);
+  EXPECT_THAT(err_.str(), HasSubstr(absl::StrCat("add --key ", kGeneratedKey, "\n")));
+  EXPECT_THAT(err_.str(), HasSubstr("cantinectl: DEADLINE_EXCEEDED: Deadline Exceeded (node "));
+  EXPECT_EQ(out_.str(), "");
+
+  bookings_.booking = absl::FailedPreconditionError("'coworking' is full");
+  EXPECT_EQ(Run({"book", "coworking", "--member", "m", "--start", "2027-01-11 09:00", "--end",
+                 "2027-01-11 13:00", "--key", "k"}),
+            kExitRefused);
+  EXPECT_EQ(err_.str(), "cantinectl: FAILED_PRECONDITION: 'coworking' is full\n");
+}
+
+TEST_F(RunCommandTest, CancelCheckInAndGetNameTheBooking) {
+  EXPECT_EQ(Run({"cancel", "paris-b1"}), kExitOk);
+  EXPECT_EQ(Run({"checkin", "paris-b2"}), kExitOk);
+  EXPECT_EQ(Run({"booking", "paris-b3"}), kExitOk);
+  EXPECT_THAT(bookings_.calls, ElementsAre("cancel paris-b1", "checkin paris-b2", "get paris-b3"));
+  EXPECT_THAT(out_.str(), HasSubstr("State    confirmed\n"));
+  EXPECT_EQ(client_.get_site_calls, 0);
+
+  bookings_.booking = absl::NotFoundError("no booking 'paris-x' at this venue");
+  EXPECT_EQ(Run({"booking", "paris-x"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "cantinectl: NOT_FOUND: no booking 'paris-x' at this venue\n");
+}
+
+TEST_F(RunCommandTest, BookingsOfAMemberOnePageWithoutCredential) {
+  v1::ListBookingsResponse first;
+  *first.add_bookings() = MakeBooking("paris-0000000000000001");
+  first.set_next_page_token("p2");
+  bookings_.pages[""] = first;
+  EXPECT_EQ(Run({"bookings", "--member", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
+  ASSERT_EQ(bookings_.list_requests.size(), 1u);
+  EXPECT_EQ(bookings_.list_requests[0].member_id(), "paris-3f9a0c2d4e5b6a71");
+  EXPECT_EQ(bookings_.list_credentials[0], std::nullopt);
+  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000001  coworking"));
+  EXPECT_THAT(out_.str(), HasSubstr("More bookings follow; add --all"));
+}
+
+TEST_F(RunCommandTest, BookingsWithAllFollowsThePages) {
+  v1::ListBookingsResponse first;
+  *first.add_bookings() = MakeBooking("paris-0000000000000001");
+  first.set_next_page_token("p2");
+  v1::ListBookingsResponse second;
+  *second.add_bookings() = MakeBooking("paris-0000000000000002");
+  bookings_.pages[""] = first;
+  bookings_.pages["p2"] = second;
+  EXPECT_EQ(Run({"--json", "bookings", "--member", "m1", "--all"}), kExitOk) << err_.str();
+  ASSERT_EQ(bookings_.list_requests.size(), 2u);
+  EXPECT_EQ(bookings_.list_requests[1].page_token(), "p2");
+  EXPECT_EQ(bookings_.list_requests[1].member_id(), "m1");
+  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000001"));
+  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000002"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"nextPageToken\": \"\""));
+}
+
+TEST_F(RunCommandTest, BookingsWithAllStopsOnARepeatedToken) {
+  v1::ListBookingsResponse looping;
+  looping.set_next_page_token("p2");
+  bookings_.pages[""] = looping;
+  bookings_.pages["p2"] = looping;
+  EXPECT_EQ(Run({"bookings", "--member", "m1", "--all"}), kExitFailure);
+  EXPECT_EQ(bookings_.list_requests.size(), 2u);
+  EXPECT_THAT(err_.str(), HasSubstr("INTERNAL: the node returned the same next_page_token twice"));
+}
+
+TEST_F(RunCommandTest, BookingsOfASpaceDayAreAManagerRead) {
+  bookings_.pages[""] = v1::ListBookingsResponse();
+  EXPECT_EQ(Run({"bookings", "--space", "coworking", "--day", "2027-01-11"}), kExitOk)
+      << err_.str();
+  ASSERT_EQ(bookings_.list_requests.size(), 1u);
+  EXPECT_EQ(bookings_.list_requests[0].space_day().space_id(), "coworking");
+  EXPECT_EQ(FormatCivilDate(bookings_.list_requests[0].space_day().day()), "2027-01-11");
+  EXPECT_EQ(bookings_.list_credentials[0], "s3cret-credential-0123456789");
+  EXPECT_EQ(out_.str(), "BOOKING  SPACE  SEATS  START  END  SLOTS  PRICE  STATE\n");
+
+  absl::StatusOr<Invocation> invocation =
+      ParseArguments({"bookings", "--space", "coworking", "--day", "2027-01-11"}, {});
+  ASSERT_TRUE(invocation.ok());
+  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_}, out_, err_), kExitUsage);
+  EXPECT_EQ(bookings_.list_requests.size(), 1u);
+  EXPECT_THAT(err_.str(), HasSubstr("this command needs the admin credential"));
+
+  bookings_.pages[""] = absl::PermissionDeniedError("the admin credential is wrong");
+  EXPECT_EQ(Run({"bookings", "--space", "coworking", "--day", "2027-01-11"}), kExitRefused);
 }
 
 }  // namespace

@@ -1,10 +1,8 @@
 #include "tools/cantinectl/grpc_site_client.h"
 
-#include "absl/strings/str_cat.h"
-#include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/rpc/status_conversion.h"
+#include "tools/cantinectl/grpc_call.h"
 
 namespace cantine::cantinectl {
 
@@ -20,15 +18,7 @@ template <typename Request, typename Response>
 absl::StatusOr<Response> GrpcSiteClient::Call(
     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
     const Request& request, const std::string* admin_credential) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  if (admin_credential != nullptr) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", *admin_credential));
-  }
-  Response response;
-  grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-  if (!status.ok()) return rpc::FromGrpcStatus(status);
-  return response;
+  return CallUnary(*stub_, method, request, timeout_, admin_credential);
 }
 
 absl::StatusOr<v1::Site> GrpcSiteClient::GetSite() {

@@ -34,7 +34,7 @@ class GrpcSiteClient final : public SiteClient {
  private:
   using Stub = v1::SiteService::StubInterface;
 
-  // One unary call with a deadline; the credential, when not null, as its bearer token.
+  // CallUnary (grpc_call.h) on this client's stub with its timeout.
   template <typename Request, typename Response>
   absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),

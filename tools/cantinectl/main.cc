@@ -10,9 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/random/random.h"
 #include "absl/status/statusor.h"
 #include "tools/cantinectl/arguments.h"
 #include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/grpc_booking_client.h"
+#include "tools/cantinectl/grpc_member_client.h"
 #include "tools/cantinectl/grpc_site_client.h"
 #include "tools/cantinectl/site_commands.h"
 
@@ -30,9 +33,11 @@ int main(int argc, char** argv) {
   using cantine::cantinectl::Invocation;
 
   const std::vector<std::string> args(argv + 1, argv + argc);
+  absl::BitGen gen;
   const cantine::cantinectl::Environment env{
       .node = GetEnv("CANTINE_NODE"),
       .admin_credential_file = GetEnv("CANTINE_ADMIN_CREDENTIAL_FILE"),
+      .new_idempotency_key = cantine::cantinectl::NewIdempotencyKey(gen),
   };
   absl::StatusOr<Invocation> invocation = cantine::cantinectl::ParseArguments(args, env);
   if (!invocation.ok()) {
@@ -41,7 +46,11 @@ int main(int argc, char** argv) {
               << "Run 'cantinectl --help' for usage.\n";
     return cantine::cantinectl::kExitUsage;
   }
-  cantine::cantinectl::GrpcSiteClient client(
-      cantine::cantinectl::MakeNodeChannel(invocation->options.node), invocation->options.timeout);
-  return cantine::cantinectl::RunCommand(*invocation, client, std::cout, std::cerr);
+  const auto channel = cantine::cantinectl::MakeNodeChannel(invocation->options.node);
+  const absl::Duration timeout = invocation->options.timeout;
+  cantine::cantinectl::GrpcSiteClient site(channel, timeout);
+  cantine::cantinectl::GrpcMemberClient members(channel, timeout);
+  cantine::cantinectl::GrpcBookingClient bookings(channel, timeout);
+  return cantine::cantinectl::RunCommand(*invocation, {site, members, bookings}, std::cout,
+                                         std::cerr);
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/rpc/proto_time.h"
@@ -35,6 +36,41 @@ std::string SpaceStateText(v1::SpaceState state) {
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
 std::string Days(int32_t days) { return absl::StrCat(days, days == 1 ? " day" : " days"); }
+
+// The v1::Weekday of `date` ("Mon"), "?" for a date that does not exist.
+std::string WeekdayOfDate(const v1::CivilDate& date) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (day.year() != date.year() || day.month() != date.month() || day.day() != date.day()) {
+    return "?";
+  }
+  // absl counts from Monday = 0, v1::Weekday from Monday = 1.
+  return WeekdayText(static_cast<int>(absl::GetWeekday(day)) + v1::WEEKDAY_MONDAY);
+}
+
+v1::CivilDate DateOf(const v1::CivilDateTime& time) {
+  v1::CivilDate date;
+  date.set_year(time.year());
+  date.set_month(time.month());
+  date.set_day(time.day());
+  return date;
+}
+
+// The venue times of `slot`: its civil times, or, when the node sent only its instants,
+// those read in `time_zone`. "2027-01-11 09:00-13:00".
+std::string SlotTimes(const v1::BookedSlot& slot, const std::string& time_zone) {
+  if (slot.has_start() && slot.has_end()) {
+    return absl::StrCat(FormatCivilDate(DateOf(slot.start())), " ",
+                        FormatVenueTimeRange(slot.start(), slot.end()));
+  }
+  absl::StatusOr<absl::Time> start = rpc::TimeFromProto("start_time", slot.start_time());
+  absl::StatusOr<absl::Time> end = rpc::TimeFromProto("end_time", slot.end_time());
+  absl::TimeZone zone;
+  if (!start.ok() || !end.ok() || !absl::LoadTimeZone(time_zone, &zone)) return "invalid";
+  const v1::CivilDateTime local_start = rpc::CivilMinuteToProto(absl::ToCivilMinute(*start, zone));
+  const v1::CivilDateTime local_end = rpc::CivilMinuteToProto(absl::ToCivilMinute(*end, zone));
+  return absl::StrCat(FormatCivilDate(DateOf(local_start)), " ",
+                      FormatVenueTimeRange(local_start, local_end));
+}
 
 std::string SlotPrice(const v1::Space& space, const v1::Site& site, absl::string_view joiner) {
   return absl::StrCat(
@@ -94,6 +130,50 @@ std::string SpaceKindText(v1::SpaceKind kind) {
       return "desk pool";
     case v1::SPACE_KIND_MEETING_ROOM:
       return "meeting room";
+    default:
+      return "unspecified";
+  }
+}
+
+std::string FormatCivilDate(const v1::CivilDate& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+std::string FormatCivilDateTime(const v1::CivilDateTime& time) {
+  return absl::StrFormat("%04d-%02d-%02d %02d:%02d", time.year(), time.month(), time.day(),
+                         time.hours(), time.minutes());
+}
+
+std::string FormatVenueTime(const v1::CivilDateTime& time, const std::string& time_zone) {
+  return absl::StrCat(FormatCivilDateTime(time), " ", time_zone);
+}
+
+std::string FormatVenueTimeRange(const v1::CivilDateTime& start, const v1::CivilDateTime& end) {
+  const absl::CivilDay start_day(start.year(), start.month(), start.day());
+  const absl::CivilDay end_day(end.year(), end.month(), end.day());
+  const auto hh_mm = [](int hours, int minutes) {
+    return absl::StrFormat("%02d:%02d", hours, minutes);
+  };
+  if (end_day == start_day) {
+    return absl::StrCat(hh_mm(start.hours(), start.minutes()), "-",
+                        hh_mm(end.hours(), end.minutes()));
+  }
+  if (end_day == start_day + 1 && end.hours() == 0 && end.minutes() == 0) {
+    return absl::StrCat(hh_mm(start.hours(), start.minutes()), "-24:00");
+  }
+  return absl::StrCat(FormatCivilDateTime(start), "-", FormatCivilDateTime(end));
+}
+
+std::string BookingStateText(v1::BookingState state) {
+  switch (state) {
+    case v1::BOOKING_STATE_CONFIRMED:
+      return "confirmed";
+    case v1::BOOKING_STATE_CHECKED_IN:
+      return "checked in";
+    case v1::BOOKING_STATE_CANCELLED:
+      return "cancelled";
+    case v1::BOOKING_STATE_NO_SHOW:
+      return "no-show";
     default:
       return "unspecified";
   }
@@ -163,6 +243,70 @@ std::string FormatSpace(const v1::Space& space, const v1::Site& site) {
   table.AddRow({"Created", FormatInstant(space.create_time(), site.time_zone())});
   table.AddRow({"Updated", FormatInstant(space.update_time(), site.time_zone())});
   return table.Render();
+}
+
+std::string FormatMember(const v1::Member& member, const v1::Site& site) {
+  Table table;
+  table.AddRow({"Member", member.member_id()});
+  table.AddRow({"Home site", member.home_site_id()});
+  table.AddRow({"Name", member.display_name()});
+  table.AddRow({"Email", member.email()});
+  table.AddRow({"Created", FormatInstant(member.create_time(), site.time_zone())});
+  return table.Render();
+}
+
+std::string FormatAvailability(const v1::GetAvailabilityResponse& response) {
+  Table table({"DAY", "SLOT", absl::StrCat("TIME (", response.time_zone(), ")"), "FREE/TOTAL"});
+  table.AlignRight(3);
+  for (const v1::SlotAvailability& availability : response.slots()) {
+    const v1::BookedSlot& slot = availability.slot();
+    table.AddRow({absl::StrCat(WeekdayOfDate(slot.day()), " ", FormatCivilDate(slot.day())),
+                  OrDash(slot.name()), FormatVenueTimeRange(slot.start(), slot.end()),
+                  absl::StrCat(availability.seats_free(), "/", availability.seats_total())});
+  }
+  return table.Render();
+}
+
+std::string FormatBooking(const v1::Booking& booking) {
+  Table table;
+  table.AddRow({"Booking", booking.booking_id()});
+  table.AddRow(
+      {"Space", absl::StrCat(booking.space_id(), " (", SpaceKindText(booking.space_kind()), ")")});
+  table.AddRow({"Member", booking.member_id()});
+  table.AddRow({"Seats", absl::StrCat(booking.seats())});
+  table.AddRow({"Start", FormatVenueTime(booking.start(), booking.time_zone())});
+  table.AddRow({"End", FormatVenueTime(booking.end(), booking.time_zone())});
+  for (int i = 0; i < booking.slots_size(); ++i) {
+    table.AddRow({i == 0 ? "Slots" : "", SlotTimes(booking.slots(i), booking.time_zone())});
+  }
+  if (booking.slots().empty()) table.AddRow({"Slots", "none"});
+  table.AddRow(
+      {"Price", FormatMoney(booking.price().amount_minor(), booking.price().currency_code())});
+  table.AddRow({"State", BookingStateText(booking.state())});
+  table.AddRow({"Key", OrDash(booking.idempotency_key())});
+  table.AddRow({"Created", FormatInstant(booking.create_time(), booking.time_zone())});
+  table.AddRow({"Updated", FormatInstant(booking.update_time(), booking.time_zone())});
+  return table.Render();
+}
+
+std::string FormatBookings(const v1::ListBookingsResponse& response) {
+  Table table({"BOOKING", "SPACE", "SEATS", "START", "END", "SLOTS", "PRICE", "STATE"});
+  table.AlignRight(2);
+  table.AlignRight(5);
+  table.AlignRight(6);
+  for (const v1::Booking& booking : response.bookings()) {
+    table.AddRow({booking.booking_id(), booking.space_id(), absl::StrCat(booking.seats()),
+                  FormatCivilDateTime(booking.start()),
+                  FormatVenueTime(booking.end(), booking.time_zone()),
+                  absl::StrCat(booking.slots_size()),
+                  FormatMoney(booking.price().amount_minor(), booking.price().currency_code()),
+                  BookingStateText(booking.state())});
+  }
+  std::string text = table.Render();
+  if (!response.next_page_token().empty()) {
+    absl::StrAppend(&text, "More bookings follow; add --all to list them all.\n");
+  }
+  return text;
 }
 
 }  // namespace cantine::cantinectl

@@ -3,7 +3,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "cantine/v1/booking.pb.h"
 #include "cantine/v1/common.pb.h"
+#include "cantine/v1/member.pb.h"
 #include "cantine/v1/site.pb.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/message.h"
@@ -12,7 +14,8 @@
 namespace cantine::cantinectl {
 
 // The two ways cantinectl prints an answer: tables for people, in human units (prices in
-// major units, times of day as HH:MM, instants in the site's time zone, durations as 2h);
+// major units, times of day as HH:MM, instants in the site's time zone, durations as 2h,
+// venue times as the node sent them, never converted, with the venue's zone named);
 // or the response message itself as JSON, for scripts. Each result ends with a newline.
 
 // `message` in the proto3 JSON mapping, indented, with fields at their default values too,
@@ -27,6 +30,16 @@ std::string FormatSites(const v1::ListSitesResponse& response);
 std::string FormatSpaces(const v1::ListSpacesResponse& response, const v1::Site& site);
 // One space, one field per line; `site` gives the room block and the time zone.
 std::string FormatSpace(const v1::Space& space, const v1::Site& site);
+// One member, one field per line; `site` gives the time zone of its creation time.
+std::string FormatMember(const v1::Member& member, const v1::Site& site);
+// One line per slot: its day, name, times at the venue (the zone named in the header) and
+// free of total seats.
+std::string FormatAvailability(const v1::GetAvailabilityResponse& response);
+// One booking, one field per line, its slots one per line.
+std::string FormatBooking(const v1::Booking& booking);
+// One line per booking: id, space, seats, start and end at the venue (the zone named once,
+// after the end), slots, price, state. A last line says when more pages follow.
+std::string FormatBookings(const v1::ListBookingsResponse& response);
 
 // Building blocks, exposed for tests.
 
@@ -41,5 +54,16 @@ std::string FormatInstant(const google::protobuf::Timestamp& time, const std::st
 std::string SlotName(const v1::Space& space, const v1::SitePolicy& policy);
 // "desk pool", "meeting room".
 std::string SpaceKindText(v1::SpaceKind kind);
+// "2027-01-11".
+std::string FormatCivilDate(const v1::CivilDate& date);
+// "2027-01-11 09:00", the fields as sent: the end of a day may read 24:00.
+std::string FormatCivilDateTime(const v1::CivilDateTime& time);
+// "2027-01-11 09:00 Europe/Paris": a time at the venue, with the venue's zone named.
+std::string FormatVenueTime(const v1::CivilDateTime& time, const std::string& time_zone);
+// "09:00-13:00" within a day (an end at 00:00 of the next day reads 24:00);
+// "2027-01-11 09:00-2027-01-12 13:00" across days.
+std::string FormatVenueTimeRange(const v1::CivilDateTime& start, const v1::CivilDateTime& end);
+// "confirmed", "checked in", "cancelled", "no-show".
+std::string BookingStateText(v1::BookingState state);
 
 }  // namespace cantine::cantinectl

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/domain/currency.h"
+#include "services/rpc/proto_time.h"
 #include "tools/cantinectl/exit_codes.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/output.h"
@@ -19,8 +20,14 @@ namespace {
 // Runs one command; a visitor over Command. Each handler returns the exit code.
 class Runner {
  public:
-  Runner(const GlobalOptions& options, SiteClient& client, std::ostream& out, std::ostream& err)
-      : options_(options), client_(client), out_(out), err_(err) {}
+  Runner(const GlobalOptions& options, const NodeClients& clients, std::ostream& out,
+         std::ostream& err)
+      : options_(options),
+        client_(clients.site),
+        members_(clients.members),
+        bookings_(clients.bookings),
+        out_(out),
+        err_(err) {}
 
   int operator()(const HelpCommand&) {
     out_ << UsageText();
@@ -112,6 +119,102 @@ class Runner {
     return PrintSpace(client_.RetireSpace(request, *credential), site ? &*site : nullptr);
   }
 
+  int operator()(const RegisterMemberCommand& command) {
+    // For the table, fetched before the write (see UpdateSpaceCommand).
+    std::optional<v1::Site> site;
+    if (!options_.json) {
+      absl::StatusOr<v1::Site> fetched = client_.GetSite();
+      if (!fetched.ok()) return CallFailed(fetched.status());
+      site = *std::move(fetched);
+    }
+    v1::RegisterMemberRequest request;
+    request.set_display_name(command.display_name);
+    request.set_email(command.email);
+    return PrintMember(members_.RegisterMember(request), site ? &*site : nullptr);
+  }
+
+  int operator()(const GetMemberCommand& command) {
+    v1::GetMemberRequest request;
+    request.set_member_id(command.member_id);
+    return PrintMember(members_.GetMember(request));
+  }
+
+  int operator()(const AvailabilityCommand& command) {
+    v1::GetAvailabilityRequest request;
+    request.set_space_id(command.space_id);
+    *request.mutable_first_day() = rpc::CivilDayToProto(command.first_day);
+    *request.mutable_last_day() = rpc::CivilDayToProto(command.last_day);
+    absl::StatusOr<v1::GetAvailabilityResponse> availability = bookings_.GetAvailability(request);
+    if (!availability.ok()) return CallFailed(availability.status());
+    return Print(*availability, [&] { return FormatAvailability(*availability); });
+  }
+
+  int operator()(const BookCommand& command) {
+    if (command.idempotency_key_generated) {
+      // Before the call, so that the key is known whatever becomes of the call.
+      err_ << "cantinectl: booking with the generated idempotency key " << command.idempotency_key
+           << "; to retry this booking, add --key " << command.idempotency_key << "\n";
+    }
+    v1::CreateBookingRequest request;
+    request.set_space_id(command.space_id);
+    request.set_member_id(command.member_id);
+    *request.mutable_start() = rpc::CivilMinuteToProto(command.start);
+    *request.mutable_end() = rpc::CivilMinuteToProto(command.end);
+    request.set_seats(command.seats);
+    request.set_idempotency_key(command.idempotency_key);
+    return PrintBooking(bookings_.CreateBooking(request));
+  }
+
+  int operator()(const CancelBookingCommand& command) {
+    v1::CancelBookingRequest request;
+    request.set_booking_id(command.booking_id);
+    return PrintBooking(bookings_.CancelBooking(request));
+  }
+
+  int operator()(const CheckInCommand& command) {
+    v1::CheckInRequest request;
+    request.set_booking_id(command.booking_id);
+    return PrintBooking(bookings_.CheckIn(request));
+  }
+
+  int operator()(const GetBookingCommand& command) {
+    v1::GetBookingRequest request;
+    request.set_booking_id(command.booking_id);
+    return PrintBooking(bookings_.GetBooking(request));
+  }
+
+  int operator()(const ListBookingsCommand& command) {
+    v1::ListBookingsRequest request;
+    std::optional<std::string> credential;
+    if (!command.member_id.empty()) {
+      request.set_member_id(command.member_id);
+    } else {
+      absl::StatusOr<std::string> read = AdminCredential();
+      if (!read.ok()) return UsageFailed(read.status());
+      credential = *std::move(read);
+      request.mutable_space_day()->set_space_id(command.space_id);
+      *request.mutable_space_day()->mutable_day() = rpc::CivilDayToProto(command.day);
+    }
+    // With --all, every page in one answer, which then has no next_page_token.
+    v1::ListBookingsResponse listed;
+    while (true) {
+      absl::StatusOr<v1::ListBookingsResponse> page =
+          bookings_.ListBookings(request, credential ? &*credential : nullptr);
+      if (!page.ok()) return CallFailed(page.status());
+      for (v1::Booking& booking : *page->mutable_bookings()) {
+        *listed.add_bookings() = std::move(booking);
+      }
+      listed.set_next_page_token(page->next_page_token());
+      if (!command.all_pages || page->next_page_token().empty()) break;
+      if (page->next_page_token() == request.page_token()) {
+        return Fail(absl::InternalError("the node returned the same next_page_token twice"),
+                    kExitFailure);
+      }
+      request.set_page_token(page->next_page_token());
+    }
+    return Print(listed, [&] { return FormatBookings(listed); });
+  }
+
  private:
   int Fail(const absl::Status& status, int exit_code) {
     err_ << "cantinectl: " << absl::StatusCodeToString(status.code()) << ": " << status.message();
@@ -166,6 +269,18 @@ class Runner {
         *space, [&](const v1::Site& site) { return FormatSpace(*space, site); }, known_site);
   }
 
+  int PrintMember(const absl::StatusOr<v1::Member>& member, const v1::Site* known_site = nullptr) {
+    if (!member.ok()) return CallFailed(member.status());
+    return PrintWithSite(
+        *member, [&](const v1::Site& site) { return FormatMember(*member, site); }, known_site);
+  }
+
+  // A booking's table needs no site: it carries its time zone and its price's currency.
+  int PrintBooking(const absl::StatusOr<v1::Booking>& booking) {
+    if (!booking.ok()) return CallFailed(booking.status());
+    return Print(*booking, [&] { return FormatBooking(*booking); });
+  }
+
   absl::StatusOr<std::string> AdminCredential() const {
     if (options_.admin_credential_file.empty()) {
       return absl::FailedPreconditionError(
@@ -194,15 +309,17 @@ class Runner {
 
   const GlobalOptions& options_;
   SiteClient& client_;
+  MemberClient& members_;
+  BookingClient& bookings_;
   std::ostream& out_;
   std::ostream& err_;
 };
 
 }  // namespace
 
-int RunCommand(const Invocation& invocation, SiteClient& client, std::ostream& out,
+int RunCommand(const Invocation& invocation, const NodeClients& clients, std::ostream& out,
                std::ostream& err) {
-  Runner runner(invocation.options, client, out, err);
+  Runner runner(invocation.options, clients, out, err);
   return std::visit(runner, invocation.command);
 }
 

@@ -5,15 +5,25 @@
 
 #include "absl/status/statusor.h"
 #include "tools/cantinectl/arguments.h"
+#include "tools/cantinectl/booking_client.h"
+#include "tools/cantinectl/member_client.h"
 #include "tools/cantinectl/site_client.h"
 
 namespace cantine::cantinectl {
 
-// Runs `invocation` against `client`. The answer goes to `out` (a table, or JSON with
+// The node's services as cantinectl calls them. Not owned; they outlive the command.
+struct NodeClients {
+  SiteClient& site;
+  MemberClient& members;
+  BookingClient& bookings;
+};
+
+// Runs `invocation` against `clients`. The answer goes to `out` (a table, or JSON with
 // --json); an error goes to `err` as one line, "cantinectl: CODE: message". Returns the
-// exit code (exit_codes.h). Manager writes read the admin credential file first and fail
-// with kExitUsage, without calling, when there is none.
-int RunCommand(const Invocation& invocation, SiteClient& client, std::ostream& out,
+// exit code (exit_codes.h). Manager calls read the admin credential file first and fail
+// with kExitUsage, without calling, when there is none. A booking made with a generated
+// idempotency key writes that key to `err` before the call, so that it can be retried.
+int RunCommand(const Invocation& invocation, const NodeClients& clients, std::ostream& out,
                std::ostream& err);
 
 // The admin credential: the first line of `path`, without surrounding whitespace.

@@ -1,0 +1,302 @@
+#include "services/event/event_board.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/event/event_codec.h"
+#include "services/federation/record_stamp.h"
+#include "storage/hybrid_clock.h"
+#include "storage/key_codec.h"
+
+namespace cantine::event {
+namespace {
+
+using storage::KeyBuilder;
+using storage::Table;
+using storage::Transaction;
+
+// Rows read per store scan while listing.
+constexpr size_t kScanBatch = 1000;
+
+std::string EventKey(absl::string_view event_id) {
+  return KeyBuilder().AddString(event_id).Build();
+}
+
+absl::Status EventNotFound(absl::string_view event_id) {
+  return absl::NotFoundError(absl::StrCat("no event '", event_id, "' is known at this site"));
+}
+
+absl::StatusOr<v1::StoredEvent> ParseStored(absl::string_view bytes) {
+  v1::StoredEvent stored;
+  if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("stored event does not parse");
+  }
+  return stored;
+}
+
+absl::StatusOr<domain::Event> DecodeStored(const v1::StoredEvent& stored) {
+  absl::StatusOr<domain::Event> event = EventFromProto(stored.event());
+  if (!event.ok()) {
+    return absl::DataLossError(absl::StrCat("stored event '", stored.event().event_id(),
+                                            "' does not decode: ", event.status().message()));
+  }
+  return event;
+}
+
+absl::Status PutStored(Transaction& txn, v1::Event event, v1::RecordStamp stamp) {
+  v1::StoredEvent stored;
+  const std::string key = EventKey(event.event_id());
+  *stored.mutable_event() = std::move(event);
+  *stored.mutable_stamp() = std::move(stamp);
+  return txn.Put(Table::kEvents, key, stored.SerializeAsString());
+}
+
+// Stores a local write of `event` stamped with the entry's `hlc`, and returns the entry's
+// kind and payload.
+absl::StatusOr<std::pair<v1::EntryKind, std::string>> WriteLocal(Transaction& txn,
+                                                                 const domain::Event& event,
+                                                                 storage::HybridTime hlc,
+                                                                 const std::string& site_id) {
+  v1::EventChange change;
+  *change.mutable_event() = EventToProto(event);
+  if (absl::Status s = PutStored(txn, change.event(),
+                                 federation::MakeStamp(hlc.wall_micros, hlc.logical, site_id));
+      !s.ok()) {
+    return s;
+  }
+  return std::make_pair(v1::ENTRY_KIND_EVENT, change.SerializeAsString());
+}
+
+// The listing order, and the position a page token names.
+struct Position {
+  int64_t start_micros = 0;
+  std::string event_id;
+
+  friend auto operator<=>(const Position&, const Position&) = default;
+};
+
+Position PositionOf(const domain::Event& event) {
+  return {absl::ToUnixMicros(event.start), event.event_id};
+}
+
+std::string EncodePageToken(const Position& position) {
+  return absl::WebSafeBase64Escape(
+      KeyBuilder().AddInt64(position.start_micros).AddString(position.event_id).Build());
+}
+
+absl::StatusOr<Position> DecodePageToken(absl::string_view token) {
+  const absl::Status bad = absl::InvalidArgumentError(
+      "page_token is not one this listing returned; start again without it");
+  std::string bytes;
+  if (!absl::WebSafeBase64Unescape(token, &bytes)) return bad;
+  storage::KeyReader reader(bytes);
+  absl::StatusOr<int64_t> start = reader.ReadInt64();
+  if (!start.ok()) return bad;
+  absl::StatusOr<std::string> event_id = reader.ReadString();
+  if (!event_id.ok() || !reader.done()) return bad;
+  return Position{*start, *std::move(event_id)};
+}
+
+}  // namespace
+
+EventBoard::EventBoard(storage::Store* store, storage::Oplog* oplog, const storage::Clock* clock,
+                       domain::IdGenerator* ids, domain::SiteProfile host)
+    : store_(store), oplog_(oplog), clock_(clock), ids_(ids), host_(std::move(host)) {}
+
+absl::Status EventBoard::CheckHostedHere(const domain::Event& event) const {
+  if (event.host_site_id != host_.site_id) {
+    return absl::FailedPreconditionError(absl::StrCat("event ", event.event_id, " is hosted by ",
+                                                      event.host_site_id, "; change it there"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<domain::Event> EventBoard::Announce(const domain::EventDraft& draft) {
+  absl::StatusOr<domain::Event> event = domain::NewEvent(
+      draft, host_, absl::StrCat(host_.site_id, "-", ids_->NewId()), clock_->Now());
+  if (!event.ok()) return event.status();
+  absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
+      [&](Transaction& txn,
+          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+        absl::StatusOr<std::optional<std::string>> existing =
+            txn.GetForUpdate(Table::kEvents, EventKey(event->event_id));
+        if (!existing.ok()) return existing.status();
+        if (existing->has_value()) {
+          return absl::AlreadyExistsError(absl::StrCat(
+              "event id ", event->event_id, " is already taken; announce the event again"));
+        }
+        return WriteLocal(txn, *event, hlc, host_.site_id);
+      });
+  if (!entry.ok()) return entry.status();
+  return event;
+}
+
+absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id,
+                                                      const Change& change) {
+  // Checked first outside the log: a change to another host's event, a bad one, or one that
+  // leaves the event as it is never takes a sequence number.
+  absl::StatusOr<domain::Event> current = Get(event_id);
+  if (!current.ok()) return current.status();
+  if (absl::Status s = CheckHostedHere(*current); !s.ok()) return s;
+  absl::StatusOr<std::optional<domain::Event>> next = change(*current);
+  if (!next.ok()) return next.status();
+  if (!next->has_value()) return current;
+
+  // Then again on the locked record, since another write may have committed in between.
+  std::optional<domain::Event> result;
+  bool unchanged = false;
+  absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
+      [&](Transaction& txn,
+          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+        absl::StatusOr<std::optional<std::string>> bytes =
+            txn.GetForUpdate(Table::kEvents, EventKey(event_id));
+        if (!bytes.ok()) return bytes.status();
+        if (!bytes->has_value()) return EventNotFound(event_id);
+        absl::StatusOr<v1::StoredEvent> stored = ParseStored(**bytes);
+        if (!stored.ok()) return stored.status();
+        absl::StatusOr<domain::Event> locked = DecodeStored(*stored);
+        if (!locked.ok()) return locked.status();
+        if (absl::Status s = CheckHostedHere(*locked); !s.ok()) return s;
+        absl::StatusOr<std::optional<domain::Event>> changed = change(*locked);
+        if (!changed.ok()) return changed.status();
+        if (!changed->has_value()) {
+          unchanged = true;
+          result = *std::move(locked);
+          return absl::CancelledError("no change to commit");  // Rolls back; no entry.
+        }
+        result = **changed;
+        return WriteLocal(txn, *result, hlc, host_.site_id);
+      });
+  if (!entry.ok() && !unchanged) return entry.status();
+  return *std::move(result);
+}
+
+absl::StatusOr<domain::Event> EventBoard::Update(absl::string_view event_id,
+                                                 const domain::EventUpdate& update) {
+  const absl::Time now = clock_->Now();
+  return ChangeLocal(
+      event_id, [&](const domain::Event& current) -> absl::StatusOr<std::optional<domain::Event>> {
+        absl::StatusOr<domain::Event> updated = domain::ApplyEventUpdate(current, update, now);
+        if (!updated.ok()) return updated.status();
+        domain::Event same = *updated;
+        same.update_time = current.update_time;
+        if (same == current) return std::nullopt;
+        return *std::move(updated);
+      });
+}
+
+absl::StatusOr<domain::Event> EventBoard::Cancel(absl::string_view event_id) {
+  const absl::Time now = clock_->Now();
+  return ChangeLocal(
+      event_id, [&](const domain::Event& current) -> absl::StatusOr<std::optional<domain::Event>> {
+        if (current.state == domain::EventState::kCancelled) return std::nullopt;
+        domain::Event cancelled = current;
+        cancelled.state = domain::EventState::kCancelled;
+        cancelled.update_time = now;
+        return cancelled;
+      });
+}
+
+absl::Status EventBoard::ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry) const {
+  const std::string name = absl::StrCat("entry ", entry.seq(), " of ", entry.origin().site_id());
+  if (entry.kind() != v1::ENTRY_KIND_EVENT) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, " is of kind ", v1::EntryKind_Name(entry.kind()), ", not ENTRY_KIND_EVENT"));
+  }
+  v1::EventChange change;
+  if (!change.ParseFromString(entry.payload())) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": payload is not an EventChange"));
+  }
+  if (!change.has_event()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": EventChange carries no event"));
+  }
+  absl::StatusOr<domain::Event> event = EventFromProto(change.event());
+  if (!event.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": event ", change.event().event_id(), ": ", event.status().message()));
+  }
+  if (absl::Status s = domain::ValidateEvent(*event); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": event ", event->event_id, ": ", s.message()));
+  }
+  if (event->host_site_id != entry.origin().site_id()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": event ", event->event_id,
+                                                   " is hosted by ", event->host_site_id,
+                                                   "; only its host writes it"));
+  }
+
+  v1::RecordStamp stamp = federation::StampOf(entry);
+  absl::StatusOr<std::optional<std::string>> bytes =
+      txn.GetForUpdate(Table::kEvents, EventKey(event->event_id));
+  if (!bytes.ok()) return bytes.status();
+  if (bytes->has_value()) {
+    absl::StatusOr<v1::StoredEvent> stored = ParseStored(**bytes);
+    if (!stored.ok()) return stored.status();
+    if (!federation::IsNewer(stamp, stored->stamp())) return absl::OkStatus();  // Equal or older.
+  }
+  // Stored re-encoded from the validated event, so every node keeps the same bytes.
+  return PutStored(txn, EventToProto(*event), std::move(stamp));
+}
+
+absl::StatusOr<domain::Event> EventBoard::Get(absl::string_view event_id) const {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_->Get(Table::kEvents, EventKey(event_id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return EventNotFound(event_id);
+  absl::StatusOr<v1::StoredEvent> stored = ParseStored(**bytes);
+  if (!stored.ok()) return stored.status();
+  return DecodeStored(*stored);
+}
+
+absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& filter, int page_size,
+                                                  absl::string_view page_token) const {
+  if (absl::Status s = domain::ValidateEventFilter(filter); !s.ok()) return s;
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
+  }
+  const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
+  std::optional<Position> after;
+  if (!page_token.empty()) {
+    absl::StatusOr<Position> position = DecodePageToken(page_token);
+    if (!position.ok()) return position.status();
+    after = *std::move(position);
+  }
+
+  // Events are keyed by id, not by start: every page reads them all.
+  std::vector<domain::Event> matching;
+  std::string start_after;
+  while (true) {
+    absl::StatusOr<std::vector<storage::KeyValue>> rows =
+        store_->Scan(Table::kEvents, /*prefix=*/"", kScanBatch, start_after);
+    if (!rows.ok()) return rows.status();
+    for (const storage::KeyValue& row : *rows) {
+      absl::StatusOr<v1::StoredEvent> stored = ParseStored(row.value);
+      if (!stored.ok()) return stored.status();
+      absl::StatusOr<domain::Event> event = DecodeStored(*stored);
+      if (!event.ok()) return event.status();
+      if (!domain::Matches(*event, filter)) continue;
+      if (after && PositionOf(*event) <= *after) continue;
+      matching.push_back(*std::move(event));
+    }
+    if (rows->size() < kScanBatch) break;
+    start_after = rows->back().key;
+  }
+
+  const auto by_position = [](const domain::Event& a, const domain::Event& b) {
+    return PositionOf(a) < PositionOf(b);
+  };
+  const size_t count = std::min(limit, matching.size());
+  std::partial_sort(matching.begin(), matching.begin() + count, matching.end(), by_position);
+  Page page;
+  if (matching.size() > count)
+    page.next_page_token = EncodePageToken(PositionOf(matching[count - 1]));
+  matching.resize(count);
+  page.events = std::move(matching);
+  return page;
+}
+
+}  // namespace cantine::event

@@ -1,0 +1,84 @@
+#include "services/event/event_codec.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "services/rpc/proto_time.h"
+
+namespace cantine::event {
+namespace {
+
+v1::EventState StateToProto(domain::EventState state) {
+  switch (state) {
+    case domain::EventState::kScheduled:
+      return v1::EVENT_STATE_SCHEDULED;
+    case domain::EventState::kCancelled:
+      return v1::EVENT_STATE_CANCELLED;
+  }
+  return v1::EVENT_STATE_UNSPECIFIED;
+}
+
+absl::StatusOr<domain::EventState> StateFromProto(int state) {
+  switch (state) {
+    case v1::EVENT_STATE_SCHEDULED:
+      return domain::EventState::kScheduled;
+    case v1::EVENT_STATE_CANCELLED:
+      return domain::EventState::kCancelled;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("state ", state, " is not EVENT_STATE_SCHEDULED or EVENT_STATE_CANCELLED"));
+  }
+}
+
+}  // namespace
+
+v1::Event EventToProto(const domain::Event& event) {
+  v1::Event proto;
+  proto.set_event_id(event.event_id);
+  proto.set_host_site_id(event.host_site_id);
+  proto.set_city(event.city);
+  proto.set_title(event.title);
+  proto.set_description(event.description);
+  for (const std::string& tag : event.tags) proto.add_tags(tag);
+  proto.set_time_zone(event.time_zone);
+  *proto.mutable_start() = rpc::CivilMinuteToProto(event.local_start);
+  *proto.mutable_end() = rpc::CivilMinuteToProto(event.local_end);
+  *proto.mutable_start_time() = rpc::TimeToProto(event.start);
+  *proto.mutable_end_time() = rpc::TimeToProto(event.end);
+  proto.set_capacity(event.capacity);
+  proto.set_state(StateToProto(event.state));
+  *proto.mutable_update_time() = rpc::TimeToProto(event.update_time);
+  return proto;
+}
+
+absl::StatusOr<domain::Event> EventFromProto(const v1::Event& proto) {
+  domain::Event event;
+  event.event_id = proto.event_id();
+  event.host_site_id = proto.host_site_id();
+  event.city = proto.city();
+  event.title = proto.title();
+  event.description = proto.description();
+  event.tags.assign(proto.tags().begin(), proto.tags().end());
+  event.time_zone = proto.time_zone();
+  absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", proto.start());
+  if (!start.ok()) return start.status();
+  event.local_start = *start;
+  absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", proto.end());
+  if (!end.ok()) return end.status();
+  event.local_end = *end;
+  absl::StatusOr<absl::Time> start_time = rpc::TimeFromProto("start_time", proto.start_time());
+  if (!start_time.ok()) return start_time.status();
+  event.start = *start_time;
+  absl::StatusOr<absl::Time> end_time = rpc::TimeFromProto("end_time", proto.end_time());
+  if (!end_time.ok()) return end_time.status();
+  event.end = *end_time;
+  event.capacity = proto.capacity();
+  absl::StatusOr<domain::EventState> state = StateFromProto(proto.state());
+  if (!state.ok()) return state.status();
+  event.state = *state;
+  absl::StatusOr<absl::Time> updated = rpc::TimeFromProto("update_time", proto.update_time());
+  if (!updated.ok()) return updated.status();
+  event.update_time = *updated;
+  return event;
+}
+
+}  // namespace cantine::event

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "cantine/v1/event.pb.h"
+#include "services/domain/event.h"
+
+namespace cantine::event {
+
+// Between the domain Event and cantine.v1.Event, its wire, replicated and stored form.
+// FromProto checks what the message shape alone can get wrong (civil times, timestamps, the
+// state enum) with INVALID_ARGUMENT naming the field; domain::ValidateEvent checks the rules.
+v1::Event EventToProto(const domain::Event& event);
+absl::StatusOr<domain::Event> EventFromProto(const v1::Event& proto);
+
+}  // namespace cantine::event

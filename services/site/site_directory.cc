@@ -1,0 +1,106 @@
+#include "services/site/site_directory.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "services/federation/record_stamp.h"
+#include "storage/key_codec.h"
+
+namespace cantine::site {
+namespace {
+
+using storage::Table;
+
+constexpr size_t kMaxSites = 100000;
+
+std::string SiteKey(absl::string_view site_id) {
+  return storage::KeyBuilder().AddString(site_id).Build();
+}
+
+absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> Parse(
+    const absl::StatusOr<std::optional<std::string>>& bytes) {
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  v1::StoredDirectoryEntry stored;
+  if (!stored.ParseFromString(**bytes)) {
+    return absl::DataLossError("stored directory entry does not parse");
+  }
+  return stored;
+}
+
+}  // namespace
+
+absl::Status SiteDirectory::PublishOwn(const v1::DirectoryEntry& entry) {
+  absl::StatusOr<v1::DirectoryEntry> current = Get(entry.site().site_id());
+  if (current.ok() && google::protobuf::util::MessageDifferencer::Equals(*current, entry)) {
+    return absl::OkStatus();
+  }
+  return oplog_
+      ->CommitLocal(
+          [&](storage::Transaction& txn,
+              storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+            v1::StoredDirectoryEntry stored;
+            *stored.mutable_entry() = entry;
+            *stored.mutable_stamp() =
+                federation::MakeStamp(hlc.wall_micros, hlc.logical, entry.site().site_id());
+            if (absl::Status s = txn.Put(Table::kDirectory, SiteKey(entry.site().site_id()),
+                                         stored.SerializeAsString());
+                !s.ok()) {
+              return s;
+            }
+            return std::make_pair(v1::ENTRY_KIND_DIRECTORY, entry.SerializeAsString());
+          })
+      .status();
+}
+
+absl::StatusOr<std::vector<v1::DirectoryEntry>> SiteDirectory::List() const {
+  absl::StatusOr<std::vector<storage::KeyValue>> rows =
+      store_->Scan(Table::kDirectory, "", kMaxSites);
+  if (!rows.ok()) return rows.status();
+  std::vector<v1::DirectoryEntry> entries;
+  for (const storage::KeyValue& row : *rows) {
+    v1::StoredDirectoryEntry stored;
+    if (!stored.ParseFromString(row.value)) {
+      return absl::DataLossError("stored directory entry does not parse");
+    }
+    entries.push_back(stored.entry());
+  }
+  return entries;
+}
+
+absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(absl::string_view site_id) const {
+  absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> stored =
+      Parse(store_->Get(Table::kDirectory, SiteKey(site_id)));
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
+  }
+  return (*stored)->entry();
+}
+
+absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry) {
+  v1::DirectoryEntry incoming;
+  if (!incoming.ParseFromString(entry.payload())) {
+    return absl::InvalidArgumentError("directory entry does not parse");
+  }
+  if (incoming.site().site_id() != entry.origin().site_id()) {
+    return absl::InvalidArgumentError(absl::StrCat("site '", entry.origin().site_id(),
+                                                   "' wrote the directory entry of '",
+                                                   incoming.site().site_id(), "'"));
+  }
+  const std::string key = SiteKey(incoming.site().site_id());
+  absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> stored =
+      Parse(txn.GetForUpdate(Table::kDirectory, key));
+  if (!stored.ok()) return stored.status();
+  const v1::RecordStamp stamp = federation::StampOf(entry);
+  if (stored->has_value() && !federation::IsNewer(stamp, (*stored)->stamp())) {
+    return absl::OkStatus();
+  }
+  v1::StoredDirectoryEntry updated;
+  *updated.mutable_entry() = std::move(incoming);
+  *updated.mutable_stamp() = stamp;
+  return txn.Put(Table::kDirectory, key, updated.SerializeAsString());
+}
+
+}  // namespace cantine::site

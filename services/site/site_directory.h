@@ -1,0 +1,38 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cantine/v1/federation.pb.h"
+#include "storage/oplog.h"
+#include "storage/store.h"
+
+namespace cantine::site {
+
+// The site directory as this node holds it: every site's entry (identity, zone, currency,
+// endpoints, public key, status), replicated. Each site publishes its own entry; the latest
+// by (hlc, origin) wins. Thread-safe.
+class SiteDirectory {
+ public:
+  // Neither owned; both outlive the directory.
+  SiteDirectory(storage::Store* store, storage::Oplog* oplog) : store_(store), oplog_(oplog) {}
+
+  // Publishes this site's entry, unless the stored one already says the same.
+  absl::Status PublishOwn(const v1::DirectoryEntry& entry);
+
+  // Every site, by site id.
+  absl::StatusOr<std::vector<v1::DirectoryEntry>> List() const;
+  // NOT_FOUND naming the site when the directory has no such site.
+  absl::StatusOr<v1::DirectoryEntry> Get(absl::string_view site_id) const;
+
+  // Merges a replicated ENTRY_KIND_DIRECTORY entry. INVALID_ARGUMENT when it does not parse
+  // or describes a site other than its origin.
+  absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
+
+ private:
+  storage::Store* const store_;
+  storage::Oplog* const oplog_;
+};
+
+}  // namespace cantine::site

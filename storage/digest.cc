@@ -1,0 +1,37 @@
+#include "storage/digest.h"
+
+#include "absl/strings/escaping.h"
+#include "openssl/evp.h"
+#include "storage/key_codec.h"
+
+namespace cantine::storage {
+
+absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Table> tables) {
+  constexpr size_t kPage = 10000;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  for (Table table : tables) {
+    std::string after;
+    while (true) {
+      absl::StatusOr<std::vector<KeyValue>> rows = store.Scan(table, "", kPage, after);
+      if (!rows.ok()) return rows.status();
+      for (const KeyValue& row : *rows) {
+        // Length-prefixed, so that no two different tables of rows hash alike.
+        const std::string framed = KeyBuilder()
+                                       .AddUint64(static_cast<uint64_t>(table))
+                                       .AddString(row.key)
+                                       .AddString(row.value)
+                                       .Build();
+        EVP_DigestUpdate(ctx.get(), framed.data(), framed.size());
+      }
+      if (rows->size() < kPage) break;
+      after = rows->back().key;
+    }
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), length));
+}
+
+}  // namespace cantine::storage

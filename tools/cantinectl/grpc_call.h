@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
+#include "services/rpc/status_conversion.h"
+
+namespace cantine::cantinectl {
+
+// How every gRPC client of cantinectl makes a call, whatever the service.
+
+// Gives `context` its deadline, `timeout` from now, and `admin_credential`, when not null,
+// as the call's bearer token.
+void PrepareCallContext(grpc::ClientContext& context, absl::Duration timeout,
+                        const std::string* admin_credential);
+
+// One unary call of `method` on `stub`, prepared as above; a failed call is its status in
+// absl terms (rpc::FromGrpcStatus).
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> CallUnary(
+    Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const Request& request, absl::Duration timeout, const std::string* admin_credential) {
+  grpc::ClientContext context;
+  PrepareCallContext(context, timeout, admin_credential);
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return rpc::FromGrpcStatus(status);
+  return response;
+}
+
+}  // namespace cantine::cantinectl

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <memory>
+
+#include "absl/time/time.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "tools/cantinectl/member_client.h"
+
+namespace cantine::cantinectl {
+
+// MemberClient over gRPC. Every call gets its own deadline, `timeout` from its start.
+// Not thread-safe (cantinectl makes one call at a time).
+class GrpcMemberClient final : public MemberClient {
+ public:
+  GrpcMemberClient(const std::shared_ptr<grpc::ChannelInterface>& channel, absl::Duration timeout);
+
+  absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) override;
+  absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) override;
+
+ private:
+  std::unique_ptr<v1::MemberService::StubInterface> stub_;
+  absl::Duration timeout_;
+};
+
+}  // namespace cantine::cantinectl

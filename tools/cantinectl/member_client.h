@@ -1,0 +1,19 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "cantine/v1/member.pb.h"
+
+namespace cantine::cantinectl {
+
+// The MemberService calls cantinectl makes, so that commands can be run against a fake.
+// Errors are the call's status, as the node or the transport gave it. Implementations
+// need not be thread-safe.
+class MemberClient {
+ public:
+  virtual ~MemberClient() = default;
+
+  virtual absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) = 0;
+  virtual absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) = 0;
+};
+
+}  // namespace cantine::cantinectl
