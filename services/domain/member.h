@@ -16,7 +16,7 @@ struct Member {
   std::string display_name;
   std::string email;
   std::string bio;
-  absl::Time create_time;
+  absl::Time create_time = absl::UnixEpoch();
   bool erased = false;  // A tombstone: id and home site only.
 };
 

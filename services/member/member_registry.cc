@@ -83,13 +83,8 @@ absl::StatusOr<domain::Member> ToDomain(const v1::StoredMember& stored) {
 }  // namespace
 
 MemberRegistry::MemberRegistry(storage::Store* store, storage::Oplog* oplog,
-                               const storage::Clock* clock, domain::IdGenerator* ids,
-                               std::string home_site_id)
-    : store_(store),
-      oplog_(oplog),
-      clock_(clock),
-      ids_(ids),
-      home_site_id_(std::move(home_site_id)) {}
+                               domain::IdGenerator* ids, std::string home_site_id)
+    : store_(store), oplog_(oplog), ids_(ids), home_site_id_(std::move(home_site_id)) {}
 
 absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view display_name,
                                                         absl::string_view email,
@@ -98,8 +93,7 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view displa
                         .home_site_id = home_site_id_,
                         .display_name = std::string(display_name),
                         .email = std::string(email),
-                        .bio = std::string(bio),
-                        .create_time = clock_->Now()};
+                        .bio = std::string(bio)};
   if (absl::Status s = domain::ValidateMember(member); !s.ok()) return s;
 
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
@@ -122,6 +116,8 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view displa
         change.set_display_name(member.display_name);
         change.set_email(member.email);
         change.set_bio(member.bio);
+        // Registration time is the entry's, as every replica records it.
+        member.create_time = absl::FromUnixMicros(hlc.wall_micros);
         v1::StoredMember stored;
         *stored.mutable_member() = MemberToProto(member);
         Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), stored);

@@ -7,7 +7,6 @@
 #include "cantine/v1/federation.pb.h"
 #include "services/domain/id_generator.h"
 #include "services/domain/member.h"
-#include "storage/clock.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
 
@@ -19,8 +18,8 @@ namespace cantine::member {
 class MemberRegistry final : public domain::MemberDirectory {
  public:
   // None owned; all outlive the registry.
-  MemberRegistry(storage::Store* store, storage::Oplog* oplog, const storage::Clock* clock,
-                 domain::IdGenerator* ids, std::string home_site_id);
+  MemberRegistry(storage::Store* store, storage::Oplog* oplog, domain::IdGenerator* ids,
+                 std::string home_site_id);
 
   // Registers a member with a new id at this home site. ALREADY_EXISTS when the email
   // (case-insensitive) is taken here; INVALID_ARGUMENT naming a bad field.
@@ -50,7 +49,6 @@ class MemberRegistry final : public domain::MemberDirectory {
 
   storage::Store* const store_;
   storage::Oplog* const oplog_;
-  const storage::Clock* const clock_;
   domain::IdGenerator* const ids_;
   const std::string home_site_id_;
 };

@@ -127,8 +127,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   node->directory_ = std::make_unique<site::SiteDirectory>(node->store_.get(), node->oplog_.get());
   node->site_service_ = std::make_unique<site::SiteServiceImpl>(
       node->catalog_.get(), node->directory_.get(), node->admin_.get());
-  node->members_ = std::make_unique<member::MemberRegistry>(
-      node->store_.get(), node->oplog_.get(), clock, &node->ids_, options.site.site_id);
+  node->members_ = std::make_unique<member::MemberRegistry>(node->store_.get(), node->oplog_.get(),
+                                                            &node->ids_, options.site.site_id);
   node->member_service_ =
       std::make_unique<member::MemberServiceImpl>(node->members_.get(), node->admin_.get());
   node->ledger_ = std::make_unique<booking::BookingLedger>(
@@ -136,10 +136,20 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(
       node->ledger_.get(), node->catalog_.get(), node->admin_.get());
 
+  node->events_ = std::make_unique<event::EventBoard>(node->store_.get(), node->oplog_.get(), clock,
+                                                      &node->ids_, options.site);
+  node->event_service_ =
+      std::make_unique<event::EventServiceImpl>(node->events_.get(), node->admin_.get());
+
   site::SiteDirectory* directory = node->directory_.get();
   node->applier_.Register(v1::ENTRY_KIND_DIRECTORY,
                           [directory](storage::Transaction& txn, const v1::OplogEntry& entry) {
                             return directory->ApplyRemote(txn, entry);
+                          });
+  const event::EventBoard* events = node->events_.get();
+  node->applier_.Register(v1::ENTRY_KIND_EVENT,
+                          [events](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                            return events->ApplyRemote(txn, entry);
                           });
   member::MemberRegistry* members = node->members_.get();
   node->applier_.Register(v1::ENTRY_KIND_MEMBER,
@@ -151,7 +161,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =
       Serve(options.listen_address,
-            {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get()},
+            {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get(),
+             node->event_service_.get()},
             &node->port_);
   if (!server.ok()) return server.status();
   node->server_ = *std::move(server);
@@ -259,6 +270,8 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   server_->Wait();
   server_.reset();
   no_show_sweeper_.reset();
+  event_service_.reset();
+  events_.reset();
   booking_service_.reset();
   ledger_.reset();
   member_service_.reset();

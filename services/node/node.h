@@ -15,6 +15,8 @@
 #include "services/booking/booking_service.h"
 #include "services/booking/no_show_sweeper.h"
 #include "services/domain/id_generator.h"
+#include "services/event/event_board.h"
+#include "services/event/event_service.h"
 #include "services/federation/entry_signing.h"
 #include "services/federation/federation_service.h"
 #include "services/federation/record_applier.h"
@@ -96,6 +98,8 @@ class Node {
   std::unique_ptr<booking::BookingLedger> ledger_;
   std::unique_ptr<booking::BookingServiceImpl> booking_service_;
   std::unique_ptr<booking::NoShowSweeper> no_show_sweeper_;
+  std::unique_ptr<event::EventBoard> events_;
+  std::unique_ptr<event::EventServiceImpl> event_service_;
   std::unique_ptr<federation::FederationServiceImpl> federation_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> federation_server_;

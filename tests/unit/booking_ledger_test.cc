@@ -64,8 +64,7 @@ class BookingLedgerTest : public ::testing::Test {
                            Space("meeting-room", domain::SpaceKind::kMeetingRoom, 8, 8000)};
     catalog_ = site::SiteCatalog::Open(store_.get(), &clock_, seed).value();
     oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
-    members_ = std::make_unique<member::MemberRegistry>(store_.get(), oplog_.get(), &clock_, &ids_,
-                                                        "paris");
+    members_ = std::make_unique<member::MemberRegistry>(store_.get(), oplog_.get(), &ids_, "paris");
     ledger_ = std::make_unique<BookingLedger>(store_.get(), &clock_, &ids_, catalog_.get(),
                                               members_.get());
   }

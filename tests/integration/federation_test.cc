@@ -1,0 +1,155 @@
+// Replication between in-process nodes over loopback.
+
+#include "absl/strings/str_cat.h"
+#include "cantine/v1/event.grpc.pb.h"
+#include "cantine/v1/federation.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/support/mini_cluster.h"
+#include "tests/support/wait_for.h"
+
+namespace cantine {
+namespace {
+
+using testing::MiniCluster;
+
+std::unique_ptr<grpc::ClientContext> Context(bool admin = false) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (admin) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", MiniCluster::kAdminSecret));
+  }
+  return context;
+}
+
+v1::Member Register(MiniCluster& cluster, int node, const std::string& name) {
+  auto members = v1::MemberService::NewStub(cluster.channel(node));
+  v1::RegisterMemberRequest request;
+  request.set_display_name(name);
+  request.set_email(absl::StrCat(name, "@example.org"));
+  v1::Member member;
+  grpc::Status status = members->RegisterMember(Context().get(), request, &member);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return member;
+}
+
+bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id) {
+  auto members = v1::MemberService::NewStub(cluster.channel(node));
+  v1::GetMemberRequest request;
+  request.set_member_id(member_id);
+  v1::Member member;
+  return members->GetMember(Context().get(), request, &member).ok();
+}
+
+TEST(FederationTest, FiveNodesInALineConvergeThroughRelay) {
+  MiniCluster cluster(5);
+  cluster.ConnectLine();
+  const v1::Member ada = Register(cluster, 0, "ada");
+  const v1::Member eve = Register(cluster, 4, "eve");
+
+  auto events = v1::EventService::NewStub(cluster.channel(2));
+  v1::AnnounceEventRequest announce;
+  announce.set_title("Apero du futur");
+  announce.add_tags("apero");
+  for (v1::CivilDateTime* t : {announce.mutable_start(), announce.mutable_end()}) {
+    t->set_year(2030);
+    t->set_month(6);
+    t->set_day(14);
+  }
+  announce.mutable_start()->set_hours(19);
+  announce.mutable_end()->set_hours(22);
+  announce.set_capacity(80);
+  v1::Event event;
+  grpc::Status announced = events->AnnounceEvent(Context(true).get(), announce, &event);
+  ASSERT_TRUE(announced.ok()) << announced.error_message();
+
+  ASSERT_TRUE(cluster.WaitForConvergence(5));
+  EXPECT_TRUE(MemberVisible(cluster, 4, ada.member_id()));
+  EXPECT_TRUE(MemberVisible(cluster, 0, eve.member_id()));
+
+  // The event and the whole directory are listed at the far end of the line.
+  auto far_events = v1::EventService::NewStub(cluster.channel(0));
+  v1::ListEventsRequest by_tag;
+  by_tag.set_tag("apero");
+  v1::ListEventsResponse listed;
+  ASSERT_TRUE(far_events->ListEvents(Context().get(), by_tag, &listed).ok());
+  ASSERT_EQ(listed.events_size(), 1);
+  EXPECT_EQ(listed.events(0).host_site_id(), "site-c");
+  auto sites = v1::SiteService::NewStub(cluster.channel(4));
+  v1::ListSitesResponse directory;
+  ASSERT_TRUE(sites->ListSites(Context().get(), {}, &directory).ok());
+  EXPECT_EQ(directory.sites_size(), 5);
+}
+
+TEST(FederationTest, AStoppedNodeCatchesUpAfterRestartWithNoNewTraffic) {
+  MiniCluster cluster(3);
+  cluster.ConnectLine();
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+  cluster.Stop(2);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i)
+    ids.push_back(Register(cluster, 0, absl::StrCat("m", i)).member_id());
+  cluster.Restart(2);
+  // Nothing is written after the restart: the node must pull what it missed by itself.
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+  for (const std::string& id : ids) EXPECT_TRUE(MemberVisible(cluster, 2, id));
+}
+
+TEST(FederationTest, ProfileUpdatesAndErasureReplicateWithoutPersonalData) {
+  MiniCluster cluster(2);
+  cluster.ConnectLine();
+  const v1::Member ada = Register(cluster, 0, "ada");
+  auto members = v1::MemberService::NewStub(cluster.channel(0));
+  v1::UpdateMemberRequest update;
+  update.set_member_id(ada.member_id());
+  update.set_bio("Builds analytical engines");
+  v1::Member updated;
+  ASSERT_TRUE(members->UpdateMember(Context(true).get(), update, &updated).ok());
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+
+  // The other node holds the profile but does not own it.
+  auto remote = v1::MemberService::NewStub(cluster.channel(1));
+  v1::GetMemberRequest get;
+  get.set_member_id(ada.member_id());
+  v1::Member replica;
+  ASSERT_TRUE(remote->GetMember(Context().get(), get, &replica).ok());
+  EXPECT_EQ(replica.bio(), "Builds analytical engines");
+  EXPECT_EQ(remote->UpdateMember(Context(true).get(), update, &updated).error_code(),
+            grpc::FAILED_PRECONDITION);
+
+  v1::EraseMemberRequest erase;
+  erase.set_member_id(ada.member_id());
+  ASSERT_TRUE(members->EraseMember(Context(true).get(), erase, &updated).ok());
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  ASSERT_TRUE(remote->GetMember(Context().get(), get, &replica).ok());
+  EXPECT_TRUE(replica.erased());
+  EXPECT_TRUE(replica.display_name().empty());
+  EXPECT_TRUE(replica.email().empty());
+  EXPECT_TRUE(replica.bio().empty());
+}
+
+TEST(FederationTest, PullFromAnUnknownSiteOrWithAMalformedVectorIsRefused) {
+  MiniCluster cluster(1);
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster.node(0).federation_port()),
+                                     grpc::InsecureChannelCredentials());
+  auto federation = v1::FederationService::NewStub(channel);
+  v1::PullRequest request;
+  request.set_site_id("intruder");
+  v1::PullResponse response;
+  auto first_context = Context();
+  auto reader = federation->Pull(first_context.get(), request);
+  EXPECT_FALSE(reader->Read(&response));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::PERMISSION_DENIED);
+
+  request.set_site_id("site-a");
+  request.add_have()->mutable_origin()->set_site_id("Not A Slug");
+  auto context = Context();
+  auto malformed = federation->Pull(context.get(), request);
+  EXPECT_FALSE(malformed->Read(&response));
+  EXPECT_EQ(malformed->Finish().error_code(), grpc::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace cantine

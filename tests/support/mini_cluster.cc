@@ -1,0 +1,125 @@
+#include "tests/support/mini_cluster.h"
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/support/wait_for.h"
+
+namespace cantine::testing {
+
+MiniCluster::MiniCluster(int size)
+    : ports_(size, 0), federation_ports_(size, 0), pulls_from_(size) {
+  std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
+  nodes_.resize(size);
+  for (int i = 0; i < size; ++i) StartNode(i, 0, 0);
+  for (int i = 0; i < size; ++i) {
+    for (int j = 0; j < size; ++j) {
+      if (i != j) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
+    }
+  }
+}
+
+MiniCluster::~MiniCluster() {
+  for (auto& node : nodes_) node.reset();
+}
+
+std::string MiniCluster::site_id(int i) const {
+  return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
+}
+
+node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) const {
+  node::NodeOptions options;
+  options.site = {.site_id = site_id(i),
+                  .display_name = absl::StrCat("Cantine ", site_id(i)),
+                  .street_address = "1 rue de la Paix",
+                  .city = absl::StrCat("City of ", site_id(i)),
+                  .country_code = "FR",
+                  .time_zone = "Europe/Paris",
+                  .currency_code = "EUR"};
+  options.listen_address = absl::StrCat("127.0.0.1:", port);
+  options.federation_listen_address = absl::StrCat("127.0.0.1:", federation_port);
+  options.data_dir = dir_.Sub(site_id(i));
+  options.admin_credential_file = dir_.Sub("admin");
+  options.drain_timeout = absl::Seconds(1);
+  return options;
+}
+
+void MiniCluster::StartNode(int i, int port, int federation_port) {
+  absl::StatusOr<std::unique_ptr<node::Node>> node =
+      node::Node::Start(Options(i, port, federation_port), &clock_);
+  if (!node.ok()) {
+    ADD_FAILURE() << site_id(i) << ": " << node.status();
+    return;
+  }
+  nodes_[i] = *std::move(node);
+  ports_[i] = nodes_[i]->port();
+  federation_ports_[i] = nodes_[i]->federation_port();
+}
+
+std::shared_ptr<grpc::Channel> MiniCluster::channel(int i) {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", ports_[i]),
+                             grpc::InsecureChannelCredentials());
+}
+
+void MiniCluster::Connect(int to, int from) {
+  pulls_from_[to].push_back(from);
+  nodes_[to]->AddPeer({site_id(from), absl::StrCat("127.0.0.1:", federation_ports_[from])},
+                      nodes_[from]->public_key());
+}
+
+void MiniCluster::ConnectLine() {
+  for (int i = 0; i + 1 < size(); ++i) {
+    Connect(i, i + 1);
+    Connect(i + 1, i);
+  }
+}
+
+void MiniCluster::Stop(int i) {
+  nodes_[i]->Shutdown(absl::Seconds(1));
+  nodes_[i].reset();
+}
+
+void MiniCluster::Restart(int i) {
+  StartNode(i, ports_[i], federation_ports_[i]);
+  for (int j = 0; j < size(); ++j) {
+    if (j != i && nodes_[j] != nullptr) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
+  }
+  for (int from : pulls_from_[i]) {
+    nodes_[i]->AddPeer({site_id(from), absl::StrCat("127.0.0.1:", federation_ports_[from])},
+                       nodes_[from]->public_key());
+  }
+}
+
+bool MiniCluster::WaitForConvergence(size_t origins, absl::Duration deadline) {
+  const bool converged = WaitFor(
+      [&] {
+        std::string first;
+        for (const auto& node : nodes_) {
+          if (node == nullptr) continue;
+          if (node->Vector().size() < origins) return false;
+          absl::StatusOr<std::string> digest = node->ReplicatedStateDigest();
+          if (!digest.ok()) return false;
+          if (first.empty()) first = *digest;
+          if (*digest != first) return false;
+        }
+        return true;
+      },
+      deadline);
+  if (!converged) {
+    for (int i = 0; i < size(); ++i) {
+      if (nodes_[i] == nullptr) continue;
+      for (const v1::VersionVectorEntry& e : nodes_[i]->Vector()) {
+        ADD_FAILURE() << site_id(i) << " holds " << e.origin().site_id() << " up to " << e.seq();
+      }
+      for (const federation::PeerStatus& peer : nodes_[i]->PeerStatuses()) {
+        ADD_FAILURE() << site_id(i) << " <- " << peer.site_id << " connected " << peer.connected
+                      << " received " << peer.entries_received << " error " << peer.last_error;
+      }
+    }
+  }
+  return converged;
+}
+
+}  // namespace cantine::testing
