@@ -141,6 +141,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   node->event_service_ =
       std::make_unique<event::EventServiceImpl>(node->events_.get(), node->admin_.get());
 
+  Node* self = node.get();
+  node->admin_service_ = std::make_unique<admin::AdminServiceImpl>(
+      options.site.site_id, node->oplog_.get(), [self] { return self->PeerStatuses(); },
+      node->admin_.get());
+
   site::SiteDirectory* directory = node->directory_.get();
   node->applier_.Register(v1::ENTRY_KIND_DIRECTORY,
                           [directory](storage::Transaction& txn, const v1::OplogEntry& entry) {
@@ -162,7 +167,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =
       Serve(options.listen_address,
             {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get(),
-             node->event_service_.get()},
+             node->event_service_.get(), node->admin_service_.get()},
             &node->port_);
   if (!server.ok()) return server.status();
   node->server_ = *std::move(server);
@@ -270,6 +275,7 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   server_->Wait();
   server_.reset();
   no_show_sweeper_.reset();
+  admin_service_.reset();
   event_service_.reset();
   events_.reset();
   booking_service_.reset();

@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "services/admin/admin_service.h"
 #include "services/auth/admin_credential.h"
 #include "services/auth/ed25519.h"
 #include "services/booking/booking_ledger.h"
@@ -101,6 +102,7 @@ class Node {
   std::unique_ptr<event::EventBoard> events_;
   std::unique_ptr<event::EventServiceImpl> event_service_;
   std::unique_ptr<federation::FederationServiceImpl> federation_service_;
+  std::unique_ptr<admin::AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> federation_server_;
   int port_ = 0;

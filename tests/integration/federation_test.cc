@@ -1,6 +1,7 @@
 // Replication between in-process nodes over loopback.
 
 #include "absl/strings/str_cat.h"
+#include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/event.grpc.pb.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
@@ -150,6 +151,31 @@ TEST(FederationTest, PullFromAnUnknownSiteOrWithAMalformedVectorIsRefused) {
   EXPECT_FALSE(malformed->Read(&response));
   EXPECT_EQ(malformed->Finish().error_code(), grpc::INVALID_ARGUMENT);
 }
+
+TEST(FederationTest, NetworkStatusShowsOriginsAndPeerLinks) {
+  MiniCluster cluster(2);
+  cluster.ConnectLine();
+  Register(cluster, 0, "ada");
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  auto admin = v1::AdminService::NewStub(cluster.channel(1));
+  v1::NetworkStatus status;
+  EXPECT_EQ(admin->GetNetworkStatus(Context().get(), {}, &status).error_code(),
+            grpc::UNAUTHENTICATED);
+  ASSERT_TRUE(admin->GetNetworkStatus(Context(true).get(), {}, &status).ok());
+  EXPECT_EQ(status.site_id(), "site-b");
+  ASSERT_EQ(status.origins_size(), 2);
+  EXPECT_EQ(status.origins(0).origin().site_id(), "site-a");
+  EXPECT_EQ(status.origins(0).seq(), 2u);  // Its directory entry and the member.
+  ASSERT_EQ(status.peers_size(), 1);
+  EXPECT_EQ(status.peers(0).site_id(), "site-a");
+  EXPECT_TRUE(testing::WaitFor([&] {
+    v1::NetworkStatus now;
+    return admin->GetNetworkStatus(Context(true).get(), {}, &now).ok() &&
+           now.peers(0).connected() && now.peers(0).has_last_contact() &&
+           now.peers(0).entries_behind() == 0;
+  }));
+}
+
 
 }  // namespace
 }  // namespace cantine
