@@ -1,0 +1,149 @@
+#include "services/member/member_registry.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "services/federation/entry_signing.h"
+#include "storage/rocks_store.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/temp_dir.h"
+
+namespace cantine::member {
+namespace {
+
+class FixedIds final : public domain::IdGenerator {
+ public:
+  std::string NewId() override { return "00000000000000aa"; }
+};
+
+// A replica: a store, its oplog and its registry, as a node of site `site_id` holds them.
+struct Replica {
+  Replica(const testing::TempDir& dir, const std::string& name, testing::FakeClock* clock)
+      : hlc(clock, absl::Minutes(5)),
+        signer(auth::Ed25519PrivateKey::Generate()),
+        store(storage::RocksStore::Open({.path = dir.Sub(name)}).value()),
+        oplog(storage::Oplog::Open(store.get(), clock, &hlc, &signer, name).value()),
+        registry(store.get(), oplog.get(), &ids, name) {}
+
+  absl::Status Apply(const v1::OplogEntry& entry) {
+    std::unique_ptr<storage::Transaction> txn = store->BeginTransaction();
+    if (absl::Status s = registry.ApplyRemote(*txn, entry); !s.ok()) return s;
+    return txn->Commit();
+  }
+
+  FixedIds ids;
+  storage::HybridClock hlc;
+  federation::KeySigner signer;
+  std::unique_ptr<storage::RocksStore> store;
+  std::unique_ptr<storage::Oplog> oplog;
+  MemberRegistry registry;
+};
+
+v1::OplogEntry Change(uint64_t incarnation, int64_t wall, const v1::MemberChange& change) {
+  v1::OplogEntry entry;
+  entry.mutable_origin()->set_site_id("paris");
+  entry.mutable_origin()->set_incarnation(incarnation);
+  entry.mutable_hlc()->set_wall_micros(wall);
+  entry.set_kind(v1::ENTRY_KIND_MEMBER);
+  entry.set_payload(change.SerializeAsString());
+  return entry;
+}
+
+v1::MemberChange Base() {
+  v1::MemberChange change;
+  change.set_member_id("paris-00000000000000aa");
+  change.set_home_site_id("paris");
+  return change;
+}
+
+TEST(MemberRegistryTest, ConcurrentProfileEditsGiveTheSameWinnerInEveryOrder) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  v1::MemberChange registered = Base();
+  registered.set_display_name("Ada");
+  registered.set_email("ada@example.org");
+  v1::MemberChange rename = Base();  // From a restored incarnation of paris, slightly later.
+  rename.set_display_name("Ada Lovelace");
+  v1::MemberChange concurrent = Base();  // Earlier than the rename: loses the name...
+  concurrent.set_display_name("Countess");
+  concurrent.set_bio("Mathematician");  // ...but its bio, which nobody else set, stays.
+  std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(2, 300, rename),
+                                         Change(1, 200, concurrent)};
+  std::vector<int> order = {0, 1, 2};
+  int replica = 0;
+  do {
+    Replica node(dir, absl::StrCat("node-", replica++), &clock);
+    for (int i : order) ASSERT_TRUE(node.Apply(entries[i]).ok());
+    absl::StatusOr<domain::Member> member = node.registry.Get("paris-00000000000000aa");
+    ASSERT_TRUE(member.ok()) << member.status();
+    EXPECT_EQ(member->display_name, "Ada Lovelace");
+    EXPECT_EQ(member->bio, "Mathematician");
+    EXPECT_EQ(member->email, "ada@example.org");
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST(MemberRegistryTest, ErasureWinsOverEveryFieldWriteWhateverTheOrder) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  v1::MemberChange registered = Base();
+  registered.set_display_name("Ada");
+  registered.set_email("ada@example.org");
+  v1::MemberChange erased = Base();
+  erased.set_erased(true);
+  v1::MemberChange late_edit = Base();  // Stamped after the erasure, delivered in any order.
+  late_edit.set_bio("should never reappear");
+  std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(1, 200, erased),
+                                         Change(2, 300, late_edit)};
+  std::vector<int> order = {0, 1, 2};
+  int replica = 0;
+  do {
+    Replica node(dir, absl::StrCat("node-", replica++), &clock);
+    for (int i : order) ASSERT_TRUE(node.Apply(entries[i]).ok());
+    domain::Member member = node.registry.Get("paris-00000000000000aa").value();
+    EXPECT_TRUE(member.erased);
+    EXPECT_TRUE(member.display_name.empty());
+    EXPECT_TRUE(member.email.empty());
+    EXPECT_TRUE(member.bio.empty());
+    EXPECT_EQ(node.registry.CheckMember(member.member_id).code(), absl::StatusCode::kNotFound);
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST(MemberRegistryTest, AChangeWrittenByAnotherSiteThanTheHomeIsInvalid) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica node(dir, "node", &clock);
+  v1::MemberChange change = Base();
+  change.set_display_name("Mallory");
+  v1::OplogEntry entry = Change(1, 100, change);
+  entry.mutable_origin()->set_site_id("milan");
+  EXPECT_EQ(node.Apply(entry).code(), absl::StatusCode::kInvalidArgument);
+  entry.set_payload("not a proto \xff\xff");
+  EXPECT_EQ(node.Apply(entry).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(MemberRegistryTest, HomeWritesAreEntriesAndEmailsStayUnique) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica paris(dir, "paris", &clock);
+  domain::Member ada = paris.registry.Register("Ada", "ada@example.org", "").value();
+  EXPECT_EQ(paris.registry.Register("Other", "ADA@example.org", "").status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(paris.registry.Register("", "x@example.org", "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(paris.oplog->Vector().size(), 1u);
+  EXPECT_EQ(paris.oplog->Vector()[0].seq(), 1u);  // Refused writes wrote no entry.
+  domain::MemberUpdate update;
+  update.email = "lovelace@example.org";
+  ASSERT_TRUE(paris.registry.Update(ada.member_id, update).ok());
+  // The old email is free again, the new one taken.
+  EXPECT_TRUE(paris.registry.Register("Other", "ada@example.org", "").status().code() !=
+              absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(paris.registry.Erase(ada.member_id).ok());
+  EXPECT_TRUE(paris.registry.Erase(ada.member_id).ok());  // Harmless twice.
+  EXPECT_EQ(paris.registry.Update(ada.member_id, update).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace cantine::member
