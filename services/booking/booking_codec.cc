@@ -63,10 +63,17 @@ v1::Booking BookingToProto(const domain::Booking& booking, absl::string_view tim
   *proto.mutable_end() = rpc::CivilMinuteToProto(booking.local_end);
   *proto.mutable_start_time() = rpc::TimeToProto(booking.start);
   *proto.mutable_end_time() = rpc::TimeToProto(booking.end);
+  absl::TimeZone zone;
+  const bool has_zone = absl::LoadTimeZone(std::string(time_zone), &zone);
   for (const domain::BookedSlot& slot : booking.slots) {
     v1::BookedSlot* out = proto.add_slots();
     *out->mutable_day() = rpc::CivilDayToProto(slot.id.day);
     out->set_index(slot.id.index);
+    out->set_name(slot.name);
+    if (has_zone) {
+      *out->mutable_start() = rpc::CivilMinuteToProto(absl::ToCivilMinute(slot.start, zone));
+      *out->mutable_end() = rpc::CivilMinuteToProto(absl::ToCivilMinute(slot.end, zone));
+    }
     *out->mutable_start_time() = rpc::TimeToProto(slot.start);
     *out->mutable_end_time() = rpc::TimeToProto(slot.end);
   }
@@ -110,7 +117,7 @@ absl::StatusOr<domain::Booking> BookingFromProto(const v1::Booking& proto) {
     if (!slot_start.ok()) return slot_start.status();
     absl::StatusOr<absl::Time> slot_end = rpc::TimeFromProto("slots.end_time", slot.end_time());
     if (!slot_end.ok()) return slot_end.status();
-    booking.slots.push_back({{*day, slot.index()}, *slot_start, *slot_end});
+    booking.slots.push_back({{*day, slot.index()}, slot.name(), *slot_start, *slot_end});
   }
   booking.price_minor = proto.price().amount_minor();
   booking.currency_code = proto.price().currency_code();

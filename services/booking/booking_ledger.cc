@@ -193,7 +193,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   booking.start = plan.slots.front().start;
   booking.end = plan.slots.back().end;
   for (const domain::Slot& slot : plan.slots) {
-    booking.slots.push_back({slot.id, slot.start, slot.end});
+    booking.slots.push_back({slot.id, slot.name, slot.start, slot.end});
   }
   booking.price_minor = plan.price_minor;
   booking.currency_code = catalog_->profile().currency_code;

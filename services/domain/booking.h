@@ -24,6 +24,7 @@ enum class BookingState {
 // does not move a booking).
 struct BookedSlot {
   SlotId id;
+  std::string name;  // "morning", "09:00-11:00".
   absl::Time start;
   absl::Time end;
 };

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace cantine::rpc {
 namespace {
@@ -65,9 +66,10 @@ absl::StatusOr<absl::CivilMinute> CivilMinuteFromProto(absl::string_view field,
   const bool end_of_day = proto.hours() == 24 && proto.minutes() == 0;
   if (!end_of_day &&
       (proto.hours() < 0 || proto.hours() > 23 || proto.minutes() < 0 || proto.minutes() > 59)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " has time ", proto.hours(), ":", proto.minutes(),
-                     "; hours must be 0-23 and minutes 0-59 (or 24:00 for the end of the day)"));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s has time %02d:%02d; hours must be 0-23 and minutes 0-59 (or 24:00 for the end of "
+        "the day)",
+        field, proto.hours(), proto.minutes()));
   }
   return absl::CivilMinute(*day) + (proto.hours() * 60 + proto.minutes());
 }
@@ -89,8 +91,9 @@ absl::StatusOr<absl::CivilDay> CivilDayFromProto(absl::string_view field,
   const absl::CivilDay day(proto.year(), proto.month(), proto.day());
   // CivilDay normalizes (February 30 becomes March 2): a date that moved did not exist.
   if (day.month() != proto.month() || day.day() != proto.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", proto.year(), "-", proto.month(),
-                                                   "-", proto.day(), " is not a calendar date"));
+    return absl::InvalidArgumentError(absl::StrFormat("%s %04d-%02d-%02d is not a calendar date",
+                                                      field, proto.year(), proto.month(),
+                                                      proto.day()));
   }
   return day;
 }

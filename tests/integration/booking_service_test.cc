@@ -100,6 +100,10 @@ TEST_F(BookingServiceTest, BookGetListCancelInVenueTime) {
   EXPECT_EQ(booking.price().amount_minor(), 3000);
   EXPECT_EQ(booking.price().currency_code(), "EUR");
   EXPECT_EQ(booking.state(), v1::BOOKING_STATE_CONFIRMED);
+  ASSERT_EQ(booking.slots_size(), 1);
+  EXPECT_EQ(booking.slots(0).name(), "morning");
+  EXPECT_EQ(booking.slots(0).start().hours(), 9);  // Venue time, like the booking.
+  EXPECT_EQ(booking.slots(0).end().hours(), 13);
 
   v1::GetBookingRequest get;
   get.set_booking_id(booking.booking_id());

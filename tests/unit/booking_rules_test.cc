@@ -285,9 +285,11 @@ TEST(BookingRulesTest, CheckInOpensOnTheStartDayAndNoShowsReleaseOnlyFutureSlots
       ConfirmedBooking(absl::CivilMinute(2027, 1, 6, 9, 0), absl::CivilMinute(2027, 1, 7, 19, 0));
   for (absl::CivilDay day : {absl::CivilDay(2027, 1, 6), absl::CivilDay(2027, 1, 7)}) {
     booking.slots.push_back({{day, 0},
+                             "morning",
                              absl::FromCivil(absl::CivilMinute(day) + 9 * 60, kParis),
                              absl::FromCivil(absl::CivilMinute(day) + 13 * 60, kParis)});
     booking.slots.push_back({{day, 1},
+                             "afternoon",
                              absl::FromCivil(absl::CivilMinute(day) + 14 * 60, kParis),
                              absl::FromCivil(absl::CivilMinute(day) + 19 * 60, kParis)});
   }
