@@ -231,50 +231,43 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::Cancel(absl::string_view booking_id) {
-  return RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
-    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-    absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, booking_id);
-    if (!booking.ok()) return booking.status();
-    if (booking->state == domain::BookingState::kCancelled) return booking;
-    const absl::Time now = clock_->Now();
-    const domain::SitePolicy policy = catalog_->policy();
-    if (absl::Status s = domain::CheckCancellable(*booking, policy, now); !s.ok()) return s;
-    std::vector<domain::SlotId> slots;
-    for (const domain::BookedSlot& slot : booking->slots) slots.push_back(slot.id);
-    if (absl::Status s = ReleaseSlots(*txn, *booking, slots); !s.ok()) return s;
-    if (absl::Status s =
-            txn->Delete(Table::kNoShowQueue,
-                        NoShowKey(domain::NoShowDeadline(*booking, policy), booking->booking_id));
-        !s.ok()) {
-      return s;
-    }
-    booking->state = domain::BookingState::kCancelled;
-    booking->update_time = now;
-    if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
-    if (absl::Status s = txn->Commit(); !s.ok()) return s;
-    return booking;
-  });
+  return Settle(booking_id, domain::BookingState::kCancelled,
+                [this](const domain::Booking& booking, absl::Time now) {
+                  return domain::CheckCancellable(booking, catalog_->policy(), now);
+                });
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::CheckIn(absl::string_view booking_id) {
+  return Settle(booking_id, domain::BookingState::kCheckedIn,
+                [this](const domain::Booking& booking, absl::Time now) {
+                  absl::StatusOr<absl::TimeZone> zone =
+                      domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
+                  if (!zone.ok()) return zone.status();
+                  return domain::CheckCheckInAllowed(booking, *zone, now);
+                });
+}
+
+absl::StatusOr<domain::Booking> BookingLedger::Settle(absl::string_view booking_id,
+                                                      domain::BookingState target,
+                                                      const SettleRule& rule) {
   return RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
     std::unique_ptr<Transaction> txn = store_->BeginTransaction();
     absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, booking_id);
     if (!booking.ok()) return booking.status();
-    if (booking->state == domain::BookingState::kCheckedIn) return booking;
+    if (booking->state == target) return booking;
     const absl::Time now = clock_->Now();
-    absl::StatusOr<absl::TimeZone> zone =
-        domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
-    if (!zone.ok()) return zone.status();
-    if (absl::Status s = domain::CheckCheckInAllowed(*booking, *zone, now); !s.ok()) return s;
-    const domain::SitePolicy policy = catalog_->policy();
-    if (absl::Status s =
-            txn->Delete(Table::kNoShowQueue,
-                        NoShowKey(domain::NoShowDeadline(*booking, policy), booking->booking_id));
+    if (absl::Status s = rule(*booking, now); !s.ok()) return s;
+    if (target == domain::BookingState::kCancelled) {
+      std::vector<domain::SlotId> slots;
+      for (const domain::BookedSlot& slot : booking->slots) slots.push_back(slot.id);
+      if (absl::Status s = ReleaseSlots(*txn, *booking, slots); !s.ok()) return s;
+    }
+    const absl::Time deadline = domain::NoShowDeadline(*booking, catalog_->policy());
+    if (absl::Status s = txn->Delete(Table::kNoShowQueue, NoShowKey(deadline, booking->booking_id));
         !s.ok()) {
       return s;
     }
-    booking->state = domain::BookingState::kCheckedIn;
+    booking->state = target;
     booking->update_time = now;
     if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
     if (absl::Status s = txn->Commit(); !s.ok()) return s;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,14 @@ class BookingLedger {
   absl::StatusOr<int> ReleaseNoShows();
 
  private:
+  // Whether a booking may move to a settled state at `now`.
+  using SettleRule = std::function<absl::Status(const domain::Booking&, absl::Time now)>;
+
+  // Moves a booking to `target` (cancelled: its seats return to the pool; checked in) if
+  // `rule` allows, and takes it off the no-show queue; a booking already there is returned
+  // unchanged.
+  absl::StatusOr<domain::Booking> Settle(absl::string_view booking_id, domain::BookingState target,
+                                         const SettleRule& rule);
   absl::StatusOr<domain::Booking> CreateOnce(const domain::BookingRequest& request,
                                              const domain::Space& space,
                                              const domain::BookingPlan& plan,

@@ -10,6 +10,7 @@
 #include "services/node/node.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_site.h"
 
 namespace cantine::node {
 namespace {
@@ -31,25 +32,7 @@ v1::CivilDateTime At(int year, int month, int day, int hours, int minutes = 0) {
 class BookingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
-    NodeOptions options;
-    options.site = {.site_id = "paris",
-                    .display_name = "La Cantine",
-                    .street_address = "151 rue Montmartre",
-                    .city = "Paris",
-                    .country_code = "FR",
-                    .time_zone = "Europe/Paris",
-                    .currency_code = "EUR"};
-    options.listen_address = "127.0.0.1:0";
-    options.data_dir = dir_.Sub("data");
-    options.admin_credential_file = dir_.Sub("admin");
-    domain::Space desks;
-    desks.space_id = "coworking";
-    desks.display_name = "Co-working desks";
-    desks.seats = 24;
-    desks.price_per_slot_minor = 1500;
-    options.initial_spaces = {desks};
-    node_ = Node::Start(options, &clock_).value();
+    node_ = Node::Start(testing::ParisNodeOptions(dir_, kAdminSecret), &clock_).value();
     auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", node_->port()),
                                        grpc::InsecureChannelCredentials());
     bookings_ = v1::BookingService::NewStub(channel);

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_site.h"
 
 namespace cantine::node {
 namespace {
@@ -22,23 +23,7 @@ constexpr char kAdminSecret[] = "test-admin-credential-0123456789";
 class NodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
-    options_.site = {.site_id = "paris",
-                     .display_name = "La Cantine",
-                     .street_address = "151 rue Montmartre",
-                     .city = "Paris",
-                     .country_code = "FR",
-                     .time_zone = "Europe/Paris",
-                     .currency_code = "EUR"};
-    options_.listen_address = "127.0.0.1:0";
-    options_.data_dir = dir_.Sub("data");
-    options_.admin_credential_file = dir_.Sub("admin");
-    domain::Space desks;
-    desks.space_id = "coworking";
-    desks.display_name = "Co-working desks";
-    desks.seats = 24;
-    desks.price_per_slot_minor = 1500;
-    options_.initial_spaces = {desks};
+    options_ = testing::ParisNodeOptions(dir_, kAdminSecret);
     StartNode();
   }
 

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "services/node/node_options.h"
+#include "tests/support/temp_dir.h"
+
+namespace cantine::testing {
+
+// Options of a Paris node for in-process tests: loopback port chosen at run time, data and
+// an admin credential file `admin_secret` under `dir`, one seeded desk pool "coworking" of
+// 24 seats at 15 EUR a half-day, the default policy.
+node::NodeOptions ParisNodeOptions(const TempDir& dir, absl::string_view admin_secret);
+
+}  // namespace cantine::testing
