@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/rpc/status_conversion.h"
@@ -24,15 +25,19 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
     return grpc::Status(grpc::PERMISSION_DENIED,
                         absl::StrCat("site '", request->site_id(), "' is not a known peer"));
   }
+  // The caller's own entries are never sent back to it: it wrote them.
+  absl::flat_hash_set<std::string> callers_own;
   absl::flat_hash_map<std::string, uint64_t> have;
   for (const v1::VersionVectorEntry& entry : request->have()) {
     if (absl::Status s = domain::CheckSlug("have.origin.site_id", entry.origin().site_id());
         !s.ok()) {
       return rpc::ToGrpcStatus(s);
     }
-    if (!have.emplace(storage::Oplog::OriginKey(entry.origin()), entry.seq()).second) {
+    const std::string key = storage::Oplog::OriginKey(entry.origin());
+    if (!have.emplace(key, entry.seq()).second) {
       return grpc::Status(grpc::INVALID_ARGUMENT, "have names an origin twice");
     }
+    if (entry.origin().site_id() == request->site_id()) callers_own.insert(key);
   }
 
   uint64_t seen = 0;
@@ -41,7 +46,9 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
     const uint64_t changes = oplog_->WaitForChange(seen, heartbeat_);
     const std::vector<v1::VersionVectorEntry> heads = oplog_->Vector();
     for (const v1::VersionVectorEntry& head : heads) {
-      uint64_t& sent = have[storage::Oplog::OriginKey(head.origin())];
+      const std::string key = storage::Oplog::OriginKey(head.origin());
+      if (callers_own.contains(key)) continue;
+      uint64_t& sent = have[key];
       while (sent < head.seq() && !context->IsCancelled() && !stopping_) {
         absl::StatusOr<std::vector<v1::OplogEntry>> batch =
             oplog_->Read(head.origin(), sent, kBatchSize);

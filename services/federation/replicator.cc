@@ -111,6 +111,7 @@ absl::Status Replicator::PullOnce() {
     }
     absl::MutexLock lock(&mu_);
     status_.connected = true;
+    status_.last_error.clear();
     status_.last_contact = clock_->Now();
     status_.entries_received += received;
     status_.entries_behind = behind;

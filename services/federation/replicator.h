@@ -35,7 +35,7 @@ struct PeerStatus {
   uint64_t entries_received = 0;
   // Entries the peer holds that this node does not, as of the last response.
   uint64_t entries_behind = 0;
-  std::string last_error;
+  std::string last_error;  // Why the last stream ended; cleared once the peer answers.
 };
 
 // Pulls from one peer, for as long as it runs: opens a Pull stream with this node's vector,

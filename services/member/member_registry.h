@@ -36,6 +36,8 @@ class MemberRegistry final : public domain::MemberDirectory {
   // the member when there is none.
   absl::StatusOr<domain::Member> Get(absl::string_view member_id) const;
 
+  const std::string& home_site_id() const { return home_site_id_; }
+
   // OK for a member that exists and is not erased.
   absl::Status CheckMember(absl::string_view member_id) const override;
 

@@ -1,8 +1,10 @@
 #include "services/member/member_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
 #include "services/rpc/bearer_token.h"
+#include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
 
 namespace cantine::member {
@@ -65,6 +67,56 @@ grpc::Status MemberServiceImpl::EraseMember(grpc::ServerContext* context,
   if (!member.ok()) return ToGrpcStatus(member.status());
   log_.Info("erased member ", member->member_id);
   *response = MemberToProto(*member);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemberServiceImpl::IssueToken(grpc::ServerContext* context,
+                                           const v1::IssueTokenRequest* request,
+                                           v1::IssueTokenResponse* response) {
+  if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::Duration ttl = kDefaultTokenTtl;
+  if (request->has_ttl()) {
+    absl::StatusOr<absl::Duration> asked = rpc::DurationFromProto("ttl", request->ttl());
+    if (!asked.ok()) return ToGrpcStatus(asked.status());
+    if (*asked <= absl::ZeroDuration() || *asked > kMaxTokenTtl) {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+          "ttl must be more than 0 and at most ", absl::FormatDuration(kMaxTokenTtl))));
+    }
+    ttl = *asked;
+  }
+  // The desk (admin credential) issues; a member refreshes with a token still valid.
+  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(*context);
+  if (!bearer.ok()) return ToGrpcStatus(bearer.status());
+  const absl::Time now = tokens_.clock->Now();
+  if (!admin_->Check(*bearer).ok()) {
+    if (!bearer->has_value()) {
+      return ToGrpcStatus(absl::UnauthenticatedError(
+          "IssueToken needs the admin credential or the member's current token"));
+    }
+    absl::StatusOr<auth::MemberTokenClaims> claims =
+        auth::VerifyMemberToken(**bearer, *tokens_.keys, now);
+    if (!claims.ok()) return ToGrpcStatus(claims.status());
+    if (claims->member_id != request->member_id()) {
+      return ToGrpcStatus(absl::PermissionDeniedError("a member can only refresh its own token"));
+    }
+  }
+  absl::StatusOr<domain::Member> member = registry_->Get(request->member_id());
+  if (!member.ok()) return ToGrpcStatus(member.status());
+  if (absl::Status s = registry_->CheckMember(member->member_id); !s.ok()) return ToGrpcStatus(s);
+  if (member->home_site_id != registry_->home_site_id()) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("member '", member->member_id, "' belongs to ", member->home_site_id,
+                     "; its home site issues its tokens")));
+  }
+  const auth::MemberTokenClaims claims{.member_id = member->member_id,
+                                       .home_site_id = member->home_site_id,
+                                       .key_id = auth::KeyId(tokens_.key->PublicKey()),
+                                       .issue_time = now,
+                                       .expire_time = now + ttl};
+  response->set_token(auth::SignMemberToken(claims, *tokens_.key));
+  *response->mutable_expire_time() = rpc::TimeToProto(claims.expire_time);
   return grpc::Status::OK;
 }
 

@@ -2,8 +2,10 @@
 
 #include "cantine/v1/member.grpc.pb.h"
 #include "services/auth/admin_credential.h"
+#include "services/auth/member_token.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
+#include "storage/clock.h"
 
 namespace cantine::member {
 
@@ -11,9 +13,17 @@ namespace cantine::member {
 // tokens, changing or erasing a profile is a manager write (admin credential). Thread-safe.
 class MemberServiceImpl final : public v1::MemberService::Service {
  public:
-  // Neither owned; both outlive the service.
-  MemberServiceImpl(MemberRegistry* registry, const auth::AdminCredential* admin)
-      : registry_(registry), admin_(admin) {}
+  // How this home site signs member tokens.
+  struct TokenIssuer {
+    const auth::Ed25519PrivateKey* key;
+    const auth::TokenKeyResolver* keys;  // Verifies a token presented for a refresh.
+    const storage::Clock* clock;
+  };
+
+  // None owned; all outlive the service.
+  MemberServiceImpl(MemberRegistry* registry, const auth::AdminCredential* admin,
+                    TokenIssuer tokens)
+      : registry_(registry), admin_(admin), tokens_(tokens) {}
 
   grpc::Status RegisterMember(grpc::ServerContext* context,
                               const v1::RegisterMemberRequest* request,
@@ -24,12 +34,18 @@ class MemberServiceImpl final : public v1::MemberService::Service {
                             v1::Member* response) override;
   grpc::Status EraseMember(grpc::ServerContext* context, const v1::EraseMemberRequest* request,
                            v1::Member* response) override;
+  grpc::Status IssueToken(grpc::ServerContext* context, const v1::IssueTokenRequest* request,
+                          v1::IssueTokenResponse* response) override;
+
+  inline static constexpr absl::Duration kDefaultTokenTtl = absl::Hours(12);
+  inline static constexpr absl::Duration kMaxTokenTtl = absl::Hours(24);
 
  private:
   absl::Status CheckAdmin(const grpc::ServerContext& context) const;
 
   MemberRegistry* const registry_;
   const auth::AdminCredential* const admin_;
+  const TokenIssuer tokens_;
   const logging::Logger log_{"member"};
 };
 

@@ -129,8 +129,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       node->catalog_.get(), node->directory_.get(), node->admin_.get());
   node->members_ = std::make_unique<member::MemberRegistry>(node->store_.get(), node->oplog_.get(),
                                                             &node->ids_, options.site.site_id);
-  node->member_service_ =
-      std::make_unique<member::MemberServiceImpl>(node->members_.get(), node->admin_.get());
+  node->member_service_ = std::make_unique<member::MemberServiceImpl>(
+      node->members_.get(), node->admin_.get(),
+      member::MemberServiceImpl::TokenIssuer{node->signing_key_.get(), node->directory_.get(),
+                                             clock});
   node->ledger_ = std::make_unique<booking::BookingLedger>(
       node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get());
   node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(

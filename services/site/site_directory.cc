@@ -79,6 +79,26 @@ absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(absl::string_view site_id)
   return (*stored)->entry();
 }
 
+absl::StatusOr<auth::Ed25519PublicKey> SiteDirectory::Resolve(absl::string_view site_id,
+                                                              absl::string_view key_id) const {
+  absl::StatusOr<v1::DirectoryEntry> entry = Get(site_id);
+  if (absl::IsNotFound(entry.status())) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("member token refused: no site '", site_id, "' in the directory"));
+  }
+  if (!entry.ok()) return entry.status();
+  if (entry->status() != v1::SITE_STATUS_ACTIVE) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("site '", site_id, "' is not active in the directory"));
+  }
+  absl::StatusOr<auth::Ed25519PublicKey> key = auth::Ed25519PublicKey::FromRaw(entry->public_key());
+  if (!key.ok() || auth::KeyId(*key) != key_id) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("member token refused: site '", site_id, "' lists no key '", key_id, "'"));
+  }
+  return key;
+}
+
 absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry) {
   v1::DirectoryEntry incoming;
   if (!incoming.ParseFromString(entry.payload())) {

@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cantine/v1/federation.pb.h"
+#include "services/auth/member_token.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
 
@@ -13,7 +14,7 @@ namespace cantine::site {
 // The site directory as this node holds it: every site's entry (identity, zone, currency,
 // endpoints, public key, status), replicated. Each site publishes its own entry; the latest
 // by (hlc, origin) wins. Thread-safe.
-class SiteDirectory {
+class SiteDirectory final : public auth::TokenKeyResolver {
  public:
   // Neither owned; both outlive the directory.
   SiteDirectory(storage::Store* store, storage::Oplog* oplog) : store_(store), oplog_(oplog) {}
@@ -25,6 +26,11 @@ class SiteDirectory {
   absl::StatusOr<std::vector<v1::DirectoryEntry>> List() const;
   // NOT_FOUND naming the site when the directory has no such site.
   absl::StatusOr<v1::DirectoryEntry> Get(absl::string_view site_id) const;
+
+  // The key `site_id` signs member tokens with, if it is `key_id`. UNAUTHENTICATED for an
+  // unknown site or key, PERMISSION_DENIED for a suspended or removed site.
+  absl::StatusOr<auth::Ed25519PublicKey> Resolve(absl::string_view site_id,
+                                                 absl::string_view key_id) const override;
 
   // Merges a replicated ENTRY_KIND_DIRECTORY entry. INVALID_ARGUMENT when it does not parse
   // or describes a site other than its origin.

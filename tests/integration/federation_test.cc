@@ -174,8 +174,56 @@ TEST(FederationTest, NetworkStatusShowsOriginsAndPeerLinks) {
            now.peers(0).connected() && now.peers(0).has_last_contact() &&
            now.peers(0).entries_behind() == 0;
   }));
+  // site-a received only site-b's own entry (its directory entry): none of its own came
+  // back to it.
+  auto admin_a = v1::AdminService::NewStub(cluster.channel(0));
+  v1::NetworkStatus status_a;
+  ASSERT_TRUE(admin_a->GetNetworkStatus(Context(true).get(), {}, &status_a).ok());
+  ASSERT_EQ(status_a.peers_size(), 1);
+  EXPECT_EQ(status_a.peers(0).entries_received(), 1u);
 }
 
+TEST(FederationTest, MemberTokensIssuedAtHomeVerifyAtAnotherSiteWhileHomeIsDown) {
+  MiniCluster cluster(2);
+  cluster.ConnectLine();
+  const v1::Member ada = Register(cluster, 0, "ada");
+  const v1::Member bob = Register(cluster, 0, "bob");
+  auto home = v1::MemberService::NewStub(cluster.channel(0));
+  v1::IssueTokenRequest request;
+  request.set_member_id(ada.member_id());
+  v1::IssueTokenResponse issued;
+  EXPECT_EQ(home->IssueToken(Context().get(), request, &issued).error_code(),
+            grpc::UNAUTHENTICATED);
+  ASSERT_TRUE(home->IssueToken(Context(true).get(), request, &issued).ok());
+
+  // A refresh with the member's own token; not with another member's.
+  auto with_token = [](const std::string& token) {
+    auto context = Context();
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    return context;
+  };
+  v1::IssueTokenResponse refreshed;
+  ASSERT_TRUE(home->IssueToken(with_token(issued.token()).get(), request, &refreshed).ok());
+  v1::IssueTokenRequest for_bob;
+  for_bob.set_member_id(bob.member_id());
+  EXPECT_EQ(home->IssueToken(with_token(issued.token()).get(), for_bob, &refreshed).error_code(),
+            grpc::PERMISSION_DENIED);
+  std::string tampered = issued.token();
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(home->IssueToken(with_token(tampered).get(), request, &refreshed).error_code(),
+            grpc::UNAUTHENTICATED);
+
+  // With the home site down, the other site still verifies the token with the replicated
+  // directory key: it gets past authentication and only refuses to issue for a non-home
+  // member.
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  cluster.Stop(0);
+  auto away = v1::MemberService::NewStub(cluster.channel(1));
+  EXPECT_EQ(away->IssueToken(with_token(issued.token()).get(), request, &refreshed).error_code(),
+            grpc::FAILED_PRECONDITION);
+  EXPECT_EQ(away->IssueToken(with_token(tampered).get(), request, &refreshed).error_code(),
+            grpc::UNAUTHENTICATED);
+}
 
 }  // namespace
 }  // namespace cantine

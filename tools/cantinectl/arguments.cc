@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/rpc/proto_time.h"
 #include "tools/cantinectl/money.h"
 
@@ -26,6 +28,8 @@ struct FlagSpec {
   absl::string_view name;
   bool takes_value;
   FlagScope scope;
+  // May be given more than once, each time with a value.
+  bool repeatable = false;
 };
 
 constexpr FlagSpec kFlagSpecs[] = {
@@ -49,6 +53,14 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"key", true, FlagScope::kCommand},
     {"space", true, FlagScope::kCommand},
     {"day", true, FlagScope::kCommand},
+    {"bio", true, FlagScope::kCommand},
+    {"city", true, FlagScope::kCommand},
+    {"site", true, FlagScope::kCommand},
+    {"tag", true, FlagScope::kCommand, /*repeatable=*/true},
+    {"tags", true, FlagScope::kCommand},
+    {"all-states", false, FlagScope::kCommand},
+    {"title", true, FlagScope::kCommand},
+    {"capacity", true, FlagScope::kCommand},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
@@ -58,10 +70,10 @@ const FlagSpec* FindFlag(absl::string_view name) {
   return nullptr;
 }
 
-// The command line split into flags (name to value; "true"/"false" for booleans) and
-// positional arguments, in order.
+// The command line split into flags (name to values, in order, one unless the flag is
+// repeatable; "true"/"false" for booleans) and positional arguments, in order.
 struct SplitArguments {
-  absl::flat_hash_map<std::string, std::string> flags;
+  absl::flat_hash_map<std::string, std::vector<std::string>> flags;
   std::vector<std::string> positionals;
 };
 
@@ -95,7 +107,7 @@ absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
     }
     const FlagSpec* spec = FindFlag(name);
     if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
-    if (split.flags.contains(name)) {
+    if (split.flags.contains(name) && !spec->repeatable) {
       return absl::InvalidArgumentError(absl::StrCat("--", name, " is given more than once"));
     }
     if (spec->takes_value) {
@@ -111,7 +123,7 @@ absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
       return absl::InvalidArgumentError(
           absl::StrCat("--", name, " takes no value (or =true, =false), not '", *value, "'"));
     }
-    split.flags.emplace(name, *std::move(value));
+    split.flags[name].push_back(*std::move(value));
   }
   return split;
 }
@@ -119,15 +131,24 @@ absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
 // Hands out the parsed flags one at a time; what is left can be checked against a command.
 class FlagReader {
  public:
-  explicit FlagReader(absl::flat_hash_map<std::string, std::string> flags)
+  explicit FlagReader(absl::flat_hash_map<std::string, std::vector<std::string>> flags)
       : flags_(std::move(flags)) {}
 
+  // The value of a flag given once (Split refuses others given more than once); the last
+  // one of a repeatable flag.
   std::optional<std::string> Take(absl::string_view name) {
+    std::vector<std::string> values = TakeAll(name);
+    if (values.empty()) return std::nullopt;
+    return std::move(values.back());
+  }
+
+  // Every value of a repeatable flag, in order; none when it is absent.
+  std::vector<std::string> TakeAll(absl::string_view name) {
     auto it = flags_.find(name);
-    if (it == flags_.end()) return std::nullopt;
-    std::string value = std::move(it->second);
+    if (it == flags_.end()) return {};
+    std::vector<std::string> values = std::move(it->second);
     flags_.erase(it);
-    return value;
+    return values;
   }
 
   bool TakeBool(absl::string_view name) { return Take(name).value_or("false") == "true"; }
@@ -137,7 +158,7 @@ class FlagReader {
   absl::Status CheckAllowed(std::initializer_list<absl::string_view> allowed,
                             absl::string_view command) const {
     std::vector<std::string> stray;
-    for (const auto& [name, value] : flags_) {
+    for (const auto& [name, values] : flags_) {
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         stray.push_back(absl::StrCat("--", name));
       }
@@ -150,16 +171,22 @@ class FlagReader {
   }
 
  private:
-  absl::flat_hash_map<std::string, std::string> flags_;
+  absl::flat_hash_map<std::string, std::vector<std::string>> flags_;
 };
 
-absl::StatusOr<int32_t> ParseSeats(absl::string_view text) {
-  int32_t seats = 0;
-  if (!absl::SimpleAtoi(text, &seats) || absl::StrContains(text, ' ')) {
+// A count given to `flag`, such as --seats: a whole number of `unit` ("seats").
+absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view text,
+                                   absl::string_view unit) {
+  int32_t count = 0;
+  if (!absl::SimpleAtoi(text, &count) || absl::StrContains(text, ' ')) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--seats '", text, "' is not a whole number of seats"));
+        absl::StrCat(flag, " '", text, "' is not a whole number of ", unit));
   }
-  return seats;
+  return count;
+}
+
+absl::StatusOr<int32_t> ParseSeats(absl::string_view text) {
+  return ParseCount("--seats", text, "seats");
 }
 
 // The digits of `text` from `pos`, `count` of them, as a number; -1 when they are not all
@@ -311,7 +338,20 @@ absl::StatusOr<Command> ReadRegisterMember(FlagReader& flags) {
     return absl::InvalidArgumentError(
         absl::StrCat("member register needs ", absl::StrJoin(missing, ", ")));
   }
-  return RegisterMemberCommand{.display_name = *std::move(name), .email = *std::move(email)};
+  return RegisterMemberCommand{.display_name = *std::move(name),
+                               .email = *std::move(email),
+                               .bio = flags.Take("bio").value_or("")};
+}
+
+absl::StatusOr<Command> ReadUpdateMember(FlagReader& flags, std::string member_id) {
+  UpdateMemberCommand command{.member_id = std::move(member_id),
+                              .display_name = flags.Take("name"),
+                              .email = flags.Take("email"),
+                              .bio = flags.Take("bio")};
+  if (!command.display_name.has_value() && !command.email.has_value() && !command.bio.has_value()) {
+    return absl::InvalidArgumentError("member update needs at least one of --name, --email, --bio");
+  }
+  return command;
 }
 
 absl::StatusOr<Command> ReadAvailability(FlagReader& flags, std::string space_id) {
@@ -398,9 +438,140 @@ absl::StatusOr<Command> ReadListBookings(FlagReader& flags) {
   return command;
 }
 
+// The start and end of an event, when `start` and `end` (--start, --end) are both given.
+absl::StatusOr<std::pair<absl::CivilMinute, absl::CivilMinute>> ParseEventTimes(
+    const std::string& start, const std::string& end) {
+  absl::StatusOr<absl::CivilMinute> parsed_start = ParseVenueTime("--start", start);
+  if (!parsed_start.ok()) return parsed_start.status();
+  absl::StatusOr<absl::CivilMinute> parsed_end = ParseVenueTime("--end", end);
+  if (!parsed_end.ok()) return parsed_end.status();
+  return std::make_pair(*parsed_start, *parsed_end);
+}
+
+// --tags "a,b": the tags, spaces around each ignored; "" is no tag at all.
+std::vector<std::string> ParseTagList(absl::string_view text) {
+  std::vector<std::string> tags;
+  for (absl::string_view tag : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    tags.emplace_back(absl::StripAsciiWhitespace(tag));
+  }
+  return tags;
+}
+
+// The value of the filter flag `name`, "" when it is absent (no filter); INVALID_ARGUMENT
+// when it is given empty or, repeatable, more than once.
+absl::StatusOr<std::string> TakeFilter(FlagReader& flags, absl::string_view name) {
+  std::vector<std::string> values = flags.TakeAll(name);
+  if (values.empty()) return "";
+  if (values.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " filters by one value only"));
+  }
+  if (values[0].empty()) return absl::InvalidArgumentError(absl::StrCat("--", name, " is empty"));
+  return std::move(values[0]);
+}
+
+absl::StatusOr<Command> ReadListEvents(FlagReader& flags) {
+  ListEventsCommand command;
+  for (const auto& [name, field] :
+       {std::pair{"city", &command.city}, std::pair{"site", &command.site_id},
+        std::pair{"tag", &command.tag}}) {
+    absl::StatusOr<std::string> value = TakeFilter(flags, name);
+    if (!value.ok()) return value.status();
+    *field = *std::move(value);
+  }
+  if (std::optional<std::string> from = flags.Take("from"); from.has_value()) {
+    absl::StatusOr<absl::CivilDay> day = ParseVenueDay("--from", *from);
+    if (!day.ok()) return day.status();
+    command.from_day = *day;
+  }
+  if (std::optional<std::string> to = flags.Take("to"); to.has_value()) {
+    absl::StatusOr<absl::CivilDay> day = ParseVenueDay("--to", *to);
+    if (!day.ok()) return day.status();
+    command.to_day = *day;
+  }
+  command.include_cancelled = flags.TakeBool("all-states");
+  command.all_pages = flags.TakeBool("all");
+  return command;
+}
+
+absl::StatusOr<Command> ReadAnnounceEvent(FlagReader& flags) {
+  std::optional<std::string> title = flags.Take("title");
+  std::optional<std::string> start = flags.Take("start");
+  std::optional<std::string> end = flags.Take("end");
+  std::optional<std::string> capacity = flags.Take("capacity");
+  std::vector<std::string> missing;
+  if (!title.has_value()) missing.push_back("--title");
+  if (!start.has_value()) missing.push_back("--start");
+  if (!end.has_value()) missing.push_back("--end");
+  if (!capacity.has_value()) missing.push_back("--capacity");
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("event announce needs ", absl::StrJoin(missing, ", ")));
+  }
+  AnnounceEventCommand command;
+  command.title = *std::move(title);
+  absl::StatusOr<std::pair<absl::CivilMinute, absl::CivilMinute>> times =
+      ParseEventTimes(*start, *end);
+  if (!times.ok()) return times.status();
+  std::tie(command.start, command.end) = *times;
+  absl::StatusOr<int32_t> parsed_capacity = ParseCount("--capacity", *capacity, "people");
+  if (!parsed_capacity.ok()) return parsed_capacity.status();
+  command.capacity = *parsed_capacity;
+  command.tags = flags.TakeAll("tag");
+  command.description = flags.Take("description").value_or("");
+  return command;
+}
+
+absl::StatusOr<Command> ReadUpdateEvent(FlagReader& flags, std::string event_id) {
+  UpdateEventCommand command;
+  command.event_id = std::move(event_id);
+  command.title = flags.Take("title");
+  command.description = flags.Take("description");
+  std::optional<std::string> start = flags.Take("start");
+  std::optional<std::string> end = flags.Take("end");
+  if (start.has_value() != end.has_value()) {
+    return absl::InvalidArgumentError(
+        "event update moves an event with --start and --end together; give both");
+  }
+  if (start.has_value()) {
+    absl::StatusOr<std::pair<absl::CivilMinute, absl::CivilMinute>> times =
+        ParseEventTimes(*start, *end);
+    if (!times.ok()) return times.status();
+    command.start = times->first;
+    command.end = times->second;
+  }
+  if (std::optional<std::string> capacity = flags.Take("capacity"); capacity.has_value()) {
+    absl::StatusOr<int32_t> parsed = ParseCount("--capacity", *capacity, "people");
+    if (!parsed.ok()) return parsed.status();
+    command.capacity = *parsed;
+  }
+  if (std::optional<std::string> tags = flags.Take("tags"); tags.has_value()) {
+    command.tags = ParseTagList(*tags);
+  }
+  if (!command.title.has_value() && !command.description.has_value() &&
+      !command.start.has_value() && !command.capacity.has_value() && !command.tags.has_value()) {
+    return absl::InvalidArgumentError(
+        "event update needs at least one of --title, --start and --end, --capacity, "
+        "--description, --tags");
+  }
+  return command;
+}
+
 constexpr absl::string_view kCommandNames =
-    "site, sites, spaces, space, member, availability, book, booking, bookings, cancel, checkin";
-constexpr absl::string_view kRegisterUsage = "member register --name NAME --email EMAIL";
+    "site, sites, spaces, space, member, availability, book, booking, bookings, cancel, checkin, "
+    "events, event, network";
+constexpr absl::string_view kRegisterUsage =
+    "member register --name NAME --email EMAIL [--bio TEXT]";
+constexpr absl::string_view kMemberUpdateUsage =
+    "member update ID [--name NAME] [--email EMAIL] [--bio TEXT]";
+constexpr absl::string_view kEventsUsage =
+    "events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] "
+    "[--all]";
+constexpr absl::string_view kAnnounceUsage =
+    "event announce --title TITLE --start TIME --end TIME --capacity N [--tag TAG]... "
+    "[--description TEXT]";
+constexpr absl::string_view kEventUpdateUsage =
+    "event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N] "
+    "[--description TEXT] [--tags TAG,TAG]";
 constexpr absl::string_view kAvailabilityUsage = "availability SPACE --from DAY [--to DAY]";
 constexpr absl::string_view kBookUsage =
     "book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]";
@@ -426,23 +597,75 @@ absl::Status CheckShape(const std::vector<std::string>& positionals, size_t coun
   return flags.CheckAllowed(allowed, name);
 }
 
-// The member command: "member register ..." or "member ID".
+// The member command: "member register|update|erase ..." or "member ID".
 absl::StatusOr<Command> ReadMemberCommand(const std::vector<std::string>& positionals,
                                           FlagReader& flags) {
-  if (positionals.size() > 1 && positionals[1] == "register") {
-    if (absl::Status s =
-            CheckShape(positionals, 2, flags, {"name", "email"}, "member register", kRegisterUsage);
+  const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
+  if (verb == "register") {
+    if (absl::Status s = CheckShape(positionals, 2, flags, {"name", "email", "bio"},
+                                    "member register", kRegisterUsage);
         !s.ok()) {
       return s;
     }
     return ReadRegisterMember(flags);
   }
-  if (absl::Status s = CheckShape(positionals, 2, flags, {}, "member ID",
-                                  absl::StrCat("member ID | ", kRegisterUsage));
+  if (verb == "update") {
+    if (absl::Status s = CheckShape(positionals, 3, flags, {"name", "email", "bio"},
+                                    "member update", kMemberUpdateUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadUpdateMember(flags, positionals[2]);
+  }
+  if (verb == "erase") {
+    if (absl::Status s = CheckShape(positionals, 3, flags, {}, "member erase", "member erase ID");
+        !s.ok()) {
+      return s;
+    }
+    return EraseMemberCommand{positionals[2]};
+  }
+  if (absl::Status s =
+          CheckShape(positionals, 2, flags, {}, "member ID",
+                     absl::StrCat("member ID | ", kRegisterUsage, " | member update|erase ID ..."));
       !s.ok()) {
     return s;
   }
   return GetMemberCommand{positionals[1]};
+}
+
+// The event command: "event announce|update|cancel ...".
+absl::StatusOr<Command> ReadEventCommand(const std::vector<std::string>& positionals,
+                                         FlagReader& flags) {
+  const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
+  if (verb == "announce") {
+    if (absl::Status s = CheckShape(positionals, 2, flags,
+                                    {"title", "start", "end", "capacity", "tag", "description"},
+                                    "event announce", kAnnounceUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadAnnounceEvent(flags);
+  }
+  if (verb == "update") {
+    if (absl::Status s = CheckShape(positionals, 3, flags,
+                                    {"title", "start", "end", "capacity", "description", "tags"},
+                                    "event update", kEventUpdateUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadUpdateEvent(flags, positionals[2]);
+  }
+  if (verb == "cancel") {
+    if (absl::Status s = CheckShape(positionals, 3, flags, {}, "event cancel", "event cancel ID");
+        !s.ok()) {
+      return s;
+    }
+    return CancelEventCommand{positionals[2]};
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(verb.empty() ? "" : absl::StrCat("unknown event command '", verb, "'; "),
+                   "usage: cantinectl event announce|update|cancel ... (see --help); "
+                   "'events' lists them"));
 }
 
 // The commands that take one booking id and no flag: cancel, checkin, booking.
@@ -482,6 +705,29 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
     return ListSpacesCommand{flags.TakeBool("all")};
   }
   if (name == "member") return ReadMemberCommand(positionals, flags);
+  if (name == "events") {
+    if (absl::Status s = CheckShape(positionals, 1, flags,
+                                    {"city", "site", "from", "to", "tag", "all-states", "all"},
+                                    name, kEventsUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadListEvents(flags);
+  }
+  if (name == "event") return ReadEventCommand(positionals, flags);
+  if (name == "network") {
+    if (positionals.size() < 2 || positionals[1] != "status") {
+      return absl::InvalidArgumentError(
+          positionals.size() < 2 ? "usage: cantinectl network status"
+                                 : absl::StrCat("unknown network command '", positionals[1],
+                                                "'; usage: cantinectl network status"));
+    }
+    if (absl::Status s = CheckShape(positionals, 2, flags, {}, "network status", "network status");
+        !s.ok()) {
+      return s;
+    }
+    return NetworkStatusCommand{};
+  }
   if (name == "availability") {
     if (absl::Status s =
             CheckShape(positionals, 2, flags, {"from", "to"}, name, kAvailabilityUsage);
@@ -585,9 +831,13 @@ Commands:
   space update ID [--name NAME] [--seats N] [--price AMOUNT] [--description TEXT]
                     Changes the given fields of a space (manager).
   space retire ID   Retires a space: it is kept but no longer bookable (manager).
-  member register --name NAME --email EMAIL
+  member register --name NAME --email EMAIL [--bio TEXT]
                     Registers a member at this site and prints it, with its new id.
-  member ID         One member.
+  member ID         One member, whatever its home site.
+  member update ID [--name NAME] [--email EMAIL] [--bio TEXT]
+                    Changes the given fields of a member (manager, at its home site).
+  member erase ID   Drops a member's personal data everywhere; its id stays (manager,
+                    at its home site).
   availability SPACE --from DAY [--to DAY]
                     Free and total seats of each slot of SPACE, from DAY to DAY (--to
                     defaults to --from).
@@ -606,14 +856,30 @@ Commands:
   cancel ID         Cancels a booking; allowed until the site's cancellation window
                     before the start.
   checkin ID        Checks a booking in; allowed from its start day until its end.
+  events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] [--all]
+                    The whole network's events, by start, at any node; the filters
+                    narrow together, DAY being a day at each event's venue. Cancelled
+                    events are left out unless --all-states. Prints one page; --all
+                    follows the pages to the end.
+  event announce --title TITLE --start TIME --end TIME --capacity N [--tag TAG]...
+                 [--description TEXT]
+                    Announces an event at this site (manager); --tag may be repeated.
+  event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N]
+                  [--description TEXT] [--tags TAG,TAG]
+                    Changes the given fields of an event of this site (manager); --tags
+                    replaces every tag, and --tags "" clears them.
+  event cancel ID   Cancels an event of this site (manager).
+  network status    What this node holds of each origin site, and its links to its
+                    peers (manager).
   help              This text.
 
   AMOUNT is in major units of the site's currency, with a point: 15, 15.5 or 15.50.
   DAY is a day at the venue, YYYY-MM-DD. TIME is a date and time at the venue,
   "YYYY-MM-DD HH:MM" or YYYY-MM-DDTHH:MM; 24:00 is the end of a day. Venue times are in
   the site's time zone, not yours, and are printed with that zone named.
+  Event times are civil times at the event's venue, in its host site's time zone.
   After 'space', the words create, update and retire are commands, not space ids; after
-  'member', register is.
+  'member', register, update and erase are.
 
 Global flags:
   --node HOST:PORT               The node to call. Default: $CANTINE_NODE, else )",

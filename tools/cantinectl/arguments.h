@@ -72,8 +72,19 @@ struct RetireSpaceCommand {
 struct RegisterMemberCommand {
   std::string display_name;
   std::string email;
+  std::string bio;
 };
 struct GetMemberCommand {
+  std::string member_id;
+};
+// Manager writes, at the member's home site.
+struct UpdateMemberCommand {
+  std::string member_id;
+  std::optional<std::string> display_name;
+  std::optional<std::string> email;
+  std::optional<std::string> bio;
+};
+struct EraseMemberCommand {
   std::string member_id;
 };
 // Venue days and times: civil times in the venue's time zone, whatever the caller's.
@@ -110,11 +121,50 @@ struct ListBookingsCommand {
   bool all_pages = false;
 };
 
+// The network's events, at any node. Each filter is optional (empty or nullopt); days are
+// at each event's own venue.
+struct ListEventsCommand {
+  std::string city;
+  std::string site_id;
+  std::optional<absl::CivilDay> from_day;
+  std::optional<absl::CivilDay> to_day;
+  std::string tag;
+  bool include_cancelled = false;
+  bool all_pages = false;
+};
+// Manager writes, at the event's host site; times are civil times at the host venue.
+struct AnnounceEventCommand {
+  std::string title;
+  std::string description;
+  std::vector<std::string> tags;
+  absl::CivilMinute start;
+  absl::CivilMinute end;  // "24:00" is read as 00:00 of the next day.
+  int32_t capacity = 0;
+};
+struct UpdateEventCommand {
+  std::string event_id;
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  // Both or neither.
+  std::optional<absl::CivilMinute> start;
+  std::optional<absl::CivilMinute> end;
+  std::optional<int32_t> capacity;
+  // Replaces every tag; an empty list clears them.
+  std::optional<std::vector<std::string>> tags;
+};
+struct CancelEventCommand {
+  std::string event_id;
+};
+// A manager read of the node's replication state.
+struct NetworkStatusCommand {};
+
 using Command =
     std::variant<HelpCommand, GetSiteCommand, ListSitesCommand, ListSpacesCommand, GetSpaceCommand,
                  CreateSpaceCommand, UpdateSpaceCommand, RetireSpaceCommand, RegisterMemberCommand,
-                 GetMemberCommand, AvailabilityCommand, BookCommand, CancelBookingCommand,
-                 CheckInCommand, GetBookingCommand, ListBookingsCommand>;
+                 GetMemberCommand, UpdateMemberCommand, EraseMemberCommand, AvailabilityCommand,
+                 BookCommand, CancelBookingCommand, CheckInCommand, GetBookingCommand,
+                 ListBookingsCommand, ListEventsCommand, AnnounceEventCommand, UpdateEventCommand,
+                 CancelEventCommand, NetworkStatusCommand>;
 
 struct Invocation {
   GlobalOptions options;
@@ -122,7 +172,8 @@ struct Invocation {
 };
 
 // Parses the arguments after the program name. Global flags may come before or after the
-// command; "--flag value" and "--flag=value" are both accepted; "--" ends the flags.
+// command; "--flag value" and "--flag=value" are both accepted; "--" ends the flags. A flag
+// is given at most once, except --tag (event announce), which may be repeated.
 // --help or -h anywhere, or the command "help", is HelpCommand. INVALID_ARGUMENT with a
 // message a person can act on for anything else that does not parse.
 absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,

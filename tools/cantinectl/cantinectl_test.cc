@@ -18,8 +18,10 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tools/cantinectl/admin_client.h"
 #include "tools/cantinectl/arguments.h"
 #include "tools/cantinectl/booking_client.h"
+#include "tools/cantinectl/event_client.h"
 #include "tools/cantinectl/exit_codes.h"
 #include "tools/cantinectl/member_client.h"
 #include "tools/cantinectl/money.h"
@@ -363,20 +365,22 @@ TEST(ParseBookingArgumentsTest, BadInputIsRefusedLocally) {
       {{"member", "m1", "--email", "a@b.c"}, "--email does not apply to 'member ID'"},
       {{"availability", "coworking"}, "availability needs --from DAY"},
       {{"availability", "--from", "2027-01-11"}, "usage: cantinectl availability SPACE"},
-      {{"availability", "coworking", "--from", "2027-02-30"}, "--from 2027-2-30 is not a calendar"},
+      {{"availability", "coworking", "--from", "2027-02-30"},
+       "--from 2027-02-30 is not a calendar"},
       {{"availability", "coworking", "--from", "2027-1-11"}, "--from '2027-1-11' is not a date"},
       {{"availability", "coworking", "--from", "11/01/2027"}, "write YYYY-MM-DD"},
       {{"availability", "coworking", "--from", "2027-01-11", "--to", "2027-13-01"},
-       "--to 2027-13-1 is not a calendar date"},
+       "--to 2027-13-01 is not a calendar date"},
       {{"availability", "coworking", "--from", "1999-12-31"}, "--from has year 1999"},
       {{"book", "coworking", "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00"},
        "book needs --member"},
       {with({}), "book needs --start, --end"},
       {with({"--start", "2027-02-30 09:00", "--end", "2027-03-01 13:00"}),
-       "--start 2027-2-30 is not a calendar date"},
+       "--start 2027-02-30 is not a calendar date"},
       {with({"--start", "2027-01-11 25:00", "--end", "2027-01-11 13:00"}),
-       "--start has time 25:0; hours must be 0-23"},
-      {with({"--start", "2027-01-11 09:60", "--end", "2027-01-11 13:00"}), "--start has time 9:60"},
+       "--start has time 25:00; hours must be 0-23"},
+      {with({"--start", "2027-01-11 09:60", "--end", "2027-01-11 13:00"}),
+       "--start has time 09:60"},
       {with({"--start", "2027-01-11 09:00", "--end", "25:00"}),
        "--end '25:00' is not a date and time at the venue; write 2027-01-11 09:00 or "
        "2027-01-11T09:00"},
@@ -405,7 +409,7 @@ TEST(ParseBookingArgumentsTest, BadInputIsRefusedLocally) {
       {{"bookings", "--member", "m", "--space", "s", "--day", "2027-01-11"}, "not both"},
       {{"bookings", "--member="}, "--member is empty"},
       {{"bookings", "--space", "coworking", "--day", "2027-02-29"},
-       "--day 2027-2-29 is not a calendar date"},
+       "--day 2027-02-29 is not a calendar date"},
       {{"bookings", "m1"}, "unexpected argument 'm1'"},
   };
   for (const auto& [args, message] : cases) {
@@ -430,6 +434,194 @@ TEST(ParseBookingArgumentsTest, UsageTextDocumentsTheBookingCommands) {
         "book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]", "booking ID",
         "bookings --member ID [--all]", "bookings --space SPACE --day DAY [--all]", "cancel ID",
         "checkin ID"}) {
+    EXPECT_THAT(usage, HasSubstr(command));
+  }
+}
+
+// ---- Arguments of the member writes, event and network commands ----
+
+TEST(ParseEventArgumentsTest, MemberRegisterUpdateAndErase) {
+  absl::StatusOr<Invocation> registered = Parse(
+      {"member", "register", "--name", "Ada", "--email", "ada@example.org", "--bio", "Engines"});
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  EXPECT_EQ(std::get<RegisterMemberCommand>(registered->command).bio, "Engines");
+  absl::StatusOr<Invocation> no_bio =
+      Parse({"member", "register", "--name", "Ada", "--email", "ada@example.org"});
+  ASSERT_TRUE(no_bio.ok()) << no_bio.status();
+  EXPECT_EQ(std::get<RegisterMemberCommand>(no_bio->command).bio, "");
+
+  absl::StatusOr<Invocation> updated =
+      Parse({"member", "update", "paris-3f9a0c2d4e5b6a71", "--email", "ada@example.com", "--bio="});
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  const auto& update = std::get<UpdateMemberCommand>(updated->command);
+  EXPECT_EQ(update.member_id, "paris-3f9a0c2d4e5b6a71");
+  EXPECT_FALSE(update.display_name.has_value());
+  EXPECT_EQ(update.email, "ada@example.com");
+  EXPECT_EQ(update.bio, "");
+
+  absl::StatusOr<Invocation> erased = Parse({"member", "erase", "paris-3f9a0c2d4e5b6a71"});
+  ASSERT_TRUE(erased.ok()) << erased.status();
+  EXPECT_EQ(std::get<EraseMemberCommand>(erased->command).member_id, "paris-3f9a0c2d4e5b6a71");
+}
+
+TEST(ParseEventArgumentsTest, EventsWithoutFiltersListsScheduledEventsOnePage) {
+  absl::StatusOr<Invocation> parsed = Parse({"events"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const auto& events = std::get<ListEventsCommand>(parsed->command);
+  EXPECT_EQ(events.city, "");
+  EXPECT_EQ(events.site_id, "");
+  EXPECT_EQ(events.tag, "");
+  EXPECT_FALSE(events.from_day.has_value());
+  EXPECT_FALSE(events.to_day.has_value());
+  EXPECT_FALSE(events.include_cancelled);
+  EXPECT_FALSE(events.all_pages);
+}
+
+TEST(ParseEventArgumentsTest, EventsWithEveryFilter) {
+  absl::StatusOr<Invocation> parsed =
+      Parse({"events", "--city", "Milano", "--site=milan", "--from", "2027-01-11", "--to",
+             "2027-01-31", "--tag", "talk", "--all-states", "--all"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const auto& events = std::get<ListEventsCommand>(parsed->command);
+  EXPECT_EQ(events.city, "Milano");
+  EXPECT_EQ(events.site_id, "milan");
+  EXPECT_EQ(events.from_day, absl::CivilDay(2027, 1, 11));
+  EXPECT_EQ(events.to_day, absl::CivilDay(2027, 1, 31));
+  EXPECT_EQ(events.tag, "talk");
+  EXPECT_TRUE(events.include_cancelled);
+  EXPECT_TRUE(events.all_pages);
+
+  absl::StatusOr<Invocation> to_only = Parse({"events", "--to", "2027-01-31"});
+  ASSERT_TRUE(to_only.ok()) << to_only.status();
+  EXPECT_FALSE(std::get<ListEventsCommand>(to_only->command).from_day.has_value());
+}
+
+TEST(ParseEventArgumentsTest, AnnounceWithRepeatedTags) {
+  absl::StatusOr<Invocation> parsed =
+      Parse({"event", "announce", "--title", "Founders' breakfast", "--start", "2027-01-14 08:00",
+             "--end", "2027-01-14T24:00", "--capacity", "40", "--tag", "food", "--tag=networking",
+             "--description", "Croissants"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const auto& announce = std::get<AnnounceEventCommand>(parsed->command);
+  EXPECT_EQ(announce.title, "Founders' breakfast");
+  EXPECT_EQ(announce.start, absl::CivilMinute(2027, 1, 14, 8, 0));
+  EXPECT_EQ(announce.end, absl::CivilMinute(2027, 1, 15, 0, 0));
+  EXPECT_EQ(announce.capacity, 40);
+  EXPECT_THAT(announce.tags, ElementsAre("food", "networking"));
+  EXPECT_EQ(announce.description, "Croissants");
+
+  absl::StatusOr<Invocation> bare =
+      Parse({"event", "announce", "--title", "T", "--start", "2027-01-14 08:00", "--end",
+             "2027-01-14 09:00", "--capacity", "1"});
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_TRUE(std::get<AnnounceEventCommand>(bare->command).tags.empty());
+  EXPECT_EQ(std::get<AnnounceEventCommand>(bare->command).description, "");
+}
+
+TEST(ParseEventArgumentsTest, UpdateKeepsOnlyTheGivenFields) {
+  absl::StatusOr<Invocation> moved =
+      Parse({"event", "update", "paris-00000000000000e1", "--start", "2027-01-15 18:00", "--end",
+             "2027-01-15 20:00", "--tags", "talk, ai ,,"});
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  const auto& update = std::get<UpdateEventCommand>(moved->command);
+  EXPECT_EQ(update.event_id, "paris-00000000000000e1");
+  EXPECT_EQ(update.start, absl::CivilMinute(2027, 1, 15, 18, 0));
+  EXPECT_EQ(update.end, absl::CivilMinute(2027, 1, 15, 20, 0));
+  ASSERT_TRUE(update.tags.has_value());
+  EXPECT_THAT(*update.tags, ElementsAre("talk", "ai"));
+  EXPECT_FALSE(update.title.has_value());
+  EXPECT_FALSE(update.description.has_value());
+  EXPECT_FALSE(update.capacity.has_value());
+
+  absl::StatusOr<Invocation> cleared =
+      Parse({"event", "update", "paris-00000000000000e1", "--tags=", "--capacity", "0"});
+  ASSERT_TRUE(cleared.ok()) << cleared.status();
+  const auto& clear = std::get<UpdateEventCommand>(cleared->command);
+  ASSERT_TRUE(clear.tags.has_value());
+  EXPECT_TRUE(clear.tags->empty());
+  EXPECT_EQ(clear.capacity, 0);
+  EXPECT_FALSE(clear.start.has_value());
+}
+
+TEST(ParseEventArgumentsTest, CancelAndNetworkStatus) {
+  absl::StatusOr<Invocation> cancel = Parse({"event", "cancel", "paris-00000000000000e1"});
+  ASSERT_TRUE(cancel.ok()) << cancel.status();
+  EXPECT_EQ(std::get<CancelEventCommand>(cancel->command).event_id, "paris-00000000000000e1");
+  absl::StatusOr<Invocation> status = Parse({"--json", "network", "status"});
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_TRUE(std::holds_alternative<NetworkStatusCommand>(status->command));
+  EXPECT_TRUE(status->options.json);
+}
+
+TEST(ParseEventArgumentsTest, BadInputIsRefusedLocally) {
+  const std::vector<std::string> announce = {"event", "announce",        "--title",
+                                             "T",     "--start",         "2027-01-14 08:00",
+                                             "--end", "2027-01-14 09:00"};
+  const auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = announce;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"member", "update", "m1"}, "member update needs at least one of --name, --email, --bio"},
+      {{"member", "update"}, "usage: cantinectl member update ID"},
+      {{"member", "update", "m1", "--kind", "desk"}, "--kind does not apply to 'member update'"},
+      {{"member", "erase"}, "usage: cantinectl member erase ID"},
+      {{"member", "erase", "m1", "--name", "x"}, "--name does not apply to 'member erase'"},
+      {{"member", "erase", "m1", "m2"}, "unexpected argument 'm2'"},
+      {{"events", "paris"}, "unexpected argument 'paris'; usage: cantinectl events"},
+      {{"events", "--city="}, "--city is empty"},
+      {{"events", "--site", ""}, "--site is empty"},
+      {{"events", "--tag", "a", "--tag", "b"}, "--tag filters by one value only"},
+      {{"events", "--from", "2027-02-30"}, "--from 2027-02-30 is not a calendar date"},
+      {{"events", "--to", "31/01/2027"}, "--to '31/01/2027' is not a date"},
+      {{"events", "--all-states=maybe"}, "--all-states takes no value"},
+      {{"events", "--tags", "a"}, "--tags does not apply to 'events'"},
+      {{"events", "--city", "A", "--city", "B"}, "--city is given more than once"},
+      {{"event"}, "usage: cantinectl event announce|update|cancel"},
+      {{"event", "paris-e1"}, "unknown event command 'paris-e1'"},
+      {{"event", "announce"}, "event announce needs --title, --start, --end, --capacity"},
+      {with({}), "event announce needs --capacity"},
+      {with({"--capacity", "forty"}), "--capacity 'forty' is not a whole number of people"},
+      {with({"--capacity", "40", "--tags", "a,b"}), "--tags does not apply to 'event announce'"},
+      {{"event", "announce", "--title", "T", "--start", "2027-01-14 8:00", "--end",
+        "2027-01-14 09:00", "--capacity", "4"},
+       "--start '2027-01-14 8:00' is not a date and time at the venue"},
+      {with({"--capacity", "4", "x"}), "unexpected argument 'x'"},
+      {{"event", "update", "e1"}, "event update needs at least one of --title"},
+      {{"event", "update"}, "usage: cantinectl event update ID"},
+      {{"event", "update", "e1", "--start", "2027-01-14 08:00"}, "give both"},
+      {{"event", "update", "e1", "--end", "2027-01-14 08:00"}, "give both"},
+      {{"event", "update", "e1", "--tag", "a"}, "--tag does not apply to 'event update'"},
+      {{"event", "update", "e1", "--capacity", "1.5"}, "--capacity '1.5' is not a whole number"},
+      {{"event", "cancel"}, "usage: cantinectl event cancel ID"},
+      {{"event", "cancel", "e1", "--all"}, "--all does not apply to 'event cancel'"},
+      {{"network"}, "usage: cantinectl network status"},
+      {{"network", "peers"}, "unknown network command 'peers'"},
+      {{"network", "status", "x"}, "unexpected argument 'x'"},
+      {{"network", "status", "--all"}, "--all does not apply to 'network status'"},
+      {{"book", "c", "--member", "m", "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00",
+        "--tag", "a"},
+       "--tag does not apply to 'book'"},
+  };
+  for (const auto& [args, message] : cases) {
+    absl::StatusOr<Invocation> parsed = ParseWithKey(args);
+    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
+        << testing::PrintToString(args);
+  }
+}
+
+TEST(ParseEventArgumentsTest, UsageTextDocumentsTheNewCommands) {
+  const std::string usage = UsageText();
+  for (const char* command :
+       {"member register --name NAME --email EMAIL [--bio TEXT]",
+        "member update ID [--name NAME] [--email EMAIL] [--bio TEXT]", "member erase ID",
+        "events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] "
+        "[--all]",
+        "event announce --title TITLE --start TIME --end TIME --capacity N [--tag TAG]...",
+        "event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N]",
+        "event cancel ID", "network status"}) {
     EXPECT_THAT(usage, HasSubstr(command));
   }
 }
@@ -763,7 +955,152 @@ TEST(OutputTest, MemberDetail) {
             "Home site  paris\n"
             "Name       Ada Lovelace\n"
             "Email      ada@example.org\n"
+            "Bio        -\n"
             "Created    2026-11-29 16:10 Europe/Paris\n");
+}
+
+TEST(OutputTest, ErasedMemberSaysSo) {
+  v1::Member member;
+  member.set_member_id("paris-3f9a0c2d4e5b6a71");
+  member.set_home_site_id("paris");
+  member.set_erased(true);
+  EXPECT_EQ(FormatMember(member, ParisSite()),
+            "Member     paris-3f9a0c2d4e5b6a71\n"
+            "Home site  paris\n"
+            "Name       -\n"
+            "Email      -\n"
+            "Bio        -\n"
+            "Erased     yes: its personal data is dropped everywhere\n");
+}
+
+// A talk in Paris, Thursday 2027-01-14 18:30-20:00 (UTC+1), as the node sends it.
+v1::Event MakeEvent(const std::string& id, v1::EventState state = v1::EVENT_STATE_SCHEDULED) {
+  v1::Event event;
+  event.set_event_id(id);
+  event.set_host_site_id("paris");
+  event.set_city("Paris");
+  event.set_title("AI meetup");
+  event.set_description("Talks and drinks");
+  event.add_tags("talk");
+  event.add_tags("ai");
+  event.set_time_zone("Europe/Paris");
+  *event.mutable_start() = VenueTime(2027, 1, 14, 18, 30);
+  *event.mutable_end() = VenueTime(2027, 1, 14, 20, 0);
+  *event.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 14, 17, 30));
+  *event.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 14, 19, 0));
+  event.set_capacity(40);
+  event.set_state(state);
+  *event.mutable_update_time() = UtcInstant(absl::CivilMinute(2026, 12, 1, 9, 5));
+  return event;
+}
+
+v1::NetworkStatus MakeNetworkStatus() {
+  v1::NetworkStatus status;
+  status.set_site_id("paris");
+  for (const auto& [site, incarnation, seq] :
+       {std::tuple{"milan", 1764000000111, 4}, std::tuple{"paris", 1764000000222, 12},
+        std::tuple{"san-francisco", 1764000000333, 3}}) {
+    v1::VersionVectorEntry* origin = status.add_origins();
+    origin->mutable_origin()->set_site_id(site);
+    origin->mutable_origin()->set_incarnation(incarnation);
+    origin->set_seq(seq);
+  }
+  v1::PeerLink* milan = status.add_peers();
+  milan->set_site_id("milan");
+  milan->set_address("127.0.0.1:7203");
+  milan->set_connected(true);
+  *milan->mutable_last_contact() = UtcInstant(absl::CivilMinute(2027, 1, 11, 8, 0));
+  milan->set_entries_received(4);
+  v1::PeerLink* san_francisco = status.add_peers();
+  san_francisco->set_site_id("san-francisco");
+  san_francisco->set_address("127.0.0.1:7202");
+  san_francisco->set_entries_behind(2);
+  san_francisco->set_last_error("failed to connect to all addresses");
+  return status;
+}
+
+TEST(OutputTest, VenueSpansNameTheirDayAndZone) {
+  EXPECT_EQ(FormatVenueSpan(VenueTime(2027, 1, 14, 18, 30), VenueTime(2027, 1, 14, 20, 0),
+                            "Europe/Paris"),
+            "2027-01-14 18:30-20:00 Europe/Paris");
+  EXPECT_EQ(
+      FormatVenueSpan(VenueTime(2027, 1, 14, 22, 0), VenueTime(2027, 1, 15, 0, 0), "Europe/Paris"),
+      "2027-01-14 22:00-24:00 Europe/Paris");
+  EXPECT_EQ(FormatVenueSpan(VenueTime(2027, 1, 14, 22, 0), VenueTime(2027, 1, 15, 2, 0),
+                            "America/Los_Angeles"),
+            "2027-01-14 22:00-2027-01-15 02:00 America/Los_Angeles");
+}
+
+TEST(OutputTest, EventStates) {
+  EXPECT_EQ(EventStateText(v1::EVENT_STATE_SCHEDULED), "scheduled");
+  EXPECT_EQ(EventStateText(v1::EVENT_STATE_CANCELLED), "cancelled");
+  EXPECT_EQ(EventStateText(v1::EVENT_STATE_UNSPECIFIED), "unspecified");
+}
+
+TEST(OutputTest, EventsTableNamesEachEventsOwnZone) {
+  v1::ListEventsResponse response;
+  *response.add_events() = MakeEvent("paris-00000000000000e1");
+  v1::Event hackathon = MakeEvent("san-francisco-00000000000000e2", v1::EVENT_STATE_CANCELLED);
+  hackathon.set_host_site_id("san-francisco");
+  hackathon.set_city("San Francisco");
+  hackathon.set_title("Night hackathon");
+  hackathon.set_time_zone("America/Los_Angeles");
+  *hackathon.mutable_start() = VenueTime(2027, 1, 14, 22, 0);
+  *hackathon.mutable_end() = VenueTime(2027, 1, 15, 2, 0);
+  hackathon.set_capacity(120);
+  hackathon.clear_tags();
+  *response.add_events() = hackathon;
+  EXPECT_EQ(
+      FormatEvents(response),
+      "EVENT                           HOST           TITLE            WHEN                   "
+      "                                CAPACITY  STATE      TAGS\n"
+      "paris-00000000000000e1          paris          AI meetup        2027-01-14 18:30-20:00 "
+      "Europe/Paris                          40  scheduled  talk, ai\n"
+      "san-francisco-00000000000000e2  san-francisco  Night hackathon  2027-01-14 "
+      "22:00-2027-01-15 02:00 America/Los_Angeles       120  cancelled  -\n");
+
+  response.set_next_page_token("next");
+  EXPECT_THAT(FormatEvents(response),
+              HasSubstr("  -\nMore events follow; add --all to list them all.\n"));
+}
+
+TEST(OutputTest, EventDetailInItsVenueTime) {
+  EXPECT_EQ(FormatEvent(MakeEvent("paris-00000000000000e1")),
+            "Event        paris-00000000000000e1\n"
+            "Host         paris (Paris)\n"
+            "Title        AI meetup\n"
+            "Description  Talks and drinks\n"
+            "Tags         talk, ai\n"
+            "Start        2027-01-14 18:30 Europe/Paris\n"
+            "End          2027-01-14 20:00 Europe/Paris\n"
+            "Capacity     40\n"
+            "State        scheduled\n"
+            "Updated      2026-12-01 10:05 Europe/Paris\n");
+}
+
+TEST(OutputTest, NetworkStatusTables) {
+  EXPECT_EQ(FormatNetworkStatus(MakeNetworkStatus()),
+            "Node  paris\n"
+            "\n"
+            "ORIGIN           INCARNATION  SEQ HELD HERE\n"
+            "milan          1764000000111              4\n"
+            "paris          1764000000222             12\n"
+            "san-francisco  1764000000333              3\n"
+            "\n"
+            "PEER           ADDRESS         CONNECTED  LAST CONTACT          ENTRIES RECEIVED  "
+            "ENTRIES BEHIND  LAST ERROR\n"
+            "milan          127.0.0.1:7203  yes        2027-01-11 08:00 UTC                 4  "
+            "             0  -\n"
+            "san-francisco  127.0.0.1:7202  no         never                                0  "
+            "             2  failed to connect to all addresses\n");
+}
+
+TEST(OutputTest, NetworkStatusOfALoneNode) {
+  v1::NetworkStatus status;
+  status.set_site_id("paris");
+  EXPECT_EQ(FormatNetworkStatus(status),
+            "Node  paris\n\nORIGIN  INCARNATION  SEQ HELD HERE\n\nPEER  ADDRESS  CONNECTED  LAST "
+            "CONTACT  ENTRIES RECEIVED  ENTRIES BEHIND  LAST ERROR\n");
 }
 
 // ---- Exit codes ----
@@ -838,6 +1175,18 @@ class FakeMemberClient : public MemberClient {
     requested_id = request.member_id();
     return member;
   }
+  absl::StatusOr<v1::Member> UpdateMember(const v1::UpdateMemberRequest& request,
+                                          const std::string& admin_credential) override {
+    updated = request;
+    credential = admin_credential;
+    return member;
+  }
+  absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,
+                                         const std::string& admin_credential) override {
+    erased_id = request.member_id();
+    credential = admin_credential;
+    return member;
+  }
 
   absl::StatusOr<v1::Member> member = [] {
     v1::Member m;
@@ -849,6 +1198,9 @@ class FakeMemberClient : public MemberClient {
   }();
   std::optional<v1::RegisterMemberRequest> registered;
   std::optional<std::string> requested_id;
+  std::optional<v1::UpdateMemberRequest> updated;
+  std::optional<std::string> erased_id;
+  std::optional<std::string> credential;
 };
 
 class FakeBookingClient : public BookingClient {
@@ -894,6 +1246,54 @@ class FakeBookingClient : public BookingClient {
   std::vector<std::optional<std::string>> list_credentials;
 };
 
+class FakeEventClient : public EventClient {
+ public:
+  absl::StatusOr<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request) override {
+    list_requests.push_back(request);
+    auto page = pages.find(request.page_token());
+    if (page == pages.end()) return absl::InvalidArgumentError("unknown page_token");
+    return page->second;
+  }
+  absl::StatusOr<v1::Event> AnnounceEvent(const v1::AnnounceEventRequest& request,
+                                          const std::string& admin_credential) override {
+    announced = request;
+    credential = admin_credential;
+    return event;
+  }
+  absl::StatusOr<v1::Event> UpdateEvent(const v1::UpdateEventRequest& request,
+                                        const std::string& admin_credential) override {
+    updated = request;
+    credential = admin_credential;
+    return event;
+  }
+  absl::StatusOr<v1::Event> CancelEvent(const v1::CancelEventRequest& request,
+                                        const std::string& admin_credential) override {
+    cancelled_id = request.event_id();
+    credential = admin_credential;
+    return event;
+  }
+
+  absl::StatusOr<v1::Event> event = MakeEvent("paris-00000000000000e1");
+  // ListEvents answers by page token.
+  std::map<std::string, absl::StatusOr<v1::ListEventsResponse>> pages;
+  std::vector<v1::ListEventsRequest> list_requests;
+  std::optional<v1::AnnounceEventRequest> announced;
+  std::optional<v1::UpdateEventRequest> updated;
+  std::optional<std::string> cancelled_id;
+  std::optional<std::string> credential;
+};
+
+class FakeAdminClient : public AdminClient {
+ public:
+  absl::StatusOr<v1::NetworkStatus> GetNetworkStatus(const std::string& admin_credential) override {
+    credential = admin_credential;
+    return status;
+  }
+
+  absl::StatusOr<v1::NetworkStatus> status = MakeNetworkStatus();
+  std::optional<std::string> credential;
+};
+
 class RunCommandTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -910,13 +1310,15 @@ class RunCommandTest : public testing::Test {
                               .new_idempotency_key = kGeneratedKey});
     EXPECT_TRUE(invocation.ok()) << invocation.status();
     if (!invocation.ok()) return -1;
-    return RunCommand(*invocation, {client_, members_, bookings_}, out_, err_);
+    return RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_);
   }
 
   std::string credential_file_;
   FakeSiteClient client_;
   FakeMemberClient members_;
   FakeBookingClient bookings_;
+  FakeEventClient events_;
+  FakeAdminClient admin_;
   std::ostringstream out_;
   std::ostringstream err_;
 };
@@ -964,7 +1366,8 @@ TEST_F(RunCommandTest, UpdateWithoutPriceDoesNotAskForTheCurrency) {
 TEST_F(RunCommandTest, ManagerWritesNeedACredentialFile) {
   absl::StatusOr<Invocation> invocation = ParseArguments({"space", "retire", "coworking"}, {});
   ASSERT_TRUE(invocation.ok());
-  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_}, out_, err_), kExitUsage);
+  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
+            kExitUsage);
   EXPECT_FALSE(client_.credential.has_value());
   EXPECT_THAT(err_.str(), StartsWith("cantinectl: FAILED_PRECONDITION: this command needs the "
                                      "admin credential"));
@@ -1180,12 +1583,208 @@ TEST_F(RunCommandTest, BookingsOfASpaceDayAreAManagerRead) {
   absl::StatusOr<Invocation> invocation =
       ParseArguments({"bookings", "--space", "coworking", "--day", "2027-01-11"}, {});
   ASSERT_TRUE(invocation.ok());
-  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_}, out_, err_), kExitUsage);
+  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
+            kExitUsage);
   EXPECT_EQ(bookings_.list_requests.size(), 1u);
   EXPECT_THAT(err_.str(), HasSubstr("this command needs the admin credential"));
 
   bookings_.pages[""] = absl::PermissionDeniedError("the admin credential is wrong");
   EXPECT_EQ(Run({"bookings", "--space", "coworking", "--day", "2027-01-11"}), kExitRefused);
+}
+
+// ---- Member writes, events and network status against a fake node ----
+
+TEST_F(RunCommandTest, MemberRegisterSendsTheBio) {
+  EXPECT_EQ(Run({"--json", "member", "register", "--name", "Ada", "--email", "ada@example.org",
+                 "--bio", "Engines"}),
+            kExitOk);
+  EXPECT_EQ(members_.registered->bio(), "Engines");
+}
+
+TEST_F(RunCommandTest, MemberUpdateSendsOnlyTheGivenFieldsWithTheCredential) {
+  EXPECT_EQ(Run({"member", "update", "paris-3f9a0c2d4e5b6a71", "--bio", ""}), kExitOk)
+      << err_.str();
+  ASSERT_TRUE(members_.updated.has_value());
+  EXPECT_EQ(members_.updated->member_id(), "paris-3f9a0c2d4e5b6a71");
+  EXPECT_TRUE(members_.updated->has_bio());
+  EXPECT_EQ(members_.updated->bio(), "");
+  EXPECT_FALSE(members_.updated->has_display_name());
+  EXPECT_FALSE(members_.updated->has_email());
+  EXPECT_EQ(members_.credential, "s3cret-credential-0123456789");
+  EXPECT_THAT(out_.str(), StartsWith("Member     paris-3f9a0c2d4e5b6a71\n"));
+  EXPECT_EQ(client_.get_site_calls, 1);
+}
+
+TEST_F(RunCommandTest, MemberEraseIsAManagerWrite) {
+  EXPECT_EQ(Run({"--json", "member", "erase", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
+  EXPECT_EQ(members_.erased_id, "paris-3f9a0c2d4e5b6a71");
+  EXPECT_EQ(members_.credential, "s3cret-credential-0123456789");
+  EXPECT_THAT(out_.str(), HasSubstr("\"erased\": false"));
+  EXPECT_EQ(client_.get_site_calls, 0);
+
+  absl::StatusOr<Invocation> invocation =
+      ParseArguments({"member", "erase", "paris-3f9a0c2d4e5b6a71"}, {});
+  ASSERT_TRUE(invocation.ok());
+  members_.erased_id.reset();
+  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
+            kExitUsage);
+  EXPECT_FALSE(members_.erased_id.has_value());
+
+  members_.member = absl::FailedPreconditionError("member 'milan-1' is not homed at this site");
+  EXPECT_EQ(Run({"member", "erase", "milan-1"}), kExitRefused);
+}
+
+TEST_F(RunCommandTest, MemberWritesFetchTheSiteBeforeWriting) {
+  client_.get_site_error = absl::UnavailableError("connection refused");
+  EXPECT_EQ(Run({"member", "update", "m1", "--name", "Ada"}), kExitUnreachable);
+  EXPECT_FALSE(members_.updated.has_value());
+  EXPECT_EQ(Run({"member", "erase", "m1"}), kExitUnreachable);
+  EXPECT_FALSE(members_.erased_id.has_value());
+}
+
+TEST_F(RunCommandTest, EventsSendsTheFiltersAndPrintsOnePage) {
+  v1::ListEventsResponse first;
+  *first.add_events() = MakeEvent("paris-00000000000000e1");
+  first.set_next_page_token("p2");
+  events_.pages[""] = first;
+  EXPECT_EQ(Run({"events", "--city", "Paris", "--site", "paris", "--from", "2027-01-11", "--to",
+                 "2027-01-17", "--tag", "talk", "--all-states"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_EQ(events_.list_requests.size(), 1u);
+  const v1::ListEventsRequest& sent = events_.list_requests[0];
+  EXPECT_EQ(sent.city(), "Paris");
+  EXPECT_EQ(sent.site_id(), "paris");
+  EXPECT_EQ(FormatCivilDate(sent.from_day()), "2027-01-11");
+  EXPECT_EQ(FormatCivilDate(sent.to_day()), "2027-01-17");
+  EXPECT_EQ(sent.tag(), "talk");
+  EXPECT_TRUE(sent.include_cancelled());
+  EXPECT_THAT(out_.str(), HasSubstr("paris-00000000000000e1  paris  AI meetup  2027-01-14 "
+                                    "18:30-20:00 Europe/Paris        40  scheduled  talk, ai\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("More events follow; add --all"));
+  EXPECT_EQ(client_.get_site_calls, 0);
+}
+
+TEST_F(RunCommandTest, EventsWithoutFiltersSendsNone) {
+  events_.pages[""] = v1::ListEventsResponse();
+  EXPECT_EQ(Run({"events"}), kExitOk) << err_.str();
+  ASSERT_EQ(events_.list_requests.size(), 1u);
+  EXPECT_FALSE(events_.list_requests[0].has_from_day());
+  EXPECT_FALSE(events_.list_requests[0].has_to_day());
+  EXPECT_FALSE(events_.list_requests[0].include_cancelled());
+  EXPECT_EQ(out_.str(), "EVENT  HOST  TITLE  WHEN  CAPACITY  STATE  TAGS\n");
+}
+
+TEST_F(RunCommandTest, EventsWithAllFollowsThePages) {
+  v1::ListEventsResponse first;
+  *first.add_events() = MakeEvent("paris-00000000000000e1");
+  first.set_next_page_token("p2");
+  v1::ListEventsResponse second;
+  *second.add_events() = MakeEvent("paris-00000000000000e2");
+  events_.pages[""] = first;
+  events_.pages["p2"] = second;
+  EXPECT_EQ(Run({"--json", "events", "--tag", "talk", "--all"}), kExitOk) << err_.str();
+  ASSERT_EQ(events_.list_requests.size(), 2u);
+  EXPECT_EQ(events_.list_requests[1].page_token(), "p2");
+  EXPECT_EQ(events_.list_requests[1].tag(), "talk");
+  EXPECT_THAT(out_.str(), HasSubstr("paris-00000000000000e1"));
+  EXPECT_THAT(out_.str(), HasSubstr("paris-00000000000000e2"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"nextPageToken\": \"\""));
+
+  events_.pages["p2"] = absl::UnavailableError("connection reset");
+  EXPECT_EQ(Run({"events", "--all"}), kExitUnreachable);
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(RunCommandTest, AnnounceSendsVenueTimesWithTheCredential) {
+  EXPECT_EQ(Run({"event", "announce", "--title", "AI meetup", "--start", "2027-01-14 18:30",
+                 "--end", "2027-01-14 20:00", "--capacity", "40", "--tag", "talk", "--tag", "ai"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(events_.announced.has_value());
+  const v1::AnnounceEventRequest& sent = *events_.announced;
+  EXPECT_EQ(sent.title(), "AI meetup");
+  EXPECT_EQ(FormatCivilDateTime(sent.start()), "2027-01-14 18:30");
+  EXPECT_EQ(FormatCivilDateTime(sent.end()), "2027-01-14 20:00");
+  EXPECT_EQ(sent.capacity(), 40);
+  EXPECT_THAT(sent.tags(), ElementsAre("talk", "ai"));
+  EXPECT_EQ(sent.description(), "");
+  EXPECT_EQ(events_.credential, "s3cret-credential-0123456789");
+  EXPECT_THAT(out_.str(), StartsWith("Event        paris-00000000000000e1\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Start        2027-01-14 18:30 Europe/Paris\n"));
+  EXPECT_EQ(client_.get_site_calls, 0);
+}
+
+TEST_F(RunCommandTest, EventWritesNeedACredentialFile) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"event", "announce", "--title", "T", "--start", "2027-01-14 18:30", "--end",
+            "2027-01-14 20:00", "--capacity", "4"},
+           {"event", "update", "e1", "--capacity", "4"},
+           {"event", "cancel", "e1"},
+           {"network", "status"}}) {
+    absl::StatusOr<Invocation> invocation = ParseArguments(args, {});
+    ASSERT_TRUE(invocation.ok()) << invocation.status();
+    EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
+              kExitUsage)
+        << testing::PrintToString(args);
+  }
+  EXPECT_FALSE(events_.credential.has_value());
+  EXPECT_FALSE(admin_.credential.has_value());
+  EXPECT_THAT(err_.str(), HasSubstr("this command needs the admin credential"));
+}
+
+TEST_F(RunCommandTest, EventUpdateSendsOnlyTheGivenFields) {
+  EXPECT_EQ(Run({"--json", "event", "update", "paris-00000000000000e1", "--title", "AI night"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(events_.updated.has_value());
+  EXPECT_EQ(events_.updated->event_id(), "paris-00000000000000e1");
+  EXPECT_EQ(events_.updated->title(), "AI night");
+  EXPECT_FALSE(events_.updated->has_description());
+  EXPECT_FALSE(events_.updated->has_start());
+  EXPECT_FALSE(events_.updated->has_end());
+  EXPECT_FALSE(events_.updated->has_capacity());
+  EXPECT_FALSE(events_.updated->has_tags());
+  EXPECT_THAT(out_.str(), HasSubstr("\"eventId\": \"paris-00000000000000e1\""));
+
+  EXPECT_EQ(Run({"event", "update", "paris-00000000000000e1", "--start", "2027-01-15 18:00",
+                 "--end", "2027-01-15 24:00", "--capacity", "0", "--tags="}),
+            kExitOk)
+      << err_.str();
+  EXPECT_FALSE(events_.updated->has_title());
+  EXPECT_EQ(FormatCivilDateTime(events_.updated->start()), "2027-01-15 18:00");
+  EXPECT_EQ(FormatCivilDateTime(events_.updated->end()), "2027-01-16 00:00");
+  EXPECT_TRUE(events_.updated->has_capacity());
+  EXPECT_EQ(events_.updated->capacity(), 0);
+  EXPECT_TRUE(events_.updated->has_tags());
+  EXPECT_TRUE(events_.updated->tags().tags().empty());
+  EXPECT_EQ(events_.credential, "s3cret-credential-0123456789");
+}
+
+TEST_F(RunCommandTest, EventCancelNamesTheEvent) {
+  events_.event = MakeEvent("paris-00000000000000e1", v1::EVENT_STATE_CANCELLED);
+  EXPECT_EQ(Run({"event", "cancel", "paris-00000000000000e1"}), kExitOk) << err_.str();
+  EXPECT_EQ(events_.cancelled_id, "paris-00000000000000e1");
+  EXPECT_THAT(out_.str(), HasSubstr("State        cancelled\n"));
+
+  events_.event = absl::FailedPreconditionError("event 'milan-e1' is hosted by milan");
+  EXPECT_EQ(Run({"event", "cancel", "milan-e1"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "cantinectl: FAILED_PRECONDITION: event 'milan-e1' is hosted by milan\n");
+}
+
+TEST_F(RunCommandTest, NetworkStatusIsAManagerRead) {
+  EXPECT_EQ(Run({"network", "status"}), kExitOk) << err_.str();
+  EXPECT_EQ(admin_.credential, "s3cret-credential-0123456789");
+  EXPECT_THAT(out_.str(), StartsWith("Node  paris\n\nORIGIN "));
+  EXPECT_THAT(out_.str(), HasSubstr("never"));
+
+  EXPECT_EQ(Run({"--json", "network", "status"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"incarnation\": \"1764000000111\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"lastError\": \"failed to connect to all addresses\""));
+
+  admin_.status = absl::UnauthenticatedError("the admin credential is wrong");
+  EXPECT_EQ(Run({"network", "status"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "cantinectl: UNAUTHENTICATED: the admin credential is wrong\n");
 }
 
 }  // namespace

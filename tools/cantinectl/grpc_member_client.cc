@@ -22,4 +22,14 @@ absl::StatusOr<v1::Member> GrpcMemberClient::GetMember(const v1::GetMemberReques
   return CallUnary(*stub_, &Stub::GetMember, request, timeout_, nullptr);
 }
 
+absl::StatusOr<v1::Member> GrpcMemberClient::UpdateMember(const v1::UpdateMemberRequest& request,
+                                                          const std::string& admin_credential) {
+  return CallUnary(*stub_, &Stub::UpdateMember, request, timeout_, &admin_credential);
+}
+
+absl::StatusOr<v1::Member> GrpcMemberClient::EraseMember(const v1::EraseMemberRequest& request,
+                                                         const std::string& admin_credential) {
+  return CallUnary(*stub_, &Stub::EraseMember, request, timeout_, &admin_credential);
+}
+
 }  // namespace cantine::cantinectl

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "absl/time/time.h"
 #include "cantine/v1/member.grpc.pb.h"
@@ -17,6 +18,10 @@ class GrpcMemberClient final : public MemberClient {
 
   absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) override;
   absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) override;
+  absl::StatusOr<v1::Member> UpdateMember(const v1::UpdateMemberRequest& request,
+                                          const std::string& admin_credential) override;
+  absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,
+                                         const std::string& admin_credential) override;
 
  private:
   std::unique_ptr<v1::MemberService::StubInterface> stub_;

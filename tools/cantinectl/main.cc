@@ -14,7 +14,9 @@
 #include "absl/status/statusor.h"
 #include "tools/cantinectl/arguments.h"
 #include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/grpc_admin_client.h"
 #include "tools/cantinectl/grpc_booking_client.h"
+#include "tools/cantinectl/grpc_event_client.h"
 #include "tools/cantinectl/grpc_member_client.h"
 #include "tools/cantinectl/grpc_site_client.h"
 #include "tools/cantinectl/site_commands.h"
@@ -51,6 +53,8 @@ int main(int argc, char** argv) {
   cantine::cantinectl::GrpcSiteClient site(channel, timeout);
   cantine::cantinectl::GrpcMemberClient members(channel, timeout);
   cantine::cantinectl::GrpcBookingClient bookings(channel, timeout);
-  return cantine::cantinectl::RunCommand(*invocation, {site, members, bookings}, std::cout,
-                                         std::cerr);
+  cantine::cantinectl::GrpcEventClient events(channel, timeout);
+  cantine::cantinectl::GrpcAdminClient admin(channel, timeout);
+  return cantine::cantinectl::RunCommand(*invocation, {site, members, bookings, events, admin},
+                                         std::cout, std::cerr);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "cantine/v1/member.pb.h"
 
@@ -14,6 +16,13 @@ class MemberClient {
 
   virtual absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) = 0;
   virtual absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) = 0;
+
+  // Manager writes, at the member's home site: `admin_credential` is presented as the
+  // call's bearer token. The calls above never carry it.
+  virtual absl::StatusOr<v1::Member> UpdateMember(const v1::UpdateMemberRequest& request,
+                                                  const std::string& admin_credential) = 0;
+  virtual absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,
+                                                 const std::string& admin_credential) = 0;
 };
 
 }  // namespace cantine::cantinectl

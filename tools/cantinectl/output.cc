@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -70,6 +71,11 @@ std::string SlotTimes(const v1::BookedSlot& slot, const std::string& time_zone) 
   const v1::CivilDateTime local_end = rpc::CivilMinuteToProto(absl::ToCivilMinute(*end, zone));
   return absl::StrCat(FormatCivilDate(DateOf(local_start)), " ",
                       FormatVenueTimeRange(local_start, local_end));
+}
+
+// "talk, ai", "-" when it has none.
+std::string EventTags(const v1::Event& event) {
+  return event.tags().empty() ? "-" : absl::StrJoin(event.tags(), ", ");
 }
 
 std::string SlotPrice(const v1::Space& space, const v1::Site& site, absl::string_view joiner) {
@@ -164,6 +170,15 @@ std::string FormatVenueTimeRange(const v1::CivilDateTime& start, const v1::Civil
   return absl::StrCat(FormatCivilDateTime(start), "-", FormatCivilDateTime(end));
 }
 
+std::string FormatVenueSpan(const v1::CivilDateTime& start, const v1::CivilDateTime& end,
+                            const std::string& time_zone) {
+  const std::string range = FormatVenueTimeRange(start, end);
+  const std::string day = FormatCivilDate(DateOf(start));
+  // Across days, the range names its dates.
+  if (absl::StartsWith(range, day)) return absl::StrCat(range, " ", time_zone);
+  return absl::StrCat(day, " ", range, " ", time_zone);
+}
+
 std::string BookingStateText(v1::BookingState state) {
   switch (state) {
     case v1::BOOKING_STATE_CONFIRMED:
@@ -174,6 +189,17 @@ std::string BookingStateText(v1::BookingState state) {
       return "cancelled";
     case v1::BOOKING_STATE_NO_SHOW:
       return "no-show";
+    default:
+      return "unspecified";
+  }
+}
+
+std::string EventStateText(v1::EventState state) {
+  switch (state) {
+    case v1::EVENT_STATE_SCHEDULED:
+      return "scheduled";
+    case v1::EVENT_STATE_CANCELLED:
+      return "cancelled";
     default:
       return "unspecified";
   }
@@ -249,9 +275,13 @@ std::string FormatMember(const v1::Member& member, const v1::Site& site) {
   Table table;
   table.AddRow({"Member", member.member_id()});
   table.AddRow({"Home site", member.home_site_id()});
-  table.AddRow({"Name", member.display_name()});
-  table.AddRow({"Email", member.email()});
-  table.AddRow({"Created", FormatInstant(member.create_time(), site.time_zone())});
+  table.AddRow({"Name", OrDash(member.display_name())});
+  table.AddRow({"Email", OrDash(member.email())});
+  table.AddRow({"Bio", OrDash(member.bio())});
+  if (member.has_create_time()) {
+    table.AddRow({"Created", FormatInstant(member.create_time(), site.time_zone())});
+  }
+  if (member.erased()) table.AddRow({"Erased", "yes: its personal data is dropped everywhere"});
   return table.Render();
 }
 
@@ -307,6 +337,59 @@ std::string FormatBookings(const v1::ListBookingsResponse& response) {
     absl::StrAppend(&text, "More bookings follow; add --all to list them all.\n");
   }
   return text;
+}
+
+std::string FormatEvent(const v1::Event& event) {
+  Table table;
+  table.AddRow({"Event", event.event_id()});
+  table.AddRow({"Host", event.city().empty()
+                            ? event.host_site_id()
+                            : absl::StrCat(event.host_site_id(), " (", event.city(), ")")});
+  table.AddRow({"Title", event.title()});
+  table.AddRow({"Description", OrDash(event.description())});
+  table.AddRow({"Tags", EventTags(event)});
+  table.AddRow({"Start", FormatVenueTime(event.start(), event.time_zone())});
+  table.AddRow({"End", FormatVenueTime(event.end(), event.time_zone())});
+  table.AddRow({"Capacity", absl::StrCat(event.capacity())});
+  table.AddRow({"State", EventStateText(event.state())});
+  table.AddRow({"Updated", FormatInstant(event.update_time(), event.time_zone())});
+  return table.Render();
+}
+
+std::string FormatEvents(const v1::ListEventsResponse& response) {
+  Table table({"EVENT", "HOST", "TITLE", "WHEN", "CAPACITY", "STATE", "TAGS"});
+  table.AlignRight(4);
+  for (const v1::Event& event : response.events()) {
+    table.AddRow({event.event_id(), event.host_site_id(), event.title(),
+                  FormatVenueSpan(event.start(), event.end(), event.time_zone()),
+                  absl::StrCat(event.capacity()), EventStateText(event.state()), EventTags(event)});
+  }
+  std::string text = table.Render();
+  if (!response.next_page_token().empty()) {
+    absl::StrAppend(&text, "More events follow; add --all to list them all.\n");
+  }
+  return text;
+}
+
+std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
+  Table origins({"ORIGIN", "INCARNATION", "SEQ HELD HERE"});
+  origins.AlignRight(1);
+  origins.AlignRight(2);
+  for (const v1::VersionVectorEntry& entry : status.origins()) {
+    origins.AddRow({entry.origin().site_id(), absl::StrCat(entry.origin().incarnation()),
+                    absl::StrCat(entry.seq())});
+  }
+  Table peers({"PEER", "ADDRESS", "CONNECTED", "LAST CONTACT", "ENTRIES RECEIVED", "ENTRIES BEHIND",
+               "LAST ERROR"});
+  peers.AlignRight(4);
+  peers.AlignRight(5);
+  for (const v1::PeerLink& peer : status.peers()) {
+    peers.AddRow({peer.site_id(), peer.address(), peer.connected() ? "yes" : "no",
+                  peer.has_last_contact() ? FormatInstant(peer.last_contact(), "UTC") : "never",
+                  absl::StrCat(peer.entries_received()), absl::StrCat(peer.entries_behind()),
+                  OrDash(peer.last_error())});
+  }
+  return absl::StrCat("Node  ", status.site_id(), "\n\n", origins.Render(), "\n", peers.Render());
 }
 
 }  // namespace cantine::cantinectl

@@ -3,8 +3,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "cantine/v1/admin.pb.h"
 #include "cantine/v1/booking.pb.h"
 #include "cantine/v1/common.pb.h"
+#include "cantine/v1/event.pb.h"
 #include "cantine/v1/member.pb.h"
 #include "cantine/v1/site.pb.h"
 #include "google/protobuf/duration.pb.h"
@@ -30,7 +32,8 @@ std::string FormatSites(const v1::ListSitesResponse& response);
 std::string FormatSpaces(const v1::ListSpacesResponse& response, const v1::Site& site);
 // One space, one field per line; `site` gives the room block and the time zone.
 std::string FormatSpace(const v1::Space& space, const v1::Site& site);
-// One member, one field per line; `site` gives the time zone of its creation time.
+// One member, one field per line; `site` gives the time zone of its creation time. An
+// erased member says so.
 std::string FormatMember(const v1::Member& member, const v1::Site& site);
 // One line per slot: its day, name, times at the venue (the zone named in the header) and
 // free of total seats.
@@ -40,6 +43,15 @@ std::string FormatBooking(const v1::Booking& booking);
 // One line per booking: id, space, seats, start and end at the venue (the zone named once,
 // after the end), slots, price, state. A last line says when more pages follow.
 std::string FormatBookings(const v1::ListBookingsResponse& response);
+// One event, one field per line, its times at its venue with the venue's zone named.
+std::string FormatEvent(const v1::Event& event);
+// One line per event: id, host site, title, start-end at its venue with the venue's zone
+// named (events of several zones share a listing), capacity, state, tags. A last line says
+// when more pages follow.
+std::string FormatEvents(const v1::ListEventsResponse& response);
+// The node's site, then a table of the origins it holds (site, incarnation, highest
+// sequence number held), then a table of its peer links; their last contact in UTC.
+std::string FormatNetworkStatus(const v1::NetworkStatus& status);
 
 // Building blocks, exposed for tests.
 
@@ -63,7 +75,13 @@ std::string FormatVenueTime(const v1::CivilDateTime& time, const std::string& ti
 // "09:00-13:00" within a day (an end at 00:00 of the next day reads 24:00);
 // "2027-01-11 09:00-2027-01-12 13:00" across days.
 std::string FormatVenueTimeRange(const v1::CivilDateTime& start, const v1::CivilDateTime& end);
+// "2027-01-11 18:00-20:00 Europe/Paris" within a day (an end at 00:00 of the next day
+// reads 24:00); "2027-01-11 22:00-2027-01-12 02:00 Europe/Paris" across days.
+std::string FormatVenueSpan(const v1::CivilDateTime& start, const v1::CivilDateTime& end,
+                            const std::string& time_zone);
 // "confirmed", "checked in", "cancelled", "no-show".
 std::string BookingStateText(v1::BookingState state);
+// "scheduled", "cancelled".
+std::string EventStateText(v1::EventState state);
 
 }  // namespace cantine::cantinectl

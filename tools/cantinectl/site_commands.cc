@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -17,6 +18,34 @@
 namespace cantine::cantinectl {
 namespace {
 
+// The address of `value`'s content; null when it has none.
+template <typename T>
+const T* OrNull(const std::optional<T>& value) {
+  return value.has_value() ? &*value : nullptr;
+}
+
+// One page of a listing, `list` called with `request`; with `all_pages`, every page, the
+// next asked with the previous one's next_page_token, gathered into one answer, which then
+// has no next_page_token. The first failed call's status; INTERNAL when the node hands out
+// the same token twice.
+template <typename Request, typename List>
+auto ListPages(Request request, bool all_pages, List list)
+    -> std::invoke_result_t<List, const Request&> {
+  using Response = typename std::invoke_result_t<List, const Request&>::value_type;
+  Response listed;
+  while (true) {
+    const auto page = list(request);
+    if (!page.ok()) return page.status();
+    listed.MergeFrom(*page);  // Appends the page's items.
+    listed.set_next_page_token(page->next_page_token());
+    if (!all_pages || page->next_page_token().empty()) return listed;
+    if (page->next_page_token() == request.page_token()) {
+      return absl::InternalError("the node returned the same next_page_token twice");
+    }
+    request.set_page_token(page->next_page_token());
+  }
+}
+
 // Runs one command; a visitor over Command. Each handler returns the exit code.
 class Runner {
  public:
@@ -26,6 +55,8 @@ class Runner {
         client_(clients.site),
         members_(clients.members),
         bookings_(clients.bookings),
+        events_(clients.events),
+        admin_(clients.admin),
         out_(out),
         err_(err) {}
 
@@ -101,42 +132,56 @@ class Runner {
       if (!price.ok()) return PriceFailed(price.status());
       *request.mutable_price_per_slot() = *std::move(price);
     }
-    return PrintSpace(client_.UpdateSpace(request, *credential), site ? &*site : nullptr);
+    return PrintSpace(client_.UpdateSpace(request, *credential), OrNull(site));
   }
 
   int operator()(const RetireSpaceCommand& command) {
     absl::StatusOr<std::string> credential = AdminCredential();
     if (!credential.ok()) return UsageFailed(credential.status());
-    // For the table, fetched before the write (see UpdateSpaceCommand).
-    std::optional<v1::Site> site;
-    if (!options_.json) {
-      absl::StatusOr<v1::Site> fetched = client_.GetSite();
-      if (!fetched.ok()) return CallFailed(fetched.status());
-      site = *std::move(fetched);
-    }
+    absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
+    if (!site.ok()) return CallFailed(site.status());
     v1::RetireSpaceRequest request;
     request.set_space_id(command.space_id);
-    return PrintSpace(client_.RetireSpace(request, *credential), site ? &*site : nullptr);
+    return PrintSpace(client_.RetireSpace(request, *credential), OrNull(*site));
   }
 
   int operator()(const RegisterMemberCommand& command) {
-    // For the table, fetched before the write (see UpdateSpaceCommand).
-    std::optional<v1::Site> site;
-    if (!options_.json) {
-      absl::StatusOr<v1::Site> fetched = client_.GetSite();
-      if (!fetched.ok()) return CallFailed(fetched.status());
-      site = *std::move(fetched);
-    }
+    absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
+    if (!site.ok()) return CallFailed(site.status());
     v1::RegisterMemberRequest request;
     request.set_display_name(command.display_name);
     request.set_email(command.email);
-    return PrintMember(members_.RegisterMember(request), site ? &*site : nullptr);
+    request.set_bio(command.bio);
+    return PrintMember(members_.RegisterMember(request), OrNull(*site));
   }
 
   int operator()(const GetMemberCommand& command) {
     v1::GetMemberRequest request;
     request.set_member_id(command.member_id);
     return PrintMember(members_.GetMember(request));
+  }
+
+  int operator()(const UpdateMemberCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
+    if (!site.ok()) return CallFailed(site.status());
+    v1::UpdateMemberRequest request;
+    request.set_member_id(command.member_id);
+    if (command.display_name.has_value()) request.set_display_name(*command.display_name);
+    if (command.email.has_value()) request.set_email(*command.email);
+    if (command.bio.has_value()) request.set_bio(*command.bio);
+    return PrintMember(members_.UpdateMember(request, *credential), OrNull(*site));
+  }
+
+  int operator()(const EraseMemberCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
+    if (!site.ok()) return CallFailed(site.status());
+    v1::EraseMemberRequest request;
+    request.set_member_id(command.member_id);
+    return PrintMember(members_.EraseMember(request, *credential), OrNull(*site));
   }
 
   int operator()(const AvailabilityCommand& command) {
@@ -195,24 +240,79 @@ class Runner {
       request.mutable_space_day()->set_space_id(command.space_id);
       *request.mutable_space_day()->mutable_day() = rpc::CivilDayToProto(command.day);
     }
-    // With --all, every page in one answer, which then has no next_page_token.
-    v1::ListBookingsResponse listed;
-    while (true) {
-      absl::StatusOr<v1::ListBookingsResponse> page =
-          bookings_.ListBookings(request, credential ? &*credential : nullptr);
-      if (!page.ok()) return CallFailed(page.status());
-      for (v1::Booking& booking : *page->mutable_bookings()) {
-        *listed.add_bookings() = std::move(booking);
-      }
-      listed.set_next_page_token(page->next_page_token());
-      if (!command.all_pages || page->next_page_token().empty()) break;
-      if (page->next_page_token() == request.page_token()) {
-        return Fail(absl::InternalError("the node returned the same next_page_token twice"),
-                    kExitFailure);
-      }
-      request.set_page_token(page->next_page_token());
+    absl::StatusOr<v1::ListBookingsResponse> listed =
+        ListPages(request, command.all_pages, [&](const v1::ListBookingsRequest& page) {
+          return bookings_.ListBookings(page, OrNull(credential));
+        });
+    if (!listed.ok()) return CallFailed(listed.status());
+    return Print(*listed, [&] { return FormatBookings(*listed); });
+  }
+
+  int operator()(const ListEventsCommand& command) {
+    v1::ListEventsRequest request;
+    request.set_city(command.city);
+    request.set_site_id(command.site_id);
+    if (command.from_day.has_value()) {
+      *request.mutable_from_day() = rpc::CivilDayToProto(*command.from_day);
     }
-    return Print(listed, [&] { return FormatBookings(listed); });
+    if (command.to_day.has_value()) {
+      *request.mutable_to_day() = rpc::CivilDayToProto(*command.to_day);
+    }
+    request.set_tag(command.tag);
+    request.set_include_cancelled(command.include_cancelled);
+    absl::StatusOr<v1::ListEventsResponse> listed =
+        ListPages(request, command.all_pages,
+                  [&](const v1::ListEventsRequest& page) { return events_.ListEvents(page); });
+    if (!listed.ok()) return CallFailed(listed.status());
+    return Print(*listed, [&] { return FormatEvents(*listed); });
+  }
+
+  int operator()(const AnnounceEventCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    v1::AnnounceEventRequest request;
+    request.set_title(command.title);
+    request.set_description(command.description);
+    for (const std::string& tag : command.tags) request.add_tags(tag);
+    *request.mutable_start() = rpc::CivilMinuteToProto(command.start);
+    *request.mutable_end() = rpc::CivilMinuteToProto(command.end);
+    request.set_capacity(command.capacity);
+    return PrintEvent(events_.AnnounceEvent(request, *credential));
+  }
+
+  int operator()(const UpdateEventCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    v1::UpdateEventRequest request;
+    request.set_event_id(command.event_id);
+    if (command.title.has_value()) request.set_title(*command.title);
+    if (command.description.has_value()) request.set_description(*command.description);
+    if (command.start.has_value()) {
+      *request.mutable_start() = rpc::CivilMinuteToProto(*command.start);
+    }
+    if (command.end.has_value()) *request.mutable_end() = rpc::CivilMinuteToProto(*command.end);
+    if (command.capacity.has_value()) request.set_capacity(*command.capacity);
+    if (command.tags.has_value()) {
+      v1::TagList* tags = request.mutable_tags();
+      for (const std::string& tag : *command.tags) tags->add_tags(tag);
+    }
+    return PrintEvent(events_.UpdateEvent(request, *credential));
+  }
+
+  int operator()(const CancelEventCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    v1::CancelEventRequest request;
+    request.set_event_id(command.event_id);
+    return PrintEvent(events_.CancelEvent(request, *credential));
+  }
+
+  int operator()(const NetworkStatusCommand&) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    absl::StatusOr<v1::NetworkStatus> status = admin_.GetNetworkStatus(*credential);
+    if (!status.ok()) return CallFailed(status.status());
+    return Print(*status, [&] { return FormatNetworkStatus(*status); });
   }
 
  private:
@@ -275,6 +375,21 @@ class Runner {
         *member, [&](const v1::Site& site) { return FormatMember(*member, site); }, known_site);
   }
 
+  // An event's table needs no site: it carries its host's time zone.
+  int PrintEvent(const absl::StatusOr<v1::Event>& event) {
+    if (!event.ok()) return CallFailed(event.status());
+    return Print(*event, [&] { return FormatEvent(*event); });
+  }
+
+  // The site, for a table that needs it (room block, time zone); nullopt with --json.
+  // Fetched before a write, so that a write that succeeds is never reported as failed.
+  absl::StatusOr<std::optional<v1::Site>> SiteForTable() {
+    if (options_.json) return std::nullopt;
+    absl::StatusOr<v1::Site> site = client_.GetSite();
+    if (!site.ok()) return site.status();
+    return *std::move(site);
+  }
+
   // A booking's table needs no site: it carries its time zone and its price's currency.
   int PrintBooking(const absl::StatusOr<v1::Booking>& booking) {
     if (!booking.ok()) return CallFailed(booking.status());
@@ -311,6 +426,8 @@ class Runner {
   SiteClient& client_;
   MemberClient& members_;
   BookingClient& bookings_;
+  EventClient& events_;
+  AdminClient& admin_;
   std::ostream& out_;
   std::ostream& err_;
 };

@@ -4,8 +4,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "tools/cantinectl/admin_client.h"
 #include "tools/cantinectl/arguments.h"
 #include "tools/cantinectl/booking_client.h"
+#include "tools/cantinectl/event_client.h"
 #include "tools/cantinectl/member_client.h"
 #include "tools/cantinectl/site_client.h"
 
@@ -16,6 +18,8 @@ struct NodeClients {
   SiteClient& site;
   MemberClient& members;
   BookingClient& bookings;
+  EventClient& events;
+  AdminClient& admin;
 };
 
 // Runs `invocation` against `clients`. The answer goes to `out` (a table, or JSON with

@@ -1,0 +1,100 @@
+#include "services/auth/member_token.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace cantine::auth {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+// Keys by (site, key id); sites listed in `suspended` are refused.
+class FakeResolver final : public TokenKeyResolver {
+ public:
+  void Add(const std::string& site, const Ed25519PublicKey& key) {
+    keys_.insert_or_assign(absl::StrCat(site, "/", KeyId(key)), key);
+  }
+  void Suspend(const std::string& site) { suspended_ = site; }
+
+  absl::StatusOr<Ed25519PublicKey> Resolve(absl::string_view site_id,
+                                           absl::string_view key_id) const override {
+    if (site_id == suspended_) return absl::PermissionDeniedError("site suspended");
+    auto it = keys_.find(absl::StrCat(site_id, "/", key_id));
+    if (it == keys_.end()) return absl::UnauthenticatedError("unknown key");
+    return it->second;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, Ed25519PublicKey> keys_;
+  std::string suspended_;
+};
+
+class MemberTokenTest : public ::testing::Test {
+ protected:
+  MemberTokenTest() : paris_key_(Ed25519PrivateKey::Generate()) {
+    resolver_.Add("paris", paris_key_.PublicKey());
+  }
+  MemberTokenClaims Claims() const {
+    return {.member_id = "paris-00000000000000aa",
+            .home_site_id = "paris",
+            .key_id = KeyId(paris_key_.PublicKey()),
+            .issue_time = kNow,
+            .expire_time = kNow + absl::Hours(12)};
+  }
+
+  Ed25519PrivateKey paris_key_;
+  FakeResolver resolver_;
+};
+
+TEST_F(MemberTokenTest, ValidTokenVerifiesOfflineWithTheHomeSiteKey) {
+  const std::string token = SignMemberToken(Claims(), paris_key_);
+  absl::StatusOr<MemberTokenClaims> claims =
+      VerifyMemberToken(token, resolver_, kNow + absl::Hours(1));
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_EQ(claims->member_id, "paris-00000000000000aa");
+  EXPECT_EQ(claims->home_site_id, "paris");
+}
+
+TEST_F(MemberTokenTest, ExpiredTokenIsUnauthenticated) {
+  const std::string token = SignMemberToken(Claims(), paris_key_);
+  EXPECT_EQ(VerifyMemberToken(token, resolver_, kNow + absl::Hours(12)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(MemberTokenTest, TokenSignedByAnUnknownKeyIsUnauthenticated) {
+  const Ed25519PrivateKey stranger = Ed25519PrivateKey::Generate();
+  MemberTokenClaims claims = Claims();
+  claims.key_id = KeyId(stranger.PublicKey());
+  EXPECT_EQ(VerifyMemberToken(SignMemberToken(claims, stranger), resolver_, kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  // A stranger's signature under paris's key id does not verify either.
+  EXPECT_EQ(VerifyMemberToken(SignMemberToken(Claims(), stranger), resolver_, kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(MemberTokenTest, TamperedTokenIsUnauthenticated) {
+  const std::string token = SignMemberToken(Claims(), paris_key_);
+  MemberTokenClaims other = Claims();
+  other.member_id = "paris-00000000000000bb";
+  const std::string forged_body =
+      SignMemberToken(other, paris_key_).substr(0, SignMemberToken(other, paris_key_).find('.'));
+  const std::string tampered = forged_body + token.substr(token.find('.'));
+  EXPECT_EQ(VerifyMemberToken(tampered, resolver_, kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  for (const char* garbage : {"", "abc", "a.b", "....", "not-base64!.x"}) {
+    EXPECT_EQ(VerifyMemberToken(garbage, resolver_, kNow).status().code(),
+              absl::StatusCode::kUnauthenticated)
+        << garbage;
+  }
+}
+
+TEST_F(MemberTokenTest, TokenOfASuspendedSiteIsPermissionDenied) {
+  const std::string token = SignMemberToken(Claims(), paris_key_);
+  resolver_.Suspend("paris");
+  EXPECT_EQ(VerifyMemberToken(token, resolver_, kNow).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace cantine::auth
