@@ -182,7 +182,7 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   std::vector<Case> cases;
   cases.push_back({"no start", Announcement(), "start and end are required"});
   cases.back().request.clear_start();
-  cases.push_back({"bad date", Announcement(), "start 2027-2-30 is not a calendar date"});
+  cases.push_back({"bad date", Announcement(), "start 2027-02-30 is not a calendar date"});
   *cases.back().request.mutable_start() = At(2027, 2, 30, 10);
   cases.push_back({"bad hour", Announcement(), "end has time 25:0"});
   *cases.back().request.mutable_end() = At(2027, 1, 9, 25);

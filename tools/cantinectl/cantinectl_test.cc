@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -1297,7 +1299,8 @@ class FakeAdminClient : public AdminClient {
 class RunCommandTest : public testing::Test {
  protected:
   void SetUp() override {
-    credential_file_ = testing::TempDir() + "/cantinectl_test_admin";
+    // One file per process: ctest runs the tests of this binary in parallel processes.
+    credential_file_ = absl::StrCat(testing::TempDir(), "/cantinectl_test_admin_", ::getpid());
     std::ofstream(credential_file_) << "  s3cret-credential-0123456789  \nsecond line\n";
   }
 
