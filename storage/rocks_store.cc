@@ -9,7 +9,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 #include "rocksdb/utilities/transaction.h"
 #include "rocksdb/utilities/transaction_db.h"
 #include "storage/rocks_status.h"
@@ -125,15 +128,24 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.keep_log_file_num = 5;
+  // One budget for the memtables of all column families, so memory does not grow with the
+  // number of tables (each would otherwise take up to 2 x 64 MB).
+  db_options.db_write_buffer_size = options.memtable_budget_bytes;
+
+  // Point lookups that miss (new idempotency keys, empty slot counters) are the common
+  // case on the booking path: bloom filters answer them without reading table blocks.
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  rocksdb::ColumnFamilyOptions family_options(db_options);
+  family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (size_t table = 0; table < kTableCount; ++table) {
-    families.emplace_back(std::string(TableName(static_cast<Table>(table))),
-                          rocksdb::ColumnFamilyOptions(db_options));
+    families.emplace_back(std::string(TableName(static_cast<Table>(table))), family_options);
   }
   // RocksDB requires the default family to be opened; it holds nothing of ours.
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName,
-                        rocksdb::ColumnFamilyOptions(db_options));
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
 
   rocksdb::TransactionDBOptions txn_options;
   txn_options.transaction_lock_timeout = absl::ToInt64Milliseconds(options.lock_timeout);

@@ -23,6 +23,9 @@ struct RocksStoreOptions {
   bool sync_writes = true;
   // How long GetForUpdate waits for a lock held by another transaction.
   absl::Duration lock_timeout = absl::Seconds(2);
+  // Memory for the memtables of all tables together, and for the block cache.
+  size_t memtable_budget_bytes = 128 << 20;
+  size_t block_cache_bytes = 64 << 20;
 };
 
 // The Store over one RocksDB TransactionDB (pessimistic locking), a column family per Table.
