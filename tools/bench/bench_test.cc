@@ -1,0 +1,327 @@
+#include <unistd.h>
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/bench/bench_options.h"
+#include "tools/bench/booking_window.h"
+#include "tools/bench/latency.h"
+#include "tools/bench/proc_stats.h"
+#include "tools/bench/report.h"
+#include "tools/bench/slot_tally.h"
+
+namespace cantine::bench {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+v1::TimeOfDay At(int hours) {
+  v1::TimeOfDay t;
+  t.set_hours(hours);
+  return t;
+}
+
+// Paris's policy: open Monday to Friday, 09-13 and 14-19, 90 days ahead.
+v1::SitePolicy WeekdayPolicy() {
+  v1::SitePolicy policy;
+  for (v1::Weekday day : {v1::WEEKDAY_MONDAY, v1::WEEKDAY_TUESDAY, v1::WEEKDAY_WEDNESDAY,
+                          v1::WEEKDAY_THURSDAY, v1::WEEKDAY_FRIDAY}) {
+    policy.add_open_weekdays(day);
+  }
+  v1::HalfDaySlot* morning = policy.add_half_day_slots();
+  morning->set_name("morning");
+  *morning->mutable_start_time() = At(9);
+  *morning->mutable_end_time() = At(13);
+  v1::HalfDaySlot* afternoon = policy.add_half_day_slots();
+  afternoon->set_name("afternoon");
+  *afternoon->mutable_start_time() = At(14);
+  *afternoon->mutable_end_time() = At(19);
+  policy.set_booking_horizon_days(90);
+  return policy;
+}
+
+constexpr absl::CivilDay kFriday(2026, 11, 27);
+
+// ---- The booking window ----
+
+TEST(BookingWindowTest, KeepsOnlyOpenDaysFromTheLead) {
+  absl::StatusOr<BookingWindow> window = BookingWindow::Make(WeekdayPolicy(), kFriday, 2, 7);
+  ASSERT_TRUE(window.ok()) << window.status();
+  EXPECT_EQ(window->first_day(), absl::CivilDay(2026, 11, 29));  // A Sunday.
+  EXPECT_EQ(window->last_day(), absl::CivilDay(2026, 12, 5));    // A Saturday.
+  EXPECT_THAT(window->open_days(),
+              ElementsAre(absl::CivilDay(2026, 11, 30), absl::CivilDay(2026, 12, 1),
+                          absl::CivilDay(2026, 12, 2), absl::CivilDay(2026, 12, 3),
+                          absl::CivilDay(2026, 12, 4)));
+  EXPECT_EQ(window->slots_per_day(), 2);
+  EXPECT_EQ(window->OpenDayIndex(absl::CivilDay(2026, 11, 29)), -1);
+  EXPECT_EQ(window->OpenDayIndex(absl::CivilDay(2026, 12, 2)), 2);
+  EXPECT_EQ(window->OpenDayIndex(absl::CivilDay(2026, 12, 7)), -1);  // After the window.
+}
+
+TEST(BookingWindowTest, SlotTimesComeFromThePolicy) {
+  absl::StatusOr<BookingWindow> window = BookingWindow::Make(WeekdayPolicy(), kFriday, 2, 7);
+  ASSERT_TRUE(window.ok());
+  const v1::CivilDateTime start = window->SlotStart(1, 1);
+  const v1::CivilDateTime end = window->SlotEnd(1, 1);
+  EXPECT_EQ(start.year(), 2026);
+  EXPECT_EQ(start.month(), 12);
+  EXPECT_EQ(start.day(), 1);
+  EXPECT_EQ(start.hours(), 14);
+  EXPECT_EQ(end.day(), 1);
+  EXPECT_EQ(end.hours(), 19);
+}
+
+TEST(BookingWindowTest, AnEndAtMidnightIsTheNextDay) {
+  v1::SitePolicy policy = WeekdayPolicy();
+  *policy.mutable_half_day_slots(1)->mutable_end_time() = At(24);
+  absl::StatusOr<BookingWindow> window = BookingWindow::Make(policy, kFriday, 2, 7);
+  ASSERT_TRUE(window.ok());
+  const v1::CivilDateTime end = window->SlotEnd(0, 1);
+  EXPECT_EQ(end.day(), 1);
+  EXPECT_EQ(end.month(), 12);
+  EXPECT_EQ(end.hours(), 0);
+}
+
+TEST(BookingWindowTest, RefusesWindowsBeyondTheHorizon) {
+  EXPECT_TRUE(BookingWindow::Make(WeekdayPolicy(), kFriday, 2, 89).ok());
+  absl::StatusOr<BookingWindow> too_far = BookingWindow::Make(WeekdayPolicy(), kFriday, 2, 90);
+  EXPECT_TRUE(absl::IsInvalidArgument(too_far.status()));
+  EXPECT_THAT(std::string(too_far.status().message()), HasSubstr("at most 89 days"));
+}
+
+TEST(BookingWindowTest, RefusesAWindowWithNoOpenDay) {
+  // Sunday 2026-11-29 alone.
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(BookingWindow::Make(WeekdayPolicy(), kFriday, 2, 1).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(BookingWindow::Make(WeekdayPolicy(), kFriday, 0, 5).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(BookingWindow::Make(v1::SitePolicy(), kFriday, 2, 5).status()));
+}
+
+// ---- Latencies ----
+
+TEST(LatencyTest, NearestRankPercentiles) {
+  std::vector<int64_t> nanos;
+  for (int64_t ms = 1000; ms >= 1; --ms) nanos.push_back(ms * 1'000'000);
+  const LatencySummary summary = SummarizeLatencies(nanos);
+  EXPECT_EQ(summary.count, 1000);
+  EXPECT_DOUBLE_EQ(summary.p50_ms, 500);
+  EXPECT_DOUBLE_EQ(summary.p99_ms, 990);
+  EXPECT_DOUBLE_EQ(summary.p999_ms, 999);
+  EXPECT_DOUBLE_EQ(summary.max_ms, 1000);
+}
+
+TEST(LatencyTest, OneOrNoSample) {
+  std::vector<int64_t> none;
+  EXPECT_EQ(SummarizeLatencies(none).count, 0);
+  std::vector<int64_t> one = {2'500'000};
+  const LatencySummary summary = SummarizeLatencies(one);
+  EXPECT_DOUBLE_EQ(summary.p50_ms, 2.5);
+  EXPECT_DOUBLE_EQ(summary.p999_ms, 2.5);
+}
+
+// ---- Slot tallies and verdicts ----
+
+TEST(SlotTallyTest, MergesCellByCell) {
+  SlotTally a(2, 3, 2);
+  SlotTally b(2, 3, 2);
+  a.at(1, 2, 1).acknowledged_seats = 2;
+  b.at(1, 2, 1).acknowledged_seats = 1;
+  b.at(1, 2, 1).refusals = 4;
+  b.at(0, 0, 0).refusals = 1;
+  a.Merge(b);
+  EXPECT_EQ(a.at(1, 2, 1).acknowledged_seats, 3);
+  EXPECT_EQ(a.at(1, 2, 1).refusals, 4);
+  EXPECT_EQ(a.at(0, 0, 0).refusals, 1);
+  EXPECT_EQ(a.at(0, 2, 1).acknowledged_seats, 0);
+}
+
+SlotEvidence Consistent(int32_t capacity, int32_t held) {
+  SlotEvidence e;
+  e.capacity = capacity;
+  e.bench.acknowledged_seats = held;
+  e.reported = true;
+  e.seats_total = capacity;
+  e.seats_free = capacity - held;
+  e.listed_confirmed_seats = held;
+  return e;
+}
+
+TEST(JudgeSlotTest, ConsistentSlotsPass) {
+  for (int32_t held : {0, 2, 4}) {
+    const SlotVerdict verdict = JudgeSlot(Consistent(4, held));
+    EXPECT_FALSE(verdict.oversold || verdict.availability_mismatch || verdict.listing_mismatch ||
+                 verdict.spurious_refusal)
+        << held;
+  }
+  SlotEvidence full = Consistent(4, 4);
+  full.bench.refusals = 10;
+  EXPECT_FALSE(JudgeSlot(full).spurious_refusal);
+}
+
+TEST(JudgeSlotTest, AnyAccountAboveCapacityIsOversold) {
+  SlotEvidence acknowledged = Consistent(4, 4);
+  acknowledged.bench.acknowledged_seats = 5;
+  EXPECT_TRUE(JudgeSlot(acknowledged).oversold);
+  EXPECT_TRUE(JudgeSlot(acknowledged).availability_mismatch);
+  SlotEvidence listed = Consistent(4, 4);
+  listed.listed_confirmed_seats = 5;
+  EXPECT_TRUE(JudgeSlot(listed).oversold);
+  EXPECT_TRUE(JudgeSlot(listed).listing_mismatch);
+  SlotEvidence negative = Consistent(4, 4);
+  negative.seats_free = -1;
+  EXPECT_TRUE(JudgeSlot(negative).oversold);
+}
+
+TEST(JudgeSlotTest, LostSeatsAndMissingSlotsAreMismatches) {
+  SlotEvidence lost = Consistent(4, 3);
+  lost.seats_free = 2;  // The node holds 2 where the bench was acknowledged 3.
+  lost.listed_confirmed_seats = 2;
+  const SlotVerdict verdict = JudgeSlot(lost);
+  EXPECT_FALSE(verdict.oversold);
+  EXPECT_TRUE(verdict.availability_mismatch);
+  EXPECT_TRUE(verdict.listing_mismatch);
+  SlotEvidence missing = Consistent(4, 0);
+  missing.reported = false;
+  EXPECT_TRUE(JudgeSlot(missing).availability_mismatch);
+}
+
+TEST(JudgeSlotTest, ARefusalOfASlotWithFreeSeatsIsSpurious) {
+  SlotEvidence e = Consistent(4, 3);
+  e.bench.refusals = 1;
+  EXPECT_TRUE(JudgeSlot(e).spurious_refusal);
+}
+
+// ---- /proc ----
+
+TEST(ProcStatsTest, ParsesCpuTimeAfterTheCommand) {
+  const std::string stat =
+      "4242 (cantined (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 0 0 20 0 30 0 100 "
+      "200000000 5000 18446744073709551615";
+  absl::StatusOr<absl::Duration> cpu = ParseProcStatCpuTime(stat, 100);
+  ASSERT_TRUE(cpu.ok()) << cpu.status();
+  EXPECT_EQ(*cpu, absl::Seconds(3));
+  EXPECT_FALSE(ParseProcStatCpuTime("garbage", 100).ok());
+  EXPECT_FALSE(ParseProcStatCpuTime("1 (a) S 1 2", 100).ok());
+}
+
+TEST(ProcStatsTest, ParsesVmRss) {
+  EXPECT_EQ(*ParseVmRssKb("Name:\tcantined\nVmPeak:\t  900 kB\nVmRSS:\t   12345 kB\nThreads: 9\n"),
+            12345);
+  EXPECT_FALSE(ParseVmRssKb("Name:\tx\n").ok());
+}
+
+TEST(ProcStatsTest, ParsesMachineCpu) {
+  absl::StatusOr<MachineCpuTime> cpu =
+      ParseMachineCpu("cpu  100 10 50 500 40 5 5 0 30 0\ncpu0 50 5 25 250 20 2 3 0 15 0\n", 100);
+  ASSERT_TRUE(cpu.ok()) << cpu.status();
+  EXPECT_EQ(cpu->busy, absl::Seconds(1.7));
+  EXPECT_EQ(cpu->idle, absl::Seconds(5.4));
+  EXPECT_FALSE(ParseMachineCpu("intr 1 2 3\n", 100).ok());
+}
+
+TEST(ProcStatsTest, ReadsThisProcess) {
+  EXPECT_TRUE(ProcessCpuTime(getpid()).ok());
+  absl::StatusOr<int64_t> rss = ResidentSetKb(getpid());
+  ASSERT_TRUE(rss.ok());
+  EXPECT_GT(*rss, 0);
+  EXPECT_TRUE(MachineCpu().ok());
+}
+
+// ---- Options ----
+
+BenchOptions ValidOptions() {
+  BenchOptions options;
+  options.node = "127.0.0.1:7197";
+  options.admin_credential = "0123456789abcdef0123456789abcdef";
+  return options;
+}
+
+TEST(BenchOptionsTest, DefaultsWithANodeAndCredentialAreValid) {
+  EXPECT_TRUE(ValidateBenchOptions(ValidOptions()).ok());
+}
+
+TEST(BenchOptionsTest, NamesTheBadFlag) {
+  for (const char* node : {"", "127.0.0.1", ":7101", "127.0.0.1:0", "127.0.0.1:x", "h:70000"}) {
+    BenchOptions options = ValidOptions();
+    options.node = node;
+    absl::Status s = ValidateBenchOptions(options);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << node;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("--node")) << node;
+  }
+  BenchOptions no_credential = ValidOptions();
+  no_credential.admin_credential.clear();
+  EXPECT_THAT(std::string(ValidateBenchOptions(no_credential).message()),
+              HasSubstr("--admin_credential_file"));
+  BenchOptions no_threads = ValidOptions();
+  no_threads.threads = 0;
+  EXPECT_THAT(std::string(ValidateBenchOptions(no_threads).message()), HasSubstr("--threads"));
+}
+
+// ---- The report ----
+
+BenchReport SampleReport() {
+  BenchReport r;
+  r.node = "127.0.0.1:7197";
+  r.node_is_local = true;
+  r.cores = 2;
+  r.threads = 16;
+  r.ceiling.wall = absl::Seconds(10);
+  r.ceiling_calls = 100000;  // 10000/s.
+  r.booking.wall = absl::Seconds(10);
+  r.acknowledged = 40000;  // 4000/s.
+  r.refused = 30000;       // 3000/s.
+  r.capacity_seat_slots = 80000;
+  return r;
+}
+
+TEST(ReportTest, RatiosAreAgainstTheCeilingOfTheSameRun) {
+  const BenchReport r = SampleReport();
+  EXPECT_DOUBLE_EQ(BookingToCeilingRatio(r), 0.4);
+  EXPECT_DOUBLE_EQ(AttemptToCeilingRatio(r), 0.7);
+  BenchReport no_ceiling = r;
+  no_ceiling.ceiling_calls = 0;
+  EXPECT_EQ(BookingToCeilingRatio(no_ceiling), 0);
+}
+
+TEST(ReportTest, PrintsTheFiguresLabelled) {
+  BenchReport r = SampleReport();
+  std::ostringstream out;
+  PrintReport(r, out);
+  const std::string text = out.str();
+  EXPECT_THAT(text, HasSubstr("calls/s: 10000"));
+  EXPECT_THAT(text, HasSubstr("bookings/s: 4000"));
+  EXPECT_THAT(text, HasSubstr("refusals/s: 3000"));
+  EXPECT_THAT(text, HasSubstr("bookings/s / ceiling calls/s: 0.400"));
+  EXPECT_THAT(text, HasSubstr("attempts/s / ceiling calls/s: 0.700"));
+  EXPECT_THAT(text, HasSubstr("share this machine's 2 cores"));
+  EXPECT_THAT(text, HasSubstr("oversold slots: 0"));
+  EXPECT_THAT(text, HasSubstr("lost acknowledged bookings: 0"));
+  EXPECT_THAT(text, HasSubstr("verification passed"));
+}
+
+TEST(ReportTest, AnyProblemFailsTheRun) {
+  EXPECT_FALSE(VerificationFailed(SampleReport()));
+  BenchReport oversold = SampleReport();
+  oversold.oversold_slots = 1;
+  EXPECT_TRUE(VerificationFailed(oversold));
+  BenchReport lost = SampleReport();
+  lost.lost_bookings = 1;
+  EXPECT_TRUE(VerificationFailed(lost));
+  BenchReport mismatch = SampleReport();
+  mismatch.availability_mismatches = 1;
+  EXPECT_TRUE(VerificationFailed(mismatch));
+}
+
+}  // namespace
+}  // namespace cantine::bench

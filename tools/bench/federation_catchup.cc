@@ -1,0 +1,536 @@
+#include "tools/bench/federation_catchup.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "cantine/v1/federation.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/auth/ed25519.h"
+#include "services/federation/entry_signing.h"
+#include "services/federation/record_applier.h"
+#include "services/logging/logger.h"
+#include "services/node/node.h"
+#include "storage/clock.h"
+#include "tools/bench/federation_child.h"
+#include "tools/bench/federation_format.h"
+#include "tools/bench/federation_proc.h"
+#include "tools/bench/federation_site.h"
+#include "tools/bench/federation_timed.h"
+
+namespace cantine::fedbench {
+namespace {
+
+constexpr char kSourceSite[] = "site-src";
+constexpr char kDestinationSite[] = "site-dst";
+constexpr char kApplySite[] = "site-apply";
+constexpr char kAdminSecret[] = "federation-bench-admin-credential";
+constexpr int64_t kTargetEntriesPerSecond = 100'000;
+constexpr size_t kBatch = federation::FederationServiceImpl::kBatchSize;
+
+absl::StatusOr<auth::Ed25519PrivateKey> LoadOrCreateKey(const std::string& path) {
+  if (std::filesystem::exists(path)) return auth::Ed25519PrivateKey::LoadPemFile(path);
+  auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
+  if (absl::Status s = WriteFile(path, key.ToPem()); !s.ok()) return s;
+  return key;
+}
+
+// The source with at least `options.entries` member entries, generated through
+// MemberRegistry::Register, then opened synced for serving.
+class Source {
+ public:
+  absl::Status Prepare(const CatchupOptions& options, std::ostream& out) {
+    dir_ = options.work_dir + "/source";
+    absl::StatusOr<auth::Ed25519PrivateKey> key = LoadOrCreateKey(options.work_dir + "/source.key");
+    if (!key.ok()) return key.status();
+    key_.emplace(*std::move(key));
+
+    if (absl::Status s = Reopen(/*sync=*/true); !s.ok()) return s;
+    const int64_t held = static_cast<int64_t>(site_->OwnSeq());
+    if (held >= options.entries) {
+      Figure(out, "source", absl::StrCat("reused ", Thousands(held), " entries in ", dir_));
+      return absl::OkStatus();
+    }
+    bool sync = options.generation_sync != GenerationSync::kOff;
+    if (!sync) {
+      Figure(out, "generation sync_writes",
+             "false (--generation_sync=off), for the generation phase only");
+    }
+    if (!sync) {
+      if (absl::Status s = Reopen(false); !s.ok()) return s;
+    }
+    const absl::Time start = absl::Now();
+    int64_t next = held + 1;
+    if (sync && options.generation_sync == GenerationSync::kAuto) {
+      // Probe the synced rate; a node's CommitLocal syncs every entry, one at a time.
+      const absl::Time probe_start = absl::Now();
+      absl::StatusOr<int64_t> probed = RegisterMembers(
+          site_->members(), next, options.entries, options.generation_threads, absl::Seconds(3));
+      if (!probed.ok()) return probed.status();
+      next += *probed;
+      const int64_t rate = PerSecond(*probed, absl::Now() - probe_start);
+      const int64_t left = options.entries - next + 1;
+      const absl::Duration projected =
+          rate > 0 ? absl::Seconds(static_cast<double>(left) / static_cast<double>(rate))
+                   : absl::InfiniteDuration();
+      Figure(out, "generation probe, sync_writes=true",
+             absl::StrCat(Thousands(rate), " Register/s: ", Thousands(left), " more would take ",
+                          absl::FormatDuration(absl::Trunc(projected, absl::Seconds(1)))));
+      if (projected > options.generation_budget) {
+        sync = false;
+        Figure(out, "generation sync_writes",
+               absl::StrCat("false for the generation phase ONLY (synced would exceed the ",
+                            absl::FormatDuration(options.generation_budget),
+                            " budget); the source serves, and every other store runs, synced"));
+        if (absl::Status s = Reopen(false); !s.ok()) return s;
+      }
+    }
+    if (sync) Figure(out, "generation sync_writes", "true");
+    while (next <= options.entries) {
+      absl::StatusOr<int64_t> made = RegisterMembers(site_->members(), next, options.entries,
+                                                     options.generation_threads, absl::Seconds(10));
+      if (!made.ok()) return made.status();
+      next += *made;
+      std::cerr << "generation: " << Thousands(next - 1) << " of " << Thousands(options.entries)
+                << " after " << Human(absl::Now() - start) << std::endl;
+    }
+    const absl::Duration took = absl::Now() - start;
+    const int64_t made = options.entries - held;
+    Figure(
+        out, "generation (MemberRegistry::Register)",
+        absl::StrCat(Thousands(made), " entries from ", options.generation_threads, " threads in ",
+                     Human(took), " = ", Thousands(PerSecond(made, took)), " entries/s"));
+    return Reopen(/*sync=*/true);
+  }
+
+  BenchSite& site() { return *site_; }
+  const auth::Ed25519PrivateKey& key() const { return *key_; }
+  uint64_t head() const { return site_->OwnSeq(); }
+
+ private:
+  absl::Status Reopen(bool sync) {
+    site_.reset();
+    absl::StatusOr<std::unique_ptr<BenchSite>> site =
+        BenchSite::Open({.data_dir = dir_, .site_id = kSourceSite, .sync_writes = sync}, *key_);
+    if (!site.ok()) return site.status();
+    site_ = *std::move(site);
+    return absl::OkStatus();
+  }
+
+  std::string dir_;
+  std::optional<auth::Ed25519PrivateKey> key_;
+  std::unique_ptr<BenchSite> site_;
+};
+
+// Ed25519 verifications per second on one core, of 32-byte messages like chain hashes.
+absl::StatusOr<int64_t> VerificationBaseline(const auth::Ed25519PrivateKey& key, int count,
+                                             std::ostream& out) {
+  std::vector<std::string> messages;
+  std::vector<std::string> signatures;
+  for (int i = 0; i < count; ++i) {
+    std::string message(32, '\0');
+    for (size_t b = 0; b < message.size(); ++b) {
+      message[b] = static_cast<char>((i * 131 + static_cast<int>(b) * 17) & 0xff);
+    }
+    signatures.push_back(key.Sign(message));
+    messages.push_back(std::move(message));
+  }
+  const auth::Ed25519PublicKey public_key = key.PublicKey();
+  int verified = 0;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < count; ++i) verified += public_key.Verify(messages[i], signatures[i]) ? 1 : 0;
+  const absl::Duration took = absl::Now() - start;
+  if (verified != count) return absl::InternalError("a valid signature did not verify");
+  const int64_t rate = PerSecond(count, took);
+  Figure(out, "Ed25519PublicKey::Verify, one thread",
+         absl::StrCat(Thousands(count), " in ", Human(took), " = ", Thousands(rate),
+                      " verifications/s"));
+  return rate;
+}
+
+// Phase: the fresh node in its own process, pulling everything from the source.
+struct EndToEnd {
+  absl::Duration elapsed;
+  absl::Duration to_first;   // Until the first batch was applied.
+  absl::Duration child_cpu;  // Of the destination over the catch-up.
+  int64_t applied = 0;
+  int64_t started_rss_kb = 0;
+  int64_t caught_up_rss_kb = 0;
+  int64_t settled_rss_kb = 0;
+  int64_t hwm_kb = 0;
+  int64_t folder_bytes = 0;
+};
+
+absl::StatusOr<EndToEnd> RunEndToEnd(const CatchupOptions& options, Source& source,
+                                     const std::string& source_address, std::ostream& out) {
+  const std::string dir = options.work_dir + "/destination";
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  const std::string admin_file = options.work_dir + "/admin";
+  const std::string source_pub = options.work_dir + "/source.pub";
+  if (absl::Status s = WriteFile(admin_file, absl::StrCat(kAdminSecret, "\n")); !s.ok()) return s;
+  if (absl::Status s = WriteFile(source_pub, source.key().PublicKey().ToPem()); !s.ok()) return s;
+  const uint64_t expected = source.head();
+
+  absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(
+      {options.self_path, "--catchup_destination", absl::StrCat("--destination_dir=", dir),
+       absl::StrCat("--destination_key_file=", options.work_dir, "/destination.key"),
+       absl::StrCat("--admin_credential_file=", admin_file),
+       absl::StrCat("--source_site=", kSourceSite),
+       absl::StrCat("--source_address=", source_address),
+       absl::StrCat("--source_public_key_file=", source_pub),
+       absl::StrCat("--expected_seq=", expected),
+       absl::StrCat("--settle_seconds=", absl::ToDoubleSeconds(options.settle))});
+  if (!child.ok()) return child.status();
+
+  EndToEnd result;
+  absl::StatusOr<std::string> line = (*child)->ReadLine(absl::Minutes(2));
+  if (!line.ok()) return line.status();
+  if (!absl::StartsWith(*line, "started")) {
+    return absl::InternalError(absl::StrCat("destination: ", *line));
+  }
+  result.started_rss_kb = IntField(ParseFields(*line), "rss_kb");
+  const CpuSnapshot start = TakeCpuSnapshot((*child)->pid());
+  const std::string load_before = LoadAverage();
+  std::optional<CpuSnapshot> end;
+  while (true) {
+    line = (*child)->ReadLine(options.timeout);
+    if (!line.ok()) return line.status();
+    const auto fields = ParseFields(*line);
+    if (absl::StartsWith(*line, "progress")) {
+      std::cerr << "catch-up: " << Thousands(IntField(fields, "seq")) << " of "
+                << Thousands(static_cast<int64_t>(expected)) << " after "
+                << Human(absl::Microseconds(IntField(fields, "elapsed_us"))) << std::endl;
+      continue;
+    }
+    if (absl::StartsWith(*line, "caught_up")) {
+      end = TakeCpuSnapshot((*child)->pid());
+      result.elapsed = absl::Microseconds(IntField(fields, "elapsed_us"));
+      result.applied = IntField(fields, "seq");
+      result.to_first = absl::Microseconds(IntField(fields, "first_us"));
+      result.child_cpu = absl::Microseconds(IntField(fields, "cpu_us"));
+      result.caught_up_rss_kb = IntField(fields, "rss_kb");
+      continue;
+    }
+    if (absl::StartsWith(*line, "settled")) {
+      result.settled_rss_kb = IntField(fields, "rss_kb");
+      result.hwm_kb = IntField(fields, "hwm_kb");
+      break;
+    }
+    return absl::InternalError(absl::StrCat("destination: ", *line));
+  }
+  const int exit_code = (*child)->Finish(absl::Seconds(30));
+  result.folder_bytes = FolderBytes(dir);
+  std::filesystem::remove_all(dir, error);
+
+  const int64_t rate = PerSecond(result.applied, result.elapsed);
+  Figure(out, "entries applied, signatures verified",
+         absl::StrCat(Thousands(result.applied), " in ", Human(result.elapsed)));
+  Figure(out, "catch-up rate", absl::StrCat(Thousands(rate), " entries/s"));
+  Figure(out, "  of the time, until the first batch was applied", Human(result.to_first));
+  Figure(out, "  rate after the first batch",
+         absl::StrCat(Thousands(PerSecond(result.applied - static_cast<int64_t>(kBatch),
+                                          result.elapsed - result.to_first)),
+                      " entries/s"));
+  Figure(out, "target",
+         absl::StrCat(">= ", Thousands(kTargetEntriesPerSecond),
+                      " entries/s: ", rate >= kTargetEntriesPerSecond ? "met" : "MISSED"));
+  Figure(out, "CPU during catch-up (child = destination)", DescribeCpu(start, *end, options.cores));
+  Figure(out, "load average before / after", absl::StrCat(load_before, " / ", LoadAverage()));
+  Figure(out, "destination exit code", absl::StrCat(exit_code));
+  return result;
+}
+
+// Phase: a raw Pull stream from the source, entries parsed and dropped: the ceiling of the
+// serving side plus gRPC.
+absl::Status RunStreamOnly(const CatchupOptions& options, const std::string& source_address,
+                           uint64_t expected, std::ostream& out) {
+  auto stub = v1::FederationService::NewStub(
+      grpc::CreateChannel(source_address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::PullRequest request;
+  request.set_site_id(kDestinationSite);
+  const CpuSnapshot start = TakeCpuSnapshot();
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
+  v1::PullResponse response;
+  uint64_t received = 0;
+  int64_t bytes = 0;
+  int64_t responses = 0;
+  std::optional<absl::Time> first_entries;
+  while (received < expected && reader->Read(&response)) {
+    if (response.entries_size() > 0 && !first_entries.has_value()) first_entries = absl::Now();
+    received += response.entries_size();
+    bytes += static_cast<int64_t>(response.ByteSizeLong());
+    ++responses;
+  }
+  const CpuSnapshot end = TakeCpuSnapshot();
+  context.TryCancel();
+  reader->Finish().error_code();  // CANCELLED, as asked.
+  if (received < expected) return absl::UnavailableError("the stream ended before the last entry");
+  const absl::Duration took = end.at - start.at;
+  Figure(out, "received, parsed, dropped",
+         absl::StrCat(Thousands(static_cast<int64_t>(received)), " entries in ",
+                      Thousands(responses), " responses, ", Human(took)));
+  Figure(out, "  of the time, until the first entries arrived",
+         Human(first_entries.value_or(end.at) - start.at));
+  Figure(out, "stream rate",
+         absl::StrFormat("%s entries/s, %.1f MB/s, %d bytes/entry on the wire",
+                         Thousands(PerSecond(static_cast<int64_t>(received), took)),
+                         static_cast<double>(bytes) / 1e6 / absl::ToDoubleSeconds(took),
+                         received > 0 ? bytes / static_cast<int64_t>(received) : 0));
+  Figure(out, "CPU (source and client, both here)", DescribeCpu(start, end, options.cores));
+  return absl::OkStatus();
+}
+
+// Phase: the source's entries read in 1000-entry batches in-process and applied with
+// Oplog::ApplyRemote into a fresh synced store, every layer timed.
+absl::Status RunApplyOnly(const CatchupOptions& options, Source& source, std::ostream& out) {
+  const std::string dir = options.work_dir + "/apply-only";
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  StoreTimes times;
+  absl::StatusOr<std::unique_ptr<BenchSite>> site = BenchSite::Open(
+      {.data_dir = dir, .site_id = kApplySite, .sync_writes = true, .times = &times},
+      auth::Ed25519PrivateKey::Generate());
+  if (!site.ok()) return site.status();
+  federation::SiteKeyRing ring;
+  ring.Add(kSourceSite, source.key().PublicKey());
+  TimedVerifier verifier(&ring);
+  federation::RecordApplier router;
+  member::MemberRegistry* members = &(*site)->members();
+  router.Register(v1::ENTRY_KIND_MEMBER,
+                  [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                    return members->ApplyRemote(txn, entry);
+                  });
+  TimedApplier applier(&router);
+
+  const auto index = [](storage::Table table) { return static_cast<size_t>(table); };
+  const int64_t commits_before = times.commit.calls();
+  const absl::Duration commit_before = times.commit.total();
+  const v1::Origin origin = source.site().oplog().self();
+  const uint64_t expected = source.head();
+  absl::Duration read_time;
+  absl::Duration apply_time;
+  int64_t applied = 0;
+  std::vector<v1::OplogEntry> first_batch;
+  const CpuSnapshot start = TakeCpuSnapshot();
+  for (uint64_t after = 0; after < expected;) {
+    const absl::Time read_start = absl::Now();
+    absl::StatusOr<std::vector<v1::OplogEntry>> batch =
+        source.site().oplog().Read(origin, after, kBatch);
+    if (!batch.ok()) return batch.status();
+    if (batch->empty()) return absl::DataLossError("the source's oplog ended early");
+    const absl::Time apply_start = absl::Now();
+    absl::StatusOr<storage::Oplog::ApplyReport> report =
+        (*site)->oplog().ApplyRemote(*batch, verifier, applier);
+    const absl::Time apply_end = absl::Now();
+    if (!report.ok()) return report.status();
+    if (report->applied != static_cast<int>(batch->size())) {
+      return absl::InternalError(absl::StrCat("applied ", report->applied, " of ", batch->size(),
+                                              " (rejected ", report->rejected, ", held ",
+                                              report->held, ")"));
+    }
+    read_time += apply_start - read_start;
+    apply_time += apply_end - apply_start;
+    applied += report->applied;
+    after = batch->back().seq();
+    if (first_batch.empty()) first_batch = *std::move(batch);
+  }
+  const CpuSnapshot end = TakeCpuSnapshot();
+
+  // Chain hashing alone, over the first batch, a few rounds.
+  constexpr int kRounds = 20;
+  std::string chain(32, '\0');
+  const absl::Time hash_start = absl::Now();
+  for (int round = 0; round < kRounds; ++round) {
+    for (const v1::OplogEntry& entry : first_batch) chain = storage::Oplog::ChainHash(chain, entry);
+  }
+  const absl::Duration per_hash =
+      (absl::Now() - hash_start) / static_cast<double>(kRounds * first_batch.size());
+
+  const absl::Duration verify = verifier.timer().total();
+  const absl::Duration member_apply = applier.timer().total();
+  const absl::Duration gfu_members = times.get_for_update[index(storage::Table::kMembers)].total();
+  const absl::Duration put_members = times.put[index(storage::Table::kMembers)].total();
+  const absl::Duration put_log = times.put[index(storage::Table::kOplog)].total() +
+                                 times.put[index(storage::Table::kVersionVector)].total();
+  const absl::Duration commit = times.commit.total() - commit_before;
+  const int64_t commits = times.commit.calls() - commits_before;
+  const absl::Duration chain_hashing = per_hash * static_cast<double>(applied);
+  const absl::Duration rest = apply_time - verify - member_apply - put_log - commit - chain_hashing;
+  const auto share = [&](absl::Duration part) {
+    return absl::StrFormat("%s (%4.1f%%, %.2f us/entry)", Human(part),
+                           100 * absl::FDivDuration(part, apply_time),
+                           absl::ToDoubleMicroseconds(part) / static_cast<double>(applied));
+  };
+  Figure(out, "ApplyRemote, 1000-entry batches",
+         absl::StrCat(Thousands(applied), " entries in ", Human(apply_time), " = ",
+                      Thousands(PerSecond(applied, apply_time)), " entries/s"));
+  Figure(out, "  signature checks (one per batch)",
+         absl::StrCat(share(verify), ", ", verifier.timer().calls(), " calls"));
+  Figure(out, "  chain hashing (2 SHA-256 per entry, measured apart)", share(chain_hashing));
+  Figure(out, "  MemberRegistry::ApplyRemote, all of it", share(member_apply));
+  Figure(out, "    of which GetForUpdate(members)", share(gfu_members));
+  Figure(out, "    of which Put(members)", share(put_members));
+  Figure(out, "  Put(oplog) + Put(version vector)", share(put_log));
+  Figure(
+      out, "  Commit (WAL append, fsync, memtables)",
+      absl::StrCat(share(commit), ", ", commits, " commits, ", Human(commit / commits), " each"));
+  Figure(out, "  rest (entry copies and serialization, locks, phases)", share(rest));
+  Figure(out, "reading the batches from the source (excluded)",
+         absl::StrCat(Human(read_time), " = ", Thousands(PerSecond(applied, read_time)),
+                      " entries/s"));
+  Figure(out, "CPU over reads and applies", DescribeCpu(start, end, options.cores));
+  site->reset();
+  std::filesystem::remove_all(dir, error);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunCatchup(const CatchupOptions& options, std::ostream& out) {
+  std::error_code error;
+  std::filesystem::create_directories(options.work_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create '", options.work_dir, "': ", error.message()));
+  }
+  out << "\n== Catch-up: a fresh node pulls " << Thousands(options.entries)
+      << " member entries from one source ==\n";
+  Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
+  Source source;
+  if (absl::Status s = source.Prepare(options, out); !s.ok()) return s;
+  const uint64_t expected = source.head();
+  absl::StatusOr<auth::Ed25519PrivateKey> destination_key =
+      LoadOrCreateKey(options.work_dir + "/destination.key");
+  if (!destination_key.ok()) return destination_key.status();
+  federation::SiteKeyRing known_sites;
+  known_sites.Add(kDestinationSite, destination_key->PublicKey());
+  absl::StatusOr<std::unique_ptr<FederationServer>> server =
+      FederationServer::Start(&source.site().oplog(), &known_sites);
+  if (!server.ok()) return server.status();
+  Figure(out, "source federation port", (*server)->address());
+
+  out << "\n-- Baseline: Ed25519 verification, same run --\n";
+  absl::StatusOr<int64_t> verifications =
+      VerificationBaseline(source.key(), options.verifications, out);
+  if (!verifications.ok()) return verifications.status();
+
+  out << "\n-- End to end: a real Node (services/node) in a child process, synced store, "
+         "its Replicator pulling over gRPC --\n";
+  absl::StatusOr<EndToEnd> end_to_end = RunEndToEnd(options, source, (*server)->address(), out);
+  if (!end_to_end.ok()) return end_to_end.status();
+  const int64_t rate = PerSecond(end_to_end->applied, end_to_end->elapsed);
+  Figure(out, "ratio catch-up entries/s / verifications/s",
+         absl::StrFormat("%.1f (signature checks made: about %d, one per %d-entry batch)",
+                         static_cast<double>(rate) / static_cast<double>(*verifications),
+                         static_cast<int>((expected + kBatch - 1) / kBatch), kBatch));
+
+  out << "\n-- RSS of the destination node (its own process) --\n";
+  Figure(out, "VmRSS started, empty", MiB(end_to_end->started_rss_kb));
+  Figure(out, "VmRSS caught up", MiB(end_to_end->caught_up_rss_kb));
+  Figure(out, absl::StrCat("VmRSS ", absl::FormatDuration(options.settle), " later"),
+         MiB(end_to_end->settled_rss_kb));
+  Figure(out, "VmHWM (peak)", MiB(end_to_end->hwm_kb));
+  Figure(out, "data folder on disk",
+         absl::StrFormat("%.1f MiB", static_cast<double>(end_to_end->folder_bytes) / 1048576));
+
+  if (options.baselines) {
+    out << "\n-- Where the time goes (a): the stream alone --\n";
+    if (absl::Status s = RunStreamOnly(options, (*server)->address(), expected, out); !s.ok()) {
+      return s;
+    }
+    out << "\n-- Where the time goes (b): the apply alone, no network --\n";
+    if (absl::Status s = RunApplyOnly(options, source, out); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+int RunDestination(const DestinationOptions& options) {
+  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+  const auto report = [](const std::string& line) { std::cout << line << std::endl; };
+  const auto rss = [] { return ProcStatusKb(0, "VmRSS").value_or(0); };
+  const auto hwm = [] { return ProcStatusKb(0, "VmHWM").value_or(0); };
+  node::NodeOptions node_options;
+  node_options.site = {.site_id = kDestinationSite,
+                       .display_name = "Cantine bench destination",
+                       .street_address = "1 rue de la Paix",
+                       .city = "Paris",
+                       .country_code = "FR",
+                       .time_zone = "Europe/Paris",
+                       .currency_code = "EUR"};
+  node_options.listen_address = "127.0.0.1:0";
+  node_options.federation_listen_address = "127.0.0.1:0";
+  node_options.data_dir = options.data_dir;
+  node_options.admin_credential_file = options.admin_credential_file;
+  node_options.signing_key_file = options.signing_key_file;
+  node_options.drain_timeout = absl::Seconds(2);
+  storage::SystemClock clock;
+  absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock);
+  if (!node.ok()) {
+    report(absl::StrCat("error ", node.status().ToString()));
+    return 3;
+  }
+  absl::StatusOr<auth::Ed25519PublicKey> source_key =
+      auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file);
+  if (!source_key.ok()) {
+    report(absl::StrCat("error ", source_key.status().ToString()));
+    return 3;
+  }
+  const auto source_seq = [&]() -> uint64_t {
+    for (const v1::VersionVectorEntry& entry : (*node)->Vector()) {
+      if (entry.origin().site_id() == options.source_site_id) return entry.seq();
+    }
+    return 0;
+  };
+  report(absl::StrCat("started rss_kb=", rss()));
+
+  const absl::Duration cpu_start = ProcessCpuTime(0).value_or(absl::ZeroDuration());
+  const absl::Time start = absl::Now();
+  (*node)->AddPeer({options.source_site_id, options.source_address}, *source_key);
+  absl::Time last_progress = start;
+  uint64_t seq = 0;
+  std::optional<absl::Time> first_entry;
+  while ((seq = source_seq()) < options.expected_seq) {
+    if (seq > 0 && !first_entry.has_value()) first_entry = absl::Now();
+    absl::SleepFor(absl::Milliseconds(1));
+    if (absl::Now() - last_progress >= absl::Seconds(5)) {
+      last_progress = absl::Now();
+      report(absl::StrCat("progress seq=", seq,
+                          " elapsed_us=", absl::ToInt64Microseconds(last_progress - start)));
+    }
+  }
+  const absl::Duration elapsed = absl::Now() - start;
+  const absl::Duration cpu = ProcessCpuTime(0).value_or(absl::ZeroDuration()) - cpu_start;
+  uint64_t received = 0;
+  for (const federation::PeerStatus& peer : (*node)->PeerStatuses()) {
+    received += peer.entries_received;
+  }
+  const absl::Duration to_first = first_entry.value_or(absl::Now()) - start;
+  report(absl::StrCat("caught_up elapsed_us=", absl::ToInt64Microseconds(elapsed),
+                      " first_us=", absl::ToInt64Microseconds(to_first), " seq=", seq,
+                      " cpu_us=", absl::ToInt64Microseconds(cpu), " rss_kb=", rss(),
+                      " hwm_kb=", hwm(), " received=", received));
+  absl::SleepFor(options.settle);
+  report(absl::StrCat("settled rss_kb=", rss(), " hwm_kb=", hwm()));
+
+  char ignored;
+  while (read(STDIN_FILENO, &ignored, 1) > 0) {
+  }
+  (*node)->Shutdown(absl::Seconds(2));
+  return 0;
+}
+
+}  // namespace cantine::fedbench

@@ -1,0 +1,415 @@
+#include "tools/bench/federation_propagation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "cantine/v1/federation.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/auth/ed25519.h"
+#include "services/logging/logger.h"
+#include "services/node/node.h"
+#include "storage/clock.h"
+#include "tools/bench/federation_format.h"
+#include "tools/bench/federation_proc.h"
+#include "tools/bench/federation_site.h"
+
+namespace cantine::fedbench {
+namespace {
+
+constexpr char kAdminSecret[] = "federation-bench-admin-credential";
+constexpr char kObserverSite[] = "site-observer";
+constexpr int kWriterThreads = 4;
+constexpr absl::Duration kPollInterval = absl::Milliseconds(1);
+
+std::string SiteId(int i) {
+  return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
+}
+
+std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  return context;
+}
+
+// The nodes, started in this process, in a line.
+class Line {
+ public:
+  absl::Status Start(const PropagationOptions& options) {
+    if (absl::Status s = WriteFile(options.work_dir + "/admin", absl::StrCat(kAdminSecret, "\n"));
+        !s.ok()) {
+      return s;
+    }
+    for (int i = 0; i < options.nodes; ++i) {
+      const std::string dir = absl::StrCat(options.work_dir, "/propagation-", SiteId(i));
+      std::error_code error;
+      std::filesystem::remove_all(dir, error);
+      node::NodeOptions node_options;
+      node_options.site = {.site_id = SiteId(i),
+                           .display_name = absl::StrCat("Cantine ", SiteId(i)),
+                           .street_address = "1 rue de la Paix",
+                           .city = absl::StrCat("City of ", SiteId(i)),
+                           .country_code = "FR",
+                           .time_zone = "Europe/Paris",
+                           .currency_code = "EUR"};
+      node_options.listen_address = "127.0.0.1:0";
+      node_options.federation_listen_address = "127.0.0.1:0";
+      node_options.data_dir = dir;
+      node_options.admin_credential_file = options.work_dir + "/admin";
+      node_options.drain_timeout = absl::Seconds(2);
+      absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock_);
+      if (!node.ok()) return node.status();
+      nodes_.push_back(*std::move(node));
+    }
+    for (int i = 0; i < size(); ++i) {
+      for (int j = 0; j < size(); ++j) {
+        if (i != j) nodes_[i]->TrustSite(SiteId(j), nodes_[j]->public_key());
+      }
+    }
+    for (int i = 0; i + 1 < size(); ++i) {
+      Connect(i, i + 1);
+      Connect(i + 1, i);
+    }
+    return absl::OkStatus();
+  }
+
+  ~Line() {
+    for (auto& node : nodes_) node->Shutdown(absl::Seconds(2));
+  }
+
+  int size() const { return static_cast<int>(nodes_.size()); }
+  node::Node& node(int i) { return *nodes_[i]; }
+  std::string public_address(int i) const { return absl::StrCat("127.0.0.1:", nodes_[i]->port()); }
+  std::string federation_address(int i) const {
+    return absl::StrCat("127.0.0.1:", nodes_[i]->federation_port());
+  }
+
+  // Node i's vector entry of site `site_id`; 0 when it holds none.
+  uint64_t Seq(int i, const std::string& site_id) const {
+    for (const v1::VersionVectorEntry& entry : nodes_[i]->Vector()) {
+      if (entry.origin().site_id() == site_id) return entry.seq();
+    }
+    return 0;
+  }
+
+ private:
+  void Connect(int to, int from) {
+    nodes_[to]->AddPeer({SiteId(from), federation_address(from)}, nodes_[from]->public_key());
+  }
+
+  storage::SystemClock clock_;
+  std::vector<std::unique_ptr<node::Node>> nodes_;
+};
+
+// Records, for every node, when its vector first held each seq of the first node's origin.
+class Watcher {
+ public:
+  Watcher(Line* line, std::string origin_site)
+      : line_(line), origin_site_(std::move(origin_site)), reached_(line->size()) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Watcher() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // When node i first held `seq`, or InfiniteFuture. After Stop.
+  absl::Time ReachedAt(int i, uint64_t seq) const {
+    return seq < reached_[i].size() ? reached_[i][seq] : absl::InfiniteFuture();
+  }
+  uint64_t Held(int i) const { return reached_[i].empty() ? 0 : reached_[i].size() - 1; }
+  int64_t polls() const { return polls_; }
+
+ private:
+  void Run() {
+    while (!stop_) {
+      for (int i = 0; i < line_->size(); ++i) {
+        const uint64_t seq = line_->Seq(i, origin_site_);
+        const absl::Time now = absl::Now();
+        std::vector<absl::Time>& reached = reached_[i];
+        if (reached.empty()) reached.push_back(absl::InfinitePast());  // seq 0.
+        while (reached.size() <= seq) reached.push_back(now);
+      }
+      ++polls_;
+      absl::SleepFor(kPollInterval);
+    }
+  }
+
+  Line* const line_;
+  const std::string origin_site_;
+  std::vector<std::vector<absl::Time>> reached_;  // Only the watcher thread until Stop.
+  std::atomic<bool> stop_{false};
+  int64_t polls_ = 0;
+  std::thread thread_;
+};
+
+struct Write {
+  std::string member_id;
+  absl::Time sent;
+  absl::Time acknowledged;
+  uint64_t seq = 0;
+};
+
+// member id -> seq in the first node's oplog, read back through its federation port.
+absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SeqOfMembers(Line& line, uint64_t head) {
+  auto stub = v1::FederationService::NewStub(
+      grpc::CreateChannel(line.federation_address(0), grpc::InsecureChannelCredentials()));
+  auto context = Context(absl::Seconds(60));
+  v1::PullRequest request;
+  request.set_site_id(kObserverSite);
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(context.get(), request);
+  absl::flat_hash_map<std::string, uint64_t> seqs;
+  v1::PullResponse response;
+  uint64_t last = 0;
+  while (last < head && reader->Read(&response)) {
+    for (const v1::OplogEntry& entry : response.entries()) {
+      if (entry.origin().site_id() != SiteId(0)) continue;
+      last = std::max(last, entry.seq());
+      if (entry.kind() != v1::ENTRY_KIND_MEMBER) continue;
+      v1::MemberChange change;
+      if (!change.ParseFromString(entry.payload())) {
+        return absl::DataLossError("a member entry does not parse");
+      }
+      seqs[change.member_id()] = entry.seq();
+    }
+  }
+  context->TryCancel();
+  reader->Finish().error_code();  // CANCELLED, as asked.
+  if (last < head) return absl::UnavailableError("the observer stream ended early");
+  return seqs;
+}
+
+void PrintLatencies(std::ostream& out, absl::string_view label,
+                    std::vector<absl::Duration> values) {
+  if (values.empty()) {
+    Figure(out, label, "no samples");
+    return;
+  }
+  std::vector<absl::Duration> sorted = values;
+  const absl::Duration p50 = Quantile(sorted, 0.50);
+  const absl::Duration p90 = Quantile(sorted, 0.90);
+  const absl::Duration p99 = Quantile(sorted, 0.99);
+  Figure(out, label,
+         absl::StrCat("p50 ", Human(p50), ", p90 ", Human(p90), ", p99 ", Human(p99), ", max ",
+                      Human(sorted.back()), " (", sorted.size(), " writes)"));
+}
+
+absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
+  std::error_code error;
+  std::filesystem::create_directories(options.work_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create '", options.work_dir, "': ", error.message()));
+  }
+  out << "\n== Propagation: " << options.nodes << " nodes in a line, " << options.rate
+      << " registrations/s at " << SiteId(0) << " for " << absl::FormatDuration(options.duration)
+      << " ==\n";
+  Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
+
+  Line line;
+  if (absl::Status s = line.Start(options); !s.ok()) return s;
+  line.node(0).TrustSite(kObserverSite, auth::Ed25519PrivateKey::Generate().PublicKey());
+  // Every node has every node's directory entry: the line is connected end to end.
+  const absl::Time connect_deadline = absl::Now() + absl::Seconds(60);
+  while (true) {
+    bool connected = true;
+    for (int i = 0; i < line.size(); ++i) {
+      for (int j = 0; j < line.size(); ++j) connected = connected && line.Seq(i, SiteId(j)) > 0;
+    }
+    if (connected) break;
+    if (absl::Now() > connect_deadline) {
+      return absl::DeadlineExceededError("the line did not connect within 60 s");
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  const uint64_t seq_before = line.Seq(0, SiteId(0));
+  const auto entries_received = [&line] {
+    uint64_t received = 0;
+    for (int i = 0; i < line.size(); ++i) {
+      for (const federation::PeerStatus& peer : line.node(i).PeerStatuses()) {
+        received += peer.entries_received;
+      }
+    }
+    return received;
+  };
+  const uint64_t received_before = entries_received();
+
+  const int64_t total =
+      static_cast<int64_t>(options.rate * absl::ToDoubleSeconds(options.duration));
+  std::vector<Write> writes(total);
+  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> failures{0};
+  absl::Mutex error_mu;
+  std::string first_error;
+  Watcher watcher(&line, SiteId(0));
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int t = 0; t < kWriterThreads; ++t) {
+    grpc::ChannelArguments arguments;
+    arguments.SetInt("bench.writer", t);  // A channel (connection) per writer thread.
+    channels.push_back(grpc::CreateCustomChannel(line.public_address(0),
+                                                 grpc::InsecureChannelCredentials(), arguments));
+    channels.back()->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  }
+  const CpuSnapshot cpu_start = TakeCpuSnapshot();
+  const absl::Time start = absl::Now() + absl::Milliseconds(50);
+  const absl::Duration interval = absl::Seconds(1.0 / options.rate);
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kWriterThreads; ++t) {
+    writers.emplace_back([&, t] {
+      auto stub = v1::MemberService::NewStub(channels[t]);
+      while (true) {
+        const int64_t k = next.fetch_add(1);
+        if (k >= total) return;
+        const absl::Time due = start + interval * static_cast<double>(k);
+        if (const absl::Duration wait = due - absl::Now(); wait > absl::ZeroDuration()) {
+          absl::SleepFor(wait);
+        }
+        v1::RegisterMemberRequest request;
+        request.set_display_name(absl::StrCat("Propagated ", k));
+        request.set_email(absl::StrCat("propagated-", k, "@bench.example.org"));
+        request.set_bio("Registered by the federation bench's propagation load.");
+        v1::Member member;
+        Write& write = writes[k];
+        write.sent = absl::Now();
+        grpc::Status status =
+            stub->RegisterMember(Context(absl::Seconds(10)).get(), request, &member);
+        write.acknowledged = absl::Now();
+        if (!status.ok()) {
+          failures.fetch_add(1);
+          absl::MutexLock lock(&error_mu);
+          if (first_error.empty()) first_error = status.error_message();
+          continue;
+        }
+        write.member_id = member.member_id();
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  const absl::Time writes_done = absl::Now();
+  const CpuSnapshot cpu_end = TakeCpuSnapshot();
+
+  // Wait for the last write everywhere, then stop watching.
+  const uint64_t head = line.Seq(0, SiteId(0));
+  const absl::Time drain_deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < drain_deadline) {
+    bool all = true;
+    for (int i = 0; i < line.size(); ++i) all = all && line.Seq(i, SiteId(0)) >= head;
+    if (all) break;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  absl::SleepFor(kPollInterval * 5);
+  watcher.Stop();
+
+  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> seqs = SeqOfMembers(line, head);
+  if (!seqs.ok()) return seqs.status();
+  std::vector<absl::Duration> commit;
+  std::vector<std::vector<absl::Duration>> at_node(line.size());
+  std::vector<absl::Duration> everywhere;
+  std::vector<absl::Duration> after_ack;
+  int64_t unseen = 0;
+  for (Write& write : writes) {
+    if (write.member_id.empty()) continue;
+    auto it = seqs->find(write.member_id);
+    if (it == seqs->end()) {
+      ++unseen;
+      continue;
+    }
+    write.seq = it->second;
+    commit.push_back(write.acknowledged - write.sent);
+    absl::Time last = absl::InfinitePast();
+    for (int i = 0; i < line.size(); ++i) {
+      const absl::Time reached = watcher.ReachedAt(i, write.seq);
+      at_node[i].push_back(reached - write.sent);
+      last = std::max(last, reached);
+    }
+    everywhere.push_back(last - write.sent);
+    after_ack.push_back(last - write.acknowledged);
+  }
+
+  // Readability: a sample of the members read back through every node's public API.
+  constexpr int kSample = 100;
+  int64_t sampled = 0;
+  int64_t readable = 0;
+  for (int i = 0; i < line.size(); ++i) {
+    auto stub = v1::MemberService::NewStub(
+        grpc::CreateChannel(line.public_address(i), grpc::InsecureChannelCredentials()));
+    for (int64_t k = 0; k < total; k += std::max<int64_t>(1, total / kSample)) {
+      if (writes[k].member_id.empty()) continue;
+      v1::GetMemberRequest request;
+      request.set_member_id(writes[k].member_id);
+      v1::Member member;
+      ++sampled;
+      if (stub->GetMember(Context(absl::Seconds(5)).get(), request, &member).ok()) ++readable;
+    }
+  }
+  const uint64_t received = entries_received() - received_before;
+
+  const int64_t acknowledged = total - failures.load();
+  Figure(out, "writes (RegisterMember over gRPC at site-a)",
+         absl::StrCat(Thousands(acknowledged), " acknowledged, ", failures.load(), " failed",
+                      first_error.empty() ? "" : absl::StrCat(" (first: ", first_error, ")"),
+                      ", from ", kWriterThreads, " paced threads"));
+  Figure(out, "achieved rate",
+         absl::StrFormat(
+             "%.1f writes/s (asked %.0f)",
+             static_cast<double>(acknowledged) / absl::ToDoubleSeconds(writes_done - start),
+             options.rate));
+  Figure(out, "entries of site-a", absl::StrCat("seq ", seq_before + 1, " to ", head));
+  Figure(out, "watcher",
+         absl::StrCat("every node's vector polled every ", absl::FormatDuration(kPollInterval),
+                      " (", Thousands(watcher.polls()), " polls)"));
+  PrintLatencies(out, "commit at site-a (send to acknowledgement)", commit);
+  for (int i = 0; i < line.size(); ++i) {
+    PrintLatencies(out, absl::StrCat("readable at ", SiteId(i), " (", i, " hops), from send"),
+                   at_node[i]);
+  }
+  PrintLatencies(out, "READABLE ON ALL NODES, from send", everywhere);
+  PrintLatencies(out, "readable on all nodes, from acknowledgement", after_ack);
+  {
+    std::vector<absl::Duration> sorted = everywhere;
+    const absl::Duration p99 = Quantile(sorted, 0.99);
+    Figure(out, "target p99 < 100 ms",
+           sorted.empty() ? "no samples" : (p99 < absl::Milliseconds(100) ? "met" : "MISSED"));
+  }
+  Figure(out, "writes never seen in site-a's oplog", absl::StrCat(unseen));
+  Figure(out, "sampled GetMember readable on every node",
+         absl::StrCat(readable, " of ", sampled, " reads"));
+  Figure(out, "entries received over all links",
+         absl::StrFormat("%s for %s writes = %.1f per write (a line of %d needs %d)",
+                         Thousands(static_cast<int64_t>(received)), Thousands(acknowledged),
+                         acknowledged > 0
+                             ? static_cast<double>(received) / static_cast<double>(acknowledged)
+                             : 0.0,
+                         line.size(), line.size() - 1));
+  Figure(out, "CPU during the load (all five nodes here)",
+         DescribeCpu(cpu_start, cpu_end, options.cores));
+  Figure(out, "load average after", LoadAverage());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunPropagation(const PropagationOptions& options, std::ostream& out) {
+  absl::Status status = Propagate(options, out);
+  for (int i = 0; i < options.nodes; ++i) {
+    std::error_code error;
+    std::filesystem::remove_all(absl::StrCat(options.work_dir, "/propagation-", SiteId(i)), error);
+  }
+  return status;
+}
+
+}  // namespace cantine::fedbench

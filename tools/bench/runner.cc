@@ -1,0 +1,700 @@
+#include "tools/bench/runner.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "services/rpc/proto_time.h"
+#include "services/rpc/status_conversion.h"
+#include "tools/bench/booking_window.h"
+#include "tools/bench/latency.h"
+#include "tools/bench/proc_stats.h"
+#include "tools/bench/slot_tally.h"
+
+namespace cantine::bench {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+// Bookings start this many days after today at the venue: always in the future.
+constexpr int kLeadDays = 2;
+// The node's limits: days per GetAvailability, bookings per ListBookings page.
+constexpr int kAvailabilityDaysPerCall = 62;
+constexpr int kListPageSize = 1000;
+constexpr size_t kMaxMessagesShown = 5;
+// Times a call that failed without an answer is repeated, same key, to learn its outcome.
+constexpr int kResolveAttempts = 3;
+constexpr absl::Duration kProgressInterval = absl::Seconds(10);
+
+// The stubs over one channel with a TCP connection of its own. Stubs are thread-safe, but
+// each client thread uses its own so that no connection is shared.
+struct NodeStubs {
+  explicit NodeStubs(const std::string& target) {
+    grpc::ChannelArguments args;
+    // Without it, channels to one target share one subchannel, hence one connection.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    health = Health::NewStub(channel);
+    sites = v1::SiteService::NewStub(channel);
+    members = v1::MemberService::NewStub(channel);
+    bookings = v1::BookingService::NewStub(channel);
+  }
+
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<Health::Stub> health;
+  std::unique_ptr<v1::SiteService::Stub> sites;
+  std::unique_ptr<v1::MemberService::Stub> members;
+  std::unique_ptr<v1::BookingService::Stub> bookings;
+};
+
+// One unary call with a deadline `timeout` away and, when `credential` is not null, the
+// admin credential as its bearer token.
+template <typename Stub, typename Request, typename Response>
+grpc::Status Call(Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, Response* response, absl::Duration timeout,
+                  const std::string* credential = nullptr) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout));
+  if (credential != nullptr) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", *credential));
+  }
+  return (stub.*method)(&context, request, response);
+}
+
+// The status of a failed call, its message prefixed with what was being done.
+absl::Status Failed(absl::string_view what, const grpc::Status& status) {
+  const absl::Status s = rpc::FromGrpcStatus(status);
+  return absl::Status(
+      s.code(), absl::StrCat(what, ": ", absl::StatusCodeToString(s.code()), ": ", s.message()));
+}
+
+std::string Describe(const grpc::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(rpc::FromGrpcStatus(status).code()), ": ",
+                      status.error_message());
+}
+
+// Runs work(i) for every i in [0, threads) on a thread of its own; returns when all have.
+void RunOnThreads(int threads, const std::function<void(int)>& work) {
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (int i = 0; i < threads; ++i) pool.emplace_back(work, i);
+  for (std::thread& thread : pool) thread.join();
+}
+
+// Calls work(worker, i) for every i in [0, count), spread over `workers` threads. Stops
+// handing out work at the first error, and returns it once every thread has stopped.
+absl::Status ParallelFor(int workers, int64_t count,
+                         const std::function<absl::Status(int, int64_t)>& work) {
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> failed{false};
+  absl::Mutex mu;
+  absl::Status first_error;
+  RunOnThreads(workers, [&](int worker) {
+    for (int64_t i = next++; i < count && !failed.load(); i = next++) {
+      absl::Status s = work(worker, i);
+      if (s.ok()) continue;
+      absl::MutexLock lock(&mu);
+      if (first_error.ok()) first_error = std::move(s);
+      failed = true;
+    }
+  });
+  return first_error;
+}
+
+// Wall and CPU time from its construction to Stop().
+class PhaseClock {
+ public:
+  explicit PhaseClock(int node_pid)
+      : node_pid_(node_pid),
+        start_(absl::Now()),
+        client_cpu_(ProcessCpuTime(getpid())),
+        node_cpu_(node_pid > 0 ? ProcessCpuTime(node_pid) : absl::NotFoundError("")),
+        machine_cpu_(MachineCpu()) {}
+
+  PhaseTimes Stop() const {
+    PhaseTimes times;
+    times.wall = absl::Now() - start_;
+    absl::StatusOr<absl::Duration> client = ProcessCpuTime(getpid());
+    if (client.ok() && client_cpu_.ok()) times.client_cpu = *client - *client_cpu_;
+    if (node_pid_ > 0 && node_cpu_.ok()) {
+      absl::StatusOr<absl::Duration> node = ProcessCpuTime(node_pid_);
+      if (node.ok()) times.node_cpu = *node - *node_cpu_;
+    }
+    absl::StatusOr<MachineCpuTime> machine = MachineCpu();
+    if (machine.ok() && machine_cpu_.ok()) {
+      times.machine_busy = machine->busy - machine_cpu_->busy;
+      times.machine_idle = machine->idle - machine_cpu_->idle;
+    }
+    return times;
+  }
+
+ private:
+  const int node_pid_;
+  const absl::Time start_;
+  const absl::StatusOr<absl::Duration> client_cpu_;
+  const absl::StatusOr<absl::Duration> node_cpu_;
+  const absl::StatusOr<MachineCpuTime> machine_cpu_;
+};
+
+struct AcknowledgedBooking {
+  std::string booking_id;
+  int32_t space = 0;
+  int32_t day = 0;  // Index in the window's open days.
+  int32_t slot = 0;
+};
+
+// Counts of phase 2 shared by its threads, for the stop condition and progress lines.
+struct PhaseCounters {
+  std::atomic<int64_t> acknowledged{0};
+  std::atomic<int64_t> refused{0};
+};
+
+// What one phase-2 thread saw. Owned by that thread until it ends.
+struct BookingWorker {
+  BookingWorker(int spaces, int days, int slots) : tally(spaces, days, slots) {}
+
+  int64_t acknowledged = 0;
+  int64_t refused = 0;
+  int64_t errors = 0;
+  int64_t resolved = 0;
+  int64_t unresolved = 0;
+  std::vector<int64_t> acknowledged_nanos;
+  std::vector<int64_t> refused_nanos;
+  std::vector<AcknowledgedBooking> bookings;
+  std::vector<std::string> first_errors;
+  SlotTally tally;
+  Steady::time_point last_acknowledgement{};
+};
+
+bool IsLoopback(absl::string_view target) {
+  return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
+         absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
+}
+
+class Bench {
+ public:
+  Bench(const BenchOptions& options, std::ostream& progress)
+      : options_(options), progress_(progress) {}
+
+  absl::StatusOr<BenchReport> Run() {
+    for (int i = 0; i < options_.threads; ++i) {
+      stubs_.push_back(std::make_unique<NodeStubs>(options_.node));
+    }
+    if (absl::Status s = SetUp(); !s.ok()) return s;
+    MeasureCeiling();
+    Book();
+    if (absl::Status s = Verify(); !s.ok()) return s;
+    report_.node_pid = options_.node_pid;
+    if (options_.node_pid > 0) {
+      absl::StatusOr<int64_t> rss = ResidentSetKb(options_.node_pid);
+      if (rss.ok()) {
+        report_.node_rss_kb = *rss;
+      } else {
+        progress_ << "cannot read the node's RSS: " << rss.status().message() << std::endl;
+      }
+    }
+    return report_;
+  }
+
+ private:
+  int spaces() const { return static_cast<int>(space_ids_.size()); }
+  int days() const { return static_cast<int>(window_->open_days().size()); }
+  int slots() const { return window_->slots_per_day(); }
+
+  absl::Status SetUp() {
+    const absl::Time start = absl::Now();
+    report_.node = options_.node;
+    report_.node_is_local = IsLoopback(options_.node);
+    report_.cores = static_cast<int>(std::thread::hardware_concurrency());
+    report_.threads = options_.threads;
+
+    for (int i = 0; i < options_.threads; ++i) {
+      if (!stubs_[i]->channel->WaitForConnected(absl::ToChronoTime(start + options_.rpc_timeout))) {
+        return absl::UnavailableError(absl::StrCat("cannot connect to the node at ", options_.node,
+                                                   " within ",
+                                                   absl::FormatDuration(options_.rpc_timeout)));
+      }
+    }
+    grpc::Status status = Call(*stubs_[0]->sites, &v1::SiteService::Stub::GetSite,
+                               v1::GetSiteRequest(), &site_, options_.rpc_timeout);
+    if (!status.ok()) return Failed("GetSite", status);
+    report_.site_id = site_.site_id();
+    report_.time_zone = site_.time_zone();
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(site_.time_zone(), &zone)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the site's time zone '", site_.time_zone(), "' is unknown here"));
+    }
+    absl::StatusOr<BookingWindow> window = BookingWindow::Make(
+        site_.policy(), absl::ToCivilDay(absl::Now(), zone), kLeadDays, options_.days);
+    if (!window.ok()) return window.status();
+    window_ = *std::move(window);
+
+    absl::BitGen random;
+    run_id_ = absl::StrFormat("%08x", absl::Uniform<uint32_t>(random));
+    report_.run_id = run_id_;
+    space_ids_.resize(options_.spaces);
+    capacities_.resize(options_.spaces);
+    absl::Status created =
+        ParallelFor(options_.threads, options_.spaces, [&](int worker, int64_t i) {
+          v1::CreateSpaceRequest request;
+          v1::Space* space = request.mutable_space();
+          space->set_space_id(absl::StrCat("bench-", run_id_, "-", i));
+          space->set_display_name(absl::StrCat("Bench ", run_id_, " desks ", i));
+          space->set_kind(v1::SPACE_KIND_DESK_POOL);
+          space->set_seats(options_.seats);
+          space->mutable_price_per_slot()->set_amount_minor(1000);
+          v1::Space created;
+          grpc::Status status =
+              Call(*stubs_[worker]->sites, &v1::SiteService::Stub::CreateSpace, request, &created,
+                   options_.rpc_timeout, &options_.admin_credential);
+          if (!status.ok()) return Failed(absl::StrCat("CreateSpace ", space->space_id()), status);
+          space_ids_[i] = created.space_id();
+          capacities_[i] = created.seats();
+          return absl::OkStatus();
+        });
+    if (!created.ok()) return created;
+    member_ids_.resize(options_.threads);
+    absl::Status registered =
+        ParallelFor(options_.threads, options_.threads, [&](int worker, int64_t i) {
+          v1::RegisterMemberRequest request;
+          request.set_display_name(absl::StrCat("Bench ", run_id_, " member ", i));
+          request.set_email(absl::StrCat("bench-", run_id_, "-", i, "@bench.example"));
+          v1::Member member;
+          grpc::Status status =
+              Call(*stubs_[worker]->members, &v1::MemberService::Stub::RegisterMember, request,
+                   &member, options_.rpc_timeout);
+          if (!status.ok()) return Failed("RegisterMember", status);
+          member_ids_[i] = member.member_id();
+          return absl::OkStatus();
+        });
+    if (!registered.ok()) return registered;
+
+    report_.spaces = options_.spaces;
+    report_.seats_per_space = options_.seats;
+    report_.first_day = window_->first_day();
+    report_.last_day = window_->last_day();
+    report_.open_days = days();
+    report_.slots_per_day = slots();
+    for (int32_t capacity : capacities_) {
+      report_.capacity_seat_slots += static_cast<int64_t>(capacity) * days() * slots();
+    }
+    report_.setup_wall = absl::Now() - start;
+    progress_ << "set-up done: site " << site_.site_id() << ", spaces bench-" << run_id_ << "-0.."
+              << options_.spaces - 1 << ", " << options_.threads << " members" << std::endl;
+    return absl::OkStatus();
+  }
+
+  void MeasureCeiling() {
+    progress_ << "phase 1: Health/Check for " << absl::FormatDuration(options_.ceiling_duration)
+              << std::endl;
+    std::vector<int64_t> calls(options_.threads);
+    std::vector<int64_t> errors(options_.threads);
+    const PhaseClock clock(options_.node_pid);
+    const Steady::time_point end =
+        Steady::now() + absl::ToChronoNanoseconds(options_.ceiling_duration);
+    RunOnThreads(options_.threads, [&](int worker) {
+      Health::Stub& stub = *stubs_[worker]->health;
+      const HealthCheckRequest request;
+      HealthCheckResponse response;
+      int64_t ok = 0;
+      int64_t failed = 0;
+      while (Steady::now() < end) {
+        grpc::Status status =
+            Call(stub, &Health::Stub::Check, request, &response, options_.rpc_timeout);
+        if (status.ok() && response.status() == HealthCheckResponse::SERVING) {
+          ++ok;
+        } else {
+          ++failed;
+        }
+      }
+      calls[worker] = ok;
+      errors[worker] = failed;
+    });
+    report_.ceiling = clock.Stop();
+    for (int i = 0; i < options_.threads; ++i) {
+      report_.ceiling_calls += calls[i];
+      report_.ceiling_errors += errors[i];
+    }
+  }
+
+  void BookLoop(int worker_index, BookingWorker& w, Steady::time_point end, PhaseCounters& totals) {
+    v1::BookingService::Stub& stub = *stubs_[worker_index]->bookings;
+    absl::BitGen random;
+    v1::CreateBookingRequest request;
+    request.set_member_id(member_ids_[worker_index]);
+    request.set_seats(1);
+    v1::Booking booking;
+    const auto create = [&] {
+      return Call(stub, &v1::BookingService::Stub::CreateBooking, request, &booking,
+                  options_.rpc_timeout);
+    };
+    int64_t sequence = 0;
+    while (Steady::now() < end &&
+           (options_.max_bookings == 0 || totals.acknowledged.load() < options_.max_bookings)) {
+      const int space = absl::Uniform(random, 0, spaces());
+      const int day = absl::Uniform(random, 0, days());
+      const int slot = absl::Uniform(random, 0, slots());
+      request.set_space_id(space_ids_[space]);
+      *request.mutable_start() = window_->SlotStart(day, slot);
+      *request.mutable_end() = window_->SlotEnd(day, slot);
+      request.set_idempotency_key(absl::StrCat(run_id_, "-", worker_index, "-", sequence++));
+
+      const Steady::time_point call_start = Steady::now();
+      grpc::Status status = create();
+      const int64_t nanos =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - call_start).count();
+      bool answered = true;
+      if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+        answered = false;
+        ++w.errors;
+        if (w.first_errors.size() < kMaxMessagesShown) {
+          w.first_errors.push_back(absl::StrCat("CreateBooking ", request.space_id(), " ",
+                                                request.idempotency_key(), ": ", Describe(status)));
+        }
+        const grpc::StatusCode code = status.error_code();
+        if (code != grpc::StatusCode::DEADLINE_EXCEEDED && code != grpc::StatusCode::UNAVAILABLE &&
+            code != grpc::StatusCode::CANCELLED) {
+          continue;  // An answer: nothing was booked.
+        }
+        // No answer: the node may have booked. The same key returns the same booking.
+        for (int attempt = 0; attempt < kResolveAttempts; ++attempt) {
+          status = create();
+          if (status.ok() || status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) break;
+        }
+        if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+          ++w.unresolved;
+          continue;
+        }
+        ++w.resolved;
+      }
+      SlotCount& count = w.tally.at(space, day, slot);
+      if (status.ok()) {
+        ++totals.acknowledged;
+        ++w.acknowledged;
+        count.acknowledged_seats += booking.seats();
+        w.last_acknowledgement = Steady::now();
+        if (answered) w.acknowledged_nanos.push_back(nanos);
+        w.bookings.push_back({booking.booking_id(), space, day, slot});
+      } else {
+        ++totals.refused;
+        ++w.refused;
+        ++count.refusals;
+        if (answered) w.refused_nanos.push_back(nanos);
+      }
+    }
+  }
+
+  // Every kProgressInterval until `done`, a line with the phase's counts so far.
+  // Every kProgressInterval until `done`, a line with the phase's counts so far and the
+  // CPU shares of the interval, to see a rate change and what it comes with.
+  void ReportProgress(Steady::time_point start, const PhaseCounters& totals,
+                      const absl::Notification& done) {
+    int64_t previous_acknowledged = 0;
+    int64_t previous_answered = 0;
+    std::optional<PhaseClock> interval(std::in_place, options_.node_pid);
+    while (!done.WaitForNotificationWithTimeout(kProgressInterval)) {
+      const PhaseTimes times = interval->Stop();
+      interval.emplace(options_.node_pid);
+      const int64_t acknowledged = totals.acknowledged.load();
+      const int64_t refused = totals.refused.load();
+      const int64_t answered = acknowledged + refused - previous_answered;
+      const double seconds = std::chrono::duration<double>(Steady::now() - start).count();
+      std::string line =
+          absl::StrFormat("  %.0f s: %d acknowledged (%.0f/s), %d refused", seconds, acknowledged,
+                          static_cast<double>(acknowledged - previous_acknowledged) /
+                              absl::ToDoubleSeconds(times.wall),
+                          refused);
+      if (times.node_cpu.has_value() && times.machine_busy.has_value() && answered > 0) {
+        const double node = absl::ToDoubleSeconds(*times.node_cpu);
+        const double client = absl::ToDoubleSeconds(times.client_cpu);
+        const double machine = absl::ToDoubleSeconds(*times.machine_busy + *times.machine_idle);
+        absl::StrAppendFormat(
+            &line, "; node cpu %.0f%% (%.2f ms per answered call), client %.0f%%, others %.0f%%",
+            100 * node / machine, 1000 * node / static_cast<double>(answered),
+            100 * client / machine,
+            100 * std::max(0.0, absl::ToDoubleSeconds(*times.machine_busy) - node - client) /
+                machine);
+      }
+      progress_ << line << std::endl;
+      previous_acknowledged = acknowledged;
+      previous_answered = acknowledged + refused;
+    }
+  }
+
+  void Book() {
+    progress_ << "phase 2: CreateBooking for " << absl::FormatDuration(options_.duration)
+              << std::endl;
+    std::vector<BookingWorker> workers;
+    workers.reserve(options_.threads);
+    for (int i = 0; i < options_.threads; ++i) workers.emplace_back(spaces(), days(), slots());
+    PhaseCounters totals;
+    const PhaseClock clock(options_.node_pid);
+    const Steady::time_point start = Steady::now();
+    const Steady::time_point end = start + absl::ToChronoNanoseconds(options_.duration);
+    absl::Notification done;
+    std::thread reporter([&] { ReportProgress(start, totals, done); });
+    RunOnThreads(options_.threads,
+                 [&](int worker) { BookLoop(worker, workers[worker], end, totals); });
+    report_.booking = clock.Stop();
+    done.Notify();
+    reporter.join();
+
+    tally_.emplace(spaces(), days(), slots());
+    std::vector<int64_t> acknowledged_nanos;
+    std::vector<int64_t> refused_nanos;
+    Steady::time_point last_acknowledgement = start;
+    for (BookingWorker& w : workers) {
+      report_.acknowledged += w.acknowledged;
+      report_.refused += w.refused;
+      report_.errors += w.errors;
+      report_.resolved += w.resolved;
+      report_.unresolved += w.unresolved;
+      for (std::string& error : w.first_errors) {
+        if (report_.first_errors.size() < kMaxMessagesShown) {
+          report_.first_errors.push_back(std::move(error));
+        }
+      }
+      acknowledged_nanos.insert(acknowledged_nanos.end(), w.acknowledged_nanos.begin(),
+                                w.acknowledged_nanos.end());
+      refused_nanos.insert(refused_nanos.end(), w.refused_nanos.begin(), w.refused_nanos.end());
+      last_acknowledgement = std::max(last_acknowledgement, w.last_acknowledgement);
+      tally_->Merge(w.tally);
+      std::move(w.bookings.begin(), w.bookings.end(), std::back_inserter(bookings_));
+      w = BookingWorker(0, 0, 0);  // Frees its memory early.
+    }
+    report_.last_acknowledgement = absl::FromChrono(last_acknowledgement - start);
+    std::vector<int64_t> answered = acknowledged_nanos;
+    answered.insert(answered.end(), refused_nanos.begin(), refused_nanos.end());
+    report_.answered_latency = SummarizeLatencies(answered);
+    report_.acknowledged_latency = SummarizeLatencies(acknowledged_nanos);
+    report_.refused_latency = SummarizeLatencies(refused_nanos);
+  }
+
+  void NoteProblem(std::string problem) {
+    absl::MutexLock lock(&problems_mu_);
+    if (problems_.size() < kMaxMessagesShown) problems_.push_back(std::move(problem));
+  }
+
+  // GetAvailability and ListBookings(space_day) of every slot of space `space`.
+  absl::Status VerifySpace(NodeStubs& stubs, int space, std::atomic<int64_t>* counts) {
+    const std::string& space_id = space_ids_[space];
+    std::vector<SlotEvidence> evidence(static_cast<size_t>(days()) * slots());
+    const auto at = [&](int day, int slot) -> SlotEvidence& {
+      return evidence[static_cast<size_t>(day) * slots() + slot];
+    };
+    for (int day = 0; day < days(); ++day) {
+      for (int slot = 0; slot < slots(); ++slot) {
+        at(day, slot).capacity = capacities_[space];
+        at(day, slot).bench = tally_->at(space, day, slot);
+      }
+    }
+
+    for (absl::CivilDay first = window_->first_day(); first <= window_->last_day();
+         first += kAvailabilityDaysPerCall) {
+      const absl::CivilDay last =
+          std::min(window_->last_day(), first + (kAvailabilityDaysPerCall - 1));
+      v1::GetAvailabilityRequest request;
+      request.set_space_id(space_id);
+      *request.mutable_first_day() = rpc::CivilDayToProto(first);
+      *request.mutable_last_day() = rpc::CivilDayToProto(last);
+      v1::GetAvailabilityResponse response;
+      grpc::Status status = Call(*stubs.bookings, &v1::BookingService::Stub::GetAvailability,
+                                 request, &response, options_.rpc_timeout);
+      if (!status.ok()) return Failed(absl::StrCat("GetAvailability ", space_id), status);
+      for (const v1::SlotAvailability& reported : response.slots()) {
+        absl::StatusOr<absl::CivilDay> day =
+            rpc::CivilDayFromProto("slot.day", reported.slot().day());
+        if (!day.ok()) return day.status();
+        const int day_index = window_->OpenDayIndex(*day);
+        const int slot = reported.slot().index();
+        if (day_index < 0 || slot < 0 || slot >= slots()) {
+          if (reported.seats_total() != reported.seats_free()) {
+            ++counts[kAvailabilityMismatches];
+            NoteProblem(absl::StrCat(space_id, " ", absl::FormatCivilTime(*day), " slot ", slot,
+                                     ": seats held on a slot the bench never booked"));
+          }
+          continue;
+        }
+        SlotEvidence& e = at(day_index, slot);
+        e.reported = true;
+        e.seats_total = reported.seats_total();
+        e.seats_free = reported.seats_free();
+      }
+    }
+
+    for (int day = 0; day < days(); ++day) {
+      const absl::CivilDay civil_day = window_->open_days()[day];
+      v1::ListBookingsRequest request;
+      request.mutable_space_day()->set_space_id(space_id);
+      *request.mutable_space_day()->mutable_day() = rpc::CivilDayToProto(civil_day);
+      request.set_page_size(kListPageSize);
+      do {
+        v1::ListBookingsResponse response;
+        grpc::Status status =
+            Call(*stubs.bookings, &v1::BookingService::Stub::ListBookings, request, &response,
+                 options_.rpc_timeout, &options_.admin_credential);
+        if (!status.ok()) return Failed(absl::StrCat("ListBookings ", space_id), status);
+        for (const v1::Booking& booking : response.bookings()) {
+          if (booking.state() != v1::BOOKING_STATE_CONFIRMED) continue;
+          for (const v1::BookedSlot& booked : booking.slots()) {
+            absl::StatusOr<absl::CivilDay> slot_day =
+                rpc::CivilDayFromProto("slot.day", booked.day());
+            if (!slot_day.ok()) return slot_day.status();
+            if (*slot_day != civil_day || booked.index() < 0 || booked.index() >= slots()) {
+              continue;
+            }
+            at(day, booked.index()).listed_confirmed_seats += booking.seats();
+          }
+        }
+        request.set_page_token(response.next_page_token());
+      } while (!request.page_token().empty());
+    }
+
+    for (int day = 0; day < days(); ++day) {
+      for (int slot = 0; slot < slots(); ++slot) {
+        const SlotEvidence& e = at(day, slot);
+        const SlotVerdict verdict = JudgeSlot(e);
+        ++counts[kSlotsChecked];
+        if (!verdict.oversold && !verdict.availability_mismatch && !verdict.listing_mismatch &&
+            !verdict.spurious_refusal) {
+          continue;
+        }
+        if (verdict.oversold) ++counts[kOversold];
+        if (verdict.availability_mismatch) ++counts[kAvailabilityMismatches];
+        if (verdict.listing_mismatch) ++counts[kListingMismatches];
+        if (verdict.spurious_refusal) ++counts[kSpuriousRefusals];
+        NoteProblem(absl::StrFormat(
+            "%s %s slot %d: capacity %d, bench acknowledged %d seats and saw %d refusals; "
+            "GetAvailability %s total %d free %d; ListBookings confirmed %d seats",
+            space_id, absl::FormatCivilTime(window_->open_days()[day]), slot, e.capacity,
+            e.bench.acknowledged_seats, e.bench.refusals, e.reported ? "reports" : "omits",
+            e.seats_total, e.seats_free, e.listed_confirmed_seats));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // GetBooking of acknowledged booking `i`.
+  void VerifyBooking(NodeStubs& stubs, const AcknowledgedBooking& acknowledged,
+                     std::atomic<int64_t>* counts) {
+    v1::GetBookingRequest request;
+    request.set_booking_id(acknowledged.booking_id);
+    v1::Booking booking;
+    grpc::Status status = Call(*stubs.bookings, &v1::BookingService::Stub::GetBooking, request,
+                               &booking, options_.rpc_timeout);
+    if (!status.ok()) {
+      ++counts[kLost];
+      NoteProblem(absl::StrCat("GetBooking ", acknowledged.booking_id, ": ", Describe(status)));
+      return;
+    }
+    const bool same =
+        booking.space_id() == space_ids_[acknowledged.space] &&
+        booking.state() == v1::BOOKING_STATE_CONFIRMED && booking.slots_size() == 1 &&
+        booking.slots(0).index() == acknowledged.slot &&
+        rpc::CivilDayFromProto("day", booking.slots(0).day()).value_or(absl::CivilDay()) ==
+            window_->open_days()[acknowledged.day];
+    if (!same) {
+      ++counts[kAltered];
+      NoteProblem(
+          absl::StrCat("GetBooking ", acknowledged.booking_id,
+                       " answers another space, slot or state: ", booking.ShortDebugString()));
+    }
+  }
+
+  absl::Status Verify() {
+    progress_ << "verifying " << bookings_.size() << " acknowledged bookings and "
+              << static_cast<int64_t>(spaces()) * days() * slots() << " slots" << std::endl;
+    const absl::Time start = absl::Now();
+    std::atomic<int64_t> counts[kCountKinds] = {};
+    absl::Status slots_ok = ParallelFor(options_.threads, spaces(), [&](int worker, int64_t i) {
+      return VerifySpace(*stubs_[worker], static_cast<int>(i), counts);
+    });
+    if (!slots_ok.ok()) return slots_ok;
+    absl::Status bookings_ok = ParallelFor(options_.threads, static_cast<int64_t>(bookings_.size()),
+                                           [&](int worker, int64_t i) {
+                                             VerifyBooking(*stubs_[worker], bookings_[i], counts);
+                                             return absl::OkStatus();
+                                           });
+    if (!bookings_ok.ok()) return bookings_ok;
+    report_.verification_wall = absl::Now() - start;
+    report_.slots_checked = counts[kSlotsChecked];
+    report_.oversold_slots = counts[kOversold];
+    report_.lost_bookings = counts[kLost];
+    report_.altered_bookings = counts[kAltered];
+    report_.availability_mismatches = counts[kAvailabilityMismatches];
+    report_.listing_mismatches = counts[kListingMismatches];
+    report_.spurious_refusals = counts[kSpuriousRefusals];
+    absl::MutexLock lock(&problems_mu_);
+    report_.first_problems = problems_;
+    return absl::OkStatus();
+  }
+
+  // Indexes of the verification counters.
+  enum CountKind {
+    kSlotsChecked,
+    kOversold,
+    kLost,
+    kAltered,
+    kAvailabilityMismatches,
+    kListingMismatches,
+    kSpuriousRefusals,
+    kCountKinds,
+  };
+
+  const BenchOptions options_;
+  std::ostream& progress_;
+  std::vector<std::unique_ptr<NodeStubs>> stubs_;  // One per thread.
+  v1::Site site_;
+  std::optional<BookingWindow> window_;
+  std::string run_id_;
+  std::vector<std::string> space_ids_;
+  std::vector<int32_t> capacities_;
+  std::vector<std::string> member_ids_;  // One per thread.
+  std::optional<SlotTally> tally_;       // Of every phase-2 thread, after phase 2.
+  std::vector<AcknowledgedBooking> bookings_;
+  absl::Mutex problems_mu_;
+  std::vector<std::string> problems_ ABSL_GUARDED_BY(problems_mu_);  // The first few.
+  BenchReport report_;
+};
+
+}  // namespace
+
+absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, std::ostream& progress) {
+  if (absl::Status s = ValidateBenchOptions(options); !s.ok()) return s;
+  Bench bench(options, progress);
+  return bench.Run();
+}
+
+}  // namespace cantine::bench
