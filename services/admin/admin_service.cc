@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "services/rpc/bearer_token.h"
+#include "services/rpc/admin_check.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
 
@@ -15,9 +15,7 @@ AdminServiceImpl::AdminServiceImpl(std::string site_id, const storage::Oplog* op
 grpc::Status AdminServiceImpl::GetNetworkStatus(grpc::ServerContext* context,
                                                 const v1::GetNetworkStatusRequest*,
                                                 v1::NetworkStatus* response) {
-  absl::StatusOr<std::optional<std::string>> token = rpc::BearerToken(*context);
-  if (!token.ok()) return rpc::ToGrpcStatus(token.status());
-  if (absl::Status s = admin_->Check(*token); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return rpc::ToGrpcStatus(s);
 
   response->set_site_id(site_id_);
   std::vector<v1::VersionVectorEntry> origins = oplog_->Vector();

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/booking/booking_codec.h"
 #include "services/domain/field_checks.h"
-#include "services/rpc/bearer_token.h"
+#include "services/rpc/admin_check.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
 
@@ -112,9 +112,7 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
           ledger_->ListByMember(request->member_id(), request->page_size(), request->page_token());
       break;
     case v1::ListBookingsRequest::kSpaceDay: {
-      absl::StatusOr<std::optional<std::string>> token = rpc::BearerToken(*context);
-      if (!token.ok()) return ToGrpcStatus(token.status());
-      if (absl::Status s = admin_->Check(*token); !s.ok()) return ToGrpcStatus(s);
+      if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
       if (absl::Status s = domain::CheckSlug("space_day.space_id", request->space_day().space_id());
           !s.ok()) {
         return ToGrpcStatus(s);

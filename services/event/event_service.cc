@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/event/event_codec.h"
+#include "services/rpc/admin_check.h"
 #include "services/rpc/bearer_token.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
@@ -24,16 +25,10 @@ grpc::Status Answer(const absl::StatusOr<domain::Event>& event, v1::Event* respo
 EventServiceImpl::EventServiceImpl(EventBoard* board, const auth::AdminCredential* admin)
     : board_(board), admin_(admin) {}
 
-absl::Status EventServiceImpl::CheckAdmin(const grpc::ServerContext& context) const {
-  absl::StatusOr<std::optional<std::string>> token = rpc::BearerToken(context);
-  if (!token.ok()) return token.status();
-  return admin_->Check(*token);
-}
-
 grpc::Status EventServiceImpl::AnnounceEvent(grpc::ServerContext* context,
                                              const v1::AnnounceEventRequest* request,
                                              v1::Event* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_start() || !request->has_end()) {
     return ToGrpcStatus(
         absl::InvalidArgumentError("start and end are required: civil times at the host venue"));
@@ -56,7 +51,7 @@ grpc::Status EventServiceImpl::AnnounceEvent(grpc::ServerContext* context,
 grpc::Status EventServiceImpl::UpdateEvent(grpc::ServerContext* context,
                                            const v1::UpdateEventRequest* request,
                                            v1::Event* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("event_id", request->event_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -85,7 +80,7 @@ grpc::Status EventServiceImpl::UpdateEvent(grpc::ServerContext* context,
 grpc::Status EventServiceImpl::CancelEvent(grpc::ServerContext* context,
                                            const v1::CancelEventRequest* request,
                                            v1::Event* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("event_id", request->event_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }

@@ -25,8 +25,6 @@ class EventServiceImpl final : public v1::EventService::Service {
                           v1::ListEventsResponse* response) override;
 
  private:
-  absl::Status CheckAdmin(const grpc::ServerContext& context) const;
-
   EventBoard* const board_;
   const auth::AdminCredential* const admin_;
   const logging::Logger log_{"event"};

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
+#include "services/rpc/admin_check.h"
 #include "services/rpc/bearer_token.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
@@ -10,12 +11,6 @@
 namespace cantine::member {
 
 using rpc::ToGrpcStatus;
-
-absl::Status MemberServiceImpl::CheckAdmin(const grpc::ServerContext& context) const {
-  absl::StatusOr<std::optional<std::string>> token = rpc::BearerToken(context);
-  if (!token.ok()) return token.status();
-  return admin_->Check(*token);
-}
 
 grpc::Status MemberServiceImpl::RegisterMember(grpc::ServerContext*,
                                                const v1::RegisterMemberRequest* request,
@@ -42,7 +37,7 @@ grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMem
 grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
                                              const v1::UpdateMemberRequest* request,
                                              v1::Member* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -59,7 +54,7 @@ grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
 grpc::Status MemberServiceImpl::EraseMember(grpc::ServerContext* context,
                                             const v1::EraseMemberRequest* request,
                                             v1::Member* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }

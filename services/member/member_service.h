@@ -41,8 +41,6 @@ class MemberServiceImpl final : public v1::MemberService::Service {
   inline static constexpr absl::Duration kMaxTokenTtl = absl::Hours(24);
 
  private:
-  absl::Status CheckAdmin(const grpc::ServerContext& context) const;
-
   MemberRegistry* const registry_;
   const auth::AdminCredential* const admin_;
   const TokenIssuer tokens_;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
+#include "services/rpc/admin_check.h"
 #include "services/rpc/bearer_token.h"
 #include "services/rpc/status_conversion.h"
 #include "services/site/site_codec.h"
@@ -13,12 +14,6 @@ using rpc::ToGrpcStatus;
 SiteServiceImpl::SiteServiceImpl(SiteCatalog* catalog, const SiteDirectory* directory,
                                  const auth::AdminCredential* admin)
     : catalog_(catalog), directory_(directory), admin_(admin) {}
-
-absl::Status SiteServiceImpl::CheckAdmin(const grpc::ServerContext& context) const {
-  absl::StatusOr<std::optional<std::string>> token = rpc::BearerToken(context);
-  if (!token.ok()) return token.status();
-  return admin_->Check(*token);
-}
 
 v1::Space SiteServiceImpl::ToProto(const domain::Space& space) const {
   return SpaceToProto(space, catalog_->profile().currency_code);
@@ -61,7 +56,7 @@ grpc::Status SiteServiceImpl::GetSpace(grpc::ServerContext*, const v1::GetSpaceR
 grpc::Status SiteServiceImpl::CreateSpace(grpc::ServerContext* context,
                                           const v1::CreateSpaceRequest* request,
                                           v1::Space* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_space()) {
     return ToGrpcStatus(absl::InvalidArgumentError("space is required"));
   }
@@ -79,7 +74,7 @@ grpc::Status SiteServiceImpl::CreateSpace(grpc::ServerContext* context,
 grpc::Status SiteServiceImpl::UpdateSpace(grpc::ServerContext* context,
                                           const v1::UpdateSpaceRequest* request,
                                           v1::Space* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("space_id", request->space_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -107,7 +102,7 @@ grpc::Status SiteServiceImpl::UpdateSpace(grpc::ServerContext* context,
 grpc::Status SiteServiceImpl::RetireSpace(grpc::ServerContext* context,
                                           const v1::RetireSpaceRequest* request,
                                           v1::Space* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("space_id", request->space_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -121,7 +116,7 @@ grpc::Status SiteServiceImpl::RetireSpace(grpc::ServerContext* context,
 grpc::Status SiteServiceImpl::UpdatePolicy(grpc::ServerContext* context,
                                            const v1::UpdatePolicyRequest* request,
                                            v1::SitePolicy* response) {
-  if (absl::Status s = CheckAdmin(*context); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_policy()) {
     return ToGrpcStatus(absl::InvalidArgumentError("policy is required"));
   }

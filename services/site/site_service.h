@@ -34,7 +34,6 @@ class SiteServiceImpl final : public v1::SiteService::Service {
                             v1::SitePolicy* response) override;
 
  private:
-  absl::Status CheckAdmin(const grpc::ServerContext& context) const;
   v1::Space ToProto(const domain::Space& space) const;
 
   SiteCatalog* const catalog_;

@@ -12,6 +12,7 @@
 #include "storage/hybrid_clock.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/paris.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::event {
@@ -53,15 +54,8 @@ class EventServiceTest : public ::testing::Test {
   void SetUp() override {
     store_ = storage::RocksStore::Open({.path = dir_.Sub("db")}).value();
     oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
-    board_ =
-        std::make_unique<EventBoard>(store_.get(), oplog_.get(), &clock_, &ids_,
-                                     domain::SiteProfile{.site_id = "paris",
-                                                         .display_name = "La Cantine",
-                                                         .street_address = "151 rue Montmartre",
-                                                         .city = "Paris",
-                                                         .country_code = "FR",
-                                                         .time_zone = "Europe/Paris",
-                                                         .currency_code = "EUR"});
+    board_ = std::make_unique<EventBoard>(store_.get(), oplog_.get(), &clock_, &ids_,
+                                          testing::ParisProfile());
     admin_ = std::make_unique<auth::AdminCredential>(
         auth::AdminCredential::FromSecret(kAdminSecret).value());
     service_ = std::make_unique<EventServiceImpl>(board_.get(), admin_.get());

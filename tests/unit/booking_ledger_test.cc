@@ -11,6 +11,7 @@
 #include "services/site/site_catalog.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/paris.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::booking {
@@ -51,13 +52,7 @@ class BookingLedgerTest : public ::testing::Test {
   void Open() {
     store_ = storage::RocksStore::Open({.path = dir_.Sub("db")}).value();
     site::SiteCatalog::Seed seed;
-    seed.profile = {.site_id = "paris",
-                    .display_name = "La Cantine",
-                    .street_address = "151 rue Montmartre",
-                    .city = "Paris",
-                    .country_code = "FR",
-                    .time_zone = "Europe/Paris",
-                    .currency_code = "EUR"};
+    seed.profile = testing::ParisProfile();
     seed.initial_policy = domain::DefaultSitePolicy();
     seed.initial_spaces = {Space("coworking", domain::SpaceKind::kDeskPool, 24, 1500),
                            Space("small", domain::SpaceKind::kDeskPool, 5, 1500),

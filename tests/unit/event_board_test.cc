@@ -11,6 +11,7 @@
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/paris.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::event {
@@ -30,13 +31,7 @@ const absl::TimeZone kLosAngeles = Zone("America/Los_Angeles");
 // Monday 2027-01-04, 08:00 in Paris.
 const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2027, 1, 4, 8, 0), kParis);
 
-const domain::SiteProfile kParisSite = {.site_id = "paris",
-                                        .display_name = "La Cantine",
-                                        .street_address = "151 rue Montmartre",
-                                        .city = "Paris",
-                                        .country_code = "FR",
-                                        .time_zone = "Europe/Paris",
-                                        .currency_code = "EUR"};
+const domain::SiteProfile kParisSite = testing::ParisProfile();
 
 class SequentialIds final : public domain::IdGenerator {
  public:

@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/paris.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::site {
@@ -22,13 +23,7 @@ domain::Space Desks(int seats = 24) {
 
 SiteCatalog::Seed ParisSeed() {
   SiteCatalog::Seed seed;
-  seed.profile = {.site_id = "paris",
-                  .display_name = "La Cantine",
-                  .street_address = "151 rue Montmartre",
-                  .city = "Paris",
-                  .country_code = "FR",
-                  .time_zone = "Europe/Paris",
-                  .currency_code = "EUR"};
+  seed.profile = testing::ParisProfile();
   seed.initial_policy = domain::DefaultSitePolicy();
   seed.initial_spaces = {Desks()};
   return seed;

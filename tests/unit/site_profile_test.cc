@@ -3,21 +3,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/domain/currency.h"
+#include "tests/support/paris.h"
 
 namespace cantine::domain {
 namespace {
 
 using ::testing::HasSubstr;
 
-SiteProfile Paris() {
-  return {.site_id = "paris",
-          .display_name = "La Cantine",
-          .street_address = "151 rue Montmartre",
-          .city = "Paris",
-          .country_code = "FR",
-          .time_zone = "Europe/Paris",
-          .currency_code = "EUR"};
-}
+using testing::ParisProfile;
 
 void ExpectInvalid(const SiteProfile& profile, const std::string& field) {
   absl::Status status = ValidateSiteProfile(profile);
@@ -25,10 +18,10 @@ void ExpectInvalid(const SiteProfile& profile, const std::string& field) {
   EXPECT_THAT(std::string(status.message()), HasSubstr(field));
 }
 
-TEST(SiteProfileTest, ValidProfile) { EXPECT_TRUE(ValidateSiteProfile(Paris()).ok()); }
+TEST(SiteProfileTest, ValidProfile) { EXPECT_TRUE(ValidateSiteProfile(ParisProfile()).ok()); }
 
 TEST(SiteProfileTest, UnknownTimeZoneIsNamed) {
-  SiteProfile profile = Paris();
+  SiteProfile profile = ParisProfile();
   profile.time_zone = "Europe/Atlantis";
   ExpectInvalid(profile, "Europe/Atlantis");
   profile.time_zone = "";
@@ -36,7 +29,7 @@ TEST(SiteProfileTest, UnknownTimeZoneIsNamed) {
 }
 
 TEST(SiteProfileTest, CurrencyMustBeAnActiveIsoCode) {
-  SiteProfile profile = Paris();
+  SiteProfile profile = ParisProfile();
   for (const char* bad : {"eur", "EURO", "XYZ", ""}) {
     profile.currency_code = bad;
     ExpectInvalid(profile, "currency_code");
@@ -47,13 +40,13 @@ TEST(SiteProfileTest, CurrencyMustBeAnActiveIsoCode) {
 }
 
 TEST(SiteProfileTest, CountryAndIdsChecked) {
-  SiteProfile profile = Paris();
+  SiteProfile profile = ParisProfile();
   profile.country_code = "France";
   ExpectInvalid(profile, "country_code");
-  profile = Paris();
+  profile = ParisProfile();
   profile.site_id = "Paris!";
   ExpectInvalid(profile, "site_id");
-  profile = Paris();
+  profile = ParisProfile();
   profile.city = "";
   ExpectInvalid(profile, "city");
 }
