@@ -42,8 +42,11 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
 
   uint64_t seen = 0;
   absl::Time last_write = absl::InfinitePast();
+  // The first pass sends what the caller lacks at once; later passes wait for new entries.
+  absl::Duration wait = absl::ZeroDuration();
   while (!context->IsCancelled() && !stopping_) {
-    const uint64_t changes = oplog_->WaitForChange(seen, heartbeat_);
+    const uint64_t changes = oplog_->WaitForChange(seen, wait);
+    wait = heartbeat_;
     const std::vector<v1::VersionVectorEntry> heads = oplog_->Vector();
     for (const v1::VersionVectorEntry& head : heads) {
       const std::string key = storage::Oplog::OriginKey(head.origin());
