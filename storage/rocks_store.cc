@@ -138,6 +138,9 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::ColumnFamilyOptions family_options(db_options);
+  // TransactionDB keeps flushed memtables for snapshot conflict checks, 128 MB a table unless
+  // told otherwise; the store never sets a snapshot, so keep next to none.
+  family_options.max_write_buffer_size_to_maintain = 1 << 20;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;

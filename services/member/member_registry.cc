@@ -25,10 +25,14 @@ std::string EmailKey(absl::string_view email) {
   return storage::KeyBuilder().AddString(absl::AsciiStrToLower(email)).Build();
 }
 
+// Reads a member in `txn`, locking it when `lock` (a record another writer may change
+// concurrently).
 absl::StatusOr<std::optional<v1::StoredMember>> ReadStored(Transaction& txn,
-                                                           absl::string_view member_id) {
+                                                           absl::string_view member_id,
+                                                           bool lock = true) {
   absl::StatusOr<std::optional<std::string>> bytes =
-      txn.GetForUpdate(Table::kMembers, MemberKey(member_id));
+      lock ? txn.GetForUpdate(Table::kMembers, MemberKey(member_id))
+           : txn.Get(Table::kMembers, MemberKey(member_id));
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) return std::nullopt;
   v1::StoredMember stored;
@@ -240,7 +244,12 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
   if (!absl::StartsWith(change.member_id(), absl::StrCat(change.home_site_id(), "-"))) {
     return absl::InvalidArgumentError("member id does not name its home site");
   }
-  absl::StatusOr<std::optional<v1::StoredMember>> stored = ReadStored(txn, change.member_id());
+  // Another site's members change only here, under the oplog's one apply at a time: no
+  // lock is needed, and a catch-up saves one per entry. This site's own members are also
+  // written locally, so they stay locked.
+  const bool own_member = change.home_site_id() == home_site_id_;
+  absl::StatusOr<std::optional<v1::StoredMember>> stored =
+      ReadStored(txn, change.member_id(), /*lock=*/own_member);
   if (!stored.ok()) return stored.status();
   v1::StoredMember record = stored->value_or(v1::StoredMember());
   if (!stored->has_value()) {
