@@ -4,6 +4,7 @@
 #include "services/booking/booking_codec.h"
 #include "services/domain/field_checks.h"
 #include "services/rpc/admin_check.h"
+#include "services/rpc/bearer_token.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
 
@@ -12,8 +13,43 @@ namespace cantine::booking {
 using rpc::ToGrpcStatus;
 
 BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, const site::SiteCatalog* catalog,
-                                       const auth::AdminCredential* admin)
-    : ledger_(ledger), catalog_(catalog), admin_(admin) {}
+                                       const auth::AdminCredential* admin,
+                                       const auth::TokenKeyResolver* keys,
+                                       const storage::Clock* clock)
+    : ledger_(ledger), catalog_(catalog), admin_(admin), keys_(keys), clock_(clock) {}
+
+absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
+    const grpc::ServerContext& context) const {
+  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
+  if (!bearer.ok()) return bearer.status();
+  if (!bearer->has_value()) {
+    return absl::UnauthenticatedError(
+        "this call needs a member token (MemberService.IssueToken; cantinectl login) or the "
+        "admin credential, as 'authorization: Bearer <token>'");
+  }
+  if (admin_->Check(*bearer).ok()) return Caller{.desk = true, .member_id = ""};
+  absl::StatusOr<auth::MemberTokenClaims> claims =
+      auth::VerifyMemberToken(**bearer, *keys_, clock_->Now());
+  if (!claims.ok()) return claims.status();
+  return Caller{.desk = false, .member_id = claims->member_id};
+}
+
+absl::Status BookingServiceImpl::CheckActsFor(const Caller& caller, absl::string_view member_id) {
+  if (caller.desk || caller.member_id == member_id) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "member ", caller.member_id, " may act only on its own bookings, not on ", member_id, "'s"));
+}
+
+absl::StatusOr<domain::Booking> BookingServiceImpl::OwnBooking(
+    const grpc::ServerContext& context, const std::string& booking_id) const {
+  absl::StatusOr<Caller> caller = Authenticate(context);
+  if (!caller.ok()) return caller.status();
+  if (absl::Status s = domain::CheckSlug("booking_id", booking_id); !s.ok()) return s;
+  absl::StatusOr<domain::Booking> booking = ledger_->Get(booking_id);
+  if (!booking.ok()) return booking.status();
+  if (absl::Status s = CheckActsFor(*caller, booking->member_id); !s.ok()) return s;
+  return booking;
+}
 
 grpc::Status BookingServiceImpl::Answer(const absl::StatusOr<domain::Booking>& booking,
                                         v1::Booking* response) const {
@@ -45,15 +81,21 @@ grpc::Status BookingServiceImpl::GetAvailability(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext*,
+grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
                                                const v1::CreateBookingRequest* request,
                                                v1::Booking* response) {
+  absl::StatusOr<Caller> caller = Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = domain::CheckSlug("space_id", request->space_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
-  if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
+  // A member books for itself; its id may be left out.
+  const std::string member_id =
+      request->member_id().empty() && !caller->desk ? caller->member_id : request->member_id();
+  if (absl::Status s = domain::CheckSlug("member_id", member_id); !s.ok()) {
     return ToGrpcStatus(s);
   }
+  if (absl::Status s = CheckActsFor(*caller, member_id); !s.ok()) return ToGrpcStatus(s);
   if (!request->has_start() || !request->has_end()) {
     return ToGrpcStatus(absl::InvalidArgumentError(
         "start and end are required: civil times at the venue, on slot boundaries"));
@@ -63,7 +105,7 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext*,
   absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", request->end());
   if (!end.ok()) return ToGrpcStatus(end.status());
   domain::BookingRequest booking_request{.space_id = request->space_id(),
-                                         .member_id = request->member_id(),
+                                         .member_id = member_id,
                                          .local_start = *start,
                                          .local_end = *end,
                                          .seats = request->seats(),
@@ -73,29 +115,24 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext*,
   return Answer(booking, response);
 }
 
-grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext*,
+grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* context,
                                                const v1::CancelBookingRequest* request,
                                                v1::Booking* response) {
-  if (absl::Status s = domain::CheckSlug("booking_id", request->booking_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Booking> booking = OwnBooking(*context, request->booking_id());
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
   return Answer(ledger_->Cancel(request->booking_id()), response);
 }
 
-grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext*,
+grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* context,
                                             const v1::GetBookingRequest* request,
                                             v1::Booking* response) {
-  if (absl::Status s = domain::CheckSlug("booking_id", request->booking_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  return Answer(ledger_->Get(request->booking_id()), response);
+  return Answer(OwnBooking(*context, request->booking_id()), response);
 }
 
-grpc::Status BookingServiceImpl::CheckIn(grpc::ServerContext*, const v1::CheckInRequest* request,
-                                         v1::Booking* response) {
-  if (absl::Status s = domain::CheckSlug("booking_id", request->booking_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+grpc::Status BookingServiceImpl::CheckIn(grpc::ServerContext* context,
+                                         const v1::CheckInRequest* request, v1::Booking* response) {
+  absl::StatusOr<domain::Booking> booking = OwnBooking(*context, request->booking_id());
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
   return Answer(ledger_->CheckIn(request->booking_id()), response);
 }
 
@@ -104,13 +141,19 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
                                               v1::ListBookingsResponse* response) {
   absl::StatusOr<BookingLedger::Page> page;
   switch (request->filter_case()) {
-    case v1::ListBookingsRequest::kMemberId:
+    case v1::ListBookingsRequest::kMemberId: {
+      absl::StatusOr<Caller> caller = Authenticate(*context);
+      if (!caller.ok()) return ToGrpcStatus(caller.status());
       if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
+        return ToGrpcStatus(s);
+      }
+      if (absl::Status s = CheckActsFor(*caller, request->member_id()); !s.ok()) {
         return ToGrpcStatus(s);
       }
       page =
           ledger_->ListByMember(request->member_id(), request->page_size(), request->page_token());
       break;
+    }
     case v1::ListBookingsRequest::kSpaceDay: {
       if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
       if (absl::Status s = domain::CheckSlug("space_day.space_id", request->space_day().space_id());

@@ -136,7 +136,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   node->ledger_ = std::make_unique<booking::BookingLedger>(
       node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get());
   node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(
-      node->ledger_.get(), node->catalog_.get(), node->admin_.get());
+      node->ledger_.get(), node->catalog_.get(), node->admin_.get(), node->directory_.get(), clock);
 
   node->events_ = std::make_unique<event::EventBoard>(node->store_.get(), node->oplog_.get(), clock,
                                                       &node->ids_, options.site);

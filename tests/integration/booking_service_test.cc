@@ -44,7 +44,20 @@ class BookingServiceTest : public ::testing::Test {
     v1::Member member;
     ASSERT_TRUE(members_->RegisterMember(Context().get(), register_request, &member).ok());
     member_id_ = member.member_id();
+    token_ = IssueToken(member_id_);
   }
+
+  // A token for `member_id`, issued by the desk.
+  std::string IssueToken(const std::string& member_id) {
+    v1::IssueTokenRequest request;
+    request.set_member_id(member_id);
+    v1::IssueTokenResponse response;
+    EXPECT_TRUE(members_->IssueToken(Context(kAdminSecret).get(), request, &response).ok());
+    return response.token();
+  }
+
+  // A call made by the member, with its token.
+  std::unique_ptr<grpc::ClientContext> AsMember() { return Context(token_.c_str()); }
 
   std::unique_ptr<grpc::ClientContext> Context(const char* token = nullptr) {
     auto context = std::make_unique<grpc::ClientContext>();
@@ -71,11 +84,12 @@ class BookingServiceTest : public ::testing::Test {
   std::unique_ptr<v1::BookingService::Stub> bookings_;
   std::unique_ptr<v1::MemberService::Stub> members_;
   std::string member_id_;
+  std::string token_;
 };
 
 TEST_F(BookingServiceTest, BookGetListCancelInVenueTime) {
   v1::Booking booking;
-  grpc::Status status = bookings_->CreateBooking(Context().get(), WednesdayMorning(), &booking);
+  grpc::Status status = bookings_->CreateBooking(AsMember().get(), WednesdayMorning(), &booking);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(booking.time_zone(), "Europe/Paris");
   EXPECT_EQ(booking.start().hours(), 9);
@@ -91,13 +105,13 @@ TEST_F(BookingServiceTest, BookGetListCancelInVenueTime) {
   v1::GetBookingRequest get;
   get.set_booking_id(booking.booking_id());
   v1::Booking fetched;
-  ASSERT_TRUE(bookings_->GetBooking(Context().get(), get, &fetched).ok());
+  ASSERT_TRUE(bookings_->GetBooking(AsMember().get(), get, &fetched).ok());
   EXPECT_EQ(fetched.booking_id(), booking.booking_id());
 
   v1::ListBookingsRequest mine;
   mine.set_member_id(member_id_);
   v1::ListBookingsResponse listed;
-  ASSERT_TRUE(bookings_->ListBookings(Context().get(), mine, &listed).ok());
+  ASSERT_TRUE(bookings_->ListBookings(AsMember().get(), mine, &listed).ok());
   ASSERT_EQ(listed.bookings_size(), 1);
 
   v1::ListBookingsRequest by_day;
@@ -124,7 +138,7 @@ TEST_F(BookingServiceTest, BookGetListCancelInVenueTime) {
 
   v1::CancelBookingRequest cancel;
   cancel.set_booking_id(booking.booking_id());
-  ASSERT_TRUE(bookings_->CancelBooking(Context().get(), cancel, &booking).ok());
+  ASSERT_TRUE(bookings_->CancelBooking(AsMember().get(), cancel, &booking).ok());
   EXPECT_EQ(booking.state(), v1::BOOKING_STATE_CANCELLED);
 }
 
@@ -137,7 +151,7 @@ TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
   const std::vector<Case> cases = {
       {grpc::NOT_FOUND, "nowhere", [](auto& r) { r.set_space_id("nowhere"); }},
       {grpc::INVALID_ARGUMENT, "space_id", [](auto& r) { r.set_space_id("Bad Id"); }},
-      {grpc::NOT_FOUND, "member", [](auto& r) { r.set_member_id("paris-0000"); }},
+      {grpc::PERMISSION_DENIED, "own bookings", [](auto& r) { r.set_member_id("paris-0000"); }},
       {grpc::INVALID_ARGUMENT, "start", [](auto& r) { *r.mutable_start() = At(2027, 1, 6, 10); }},
       {grpc::INVALID_ARGUMENT, "after start",
        [](auto& r) { *r.mutable_end() = At(2027, 1, 5, 13); }},
@@ -160,23 +174,23 @@ TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
     v1::CreateBookingRequest request = WednesdayMorning();
     c.spoil(request);
     v1::Booking booking;
-    grpc::Status status = bookings_->CreateBooking(Context().get(), request, &booking);
+    grpc::Status status = bookings_->CreateBooking(AsMember().get(), request, &booking);
     EXPECT_EQ(status.error_code(), c.code) << c.needle << ": " << status.error_message();
     EXPECT_THAT(status.error_message(), HasSubstr(c.needle));
   }
   v1::ListBookingsRequest mine;
   mine.set_member_id(member_id_);
   v1::ListBookingsResponse listed;
-  ASSERT_TRUE(bookings_->ListBookings(Context().get(), mine, &listed).ok());
+  ASSERT_TRUE(bookings_->ListBookings(AsMember().get(), mine, &listed).ok());
   EXPECT_EQ(listed.bookings_size(), 0);
 
   v1::ListBookingsRequest no_filter;
-  EXPECT_EQ(bookings_->ListBookings(Context().get(), no_filter, &listed).error_code(),
+  EXPECT_EQ(bookings_->ListBookings(AsMember().get(), no_filter, &listed).error_code(),
             grpc::INVALID_ARGUMENT);
   v1::GetBookingRequest bad_id;
   bad_id.set_booking_id("");
   v1::Booking booking;
-  EXPECT_EQ(bookings_->GetBooking(Context().get(), bad_id, &booking).error_code(),
+  EXPECT_EQ(bookings_->GetBooking(AsMember().get(), bad_id, &booking).error_code(),
             grpc::INVALID_ARGUMENT);
   v1::GetAvailabilityRequest too_long;
   too_long.set_space_id("coworking");
@@ -214,6 +228,58 @@ TEST_F(BookingServiceTest, MembersRegisterOncePerEmailAndValidate) {
   EXPECT_EQ(member.email(), "ada@example.org");
   get.set_member_id("paris-nobody");
   EXPECT_EQ(members_->GetMember(Context().get(), get, &member).error_code(), grpc::NOT_FOUND);
+}
+
+TEST_F(BookingServiceTest, MembersActOnlyOnTheirOwnBookingsAndTheDeskOnAny) {
+  v1::Booking booking;
+  v1::CreateBookingRequest request = WednesdayMorning();
+  EXPECT_EQ(bookings_->CreateBooking(Context().get(), request, &booking).error_code(),
+            grpc::UNAUTHENTICATED);
+  request.clear_member_id();  // Taken from the token.
+  ASSERT_TRUE(bookings_->CreateBooking(AsMember().get(), request, &booking).ok());
+  EXPECT_EQ(booking.member_id(), member_id_);
+
+  v1::RegisterMemberRequest grace;
+  grace.set_display_name("Grace Hopper");
+  grace.set_email("grace@example.org");
+  v1::Member other;
+  ASSERT_TRUE(members_->RegisterMember(Context().get(), grace, &other).ok());
+  const std::string grace_token = IssueToken(other.member_id());
+
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_id(booking.booking_id());
+  v1::Booking result;
+  EXPECT_EQ(
+      bookings_->CancelBooking(Context(grace_token.c_str()).get(), cancel, &result).error_code(),
+      grpc::PERMISSION_DENIED);
+  v1::GetBookingRequest get;
+  get.set_booking_id(booking.booking_id());
+  EXPECT_EQ(bookings_->GetBooking(Context(grace_token.c_str()).get(), get, &result).error_code(),
+            grpc::PERMISSION_DENIED);
+  v1::ListBookingsRequest theirs;
+  theirs.set_member_id(member_id_);
+  v1::ListBookingsResponse listed;
+  EXPECT_EQ(
+      bookings_->ListBookings(Context(grace_token.c_str()).get(), theirs, &listed).error_code(),
+      grpc::PERMISSION_DENIED);
+  v1::CreateBookingRequest for_ada = WednesdayMorning();
+  for_ada.set_idempotency_key("grace-books-for-ada");
+  EXPECT_EQ(
+      bookings_->CreateBooking(Context(grace_token.c_str()).get(), for_ada, &result).error_code(),
+      grpc::PERMISSION_DENIED);
+  EXPECT_EQ(bookings_->CancelBooking(Context("not-a-token").get(), cancel, &result).error_code(),
+            grpc::UNAUTHENTICATED);
+
+  // The booking is untouched; the desk may cancel it for the member.
+  ASSERT_TRUE(bookings_->GetBooking(AsMember().get(), get, &result).ok());
+  EXPECT_EQ(result.state(), v1::BOOKING_STATE_CONFIRMED);
+  ASSERT_TRUE(bookings_->CancelBooking(Context(kAdminSecret).get(), cancel, &result).ok());
+  EXPECT_EQ(result.state(), v1::BOOKING_STATE_CANCELLED);
+
+  // A token past its expiry is refused.
+  clock_.Advance(absl::Hours(13));
+  EXPECT_EQ(bookings_->GetBooking(AsMember().get(), get, &result).error_code(),
+            grpc::UNAUTHENTICATED);
 }
 
 }  // namespace

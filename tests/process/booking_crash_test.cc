@@ -129,6 +129,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
         request.set_idempotency_key(absl::StrCat("load-", c, "-", n));
         grpc::ClientContext context;
         context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));  // The desk.
         v1::Booking booking;
         grpc::Status status = bookings->CreateBooking(&context, request, &booking);
         if (status.ok()) {
@@ -144,16 +145,17 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
       }
     });
   }
-  ASSERT_TRUE(testing::WaitFor(
+  const bool loaded = testing::WaitFor(
       [&] {
         std::lock_guard<std::mutex> lock(mu);
         return acknowledged.size() >= kAcknowledgedBeforeKill;
       },
-      absl::Seconds(60)));
+      absl::Seconds(60));
   node->Signal(SIGKILL);  // Mid-load: calls are in flight.
   EXPECT_EQ(node->Wait(absl::Seconds(30)), 128 + SIGKILL);
   stop = true;
   for (std::thread& t : clients) t.join();
+  ASSERT_TRUE(loaded) << "the load never reached " << kAcknowledgedBeforeKill << " bookings";
   ASSERT_FALSE(acknowledged.empty());
 
   node = Start();
@@ -163,6 +165,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     request.set_booking_id(id);
     v1::Booking booking;
     grpc::ClientContext context;
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
     grpc::Status status = bookings->GetBooking(&context, request, &booking);
     EXPECT_TRUE(status.ok()) << "acknowledged booking " << id
                              << " lost: " << status.error_message();

@@ -37,6 +37,8 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"json", false, FlagScope::kGlobal},
     {"admin_credential_file", true, FlagScope::kGlobal},
     {"timeout", true, FlagScope::kGlobal},
+    {"token_file", true, FlagScope::kGlobal},
+    {"as_desk", false, FlagScope::kGlobal},
     {"help", false, FlagScope::kGlobal},
     {"all", false, FlagScope::kCommand},
     {"name", true, FlagScope::kCommand},
@@ -61,6 +63,7 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"all-states", false, FlagScope::kCommand},
     {"title", true, FlagScope::kCommand},
     {"capacity", true, FlagScope::kCommand},
+    {"ttl", true, FlagScope::kCommand},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
@@ -274,6 +277,15 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(FlagReader& flags, const Environ
           "--timeout '", *timeout, "' is not a positive duration, such as 5s or 1500ms"));
     }
   }
+  if (std::optional<std::string> file = flags.Take("token_file"); file.has_value()) {
+    if (file->empty()) return absl::InvalidArgumentError("--token_file is empty");
+    options.token_file = *std::move(file);
+  } else if (env.token_file.has_value() && !env.token_file->empty()) {
+    options.token_file = *env.token_file;
+  } else if (env.home.has_value() && !env.home->empty()) {
+    options.token_file = absl::StrCat(*env.home, "/.cantine/token");
+  }
+  options.as_desk = flags.TakeBool("as_desk");
   return options;
 }
 
@@ -375,15 +387,18 @@ absl::StatusOr<Command> ReadBook(FlagReader& flags, std::string space_id,
   std::optional<std::string> start = flags.Take("start");
   std::optional<std::string> end = flags.Take("end");
   std::vector<std::string> missing;
-  if (!member.has_value()) missing.push_back("--member");
   if (!start.has_value()) missing.push_back("--start");
   if (!end.has_value()) missing.push_back("--end");
   if (!missing.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("book needs ", absl::StrJoin(missing, ", ")));
   }
+  if (member.has_value() && member->empty()) {
+    return absl::InvalidArgumentError(
+        "--member is empty; give a member id, or omit it to book as the member logged in");
+  }
   BookCommand command;
   command.space_id = std::move(space_id);
-  command.member_id = *std::move(member);
+  command.member_id = std::move(member).value_or("");
   absl::StatusOr<absl::CivilMinute> parsed_start = ParseVenueTime("--start", *start);
   if (!parsed_start.ok()) return parsed_start.status();
   command.start = *parsed_start;
@@ -435,6 +450,22 @@ absl::StatusOr<Command> ReadListBookings(FlagReader& flags) {
   if (!parsed_day.ok()) return parsed_day.status();
   command.space_id = *std::move(space);
   command.day = *parsed_day;
+  return command;
+}
+
+absl::StatusOr<Command> ReadLogin(FlagReader& flags) {
+  std::optional<std::string> member = flags.Take("member");
+  if (!member.has_value()) return absl::InvalidArgumentError("login needs --member ID");
+  if (member->empty()) return absl::InvalidArgumentError("--member is empty; give a member id");
+  LoginCommand command;
+  command.member_id = *std::move(member);
+  if (std::optional<std::string> ttl = flags.Take("ttl"); ttl.has_value()) {
+    if (!absl::ParseDuration(*ttl, &command.ttl) || command.ttl <= absl::ZeroDuration() ||
+        command.ttl == absl::InfiniteDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--ttl '", *ttl, "' is not a positive duration, such as 12h or 30m"));
+    }
+  }
   return command;
 }
 
@@ -558,7 +589,7 @@ absl::StatusOr<Command> ReadUpdateEvent(FlagReader& flags, std::string event_id)
 
 constexpr absl::string_view kCommandNames =
     "site, sites, spaces, space, member, availability, book, booking, bookings, cancel, checkin, "
-    "events, event, network";
+    "events, event, network, login, logout";
 constexpr absl::string_view kRegisterUsage =
     "member register --name NAME --email EMAIL [--bio TEXT]";
 constexpr absl::string_view kMemberUpdateUsage =
@@ -574,7 +605,8 @@ constexpr absl::string_view kEventUpdateUsage =
     "[--description TEXT] [--tags TAG,TAG]";
 constexpr absl::string_view kAvailabilityUsage = "availability SPACE --from DAY [--to DAY]";
 constexpr absl::string_view kBookUsage =
-    "book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]";
+    "book SPACE [--member ID] --start TIME --end TIME [--seats N] [--key KEY]";
+constexpr absl::string_view kLoginUsage = "login --member ID [--ttl DURATION]";
 constexpr absl::string_view kBookingsUsage =
     "bookings --member ID | bookings --space SPACE --day DAY  [--all]";
 
@@ -728,6 +760,17 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
     }
     return NetworkStatusCommand{};
   }
+  if (name == "login") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {"member", "ttl"}, name, kLoginUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadLogin(flags);
+  }
+  if (name == "logout") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {}, name, "logout"); !s.ok()) return s;
+    return LogoutCommand{};
+  }
   if (name == "availability") {
     if (absl::Status s =
             CheckShape(positionals, 2, flags, {"from", "to"}, name, kAvailabilityUsage);
@@ -841,12 +884,21 @@ Commands:
   availability SPACE --from DAY [--to DAY]
                     Free and total seats of each slot of SPACE, from DAY to DAY (--to
                     defaults to --from).
-  book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]
+  login --member ID [--ttl DURATION]
+                    Gets a token for the member at its home site (--ttl: how long it
+                    lives, default 12h, at most 24h) and stores it in the token file;
+                    prints the member and when the token expires. The desk issues it
+                    with the admin credential, if given; otherwise the stored token of
+                    the member is refreshed.
+  logout            Deletes the token file.
+  book SPACE [--member ID] --start TIME --end TIME [--seats N] [--key KEY]
                     Books SPACE for a member, from the start of a slot to the end of a
                     slot (desk pools: half-days; meeting rooms: blocks). --seats defaults
                     to 1; a room is booked whole. The same KEY returns the same booking,
                     so a retry never books twice. Without --key, a key is generated and
                     printed (on stderr): retry a failed or timed-out booking with it.
+                    Logged in, --member may be omitted: the node takes the member from
+                    the token.
   booking ID        One booking.
   bookings --member ID [--all]
                     A member's bookings at this site, by start.
@@ -873,6 +925,11 @@ Commands:
                     peers (manager).
   help              This text.
 
+  The booking commands (book, booking, bookings --member, cancel, checkin) present the
+  stored member token, if there is one: the member acts on its own bookings only. Without
+  one, or with --as_desk, they present the admin credential (the site's desk, acting for
+  any member). With neither they fail: run 'cantinectl login --member ID' first.
+
   AMOUNT is in major units of the site's currency, with a point: 15, 15.5 or 15.50.
   DAY is a day at the venue, YYYY-MM-DD. TIME is a date and time at the venue,
   "YYYY-MM-DD HH:MM" or YYYY-MM-DDTHH:MM; 24:00 is the end of a day. Venue times are in
@@ -886,8 +943,14 @@ Global flags:
       kDefaultNode, R"(.
   --json                         Print the node's answer as JSON (proto3 JSON mapping).
   --admin_credential_file FILE   File whose first line is the admin credential; it is sent
-                                 only with manager commands.
+                                 only with manager commands, 'login' and, without a member
+                                 token, the booking commands.
                                  Default: $CANTINE_ADMIN_CREDENTIAL_FILE.
+  --token_file FILE              Where 'login' stores the member token (mode 0600) and the
+                                 booking commands read it. Default: $CANTINE_TOKEN_FILE,
+                                 else $HOME/.cantine/token.
+  --as_desk                      Booking commands present the admin credential even when a
+                                 member token is stored.
   --timeout DURATION             Deadline of each call, such as 5s or 1500ms. Default: )",
       absl::FormatDuration(kDefaultTimeout), R"(.
   --help, -h                     This text.
@@ -896,7 +959,8 @@ Exit codes:
   0  success
   1  any other error
   2  usage error: bad flags or arguments (a malformed price or date, an unreadable
-     credential file), found before or without asking the node
+     credential or token file, no credential for a command that needs one), found
+     before or without asking the node
   3  the node refused the request: INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS,
      FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED
   4  the node could not be reached in time: UNAVAILABLE, DEADLINE_EXCEEDED

@@ -21,11 +21,15 @@ namespace cantine::cantinectl {
 
 inline constexpr absl::string_view kDefaultNode = "127.0.0.1:7101";
 inline constexpr absl::Duration kDefaultTimeout = absl::Seconds(5);
+// How long a member token from 'login' lives unless --ttl says otherwise.
+inline constexpr absl::Duration kDefaultTokenTtl = absl::Hours(12);
 
 // What the process environment supplies, read by main so that parsing stays pure.
 struct Environment {
   std::optional<std::string> node;                   // $CANTINE_NODE
   std::optional<std::string> admin_credential_file;  // $CANTINE_ADMIN_CREDENTIAL_FILE
+  std::optional<std::string> token_file;             // $CANTINE_TOKEN_FILE
+  std::optional<std::string> home;                   // $HOME
   // A fresh random idempotency key, which 'book' uses when --key is absent. Drawn by main
   // (NewIdempotencyKey), like the variables above, so that parsing stays deterministic.
   std::string new_idempotency_key;
@@ -39,6 +43,12 @@ struct GlobalOptions {
   std::string admin_credential_file;
   // The deadline of each call.
   absl::Duration timeout = kDefaultTimeout;
+  // Where 'login' keeps the member token: --token_file, else $CANTINE_TOKEN_FILE, else
+  // $HOME/.cantine/token. Empty when none of them is set.
+  std::string token_file;
+  // --as_desk: booking commands present the admin credential even when a member token is
+  // stored (the site's desk acting for a member).
+  bool as_desk = false;
 };
 
 struct HelpCommand {};
@@ -95,6 +105,7 @@ struct AvailabilityCommand {
 };
 struct BookCommand {
   std::string space_id;
+  // Empty when --member is omitted: the node then takes the member from its token.
   std::string member_id;
   absl::CivilMinute start;
   absl::CivilMinute end;  // "24:00" is read as 00:00 of the next day.
@@ -158,13 +169,21 @@ struct CancelEventCommand {
 // A manager read of the node's replication state.
 struct NetworkStatusCommand {};
 
+// Gets a member token at the member's home site and stores it in the token file.
+struct LoginCommand {
+  std::string member_id;
+  absl::Duration ttl = kDefaultTokenTtl;
+};
+// Deletes the token file.
+struct LogoutCommand {};
+
 using Command =
     std::variant<HelpCommand, GetSiteCommand, ListSitesCommand, ListSpacesCommand, GetSpaceCommand,
                  CreateSpaceCommand, UpdateSpaceCommand, RetireSpaceCommand, RegisterMemberCommand,
                  GetMemberCommand, UpdateMemberCommand, EraseMemberCommand, AvailabilityCommand,
                  BookCommand, CancelBookingCommand, CheckInCommand, GetBookingCommand,
                  ListBookingsCommand, ListEventsCommand, AnnounceEventCommand, UpdateEventCommand,
-                 CancelEventCommand, NetworkStatusCommand>;
+                 CancelEventCommand, NetworkStatusCommand, LoginCommand, LogoutCommand>;
 
 struct Invocation {
   GlobalOptions options;

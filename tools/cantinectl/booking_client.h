@@ -14,18 +14,24 @@ class BookingClient {
  public:
   virtual ~BookingClient() = default;
 
+  // Open to anyone: no credential.
   virtual absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(
       const v1::GetAvailabilityRequest& request) = 0;
-  virtual absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request) = 0;
-  virtual absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request) = 0;
-  virtual absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request) = 0;
-  virtual absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request) = 0;
 
-  // One page. A member's bookings are read without credential (`admin_credential` null);
-  // a space's bookings of a day (space_day) are a manager read, which presents
-  // `admin_credential` as the call's bearer token.
+  // The calls below present `credential` as the call's bearer token: a member token (the
+  // member acts on its own bookings only) or the admin credential (the site's desk, acting
+  // for any member; it alone reads a space's bookings of a day).
+  virtual absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request,
+                                                    const std::string& credential) = 0;
+  virtual absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request,
+                                                    const std::string& credential) = 0;
+  virtual absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request,
+                                                 const std::string& credential) = 0;
+  virtual absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request,
+                                              const std::string& credential) = 0;
+  // One page.
   virtual absl::StatusOr<v1::ListBookingsResponse> ListBookings(
-      const v1::ListBookingsRequest& request, const std::string* admin_credential) = 0;
+      const v1::ListBookingsRequest& request, const std::string& credential) = 0;
 };
 
 }  // namespace cantine::cantinectl

@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -31,6 +32,7 @@
 #include "tools/cantinectl/site_client.h"
 #include "tools/cantinectl/site_commands.h"
 #include "tools/cantinectl/table.h"
+#include "tools/cantinectl/token_file.h"
 
 namespace cantine::cantinectl {
 namespace {
@@ -38,6 +40,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // ---- Prices ----
@@ -123,8 +126,11 @@ TEST(ParseArgumentsTest, DefaultsWithoutFlagsOrEnvironment) {
 }
 
 TEST(ParseArgumentsTest, EnvironmentGivesDefaultsThatFlagsOverride) {
-  const Environment env{
-      .node = "10.0.0.1:7000", .admin_credential_file = "/env/admin", .new_idempotency_key = ""};
+  const Environment env{.node = "10.0.0.1:7000",
+                        .admin_credential_file = "/env/admin",
+                        .token_file = std::nullopt,
+                        .home = std::nullopt,
+                        .new_idempotency_key = ""};
   absl::StatusOr<Invocation> from_env = Parse({"sites"}, env);
   ASSERT_TRUE(from_env.ok());
   EXPECT_EQ(from_env->options.node, "10.0.0.1:7000");
@@ -138,8 +144,11 @@ TEST(ParseArgumentsTest, EnvironmentGivesDefaultsThatFlagsOverride) {
 }
 
 TEST(ParseArgumentsTest, EmptyEnvironmentNodeFallsBackToTheDefault) {
-  absl::StatusOr<Invocation> parsed = Parse(
-      {"site"}, {.node = "", .admin_credential_file = std::nullopt, .new_idempotency_key = ""});
+  absl::StatusOr<Invocation> parsed = Parse({"site"}, {.node = "",
+                                                       .admin_credential_file = std::nullopt,
+                                                       .token_file = std::nullopt,
+                                                       .home = std::nullopt,
+                                                       .new_idempotency_key = ""});
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->options.node, "127.0.0.1:7101");
 }
@@ -265,6 +274,8 @@ constexpr char kGeneratedKey[] = "ctl-00000000000000000000000000000001";
 absl::StatusOr<Invocation> ParseWithKey(std::vector<std::string> args) {
   return ParseArguments(args, {.node = std::nullopt,
                                .admin_credential_file = std::nullopt,
+                               .token_file = std::nullopt,
+                               .home = std::nullopt,
                                .new_idempotency_key = kGeneratedKey});
 }
 
@@ -374,8 +385,9 @@ TEST(ParseBookingArgumentsTest, BadInputIsRefusedLocally) {
       {{"availability", "coworking", "--from", "2027-01-11", "--to", "2027-13-01"},
        "--to 2027-13-01 is not a calendar date"},
       {{"availability", "coworking", "--from", "1999-12-31"}, "--from has year 1999"},
-      {{"book", "coworking", "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00"},
-       "book needs --member"},
+      {{"book", "coworking", "--member=", "--start", "2027-01-11 09:00", "--end",
+        "2027-01-11 13:00"},
+       "--member is empty; give a member id, or omit it"},
       {with({}), "book needs --start, --end"},
       {with({"--start", "2027-02-30 09:00", "--end", "2027-03-01 13:00"}),
        "--start 2027-02-30 is not a calendar date"},
@@ -429,11 +441,179 @@ TEST(ParseBookingArgumentsTest, BookWithoutKeyNeedsOneGenerated) {
   EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("book needs --key"));
 }
 
+TEST(ParseBookingArgumentsTest, BookWithoutMemberLeavesItToTheToken) {
+  absl::StatusOr<Invocation> parsed = ParseWithKey(
+      {"book", "coworking", "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(std::get<BookCommand>(parsed->command).member_id, "");
+}
+
+// ---- Arguments of login, logout and the token file ----
+
+TEST(ParseLoginArgumentsTest, LoginWithDefaultOrGivenTtl) {
+  absl::StatusOr<Invocation> parsed = Parse({"login", "--member", "paris-3f9a0c2d4e5b6a71"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const auto& login = std::get<LoginCommand>(parsed->command);
+  EXPECT_EQ(login.member_id, "paris-3f9a0c2d4e5b6a71");
+  EXPECT_EQ(login.ttl, absl::Hours(12));
+
+  parsed = Parse({"login", "--ttl=90m", "--member", "m1"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(std::get<LoginCommand>(parsed->command).ttl, absl::Minutes(90));
+
+  parsed = Parse({"logout"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(std::holds_alternative<LogoutCommand>(parsed->command));
+}
+
+TEST(ParseLoginArgumentsTest, BadInputIsRefusedLocally) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"login"}, "login needs --member ID"},
+      {{"login", "--member="}, "--member is empty"},
+      {{"login", "--member", "m1", "--ttl", "12"}, "--ttl '12' is not a positive duration"},
+      {{"login", "--member", "m1", "--ttl", "-1h"}, "--ttl '-1h' is not a positive duration"},
+      {{"login", "--member", "m1", "--ttl", "inf"}, "--ttl 'inf' is not a positive duration"},
+      {{"login", "m1"}, "unexpected argument 'm1'; usage: cantinectl login --member ID"},
+      {{"login", "--member", "m1", "--seats", "2"}, "--seats does not apply to 'login'"},
+      {{"logout", "--member", "m1"}, "--member does not apply to 'logout'"},
+      {{"logout", "now"}, "unexpected argument 'now'"},
+      {{"--token_file=", "logout"}, "--token_file is empty"},
+      {{"spaces", "--ttl", "1h"}, "--ttl does not apply to 'spaces'"},
+  };
+  for (const auto& [args, message] : cases) {
+    absl::StatusOr<Invocation> parsed = Parse(args);
+    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
+        << testing::PrintToString(args);
+  }
+}
+
+TEST(ParseLoginArgumentsTest, TokenFileFromFlagElseEnvironmentElseHome) {
+  Environment env{.node = std::nullopt,
+                  .admin_credential_file = std::nullopt,
+                  .token_file = "/env/token",
+                  .home = "/home/ada",
+                  .new_idempotency_key = ""};
+  absl::StatusOr<Invocation> parsed = Parse({"logout", "--token_file", "/flag/token"}, env);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->options.token_file, "/flag/token");
+  parsed = Parse({"logout"}, env);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->options.token_file, "/env/token");
+  env.token_file = "";
+  parsed = Parse({"logout"}, env);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->options.token_file, "/home/ada/.cantine/token");
+  env.home = std::nullopt;
+  parsed = Parse({"logout"}, env);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->options.token_file, "");
+}
+
+TEST(ParseLoginArgumentsTest, AsDeskIsAGlobalFlag) {
+  absl::StatusOr<Invocation> parsed = Parse({"cancel", "b1", "--as_desk"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(parsed->options.as_desk);
+  parsed = Parse({"cancel", "b1"});
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_FALSE(parsed->options.as_desk);
+}
+
+TEST(ParseLoginArgumentsTest, UsageTextDocumentsLoginAndTheTokenFile) {
+  const std::string usage = UsageText();
+  EXPECT_THAT(usage, HasSubstr("login --member ID [--ttl DURATION]"));
+  EXPECT_THAT(usage, HasSubstr("logout "));
+  EXPECT_THAT(usage, HasSubstr("--token_file FILE"));
+  EXPECT_THAT(usage, HasSubstr("$CANTINE_TOKEN_FILE"));
+  EXPECT_THAT(usage, HasSubstr("$HOME/.cantine/token"));
+  EXPECT_THAT(usage, HasSubstr("--as_desk"));
+}
+
+// ---- The token file ----
+
+class TokenFileTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    // One folder per process: ctest runs the tests of this binary in parallel processes.
+    folder_ = absl::StrCat(testing::TempDir(), "/cantinectl_test_tokens_", ::getpid());
+    path_ = absl::StrCat(folder_, "/token");
+    Clean();
+  }
+  void TearDown() override { Clean(); }
+  void Clean() {
+    ::unlink(path_.c_str());
+    ::rmdir(folder_.c_str());
+  }
+
+  static mode_t ModeOf(const std::string& path) {
+    struct stat info;
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 0777;
+  }
+
+  std::string folder_;
+  std::string path_;
+};
+
+TEST_F(TokenFileTest, WritesTheTokenOwnerOnlyAndCreatesTheFolder) {
+  ASSERT_TRUE(WriteTokenFile(path_, "abc.def").ok());
+  EXPECT_EQ(ModeOf(folder_), 0700u);
+  EXPECT_EQ(ModeOf(path_), 0600u);
+  std::ifstream in(path_);
+  std::stringstream content;
+  content << in.rdbuf();
+  EXPECT_EQ(content.str(), "abc.def\n");
+  absl::StatusOr<std::optional<std::string>> read = ReadTokenFile(path_);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, "abc.def");
+}
+
+TEST_F(TokenFileTest, ReplacesTheTokenAndLeavesNoTemporaryFile) {
+  ASSERT_TRUE(WriteTokenFile(path_, "first").ok());
+  ::chmod(path_.c_str(), 0644);
+  ASSERT_TRUE(WriteTokenFile(path_, "second").ok());
+  EXPECT_EQ(*ReadTokenFile(path_), "second");
+  EXPECT_EQ(ModeOf(path_), 0600u);
+  // The folder holds the token file only: the temporary file was renamed over it.
+  ASSERT_EQ(::unlink(path_.c_str()), 0);
+  EXPECT_EQ(::rmdir(folder_.c_str()), 0);
+}
+
+TEST_F(TokenFileTest, NoFileIsNoToken) {
+  absl::StatusOr<std::optional<std::string>> read = ReadTokenFile(path_);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, std::nullopt);
+}
+
+TEST_F(TokenFileTest, AnEmptyFileIsAnError) {
+  ASSERT_EQ(::mkdir(folder_.c_str(), 0700), 0);
+  std::ofstream(path_) << "  \n";
+  absl::StatusOr<std::optional<std::string>> read = ReadTokenFile(path_);
+  EXPECT_TRUE(absl::IsFailedPrecondition(read.status()));
+  EXPECT_THAT(std::string(read.status().message()), HasSubstr("starts with an empty line"));
+}
+
+TEST_F(TokenFileTest, WriteFailsNamingTheFileWhenTheFolderCannotBeMade) {
+  const std::string path = absl::StrCat(folder_, "/no/such/token");
+  absl::Status status = WriteTokenFile(path, "t");
+  EXPECT_TRUE(absl::IsFailedPrecondition(status));
+  EXPECT_THAT(std::string(status.message()), HasSubstr(path));
+}
+
+TEST_F(TokenFileTest, RemoveSaysWhetherThereWasAFile) {
+  ASSERT_TRUE(WriteTokenFile(path_, "t").ok());
+  EXPECT_EQ(RemoveTokenFile(path_).value_or(false), true);
+  EXPECT_EQ(*ReadTokenFile(path_), std::nullopt);
+  absl::StatusOr<bool> again = RemoveTokenFile(path_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+}
+
 TEST(ParseBookingArgumentsTest, UsageTextDocumentsTheBookingCommands) {
   const std::string usage = UsageText();
   for (const char* command :
        {"member register --name NAME --email EMAIL", "member ID", "availability SPACE --from DAY",
-        "book SPACE --member ID --start TIME --end TIME [--seats N] [--key KEY]", "booking ID",
+        "book SPACE [--member ID] --start TIME --end TIME [--seats N] [--key KEY]", "booking ID",
         "bookings --member ID [--all]", "bookings --space SPACE --day DAY [--all]", "cancel ID",
         "checkin ID"}) {
     EXPECT_THAT(usage, HasSubstr(command));
@@ -1189,6 +1369,12 @@ class FakeMemberClient : public MemberClient {
     credential = admin_credential;
     return member;
   }
+  absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request,
+                                                    const std::string& credential) override {
+    issue_requests.push_back(request);
+    issue_credentials.push_back(credential);
+    return issued;
+  }
 
   absl::StatusOr<v1::Member> member = [] {
     v1::Member m;
@@ -1203,6 +1389,14 @@ class FakeMemberClient : public MemberClient {
   std::optional<v1::UpdateMemberRequest> updated;
   std::optional<std::string> erased_id;
   std::optional<std::string> credential;
+  absl::StatusOr<v1::IssueTokenResponse> issued = [] {
+    v1::IssueTokenResponse response;
+    response.set_token("tok.en-NEW");
+    response.mutable_expire_time()->set_seconds(1799697600);  // 2027-01-11 21:00 in Paris.
+    return response;
+  }();
+  std::vector<v1::IssueTokenRequest> issue_requests;
+  std::vector<std::string> issue_credentials;
 };
 
 class FakeBookingClient : public BookingClient {
@@ -1212,26 +1406,34 @@ class FakeBookingClient : public BookingClient {
     availability_request = request;
     return availability;
   }
-  absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request) override {
+  absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request,
+                                            const std::string& credential) override {
     created = request;
+    credentials.push_back(credential);
     return booking;
   }
-  absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request) override {
+  absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request,
+                                            const std::string& credential) override {
     calls.push_back("cancel " + request.booking_id());
+    credentials.push_back(credential);
     return booking;
   }
-  absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request) override {
+  absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request,
+                                         const std::string& credential) override {
     calls.push_back("get " + request.booking_id());
+    credentials.push_back(credential);
     return booking;
   }
-  absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request) override {
+  absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request,
+                                      const std::string& credential) override {
     calls.push_back("checkin " + request.booking_id());
+    credentials.push_back(credential);
     return booking;
   }
-  absl::StatusOr<v1::ListBookingsResponse> ListBookings(
-      const v1::ListBookingsRequest& request, const std::string* admin_credential) override {
+  absl::StatusOr<v1::ListBookingsResponse> ListBookings(const v1::ListBookingsRequest& request,
+                                                        const std::string& credential) override {
     list_requests.push_back(request);
-    list_credentials.push_back(admin_credential ? std::optional(*admin_credential) : std::nullopt);
+    list_credentials.push_back(credential);
     auto page = pages.find(request.page_token());
     if (page == pages.end()) return absl::InvalidArgumentError("unknown page_token");
     return page->second;
@@ -1244,8 +1446,10 @@ class FakeBookingClient : public BookingClient {
   std::optional<v1::GetAvailabilityRequest> availability_request;
   std::optional<v1::CreateBookingRequest> created;
   std::vector<std::string> calls;
+  // The bearer token of each call but ListBookings, in order.
+  std::vector<std::string> credentials;
   std::vector<v1::ListBookingsRequest> list_requests;
-  std::vector<std::optional<std::string>> list_credentials;
+  std::vector<std::string> list_credentials;
 };
 
 class FakeEventClient : public EventClient {
@@ -1302,21 +1506,43 @@ class RunCommandTest : public testing::Test {
     // One file per process: ctest runs the tests of this binary in parallel processes.
     credential_file_ = absl::StrCat(testing::TempDir(), "/cantinectl_test_admin_", ::getpid());
     std::ofstream(credential_file_) << "  s3cret-credential-0123456789  \nsecond line\n";
+    // No member token unless a test stores one.
+    token_file_ = absl::StrCat(testing::TempDir(), "/cantinectl_test_token_", ::getpid());
+    ::unlink(token_file_.c_str());
   }
+  void TearDown() override { ::unlink(token_file_.c_str()); }
 
   int Run(std::vector<std::string> args) {
+    return RunWith(std::move(args), {.node = std::nullopt,
+                                     .admin_credential_file = credential_file_,
+                                     .token_file = token_file_,
+                                     .home = std::nullopt,
+                                     .new_idempotency_key = kGeneratedKey});
+  }
+
+  // Run, with `env` instead: no admin credential unless `env` names one.
+  int RunWith(std::vector<std::string> args, const Environment& env) {
     out_.str("");
     err_.str("");
-    absl::StatusOr<Invocation> invocation =
-        ParseArguments(args, {.node = std::nullopt,
-                              .admin_credential_file = credential_file_,
-                              .new_idempotency_key = kGeneratedKey});
+    absl::StatusOr<Invocation> invocation = ParseArguments(args, env);
     EXPECT_TRUE(invocation.ok()) << invocation.status();
     if (!invocation.ok()) return -1;
     return RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_);
   }
 
+  // The environment of a member without the admin credential, its token in token_file_.
+  Environment MemberEnvironment() const {
+    return {.node = std::nullopt,
+            .admin_credential_file = std::nullopt,
+            .token_file = token_file_,
+            .home = std::nullopt,
+            .new_idempotency_key = kGeneratedKey};
+  }
+
+  void StoreToken(absl::string_view token) { ASSERT_TRUE(WriteTokenFile(token_file_, token).ok()); }
+
   std::string credential_file_;
+  std::string token_file_;
   FakeSiteClient client_;
   FakeMemberClient members_;
   FakeBookingClient bookings_;
@@ -1533,7 +1759,7 @@ TEST_F(RunCommandTest, CancelCheckInAndGetNameTheBooking) {
   EXPECT_EQ(err_.str(), "cantinectl: NOT_FOUND: no booking 'paris-x' at this venue\n");
 }
 
-TEST_F(RunCommandTest, BookingsOfAMemberOnePageWithoutCredential) {
+TEST_F(RunCommandTest, BookingsOfAMemberOnePage) {
   v1::ListBookingsResponse first;
   *first.add_bookings() = MakeBooking("paris-0000000000000001");
   first.set_next_page_token("p2");
@@ -1541,7 +1767,7 @@ TEST_F(RunCommandTest, BookingsOfAMemberOnePageWithoutCredential) {
   EXPECT_EQ(Run({"bookings", "--member", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
   ASSERT_EQ(bookings_.list_requests.size(), 1u);
   EXPECT_EQ(bookings_.list_requests[0].member_id(), "paris-3f9a0c2d4e5b6a71");
-  EXPECT_EQ(bookings_.list_credentials[0], std::nullopt);
+  EXPECT_EQ(bookings_.list_credentials[0], "s3cret-credential-0123456789");  // No token: desk.
   EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000001  coworking"));
   EXPECT_THAT(out_.str(), HasSubstr("More bookings follow; add --all"));
 }
@@ -1788,6 +2014,136 @@ TEST_F(RunCommandTest, NetworkStatusIsAManagerRead) {
   admin_.status = absl::UnauthenticatedError("the admin credential is wrong");
   EXPECT_EQ(Run({"network", "status"}), kExitRefused);
   EXPECT_EQ(err_.str(), "cantinectl: UNAUTHENTICATED: the admin credential is wrong\n");
+}
+
+// ---- Login, logout and the credential of booking commands against a fake node ----
+
+TEST_F(RunCommandTest, LoginAtTheDeskStoresTheTokenAndNeverPrintsIt) {
+  EXPECT_EQ(Run({"login", "--member", "paris-3f9a0c2d4e5b6a71", "--ttl", "2h"}), kExitOk)
+      << err_.str();
+  ASSERT_EQ(members_.issue_requests.size(), 1u);
+  EXPECT_EQ(members_.issue_requests[0].member_id(), "paris-3f9a0c2d4e5b6a71");
+  EXPECT_EQ(members_.issue_requests[0].ttl().seconds(), 7200);
+  EXPECT_EQ(members_.issue_credentials[0], "s3cret-credential-0123456789");
+  EXPECT_EQ(*ReadTokenFile(token_file_), "tok.en-NEW");
+  EXPECT_THAT(out_.str(), StartsWith("Member   paris-3f9a0c2d4e5b6a71\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Expires  2027-01-11 21:00 Europe/Paris\n"));
+  EXPECT_THAT(out_.str(), HasSubstr(token_file_));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("tok.en-NEW")));
+  EXPECT_EQ(err_.str(), "");
+
+  EXPECT_EQ(Run({"--json", "login", "--member", "paris-3f9a0c2d4e5b6a71"}), kExitOk);
+  EXPECT_EQ(members_.issue_requests[1].ttl().seconds(), 12 * 3600);
+  EXPECT_THAT(out_.str(), HasSubstr("\"token\": \"tok.en-NEW\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"expireTime\": \"2027-01-11T20:00:00Z\""));
+}
+
+TEST_F(RunCommandTest, LoginWithoutTheAdminCredentialRefreshesTheStoredToken) {
+  StoreToken("tok.en-OLD");
+  EXPECT_EQ(RunWith({"login", "--member", "m1"}, MemberEnvironment()), kExitOk) << err_.str();
+  ASSERT_EQ(members_.issue_credentials.size(), 1u);
+  EXPECT_EQ(members_.issue_credentials[0], "tok.en-OLD");
+  EXPECT_EQ(*ReadTokenFile(token_file_), "tok.en-NEW");
+}
+
+TEST_F(RunCommandTest, LoginWithNeitherCredentialFailsLocally) {
+  EXPECT_EQ(RunWith({"login", "--member", "m1"}, MemberEnvironment()), kExitUsage);
+  EXPECT_TRUE(members_.issue_requests.empty());
+  EXPECT_THAT(err_.str(), HasSubstr("FAILED_PRECONDITION: login needs the admin credential"));
+
+  Environment no_home = MemberEnvironment();
+  no_home.token_file = std::nullopt;
+  EXPECT_EQ(RunWith({"login", "--member", "m1"}, no_home), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("no token file: give --token_file FILE"));
+  EXPECT_EQ(RunWith({"logout"}, no_home), kExitUsage);
+}
+
+TEST_F(RunCommandTest, ARefusedLoginKeepsTheStoredToken) {
+  StoreToken("tok.en-OLD");
+  members_.issued = absl::UnauthenticatedError("the token has expired");
+  EXPECT_EQ(RunWith({"login", "--member", "m1"}, MemberEnvironment()), kExitRefused);
+  EXPECT_EQ(err_.str(), "cantinectl: UNAUTHENTICATED: the token has expired\n");
+  EXPECT_EQ(*ReadTokenFile(token_file_), "tok.en-OLD");
+}
+
+TEST_F(RunCommandTest, LogoutDeletesTheTokenFile) {
+  StoreToken("tok.en-OLD");
+  EXPECT_EQ(Run({"logout"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), absl::StrCat("Logged out: deleted ", token_file_, "\n"));
+  EXPECT_EQ(*ReadTokenFile(token_file_), std::nullopt);
+  EXPECT_EQ(Run({"logout"}), kExitOk);
+  EXPECT_EQ(out_.str(), absl::StrCat("Not logged in: no token file ", token_file_, "\n"));
+}
+
+TEST_F(RunCommandTest, BookingCommandsPreferTheMemberTokenOverTheAdminCredential) {
+  StoreToken("tok.en-MEMBER");
+  bookings_.pages[""] = v1::ListBookingsResponse();
+  EXPECT_EQ(Run({"book", "coworking", "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00",
+                 "--key", "k"}),
+            kExitOk)
+      << err_.str();
+  EXPECT_EQ(bookings_.created->member_id(), "");  // The node takes it from the token.
+  EXPECT_EQ(Run({"cancel", "b1"}), kExitOk);
+  EXPECT_EQ(Run({"checkin", "b1"}), kExitOk);
+  EXPECT_EQ(Run({"booking", "b1"}), kExitOk);
+  EXPECT_THAT(bookings_.credentials,
+              ElementsAre("tok.en-MEMBER", "tok.en-MEMBER", "tok.en-MEMBER", "tok.en-MEMBER"));
+  EXPECT_EQ(Run({"bookings", "--member", "m1"}), kExitOk);
+  // A space's day stays a manager read.
+  EXPECT_EQ(Run({"bookings", "--space", "coworking", "--day", "2027-01-11"}), kExitOk);
+  EXPECT_THAT(bookings_.list_credentials,
+              ElementsAre("tok.en-MEMBER", "s3cret-credential-0123456789"));
+}
+
+TEST_F(RunCommandTest, AsDeskForcesTheAdminCredential) {
+  StoreToken("tok.en-MEMBER");
+  bookings_.pages[""] = v1::ListBookingsResponse();
+  EXPECT_EQ(Run({"--as_desk", "cancel", "b1"}), kExitOk) << err_.str();
+  EXPECT_EQ(Run({"bookings", "--member", "m1", "--as_desk"}), kExitOk);
+  EXPECT_THAT(bookings_.credentials, ElementsAre("s3cret-credential-0123456789"));
+  EXPECT_THAT(bookings_.list_credentials, ElementsAre("s3cret-credential-0123456789"));
+
+  EXPECT_EQ(RunWith({"--as_desk", "cancel", "b1"}, MemberEnvironment()), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("this command needs the admin credential"));
+  EXPECT_EQ(bookings_.credentials.size(), 1u);
+}
+
+TEST_F(RunCommandTest, BookingCommandsWithoutATokenActAsTheDesk) {
+  EXPECT_EQ(Run({"checkin", "b1"}), kExitOk) << err_.str();
+  EXPECT_THAT(bookings_.credentials, ElementsAre("s3cret-credential-0123456789"));
+
+  // The desk books for a member it names.
+  EXPECT_EQ(Run({"book", "coworking", "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00",
+                 "--key", "k"}),
+            kExitUsage);
+  EXPECT_FALSE(bookings_.created.has_value());
+  EXPECT_THAT(err_.str(), HasSubstr("book needs --member ID when booking as the desk"));
+}
+
+TEST_F(RunCommandTest, BookingCommandsWithNeitherCredentialFailLocally) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"book", "coworking", "--member", "m1", "--start",
+                                              "2027-01-11 09:00", "--end", "2027-01-11 13:00"},
+                                             {"cancel", "b1"},
+                                             {"checkin", "b1"},
+                                             {"booking", "b1"},
+                                             {"bookings", "--member", "m1"}}) {
+    EXPECT_EQ(RunWith(args, MemberEnvironment()), kExitUsage) << testing::PrintToString(args);
+    EXPECT_EQ(err_.str(),
+              "cantinectl: FAILED_PRECONDITION: run 'cantinectl login --member ID' first (or "
+              "give --admin_credential_file)\n")
+        << testing::PrintToString(args);
+  }
+  EXPECT_FALSE(bookings_.created.has_value());
+  EXPECT_TRUE(bookings_.credentials.empty());
+  EXPECT_TRUE(bookings_.list_requests.empty());
+}
+
+TEST_F(RunCommandTest, AvailabilityNeedsNoCredential) {
+  bookings_.availability = v1::GetAvailabilityResponse();
+  EXPECT_EQ(RunWith({"availability", "coworking", "--from", "2027-01-11"}, MemberEnvironment()),
+            kExitOk)
+      << err_.str();
 }
 
 }  // namespace

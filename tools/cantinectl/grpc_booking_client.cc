@@ -19,26 +19,28 @@ absl::StatusOr<v1::GetAvailabilityResponse> GrpcBookingClient::GetAvailability(
 }
 
 absl::StatusOr<v1::Booking> GrpcBookingClient::CreateBooking(
-    const v1::CreateBookingRequest& request) {
-  return CallUnary(*stub_, &Stub::CreateBooking, request, timeout_, nullptr);
+    const v1::CreateBookingRequest& request, const std::string& credential) {
+  return CallUnary(*stub_, &Stub::CreateBooking, request, timeout_, &credential);
 }
 
 absl::StatusOr<v1::Booking> GrpcBookingClient::CancelBooking(
-    const v1::CancelBookingRequest& request) {
-  return CallUnary(*stub_, &Stub::CancelBooking, request, timeout_, nullptr);
+    const v1::CancelBookingRequest& request, const std::string& credential) {
+  return CallUnary(*stub_, &Stub::CancelBooking, request, timeout_, &credential);
 }
 
-absl::StatusOr<v1::Booking> GrpcBookingClient::GetBooking(const v1::GetBookingRequest& request) {
-  return CallUnary(*stub_, &Stub::GetBooking, request, timeout_, nullptr);
+absl::StatusOr<v1::Booking> GrpcBookingClient::GetBooking(const v1::GetBookingRequest& request,
+                                                          const std::string& credential) {
+  return CallUnary(*stub_, &Stub::GetBooking, request, timeout_, &credential);
 }
 
-absl::StatusOr<v1::Booking> GrpcBookingClient::CheckIn(const v1::CheckInRequest& request) {
-  return CallUnary(*stub_, &Stub::CheckIn, request, timeout_, nullptr);
+absl::StatusOr<v1::Booking> GrpcBookingClient::CheckIn(const v1::CheckInRequest& request,
+                                                       const std::string& credential) {
+  return CallUnary(*stub_, &Stub::CheckIn, request, timeout_, &credential);
 }
 
 absl::StatusOr<v1::ListBookingsResponse> GrpcBookingClient::ListBookings(
-    const v1::ListBookingsRequest& request, const std::string* admin_credential) {
-  return CallUnary(*stub_, &Stub::ListBookings, request, timeout_, admin_credential);
+    const v1::ListBookingsRequest& request, const std::string& credential) {
+  return CallUnary(*stub_, &Stub::ListBookings, request, timeout_, &credential);
 }
 
 }  // namespace cantine::cantinectl

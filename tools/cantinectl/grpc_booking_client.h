@@ -18,12 +18,16 @@ class GrpcBookingClient final : public BookingClient {
 
   absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(
       const v1::GetAvailabilityRequest& request) override;
-  absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request) override;
-  absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request) override;
-  absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request) override;
-  absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request) override;
-  absl::StatusOr<v1::ListBookingsResponse> ListBookings(
-      const v1::ListBookingsRequest& request, const std::string* admin_credential) override;
+  absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request,
+                                            const std::string& credential) override;
+  absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request,
+                                            const std::string& credential) override;
+  absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request,
+                                         const std::string& credential) override;
+  absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request,
+                                      const std::string& credential) override;
+  absl::StatusOr<v1::ListBookingsResponse> ListBookings(const v1::ListBookingsRequest& request,
+                                                        const std::string& credential) override;
 
  private:
   std::unique_ptr<v1::BookingService::StubInterface> stub_;

@@ -5,10 +5,10 @@
 namespace cantine::cantinectl {
 
 void PrepareCallContext(grpc::ClientContext& context, absl::Duration timeout,
-                        const std::string* admin_credential) {
+                        const std::string* bearer_token) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  if (admin_credential != nullptr) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", *admin_credential));
+  if (bearer_token != nullptr) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", *bearer_token));
   }
 }
 

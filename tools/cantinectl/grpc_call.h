@@ -12,19 +12,19 @@ namespace cantine::cantinectl {
 
 // How every gRPC client of cantinectl makes a call, whatever the service.
 
-// Gives `context` its deadline, `timeout` from now, and `admin_credential`, when not null,
-// as the call's bearer token.
+// Gives `context` its deadline, `timeout` from now, and `bearer_token`, when not null,
+// as the call's bearer token (the admin credential or a member token).
 void PrepareCallContext(grpc::ClientContext& context, absl::Duration timeout,
-                        const std::string* admin_credential);
+                        const std::string* bearer_token);
 
 // One unary call of `method` on `stub`, prepared as above; a failed call is its status in
 // absl terms (rpc::FromGrpcStatus).
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> CallUnary(
     Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    const Request& request, absl::Duration timeout, const std::string* admin_credential) {
+    const Request& request, absl::Duration timeout, const std::string* bearer_token) {
   grpc::ClientContext context;
-  PrepareCallContext(context, timeout, admin_credential);
+  PrepareCallContext(context, timeout, bearer_token);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return rpc::FromGrpcStatus(status);

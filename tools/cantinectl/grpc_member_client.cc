@@ -32,4 +32,9 @@ absl::StatusOr<v1::Member> GrpcMemberClient::EraseMember(const v1::EraseMemberRe
   return CallUnary(*stub_, &Stub::EraseMember, request, timeout_, &admin_credential);
 }
 
+absl::StatusOr<v1::IssueTokenResponse> GrpcMemberClient::IssueToken(
+    const v1::IssueTokenRequest& request, const std::string& credential) {
+  return CallUnary(*stub_, &Stub::IssueToken, request, timeout_, &credential);
+}
+
 }  // namespace cantine::cantinectl

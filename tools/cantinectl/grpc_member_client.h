@@ -22,6 +22,8 @@ class GrpcMemberClient final : public MemberClient {
                                           const std::string& admin_credential) override;
   absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,
                                          const std::string& admin_credential) override;
+  absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request,
+                                                    const std::string& credential) override;
 
  private:
   std::unique_ptr<v1::MemberService::StubInterface> stub_;

@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   const cantine::cantinectl::Environment env{
       .node = GetEnv("CANTINE_NODE"),
       .admin_credential_file = GetEnv("CANTINE_ADMIN_CREDENTIAL_FILE"),
+      .token_file = GetEnv("CANTINE_TOKEN_FILE"),
+      .home = GetEnv("HOME"),
       .new_idempotency_key = cantine::cantinectl::NewIdempotencyKey(gen),
   };
   absl::StatusOr<Invocation> invocation = cantine::cantinectl::ParseArguments(args, env);

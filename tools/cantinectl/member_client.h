@@ -23,6 +23,12 @@ class MemberClient {
                                                   const std::string& admin_credential) = 0;
   virtual absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,
                                                  const std::string& admin_credential) = 0;
+
+  // At the member's home site. `credential`, presented as the call's bearer token, is the
+  // admin credential (the desk issues the token) or the member's still-valid token (a
+  // refresh).
+  virtual absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request,
+                                                            const std::string& credential) = 0;
 };
 
 }  // namespace cantine::cantinectl

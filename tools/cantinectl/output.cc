@@ -285,6 +285,15 @@ std::string FormatMember(const v1::Member& member, const v1::Site& site) {
   return table.Render();
 }
 
+std::string FormatLogin(const std::string& member_id, const v1::IssueTokenResponse& response,
+                        const std::string& time_zone, const std::string& token_file) {
+  Table table;
+  table.AddRow({"Member", member_id});
+  table.AddRow({"Expires", FormatInstant(response.expire_time(), time_zone)});
+  table.AddRow({"Token", absl::StrCat("stored in ", token_file)});
+  return table.Render();
+}
+
 std::string FormatAvailability(const v1::GetAvailabilityResponse& response) {
   Table table({"DAY", "SLOT", absl::StrCat("TIME (", response.time_zone(), ")"), "FREE/TOTAL"});
   table.AlignRight(3);

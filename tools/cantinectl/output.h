@@ -35,6 +35,10 @@ std::string FormatSpace(const v1::Space& space, const v1::Site& site);
 // One member, one field per line; `site` gives the time zone of its creation time. An
 // erased member says so.
 std::string FormatMember(const v1::Member& member, const v1::Site& site);
+// What 'login' got: the member, when its token expires (in `time_zone`) and `token_file`,
+// where it is kept; never the token itself.
+std::string FormatLogin(const std::string& member_id, const v1::IssueTokenResponse& response,
+                        const std::string& time_zone, const std::string& token_file);
 // One line per slot: its day, name, times at the venue (the zone named in the header) and
 // free of total seats.
 std::string FormatAvailability(const v1::GetAvailabilityResponse& response);

@@ -14,6 +14,7 @@
 #include "tools/cantinectl/exit_codes.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/output.h"
+#include "tools/cantinectl/token_file.h"
 
 namespace cantine::cantinectl {
 namespace {
@@ -195,6 +196,12 @@ class Runner {
   }
 
   int operator()(const BookCommand& command) {
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    if (command.member_id.empty() && credential->desk) {
+      return UsageFailed(absl::InvalidArgumentError(
+          "book needs --member ID when booking as the desk (with the admin credential)"));
+    }
     if (command.idempotency_key_generated) {
       // Before the call, so that the key is known whatever becomes of the call.
       err_ << "cantinectl: booking with the generated idempotency key " << command.idempotency_key
@@ -207,31 +214,40 @@ class Runner {
     *request.mutable_end() = rpc::CivilMinuteToProto(command.end);
     request.set_seats(command.seats);
     request.set_idempotency_key(command.idempotency_key);
-    return PrintBooking(bookings_.CreateBooking(request));
+    return PrintBooking(bookings_.CreateBooking(request, credential->value));
   }
 
   int operator()(const CancelBookingCommand& command) {
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
     v1::CancelBookingRequest request;
     request.set_booking_id(command.booking_id);
-    return PrintBooking(bookings_.CancelBooking(request));
+    return PrintBooking(bookings_.CancelBooking(request, credential->value));
   }
 
   int operator()(const CheckInCommand& command) {
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
     v1::CheckInRequest request;
     request.set_booking_id(command.booking_id);
-    return PrintBooking(bookings_.CheckIn(request));
+    return PrintBooking(bookings_.CheckIn(request, credential->value));
   }
 
   int operator()(const GetBookingCommand& command) {
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
     v1::GetBookingRequest request;
     request.set_booking_id(command.booking_id);
-    return PrintBooking(bookings_.GetBooking(request));
+    return PrintBooking(bookings_.GetBooking(request, credential->value));
   }
 
   int operator()(const ListBookingsCommand& command) {
     v1::ListBookingsRequest request;
-    std::optional<std::string> credential;
+    std::string credential;
     if (!command.member_id.empty()) {
+      absl::StatusOr<BookingCredential> read = ReadBookingCredential();
+      if (!read.ok()) return UsageFailed(read.status());
+      credential = std::move(read)->value;
       request.set_member_id(command.member_id);
     } else {
       absl::StatusOr<std::string> read = AdminCredential();
@@ -242,7 +258,7 @@ class Runner {
     }
     absl::StatusOr<v1::ListBookingsResponse> listed =
         ListPages(request, command.all_pages, [&](const v1::ListBookingsRequest& page) {
-          return bookings_.ListBookings(page, OrNull(credential));
+          return bookings_.ListBookings(page, credential);
         });
     if (!listed.ok()) return CallFailed(listed.status());
     return Print(*listed, [&] { return FormatBookings(*listed); });
@@ -315,7 +331,63 @@ class Runner {
     return Print(*status, [&] { return FormatNetworkStatus(*status); });
   }
 
+  int operator()(const LoginCommand& command) {
+    if (options_.token_file.empty()) return UsageFailed(NoTokenFileError());
+    // The desk issues the token; without the admin credential, the member's stored token
+    // asks for a fresh one.
+    std::string credential;
+    if (!options_.admin_credential_file.empty()) {
+      absl::StatusOr<std::string> admin = ReadAdminCredential(options_.admin_credential_file);
+      if (!admin.ok()) return UsageFailed(admin.status());
+      credential = *std::move(admin);
+    } else {
+      absl::StatusOr<std::optional<std::string>> token = ReadTokenFile(options_.token_file);
+      if (!token.ok()) return UsageFailed(token.status());
+      if (!token->has_value()) {
+        return UsageFailed(absl::FailedPreconditionError(absl::StrCat(
+            "login needs the admin credential (the desk issues the first token): give "
+            "--admin_credential_file FILE or set CANTINE_ADMIN_CREDENTIAL_FILE; no token to "
+            "refresh in '",
+            options_.token_file, "'")));
+      }
+      credential = **std::move(token);
+    }
+    // Fetched before the call, so that a token issued is never reported as failed.
+    absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
+    if (!site.ok()) return CallFailed(site.status());
+    v1::IssueTokenRequest request;
+    request.set_member_id(command.member_id);
+    *request.mutable_ttl() = rpc::DurationToProto(command.ttl);
+    absl::StatusOr<v1::IssueTokenResponse> issued = members_.IssueToken(request, credential);
+    if (!issued.ok()) return CallFailed(issued.status());
+    if (absl::Status s = WriteTokenFile(options_.token_file, issued->token()); !s.ok()) {
+      return Fail(s, kExitFailure);
+    }
+    if (options_.json) return PrintJson(*issued);
+    // Never the token itself: a table may end up in a terminal's scrollback or a log.
+    out_ << FormatLogin(command.member_id, *issued, (*site)->time_zone(), options_.token_file);
+    return kExitOk;
+  }
+
+  int operator()(const LogoutCommand&) {
+    if (options_.token_file.empty()) return UsageFailed(NoTokenFileError());
+    absl::StatusOr<bool> removed = RemoveTokenFile(options_.token_file);
+    if (!removed.ok()) return Fail(removed.status(), kExitFailure);
+    if (!options_.json) {
+      out_ << (*removed ? "Logged out: deleted " : "Not logged in: no token file ")
+           << options_.token_file << "\n";
+    }
+    return kExitOk;
+  }
+
  private:
+  // The bearer token of a booking command.
+  struct BookingCredential {
+    std::string value;
+    // The admin credential (the site's desk), not a member token.
+    bool desk = false;
+  };
+
   int Fail(const absl::Status& status, int exit_code) {
     err_ << "cantinectl: " << absl::StatusCodeToString(status.code()) << ": " << status.message();
     if (exit_code == kExitUnreachable) err_ << " (node " << options_.node << ")";
@@ -403,6 +475,34 @@ class Runner {
           "CANTINE_ADMIN_CREDENTIAL_FILE");
     }
     return ReadAdminCredential(options_.admin_credential_file);
+  }
+
+  // The member token in the token file, if there is one and --as_desk is not given; else
+  // the admin credential, if one is configured. FAILED_PRECONDITION when there is neither,
+  // or when the one to present cannot be read.
+  absl::StatusOr<BookingCredential> ReadBookingCredential() const {
+    if (options_.as_desk) {
+      absl::StatusOr<std::string> admin = AdminCredential();
+      if (!admin.ok()) return admin.status();
+      return BookingCredential{*std::move(admin), true};
+    }
+    if (!options_.token_file.empty()) {
+      absl::StatusOr<std::optional<std::string>> token = ReadTokenFile(options_.token_file);
+      if (!token.ok()) return token.status();
+      if (token->has_value()) return BookingCredential{**std::move(token), false};
+    }
+    if (!options_.admin_credential_file.empty()) {
+      absl::StatusOr<std::string> admin = ReadAdminCredential(options_.admin_credential_file);
+      if (!admin.ok()) return admin.status();
+      return BookingCredential{*std::move(admin), true};
+    }
+    return absl::FailedPreconditionError(
+        "run 'cantinectl login --member ID' first (or give --admin_credential_file)");
+  }
+
+  static absl::Status NoTokenFileError() {
+    return absl::FailedPreconditionError(
+        "no token file: give --token_file FILE, or set CANTINE_TOKEN_FILE or HOME");
   }
 
   // `price` (major units) in the site's currency, in minor units.
