@@ -34,7 +34,8 @@ class SiteCatalog {
                                                            const storage::Clock* clock,
                                                            const Seed& seed);
 
-  domain::SiteProfile profile() const;
+  // Immutable for the catalog's lifetime.
+  const domain::SiteProfile& profile() const { return profile_; }
   domain::SitePolicy policy() const ABSL_LOCKS_EXCLUDED(mu_);
 
   absl::StatusOr<std::vector<domain::Space>> ListSpaces(bool include_retired) const;
