@@ -128,13 +128,16 @@ BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
 absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request) {
   absl::StatusOr<domain::Space> space = catalog_->GetSpace(request.space_id);
   if (!space.ok()) return space.status();
-  if (absl::Status s = members_->CheckMember(request.member_id); !s.ok()) return s;
+  absl::StatusOr<std::string> home_site = members_->HomeSiteOf(request.member_id);
+  if (!home_site.ok()) return home_site.status();
+  domain::BookingRequest priced = request;
+  priced.home_site_id = *home_site;
   const absl::Time now = clock_->Now();
   absl::StatusOr<absl::TimeZone> zone =
       domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
   if (!zone.ok()) return zone.status();
   absl::StatusOr<domain::BookingPlan> plan =
-      domain::PlanBooking(*space, catalog_->policy(), *zone, request, now);
+      domain::PlanBooking(*space, catalog_->policy(), *zone, priced, now);
   if (!plan.ok()) return plan.status();
   const std::string fingerprint = domain::RequestFingerprint(request);
   return RetryAborted([&] { return CreateOnce(request, *space, *plan, fingerprint, now); });

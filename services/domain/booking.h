@@ -58,6 +58,8 @@ struct BookingRequest {
   absl::CivilMinute local_end;
   int32_t seats = 0;
   std::string idempotency_key;
+  // The member's home site: a member of another site pays the space's visitor price.
+  std::string home_site_id = "";
 };
 
 absl::string_view BookingStateName(BookingState state);

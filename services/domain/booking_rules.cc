@@ -55,7 +55,11 @@ absl::StatusOr<BookingPlan> PlanBooking(const Space& space, const SitePolicy& po
 
   BookingPlan plan;
   plan.seats = seats;
-  plan.price_minor = static_cast<int64_t>(slots->size()) * seats * space.price_per_slot_minor;
+  const bool visitor = !request.home_site_id.empty() && request.home_site_id != space.site_id;
+  const int64_t slot_price = visitor && space.visitor_price_per_slot_minor
+                                 ? *space.visitor_price_per_slot_minor
+                                 : space.price_per_slot_minor;
+  plan.price_minor = static_cast<int64_t>(slots->size()) * seats * slot_price;
   plan.slots = *std::move(slots);
   return plan;
 }

@@ -27,7 +27,8 @@ inline constexpr size_t kMaxIdempotencyKeyLength = 128;
 // Checks a request against the space and the policy: an active space; seats between 1 and
 // the pool's size (exactly 1 for a room); start and end on slot boundaries, in order, at
 // most policy.max_booking_days apart; not in the past; ending within the booking horizon
-// (checked on the end, not only the start). Price = slots x seats x the slot price.
+// (checked on the end, not only the start). Price = slots x seats x the slot price (the
+// visitor price for a member of another site, where the space sets one).
 // INVALID_ARGUMENT names the field; FAILED_PRECONDITION for a retired space, a past start
 // or a horizon overrun.
 absl::StatusOr<BookingPlan> PlanBooking(const Space& space, const SitePolicy& policy,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -40,8 +41,8 @@ absl::Status ValidateMember(const Member& member);
 class MemberDirectory {
  public:
   virtual ~MemberDirectory() = default;
-  // OK if `member_id` names a known member, NOT_FOUND naming it otherwise.
-  virtual absl::Status CheckMember(absl::string_view member_id) const = 0;
+  // The home site of a known, not erased member; NOT_FOUND naming it otherwise.
+  virtual absl::StatusOr<std::string> HomeSiteOf(absl::string_view member_id) const = 0;
 };
 
 }  // namespace cantine::domain

@@ -37,6 +37,13 @@ absl::Status ValidateSpace(const Space& space) {
         absl::StrCat("space.price_per_slot.amount_minor is ", space.price_per_slot_minor,
                      "; it must be between 0 and ", kMaxPricePerSlotMinor, " (minor units)"));
   }
+  if (space.visitor_price_per_slot_minor &&
+      (*space.visitor_price_per_slot_minor < 0 ||
+       *space.visitor_price_per_slot_minor > kMaxPricePerSlotMinor)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "space.visitor_price_per_slot.amount_minor is ", *space.visitor_price_per_slot_minor,
+        "; it must be between 0 and ", kMaxPricePerSlotMinor, " (minor units)"));
+  }
   return absl::OkStatus();
 }
 
@@ -45,6 +52,9 @@ absl::StatusOr<Space> ApplySpaceUpdate(Space space, const SpaceUpdate& update, a
   if (update.description) space.description = *update.description;
   if (update.seats) space.seats = *update.seats;
   if (update.price_per_slot_minor) space.price_per_slot_minor = *update.price_per_slot_minor;
+  if (update.visitor_price_per_slot_minor) {
+    space.visitor_price_per_slot_minor = *update.visitor_price_per_slot_minor;
+  }
   if (absl::Status s = ValidateSpace(space); !s.ok()) return s;
   space.update_time = now;
   return space;

@@ -25,6 +25,8 @@ struct Space {
   SpaceKind kind = SpaceKind::kDeskPool;
   int32_t seats = 0;                 // Desk pool: bookable seats. Meeting room: people it holds.
   int64_t price_per_slot_minor = 0;  // In the site's currency.
+  // What members of other sites pay per slot; unset: the same price.
+  std::optional<int64_t> visitor_price_per_slot_minor;
   SpaceState state = SpaceState::kActive;
   absl::Time create_time;
   absl::Time update_time;
@@ -36,6 +38,7 @@ struct SpaceUpdate {
   std::optional<std::string> description = std::nullopt;
   std::optional<int32_t> seats = std::nullopt;
   std::optional<int64_t> price_per_slot_minor = std::nullopt;
+  std::optional<int64_t> visitor_price_per_slot_minor = std::nullopt;
 };
 
 inline constexpr int32_t kMaxDeskPoolSeats = 10000;

@@ -223,13 +223,13 @@ absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) 
   return ToDomain(stored);
 }
 
-absl::Status MemberRegistry::CheckMember(absl::string_view member_id) const {
+absl::StatusOr<std::string> MemberRegistry::HomeSiteOf(absl::string_view member_id) const {
   absl::StatusOr<domain::Member> member = Get(member_id);
   if (!member.ok()) return member.status();
   if (member->erased) {
     return absl::NotFoundError(absl::StrCat("member '", member_id, "' has been erased"));
   }
-  return absl::OkStatus();
+  return member->home_site_id;
 }
 
 absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry& entry) {

@@ -38,8 +38,11 @@ class MemberRegistry final : public domain::MemberDirectory {
 
   const std::string& home_site_id() const { return home_site_id_; }
 
+  absl::StatusOr<std::string> HomeSiteOf(absl::string_view member_id) const override;
   // OK for a member that exists and is not erased.
-  absl::Status CheckMember(absl::string_view member_id) const override;
+  absl::Status CheckMember(absl::string_view member_id) const {
+    return HomeSiteOf(member_id).status();
+  }
 
   // Merges a replicated ENTRY_KIND_MEMBER entry. INVALID_ARGUMENT for a change that does not
   // parse or that a site other than the member's home wrote.

@@ -109,7 +109,6 @@ SiteCatalog::SiteCatalog(storage::Store* store, const storage::Clock* clock,
                          domain::SiteProfile profile, domain::SitePolicy policy)
     : store_(store), clock_(clock), profile_(std::move(profile)), policy_(std::move(policy)) {}
 
-
 domain::SitePolicy SiteCatalog::policy() const {
   absl::MutexLock lock(&mu_);
   return policy_;

@@ -146,6 +146,16 @@ absl::StatusOr<domain::SpaceKind> SpaceKindFromProto(absl::string_view field, in
   }
 }
 
+absl::StatusOr<int64_t> AmountInSiteCurrency(absl::string_view field, const v1::Money& money,
+                                             absl::string_view currency_code) {
+  if (!money.currency_code().empty() && money.currency_code() != currency_code) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".currency_code is ",
+                                                   money.currency_code(),
+                                                   "; prices at this site are in ", currency_code));
+  }
+  return money.amount_minor();
+}
+
 v1::Space SpaceToProto(const domain::Space& space, absl::string_view currency_code) {
   v1::Space proto;
   proto.set_site_id(space.site_id);
@@ -156,6 +166,10 @@ v1::Space SpaceToProto(const domain::Space& space, absl::string_view currency_co
   proto.set_seats(space.seats);
   proto.mutable_price_per_slot()->set_currency_code(std::string(currency_code));
   proto.mutable_price_per_slot()->set_amount_minor(space.price_per_slot_minor);
+  if (space.visitor_price_per_slot_minor) {
+    proto.mutable_visitor_price_per_slot()->set_currency_code(std::string(currency_code));
+    proto.mutable_visitor_price_per_slot()->set_amount_minor(*space.visitor_price_per_slot_minor);
+  }
   proto.set_state(space.state == domain::SpaceState::kActive ? v1::SPACE_STATE_ACTIVE
                                                              : v1::SPACE_STATE_RETIRED);
   *proto.mutable_create_time() = rpc::TimeToProto(space.create_time);
@@ -174,13 +188,16 @@ absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,
   if (!kind.ok()) return kind.status();
   space.kind = *kind;
   space.seats = proto.seats();
-  const std::string& price_currency = proto.price_per_slot().currency_code();
-  if (!price_currency.empty() && price_currency != currency_code) {
-    return absl::InvalidArgumentError(absl::StrCat("space.price_per_slot.currency_code is ",
-                                                   price_currency, "; prices at this site are in ",
-                                                   currency_code));
+  absl::StatusOr<int64_t> price =
+      AmountInSiteCurrency("space.price_per_slot", proto.price_per_slot(), currency_code);
+  if (!price.ok()) return price.status();
+  space.price_per_slot_minor = *price;
+  if (proto.has_visitor_price_per_slot()) {
+    absl::StatusOr<int64_t> visitor_price = AmountInSiteCurrency(
+        "space.visitor_price_per_slot", proto.visitor_price_per_slot(), currency_code);
+    if (!visitor_price.ok()) return visitor_price.status();
+    space.visitor_price_per_slot_minor = *visitor_price;
   }
-  space.price_per_slot_minor = proto.price_per_slot().amount_minor();
   space.state = proto.state() == v1::SPACE_STATE_RETIRED ? domain::SpaceState::kRetired
                                                          : domain::SpaceState::kActive;
   absl::StatusOr<absl::Time> created = rpc::TimeFromProto("space.create_time", proto.create_time());

@@ -24,6 +24,11 @@ v1::SpaceKind SpaceKindToProto(domain::SpaceKind kind);
 // INVALID_ARGUMENT naming `field` for UNSPECIFIED or an unknown value.
 absl::StatusOr<domain::SpaceKind> SpaceKindFromProto(absl::string_view field, int kind);
 
+// The amount of `money` in minor units; its currency must be empty or `currency_code` (the
+// site's), else INVALID_ARGUMENT naming `field`.
+absl::StatusOr<int64_t> AmountInSiteCurrency(absl::string_view field, const v1::Money& money,
+                                             absl::string_view currency_code);
+
 v1::Space SpaceToProto(const domain::Space& space, absl::string_view currency_code);
 // `currency_code` is the site's: the price's currency must be empty or equal to it.
 absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,

@@ -82,15 +82,18 @@ grpc::Status SiteServiceImpl::UpdateSpace(grpc::ServerContext* context,
   if (request->has_display_name()) update.display_name = request->display_name();
   if (request->has_description()) update.description = request->description();
   if (request->has_seats()) update.seats = request->seats();
+  const std::string& site_currency = catalog_->profile().currency_code;
   if (request->has_price_per_slot()) {
-    const std::string& currency = request->price_per_slot().currency_code();
-    const std::string site_currency = catalog_->profile().currency_code;
-    if (!currency.empty() && currency != site_currency) {
-      return ToGrpcStatus(
-          absl::InvalidArgumentError(absl::StrCat("price_per_slot.currency_code is ", currency,
-                                                  "; prices at this site are in ", site_currency)));
-    }
-    update.price_per_slot_minor = request->price_per_slot().amount_minor();
+    absl::StatusOr<int64_t> price =
+        AmountInSiteCurrency("price_per_slot", request->price_per_slot(), site_currency);
+    if (!price.ok()) return ToGrpcStatus(price.status());
+    update.price_per_slot_minor = *price;
+  }
+  if (request->has_visitor_price_per_slot()) {
+    absl::StatusOr<int64_t> price = AmountInSiteCurrency(
+        "visitor_price_per_slot", request->visitor_price_per_slot(), site_currency);
+    if (!price.ok()) return ToGrpcStatus(price.status());
+    update.visitor_price_per_slot_minor = *price;
   }
   absl::StatusOr<domain::Space> updated = catalog_->UpdateSpace(request->space_id(), update);
   if (!updated.ok()) return ToGrpcStatus(updated.status());

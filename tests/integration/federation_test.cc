@@ -1,6 +1,8 @@
 // Replication between in-process nodes over loopback.
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/event.grpc.pb.h"
 #include "cantine/v1/federation.grpc.pb.h"
@@ -223,6 +225,58 @@ TEST(FederationTest, MemberTokensIssuedAtHomeVerifyAtAnotherSiteWhileHomeIsDown)
             grpc::FAILED_PRECONDITION);
   EXPECT_EQ(away->IssueToken(with_token(tampered).get(), request, &refreshed).error_code(),
             grpc::UNAUTHENTICATED);
+}
+
+TEST(FederationTest, AVisitorFromAnotherSitePaysTheVenuesVisitorPrice) {
+  MiniCluster cluster(2);
+  cluster.ConnectLine();
+  auto sites = v1::SiteService::NewStub(cluster.channel(0));
+  v1::CreateSpaceRequest create;
+  v1::Space* space = create.mutable_space();
+  space->set_space_id("desks");
+  space->set_display_name("Desks");
+  space->set_kind(v1::SPACE_KIND_DESK_POOL);
+  space->set_seats(10);
+  space->mutable_price_per_slot()->set_amount_minor(1500);
+  space->mutable_visitor_price_per_slot()->set_amount_minor(2000);
+  v1::Space created;
+  ASSERT_TRUE(sites->CreateSpace(Context(true).get(), create, &created).ok());
+  EXPECT_EQ(created.visitor_price_per_slot().amount_minor(), 2000);
+
+  const v1::Member local = Register(cluster, 0, "local");
+  const v1::Member visitor = Register(cluster, 1, "visitor");
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  auto bookings = v1::BookingService::NewStub(cluster.channel(0));
+  // A weekday a week ahead at the venue: open, within the horizon.
+  absl::TimeZone paris;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
+  absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 7;
+  while (absl::GetWeekday(day) == absl::Weekday::saturday ||
+         absl::GetWeekday(day) == absl::Weekday::sunday) {
+    ++day;
+  }
+  auto book = [&](const v1::Member& member) {
+    v1::CreateBookingRequest request;
+    request.set_space_id("desks");
+    request.set_member_id(member.member_id());
+    for (v1::CivilDateTime* t : {request.mutable_start(), request.mutable_end()}) {
+      t->set_year(static_cast<int32_t>(day.year()));
+      t->set_month(day.month());
+      t->set_day(day.day());
+    }
+    request.mutable_start()->set_hours(9);
+    request.mutable_end()->set_hours(13);
+    request.set_seats(1);
+    request.set_idempotency_key(member.member_id());
+    v1::Booking booking;
+    grpc::Status status = bookings->CreateBooking(Context(true).get(), request, &booking);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return booking;
+  };
+  const v1::Booking local_booking = book(local);
+  const v1::Booking visitor_booking = book(visitor);
+  EXPECT_EQ(local_booking.price().amount_minor(), 1500);
+  EXPECT_EQ(visitor_booking.price().amount_minor(), 2000);
 }
 
 }  // namespace

@@ -92,6 +92,22 @@ TEST(BookingRulesTest, PriceIsSlotsTimesSeatsTimesSlotPrice) {
   EXPECT_EQ(plan->price_minor, 6 * 2 * 1500);
 }
 
+TEST(BookingRulesTest, MembersOfOtherSitesPayTheVisitorPriceWhereOneIsSet) {
+  Space space = Desks();
+  space.visitor_price_per_slot_minor = 2000;
+  BookingRequest request =
+      Request(absl::CivilMinute(2027, 1, 4, 9, 0), absl::CivilMinute(2027, 1, 4, 19, 0));
+  request.home_site_id = "milan";
+  EXPECT_EQ(PlanBooking(space, DefaultSitePolicy(), kParis, request, kMondayMorning)->price_minor,
+            2 * 2000);
+  request.home_site_id = "paris";  // A member of this site.
+  EXPECT_EQ(PlanBooking(space, DefaultSitePolicy(), kParis, request, kMondayMorning)->price_minor,
+            2 * 1500);
+  request.home_site_id = "milan";  // No visitor price set: everyone pays the same.
+  EXPECT_EQ(PlanBooking(Desks(), DefaultSitePolicy(), kParis, request, kMondayMorning)->price_minor,
+            2 * 1500);
+}
+
 TEST(BookingRulesTest, ClosedDaysInsideASpanAreNotCounted) {
   // Friday afternoon to Monday morning: the weekend is closed.
   absl::StatusOr<BookingPlan> plan = PlanBooking(

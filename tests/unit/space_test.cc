@@ -74,6 +74,9 @@ TEST(SpaceTest, PriceNeitherNegativeNorAbsurd) {
   space.price_per_slot_minor = kMaxPricePerSlotMinor + 1;
   ExpectInvalid(space, "price_per_slot");
   space.price_per_slot_minor = 0;  // Free is allowed.
+  space.visitor_price_per_slot_minor = -5;
+  ExpectInvalid(space, "visitor_price_per_slot");
+  space.visitor_price_per_slot_minor = 2000;
   EXPECT_TRUE(ValidateSpace(space).ok());
 }
 
