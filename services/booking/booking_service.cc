@@ -29,7 +29,7 @@ absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
   }
   if (admin_->Check(*bearer).ok()) return Caller{.desk = true, .member_id = ""};
   absl::StatusOr<auth::MemberTokenClaims> claims =
-      auth::VerifyMemberToken(**bearer, *keys_, clock_->Now());
+      verified_tokens_.Verify(**bearer, *keys_, clock_->Now());
   if (!claims.ok()) return claims.status();
   return Caller{.desk = false, .member_id = claims->member_id};
 }

@@ -3,6 +3,7 @@
 #include "cantine/v1/booking.grpc.pb.h"
 #include "services/auth/admin_credential.h"
 #include "services/auth/member_token.h"
+#include "services/auth/verified_tokens.h"
 #include "services/booking/booking_ledger.h"
 #include "services/logging/logger.h"
 
@@ -56,6 +57,7 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   const auth::AdminCredential* const admin_;
   const auth::TokenKeyResolver* const keys_;
   const storage::Clock* const clock_;
+  mutable auth::VerifiedTokens verified_tokens_;
   const logging::Logger log_{"booking"};
 };
 

@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/auth/verified_tokens.h"
 
 namespace cantine::auth {
 namespace {
@@ -93,6 +94,22 @@ TEST_F(MemberTokenTest, TokenOfASuspendedSiteIsPermissionDenied) {
   const std::string token = SignMemberToken(Claims(), paris_key_);
   resolver_.Suspend("paris");
   EXPECT_EQ(VerifyMemberToken(token, resolver_, kNow).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(MemberTokenTest, RememberedTokensStillAnswerToSuspensionAndExpiry) {
+  VerifiedTokens verified;
+  const std::string token = SignMemberToken(Claims(), paris_key_);
+  ASSERT_TRUE(verified.Verify(token, resolver_, kNow).ok());
+  ASSERT_TRUE(verified.Verify(token, resolver_, kNow + absl::Hours(1)).ok());  // Remembered.
+  EXPECT_EQ(verified.Verify(token, resolver_, kNow + absl::Hours(12)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  std::string tampered = token;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(verified.Verify(tampered, resolver_, kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  resolver_.Suspend("paris");
+  EXPECT_EQ(verified.Verify(token, resolver_, kNow).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 
