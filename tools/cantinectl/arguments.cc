@@ -45,6 +45,7 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"kind", true, FlagScope::kCommand},
     {"seats", true, FlagScope::kCommand},
     {"price", true, FlagScope::kCommand},
+    {"visitor-price", true, FlagScope::kCommand},
     {"description", true, FlagScope::kCommand},
     {"email", true, FlagScope::kCommand},
     {"from", true, FlagScope::kCommand},
@@ -314,6 +315,12 @@ absl::StatusOr<Command> ReadCreateSpace(FlagReader& flags, std::string space_id)
   command.seats = *parsed_seats;
   if (absl::Status s = CheckPriceSyntax("--price", *price); !s.ok()) return s;
   command.price = *std::move(price);
+  command.visitor_price = flags.Take("visitor-price");
+  if (command.visitor_price.has_value()) {
+    if (absl::Status s = CheckPriceSyntax("--visitor-price", *command.visitor_price); !s.ok()) {
+      return s;
+    }
+  }
   command.description = flags.Take("description").value_or("");
   return command;
 }
@@ -332,10 +339,18 @@ absl::StatusOr<Command> ReadUpdateSpace(FlagReader& flags, std::string space_id)
   if (command.price.has_value()) {
     if (absl::Status s = CheckPriceSyntax("--price", *command.price); !s.ok()) return s;
   }
+  command.visitor_price = flags.Take("visitor-price");
+  if (command.visitor_price.has_value()) {
+    if (absl::Status s = CheckPriceSyntax("--visitor-price", *command.visitor_price); !s.ok()) {
+      return s;
+    }
+  }
   if (!command.display_name.has_value() && !command.description.has_value() &&
-      !command.seats.has_value() && !command.price.has_value()) {
+      !command.seats.has_value() && !command.price.has_value() &&
+      !command.visitor_price.has_value()) {
     return absl::InvalidArgumentError(
-        "space update needs at least one of --name, --seats, --price, --description");
+        "space update needs at least one of --name, --seats, --price, --visitor-price, "
+        "--description");
   }
   return command;
 }
@@ -611,9 +626,11 @@ constexpr absl::string_view kBookingsUsage =
     "bookings --member ID | bookings --space SPACE --day DAY  [--all]";
 
 constexpr absl::string_view kCreateUsage =
-    "space create ID --name NAME --kind desk|room --seats N --price AMOUNT [--description TEXT]";
+    "space create ID --name NAME --kind desk|room --seats N --price AMOUNT "
+    "[--visitor-price AMOUNT] [--description TEXT]";
 constexpr absl::string_view kUpdateUsage =
-    "space update ID [--name NAME] [--seats N] [--price AMOUNT] [--description TEXT]";
+    "space update ID [--name NAME] [--seats N] [--price AMOUNT] [--visitor-price AMOUNT] "
+    "[--description TEXT]";
 
 // OK when the command `name` got `count` positional arguments (its name included) and no
 // command flag outside `allowed`; otherwise INVALID_ARGUMENT quoting `usage`.
@@ -809,7 +826,8 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
   const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
   if (verb == "create") {
     if (absl::Status s =
-            CheckShape(positionals, 3, flags, {"name", "kind", "seats", "price", "description"},
+            CheckShape(positionals, 3, flags,
+                       {"name", "kind", "seats", "price", "visitor-price", "description"},
                        "space create", kCreateUsage);
         !s.ok()) {
       return s;
@@ -817,9 +835,9 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
     return ReadCreateSpace(flags, positionals[2]);
   }
   if (verb == "update") {
-    if (absl::Status s =
-            CheckShape(positionals, 3, flags, {"name", "seats", "price", "description"},
-                       "space update", kUpdateUsage);
+    if (absl::Status s = CheckShape(positionals, 3, flags,
+                                    {"name", "seats", "price", "visitor-price", "description"},
+                                    "space update", kUpdateUsage);
         !s.ok()) {
       return s;
     }
@@ -868,10 +886,14 @@ Commands:
   sites             The sites this node knows of.
   spaces [--all]    The site's spaces; --all includes retired ones.
   space ID          One space.
-  space create ID --name NAME --kind desk|room --seats N --price AMOUNT [--description TEXT]
+  space create ID --name NAME --kind desk|room --seats N --price AMOUNT
+                  [--visitor-price AMOUNT] [--description TEXT]
                     Creates a space (manager). desk: a desk pool of N seats, priced per
                     half-day seat; room: a meeting room for N people, priced per room block.
-  space update ID [--name NAME] [--seats N] [--price AMOUNT] [--description TEXT]
+                    --visitor-price: what members of other sites pay per slot; without
+                    it they pay --price.
+  space update ID [--name NAME] [--seats N] [--price AMOUNT] [--visitor-price AMOUNT]
+                  [--description TEXT]
                     Changes the given fields of a space (manager).
   space retire ID   Retires a space: it is kept but no longer bookable (manager).
   member register --name NAME --email EMAIL [--bio TEXT]

@@ -66,13 +66,16 @@ struct CreateSpaceCommand {
   v1::SpaceKind kind = v1::SPACE_KIND_UNSPECIFIED;
   int32_t seats = 0;
   std::string price;  // Major units, syntax checked ("15.00").
+  // What members of other sites pay per slot, major units, syntax checked; unset: `price`.
+  std::optional<std::string> visitor_price;
   std::string description;
 };
 struct UpdateSpaceCommand {
   std::string space_id;
   std::optional<std::string> display_name;
   std::optional<int32_t> seats;
-  std::optional<std::string> price;  // Major units, syntax checked.
+  std::optional<std::string> price;          // Major units, syntax checked.
+  std::optional<std::string> visitor_price;  // Major units, syntax checked.
   std::optional<std::string> description;
 };
 struct RetireSpaceCommand {

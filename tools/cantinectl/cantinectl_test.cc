@@ -182,6 +182,7 @@ TEST(ParseArgumentsTest, UsageTextDocumentsExitCodesAndEnvironment) {
   EXPECT_THAT(usage, HasSubstr("CANTINE_NODE"));
   EXPECT_THAT(usage, HasSubstr("CANTINE_ADMIN_CREDENTIAL_FILE"));
   EXPECT_THAT(usage, HasSubstr("space create ID"));
+  EXPECT_THAT(usage, HasSubstr("[--visitor-price AMOUNT]"));
 }
 
 TEST(ParseArgumentsTest, SpaceIdVersusKeywords) {
@@ -209,7 +210,26 @@ TEST(ParseArgumentsTest, SpaceCreateWithEveryFlag) {
   EXPECT_EQ(create.kind, v1::SPACE_KIND_MEETING_ROOM);
   EXPECT_EQ(create.seats, 4);
   EXPECT_EQ(create.price, "40");
+  EXPECT_FALSE(create.visitor_price.has_value());
   EXPECT_EQ(create.description, "By the window");
+}
+
+TEST(ParseArgumentsTest, SpaceCreateAndUpdateTakeAVisitorPrice) {
+  absl::StatusOr<Invocation> created =
+      Parse({"space", "create", "quiet-room", "--name", "Quiet room", "--kind", "room", "--seats",
+             "4", "--price", "40", "--visitor-price", "55.50"});
+  ASSERT_TRUE(created.ok()) << created.status();
+  const auto& create = std::get<CreateSpaceCommand>(created->command);
+  EXPECT_EQ(create.price, "40");
+  EXPECT_EQ(create.visitor_price, "55.50");
+
+  absl::StatusOr<Invocation> updated =
+      Parse({"space", "update", "coworking", "--visitor-price=18"});
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  const auto& update = std::get<UpdateSpaceCommand>(updated->command);
+  EXPECT_EQ(update.visitor_price, "18");
+  EXPECT_FALSE(update.price.has_value());
+  EXPECT_FALSE(update.seats.has_value());
 }
 
 TEST(ParseArgumentsTest, SpaceCreateNamesTheMissingFlags) {
@@ -239,6 +259,13 @@ TEST(ParseArgumentsTest, SyntaxErrorsAreRefusedLocally) {
       {{"space", "update", "x", "--seats", "many"}, "--seats 'many' is not a whole number"},
       {{"space", "update", "x", "--seats", "1.5"}, "is not a whole number"},
       {{"space", "update", "x", "--price", "15,00"}, "--price '15,00' is not a price"},
+      {{"space", "update", "x", "--visitor-price", "-3"}, "--visitor-price '-3' is not a price"},
+      {{"space", "create", "x", "--name", "X", "--kind", "desk", "--seats", "1", "--price", "1",
+        "--visitor-price", "15 EUR"},
+       "--visitor-price '15 EUR' is not a price"},
+      {{"space", "update", "x", "--visitor-price"}, "--visitor-price needs a value"},
+      {{"space", "retire", "x", "--visitor-price", "1"},
+       "--visitor-price does not apply to 'space retire'"},
       {{"space", "create", "x", "--name", "X", "--kind", "sofa", "--seats", "1", "--price", "1"},
        "--kind must be desk"},
   };
@@ -259,6 +286,7 @@ TEST(ParseArgumentsTest, SpaceUpdateKeepsOnlyTheGivenFields) {
   EXPECT_EQ(update.description, "");
   EXPECT_FALSE(update.display_name.has_value());
   EXPECT_FALSE(update.price.has_value());
+  EXPECT_FALSE(update.visitor_price.has_value());
 }
 
 TEST(ParseArgumentsTest, DoubleDashEndsTheFlags) {
@@ -926,9 +954,38 @@ TEST(OutputTest, SpacesTable) {
   *response.add_spaces() =
       MakeSpace("meeting-room", v1::SPACE_KIND_MEETING_ROOM, 8, 8000, v1::SPACE_STATE_RETIRED);
   EXPECT_EQ(FormatSpaces(response, ParisSite()),
-            "SPACE         KIND          SEATS  PRICE PER SLOT        STATE    NAME\n"
-            "coworking     desk pool        24  15.00 EUR / half-day  active   Co-working desks\n"
-            "meeting-room  meeting room      8  80.00 EUR / 2h block  retired  Meeting room\n");
+            "SPACE         KIND          SEATS  PRICE PER SLOT        VISITOR  STATE    NAME\n"
+            "coworking     desk pool        24  15.00 EUR / half-day  -        active   "
+            "Co-working desks\n"
+            "meeting-room  meeting room      8  80.00 EUR / 2h block  -        retired  "
+            "Meeting room\n");
+}
+
+TEST(OutputTest, SpacesTableShowsTheVisitorPricePerSlot) {
+  v1::ListSpacesResponse response;
+  v1::Space coworking = MakeSpace("coworking", v1::SPACE_KIND_DESK_POOL, 24, 1500);
+  coworking.mutable_visitor_price_per_slot()->set_currency_code("EUR");
+  coworking.mutable_visitor_price_per_slot()->set_amount_minor(1850);
+  *response.add_spaces() = coworking;
+  *response.add_spaces() = MakeSpace("meeting-room", v1::SPACE_KIND_MEETING_ROOM, 8, 8000);
+  EXPECT_EQ(
+      FormatSpaces(response, ParisSite()),
+      "SPACE         KIND          SEATS  PRICE PER SLOT        VISITOR               STATE   "
+      "NAME\n"
+      "coworking     desk pool        24  15.00 EUR / half-day  18.50 EUR / half-day  active  "
+      "Co-working desks\n"
+      "meeting-room  meeting room      8  80.00 EUR / 2h block  -                     active  "
+      "Meeting room\n");
+}
+
+TEST(OutputTest, SpaceDetailShowsTheVisitorPrice) {
+  v1::Space space = MakeSpace("meeting-room", v1::SPACE_KIND_MEETING_ROOM, 8, 8000);
+  EXPECT_THAT(FormatSpace(space, ParisSite()), HasSubstr("Visitor price  -\n"));
+  space.mutable_visitor_price_per_slot()->set_currency_code("EUR");
+  space.mutable_visitor_price_per_slot()->set_amount_minor(9500);
+  const std::string text = FormatSpace(space, ParisSite());
+  EXPECT_THAT(text, HasSubstr("Price          80.00 EUR per 2h block\n"
+                              "Visitor price  95.00 EUR per 2h block\n"));
 }
 
 TEST(OutputTest, SiteDetail) {
@@ -1565,7 +1622,47 @@ TEST_F(RunCommandTest, CreateSendsMinorUnitsInTheSiteCurrencyWithTheCredential) 
   EXPECT_EQ(sent.price_per_slot().currency_code(), "EUR");
   EXPECT_EQ(sent.price_per_slot().amount_minor(), 4050);
   EXPECT_EQ(client_.credential, "s3cret-credential-0123456789");
-  EXPECT_THAT(out_.str(), HasSubstr("Price        15.00 EUR per half-day\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Price          15.00 EUR per half-day\n"));
+  EXPECT_FALSE(sent.has_visitor_price_per_slot());
+}
+
+TEST_F(RunCommandTest, CreateSendsTheVisitorPriceInTheSiteCurrency) {
+  EXPECT_EQ(Run({"space", "create", "quiet", "--name", "Quiet", "--kind", "room", "--seats", "4",
+                 "--price", "40.5", "--visitor-price", "55"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(client_.created.has_value());
+  const v1::Space& sent = client_.created->space();
+  EXPECT_EQ(sent.price_per_slot().amount_minor(), 4050);
+  ASSERT_TRUE(sent.has_visitor_price_per_slot());
+  EXPECT_EQ(sent.visitor_price_per_slot().currency_code(), "EUR");
+  EXPECT_EQ(sent.visitor_price_per_slot().amount_minor(), 5500);
+}
+
+TEST_F(RunCommandTest, UpdateSendsOnlyTheVisitorPrice) {
+  client_.site.set_currency_code("JPY");
+  EXPECT_EQ(Run({"--json", "space", "update", "coworking", "--visitor-price", "1800"}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(client_.get_site_calls, 1);
+  ASSERT_TRUE(client_.updated.has_value());
+  EXPECT_FALSE(client_.updated->has_price_per_slot());
+  ASSERT_TRUE(client_.updated->has_visitor_price_per_slot());
+  EXPECT_EQ(client_.updated->visitor_price_per_slot().currency_code(), "JPY");
+  EXPECT_EQ(client_.updated->visitor_price_per_slot().amount_minor(), 1800);
+}
+
+TEST_F(RunCommandTest, BadVisitorPriceIsRefusedBeforeTheCall) {
+  EXPECT_EQ(Run({"space", "update", "coworking", "--visitor-price", "18.505"}), kExitUsage);
+  EXPECT_FALSE(client_.updated.has_value());
+  EXPECT_EQ(err_.str(),
+            "cantinectl: INVALID_ARGUMENT: --visitor-price '18.505' is more precise than EUR "
+            "allows (2 decimals)\n");
+
+  EXPECT_EQ(Run({"space", "create", "quiet", "--name", "Quiet", "--kind", "room", "--seats", "4",
+                 "--price", "40", "--visitor-price", "55.001"}),
+            kExitUsage);
+  EXPECT_FALSE(client_.created.has_value());
+  EXPECT_THAT(err_.str(), HasSubstr("--visitor-price '55.001'"));
 }
 
 TEST_F(RunCommandTest, PriceUsesTheDigitsOfTheSiteCurrency) {
@@ -1639,6 +1736,7 @@ TEST_F(RunCommandTest, SpacesTableAndJson) {
   client_.spaces = response;
   EXPECT_EQ(Run({"spaces"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("15.00 EUR / half-day"));
+  EXPECT_THAT(out_.str(), HasSubstr("VISITOR"));
   EXPECT_EQ(client_.get_site_calls, 1);
   EXPECT_EQ(Run({"spaces", "--json"}), kExitOk);
   EXPECT_THAT(out_.str(), StartsWith("{\n"));

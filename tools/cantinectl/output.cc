@@ -84,6 +84,15 @@ std::string SlotPrice(const v1::Space& space, const v1::Site& site, absl::string
       joiner, SlotName(space, site.policy()));
 }
 
+// Like SlotPrice, for what members of other sites pay; "-" when unset (they pay the price).
+std::string VisitorSlotPrice(const v1::Space& space, const v1::Site& site,
+                             absl::string_view joiner) {
+  if (!space.has_visitor_price_per_slot()) return "-";
+  return absl::StrCat(FormatMoney(space.visitor_price_per_slot().amount_minor(),
+                                  space.visitor_price_per_slot().currency_code()),
+                      joiner, SlotName(space, site.policy()));
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> FormatJson(const google::protobuf::Message& message) {
@@ -246,12 +255,12 @@ std::string FormatSites(const v1::ListSitesResponse& response) {
 }
 
 std::string FormatSpaces(const v1::ListSpacesResponse& response, const v1::Site& site) {
-  Table table({"SPACE", "KIND", "SEATS", "PRICE PER SLOT", "STATE", "NAME"});
+  Table table({"SPACE", "KIND", "SEATS", "PRICE PER SLOT", "VISITOR", "STATE", "NAME"});
   table.AlignRight(2);
   for (const v1::Space& space : response.spaces()) {
     table.AddRow({space.space_id(), SpaceKindText(space.kind()), absl::StrCat(space.seats()),
-                  SlotPrice(space, site, " / "), SpaceStateText(space.state()),
-                  space.display_name()});
+                  SlotPrice(space, site, " / "), VisitorSlotPrice(space, site, " / "),
+                  SpaceStateText(space.state()), space.display_name()});
   }
   return table.Render();
 }
@@ -264,6 +273,7 @@ std::string FormatSpace(const v1::Space& space, const v1::Site& site) {
   table.AddRow({"Kind", SpaceKindText(space.kind())});
   table.AddRow({"Seats", absl::StrCat(space.seats())});
   table.AddRow({"Price", SlotPrice(space, site, " per ")});
+  table.AddRow({"Visitor price", VisitorSlotPrice(space, site, " per ")});
   table.AddRow({"State", SpaceStateText(space.state())});
   table.AddRow({"Description", OrDash(space.description())});
   table.AddRow({"Created", FormatInstant(space.create_time(), site.time_zone())});

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "services/domain/currency.h"
 #include "services/rpc/proto_time.h"
 #include "tools/cantinectl/exit_codes.h"
@@ -98,8 +99,15 @@ class Runner {
     if (!credential.ok()) return UsageFailed(credential.status());
     absl::StatusOr<v1::Site> site = client_.GetSite();
     if (!site.ok()) return CallFailed(site.status());
-    absl::StatusOr<v1::Money> price = PriceInSiteCurrency(command.price, *site);
+    absl::StatusOr<v1::Money> price = PriceInSiteCurrency("--price", command.price, *site);
     if (!price.ok()) return PriceFailed(price.status());
+    std::optional<v1::Money> visitor_price;
+    if (command.visitor_price.has_value()) {
+      absl::StatusOr<v1::Money> parsed =
+          PriceInSiteCurrency("--visitor-price", *command.visitor_price, *site);
+      if (!parsed.ok()) return PriceFailed(parsed.status());
+      visitor_price = *std::move(parsed);
+    }
 
     v1::CreateSpaceRequest request;
     v1::Space* space = request.mutable_space();
@@ -109,16 +117,19 @@ class Runner {
     space->set_kind(command.kind);
     space->set_seats(command.seats);
     *space->mutable_price_per_slot() = *std::move(price);
+    if (visitor_price.has_value()) {
+      *space->mutable_visitor_price_per_slot() = *std::move(visitor_price);
+    }
     return PrintSpace(client_.CreateSpace(request, *credential), &*site);
   }
 
   int operator()(const UpdateSpaceCommand& command) {
     absl::StatusOr<std::string> credential = AdminCredential();
     if (!credential.ok()) return UsageFailed(credential.status());
-    // The site gives the price its currency, and the table its room block and time zone;
+    // The site gives the prices their currency, and the table its room block and time zone;
     // fetched before the write, so that a write that succeeds is never reported as failed.
     std::optional<v1::Site> site;
-    if (command.price.has_value() || !options_.json) {
+    if (command.price.has_value() || command.visitor_price.has_value() || !options_.json) {
       absl::StatusOr<v1::Site> fetched = client_.GetSite();
       if (!fetched.ok()) return CallFailed(fetched.status());
       site = *std::move(fetched);
@@ -129,9 +140,15 @@ class Runner {
     if (command.description.has_value()) request.set_description(*command.description);
     if (command.seats.has_value()) request.set_seats(*command.seats);
     if (command.price.has_value()) {
-      absl::StatusOr<v1::Money> price = PriceInSiteCurrency(*command.price, *site);
+      absl::StatusOr<v1::Money> price = PriceInSiteCurrency("--price", *command.price, *site);
       if (!price.ok()) return PriceFailed(price.status());
       *request.mutable_price_per_slot() = *std::move(price);
+    }
+    if (command.visitor_price.has_value()) {
+      absl::StatusOr<v1::Money> visitor_price =
+          PriceInSiteCurrency("--visitor-price", *command.visitor_price, *site);
+      if (!visitor_price.ok()) return PriceFailed(visitor_price.status());
+      *request.mutable_visitor_price_per_slot() = *std::move(visitor_price);
     }
     return PrintSpace(client_.UpdateSpace(request, *credential), OrNull(site));
   }
@@ -505,16 +522,16 @@ class Runner {
         "no token file: give --token_file FILE, or set CANTINE_TOKEN_FILE or HOME");
   }
 
-  // `price` (major units) in the site's currency, in minor units.
-  static absl::StatusOr<v1::Money> PriceInSiteCurrency(const std::string& price,
+  // `price` (major units, given as `flag`) in the site's currency, in minor units.
+  static absl::StatusOr<v1::Money> PriceInSiteCurrency(absl::string_view flag,
+                                                       const std::string& price,
                                                        const v1::Site& site) {
     absl::StatusOr<int> digits = domain::CurrencyMinorDigits("currency", site.currency_code());
     if (!digits.ok()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the site's currency '", site.currency_code(), "' is not one cantinectl knows"));
     }
-    absl::StatusOr<int64_t> amount =
-        ParsePriceMinor("--price", price, *digits, site.currency_code());
+    absl::StatusOr<int64_t> amount = ParsePriceMinor(flag, price, *digits, site.currency_code());
     if (!amount.ok()) return amount.status();
     v1::Money money;
     money.set_currency_code(site.currency_code());
