@@ -43,6 +43,11 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
   return absl::OkStatus();
 }
 
+// The host of a validated "host:port" listen address with the port actually chosen.
+std::string EndpointOf(const std::string& listen_address, int port) {
+  return absl::StrCat(listen_address.substr(0, listen_address.rfind(':')), ":", port);
+}
+
 // Builds and starts a server on `address` with `services`; the chosen port in `port`.
 absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(const std::string& address,
                                                     std::vector<grpc::Service*> services,
@@ -211,9 +216,9 @@ absl::Status Node::StartFederation() {
   v1::DirectoryEntry own;
   *own.mutable_site() = site::SiteToProto(options_.site, catalog_->policy());
   own.mutable_site()->clear_policy();  // Each venue serves its live policy itself.
-  own.set_public_endpoint(absl::StrCat("127.0.0.1:", port_));
+  own.set_public_endpoint(EndpointOf(options_.listen_address, port_));
   if (federation_port_ != 0) {
-    own.set_federation_endpoint(absl::StrCat("127.0.0.1:", federation_port_));
+    own.set_federation_endpoint(EndpointOf(options_.federation_listen_address, federation_port_));
   }
   own.set_public_key(signing_key_->PublicKey().Raw());
   own.set_status(v1::SITE_STATUS_ACTIVE);
