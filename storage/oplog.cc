@@ -139,36 +139,61 @@ void Oplog::Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin,
 }
 
 absl::StatusOr<v1::OplogEntry> Oplog::CommitLocal(const Mutation& mutate) {
+  absl::StatusOr<std::vector<v1::OplogEntry>> entries = CommitEntries(
+      [&](Transaction& txn,
+          HybridTime now) -> absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>> {
+        absl::StatusOr<std::pair<v1::EntryKind, std::string>> change = mutate(txn, now);
+        if (!change.ok()) return change.status();
+        return std::vector<std::pair<v1::EntryKind, std::string>>{*std::move(change)};
+      });
+  if (!entries.ok()) return entries.status();
+  return std::move(entries->front());
+}
+
+absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitLocalBatch(const BatchMutation& mutate) {
+  return CommitEntries([&](Transaction& txn, HybridTime) { return mutate(txn); });
+}
+
+absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
+    const std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
+        Transaction&, HybridTime)>& mutate) {
   absl::MutexLock local(&local_mu_);
   const std::string origin_key = OriginKey(self_);
-  const Head head = HeadOf(origin_key);
+  Head head = HeadOf(origin_key);
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-  const HybridTime hlc = hlc_->Now();
-  absl::StatusOr<std::pair<v1::EntryKind, std::string>> change = mutate(*txn, hlc);
-  if (!change.ok()) return change.status();
+  const HybridTime first = hlc_->Now();
+  absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>> changes = mutate(*txn, first);
+  if (!changes.ok()) return changes.status();
+  std::vector<v1::OplogEntry> entries;
+  if (changes->empty()) return entries;
 
-  v1::OplogEntry entry;
-  *entry.mutable_origin() = self_;
-  entry.set_seq(head.seq + 1);
-  entry.mutable_hlc()->set_wall_micros(hlc.wall_micros);
-  entry.mutable_hlc()->set_logical(hlc.logical);
-  entry.set_kind(change->first);
-  entry.set_payload(std::move(change->second));
-  const std::string chain = ChainHash(head.chain, entry);
-  entry.set_signature(signer_->Sign(chain));
-
-  if (absl::Status s =
-          txn->Put(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
-      !s.ok()) {
-    return s;
+  for (auto& [kind, payload] : *changes) {
+    // The first entry's clock is the one the mutation stamped its records with.
+    const HybridTime hlc = entries.empty() ? first : hlc_->Now();
+    v1::OplogEntry& entry = entries.emplace_back();
+    *entry.mutable_origin() = self_;
+    entry.set_seq(head.seq + 1);
+    entry.mutable_hlc()->set_wall_micros(hlc.wall_micros);
+    entry.mutable_hlc()->set_logical(hlc.logical);
+    entry.set_kind(kind);
+    entry.set_payload(std::move(payload));
+    head.chain = ChainHash(head.chain, entry);
+    head.seq = entry.seq();
+    entry.set_signature(signer_->Sign(head.chain));
+    if (absl::Status s =
+            txn->Put(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
+        !s.ok()) {
+      return s;
+    }
   }
-  if (absl::Status s = txn->Put(Table::kVersionVector, origin_key, VectorValue(entry.seq(), chain));
+  if (absl::Status s =
+          txn->Put(Table::kVersionVector, origin_key, VectorValue(head.seq, head.chain));
       !s.ok()) {
     return s;
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  Publish({{origin_key, {self_, Head{entry.seq(), chain}}}});
-  return entry;
+  Publish({{origin_key, {self_, head}}});
+  return entries;
 }
 
 absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::OplogEntry>& entries,

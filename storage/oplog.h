@@ -53,6 +53,10 @@ class Oplog {
   // and the entry's kind and payload it returns.
   using Mutation = std::function<absl::StatusOr<std::pair<v1::EntryKind, std::string>>(
       Transaction& txn, HybridTime hlc)>;
+  // A local write of several entries (kind, payload) at once; none is a no-op.
+  using BatchMutation =
+      std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
+          Transaction& txn)>;
 
   struct ApplyReport {
     int applied = 0;   // Entries stored and applied.
@@ -74,6 +78,10 @@ class Oplog {
   // origin: records, entry and vector in one synced write. Local writes are serialized so
   // that entries commit in sequence order.
   absl::StatusOr<v1::OplogEntry> CommitLocal(const Mutation& mutate) ABSL_LOCKS_EXCLUDED(local_mu_);
+  // Like CommitLocal for entries whose records need no stamp (their payload carries their
+  // version): every entry, its records and the vector in one synced write.
+  absl::StatusOr<std::vector<v1::OplogEntry>> CommitLocalBatch(const BatchMutation& mutate)
+      ABSL_LOCKS_EXCLUDED(local_mu_);
 
   // Applies remote entries (each origin's in sequence order) in one synced transaction:
   // skips what the vector holds, stops an origin at a gap (never skips one), at an entry
@@ -108,6 +116,10 @@ class Oplog {
 
   Oplog(Store* store, HybridClock* hlc, const EntrySigner* signer, v1::Origin self);
   absl::Status Load();
+  // Commits the entries `mutate` returns, in order, after the records it writes.
+  absl::StatusOr<std::vector<v1::OplogEntry>> CommitEntries(
+      const std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
+          Transaction&, HybridTime)>& mutate) ABSL_LOCKS_EXCLUDED(local_mu_);
   Head HeadOf(const std::string& origin_key) const ABSL_LOCKS_EXCLUDED(state_mu_);
   void Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>>& heads)
       ABSL_LOCKS_EXCLUDED(state_mu_);

@@ -32,6 +32,18 @@ absl::string_view TableName(Table table) {
       return "directory";
     case Table::kEvents:
       return "events";
+    case Table::kReceipts:
+      return "receipts";
+    case Table::kReceiptsByMember:
+      return "receipts_by_member";
+    case Table::kReceiptsBySiteDay:
+      return "receipts_by_site_day";
+    case Table::kReceiptsByMonth:
+      return "receipts_by_month";
+    case Table::kVisitDays:
+      return "visit_days";
+    case Table::kReceiptOutbox:
+      return "receipt_outbox";
   }
   return "unknown";
 }

@@ -24,10 +24,18 @@ enum class Table {
   kVersionVector,       // (origin site, incarnation) -> highest contiguous seq, chain hash.
   kDirectory,           // site_id -> cantine.v1.DirectoryEntry with its stamp.
   kEvents,              // event_id -> cantine.v1.Event with its stamp.
+  kReceipts,            // booking_id -> cantine.v1.Booking, the latest receipt of any venue.
+  kReceiptsByMember,    // (member_id, start, booking_id) -> booking_id.
+  kReceiptsBySiteDay,   // (site_id, venue day, booking_id) -> booking_id.
+  kReceiptsByMonth,     // (month of the first venue day, booking_id) -> booking_id.
+  kVisitDays,           // (member_id, month) -> distinct visit days held; with (site_id,
+                        // venue day) appended -> charged visits covering that day.
+  kReceiptOutbox,       // booking_id -> cantine.v1.Booking: this venue's receipts not yet
+                        // in the oplog.
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kEvents) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kReceiptOutbox) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

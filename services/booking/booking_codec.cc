@@ -57,6 +57,7 @@ v1::Booking BookingToProto(const domain::Booking& booking, absl::string_view tim
   proto.set_space_id(booking.space_id);
   proto.set_space_kind(site::SpaceKindToProto(booking.space_kind));
   proto.set_member_id(booking.member_id);
+  proto.set_home_site_id(booking.home_site_id);
   proto.set_seats(booking.seats);
   proto.set_time_zone(std::string(time_zone));
   *proto.mutable_start() = rpc::CivilMinuteToProto(booking.local_start);
@@ -96,6 +97,7 @@ absl::StatusOr<domain::Booking> BookingFromProto(const v1::Booking& proto) {
   if (!kind.ok()) return kind.status();
   booking.space_kind = *kind;
   booking.member_id = proto.member_id();
+  booking.home_site_id = proto.home_site_id();
   booking.seats = proto.seats();
   absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", proto.start());
   if (!start.ok()) return start.status();

@@ -1,6 +1,7 @@
 #include "services/booking/booking_ledger.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -29,13 +30,6 @@ int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1);
 
 std::string BookingKey(absl::string_view booking_id) {
   return KeyBuilder().AddString(booking_id).Build();
-}
-std::string MemberIndexKey(const domain::Booking& b) {
-  return KeyBuilder()
-      .AddString(b.member_id)
-      .AddInt64(absl::ToUnixMicros(b.start))
-      .AddString(b.booking_id)
-      .Build();
 }
 std::string SpaceDayPrefix(absl::string_view space_id, absl::CivilDay day) {
   return KeyBuilder().AddString(space_id).AddInt64(DayNumber(day)).Build();
@@ -122,8 +116,15 @@ std::string IdempotencyValue(absl::string_view booking_id, absl::string_view fin
 
 BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
                              domain::IdGenerator* ids, const site::SiteCatalog* catalog,
-                             const domain::MemberDirectory* members)
-    : store_(store), clock_(clock), ids_(ids), catalog_(catalog), members_(members) {}
+                             const domain::MemberDirectory* members, ReceiptBook* receipts,
+                             const domain::VisitAllowances* allowances)
+    : store_(store),
+      clock_(clock),
+      ids_(ids),
+      catalog_(catalog),
+      members_(members),
+      receipts_(receipts),
+      allowances_(allowances) {}
 
 absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request) {
   absl::StatusOr<domain::Space> space = catalog_->GetSpace(request.space_id);
@@ -140,7 +141,7 @@ absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingReque
       domain::PlanBooking(*space, catalog_->policy(), *zone, priced, now);
   if (!plan.ok()) return plan.status();
   const std::string fingerprint = domain::RequestFingerprint(request);
-  return RetryAborted([&] { return CreateOnce(request, *space, *plan, fingerprint, now); });
+  return RetryAborted([&] { return CreateOnce(priced, *space, *plan, fingerprint, now); });
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingRequest& request,
@@ -184,11 +185,12 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   }
 
   domain::Booking booking;
-  booking.booking_id = absl::StrCat(catalog_->profile().site_id, "-", ids_->NewId());
+  booking.booking_id = domain::MakeBookingId(catalog_->profile().site_id, ids_->NewId());
   booking.site_id = catalog_->profile().site_id;
   booking.space_id = space.space_id;
   booking.space_kind = space.kind;
   booking.member_id = request.member_id;
+  booking.home_site_id = request.home_site_id;
   booking.idempotency_key = request.idempotency_key;
   booking.seats = plan.seats;
   booking.local_start = plan.slots.front().local_start;
@@ -203,13 +205,12 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   booking.state = domain::BookingState::kConfirmed;
   booking.create_time = booking.update_time = now;
 
+  if (absl::Status s = CheckVisitAllowance(*txn, booking); !s.ok()) return s;
   if (absl::Status s = WriteBooking(*txn, booking); !s.ok()) return s;
-  // Index values are the booking id, so listings need not decode their keys.
-  if (absl::Status s =
-          txn->Put(Table::kBookingsByMember, MemberIndexKey(booking), booking.booking_id);
-      !s.ok()) {
+  if (absl::Status s = receipts_->Record(*txn, booking, zone_name, /*publish=*/true); !s.ok()) {
     return s;
   }
+  // Index values are the booking id, so listings need not decode their keys.
   std::set<absl::CivilDay> days;
   for (const domain::Slot& slot : plan.slots) days.insert(slot.id.day);
   for (absl::CivilDay day : days) {
@@ -230,7 +231,32 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
     return s;
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  receipts_->NotifyQueued();
   return booking;
+}
+
+absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
+                                                const domain::Booking& booking) const {
+  if (!domain::IsChargedVisit(booking)) return absl::OkStatus();
+  const std::optional<int> allowance = allowances_->VisitDaysPerMonth(booking.home_site_id);
+  if (!allowance.has_value()) return absl::OkStatus();
+  std::map<absl::CivilMonth, int> new_days;
+  for (absl::CivilDay day : domain::BookedDays(booking)) {
+    absl::StatusOr<bool> held =
+        receipts_->HoldsVisitDay(txn, booking.member_id, booking.site_id, day);
+    if (!held.ok()) return held.status();
+    if (!*held) ++new_days[absl::CivilMonth(day)];
+  }
+  for (const auto& [month, days] : new_days) {
+    absl::StatusOr<int> used = receipts_->LockVisitDays(txn, booking.member_id, month);
+    if (!used.ok()) return used.status();
+    if (absl::Status s = domain::CheckVisitAllowance(booking.member_id, booking.home_site_id,
+                                                     *allowance, month, *used, days);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::Cancel(absl::string_view booking_id) {
@@ -273,7 +299,13 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(absl::string_view booking_
     booking->state = target;
     booking->update_time = now;
     if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
+    if (absl::Status s = receipts_->Record(*txn, *booking, catalog_->profile().time_zone,
+                                           /*publish=*/true);
+        !s.ok()) {
+      return s;
+    }
     if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    receipts_->NotifyQueued();
     return booking;
   });
 }
@@ -307,8 +339,14 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
           booking->state = domain::BookingState::kNoShow;
           booking->update_time = now;
           if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
+          if (absl::Status s = receipts_->Record(*txn, *booking, catalog_->profile().time_zone,
+                                                 /*publish=*/true);
+              !s.ok()) {
+            return s;
+          }
         }
         if (absl::Status s = txn->Commit(); !s.ok()) return s;
+        if (no_show) receipts_->NotifyQueued();
         return no_show;
       });
       if (!release.ok()) return release.status();
@@ -358,12 +396,6 @@ absl::StatusOr<BookingLedger::Page> BookingLedger::ListIndex(storage::Table tabl
   }
   if (rows->size() == limit) page.next_page_token = absl::WebSafeBase64Escape(rows->back().key);
   return page;
-}
-
-absl::StatusOr<BookingLedger::Page> BookingLedger::ListByMember(
-    absl::string_view member_id, int page_size, absl::string_view page_token) const {
-  return ListIndex(Table::kBookingsByMember, KeyBuilder().AddString(member_id).Build(), page_size,
-                   page_token);
 }
 
 absl::StatusOr<BookingLedger::Page> BookingLedger::ListBySpaceDay(

@@ -7,11 +7,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "services/booking/receipt_book.h"
 #include "services/domain/booking.h"
 #include "services/domain/booking_rules.h"
 #include "services/domain/id_generator.h"
 #include "services/domain/member.h"
 #include "services/domain/slots.h"
+#include "services/domain/visits.h"
 #include "services/site/site_catalog.h"
 #include "storage/clock.h"
 #include "storage/store.h"
@@ -38,14 +40,18 @@ class BookingLedger {
   inline static constexpr int kDefaultPageSize = 100;
   inline static constexpr int kMaxPageSize = 1000;
 
-  // None owned; all outlive the ledger.
+  // None owned; all outlive the ledger. Every change of a booking records its receipt in
+  // `receipts` (and queues it for replication) in the same transaction; `allowances` says
+  // how many visit days a month each home site allows.
   BookingLedger(storage::Store* store, const storage::Clock* clock, domain::IdGenerator* ids,
-                const site::SiteCatalog* catalog, const domain::MemberDirectory* members);
+                const site::SiteCatalog* catalog, const domain::MemberDirectory* members,
+                ReceiptBook* receipts, const domain::VisitAllowances* allowances);
 
   // Books, or returns the booking an earlier request with the same member and idempotency
   // key made. NOT_FOUND for an unknown space or member; INVALID_ARGUMENT and
   // FAILED_PRECONDITION from the booking rules; FAILED_PRECONDITION naming the first full
-  // slot; ALREADY_EXISTS when the key was used for a different request.
+  // slot; FAILED_PRECONDITION naming the allowance when a visitor's home site allows no more
+  // visit days that month; ALREADY_EXISTS when the key was used for a different request.
   absl::StatusOr<domain::Booking> Create(const domain::BookingRequest& request);
 
   // Cancels and returns the seats. Cancelling a cancelled booking returns it unchanged;
@@ -57,9 +63,6 @@ class BookingLedger {
 
   absl::StatusOr<domain::Booking> Get(absl::string_view booking_id) const;
 
-  // A member's bookings at this venue by start time.
-  absl::StatusOr<Page> ListByMember(absl::string_view member_id, int page_size,
-                                    absl::string_view page_token) const;
   // The bookings of a space touching one venue day.
   absl::StatusOr<Page> ListBySpaceDay(absl::string_view space_id, absl::CivilDay day, int page_size,
                                       absl::string_view page_token) const;
@@ -87,6 +90,9 @@ class BookingLedger {
                                              const domain::Space& space,
                                              const domain::BookingPlan& plan,
                                              const std::string& fingerprint, absl::Time now);
+  // FAILED_PRECONDITION when `booking`, a visit, would take its member past the home site's
+  // monthly allowance of visit days (counted from the receipts of every venue).
+  absl::Status CheckVisitAllowance(storage::Transaction& txn, const domain::Booking& booking) const;
   absl::StatusOr<Page> ListIndex(storage::Table table, const std::string& prefix, int page_size,
                                  absl::string_view page_token) const;
 
@@ -95,6 +101,8 @@ class BookingLedger {
   domain::IdGenerator* const ids_;
   const site::SiteCatalog* const catalog_;
   const domain::MemberDirectory* const members_;
+  ReceiptBook* const receipts_;
+  const domain::VisitAllowances* const allowances_;
 };
 
 }  // namespace cantine::booking

@@ -1,8 +1,12 @@
 #include "services/booking/booking_service.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "services/booking/booking_codec.h"
 #include "services/domain/field_checks.h"
+#include "services/domain/visits.h"
 #include "services/rpc/admin_check.h"
 #include "services/rpc/bearer_token.h"
 #include "services/rpc/proto_time.h"
@@ -12,26 +16,50 @@ namespace cantine::booking {
 
 using rpc::ToGrpcStatus;
 
-BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, const site::SiteCatalog* catalog,
+namespace {
+
+// Copies a result into a response.
+template <typename Message>
+grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *result;
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, ReceiptBook* receipts,
+                                       RemoteVenues* remote, const site::SiteCatalog* catalog,
                                        const auth::AdminCredential* admin,
                                        const auth::TokenKeyResolver* keys,
                                        const storage::Clock* clock)
-    : ledger_(ledger), catalog_(catalog), admin_(admin), keys_(keys), clock_(clock) {}
+    : ledger_(ledger),
+      receipts_(receipts),
+      remote_(remote),
+      catalog_(catalog),
+      admin_(admin),
+      keys_(keys),
+      clock_(clock) {}
+
+absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
+    const std::optional<std::string>& bearer) const {
+  if (!bearer.has_value()) {
+    return absl::UnauthenticatedError(
+        "this call needs a member token (MemberService.IssueToken; cantinectl login) or the "
+        "admin credential, as 'authorization: Bearer <token>'");
+  }
+  if (admin_->Check(*bearer).ok()) return Caller{.desk = true, .member_id = "", .token = ""};
+  absl::StatusOr<auth::MemberTokenClaims> claims =
+      verified_tokens_.Verify(*bearer, *keys_, clock_->Now());
+  if (!claims.ok()) return claims.status();
+  return Caller{.desk = false, .member_id = claims->member_id, .token = *bearer};
+}
 
 absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
     const grpc::ServerContext& context) const {
   absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
   if (!bearer.ok()) return bearer.status();
-  if (!bearer->has_value()) {
-    return absl::UnauthenticatedError(
-        "this call needs a member token (MemberService.IssueToken; cantinectl login) or the "
-        "admin credential, as 'authorization: Bearer <token>'");
-  }
-  if (admin_->Check(*bearer).ok()) return Caller{.desk = true, .member_id = ""};
-  absl::StatusOr<auth::MemberTokenClaims> claims =
-      verified_tokens_.Verify(**bearer, *keys_, clock_->Now());
-  if (!claims.ok()) return claims.status();
-  return Caller{.desk = false, .member_id = claims->member_id};
+  return Authenticate(*bearer);
 }
 
 absl::Status BookingServiceImpl::CheckActsFor(const Caller& caller, absl::string_view member_id) {
@@ -40,45 +68,115 @@ absl::Status BookingServiceImpl::CheckActsFor(const Caller& caller, absl::string
       "member ", caller.member_id, " may act only on its own bookings, not on ", member_id, "'s"));
 }
 
+bool BookingServiceImpl::IsHere(absl::string_view site_id) const {
+  return site_id.empty() || site_id == catalog_->profile().site_id;
+}
+
+absl::StatusOr<std::string> BookingServiceImpl::VenueOf(absl::string_view site_id) const {
+  if (site_id.empty()) return catalog_->profile().site_id;
+  if (absl::Status s = domain::CheckSlug("site_id", site_id); !s.ok()) return s;
+  return std::string(site_id);
+}
+
+absl::StatusOr<std::string> BookingServiceImpl::ForwardableToken(const Caller& caller,
+                                                                 absl::string_view site_id) const {
+  if (caller.desk) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the admin credential acts at ", catalog_->profile().site_id, " only; a booking at ",
+        site_id, " is made with the member's own token, or by ", site_id, "'s desk"));
+  }
+  return caller.token;
+}
+
+absl::Time BookingServiceImpl::ForwardDeadline(const grpc::ServerContext& context) const {
+  const absl::Time longest = absl::Now() + kForwardTimeout;
+  const std::chrono::system_clock::time_point deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return longest;
+  return std::min(absl::FromChrono(deadline), longest);
+}
+
+v1::Booking BookingServiceImpl::ToProto(const domain::Booking& booking) const {
+  return BookingToProto(booking, catalog_->profile().time_zone);
+}
+
 absl::StatusOr<domain::Booking> BookingServiceImpl::OwnBooking(
-    const grpc::ServerContext& context, const std::string& booking_id) const {
-  absl::StatusOr<Caller> caller = Authenticate(context);
-  if (!caller.ok()) return caller.status();
+    const Caller& caller, const std::string& booking_id) const {
   if (absl::Status s = domain::CheckSlug("booking_id", booking_id); !s.ok()) return s;
   absl::StatusOr<domain::Booking> booking = ledger_->Get(booking_id);
   if (!booking.ok()) return booking.status();
-  if (absl::Status s = CheckActsFor(*caller, booking->member_id); !s.ok()) return s;
+  if (absl::Status s = CheckActsFor(caller, booking->member_id); !s.ok()) return s;
   return booking;
 }
 
-grpc::Status BookingServiceImpl::Answer(const absl::StatusOr<domain::Booking>& booking,
-                                        v1::Booking* response) const {
-  if (!booking.ok()) return ToGrpcStatus(booking.status());
-  *response = BookingToProto(*booking, catalog_->profile().time_zone);
-  return grpc::Status::OK;
-}
+// Availability.
 
-grpc::Status BookingServiceImpl::GetAvailability(grpc::ServerContext*,
-                                                 const v1::GetAvailabilityRequest* request,
-                                                 v1::GetAvailabilityResponse* response) {
-  if (absl::Status s = domain::CheckSlug("space_id", request->space_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<absl::CivilDay> first = rpc::CivilDayFromProto("first_day", request->first_day());
-  if (!first.ok()) return ToGrpcStatus(first.status());
-  absl::StatusOr<absl::CivilDay> last = rpc::CivilDayFromProto("last_day", request->last_day());
-  if (!last.ok()) return ToGrpcStatus(last.status());
+absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityHere(
+    const v1::GetAvailabilityRequest& request) const {
+  if (absl::Status s = domain::CheckSlug("space_id", request.space_id()); !s.ok()) return s;
+  absl::StatusOr<absl::CivilDay> first = rpc::CivilDayFromProto("first_day", request.first_day());
+  if (!first.ok()) return first.status();
+  absl::StatusOr<absl::CivilDay> last = rpc::CivilDayFromProto("last_day", request.last_day());
+  if (!last.ok()) return last.status();
   absl::StatusOr<std::vector<BookingLedger::SlotAvailability>> slots =
-      ledger_->Availability(request->space_id(), *first, *last);
-  if (!slots.ok()) return ToGrpcStatus(slots.status());
-  response->set_time_zone(catalog_->profile().time_zone);
+      ledger_->Availability(request.space_id(), *first, *last);
+  if (!slots.ok()) return slots.status();
+  v1::GetAvailabilityResponse response;
+  response.set_time_zone(catalog_->profile().time_zone);
   for (const BookingLedger::SlotAvailability& slot : *slots) {
-    v1::SlotAvailability* out = response->add_slots();
+    v1::SlotAvailability* out = response.add_slots();
     *out->mutable_slot() = SlotToProto(slot.slot);
     out->set_seats_total(slot.seats_total);
     out->set_seats_free(slot.seats_free);
   }
-  return grpc::Status::OK;
+  return response;
+}
+
+grpc::Status BookingServiceImpl::GetAvailability(grpc::ServerContext* context,
+                                                 const v1::GetAvailabilityRequest* request,
+                                                 v1::GetAvailabilityResponse* response) {
+  absl::StatusOr<std::string> venue = VenueOf(request->site_id());
+  if (!venue.ok()) return ToGrpcStatus(venue.status());
+  if (IsHere(*venue)) return Answer(AvailabilityHere(*request), response);
+  return Answer(remote_->GetAvailability(*venue, *request, ForwardDeadline(*context)), response);
+}
+
+absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityForwarded(
+    const v1::GetAvailabilityRequest& request) const {
+  if (!IsHere(request.site_id())) {
+    return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
+                                                      "; the request is for ", request.site_id()));
+  }
+  return AvailabilityHere(request);
+}
+
+// Creating.
+
+absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(
+    const Caller& caller, const v1::CreateBookingRequest& request) {
+  if (absl::Status s = domain::CheckSlug("space_id", request.space_id()); !s.ok()) return s;
+  // A member books for itself; its id may be left out.
+  const std::string member_id =
+      request.member_id().empty() && !caller.desk ? caller.member_id : request.member_id();
+  if (absl::Status s = domain::CheckSlug("member_id", member_id); !s.ok()) return s;
+  if (absl::Status s = CheckActsFor(caller, member_id); !s.ok()) return s;
+  if (!request.has_start() || !request.has_end()) {
+    return absl::InvalidArgumentError(
+        "start and end are required: civil times at the venue, on slot boundaries");
+  }
+  absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", request.start());
+  if (!start.ok()) return start.status();
+  absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", request.end());
+  if (!end.ok()) return end.status();
+  domain::BookingRequest booking_request{.space_id = request.space_id(),
+                                         .member_id = member_id,
+                                         .local_start = *start,
+                                         .local_end = *end,
+                                         .seats = request.seats(),
+                                         .idempotency_key = request.idempotency_key()};
+  absl::StatusOr<domain::Booking> booking = ledger_->Create(booking_request);
+  if (!booking.ok()) return booking.status();
+  log_.Debug("booked ", booking->booking_id, " for ", booking->member_id);
+  return ToProto(*booking);
 }
 
 grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
@@ -86,60 +184,118 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
                                                v1::Booking* response) {
   absl::StatusOr<Caller> caller = Authenticate(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status s = domain::CheckSlug("space_id", request->space_id()); !s.ok()) {
-    return ToGrpcStatus(s);
+  absl::StatusOr<std::string> venue = VenueOf(request->site_id());
+  if (!venue.ok()) return ToGrpcStatus(venue.status());
+  if (IsHere(*venue)) return Answer(CreateHere(*caller, *request), response);
+  absl::StatusOr<std::string> token = ForwardableToken(*caller, *venue);
+  if (!token.ok()) return ToGrpcStatus(token.status());
+  return Answer(remote_->CreateBooking(*venue, *token, *request, ForwardDeadline(*context)),
+                response);
+}
+
+absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(
+    absl::string_view member_token, const v1::CreateBookingRequest& request) {
+  if (!IsHere(request.site_id())) {
+    return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
+                                                      "; the request is for ", request.site_id()));
   }
-  // A member books for itself; its id may be left out.
-  const std::string member_id =
-      request->member_id().empty() && !caller->desk ? caller->member_id : request->member_id();
-  if (absl::Status s = domain::CheckSlug("member_id", member_id); !s.ok()) {
-    return ToGrpcStatus(s);
+  absl::StatusOr<Caller> caller = Authenticate(std::string(member_token));
+  if (!caller.ok()) return caller.status();
+  if (caller->desk) {
+    return absl::PermissionDeniedError("a forwarded booking carries a member token only");
   }
-  if (absl::Status s = CheckActsFor(*caller, member_id); !s.ok()) return ToGrpcStatus(s);
-  if (!request->has_start() || !request->has_end()) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "start and end are required: civil times at the venue, on slot boundaries"));
-  }
-  absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", request->start());
-  if (!start.ok()) return ToGrpcStatus(start.status());
-  absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", request->end());
-  if (!end.ok()) return ToGrpcStatus(end.status());
-  domain::BookingRequest booking_request{.space_id = request->space_id(),
-                                         .member_id = member_id,
-                                         .local_start = *start,
-                                         .local_end = *end,
-                                         .seats = request->seats(),
-                                         .idempotency_key = request->idempotency_key()};
-  absl::StatusOr<domain::Booking> booking = ledger_->Create(booking_request);
-  if (booking.ok()) log_.Debug("booked ", booking->booking_id, " for ", booking->member_id);
-  return Answer(booking, response);
+  return CreateHere(*caller, request);
+}
+
+// Cancelling.
+
+absl::StatusOr<v1::Booking> BookingServiceImpl::CancelHere(const Caller& caller,
+                                                           const std::string& booking_id) {
+  absl::StatusOr<domain::Booking> booking = OwnBooking(caller, booking_id);
+  if (!booking.ok()) return booking.status();
+  absl::StatusOr<domain::Booking> cancelled = ledger_->Cancel(booking_id);
+  if (!cancelled.ok()) return cancelled.status();
+  return ToProto(*cancelled);
 }
 
 grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* context,
                                                const v1::CancelBookingRequest* request,
                                                v1::Booking* response) {
-  absl::StatusOr<domain::Booking> booking = OwnBooking(*context, request->booking_id());
-  if (!booking.ok()) return ToGrpcStatus(booking.status());
-  return Answer(ledger_->Cancel(request->booking_id()), response);
+  absl::StatusOr<Caller> caller = Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request->booking_id());
+  if (!venue.ok()) return ToGrpcStatus(venue.status());
+  if (IsHere(*venue)) return Answer(CancelHere(*caller, request->booking_id()), response);
+  absl::StatusOr<std::string> token = ForwardableToken(*caller, *venue);
+  if (!token.ok()) return ToGrpcStatus(token.status());
+  return Answer(remote_->CancelBooking(*venue, *token, *request, ForwardDeadline(*context)),
+                response);
 }
+
+absl::StatusOr<v1::Booking> BookingServiceImpl::CancelForwarded(
+    absl::string_view member_token, const v1::CancelBookingRequest& request) {
+  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request.booking_id());
+  if (!venue.ok()) return venue.status();
+  if (!IsHere(*venue)) {
+    return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
+                                                      "; booking ", request.booking_id(), " is at ",
+                                                      *venue));
+  }
+  absl::StatusOr<Caller> caller = Authenticate(std::string(member_token));
+  if (!caller.ok()) return caller.status();
+  if (caller->desk) {
+    return absl::PermissionDeniedError("a forwarded cancellation carries a member token only");
+  }
+  return CancelHere(*caller, request.booking_id());
+}
+
+// Reading and checking in.
 
 grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* context,
                                             const v1::GetBookingRequest* request,
                                             v1::Booking* response) {
-  return Answer(OwnBooking(*context, request->booking_id()), response);
+  absl::StatusOr<Caller> caller = Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request->booking_id());
+  if (!venue.ok()) return ToGrpcStatus(venue.status());
+  if (IsHere(*venue)) {
+    absl::StatusOr<domain::Booking> booking = OwnBooking(*caller, request->booking_id());
+    if (!booking.ok()) return ToGrpcStatus(booking.status());
+    *response = ToProto(*booking);
+    return grpc::Status::OK;
+  }
+  // Another venue's booking: its latest receipt here, as replicated.
+  absl::StatusOr<v1::Booking> receipt = receipts_->Get(request->booking_id());
+  if (!receipt.ok()) return ToGrpcStatus(receipt.status());
+  if (absl::Status s = CheckActsFor(*caller, receipt->member_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  *response = *std::move(receipt);
+  return grpc::Status::OK;
 }
 
 grpc::Status BookingServiceImpl::CheckIn(grpc::ServerContext* context,
                                          const v1::CheckInRequest* request, v1::Booking* response) {
-  absl::StatusOr<domain::Booking> booking = OwnBooking(*context, request->booking_id());
+  absl::StatusOr<Caller> caller = Authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request->booking_id());
+  if (!venue.ok()) return ToGrpcStatus(venue.status());
+  if (!IsHere(*venue)) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("booking ", request->booking_id(), " is at ", *venue,
+                     "; a member checks in at the venue, on its node")));
+  }
+  absl::StatusOr<domain::Booking> booking = OwnBooking(*caller, request->booking_id());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
-  return Answer(ledger_->CheckIn(request->booking_id()), response);
+  absl::StatusOr<domain::Booking> checked_in = ledger_->CheckIn(request->booking_id());
+  if (!checked_in.ok()) return ToGrpcStatus(checked_in.status());
+  *response = ToProto(*checked_in);
+  return grpc::Status::OK;
 }
 
 grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
                                               const v1::ListBookingsRequest* request,
                                               v1::ListBookingsResponse* response) {
-  absl::StatusOr<BookingLedger::Page> page;
   switch (request->filter_case()) {
     case v1::ListBookingsRequest::kMemberId: {
       absl::StatusOr<Caller> caller = Authenticate(*context);
@@ -150,9 +306,24 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
       if (absl::Status s = CheckActsFor(*caller, request->member_id()); !s.ok()) {
         return ToGrpcStatus(s);
       }
-      page =
-          ledger_->ListByMember(request->member_id(), request->page_size(), request->page_token());
-      break;
+      absl::StatusOr<ReceiptBook::Page> page = receipts_->ListByMember(
+          request->member_id(), request->page_size(), request->page_token());
+      if (!page.ok()) return ToGrpcStatus(page.status());
+      for (v1::Booking& booking : page->bookings) *response->add_bookings() = std::move(booking);
+      response->set_next_page_token(page->next_page_token);
+      return grpc::Status::OK;
+    }
+    case v1::ListBookingsRequest::kVisitorsOn: {
+      if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
+      absl::StatusOr<absl::CivilDay> day =
+          rpc::CivilDayFromProto("visitors_on", request->visitors_on());
+      if (!day.ok()) return ToGrpcStatus(day.status());
+      absl::StatusOr<ReceiptBook::Page> page = receipts_->ListVisitors(
+          catalog_->profile().site_id, *day, request->page_size(), request->page_token());
+      if (!page.ok()) return ToGrpcStatus(page.status());
+      for (v1::Booking& booking : page->bookings) *response->add_bookings() = std::move(booking);
+      response->set_next_page_token(page->next_page_token);
+      return grpc::Status::OK;
     }
     case v1::ListBookingsRequest::kSpaceDay: {
       if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
@@ -163,20 +334,40 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
       absl::StatusOr<absl::CivilDay> day =
           rpc::CivilDayFromProto("space_day.day", request->space_day().day());
       if (!day.ok()) return ToGrpcStatus(day.status());
-      page = ledger_->ListBySpaceDay(request->space_day().space_id(), *day, request->page_size(),
-                                     request->page_token());
-      break;
+      absl::StatusOr<BookingLedger::Page> page = ledger_->ListBySpaceDay(
+          request->space_day().space_id(), *day, request->page_size(), request->page_token());
+      if (!page.ok()) return ToGrpcStatus(page.status());
+      for (const domain::Booking& booking : page->bookings) {
+        *response->add_bookings() = ToProto(booking);
+      }
+      response->set_next_page_token(page->next_page_token);
+      return grpc::Status::OK;
     }
     case v1::ListBookingsRequest::FILTER_NOT_SET:
-      return ToGrpcStatus(
-          absl::InvalidArgumentError("a filter is required: member_id or space_day"));
+      break;
   }
-  if (!page.ok()) return ToGrpcStatus(page.status());
-  const std::string& zone = catalog_->profile().time_zone;
-  for (const domain::Booking& booking : page->bookings) {
-    *response->add_bookings() = BookingToProto(booking, zone);
+  return ToGrpcStatus(
+      absl::InvalidArgumentError("a filter is required: member_id, space_day or visitors_on"));
+}
+
+grpc::Status BookingServiceImpl::GetSettlement(grpc::ServerContext* context,
+                                               const v1::GetSettlementRequest* request,
+                                               v1::Settlement* response) {
+  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<absl::CivilMonth> month = domain::ParseMonth("month", request->month());
+  if (!month.ok()) return ToGrpcStatus(month.status());
+  absl::StatusOr<std::vector<domain::SettlementLine>> lines = receipts_->Settlement(*month);
+  if (!lines.ok()) return ToGrpcStatus(lines.status());
+  response->set_month(domain::FormatMonth(*month));
+  for (const domain::SettlementLine& line : *lines) {
+    v1::SettlementLine* out = response->add_lines();
+    out->set_host_site_id(line.host_site_id);
+    out->set_home_site_id(line.home_site_id);
+    out->set_visits(line.visits);
+    out->set_visit_days(line.visit_days);
+    out->mutable_amount()->set_currency_code(line.currency_code);
+    out->mutable_amount()->set_amount_minor(line.amount_minor);
   }
-  response->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 

@@ -1,25 +1,36 @@
 #pragma once
 
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
 #include "cantine/v1/booking.grpc.pb.h"
 #include "services/auth/admin_credential.h"
 #include "services/auth/member_token.h"
 #include "services/auth/verified_tokens.h"
 #include "services/booking/booking_ledger.h"
+#include "services/booking/receipt_book.h"
+#include "services/booking/remote_venues.h"
 #include "services/logging/logger.h"
 
 namespace cantine::booking {
 
 // cantine.v1.BookingService: authenticates the caller, validates each request, translates
-// venue civil times, and delegates to the BookingLedger. Availability is open to all; every
-// other call needs a member token (the member acts on its own bookings only) or the admin
-// credential (the site's desk, acting for any member); the listing by space and day is the
-// desk's alone. Thread-safe.
+// venue civil times, and delegates to the BookingLedger for this venue's spaces, to the
+// owner's node (through RemoteVenues) for another venue's, and to the ReceiptBook for
+// itineraries, visitors and settlement. Availability is open to all; every other call
+// needs a member token (the member acts on its own bookings only) or the admin credential
+// (this site's desk, acting for any member at this venue only); manager listings and the
+// settlement are the desk's alone. Thread-safe.
 class BookingServiceImpl final : public v1::BookingService::Service {
  public:
+  // Longest a forwarded call may take when the caller set no deadline.
+  inline static constexpr absl::Duration kForwardTimeout = absl::Seconds(10);
+
   // None owned; all outlive the service. `keys` verifies member tokens offline.
-  BookingServiceImpl(BookingLedger* ledger, const site::SiteCatalog* catalog,
-                     const auth::AdminCredential* admin, const auth::TokenKeyResolver* keys,
-                     const storage::Clock* clock);
+  BookingServiceImpl(BookingLedger* ledger, ReceiptBook* receipts, RemoteVenues* remote,
+                     const site::SiteCatalog* catalog, const auth::AdminCredential* admin,
+                     const auth::TokenKeyResolver* keys, const storage::Clock* clock);
 
   grpc::Status GetAvailability(grpc::ServerContext* context,
                                const v1::GetAvailabilityRequest* request,
@@ -34,25 +45,52 @@ class BookingServiceImpl final : public v1::BookingService::Service {
                             v1::ListBookingsResponse* response) override;
   grpc::Status CheckIn(grpc::ServerContext* context, const v1::CheckInRequest* request,
                        v1::Booking* response) override;
+  grpc::Status GetSettlement(grpc::ServerContext* context, const v1::GetSettlementRequest* request,
+                             v1::Settlement* response) override;
+
+  // The calls another node forwards here for a member (the token travels in the forwarded
+  // request, not in metadata). FAILED_PRECONDITION when they name another venue: a
+  // forwarded call is never forwarded again.
+  absl::StatusOr<v1::Booking> CreateForwarded(absl::string_view member_token,
+                                              const v1::CreateBookingRequest& request);
+  absl::StatusOr<v1::Booking> CancelForwarded(absl::string_view member_token,
+                                              const v1::CancelBookingRequest& request);
+  absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityForwarded(
+      const v1::GetAvailabilityRequest& request) const;
 
  private:
-  // Who is calling: the desk, or one member.
+  // Who is calling: this site's desk, or one member (with the token it presented).
   struct Caller {
     bool desk = false;
     std::string member_id;
+    std::string token;
   };
   // UNAUTHENTICATED without a valid token or credential.
+  absl::StatusOr<Caller> Authenticate(const std::optional<std::string>& bearer) const;
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
   // PERMISSION_DENIED unless the caller is the desk or `member_id` itself.
   static absl::Status CheckActsFor(const Caller& caller, absl::string_view member_id);
-  // The booking, if the caller may see and change it.
-  absl::StatusOr<domain::Booking> OwnBooking(const grpc::ServerContext& context,
-                                             const std::string& booking_id) const;
+  // The venue a request is for: this one when `site_id` is empty.
+  absl::StatusOr<std::string> VenueOf(absl::string_view site_id) const;
+  bool IsHere(absl::string_view site_id) const;
+  // A member's token, to forward; PERMISSION_DENIED for the desk (it acts here only).
+  absl::StatusOr<std::string> ForwardableToken(const Caller& caller,
+                                               absl::string_view site_id) const;
+  absl::Time ForwardDeadline(const grpc::ServerContext& context) const;
 
-  // Translates a ledger result into the response, with the venue's zone named.
-  grpc::Status Answer(const absl::StatusOr<domain::Booking>& booking, v1::Booking* response) const;
+  absl::StatusOr<v1::Booking> CreateHere(const Caller& caller,
+                                         const v1::CreateBookingRequest& request);
+  absl::StatusOr<v1::Booking> CancelHere(const Caller& caller, const std::string& booking_id);
+  absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityHere(
+      const v1::GetAvailabilityRequest& request) const;
+  // The booking, if the caller may see and change it.
+  absl::StatusOr<domain::Booking> OwnBooking(const Caller& caller,
+                                             const std::string& booking_id) const;
+  v1::Booking ToProto(const domain::Booking& booking) const;
 
   BookingLedger* const ledger_;
+  ReceiptBook* const receipts_;
+  RemoteVenues* const remote_;
   const site::SiteCatalog* const catalog_;
   const auth::AdminCredential* const admin_;
   const auth::TokenKeyResolver* const keys_;

@@ -1,5 +1,9 @@
 #include "services/domain/booking.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/domain/field_checks.h"
+
 namespace cantine::domain {
 
 absl::string_view BookingStateName(BookingState state) {
@@ -18,6 +22,27 @@ absl::string_view BookingStateName(BookingState state) {
 
 bool HoldsSeats(BookingState state) {
   return state == BookingState::kConfirmed || state == BookingState::kCheckedIn;
+}
+
+std::string MakeBookingId(absl::string_view site_id, absl::string_view unique_part) {
+  return absl::StrCat(site_id, "-", unique_part);
+}
+
+absl::StatusOr<std::string> VenueOfBookingId(absl::string_view field,
+                                             absl::string_view booking_id) {
+  constexpr size_t kUniqueDigits = 16;
+  const absl::Status invalid = absl::InvalidArgumentError(absl::StrCat(
+      field, " '", booking_id, "' is not a booking id (a site id, '-', 16 hex digits)"));
+  if (booking_id.size() < kUniqueDigits + 2 ||
+      booking_id[booking_id.size() - kUniqueDigits - 1] != '-') {
+    return invalid;
+  }
+  for (char c : booking_id.substr(booking_id.size() - kUniqueDigits)) {
+    if (!absl::ascii_isxdigit(c)) return invalid;
+  }
+  const absl::string_view site_id = booking_id.substr(0, booking_id.size() - kUniqueDigits - 1);
+  if (!CheckSlug(field, site_id).ok()) return invalid;
+  return std::string(site_id);
 }
 
 }  // namespace cantine::domain

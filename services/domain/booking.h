@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -36,6 +37,8 @@ struct Booking {
   std::string space_id;
   SpaceKind space_kind = SpaceKind::kDeskPool;
   std::string member_id;
+  // The member's home site when booked: a visitor when it is not site_id.
+  std::string home_site_id;
   std::string idempotency_key;
   int32_t seats = 0;
   absl::CivilMinute local_start;
@@ -66,5 +69,10 @@ absl::string_view BookingStateName(BookingState state);
 
 // Whether the booking still holds seats (and so may be cancelled, checked in, released).
 bool HoldsSeats(BookingState state);
+
+// A booking id is its venue's site id, '-', and 16 hex digits.
+std::string MakeBookingId(absl::string_view site_id, absl::string_view unique_part);
+// The venue a booking id names; INVALID_ARGUMENT naming `field` when it is not a booking id.
+absl::StatusOr<std::string> VenueOfBookingId(absl::string_view field, absl::string_view booking_id);
 
 }  // namespace cantine::domain

@@ -126,8 +126,19 @@ absl::Status ValidateSitePolicy(const SitePolicy& policy) {
       !s.ok()) {
     return s;
   }
-  return CheckDurationRange("no_show_grace", policy.no_show_grace, absl::Minutes(1),
-                            absl::Hours(24));
+  if (absl::Status s = CheckDurationRange("no_show_grace", policy.no_show_grace, absl::Minutes(1),
+                                          absl::Hours(24));
+      !s.ok()) {
+    return s;
+  }
+  if (policy.member_visit_days_per_month.has_value() &&
+      (*policy.member_visit_days_per_month < 0 ||
+       *policy.member_visit_days_per_month > kMaxVisitDaysPerMonth)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "member_visit_days_per_month is ", *policy.member_visit_days_per_month,
+        "; it must be between 0 and ", kMaxVisitDaysPerMonth, " (leave it unset for no limit)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace cantine::domain

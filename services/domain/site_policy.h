@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,15 @@ struct SitePolicy {
   int booking_horizon_days = 0;
   absl::Duration cancellation_window;
   absl::Duration no_show_grace;
+  // Venue days a month this site's members may spend at other sites; none: no limit.
+  std::optional<int> member_visit_days_per_month;
 };
 
 // Bounds a policy must keep; a policy outside them is a typo, not a choice.
 inline constexpr int kMaxBookingDaysLimit = 366;
 inline constexpr int kMaxHorizonDaysLimit = 730;
 inline constexpr int kHalfDaySlotsPerDay = 2;
+inline constexpr int kMaxVisitDaysPerMonth = 31;
 
 // Mon-Fri 09:00-19:00; morning 09:00-13:00, afternoon 14:00-19:00; two-hour room blocks;
 // bookings up to 21 days, ending at most 90 days ahead; cancellation until 24 hours before;

@@ -1,30 +1,76 @@
 #include "services/federation/federation_service.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/rpc/status_conversion.h"
+#include "services/rpc/transport_security.h"
 
 namespace cantine::federation {
 
 FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog, const SiteKeyRing* known_sites,
+                                             SiteStatusLookup site_status,
+                                             booking::BookingServiceImpl* bookings,
                                              absl::Duration heartbeat)
-    : oplog_(oplog), known_sites_(known_sites), heartbeat_(heartbeat) {}
+    : oplog_(oplog),
+      known_sites_(known_sites),
+      site_status_(std::move(site_status)),
+      bookings_(bookings),
+      heartbeat_(heartbeat) {}
+
+grpc::Status FederationServiceImpl::AuthorizePeer(grpc::ServerContext* context,
+                                                  const std::string& claimed_site_id,
+                                                  std::string* site_id) const {
+  if (rpc::IsTlsConnection(*context)) {
+    std::string certified = rpc::PeerSiteId(*context);
+    if (certified.empty()) {
+      log_.Warning("refused a call whose client certificate names no site");
+      return grpc::Status(grpc::UNAUTHENTICATED,
+                          "the client certificate names no site: its subject has no CN");
+    }
+    if (!claimed_site_id.empty() && claimed_site_id != certified) {
+      log_.Warning("refused a call from site '", certified, "' naming site '", claimed_site_id,
+                   "'");
+      return grpc::Status(grpc::PERMISSION_DENIED,
+                          absl::StrCat("the request names site '", claimed_site_id,
+                                       "' but the client certificate is site '", certified, "'"));
+    }
+    *site_id = std::move(certified);
+  } else {
+    if (absl::Status s = domain::CheckSlug("site_id", claimed_site_id); !s.ok()) {
+      return rpc::ToGrpcStatus(s);
+    }
+    *site_id = claimed_site_id;
+  }
+  if (!known_sites_->Knows(*site_id)) {
+    log_.Warning("refused a call from unknown site '", *site_id, "'");
+    return grpc::Status(grpc::PERMISSION_DENIED,
+                        absl::StrCat("site '", *site_id, "' is not a known peer"));
+  }
+  absl::StatusOr<v1::SiteStatus> status = site_status_(*site_id);
+  if (!status.ok()) {
+    return grpc::Status(grpc::UNAVAILABLE,
+                        absl::StrCat("cannot read the directory entry of site '", *site_id,
+                                     "': ", status.status().message()));
+  }
+  if (*status == v1::SITE_STATUS_SUSPENDED || *status == v1::SITE_STATUS_REMOVED) {
+    const char* what = *status == v1::SITE_STATUS_SUSPENDED ? "suspended" : "removed";
+    log_.Warning("refused a call from ", what, " site '", *site_id, "'");
+    return grpc::Status(grpc::PERMISSION_DENIED,
+                        absl::StrCat("site '", *site_id, "' is ", what, " in the directory"));
+  }
+  return grpc::Status::OK;
+}
 
 grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
                                          const v1::PullRequest* request,
                                          grpc::ServerWriter<v1::PullResponse>* writer) {
-  if (absl::Status s = domain::CheckSlug("site_id", request->site_id()); !s.ok()) {
-    return rpc::ToGrpcStatus(s);
-  }
-  if (!known_sites_->Knows(request->site_id())) {
-    log_.Warning("refused a pull from unknown site '", request->site_id(), "'");
-    return grpc::Status(grpc::PERMISSION_DENIED,
-                        absl::StrCat("site '", request->site_id(), "' is not a known peer"));
-  }
+  std::string site_id;
+  if (grpc::Status s = AuthorizePeer(context, request->site_id(), &site_id); !s.ok()) return s;
   // The caller's own entries are never sent back to it: it wrote them.
   absl::flat_hash_set<std::string> callers_own;
   absl::flat_hash_map<std::string, uint64_t> have;
@@ -37,7 +83,7 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
     if (!have.emplace(key, entry.seq()).second) {
       return grpc::Status(grpc::INVALID_ARGUMENT, "have names an origin twice");
     }
-    if (entry.origin().site_id() == request->site_id()) callers_own.insert(key);
+    if (entry.origin().site_id() == site_id) callers_own.insert(key);
   }
 
   uint64_t seen = 0;
@@ -74,6 +120,50 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
     seen = changes;
   }
   return grpc::Status(grpc::UNAVAILABLE, "the node is shutting down");
+}
+
+namespace {
+
+grpc::Status NoBookings() {
+  return grpc::Status(grpc::UNIMPLEMENTED,
+                      "this federation port relays entries only; it serves no bookings");
+}
+
+// Copies a result into a response.
+template <typename Message>
+grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
+  if (!result.ok()) return rpc::ToGrpcStatus(result.status());
+  *response = *result;
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* context,
+                                                         const v1::ForwardedCreateBooking* request,
+                                                         v1::Booking* response) {
+  std::string caller;
+  if (grpc::Status s = AuthorizePeer(context, request->site_id(), &caller); !s.ok()) return s;
+  if (bookings_ == nullptr) return NoBookings();
+  return Answer(bookings_->CreateForwarded(request->member_token(), request->request()), response);
+}
+
+grpc::Status FederationServiceImpl::ForwardCancelBooking(grpc::ServerContext* context,
+                                                         const v1::ForwardedCancelBooking* request,
+                                                         v1::Booking* response) {
+  std::string caller;
+  if (grpc::Status s = AuthorizePeer(context, request->site_id(), &caller); !s.ok()) return s;
+  if (bookings_ == nullptr) return NoBookings();
+  return Answer(bookings_->CancelForwarded(request->member_token(), request->request()), response);
+}
+
+grpc::Status FederationServiceImpl::ForwardGetAvailability(
+    grpc::ServerContext* context, const v1::ForwardedGetAvailability* request,
+    v1::GetAvailabilityResponse* response) {
+  std::string caller;
+  if (grpc::Status s = AuthorizePeer(context, request->site_id(), &caller); !s.ok()) return s;
+  if (bookings_ == nullptr) return NoBookings();
+  return Answer(bookings_->AvailabilityForwarded(request->request()), response);
 }
 
 }  // namespace cantine::federation

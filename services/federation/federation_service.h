@@ -1,9 +1,14 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cantine/v1/federation.grpc.pb.h"
+#include "services/booking/booking_service.h"
 #include "services/federation/entry_signing.h"
 #include "services/logging/logger.h"
 #include "storage/oplog.h"
@@ -16,12 +21,30 @@ namespace cantine::federation {
 // stream is one batch: a Write blocks while the peer does not read (HTTP/2 flow control).
 class FederationServiceImpl final : public v1::FederationService::Service {
  public:
-  // Neither owned; both outlive the service. `known_sites` decides who may pull.
+  // The status the replicated directory lists for a site: SITE_STATUS_UNSPECIFIED when it
+  // lists none (yet); an error only when it cannot be read. Called on every call.
+  using SiteStatusLookup = std::function<absl::StatusOr<v1::SiteStatus>(absl::string_view)>;
+
+  // None owned; all outlive the service. `known_sites` decides who may call, and
+  // `site_status` refuses those the directory lists as suspended or removed; `bookings`
+  // serves the booking calls other nodes forward to this venue (none: UNIMPLEMENTED, a port
+  // that only relays entries).
   FederationServiceImpl(storage::Oplog* oplog, const SiteKeyRing* known_sites,
+                        SiteStatusLookup site_status, booking::BookingServiceImpl* bookings,
                         absl::Duration heartbeat = absl::Seconds(1));
 
   grpc::Status Pull(grpc::ServerContext* context, const v1::PullRequest* request,
                     grpc::ServerWriter<v1::PullResponse>* writer) override;
+
+  grpc::Status ForwardCreateBooking(grpc::ServerContext* context,
+                                    const v1::ForwardedCreateBooking* request,
+                                    v1::Booking* response) override;
+  grpc::Status ForwardCancelBooking(grpc::ServerContext* context,
+                                    const v1::ForwardedCancelBooking* request,
+                                    v1::Booking* response) override;
+  grpc::Status ForwardGetAvailability(grpc::ServerContext* context,
+                                      const v1::ForwardedGetAvailability* request,
+                                      v1::GetAvailabilityResponse* response) override;
 
   // Ends every open stream within one heartbeat; called before the server shuts down.
   void Stop() { stopping_ = true; }
@@ -29,8 +52,20 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   inline static constexpr size_t kBatchSize = 1000;
 
  private:
+  // Who is calling, checked as every RPC of this service must: over TLS the site its client
+  // certificate names (the federation port verified it against the network CA), which a
+  // request naming a site (`claimed_site_id`, empty when it names none) must match; over
+  // plaintext (an insecure node) the site the request names. The site must be known and
+  // not suspended nor removed in the directory. OK with the caller's id in `site_id`, else
+  // the status to return: PERMISSION_DENIED, UNAUTHENTICATED (a certificate naming no
+  // site), INVALID_ARGUMENT (a malformed claimed id), UNAVAILABLE (the directory unread).
+  grpc::Status AuthorizePeer(grpc::ServerContext* context, const std::string& claimed_site_id,
+                             std::string* site_id) const;
+
   storage::Oplog* const oplog_;
   const SiteKeyRing* const known_sites_;
+  const SiteStatusLookup site_status_;
+  booking::BookingServiceImpl* const bookings_;
   const absl::Duration heartbeat_;
   std::atomic<bool> stopping_{false};
   const logging::Logger log_{"federation"};

@@ -39,6 +39,12 @@ ABSL_FLAG(std::string, federation_listen_address, "",
           "Overrides the config's federation_listen_address.");
 ABSL_FLAG(std::string, federation_port_file, "", "Overrides the config's federation_port_file.");
 ABSL_FLAG(std::string, signing_key_file, "", "Overrides the config's signing_key_file.");
+ABSL_FLAG(std::string, tls_ca_file, "", "Overrides the config's tls.ca_file.");
+ABSL_FLAG(std::string, tls_cert_file, "", "Overrides the config's tls.cert_file.");
+ABSL_FLAG(std::string, tls_key_file, "", "Overrides the config's tls.key_file.");
+ABSL_FLAG(bool, insecure, false,
+          "Plaintext on both ports and to peers, no certificates (overrides the config's "
+          "insecure): for local development only.");
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warning, error.");
 
 namespace {
@@ -70,7 +76,8 @@ bool ParseLogLevel(const std::string& name, LogLevel* level) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("cantined --config FILE [--data_dir DIR] [--listen_address H:P]");
+  absl::SetProgramUsageMessage(
+      "cantined --config FILE [--data_dir DIR] [--listen_address H:P] [--insecure]");
   absl::ParseCommandLine(argc, argv);
   const cantine::logging::Logger log("main");
 
@@ -105,11 +112,20 @@ int main(int argc, char** argv) {
   Override(config.mutable_federation_listen_address(), FLAGS_federation_listen_address);
   Override(config.mutable_federation_port_file(), FLAGS_federation_port_file);
   Override(config.mutable_signing_key_file(), FLAGS_signing_key_file);
+  Override(config.mutable_tls()->mutable_ca_file(), FLAGS_tls_ca_file);
+  Override(config.mutable_tls()->mutable_cert_file(), FLAGS_tls_cert_file);
+  Override(config.mutable_tls()->mutable_key_file(), FLAGS_tls_key_file);
+  if (absl::GetFlag(FLAGS_insecure)) config.set_insecure(true);
 
   absl::StatusOr<cantine::node::NodeOptions> options = cantine::node::NodeOptionsFromConfig(config);
   if (!options.ok()) {
     log.Error("invalid options: ", options.status().message());
     return kExitBadOptions;
+  }
+  if (options->insecure) {
+    log.Warning(
+        "insecure: the public and federation ports serve plaintext and peers are "
+        "dialled in plaintext, without certificates; for local development only");
   }
 
   // Signals are taken synchronously by this thread; every thread started later inherits

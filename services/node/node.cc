@@ -48,14 +48,15 @@ std::string EndpointOf(const std::string& listen_address, int port) {
   return absl::StrCat(listen_address.substr(0, listen_address.rfind(':')), ":", port);
 }
 
-// Builds and starts a server on `address` with `services`; the chosen port in `port`.
-absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(const std::string& address,
-                                                    std::vector<grpc::Service*> services,
-                                                    int* port) {
+// Builds and starts a server on `address` with `credentials` and `services`; the chosen
+// port in `port`.
+absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(
+    const std::string& address, const std::shared_ptr<grpc::ServerCredentials>& credentials,
+    std::vector<grpc::Service*> services, int* port) {
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second node share a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
+  builder.AddListeningPort(address, credentials, port);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || *port == 0) {
@@ -113,6 +114,21 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   if (!admin.ok()) return admin.status();
   node->admin_ = std::make_unique<auth::AdminCredential>(*std::move(admin));
 
+  absl::StatusOr<rpc::TransportSecurity> security = rpc::TransportSecurity::Insecure();
+  if (!options.insecure) {
+    security = rpc::TransportSecurity::LoadPemFiles(options.tls.ca_file, options.tls.cert_file,
+                                                    options.tls.key_file);
+  }
+  if (!security.ok()) return security.status();
+  if (!security->insecure() && security->certificate_common_name() != options.site.site_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the certificate '", options.tls.cert_file, "' is for site '",
+        security->certificate_common_name(), "' (its CN), not for this site '",
+        options.site.site_id, "': peers know a site by its certificate (tools/make-certs DIR ",
+        options.site.site_id, ")"));
+  }
+  node->peer_credentials_ = security->PeerChannelCredentials();
+
   absl::StatusOr<std::unique_ptr<storage::RocksStore>> store =
       storage::RocksStore::Open({.path = options.data_dir});
   if (!store.ok()) return store.status();
@@ -138,10 +154,15 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       node->members_.get(), node->admin_.get(),
       member::MemberServiceImpl::TokenIssuer{node->signing_key_.get(), node->directory_.get(),
                                              clock});
+  node->receipts_ = std::make_unique<booking::ReceiptBook>(node->store_.get());
   node->ledger_ = std::make_unique<booking::BookingLedger>(
-      node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get());
+      node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get(),
+      node->receipts_.get(), node->directory_.get());
+  node->forwarder_ = std::make_unique<federation::Forwarder>(
+      options.site.site_id, node->directory_.get(), node->peer_credentials_);
   node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(
-      node->ledger_.get(), node->catalog_.get(), node->admin_.get(), node->directory_.get(), clock);
+      node->ledger_.get(), node->receipts_.get(), node->forwarder_.get(), node->catalog_.get(),
+      node->admin_.get(), node->directory_.get(), clock);
 
   node->events_ = std::make_unique<event::EventBoard>(node->store_.get(), node->oplog_.get(), clock,
                                                       &node->ids_, options.site);
@@ -168,17 +189,26 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                           [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
                             return members->ApplyRemote(txn, entry);
                           });
+  booking::ReceiptBook* receipts = node->receipts_.get();
+  node->applier_.Register(v1::ENTRY_KIND_BOOKING_RECEIPT,
+                          [receipts](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                            return receipts->ApplyRemote(txn, entry);
+                          });
+  node->receipt_publisher_ =
+      std::make_unique<booking::ReceiptPublisher>(node->receipts_.get(), node->oplog_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-      Serve(options.listen_address,
+      Serve(options.listen_address, security->PublicServerCredentials(),
             {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get(),
              node->event_service_.get(), node->admin_service_.get()},
             &node->port_);
   if (!server.ok()) return server.status();
   node->server_ = *std::move(server);
-  if (absl::Status s = node->StartFederation(); !s.ok()) return s;
+  if (absl::Status s = node->StartFederation(security->FederationServerCredentials()); !s.ok()) {
+    return s;
+  }
 
   if (!options.port_file.empty()) {
     if (absl::Status s = WriteFileAtomically(options.port_file, absl::StrCat(node->port_, "\n"));
@@ -191,16 +221,20 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   node->server_->GetHealthCheckService()->SetServingStatus(true);
   node->log_.Info("site '", options.site.site_id, "' (", options.site.display_name,
                   ") serving on port ", node->port_, ", federation port ", node->federation_port_,
-                  ", data in ", options.data_dir);
+                  options.insecure ? " (plaintext)" : " (TLS)", ", data in ", options.data_dir);
   return node;
 }
 
-absl::Status Node::StartFederation() {
-  federation_service_ =
-      std::make_unique<federation::FederationServiceImpl>(oplog_.get(), &key_ring_);
+absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials) {
+  const site::SiteDirectory* directory = directory_.get();
+  federation_service_ = std::make_unique<federation::FederationServiceImpl>(
+      oplog_.get(), &key_ring_,
+      [directory](absl::string_view site_id) { return directory->StatusOf(site_id); },
+      booking_service_.get());
   if (!options_.federation_listen_address.empty()) {
     absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-        Serve(options_.federation_listen_address, {federation_service_.get()}, &federation_port_);
+        Serve(options_.federation_listen_address, credentials, {federation_service_.get()},
+              &federation_port_);
     if (!server.ok()) return server.status();
     federation_server_ = *std::move(server);
     if (!options_.federation_port_file.empty()) {
@@ -222,6 +256,9 @@ absl::Status Node::StartFederation() {
   }
   own.set_public_key(signing_key_->PublicKey().Raw());
   own.set_status(v1::SITE_STATUS_ACTIVE);
+  if (const std::optional<int> allowance = catalog_->policy().member_visit_days_per_month) {
+    own.set_member_visit_days_per_month(*allowance);
+  }
   if (absl::Status s = directory_->PublishOwn(own); !s.ok()) return s;
 
   for (const PeerConfig& peer : options_.peers) {
@@ -239,7 +276,7 @@ void Node::TrustSite(const std::string& site_id, const auth::Ed25519PublicKey& k
 
 void Node::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key) {
   key_ring_.Add(peer.site_id, key);
-  auto channel = grpc::CreateChannel(peer.address, grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(peer.address, peer_credentials_);
   absl::MutexLock lock(&peers_mu_);
   replicators_.push_back(std::make_unique<federation::Replicator>(options_.site.site_id, peer,
                                                                   std::move(channel), oplog_.get(),
@@ -257,7 +294,8 @@ std::vector<federation::PeerStatus> Node::PeerStatuses() const {
 absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
   return storage::DigestTables(
       *store_, {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kEvents,
-                storage::Table::kOplog, storage::Table::kVersionVector});
+                storage::Table::kReceipts, storage::Table::kVisitDays, storage::Table::kOplog,
+                storage::Table::kVersionVector});
 }
 
 Node::~Node() { Shutdown(options_.drain_timeout); }
@@ -282,11 +320,14 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   server_->Wait();
   server_.reset();
   no_show_sweeper_.reset();
+  receipt_publisher_.reset();
   admin_service_.reset();
   event_service_.reset();
   events_.reset();
   booking_service_.reset();
   ledger_.reset();
+  forwarder_.reset();
+  receipts_.reset();
   member_service_.reset();
   members_.reset();
   site_service_.reset();

@@ -8,6 +8,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "services/admin/admin_service.h"
 #include "services/auth/admin_credential.h"
@@ -15,17 +17,21 @@
 #include "services/booking/booking_ledger.h"
 #include "services/booking/booking_service.h"
 #include "services/booking/no_show_sweeper.h"
+#include "services/booking/receipt_book.h"
+#include "services/booking/receipt_publisher.h"
 #include "services/domain/id_generator.h"
 #include "services/event/event_board.h"
 #include "services/event/event_service.h"
 #include "services/federation/entry_signing.h"
 #include "services/federation/federation_service.h"
+#include "services/federation/forwarder.h"
 #include "services/federation/record_applier.h"
 #include "services/federation/replicator.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
 #include "services/member/member_service.h"
 #include "services/node/node_options.h"
+#include "services/rpc/transport_security.h"
 #include "services/site/site_catalog.h"
 #include "services/site/site_directory.h"
 #include "services/site/site_service.h"
@@ -43,7 +49,8 @@ class Node {
  public:
   // Opens the data folder, seeds it on first start, and starts serving. `clock` is not
   // owned and outlives the node. Errors name what to fix: a bad credential or key file, a
-  // data folder in use or not writable, a port in use.
+  // TLS file that does not parse, a certificate the CA did not sign or whose CN is not the
+  // site id, a data folder in use or not writable, a port in use.
   static absl::StatusOr<std::unique_ptr<Node>> Start(const NodeOptions& options,
                                                      const storage::Clock* clock);
 
@@ -76,7 +83,7 @@ class Node {
 
  private:
   explicit Node(const NodeOptions& options);
-  absl::Status StartFederation();
+  absl::Status StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials);
   absl::Status LoadKeys();
 
   const NodeOptions options_;
@@ -96,12 +103,19 @@ class Node {
   domain::RandomIdGenerator ids_;
   std::unique_ptr<member::MemberRegistry> members_;
   std::unique_ptr<member::MemberServiceImpl> member_service_;
+  std::unique_ptr<booking::ReceiptBook> receipts_;
+  std::unique_ptr<booking::ReceiptPublisher> receipt_publisher_;
   std::unique_ptr<booking::BookingLedger> ledger_;
+  std::unique_ptr<federation::Forwarder> forwarder_;
   std::unique_ptr<booking::BookingServiceImpl> booking_service_;
   std::unique_ptr<booking::NoShowSweeper> no_show_sweeper_;
   std::unique_ptr<event::EventBoard> events_;
   std::unique_ptr<event::EventServiceImpl> event_service_;
   std::unique_ptr<federation::FederationServiceImpl> federation_service_;
+  // What every channel to another site's federation port uses: the site certificate as
+  // client certificate, the network CA as roots (plaintext when insecure). Built in Start,
+  // before StartFederation.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
   std::unique_ptr<admin::AdminServiceImpl> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> federation_server_;

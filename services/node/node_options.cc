@@ -43,6 +43,20 @@ absl::Status CheckListenAddress(absl::string_view field, const std::string& addr
   return absl::OkStatus();
 }
 
+absl::Status CheckTlsFile(absl::string_view field, const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field,
+                     " is required: the node serves TLS unless insecure is set (tools/make-certs "
+                     "makes the files; --insecure serves plaintext, for local development only)"));
+  }
+  if (!std::ifstream(path).is_open()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, " '", path, "' cannot be read: no such file or no permission"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& path) {
@@ -96,6 +110,10 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   for (const config::v1::TrustedSite& site : config.trusted_sites()) {
     options.trusted_sites.push_back({site.site_id(), site.public_key_file()});
   }
+  options.tls = {.ca_file = config.tls().ca_file(),
+                 .cert_file = config.tls().cert_file(),
+                 .key_file = config.tls().key_file()};
+  options.insecure = config.insecure();
   if (config.has_max_clock_skew()) {
     absl::StatusOr<absl::Duration> skew =
         rpc::DurationFromProto("max_clock_skew", config.max_clock_skew());
@@ -176,6 +194,11 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   if (options.no_show_sweep_interval < absl::Seconds(1) ||
       options.no_show_sweep_interval > absl::Hours(1)) {
     return absl::InvalidArgumentError("no_show_sweep_interval must be between 1s and 1h");
+  }
+  if (!options.insecure) {
+    if (absl::Status s = CheckTlsFile("tls.ca_file", options.tls.ca_file); !s.ok()) return s;
+    if (absl::Status s = CheckTlsFile("tls.cert_file", options.tls.cert_file); !s.ok()) return s;
+    if (absl::Status s = CheckTlsFile("tls.key_file", options.tls.key_file); !s.ok()) return s;
   }
   if (absl::Status s = domain::ValidateSitePolicy(options.initial_policy); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("initial_policy: ", s.message()));

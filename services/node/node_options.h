@@ -23,6 +23,13 @@ struct TrustedSiteConfig {
   std::string public_key_file;
 };
 
+// PEM files of the node's transport security (tools/make-certs makes them).
+struct TlsFiles {
+  std::string ca_file;    // The network CA: who may call the federation port, whom to trust.
+  std::string cert_file;  // This site's certificate (chain); its CN is the site id.
+  std::string key_file;   // Its private key.
+};
+
 // Everything a cantined node is started with, built and validated once at start-up.
 // Tests build it directly.
 struct NodeOptions {
@@ -45,6 +52,11 @@ struct NodeOptions {
   std::vector<PeerConfig> peers;
   std::vector<TrustedSiteConfig> trusted_sites;
   absl::Duration max_clock_skew = absl::Minutes(2);
+  // TLS on the public port, mutual TLS on the federation port and to peers. Required
+  // unless `insecure`.
+  TlsFiles tls;
+  // Plaintext everywhere, `tls` ignored: for local development and tests only.
+  bool insecure = false;
   // Written when the node starts on an empty data folder.
   domain::SitePolicy initial_policy = domain::DefaultSitePolicy();
   std::vector<domain::Space> initial_spaces;
@@ -62,7 +74,9 @@ absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFiles(const std::vector<std
 absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config);
 
 // Checks what the fields alone can show: the site profile (ids, time zone, currency),
-// a host:port listen address, a data folder, a credential file, the initial policy.
+// a host:port listen address, a data folder, a credential file, the initial policy; and,
+// unless insecure, that the three TLS files are given (INVALID_ARGUMENT) and readable
+// (FAILED_PRECONDITION), each error naming the field.
 absl::Status ValidateNodeOptions(const NodeOptions& options);
 
 }  // namespace cantine::node

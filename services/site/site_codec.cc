@@ -59,6 +59,9 @@ v1::SitePolicy PolicyToProto(const domain::SitePolicy& policy) {
   proto.set_booking_horizon_days(policy.booking_horizon_days);
   *proto.mutable_cancellation_window() = rpc::DurationToProto(policy.cancellation_window);
   *proto.mutable_no_show_grace() = rpc::DurationToProto(policy.no_show_grace);
+  if (policy.member_visit_days_per_month.has_value()) {
+    proto.set_member_visit_days_per_month(*policy.member_visit_days_per_month);
+  }
   return proto;
 }
 
@@ -101,6 +104,9 @@ absl::StatusOr<domain::SitePolicy> PolicyFromProto(const v1::SitePolicy& proto) 
       rpc::DurationFromProto("policy.no_show_grace", proto.no_show_grace());
   if (!grace.ok()) return grace.status();
   policy.no_show_grace = *grace;
+  if (proto.has_member_visit_days_per_month()) {
+    policy.member_visit_days_per_month = proto.member_visit_days_per_month();
+  }
   return policy;
 }
 

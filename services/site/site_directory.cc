@@ -54,6 +54,24 @@ absl::Status SiteDirectory::PublishOwn(const v1::DirectoryEntry& entry) {
       .status();
 }
 
+absl::Status SiteDirectory::PublishOwnVisitAllowance(absl::string_view site_id,
+                                                     std::optional<int> visit_days_per_month) {
+  absl::StatusOr<v1::DirectoryEntry> entry = Get(site_id);
+  if (!entry.ok()) return entry.status();
+  if (visit_days_per_month.has_value()) {
+    entry->set_member_visit_days_per_month(*visit_days_per_month);
+  } else {
+    entry->clear_member_visit_days_per_month();
+  }
+  return PublishOwn(*entry);
+}
+
+std::optional<int> SiteDirectory::VisitDaysPerMonth(absl::string_view home_site_id) const {
+  absl::StatusOr<v1::DirectoryEntry> entry = Get(home_site_id);
+  if (!entry.ok() || !entry->has_member_visit_days_per_month()) return std::nullopt;
+  return entry->member_visit_days_per_month();
+}
+
 absl::StatusOr<std::vector<v1::DirectoryEntry>> SiteDirectory::List() const {
   absl::StatusOr<std::vector<storage::KeyValue>> rows =
       store_->Scan(Table::kDirectory, "", kMaxSites);
@@ -77,6 +95,13 @@ absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(absl::string_view site_id)
     return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
   }
   return (*stored)->entry();
+}
+
+absl::StatusOr<v1::SiteStatus> SiteDirectory::StatusOf(absl::string_view site_id) const {
+  absl::StatusOr<v1::DirectoryEntry> entry = Get(site_id);
+  if (absl::IsNotFound(entry.status())) return v1::SITE_STATUS_UNSPECIFIED;
+  if (!entry.ok()) return entry.status();
+  return entry->status();
 }
 
 absl::StatusOr<auth::Ed25519PublicKey> SiteDirectory::Resolve(absl::string_view site_id,

@@ -11,7 +11,7 @@ namespace cantine::site {
 
 using rpc::ToGrpcStatus;
 
-SiteServiceImpl::SiteServiceImpl(SiteCatalog* catalog, const SiteDirectory* directory,
+SiteServiceImpl::SiteServiceImpl(SiteCatalog* catalog, SiteDirectory* directory,
                                  const auth::AdminCredential* admin)
     : catalog_(catalog), directory_(directory), admin_(admin) {}
 
@@ -126,6 +126,13 @@ grpc::Status SiteServiceImpl::UpdatePolicy(grpc::ServerContext* context,
   absl::StatusOr<domain::SitePolicy> policy = PolicyFromProto(request->policy());
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   if (absl::Status s = catalog_->UpdatePolicy(*policy); !s.ok()) return ToGrpcStatus(s);
+  // Other sites check this site's members' visits against the allowance in its directory
+  // entry.
+  if (absl::Status s = directory_->PublishOwnVisitAllowance(catalog_->profile().site_id,
+                                                            policy->member_visit_days_per_month);
+      !s.ok() && !absl::IsNotFound(s)) {
+    return ToGrpcStatus(s);
+  }
   log_.Info("updated the site policy");
   *response = PolicyToProto(*policy);
   return grpc::Status::OK;

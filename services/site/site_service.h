@@ -13,7 +13,7 @@ namespace cantine::site {
 class SiteServiceImpl final : public v1::SiteService::Service {
  public:
   // None owned; all outlive the service.
-  SiteServiceImpl(SiteCatalog* catalog, const SiteDirectory* directory,
+  SiteServiceImpl(SiteCatalog* catalog, SiteDirectory* directory,
                   const auth::AdminCredential* admin);
 
   grpc::Status GetSite(grpc::ServerContext* context, const v1::GetSiteRequest* request,
@@ -37,7 +37,7 @@ class SiteServiceImpl final : public v1::SiteService::Service {
   v1::Space ToProto(const domain::Space& space) const;
 
   SiteCatalog* const catalog_;
-  const SiteDirectory* const directory_;
+  SiteDirectory* const directory_;
   const auth::AdminCredential* const admin_;
   const logging::Logger log_{"site"};
 };

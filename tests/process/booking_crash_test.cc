@@ -44,7 +44,7 @@ class BookingCrashTest : public ::testing::Test {
             absl::StrCat("--config=", CANTINE_SOURCE_DIR, "/deploy/sites/paris.textproto"),
             "--listen_address=127.0.0.1:0", absl::StrCat("--data_dir=", dir_.Sub("data")),
             absl::StrCat("--admin_credential_file=", dir_.Sub("admin")),
-            absl::StrCat("--port_file=", dir_.Sub("port"))},
+            absl::StrCat("--port_file=", dir_.Sub("port")), "--insecure"},
         dir_.Sub("cantined.log"));
     EXPECT_TRUE(process->Start());
     int port = 0;

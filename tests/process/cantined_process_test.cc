@@ -33,7 +33,8 @@ class CantinedProcessTest : public ::testing::Test {
         "--listen_address=127.0.0.1:0",
         absl::StrCat("--data_dir=", dir_.Sub("data")),
         absl::StrCat("--admin_credential_file=", dir_.Sub("admin")),
-        absl::StrCat("--port_file=", dir_.Sub("port"))};
+        absl::StrCat("--port_file=", dir_.Sub("port")),
+        "--insecure"};
     argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     auto process = std::make_unique<testing::Subprocess>(argv, dir_.Sub("cantined.log"));
     EXPECT_TRUE(process->Start());
@@ -118,7 +119,7 @@ TEST_F(CantinedProcessTest, SecondNodeOnTheSameDataFolderExitsWithCodeOne) {
       {CANTINED_PATH,
        absl::StrCat("--config=", CANTINE_SOURCE_DIR, "/deploy/sites/paris.textproto"),
        "--listen_address=127.0.0.1:0", absl::StrCat("--data_dir=", dir_.Sub("data")),
-       absl::StrCat("--admin_credential_file=", dir_.Sub("admin"))},
+       absl::StrCat("--admin_credential_file=", dir_.Sub("admin")), "--insecure"},
       dir_.Sub("second.log"));
   ASSERT_TRUE(second.Start());
   EXPECT_EQ(second.Wait(absl::Seconds(30)), 1);

@@ -55,7 +55,7 @@ class CatchupCrashTest : public ::testing::Test {
             absl::StrCat("--admin_credential_file=", dir_.Sub("admin")),
             absl::StrCat("--signing_key_file=", dir_.Sub(site + ".key")),
             absl::StrCat("--port_file=", dir_.Sub(site + ".port")),
-            absl::StrCat("--federation_port_file=", dir_.Sub(site + ".fport"))},
+            absl::StrCat("--federation_port_file=", dir_.Sub(site + ".fport")), "--insecure"},
         dir_.Sub(site + ".log"));
     EXPECT_TRUE(process->Start());
     auto read_port = [&](const std::string& file, int* value) {

@@ -43,6 +43,7 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
   options.data_dir = dir_.Sub(site_id(i));
   options.admin_credential_file = dir_.Sub("admin");
   options.drain_timeout = absl::Seconds(1);
+  options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.
   return options;
 }
 

@@ -13,6 +13,7 @@ node::NodeOptions ParisNodeOptions(const TempDir& dir, absl::string_view admin_s
   options.listen_address = "127.0.0.1:0";
   options.data_dir = dir.Sub("data");
   options.admin_credential_file = dir.Sub("admin");
+  options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.
   domain::Space desks;
   desks.space_id = "coworking";
   desks.display_name = "Co-working desks";

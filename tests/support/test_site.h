@@ -8,9 +8,9 @@
 
 namespace cantine::testing {
 
-// Options of a Paris node for in-process tests: loopback port chosen at run time, data and
-// an admin credential file `admin_secret` under `dir`, one seeded desk pool "coworking" of
-// 24 seats at 15 EUR a half-day, the default policy.
+// Options of a Paris node for in-process tests: plaintext (insecure), loopback port chosen
+// at run time, data and an admin credential file `admin_secret` under `dir`, one seeded
+// desk pool "coworking" of 24 seats at 15 EUR a half-day, the default policy.
 node::NodeOptions ParisNodeOptions(const TempDir& dir, absl::string_view admin_secret);
 
 }  // namespace cantine::testing

@@ -1,6 +1,8 @@
 #include "services/booking/booking_ledger.h"
 
 #include <atomic>
+#include <map>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_format.h"
@@ -45,6 +47,17 @@ domain::Space Space(const char* id, domain::SpaceKind kind, int32_t seats, int64
   return space;
 }
 
+// Visit allowances per home site, set by the test.
+class FakeAllowances final : public domain::VisitAllowances {
+ public:
+  std::optional<int> VisitDaysPerMonth(absl::string_view home_site_id) const override {
+    auto it = days.find(std::string(home_site_id));
+    if (it == days.end()) return std::nullopt;
+    return it->second;
+  }
+  std::map<std::string, int> days;
+};
+
 class BookingLedgerTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
@@ -60,12 +73,14 @@ class BookingLedgerTest : public ::testing::Test {
     catalog_ = site::SiteCatalog::Open(store_.get(), &clock_, seed).value();
     oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
     members_ = std::make_unique<member::MemberRegistry>(store_.get(), oplog_.get(), &ids_, "paris");
+    receipts_ = std::make_unique<ReceiptBook>(store_.get());
     ledger_ = std::make_unique<BookingLedger>(store_.get(), &clock_, &ids_, catalog_.get(),
-                                              members_.get());
+                                              members_.get(), receipts_.get(), &allowances_);
   }
 
   void Close() {
     ledger_.reset();
+    receipts_.reset();
     members_.reset();
     oplog_.reset();
     catalog_.reset();
@@ -103,6 +118,8 @@ class BookingLedgerTest : public ::testing::Test {
   std::unique_ptr<storage::Oplog> oplog_;
   std::unique_ptr<site::SiteCatalog> catalog_;
   std::unique_ptr<member::MemberRegistry> members_;
+  FakeAllowances allowances_;
+  std::unique_ptr<ReceiptBook> receipts_;
   std::unique_ptr<BookingLedger> ledger_;
 };
 
@@ -203,7 +220,7 @@ TEST_F(BookingLedgerTest, SameKeySameRequestReturnsTheSameBookingOnce) {
   EXPECT_EQ(retry.booking_id, first.booking_id);
   EXPECT_EQ(retry.create_time, first.create_time);
   EXPECT_EQ(Free("small", kWednesday, 0), 3);  // Counted once.
-  EXPECT_EQ(ledger_->ListByMember(ada, 10, "")->bookings.size(), 1u);
+  EXPECT_EQ(receipts_->ListByMember(ada, 10, "")->bookings.size(), 1u);
 }
 
 TEST_F(BookingLedgerTest, SameKeyDifferentRequestIsAlreadyExists) {
@@ -294,16 +311,16 @@ TEST_F(BookingLedgerTest, ListingsPageInOrder) {
                              absl::CivilMinute(2027, 1, day, 19, 0), 1, absl::StrCat("d", day)))
             .ok());
   }
-  BookingLedger::Page first = ledger_->ListByMember(ada, 2, "").value();
+  ReceiptBook::Page first = receipts_->ListByMember(ada, 2, "").value();
   ASSERT_EQ(first.bookings.size(), 2u);
-  EXPECT_EQ(first.bookings[0].local_start.day(), 4);
-  BookingLedger::Page second = ledger_->ListByMember(ada, 10, first.next_page_token).value();
+  EXPECT_EQ(first.bookings[0].start().day(), 4);
+  ReceiptBook::Page second = receipts_->ListByMember(ada, 10, first.next_page_token).value();
   ASSERT_EQ(second.bookings.size(), 3u);
-  EXPECT_EQ(second.bookings[0].local_start.day(), 6);
+  EXPECT_EQ(second.bookings[0].start().day(), 6);
   EXPECT_TRUE(second.next_page_token.empty());
-  EXPECT_EQ(ledger_->ListByMember(ada, 10, "garbage!").status().code(),
+  EXPECT_EQ(receipts_->ListByMember(ada, 10, "garbage!").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ledger_->ListByMember(ada, 5000, "").status().code(),
+  EXPECT_EQ(receipts_->ListByMember(ada, 5000, "").status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

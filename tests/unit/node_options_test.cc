@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
@@ -22,6 +23,7 @@ constexpr char kParisConfig[] = R"pb(
   listen_address: "127.0.0.1:0"
   data_dir: "/tmp/x"
   admin_credential_file: "/tmp/admin"
+  insecure: true
   initial_spaces {
     space_id: "coworking"
     display_name: "Desks"
@@ -67,6 +69,7 @@ TEST_F(NodeOptionsTest, TheShippedSiteConfigsAreValid) {
     ASSERT_TRUE(config.ok()) << config.status();
     config->set_data_dir("/tmp/unused");
     config->set_admin_credential_file("/tmp/unused");
+    config->set_insecure(true);
     absl::StatusOr<NodeOptions> options = NodeOptionsFromConfig(*config);
     EXPECT_TRUE(options.ok()) << site << ": " << options.status();
   }
@@ -111,6 +114,34 @@ TEST_F(NodeOptionsTest, BadSeedSpaceAndPolicyNamed) {
   text = kParisConfig;
   text.replace(text.find("SPACE_KIND_DESK_POOL"), 20, "SPACE_KIND_UNSPECIFIED");
   ExpectInvalid(text, "space.kind");
+}
+
+TEST_F(NodeOptionsTest, TlsFilesRequiredUnlessInsecure) {
+  std::string secure = kParisConfig;
+  secure.replace(secure.find("insecure: true"), 14, "");
+  ExpectInvalid(secure, "tls.ca_file is required");
+
+  for (const char* name : {"ca.pem", "site.pem", "site.key"}) std::ofstream(dir_.Sub(name)) << "x";
+  const std::string tls =
+      absl::StrCat("tls { ca_file: '", dir_.Sub("ca.pem"), "' cert_file: '", dir_.Sub("site.pem"),
+                   "' key_file: '", dir_.Sub("site.key"), "' }\n");
+  absl::StatusOr<NodeOptions> options = Parse(secure + tls);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_FALSE(options->insecure);
+  EXPECT_EQ(options->tls.cert_file, dir_.Sub("site.pem"));
+  EXPECT_EQ(options->tls.key_file, dir_.Sub("site.key"));
+
+  absl::StatusOr<NodeOptions> unreadable =
+      Parse(absl::StrCat(secure, "tls { ca_file: '", dir_.Sub("ca.pem"), "' cert_file: '",
+                         dir_.Sub("site.pem"), "' key_file: '", dir_.Sub("missing.key"), "' }"));
+  EXPECT_EQ(unreadable.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(unreadable.status().message()), HasSubstr("tls.key_file"));
+  ExpectInvalid(absl::StrCat(secure, "tls { ca_file: '", dir_.Sub("ca.pem"), "' cert_file: '",
+                             dir_.Sub("site.pem"), "' }"),
+                "tls.key_file is required");
+
+  // Insecure ignores the files.
+  EXPECT_TRUE(Parse(std::string(kParisConfig) + "tls { ca_file: '/nowhere' }").ok());
 }
 
 TEST_F(NodeOptionsTest, SyntaxErrorGivesLineAndColumn) {

@@ -1,6 +1,7 @@
 #include "tools/bench/bench_options.h"
 
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -53,6 +54,17 @@ absl::StatusOr<std::string> ReadAdminCredentialFile(const std::string& path) {
         absl::StrCat("the admin credential file '", path, "' starts with an empty line"));
   }
   return std::string(credential);
+}
+
+absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream pem;
+  if (!in || !(pem << in.rdbuf()) ||
+      pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read a PEM certificate from the CA file '", path, "'"));
+  }
+  return pem.str();
 }
 
 }  // namespace cantine::bench

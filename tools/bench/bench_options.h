@@ -13,9 +13,12 @@ namespace cantine::bench {
 struct BenchOptions {
   std::string node;              // host:port of the node.
   std::string admin_credential;  // The secret itself, read from --admin_credential_file.
-  int threads = 16;              // Client threads, each with its own channel and member.
-  int spaces = 8;                // Desk pools created for the run.
-  int seats = 4;                 // Seats of each.
+  // The network CA (PEM), read from --ca: the bench connects with TLS trusting it. Empty:
+  // plaintext, to a node started with --insecure.
+  std::string ca_pem;
+  int threads = 16;  // Client threads, each with its own channel and member.
+  int spaces = 8;    // Desk pools created for the run.
+  int seats = 4;     // Seats of each.
   absl::Duration duration = absl::Seconds(10);          // Phase 2, bookings.
   absl::Duration ceiling_duration = absl::Seconds(10);  // Phase 1, the null-RPC ceiling.
   int days = 20;             // Calendar days the bookings are spread over.
@@ -30,5 +33,9 @@ absl::Status ValidateBenchOptions(const BenchOptions& options);
 // The credential from the first line of `path`, trimmed. FAILED_PRECONDITION when the file
 // cannot be read or its first line is empty.
 absl::StatusOr<std::string> ReadAdminCredentialFile(const std::string& path);
+
+// The PEM certificates of the CA file `path`. FAILED_PRECONDITION when the file cannot be
+// read or holds no PEM certificate.
+absl::StatusOr<std::string> ReadCaFile(const std::string& path);
 
 }  // namespace cantine::bench

@@ -477,6 +477,7 @@ int RunDestination(const DestinationOptions& options) {
   node_options.admin_credential_file = options.admin_credential_file;
   node_options.signing_key_file = options.signing_key_file;
   node_options.drain_timeout = absl::Seconds(2);
+  node_options.insecure = true;  // The source serves plaintext (FederationServer).
   storage::SystemClock clock;
   absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock);
   if (!node.ok()) {

@@ -69,6 +69,7 @@ class Line {
       node_options.data_dir = dir;
       node_options.admin_credential_file = options.work_dir + "/admin";
       node_options.drain_timeout = absl::Seconds(2);
+      node_options.insecure = true;  // In-process nodes on loopback; the links are plaintext.
       absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock_);
       if (!node.ok()) return node.status();
       nodes_.push_back(*std::move(node));

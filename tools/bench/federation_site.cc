@@ -77,7 +77,9 @@ absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t
 
 FederationServer::FederationServer(storage::Oplog* oplog,
                                    const federation::SiteKeyRing* known_sites)
-    : service_(oplog, known_sites) {}
+    : service_(
+          oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
+          /*bookings=*/nullptr) {}
 
 absl::StatusOr<std::unique_ptr<FederationServer>> FederationServer::Start(
     storage::Oplog* oplog, const federation::SiteKeyRing* known_sites) {

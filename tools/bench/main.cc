@@ -1,6 +1,7 @@
 // cantine-bench: the booking load generator and benchmark of a Cantine Network node.
 //
 //   cantine-bench --node 127.0.0.1:7101 --admin_credential_file state/admin.credential
+//       --ca state/certs/ca.pem
 //
 // Creates its own desk pools and members, measures the node's null-RPC ceiling
 // (grpc.health.v1.Health/Check), then books for --seconds and verifies every slot and
@@ -26,6 +27,10 @@ ABSL_FLAG(std::string, node, "", "The node to load, HOST:PORT (required).");
 ABSL_FLAG(std::string, admin_credential_file, "",
           "File whose first line is the node's admin credential (required: the bench creates "
           "its spaces and lists bookings by space and day).");
+ABSL_FLAG(std::string, ca, "",
+          "The network CA's PEM file: connect with TLS trusting it (the local network's is "
+          "state/certs/ca.pem). Without it the bench connects in plaintext, to a node started "
+          "with --insecure.");
 ABSL_FLAG(int32_t, threads, 16, "Client threads, each with its own channel and member.");
 ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates and books.");
 ABSL_FLAG(int32_t, seats, 4, "Seats of each desk pool; small, so that slots fill and refuse.");
@@ -52,7 +57,8 @@ constexpr int kExitCannotRun = 3;
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "cantine-bench --node HOST:PORT --admin_credential_file FILE [--threads N] [--spaces M] "
+      "cantine-bench --node HOST:PORT --admin_credential_file FILE [--ca FILE] [--threads N] "
+      "[--spaces M] "
       "[--seats S] [--seconds T] [--days D] [--rss_pid PID]");
   absl::ParseCommandLine(argc, argv);
 
@@ -76,6 +82,14 @@ int main(int argc, char** argv) {
       return kExitBadFlags;
     }
     options.admin_credential = *std::move(credential);
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_ca); !path.empty()) {
+    absl::StatusOr<std::string> ca = cantine::bench::ReadCaFile(path);
+    if (!ca.ok()) {
+      std::cerr << "cantine-bench: " << ca.status().message() << "\n";
+      return kExitBadFlags;
+    }
+    options.ca_pem = *std::move(ca);
   }
   if (absl::Status s = cantine::bench::ValidateBenchOptions(options); !s.ok()) {
     std::cerr << "cantine-bench: " << s.message() << "\n";

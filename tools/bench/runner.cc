@@ -59,11 +59,16 @@ constexpr absl::Duration kProgressInterval = absl::Seconds(10);
 // The stubs over one channel with a TCP connection of its own. Stubs are thread-safe, but
 // each client thread uses its own so that no connection is shared.
 struct NodeStubs {
-  explicit NodeStubs(const std::string& target) {
+  // TLS trusting `ca_pem` unless it is empty (plaintext).
+  NodeStubs(const std::string& target, const std::string& ca_pem) {
     grpc::ChannelArguments args;
     // Without it, channels to one target share one subchannel, hence one connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = ca_pem;
+    channel = grpc::CreateCustomChannel(
+        target, ca_pem.empty() ? grpc::InsecureChannelCredentials() : grpc::SslCredentials(tls),
+        args);
     health = Health::NewStub(channel);
     sites = v1::SiteService::NewStub(channel);
     members = v1::MemberService::NewStub(channel);
@@ -209,7 +214,7 @@ class Bench {
 
   absl::StatusOr<BenchReport> Run() {
     for (int i = 0; i < options_.threads; ++i) {
-      stubs_.push_back(std::make_unique<NodeStubs>(options_.node));
+      stubs_.push_back(std::make_unique<NodeStubs>(options_.node, options_.ca_pem));
     }
     if (absl::Status s = SetUp(); !s.ok()) return s;
     MeasureCeiling();

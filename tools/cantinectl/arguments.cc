@@ -39,6 +39,8 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"timeout", true, FlagScope::kGlobal},
     {"token_file", true, FlagScope::kGlobal},
     {"as_desk", false, FlagScope::kGlobal},
+    {"ca", true, FlagScope::kGlobal},
+    {"insecure", false, FlagScope::kGlobal},
     {"help", false, FlagScope::kGlobal},
     {"all", false, FlagScope::kCommand},
     {"name", true, FlagScope::kCommand},
@@ -287,6 +289,18 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(FlagReader& flags, const Environ
     options.token_file = absl::StrCat(*env.home, "/.cantine/token");
   }
   options.as_desk = flags.TakeBool("as_desk");
+  options.insecure = flags.TakeBool("insecure");
+  if (std::optional<std::string> ca = flags.Take("ca"); ca.has_value()) {
+    if (ca->empty()) return absl::InvalidArgumentError("--ca is empty; give the CA's PEM file");
+    if (options.insecure) {
+      return absl::InvalidArgumentError(
+          "--ca and --insecure exclude each other: --ca trusts a CA for TLS, --insecure "
+          "connects in plaintext");
+    }
+    options.ca_file = *std::move(ca);
+  } else if (!options.insecure && env.ca_file.has_value()) {
+    options.ca_file = *env.ca_file;
+  }
   return options;
 }
 
@@ -973,6 +987,10 @@ Global flags:
                                  else $HOME/.cantine/token.
   --as_desk                      Booking commands present the admin credential even when a
                                  member token is stored.
+  --ca FILE                      Connect with TLS trusting the network CA in FILE (PEM; the
+                                 local network's is state/certs/ca.pem). Default:
+                                 $CANTINE_CA, else the system's trusted roots.
+  --insecure                     Connect in plaintext, to a node started with --insecure.
   --timeout DURATION             Deadline of each call, such as 5s or 1500ms. Default: )",
       absl::FormatDuration(kDefaultTimeout), R"(.
   --help, -h                     This text.

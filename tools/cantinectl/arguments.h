@@ -30,6 +30,7 @@ struct Environment {
   std::optional<std::string> admin_credential_file;  // $CANTINE_ADMIN_CREDENTIAL_FILE
   std::optional<std::string> token_file;             // $CANTINE_TOKEN_FILE
   std::optional<std::string> home;                   // $HOME
+  std::optional<std::string> ca_file;                // $CANTINE_CA
   // A fresh random idempotency key, which 'book' uses when --key is absent. Drawn by main
   // (NewIdempotencyKey), like the variables above, so that parsing stays deterministic.
   std::string new_idempotency_key;
@@ -49,6 +50,10 @@ struct GlobalOptions {
   // --as_desk: booking commands present the admin credential even when a member token is
   // stored (the site's desk acting for a member).
   bool as_desk = false;
+  // The node's transport: TLS trusting the CA in `ca_file` (--ca, else $CANTINE_CA), or the
+  // system's roots when empty; plaintext when `insecure` (--insecure; `ca_file` is then empty).
+  std::string ca_file;
+  bool insecure = false;
 };
 
 struct HelpCommand {};

@@ -26,6 +26,7 @@
 #include "tools/cantinectl/booking_client.h"
 #include "tools/cantinectl/event_client.h"
 #include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/grpc_site_client.h"
 #include "tools/cantinectl/member_client.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/output.h"
@@ -130,6 +131,7 @@ TEST(ParseArgumentsTest, EnvironmentGivesDefaultsThatFlagsOverride) {
                         .admin_credential_file = "/env/admin",
                         .token_file = std::nullopt,
                         .home = std::nullopt,
+                        .ca_file = std::nullopt,
                         .new_idempotency_key = ""};
   absl::StatusOr<Invocation> from_env = Parse({"sites"}, env);
   ASSERT_TRUE(from_env.ok());
@@ -143,11 +145,48 @@ TEST(ParseArgumentsTest, EnvironmentGivesDefaultsThatFlagsOverride) {
   EXPECT_EQ(from_flags->options.admin_credential_file, "/flag/admin");
 }
 
+TEST(ParseArgumentsTest, TransportIsTlsByDefaultCaFromFlagElseEnvironmentOrInsecure) {
+  absl::StatusOr<Invocation> parsed = Parse({"site"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_FALSE(parsed->options.insecure);
+  EXPECT_EQ(parsed->options.ca_file, "");  // The system's roots.
+
+  Environment env;
+  env.ca_file = "/env/ca.pem";
+  parsed = Parse({"site"}, env);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->options.ca_file, "/env/ca.pem");
+  parsed = Parse({"site", "--ca", "/flag/ca.pem"}, env);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->options.ca_file, "/flag/ca.pem");
+  parsed = Parse({"--insecure", "site"}, env);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(parsed->options.insecure);
+  EXPECT_EQ(parsed->options.ca_file, "");
+
+  absl::StatusOr<Invocation> both = Parse({"--insecure", "--ca=/flag/ca.pem", "site"});
+  EXPECT_TRUE(absl::IsInvalidArgument(both.status()));
+  EXPECT_THAT(std::string(both.status().message()), HasSubstr("exclude each other"));
+  EXPECT_TRUE(absl::IsInvalidArgument(Parse({"--ca=", "site"}).status()));
+  EXPECT_THAT(UsageText(), HasSubstr("--ca FILE"));
+  EXPECT_THAT(UsageText(), HasSubstr("CANTINE_CA"));
+}
+
+TEST(MakeNodeChannelTest, UnreadableCaFileIsNamed) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      MakeNodeChannel("127.0.0.1:1", false, "/nonexistent/ca.pem");
+  EXPECT_EQ(channel.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(channel.status().message()), HasSubstr("/nonexistent/ca.pem"));
+  EXPECT_TRUE(MakeNodeChannel("127.0.0.1:1", true, "").ok());
+  EXPECT_TRUE(MakeNodeChannel("127.0.0.1:1", false, "").ok());
+}
+
 TEST(ParseArgumentsTest, EmptyEnvironmentNodeFallsBackToTheDefault) {
   absl::StatusOr<Invocation> parsed = Parse({"site"}, {.node = "",
                                                        .admin_credential_file = std::nullopt,
                                                        .token_file = std::nullopt,
                                                        .home = std::nullopt,
+                                                       .ca_file = std::nullopt,
                                                        .new_idempotency_key = ""});
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->options.node, "127.0.0.1:7101");
@@ -304,6 +343,7 @@ absl::StatusOr<Invocation> ParseWithKey(std::vector<std::string> args) {
                                .admin_credential_file = std::nullopt,
                                .token_file = std::nullopt,
                                .home = std::nullopt,
+                               .ca_file = std::nullopt,
                                .new_idempotency_key = kGeneratedKey});
 }
 
@@ -521,6 +561,7 @@ TEST(ParseLoginArgumentsTest, TokenFileFromFlagElseEnvironmentElseHome) {
                   .admin_credential_file = std::nullopt,
                   .token_file = "/env/token",
                   .home = "/home/ada",
+                  .ca_file = std::nullopt,
                   .new_idempotency_key = ""};
   absl::StatusOr<Invocation> parsed = Parse({"logout", "--token_file", "/flag/token"}, env);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -1574,6 +1615,7 @@ class RunCommandTest : public testing::Test {
                                      .admin_credential_file = credential_file_,
                                      .token_file = token_file_,
                                      .home = std::nullopt,
+                                     .ca_file = std::nullopt,
                                      .new_idempotency_key = kGeneratedKey});
   }
 
@@ -1593,6 +1635,7 @@ class RunCommandTest : public testing::Test {
             .admin_credential_file = std::nullopt,
             .token_file = token_file_,
             .home = std::nullopt,
+            .ca_file = std::nullopt,
             .new_idempotency_key = kGeneratedKey};
   }
 

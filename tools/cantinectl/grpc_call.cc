@@ -1,5 +1,6 @@
 #include "tools/cantinectl/grpc_call.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace cantine::cantinectl {
@@ -10,6 +11,21 @@ void PrepareCallContext(grpc::ClientContext& context, absl::Duration timeout,
   if (bearer_token != nullptr) {
     context.AddMetadata("authorization", absl::StrCat("Bearer ", *bearer_token));
   }
+}
+
+absl::Status FromCallStatus(const grpc::Status& status) {
+  absl::Status converted = rpc::FromGrpcStatus(status);
+  const absl::string_view message = converted.message();
+  absl::string_view hint;
+  if (absl::StrContains(message, "andshake failed")) {
+    hint =
+        " (TLS: the node's certificate is not signed by a CA this client trusts; give the "
+        "network CA with --ca FILE or $CANTINE_CA)";
+  } else if (absl::StrContains(message, "Socket closed")) {
+    hint = " (if you gave --insecure: the node may serve TLS only; drop --insecure)";
+  }
+  if (hint.empty()) return converted;
+  return absl::Status(converted.code(), absl::StrCat(message, hint));
 }
 
 }  // namespace cantine::cantinectl

@@ -17,8 +17,13 @@ namespace cantine::cantinectl {
 void PrepareCallContext(grpc::ClientContext& context, absl::Duration timeout,
                         const std::string* bearer_token);
 
+// A failed call's status in absl terms (rpc::FromGrpcStatus), with a hint on what to change
+// when the connection failed on transport security (an untrusted node certificate, or a
+// plaintext client refused by a TLS node).
+absl::Status FromCallStatus(const grpc::Status& status);
+
 // One unary call of `method` on `stub`, prepared as above; a failed call is its status in
-// absl terms (rpc::FromGrpcStatus).
+// absl terms (FromCallStatus).
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> CallUnary(
     Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
@@ -27,7 +32,7 @@ absl::StatusOr<Response> CallUnary(
   PrepareCallContext(context, timeout, bearer_token);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
-  if (!status.ok()) return rpc::FromGrpcStatus(status);
+  if (!status.ok()) return FromCallStatus(status);
   return response;
 }
 

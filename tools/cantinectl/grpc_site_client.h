@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "grpcpp/channel.h"
@@ -11,8 +12,12 @@
 namespace cantine::cantinectl {
 
 // The channel to the node at `target` (host:port). The one place that picks the transport
-// security: plaintext for now, TLS to come. Connects lazily, on the first call.
-std::shared_ptr<grpc::Channel> MakeNodeChannel(const std::string& target);
+// security: plaintext when `insecure`; else TLS trusting the CA certificates in `ca_file`
+// (PEM), or the system's trusted roots when `ca_file` is empty. FAILED_PRECONDITION naming
+// the file when it cannot be read. Connects lazily, on the first call.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeNodeChannel(const std::string& target,
+                                                               bool insecure,
+                                                               const std::string& ca_file);
 
 // SiteClient over gRPC. Every call gets its own deadline, `timeout` from its start.
 // Not thread-safe (cantinectl makes one call at a time).

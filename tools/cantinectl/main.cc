@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/random/random.h"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
       .admin_credential_file = GetEnv("CANTINE_ADMIN_CREDENTIAL_FILE"),
       .token_file = GetEnv("CANTINE_TOKEN_FILE"),
       .home = GetEnv("HOME"),
+      .ca_file = GetEnv("CANTINE_CA"),
       .new_idempotency_key = cantine::cantinectl::NewIdempotencyKey(gen),
   };
   absl::StatusOr<Invocation> invocation = cantine::cantinectl::ParseArguments(args, env);
@@ -50,7 +52,22 @@ int main(int argc, char** argv) {
               << "Run 'cantinectl --help' for usage.\n";
     return cantine::cantinectl::kExitUsage;
   }
-  const auto channel = cantine::cantinectl::MakeNodeChannel(invocation->options.node);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> node_channel =
+      cantine::cantinectl::MakeNodeChannel(invocation->options.node, invocation->options.insecure,
+                                           invocation->options.ca_file);
+  // help and logout never call the node: an unreadable CA file does not stop them.
+  const bool calls_node =
+      !std::holds_alternative<cantine::cantinectl::HelpCommand>(invocation->command) &&
+      !std::holds_alternative<cantine::cantinectl::LogoutCommand>(invocation->command);
+  if (!node_channel.ok() && !calls_node) {
+    node_channel = cantine::cantinectl::MakeNodeChannel(invocation->options.node, true, "");
+  }
+  if (!node_channel.ok()) {
+    std::cerr << "cantinectl: " << absl::StatusCodeToString(node_channel.status().code()) << ": "
+              << node_channel.status().message() << "\n";
+    return cantine::cantinectl::kExitUsage;
+  }
+  const std::shared_ptr<grpc::Channel> channel = *std::move(node_channel);
   const absl::Duration timeout = invocation->options.timeout;
   cantine::cantinectl::GrpcSiteClient site(channel, timeout);
   cantine::cantinectl::GrpcMemberClient members(channel, timeout);

@@ -1,0 +1,302 @@
+#include "services/booking/receipt_book.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/booking/booking_codec.h"
+#include "storage/key_codec.h"
+
+namespace cantine::booking {
+namespace {
+
+using storage::KeyBuilder;
+using storage::Table;
+using storage::Transaction;
+
+int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+
+std::string ReceiptKey(absl::string_view booking_id) {
+  return KeyBuilder().AddString(booking_id).Build();
+}
+std::string MemberPrefix(absl::string_view member_id) {
+  return KeyBuilder().AddString(member_id).Build();
+}
+std::string SiteDayPrefix(absl::string_view site_id, absl::CivilDay day) {
+  return KeyBuilder().AddString(site_id).AddInt64(DayNumber(day)).Build();
+}
+std::string MonthPrefix(absl::CivilMonth month) {
+  return KeyBuilder().AddString(domain::FormatMonth(month)).Build();
+}
+std::string VisitMonthKey(absl::string_view member_id, absl::CivilMonth month) {
+  return KeyBuilder().AddString(member_id).AddString(domain::FormatMonth(month)).Build();
+}
+std::string VisitDayKey(absl::string_view member_id, absl::string_view site_id,
+                        absl::CivilDay day) {
+  return KeyBuilder(VisitMonthKey(member_id, absl::CivilMonth(day)))
+      .AddString(site_id)
+      .AddInt64(DayNumber(day))
+      .Build();
+}
+
+absl::StatusOr<int64_t> ReadCount(Transaction& txn, const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> value = txn.GetForUpdate(Table::kVisitDays, key);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return 0;
+  int64_t count = 0;
+  if (!absl::SimpleAtoi(**value, &count) || count < 0) {
+    return absl::DataLossError("stored visit-day count does not parse");
+  }
+  return count;
+}
+
+// Adds `delta` to a count, dropping it at zero; returns the new count.
+absl::StatusOr<int64_t> AddToCount(Transaction& txn, const std::string& key, int64_t delta) {
+  absl::StatusOr<int64_t> count = ReadCount(txn, key);
+  if (!count.ok()) return count.status();
+  const int64_t updated = *count + delta;
+  if (updated < 0) return absl::InternalError("a visit-day count would go below zero");
+  absl::Status s = updated == 0 ? txn.Delete(Table::kVisitDays, key)
+                                : txn.Put(Table::kVisitDays, key, absl::StrCat(updated));
+  if (!s.ok()) return s;
+  return updated;
+}
+
+// Takes (`delta` = +1) or gives back (-1) the visit days a charged visit holds. Each
+// month's total is locked before its days, the order the allowance check locks in.
+absl::Status CountVisitDays(Transaction& txn, const domain::Booking& visit, int delta) {
+  std::map<absl::CivilMonth, std::vector<absl::CivilDay>> months;
+  for (absl::CivilDay day : domain::BookedDays(visit)) months[absl::CivilMonth(day)].push_back(day);
+  for (const auto& [month, days] : months) {
+    const std::string month_key = VisitMonthKey(visit.member_id, month);
+    absl::StatusOr<int64_t> month_days = ReadCount(txn, month_key);
+    if (!month_days.ok()) return month_days.status();
+    int64_t changed_days = 0;
+    for (absl::CivilDay day : days) {
+      absl::StatusOr<int64_t> covering =
+          AddToCount(txn, VisitDayKey(visit.member_id, visit.site_id, day), delta);
+      if (!covering.ok()) return covering.status();
+      // A day counts once, however many bookings of the member cover it at that venue.
+      if (delta > 0 ? *covering == 1 : *covering == 0) ++changed_days;
+    }
+    if (changed_days == 0) continue;
+    if (absl::StatusOr<int64_t> updated = AddToCount(txn, month_key, delta * changed_days);
+        !updated.ok()) {
+      return updated.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Booking> ParseReceipt(absl::string_view bytes) {
+  v1::Booking receipt;
+  if (!receipt.ParseFromString(std::string(bytes))) {
+    return absl::DataLossError("stored booking receipt does not parse");
+  }
+  return receipt;
+}
+
+}  // namespace
+
+absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& booking,
+                                 absl::string_view time_zone, bool publish) {
+  const v1::Booking receipt = BookingToProto(booking, time_zone);
+  if (absl::Status s = Merge(txn, receipt); !s.ok()) return s;
+  if (!publish) return absl::OkStatus();
+  return txn.Put(Table::kReceiptOutbox, ReceiptKey(booking.booking_id),
+                 receipt.SerializeAsString());
+}
+
+void ReceiptBook::NotifyQueued() {
+  absl::MutexLock lock(&mu_);
+  ++queued_;
+}
+
+uint64_t ReceiptBook::WaitForQueued(uint64_t seen, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto changed = [this, seen]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return queued_ != seen; };
+  mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
+  return queued_;
+}
+
+absl::Status ReceiptBook::ApplyRemote(Transaction& txn, const v1::OplogEntry& entry) {
+  v1::Booking receipt;
+  if (!receipt.ParseFromString(entry.payload())) {
+    return absl::InvalidArgumentError("booking receipt does not parse");
+  }
+  if (receipt.site_id() != entry.origin().site_id()) {
+    return absl::InvalidArgumentError(absl::StrCat("receipt of a booking at ", receipt.site_id(),
+                                                   " sent by ", entry.origin().site_id(),
+                                                   ": only the venue writes its bookings"));
+  }
+  return Merge(txn, receipt);
+}
+
+absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
+  absl::StatusOr<domain::Booking> booking = BookingFromProto(receipt);
+  if (!booking.ok()) return absl::InvalidArgumentError(booking.status().message());
+  if (booking->booking_id.empty() || booking->slots.empty()) {
+    return absl::InvalidArgumentError("booking receipt has no id or no slots");
+  }
+  const std::string key = ReceiptKey(booking->booking_id);
+  absl::StatusOr<std::optional<std::string>> stored = txn.GetForUpdate(Table::kReceipts, key);
+  if (!stored.ok()) return stored.status();
+  std::optional<domain::Booking> earlier;
+  if (stored->has_value()) {
+    absl::StatusOr<v1::Booking> parsed = ParseReceipt(**stored);
+    if (!parsed.ok()) return parsed.status();
+    absl::StatusOr<domain::Booking> decoded = BookingFromProto(*parsed);
+    if (!decoded.ok()) return decoded.status();
+    earlier = *std::move(decoded);
+  }
+  if (absl::Status s = txn.Put(Table::kReceipts, key, receipt.SerializeAsString()); !s.ok()) {
+    return s;
+  }
+
+  // Index keys use fields a booking never changes: written once, on first sight.
+  const std::vector<absl::CivilDay> days = domain::BookedDays(*booking);
+  if (!earlier.has_value()) {
+    const std::string& id = booking->booking_id;
+    const std::string by_member = KeyBuilder(MemberPrefix(booking->member_id))
+                                      .AddInt64(absl::ToUnixMicros(booking->start))
+                                      .AddString(id)
+                                      .Build();
+    if (absl::Status s = txn.Put(Table::kReceiptsByMember, by_member, id); !s.ok()) return s;
+    for (absl::CivilDay day : days) {
+      const std::string by_day =
+          KeyBuilder(SiteDayPrefix(booking->site_id, day)).AddString(id).Build();
+      if (absl::Status s = txn.Put(Table::kReceiptsBySiteDay, by_day, id); !s.ok()) return s;
+    }
+    const std::string by_month =
+        KeyBuilder(MonthPrefix(absl::CivilMonth(days.front()))).AddString(id).Build();
+    if (absl::Status s = txn.Put(Table::kReceiptsByMonth, by_month, id); !s.ok()) return s;
+  }
+
+  const bool was_visit = earlier.has_value() && domain::IsChargedVisit(*earlier);
+  const bool is_visit = domain::IsChargedVisit(*booking);
+  if (was_visit == is_visit) return absl::OkStatus();
+  return CountVisitDays(txn, is_visit ? *booking : *earlier, is_visit ? +1 : -1);
+}
+
+absl::StatusOr<int> ReceiptBook::LockVisitDays(Transaction& txn, absl::string_view member_id,
+                                               absl::CivilMonth month) const {
+  absl::StatusOr<int64_t> days = ReadCount(txn, VisitMonthKey(member_id, month));
+  if (!days.ok()) return days.status();
+  return static_cast<int>(*days);
+}
+
+absl::StatusOr<bool> ReceiptBook::HoldsVisitDay(Transaction& txn, absl::string_view member_id,
+                                                absl::string_view site_id,
+                                                absl::CivilDay day) const {
+  absl::StatusOr<std::optional<std::string>> value =
+      txn.Get(Table::kVisitDays, VisitDayKey(member_id, site_id, day));
+  if (!value.ok()) return value.status();
+  return value->has_value();
+}
+
+absl::StatusOr<v1::Booking> ReceiptBook::Get(absl::string_view booking_id) const {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_->Get(Table::kReceipts, ReceiptKey(booking_id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no receipt of booking '", booking_id, "' has reached this node"));
+  }
+  return ParseReceipt(**bytes);
+}
+
+absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListIndex(storage::Table table,
+                                                         const std::string& prefix, int page_size,
+                                                         absl::string_view page_token,
+                                                         absl::string_view skip_home_site) const {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
+  }
+  const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
+  std::string start_after;
+  if (!page_token.empty()) {
+    if (!absl::WebSafeBase64Unescape(page_token, &start_after) ||
+        !absl::StartsWith(start_after, prefix)) {
+      return absl::InvalidArgumentError(
+          "page_token is not one this listing returned; start again without it");
+    }
+  }
+  absl::StatusOr<std::vector<storage::KeyValue>> rows =
+      store_->Scan(table, prefix, limit, start_after);
+  if (!rows.ok()) return rows.status();
+  Page page;
+  for (const storage::KeyValue& row : *rows) {
+    absl::StatusOr<v1::Booking> receipt = Get(row.value);
+    if (!receipt.ok()) return receipt.status();
+    if (!skip_home_site.empty() && receipt->home_site_id() == skip_home_site) continue;
+    page.bookings.push_back(*std::move(receipt));
+  }
+  if (rows->size() == limit) page.next_page_token = absl::WebSafeBase64Escape(rows->back().key);
+  return page;
+}
+
+absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListByMember(absl::string_view member_id,
+                                                            int page_size,
+                                                            absl::string_view page_token) const {
+  return ListIndex(Table::kReceiptsByMember, MemberPrefix(member_id), page_size, page_token,
+                   /*skip_home_site=*/"");
+}
+
+absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListVisitors(absl::string_view site_id,
+                                                            absl::CivilDay day, int page_size,
+                                                            absl::string_view page_token) const {
+  return ListIndex(Table::kReceiptsBySiteDay, SiteDayPrefix(site_id, day), page_size, page_token,
+                   /*skip_home_site=*/site_id);
+}
+
+absl::StatusOr<std::vector<domain::SettlementLine>> ReceiptBook::Settlement(
+    absl::CivilMonth month) const {
+  domain::SettlementBuilder settlement;
+  constexpr size_t kBatch = 1000;
+  std::string start_after;
+  while (true) {
+    absl::StatusOr<std::vector<storage::KeyValue>> rows =
+        store_->Scan(Table::kReceiptsByMonth, MonthPrefix(month), kBatch, start_after);
+    if (!rows.ok()) return rows.status();
+    for (const storage::KeyValue& row : *rows) {
+      absl::StatusOr<v1::Booking> receipt = Get(row.value);
+      if (!receipt.ok()) return receipt.status();
+      absl::StatusOr<domain::Booking> booking = BookingFromProto(*receipt);
+      if (!booking.ok()) return booking.status();
+      settlement.Add(*booking);
+    }
+    if (rows->size() < kBatch) break;
+    start_after = rows->back().key;
+  }
+  return settlement.Lines();
+}
+
+absl::StatusOr<int> ReceiptBook::PublishQueued(storage::Oplog& oplog, size_t limit) {
+  absl::StatusOr<std::vector<storage::KeyValue>> queued =
+      store_->Scan(Table::kReceiptOutbox, /*prefix=*/"", limit);
+  if (!queued.ok()) return queued.status();
+  if (queued->empty()) return 0;
+  absl::StatusOr<std::vector<v1::OplogEntry>> entries = oplog.CommitLocalBatch(
+      [&](Transaction& txn) -> absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>> {
+        std::vector<std::pair<v1::EntryKind, std::string>> changes;
+        for (const storage::KeyValue& row : *queued) {
+          // Read again under a lock: a later change of the booking may have replaced it.
+          absl::StatusOr<std::optional<std::string>> latest =
+              txn.GetForUpdate(Table::kReceiptOutbox, row.key);
+          if (!latest.ok()) return latest.status();
+          if (!latest->has_value()) continue;
+          if (absl::Status s = txn.Delete(Table::kReceiptOutbox, row.key); !s.ok()) return s;
+          changes.emplace_back(v1::ENTRY_KIND_BOOKING_RECEIPT, **std::move(latest));
+        }
+        return changes;
+      });
+  if (!entries.ok()) return entries.status();
+  return static_cast<int>(entries->size());
+}
+
+}  // namespace cantine::booking

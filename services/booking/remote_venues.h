@@ -1,0 +1,29 @@
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "cantine/v1/booking.pb.h"
+
+namespace cantine::booking {
+
+// The booking calls of other venues' nodes, over the federation channel. Each returns the
+// owner's answer unchanged, or UNAVAILABLE naming the venue when its node cannot be reached
+// before `deadline`; nothing is queued. Implemented by the federation forwarder.
+class RemoteVenues {
+ public:
+  virtual ~RemoteVenues() = default;
+  virtual absl::StatusOr<v1::Booking> CreateBooking(absl::string_view site_id,
+                                                    absl::string_view member_token,
+                                                    const v1::CreateBookingRequest& request,
+                                                    absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::Booking> CancelBooking(absl::string_view site_id,
+                                                    absl::string_view member_token,
+                                                    const v1::CancelBookingRequest& request,
+                                                    absl::Time deadline) = 0;
+  virtual absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(
+      absl::string_view site_id, const v1::GetAvailabilityRequest& request,
+      absl::Time deadline) = 0;
+};
+
+}  // namespace cantine::booking

@@ -1,0 +1,115 @@
+#include "services/federation/forwarder.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "services/rpc/status_conversion.h"
+
+namespace cantine::federation {
+
+Forwarder::Forwarder(std::string self_site_id, const site::SiteDirectory* directory,
+                     std::shared_ptr<grpc::ChannelCredentials> credentials)
+    : self_site_id_(std::move(self_site_id)),
+      directory_(directory),
+      credentials_(std::move(credentials)) {}
+
+absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
+  absl::StatusOr<v1::DirectoryEntry> entry = directory_->Get(site_id);
+  if (!entry.ok()) {
+    if (absl::IsNotFound(entry.status())) {
+      return absl::NotFoundError(
+          absl::StrCat("no site '", site_id, "' in the network directory this node holds"));
+    }
+    return entry.status();
+  }
+  if (entry->status() == v1::SITE_STATUS_SUSPENDED || entry->status() == v1::SITE_STATUS_REMOVED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("site '", site_id, "' is ",
+                     entry->status() == v1::SITE_STATUS_SUSPENDED ? "suspended" : "removed",
+                     " from the network; it takes no bookings"));
+  }
+  if (entry->federation_endpoint().empty()) {
+    return absl::UnavailableError(absl::StrCat(
+        "site '", site_id, "' lists no federation endpoint; its node cannot be reached"));
+  }
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<v1::FederationService::Stub>& stub = stubs_[entry->federation_endpoint()];
+  if (stub == nullptr) {
+    stub = v1::FederationService::NewStub(
+        grpc::CreateChannel(entry->federation_endpoint(), credentials_));
+  }
+  return Route{entry->federation_endpoint(), stub.get()};
+}
+
+template <typename Response, typename Call>
+absl::StatusOr<Response> Forwarder::Forward(absl::string_view site_id, absl::Time deadline,
+                                            Call call) {
+  absl::StatusOr<Route> route = RouteTo(site_id);
+  if (!route.ok()) return route.status();
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(deadline));
+  Response response;
+  const grpc::Status status = call(*route->stub, &context, &response);
+  if (status.ok()) return response;
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      return absl::UnavailableError(
+          absl::StrCat("the node of site '", site_id, "' (", route->endpoint,
+                       ") cannot be reached: ", status.error_message(),
+                       ". Nothing was done there; retry later, with the same idempotency key"));
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::DeadlineExceededError(
+          absl::StrCat("the node of site '", site_id,
+                       "' did not answer in time; the outcome is unknown: "
+                       "retry with the same idempotency key"));
+    default:
+      return rpc::FromGrpcStatus(status);  // The venue's own answer.
+  }
+}
+
+absl::StatusOr<v1::Booking> Forwarder::CreateBooking(absl::string_view site_id,
+                                                     absl::string_view member_token,
+                                                     const v1::CreateBookingRequest& request,
+                                                     absl::Time deadline) {
+  v1::ForwardedCreateBooking forwarded;
+  forwarded.set_site_id(self_site_id_);
+  forwarded.set_member_token(std::string(member_token));
+  *forwarded.mutable_request() = request;
+  return Forward<v1::Booking>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, v1::Booking* response) {
+        return stub.ForwardCreateBooking(context, forwarded, response);
+      });
+}
+
+absl::StatusOr<v1::Booking> Forwarder::CancelBooking(absl::string_view site_id,
+                                                     absl::string_view member_token,
+                                                     const v1::CancelBookingRequest& request,
+                                                     absl::Time deadline) {
+  v1::ForwardedCancelBooking forwarded;
+  forwarded.set_site_id(self_site_id_);
+  forwarded.set_member_token(std::string(member_token));
+  *forwarded.mutable_request() = request;
+  return Forward<v1::Booking>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, v1::Booking* response) {
+        return stub.ForwardCancelBooking(context, forwarded, response);
+      });
+}
+
+absl::StatusOr<v1::GetAvailabilityResponse> Forwarder::GetAvailability(
+    absl::string_view site_id, const v1::GetAvailabilityRequest& request, absl::Time deadline) {
+  v1::ForwardedGetAvailability forwarded;
+  forwarded.set_site_id(self_site_id_);
+  *forwarded.mutable_request() = request;
+  return Forward<v1::GetAvailabilityResponse>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
+          v1::GetAvailabilityResponse* response) {
+        return stub.ForwardGetAvailability(context, forwarded, response);
+      });
+}
+
+}  // namespace cantine::federation

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "cantine/v1/federation.grpc.pb.h"
+#include "grpcpp/security/credentials.h"
+#include "services/booking/remote_venues.h"
+#include "services/site/site_directory.h"
+
+namespace cantine::federation {
+
+// Forwards a member's booking calls for another venue to that venue's node, on its
+// federation port (found in the replicated directory), with this node's federation
+// credentials and the caller's deadline. The venue's answer comes back unchanged; a venue
+// that cannot be reached is UNAVAILABLE naming it, and nothing is queued or retried here
+// (the member retries, through any node, with the same idempotency key). Thread-safe.
+class Forwarder final : public booking::RemoteVenues {
+ public:
+  // `directory` is not owned and outlives the forwarder.
+  Forwarder(std::string self_site_id, const site::SiteDirectory* directory,
+            std::shared_ptr<grpc::ChannelCredentials> credentials);
+
+  absl::StatusOr<v1::Booking> CreateBooking(absl::string_view site_id,
+                                            absl::string_view member_token,
+                                            const v1::CreateBookingRequest& request,
+                                            absl::Time deadline) override;
+  absl::StatusOr<v1::Booking> CancelBooking(absl::string_view site_id,
+                                            absl::string_view member_token,
+                                            const v1::CancelBookingRequest& request,
+                                            absl::Time deadline) override;
+  absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(
+      absl::string_view site_id, const v1::GetAvailabilityRequest& request,
+      absl::Time deadline) override;
+
+ private:
+  struct Route {
+    std::string endpoint;
+    v1::FederationService::Stub* stub = nullptr;
+  };
+  // The venue's federation endpoint and a stub on a channel to it, opened once.
+  absl::StatusOr<Route> RouteTo(absl::string_view site_id) ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs `call` on the venue's stub with the deadline; translates transport failures.
+  template <typename Response, typename Call>
+  absl::StatusOr<Response> Forward(absl::string_view site_id, absl::Time deadline, Call call);
+
+  const std::string self_site_id_;
+  const site::SiteDirectory* const directory_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<v1::FederationService::Stub>> stubs_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace cantine::federation

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_context.h"
+
+namespace cantine::rpc {
+
+// The node's transport security, built once at start-up: the credentials of its two ports
+// and of its connections to peers, from the network CA and the site's certificate and key
+// (PEM, as tools/make-certs makes them), or plaintext everywhere when insecure.
+//
+//   public port      TLS with the site certificate; clients show no certificate.
+//   federation port  mutual TLS: a caller must show a certificate the network CA signed,
+//                    whose CN is its site id (PeerSiteId).
+//   to peers         the site certificate as client certificate; the peer's server
+//                    certificate must be signed by the network CA and name the host dialled.
+//
+// Immutable and thread-safe; the credentials returned may be shared by any number of
+// servers and channels.
+class TransportSecurity {
+ public:
+  // Plaintext everywhere: for local development and tests only.
+  static TransportSecurity Insecure();
+
+  // Reads and checks the three PEM files: FAILED_PRECONDITION naming the file that cannot
+  // be read or does not parse, a key that is not the certificate's, or a certificate the CA
+  // did not sign (or expired, or not yet valid).
+  static absl::StatusOr<TransportSecurity> LoadPemFiles(const std::string& ca_file,
+                                                        const std::string& cert_file,
+                                                        const std::string& key_file);
+
+  bool insecure() const { return insecure_; }
+  // The subject CN of the site certificate ("" when insecure): the site id it proves.
+  const std::string& certificate_common_name() const { return common_name_; }
+
+  std::shared_ptr<grpc::ServerCredentials> PublicServerCredentials() const;
+  std::shared_ptr<grpc::ServerCredentials> FederationServerCredentials() const;
+  std::shared_ptr<grpc::ChannelCredentials> PeerChannelCredentials() const;
+
+ private:
+  TransportSecurity() = default;
+
+  bool insecure_ = true;
+  std::string ca_pem_;
+  std::string cert_pem_;
+  std::string key_pem_;
+  std::string common_name_;
+};
+
+// Whether the call came over TLS.
+bool IsTlsConnection(const grpc::ServerContextBase& context);
+
+// The site id the caller's verified client certificate names (its subject CN); "" when the
+// connection is not TLS or the caller showed no certificate.
+std::string PeerSiteId(const grpc::ServerContextBase& context);
+
+}  // namespace cantine::rpc
