@@ -1,0 +1,391 @@
+// Travelling members: booking another venue through any node, receipts everywhere,
+// visit allowances and the settlement between sites, on in-process nodes over loopback.
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "services/domain/visits.h"
+#include "tests/support/mini_cluster.h"
+#include "tests/support/wait_for.h"
+
+namespace cantine {
+namespace {
+
+using testing::MiniCluster;
+
+constexpr int kVenue = 0;  // site-a owns the desks every test books.
+
+std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer = "") {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
+  return context;
+}
+std::unique_ptr<grpc::ClientContext> AdminContext() { return Context(MiniCluster::kAdminSecret); }
+
+// Every node pulls from every other.
+void ConnectMesh(MiniCluster& cluster) {
+  for (int to = 0; to < cluster.size(); ++to) {
+    for (int from = 0; from < cluster.size(); ++from) {
+      if (to != from) cluster.Connect(to, from);
+    }
+  }
+}
+
+void CreateDesks(MiniCluster& cluster, int seats) {
+  auto sites = v1::SiteService::NewStub(cluster.channel(kVenue));
+  v1::CreateSpaceRequest create;
+  v1::Space* space = create.mutable_space();
+  space->set_space_id("desks");
+  space->set_display_name("Desks");
+  space->set_kind(v1::SPACE_KIND_DESK_POOL);
+  space->set_seats(seats);
+  space->mutable_price_per_slot()->set_amount_minor(1500);
+  space->mutable_visitor_price_per_slot()->set_amount_minor(2000);
+  v1::Space created;
+  grpc::Status status = sites->CreateSpace(AdminContext().get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+struct Traveller {
+  std::string member_id;
+  std::string token;
+};
+
+// Registers a member at `home` and gets a token from it.
+Traveller Register(MiniCluster& cluster, int home, const std::string& name) {
+  auto members = v1::MemberService::NewStub(cluster.channel(home));
+  v1::RegisterMemberRequest request;
+  request.set_display_name(name);
+  request.set_email(absl::StrCat(name, "@example.org"));
+  v1::Member member;
+  grpc::Status status = members->RegisterMember(AdminContext().get(), request, &member);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(member.member_id());
+  v1::IssueTokenResponse issued;
+  status = members->IssueToken(AdminContext().get(), issue, &issued);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return {member.member_id(), issued.token()};
+}
+
+// The `n`th open weekday at the venue from a week ahead (inside the booking horizon).
+absl::CivilDay VenueWeekday(int n) {
+  absl::TimeZone paris;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
+  absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 7;
+  for (int found = -1;; ++day) {
+    if (absl::GetWeekday(day) == absl::Weekday::saturday ||
+        absl::GetWeekday(day) == absl::Weekday::sunday) {
+      continue;
+    }
+    if (++found == n) return day;
+  }
+}
+
+v1::CreateBookingRequest MorningAtVenue(MiniCluster& cluster, absl::CivilDay day,
+                                        const std::string& key) {
+  v1::CreateBookingRequest request;
+  request.set_site_id(cluster.site_id(kVenue));
+  request.set_space_id("desks");
+  for (v1::CivilDateTime* t : {request.mutable_start(), request.mutable_end()}) {
+    t->set_year(static_cast<int32_t>(day.year()));
+    t->set_month(day.month());
+    t->set_day(day.day());
+  }
+  request.mutable_start()->set_hours(9);
+  request.mutable_end()->set_hours(13);
+  request.set_seats(1);
+  request.set_idempotency_key(key);
+  return request;
+}
+
+grpc::Status Book(MiniCluster& cluster, int through, const Traveller& traveller,
+                  const v1::CreateBookingRequest& request, v1::Booking* booking) {
+  auto bookings = v1::BookingService::NewStub(cluster.channel(through));
+  return bookings->CreateBooking(Context(traveller.token).get(), request, booking);
+}
+
+int FreeSeats(MiniCluster& cluster, int through, absl::CivilDay day) {
+  auto bookings = v1::BookingService::NewStub(cluster.channel(through));
+  v1::GetAvailabilityRequest request;
+  request.set_site_id(cluster.site_id(kVenue));
+  request.set_space_id("desks");
+  for (v1::CivilDate* d : {request.mutable_first_day(), request.mutable_last_day()}) {
+    d->set_year(static_cast<int32_t>(day.year()));
+    d->set_month(day.month());
+    d->set_day(day.day());
+  }
+  v1::GetAvailabilityResponse response;
+  grpc::Status status = bookings->GetAvailability(Context().get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.slots_size() > 0 ? response.slots(0).seats_free() : -1;
+}
+
+std::vector<v1::Booking> Itinerary(MiniCluster& cluster, int node, const Traveller& traveller) {
+  auto bookings = v1::BookingService::NewStub(cluster.channel(node));
+  v1::ListBookingsRequest request;
+  request.set_member_id(traveller.member_id);
+  v1::ListBookingsResponse response;
+  grpc::Status status = bookings->ListBookings(Context(traveller.token).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return {response.bookings().begin(), response.bookings().end()};
+}
+
+absl::StatusOr<v1::Settlement> Settlement(MiniCluster& cluster, int node, absl::CivilDay day) {
+  auto bookings = v1::BookingService::NewStub(cluster.channel(node));
+  v1::GetSettlementRequest request;
+  request.set_month(domain::FormatMonth(absl::CivilMonth(day)));
+  v1::Settlement settlement;
+  grpc::Status status = bookings->GetSettlement(AdminContext().get(), request, &settlement);
+  if (!status.ok()) return absl::Status(absl::StatusCode(status.error_code()), "");
+  return settlement;
+}
+
+TEST(TravelTest, ARemoteBookingRetriedThroughASecondNodeYieldsOneBooking) {
+  MiniCluster cluster(3);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, 1, "ada");
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+
+  const absl::CivilDay day = VenueWeekday(0);
+  const v1::CreateBookingRequest request = MorningAtVenue(cluster, day, "trip-1");
+  v1::Booking first;
+  grpc::Status status = Book(cluster, 2, ada, request, &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(first.site_id(), cluster.site_id(kVenue));
+  EXPECT_TRUE(absl::StartsWith(first.booking_id(), "site-a-"));
+  EXPECT_EQ(first.home_site_id(), cluster.site_id(1));
+  EXPECT_EQ(first.price().amount_minor(), 2000);  // The venue's visitor price.
+  EXPECT_EQ(first.time_zone(), "Europe/Paris");
+
+  // The answer of the first attempt was "lost": the member retries through another node.
+  v1::Booking retry;
+  status = Book(cluster, 1, ada, request, &retry);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(retry.booking_id(), first.booking_id());
+  EXPECT_EQ(FreeSeats(cluster, 1, day), 9);
+  EXPECT_EQ(FreeSeats(cluster, kVenue, day), 9);
+
+  // The receipt reaches every node: the itinerary is the same wherever it is asked.
+  for (int node = 0; node < cluster.size(); ++node) {
+    EXPECT_TRUE(testing::WaitFor([&] { return Itinerary(cluster, node, ada).size() == 1; }))
+        << "node " << node;
+    EXPECT_EQ(Itinerary(cluster, node, ada).at(0).booking_id(), first.booking_id());
+  }
+
+  // Cancelled through a third node, forwarded to the venue.
+  auto bookings = v1::BookingService::NewStub(cluster.channel(2));
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_id(first.booking_id());
+  v1::Booking cancelled;
+  status = bookings->CancelBooking(Context(ada.token).get(), cancel, &cancelled);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(cancelled.state(), v1::BOOKING_STATE_CANCELLED);
+  EXPECT_EQ(FreeSeats(cluster, kVenue, day), 10);
+  EXPECT_TRUE(testing::WaitFor([&] {
+    std::vector<v1::Booking> seen = Itinerary(cluster, 1, ada);
+    return seen.size() == 1 && seen[0].state() == v1::BOOKING_STATE_CANCELLED;
+  }));
+}
+
+TEST(TravelTest, AnotherMemberCannotCancelThroughAnyNodeAndTheDeskActsOnlyAtItsSite) {
+  MiniCluster cluster(2);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, 1, "ada");
+  const Traveller bob = Register(cluster, 1, "bob");
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  v1::Booking booking;
+  ASSERT_TRUE(Book(cluster, 1, ada, MorningAtVenue(cluster, VenueWeekday(0), "k"), &booking).ok());
+
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_id(booking.booking_id());
+  v1::Booking ignored;
+  for (int node = 0; node < cluster.size(); ++node) {
+    auto bookings = v1::BookingService::NewStub(cluster.channel(node));
+    EXPECT_EQ(bookings->CancelBooking(Context(bob.token).get(), cancel, &ignored).error_code(),
+              grpc::PERMISSION_DENIED)
+        << "node " << node;
+  }
+  // site-b's desk credential does not reach into site-a's ledger.
+  auto at_b = v1::BookingService::NewStub(cluster.channel(1));
+  EXPECT_EQ(at_b->CancelBooking(AdminContext().get(), cancel, &ignored).error_code(),
+            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 9);
+}
+
+TEST(TravelTest, AnUnreachableVenueIsUnavailableNamingTheSiteAndNothingIsQueued) {
+  MiniCluster cluster(2);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, 1, "ada");
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  cluster.Stop(kVenue);
+
+  v1::Booking booking;
+  grpc::Status status =
+      Book(cluster, 1, ada, MorningAtVenue(cluster, VenueWeekday(0), "k"), &booking);
+  EXPECT_EQ(status.error_code(), grpc::UNAVAILABLE);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "site-a")) << status.error_message();
+
+  cluster.Restart(kVenue);
+  EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 10);  // Nothing was booked later.
+}
+
+TEST(TravelTest, SixteenClientsThroughThreeNodesNeverOversellTheLastSeats) {
+  MiniCluster cluster(3);
+  ConnectMesh(cluster);
+  constexpr int kSeats = 5;
+  constexpr int kClients = 16;
+  CreateDesks(cluster, kSeats);
+  std::vector<Traveller> travellers;
+  for (int i = 0; i < kClients; ++i) {
+    travellers.push_back(Register(cluster, i % 3, absl::StrCat("member", i)));
+  }
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+
+  const absl::CivilDay day = VenueWeekday(1);
+  std::atomic<int> booked{0};
+  std::atomic<int> full{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      v1::Booking booking;
+      grpc::Status status = Book(cluster, i % 3, travellers[i],
+                                 MorningAtVenue(cluster, day, absl::StrCat("race-", i)), &booking);
+      if (status.ok()) {
+        ++booked;
+      } else if (status.error_code() == grpc::FAILED_PRECONDITION) {
+        ++full;
+      } else {
+        ++other;
+        ADD_FAILURE() << status.error_code() << ": " << status.error_message();
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(booked.load(), kSeats);
+  EXPECT_EQ(full.load(), kClients - kSeats);
+  EXPECT_EQ(other.load(), 0);
+  for (int node = 0; node < cluster.size(); ++node) EXPECT_EQ(FreeSeats(cluster, node, day), 0);
+}
+
+TEST(TravelTest, SettlementIsEqualOnEveryNodeAfterAPartitionHeals) {
+  MiniCluster cluster(3);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, 1, "ada");
+  const Traveller cem = Register(cluster, 2, "cem");
+  const Traveller local = Register(cluster, kVenue, "local");
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+
+  // site-c is cut off; its member still books at the venue, verified offline with the
+  // replicated key while its home is unreachable.
+  cluster.Stop(2);
+  const absl::CivilDay day = VenueWeekday(0);
+  v1::Booking booking;
+  ASSERT_TRUE(Book(cluster, 1, ada, MorningAtVenue(cluster, day, "a1"), &booking).ok());
+  ASSERT_TRUE(Book(cluster, 1, ada, MorningAtVenue(cluster, VenueWeekday(1), "a2"), &booking).ok());
+  grpc::Status status = Book(cluster, kVenue, cem, MorningAtVenue(cluster, day, "c1"), &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(Book(cluster, kVenue, local, MorningAtVenue(cluster, day, "l1"), &booking).ok());
+
+  cluster.Restart(2);
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+  absl::StatusOr<v1::Settlement> expected = Settlement(cluster, 0, day);
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  // Members of site-b and site-c owe site-a; a local member's booking is no visit.
+  ASSERT_EQ(expected->lines_size(), 2) << expected->DebugString();
+  const v1::SettlementLine& from_b = expected->lines(0);
+  EXPECT_EQ(from_b.host_site_id(), "site-a");
+  EXPECT_EQ(from_b.home_site_id(), "site-b");
+  const bool same_month = absl::CivilMonth(VenueWeekday(1)) == absl::CivilMonth(day);
+  EXPECT_EQ(from_b.visits(), same_month ? 2 : 1);
+  EXPECT_EQ(from_b.amount().amount_minor(), same_month ? 4000 : 2000);
+  EXPECT_EQ(from_b.amount().currency_code(), "EUR");
+  EXPECT_EQ(expected->lines(1).home_site_id(), "site-c");
+  EXPECT_EQ(expected->lines(1).visits(), 1);
+  for (int node = 1; node < cluster.size(); ++node) {
+    absl::StatusOr<v1::Settlement> seen = Settlement(cluster, node, day);
+    ASSERT_TRUE(seen.ok()) << seen.status();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*seen, *expected))
+        << "node " << node << ": " << seen->DebugString();
+  }
+
+  // The venue's manager sees today's visitors: members of other sites only.
+  auto bookings = v1::BookingService::NewStub(cluster.channel(kVenue));
+  v1::ListBookingsRequest visitors;
+  visitors.mutable_visitors_on()->set_year(static_cast<int32_t>(day.year()));
+  visitors.mutable_visitors_on()->set_month(day.month());
+  visitors.mutable_visitors_on()->set_day(day.day());
+  v1::ListBookingsResponse listed;
+  ASSERT_TRUE(bookings->ListBookings(AdminContext().get(), visitors, &listed).ok());
+  EXPECT_EQ(listed.bookings_size(), 2);
+  for (const v1::Booking& visit : listed.bookings()) {
+    EXPECT_NE(visit.home_site_id(), "site-a");
+  }
+  EXPECT_EQ(bookings->ListBookings(Context(ada.token).get(), visitors, &listed).error_code(),
+            grpc::PERMISSION_DENIED);
+}
+
+TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowanceNamed) {
+  MiniCluster cluster(2);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, 1, "ada");
+
+  // site-b lets its members spend one venue day a month elsewhere.
+  auto sites = v1::SiteService::NewStub(cluster.channel(1));
+  v1::GetSiteRequest get;
+  v1::Site site;
+  ASSERT_TRUE(sites->GetSite(Context().get(), get, &site).ok());
+  v1::UpdatePolicyRequest update;
+  *update.mutable_policy() = site.policy();
+  update.mutable_policy()->set_member_visit_days_per_month(1);
+  v1::SitePolicy updated;
+  grpc::Status status = sites->UpdatePolicy(AdminContext().get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+
+  // Two days in one month (the first open weekday of the month after next).
+  absl::CivilDay first = absl::CivilDay(absl::CivilMonth(VenueWeekday(0)) + 1);
+  while (absl::GetWeekday(first) == absl::Weekday::saturday ||
+         absl::GetWeekday(first) == absl::Weekday::sunday) {
+    ++first;
+  }
+  absl::CivilDay second = first + 1;
+  while (absl::GetWeekday(second) == absl::Weekday::saturday ||
+         absl::GetWeekday(second) == absl::Weekday::sunday) {
+    ++second;
+  }
+  if (absl::CivilDay(absl::CivilMonth(first) + 2) <= first) GTEST_SKIP();
+  v1::Booking booking;
+  status = Book(cluster, 1, ada, MorningAtVenue(cluster, first, "day-1"), &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // The same day again (another booking) takes no new visit day.
+  v1::CreateBookingRequest afternoon = MorningAtVenue(cluster, first, "day-1-pm");
+  afternoon.mutable_start()->set_hours(14);
+  afternoon.mutable_end()->set_hours(19);
+  status = Book(cluster, 1, ada, afternoon, &booking);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  status = Book(cluster, 1, ada, MorningAtVenue(cluster, second, "day-2"), &booking);
+  EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "visit days")) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "site-b")) << status.error_message();
+}
+
+}  // namespace
+}  // namespace cantine
