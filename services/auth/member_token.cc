@@ -56,7 +56,7 @@ absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
       !absl::WebSafeBase64Unescape(parts.second, &signature) || !proto.ParseFromString(body)) {
     return Unauthenticated("it is not a member token");
   }
-  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(proto.home_site_id(), proto.key_id());
+  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(proto.home_site_id(), proto.key_id(), now);
   if (!key.ok()) return key.status();
   if (!key->Verify(body, signature)) return Unauthenticated("its signature does not verify");
   MemberTokenClaims claims{.member_id = proto.member_id(),

@@ -25,10 +25,12 @@ std::string KeyId(const Ed25519PublicKey& key);
 class TokenKeyResolver {
  public:
   virtual ~TokenKeyResolver() = default;
-  // UNAUTHENTICATED when `site_id` lists no key `key_id`; PERMISSION_DENIED when the site
-  // is suspended or removed.
+  // The key `key_id` of `site_id` if it signs tokens at `now`: the site's current key, or
+  // a retired one until its expiry. UNAUTHENTICATED when `site_id` lists no such key (or
+  // it expired); PERMISSION_DENIED when the site is suspended or removed.
   virtual absl::StatusOr<Ed25519PublicKey> Resolve(absl::string_view site_id,
-                                                   absl::string_view key_id) const = 0;
+                                                   absl::string_view key_id,
+                                                   absl::Time now) const = 0;
 };
 
 // The token for `claims` (whose key_id must be KeyId of `key`'s public key), signed.

@@ -24,7 +24,7 @@ absl::StatusOr<MemberTokenClaims> VerifiedTokens::Verify(absl::string_view token
     return claims;
   }
   // The signature checked out before; the key and the site must still be good.
-  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(known->home_site_id, known->key_id);
+  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(known->home_site_id, known->key_id, now);
   if (!key.ok()) return key.status();
   if (now >= known->expire_time) {
     return absl::UnauthenticatedError(absl::StrCat("member token refused: it expired at ",

@@ -259,7 +259,11 @@ absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials
   if (const std::optional<int> allowance = catalog_->policy().member_visit_days_per_month) {
     own.set_member_visit_days_per_month(*allowance);
   }
-  if (absl::Status s = directory_->PublishOwn(own); !s.ok()) return s;
+  if (absl::Status s =
+          directory_->PublishOwn(own, clock_->Now(), member::MemberServiceImpl::kMaxTokenTtl);
+      !s.ok()) {
+    return s;
+  }
 
   for (const PeerConfig& peer : options_.peers) {
     absl::StatusOr<auth::Ed25519PublicKey> key =

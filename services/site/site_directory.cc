@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/federation/record_stamp.h"
+#include "services/rpc/proto_time.h"
 #include "storage/key_codec.h"
 
 namespace cantine::site {
@@ -31,7 +32,28 @@ absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> Parse(
 
 }  // namespace
 
-absl::Status SiteDirectory::PublishOwn(const v1::DirectoryEntry& entry) {
+absl::Status SiteDirectory::PublishOwn(v1::DirectoryEntry entry, absl::Time now,
+                                       absl::Duration retired_key_lifetime) {
+  entry.clear_retired_keys();
+  absl::StatusOr<v1::DirectoryEntry> published = Get(entry.site().site_id());
+  if (published.ok()) {
+    for (const v1::RetiredKey& retired : published->retired_keys()) {
+      if (retired.public_key() == entry.public_key()) continue;  // Back in use.
+      absl::StatusOr<absl::Time> expiry = rpc::TimeFromProto("expire_time", retired.expire_time());
+      if (expiry.ok() && *expiry > now) *entry.add_retired_keys() = retired;
+    }
+    if (!published->public_key().empty() && published->public_key() != entry.public_key()) {
+      v1::RetiredKey* retired = entry.add_retired_keys();
+      retired->set_public_key(published->public_key());
+      *retired->mutable_expire_time() = rpc::TimeToProto(now + retired_key_lifetime);
+    }
+  } else if (!absl::IsNotFound(published.status())) {
+    return published.status();
+  }
+  return Publish(entry);
+}
+
+absl::Status SiteDirectory::Publish(const v1::DirectoryEntry& entry) {
   absl::StatusOr<v1::DirectoryEntry> current = Get(entry.site().site_id());
   if (current.ok() && google::protobuf::util::MessageDifferencer::Equals(*current, entry)) {
     return absl::OkStatus();
@@ -63,7 +85,7 @@ absl::Status SiteDirectory::PublishOwnVisitAllowance(absl::string_view site_id,
   } else {
     entry->clear_member_visit_days_per_month();
   }
-  return PublishOwn(*entry);
+  return Publish(*entry);
 }
 
 std::optional<int> SiteDirectory::VisitDaysPerMonth(absl::string_view home_site_id) const {
@@ -105,7 +127,8 @@ absl::StatusOr<v1::SiteStatus> SiteDirectory::StatusOf(absl::string_view site_id
 }
 
 absl::StatusOr<auth::Ed25519PublicKey> SiteDirectory::Resolve(absl::string_view site_id,
-                                                              absl::string_view key_id) const {
+                                                              absl::string_view key_id,
+                                                              absl::Time now) const {
   absl::StatusOr<v1::DirectoryEntry> entry = Get(site_id);
   if (absl::IsNotFound(entry.status())) {
     return absl::UnauthenticatedError(
@@ -117,11 +140,19 @@ absl::StatusOr<auth::Ed25519PublicKey> SiteDirectory::Resolve(absl::string_view 
         absl::StrCat("site '", site_id, "' is not active in the directory"));
   }
   absl::StatusOr<auth::Ed25519PublicKey> key = auth::Ed25519PublicKey::FromRaw(entry->public_key());
-  if (!key.ok() || auth::KeyId(*key) != key_id) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("member token refused: site '", site_id, "' lists no key '", key_id, "'"));
+  if (key.ok() && auth::KeyId(*key) == key_id) return key;
+  for (const v1::RetiredKey& retired : entry->retired_keys()) {
+    absl::StatusOr<auth::Ed25519PublicKey> old =
+        auth::Ed25519PublicKey::FromRaw(retired.public_key());
+    if (!old.ok() || auth::KeyId(*old) != key_id) continue;
+    absl::StatusOr<absl::Time> expiry = rpc::TimeFromProto("expire_time", retired.expire_time());
+    if (expiry.ok() && now < *expiry) return old;
+    return absl::UnauthenticatedError(absl::StrCat("member token refused: key '", key_id,
+                                                   "' of site '", site_id,
+                                                   "' was retired and has expired; log in again"));
   }
-  return key;
+  return absl::UnauthenticatedError(
+      absl::StrCat("member token refused: site '", site_id, "' lists no key '", key_id, "'"));
 }
 
 absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry) {

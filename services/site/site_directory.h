@@ -21,8 +21,12 @@ class SiteDirectory final : public auth::TokenKeyResolver, public domain::VisitA
   // Neither owned; both outlive the directory.
   SiteDirectory(storage::Store* store, storage::Oplog* oplog) : store_(store), oplog_(oplog) {}
 
-  // Publishes this site's entry, unless the stored one already says the same.
-  absl::Status PublishOwn(const v1::DirectoryEntry& entry);
+  // Publishes this site's entry, unless the stored one already says the same. When its
+  // public key differs from the one published before (the site's key was rotated), the old
+  // key stays listed as retired until `now + retired_key_lifetime`, so tokens it signed
+  // keep working until they expire; retired keys already past their expiry are dropped.
+  absl::Status PublishOwn(v1::DirectoryEntry entry, absl::Time now,
+                          absl::Duration retired_key_lifetime);
   // Republishes this site's entry (already published) with its members' visit allowance.
   absl::Status PublishOwnVisitAllowance(absl::string_view site_id,
                                         std::optional<int> visit_days_per_month);
@@ -40,13 +44,17 @@ class SiteDirectory final : public auth::TokenKeyResolver, public domain::VisitA
   // The key `site_id` signs member tokens with, if it is `key_id`. UNAUTHENTICATED for an
   // unknown site or key, PERMISSION_DENIED for a suspended or removed site.
   absl::StatusOr<auth::Ed25519PublicKey> Resolve(absl::string_view site_id,
-                                                 absl::string_view key_id) const override;
+                                                 absl::string_view key_id,
+                                                 absl::Time now) const override;
 
   // Merges a replicated ENTRY_KIND_DIRECTORY entry. INVALID_ARGUMENT when it does not parse
   // or describes a site other than its origin.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
 
  private:
+  // Publishes `entry` as it is, unless the stored one already says the same.
+  absl::Status Publish(const v1::DirectoryEntry& entry);
+
   storage::Store* const store_;
   storage::Oplog* const oplog_;
 };

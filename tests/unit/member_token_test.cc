@@ -18,8 +18,8 @@ class FakeResolver final : public TokenKeyResolver {
   }
   void Suspend(const std::string& site) { suspended_ = site; }
 
-  absl::StatusOr<Ed25519PublicKey> Resolve(absl::string_view site_id,
-                                           absl::string_view key_id) const override {
+  absl::StatusOr<Ed25519PublicKey> Resolve(absl::string_view site_id, absl::string_view key_id,
+                                           absl::Time) const override {
     if (site_id == suspended_) return absl::PermissionDeniedError("site suspended");
     auto it = keys_.find(absl::StrCat(site_id, "/", key_id));
     if (it == keys_.end()) return absl::UnauthenticatedError("unknown key");
