@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/booking/booking_codec.h"
 #include "services/federation/entry_signing.h"
 #include "services/member/member_registry.h"
 #include "services/site/site_catalog.h"
@@ -322,6 +323,145 @@ TEST_F(BookingLedgerTest, ListingsPageInOrder) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(receipts_->ListByMember(ada, 5000, "").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cantine::booking
+
+namespace cantine::booking {
+namespace {
+
+// A member whose home is another site, as replication delivers it.
+std::string NewVisitor(member::MemberRegistry& members, storage::Store& store,
+                       const std::string& member_id) {
+  v1::MemberChange change;
+  change.set_member_id(member_id);
+  change.set_home_site_id("milan");
+  change.set_display_name("Visitor");
+  change.set_email(absl::StrCat(member_id, "@example.org"));
+  v1::OplogEntry entry;
+  entry.mutable_origin()->set_site_id("milan");
+  entry.mutable_origin()->set_incarnation(1);
+  entry.set_seq(1);
+  entry.mutable_hlc()->set_wall_micros(absl::ToUnixMicros(kNow));
+  entry.set_kind(v1::ENTRY_KIND_MEMBER);
+  entry.set_payload(change.SerializeAsString());
+  std::unique_ptr<storage::Transaction> txn = store.BeginTransaction();
+  EXPECT_TRUE(members.ApplyRemote(*txn, entry).ok());
+  EXPECT_TRUE(txn->Commit().ok());
+  return member_id;
+}
+
+class VisitorLedgerTest : public BookingLedgerTest {
+ protected:
+  std::string Visitor(const std::string& id) { return NewVisitor(*members_, *store_, id); }
+
+  // A receipt of a booking the visitor holds at another venue ("rome") on `day`.
+  absl::Status RemoteVisit(const std::string& member_id, absl::CivilDay day) {
+    domain::Booking booking;
+    booking.booking_id = domain::MakeBookingId("rome", "00000000000000aa");
+    booking.site_id = "rome";
+    booking.space_id = "desks";
+    booking.member_id = member_id;
+    booking.home_site_id = "milan";
+    booking.seats = 1;
+    booking.local_start = absl::CivilMinute(day.year(), day.month(), day.day(), 9, 0);
+    booking.local_end = absl::CivilMinute(day.year(), day.month(), day.day(), 13, 0);
+    booking.start = absl::FromCivil(booking.local_start, kParis);
+    booking.end = absl::FromCivil(booking.local_end, kParis);
+    booking.slots.push_back({{day, 0}, "morning", booking.start, booking.end});
+    booking.price_minor = 2000;
+    booking.currency_code = "EUR";
+    booking.create_time = booking.update_time = kNow;
+    v1::OplogEntry entry;
+    entry.mutable_origin()->set_site_id("rome");
+    entry.set_seq(1);
+    entry.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
+    entry.set_payload(BookingToProto(booking, "Europe/Rome").SerializeAsString());
+    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+    if (absl::Status s = receipts_->ApplyRemote(*txn, entry); !s.ok()) return s;
+    return txn->Commit();
+  }
+
+  domain::BookingRequest Morning(const std::string& member, absl::CivilDay day,
+                                 const std::string& key) {
+    return Request(member, "coworking", absl::CivilMinute(day.year(), day.month(), day.day(), 9, 0),
+                   absl::CivilMinute(day.year(), day.month(), day.day(), 13, 0), 1, key);
+  }
+};
+
+TEST_F(VisitorLedgerTest, EveryChangeQueuesAReceiptThatSurvivesARestartUntilPublished) {
+  const std::string visitor = Visitor("milan-0000000000000001");
+  domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
+  EXPECT_EQ(booking.home_site_id, "milan");
+  v1::Booking receipt = receipts_->Get(booking.booking_id).value();
+  EXPECT_EQ(receipt.home_site_id(), "milan");
+  EXPECT_EQ(receipt.time_zone(), "Europe/Paris");
+  ASSERT_TRUE(ledger_->Cancel(booking.booking_id).ok());
+
+  // A crash before the publisher ran: the queued receipt is still there after reopening.
+  Close();
+  Open();
+  const uint64_t head_before = oplog_->Vector().empty() ? 0 : oplog_->Vector()[0].seq();
+  EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 1);  // Only the latest state.
+  EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 0);
+  std::vector<v1::OplogEntry> entries = oplog_->Read(oplog_->self(), head_before, 10).value();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].kind(), v1::ENTRY_KIND_BOOKING_RECEIPT);
+  v1::Booking published;
+  ASSERT_TRUE(published.ParseFromString(entries[0].payload()));
+  EXPECT_EQ(published.booking_id(), booking.booking_id);
+  EXPECT_EQ(published.state(), v1::BOOKING_STATE_CANCELLED);
+}
+
+TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {
+  allowances_.days["milan"] = 2;
+  const std::string visitor = Visitor("milan-0000000000000002");
+  const absl::CivilDay thursday = kWednesday + 1;
+  const absl::CivilDay friday = kWednesday + 2;
+  domain::Booking morning = ledger_->Create(Morning(visitor, kWednesday, "wed-am")).value();
+  domain::Booking afternoon =
+      ledger_
+          ->Create(Request(visitor, "coworking", absl::CivilMinute(2027, 1, 6, 14, 0),
+                           absl::CivilMinute(2027, 1, 6, 19, 0), 1, "wed-pm"))
+          .value();                                  // The same venue day: no new visit day.
+  ASSERT_TRUE(RemoteVisit(visitor, thursday).ok());  // Rome, replicated: the second day.
+
+  absl::StatusOr<domain::Booking> over = ledger_->Create(Morning(visitor, friday, "fri"));
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(over.status().message(), ::testing::HasSubstr("used 2 of the 2 visit days"));
+  EXPECT_THAT(over.status().message(), ::testing::HasSubstr("2027-01"));
+
+  // One of two bookings of Wednesday cancelled: the day is still held.
+  ASSERT_TRUE(ledger_->Cancel(morning.booking_id).ok());
+  EXPECT_FALSE(ledger_->Create(Morning(visitor, friday, "fri-2")).ok());
+  ASSERT_TRUE(ledger_->Cancel(afternoon.booking_id).ok());
+  EXPECT_TRUE(ledger_->Create(Morning(visitor, friday, "fri-3")).ok());
+
+  // A local member has no allowance to keep.
+  allowances_.days["paris"] = 0;
+  EXPECT_TRUE(ledger_->Create(Morning(NewMember(), friday, "local")).ok());
+}
+
+TEST_F(VisitorLedgerTest, ConcurrentVisitsOfOneMemberNeverExceedTheAllowance) {
+  allowances_.days["milan"] = 3;
+  const std::string visitor = Visitor("milan-0000000000000003");
+  std::vector<absl::CivilDay> days;
+  for (absl::CivilDay day = kWednesday; days.size() < 8; ++day) {
+    if (absl::GetWeekday(day) != absl::Weekday::saturday &&
+        absl::GetWeekday(day) != absl::Weekday::sunday) {
+      days.push_back(day);
+    }
+  }
+  std::atomic<int> booked{0};
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < days.size(); ++i) {
+    threads.emplace_back([&, i] {
+      if (ledger_->Create(Morning(visitor, days[i], absl::StrCat("d", i))).ok()) ++booked;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(booked.load(), 3);
 }
 
 }  // namespace
