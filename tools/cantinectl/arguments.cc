@@ -67,6 +67,7 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"title", true, FlagScope::kCommand},
     {"capacity", true, FlagScope::kCommand},
     {"ttl", true, FlagScope::kCommand},
+    {"month", true, FlagScope::kCommand},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
@@ -395,7 +396,21 @@ absl::StatusOr<Command> ReadUpdateMember(FlagReader& flags, std::string member_i
   return command;
 }
 
+// --site, the venue that owns a space: "" when absent (the node's own site);
+// INVALID_ARGUMENT when given empty.
+absl::StatusOr<std::string> TakeVenue(FlagReader& flags) {
+  std::optional<std::string> site = flags.Take("site");
+  if (!site.has_value()) return "";
+  if (site->empty()) {
+    return absl::InvalidArgumentError(
+        "--site is empty; give a site id, or omit it for the node's own site");
+  }
+  return *std::move(site);
+}
+
 absl::StatusOr<Command> ReadAvailability(FlagReader& flags, std::string space_id) {
+  absl::StatusOr<std::string> site_id = TakeVenue(flags);
+  if (!site_id.ok()) return site_id.status();
   std::optional<std::string> from = flags.Take("from");
   if (!from.has_value()) return absl::InvalidArgumentError("availability needs --from DAY");
   absl::StatusOr<absl::CivilDay> first_day = ParseVenueDay("--from", *from);
@@ -406,12 +421,16 @@ absl::StatusOr<Command> ReadAvailability(FlagReader& flags, std::string space_id
     if (!parsed.ok()) return parsed.status();
     last_day = *parsed;
   }
-  return AvailabilityCommand{
-      .space_id = std::move(space_id), .first_day = *first_day, .last_day = last_day};
+  return AvailabilityCommand{.space_id = std::move(space_id),
+                             .site_id = *std::move(site_id),
+                             .first_day = *first_day,
+                             .last_day = last_day};
 }
 
 absl::StatusOr<Command> ReadBook(FlagReader& flags, std::string space_id,
                                  const std::string& new_idempotency_key) {
+  absl::StatusOr<std::string> site_id = TakeVenue(flags);
+  if (!site_id.ok()) return site_id.status();
   std::optional<std::string> member = flags.Take("member");
   std::optional<std::string> start = flags.Take("start");
   std::optional<std::string> end = flags.Take("end");
@@ -427,6 +446,7 @@ absl::StatusOr<Command> ReadBook(FlagReader& flags, std::string space_id,
   }
   BookCommand command;
   command.space_id = std::move(space_id);
+  command.site_id = *std::move(site_id);
   command.member_id = std::move(member).value_or("");
   absl::StatusOr<absl::CivilMinute> parsed_start = ParseVenueTime("--start", *start);
   if (!parsed_start.ok()) return parsed_start.status();
@@ -480,6 +500,31 @@ absl::StatusOr<Command> ReadListBookings(FlagReader& flags) {
   command.space_id = *std::move(space);
   command.day = *parsed_day;
   return command;
+}
+
+absl::StatusOr<Command> ReadListVisitors(FlagReader& flags, absl::Time now) {
+  ListVisitorsCommand command;
+  command.now = now;
+  command.all_pages = flags.TakeBool("all");
+  if (std::optional<std::string> day = flags.Take("day"); day.has_value()) {
+    absl::StatusOr<absl::CivilDay> parsed = ParseVenueDay("--day", *day);
+    if (!parsed.ok()) return parsed.status();
+    command.day = *parsed;
+  }
+  return command;
+}
+
+// A month written YYYY-MM (month 01-12). Which months have a settlement is the node's call.
+absl::StatusOr<Command> ReadSettlement(FlagReader& flags) {
+  std::optional<std::string> month = flags.Take("month");
+  if (!month.has_value()) return absl::InvalidArgumentError("settlement needs --month YYYY-MM");
+  const absl::string_view text = *month;
+  if (text.size() != 7 || text[4] != '-' || DigitsAt(text, 0, 4) < 0 || DigitsAt(text, 5, 2) < 1 ||
+      DigitsAt(text, 5, 2) > 12) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--month '", text, "' is not a month; write YYYY-MM, such as ", kDayExample.substr(0, 7)));
+  }
+  return SettlementCommand{*std::move(month)};
 }
 
 absl::StatusOr<Command> ReadLogin(FlagReader& flags) {
@@ -617,8 +662,8 @@ absl::StatusOr<Command> ReadUpdateEvent(FlagReader& flags, std::string event_id)
 }
 
 constexpr absl::string_view kCommandNames =
-    "site, sites, spaces, space, member, availability, book, booking, bookings, cancel, checkin, "
-    "events, event, network, login, logout";
+    "site, sites, spaces, space, policy, member, availability, book, booking, bookings, cancel, "
+    "checkin, visitors, settlement, events, event, network, login, logout";
 constexpr absl::string_view kRegisterUsage =
     "member register --name NAME --email EMAIL [--bio TEXT]";
 constexpr absl::string_view kMemberUpdateUsage =
@@ -632,9 +677,13 @@ constexpr absl::string_view kAnnounceUsage =
 constexpr absl::string_view kEventUpdateUsage =
     "event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N] "
     "[--description TEXT] [--tags TAG,TAG]";
-constexpr absl::string_view kAvailabilityUsage = "availability SPACE --from DAY [--to DAY]";
+constexpr absl::string_view kAvailabilityUsage =
+    "availability SPACE [--site SITE] --from DAY [--to DAY]";
 constexpr absl::string_view kBookUsage =
-    "book SPACE [--member ID] --start TIME --end TIME [--seats N] [--key KEY]";
+    "book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] [--key KEY]";
+constexpr absl::string_view kVisitorsUsage = "visitors [--day DAY] [--all]";
+constexpr absl::string_view kSettlementUsage = "settlement --month YYYY-MM";
+constexpr absl::string_view kPolicyUsage = "policy set-visit-days N | policy clear-visit-days";
 constexpr absl::string_view kLoginUsage = "login --member ID [--ttl DURATION]";
 constexpr absl::string_view kBookingsUsage =
     "bookings --member ID | bookings --space SPACE --day DAY  [--all]";
@@ -660,10 +709,18 @@ absl::Status CheckShape(const std::vector<std::string>& positionals, size_t coun
   return flags.CheckAllowed(allowed, name);
 }
 
+// The word after the command ("create" in "space create ID"), "" when there is none. A view
+// of `positionals` itself: `size > 1 ? positionals[1] : ""` would be a view of a temporary
+// std::string, destroyed at the end of the statement.
+absl::string_view Verb(const std::vector<std::string>& positionals) {
+  if (positionals.size() < 2) return "";
+  return positionals[1];
+}
+
 // The member command: "member register|update|erase ..." or "member ID".
 absl::StatusOr<Command> ReadMemberCommand(const std::vector<std::string>& positionals,
                                           FlagReader& flags) {
-  const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
+  const absl::string_view verb = Verb(positionals);
   if (verb == "register") {
     if (absl::Status s = CheckShape(positionals, 2, flags, {"name", "email", "bio"},
                                     "member register", kRegisterUsage);
@@ -699,7 +756,7 @@ absl::StatusOr<Command> ReadMemberCommand(const std::vector<std::string>& positi
 // The event command: "event announce|update|cancel ...".
 absl::StatusOr<Command> ReadEventCommand(const std::vector<std::string>& positionals,
                                          FlagReader& flags) {
-  const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
+  const absl::string_view verb = Verb(positionals);
   if (verb == "announce") {
     if (absl::Status s = CheckShape(positionals, 2, flags,
                                     {"title", "start", "end", "capacity", "tag", "description"},
@@ -743,10 +800,38 @@ absl::StatusOr<std::string> ReadBookingId(const std::vector<std::string>& positi
   return positionals[1];
 }
 
+// The policy command: "policy set-visit-days N" or "policy clear-visit-days".
+absl::StatusOr<Command> ReadPolicyCommand(const std::vector<std::string>& positionals,
+                                          const FlagReader& flags) {
+  const absl::string_view verb = Verb(positionals);
+  if (verb == "set-visit-days") {
+    if (absl::Status s = CheckShape(positionals, 3, flags, {}, "policy set-visit-days",
+                                    "policy set-visit-days N");
+        !s.ok()) {
+      return s;
+    }
+    absl::StatusOr<int32_t> days = ParseCount("set-visit-days", positionals[2], "days");
+    if (!days.ok()) return days.status();
+    return SetVisitAllowanceCommand{*days};
+  }
+  if (verb == "clear-visit-days") {
+    if (absl::Status s = CheckShape(positionals, 2, flags, {}, "policy clear-visit-days",
+                                    "policy clear-visit-days");
+        !s.ok()) {
+      return s;
+    }
+    return SetVisitAllowanceCommand{std::nullopt};
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(verb.empty() ? "" : absl::StrCat("unknown policy command '", verb, "'; "),
+                   "usage: cantinectl ", kPolicyUsage, " ('site' shows the policy)"));
+}
+
 // The command named by the positional arguments, with its flags taken from `flags` (the
-// global ones already taken). `new_idempotency_key` is for 'book' without --key.
+// global ones already taken). `env` gives 'book' its key without --key, and 'visitors'
+// the time without --day.
 absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals, FlagReader& flags,
-                                    const std::string& new_idempotency_key) {
+                                    const Environment& env) {
   if (positionals.empty()) {
     return absl::InvalidArgumentError(absl::StrCat("no command given (", kCommandNames, ")"));
   }
@@ -768,6 +853,21 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
     return ListSpacesCommand{flags.TakeBool("all")};
   }
   if (name == "member") return ReadMemberCommand(positionals, flags);
+  if (name == "policy") return ReadPolicyCommand(positionals, flags);
+  if (name == "visitors") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {"day", "all"}, name, kVisitorsUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadListVisitors(flags, env.now);
+  }
+  if (name == "settlement") {
+    if (absl::Status s = CheckShape(positionals, 1, flags, {"month"}, name, kSettlementUsage);
+        !s.ok()) {
+      return s;
+    }
+    return ReadSettlement(flags);
+  }
   if (name == "events") {
     if (absl::Status s = CheckShape(positionals, 1, flags,
                                     {"city", "site", "from", "to", "tag", "all-states", "all"},
@@ -804,19 +904,20 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
   }
   if (name == "availability") {
     if (absl::Status s =
-            CheckShape(positionals, 2, flags, {"from", "to"}, name, kAvailabilityUsage);
+            CheckShape(positionals, 2, flags, {"site", "from", "to"}, name, kAvailabilityUsage);
         !s.ok()) {
       return s;
     }
     return ReadAvailability(flags, positionals[1]);
   }
   if (name == "book") {
-    if (absl::Status s = CheckShape(positionals, 2, flags,
-                                    {"member", "start", "end", "seats", "key"}, name, kBookUsage);
+    if (absl::Status s =
+            CheckShape(positionals, 2, flags, {"site", "member", "start", "end", "seats", "key"},
+                       name, kBookUsage);
         !s.ok()) {
       return s;
     }
-    return ReadBook(flags, positionals[1], new_idempotency_key);
+    return ReadBook(flags, positionals[1], env.new_idempotency_key);
   }
   if (name == "cancel" || name == "checkin" || name == "booking") {
     absl::StatusOr<std::string> booking_id = ReadBookingId(positionals, flags);
@@ -837,7 +938,7 @@ absl::StatusOr<Command> ReadCommand(const std::vector<std::string>& positionals,
     return absl::InvalidArgumentError(
         absl::StrCat("unknown command '", name, "' (", kCommandNames, ")"));
   }
-  const absl::string_view verb = positionals.size() > 1 ? positionals[1] : "";
+  const absl::string_view verb = Verb(positionals);
   if (verb == "create") {
     if (absl::Status s =
             CheckShape(positionals, 3, flags,
@@ -883,7 +984,7 @@ absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
 
   absl::StatusOr<GlobalOptions> options = ReadGlobalOptions(flags, env);
   if (!options.ok()) return options.status();
-  absl::StatusOr<Command> command = ReadCommand(split->positionals, flags, env.new_idempotency_key);
+  absl::StatusOr<Command> command = ReadCommand(split->positionals, flags, env);
   if (!command.ok()) return command.status();
   return Invocation{.options = *std::move(options), .command = *std::move(command)};
 }
@@ -910,6 +1011,12 @@ Commands:
                   [--description TEXT]
                     Changes the given fields of a space (manager).
   space retire ID   Retires a space: it is kept but no longer bookable (manager).
+  policy set-visit-days N
+                    How many venue days a month this site's members may spend at other
+                    sites (0 to 31); the rest of the policy is kept (manager). 'site'
+                    shows it as the visit allowance.
+  policy clear-visit-days
+                    No limit on this site's members' days at other sites (manager).
   member register --name NAME --email EMAIL [--bio TEXT]
                     Registers a member at this site and prints it, with its new id.
   member ID         One member, whatever its home site.
@@ -917,9 +1024,10 @@ Commands:
                     Changes the given fields of a member (manager, at its home site).
   member erase ID   Drops a member's personal data everywhere; its id stays (manager,
                     at its home site).
-  availability SPACE --from DAY [--to DAY]
+  availability SPACE [--site SITE] --from DAY [--to DAY]
                     Free and total seats of each slot of SPACE, from DAY to DAY (--to
-                    defaults to --from).
+                    defaults to --from). --site: the venue that owns SPACE, by default
+                    the node's own site; the node asks that venue's node.
   login --member ID [--ttl DURATION]
                     Gets a token for the member at its home site (--ttl: how long it
                     lives, default 12h, at most 24h) and stores it in the token file;
@@ -927,23 +1035,37 @@ Commands:
                     with the admin credential, if given; otherwise the stored token of
                     the member is refreshed.
   logout            Deletes the token file.
-  book SPACE [--member ID] --start TIME --end TIME [--seats N] [--key KEY]
+  book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] [--key KEY]
                     Books SPACE for a member, from the start of a slot to the end of a
-                    slot (desk pools: half-days; meeting rooms: blocks). --seats defaults
-                    to 1; a room is booked whole. The same KEY returns the same booking,
-                    so a retry never books twice. Without --key, a key is generated and
-                    printed (on stderr): retry a failed or timed-out booking with it.
+                    slot (desk pools: half-days; meeting rooms: blocks). --site: the
+                    venue that owns SPACE, by default the node's own site; the node
+                    forwards the booking to that venue's node, and TIME is a time at
+                    that venue. --seats defaults to 1; a room is booked whole. The same
+                    KEY returns the same booking, so a retry never books twice. Without
+                    --key, a key is generated and printed (on stderr): retry a failed or
+                    timed-out booking with it.
                     Logged in, --member may be omitted: the node takes the member from
                     the token.
-  booking ID        One booking.
+  booking ID        One booking, at any venue (a booking id starts with its venue's site).
   bookings --member ID [--all]
-                    A member's bookings at this site, by start.
+                    A member's itinerary: its bookings at every venue of the network, by
+                    start, each with its venue (SITE) and its times in that venue's zone.
   bookings --space SPACE --day DAY [--all]
                     The bookings of SPACE that touch DAY (manager).
                     Both print one page; --all follows the pages to the end.
-  cancel ID         Cancels a booking; allowed until the site's cancellation window
-                    before the start.
+  cancel ID         Cancels a booking, at any venue; allowed until the venue's
+                    cancellation window before the start.
   checkin ID        Checks a booking in; allowed from its start day until its end.
+  visitors [--day DAY] [--all]
+                    Members of other sites booked at this site on DAY, by default today
+                    at the venue (in the site's time zone): booking, member, home site,
+                    space, times at the venue, state (manager). Prints one page; --all
+                    follows the pages to the end.
+  settlement --month YYYY-MM
+                    What members of each site spent at each other site that month, from
+                    the network's replicated bookings: one line per host, home site and
+                    currency, the home site owing the host the amount (manager). A
+                    booking counts in the month of its first venue day.
   events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] [--all]
                     The whole network's events, by start, at any node; the filters
                     narrow together, DAY being a day at each event's venue. Cancelled

@@ -34,6 +34,9 @@ struct Environment {
   // A fresh random idempotency key, which 'book' uses when --key is absent. Drawn by main
   // (NewIdempotencyKey), like the variables above, so that parsing stays deterministic.
   std::string new_idempotency_key;
+  // The current time, read by main: 'visitors' without --day lists today's, today being
+  // the venue day at this instant in the site's time zone.
+  absl::Time now = absl::UnixEpoch();
 };
 
 struct GlobalOptions {
@@ -108,11 +111,16 @@ struct EraseMemberCommand {
 // Venue days and times: civil times in the venue's time zone, whatever the caller's.
 struct AvailabilityCommand {
   std::string space_id;
+  // The venue that owns the space (--site); empty: the node's own site.
+  std::string site_id;
   absl::CivilDay first_day;
   absl::CivilDay last_day;  // --to, else first_day.
 };
 struct BookCommand {
   std::string space_id;
+  // The venue that owns the space (--site); empty: the node's own site. The node forwards
+  // a booking at another venue to that venue's node.
+  std::string site_id;
   // Empty when --member is omitted: the node then takes the member from its token.
   std::string member_id;
   absl::CivilMinute start;
@@ -132,12 +140,30 @@ struct CheckInCommand {
 struct GetBookingCommand {
   std::string booking_id;
 };
-// Exactly one of member_id or (space_id, day); the latter is a manager read.
+// Exactly one of member_id (the member's itinerary: its bookings at every venue of the
+// network) or (space_id, day); the latter is a manager read.
 struct ListBookingsCommand {
   std::string member_id;
   std::string space_id;
   absl::CivilDay day;
   bool all_pages = false;
+};
+
+// Members of other sites booked at this node's venue on one venue day: a manager read.
+struct ListVisitorsCommand {
+  // --day; nullopt: today at the venue, the venue day at `now` in the site's time zone.
+  std::optional<absl::CivilDay> day;
+  absl::Time now = absl::UnixEpoch();
+  bool all_pages = false;
+};
+// What members of each site spent at each other site in one month: a manager read.
+struct SettlementCommand {
+  std::string month;  // "YYYY-MM", syntax checked.
+};
+// Sets (a number of days) or clears (nullopt: no limit) the site policy's
+// member_visit_days_per_month, keeping the rest of the policy: a manager write.
+struct SetVisitAllowanceCommand {
+  std::optional<int32_t> visit_days_per_month;
 };
 
 // The network's events, at any node. Each filter is optional (empty or nullopt); days are
@@ -190,8 +216,10 @@ using Command =
                  CreateSpaceCommand, UpdateSpaceCommand, RetireSpaceCommand, RegisterMemberCommand,
                  GetMemberCommand, UpdateMemberCommand, EraseMemberCommand, AvailabilityCommand,
                  BookCommand, CancelBookingCommand, CheckInCommand, GetBookingCommand,
-                 ListBookingsCommand, ListEventsCommand, AnnounceEventCommand, UpdateEventCommand,
-                 CancelEventCommand, NetworkStatusCommand, LoginCommand, LogoutCommand>;
+                 ListBookingsCommand, ListVisitorsCommand, SettlementCommand,
+                 SetVisitAllowanceCommand, ListEventsCommand, AnnounceEventCommand,
+                 UpdateEventCommand, CancelEventCommand, NetworkStatusCommand, LoginCommand,
+                 LogoutCommand>;
 
 struct Invocation {
   GlobalOptions options;

@@ -20,7 +20,7 @@ class BookingClient {
 
   // The calls below present `credential` as the call's bearer token: a member token (the
   // member acts on its own bookings only) or the admin credential (the site's desk, acting
-  // for any member; it alone reads a space's bookings of a day).
+  // for any member; it alone reads a space's bookings of a day, or the visitors of a day).
   virtual absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request,
                                                     const std::string& credential) = 0;
   virtual absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request,
@@ -32,6 +32,10 @@ class BookingClient {
   // One page.
   virtual absl::StatusOr<v1::ListBookingsResponse> ListBookings(
       const v1::ListBookingsRequest& request, const std::string& credential) = 0;
+
+  // A manager read: `admin_credential` is presented as the call's bearer token.
+  virtual absl::StatusOr<v1::Settlement> GetSettlement(const v1::GetSettlementRequest& request,
+                                                       const std::string& admin_credential) = 0;
 };
 
 }  // namespace cantine::cantinectl

@@ -516,6 +516,116 @@ TEST(ParseBookingArgumentsTest, BookWithoutMemberLeavesItToTheToken) {
   EXPECT_EQ(std::get<BookCommand>(parsed->command).member_id, "");
 }
 
+// ---- Arguments of the network-wide booking commands ----
+
+TEST(ParseTravelArgumentsTest, AvailabilityAndBookTakeTheVenue) {
+  absl::StatusOr<Invocation> own = Parse({"availability", "coworking", "--from", "2027-01-11"});
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(std::get<AvailabilityCommand>(own->command).site_id, "");  // The node's own.
+
+  absl::StatusOr<Invocation> there =
+      Parse({"availability", "coworking", "--site", "sf", "--from", "2027-01-11"});
+  ASSERT_TRUE(there.ok()) << there.status();
+  EXPECT_EQ(std::get<AvailabilityCommand>(there->command).site_id, "sf");
+  EXPECT_EQ(std::get<AvailabilityCommand>(there->command).space_id, "coworking");
+
+  absl::StatusOr<Invocation> book =
+      ParseWithKey({"book", "coworking", "--site=sf", "--member", "paris-3f9a0c2d4e5b6a71",
+                    "--start", "2027-01-11 09:00", "--end", "2027-01-11 13:00"});
+  ASSERT_TRUE(book.ok()) << book.status();
+  const auto& command = std::get<BookCommand>(book->command);
+  EXPECT_EQ(command.site_id, "sf");
+  EXPECT_EQ(command.space_id, "coworking");
+  EXPECT_EQ(command.start, absl::CivilMinute(2027, 1, 11, 9, 0));
+
+  absl::StatusOr<Invocation> book_here =
+      ParseWithKey({"book", "coworking", "--member", "m", "--start", "2027-01-11 09:00", "--end",
+                    "2027-01-11 13:00"});
+  ASSERT_TRUE(book_here.ok()) << book_here.status();
+  EXPECT_EQ(std::get<BookCommand>(book_here->command).site_id, "");
+}
+
+TEST(ParseTravelArgumentsTest, VisitorsTodayOrOnADay) {
+  Environment env;
+  env.now = absl::FromCivil(absl::CivilMinute(2027, 1, 11, 23, 30), absl::UTCTimeZone());
+  absl::StatusOr<Invocation> today = Parse({"visitors"}, env);
+  ASSERT_TRUE(today.ok()) << today.status();
+  const auto& visitors = std::get<ListVisitorsCommand>(today->command);
+  EXPECT_FALSE(visitors.day.has_value());  // Today at the venue: known once the site is.
+  EXPECT_EQ(visitors.now, env.now);
+  EXPECT_FALSE(visitors.all_pages);
+
+  absl::StatusOr<Invocation> on_day = Parse({"visitors", "--day", "2027-01-14", "--all"}, env);
+  ASSERT_TRUE(on_day.ok()) << on_day.status();
+  EXPECT_EQ(std::get<ListVisitorsCommand>(on_day->command).day, absl::CivilDay(2027, 1, 14));
+  EXPECT_TRUE(std::get<ListVisitorsCommand>(on_day->command).all_pages);
+}
+
+TEST(ParseTravelArgumentsTest, SettlementOfAMonth) {
+  absl::StatusOr<Invocation> parsed = Parse({"settlement", "--month", "2027-01", "--json"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(std::get<SettlementCommand>(parsed->command).month, "2027-01");
+  EXPECT_TRUE(parsed->options.json);
+  EXPECT_EQ(std::get<SettlementCommand>(Parse({"settlement", "--month=2026-12"})->command).month,
+            "2026-12");
+}
+
+TEST(ParseTravelArgumentsTest, PolicySetsOrClearsTheVisitAllowance) {
+  absl::StatusOr<Invocation> set = Parse({"policy", "set-visit-days", "12"});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(std::get<SetVisitAllowanceCommand>(set->command).visit_days_per_month, 12);
+
+  absl::StatusOr<Invocation> none = Parse({"policy", "set-visit-days", "0"});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(std::get<SetVisitAllowanceCommand>(none->command).visit_days_per_month, 0);
+
+  absl::StatusOr<Invocation> cleared = Parse({"policy", "clear-visit-days"});
+  ASSERT_TRUE(cleared.ok()) << cleared.status();
+  EXPECT_FALSE(
+      std::get<SetVisitAllowanceCommand>(cleared->command).visit_days_per_month.has_value());
+}
+
+TEST(ParseTravelArgumentsTest, BadInputIsRefusedLocally) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"availability", "coworking", "--site=", "--from", "2027-01-11"},
+       "--site is empty; give a site id, or omit it"},
+      {{"book", "coworking", "--site", "", "--member", "m", "--start", "2027-01-11 09:00", "--end",
+        "2027-01-11 13:00"},
+       "--site is empty"},
+      {{"bookings", "--member", "m", "--site", "sf"}, "--site does not apply to 'bookings'"},
+      {{"cancel", "sf-0123456789abcdef", "--site", "sf"}, "--site does not apply to 'cancel'"},
+      {{"visitors", "--day", "2027-02-30"}, "--day 2027-02-30 is not a calendar date"},
+      {{"visitors", "--day", "today"}, "--day 'today' is not a date"},
+      {{"visitors", "2027-01-11"},
+       "unexpected argument '2027-01-11'; usage: cantinectl visitors [--day DAY] [--all]"},
+      {{"visitors", "--month", "2027-01"}, "--month does not apply to 'visitors'"},
+      {{"settlement"}, "settlement needs --month YYYY-MM"},
+      {{"settlement", "--month", "2027-13"}, "--month '2027-13' is not a month; write YYYY-MM"},
+      {{"settlement", "--month", "2027-00"}, "--month '2027-00' is not a month"},
+      {{"settlement", "--month", "2027-1"}, "--month '2027-1' is not a month"},
+      {{"settlement", "--month", "2027-01-11"}, "is not a month"},
+      {{"settlement", "--month", "01/2027"}, "is not a month"},
+      {{"settlement", "--month", "2027-01", "--day", "2027-01-11"},
+       "--day does not apply to 'settlement'"},
+      {{"settlement", "2027-01"}, "unexpected argument '2027-01'"},
+      {{"policy"}, "usage: cantinectl policy set-visit-days N | policy clear-visit-days"},
+      {{"policy", "visit-days", "3"}, "unknown policy command 'visit-days'"},
+      {{"policy", "set-visit-days"}, "usage: cantinectl policy set-visit-days N"},
+      {{"policy", "set-visit-days", "many"}, "'many' is not a whole number of days"},
+      {{"policy", "set-visit-days", "2.5"}, "'2.5' is not a whole number of days"},
+      {{"policy", "set-visit-days", "3", "4"}, "unexpected argument '4'"},
+      {{"policy", "clear-visit-days", "3"}, "unexpected argument '3'"},
+      {{"policy", "set-visit-days", "3", "--all"},
+       "--all does not apply to 'policy set-visit-days'"},
+  };
+  for (const auto& [args, message] : cases) {
+    absl::StatusOr<Invocation> parsed = ParseWithKey(args);
+    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
+        << testing::PrintToString(args);
+  }
+}
+
 // ---- Arguments of login, logout and the token file ----
 
 TEST(ParseLoginArgumentsTest, LoginWithDefaultOrGivenTtl) {
@@ -681,10 +791,12 @@ TEST_F(TokenFileTest, RemoveSaysWhetherThereWasAFile) {
 TEST(ParseBookingArgumentsTest, UsageTextDocumentsTheBookingCommands) {
   const std::string usage = UsageText();
   for (const char* command :
-       {"member register --name NAME --email EMAIL", "member ID", "availability SPACE --from DAY",
-        "book SPACE [--member ID] --start TIME --end TIME [--seats N] [--key KEY]", "booking ID",
-        "bookings --member ID [--all]", "bookings --space SPACE --day DAY [--all]", "cancel ID",
-        "checkin ID"}) {
+       {"member register --name NAME --email EMAIL", "member ID",
+        "availability SPACE [--site SITE] --from DAY",
+        "book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] [--key KEY]",
+        "booking ID", "bookings --member ID [--all]", "bookings --space SPACE --day DAY [--all]",
+        "cancel ID", "checkin ID", "visitors [--day DAY] [--all]", "settlement --month YYYY-MM",
+        "policy set-visit-days N", "policy clear-visit-days"}) {
     EXPECT_THAT(usage, HasSubstr(command));
   }
 }
@@ -1172,34 +1284,150 @@ TEST(OutputTest, AvailabilityTable) {
             "Tue 2027-01-12  morning    09:00-13:00                0/24\n");
 }
 
-TEST(OutputTest, BookingsTableNamesTheZoneOnce) {
+// A desk booking of a Paris member at the San Francisco venue, Wednesday 2027-01-13 morning
+// there (17:00-21:00 in Paris): a visit, in its venue's zone.
+v1::Booking MakeSanFranciscoVisit(const std::string& id) {
+  v1::Booking booking = MakeBooking(id);
+  booking.set_site_id("sf");
+  booking.set_home_site_id("paris");
+  booking.set_space_id("desks");
+  booking.set_seats(1);
+  booking.set_time_zone("America/Los_Angeles");
+  *booking.mutable_start() = VenueTime(2027, 1, 13, 8, 0);
+  *booking.mutable_end() = VenueTime(2027, 1, 13, 12, 0);
+  *booking.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 13, 16, 0));
+  *booking.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 13, 20, 0));
+  booking.mutable_slots()->RemoveLast();
+  *booking.mutable_slots(0)->mutable_day() = VenueDay(2027, 1, 13);
+  *booking.mutable_slots(0)->mutable_start_time() = *booking.mutable_start_time();
+  *booking.mutable_slots(0)->mutable_end_time() = *booking.mutable_end_time();
+  booking.mutable_price()->set_currency_code("USD");
+  booking.mutable_price()->set_amount_minor(2500);
+  return booking;
+}
+
+TEST(OutputTest, BookingsTableNamesEachBookingsVenueAndZone) {
+  // A Paris member's itinerary: home, then San Francisco, then two days at home.
   v1::ListBookingsResponse response;
-  *response.add_bookings() = MakeBooking("paris-0000000000000001");
-  v1::Booking room = MakeBooking("paris-0000000000000002", v1::BOOKING_STATE_CANCELLED);
+  v1::Booking home = MakeBooking("paris-0000000000000001");
+  home.set_home_site_id("paris");
+  *response.add_bookings() = home;
+  *response.add_bookings() = MakeSanFranciscoVisit("sf-0000000000000002");
+  v1::Booking room = MakeBooking("paris-0000000000000003", v1::BOOKING_STATE_CANCELLED);
   room.set_space_id("meeting-room");
   room.set_seats(1);
-  *room.mutable_start() = VenueTime(2027, 1, 12, 11, 0);
-  *room.mutable_end() = VenueTime(2027, 1, 12, 13, 0);
-  room.mutable_slots()->RemoveLast();
+  *room.mutable_start() = VenueTime(2027, 1, 14, 17, 0);
+  *room.mutable_end() = VenueTime(2027, 1, 15, 11, 0);
   room.mutable_price()->set_amount_minor(8000);
   *response.add_bookings() = room;
-  EXPECT_EQ(
-      FormatBookings(response),
-      "BOOKING                 SPACE         SEATS  START             END                        "
-      "    SLOTS      PRICE  STATE\n"
-      "paris-0000000000000001  coworking         2  2027-01-11 09:00  2027-01-11 19:00 "
-      "Europe/Paris      2  60.00 EUR  confirmed\n"
-      "paris-0000000000000002  meeting-room      1  2027-01-12 11:00  2027-01-12 13:00 "
-      "Europe/Paris      1  80.00 EUR  cancelled\n");
+  // Each in its own venue's time, never converted: 08:00 in San Francisco stays 08:00.
+  EXPECT_EQ(FormatBookings(response),
+            "BOOKING                 SITE   SPACE         SEATS  WHEN (AT THE VENUE)               "
+            "              SLOTS      PRICE  STATE\n"
+            "paris-0000000000000001  paris  coworking         2  2027-01-11 09:00-19:00 "
+            "Europe/Paris                 2  60.00 EUR  confirmed\n"
+            "sf-0000000000000002     sf     desks             1  2027-01-13 08:00-12:00 "
+            "America/Los_Angeles          1  25.00 USD  confirmed\n"
+            "paris-0000000000000003  paris  meeting-room      1  2027-01-14 17:00-2027-01-15 "
+            "11:00 Europe/Paris      2  80.00 EUR  cancelled\n");
 
   response.set_next_page_token("next");
   EXPECT_THAT(FormatBookings(response),
               HasSubstr("cancelled\nMore bookings follow; add --all to list them all.\n"));
 }
 
+TEST(OutputTest, VisitorsTableNamesTheDayMemberAndHomeSite) {
+  v1::Site sf = ParisSite();
+  sf.set_site_id("sf");
+  sf.set_time_zone("America/Los_Angeles");
+  v1::ListBookingsResponse response;
+  *response.add_bookings() = MakeSanFranciscoVisit("sf-0000000000000002");
+  v1::Booking checked_in = MakeSanFranciscoVisit("sf-0000000000000003");
+  checked_in.set_member_id("milan-00000000000000aa");
+  checked_in.set_home_site_id("milan");
+  checked_in.set_state(v1::BOOKING_STATE_CHECKED_IN);
+  *response.add_bookings() = checked_in;
+  EXPECT_EQ(FormatVisitors(response, sf, VenueDay(2027, 1, 13)),
+            "Visitors at sf on Wed 2027-01-13 (America/Los_Angeles)\n"
+            "\n"
+            "BOOKING              MEMBER                  HOME   SPACE  WHEN (AT THE VENUE)       "
+            "                  STATE\n"
+            "sf-0000000000000002  paris-3f9a0c2d4e5b6a71  paris  desks  2027-01-13 08:00-12:00 "
+            "America/Los_Angeles  confirmed\n"
+            "sf-0000000000000003  milan-00000000000000aa  milan  desks  2027-01-13 08:00-12:00 "
+            "America/Los_Angeles  checked in\n");
+
+  EXPECT_EQ(FormatVisitors(v1::ListBookingsResponse(), sf, VenueDay(2027, 1, 16)),
+            "Visitors at sf on Sat 2027-01-16 (America/Los_Angeles)\n\n"
+            "BOOKING  MEMBER  HOME  SPACE  WHEN (AT THE VENUE)  STATE\n");
+  response.set_next_page_token("next");
+  EXPECT_THAT(FormatVisitors(response, sf, VenueDay(2027, 1, 13)),
+              HasSubstr("checked in\nMore visitors follow; add --all to list them all.\n"));
+}
+
+v1::SettlementLine MakeSettlementLine(const std::string& host, const std::string& home,
+                                      int32_t visits, int32_t days, int64_t amount_minor,
+                                      const std::string& currency) {
+  v1::SettlementLine line;
+  line.set_host_site_id(host);
+  line.set_home_site_id(home);
+  line.set_visits(visits);
+  line.set_visit_days(days);
+  line.mutable_amount()->set_amount_minor(amount_minor);
+  line.mutable_amount()->set_currency_code(currency);
+  return line;
+}
+
+v1::Settlement MakeSettlement() {
+  v1::Settlement settlement;
+  settlement.set_month("2027-01");
+  *settlement.add_lines() = MakeSettlementLine("milan", "paris", 3, 4, 12000, "EUR");
+  *settlement.add_lines() = MakeSettlementLine("paris", "sf", 12, 15, 123450, "EUR");
+  *settlement.add_lines() = MakeSettlementLine("sf", "paris", 1, 1, 2500, "USD");
+  *settlement.add_lines() = MakeSettlementLine("tokyo", "paris", 2, 2, 6000, "JPY");
+  return settlement;
+}
+
+TEST(OutputTest, SettlementTableInEachLinesCurrency) {
+  EXPECT_EQ(FormatSettlement(MakeSettlement()),
+            "Settlement 2027-01: each HOME site owes the HOST site the AMOUNT.\n"
+            "\n"
+            "HOST   HOME   VISITS  DAYS       AMOUNT\n"
+            "milan  paris       3     4   120.00 EUR\n"
+            "paris  sf         12    15  1234.50 EUR\n"
+            "sf     paris       1     1    25.00 USD\n"
+            "tokyo  paris       2     2     6000 JPY\n");
+
+  v1::Settlement quiet;
+  quiet.set_month("2027-02");
+  EXPECT_EQ(FormatSettlement(quiet), "Settlement 2027-02: no visits between sites.\n");
+}
+
+TEST(OutputTest, SiteDetailShowsTheVisitAllowance) {
+  v1::Site site = ParisSite();
+  EXPECT_THAT(FormatSite(site), HasSubstr("Visit allowance  no limit\n"));
+  site.mutable_policy()->set_member_visit_days_per_month(12);
+  EXPECT_THAT(FormatSite(site), HasSubstr("Visit allowance  12 days a month at other sites\n"));
+  site.mutable_policy()->set_member_visit_days_per_month(1);
+  EXPECT_EQ(VisitAllowanceText(site.policy()), "1 day a month at other sites");
+  site.mutable_policy()->set_member_visit_days_per_month(0);
+  EXPECT_EQ(VisitAllowanceText(site.policy()), "0 days a month at other sites");
+}
+
+TEST(OutputTest, BookingDetailNamesTheVenueAndAVisitorsHomeSite) {
+  const std::string text = FormatBooking(MakeSanFranciscoVisit("sf-0000000000000002"));
+  EXPECT_THAT(text, HasSubstr("Booking  sf-0000000000000002\n"
+                              "Site     sf\n"));
+  EXPECT_THAT(text, HasSubstr("Member   paris-3f9a0c2d4e5b6a71 (visitor from paris)\n"));
+  EXPECT_THAT(text, HasSubstr("Start    2027-01-13 08:00 America/Los_Angeles\n"));
+  EXPECT_THAT(text, HasSubstr("Slots    2027-01-13 08:00-12:00\n"));
+  EXPECT_THAT(text, HasSubstr("Price    25.00 USD\n"));
+}
+
 TEST(OutputTest, BookingDetailListsItsSlotsInVenueTime) {
   EXPECT_EQ(FormatBooking(MakeBooking("paris-0000000000000001")),
             "Booking  paris-0000000000000001\n"
+            "Site     paris\n"
             "Space    coworking (desk pool)\n"
             "Member   paris-3f9a0c2d4e5b6a71\n"
             "Seats    2\n"
@@ -1434,6 +1662,13 @@ class FakeSiteClient : public SiteClient {
     credential = admin_credential;
     return space;
   }
+  absl::StatusOr<v1::SitePolicy> UpdatePolicy(const v1::UpdatePolicyRequest& request,
+                                              const std::string& admin_credential) override {
+    policy_update = request;
+    credential = admin_credential;
+    if (!update_policy_error.ok()) return update_policy_error;
+    return request.policy();
+  }
 
   v1::Site site = ParisSite();
   absl::Status get_site_error;
@@ -1442,6 +1677,8 @@ class FakeSiteClient : public SiteClient {
   int get_site_calls = 0;
   std::optional<v1::CreateSpaceRequest> created;
   std::optional<v1::UpdateSpaceRequest> updated;
+  std::optional<v1::UpdatePolicyRequest> policy_update;
+  absl::Status update_policy_error;
   std::optional<std::string> credential;
 };
 
@@ -1536,8 +1773,16 @@ class FakeBookingClient : public BookingClient {
     if (page == pages.end()) return absl::InvalidArgumentError("unknown page_token");
     return page->second;
   }
+  absl::StatusOr<v1::Settlement> GetSettlement(const v1::GetSettlementRequest& request,
+                                               const std::string& admin_credential) override {
+    settlement_request = request;
+    credentials.push_back(admin_credential);
+    return settlement;
+  }
 
   absl::StatusOr<v1::GetAvailabilityResponse> availability;
+  absl::StatusOr<v1::Settlement> settlement;
+  std::optional<v1::GetSettlementRequest> settlement_request;
   absl::StatusOr<v1::Booking> booking = MakeBooking("paris-0000000000000001");
   // ListBookings answers by page token.
   std::map<std::string, absl::StatusOr<v1::ListBookingsResponse>> pages;
@@ -1616,7 +1861,8 @@ class RunCommandTest : public testing::Test {
                                      .token_file = token_file_,
                                      .home = std::nullopt,
                                      .ca_file = std::nullopt,
-                                     .new_idempotency_key = kGeneratedKey});
+                                     .new_idempotency_key = kGeneratedKey,
+                                     .now = now_});
   }
 
   // Run, with `env` instead: no admin credential unless `env` names one.
@@ -1643,6 +1889,8 @@ class RunCommandTest : public testing::Test {
 
   std::string credential_file_;
   std::string token_file_;
+  // The time 'visitors' takes for now: 23:30 UTC on 2027-01-11 is already 2027-01-12 in Paris.
+  absl::Time now_ = absl::FromCivil(absl::CivilMinute(2027, 1, 11, 23, 30), absl::UTCTimeZone());
   FakeSiteClient client_;
   FakeMemberClient members_;
   FakeBookingClient bookings_;
@@ -1909,7 +2157,7 @@ TEST_F(RunCommandTest, BookingsOfAMemberOnePage) {
   ASSERT_EQ(bookings_.list_requests.size(), 1u);
   EXPECT_EQ(bookings_.list_requests[0].member_id(), "paris-3f9a0c2d4e5b6a71");
   EXPECT_EQ(bookings_.list_credentials[0], "s3cret-credential-0123456789");  // No token: desk.
-  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000001  coworking"));
+  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000001  paris  coworking"));
   EXPECT_THAT(out_.str(), HasSubstr("More bookings follow; add --all"));
 }
 
@@ -1948,7 +2196,7 @@ TEST_F(RunCommandTest, BookingsOfASpaceDayAreAManagerRead) {
   EXPECT_EQ(bookings_.list_requests[0].space_day().space_id(), "coworking");
   EXPECT_EQ(FormatCivilDate(bookings_.list_requests[0].space_day().day()), "2027-01-11");
   EXPECT_EQ(bookings_.list_credentials[0], "s3cret-credential-0123456789");
-  EXPECT_EQ(out_.str(), "BOOKING  SPACE  SEATS  START  END  SLOTS  PRICE  STATE\n");
+  EXPECT_EQ(out_.str(), "BOOKING  SITE  SPACE  SEATS  WHEN (AT THE VENUE)  SLOTS  PRICE  STATE\n");
 
   absl::StatusOr<Invocation> invocation =
       ParseArguments({"bookings", "--space", "coworking", "--day", "2027-01-11"}, {});
@@ -2285,6 +2533,195 @@ TEST_F(RunCommandTest, AvailabilityNeedsNoCredential) {
   EXPECT_EQ(RunWith({"availability", "coworking", "--from", "2027-01-11"}, MemberEnvironment()),
             kExitOk)
       << err_.str();
+}
+
+// ---- Travel: other venues, visitors, settlement, visit allowance, against a fake node ----
+
+TEST_F(RunCommandTest, AvailabilityAndBookAtAnotherVenueNameIt) {
+  bookings_.availability = v1::GetAvailabilityResponse();
+  EXPECT_EQ(Run({"availability", "desks", "--site", "sf", "--from", "2027-01-13"}), kExitOk)
+      << err_.str();
+  ASSERT_TRUE(bookings_.availability_request.has_value());
+  EXPECT_EQ(bookings_.availability_request->site_id(), "sf");
+  EXPECT_EQ(bookings_.availability_request->space_id(), "desks");
+
+  bookings_.booking = MakeSanFranciscoVisit("sf-0000000000000002");
+  EXPECT_EQ(Run({"book", "desks", "--site", "sf", "--member", "paris-3f9a0c2d4e5b6a71", "--start",
+                 "2027-01-13 08:00", "--end", "2027-01-13 12:00", "--key", "k"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(bookings_.created.has_value());
+  EXPECT_EQ(bookings_.created->site_id(), "sf");
+  // Times at the venue, as typed: never converted from the node's or the user's zone.
+  EXPECT_EQ(FormatCivilDateTime(bookings_.created->start()), "2027-01-13 08:00");
+  EXPECT_THAT(out_.str(), HasSubstr("Site     sf\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Start    2027-01-13 08:00 America/Los_Angeles\n"));
+  EXPECT_EQ(client_.get_site_calls, 0);
+
+  EXPECT_EQ(Run({"book", "coworking", "--member", "m", "--start", "2027-01-11 09:00", "--end",
+                 "2027-01-11 13:00", "--key", "k2"}),
+            kExitOk);
+  EXPECT_EQ(bookings_.created->site_id(), "");  // The node's own site.
+}
+
+TEST_F(RunCommandTest, ItineraryShowsEachBookingAtItsVenue) {
+  v1::ListBookingsResponse itinerary;
+  *itinerary.add_bookings() = MakeBooking("paris-0000000000000001");
+  *itinerary.add_bookings() = MakeSanFranciscoVisit("sf-0000000000000002");
+  bookings_.pages[""] = itinerary;
+  EXPECT_EQ(Run({"bookings", "--member", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000001  paris  coworking"));
+  EXPECT_THAT(out_.str(), HasSubstr("2027-01-11 09:00-19:00 Europe/Paris"));
+  EXPECT_THAT(out_.str(), HasSubstr("sf-0000000000000002     sf     desks"));
+  EXPECT_THAT(out_.str(), HasSubstr("2027-01-13 08:00-12:00 America/Los_Angeles"));
+  EXPECT_EQ(client_.get_site_calls, 0);
+
+  EXPECT_EQ(Run({"--json", "bookings", "--member", "paris-3f9a0c2d4e5b6a71"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"timeZone\": \"America/Los_Angeles\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"homeSiteId\": \"paris\""));
+}
+
+TEST_F(RunCommandTest, VisitorsDefaultToTodayAtTheVenue) {
+  v1::ListBookingsResponse visitors;
+  v1::Booking visit = MakeBooking("paris-0000000000000009");
+  visit.set_member_id("sf-00000000000000bb");
+  visit.set_home_site_id("sf");
+  *visitors.add_bookings() = visit;
+  bookings_.pages[""] = visitors;
+  // now_ is 23:30 UTC on 2027-01-11: already 2027-01-12 in Paris.
+  EXPECT_EQ(Run({"visitors"}), kExitOk) << err_.str();
+  ASSERT_EQ(bookings_.list_requests.size(), 1u);
+  ASSERT_TRUE(bookings_.list_requests[0].has_visitors_on());
+  EXPECT_EQ(FormatCivilDate(bookings_.list_requests[0].visitors_on()), "2027-01-12");
+  EXPECT_EQ(bookings_.list_credentials[0], "s3cret-credential-0123456789");
+  EXPECT_THAT(out_.str(), StartsWith("Visitors at paris on Tue 2027-01-12 (Europe/Paris)\n\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000009  sf-00000000000000bb  sf    coworking  "
+                                    "2027-01-11 09:00-19:00 Europe/Paris  confirmed\n"));
+
+  // West of UTC, the same instant is still 2027-01-11.
+  client_.site.set_time_zone("America/Los_Angeles");
+  EXPECT_EQ(Run({"visitors"}), kExitOk) << err_.str();
+  EXPECT_EQ(FormatCivilDate(bookings_.list_requests[1].visitors_on()), "2027-01-11");
+}
+
+TEST_F(RunCommandTest, VisitorsOnAGivenDay) {
+  bookings_.pages[""] = v1::ListBookingsResponse();
+  EXPECT_EQ(Run({"--json", "visitors", "--day", "2027-01-14"}), kExitOk) << err_.str();
+  EXPECT_EQ(FormatCivilDate(bookings_.list_requests[0].visitors_on()), "2027-01-14");
+  EXPECT_EQ(client_.get_site_calls, 0);  // Neither today nor a table to name.
+  EXPECT_THAT(out_.str(), HasSubstr("\"bookings\": []"));
+
+  EXPECT_EQ(Run({"visitors", "--day", "2027-01-14"}), kExitOk);
+  EXPECT_EQ(out_.str(),
+            "Visitors at paris on Thu 2027-01-14 (Europe/Paris)\n\n"
+            "BOOKING  MEMBER  HOME  SPACE  WHEN (AT THE VENUE)  STATE\n");
+}
+
+TEST_F(RunCommandTest, VisitorsAreAManagerRead) {
+  Environment member = MemberEnvironment();
+  StoreToken("tok.en-MEMBER");
+  EXPECT_EQ(RunWith({"visitors", "--day", "2027-01-14"}, member), kExitUsage);
+  EXPECT_THAT(err_.str(),
+              HasSubstr("FAILED_PRECONDITION: this command needs the admin credential"));
+  EXPECT_TRUE(bookings_.list_requests.empty());
+
+  bookings_.pages[""] = absl::PermissionDeniedError("the admin credential is wrong");
+  EXPECT_EQ(Run({"visitors"}), kExitRefused);
+  EXPECT_EQ(err_.str(), "cantinectl: PERMISSION_DENIED: the admin credential is wrong\n");
+}
+
+TEST_F(RunCommandTest, VisitorsWithoutADayNeedTheSiteZone) {
+  client_.get_site_error = absl::UnavailableError("connection refused");
+  EXPECT_EQ(Run({"visitors"}), kExitUnreachable);
+  EXPECT_TRUE(bookings_.list_requests.empty());
+
+  client_.get_site_error = absl::OkStatus();
+  client_.site.set_time_zone("Not/AZone");
+  EXPECT_EQ(Run({"visitors"}), kExitFailure);
+  EXPECT_TRUE(bookings_.list_requests.empty());
+  EXPECT_THAT(err_.str(), HasSubstr("cannot load the site's time zone 'Not/AZone'"));
+  EXPECT_THAT(err_.str(), HasSubstr("give --day YYYY-MM-DD"));
+}
+
+TEST_F(RunCommandTest, SettlementTableAndJson) {
+  bookings_.settlement = MakeSettlement();
+  EXPECT_EQ(Run({"settlement", "--month", "2027-01"}), kExitOk) << err_.str();
+  ASSERT_TRUE(bookings_.settlement_request.has_value());
+  EXPECT_EQ(bookings_.settlement_request->month(), "2027-01");
+  EXPECT_THAT(bookings_.credentials, ElementsAre("s3cret-credential-0123456789"));
+  EXPECT_EQ(out_.str(), FormatSettlement(MakeSettlement()));
+  EXPECT_THAT(out_.str(), HasSubstr("paris  sf         12    15  1234.50 EUR\n"));
+
+  EXPECT_EQ(Run({"--json", "settlement", "--month", "2027-01"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("\"month\": \"2027-01\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"hostSiteId\": \"paris\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"visitDays\": 15"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"amountMinor\": \"123450\""));
+  EXPECT_EQ(client_.get_site_calls, 0);
+}
+
+TEST_F(RunCommandTest, SettlementIsAManagerRead) {
+  EXPECT_EQ(RunWith({"settlement", "--month", "2027-01"}, MemberEnvironment()), kExitUsage);
+  EXPECT_FALSE(bookings_.settlement_request.has_value());
+  EXPECT_THAT(err_.str(), HasSubstr("this command needs the admin credential"));
+
+  bookings_.settlement = absl::InvalidArgumentError("month is '1969-12'; give a month as YYYY-MM");
+  EXPECT_EQ(Run({"settlement", "--month", "1969-12"}), kExitRefused);
+  EXPECT_EQ(err_.str(),
+            "cantinectl: INVALID_ARGUMENT: month is '1969-12'; give a month as YYYY-MM\n");
+}
+
+TEST_F(RunCommandTest, PolicySetVisitDaysChangesOnlyThatField) {
+  EXPECT_EQ(Run({"policy", "set-visit-days", "12"}), kExitOk) << err_.str();
+  ASSERT_TRUE(client_.policy_update.has_value());
+  EXPECT_EQ(client_.credential, "s3cret-credential-0123456789");
+  v1::SitePolicy expected = ParisSite().policy();
+  expected.set_member_visit_days_per_month(12);
+  EXPECT_EQ(client_.policy_update->policy().SerializeAsString(), expected.SerializeAsString());
+  EXPECT_THAT(out_.str(), StartsWith("Site             paris\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Max booking      21 days\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Visit allowance  12 days a month at other sites\n"));
+
+  EXPECT_EQ(Run({"--json", "policy", "set-visit-days", "0"}), kExitOk) << err_.str();
+  EXPECT_EQ(client_.policy_update->policy().member_visit_days_per_month(), 0);
+  EXPECT_TRUE(client_.policy_update->policy().has_member_visit_days_per_month());
+  EXPECT_THAT(out_.str(), HasSubstr("\"memberVisitDaysPerMonth\": 0"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"maxBookingDays\": 21"));
+}
+
+TEST_F(RunCommandTest, PolicyClearVisitDaysLiftsTheLimit) {
+  client_.site.mutable_policy()->set_member_visit_days_per_month(5);
+  EXPECT_EQ(Run({"policy", "clear-visit-days"}), kExitOk) << err_.str();
+  ASSERT_TRUE(client_.policy_update.has_value());
+  EXPECT_FALSE(client_.policy_update->policy().has_member_visit_days_per_month());
+  EXPECT_EQ(client_.policy_update->policy().max_booking_days(), 21);
+  EXPECT_THAT(out_.str(), HasSubstr("Visit allowance  no limit\n"));
+}
+
+TEST_F(RunCommandTest, PolicyIsAManagerWriteRefusedOrAppliedAsTheNodeSays) {
+  EXPECT_EQ(RunWith({"policy", "set-visit-days", "3"}, MemberEnvironment()), kExitUsage);
+  EXPECT_FALSE(client_.policy_update.has_value());
+  EXPECT_EQ(client_.get_site_calls, 0);
+
+  client_.update_policy_error =
+      absl::InvalidArgumentError("member_visit_days_per_month is 40; it must be 0 to 31");
+  EXPECT_EQ(Run({"policy", "set-visit-days", "40"}), kExitRefused);
+  EXPECT_EQ(err_.str(),
+            "cantinectl: INVALID_ARGUMENT: member_visit_days_per_month is 40; it must be 0 to "
+            "31\n");
+  EXPECT_EQ(out_.str(), "");
+
+  // Without the current policy, nothing is written.
+  client_.policy_update.reset();
+  client_.get_site_error = absl::UnavailableError("connection refused");
+  EXPECT_EQ(Run({"policy", "clear-visit-days"}), kExitUnreachable);
+  EXPECT_FALSE(client_.policy_update.has_value());
+}
+
+TEST_F(RunCommandTest, SiteShowsTheVisitAllowance) {
+  client_.site.mutable_policy()->set_member_visit_days_per_month(8);
+  EXPECT_EQ(Run({"site"}), kExitOk);
+  EXPECT_THAT(out_.str(), HasSubstr("Visit allowance  8 days a month at other sites\n"));
 }
 
 }  // namespace

@@ -43,4 +43,9 @@ absl::StatusOr<v1::ListBookingsResponse> GrpcBookingClient::ListBookings(
   return CallUnary(*stub_, &Stub::ListBookings, request, timeout_, &credential);
 }
 
+absl::StatusOr<v1::Settlement> GrpcBookingClient::GetSettlement(
+    const v1::GetSettlementRequest& request, const std::string& admin_credential) {
+  return CallUnary(*stub_, &Stub::GetSettlement, request, timeout_, &admin_credential);
+}
+
 }  // namespace cantine::cantinectl

@@ -28,6 +28,8 @@ class GrpcBookingClient final : public BookingClient {
                                       const std::string& credential) override;
   absl::StatusOr<v1::ListBookingsResponse> ListBookings(const v1::ListBookingsRequest& request,
                                                         const std::string& credential) override;
+  absl::StatusOr<v1::Settlement> GetSettlement(const v1::GetSettlementRequest& request,
+                                               const std::string& admin_credential) override;
 
  private:
   std::unique_ptr<v1::BookingService::StubInterface> stub_;

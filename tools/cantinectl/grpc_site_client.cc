@@ -71,4 +71,9 @@ absl::StatusOr<v1::Space> GrpcSiteClient::RetireSpace(const v1::RetireSpaceReque
   return Call(&Stub::RetireSpace, request, &admin_credential);
 }
 
+absl::StatusOr<v1::SitePolicy> GrpcSiteClient::UpdatePolicy(const v1::UpdatePolicyRequest& request,
+                                                            const std::string& admin_credential) {
+  return Call(&Stub::UpdatePolicy, request, &admin_credential);
+}
+
 }  // namespace cantine::cantinectl

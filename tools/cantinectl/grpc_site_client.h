@@ -35,6 +35,8 @@ class GrpcSiteClient final : public SiteClient {
                                         const std::string& admin_credential) override;
   absl::StatusOr<v1::Space> RetireSpace(const v1::RetireSpaceRequest& request,
                                         const std::string& admin_credential) override;
+  absl::StatusOr<v1::SitePolicy> UpdatePolicy(const v1::UpdatePolicyRequest& request,
+                                              const std::string& admin_credential) override;
 
  private:
   using Stub = v1::SiteService::StubInterface;

@@ -13,6 +13,7 @@
 
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "tools/cantinectl/arguments.h"
 #include "tools/cantinectl/exit_codes.h"
 #include "tools/cantinectl/grpc_admin_client.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
       .home = GetEnv("HOME"),
       .ca_file = GetEnv("CANTINE_CA"),
       .new_idempotency_key = cantine::cantinectl::NewIdempotencyKey(gen),
+      .now = absl::Now(),
   };
   absl::StatusOr<Invocation> invocation = cantine::cantinectl::ParseArguments(args, env);
   if (!invocation.ok()) {

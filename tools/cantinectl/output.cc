@@ -73,6 +73,11 @@ std::string SlotTimes(const v1::BookedSlot& slot, const std::string& time_zone) 
                       FormatVenueTimeRange(local_start, local_end));
 }
 
+// A booking by a member of another site than the venue's.
+bool IsVisit(const v1::Booking& booking) {
+  return !booking.home_site_id().empty() && booking.home_site_id() != booking.site_id();
+}
+
 // "talk, ai", "-" when it has none.
 std::string EventTags(const v1::Event& event) {
   return event.tags().empty() ? "-" : absl::StrJoin(event.tags(), ", ");
@@ -242,7 +247,13 @@ std::string FormatSite(const v1::Site& site) {
                                              " before the start")});
   table.AddRow(
       {"No-show grace", absl::StrCat(FormatDuration(policy.no_show_grace()), " after the start")});
+  table.AddRow({"Visit allowance", VisitAllowanceText(policy)});
   return table.Render();
+}
+
+std::string VisitAllowanceText(const v1::SitePolicy& policy) {
+  if (!policy.has_member_visit_days_per_month()) return "no limit";
+  return absl::StrCat(Days(policy.member_visit_days_per_month()), " a month at other sites");
 }
 
 std::string FormatSites(const v1::ListSitesResponse& response) {
@@ -319,9 +330,12 @@ std::string FormatAvailability(const v1::GetAvailabilityResponse& response) {
 std::string FormatBooking(const v1::Booking& booking) {
   Table table;
   table.AddRow({"Booking", booking.booking_id()});
+  table.AddRow({"Site", OrDash(booking.site_id())});
   table.AddRow(
       {"Space", absl::StrCat(booking.space_id(), " (", SpaceKindText(booking.space_kind()), ")")});
-  table.AddRow({"Member", booking.member_id()});
+  table.AddRow({"Member", IsVisit(booking) ? absl::StrCat(booking.member_id(), " (visitor from ",
+                                                          booking.home_site_id(), ")")
+                                           : booking.member_id()});
   table.AddRow({"Seats", absl::StrCat(booking.seats())});
   table.AddRow({"Start", FormatVenueTime(booking.start(), booking.time_zone())});
   table.AddRow({"End", FormatVenueTime(booking.end(), booking.time_zone())});
@@ -339,14 +353,15 @@ std::string FormatBooking(const v1::Booking& booking) {
 }
 
 std::string FormatBookings(const v1::ListBookingsResponse& response) {
-  Table table({"BOOKING", "SPACE", "SEATS", "START", "END", "SLOTS", "PRICE", "STATE"});
-  table.AlignRight(2);
+  Table table(
+      {"BOOKING", "SITE", "SPACE", "SEATS", "WHEN (AT THE VENUE)", "SLOTS", "PRICE", "STATE"});
+  table.AlignRight(3);
   table.AlignRight(5);
   table.AlignRight(6);
   for (const v1::Booking& booking : response.bookings()) {
-    table.AddRow({booking.booking_id(), booking.space_id(), absl::StrCat(booking.seats()),
-                  FormatCivilDateTime(booking.start()),
-                  FormatVenueTime(booking.end(), booking.time_zone()),
+    table.AddRow({booking.booking_id(), OrDash(booking.site_id()), booking.space_id(),
+                  absl::StrCat(booking.seats()),
+                  FormatVenueSpan(booking.start(), booking.end(), booking.time_zone()),
                   absl::StrCat(booking.slots_size()),
                   FormatMoney(booking.price().amount_minor(), booking.price().currency_code()),
                   BookingStateText(booking.state())});
@@ -356,6 +371,41 @@ std::string FormatBookings(const v1::ListBookingsResponse& response) {
     absl::StrAppend(&text, "More bookings follow; add --all to list them all.\n");
   }
   return text;
+}
+
+std::string FormatVisitors(const v1::ListBookingsResponse& response, const v1::Site& site,
+                           const v1::CivilDate& day) {
+  std::string text = absl::StrCat("Visitors at ", site.site_id(), " on ", WeekdayOfDate(day), " ",
+                                  FormatCivilDate(day), " (", site.time_zone(), ")\n\n");
+  Table table({"BOOKING", "MEMBER", "HOME", "SPACE", "WHEN (AT THE VENUE)", "STATE"});
+  for (const v1::Booking& booking : response.bookings()) {
+    table.AddRow({booking.booking_id(), booking.member_id(), OrDash(booking.home_site_id()),
+                  booking.space_id(),
+                  FormatVenueSpan(booking.start(), booking.end(), booking.time_zone()),
+                  BookingStateText(booking.state())});
+  }
+  absl::StrAppend(&text, table.Render());
+  if (!response.next_page_token().empty()) {
+    absl::StrAppend(&text, "More visitors follow; add --all to list them all.\n");
+  }
+  return text;
+}
+
+std::string FormatSettlement(const v1::Settlement& settlement) {
+  if (settlement.lines().empty()) {
+    return absl::StrCat("Settlement ", settlement.month(), ": no visits between sites.\n");
+  }
+  Table table({"HOST", "HOME", "VISITS", "DAYS", "AMOUNT"});
+  table.AlignRight(2);
+  table.AlignRight(3);
+  table.AlignRight(4);
+  for (const v1::SettlementLine& line : settlement.lines()) {
+    table.AddRow({line.host_site_id(), line.home_site_id(), absl::StrCat(line.visits()),
+                  absl::StrCat(line.visit_days()),
+                  FormatMoney(line.amount().amount_minor(), line.amount().currency_code())});
+  }
+  return absl::StrCat("Settlement ", settlement.month(),
+                      ": each HOME site owes the HOST site the AMOUNT.\n\n", table.Render());
 }
 
 std::string FormatEvent(const v1::Event& event) {

@@ -42,11 +42,23 @@ std::string FormatLogin(const std::string& member_id, const v1::IssueTokenRespon
 // One line per slot: its day, name, times at the venue (the zone named in the header) and
 // free of total seats.
 std::string FormatAvailability(const v1::GetAvailabilityResponse& response);
-// One booking, one field per line, its slots one per line.
+// One booking, one field per line, its slots one per line; its member's home site when the
+// member is a visitor.
 std::string FormatBooking(const v1::Booking& booking);
-// One line per booking: id, space, seats, start and end at the venue (the zone named once,
-// after the end), slots, price, state. A last line says when more pages follow.
+// One line per booking: id, venue (site), space, seats, start-end at the venue with the
+// venue's zone named on each line (a member's itinerary spans venues of several zones),
+// slots, price, state. A last line says when more pages follow.
 std::string FormatBookings(const v1::ListBookingsResponse& response);
+// The visitors of `site` on `day` (a venue day): a title naming them, then one line per
+// booking: id, member, home site, space, start-end at the venue with its zone named, state.
+// A last line says when more pages follow.
+std::string FormatVisitors(const v1::ListBookingsResponse& response, const v1::Site& site,
+                           const v1::CivilDate& day);
+// A title naming the month, then one line per host, home site and currency: visits, venue
+// days, amount with its currency. A month without visits between sites says so.
+std::string FormatSettlement(const v1::Settlement& settlement);
+// "12 days a month at other sites", "no limit": what the policy allows the site's members.
+std::string VisitAllowanceText(const v1::SitePolicy& policy);
 // One event, one field per line, its times at its venue with the venue's zone named.
 std::string FormatEvent(const v1::Event& event);
 // One line per event: id, host site, title, start-end at its venue with the venue's zone

@@ -28,6 +28,9 @@ class SiteClient {
                                                 const std::string& admin_credential) = 0;
   virtual absl::StatusOr<v1::Space> RetireSpace(const v1::RetireSpaceRequest& request,
                                                 const std::string& admin_credential) = 0;
+  // Replaces the whole policy; the node answers with the policy it now holds.
+  virtual absl::StatusOr<v1::SitePolicy> UpdatePolicy(const v1::UpdatePolicyRequest& request,
+                                                      const std::string& admin_credential) = 0;
 };
 
 }  // namespace cantine::cantinectl

@@ -10,6 +10,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "services/domain/currency.h"
 #include "services/rpc/proto_time.h"
 #include "tools/cantinectl/exit_codes.h"
@@ -205,6 +207,7 @@ class Runner {
   int operator()(const AvailabilityCommand& command) {
     v1::GetAvailabilityRequest request;
     request.set_space_id(command.space_id);
+    request.set_site_id(command.site_id);
     *request.mutable_first_day() = rpc::CivilDayToProto(command.first_day);
     *request.mutable_last_day() = rpc::CivilDayToProto(command.last_day);
     absl::StatusOr<v1::GetAvailabilityResponse> availability = bookings_.GetAvailability(request);
@@ -226,6 +229,7 @@ class Runner {
     }
     v1::CreateBookingRequest request;
     request.set_space_id(command.space_id);
+    request.set_site_id(command.site_id);
     request.set_member_id(command.member_id);
     *request.mutable_start() = rpc::CivilMinuteToProto(command.start);
     *request.mutable_end() = rpc::CivilMinuteToProto(command.end);
@@ -279,6 +283,72 @@ class Runner {
         });
     if (!listed.ok()) return CallFailed(listed.status());
     return Print(*listed, [&] { return FormatBookings(*listed); });
+  }
+
+  int operator()(const ListVisitorsCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    // The site names the table and, without --day, gives today its time zone.
+    std::optional<v1::Site> site;
+    if (!command.day.has_value() || !options_.json) {
+      absl::StatusOr<v1::Site> fetched = client_.GetSite();
+      if (!fetched.ok()) return CallFailed(fetched.status());
+      site = *std::move(fetched);
+    }
+    absl::CivilDay day;
+    if (command.day.has_value()) {
+      day = *command.day;
+    } else {
+      absl::TimeZone zone;
+      if (!absl::LoadTimeZone(site->time_zone(), &zone)) {
+        return Fail(absl::FailedPreconditionError(
+                        absl::StrCat("cannot load the site's time zone '", site->time_zone(),
+                                     "' to know today's date at the venue; give --day YYYY-MM-DD")),
+                    kExitFailure);
+      }
+      day = absl::ToCivilDay(command.now, zone);
+    }
+    v1::ListBookingsRequest request;
+    *request.mutable_visitors_on() = rpc::CivilDayToProto(day);
+    absl::StatusOr<v1::ListBookingsResponse> listed =
+        ListPages(request, command.all_pages, [&](const v1::ListBookingsRequest& page) {
+          return bookings_.ListBookings(page, *credential);
+        });
+    if (!listed.ok()) return CallFailed(listed.status());
+    return Print(*listed, [&] { return FormatVisitors(*listed, *site, request.visitors_on()); });
+  }
+
+  int operator()(const SettlementCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    v1::GetSettlementRequest request;
+    request.set_month(command.month);
+    absl::StatusOr<v1::Settlement> settlement = bookings_.GetSettlement(request, *credential);
+    if (!settlement.ok()) return CallFailed(settlement.status());
+    return Print(*settlement, [&] { return FormatSettlement(*settlement); });
+  }
+
+  int operator()(const SetVisitAllowanceCommand& command) {
+    absl::StatusOr<std::string> credential = AdminCredential();
+    if (!credential.ok()) return UsageFailed(credential.status());
+    // UpdatePolicy replaces the whole policy: the site's current one, with this field changed.
+    absl::StatusOr<v1::Site> site = client_.GetSite();
+    if (!site.ok()) return CallFailed(site.status());
+    if (!site->has_policy()) {
+      return Fail(absl::InternalError("the node sent its site without a policy; nothing to change"),
+                  kExitFailure);
+    }
+    v1::UpdatePolicyRequest request;
+    *request.mutable_policy() = site->policy();
+    if (command.visit_days_per_month.has_value()) {
+      request.mutable_policy()->set_member_visit_days_per_month(*command.visit_days_per_month);
+    } else {
+      request.mutable_policy()->clear_member_visit_days_per_month();
+    }
+    absl::StatusOr<v1::SitePolicy> updated = client_.UpdatePolicy(request, *credential);
+    if (!updated.ok()) return CallFailed(updated.status());
+    *site->mutable_policy() = *std::move(updated);
+    return Print(site->policy(), [&] { return FormatSite(*site); });
   }
 
   int operator()(const ListEventsCommand& command) {
