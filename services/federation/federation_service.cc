@@ -46,22 +46,25 @@ grpc::Status FederationServiceImpl::AuthorizePeer(grpc::ServerContext* context,
     }
     *site_id = claimed_site_id;
   }
-  if (!known_sites_->Knows(*site_id)) {
-    log_.Warning("refused a call from unknown site '", *site_id, "'");
+  return CheckStanding(*site_id);
+}
+
+grpc::Status FederationServiceImpl::CheckStanding(const std::string& site_id) const {
+  if (!known_sites_->Knows(site_id)) {
+    log_.Warning("refused a call from unknown site '", site_id, "'");
     return grpc::Status(grpc::PERMISSION_DENIED,
-                        absl::StrCat("site '", *site_id, "' is not a known peer"));
+                        absl::StrCat("site '", site_id, "' is not a known peer"));
   }
-  absl::StatusOr<v1::SiteStatus> status = site_status_(*site_id);
+  absl::StatusOr<v1::SiteStatus> status = site_status_(site_id);
   if (!status.ok()) {
-    return grpc::Status(grpc::UNAVAILABLE,
-                        absl::StrCat("cannot read the directory entry of site '", *site_id,
-                                     "': ", status.status().message()));
+    return grpc::Status(grpc::UNAVAILABLE, absl::StrCat("cannot read the directory entry of site '",
+                                                        site_id, "': ", status.status().message()));
   }
   if (*status == v1::SITE_STATUS_SUSPENDED || *status == v1::SITE_STATUS_REMOVED) {
     const char* what = *status == v1::SITE_STATUS_SUSPENDED ? "suspended" : "removed";
-    log_.Warning("refused a call from ", what, " site '", *site_id, "'");
+    log_.Warning("refused a call from ", what, " site '", site_id, "'");
     return grpc::Status(grpc::PERMISSION_DENIED,
-                        absl::StrCat("site '", *site_id, "' is ", what, " in the directory"));
+                        absl::StrCat("site '", site_id, "' is ", what, " in the directory"));
   }
   return grpc::Status::OK;
 }
@@ -93,6 +96,8 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
   while (!context->IsCancelled() && !stopping_) {
     const uint64_t changes = oplog_->WaitForChange(seen, wait);
     wait = heartbeat_;
+    // A site suspended or removed while its stream is open is cut off within a heartbeat.
+    if (grpc::Status s = CheckStanding(site_id); !s.ok()) return s;
     const std::vector<v1::VersionVectorEntry> heads = oplog_->Vector();
     for (const v1::VersionVectorEntry& head : heads) {
       const std::string key = storage::Oplog::OriginKey(head.origin());

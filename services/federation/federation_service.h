@@ -61,6 +61,9 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // site), INVALID_ARGUMENT (a malformed claimed id), UNAVAILABLE (the directory unread).
   grpc::Status AuthorizePeer(grpc::ServerContext* context, const std::string& claimed_site_id,
                              std::string* site_id) const;
+  // The part of AuthorizePeer that can change while a stream is open: the site is known,
+  // and the directory does not list it as suspended or removed.
+  grpc::Status CheckStanding(const std::string& site_id) const;
 
   storage::Oplog* const oplog_;
   const SiteKeyRing* const known_sites_;

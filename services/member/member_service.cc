@@ -3,7 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
-#include "services/rpc/admin_check.h"
 #include "services/rpc/bearer_token.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
@@ -34,11 +33,34 @@ grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMem
   return grpc::Status::OK;
 }
 
+absl::Status MemberServiceImpl::CheckActsFor(const grpc::ServerContext& context,
+                                             absl::string_view member_id) const {
+  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
+  if (!bearer.ok()) return bearer.status();
+  if (!bearer->has_value()) {
+    return absl::UnauthenticatedError(
+        "this call needs the member's own token or the admin credential (the desk), as "
+        "'authorization: Bearer <token>'");
+  }
+  if (admin_->Check(**bearer).ok()) return absl::OkStatus();
+  absl::StatusOr<auth::MemberTokenClaims> claims =
+      auth::VerifyMemberToken(**bearer, *tokens_.keys, tokens_.clock->Now());
+  if (!claims.ok()) return claims.status();
+  if (claims->member_id != member_id) {
+    return absl::PermissionDeniedError(absl::StrCat("member ", claims->member_id,
+                                                    " may act only on its own profile, not on ",
+                                                    member_id, "'s"));
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
                                              const v1::UpdateMemberRequest* request,
                                              v1::Member* response) {
-  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (absl::Status s = CheckActsFor(*context, request->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
   domain::MemberUpdate update;
@@ -54,8 +76,10 @@ grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
 grpc::Status MemberServiceImpl::EraseMember(grpc::ServerContext* context,
                                             const v1::EraseMemberRequest* request,
                                             v1::Member* response) {
-  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (absl::Status s = CheckActsFor(*context, request->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
   absl::StatusOr<domain::Member> member = registry_->Erase(request->member_id());
@@ -82,21 +106,10 @@ grpc::Status MemberServiceImpl::IssueToken(grpc::ServerContext* context,
     ttl = *asked;
   }
   // The desk (admin credential) issues; a member refreshes with a token still valid.
-  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(*context);
-  if (!bearer.ok()) return ToGrpcStatus(bearer.status());
-  const absl::Time now = tokens_.clock->Now();
-  if (!admin_->Check(*bearer).ok()) {
-    if (!bearer->has_value()) {
-      return ToGrpcStatus(absl::UnauthenticatedError(
-          "IssueToken needs the admin credential or the member's current token"));
-    }
-    absl::StatusOr<auth::MemberTokenClaims> claims =
-        auth::VerifyMemberToken(**bearer, *tokens_.keys, now);
-    if (!claims.ok()) return ToGrpcStatus(claims.status());
-    if (claims->member_id != request->member_id()) {
-      return ToGrpcStatus(absl::PermissionDeniedError("a member can only refresh its own token"));
-    }
+  if (absl::Status s = CheckActsFor(*context, request->member_id()); !s.ok()) {
+    return ToGrpcStatus(s);
   }
+  const absl::Time now = tokens_.clock->Now();
   absl::StatusOr<domain::Member> member = registry_->Get(request->member_id());
   if (!member.ok()) return ToGrpcStatus(member.status());
   if (absl::Status s = registry_->CheckMember(member->member_id); !s.ok()) return ToGrpcStatus(s);

@@ -41,6 +41,10 @@ class MemberServiceImpl final : public v1::MemberService::Service {
   inline static constexpr absl::Duration kMaxTokenTtl = absl::Hours(24);
 
  private:
+  // OK for the admin credential (the home site's desk) or the member's own valid token;
+  // UNAUTHENTICATED without either, PERMISSION_DENIED for another member's token.
+  absl::Status CheckActsFor(const grpc::ServerContext& context, absl::string_view member_id) const;
+
   MemberRegistry* const registry_;
   const auth::AdminCredential* const admin_;
   const TokenIssuer tokens_;

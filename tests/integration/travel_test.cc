@@ -387,5 +387,28 @@ TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowance
   EXPECT_TRUE(absl::StrContains(status.error_message(), "site-b")) << status.error_message();
 }
 
+TEST(TravelTest, AMemberEditsItsOwnProfileOnlyWithItsToken) {
+  MiniCluster cluster(1);
+  const Traveller ada = Register(cluster, 0, "ada");
+  const Traveller bob = Register(cluster, 0, "bob");
+  auto members = v1::MemberService::NewStub(cluster.channel(0));
+  v1::UpdateMemberRequest update;
+  update.set_member_id(ada.member_id);
+  update.set_bio("Travels for work");
+  v1::Member updated;
+  grpc::Status status = members->UpdateMember(Context(ada.token).get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.bio(), "Travels for work");
+  EXPECT_EQ(members->UpdateMember(Context(bob.token).get(), update, &updated).error_code(),
+            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(members->UpdateMember(Context().get(), update, &updated).error_code(),
+            grpc::UNAUTHENTICATED);
+  v1::EraseMemberRequest erase;
+  erase.set_member_id(ada.member_id);
+  EXPECT_EQ(members->EraseMember(Context(bob.token).get(), erase, &updated).error_code(),
+            grpc::PERMISSION_DENIED);
+  EXPECT_TRUE(members->EraseMember(Context(ada.token).get(), erase, &updated).ok());
+}
+
 }  // namespace
 }  // namespace cantine
