@@ -7,14 +7,13 @@
 #include <set>
 
 #include "absl/status/status.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/booking/booking_codec.h"
 #include "services/domain/booking_rules.h"
 #include "storage/key_codec.h"
+#include "storage/paged_scan.h"
 
 namespace cantine::booking {
 namespace {
@@ -372,29 +371,16 @@ absl::StatusOr<BookingLedger::Page> BookingLedger::ListIndex(storage::Table tabl
                                                              const std::string& prefix,
                                                              int page_size,
                                                              absl::string_view page_token) const {
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
-  }
-  const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
-  std::string start_after;
-  if (!page_token.empty()) {
-    if (!absl::WebSafeBase64Unescape(page_token, &start_after) ||
-        !absl::StartsWith(start_after, prefix)) {
-      return absl::InvalidArgumentError(
-          "page_token is not one this listing returned; start again without it");
-    }
-  }
-  absl::StatusOr<std::vector<storage::KeyValue>> rows =
-      store_->Scan(table, prefix, limit, start_after);
+  absl::StatusOr<storage::PagedRows> rows = storage::ScanPage(
+      *store_, table, prefix, page_size, page_token, {kDefaultPageSize, kMaxPageSize});
   if (!rows.ok()) return rows.status();
   Page page;
-  for (const storage::KeyValue& row : *rows) {
+  for (const storage::KeyValue& row : rows->rows) {
     absl::StatusOr<domain::Booking> booking = Get(row.value);
     if (!booking.ok()) return booking.status();
     page.bookings.push_back(*std::move(booking));
   }
-  if (rows->size() == limit) page.next_page_token = absl::WebSafeBase64Escape(rows->back().key);
+  page.next_page_token = std::move(rows->next_page_token);
   return page;
 }
 

@@ -4,12 +4,11 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/booking/booking_codec.h"
 #include "storage/key_codec.h"
+#include "storage/paged_scan.h"
 
 namespace cantine::booking {
 namespace {
@@ -213,30 +212,17 @@ absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListIndex(storage::Table table,
                                                          const std::string& prefix, int page_size,
                                                          absl::string_view page_token,
                                                          absl::string_view skip_home_site) const {
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
-  }
-  const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
-  std::string start_after;
-  if (!page_token.empty()) {
-    if (!absl::WebSafeBase64Unescape(page_token, &start_after) ||
-        !absl::StartsWith(start_after, prefix)) {
-      return absl::InvalidArgumentError(
-          "page_token is not one this listing returned; start again without it");
-    }
-  }
-  absl::StatusOr<std::vector<storage::KeyValue>> rows =
-      store_->Scan(table, prefix, limit, start_after);
+  absl::StatusOr<storage::PagedRows> rows = storage::ScanPage(
+      *store_, table, prefix, page_size, page_token, {kDefaultPageSize, kMaxPageSize});
   if (!rows.ok()) return rows.status();
   Page page;
-  for (const storage::KeyValue& row : *rows) {
+  for (const storage::KeyValue& row : rows->rows) {
     absl::StatusOr<v1::Booking> receipt = Get(row.value);
     if (!receipt.ok()) return receipt.status();
     if (!skip_home_site.empty() && receipt->home_site_id() == skip_home_site) continue;
     page.bookings.push_back(*std::move(receipt));
   }
-  if (rows->size() == limit) page.next_page_token = absl::WebSafeBase64Escape(rows->back().key);
+  page.next_page_token = std::move(rows->next_page_token);
   return page;
 }
 
