@@ -15,6 +15,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/domain/visits.h"
+#include "services/rpc/proto_time.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/wait_for.h"
 
@@ -98,13 +99,8 @@ v1::CreateBookingRequest MorningAtVenue(MiniCluster& cluster, absl::CivilDay day
   v1::CreateBookingRequest request;
   request.set_site_id(cluster.site_id(kVenue));
   request.set_space_id("desks");
-  for (v1::CivilDateTime* t : {request.mutable_start(), request.mutable_end()}) {
-    t->set_year(static_cast<int32_t>(day.year()));
-    t->set_month(day.month());
-    t->set_day(day.day());
-  }
-  request.mutable_start()->set_hours(9);
-  request.mutable_end()->set_hours(13);
+  *request.mutable_start() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 9 * 60);
+  *request.mutable_end() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 13 * 60);
   request.set_seats(1);
   request.set_idempotency_key(key);
   return request;
@@ -121,11 +117,8 @@ int FreeSeats(MiniCluster& cluster, int through, absl::CivilDay day) {
   v1::GetAvailabilityRequest request;
   request.set_site_id(cluster.site_id(kVenue));
   request.set_space_id("desks");
-  for (v1::CivilDate* d : {request.mutable_first_day(), request.mutable_last_day()}) {
-    d->set_year(static_cast<int32_t>(day.year()));
-    d->set_month(day.month());
-    d->set_day(day.day());
-  }
+  *request.mutable_first_day() = rpc::CivilDayToProto(day);
+  *request.mutable_last_day() = rpc::CivilDayToProto(day);
   v1::GetAvailabilityResponse response;
   grpc::Status status = bookings->GetAvailability(Context().get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
@@ -328,9 +321,7 @@ TEST(TravelTest, SettlementIsEqualOnEveryNodeAfterAPartitionHeals) {
   // The venue's manager sees today's visitors: members of other sites only.
   auto bookings = v1::BookingService::NewStub(cluster.channel(kVenue));
   v1::ListBookingsRequest visitors;
-  visitors.mutable_visitors_on()->set_year(static_cast<int32_t>(day.year()));
-  visitors.mutable_visitors_on()->set_month(day.month());
-  visitors.mutable_visitors_on()->set_day(day.day());
+  *visitors.mutable_visitors_on() = rpc::CivilDayToProto(day);
   v1::ListBookingsResponse listed;
   ASSERT_TRUE(bookings->ListBookings(AdminContext().get(), visitors, &listed).ok());
   EXPECT_EQ(listed.bookings_size(), 2);
