@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "absl/random/random.h"
@@ -171,7 +172,9 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
                              << " lost: " << status.error_message();
   }
 
-  // Per slot, the stored bookings fit the pool and agree with the availability counters.
+  // Per slot, the stored bookings fit the pool and agree with the availability counters;
+  // every stored booking has its receipt (written in the same transaction).
+  std::map<std::string, std::set<std::string>> stored_by_member;
   for (const v1::CivilDate& day : days) {
     v1::ListBookingsRequest list;
     list.mutable_space_day()->set_space_id("coworking");
@@ -183,6 +186,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     ASSERT_TRUE(bookings->ListBookings(&list_context, list, &listed).ok());
     std::map<int, int> seats_by_slot;
     for (const v1::Booking& booking : listed.bookings()) {
+      stored_by_member[booking.member_id()].insert(booking.booking_id());
       for (const v1::BookedSlot& slot : booking.slots())
         seats_by_slot[slot.index()] += booking.seats();
     }
@@ -199,6 +203,18 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
       EXPECT_LE(held, kPoolSeats) << "oversold";
       EXPECT_EQ(slot.seats_free(), kPoolSeats - held) << "counter disagrees with bookings";
     }
+  }
+  for (const auto& [member_id, stored] : stored_by_member) {
+    v1::ListBookingsRequest list;
+    list.set_member_id(member_id);
+    list.set_page_size(1000);
+    v1::ListBookingsResponse receipts;
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    ASSERT_TRUE(bookings->ListBookings(&context, list, &receipts).ok());
+    std::set<std::string> receipted;
+    for (const v1::Booking& receipt : receipts.bookings()) receipted.insert(receipt.booking_id());
+    EXPECT_EQ(receipted, stored) << "receipts of " << member_id << " differ from its bookings";
   }
   channel_.reset();
   bookings.reset();
