@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -17,7 +16,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/random/random.h"
 #include "absl/status/status.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -28,15 +26,12 @@
 #include "cantine/v1/site.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/support/channel_arguments.h"
-#include "services/rpc/proto_time.h"
-#include "services/rpc/status_conversion.h"
+#include "tools/bench/bench_client.h"
 #include "tools/bench/booking_window.h"
 #include "tools/bench/latency.h"
 #include "tools/bench/proc_stats.h"
 #include "tools/bench/slot_tally.h"
+#include "tools/bench/venue_check.h"
 
 namespace cantine::bench {
 namespace {
@@ -48,94 +43,10 @@ using grpc::health::v1::HealthCheckResponse;
 
 // Bookings start this many days after today at the venue: always in the future.
 constexpr int kLeadDays = 2;
-// The node's limits: days per GetAvailability, bookings per ListBookings page.
-constexpr int kAvailabilityDaysPerCall = 62;
-constexpr int kListPageSize = 1000;
 constexpr size_t kMaxMessagesShown = 5;
 // Times a call that failed without an answer is repeated, same key, to learn its outcome.
 constexpr int kResolveAttempts = 3;
 constexpr absl::Duration kProgressInterval = absl::Seconds(10);
-
-// The stubs over one channel with a TCP connection of its own. Stubs are thread-safe, but
-// each client thread uses its own so that no connection is shared.
-struct NodeStubs {
-  // TLS trusting `ca_pem` unless it is empty (plaintext).
-  NodeStubs(const std::string& target, const std::string& ca_pem) {
-    grpc::ChannelArguments args;
-    // Without it, channels to one target share one subchannel, hence one connection.
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    grpc::SslCredentialsOptions tls;
-    tls.pem_root_certs = ca_pem;
-    channel = grpc::CreateCustomChannel(
-        target, ca_pem.empty() ? grpc::InsecureChannelCredentials() : grpc::SslCredentials(tls),
-        args);
-    health = Health::NewStub(channel);
-    sites = v1::SiteService::NewStub(channel);
-    members = v1::MemberService::NewStub(channel);
-    bookings = v1::BookingService::NewStub(channel);
-  }
-
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<Health::Stub> health;
-  std::unique_ptr<v1::SiteService::Stub> sites;
-  std::unique_ptr<v1::MemberService::Stub> members;
-  std::unique_ptr<v1::BookingService::Stub> bookings;
-};
-
-// One unary call with a deadline `timeout` away and, when `credential` is not null, the
-// admin credential as its bearer token.
-template <typename Stub, typename Request, typename Response>
-grpc::Status Call(Stub& stub,
-                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, Response* response, absl::Duration timeout,
-                  const std::string* credential = nullptr) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout));
-  if (credential != nullptr) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", *credential));
-  }
-  return (stub.*method)(&context, request, response);
-}
-
-// The status of a failed call, its message prefixed with what was being done.
-absl::Status Failed(absl::string_view what, const grpc::Status& status) {
-  const absl::Status s = rpc::FromGrpcStatus(status);
-  return absl::Status(
-      s.code(), absl::StrCat(what, ": ", absl::StatusCodeToString(s.code()), ": ", s.message()));
-}
-
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(absl::StatusCodeToString(rpc::FromGrpcStatus(status).code()), ": ",
-                      status.error_message());
-}
-
-// Runs work(i) for every i in [0, threads) on a thread of its own; returns when all have.
-void RunOnThreads(int threads, const std::function<void(int)>& work) {
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (int i = 0; i < threads; ++i) pool.emplace_back(work, i);
-  for (std::thread& thread : pool) thread.join();
-}
-
-// Calls work(worker, i) for every i in [0, count), spread over `workers` threads. Stops
-// handing out work at the first error, and returns it once every thread has stopped.
-absl::Status ParallelFor(int workers, int64_t count,
-                         const std::function<absl::Status(int, int64_t)>& work) {
-  std::atomic<int64_t> next{0};
-  std::atomic<bool> failed{false};
-  absl::Mutex mu;
-  absl::Status first_error;
-  RunOnThreads(workers, [&](int worker) {
-    for (int64_t i = next++; i < count && !failed.load(); i = next++) {
-      absl::Status s = work(worker, i);
-      if (s.ok()) continue;
-      absl::MutexLock lock(&mu);
-      if (first_error.ok()) first_error = std::move(s);
-      failed = true;
-    }
-  });
-  return first_error;
-}
 
 // Wall and CPU time from its construction to Stop().
 class PhaseClock {
@@ -172,13 +83,6 @@ class PhaseClock {
   const absl::StatusOr<MachineCpuTime> machine_cpu_;
 };
 
-struct AcknowledgedBooking {
-  std::string booking_id;
-  int32_t space = 0;
-  int32_t day = 0;  // Index in the window's open days.
-  int32_t slot = 0;
-};
-
 // Counts of phase 2 shared by its threads, for the stop condition and progress lines.
 struct PhaseCounters {
   std::atomic<int64_t> acknowledged{0};
@@ -201,11 +105,6 @@ struct BookingWorker {
   SlotTally tally;
   Steady::time_point last_acknowledgement{};
 };
-
-bool IsLoopback(absl::string_view target) {
-  return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
-         absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
-}
 
 class Bench {
  public:
@@ -412,7 +311,7 @@ class Bench {
         count.acknowledged_seats += booking.seats();
         w.last_acknowledgement = Steady::now();
         if (answered) w.acknowledged_nanos.push_back(nanos);
-        w.bookings.push_back({booking.booking_id(), space, day, slot});
+        w.bookings.push_back({booking.booking_id(), space, day, slot, request.member_id()});
       } else {
         ++totals.refused;
         ++w.refused;
@@ -515,128 +414,28 @@ class Bench {
 
   // GetAvailability and ListBookings(space_day) of every slot of space `space`.
   absl::Status VerifySpace(NodeStubs& stubs, int space, std::atomic<int64_t>* counts) {
-    const std::string& space_id = space_ids_[space];
-    std::vector<SlotEvidence> evidence(static_cast<size_t>(days()) * slots());
-    const auto at = [&](int day, int slot) -> SlotEvidence& {
-      return evidence[static_cast<size_t>(day) * slots() + slot];
-    };
-    for (int day = 0; day < days(); ++day) {
-      for (int slot = 0; slot < slots(); ++slot) {
-        at(day, slot).capacity = capacities_[space];
-        at(day, slot).bench = tally_->at(space, day, slot);
-      }
-    }
-
-    for (absl::CivilDay first = window_->first_day(); first <= window_->last_day();
-         first += kAvailabilityDaysPerCall) {
-      const absl::CivilDay last =
-          std::min(window_->last_day(), first + (kAvailabilityDaysPerCall - 1));
-      v1::GetAvailabilityRequest request;
-      request.set_space_id(space_id);
-      *request.mutable_first_day() = rpc::CivilDayToProto(first);
-      *request.mutable_last_day() = rpc::CivilDayToProto(last);
-      v1::GetAvailabilityResponse response;
-      grpc::Status status = Call(*stubs.bookings, &v1::BookingService::Stub::GetAvailability,
-                                 request, &response, options_.rpc_timeout);
-      if (!status.ok()) return Failed(absl::StrCat("GetAvailability ", space_id), status);
-      for (const v1::SlotAvailability& reported : response.slots()) {
-        absl::StatusOr<absl::CivilDay> day =
-            rpc::CivilDayFromProto("slot.day", reported.slot().day());
-        if (!day.ok()) return day.status();
-        const int day_index = window_->OpenDayIndex(*day);
-        const int slot = reported.slot().index();
-        if (day_index < 0 || slot < 0 || slot >= slots()) {
-          if (reported.seats_total() != reported.seats_free()) {
-            ++counts[kAvailabilityMismatches];
-            NoteProblem(absl::StrCat(space_id, " ", absl::FormatCivilTime(*day), " slot ", slot,
-                                     ": seats held on a slot the bench never booked"));
-          }
-          continue;
-        }
-        SlotEvidence& e = at(day_index, slot);
-        e.reported = true;
-        e.seats_total = reported.seats_total();
-        e.seats_free = reported.seats_free();
-      }
-    }
-
-    for (int day = 0; day < days(); ++day) {
-      const absl::CivilDay civil_day = window_->open_days()[day];
-      v1::ListBookingsRequest request;
-      request.mutable_space_day()->set_space_id(space_id);
-      *request.mutable_space_day()->mutable_day() = rpc::CivilDayToProto(civil_day);
-      request.set_page_size(kListPageSize);
-      do {
-        v1::ListBookingsResponse response;
-        grpc::Status status =
-            Call(*stubs.bookings, &v1::BookingService::Stub::ListBookings, request, &response,
-                 options_.rpc_timeout, &options_.admin_credential);
-        if (!status.ok()) return Failed(absl::StrCat("ListBookings ", space_id), status);
-        for (const v1::Booking& booking : response.bookings()) {
-          if (booking.state() != v1::BOOKING_STATE_CONFIRMED) continue;
-          for (const v1::BookedSlot& booked : booking.slots()) {
-            absl::StatusOr<absl::CivilDay> slot_day =
-                rpc::CivilDayFromProto("slot.day", booked.day());
-            if (!slot_day.ok()) return slot_day.status();
-            if (*slot_day != civil_day || booked.index() < 0 || booked.index() >= slots()) {
-              continue;
-            }
-            at(day, booked.index()).listed_confirmed_seats += booking.seats();
-          }
-        }
-        request.set_page_token(response.next_page_token());
-      } while (!request.page_token().empty());
-    }
-
-    for (int day = 0; day < days(); ++day) {
-      for (int slot = 0; slot < slots(); ++slot) {
-        const SlotEvidence& e = at(day, slot);
-        const SlotVerdict verdict = JudgeSlot(e);
-        ++counts[kSlotsChecked];
-        if (!verdict.oversold && !verdict.availability_mismatch && !verdict.listing_mismatch &&
-            !verdict.spurious_refusal) {
-          continue;
-        }
-        if (verdict.oversold) ++counts[kOversold];
-        if (verdict.availability_mismatch) ++counts[kAvailabilityMismatches];
-        if (verdict.listing_mismatch) ++counts[kListingMismatches];
-        if (verdict.spurious_refusal) ++counts[kSpuriousRefusals];
-        NoteProblem(absl::StrFormat(
-            "%s %s slot %d: capacity %d, bench acknowledged %d seats and saw %d refusals; "
-            "GetAvailability %s total %d free %d; ListBookings confirmed %d seats",
-            space_id, absl::FormatCivilTime(window_->open_days()[day]), slot, e.capacity,
-            e.bench.acknowledged_seats, e.bench.refusals, e.reported ? "reports" : "omits",
-            e.seats_total, e.seats_free, e.listed_confirmed_seats));
-      }
-    }
+    absl::StatusOr<SpaceCheck> check =
+        CheckSpace(stubs, {space_ids_[space], capacities_[space], space}, *window_, *tally_,
+                   options_.admin_credential, options_.rpc_timeout, kMaxMessagesShown);
+    if (!check.ok()) return check.status();
+    counts[kSlotsChecked] += check->slots_checked;
+    counts[kOversold] += check->oversold;
+    counts[kAvailabilityMismatches] += check->availability_mismatches;
+    counts[kListingMismatches] += check->listing_mismatches;
+    counts[kSpuriousRefusals] += check->spurious_refusals;
+    for (std::string& problem : check->problems) NoteProblem(std::move(problem));
     return absl::OkStatus();
   }
 
   // GetBooking of acknowledged booking `i`.
   void VerifyBooking(NodeStubs& stubs, const AcknowledgedBooking& acknowledged,
                      std::atomic<int64_t>* counts) {
-    v1::GetBookingRequest request;
-    request.set_booking_id(acknowledged.booking_id);
-    v1::Booking booking;
-    grpc::Status status = Call(*stubs.bookings, &v1::BookingService::Stub::GetBooking, request,
-                               &booking, options_.rpc_timeout, &options_.admin_credential);
-    if (!status.ok()) {
-      ++counts[kLost];
-      NoteProblem(absl::StrCat("GetBooking ", acknowledged.booking_id, ": ", Describe(status)));
-      return;
-    }
-    const bool same =
-        booking.space_id() == space_ids_[acknowledged.space] &&
-        booking.state() == v1::BOOKING_STATE_CONFIRMED && booking.slots_size() == 1 &&
-        booking.slots(0).index() == acknowledged.slot &&
-        rpc::CivilDayFromProto("day", booking.slots(0).day()).value_or(absl::CivilDay()) ==
-            window_->open_days()[acknowledged.day];
-    if (!same) {
-      ++counts[kAltered];
-      NoteProblem(
-          absl::StrCat("GetBooking ", acknowledged.booking_id,
-                       " answers another space, slot or state: ", booking.ShortDebugString()));
-    }
+    BookingCheck check =
+        CheckAcknowledgedBooking(stubs, acknowledged, space_ids_[acknowledged.space], *window_,
+                                 options_.admin_credential, options_.rpc_timeout);
+    if (check.verdict == BookingVerdict::kSame) return;
+    ++counts[check.verdict == BookingVerdict::kLost ? kLost : kAltered];
+    NoteProblem(std::move(check.problem));
   }
 
   absl::Status Verify() {
