@@ -230,7 +230,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
     return s;
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
-  receipts_->NotifyQueued();
+  receipts_->NotifyQueued(booking.booking_id);
   return booking;
 }
 
@@ -304,7 +304,7 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(absl::string_view booking_
       return s;
     }
     if (absl::Status s = txn->Commit(); !s.ok()) return s;
-    receipts_->NotifyQueued();
+    receipts_->NotifyQueued(booking->booking_id);
     return booking;
   });
 }
@@ -345,7 +345,7 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
           }
         }
         if (absl::Status s = txn->Commit(); !s.ok()) return s;
-        if (no_show) receipts_->NotifyQueued();
+        if (no_show) receipts_->NotifyQueued(booking->booking_id);
         return no_show;
       });
       if (!release.ok()) return release.status();

@@ -110,7 +110,13 @@ absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& bookin
                  receipt.SerializeAsString());
 }
 
-void ReceiptBook::NotifyQueued() {
+void ReceiptBook::NotifyQueued(absl::string_view booking_id) {
+  absl::MutexLock lock(&mu_);
+  notified_.insert(ReceiptKey(booking_id));
+  ++queued_;
+}
+
+void ReceiptBook::Wake() {
   absl::MutexLock lock(&mu_);
   ++queued_;
 }
@@ -262,21 +268,45 @@ absl::StatusOr<std::vector<domain::SettlementLine>> ReceiptBook::Settlement(
   return settlement.Lines();
 }
 
+absl::StatusOr<int> ReceiptBook::PublishNotified(storage::Oplog& oplog, size_t limit) {
+  std::vector<std::string> keys;
+  {
+    absl::MutexLock lock(&mu_);
+    while (!notified_.empty() && keys.size() < limit) {
+      keys.push_back(notified_.extract(notified_.begin()).value());
+    }
+  }
+  absl::StatusOr<int> published = Publish(oplog, keys);
+  if (!published.ok()) {
+    absl::MutexLock lock(&mu_);
+    notified_.insert(keys.begin(), keys.end());  // Tried again on the next pass.
+  }
+  return published;
+}
+
 absl::StatusOr<int> ReceiptBook::PublishQueued(storage::Oplog& oplog, size_t limit) {
   absl::StatusOr<std::vector<storage::KeyValue>> queued =
       store_->Scan(Table::kReceiptOutbox, /*prefix=*/"", limit);
   if (!queued.ok()) return queued.status();
-  if (queued->empty()) return 0;
+  std::vector<std::string> keys;
+  for (storage::KeyValue& row : *queued) keys.push_back(std::move(row.key));
+  return Publish(oplog, keys);
+}
+
+absl::StatusOr<int> ReceiptBook::Publish(storage::Oplog& oplog,
+                                         const std::vector<std::string>& keys) {
+  if (keys.empty()) return 0;
   absl::StatusOr<std::vector<v1::OplogEntry>> entries = oplog.CommitLocalBatch(
       [&](Transaction& txn) -> absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>> {
         std::vector<std::pair<v1::EntryKind, std::string>> changes;
-        for (const storage::KeyValue& row : *queued) {
-          // Read again under a lock: a later change of the booking may have replaced it.
+        for (const std::string& key : keys) {
+          // Read under a lock: a later change of the booking may have replaced the row, or
+          // an earlier pass published it already.
           absl::StatusOr<std::optional<std::string>> latest =
-              txn.GetForUpdate(Table::kReceiptOutbox, row.key);
+              txn.GetForUpdate(Table::kReceiptOutbox, key);
           if (!latest.ok()) return latest.status();
           if (!latest->has_value()) continue;
-          if (absl::Status s = txn.Delete(Table::kReceiptOutbox, row.key); !s.ok()) return s;
+          if (absl::Status s = txn.Delete(Table::kReceiptOutbox, key); !s.ok()) return s;
           changes.emplace_back(v1::ENTRY_KIND_BOOKING_RECEIPT, **std::move(latest));
         }
         return changes;

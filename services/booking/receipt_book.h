@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -41,8 +42,10 @@ class ReceiptBook {
   // visit. `publish` also queues it for replication (this venue's own bookings).
   absl::Status Record(storage::Transaction& txn, const domain::Booking& booking,
                       absl::string_view time_zone, bool publish);
-  // Tells the publisher that a transaction with a queued receipt committed.
-  void NotifyQueued() ABSL_LOCKS_EXCLUDED(mu_);
+  // Tells the publisher that a transaction queueing `booking_id`'s receipt committed.
+  void NotifyQueued(absl::string_view booking_id) ABSL_LOCKS_EXCLUDED(mu_);
+  // Wakes a publisher waiting in WaitForQueued.
+  void Wake() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Merges a replicated ENTRY_KIND_BOOKING_RECEIPT entry. INVALID_ARGUMENT when it does not
   // parse or is not from the booking's venue.
@@ -67,8 +70,13 @@ class ReceiptBook {
   // currency.
   absl::StatusOr<std::vector<domain::SettlementLine>> Settlement(absl::CivilMonth month) const;
 
-  // Moves up to `limit` queued receipts into the oplog as entries, each removed from the
-  // outbox in the entries' transaction. Returns how many moved.
+  // Moves the receipts notified since the last call (up to `limit`) into the oplog as
+  // entries, each removed from the outbox in the entries' transaction, by point lookups.
+  // Returns how many moved.
+  absl::StatusOr<int> PublishNotified(storage::Oplog& oplog, size_t limit) ABSL_LOCKS_EXCLUDED(mu_);
+  // The same for whatever the outbox holds, by a scan: after a restart, and now and then
+  // for anything a notification missed. A scan walks the deletions of published rows too,
+  // so it is not the path under load.
   absl::StatusOr<int> PublishQueued(storage::Oplog& oplog, size_t limit);
   // Blocks until NotifyQueued was called since `seen` (a value this returned, or 0) or
   // `timeout` passes; returns the current count.
@@ -76,6 +84,8 @@ class ReceiptBook {
 
  private:
   absl::Status Merge(storage::Transaction& txn, const v1::Booking& receipt);
+  // Moves the outbox rows of `keys` that are still there into the oplog.
+  absl::StatusOr<int> Publish(storage::Oplog& oplog, const std::vector<std::string>& keys);
   absl::StatusOr<Page> ListIndex(storage::Table table, const std::string& prefix, int page_size,
                                  absl::string_view page_token,
                                  absl::string_view skip_home_site) const;
@@ -83,6 +93,7 @@ class ReceiptBook {
   storage::Store* const store_;
   mutable absl::Mutex mu_;
   uint64_t queued_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_set<std::string> notified_ ABSL_GUARDED_BY(mu_);  // Outbox keys.
 };
 
 }  // namespace cantine::booking

@@ -7,14 +7,18 @@ ReceiptPublisher::ReceiptPublisher(ReceiptBook* receipts, storage::Oplog* oplog)
 
 ReceiptPublisher::~ReceiptPublisher() {
   stopping_ = true;
-  receipts_->NotifyQueued();  // Wakes the thread.
+  receipts_->Wake();
   thread_.join();
 }
 
 void ReceiptPublisher::Run() {
+  // A sweep scans the whole outbox: at start (what a crash left queued), and after a second
+  // without notifications. Under load, the receipts notified are published by key.
+  bool sweep = true;
   uint64_t seen = 0;
   while (!stopping_) {
-    absl::StatusOr<int> published = receipts_->PublishQueued(*oplog_, kBatchSize);
+    absl::StatusOr<int> published = sweep ? receipts_->PublishQueued(*oplog_, kBatchSize)
+                                          : receipts_->PublishNotified(*oplog_, kBatchSize);
     if (!published.ok()) {
       log_.Warning("publishing booking receipts failed, will retry: ",
                    published.status().ToString());
@@ -22,7 +26,9 @@ void ReceiptPublisher::Run() {
       continue;  // More may be queued.
     }
     // Notifications that came while publishing are covered by the next pass.
-    seen = receipts_->WaitForQueued(seen, absl::Seconds(1));
+    const uint64_t now_seen = receipts_->WaitForQueued(seen, absl::Seconds(1));
+    sweep = now_seen == seen;  // A quiet second.
+    seen = now_seen;
   }
 }
 

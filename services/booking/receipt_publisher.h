@@ -11,9 +11,10 @@
 namespace cantine::booking {
 
 // A background thread that moves this venue's queued booking receipts into the oplog, in
-// batches, as soon as their bookings commit (and, after a restart, whatever a crash left
-// queued). Bookings thus commit concurrently, with the store's group commit, instead of one
-// at a time behind the oplog's sequence; a receipt reaches the log a few milliseconds later.
+// batches, as soon as their bookings commit (by the keys the ledger notifies), and, at start
+// and when idle, whatever the outbox holds (what a crash left queued). Bookings thus commit
+// concurrently, with the store's group commit, instead of one at a time behind the oplog's
+// sequence; a receipt reaches the log a few milliseconds later.
 class ReceiptPublisher {
  public:
   inline static constexpr size_t kBatchSize = 256;
