@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
 #include "services/rpc/status_conversion.h"
+#include "services/rpc/transport_security.h"
 
 namespace cantine::federation {
 
@@ -38,7 +38,7 @@ absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
   std::unique_ptr<v1::FederationService::Stub>& stub = stubs_[entry->federation_endpoint()];
   if (stub == nullptr) {
     stub = v1::FederationService::NewStub(
-        grpc::CreateChannel(entry->federation_endpoint(), credentials_));
+        rpc::DialSite(entry->federation_endpoint(), std::string(site_id), credentials_));
   }
   return Route{entry->federation_endpoint(), stub.get()};
 }

@@ -286,7 +286,7 @@ void Node::TrustSite(const std::string& site_id, const auth::Ed25519PublicKey& k
 
 void Node::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key) {
   key_ring_.Add(peer.site_id, key);
-  auto channel = grpc::CreateChannel(peer.address, peer_credentials_);
+  auto channel = rpc::DialSite(peer.address, peer.site_id, peer_credentials_);
   absl::MutexLock lock(&peers_mu_);
   replicators_.push_back(std::make_unique<federation::Replicator>(options_.site.site_id, peer,
                                                                   std::move(channel), oplog_.get(),

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc_security_constants.h"
+#include "grpcpp/create_channel.h"
 
 namespace cantine::rpc {
 namespace {
@@ -165,6 +166,15 @@ std::shared_ptr<grpc::ChannelCredentials> TransportSecurity::PeerChannelCredenti
   options.pem_private_key = key_pem_;
   options.pem_cert_chain = cert_pem_;
   return grpc::SslCredentials(options);
+}
+
+std::shared_ptr<grpc::Channel> DialSite(
+    const std::string& address, const std::string& site_id,
+    const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+  grpc::ChannelArguments arguments;
+  // Verify the server's certificate against the site id rather than the host dialled.
+  arguments.SetSslTargetNameOverride(site_id);
+  return grpc::CreateCustomChannel(address, credentials, arguments);
 }
 
 bool IsTlsConnection(const grpc::ServerContextBase& context) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_context.h"
@@ -51,6 +52,14 @@ class TransportSecurity {
   std::string key_pem_;
   std::string common_name_;
 };
+
+// A channel to the federation port of `site_id` at `address`, with `credentials` (from
+// PeerChannelCredentials). Over TLS the server's certificate must name the site itself
+// (subjectAltName DNS:<site_id>, which tools/make-certs gives every site certificate), so
+// another site of the network cannot answer in its place, even at its address.
+std::shared_ptr<grpc::Channel> DialSite(
+    const std::string& address, const std::string& site_id,
+    const std::shared_ptr<grpc::ChannelCredentials>& credentials);
 
 // Whether the call came over TLS.
 bool IsTlsConnection(const grpc::ServerContextBase& context);

@@ -210,6 +210,24 @@ TEST_F(TransportSecurityTest, PullNamingAnotherSiteThanTheCertificateIsRefused) 
   EXPECT_THAT(unknown.error_message(), HasSubstr("not a known peer"));
 }
 
+TEST_F(TransportSecurityTest, APeerIsDialledByItsSiteNameNotItsAddress) {
+  std::unique_ptr<node::Node> a = StartNode("site-a");
+  ASSERT_NE(a, nullptr);
+  const std::string address = absl::StrCat("127.0.0.1:", a->federation_port());
+  absl::StatusOr<rpc::TransportSecurity> c = rpc::TransportSecurity::LoadPemFiles(
+      certs_.Sub("ca.pem"), certs_.Sub("site-c.pem"), certs_.Sub("site-c.key"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  // Dialled as site-a, the handshake passes (site-c is then refused as an unknown peer).
+  EXPECT_EQ(PullOnce(rpc::DialSite(address, "site-a", c->PeerChannelCredentials()), "site-c")
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+  // Dialled as site-b, site-a's certificate does not name the site wanted: no connection, so
+  // a member token forwarded to "site-b" never reaches another site.
+  EXPECT_EQ(PullOnce(rpc::DialSite(address, "site-b", c->PeerChannelCredentials()), "site-c")
+                .error_code(),
+            grpc::UNAVAILABLE);
+}
+
 TEST_F(TransportSecurityTest, PublicPortServesTlsOnly) {
   std::unique_ptr<node::Node> a = StartNode("site-a");
   ASSERT_TRUE(a != nullptr);
