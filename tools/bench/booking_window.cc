@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "services/rpc/proto_time.h"
 
 namespace cantine::bench {
@@ -65,6 +67,15 @@ absl::StatusOr<BookingWindow> BookingWindow::Make(const v1::SitePolicy& policy,
   }
   window.slots_.assign(policy.half_day_slots().begin(), policy.half_day_slots().end());
   return window;
+}
+
+absl::StatusOr<BookingWindow> BookingWindow::ForSite(const v1::Site& site, int days) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(site.time_zone(), &zone)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the site's time zone '", site.time_zone(), "' is unknown here"));
+  }
+  return Make(site.policy(), absl::ToCivilDay(absl::Now(), zone), kLeadDays, days);
 }
 
 int BookingWindow::OpenDayIndex(absl::CivilDay day) const {

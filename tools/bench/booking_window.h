@@ -19,6 +19,12 @@ class BookingWindow {
   // open on none of the days.
   static absl::StatusOr<BookingWindow> Make(const v1::SitePolicy& policy, absl::CivilDay today,
                                             int lead_days, int days);
+  // The window of `site`, from today in its time zone, starting kLeadDays ahead (so that
+  // no booking starts in the past while the bench runs). FAILED_PRECONDITION when its
+  // zone is unknown here.
+  static absl::StatusOr<BookingWindow> ForSite(const v1::Site& site, int days);
+
+  inline static constexpr int kLeadDays = 2;
 
   // The calendar bounds of the window, inclusive; either may be a closed day.
   absl::CivilDay first_day() const { return first_day_; }

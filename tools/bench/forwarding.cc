@@ -37,8 +37,6 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-// Bookings start this many days after today at the venue: always in the future.
-constexpr int kLeadDays = 2;
 constexpr size_t kMaxMessagesShown = 5;
 // Times a call that got no answer is repeated, same key, to learn its outcome.
 constexpr int kResolveAttempts = 3;
@@ -249,13 +247,7 @@ class ForwardingBench {
                                &site, options_.rpc_timeout);
     if (!status.ok()) return Failed("GetSite at the venue", status);
     report_.time_zone = site.time_zone();
-    absl::TimeZone zone;
-    if (!absl::LoadTimeZone(site.time_zone(), &zone)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the venue's time zone '", site.time_zone(), "' is unknown here"));
-    }
-    absl::StatusOr<BookingWindow> window = BookingWindow::Make(
-        site.policy(), absl::ToCivilDay(absl::Now(), zone), kLeadDays, options_.days);
+    absl::StatusOr<BookingWindow> window = BookingWindow::ForSite(site, options_.days);
     if (!window.ok()) return window.status();
     window_ = *std::move(window);
 

@@ -41,8 +41,6 @@ using grpc::health::v1::Health;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
-// Bookings start this many days after today at the venue: always in the future.
-constexpr int kLeadDays = 2;
 constexpr size_t kMaxMessagesShown = 5;
 // Times a call that failed without an answer is repeated, same key, to learn its outcome.
 constexpr int kResolveAttempts = 3;
@@ -155,13 +153,7 @@ class Bench {
     if (!status.ok()) return Failed("GetSite", status);
     report_.site_id = site_.site_id();
     report_.time_zone = site_.time_zone();
-    absl::TimeZone zone;
-    if (!absl::LoadTimeZone(site_.time_zone(), &zone)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the site's time zone '", site_.time_zone(), "' is unknown here"));
-    }
-    absl::StatusOr<BookingWindow> window = BookingWindow::Make(
-        site_.policy(), absl::ToCivilDay(absl::Now(), zone), kLeadDays, options_.days);
+    absl::StatusOr<BookingWindow> window = BookingWindow::ForSite(site_, options_.days);
     if (!window.ok()) return window.status();
     window_ = *std::move(window);
 
