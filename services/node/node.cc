@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 #include <utility>
 
@@ -15,6 +14,7 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/files/atomic_file.h"
 #include "services/site/site_codec.h"
 #include "storage/digest.h"
 #include "storage/rocks_store.h"
@@ -23,27 +23,6 @@ namespace cantine::node {
 namespace {
 
 constexpr int kMaxPollingThreads = 32;
-
-// Written to a temporary name and renamed, so a reader never sees a partial file.
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents,
-                                 std::filesystem::perms perms = std::filesystem::perms(0644)) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << contents;
-    if (!out.flush()) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot write '", path, "'"));
-    }
-  }
-  std::error_code error;
-  std::filesystem::permissions(temporary, perms, error);
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot write '", path, "': ", error.message()));
-  }
-  return absl::OkStatus();
-}
 
 // The host of a validated "host:port" listen address with the port actually chosen.
 std::string EndpointOf(const std::string& listen_address, int port) {
@@ -83,12 +62,11 @@ absl::Status Node::LoadKeys() {
     key_file = options_.data_dir + "/node.key";
     if (!std::filesystem::exists(key_file)) {
       const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-      if (absl::Status s = WriteFileAtomically(key_file, key.ToPem(), std::filesystem::perms(0600));
-          !s.ok()) {
+      if (absl::Status s = files::WriteFileAtomically(key_file, key.ToPem(), 0600); !s.ok()) {
         return s;
       }
-      if (absl::Status s =
-              WriteFileAtomically(options_.data_dir + "/node.pub", key.PublicKey().ToPem());
+      if (absl::Status s = files::WriteFileAtomically(options_.data_dir + "/node.pub",
+                                                      key.PublicKey().ToPem(), 0644);
           !s.ok()) {
         return s;
       }
@@ -217,7 +195,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   }
 
   if (!options.port_file.empty()) {
-    if (absl::Status s = WriteFileAtomically(options.port_file, absl::StrCat(node->port_, "\n"));
+    if (absl::Status s =
+            files::WriteFileAtomically(options.port_file, absl::StrCat(node->port_, "\n"), 0644);
         !s.ok()) {
       return s;
     }
@@ -244,8 +223,8 @@ absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials
     if (!server.ok()) return server.status();
     federation_server_ = *std::move(server);
     if (!options_.federation_port_file.empty()) {
-      if (absl::Status s = WriteFileAtomically(options_.federation_port_file,
-                                               absl::StrCat(federation_port_, "\n"));
+      if (absl::Status s = files::WriteFileAtomically(options_.federation_port_file,
+                                                      absl::StrCat(federation_port_, "\n"), 0644);
           !s.ok()) {
         return s;
       }

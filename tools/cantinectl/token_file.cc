@@ -1,6 +1,5 @@
 #include "tools/cantinectl/token_file.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,10 +7,10 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/files/atomic_file.h"
 
 namespace cantine::cantinectl {
 namespace {
@@ -29,19 +28,6 @@ std::string FolderOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-// Writes all of `data` to `fd`, then flushes it to disk.
-bool WriteAll(int fd, absl::string_view data) {
-  while (!data.empty()) {
-    const ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(written));
-  }
-  return ::fsync(fd) == 0;
-}
-
 }  // namespace
 
 absl::Status WriteTokenFile(const std::string& path, absl::string_view token) {
@@ -50,27 +36,8 @@ absl::Status WriteTokenFile(const std::string& path, absl::string_view token) {
       return FileError(absl::StrCat("create the folder '", folder, "' of"), path, errno);
     }
   }
-  // mkstemp creates the file with mode 0600, whatever the umask.
-  std::string temp = absl::StrCat(path, ".tmp.XXXXXX");
-  std::vector<char> name(temp.begin(), temp.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0) return FileError("write", path, errno);
-  temp = name.data();
-  bool written = ::fchmod(fd, 0600) == 0 && WriteAll(fd, absl::StrCat(token, "\n"));
-  int error = errno;
-  if (::close(fd) != 0 && written) {
-    written = false;
-    error = errno;
-  }
-  if (!written) {
-    ::unlink(temp.c_str());
-    return FileError("write", path, error);
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    return FileError("write", path, error);
+  if (absl::Status s = files::WriteFileAtomically(path, absl::StrCat(token, "\n"), 0600); !s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("token file: ", s.message()));
   }
   return absl::OkStatus();
 }
