@@ -258,15 +258,17 @@ absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
   return absl::OkStatus();
 }
 
-absl::StatusOr<domain::Booking> BookingLedger::Cancel(absl::string_view booking_id) {
-  return Settle(booking_id, domain::BookingState::kCancelled,
+absl::StatusOr<domain::Booking> BookingLedger::Cancel(
+    absl::string_view booking_id, const std::optional<std::string>& acting_member_id) {
+  return Settle(booking_id, acting_member_id, domain::BookingState::kCancelled,
                 [this](const domain::Booking& booking, absl::Time now) {
                   return domain::CheckCancellable(booking, catalog_->policy(), now);
                 });
 }
 
-absl::StatusOr<domain::Booking> BookingLedger::CheckIn(absl::string_view booking_id) {
-  return Settle(booking_id, domain::BookingState::kCheckedIn,
+absl::StatusOr<domain::Booking> BookingLedger::CheckIn(
+    absl::string_view booking_id, const std::optional<std::string>& acting_member_id) {
+  return Settle(booking_id, acting_member_id, domain::BookingState::kCheckedIn,
                 [this](const domain::Booking& booking, absl::Time now) {
                   absl::StatusOr<absl::TimeZone> zone =
                       domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
@@ -275,13 +277,16 @@ absl::StatusOr<domain::Booking> BookingLedger::CheckIn(absl::string_view booking
                 });
 }
 
-absl::StatusOr<domain::Booking> BookingLedger::Settle(absl::string_view booking_id,
-                                                      domain::BookingState target,
-                                                      const SettleRule& rule) {
+absl::StatusOr<domain::Booking> BookingLedger::Settle(
+    absl::string_view booking_id, const std::optional<std::string>& acting_member_id,
+    domain::BookingState target, const SettleRule& rule) {
   return RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
     std::unique_ptr<Transaction> txn = store_->BeginTransaction();
     absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, booking_id);
     if (!booking.ok()) return booking.status();
+    if (absl::Status s = domain::CheckActsFor(acting_member_id, booking->member_id); !s.ok()) {
+      return s;
+    }
     if (booking->state == target) return booking;
     const absl::Time now = clock_->Now();
     if (absl::Status s = rule(*booking, now); !s.ok()) return s;

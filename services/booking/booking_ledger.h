@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,10 +57,15 @@ class BookingLedger {
 
   // Cancels and returns the seats. Cancelling a cancelled booking returns it unchanged;
   // after the cancellation window it is FAILED_PRECONDITION naming the window.
-  absl::StatusOr<domain::Booking> Cancel(absl::string_view booking_id);
+  // `acting_member_id` must own the booking (PERMISSION_DENIED otherwise); std::nullopt is
+  // the site's desk, acting for any member.
+  absl::StatusOr<domain::Booking> Cancel(absl::string_view booking_id,
+                                         const std::optional<std::string>& acting_member_id);
 
-  // Marks the booking used, so it is not released as a no-show. Idempotent.
-  absl::StatusOr<domain::Booking> CheckIn(absl::string_view booking_id);
+  // Marks the booking used, so it is not released as a no-show. Idempotent. The same
+  // `acting_member_id` rule as Cancel.
+  absl::StatusOr<domain::Booking> CheckIn(absl::string_view booking_id,
+                                          const std::optional<std::string>& acting_member_id);
 
   absl::StatusOr<domain::Booking> Get(absl::string_view booking_id) const;
 
@@ -84,8 +90,9 @@ class BookingLedger {
   // Moves a booking to `target` (cancelled: its seats return to the pool; checked in) if
   // `rule` allows, and takes it off the no-show queue; a booking already there is returned
   // unchanged.
-  absl::StatusOr<domain::Booking> Settle(absl::string_view booking_id, domain::BookingState target,
-                                         const SettleRule& rule);
+  absl::StatusOr<domain::Booking> Settle(absl::string_view booking_id,
+                                         const std::optional<std::string>& acting_member_id,
+                                         domain::BookingState target, const SettleRule& rule);
   absl::StatusOr<domain::Booking> CreateOnce(const domain::BookingRequest& request,
                                              const domain::Space& space,
                                              const domain::BookingPlan& plan,

@@ -62,10 +62,13 @@ absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
   return Authenticate(*bearer);
 }
 
+std::optional<std::string> BookingServiceImpl::Caller::acting_member() const {
+  if (desk) return std::nullopt;
+  return member_id;
+}
+
 absl::Status BookingServiceImpl::CheckActsFor(const Caller& caller, absl::string_view member_id) {
-  if (caller.desk || caller.member_id == member_id) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "member ", caller.member_id, " may act only on its own bookings, not on ", member_id, "'s"));
+  return domain::CheckActsFor(caller.acting_member(), member_id);
 }
 
 bool BookingServiceImpl::IsHere(absl::string_view site_id) const {
@@ -211,9 +214,8 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CancelHere(const Caller& caller,
                                                            const std::string& booking_id) {
-  absl::StatusOr<domain::Booking> booking = OwnBooking(caller, booking_id);
-  if (!booking.ok()) return booking.status();
-  absl::StatusOr<domain::Booking> cancelled = ledger_->Cancel(booking_id);
+  if (absl::Status s = domain::CheckSlug("booking_id", booking_id); !s.ok()) return s;
+  absl::StatusOr<domain::Booking> cancelled = ledger_->Cancel(booking_id, caller.acting_member());
   if (!cancelled.ok()) return cancelled.status();
   return ToProto(*cancelled);
 }
@@ -285,9 +287,8 @@ grpc::Status BookingServiceImpl::CheckIn(grpc::ServerContext* context,
         absl::StrCat("booking ", request->booking_id(), " is at ", *venue,
                      "; a member checks in at the venue, on its node")));
   }
-  absl::StatusOr<domain::Booking> booking = OwnBooking(*caller, request->booking_id());
-  if (!booking.ok()) return ToGrpcStatus(booking.status());
-  absl::StatusOr<domain::Booking> checked_in = ledger_->CheckIn(request->booking_id());
+  absl::StatusOr<domain::Booking> checked_in =
+      ledger_->CheckIn(request->booking_id(), caller->acting_member());
   if (!checked_in.ok()) return ToGrpcStatus(checked_in.status());
   *response = ToProto(*checked_in);
   return grpc::Status::OK;

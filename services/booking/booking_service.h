@@ -64,6 +64,8 @@ class BookingServiceImpl final : public v1::BookingService::Service {
     bool desk = false;
     std::string member_id;
     std::string token;
+    // The member acting, or std::nullopt for the desk (domain::CheckActsFor).
+    std::optional<std::string> acting_member() const;
   };
   // UNAUTHENTICATED without a valid token or credential.
   absl::StatusOr<Caller> Authenticate(const std::optional<std::string>& bearer) const;

@@ -24,6 +24,16 @@ bool HoldsSeats(BookingState state) {
   return state == BookingState::kConfirmed || state == BookingState::kCheckedIn;
 }
 
+absl::Status CheckActsFor(const std::optional<std::string>& acting_member_id,
+                          absl::string_view owner_member_id) {
+  if (!acting_member_id.has_value() || *acting_member_id == owner_member_id) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat("member ", *acting_member_id,
+                                                  " may act only on its own bookings, not on ",
+                                                  owner_member_id, "'s"));
+}
+
 std::string MakeBookingId(absl::string_view site_id, absl::string_view unique_part) {
   return absl::StrCat(site_id, "-", unique_part);
 }

@@ -70,6 +70,11 @@ absl::string_view BookingStateName(BookingState state);
 // Whether the booking still holds seats (and so may be cancelled, checked in, released).
 bool HoldsSeats(BookingState state);
 
+// Who acts on a booking: a member (its id), or the site's desk (std::nullopt), which acts
+// for any member. PERMISSION_DENIED unless the desk or `owner_member_id` itself.
+absl::Status CheckActsFor(const std::optional<std::string>& acting_member_id,
+                          absl::string_view owner_member_id);
+
 // A booking id is its venue's site id, '-', and 16 hex digits.
 std::string MakeBookingId(absl::string_view site_id, absl::string_view unique_part);
 // The venue a booking id names; INVALID_ARGUMENT naming `field` when it is not a booking id.

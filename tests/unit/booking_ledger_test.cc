@@ -124,6 +124,9 @@ class BookingLedgerTest : public ::testing::Test {
   std::unique_ptr<BookingLedger> ledger_;
 };
 
+// The site's desk acts for any member.
+const std::optional<std::string> kDesk = std::nullopt;
+
 const absl::CivilDay kWednesday(2027, 1, 6);
 const absl::CivilMinute kWedMorning(2027, 1, 6, 9, 0);
 const absl::CivilMinute kWedNoon(2027, 1, 6, 13, 0);
@@ -240,11 +243,11 @@ TEST_F(BookingLedgerTest, CancelFreesSeatsTwiceIsHarmlessAndRebookWorks) {
       ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 5, "all")).value();
   EXPECT_EQ(ledger_->Create(Request(bob, "small", kWedMorning, kWedNoon, 1, "b")).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  absl::StatusOr<domain::Booking> cancelled = ledger_->Cancel(booking.booking_id);
+  absl::StatusOr<domain::Booking> cancelled = ledger_->Cancel(booking.booking_id, kDesk);
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, domain::BookingState::kCancelled);
   EXPECT_EQ(Free("small", kWednesday, 0), 5);
-  EXPECT_TRUE(ledger_->Cancel(booking.booking_id).ok());
+  EXPECT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
   EXPECT_EQ(Free("small", kWednesday, 0), 5);  // Not released twice.
   EXPECT_TRUE(ledger_->Create(Request(bob, "small", kWedMorning, kWedNoon, 1, "b")).ok());
   EXPECT_EQ(Free("small", kWednesday, 0), 4);
@@ -255,7 +258,7 @@ TEST_F(BookingLedgerTest, CancelAfterTheWindowIsRefusedWithTheWindowNamed) {
   domain::Booking booking =
       ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 1, "k")).value();
   clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 5, 10, 0), kParis));  // 23h before.
-  absl::StatusOr<domain::Booking> late = ledger_->Cancel(booking.booking_id);
+  absl::StatusOr<domain::Booking> late = ledger_->Cancel(booking.booking_id, kDesk);
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(late.status().message()), HasSubstr("24h before the start"));
   EXPECT_EQ(Free("small", kWednesday, 0), 4);
@@ -273,7 +276,7 @@ TEST_F(BookingLedgerTest, NoShowReleasesTheRestOfTheBookingAndStaysCharged) {
           .value();
 
   clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 6, 9, 30), kParis));
-  ASSERT_TRUE(ledger_->CheckIn(present.booking_id).ok());
+  ASSERT_TRUE(ledger_->CheckIn(present.booking_id, kDesk).ok());
   EXPECT_EQ(ledger_->ReleaseNoShows().value(), 0);  // Within the grace period.
 
   clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 6, 10, 1), kParis));
@@ -286,8 +289,22 @@ TEST_F(BookingLedgerTest, NoShowReleasesTheRestOfTheBookingAndStaysCharged) {
   EXPECT_EQ(Free("small", kWednesday, 1), 4);  // The rest is back in the pool.
   EXPECT_EQ(Free("small", absl::CivilDay(2027, 1, 7), 1), 4);
   EXPECT_EQ(ledger_->ReleaseNoShows().value(), 0);  // Released once.
-  EXPECT_EQ(ledger_->CheckIn(absent.booking_id).status().code(),
+  EXPECT_EQ(ledger_->CheckIn(absent.booking_id, kDesk).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingLedgerTest, OnlyTheOwnerOrTheDeskCancelsOrChecksIn) {
+  const std::string ada = NewMember(1);
+  const std::string bob = NewMember(2);
+  domain::Booking booking =
+      ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 1, "k")).value();
+  EXPECT_EQ(ledger_->Cancel(booking.booking_id, bob).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger_->CheckIn(booking.booking_id, bob).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Free("small", kWednesday, 0), 4);  // Nothing changed.
+  EXPECT_TRUE(ledger_->Cancel(booking.booking_id, ada).ok());
+  EXPECT_EQ(Free("small", kWednesday, 0), 5);
 }
 
 TEST_F(BookingLedgerTest, UnknownSpaceOrMemberIsNotFoundAndWritesNothing) {
@@ -397,7 +414,7 @@ TEST_F(VisitorLedgerTest, EveryChangeQueuesAReceiptThatSurvivesARestartUntilPubl
   v1::Booking receipt = receipts_->Get(booking.booking_id).value();
   EXPECT_EQ(receipt.home_site_id(), "milan");
   EXPECT_EQ(receipt.time_zone(), "Europe/Paris");
-  ASSERT_TRUE(ledger_->Cancel(booking.booking_id).ok());
+  ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
 
   // A crash before the publisher ran: the queued receipt is still there after reopening.
   Close();
@@ -433,9 +450,9 @@ TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {
   EXPECT_THAT(over.status().message(), ::testing::HasSubstr("2027-01"));
 
   // One of two bookings of Wednesday cancelled: the day is still held.
-  ASSERT_TRUE(ledger_->Cancel(morning.booking_id).ok());
+  ASSERT_TRUE(ledger_->Cancel(morning.booking_id, kDesk).ok());
   EXPECT_FALSE(ledger_->Create(Morning(visitor, friday, "fri-2")).ok());
-  ASSERT_TRUE(ledger_->Cancel(afternoon.booking_id).ok());
+  ASSERT_TRUE(ledger_->Cancel(afternoon.booking_id, kDesk).ok());
   EXPECT_TRUE(ledger_->Create(Morning(visitor, friday, "fri-3")).ok());
 
   // A local member has no allowance to keep.
