@@ -141,6 +141,10 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   // TransactionDB keeps flushed memtables for snapshot conflict checks, 128 MB a table unless
   // told otherwise; the store never sets a snapshot, so keep next to none.
   family_options.max_write_buffer_size_to_maintain = 1 << 20;
+  // The same for keys still in the memtable: a lookup of a key not there (a member, a
+  // booking or an idempotency key seen for the first time) skips the skip-list search.
+  family_options.memtable_prefix_bloom_size_ratio = 0.02;
+  family_options.memtable_whole_key_filtering = true;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
