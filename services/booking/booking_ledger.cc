@@ -314,6 +314,56 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(
   });
 }
 
+absl::StatusOr<int> BookingLedger::BackfillReceipts() {
+  // Done once per database: a booking made since has its receipt from the start.
+  const std::string done_key = KeyBuilder().AddString("receipts_backfilled").Build();
+  absl::StatusOr<std::optional<std::string>> done = store_->Get(Table::kMeta, done_key);
+  if (!done.ok()) return done.status();
+  if (done->has_value()) return 0;
+  constexpr size_t kBatch = 500;
+  int written = 0;
+  std::string after;
+  while (true) {
+    absl::StatusOr<std::vector<storage::KeyValue>> rows =
+        store_->Scan(Table::kBookings, /*prefix=*/"", kBatch, after);
+    if (!rows.ok()) return rows.status();
+    for (const storage::KeyValue& row : *rows) {
+      v1::Booking proto;
+      if (!proto.ParseFromString(row.value)) {
+        return absl::DataLossError("stored booking does not parse");
+      }
+      absl::StatusOr<v1::Booking> receipt = receipts_->Get(proto.booking_id());
+      if (receipt.ok()) continue;
+      if (!absl::IsNotFound(receipt.status())) return receipt.status();
+      absl::Status recorded =
+          RetryAborted([&]() -> absl::StatusOr<bool> {
+            std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+            absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, proto.booking_id());
+            if (!booking.ok()) return booking.status();
+            if (booking->home_site_id.empty()) {
+              absl::StatusOr<std::string> home = members_->HomeSiteOf(booking->member_id);
+              if (home.ok()) booking->home_site_id = *home;
+            }
+            if (absl::Status s = receipts_->Record(*txn, *booking, catalog_->profile().time_zone,
+                                                   /*publish=*/true);
+                !s.ok()) {
+              return s;
+            }
+            if (absl::Status s = txn->Commit(); !s.ok()) return s;
+            return true;
+          }).status();
+      if (!recorded.ok()) return recorded;
+      ++written;
+    }
+    if (rows->size() < kBatch) break;
+    after = rows->back().key;
+  }
+  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+  if (absl::Status s = txn->Put(Table::kMeta, done_key, ""); !s.ok()) return s;
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  return written;
+}
+
 absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
   const absl::Time now = clock_->Now();
   int released = 0;

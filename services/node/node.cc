@@ -178,6 +178,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                           [receipts](storage::Transaction& txn, const v1::OplogEntry& entry) {
                             return receipts->ApplyRemote(txn, entry);
                           });
+  absl::StatusOr<int> backfilled = node->ledger_->BackfillReceipts();
+  if (!backfilled.ok()) return backfilled.status();
+  if (*backfilled > 0) {
+    node->log_.Info("wrote the receipts of ", *backfilled, " earlier booking(s)");
+  }
   node->receipt_publisher_ =
       std::make_unique<booking::ReceiptPublisher>(node->receipts_.get(), node->oplog_.get());
 
