@@ -277,8 +277,14 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
     for (size_t i = 0; i < run.entries.size(); ++i) {
       v1::OplogEntry entry = *run.entries[i];
       if (!entry.rejected()) {
+        txn->SetSavePoint();
         absl::Status applied = applier.Apply(*txn, entry);
         if (!applied.ok() && !IsRejection(applied)) return applied;
+        // A rejected entry changes nothing, whatever it wrote before it failed.
+        if (absl::Status s = applied.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint();
+            !s.ok()) {
+          return s;
+        }
         entry.set_rejected(!applied.ok());
       }
       (entry.rejected() ? report.rejected : report.applied) += 1;

@@ -86,6 +86,12 @@ class RocksTransaction final : public Transaction {
     return Collect(it.get(), prefix, limit, {});
   }
 
+  void SetSavePoint() override { txn_->SetSavePoint(); }
+  absl::Status RollbackToSavePoint() override {
+    return FromRocksStatus(txn_->RollbackToSavePoint());
+  }
+  absl::Status PopSavePoint() override { return FromRocksStatus(txn_->PopSavePoint()); }
+
   absl::Status Commit() override {
     absl::Status status = FromRocksStatus(txn_->Commit());
     committed_ = status.ok();

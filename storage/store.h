@@ -40,6 +40,14 @@ class Transaction {
                                                                    absl::string_view prefix,
                                                                    size_t limit) = 0;
 
+  // Marks the writes so far; RollbackToSavePoint undoes every write made after the latest
+  // mark (and removes the mark), keeping the transaction open: one part of a batch can fail
+  // alone. Locks taken after the mark are kept until the transaction ends.
+  virtual void SetSavePoint() = 0;
+  [[nodiscard]] virtual absl::Status RollbackToSavePoint() = 0;
+  // Removes the latest mark, keeping every write.
+  [[nodiscard]] virtual absl::Status PopSavePoint() = 0;
+
   // Makes every write of the transaction visible and durable at once: when this returns OK
   // the writes are in the synced write-ahead log and survive a crash of the process or
   // the machine.

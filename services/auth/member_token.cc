@@ -71,4 +71,20 @@ absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
   return claims;
 }
 
+absl::Status CheckClaimedHome(const MemberTokenClaims& claims,
+                              const absl::StatusOr<std::string>& actual_home) {
+  if (absl::IsNotFound(actual_home.status())) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("member token refused: member ", claims.member_id,
+                     " is not known at this site yet; retry once its profile has replicated"));
+  }
+  if (!actual_home.ok()) return actual_home.status();
+  if (*actual_home != claims.home_site_id) {
+    return absl::UnauthenticatedError(absl::StrCat("member token refused: it is signed by ",
+                                                   claims.home_site_id, " but member ",
+                                                   claims.member_id, " belongs to ", *actual_home));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace cantine::auth

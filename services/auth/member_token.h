@@ -42,4 +42,11 @@ std::string SignMemberToken(const MemberTokenClaims& claims, const Ed25519Privat
 absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
                                                     const TokenKeyResolver& keys, absl::Time now);
 
+// A token proves a member only if it is signed by the member's own home site: another
+// site's key must not speak for members it does not hold. `actual_home` is the member's
+// home site from the replicated profile (NOT_FOUND when this node does not know the member
+// yet). UNAUTHENTICATED naming the mismatch otherwise.
+absl::Status CheckClaimedHome(const MemberTokenClaims& claims,
+                              const absl::StatusOr<std::string>& actual_home);
+
 }  // namespace cantine::auth

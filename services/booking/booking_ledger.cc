@@ -239,18 +239,28 @@ absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
   if (!domain::IsChargedVisit(booking)) return absl::OkStatus();
   const std::optional<int> allowance = allowances_->VisitDaysPerMonth(booking.home_site_id);
   if (!allowance.has_value()) return absl::OkStatus();
-  std::map<absl::CivilMonth, int> new_days;
-  for (absl::CivilDay day : domain::BookedDays(booking)) {
-    absl::StatusOr<bool> held =
-        receipts_->HoldsVisitDay(txn, booking.member_id, booking.site_id, day);
-    if (!held.ok()) return held.status();
-    if (!*held) ++new_days[absl::CivilMonth(day)];
+  std::map<absl::CivilMonth, std::vector<absl::CivilDay>> months;
+  for (absl::CivilDay day : domain::BookedDays(booking))
+    months[absl::CivilMonth(day)].push_back(day);
+  // Every month of the booking is locked first, in order (the order receipts count in),
+  // then its days are read under that lock.
+  std::map<absl::CivilMonth, int> used;
+  for (const auto& [month, days] : months) {
+    absl::StatusOr<int> held_days = receipts_->LockVisitDays(txn, booking.member_id, month);
+    if (!held_days.ok()) return held_days.status();
+    used[month] = *held_days;
   }
-  for (const auto& [month, days] : new_days) {
-    absl::StatusOr<int> used = receipts_->LockVisitDays(txn, booking.member_id, month);
-    if (!used.ok()) return used.status();
+  for (const auto& [month, days] : months) {
+    int new_days = 0;
+    for (absl::CivilDay day : days) {
+      absl::StatusOr<bool> held =
+          receipts_->HoldsVisitDay(txn, booking.member_id, booking.site_id, day);
+      if (!held.ok()) return held.status();
+      if (!*held) ++new_days;
+    }
+    if (new_days == 0) continue;
     if (absl::Status s = domain::CheckVisitAllowance(booking.member_id, booking.home_site_id,
-                                                     *allowance, month, *used, days);
+                                                     *allowance, month, used[month], new_days);
         !s.ok()) {
       return s;
     }
@@ -342,7 +352,11 @@ absl::StatusOr<int> BookingLedger::BackfillReceipts() {
             if (!booking.ok()) return booking.status();
             if (booking->home_site_id.empty()) {
               absl::StatusOr<std::string> home = members_->HomeSiteOf(booking->member_id);
-              if (home.ok()) booking->home_site_id = *home;
+              if (home.ok()) {
+                booking->home_site_id = *home;
+                // Later changes record the booking as stored: with its home site.
+                if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
+              }
             }
             if (absl::Status s = receipts_->Record(*txn, *booking, catalog_->profile().time_zone,
                                                    /*publish=*/true);

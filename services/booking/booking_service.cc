@@ -29,13 +29,15 @@ grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
 }  // namespace
 
 BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, ReceiptBook* receipts,
-                                       RemoteVenues* remote, const site::SiteCatalog* catalog,
+                                       RemoteVenues* remote, const domain::MemberDirectory* members,
+                                       const site::SiteCatalog* catalog,
                                        const auth::AdminCredential* admin,
                                        const auth::TokenKeyResolver* keys,
                                        const storage::Clock* clock)
     : ledger_(ledger),
       receipts_(receipts),
       remote_(remote),
+      members_(members),
       catalog_(catalog),
       admin_(admin),
       keys_(keys),
@@ -52,6 +54,10 @@ absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
   absl::StatusOr<auth::MemberTokenClaims> claims =
       verified_tokens_.Verify(*bearer, *keys_, clock_->Now());
   if (!claims.ok()) return claims.status();
+  if (absl::Status s = auth::CheckClaimedHome(*claims, members_->HomeSiteOf(claims->member_id));
+      !s.ok()) {
+    return s;
+  }
   return Caller{.desk = false, .member_id = claims->member_id, .token = *bearer};
 }
 

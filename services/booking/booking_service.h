@@ -29,8 +29,9 @@ class BookingServiceImpl final : public v1::BookingService::Service {
 
   // None owned; all outlive the service. `keys` verifies member tokens offline.
   BookingServiceImpl(BookingLedger* ledger, ReceiptBook* receipts, RemoteVenues* remote,
-                     const site::SiteCatalog* catalog, const auth::AdminCredential* admin,
-                     const auth::TokenKeyResolver* keys, const storage::Clock* clock);
+                     const domain::MemberDirectory* members, const site::SiteCatalog* catalog,
+                     const auth::AdminCredential* admin, const auth::TokenKeyResolver* keys,
+                     const storage::Clock* clock);
 
   grpc::Status GetAvailability(grpc::ServerContext* context,
                                const v1::GetAvailabilityRequest* request,
@@ -93,6 +94,7 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   BookingLedger* const ledger_;
   ReceiptBook* const receipts_;
   RemoteVenues* const remote_;
+  const domain::MemberDirectory* const members_;  // Whose home signs a member's token.
   const site::SiteCatalog* const catalog_;
   const auth::AdminCredential* const admin_;
   const auth::TokenKeyResolver* const keys_;

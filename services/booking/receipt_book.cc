@@ -58,7 +58,8 @@ absl::StatusOr<int64_t> AddToCount(Transaction& txn, const std::string& key, int
   absl::StatusOr<int64_t> count = ReadCount(txn, key);
   if (!count.ok()) return count.status();
   const int64_t updated = *count + delta;
-  if (updated < 0) return absl::InternalError("a visit-day count would go below zero");
+  // Only an entry that contradicts what this node holds can get here: refuse it.
+  if (updated < 0) return absl::InvalidArgumentError("a visit-day count would go below zero");
   absl::Status s = updated == 0 ? txn.Delete(Table::kVisitDays, key)
                                 : txn.Put(Table::kVisitDays, key, absl::StrCat(updated));
   if (!s.ok()) return s;
@@ -133,10 +134,12 @@ absl::Status ReceiptBook::ApplyRemote(Transaction& txn, const v1::OplogEntry& en
   if (!receipt.ParseFromString(entry.payload())) {
     return absl::InvalidArgumentError("booking receipt does not parse");
   }
-  if (receipt.site_id() != entry.origin().site_id()) {
-    return absl::InvalidArgumentError(absl::StrCat("receipt of a booking at ", receipt.site_id(),
-                                                   " sent by ", entry.origin().site_id(),
-                                                   ": only the venue writes its bookings"));
+  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", receipt.booking_id());
+  if (!venue.ok()) return venue.status();
+  if (receipt.site_id() != entry.origin().site_id() || *venue != entry.origin().site_id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "receipt of booking ", receipt.booking_id(), " at ", receipt.site_id(), " sent by ",
+        entry.origin().site_id(), ": only the venue writes its bookings"));
   }
   return Merge(txn, receipt);
 }
@@ -157,6 +160,15 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
     absl::StatusOr<domain::Booking> decoded = BookingFromProto(*parsed);
     if (!decoded.ok()) return decoded.status();
     earlier = *std::move(decoded);
+    // A booking's venue, member, home, time and days never change: the indexes and the
+    // visit days rest on them.
+    if (earlier->site_id != booking->site_id || earlier->member_id != booking->member_id ||
+        earlier->home_site_id != booking->home_site_id || earlier->start != booking->start ||
+        domain::BookedDays(*earlier) != domain::BookedDays(*booking)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "receipt of booking ", booking->booking_id,
+          " changes what a booking never changes (venue, member, home site, time, days)"));
+    }
   }
   if (absl::Status s = txn.Put(Table::kReceipts, key, receipt.SerializeAsString()); !s.ok()) {
     return s;

@@ -35,7 +35,9 @@ absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
         "site '", site_id, "' lists no federation endpoint; its node cannot be reached"));
   }
   absl::MutexLock lock(&mu_);
-  std::unique_ptr<v1::FederationService::Stub>& stub = stubs_[entry->federation_endpoint()];
+  // By site and endpoint: a channel verifies its server as the site it was opened for.
+  std::unique_ptr<v1::FederationService::Stub>& stub =
+      stubs_[absl::StrCat(site_id, " ", entry->federation_endpoint())];
   if (stub == nullptr) {
     stub = v1::FederationService::NewStub(
         rpc::DialSite(entry->federation_endpoint(), std::string(site_id), credentials_));

@@ -52,6 +52,7 @@ class Forwarder final : public booking::RemoteVenues {
   const site::SiteDirectory* const directory_;
   const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   absl::Mutex mu_;
+  // By "<site id> <endpoint>".
   absl::flat_hash_map<std::string, std::unique_ptr<v1::FederationService::Stub>> stubs_
       ABSL_GUARDED_BY(mu_);
 };

@@ -56,6 +56,16 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
     ::unlink(temporary.c_str());
     return FileError(path, error);
   }
+  // The rename itself survives a power loss only once the folder is flushed too.
+  const size_t slash = path.rfind('/');
+  const std::string folder =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const int folder_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+  if (folder_fd < 0) return FileError(path, errno);
+  const bool synced = ::fsync(folder_fd) == 0;
+  error = errno;
+  ::close(folder_fd);
+  if (!synced) return FileError(path, error);
   return absl::OkStatus();
 }
 

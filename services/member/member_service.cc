@@ -46,6 +46,10 @@ absl::Status MemberServiceImpl::CheckActsFor(const grpc::ServerContext& context,
   absl::StatusOr<auth::MemberTokenClaims> claims =
       auth::VerifyMemberToken(**bearer, *tokens_.keys, tokens_.clock->Now());
   if (!claims.ok()) return claims.status();
+  if (absl::Status s = auth::CheckClaimedHome(*claims, registry_->HomeSiteOf(claims->member_id));
+      !s.ok()) {
+    return s;
+  }
   if (claims->member_id != member_id) {
     return absl::PermissionDeniedError(absl::StrCat("member ", claims->member_id,
                                                     " may act only on its own profile, not on ",

@@ -145,8 +145,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   node->forwarder_ = std::make_unique<federation::Forwarder>(
       options.site.site_id, node->directory_.get(), node->peer_credentials_);
   node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(
-      node->ledger_.get(), node->receipts_.get(), node->forwarder_.get(), node->catalog_.get(),
-      node->admin_.get(), node->directory_.get(), clock);
+      node->ledger_.get(), node->receipts_.get(), node->forwarder_.get(), node->members_.get(),
+      node->catalog_.get(), node->admin_.get(), node->directory_.get(), clock);
 
   node->events_ = std::make_unique<event::EventBoard>(node->store_.get(), node->oplog_.get(), clock,
                                                       &node->ids_, options.site);

@@ -14,6 +14,8 @@
 #include "cantine/v1/site.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "services/auth/ed25519.h"
+#include "services/auth/member_token.h"
 #include "services/domain/visits.h"
 #include "services/rpc/proto_time.h"
 #include "tests/support/mini_cluster.h"
@@ -376,6 +378,38 @@ TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowance
   EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION);
   EXPECT_TRUE(absl::StrContains(status.error_message(), "visit days")) << status.error_message();
   EXPECT_TRUE(absl::StrContains(status.error_message(), "site-b")) << status.error_message();
+}
+
+TEST(TravelTest, ATokenSignedByAnotherSiteThanTheMembersHomeIsRefused) {
+  MiniCluster cluster(2);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, kVenue, "ada");  // Home: site-a.
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  // site-b's operator signs a token for site-a's member with site-b's own key.
+  const auth::Ed25519PrivateKey b_key =
+      auth::Ed25519PrivateKey::LoadPemFile(cluster.data_dir(1) + "/node.key").value();
+  const std::string forged = auth::SignMemberToken({.member_id = ada.member_id,
+                                                    .home_site_id = cluster.site_id(1),
+                                                    .key_id = auth::KeyId(b_key.PublicKey()),
+                                                    .issue_time = absl::Now(),
+                                                    .expire_time = absl::Now() + absl::Hours(1)},
+                                                   b_key);
+  v1::Booking booking;
+  for (int node = 0; node < cluster.size(); ++node) {
+    grpc::Status status = Book(cluster, node, {ada.member_id, forged},
+                               MorningAtVenue(cluster, VenueWeekday(0), "forged"), &booking);
+    EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << "node " << node;
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "belongs to site-a"))
+        << status.error_message();
+  }
+  auto members = v1::MemberService::NewStub(cluster.channel(kVenue));
+  v1::EraseMemberRequest erase;
+  erase.set_member_id(ada.member_id);
+  v1::Member erased;
+  EXPECT_EQ(members->EraseMember(Context(forged).get(), erase, &erased).error_code(),
+            grpc::UNAUTHENTICATED);
+  EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 10);
 }
 
 TEST(TravelTest, AMemberEditsItsOwnProfileOnlyWithItsToken) {

@@ -29,6 +29,8 @@ std::string MiniCluster::site_id(int i) const {
   return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
 }
 
+std::string MiniCluster::data_dir(int i) const { return dir_.Sub(site_id(i)); }
+
 node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) const {
   node::NodeOptions options;
   options.site = {.site_id = site_id(i),
@@ -40,7 +42,7 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
                   .currency_code = "EUR"};
   options.listen_address = absl::StrCat("127.0.0.1:", port);
   options.federation_listen_address = absl::StrCat("127.0.0.1:", federation_port);
-  options.data_dir = dir_.Sub(site_id(i));
+  options.data_dir = data_dir(i);
   options.admin_credential_file = dir_.Sub("admin");
   options.drain_timeout = absl::Seconds(1);
   options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.

@@ -24,6 +24,8 @@ class MiniCluster {
   int size() const { return static_cast<int>(nodes_.size()); }
   node::Node& node(int i) { return *nodes_[i]; }
   std::string site_id(int i) const;
+  // Node i's data folder (its signing key is node.key there).
+  std::string data_dir(int i) const;
   std::shared_ptr<grpc::Channel> channel(int i);
 
   // Node `to` pulls from node `from`.

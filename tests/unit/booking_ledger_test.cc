@@ -12,6 +12,7 @@
 #include "services/federation/entry_signing.h"
 #include "services/member/member_registry.h"
 #include "services/site/site_catalog.h"
+#include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/paris.h"
@@ -442,6 +443,13 @@ TEST_F(VisitorLedgerTest, BookingsMadeBeforeReceiptsGetTheirReceiptOnce) {
     const std::vector<storage::KeyValue> rows = store_->Scan(table, "", 100).value();
     for (const storage::KeyValue& row : rows) ASSERT_TRUE(txn->Delete(table, row.key).ok());
   }
+  // Stored by a version that did not record the member's home site either.
+  domain::Booking old_form = booking;
+  old_form.home_site_id.clear();
+  ASSERT_TRUE(txn->Put(storage::Table::kBookings,
+                       storage::KeyBuilder().AddString(booking.booking_id).Build(),
+                       BookingToProto(old_form, "").SerializeAsString())
+                  .ok());
   ASSERT_TRUE(txn->Commit().ok());
   ASSERT_EQ(receipts_->Get(booking.booking_id).status().code(), absl::StatusCode::kNotFound);
 
@@ -451,6 +459,33 @@ TEST_F(VisitorLedgerTest, BookingsMadeBeforeReceiptsGetTheirReceiptOnce) {
   EXPECT_EQ(receipts_->ListByMember(visitor, 10, "")->bookings.size(), 1u);
   EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 1);  // Queued for the network.
   EXPECT_EQ(ledger_->BackfillReceipts().value(), 0);             // Once.
+  // The booking itself now knows its home site, so a later change keeps the visit.
+  EXPECT_EQ(ledger_->Get(booking.booking_id)->home_site_id, "milan");
+  ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
+  EXPECT_EQ(receipts_->Get(booking.booking_id)->home_site_id(), "milan");
+}
+
+TEST_F(VisitorLedgerTest, AReceiptFromAnotherSiteOrChangingAFixedFieldIsRefused) {
+  const std::string visitor = Visitor("milan-0000000000000005");
+  domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
+  auto apply = [&](const std::string& origin, const v1::Booking& receipt) {
+    v1::OplogEntry entry;
+    entry.mutable_origin()->set_site_id(origin);
+    entry.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
+    entry.set_payload(receipt.SerializeAsString());
+    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+    return receipts_->ApplyRemote(*txn, entry);
+  };
+  // Rome claiming a Paris booking, even relabelled as its own.
+  v1::Booking forged = BookingToProto(booking, "Europe/Paris");
+  forged.set_site_id("rome");
+  forged.mutable_price()->set_amount_minor(999999);
+  EXPECT_EQ(apply("rome", forged).code(), absl::StatusCode::kInvalidArgument);
+  // The venue itself cannot move a booking to another member.
+  v1::Booking moved = BookingToProto(booking, "Europe/Paris");
+  moved.set_member_id("milan-0000000000000006");
+  EXPECT_EQ(apply("paris", moved).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(receipts_->Get(booking.booking_id)->price().amount_minor(), booking.price_minor);
 }
 
 TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {

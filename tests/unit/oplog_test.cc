@@ -16,14 +16,17 @@ namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
 
-// Stores each applied payload under (origin, payload); "bad" payloads fail validation.
+// Stores each applied payload under (origin, payload); "bad" payloads fail validation, and
+// "late-bad" ones fail it after writing.
 class RecordingApplier final : public EntryApplier {
  public:
   absl::Status Apply(Transaction& txn, const v1::OplogEntry& entry) override {
     if (entry.payload() == "bad") return absl::InvalidArgumentError("bad payload");
-    return txn.Put(
+    absl::Status written = txn.Put(
         Table::kEvents,
         KeyBuilder().AddString(entry.origin().site_id()).AddString(entry.payload()).Build(), "");
+    if (entry.payload() == "late-bad") return absl::InvalidArgumentError("found bad too late");
+    return written;
   }
 };
 
@@ -112,6 +115,18 @@ TEST_F(OplogTest, SameEntriesTwiceAndOutOfOrderAcrossOriginsGiveTheSameState) {
   EXPECT_EQ(report.skipped, 5);
   EXPECT_EQ(b->oplog->ApplyRemote(mixed, keys_, applier_)->skipped, 10);
   EXPECT_EQ(a->Digest(), b->Digest());
+}
+
+TEST_F(OplogTest, ARejectedEntryChangesNothingEvenWhatItWroteBeforeFailing) {
+  std::vector<v1::OplogEntry> entries = {paris_.Write("1"), paris_.Write("late-bad"),
+                                         paris_.Write("3")};
+  auto receiver = Receiver("a");
+  Oplog::ApplyReport report = receiver->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, 2);
+  EXPECT_EQ(report.rejected, 1);
+  std::vector<storage::KeyValue> records = receiver->store->Scan(Table::kEvents, "", 10).value();
+  ASSERT_EQ(records.size(), 2u);  // "1" and "3"; nothing of "late-bad".
+  EXPECT_EQ(receiver->oplog->Vector().at(0).seq(), 3u);
 }
 
 TEST_F(OplogTest, AGapIsHeldUntilTheMissingEntryArrives) {

@@ -50,6 +50,10 @@ class TimedTransaction final : public storage::Transaction {
     return rows;
   }
 
+  void SetSavePoint() override { inner_->SetSavePoint(); }
+  absl::Status RollbackToSavePoint() override { return inner_->RollbackToSavePoint(); }
+  absl::Status PopSavePoint() override { return inner_->PopSavePoint(); }
+
   absl::Status Commit() override {
     const Clock::time_point start = Clock::now();
     absl::Status status = inner_->Commit();
