@@ -77,6 +77,21 @@ absl::Status BookingServiceImpl::CheckActsFor(const Caller& caller, absl::string
   return domain::CheckActsFor(caller.acting_member(), member_id);
 }
 
+absl::Status BookingServiceImpl::CheckSeesItinerary(const Caller& caller,
+                                                    absl::string_view member_id) const {
+  if (!caller.desk) return CheckActsFor(caller, member_id);
+  // A desk follows its own site's members around the network; other sites' members it sees
+  // only at its venue (visitors_on).
+  absl::StatusOr<std::string> home = members_->HomeSiteOf(member_id);
+  if (!home.ok()) return home.status();
+  if (*home == catalog_->profile().site_id) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat("the desk of ", catalog_->profile().site_id,
+                                                  " sees the bookings elsewhere of its own "
+                                                  "members only; member ",
+                                                  member_id, " belongs to ", *home,
+                                                  " (its visits here are listed by visitors_on)"));
+}
+
 bool BookingServiceImpl::IsHere(absl::string_view site_id) const {
   return site_id.empty() || site_id == catalog_->profile().site_id;
 }
@@ -275,7 +290,7 @@ grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* context,
   // Another venue's booking: its latest receipt here, as replicated.
   absl::StatusOr<v1::Booking> receipt = receipts_->Get(request->booking_id());
   if (!receipt.ok()) return ToGrpcStatus(receipt.status());
-  if (absl::Status s = CheckActsFor(*caller, receipt->member_id()); !s.ok()) {
+  if (absl::Status s = CheckSeesItinerary(*caller, receipt->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
   *response = *std::move(receipt);
@@ -310,7 +325,7 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
       if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
         return ToGrpcStatus(s);
       }
-      if (absl::Status s = CheckActsFor(*caller, request->member_id()); !s.ok()) {
+      if (absl::Status s = CheckSeesItinerary(*caller, request->member_id()); !s.ok()) {
         return ToGrpcStatus(s);
       }
       absl::StatusOr<ReceiptBook::Page> page = receipts_->ListByMember(

@@ -73,6 +73,9 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
   // PERMISSION_DENIED unless the caller is the desk or `member_id` itself.
   static absl::Status CheckActsFor(const Caller& caller, absl::string_view member_id);
+  // Whether the caller may read `member_id`'s bookings at every venue: the member itself,
+  // or the desk of the member's home site.
+  absl::Status CheckSeesItinerary(const Caller& caller, absl::string_view member_id) const;
   // The venue a request is for: this one when `site_id` is empty.
   absl::StatusOr<std::string> VenueOf(absl::string_view site_id) const;
   bool IsHere(absl::string_view site_id) const;

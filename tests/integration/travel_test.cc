@@ -218,6 +218,18 @@ TEST(TravelTest, AnotherMemberCannotCancelThroughAnyNodeAndTheDeskActsOnlyAtItsS
   auto at_b = v1::BookingService::NewStub(cluster.channel(1));
   EXPECT_EQ(at_b->CancelBooking(AdminContext().get(), cancel, &ignored).error_code(),
             grpc::PERMISSION_DENIED);
+  // A desk follows its own members around the network, not another site's.
+  v1::ListBookingsRequest itinerary;
+  itinerary.set_member_id(ada.member_id);
+  v1::ListBookingsResponse listed;
+  EXPECT_TRUE(testing::WaitFor([&] {
+    listed.Clear();
+    return at_b->ListBookings(AdminContext().get(), itinerary, &listed).ok() &&
+           listed.bookings_size() == 1;
+  }));
+  auto at_a = v1::BookingService::NewStub(cluster.channel(kVenue));
+  EXPECT_EQ(at_a->ListBookings(AdminContext().get(), itinerary, &listed).error_code(),
+            grpc::PERMISSION_DENIED);
   EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 9);
 }
 
