@@ -4,18 +4,14 @@
 #include <signal.h>
 
 #include <atomic>
-#include <filesystem>
-#include <fstream>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "services/auth/ed25519.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/site_processes.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
 
@@ -28,49 +24,6 @@ constexpr int kWriters = 8;
 
 class CatchupCrashTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
-    for (const char* site : {"paris", "milan"}) {
-      const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-      std::ofstream(dir_.Sub(absl::StrCat(site, ".key"))) << key.ToPem();
-      std::ofstream(dir_.Sub(absl::StrCat(site, ".pub"))) << key.PublicKey().ToPem();
-    }
-  }
-
-  // Starts a node of `site` with the network fragment `network`; returns its public port
-  // and federation port once it serves.
-  std::unique_ptr<testing::Subprocess> Start(const std::string& site, const std::string& network,
-                                             int* port, int* federation_port) {
-    const std::string fragment = dir_.Sub(site + ".net");
-    std::ofstream(fragment) << network;
-    std::filesystem::remove(dir_.Sub(site + ".port"));
-    std::filesystem::remove(dir_.Sub(site + ".fport"));
-    auto process = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{
-            CANTINED_PATH,
-            absl::StrCat("--config=", CANTINE_SOURCE_DIR, "/deploy/sites/", site, ".textproto,",
-                         fragment),
-            "--listen_address=127.0.0.1:0", "--federation_listen_address=127.0.0.1:0",
-            absl::StrCat("--data_dir=", dir_.Sub(site)),
-            absl::StrCat("--admin_credential_file=", dir_.Sub("admin")),
-            absl::StrCat("--signing_key_file=", dir_.Sub(site + ".key")),
-            absl::StrCat("--port_file=", dir_.Sub(site + ".port")),
-            absl::StrCat("--federation_port_file=", dir_.Sub(site + ".fport")), "--insecure"},
-        dir_.Sub(site + ".log"));
-    EXPECT_TRUE(process->Start());
-    auto read_port = [&](const std::string& file, int* value) {
-      std::ifstream in(file);
-      std::string text;
-      return std::getline(in, text) && absl::SimpleAtoi(text, value) && *value > 0;
-    };
-    EXPECT_TRUE(testing::WaitFor([&] {
-      return read_port(dir_.Sub(site + ".port"), port) &&
-             read_port(dir_.Sub(site + ".fport"), federation_port);
-    })) << "see "
-        << dir_.Sub(site + ".log");
-    return process;
-  }
-
   // The highest contiguous seq `port`'s node holds of origin `site`, or -1 if unreachable.
   static int64_t Held(int port, const std::string& site) {
     auto admin = v1::AdminService::NewStub(
@@ -87,15 +40,16 @@ class CatchupCrashTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::SiteProcesses sites_{dir_, CANTINED_PATH, kAdminSecret, {"paris", "milan"}};
 };
 
 TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntries) {
   int paris_port = 0, paris_federation = 0;
   std::unique_ptr<testing::Subprocess> paris =
-      Start("paris",
-            absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
-                         dir_.Sub("milan.pub"), "\" }\n"),
-            &paris_port, &paris_federation);
+      sites_.Start("paris",
+                   absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
+                                sites_.PublicKeyFile("milan"), "\" }\n"),
+                   &paris_port, &paris_federation);
 
   // Members registered at paris: each one a replicated entry.
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", paris_port),
@@ -122,16 +76,16 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
 
   const std::string milan_network =
       absl::StrCat("peers { site_id: \"paris\" address: \"127.0.0.1:", paris_federation,
-                   "\" public_key_file: \"", dir_.Sub("paris.pub"), "\" }\n");
+                   "\" public_key_file: \"", sites_.PublicKeyFile("paris"), "\" }\n");
   int milan_port = 0, milan_federation = 0;
   std::unique_ptr<testing::Subprocess> milan =
-      Start("milan", milan_network, &milan_port, &milan_federation);
+      sites_.Start("milan", milan_network, &milan_port, &milan_federation);
   // Kill it as soon as it is part-way through.
   ASSERT_TRUE(testing::WaitFor([&] { return Held(milan_port, "paris") > 0; }, absl::Seconds(60)));
   milan->Signal(SIGKILL);
   EXPECT_EQ(milan->Wait(absl::Seconds(30)), 128 + SIGKILL);
 
-  milan = Start("milan", milan_network, &milan_port, &milan_federation);
+  milan = sites_.Start("milan", milan_network, &milan_port, &milan_federation);
   ASSERT_TRUE(
       testing::WaitFor([&] { return Held(milan_port, "paris") == total; }, absl::Seconds(120)));
   auto members = v1::MemberService::NewStub(grpc::CreateChannel(

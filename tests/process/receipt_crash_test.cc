@@ -4,11 +4,8 @@
 
 #include <signal.h>
 
-#include <filesystem>
-#include <fstream>
 #include <set>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -16,9 +13,8 @@
 #include "cantine/v1/member.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "services/auth/ed25519.h"
 #include "services/rpc/proto_time.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/site_processes.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
 
@@ -30,48 +26,6 @@ constexpr int kBookings = 20;
 
 class ReceiptCrashTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
-    for (const char* site : {"paris", "milan"}) {
-      const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-      std::ofstream(dir_.Sub(absl::StrCat(site, ".key"))) << key.ToPem();
-      std::ofstream(dir_.Sub(absl::StrCat(site, ".pub"))) << key.PublicKey().ToPem();
-    }
-  }
-
-  // Starts `site` with the network fragment `network`; its ports once it serves.
-  std::unique_ptr<testing::Subprocess> Start(const std::string& site, const std::string& network,
-                                             int* port, int* federation_port) {
-    const std::string fragment = dir_.Sub(site + ".net");
-    std::ofstream(fragment) << network;
-    std::filesystem::remove(dir_.Sub(site + ".port"));
-    std::filesystem::remove(dir_.Sub(site + ".fport"));
-    auto process = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{
-            CANTINED_PATH,
-            absl::StrCat("--config=", CANTINE_SOURCE_DIR, "/deploy/sites/", site, ".textproto,",
-                         fragment),
-            "--listen_address=127.0.0.1:0", "--federation_listen_address=127.0.0.1:0",
-            absl::StrCat("--data_dir=", dir_.Sub(site)),
-            absl::StrCat("--admin_credential_file=", dir_.Sub("admin")),
-            absl::StrCat("--signing_key_file=", dir_.Sub(site + ".key")),
-            absl::StrCat("--port_file=", dir_.Sub(site + ".port")),
-            absl::StrCat("--federation_port_file=", dir_.Sub(site + ".fport")), "--insecure"},
-        dir_.Sub(site + ".log"));
-    EXPECT_TRUE(process->Start());
-    auto read_port = [&](const std::string& file, int* value) {
-      std::ifstream in(file);
-      std::string text;
-      return std::getline(in, text) && absl::SimpleAtoi(text, value) && *value > 0;
-    };
-    EXPECT_TRUE(testing::WaitFor([&] {
-      return read_port(dir_.Sub(site + ".port"), port) &&
-             read_port(dir_.Sub(site + ".fport"), federation_port);
-    })) << "see "
-        << dir_.Sub(site + ".log");
-    return process;
-  }
-
   static std::shared_ptr<grpc::Channel> Channel(int port) {
     return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                grpc::InsecureChannelCredentials());
@@ -82,7 +36,13 @@ class ReceiptCrashTest : public ::testing::Test {
     context.AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
   }
 
+  std::string ParisNetwork() const {
+    return absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
+                        sites_.PublicKeyFile("milan"), "\" }\n");
+  }
+
   testing::TempDir dir_;
+  testing::SiteProcesses sites_{dir_, CANTINED_PATH, kAdminSecret, {"paris", "milan"}};
 };
 
 // The `n`th open weekday at Paris from a week ahead.
@@ -100,10 +60,7 @@ absl::CivilDay ParisWeekday(int n) {
 TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSite) {
   int paris_port = 0, paris_federation = 0;
   std::unique_ptr<testing::Subprocess> paris =
-      Start("paris",
-            absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
-                         dir_.Sub("milan.pub"), "\" }\n"),
-            &paris_port, &paris_federation);
+      sites_.Start("paris", ParisNetwork(), &paris_port, &paris_federation);
 
   auto members = v1::MemberService::NewStub(Channel(paris_port));
   v1::RegisterMemberRequest registration;
@@ -141,16 +98,13 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
   bookings.reset();
   members.reset();
 
-  paris = Start("paris",
-                absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
-                             dir_.Sub("milan.pub"), "\" }\n"),
-                &paris_port, &paris_federation);
+  paris = sites_.Start("paris", ParisNetwork(), &paris_port, &paris_federation);
   int milan_port = 0, milan_federation = 0;
-  std::unique_ptr<testing::Subprocess> milan =
-      Start("milan",
-            absl::StrCat("peers { site_id: \"paris\" address: \"127.0.0.1:", paris_federation,
-                         "\" public_key_file: \"", dir_.Sub("paris.pub"), "\" }\n"),
-            &milan_port, &milan_federation);
+  std::unique_ptr<testing::Subprocess> milan = sites_.Start(
+      "milan",
+      absl::StrCat("peers { site_id: \"paris\" address: \"127.0.0.1:", paris_federation,
+                   "\" public_key_file: \"", sites_.PublicKeyFile("paris"), "\" }\n"),
+      &milan_port, &milan_federation);
 
   // Ada's itinerary at milan, with her own token from paris.
   members = v1::MemberService::NewStub(Channel(paris_port));
@@ -179,7 +133,7 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
       },
       absl::Seconds(60));
   EXPECT_TRUE(arrived) << listed.size() << " of " << acknowledged.size()
-                       << " receipts reached milan; see " << dir_.Sub("paris.log");
+                       << " receipts reached milan; see " << sites_.LogFile("paris");
 
   at_milan.reset();
   members.reset();
