@@ -5,7 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/random/random.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -74,6 +76,23 @@ absl::Status ParallelFor(int workers, int64_t count,
 bool IsLoopback(absl::string_view target) {
   return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
          absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
+}
+
+std::string NewRunId() {
+  absl::BitGen random;
+  return absl::StrFormat("%08x", absl::Uniform<uint32_t>(random));
+}
+
+v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_view run_id,
+                                       int64_t index, int32_t seats) {
+  v1::CreateSpaceRequest request;
+  v1::Space* space = request.mutable_space();
+  space->set_space_id(absl::StrCat(prefix, "-", run_id, "-", index));
+  space->set_display_name(absl::StrCat("Bench ", run_id, " desks ", index));
+  space->set_kind(v1::SPACE_KIND_DESK_POOL);
+  space->set_seats(seats);
+  space->mutable_price_per_slot()->set_amount_minor(1000);
+  return request;
 }
 
 }  // namespace cantine::bench

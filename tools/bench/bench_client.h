@@ -54,6 +54,14 @@ grpc::Status Call(Stub& stub,
 // The status of a failed call, its message prefixed with what was being done.
 absl::Status Failed(absl::string_view what, const grpc::Status& status);
 
+// Eight random hex digits naming one bench run's records.
+std::string NewRunId();
+
+// The request creating desk pool `index` of run `run_id`: id "<prefix>-<run id>-<index>",
+// `seats` seats, 10.00 a half-day slot.
+v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_view run_id,
+                                       int64_t index, int32_t seats);
+
 // "CODE: message".
 std::string Describe(const grpc::Status& status);
 

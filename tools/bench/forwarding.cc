@@ -251,20 +251,14 @@ class ForwardingBench {
     if (!window.ok()) return window.status();
     window_ = *std::move(window);
 
-    absl::BitGen random;
-    run_id_ = absl::StrFormat("%08x", absl::Uniform<uint32_t>(random));
+    run_id_ = NewRunId();
     report_.run_id = run_id_;
     const std::string& admin = network_->admin_credential();
     spaces_.resize(options_.spaces);
     absl::Status created =
         ParallelFor(options_.threads, options_.spaces, [&](int worker, int64_t i) {
-          v1::CreateSpaceRequest request;
-          v1::Space* space = request.mutable_space();
-          space->set_space_id(absl::StrCat("fwd-", run_id_, "-", i));
-          space->set_display_name(absl::StrCat("Forwarding bench ", run_id_, " desks ", i));
-          space->set_kind(v1::SPACE_KIND_DESK_POOL);
-          space->set_seats(options_.seats);
-          space->mutable_price_per_slot()->set_amount_minor(1000);
+          const v1::CreateSpaceRequest request = DeskPoolRequest("fwd", run_id_, i, options_.seats);
+          const v1::Space* space = &request.space();
           v1::Space answer;
           grpc::Status status =
               Call(*venue_stubs_[worker]->sites, &v1::SiteService::Stub::CreateSpace, request,

@@ -157,20 +157,15 @@ class Bench {
     if (!window.ok()) return window.status();
     window_ = *std::move(window);
 
-    absl::BitGen random;
-    run_id_ = absl::StrFormat("%08x", absl::Uniform<uint32_t>(random));
+    run_id_ = NewRunId();
     report_.run_id = run_id_;
     space_ids_.resize(options_.spaces);
     capacities_.resize(options_.spaces);
     absl::Status created =
         ParallelFor(options_.threads, options_.spaces, [&](int worker, int64_t i) {
-          v1::CreateSpaceRequest request;
-          v1::Space* space = request.mutable_space();
-          space->set_space_id(absl::StrCat("bench-", run_id_, "-", i));
-          space->set_display_name(absl::StrCat("Bench ", run_id_, " desks ", i));
-          space->set_kind(v1::SPACE_KIND_DESK_POOL);
-          space->set_seats(options_.seats);
-          space->mutable_price_per_slot()->set_amount_minor(1000);
+          const v1::CreateSpaceRequest request =
+              DeskPoolRequest("bench", run_id_, i, options_.seats);
+          const v1::Space* space = &request.space();
           v1::Space created;
           grpc::Status status =
               Call(*stubs_[worker]->sites, &v1::SiteService::Stub::CreateSpace, request, &created,
