@@ -1021,9 +1021,10 @@ Commands:
                     Registers a member at this site and prints it, with its new id.
   member ID         One member, whatever its home site.
   member update ID [--name NAME] [--email EMAIL] [--bio TEXT]
-                    Changes the given fields of a member (manager, at its home site).
-  member erase ID   Drops a member's personal data everywhere; its id stays (manager,
-                    at its home site).
+                    Changes the given fields of a member, at its home site: the member
+                    itself (logged in) or the desk (admin credential).
+  member erase ID   Drops a member's personal data everywhere; its id stays. At its
+                    home site, by the member itself (logged in) or the desk.
   availability SPACE [--site SITE] --from DAY [--to DAY]
                     Free and total seats of each slot of SPACE, from DAY to DAY (--to
                     defaults to --from). --site: the venue that owns SPACE, by default

@@ -2252,6 +2252,19 @@ TEST_F(RunCommandTest, MemberEraseIsAManagerWrite) {
   EXPECT_EQ(Run({"member", "erase", "milan-1"}), kExitRefused);
 }
 
+TEST_F(RunCommandTest, ALoggedInMemberEditsAndErasesItsProfileWithItsToken) {
+  StoreToken("tok.en-MEMBER");
+  EXPECT_EQ(Run({"member", "update", "paris-3f9a0c2d4e5b6a71", "--bio", "Travels"}), kExitOk)
+      << err_.str();
+  EXPECT_EQ(members_.credential, "tok.en-MEMBER");
+  members_.credential.reset();
+  EXPECT_EQ(Run({"member", "erase", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
+  EXPECT_EQ(members_.credential, "tok.en-MEMBER");
+  members_.credential.reset();
+  EXPECT_EQ(Run({"--as_desk", "member", "erase", "paris-3f9a0c2d4e5b6a71"}), kExitOk);
+  EXPECT_EQ(members_.credential, "s3cret-credential-0123456789");
+}
+
 TEST_F(RunCommandTest, MemberWritesFetchTheSiteBeforeWriting) {
   client_.get_site_error = absl::UnavailableError("connection refused");
   EXPECT_EQ(Run({"member", "update", "m1", "--name", "Ada"}), kExitUnreachable);

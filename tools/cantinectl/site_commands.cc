@@ -181,8 +181,9 @@ class Runner {
     return PrintMember(members_.GetMember(request));
   }
 
+  // A member changes or erases its own profile with its token; the desk any of its members'.
   int operator()(const UpdateMemberCommand& command) {
-    absl::StatusOr<std::string> credential = AdminCredential();
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
     if (!credential.ok()) return UsageFailed(credential.status());
     absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
     if (!site.ok()) return CallFailed(site.status());
@@ -191,17 +192,17 @@ class Runner {
     if (command.display_name.has_value()) request.set_display_name(*command.display_name);
     if (command.email.has_value()) request.set_email(*command.email);
     if (command.bio.has_value()) request.set_bio(*command.bio);
-    return PrintMember(members_.UpdateMember(request, *credential), OrNull(*site));
+    return PrintMember(members_.UpdateMember(request, credential->value), OrNull(*site));
   }
 
   int operator()(const EraseMemberCommand& command) {
-    absl::StatusOr<std::string> credential = AdminCredential();
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
     if (!credential.ok()) return UsageFailed(credential.status());
     absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
     if (!site.ok()) return CallFailed(site.status());
     v1::EraseMemberRequest request;
     request.set_member_id(command.member_id);
-    return PrintMember(members_.EraseMember(request, *credential), OrNull(*site));
+    return PrintMember(members_.EraseMember(request, credential->value), OrNull(*site));
   }
 
   int operator()(const AvailabilityCommand& command) {
