@@ -1,5 +1,6 @@
 #include "services/federation/federation_service.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -15,11 +16,12 @@ namespace cantine::federation {
 FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog, const SiteKeyRing* known_sites,
                                              SiteStatusLookup site_status,
                                              booking::BookingServiceImpl* bookings,
-                                             absl::Duration heartbeat)
+                                             const PeerHeads* peer_heads, absl::Duration heartbeat)
     : oplog_(oplog),
       known_sites_(known_sites),
       site_status_(std::move(site_status)),
       bookings_(bookings),
+      peer_heads_(peer_heads),
       heartbeat_(heartbeat) {}
 
 grpc::Status FederationServiceImpl::AuthorizePeer(grpc::ServerContext* context,
@@ -103,6 +105,8 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
       const std::string key = storage::Oplog::OriginKey(head.origin());
       if (callers_own.contains(key)) continue;
       uint64_t& sent = have[key];
+      // What reached the caller by another path since its stream opened is not sent again.
+      if (peer_heads_ != nullptr) sent = std::max(sent, peer_heads_->Held(site_id, key));
       while (sent < head.seq() && !context->IsCancelled() && !stopping_) {
         absl::StatusOr<std::vector<v1::OplogEntry>> batch =
             oplog_->Read(head.origin(), sent, kBatchSize);

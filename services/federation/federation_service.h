@@ -10,6 +10,7 @@
 #include "cantine/v1/federation.grpc.pb.h"
 #include "services/booking/booking_service.h"
 #include "services/federation/entry_signing.h"
+#include "services/federation/peer_heads.h"
 #include "services/logging/logger.h"
 #include "storage/oplog.h"
 
@@ -31,7 +32,7 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // that only relays entries).
   FederationServiceImpl(storage::Oplog* oplog, const SiteKeyRing* known_sites,
                         SiteStatusLookup site_status, booking::BookingServiceImpl* bookings,
-                        absl::Duration heartbeat = absl::Seconds(1));
+                        const PeerHeads* peer_heads, absl::Duration heartbeat = absl::Seconds(1));
 
   grpc::Status Pull(grpc::ServerContext* context, const v1::PullRequest* request,
                     grpc::ServerWriter<v1::PullResponse>* writer) override;
@@ -69,6 +70,7 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   const SiteKeyRing* const known_sites_;
   const SiteStatusLookup site_status_;
   booking::BookingServiceImpl* const bookings_;
+  const PeerHeads* const peer_heads_;  // None: send from the caller's request vector only.
   const absl::Duration heartbeat_;
   std::atomic<bool> stopping_{false};
   const logging::Logger log_{"federation"};

@@ -12,7 +12,8 @@ namespace cantine::federation {
 Replicator::Replicator(std::string self_site_id, PeerOptions peer,
                        std::shared_ptr<grpc::Channel> channel, storage::Oplog* oplog,
                        const storage::EntryVerifier* verifier, storage::EntryApplier* applier,
-                       const storage::Clock* clock, ReplicatorOptions options)
+                       const storage::Clock* clock, PeerHeads* peer_heads,
+                       ReplicatorOptions options)
     : self_site_id_(std::move(self_site_id)),
       peer_(std::move(peer)),
       stub_(v1::FederationService::NewStub(channel)),
@@ -20,6 +21,7 @@ Replicator::Replicator(std::string self_site_id, PeerOptions peer,
       verifier_(verifier),
       applier_(applier),
       clock_(clock),
+      peer_heads_(peer_heads),
       options_(options),
       log_(absl::StrCat("replicator ", peer_.site_id)) {
   status_.site_id = peer_.site_id;
@@ -99,6 +101,7 @@ absl::Status Replicator::PullOnce() {
         break;
       }
     }
+    peer_heads_->Record(peer_.site_id, response.heads());
     // Behind: what the peer's heads hold past this node's vector.
     absl::flat_hash_map<std::string, uint64_t> mine;
     for (const v1::VersionVectorEntry& e : oplog_->Vector()) {

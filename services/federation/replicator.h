@@ -10,6 +10,7 @@
 #include "cantine/v1/federation.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "services/federation/peer_heads.h"
 #include "services/logging/logger.h"
 #include "storage/clock.h"
 #include "storage/oplog.h"
@@ -46,7 +47,7 @@ class Replicator {
   // None owned; all outlive the replicator. Starts its thread.
   Replicator(std::string self_site_id, PeerOptions peer, std::shared_ptr<grpc::Channel> channel,
              storage::Oplog* oplog, const storage::EntryVerifier* verifier,
-             storage::EntryApplier* applier, const storage::Clock* clock,
+             storage::EntryApplier* applier, const storage::Clock* clock, PeerHeads* peer_heads,
              ReplicatorOptions options = {});
   // Cancels the stream and joins the thread.
   ~Replicator();
@@ -65,6 +66,7 @@ class Replicator {
   const storage::EntryVerifier* const verifier_;
   storage::EntryApplier* const applier_;
   const storage::Clock* const clock_;
+  PeerHeads* const peer_heads_;  // Told the peer's vector with every response.
   const ReplicatorOptions options_;
   const logging::Logger log_;
 

@@ -220,7 +220,7 @@ absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials
   federation_service_ = std::make_unique<federation::FederationServiceImpl>(
       oplog_.get(), &key_ring_,
       [directory](absl::string_view site_id) { return directory->StatusOf(site_id); },
-      booking_service_.get());
+      booking_service_.get(), &peer_heads_);
   if (!options_.federation_listen_address.empty()) {
     absl::StatusOr<std::unique_ptr<grpc::Server>> server =
         Serve(options_.federation_listen_address, credentials, {federation_service_.get()},
@@ -272,9 +272,9 @@ void Node::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519Publi
   key_ring_.Add(peer.site_id, key);
   auto channel = rpc::DialSite(peer.address, peer.site_id, peer_credentials_);
   absl::MutexLock lock(&peers_mu_);
-  replicators_.push_back(std::make_unique<federation::Replicator>(options_.site.site_id, peer,
-                                                                  std::move(channel), oplog_.get(),
-                                                                  &key_ring_, &applier_, clock_));
+  replicators_.push_back(std::make_unique<federation::Replicator>(
+      options_.site.site_id, peer, std::move(channel), oplog_.get(), &key_ring_, &applier_, clock_,
+      &peer_heads_));
   log_.Info("pulling from peer '", peer.site_id, "' at ", peer.address);
 }
 

@@ -25,6 +25,7 @@
 #include "services/federation/entry_signing.h"
 #include "services/federation/federation_service.h"
 #include "services/federation/forwarder.h"
+#include "services/federation/peer_heads.h"
 #include "services/federation/record_applier.h"
 #include "services/federation/replicator.h"
 #include "services/logging/logger.h"
@@ -97,6 +98,7 @@ class Node {
   std::unique_ptr<storage::HybridClock> hlc_;
   std::unique_ptr<storage::Oplog> oplog_;
   federation::RecordApplier applier_;
+  federation::PeerHeads peer_heads_;
   std::unique_ptr<site::SiteCatalog> catalog_;
   std::unique_ptr<site::SiteDirectory> directory_;
   std::unique_ptr<site::SiteServiceImpl> site_service_;

@@ -302,7 +302,7 @@ TEST_F(TransportSecurityTest, SuspendedSiteIsRefused) {
   federation::FederationServiceImpl service(
       oplog.get(), &known,
       [&directory](absl::string_view site_id) { return directory.StatusOf(site_id); },
-      /*bookings=*/nullptr);
+      /*bookings=*/nullptr, /*peer_heads=*/nullptr);
   absl::StatusOr<rpc::TransportSecurity> security = rpc::TransportSecurity::LoadPemFiles(
       certs_.Sub("ca.pem"), certs_.Sub("site-a.pem"), certs_.Sub("site-a.key"));
   ASSERT_TRUE(security.ok()) << security.status();

@@ -79,7 +79,7 @@ FederationServer::FederationServer(storage::Oplog* oplog,
                                    const federation::SiteKeyRing* known_sites)
     : service_(
           oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
-          /*bookings=*/nullptr) {}
+          /*bookings=*/nullptr, /*peer_heads=*/nullptr) {}
 
 absl::StatusOr<std::unique_ptr<FederationServer>> FederationServer::Start(
     storage::Oplog* oplog, const federation::SiteKeyRing* known_sites) {
