@@ -91,6 +91,8 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
     if (entry.origin().site_id() == site_id) callers_own.insert(key);
   }
 
+  // Only what the caller reports after this stream opened is news for it.
+  const uint64_t opened = peer_heads_ != nullptr ? peer_heads_->Now() : 0;
   uint64_t seen = 0;
   absl::Time last_write = absl::InfinitePast();
   // The first pass sends what the caller lacks at once; later passes wait for new entries.
@@ -106,7 +108,9 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
       if (callers_own.contains(key)) continue;
       uint64_t& sent = have[key];
       // What reached the caller by another path since its stream opened is not sent again.
-      if (peer_heads_ != nullptr) sent = std::max(sent, peer_heads_->Held(site_id, key));
+      if (peer_heads_ != nullptr) {
+        sent = std::max(sent, peer_heads_->Held(site_id, key, opened));
+      }
       while (sent < head.seq() && !context->IsCancelled() && !stopping_) {
         absl::StatusOr<std::vector<v1::OplogEntry>> batch =
             oplog_->Read(head.origin(), sent, kBatchSize);

@@ -1,27 +1,31 @@
 #include "services/federation/peer_heads.h"
 
-#include <algorithm>
-
 #include "storage/oplog.h"
 
 namespace cantine::federation {
 
 void PeerHeads::Record(const std::string& site_id,
                        const google::protobuf::RepeatedPtrField<v1::VersionVectorEntry>& heads) {
-  absl::MutexLock lock(&mu_);
-  absl::flat_hash_map<std::string, uint64_t>& held = held_[site_id];
+  absl::flat_hash_map<std::string, uint64_t> seqs;
   for (const v1::VersionVectorEntry& head : heads) {
-    uint64_t& seq = held[storage::Oplog::OriginKey(head.origin())];
-    seq = std::max(seq, head.seq());
+    seqs[storage::Oplog::OriginKey(head.origin())] = head.seq();
   }
+  absl::MutexLock lock(&mu_);
+  reports_[site_id] = Report{.heard = ++recordings_, .seqs = std::move(seqs)};
 }
 
-uint64_t PeerHeads::Held(absl::string_view site_id, absl::string_view origin_key) const {
+uint64_t PeerHeads::Now() const {
   absl::MutexLock lock(&mu_);
-  auto site = held_.find(site_id);
-  if (site == held_.end()) return 0;
-  auto origin = site->second.find(origin_key);
-  return origin == site->second.end() ? 0 : origin->second;
+  return recordings_;
+}
+
+uint64_t PeerHeads::Held(absl::string_view site_id, absl::string_view origin_key,
+                         uint64_t heard_after) const {
+  absl::MutexLock lock(&mu_);
+  auto report = reports_.find(site_id);
+  if (report == reports_.end() || report->second.heard <= heard_after) return 0;
+  auto seq = report->second.seqs.find(origin_key);
+  return seq == report->second.seqs.end() ? 0 : seq->second;
 }
 
 }  // namespace cantine::federation

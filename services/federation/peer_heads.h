@@ -14,23 +14,31 @@ namespace cantine::federation {
 
 // What each peer holds, as far as this node has heard: the version vector a peer sends
 // with every response of the stream this node pulls from it. A Pull stream serving that
-// peer skips what it already holds, so an entry that reached a peer by another path is not
-// sent to it again. Thread-safe.
+// peer skips what it is known to hold, so an entry that reached the peer by another path is
+// not sent to it again. Only what was heard after a stream opened counts for it: a peer
+// that restarted with less (its data lost) is never skipped on old news. Thread-safe.
 class PeerHeads {
  public:
-  // `heads` is `site_id`'s vector as it sent it; a seq never moves back.
+  // `heads` is `site_id`'s whole vector as it just sent it; it replaces what was known.
   void Record(const std::string& site_id,
               const google::protobuf::RepeatedPtrField<v1::VersionVectorEntry>& heads)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // A mark of now, for Held's `heard_after`.
+  uint64_t Now() const ABSL_LOCKS_EXCLUDED(mu_);
   // The highest contiguous seq of the origin named by `origin_key` (Oplog::OriginKey) that
-  // `site_id` is known to hold; 0 when unknown.
-  uint64_t Held(absl::string_view site_id, absl::string_view origin_key) const
+  // `site_id` reported holding, if it reported after `heard_after` (a Now()); else 0.
+  uint64_t Held(absl::string_view site_id, absl::string_view origin_key, uint64_t heard_after) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
+  struct Report {
+    uint64_t heard = 0;  // The recording's number.
+    absl::flat_hash_map<std::string, uint64_t> seqs;
+  };
+
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, uint64_t>> held_
-      ABSL_GUARDED_BY(mu_);
+  uint64_t recordings_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<std::string, Report> reports_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace cantine::federation

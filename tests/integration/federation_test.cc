@@ -1,5 +1,9 @@
 // Replication between in-process nodes over loopback.
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -84,6 +88,31 @@ TEST(FederationTest, FiveNodesInALineConvergeThroughRelay) {
   v1::ListSitesResponse directory;
   ASSERT_TRUE(sites->ListSites(Context().get(), {}, &directory).ok());
   EXPECT_EQ(directory.sites_size(), 5);
+}
+
+TEST(FederationTest, ANodeThatLostItsDataCatchesUpAgainFromPeersThatSawItBefore) {
+  MiniCluster cluster(3);
+  for (int to = 0; to < 3; ++to) {
+    for (int from = 0; from < 3; ++from) {
+      if (to != from) cluster.Connect(to, from);
+    }
+  }
+  for (int i = 0; i < 20; ++i) Register(cluster, i % 3, absl::StrCat("member", i));
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+  // The peers heard site-c report everything; its database is then lost (its signing key,
+  // kept apart in production, survives).
+  cluster.Stop(2);
+  const std::string key_file = cluster.data_dir(2) + "/node.key";
+  std::ifstream in(key_file);
+  const std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  std::filesystem::remove_all(cluster.data_dir(2));
+  std::filesystem::create_directories(cluster.data_dir(2));
+  std::ofstream(key_file) << key;
+  cluster.Restart(2);
+  // A new incarnation of site-c, which must be sent everything again, its own old entries
+  // included: what its peers heard from the old one is not news about the new one.
+  EXPECT_TRUE(cluster.WaitForConvergence(4));
 }
 
 TEST(FederationTest, AStoppedNodeCatchesUpAfterRestartWithNoNewTraffic) {
