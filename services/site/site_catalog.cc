@@ -206,11 +206,18 @@ absl::StatusOr<domain::Space> SiteCatalog::RetireSpace(absl::string_view space_i
   return space;
 }
 
-absl::Status SiteCatalog::UpdatePolicy(const domain::SitePolicy& policy) {
+absl::Status SiteCatalog::UpdatePolicy(const domain::SitePolicy& policy,
+                                       const std::optional<domain::SitePolicy>& expected) {
   if (absl::Status s = domain::ValidateSitePolicy(policy); !s.ok()) return s;
   // The mutex orders the stored write and the cache update, so readers never see the
   // cache ahead of, or behind, what a completed UpdatePolicy stored.
   absl::MutexLock lock(&mu_);
+  if (expected.has_value() &&
+      PolicyToProto(*expected).SerializeAsString() != PolicyToProto(policy_).SerializeAsString()) {
+    return absl::AbortedError(
+        "the policy changed since it was read (another manager's update): read it again and "
+        "retry");
+  }
   std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
   if (absl::Status s =
           txn->Put(storage::Table::kMeta, kPolicyKey, PolicyToProto(policy).SerializeAsString());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -49,7 +50,11 @@ class SiteCatalog {
                                             const domain::SpaceUpdate& update);
   // Retiring a retired space is harmless and returns it unchanged.
   absl::StatusOr<domain::Space> RetireSpace(absl::string_view space_id);
-  absl::Status UpdatePolicy(const domain::SitePolicy& policy) ABSL_LOCKS_EXCLUDED(mu_);
+  // Replaces the policy; with `expected`, only if the current policy is that one (ABORTED
+  // otherwise).
+  absl::Status UpdatePolicy(const domain::SitePolicy& policy,
+                            const std::optional<domain::SitePolicy>& expected = std::nullopt)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   SiteCatalog(storage::Store* store, const storage::Clock* clock, domain::SiteProfile profile,

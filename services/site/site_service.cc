@@ -125,7 +125,15 @@ grpc::Status SiteServiceImpl::UpdatePolicy(grpc::ServerContext* context,
   }
   absl::StatusOr<domain::SitePolicy> policy = PolicyFromProto(request->policy());
   if (!policy.ok()) return ToGrpcStatus(policy.status());
-  if (absl::Status s = catalog_->UpdatePolicy(*policy); !s.ok()) return ToGrpcStatus(s);
+  std::optional<domain::SitePolicy> expected;
+  if (request->has_expected_policy()) {
+    absl::StatusOr<domain::SitePolicy> read = PolicyFromProto(request->expected_policy());
+    if (!read.ok()) return ToGrpcStatus(read.status());
+    expected = *std::move(read);
+  }
+  if (absl::Status s = catalog_->UpdatePolicy(*policy, expected); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   // Other sites check this site's members' visits against the allowance in its directory
   // entry.
   if (absl::Status s = directory_->PublishOwnVisitAllowance(catalog_->profile().site_id,

@@ -77,6 +77,25 @@ TEST_F(SiteCatalogTest, RestartKeepsStoredStateAndIgnoresSeed) {
   EXPECT_EQ(catalog->profile().display_name, "La Cantine du Sentier");
 }
 
+TEST_F(SiteCatalogTest, AnUpdateExpectingAPolicyThatChangedSinceIsAbortedAndChangesNothing) {
+  std::unique_ptr<storage::RocksStore> store = OpenStore();
+  std::unique_ptr<SiteCatalog> catalog = OpenCatalog(store.get());
+  const domain::SitePolicy read = catalog->policy();
+  domain::SitePolicy other = read;  // Another manager's change lands first.
+  other.max_booking_days = 14;
+  ASSERT_TRUE(catalog->UpdatePolicy(other, read).ok());
+  domain::SitePolicy mine = read;
+  mine.member_visit_days_per_month = 10;
+  EXPECT_EQ(catalog->UpdatePolicy(mine, read).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(catalog->policy().max_booking_days, 14);
+  EXPECT_FALSE(catalog->policy().member_visit_days_per_month.has_value());
+  mine = catalog->policy();  // Read again, retry.
+  mine.member_visit_days_per_month = 10;
+  EXPECT_TRUE(catalog->UpdatePolicy(mine, catalog->policy()).ok());
+  EXPECT_EQ(catalog->policy().max_booking_days, 14);
+  EXPECT_EQ(catalog->policy().member_visit_days_per_month, 10);
+}
+
 TEST_F(SiteCatalogTest, DataFolderOfAnotherSiteIsRefused) {
   {
     std::unique_ptr<storage::RocksStore> store = OpenStore();

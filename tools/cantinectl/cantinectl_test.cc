@@ -2691,6 +2691,9 @@ TEST_F(RunCommandTest, PolicySetVisitDaysChangesOnlyThatField) {
   v1::SitePolicy expected = ParisSite().policy();
   expected.set_member_visit_days_per_month(12);
   EXPECT_EQ(client_.policy_update->policy().SerializeAsString(), expected.SerializeAsString());
+  // Sent only if nobody changed the policy since it was read.
+  EXPECT_EQ(client_.policy_update->expected_policy().SerializeAsString(),
+            ParisSite().policy().SerializeAsString());
   EXPECT_THAT(out_.str(), StartsWith("Site             paris\n"));
   EXPECT_THAT(out_.str(), HasSubstr("Max booking      21 days\n"));
   EXPECT_THAT(out_.str(), HasSubstr("Visit allowance  12 days a month at other sites\n"));

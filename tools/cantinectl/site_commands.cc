@@ -332,7 +332,8 @@ class Runner {
   int operator()(const SetVisitAllowanceCommand& command) {
     absl::StatusOr<std::string> credential = AdminCredential();
     if (!credential.ok()) return UsageFailed(credential.status());
-    // UpdatePolicy replaces the whole policy: the site's current one, with this field changed.
+    // UpdatePolicy replaces the whole policy: the site's current one, with this field changed,
+    // only if no other manager changed it in between (ABORTED: run the command again).
     absl::StatusOr<v1::Site> site = client_.GetSite();
     if (!site.ok()) return CallFailed(site.status());
     if (!site->has_policy()) {
@@ -341,6 +342,7 @@ class Runner {
     }
     v1::UpdatePolicyRequest request;
     *request.mutable_policy() = site->policy();
+    *request.mutable_expected_policy() = site->policy();
     if (command.visit_days_per_month.has_value()) {
       request.mutable_policy()->set_member_visit_days_per_month(*command.visit_days_per_month);
     } else {
