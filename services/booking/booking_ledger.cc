@@ -205,10 +205,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   booking.create_time = booking.update_time = now;
 
   if (absl::Status s = CheckVisitAllowance(*txn, booking); !s.ok()) return s;
-  if (absl::Status s = WriteBooking(*txn, booking); !s.ok()) return s;
-  if (absl::Status s = receipts_->Record(*txn, booking, zone_name, /*publish=*/true); !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = StoreBooking(*txn, booking); !s.ok()) return s;
   // Index values are the booking id, so listings need not decode their keys.
   std::set<absl::CivilDay> days;
   for (const domain::Slot& slot : plan.slots) days.insert(slot.id.day);
@@ -312,16 +309,16 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(
     }
     booking->state = target;
     booking->update_time = now;
-    if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
-    if (absl::Status s = receipts_->Record(*txn, *booking, catalog_->profile().time_zone,
-                                           /*publish=*/true);
-        !s.ok()) {
-      return s;
-    }
+    if (absl::Status s = StoreBooking(*txn, *booking); !s.ok()) return s;
     if (absl::Status s = txn->Commit(); !s.ok()) return s;
     receipts_->NotifyQueued(booking->booking_id);
     return booking;
   });
+}
+
+absl::Status BookingLedger::StoreBooking(Transaction& txn, const domain::Booking& booking) const {
+  if (absl::Status s = WriteBooking(txn, booking); !s.ok()) return s;
+  return receipts_->Record(txn, booking, catalog_->profile().time_zone, /*publish=*/true);
 }
 
 absl::StatusOr<int> BookingLedger::BackfillReceipts() {
@@ -350,19 +347,12 @@ absl::StatusOr<int> BookingLedger::BackfillReceipts() {
             std::unique_ptr<Transaction> txn = store_->BeginTransaction();
             absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, proto.booking_id());
             if (!booking.ok()) return booking.status();
+            // Stored with its home site, so later changes record the visit too.
             if (booking->home_site_id.empty()) {
               absl::StatusOr<std::string> home = members_->HomeSiteOf(booking->member_id);
-              if (home.ok()) {
-                booking->home_site_id = *home;
-                // Later changes record the booking as stored: with its home site.
-                if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
-              }
+              if (home.ok()) booking->home_site_id = *home;
             }
-            if (absl::Status s = receipts_->Record(*txn, *booking, catalog_->profile().time_zone,
-                                                   /*publish=*/true);
-                !s.ok()) {
-              return s;
-            }
+            if (absl::Status s = StoreBooking(*txn, *booking); !s.ok()) return s;
             if (absl::Status s = txn->Commit(); !s.ok()) return s;
             return true;
           }).status();
@@ -406,12 +396,7 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
           }
           booking->state = domain::BookingState::kNoShow;
           booking->update_time = now;
-          if (absl::Status s = WriteBooking(*txn, *booking); !s.ok()) return s;
-          if (absl::Status s = receipts_->Record(*txn, *booking, catalog_->profile().time_zone,
-                                                 /*publish=*/true);
-              !s.ok()) {
-            return s;
-          }
+          if (absl::Status s = StoreBooking(*txn, *booking); !s.ok()) return s;
         }
         if (absl::Status s = txn->Commit(); !s.ok()) return s;
         if (no_show) receipts_->NotifyQueued(booking->booking_id);

@@ -103,6 +103,9 @@ class BookingLedger {
                                              const domain::Space& space,
                                              const domain::BookingPlan& plan,
                                              const std::string& fingerprint, absl::Time now);
+  // Writes `booking` and its receipt, queued for replication, in `txn`: a booking never
+  // changes without its receipt.
+  absl::Status StoreBooking(storage::Transaction& txn, const domain::Booking& booking) const;
   // FAILED_PRECONDITION when `booking`, a visit, would take its member past the home site's
   // monthly allowance of visit days (counted from the receipts of every venue).
   absl::Status CheckVisitAllowance(storage::Transaction& txn, const domain::Booking& booking) const;
