@@ -14,19 +14,8 @@
 
 namespace cantine::booking {
 
+using rpc::Answer;
 using rpc::ToGrpcStatus;
-
-namespace {
-
-// Copies a result into a response.
-template <typename Message>
-grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *result;
-  return grpc::Status::OK;
-}
-
-}  // namespace
 
 BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, ReceiptBook* receipts,
                                        RemoteVenues* remote, const domain::MemberDirectory* members,

@@ -142,14 +142,6 @@ grpc::Status NoBookings() {
                       "this federation port relays entries only; it serves no bookings");
 }
 
-// Copies a result into a response.
-template <typename Message>
-grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
-  if (!result.ok()) return rpc::ToGrpcStatus(result.status());
-  *response = *result;
-  return grpc::Status::OK;
-}
-
 }  // namespace
 
 grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* context,
@@ -158,7 +150,8 @@ grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* co
   std::string caller;
   if (grpc::Status s = AuthorizePeer(context, request->site_id(), &caller); !s.ok()) return s;
   if (bookings_ == nullptr) return NoBookings();
-  return Answer(bookings_->CreateForwarded(request->member_token(), request->request()), response);
+  return rpc::Answer(bookings_->CreateForwarded(request->member_token(), request->request()),
+                     response);
 }
 
 grpc::Status FederationServiceImpl::ForwardCancelBooking(grpc::ServerContext* context,
@@ -167,7 +160,8 @@ grpc::Status FederationServiceImpl::ForwardCancelBooking(grpc::ServerContext* co
   std::string caller;
   if (grpc::Status s = AuthorizePeer(context, request->site_id(), &caller); !s.ok()) return s;
   if (bookings_ == nullptr) return NoBookings();
-  return Answer(bookings_->CancelForwarded(request->member_token(), request->request()), response);
+  return rpc::Answer(bookings_->CancelForwarded(request->member_token(), request->request()),
+                     response);
 }
 
 grpc::Status FederationServiceImpl::ForwardGetAvailability(
@@ -176,7 +170,7 @@ grpc::Status FederationServiceImpl::ForwardGetAvailability(
   std::string caller;
   if (grpc::Status s = AuthorizePeer(context, request->site_id(), &caller); !s.ok()) return s;
   if (bookings_ == nullptr) return NoBookings();
-  return Answer(bookings_->AvailabilityForwarded(request->request()), response);
+  return rpc::Answer(bookings_->AvailabilityForwarded(request->request()), response);
 }
 
 }  // namespace cantine::federation
