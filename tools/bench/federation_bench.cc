@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/logging/logger.h"
+#include "tools/bench/exit_codes.h"
 #include "tools/bench/federation_catchup.h"
 #include "tools/bench/federation_proc.h"
 #include "tools/bench/federation_propagation.h"
@@ -67,10 +68,10 @@ ABSL_FLAG(std::string, source_address, "", "Internal.");
 ABSL_FLAG(std::string, source_public_key_file, "", "Internal.");
 ABSL_FLAG(uint64_t, expected_seq, 0, "Internal.");
 
-namespace {
+using cantine::bench::kExitBadFlags;
+using cantine::bench::kExitCannotRun;
 
-constexpr int kExitBadFlags = 2;
-constexpr int kExitCannotRun = 3;
+namespace {
 
 int Cores() {
   const unsigned cores = std::thread::hardware_concurrency();

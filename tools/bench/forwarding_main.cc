@@ -26,6 +26,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tools/bench/exit_codes.h"
 #include "tools/bench/forwarding.h"
 
 ABSL_FLAG(std::string, cantined, CANTINED_PATH,
@@ -51,13 +52,9 @@ ABSL_FLAG(double, rpc_timeout_seconds, 5, "Deadline of every call.");
 ABSL_FLAG(double, startup_timeout_seconds, 60,
           "For each node to start, and for the members to reach paris.");
 
-namespace {
-
-constexpr int kExitVerificationFailed = 1;
-constexpr int kExitBadFlags = 2;
-constexpr int kExitCannotRun = 3;
-
-}  // namespace
+using cantine::bench::kExitBadFlags;
+using cantine::bench::kExitCannotRun;
+using cantine::bench::kExitVerificationFailed;
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(

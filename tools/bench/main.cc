@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "tools/bench/bench_options.h"
+#include "tools/bench/exit_codes.h"
 #include "tools/bench/report.h"
 #include "tools/bench/runner.h"
 
@@ -47,13 +48,9 @@ ABSL_FLAG(int32_t, rss_pid, 0,
           "The node's process id, when on this machine: its VmRSS is printed at the end and "
           "its CPU time per phase.");
 
-namespace {
-
-constexpr int kExitVerificationFailed = 1;
-constexpr int kExitBadFlags = 2;
-constexpr int kExitCannotRun = 3;
-
-}  // namespace
+using cantine::bench::kExitBadFlags;
+using cantine::bench::kExitCannotRun;
+using cantine::bench::kExitVerificationFailed;
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
