@@ -81,6 +81,22 @@ absl::Status BookingServiceImpl::CheckSeesItinerary(const Caller& caller,
                                                   " (its visits here are listed by visitors_on)"));
 }
 
+absl::Status BookingServiceImpl::CheckForwardedHere(absl::string_view site_id) const {
+  if (IsHere(site_id)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
+                                                    "; the forwarded request is for ", site_id));
+}
+
+absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::AuthenticateForwarded(
+    absl::string_view member_token) const {
+  absl::StatusOr<Caller> caller = Authenticate(std::string(member_token));
+  if (!caller.ok()) return caller.status();
+  if (caller->desk) {
+    return absl::PermissionDeniedError("a forwarded call carries a member token only");
+  }
+  return caller;
+}
+
 bool BookingServiceImpl::IsHere(absl::string_view site_id) const {
   return site_id.empty() || site_id == catalog_->profile().site_id;
 }
@@ -155,10 +171,7 @@ grpc::Status BookingServiceImpl::GetAvailability(grpc::ServerContext* context,
 
 absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityForwarded(
     const v1::GetAvailabilityRequest& request) const {
-  if (!IsHere(request.site_id())) {
-    return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
-                                                      "; the request is for ", request.site_id()));
-  }
+  if (absl::Status s = CheckForwardedHere(request.site_id()); !s.ok()) return s;
   return AvailabilityHere(request);
 }
 
@@ -208,15 +221,9 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(
     absl::string_view member_token, const v1::CreateBookingRequest& request) {
-  if (!IsHere(request.site_id())) {
-    return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
-                                                      "; the request is for ", request.site_id()));
-  }
-  absl::StatusOr<Caller> caller = Authenticate(std::string(member_token));
+  if (absl::Status s = CheckForwardedHere(request.site_id()); !s.ok()) return s;
+  absl::StatusOr<Caller> caller = AuthenticateForwarded(member_token);
   if (!caller.ok()) return caller.status();
-  if (caller->desk) {
-    return absl::PermissionDeniedError("a forwarded booking carries a member token only");
-  }
   return CreateHere(*caller, request);
 }
 
@@ -248,16 +255,9 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CancelForwarded(
     absl::string_view member_token, const v1::CancelBookingRequest& request) {
   absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request.booking_id());
   if (!venue.ok()) return venue.status();
-  if (!IsHere(*venue)) {
-    return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
-                                                      "; booking ", request.booking_id(), " is at ",
-                                                      *venue));
-  }
-  absl::StatusOr<Caller> caller = Authenticate(std::string(member_token));
+  if (absl::Status s = CheckForwardedHere(*venue); !s.ok()) return s;
+  absl::StatusOr<Caller> caller = AuthenticateForwarded(member_token);
   if (!caller.ok()) return caller.status();
-  if (caller->desk) {
-    return absl::PermissionDeniedError("a forwarded cancellation carries a member token only");
-  }
   return CancelHere(*caller, request.booking_id());
 }
 

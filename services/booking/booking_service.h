@@ -79,6 +79,10 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   // The venue a request is for: this one when `site_id` is empty.
   absl::StatusOr<std::string> VenueOf(absl::string_view site_id) const;
   bool IsHere(absl::string_view site_id) const;
+  // A forwarded call must be for this venue (FAILED_PRECONDITION: never forwarded again)
+  // and carry a member's token (the desk's credential stays at its own site).
+  absl::Status CheckForwardedHere(absl::string_view site_id) const;
+  absl::StatusOr<Caller> AuthenticateForwarded(absl::string_view member_token) const;
   // A member's token, to forward; PERMISSION_DENIED for the desk (it acts here only).
   absl::StatusOr<std::string> ForwardableToken(const Caller& caller,
                                                absl::string_view site_id) const;
