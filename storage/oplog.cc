@@ -40,6 +40,31 @@ bool IsRejection(const absl::Status& status) {
          absl::IsPermissionDenied(status);
 }
 
+size_t SpanBytes(const v1::OplogEntry& entry) {
+  return entry.payload().size() + Oplog::kEntryOverheadBytes;
+}
+
+// The signed entries of `entries` to keep, by index: greedily the furthest signed entry
+// within one span of the previous one (or of the head, before the first). Stops where no
+// signed entry lies within a span: whatever follows the last index returned is not taken.
+std::vector<size_t> Checkpoints(const std::vector<const v1::OplogEntry*>& entries) {
+  std::vector<size_t> checkpoints;
+  size_t begin = 0;
+  while (begin < entries.size()) {
+    size_t bytes = 0;
+    std::optional<size_t> furthest;
+    for (size_t i = begin; i < entries.size() && i - begin < Oplog::kMaxSpanEntries; ++i) {
+      bytes += SpanBytes(*entries[i]);
+      if (bytes > Oplog::kMaxSpanBytes) break;
+      if (!entries[i]->signature().empty()) furthest = i;
+    }
+    if (!furthest.has_value()) break;
+    checkpoints.push_back(*furthest);
+    begin = *furthest + 1;
+  }
+  return checkpoints;
+}
+
 }  // namespace
 
 std::string Oplog::OriginKey(const v1::Origin& origin) {
@@ -168,6 +193,11 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
   if (changes->empty()) return entries;
 
   for (auto& [kind, payload] : *changes) {
+    if (payload.size() > kMaxPayloadBytes) {
+      return absl::InvalidArgumentError(absl::StrCat("a replicated record of ", payload.size(),
+                                                     " bytes is over the limit of ",
+                                                     kMaxPayloadBytes, " bytes"));
+    }
     // The first entry's clock is the one the mutation stamped its records with.
     const HybridTime hlc = entries.empty() ? first : hlc_->Now();
     v1::OplogEntry& entry = entries.emplace_back();
@@ -203,16 +233,18 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
   ApplyReport report;
   const std::string own_key = OriginKey(self_);
 
-  // Phase 1: per origin, the contiguous run that follows its head, with chain hashes.
+  // Phase 1: per origin, the contiguous run that follows its head, with chain hashes, up to
+  // the first entry that holds the origin back.
   struct Run {
     v1::Origin origin;
     Head start;
     std::vector<const v1::OplogEntry*> entries;
     std::vector<std::string> chains;
+    v1::HoldReason hold = v1::HOLD_REASON_UNSPECIFIED;
   };
   absl::flat_hash_map<std::string, Run> runs;
-  std::vector<std::string> order;  // Origins in first-seen order.
-  absl::flat_hash_set<std::string> stopped;
+  std::vector<std::string> order;                             // Origins in first-seen order.
+  absl::flat_hash_map<std::string, size_t> new_incarnations;  // Per site, in this call.
   for (const v1::OplogEntry& entry : entries) {
     const std::string key = OriginKey(entry.origin());
     if (key == own_key) {
@@ -225,15 +257,31 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
       run.origin = entry.origin();
       run.start = HeadOf(key);
       order.push_back(key);
+      if (run.start.seq == 0 &&
+          IncarnationsOf(entry.origin().site_id()) + new_incarnations[entry.origin().site_id()]++ >=
+              kMaxIncarnationsPerSite) {
+        run.hold = v1::HOLD_REASON_TOO_MANY_INCARNATIONS;
+      }
+    }
+    if (run.hold != v1::HOLD_REASON_UNSPECIFIED) {
+      ++report.held;
+      if (run.hold == v1::HOLD_REASON_TOO_MANY_INCARNATIONS) ++report.refused;
+      continue;
     }
     const uint64_t next = run.start.seq + run.entries.size() + 1;
-    if (stopped.contains(key) || entry.seq() > next) {
-      stopped.insert(key);  // A gap: wait for the missing entry, never skip it.
+    if (entry.seq() < next) {
+      ++report.skipped;
+      continue;
+    }
+    if (entry.seq() > next) {
+      run.hold = v1::HOLD_REASON_GAP;  // Wait for the missing entry, never skip it.
       ++report.held;
       continue;
     }
-    if (entry.seq() < next) {
-      ++report.skipped;
+    if (entry.payload().size() > kMaxPayloadBytes) {
+      run.hold = v1::HOLD_REASON_OVERSIZED;
+      ++report.held;
+      ++report.refused;
       continue;
     }
     const std::string& previous = run.chains.empty() ? run.start.chain : run.chains.back();
@@ -241,31 +289,65 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
     run.entries.push_back(&entry);
   }
 
-  // Phase 2: authenticate each run. One signature at its end covers the chain; only when it
-  // fails are the entries checked one by one, to keep the authentic prefix.
+  // Phase 2: authenticate each run up to its last signed entry within the span bounds. Each
+  // kept signature is verified (one per batch from an honest peer); where one fails, the
+  // signed entries before it are checked one by one, to keep the authentic prefix.
+  absl::flat_hash_map<std::string, std::vector<size_t>> kept_signatures;
   for (const std::string& key : order) {
     Run& run = runs[key];
-    if (run.entries.empty()) continue;
     const std::string& site = run.origin.site_id();
-    size_t valid = run.entries.size();
-    if (!verifier.Verify(site, run.chains.back(), run.entries.back()->signature()).ok()) {
-      valid = 0;
-      while (valid < run.entries.size() &&
-             verifier.Verify(site, run.chains[valid], run.entries[valid]->signature()).ok()) {
-        ++valid;
+    auto drop_from = [&](size_t size, v1::HoldReason reason) {
+      if (size >= run.entries.size()) return;
+      report.held += static_cast<int>(run.entries.size() - size);
+      run.entries.resize(size);
+      run.chains.resize(size);
+      if (run.hold == v1::HOLD_REASON_UNSPECIFIED) run.hold = reason;
+    };
+
+    std::vector<size_t> checkpoints = Checkpoints(run.entries);
+    const size_t signed_length = checkpoints.empty() ? 0 : checkpoints.back() + 1;
+    if (signed_length < run.entries.size()) {
+      // An honest peer ends each batch on a signed entry within a span of the last one
+      // (unless this node cut the run short itself, at a gap or an oversized payload).
+      if (run.hold == v1::HOLD_REASON_UNSPECIFIED) {
+        report.refused += static_cast<int>(run.entries.size() - signed_length);
       }
-      ++report.forged;
+      drop_from(signed_length, v1::HOLD_REASON_UNSIGNED_SPAN);
     }
-    // A clock too far ahead is held until this node's clock catches up.
-    for (size_t i = 0; i < valid; ++i) {
-      if (!hlc_->Observe(ToHybridTime(run.entries[i]->hlc())).ok()) {
-        valid = i;
+    size_t verified = 0;  // Checkpoints whose signature verified.
+    for (; verified < checkpoints.size(); ++verified) {
+      const size_t at = checkpoints[verified];
+      const absl::Status status =
+          verifier.Verify(site, run.chains[at], run.entries[at]->signature());
+      if (status.ok()) continue;
+      if (absl::IsNotFound(status)) {
+        drop_from(verified == 0 ? 0 : checkpoints[verified - 1] + 1, v1::HOLD_REASON_UNKNOWN_SITE);
         break;
       }
+      ++report.forged;
+      ++report.refused;
+      // Keep the furthest signed entry before the failure that verifies.
+      size_t authentic = verified == 0 ? 0 : checkpoints[verified - 1] + 1;
+      const size_t span_begin = authentic;
+      for (size_t i = span_begin; i < at; ++i) {
+        if (run.entries[i]->signature().empty()) continue;
+        if (!verifier.Verify(site, run.chains[i], run.entries[i]->signature()).ok()) break;
+        authentic = i + 1;
+      }
+      if (authentic > span_begin) checkpoints[verified++] = authentic - 1;
+      drop_from(authentic, v1::HOLD_REASON_BAD_SIGNATURE);
+      break;
     }
-    report.held += static_cast<int>(run.entries.size() - valid);
-    run.entries.resize(valid);
-    run.chains.resize(valid);
+    checkpoints.resize(verified);
+    // A clock too far ahead is held until this node's clock catches up; what is kept ends on
+    // a verified signature.
+    for (size_t i = 0; i < run.entries.size(); ++i) {
+      if (hlc_->Observe(ToHybridTime(run.entries[i]->hlc())).ok()) continue;
+      while (!checkpoints.empty() && checkpoints.back() >= i) checkpoints.pop_back();
+      drop_from(checkpoints.empty() ? 0 : checkpoints.back() + 1, v1::HOLD_REASON_CLOCK_AHEAD);
+      break;
+    }
+    kept_signatures[key] = std::move(checkpoints);
   }
 
   // Phase 3: apply and store, all in one synced transaction.
@@ -273,20 +355,30 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
   absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>> new_heads;
   for (const std::string& key : order) {
     Run& run = runs[key];
+    if (run.hold != v1::HOLD_REASON_UNSPECIFIED) {
+      report.holds.push_back({.origin = run.origin,
+                              .reason = run.hold,
+                              .held_after = run.start.seq + run.entries.size()});
+    }
     if (run.entries.empty()) continue;
+    const std::vector<size_t>& checkpoints = kept_signatures[key];
+    size_t next_checkpoint = 0;
     for (size_t i = 0; i < run.entries.size(); ++i) {
       v1::OplogEntry entry = *run.entries[i];
-      if (!entry.rejected()) {
-        txn->SetSavePoint();
-        absl::Status applied = applier.Apply(*txn, entry);
-        if (!applied.ok() && !IsRejection(applied)) return applied;
-        // A rejected entry changes nothing, whatever it wrote before it failed.
-        if (absl::Status s = applied.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint();
-            !s.ok()) {
-          return s;
-        }
-        entry.set_rejected(!applied.ok());
+      if (next_checkpoint < checkpoints.size() && checkpoints[next_checkpoint] == i) {
+        ++next_checkpoint;
+      } else {
+        entry.clear_signature();  // Not verified here: not kept, never relayed.
       }
+      txn->SetSavePoint();
+      absl::Status applied = applier.Apply(*txn, entry);
+      if (!applied.ok() && !IsRejection(applied)) return applied;
+      // A rejected entry changes nothing, whatever it wrote before it failed.
+      if (absl::Status s = applied.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint();
+          !s.ok()) {
+        return s;
+      }
+      entry.set_rejected(!applied.ok());
       (entry.rejected() ? report.rejected : report.applied) += 1;
       if (absl::Status s =
               txn->Put(Table::kOplog, EntryKey(key, entry.seq()), entry.SerializeAsString());
@@ -305,6 +397,13 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   Publish(new_heads);
   return report;
+}
+
+size_t Oplog::IncarnationsOf(absl::string_view site_id) const {
+  absl::MutexLock lock(&state_mu_);
+  size_t count = 0;
+  for (const auto& [key, head] : heads_) count += head.first.site_id() == site_id ? 1 : 0;
+  return count;
 }
 
 std::vector<v1::VersionVectorEntry> Oplog::Vector() const {
@@ -331,6 +430,27 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::Read(const v1::Origin& origin
       return absl::DataLossError("stored oplog entry does not parse");
     }
   }
+  return entries;
+}
+
+absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::ReadBatch(const v1::Origin& origin,
+                                                             uint64_t after_seq) const {
+  absl::StatusOr<std::vector<v1::OplogEntry>> entries = Read(origin, after_seq, kMaxSpanEntries);
+  if (!entries.ok()) return entries;
+  size_t bytes = 0;
+  size_t length = 0;  // Up to the last signed entry within the span.
+  for (size_t i = 0; i < entries->size(); ++i) {
+    bytes += SpanBytes((*entries)[i]);
+    if (bytes > kMaxSpanBytes) break;
+    if (!(*entries)[i].signature().empty()) length = i + 1;
+  }
+  if (length == 0 && !entries->empty()) {
+    return absl::DataLossError(absl::StrCat("the oplog of ", origin.site_id(),
+                                            " holds a span without a signed entry after seq ",
+                                            after_seq));
+  }
+  entries->resize(length);
+  for (v1::OplogEntry& entry : *entries) entry.clear_rejected();
   return entries;
 }
 

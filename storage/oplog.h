@@ -58,12 +58,36 @@ class Oplog {
       std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
           Transaction& txn)>;
 
+  // The largest payload an entry may carry: refused when written here, held when received.
+  inline static constexpr size_t kMaxPayloadBytes = 128 * 1024;
+  // What one entry counts for in the byte bounds below: its payload and this much besides
+  // (origin, seq, clock, signature, framing).
+  inline static constexpr size_t kEntryOverheadBytes = 256;
+  // A span is the entries of one origin after a signed entry up to the next one. This log
+  // keeps no span longer than these bounds, and one Pull batch is at most one span: about
+  // 1.3 MiB on the wire, well under gRPC's 4 MiB receive limit.
+  inline static constexpr size_t kMaxSpanEntries = 1000;
+  inline static constexpr size_t kMaxSpanBytes = 1 << 20;
+  // A site restored from backup starts a new incarnation; more than this many of one site
+  // are held back, so that no peer can make this node track origins without bound.
+  inline static constexpr size_t kMaxIncarnationsPerSite = 16;
+
+  // An origin whose entries an ApplyRemote did not take past a point, and why.
+  struct Hold {
+    v1::Origin origin;
+    v1::HoldReason reason = v1::HOLD_REASON_UNSPECIFIED;
+    uint64_t held_after = 0;  // The origin's head after this apply.
+  };
+
   struct ApplyReport {
     int applied = 0;   // Entries stored and applied.
     int rejected = 0;  // Stored as rejected: they failed validation.
     int skipped = 0;   // Already held.
-    int held = 0;      // After a gap, a forged entry or a too-far-ahead clock: not taken.
+    int held = 0;      // Not taken: see `holds`.
     int forged = 0;    // Signatures that did not verify.
+    int refused = 0;   // Entries refused outright: forged, oversized, unsigned spans, origins
+                       // over their incarnation bound.
+    std::vector<Hold> holds;  // One per origin held back, in the order first seen.
   };
 
   // Opens the log of `site_id` over `store`. The first open of a database starts its
@@ -84,18 +108,26 @@ class Oplog {
       ABSL_LOCKS_EXCLUDED(local_mu_);
 
   // Applies remote entries (each origin's in sequence order) in one synced transaction:
-  // skips what the vector holds, stops an origin at a gap (never skips one), at an entry
-  // whose signature does not verify, or at a clock too far ahead; stores entries that fail
-  // validation as rejected. Own entries relayed back are skipped.
+  // skips what the vector holds; holds an origin back (never skipping an entry) at a gap,
+  // an oversized payload, a signature that does not verify, an unsigned span over the
+  // bounds, a clock too far ahead or one incarnation too many, and reports each hold while
+  // taking every other origin's entries; stores entries that fail validation as rejected
+  // (its own verdict: the wire's `rejected` is ignored). Keeps only the signatures it
+  // verified. Own entries relayed back are skipped.
   absl::StatusOr<ApplyReport> ApplyRemote(const std::vector<v1::OplogEntry>& entries,
                                           const EntryVerifier& verifier, EntryApplier& applier)
       ABSL_LOCKS_EXCLUDED(apply_mu_);
 
   std::vector<v1::VersionVectorEntry> Vector() const ABSL_LOCKS_EXCLUDED(state_mu_);
 
-  // Up to `limit` entries of `origin` after `after_seq`, in order.
+  // Up to `limit` entries of `origin` after `after_seq`, in order, as stored.
   absl::StatusOr<std::vector<v1::OplogEntry>> Read(const v1::Origin& origin, uint64_t after_seq,
                                                    size_t limit) const;
+  // The next batch to send a peer: entries of `origin` after `after_seq`, at most one span
+  // (kMaxSpanEntries, kMaxSpanBytes), ending on a signed entry, without this node's
+  // verdicts. Empty when there is nothing after `after_seq`.
+  absl::StatusOr<std::vector<v1::OplogEntry>> ReadBatch(const v1::Origin& origin,
+                                                        uint64_t after_seq) const;
 
   // Blocks until the log has changed since `seen` (a value this returned, or 0) or `timeout`
   // passes; returns the current change count.
@@ -121,6 +153,8 @@ class Oplog {
       const std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
           Transaction&, HybridTime)>& mutate) ABSL_LOCKS_EXCLUDED(local_mu_);
   Head HeadOf(const std::string& origin_key) const ABSL_LOCKS_EXCLUDED(state_mu_);
+  // How many incarnations of `site_id` the vector holds.
+  size_t IncarnationsOf(absl::string_view site_id) const ABSL_LOCKS_EXCLUDED(state_mu_);
   void Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>>& heads)
       ABSL_LOCKS_EXCLUDED(state_mu_);
 

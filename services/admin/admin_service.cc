@@ -35,6 +35,13 @@ grpc::Status AdminServiceImpl::GetNetworkStatus(grpc::ServerContext* context,
     link->set_entries_received(peer.entries_received);
     link->set_entries_behind(peer.entries_behind);
     link->set_last_error(peer.last_error);
+    link->set_entries_refused(peer.entries_refused);
+    for (const federation::HeldOrigin& held : peer.held_origins) {
+      v1::HeldOrigin* out = link->add_held_origins();
+      *out->mutable_origin() = held.origin;
+      out->set_reason(held.reason);
+      *out->mutable_retry_time() = rpc::TimeToProto(held.retry_time);
+    }
   }
   return grpc::Status::OK;
 }

@@ -79,6 +79,11 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
   // The caller's own entries are never sent back to it: it wrote them.
   absl::flat_hash_set<std::string> callers_own;
   absl::flat_hash_map<std::string, uint64_t> have;
+  if (static_cast<size_t>(request->have_size()) > kMaxOrigins) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat("have lists ", request->have_size(), " origins; at most ",
+                                     kMaxOrigins, " are allowed"));
+  }
   for (const v1::VersionVectorEntry& entry : request->have()) {
     if (absl::Status s = domain::CheckSlug("have.origin.site_id", entry.origin().site_id());
         !s.ok()) {
@@ -112,8 +117,7 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
         sent = std::max(sent, peer_heads_->Held(site_id, key, opened));
       }
       while (sent < head.seq() && !context->IsCancelled() && !stopping_) {
-        absl::StatusOr<std::vector<v1::OplogEntry>> batch =
-            oplog_->Read(head.origin(), sent, kBatchSize);
+        absl::StatusOr<std::vector<v1::OplogEntry>> batch = oplog_->ReadBatch(head.origin(), sent);
         if (!batch.ok()) return rpc::ToGrpcStatus(batch.status());
         if (batch->empty()) break;
         v1::PullResponse response;

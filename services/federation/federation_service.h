@@ -18,8 +18,10 @@ namespace cantine::federation {
 
 // cantine.v1.FederationService on the federation port. Pull streams what the caller's vector
 // lacks, origin by origin in sequence order, then stays open and pushes new entries as they
-// commit, with an empty response carrying the heads every `heartbeat` while idle. Memory per
-// stream is one batch: a Write blocks while the peer does not read (HTTP/2 flow control).
+// commit, with an empty response carrying the heads every `heartbeat` while idle. A batch is
+// at most one span of an origin (Oplog::ReadBatch: bounded in entries and bytes, ending on a
+// signed entry). Memory per stream is one batch: a Write blocks while the peer does not read
+// (HTTP/2 flow control).
 class FederationServiceImpl final : public v1::FederationService::Service {
  public:
   // The status the replicated directory lists for a site: SITE_STATUS_UNSPECIFIED when it
@@ -50,7 +52,9 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // Ends every open stream within one heartbeat; called before the server shuts down.
   void Stop() { stopping_ = true; }
 
-  inline static constexpr size_t kBatchSize = 1000;
+  // The most origins a Pull request may list (bounded by Oplog::kMaxIncarnationsPerSite per
+  // site of a network far larger than any today).
+  inline static constexpr size_t kMaxOrigins = 4096;
 
  private:
   // Who is calling, checked as every RPC of this service must: over TLS the site its client

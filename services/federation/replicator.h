@@ -3,8 +3,11 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cantine/v1/federation.grpc.pb.h"
@@ -25,6 +28,21 @@ struct PeerOptions {
 struct ReplicatorOptions {
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Minutes(1);
+  // How long an origin held back waits before it is asked for again, doubling per hold up
+  // to max_backoff; other origins keep flowing meanwhile.
+  absl::Duration initial_hold = absl::Seconds(1);
+  // A stream on which the peer has sent nothing (not even its heartbeat, every second) for
+  // this long is given up and reopened: a dead or stalling peer never holds the link.
+  absl::Duration silence_timeout = absl::Seconds(10);
+};
+
+// An origin whose entries from this peer are held back (Oplog::ApplyRemote's verdict).
+struct HeldOrigin {
+  v1::Origin origin;
+  v1::HoldReason reason = v1::HOLD_REASON_UNSPECIFIED;
+  uint64_t held_after = 0;  // This node's head of the origin when it was held.
+  absl::Time retry_time;    // When the stream is reopened to ask for it again (real time).
+  absl::Duration backoff;   // Doubles with each hold, reset once the origin moves.
 };
 
 // What this node knows of one peer's link, for GetNetworkStatus.
@@ -37,11 +55,17 @@ struct PeerStatus {
   // Entries the peer holds that this node does not, as of the last response.
   uint64_t entries_behind = 0;
   std::string last_error;  // Why the last stream ended; cleared once the peer answers.
+  // Entries refused outright (Oplog::ApplyReport::refused), since the node started.
+  uint64_t entries_refused = 0;
+  std::vector<HeldOrigin> held_origins;
 };
 
 // Pulls from one peer, for as long as it runs: opens a Pull stream with this node's vector,
 // applies what arrives, keeps the stream open for live entries, and reconnects after any
-// break with jittered exponential backoff (capped, reset by a successful response).
+// break with jittered exponential backoff (capped, reset by a successful response). An
+// origin the apply holds back (unknown site, forgery, gap, clock ahead...) never stops the
+// stream: the others keep flowing, and the stream is reopened, from the vector, when the
+// held origin is due to be asked for again.
 class Replicator {
  public:
   // None owned; all outlive the replicator. Starts its thread.
@@ -55,9 +79,23 @@ class Replicator {
   PeerStatus status() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
+  // Why a stream ended: a break (retried with backoff) or a held origin due again
+  // (reopened at once).
+  struct StreamEnd {
+    absl::Status status;
+    bool reopen_now = false;
+  };
+
   void Run();
-  // One stream, until it breaks; returns why.
-  absl::Status PullOnce() ABSL_LOCKS_EXCLUDED(mu_);
+  // One stream, until it breaks or a held origin is due; says why.
+  StreamEnd PullOnce() ABSL_LOCKS_EXCLUDED(mu_);
+  // Records the holds of one apply of the current stream.
+  void TrackHolds(const storage::Oplog::ApplyReport& report) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether an origin held on the current stream is due to be asked for again at `now`.
+  bool HoldDue(absl::Time now) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The watchdog thread: ends the current stream when a held origin is due or the peer has
+  // been silent for silence_timeout, since a stream blocked in Read sees neither.
+  void Watch() ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string self_site_id_;
   const PeerOptions peer_;
@@ -74,7 +112,16 @@ class Replicator {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
   PeerStatus status_ ABSL_GUARDED_BY(mu_);
+  // Held origins by origin key, kept across streams so that their backoff grows; with the
+  // stream that last held each.
+  absl::flat_hash_map<std::string, std::pair<HeldOrigin, uint64_t>> held_ ABSL_GUARDED_BY(mu_);
+  uint64_t stream_ ABSL_GUARDED_BY(mu_) = 0;       // Counts streams opened: the current one.
+  absl::Time last_response_ ABSL_GUARDED_BY(mu_);  // Real time, on the current stream.
+  // Set by the watchdog when it ends the current stream, and why.
+  bool reopen_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool silent_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
+  std::thread watchdog_;
 };
 
 }  // namespace cantine::federation

@@ -9,6 +9,7 @@
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/origin_writer.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::storage {
@@ -218,6 +219,172 @@ TEST_F(OplogTest, LogVectorAndClockSurviveReopen) {
   EXPECT_EQ(next.seq(), 3u);
   EXPECT_GT(std::make_pair(next.hlc().wall_micros(), next.hlc().logical()),
             std::make_pair(last.hlc().wall_micros(), last.hlc().logical()));
+}
+
+// Every signature a node stores verifies: it keeps only those it checked.
+void ExpectEveryStoredSignatureVerifies(Oplog& oplog, const v1::Origin& origin,
+                                        const EntryVerifier& keys) {
+  std::string chain(32, '\0');
+  const std::vector<v1::OplogEntry> stored = oplog.Read(origin, 0, 100000).value();
+  for (const v1::OplogEntry& entry : stored) {
+    chain = Oplog::ChainHash(chain, entry);
+    if (entry.signature().empty()) continue;
+    EXPECT_TRUE(keys.Verify(origin.site_id(), chain, entry.signature()).ok()) << entry.seq();
+  }
+}
+
+std::vector<v1::OplogEntry> ReadAll(Oplog& oplog, const v1::Origin& origin) {
+  return oplog.Read(origin, 0, 100000).value();
+}
+
+TEST_F(OplogTest, TheWiresRejectedFlagIsIgnored) {
+  std::vector<v1::OplogEntry> entries = {paris_.Write("1"), paris_.Write("2"), paris_.Write("3")};
+  entries[1].set_rejected(true);  // A relay flips the flag of a true entry.
+  auto receiver = Receiver("a");
+  Oplog::ApplyReport report = receiver->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, 3);
+  EXPECT_EQ(report.rejected, 0);
+  EXPECT_FALSE(ReadAll(*receiver->oplog, paris_.oplog->self())[1].rejected());
+  EXPECT_TRUE(
+      receiver->store->Get(Table::kEvents, KeyBuilder().AddString("paris").AddString("2").Build())
+          ->has_value());
+  // Nor does a node send its own verdicts.
+  entries = {paris_.Write("bad")};
+  ASSERT_EQ(receiver->oplog->ApplyRemote(entries, keys_, applier_)->rejected, 1);
+  const std::vector<v1::OplogEntry> sent =
+      receiver->oplog->ReadBatch(paris_.oplog->self(), 0).value();
+  for (const v1::OplogEntry& entry : sent) {
+    EXPECT_FALSE(entry.rejected());
+  }
+}
+
+TEST_F(OplogTest, SignaturesInTheMiddleOfABatchAreNeitherStoredUncheckedNorRelayed) {
+  std::vector<v1::OplogEntry> entries;
+  for (int i = 0; i < 5; ++i) entries.push_back(paris_.Write(absl::StrCat("e", i)));
+  entries[2].set_signature(std::string(64, 'x'));  // Forged by a relay; the chain still holds.
+  auto relay = Receiver("relay");
+  Oplog::ApplyReport report = relay->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, 5);
+  ExpectEveryStoredSignatureVerifies(*relay->oplog, paris_.oplog->self(), keys_);
+
+  // What the relay sends on ends on a signature it checked, and applies downstream.
+  std::vector<v1::OplogEntry> batch = relay->oplog->ReadBatch(paris_.oplog->self(), 0).value();
+  ASSERT_EQ(batch.size(), 5u);
+  EXPECT_FALSE(batch.back().signature().empty());
+  auto downstream = Receiver("downstream");
+  EXPECT_EQ(downstream->oplog->ApplyRemote(batch, keys_, applier_)->applied, 5);
+  ExpectEveryStoredSignatureVerifies(*downstream->oplog, paris_.oplog->self(), keys_);
+}
+
+TEST_F(OplogTest, BatchesAreBoundedInBytesAndEndOnASignedEntry) {
+  const std::string large(Oplog::kMaxPayloadBytes, 'p');
+  for (int i = 0; i < 40; ++i) paris_.Write(absl::StrCat(i, large).substr(0, large.size()));
+  auto relay = Receiver("relay");
+  auto downstream = Receiver("downstream");
+  // Hop by hop, batch by batch, as Pull sends them.
+  for (Site* from : {&paris_, relay.get()}) {
+    Site* to = from == &paris_ ? relay.get() : downstream.get();
+    uint64_t after = 0;
+    int batches = 0;
+    while (after < 40) {
+      std::vector<v1::OplogEntry> batch =
+          from->oplog->ReadBatch(paris_.oplog->self(), after).value();
+      ASSERT_FALSE(batch.empty());
+      size_t bytes = 0;
+      for (const v1::OplogEntry& entry : batch) bytes += entry.ByteSizeLong();
+      EXPECT_LE(bytes, Oplog::kMaxSpanBytes);
+      EXPECT_FALSE(batch.back().signature().empty());
+      ASSERT_EQ(to->oplog->ApplyRemote(batch, keys_, applier_)->applied,
+                static_cast<int>(batch.size()));
+      after = batch.back().seq();
+      ++batches;
+    }
+    EXPECT_GE(batches,
+              40 * static_cast<int>(large.size()) / static_cast<int>(Oplog::kMaxSpanBytes));
+  }
+  EXPECT_EQ(downstream->oplog->Vector().at(0).seq(), 40u);
+  ExpectEveryStoredSignatureVerifies(*downstream->oplog, paris_.oplog->self(), keys_);
+}
+
+TEST_F(OplogTest, AnOversizedPayloadIsRefusedWhenWrittenAndHeldWhenReceived) {
+  absl::StatusOr<v1::OplogEntry> written = paris_.oplog->CommitLocal(
+      [&](Transaction&, HybridTime) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+        return std::make_pair(v1::ENTRY_KIND_EVENT, std::string(Oplog::kMaxPayloadBytes + 1, 'x'));
+      });
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(paris_.oplog->Vector().empty());
+
+  // A site that writes one anyway holds back only its own origin.
+  auth::Ed25519PrivateKey lyon_key = auth::Ed25519PrivateKey::Generate();
+  keys_.Add("lyon", lyon_key.PublicKey());
+  testing::OriginWriter lyon("lyon", 1, lyon_key, absl::ToUnixMicros(kNow));
+  std::vector<v1::OplogEntry> entries = {
+      lyon.Next(v1::ENTRY_KIND_EVENT, "small"),
+      lyon.Next(v1::ENTRY_KIND_EVENT, std::string(Oplog::kMaxPayloadBytes + 1, 'x')),
+      paris_.Write("p1")};
+  auto receiver = Receiver("a");
+  Oplog::ApplyReport report = receiver->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, 2);  // lyon's first entry and paris's.
+  EXPECT_EQ(report.refused, 1);
+  ASSERT_EQ(report.holds.size(), 1u);
+  EXPECT_EQ(report.holds[0].origin.site_id(), "lyon");
+  EXPECT_EQ(report.holds[0].reason, v1::HOLD_REASON_OVERSIZED);
+  EXPECT_EQ(report.holds[0].held_after, 1u);
+}
+
+TEST_F(OplogTest, AnUnknownOriginIsHeldWhileTheOthersApply) {
+  testing::OriginWriter ghost("ghost", 7, auth::Ed25519PrivateKey::Generate(),
+                              absl::ToUnixMicros(kNow));
+  std::vector<v1::OplogEntry> entries = {ghost.Next(v1::ENTRY_KIND_EVENT, "g1"),
+                                         ghost.Next(v1::ENTRY_KIND_EVENT, "g2"), paris_.Write("p1"),
+                                         milan_.Write("m1")};
+  auto receiver = Receiver("a");
+  Oplog::ApplyReport report = receiver->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, 2);
+  EXPECT_EQ(report.held, 2);
+  EXPECT_EQ(report.refused, 0);  // Not known yet is not refused: it waits.
+  ASSERT_EQ(report.holds.size(), 1u);
+  EXPECT_EQ(report.holds[0].reason, v1::HOLD_REASON_UNKNOWN_SITE);
+  EXPECT_EQ(receiver->oplog->Vector().size(), 2u);
+}
+
+TEST_F(OplogTest, AnUnsignedSpanLongerThanTheBoundIsRefused) {
+  std::vector<v1::OplogEntry> entries;
+  for (size_t i = 0; i <= Oplog::kMaxSpanEntries; ++i) {
+    entries.push_back(paris_.Write(absl::StrCat(i)));
+  }
+  for (size_t i = 0; i + 1 < entries.size(); ++i) entries[i].clear_signature();
+  auto receiver = Receiver("a");
+  Oplog::ApplyReport report = receiver->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, 0);
+  ASSERT_EQ(report.holds.size(), 1u);
+  EXPECT_EQ(report.holds[0].reason, v1::HOLD_REASON_UNSIGNED_SPAN);
+  // One entry shorter, the span is within the bound: one signature covers it.
+  entries.erase(entries.begin() + entries.size() - 2);
+  entries.back() = paris_.oplog->Read(paris_.oplog->self(), Oplog::kMaxSpanEntries - 1, 1)->at(0);
+  report = receiver->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, static_cast<int>(Oplog::kMaxSpanEntries));
+  EXPECT_TRUE(report.holds.empty());
+}
+
+TEST_F(OplogTest, ASiteHasABoundedNumberOfIncarnations) {
+  std::vector<v1::OplogEntry> entries;
+  for (uint64_t incarnation = 1; incarnation <= Oplog::kMaxIncarnationsPerSite + 2; ++incarnation) {
+    testing::OriginWriter restored("paris", incarnation, paris_.key, absl::ToUnixMicros(kNow));
+    entries.push_back(restored.Next(v1::ENTRY_KIND_EVENT, absl::StrCat("i", incarnation)));
+  }
+  auto receiver = Receiver("a");
+  Oplog::ApplyReport report = receiver->oplog->ApplyRemote(entries, keys_, applier_).value();
+  EXPECT_EQ(report.applied, static_cast<int>(Oplog::kMaxIncarnationsPerSite));
+  EXPECT_EQ(report.refused, 2);
+  ASSERT_EQ(report.holds.size(), 2u);
+  EXPECT_EQ(report.holds[0].reason, v1::HOLD_REASON_TOO_MANY_INCARNATIONS);
+  // Later calls count what is stored.
+  testing::OriginWriter another("paris", 1000, paris_.key, absl::ToUnixMicros(kNow));
+  report = receiver->oplog->ApplyRemote({another.Next(v1::ENTRY_KIND_EVENT, "x")}, keys_, applier_)
+               .value();
+  EXPECT_EQ(report.applied, 0);
+  EXPECT_EQ(report.refused, 1);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ constexpr char kDestinationSite[] = "site-dst";
 constexpr char kApplySite[] = "site-apply";
 constexpr char kAdminSecret[] = "federation-bench-admin-credential";
 constexpr int64_t kTargetEntriesPerSecond = 100'000;
-constexpr size_t kBatch = federation::FederationServiceImpl::kBatchSize;
+constexpr size_t kBatch = storage::Oplog::kMaxSpanEntries;
 
 absl::StatusOr<auth::Ed25519PrivateKey> LoadOrCreateKey(const std::string& path) {
   if (std::filesystem::exists(path)) return auth::Ed25519PrivateKey::LoadPemFile(path);
@@ -329,7 +329,7 @@ absl::Status RunApplyOnly(const CatchupOptions& options, Source& source, std::os
   for (uint64_t after = 0; after < expected;) {
     const absl::Time read_start = absl::Now();
     absl::StatusOr<std::vector<v1::OplogEntry>> batch =
-        source.site().oplog().Read(origin, after, kBatch);
+        source.site().oplog().ReadBatch(origin, after);
     if (!batch.ok()) return batch.status();
     if (batch->empty()) return absl::DataLossError("the source's oplog ended early");
     const absl::Time apply_start = absl::Now();

@@ -1,0 +1,139 @@
+// A site whose log holds entries of the largest size allowed (receipts of bookings of the
+// most slots one booking may hold, made and cancelled again and again): a node that starts
+// from empty data catches up with all of it. Batches counted in entries alone made every
+// Pull of such a log exceed gRPC's 4 MiB message limit, for ever.
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/support/site_processes.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/wait_for.h"
+
+namespace cantine {
+namespace {
+
+constexpr char kAdminSecret[] = "large-entries-test-admin-credential";
+// Each booking: 40 weeks of Paris's meeting room, five two-hour blocks a weekday, 1,000
+// slots (domain::kMaxSlotsPerBooking is 1,024); its receipt is about 64 KB.
+constexpr int kWeeks = 40;
+constexpr int kBookings = 40;  // 80 receipts, over 5 MB in all.
+
+std::shared_ptr<grpc::Channel> Channel(int port) {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+}
+
+std::unique_ptr<grpc::ClientContext> Desk() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return context;
+}
+
+// The highest contiguous seq `port`'s node holds of origin `site`, or -1 if unreachable.
+int64_t Held(int port, const std::string& site) {
+  v1::NetworkStatus status;
+  if (!v1::AdminService::NewStub(Channel(port))->GetNetworkStatus(Desk().get(), {}, &status).ok()) {
+    return -1;
+  }
+  for (const v1::VersionVectorEntry& origin : status.origins()) {
+    if (origin.origin().site_id() == site) return static_cast<int64_t>(origin.seq());
+  }
+  return 0;
+}
+
+v1::CivilDateTime At(absl::CivilDay day, int hours) {
+  v1::CivilDateTime time;
+  time.set_year(static_cast<int32_t>(day.year()));
+  time.set_month(day.month());
+  time.set_day(day.day());
+  time.set_hours(hours);
+  return time;
+}
+
+TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargestSize) {
+  testing::TempDir dir;
+  testing::SiteProcesses sites(dir, CANTINED_PATH, kAdminSecret, {"paris", "milan"});
+  int paris_port = 0, paris_federation = 0;
+  std::unique_ptr<testing::Subprocess> paris =
+      sites.Start("paris",
+                  absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
+                               sites.PublicKeyFile("milan"), "\" }\n"),
+                  &paris_port, &paris_federation);
+  auto channel = Channel(paris_port);
+
+  // Long bookings allowed: the policy, read and written back with a longer span and horizon.
+  auto site_service = v1::SiteService::NewStub(channel);
+  v1::Site site;
+  ASSERT_TRUE(site_service->GetSite(Desk().get(), {}, &site).ok());
+  v1::UpdatePolicyRequest update;
+  *update.mutable_policy() = site.policy();
+  update.mutable_policy()->set_max_booking_days(366);
+  update.mutable_policy()->set_booking_horizon_days(730);
+  v1::SitePolicy policy;
+  ASSERT_TRUE(site_service->UpdatePolicy(Desk().get(), update, &policy).ok());
+
+  v1::RegisterMemberRequest registration;
+  registration.set_display_name("Ada Lovelace");
+  registration.set_email("ada@example.org");
+  v1::Member ada;
+  ASSERT_TRUE(
+      v1::MemberService::NewStub(channel)->RegisterMember(Desk().get(), registration, &ada).ok());
+
+  // From the Monday two weeks ahead, kWeeks weeks of the room, booked and cancelled.
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  absl::CivilDay monday = today + 14;
+  while (absl::GetWeekday(monday) != absl::Weekday::monday) monday += 1;
+  auto bookings = v1::BookingService::NewStub(channel);
+  for (int i = 0; i < kBookings; ++i) {
+    v1::CreateBookingRequest request;
+    request.set_space_id("meeting-room");
+    request.set_member_id(ada.member_id());
+    *request.mutable_start() = At(monday, 9);
+    *request.mutable_end() = At(monday + kWeeks * 7 - 3, 19);  // The last Friday.
+    request.set_idempotency_key(absl::StrCat("long-", i));
+    v1::Booking booking;
+    grpc::Status status = bookings->CreateBooking(Desk().get(), request, &booking);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(booking.slots_size(), kWeeks * 5 * 5);
+    ASSERT_GT(booking.ByteSizeLong(), 60u * 1024);
+    v1::CancelBookingRequest cancel;
+    cancel.set_booking_id(booking.booking_id());
+    status = bookings->CancelBooking(Desk().get(), cancel, &booking);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  // Every receipt in Paris's log: its directory entry, the member, two receipts a booking.
+  const int64_t total = 2 + 2 * kBookings;
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return Held(paris_port, "paris") == total; }, absl::Seconds(30)));
+
+  // Milan starts from empty data and pulls from Paris.
+  int milan_port = 0, milan_federation = 0;
+  std::unique_ptr<testing::Subprocess> milan =
+      sites.Start("milan",
+                  absl::StrCat("peers { site_id: \"paris\" address: \"127.0.0.1:", paris_federation,
+                               "\" public_key_file: \"", sites.PublicKeyFile("paris"), "\" }\n"),
+                  &milan_port, &milan_federation);
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return Held(milan_port, "paris") == total; }, absl::Seconds(60)))
+      << "milan holds " << Held(milan_port, "paris") << " of " << total << "; see "
+      << sites.LogFile("milan");
+
+  channel.reset();
+  milan->Signal(SIGTERM);
+  paris->Signal(SIGTERM);
+  EXPECT_EQ(milan->Wait(absl::Seconds(30)), 0);
+  EXPECT_EQ(paris->Wait(absl::Seconds(30)), 0);
+}
+
+}  // namespace
+}  // namespace cantine
