@@ -22,13 +22,16 @@ namespace {
 
 using testing::MiniCluster;
 
-std::unique_ptr<grpc::ClientContext> Context(bool admin = false) {
+std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer = "") {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  if (admin) {
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", MiniCluster::kAdminSecret));
-  }
+  if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
   return context;
+}
+
+// A call with node i's desk credential (accepted at node i only).
+std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i) {
+  return Context(cluster.admin_secret(i));
 }
 
 v1::Member Register(MiniCluster& cluster, int node, const std::string& name) {
@@ -69,7 +72,7 @@ TEST(FederationTest, FiveNodesInALineConvergeThroughRelay) {
   announce.mutable_end()->set_hours(22);
   announce.set_capacity(80);
   v1::Event event;
-  grpc::Status announced = events->AnnounceEvent(Context(true).get(), announce, &event);
+  grpc::Status announced = events->AnnounceEvent(DeskContext(cluster, 2).get(), announce, &event);
   ASSERT_TRUE(announced.ok()) << announced.error_message();
 
   ASSERT_TRUE(cluster.WaitForConvergence(5));
@@ -138,7 +141,7 @@ TEST(FederationTest, ProfileUpdatesAndErasureReplicateWithoutPersonalData) {
   update.set_member_id(ada.member_id());
   update.set_bio("Builds analytical engines");
   v1::Member updated;
-  ASSERT_TRUE(members->UpdateMember(Context(true).get(), update, &updated).ok());
+  ASSERT_TRUE(members->UpdateMember(DeskContext(cluster, 0).get(), update, &updated).ok());
   ASSERT_TRUE(cluster.WaitForConvergence(2));
 
   // The other node holds the profile but does not own it.
@@ -148,12 +151,12 @@ TEST(FederationTest, ProfileUpdatesAndErasureReplicateWithoutPersonalData) {
   v1::Member replica;
   ASSERT_TRUE(remote->GetMember(Context().get(), get, &replica).ok());
   EXPECT_EQ(replica.bio(), "Builds analytical engines");
-  EXPECT_EQ(remote->UpdateMember(Context(true).get(), update, &updated).error_code(),
+  EXPECT_EQ(remote->UpdateMember(DeskContext(cluster, 1).get(), update, &updated).error_code(),
             grpc::FAILED_PRECONDITION);
 
   v1::EraseMemberRequest erase;
   erase.set_member_id(ada.member_id());
-  ASSERT_TRUE(members->EraseMember(Context(true).get(), erase, &updated).ok());
+  ASSERT_TRUE(members->EraseMember(DeskContext(cluster, 0).get(), erase, &updated).ok());
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   ASSERT_TRUE(remote->GetMember(Context().get(), get, &replica).ok());
   EXPECT_TRUE(replica.erased());
@@ -192,7 +195,7 @@ TEST(FederationTest, NetworkStatusShowsOriginsAndPeerLinks) {
   v1::NetworkStatus status;
   EXPECT_EQ(admin->GetNetworkStatus(Context().get(), {}, &status).error_code(),
             grpc::UNAUTHENTICATED);
-  ASSERT_TRUE(admin->GetNetworkStatus(Context(true).get(), {}, &status).ok());
+  ASSERT_TRUE(admin->GetNetworkStatus(DeskContext(cluster, 1).get(), {}, &status).ok());
   EXPECT_EQ(status.site_id(), "site-b");
   ASSERT_EQ(status.origins_size(), 2);
   EXPECT_EQ(status.origins(0).origin().site_id(), "site-a");
@@ -201,7 +204,7 @@ TEST(FederationTest, NetworkStatusShowsOriginsAndPeerLinks) {
   EXPECT_EQ(status.peers(0).site_id(), "site-a");
   EXPECT_TRUE(testing::WaitFor([&] {
     v1::NetworkStatus now;
-    return admin->GetNetworkStatus(Context(true).get(), {}, &now).ok() &&
+    return admin->GetNetworkStatus(DeskContext(cluster, 1).get(), {}, &now).ok() &&
            now.peers(0).connected() && now.peers(0).has_last_contact() &&
            now.peers(0).entries_behind() == 0;
   }));
@@ -209,7 +212,7 @@ TEST(FederationTest, NetworkStatusShowsOriginsAndPeerLinks) {
   // back to it.
   auto admin_a = v1::AdminService::NewStub(cluster.channel(0));
   v1::NetworkStatus status_a;
-  ASSERT_TRUE(admin_a->GetNetworkStatus(Context(true).get(), {}, &status_a).ok());
+  ASSERT_TRUE(admin_a->GetNetworkStatus(DeskContext(cluster, 0).get(), {}, &status_a).ok());
   ASSERT_EQ(status_a.peers_size(), 1);
   EXPECT_EQ(status_a.peers(0).entries_received(), 1u);
 }
@@ -225,7 +228,7 @@ TEST(FederationTest, MemberTokensIssuedAtHomeVerifyAtAnotherSiteWhileHomeIsDown)
   v1::IssueTokenResponse issued;
   EXPECT_EQ(home->IssueToken(Context().get(), request, &issued).error_code(),
             grpc::UNAUTHENTICATED);
-  ASSERT_TRUE(home->IssueToken(Context(true).get(), request, &issued).ok());
+  ASSERT_TRUE(home->IssueToken(DeskContext(cluster, 0).get(), request, &issued).ok());
 
   // A refresh with the member's own token; not with another member's.
   auto with_token = [](const std::string& token) {
@@ -269,7 +272,7 @@ TEST(FederationTest, AVisitorFromAnotherSitePaysTheVenuesVisitorPrice) {
   space->mutable_price_per_slot()->set_amount_minor(1500);
   space->mutable_visitor_price_per_slot()->set_amount_minor(2000);
   v1::Space created;
-  ASSERT_TRUE(sites->CreateSpace(Context(true).get(), create, &created).ok());
+  ASSERT_TRUE(sites->CreateSpace(DeskContext(cluster, 0).get(), create, &created).ok());
   EXPECT_EQ(created.visitor_price_per_slot().amount_minor(), 2000);
 
   const v1::Member local = Register(cluster, 0, "local");
@@ -298,7 +301,7 @@ TEST(FederationTest, AVisitorFromAnotherSitePaysTheVenuesVisitorPrice) {
     request.set_seats(1);
     request.set_idempotency_key(member.member_id());
     v1::Booking booking;
-    grpc::Status status = bookings->CreateBooking(Context(true).get(), request, &booking);
+    grpc::Status status = bookings->CreateBooking(DeskContext(cluster, 0).get(), request, &booking);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return booking;
   };

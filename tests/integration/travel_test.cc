@@ -34,7 +34,10 @@ std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer = "") {
   if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
   return context;
 }
-std::unique_ptr<grpc::ClientContext> AdminContext() { return Context(MiniCluster::kAdminSecret); }
+// A call with node i's desk credential (accepted at node i only).
+std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i) {
+  return Context(cluster.admin_secret(i));
+}
 
 // Every node pulls from every other.
 void ConnectMesh(MiniCluster& cluster) {
@@ -56,7 +59,7 @@ void CreateDesks(MiniCluster& cluster, int seats) {
   space->mutable_price_per_slot()->set_amount_minor(1500);
   space->mutable_visitor_price_per_slot()->set_amount_minor(2000);
   v1::Space created;
-  grpc::Status status = sites->CreateSpace(AdminContext().get(), create, &created);
+  grpc::Status status = sites->CreateSpace(DeskContext(cluster, kVenue).get(), create, &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
@@ -72,12 +75,12 @@ Traveller Register(MiniCluster& cluster, int home, const std::string& name) {
   request.set_display_name(name);
   request.set_email(absl::StrCat(name, "@example.org"));
   v1::Member member;
-  grpc::Status status = members->RegisterMember(AdminContext().get(), request, &member);
+  grpc::Status status = members->RegisterMember(DeskContext(cluster, home).get(), request, &member);
   EXPECT_TRUE(status.ok()) << status.error_message();
   v1::IssueTokenRequest issue;
   issue.set_member_id(member.member_id());
   v1::IssueTokenResponse issued;
-  status = members->IssueToken(AdminContext().get(), issue, &issued);
+  status = members->IssueToken(DeskContext(cluster, home).get(), issue, &issued);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return {member.member_id(), issued.token()};
 }
@@ -142,7 +145,8 @@ absl::StatusOr<v1::Settlement> Settlement(MiniCluster& cluster, int node, absl::
   v1::GetSettlementRequest request;
   request.set_month(domain::FormatMonth(absl::CivilMonth(day)));
   v1::Settlement settlement;
-  grpc::Status status = bookings->GetSettlement(AdminContext().get(), request, &settlement);
+  grpc::Status status =
+      bookings->GetSettlement(DeskContext(cluster, node).get(), request, &settlement);
   if (!status.ok()) return absl::Status(absl::StatusCode(status.error_code()), "");
   return settlement;
 }
@@ -216,7 +220,7 @@ TEST(TravelTest, AnotherMemberCannotCancelThroughAnyNodeAndTheDeskActsOnlyAtItsS
   }
   // site-b's desk credential does not reach into site-a's ledger.
   auto at_b = v1::BookingService::NewStub(cluster.channel(1));
-  EXPECT_EQ(at_b->CancelBooking(AdminContext().get(), cancel, &ignored).error_code(),
+  EXPECT_EQ(at_b->CancelBooking(DeskContext(cluster, 1).get(), cancel, &ignored).error_code(),
             grpc::PERMISSION_DENIED);
   // A desk follows its own members around the network, not another site's.
   v1::ListBookingsRequest itinerary;
@@ -224,11 +228,11 @@ TEST(TravelTest, AnotherMemberCannotCancelThroughAnyNodeAndTheDeskActsOnlyAtItsS
   v1::ListBookingsResponse listed;
   EXPECT_TRUE(testing::WaitFor([&] {
     listed.Clear();
-    return at_b->ListBookings(AdminContext().get(), itinerary, &listed).ok() &&
+    return at_b->ListBookings(DeskContext(cluster, 1).get(), itinerary, &listed).ok() &&
            listed.bookings_size() == 1;
   }));
   auto at_a = v1::BookingService::NewStub(cluster.channel(kVenue));
-  EXPECT_EQ(at_a->ListBookings(AdminContext().get(), itinerary, &listed).error_code(),
+  EXPECT_EQ(at_a->ListBookings(DeskContext(cluster, kVenue).get(), itinerary, &listed).error_code(),
             grpc::PERMISSION_DENIED);
   EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 9);
 }
@@ -337,7 +341,7 @@ TEST(TravelTest, SettlementIsEqualOnEveryNodeAfterAPartitionHeals) {
   v1::ListBookingsRequest visitors;
   *visitors.mutable_visitors_on() = rpc::CivilDayToProto(day);
   v1::ListBookingsResponse listed;
-  ASSERT_TRUE(bookings->ListBookings(AdminContext().get(), visitors, &listed).ok());
+  ASSERT_TRUE(bookings->ListBookings(DeskContext(cluster, kVenue).get(), visitors, &listed).ok());
   EXPECT_EQ(listed.bookings_size(), 2);
   for (const v1::Booking& visit : listed.bookings()) {
     EXPECT_NE(visit.home_site_id(), "site-a");
@@ -361,7 +365,7 @@ TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowance
   *update.mutable_policy() = site.policy();
   update.mutable_policy()->set_member_visit_days_per_month(1);
   v1::SitePolicy updated;
-  grpc::Status status = sites->UpdatePolicy(AdminContext().get(), update, &updated);
+  grpc::Status status = sites->UpdatePolicy(DeskContext(cluster, 1).get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_TRUE(cluster.WaitForConvergence(2));
 

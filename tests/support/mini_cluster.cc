@@ -11,7 +11,9 @@ namespace cantine::testing {
 
 MiniCluster::MiniCluster(int size)
     : ports_(size, 0), federation_ports_(size, 0), pulls_from_(size) {
-  std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
+  for (int i = 0; i < size; ++i) {
+    std::ofstream(dir_.Sub(absl::StrCat("admin-", site_id(i)))) << admin_secret(i) << "\n";
+  }
   nodes_.resize(size);
   for (int i = 0; i < size; ++i) StartNode(i, 0, 0);
   for (int i = 0; i < size; ++i) {
@@ -29,6 +31,10 @@ std::string MiniCluster::site_id(int i) const {
   return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
 }
 
+std::string MiniCluster::admin_secret(int i) const {
+  return absl::StrCat("mini-cluster-admin-credential-of-", site_id(i));
+}
+
 std::string MiniCluster::data_dir(int i) const { return dir_.Sub(site_id(i)); }
 
 node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) const {
@@ -43,7 +49,7 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
   options.listen_address = absl::StrCat("127.0.0.1:", port);
   options.federation_listen_address = absl::StrCat("127.0.0.1:", federation_port);
   options.data_dir = data_dir(i);
-  options.admin_credential_file = dir_.Sub("admin");
+  options.admin_credential_file = dir_.Sub(absl::StrCat("admin-", site_id(i)));
   options.drain_timeout = absl::Seconds(1);
   options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.
   return options;

@@ -12,18 +12,19 @@
 
 namespace cantine::testing {
 
-// N in-process nodes on loopback, ports chosen at run time, each with its own data folder
-// and signing key, every node trusting every other's key. Topology is the test's choice.
+// N in-process nodes on loopback, ports chosen at run time, each with its own data folder,
+// signing key and admin credential (the site's desk), every node trusting every other's
+// key. Topology is the test's choice.
 class MiniCluster {
  public:
-  inline static constexpr char kAdminSecret[] = "mini-cluster-admin-credential-01";
-
   explicit MiniCluster(int size);
   ~MiniCluster();
 
   int size() const { return static_cast<int>(nodes_.size()); }
   node::Node& node(int i) { return *nodes_[i]; }
   std::string site_id(int i) const;
+  // Node i's admin credential: its desk's, accepted at node i only.
+  std::string admin_secret(int i) const;
   // Node i's data folder (its signing key is node.key there).
   std::string data_dir(int i) const;
   std::shared_ptr<grpc::Channel> channel(int i);
