@@ -9,8 +9,11 @@
 
 namespace cantine::testing {
 
-MiniCluster::MiniCluster(int size)
-    : ports_(size, 0), federation_ports_(size, 0), pulls_from_(size) {
+MiniCluster::MiniCluster(int size, const storage::Clock* clock)
+    : clock_(clock != nullptr ? clock : &system_clock_),
+      ports_(size, 0),
+      federation_ports_(size, 0),
+      pulls_from_(size) {
   for (int i = 0; i < size; ++i) {
     std::ofstream(dir_.Sub(absl::StrCat("admin-", site_id(i)))) << admin_secret(i) << "\n";
   }
@@ -57,7 +60,7 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
 
 void MiniCluster::StartNode(int i, int port, int federation_port) {
   absl::StatusOr<std::unique_ptr<node::Node>> node =
-      node::Node::Start(Options(i, port, federation_port), &clock_);
+      node::Node::Start(Options(i, port, federation_port), clock_);
   if (!node.ok()) {
     ADD_FAILURE() << site_id(i) << ": " << node.status();
     return;

@@ -17,7 +17,8 @@ namespace cantine::testing {
 // key. Topology is the test's choice.
 class MiniCluster {
  public:
-  explicit MiniCluster(int size);
+  // Every node reads `clock` (not owned; it outlives the cluster), the system's when null.
+  explicit MiniCluster(int size, const storage::Clock* clock = nullptr);
   ~MiniCluster();
 
   int size() const { return static_cast<int>(nodes_.size()); }
@@ -48,7 +49,8 @@ class MiniCluster {
   void StartNode(int i, int port, int federation_port);
 
   TempDir dir_;
-  storage::SystemClock clock_;
+  storage::SystemClock system_clock_;
+  const storage::Clock* clock_;
   std::vector<std::unique_ptr<node::Node>> nodes_;
   std::vector<int> ports_;
   std::vector<int> federation_ports_;
