@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -22,6 +24,7 @@
 #include "services/federation/entry_signing.h"
 #include "services/federation/federation_service.h"
 #include "services/node/node.h"
+#include "services/rpc/proto_time.h"
 #include "services/site/site_directory.h"
 #include "storage/clock.h"
 #include "storage/hybrid_clock.h"
@@ -210,6 +213,101 @@ TEST_F(TransportSecurityTest, PullNamingAnotherSiteThanTheCertificateIsRefused) 
   EXPECT_THAT(unknown.error_message(), HasSubstr("not a known peer"));
 }
 
+// A forwarded booking call names the forwarding site: it must be the site of the client
+// certificate, and a known peer, whatever the member token.
+TEST_F(TransportSecurityTest, ForwardedCallsAreServedToTheCertifiedKnownPeerOnly) {
+  node::NodeOptions options = Options("site-a");
+  domain::Space desks;
+  desks.space_id = "desks";
+  desks.display_name = "Desks";
+  desks.seats = 10;
+  desks.price_per_slot_minor = 1500;
+  options.initial_spaces = {desks};
+  absl::StatusOr<std::unique_ptr<node::Node>> a = node::Node::Start(options, &clock_);
+  ASSERT_TRUE(a.ok()) << a.status();
+  (*a)->TrustSite("site-b", auth::Ed25519PrivateKey::Generate().PublicKey());
+  const int port = (*a)->federation_port();
+
+  // ada, a member of site-a, with a token from its desk: a token site-a accepts.
+  auto members = v1::MemberService::NewStub(PublicChannel((*a)->port()));
+  v1::RegisterMemberRequest registration;
+  registration.set_display_name("Ada");
+  registration.set_email("ada@example.org");
+  v1::Member ada;
+  ASSERT_TRUE(members->RegisterMember(Context().get(), registration, &ada).ok());
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(ada.member_id());
+  v1::IssueTokenResponse token;
+  std::unique_ptr<grpc::ClientContext> desk = Context();
+  desk->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+  ASSERT_TRUE(members->IssueToken(desk.get(), issue, &token).ok());
+
+  absl::TimeZone paris;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
+  absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 7;
+  while (absl::GetWeekday(day) == absl::Weekday::saturday ||
+         absl::GetWeekday(day) == absl::Weekday::sunday) {
+    ++day;
+  }
+  v1::ForwardedCreateBooking create;
+  create.set_member_token(token.token());
+  v1::CreateBookingRequest* request = create.mutable_request();
+  request->set_site_id("site-a");
+  request->set_space_id("desks");
+  request->set_member_id(ada.member_id());
+  *request->mutable_start() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 9 * 60);
+  *request->mutable_end() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 13 * 60);
+  request->set_seats(1);
+  request->set_idempotency_key("forwarded");
+  v1::ForwardedGetAvailability availability;
+  availability.mutable_request()->set_site_id("site-a");
+  availability.mutable_request()->set_space_id("desks");
+  *availability.mutable_request()->mutable_first_day() = rpc::CivilDayToProto(day);
+  *availability.mutable_request()->mutable_last_day() = rpc::CivilDayToProto(day);
+  auto free_seats = [&] {
+    auto stub = v1::FederationService::NewStub(FederationChannel(port, certs_, &certs_, "site-b"));
+    availability.set_site_id("site-b");
+    v1::GetAvailabilityResponse response;
+    grpc::Status status = stub->ForwardGetAvailability(Context().get(), availability, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.slots_size() > 0 ? response.slots(0).seats_free() : -1;
+  };
+
+  // site-c's certificate naming site-b (a known peer), then naming itself (not one).
+  for (const std::string claimed : {"site-b", "site-c"}) {
+    SCOPED_TRACE(claimed);
+    auto stub = v1::FederationService::NewStub(FederationChannel(port, certs_, &certs_, "site-c"));
+    const std::string why = claimed == "site-b" ? "the client certificate is site 'site-c'"
+                                                : "site 'site-c' is not a known peer";
+    create.set_site_id(claimed);
+    v1::Booking booking;
+    grpc::Status status = stub->ForwardCreateBooking(Context().get(), create, &booking);
+    EXPECT_EQ(status.error_code(), grpc::PERMISSION_DENIED);
+    EXPECT_THAT(status.error_message(), HasSubstr(why));
+    v1::ForwardedCancelBooking cancel;
+    cancel.set_site_id(claimed);
+    cancel.set_member_token(token.token());
+    cancel.mutable_request()->set_booking_id("site-a-0123456789abcdef");
+    status = stub->ForwardCancelBooking(Context().get(), cancel, &booking);
+    EXPECT_EQ(status.error_code(), grpc::PERMISSION_DENIED);
+    EXPECT_THAT(status.error_message(), HasSubstr(why));
+    availability.set_site_id(claimed);
+    v1::GetAvailabilityResponse response;
+    status = stub->ForwardGetAvailability(Context().get(), availability, &response);
+    EXPECT_EQ(status.error_code(), grpc::PERMISSION_DENIED);
+    EXPECT_THAT(status.error_message(), HasSubstr(why));
+  }
+  EXPECT_EQ(free_seats(), 10);
+
+  // site-b as itself: served.
+  auto as_b = v1::FederationService::NewStub(FederationChannel(port, certs_, &certs_, "site-b"));
+  create.set_site_id("site-b");
+  v1::Booking booking;
+  grpc::Status status = as_b->ForwardCreateBooking(Context().get(), create, &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(free_seats(), 9);
+}
+
 TEST_F(TransportSecurityTest, APeerIsDialledByItsSiteNameNotItsAddress) {
   std::unique_ptr<node::Node> a = StartNode("site-a");
   ASSERT_NE(a, nullptr);
@@ -317,6 +415,26 @@ TEST_F(TransportSecurityTest, SuspendedSiteIsRefused) {
   EXPECT_EQ(refused.error_code(), grpc::PERMISSION_DENIED);
   EXPECT_THAT(refused.error_message(), HasSubstr("site 'site-b' is suspended"));
   EXPECT_TRUE(PullOnce(FederationChannel(port, certs_, &certs_, "site-c"), "site-c").ok());
+
+  // The forwarded booking calls too; site-c gets past the check, to a service that serves no
+  // bookings.
+  for (const auto& [site, code] : std::vector<std::pair<std::string, grpc::StatusCode>>{
+           {"site-b", grpc::PERMISSION_DENIED}, {"site-c", grpc::UNIMPLEMENTED}}) {
+    SCOPED_TRACE(site);
+    auto stub = v1::FederationService::NewStub(FederationChannel(port, certs_, &certs_, site));
+    v1::ForwardedCreateBooking create;
+    create.set_site_id(site);
+    v1::Booking booking;
+    EXPECT_EQ(stub->ForwardCreateBooking(Context().get(), create, &booking).error_code(), code);
+    v1::ForwardedCancelBooking cancel;
+    cancel.set_site_id(site);
+    EXPECT_EQ(stub->ForwardCancelBooking(Context().get(), cancel, &booking).error_code(), code);
+    v1::ForwardedGetAvailability availability;
+    availability.set_site_id(site);
+    v1::GetAvailabilityResponse response;
+    EXPECT_EQ(stub->ForwardGetAvailability(Context().get(), availability, &response).error_code(),
+              code);
+  }
 
   service.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
