@@ -22,7 +22,8 @@ grpc::Status MemberServiceImpl::RegisterMember(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMemberRequest* request,
+grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext* context,
+                                          const v1::GetMemberRequest* request,
                                           v1::Member* response) {
   if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
@@ -30,7 +31,17 @@ grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMem
   absl::StatusOr<domain::Member> member = registry_->Get(request->member_id());
   if (!member.ok()) return ToGrpcStatus(member.status());
   *response = MemberToProto(*member);
+  if (!SeesEmail(*context, *member)) response->clear_email();
   return grpc::Status::OK;
+}
+
+bool MemberServiceImpl::SeesEmail(const grpc::ServerContext& context,
+                                  const domain::Member& member) const {
+  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
+  if (!bearer.ok() || !bearer->has_value()) return false;
+  // A desk acts at its own site only: another site's members' emails are not its to read.
+  if (admin_->Check(**bearer).ok()) return member.home_site_id == registry_->home_site_id();
+  return CheckActsFor(context, member.member_id).ok();
 }
 
 absl::Status MemberServiceImpl::CheckActsFor(const grpc::ServerContext& context,

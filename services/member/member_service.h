@@ -44,6 +44,10 @@ class MemberServiceImpl final : public v1::MemberService::Service {
   // OK for the admin credential (the home site's desk) or the member's own valid token;
   // UNAUTHENTICATED without either, PERMISSION_DENIED for another member's token.
   absl::Status CheckActsFor(const grpc::ServerContext& context, absl::string_view member_id) const;
+  // Whether the caller may read `member`'s email: the member itself (its own valid token, at
+  // any site) or the desk of the member's home site. Anyone else, including a caller whose
+  // credential does not check out, reads the profile without it.
+  bool SeesEmail(const grpc::ServerContext& context, const domain::Member& member) const;
 
   MemberRegistry* const registry_;
   const auth::AdminCredential* const admin_;

@@ -571,5 +571,43 @@ TEST_F(ForwardedCallsTest, GetAvailabilityAnswersKnownPeersOnly) {
   EXPECT_EQ(response.slots(0).seats_free(), 9);  // ada's booking holds one seat.
 }
 
+// GetMember is open, but a member's email is answered only to the member and to its home
+// site's desk, at any node the profile has replicated to.
+TEST(MemberEmailTest, OnlyTheMemberAndItsHomeDeskReadIt) {
+  testing::FakeClock clock(EightInTheMorning());
+  MiniCluster cluster(2, &clock);
+  Site site(cluster);
+  cluster.ConnectLine();
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  v1::GetMemberRequest get;
+  get.set_member_id(site.ada);
+  struct Reader {
+    std::string who;
+    int node;
+    std::string bearer;
+    bool sees_email;
+  };
+  const std::vector<Reader> readers = {
+      {"anyone at the home site", kHere, "", false},
+      {"anyone at another site", kOther, "", false},
+      {"another member", kHere, site.bob_token, false},
+      {"a token that is no token", kHere, "not-a-token", false},
+      {"another site's desk, at the home site", kHere, cluster.admin_secret(kOther), false},
+      {"another site's desk, at its own site", kOther, cluster.admin_secret(kOther), false},
+      {"the member, at its home site", kHere, site.ada_token, true},
+      {"the member, at another site", kOther, site.ada_token, true},
+      {"its home site's desk", kHere, site.desk, true},
+  };
+  for (const Reader& reader : readers) {
+    SCOPED_TRACE(reader.who);
+    auto members = v1::MemberService::NewStub(cluster.channel(reader.node));
+    v1::Member member;
+    grpc::Status status = members->GetMember(Context(reader.bearer).get(), get, &member);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(member.display_name(), "ada");
+    EXPECT_EQ(member.email(), reader.sees_email ? "ada@example.org" : "");
+  }
+}
+
 }  // namespace
 }  // namespace cantine

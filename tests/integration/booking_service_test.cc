@@ -223,9 +223,13 @@ TEST_F(BookingServiceTest, MembersRegisterOncePerEmailAndValidate) {
 
   v1::GetMemberRequest get;
   get.set_member_id(member_id_);
-  ASSERT_TRUE(members_->GetMember(Context().get(), get, &member).ok());
+  ASSERT_TRUE(members_->GetMember(AsMember().get(), get, &member).ok());
   EXPECT_EQ(member.home_site_id(), "paris");
   EXPECT_EQ(member.email(), "ada@example.org");
+  // The email is the member's and its desk's only.
+  ASSERT_TRUE(members_->GetMember(Context().get(), get, &member).ok());
+  EXPECT_EQ(member.display_name(), "Ada Lovelace");
+  EXPECT_EQ(member.email(), "");
   get.set_member_id("paris-nobody");
   EXPECT_EQ(members_->GetMember(Context().get(), get, &member).error_code(), grpc::NOT_FOUND);
 }
