@@ -111,6 +111,13 @@ std::string IdempotencyValue(absl::string_view booking_id, absl::string_view fin
   return absl::StrCat(booking_id, "\n", fingerprint);
 }
 
+// The home site a member id names (domain::ParseMemberId).
+absl::StatusOr<std::string> HomeNamedBy(absl::string_view member_id) {
+  absl::StatusOr<domain::MemberIdParts> id = domain::ParseMemberId("member_id", member_id);
+  if (!id.ok()) return id.status();
+  return id->home_site_id;
+}
+
 }  // namespace
 
 BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
@@ -349,7 +356,7 @@ absl::StatusOr<int> BookingLedger::BackfillReceipts() {
             if (!booking.ok()) return booking.status();
             // Stored with its home site, so later changes record the visit too.
             if (booking->home_site_id.empty()) {
-              absl::StatusOr<std::string> home = members_->HomeSiteOf(booking->member_id);
+              absl::StatusOr<std::string> home = HomeNamedBy(booking->member_id);
               if (home.ok()) booking->home_site_id = *home;
             }
             if (absl::Status s = StoreBooking(*txn, *booking); !s.ok()) return s;

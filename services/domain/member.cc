@@ -22,6 +22,28 @@ absl::Status CheckEmail(absl::string_view field, absl::string_view email) {
   return absl::OkStatus();
 }
 
+std::string MakeMemberId(absl::string_view home_site_id, absl::string_view suffix) {
+  return absl::StrCat(home_site_id, "-", suffix);
+}
+
+absl::StatusOr<MemberIdParts> ParseMemberId(absl::string_view field, absl::string_view member_id) {
+  const auto invalid = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " '", member_id,
+                     "' is not a member id (its home site id, '-', 16 lower-case hex digits)"));
+  };
+  const size_t dash = member_id.rfind('-');
+  if (dash == absl::string_view::npos) return invalid();
+  const absl::string_view home = member_id.substr(0, dash);
+  const absl::string_view suffix = member_id.substr(dash + 1);
+  if (suffix.size() != kMemberIdSuffixLength) return invalid();
+  for (char c : suffix) {
+    if (!absl::ascii_isdigit(c) && (c < 'a' || c > 'f')) return invalid();
+  }
+  if (!CheckSlug(field, home).ok()) return invalid();
+  return MemberIdParts{.home_site_id = std::string(home), .suffix = std::string(suffix)};
+}
+
 absl::Status ValidateMember(const Member& member) {
   if (absl::Status s = CheckText("display_name", member.display_name, kMaxNameLength, true);
       !s.ok()) {

@@ -12,7 +12,7 @@ namespace cantine::domain {
 
 // A co-worker, registered at a home site.
 struct Member {
-  std::string member_id;  // "<home site>-<16 hex>".
+  std::string member_id;  // MakeMemberId(home_site_id, 16 hex digits).
   std::string home_site_id;
   std::string display_name;
   std::string email;
@@ -29,6 +29,24 @@ struct MemberUpdate {
 };
 
 inline constexpr size_t kMaxEmailLength = 254;
+inline constexpr size_t kMemberIdSuffixLength = 16;
+
+// A member id names its home site: "<home site id>-<16 lower-case hex digits>". The home is
+// everything before the last '-': site ids may hold dashes, the suffix never does, so
+// "san-0123456789abcdef" belongs to "san" and "san-francisco-0123456789abcdef" to
+// "san-francisco", whatever other sites exist.
+struct MemberIdParts {
+  std::string home_site_id;
+  std::string suffix;
+};
+
+// The id of a new member of `home_site_id`; `suffix` is IdGenerator::NewId()'s.
+std::string MakeMemberId(absl::string_view home_site_id, absl::string_view suffix);
+
+// The one parse of a member id: every rule that needs a member's home takes it from here.
+// INVALID_ARGUMENT naming `field` unless `member_id` is a site id (CheckSlug), '-', and
+// exactly 16 lower-case hex digits.
+absl::StatusOr<MemberIdParts> ParseMemberId(absl::string_view field, absl::string_view member_id);
 
 // INVALID_ARGUMENT unless `email` looks like local@domain.tld (no spaces, one '@').
 absl::Status CheckEmail(absl::string_view field, absl::string_view email);

@@ -4,7 +4,6 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/federation/record_stamp.h"
 #include "services/member/member_codec.h"
@@ -93,7 +92,7 @@ MemberRegistry::MemberRegistry(storage::Store* store, storage::Oplog* oplog,
 absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view display_name,
                                                         absl::string_view email,
                                                         absl::string_view bio) {
-  domain::Member member{.member_id = absl::StrCat(home_site_id_, "-", ids_->NewId()),
+  domain::Member member{.member_id = domain::MakeMemberId(home_site_id_, ids_->NewId()),
                         .home_site_id = home_site_id_,
                         .display_name = std::string(display_name),
                         .email = std::string(email),
@@ -237,12 +236,15 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
   if (!change.ParseFromString(entry.payload())) {
     return absl::InvalidArgumentError("member change does not parse");
   }
-  if (change.home_site_id() != entry.origin().site_id()) {
-    return absl::InvalidArgumentError(absl::StrCat("site '", entry.origin().site_id(),
-                                                   "' wrote a member of ", change.home_site_id()));
-  }
-  if (!absl::StartsWith(change.member_id(), absl::StrCat(change.home_site_id(), "-"))) {
-    return absl::InvalidArgumentError("member id does not name its home site");
+  // Only the member's home, the site its id names, writes its profile.
+  absl::StatusOr<domain::MemberIdParts> id =
+      domain::ParseMemberId("member change member_id", change.member_id());
+  if (!id.ok()) return id.status();
+  if (id->home_site_id != entry.origin().site_id() ||
+      change.home_site_id() != entry.origin().site_id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "site '", entry.origin().site_id(), "' wrote a change of member '", change.member_id(),
+        "', whose home is ", id->home_site_id, " (the change says ", change.home_site_id(), ")"));
   }
   // Another site's members change only here, under the oplog's one apply at a time: no
   // lock is needed, and a catch-up saves one per entry. This site's own members are also

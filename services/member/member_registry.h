@@ -45,7 +45,8 @@ class MemberRegistry final : public domain::MemberDirectory {
   }
 
   // Merges a replicated ENTRY_KIND_MEMBER entry. INVALID_ARGUMENT for a change that does not
-  // parse or that a site other than the member's home wrote.
+  // parse, or that a site other than the member's home (the one its id names,
+  // domain::ParseMemberId) wrote, or whose home_site_id is not that home.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
 
  private:

@@ -122,6 +122,54 @@ TEST(MemberRegistryTest, AChangeWrittenByAnotherSiteThanTheHomeIsInvalid) {
   EXPECT_EQ(node.Apply(entry).code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(MemberRegistryTest, AMemberIdNamesItsHomeWithoutAmbiguity) {
+  absl::StatusOr<domain::MemberIdParts> sf =
+      domain::ParseMemberId("member_id", "san-francisco-0123456789abcdef");
+  ASSERT_TRUE(sf.ok()) << sf.status();
+  EXPECT_EQ(sf->home_site_id, "san-francisco");
+  EXPECT_EQ(sf->suffix, "0123456789abcdef");
+  EXPECT_EQ(domain::ParseMemberId("member_id", "san-0123456789abcdef")->home_site_id, "san");
+  // A site id that itself ends like a member id still parses: the suffix is after the last '-'.
+  EXPECT_EQ(domain::ParseMemberId("m", "x-00000000000000aa-0123456789abcdef")->home_site_id,
+            "x-00000000000000aa");
+  EXPECT_EQ(domain::MakeMemberId("san-francisco", "0123456789abcdef"),
+            "san-francisco-0123456789abcdef");
+  for (const char* bad : {"", "san", "san-", "-0123456789abcdef", "0123456789abcdef",
+                          "san-0123456789ABCDEF", "san-0123456789abcde", "san-0123456789abcdef0",
+                          "san_x-0123456789abcdef", "san-0123456789abcdeg"}) {
+    EXPECT_EQ(domain::ParseMemberId("member_id", bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+TEST(MemberRegistryTest, ASiteWhoseIdPrefixesAnothersCannotWriteItsMembers) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica node(dir, "node", &clock);
+  const std::string victim = "san-francisco-00000000000000aa";
+  v1::MemberChange change;
+  change.set_member_id(victim);
+  change.set_home_site_id("san");  // What "san" would claim: its id prefixes the victim's.
+  change.set_display_name("Mallory");
+  change.set_email("mallory@example.org");
+  v1::OplogEntry entry = Change(1, 100, change);
+  entry.mutable_origin()->set_site_id("san");
+  EXPECT_EQ(node.Apply(entry).code(), absl::StatusCode::kInvalidArgument);
+  change.set_home_site_id("san-francisco");  // Or the victim's home, still signed by "san".
+  entry.set_payload(change.SerializeAsString());
+  EXPECT_EQ(node.Apply(entry).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(node.registry.Get(victim).status().code(), absl::StatusCode::kNotFound);
+
+  // The home itself writes it; a payload naming another home than its id is refused too.
+  entry.mutable_origin()->set_site_id("san-francisco");
+  ASSERT_TRUE(node.Apply(entry).ok());
+  EXPECT_EQ(node.registry.HomeSiteOf(victim).value(), "san-francisco");
+  change.set_home_site_id("san");
+  entry.set_payload(change.SerializeAsString());
+  EXPECT_EQ(node.Apply(entry).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(MemberRegistryTest, HomeWritesAreEntriesAndEmailsStayUnique) {
   testing::TempDir dir;
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
