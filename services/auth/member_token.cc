@@ -56,7 +56,13 @@ absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
       !absl::WebSafeBase64Unescape(parts.second, &signature) || !proto.ParseFromString(body)) {
     return Unauthenticated("it is not a member token");
   }
-  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(proto.home_site_id(), proto.key_id(), now);
+  absl::StatusOr<domain::MemberIdParts> id = domain::ParseMemberId("member_id", proto.member_id());
+  if (!id.ok()) return Unauthenticated(id.status().message());
+  if (proto.home_site_id() != id->home_site_id) {
+    return Unauthenticated(absl::StrCat("it is signed by ", proto.home_site_id(), " but member ",
+                                        proto.member_id(), " belongs to ", id->home_site_id));
+  }
+  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(id->home_site_id, proto.key_id(), now);
   if (!key.ok()) return key.status();
   if (!key->Verify(body, signature)) return Unauthenticated("its signature does not verify");
   MemberTokenClaims claims{.member_id = proto.member_id(),
@@ -72,17 +78,15 @@ absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
 }
 
 absl::Status CheckClaimedHome(const MemberTokenClaims& claims,
-                              const absl::StatusOr<std::string>& actual_home) {
-  if (absl::IsNotFound(actual_home.status())) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("member token refused: member ", claims.member_id,
-                     " is not known at this site yet; retry once its profile has replicated"));
+                              const absl::StatusOr<domain::Member>& held) {
+  if (absl::IsNotFound(held.status())) return absl::OkStatus();  // Not replicated here yet.
+  if (!held.ok()) return held.status();
+  if (held->erased) {
+    return Unauthenticated(absl::StrCat("member ", claims.member_id, " has been erased"));
   }
-  if (!actual_home.ok()) return actual_home.status();
-  if (*actual_home != claims.home_site_id) {
-    return absl::UnauthenticatedError(absl::StrCat("member token refused: it is signed by ",
-                                                   claims.home_site_id, " but member ",
-                                                   claims.member_id, " belongs to ", *actual_home));
+  if (held->home_site_id != claims.home_site_id) {
+    return Unauthenticated(absl::StrCat("it is signed by ", claims.home_site_id, " but member ",
+                                        claims.member_id, " belongs to ", held->home_site_id));
   }
   return absl::OkStatus();
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/auth/ed25519.h"
+#include "services/domain/member.h"
 
 namespace cantine::auth {
 
@@ -36,17 +37,21 @@ class TokenKeyResolver {
 // The token for `claims` (whose key_id must be KeyId of `key`'s public key), signed.
 std::string SignMemberToken(const MemberTokenClaims& claims, const Ed25519PrivateKey& key);
 
-// The claims of `token` if it is well-formed, signed by its home site's key `key_id`, and
-// not expired at `now`. UNAUTHENTICATED says which of these failed; the resolver's
-// PERMISSION_DENIED passes through.
+// The claims of `token` if it is well-formed, names a member id whose home (the one
+// domain::ParseMemberId reads from the id) is the site that signed it, is signed by that
+// home's key `key_id`, and is not expired at `now`. The key comes from the id's home, so a
+// node verifies a member whose profile has not reached it yet, and one site's key never
+// speaks for another site's members (not even "san" for "san-francisco-<hex>").
+// UNAUTHENTICATED says which of these failed; the resolver's PERMISSION_DENIED passes
+// through.
 absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
                                                     const TokenKeyResolver& keys, absl::Time now);
 
-// A token proves a member only if it is signed by the member's own home site: another
-// site's key must not speak for members it does not hold. `actual_home` is the member's
-// home site from the replicated profile (NOT_FOUND when this node does not know the member
-// yet). UNAUTHENTICATED naming the mismatch otherwise.
+// What this node holds of a verified token's member must not contradict it: `held` is the
+// member as this node holds it (domain::MemberDirectory::Get). A member not known here yet
+// (NOT_FOUND) is fine: its token proves it. UNAUTHENTICATED for a member known to be erased,
+// or whose record names another home than the token's; other errors pass through.
 absl::Status CheckClaimedHome(const MemberTokenClaims& claims,
-                              const absl::StatusOr<std::string>& actual_home);
+                              const absl::StatusOr<domain::Member>& held);
 
 }  // namespace cantine::auth

@@ -135,7 +135,9 @@ BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
 absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request) {
   absl::StatusOr<domain::Space> space = catalog_->GetSpace(request.space_id);
   if (!space.ok()) return space.status();
-  absl::StatusOr<std::string> home_site = members_->HomeSiteOf(request.member_id);
+  absl::StatusOr<std::string> home_site =
+      request.member_signed_in ? domain::HomeSiteOfSignedInMember(*members_, request.member_id)
+                               : members_->HomeSiteOf(request.member_id);
   if (!home_site.ok()) return home_site.status();
   domain::BookingRequest priced = request;
   priced.home_site_id = *home_site;

@@ -49,7 +49,8 @@ class BookingLedger {
                 ReceiptBook* receipts, const domain::VisitAllowances* allowances);
 
   // Books, or returns the booking an earlier request with the same member and idempotency
-  // key made. NOT_FOUND for an unknown space or member; INVALID_ARGUMENT and
+  // key made. NOT_FOUND for an unknown space or member (a member signed in with its token
+  // need only not be known as erased: request.member_signed_in); INVALID_ARGUMENT and
   // FAILED_PRECONDITION from the booking rules; FAILED_PRECONDITION naming the first full
   // slot; FAILED_PRECONDITION naming the allowance when a visitor's home site allows no more
   // visit days that month; ALREADY_EXISTS when the key was used for a different request.

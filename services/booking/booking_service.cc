@@ -43,8 +43,7 @@ absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
   absl::StatusOr<auth::MemberTokenClaims> claims =
       verified_tokens_.Verify(*bearer, *keys_, clock_->Now());
   if (!claims.ok()) return claims.status();
-  if (absl::Status s = auth::CheckClaimedHome(*claims, members_->HomeSiteOf(claims->member_id));
-      !s.ok()) {
+  if (absl::Status s = auth::CheckClaimedHome(*claims, members_->Get(claims->member_id)); !s.ok()) {
     return s;
   }
   return Caller{.desk = false, .member_id = claims->member_id, .token = *bearer};
@@ -198,7 +197,8 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(
                                          .local_start = *start,
                                          .local_end = *end,
                                          .seats = request.seats(),
-                                         .idempotency_key = request.idempotency_key()};
+                                         .idempotency_key = request.idempotency_key(),
+                                         .member_signed_in = !caller.desk};
   absl::StatusOr<domain::Booking> booking = ledger_->Create(booking_request);
   if (!booking.ok()) return booking.status();
   log_.Debug("booked ", booking->booking_id, " for ", booking->member_id);

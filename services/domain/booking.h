@@ -63,6 +63,10 @@ struct BookingRequest {
   std::string idempotency_key;
   // The member's home site: a member of another site pays the space's visitor price.
   std::string home_site_id = "";
+  // The member itself asks, with a token its home site signed: that proves the member, so
+  // it books even before its profile has replicated to the venue. Otherwise (the desk) the
+  // venue must know the member.
+  bool member_signed_in = false;
 };
 
 absl::string_view BookingStateName(BookingState state);

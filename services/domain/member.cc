@@ -44,6 +44,21 @@ absl::StatusOr<MemberIdParts> ParseMemberId(absl::string_view field, absl::strin
   return MemberIdParts{.home_site_id = std::string(home), .suffix = std::string(suffix)};
 }
 
+absl::StatusOr<std::string> HomeSiteOfSignedInMember(const MemberDirectory& members,
+                                                     absl::string_view member_id) {
+  absl::StatusOr<Member> held = members.Get(member_id);
+  if (held.ok()) {
+    if (held->erased) {
+      return absl::NotFoundError(absl::StrCat("member '", member_id, "' has been erased"));
+    }
+    return held->home_site_id;
+  }
+  if (!absl::IsNotFound(held.status())) return held.status();
+  absl::StatusOr<MemberIdParts> id = ParseMemberId("member_id", member_id);
+  if (!id.ok()) return id.status();
+  return id->home_site_id;
+}
+
 absl::Status ValidateMember(const Member& member) {
   if (absl::Status s = CheckText("display_name", member.display_name, kMaxNameLength, true);
       !s.ok()) {

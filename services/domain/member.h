@@ -59,8 +59,18 @@ absl::Status ValidateMember(const Member& member);
 class MemberDirectory {
  public:
   virtual ~MemberDirectory() = default;
+  // The member as this node holds it: its profile, or its tombstone once erased. NOT_FOUND
+  // naming it when its profile has not reached this node (yet).
+  virtual absl::StatusOr<Member> Get(absl::string_view member_id) const = 0;
   // The home site of a known, not erased member; NOT_FOUND naming it otherwise.
   virtual absl::StatusOr<std::string> HomeSiteOf(absl::string_view member_id) const = 0;
 };
+
+// The home site of a member that acts for itself with a token its home site signed (so
+// the token's signer is the home its id names): the home of its record where this node
+// holds one, else the home its id names, for its profile may not have replicated here yet.
+// NOT_FOUND for a member this node knows to be erased; INVALID_ARGUMENT for a malformed id.
+absl::StatusOr<std::string> HomeSiteOfSignedInMember(const MemberDirectory& members,
+                                                     absl::string_view member_id);
 
 }  // namespace cantine::domain

@@ -34,7 +34,7 @@ class MemberRegistry final : public domain::MemberDirectory {
 
   // Any member of the network this node holds, erased ones as tombstones. NOT_FOUND naming
   // the member when there is none.
-  absl::StatusOr<domain::Member> Get(absl::string_view member_id) const;
+  absl::StatusOr<domain::Member> Get(absl::string_view member_id) const override;
 
   const std::string& home_site_id() const { return home_site_id_; }
 

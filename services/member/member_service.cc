@@ -57,7 +57,7 @@ absl::Status MemberServiceImpl::CheckActsFor(const grpc::ServerContext& context,
   absl::StatusOr<auth::MemberTokenClaims> claims =
       auth::VerifyMemberToken(**bearer, *tokens_.keys, tokens_.clock->Now());
   if (!claims.ok()) return claims.status();
-  if (absl::Status s = auth::CheckClaimedHome(*claims, registry_->HomeSiteOf(claims->member_id));
+  if (absl::Status s = auth::CheckClaimedHome(*claims, registry_->Get(claims->member_id));
       !s.ok()) {
     return s;
   }

@@ -428,6 +428,51 @@ TEST(TravelTest, ATokenSignedByAnotherSiteThanTheMembersHomeIsRefused) {
   EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 10);
 }
 
+TEST(TravelTest, ATokenVerifiesWhereItsMembersProfileHasNotArrivedYetUnlessErased) {
+  MiniCluster cluster(2);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  ASSERT_TRUE(cluster.WaitForConvergence(2));  // Each node lists the other's key.
+  // A member of site-b whose profile has not reached the venue (nor, here, any node): a
+  // token site-b signs with its key, for an id no node holds a profile of.
+  const auth::Ed25519PrivateKey b_key =
+      auth::Ed25519PrivateKey::LoadPemFile(cluster.data_dir(1) + "/node.key").value();
+  const std::string newcomer_id = absl::StrCat(cluster.site_id(1), "-00000000000000c1");
+  const Traveller newcomer{newcomer_id,
+                           auth::SignMemberToken({.member_id = newcomer_id,
+                                                  .home_site_id = cluster.site_id(1),
+                                                  .key_id = auth::KeyId(b_key.PublicKey()),
+                                                  .issue_time = absl::Now(),
+                                                  .expire_time = absl::Now() + absl::Hours(1)},
+                                                 b_key)};
+  for (int node = 0; node < cluster.size(); ++node) {
+    EXPECT_TRUE(Itinerary(cluster, node, newcomer).empty()) << "node " << node;
+  }
+  // Booked through site-b, forwarded to the venue, which verifies the token again.
+  v1::Booking booking;
+  grpc::Status status =
+      Book(cluster, 1, newcomer, MorningAtVenue(cluster, VenueWeekday(0), "early"), &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(booking.home_site_id(), cluster.site_id(1));
+  EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 9);
+  // Its receipt passes every node's checks (home from the id, the venue's currency).
+  ASSERT_TRUE(testing::WaitFor([&] { return Itinerary(cluster, 1, newcomer).size() == 1; }));
+
+  // A member this node knows to be erased is refused, whatever its token says.
+  const Traveller ada = Register(cluster, 1, "ada");
+  auto members = v1::MemberService::NewStub(cluster.channel(1));
+  v1::EraseMemberRequest erase;
+  erase.set_member_id(ada.member_id);
+  v1::Member erased;
+  ASSERT_TRUE(members->EraseMember(Context(ada.token).get(), erase, &erased).ok());
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  for (int node = 0; node < cluster.size(); ++node) {
+    status = Book(cluster, node, ada, MorningAtVenue(cluster, VenueWeekday(1), "gone"), &booking);
+    EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << "node " << node;
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "erased")) << status.error_message();
+  }
+}
+
 TEST(TravelTest, AMemberEditsItsOwnProfileOnlyWithItsToken) {
   MiniCluster cluster(1);
   const Traveller ada = Register(cluster, 0, "ada");

@@ -2,6 +2,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/auth/verified_tokens.h"
 
@@ -111,6 +112,43 @@ TEST_F(MemberTokenTest, RememberedTokensStillAnswerToSuspensionAndExpiry) {
   resolver_.Suspend("paris");
   EXPECT_EQ(verified.Verify(token, resolver_, kNow).status().code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(MemberTokenTest, ASiteWhoseIdPrefixesAnothersCannotSignForItsMembers) {
+  // "san" holds a key in the directory and signs a token for a member of "san-francisco".
+  const Ed25519PrivateKey san_key = Ed25519PrivateKey::Generate();
+  resolver_.Add("san", san_key.PublicKey());
+  MemberTokenClaims claims = Claims();
+  claims.member_id = "san-francisco-00000000000000aa";
+  claims.home_site_id = "san";
+  claims.key_id = KeyId(san_key.PublicKey());
+  absl::StatusOr<MemberTokenClaims> verified =
+      VerifyMemberToken(SignMemberToken(claims, san_key), resolver_, kNow);
+  EXPECT_EQ(verified.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(verified.status().message()),
+              ::testing::HasSubstr("belongs to san-francisco"));
+  // Claiming the victim's home under its own key does not verify either.
+  claims.home_site_id = "san-francisco";
+  EXPECT_EQ(VerifyMemberToken(SignMemberToken(claims, san_key), resolver_, kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(MemberTokenTest, AMemberNotReplicatedHereYetIsVerifiedButAnErasedOneIsNot) {
+  const MemberTokenClaims claims =
+      VerifyMemberToken(SignMemberToken(Claims(), paris_key_), resolver_, kNow).value();
+  // The token proves a member this node has not heard of: its home's key signed it.
+  EXPECT_TRUE(CheckClaimedHome(claims, absl::NotFoundError("no member")).ok());
+  domain::Member held;
+  held.member_id = claims.member_id;
+  held.home_site_id = "paris";
+  EXPECT_TRUE(CheckClaimedHome(claims, held).ok());
+  held.erased = true;
+  EXPECT_EQ(CheckClaimedHome(claims, held).code(), absl::StatusCode::kUnauthenticated);
+  held.erased = false;
+  held.home_site_id = "milan";  // A record contradicting the token.
+  EXPECT_EQ(CheckClaimedHome(claims, held).code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(CheckClaimedHome(claims, absl::UnavailableError("disk")).code(),
+            absl::StatusCode::kUnavailable);
 }
 
 }  // namespace
