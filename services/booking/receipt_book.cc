@@ -134,13 +134,26 @@ absl::Status ReceiptBook::ApplyRemote(Transaction& txn, const v1::OplogEntry& en
   if (!receipt.ParseFromString(entry.payload())) {
     return absl::InvalidArgumentError("booking receipt does not parse");
   }
-  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", receipt.booking_id());
-  if (!venue.ok()) return venue.status();
-  if (receipt.site_id() != entry.origin().site_id() || *venue != entry.origin().site_id()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "receipt of booking ", receipt.booking_id(), " at ", receipt.site_id(), " sent by ",
-        entry.origin().site_id(), ": only the venue writes its bookings"));
+  absl::StatusOr<domain::Booking> booking = BookingFromProto(receipt);
+  if (!booking.ok()) return absl::InvalidArgumentError(booking.status().message());
+  const std::string& origin = entry.origin().site_id();
+  // Read in the apply transaction: the venue's entry may have come in the same batch.
+  absl::StatusOr<v1::DirectoryEntry> venue = directory_->Get(txn, origin);
+  if (absl::IsNotFound(venue.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("receipt of booking ", receipt.booking_id(), " from ", origin,
+                     ", which the directory does not list: its currency cannot be checked"));
   }
+  if (!venue.ok()) return venue.status();
+  domain::ReceiptContext context{.origin_site_id = origin,
+                                 .venue_currency_code = venue->site().currency_code()};
+  absl::StatusOr<std::string> member_home = members_->HomeSiteOf(booking->member_id);
+  if (member_home.ok()) {
+    context.member_home_site_id = *member_home;
+  } else if (!absl::IsNotFound(member_home.status())) {
+    return member_home.status();
+  }
+  if (absl::Status s = domain::CheckReceipt(*booking, context); !s.ok()) return s;
   return Merge(txn, receipt);
 }
 

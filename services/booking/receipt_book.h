@@ -13,7 +13,9 @@
 #include "cantine/v1/booking.pb.h"
 #include "cantine/v1/federation.pb.h"
 #include "services/domain/booking.h"
+#include "services/domain/member.h"
 #include "services/domain/visits.h"
+#include "services/site/site_directory.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
 
@@ -34,8 +36,12 @@ class ReceiptBook {
   inline static constexpr int kDefaultPageSize = 100;
   inline static constexpr int kMaxPageSize = 1000;
 
-  // Not owned; outlives the book.
-  explicit ReceiptBook(storage::Store* store) : store_(store) {}
+  // None owned; all outlive the book. Receipts from other venues are checked against
+  // `members` (the member's home, where this node holds its record) and `directory` (the
+  // venue's currency).
+  ReceiptBook(storage::Store* store, const domain::MemberDirectory* members,
+              const site::SiteDirectory* directory)
+      : store_(store), members_(members), directory_(directory) {}
 
   // Records `booking` (with its venue's `time_zone`) as the latest receipt of its booking,
   // in `txn`: indexes on first sight, and the visit days it holds when it is a charged
@@ -48,7 +54,11 @@ class ReceiptBook {
   void Wake() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Merges a replicated ENTRY_KIND_BOOKING_RECEIPT entry. INVALID_ARGUMENT when it does not
-  // parse or is not from the booking's venue.
+  // parse or breaks domain::CheckReceipt (not from the booking's venue; a home site other
+  // than its member's; another currency than the venue's directory entry lists; seats,
+  // slots, price or times out of bounds); FAILED_PRECONDITION when the directory does not
+  // list the venue (its entry comes before its receipts in its log). Either rejects the
+  // entry, and nothing changes.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
 
   // The distinct venue days of charged visits `member_id` holds in `month` at any venue,
@@ -91,6 +101,8 @@ class ReceiptBook {
                                  absl::string_view skip_home_site) const;
 
   storage::Store* const store_;
+  const domain::MemberDirectory* const members_;
+  const site::SiteDirectory* const directory_;
   mutable absl::Mutex mu_;
   uint64_t queued_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_set<std::string> notified_ ABSL_GUARDED_BY(mu_);  // Outbox keys.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "services/domain/site_policy.h"
 #include "services/domain/slots.h"
 #include "services/domain/space.h"
 
@@ -78,6 +80,35 @@ bool HoldsSeats(BookingState state);
 // for any member. PERMISSION_DENIED unless the desk or `owner_member_id` itself.
 absl::Status CheckActsFor(const std::optional<std::string>& acting_member_id,
                           absl::string_view owner_member_id);
+
+// Bounds every booking keeps, whichever venue made it, from the bounds policies and spaces
+// keep: a receipt outside them was forged or corrupted on the way.
+// Slots: the longest booking a policy allows, in the shortest room blocks, all day long.
+inline constexpr int64_t kMaxSlotsPerBooking =
+    int64_t{kMaxBookingDaysLimit} * (24 * 60 / kMinRoomBlockMinutes);
+inline constexpr int32_t kMaxSeatsPerBooking = kMaxDeskPoolSeats;
+// Every slot for every seat at the highest slot price. Far enough from INT64_MAX that a
+// single booking's price never overflows; sums of many are added with a check.
+inline constexpr int64_t kMaxBookingPriceMinor =
+    kMaxSlotsPerBooking * kMaxSeatsPerBooking * kMaxPricePerSlotMinor;
+static_assert(kMaxBookingPriceMinor <= std::numeric_limits<int64_t>::max() / 16);
+// The longest a booking spans, start to end, with a day to spare for clock changes.
+inline constexpr absl::Duration kMaxBookingSpan = absl::Hours(24 * (kMaxBookingDaysLimit + 1));
+
+// What a booking receipt from another venue is checked against, besides itself.
+struct ReceiptContext {
+  std::string origin_site_id;       // The site that wrote the replicated entry.
+  std::string venue_currency_code;  // The venue's currency, from its directory entry.
+  // The home site of the member's record, where this node holds one.
+  std::optional<std::string> member_home_site_id = std::nullopt;
+};
+
+// INVALID_ARGUMENT naming the first thing a receipt gets wrong: its booking id, site id and
+// origin must name one venue; its home site must be the home its member id names
+// (ParseMemberId) and the member record's where known; its currency the venue's; its seats,
+// slots and price within the bounds above (price at most slots x seats x the highest slot
+// price, never negative); its times in order, its slots inside them, each on its own day.
+absl::Status CheckReceipt(const Booking& receipt, const ReceiptContext& context);
 
 // A booking id is its venue's site id, '-', and 16 hex digits.
 std::string MakeBookingId(absl::string_view site_id, absl::string_view unique_part);

@@ -106,8 +106,9 @@ absl::Status ValidateSitePolicy(const SitePolicy& policy) {
   if (!IsWholeMinutes(policy.room_block)) {
     return absl::InvalidArgumentError("room_block must be a whole number of minutes");
   }
-  if (absl::Status s = CheckDurationRange("room_block", policy.room_block, absl::Minutes(30),
-                                          policy.closes_at - policy.opens_at);
+  if (absl::Status s =
+          CheckDurationRange("room_block", policy.room_block, absl::Minutes(kMinRoomBlockMinutes),
+                             policy.closes_at - policy.opens_at);
       !s.ok()) {
     return s;
   }

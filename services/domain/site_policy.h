@@ -39,6 +39,7 @@ struct SitePolicy {
 inline constexpr int kMaxBookingDaysLimit = 366;
 inline constexpr int kMaxHorizonDaysLimit = 730;
 inline constexpr int kHalfDaySlotsPerDay = 2;
+inline constexpr int kMinRoomBlockMinutes = 30;
 inline constexpr int kMaxVisitDaysPerMonth = 31;
 
 // Mon-Fri 09:00-19:00; morning 09:00-13:00, afternoon 14:00-19:00; two-hour room blocks;

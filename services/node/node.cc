@@ -138,7 +138,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       node->members_.get(), node->admin_.get(),
       member::MemberServiceImpl::TokenIssuer{node->signing_key_.get(), node->directory_.get(),
                                              clock});
-  node->receipts_ = std::make_unique<booking::ReceiptBook>(node->store_.get());
+  node->receipts_ = std::make_unique<booking::ReceiptBook>(node->store_.get(), node->members_.get(),
+                                                           node->directory_.get());
   node->ledger_ = std::make_unique<booking::BookingLedger>(
       node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get(),
       node->receipts_.get(), node->directory_.get());
@@ -183,8 +184,6 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   if (*backfilled > 0) {
     node->log_.Info("wrote the receipts of ", *backfilled, " earlier booking(s)");
   }
-  node->receipt_publisher_ =
-      std::make_unique<booking::ReceiptPublisher>(node->receipts_.get(), node->oplog_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -198,6 +197,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   if (absl::Status s = node->StartFederation(security->FederationServerCredentials()); !s.ok()) {
     return s;
   }
+  // Receipts enter the oplog only after this site's directory entry (StartFederation), which
+  // other nodes check their currency against. Bookings made before wait in the outbox.
+  node->receipt_publisher_ =
+      std::make_unique<booking::ReceiptPublisher>(node->receipts_.get(), node->oplog_.get());
 
   if (!options.port_file.empty()) {
     if (absl::Status s =

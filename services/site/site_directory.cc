@@ -119,6 +119,17 @@ absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(absl::string_view site_id)
   return (*stored)->entry();
 }
 
+absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(storage::Transaction& txn,
+                                                      absl::string_view site_id) const {
+  absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> stored =
+      Parse(txn.Get(Table::kDirectory, SiteKey(site_id)));
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
+  }
+  return (*stored)->entry();
+}
+
 absl::StatusOr<v1::SiteStatus> SiteDirectory::StatusOf(absl::string_view site_id) const {
   absl::StatusOr<v1::DirectoryEntry> entry = Get(site_id);
   if (absl::IsNotFound(entry.status())) return v1::SITE_STATUS_UNSPECIFIED;

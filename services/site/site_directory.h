@@ -37,6 +37,10 @@ class SiteDirectory final : public auth::TokenKeyResolver, public domain::VisitA
   absl::StatusOr<std::vector<v1::DirectoryEntry>> List() const;
   // NOT_FOUND naming the site when the directory has no such site.
   absl::StatusOr<v1::DirectoryEntry> Get(absl::string_view site_id) const;
+  // The same, read in `txn`: it sees the entries applied before in the same transaction (a
+  // batch of replicated entries applies in one).
+  absl::StatusOr<v1::DirectoryEntry> Get(storage::Transaction& txn,
+                                         absl::string_view site_id) const;
   // The status the directory lists for `site_id`; SITE_STATUS_UNSPECIFIED when it does not
   // list the site (yet). Errors only when the store fails.
   absl::StatusOr<v1::SiteStatus> StatusOf(absl::string_view site_id) const;

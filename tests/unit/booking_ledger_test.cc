@@ -1,6 +1,8 @@
 #include "services/booking/booking_ledger.h"
 
 #include <atomic>
+#include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <thread>
@@ -12,6 +14,7 @@
 #include "services/federation/entry_signing.h"
 #include "services/member/member_registry.h"
 #include "services/site/site_catalog.h"
+#include "services/site/site_directory.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
@@ -75,7 +78,8 @@ class BookingLedgerTest : public ::testing::Test {
     catalog_ = site::SiteCatalog::Open(store_.get(), &clock_, seed).value();
     oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
     members_ = std::make_unique<member::MemberRegistry>(store_.get(), oplog_.get(), &ids_, "paris");
-    receipts_ = std::make_unique<ReceiptBook>(store_.get());
+    directory_ = std::make_unique<site::SiteDirectory>(store_.get(), oplog_.get());
+    receipts_ = std::make_unique<ReceiptBook>(store_.get(), members_.get(), directory_.get());
     ledger_ = std::make_unique<BookingLedger>(store_.get(), &clock_, &ids_, catalog_.get(),
                                               members_.get(), receipts_.get(), &allowances_);
   }
@@ -83,6 +87,7 @@ class BookingLedgerTest : public ::testing::Test {
   void Close() {
     ledger_.reset();
     receipts_.reset();
+    directory_.reset();
     members_.reset();
     oplog_.reset();
     catalog_.reset();
@@ -120,6 +125,7 @@ class BookingLedgerTest : public ::testing::Test {
   std::unique_ptr<storage::Oplog> oplog_;
   std::unique_ptr<site::SiteCatalog> catalog_;
   std::unique_ptr<member::MemberRegistry> members_;
+  std::unique_ptr<site::SiteDirectory> directory_;
   FakeAllowances allowances_;
   std::unique_ptr<ReceiptBook> receipts_;
   std::unique_ptr<BookingLedger> ledger_;
@@ -372,12 +378,55 @@ std::string NewVisitor(member::MemberRegistry& members, storage::Store& store,
 
 class VisitorLedgerTest : public BookingLedgerTest {
  protected:
+  void SetUp() override {
+    BookingLedgerTest::SetUp();
+    ListSite("paris", "EUR");
+    ListSite("rome", "EUR");
+  }
+
   std::string Visitor(const std::string& id) { return NewVisitor(*members_, *store_, id); }
+
+  // The directory entry of `site_id`, as replication delivers it.
+  void ListSite(const std::string& site_id, const std::string& currency) {
+    v1::DirectoryEntry listed;
+    listed.mutable_site()->set_site_id(site_id);
+    listed.mutable_site()->set_currency_code(currency);
+    listed.set_status(v1::SITE_STATUS_ACTIVE);
+    v1::OplogEntry entry;
+    entry.mutable_origin()->set_site_id(site_id);
+    entry.mutable_hlc()->set_wall_micros(absl::ToUnixMicros(clock_.Now()) + ++listings_);
+    entry.set_kind(v1::ENTRY_KIND_DIRECTORY);
+    entry.set_payload(listed.SerializeAsString());
+    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+    ASSERT_TRUE(directory_->ApplyRemote(*txn, entry).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+
+  // Applies `receipt` as an entry of `origin` and commits whatever the apply wrote, even
+  // when it refuses (the oplog would roll that back): a refusal must have written nothing.
+  absl::Status ApplyReceipt(const std::string& origin, const v1::Booking& receipt) {
+    v1::OplogEntry entry;
+    entry.mutable_origin()->set_site_id(origin);
+    entry.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
+    entry.set_payload(receipt.SerializeAsString());
+    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+    absl::Status applied = receipts_->ApplyRemote(*txn, entry);
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    return applied;
+  }
+
+  int64_t listings_ = 0;
 
   // A receipt of a booking the visitor holds at another venue ("rome") on `day`.
   absl::Status RemoteVisit(const std::string& member_id, absl::CivilDay day) {
+    return ApplyReceipt("rome", BookingToProto(RomeVisit(member_id, day), "Europe/Rome"));
+  }
+
+  // A morning booking of `member_id` at rome on `day`, as rome writes it.
+  static domain::Booking RomeVisit(const std::string& member_id, absl::CivilDay day,
+                                   const std::string& unique = "00000000000000aa") {
     domain::Booking booking;
-    booking.booking_id = domain::MakeBookingId("rome", "00000000000000aa");
+    booking.booking_id = domain::MakeBookingId("rome", unique);
     booking.site_id = "rome";
     booking.space_id = "desks";
     booking.member_id = member_id;
@@ -391,14 +440,7 @@ class VisitorLedgerTest : public BookingLedgerTest {
     booking.price_minor = 2000;
     booking.currency_code = "EUR";
     booking.create_time = booking.update_time = kNow;
-    v1::OplogEntry entry;
-    entry.mutable_origin()->set_site_id("rome");
-    entry.set_seq(1);
-    entry.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
-    entry.set_payload(BookingToProto(booking, "Europe/Rome").SerializeAsString());
-    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-    if (absl::Status s = receipts_->ApplyRemote(*txn, entry); !s.ok()) return s;
-    return txn->Commit();
+    return booking;
   }
 
   domain::BookingRequest Morning(const std::string& member, absl::CivilDay day,
@@ -486,6 +528,98 @@ TEST_F(VisitorLedgerTest, AReceiptFromAnotherSiteOrChangingAFixedFieldIsRefused)
   moved.set_member_id("milan-0000000000000006");
   EXPECT_EQ(apply("paris", moved).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(receipts_->Get(booking.booking_id)->price().amount_minor(), booking.price_minor);
+}
+
+TEST_F(VisitorLedgerTest, ForgedReceiptsAreRejectedAndChangeNothing) {
+  const std::string visitor = Visitor("milan-0000000000000007");
+  const absl::CivilMonth month(kWednesday);
+  ASSERT_TRUE(RemoteVisit(visitor, kWednesday).ok());  // The genuine visit: 2000 EUR.
+  struct Forgery {
+    const char* what;
+    std::function<void(domain::Booking&)> change;
+  };
+  const std::vector<Forgery> forgeries = {
+      {"a home other than the member's (no visit to settle)",
+       [](domain::Booking& b) { b.home_site_id = "rome"; }},
+      {"a home the member id does not name", [](domain::Booking& b) { b.home_site_id = "paris"; }},
+      {"no home", [](domain::Booking& b) { b.home_site_id.clear(); }},
+      {"a member of san-francisco billed to san",
+       [](domain::Booking& b) {
+         b.member_id = "san-francisco-00000000000000aa";
+         b.home_site_id = "san";
+       }},
+      {"a member id naming no home", [](domain::Booking& b) { b.member_id = "milan"; }},
+      {"another currency than rome's", [](domain::Booking& b) { b.currency_code = "USD"; }},
+      {"a negative amount", [](domain::Booking& b) { b.price_minor = -1; }},
+      {"more than one slot can cost",
+       [](domain::Booking& b) { b.price_minor = domain::kMaxPricePerSlotMinor + 1; }},
+      {"an amount that would overflow the settlement",
+       [](domain::Booking& b) { b.price_minor = std::numeric_limits<int64_t>::max() - 1000; }},
+      {"no seats", [](domain::Booking& b) { b.seats = 0; }},
+      {"more seats than any space holds",
+       [](domain::Booking& b) { b.seats = domain::kMaxSeatsPerBooking + 1; }},
+      {"no slots", [](domain::Booking& b) { b.slots.clear(); }},
+      {"an end before its start", [](domain::Booking& b) { std::swap(b.start, b.end); }},
+      {"a span longer than any policy allows",
+       [](domain::Booking& b) { b.end = b.start + domain::kMaxBookingSpan + absl::Hours(1); }},
+      {"a slot outside the booking",
+       [](domain::Booking& b) { b.slots[0].end = b.end + absl::Hours(1); }},
+      {"a slot on another day than its times",
+       [](domain::Booking& b) { b.slots[0].id.day = kWednesday + 40; }},
+  };
+  for (size_t i = 0; i < forgeries.size(); ++i) {
+    domain::Booking forged = RomeVisit(visitor, kWednesday + 1, absl::StrFormat("%016x", 100 + i));
+    forgeries[i].change(forged);
+    EXPECT_EQ(ApplyReceipt("rome", BookingToProto(forged, "Europe/Rome")).code(),
+              absl::StatusCode::kInvalidArgument)
+        << forgeries[i].what;
+    EXPECT_EQ(receipts_->Get(forged.booking_id).status().code(), absl::StatusCode::kNotFound)
+        << forgeries[i].what;
+  }
+  // A venue the directory does not list yet: its currency cannot be checked.
+  domain::Booking unlisted = RomeVisit(visitor, kWednesday + 1, "00000000000000ff");
+  unlisted.booking_id = domain::MakeBookingId("oslo", "00000000000000ff");
+  unlisted.site_id = "oslo";
+  unlisted.currency_code = "NOK";
+  EXPECT_EQ(ApplyReceipt("oslo", BookingToProto(unlisted, "Europe/Oslo")).code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // Nothing changed: the itinerary, the visit days and the settlement hold the genuine visit.
+  EXPECT_EQ(receipts_->ListByMember(visitor, 100, "")->bookings.size(), 1u);
+  std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+  EXPECT_EQ(receipts_->LockVisitDays(*txn, visitor, month).value(), 1);
+  txn.reset();
+  const std::vector<domain::SettlementLine> lines = receipts_->Settlement(month).value();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].host_site_id, "rome");
+  EXPECT_EQ(lines[0].home_site_id, "milan");
+  EXPECT_EQ(lines[0].visits, 1);
+  EXPECT_EQ(lines[0].amount_minor, 2000);
+}
+
+TEST_F(VisitorLedgerTest, AReceiptIsCheckedAgainstTheVenueCurrencyOfItsOwnBatch) {
+  // A venue's directory entry and its first receipts often arrive in one apply transaction.
+  const std::string visitor = Visitor("milan-0000000000000008");
+  domain::Booking booking = RomeVisit(visitor, kWednesday);
+  booking.booking_id = domain::MakeBookingId("lisbon", "00000000000000aa");
+  booking.site_id = "lisbon";
+  v1::DirectoryEntry listed;
+  listed.mutable_site()->set_site_id("lisbon");
+  listed.mutable_site()->set_currency_code("EUR");
+  v1::OplogEntry listing;
+  listing.mutable_origin()->set_site_id("lisbon");
+  listing.mutable_hlc()->set_wall_micros(absl::ToUnixMicros(kNow));
+  listing.set_kind(v1::ENTRY_KIND_DIRECTORY);
+  listing.set_payload(listed.SerializeAsString());
+  v1::OplogEntry receipt;
+  receipt.mutable_origin()->set_site_id("lisbon");
+  receipt.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
+  receipt.set_payload(BookingToProto(booking, "Europe/Lisbon").SerializeAsString());
+  std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+  ASSERT_TRUE(directory_->ApplyRemote(*txn, listing).ok());
+  EXPECT_TRUE(receipts_->ApplyRemote(*txn, receipt).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_TRUE(receipts_->Get(booking.booking_id).ok());
 }
 
 TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {

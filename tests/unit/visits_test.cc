@@ -71,6 +71,34 @@ TEST(VisitsTest, SettlementSumsPerHostHomeAndCurrencyWhateverTheOrder) {
   }
 }
 
+TEST(VisitsTest, AReceiptNamesItsVenueItsMembersHomeAndTheVenuesCurrency) {
+  const absl::CivilDay day(2027, 1, 6);
+  Booking receipt =
+      Visit(MakeBookingId("paris", "00000000000000aa"), "paris", "milan", "EUR", 2000, {});
+  receipt.member_id = "milan-0000000000000001";
+  receipt.seats = 1;
+  receipt.start = absl::FromCivil(absl::CivilMinute(2027, 1, 6, 9, 0), absl::UTCTimeZone());
+  receipt.end = receipt.start + absl::Hours(4);
+  receipt.slots.push_back({{day, 0}, "morning", receipt.start, receipt.end});
+  const ReceiptContext context{.origin_site_id = "paris", .venue_currency_code = "EUR"};
+  EXPECT_TRUE(CheckReceipt(receipt, context).ok());
+  ReceiptContext known = context;
+  known.member_home_site_id = "milan";
+  EXPECT_TRUE(CheckReceipt(receipt, known).ok());
+  known.member_home_site_id = "rome";  // The member's record says otherwise.
+  EXPECT_EQ(CheckReceipt(receipt, known).code(), absl::StatusCode::kInvalidArgument);
+  ReceiptContext relayed = context;
+  relayed.origin_site_id = "rome";  // Another site sending paris's booking.
+  EXPECT_EQ(CheckReceipt(receipt, relayed).code(), absl::StatusCode::kInvalidArgument);
+  ReceiptContext dollars = context;
+  dollars.venue_currency_code = "USD";
+  EXPECT_EQ(CheckReceipt(receipt, dollars).code(), absl::StatusCode::kInvalidArgument);
+  receipt.price_minor = kMaxPricePerSlotMinor;  // One slot, one seat, at the highest price.
+  EXPECT_TRUE(CheckReceipt(receipt, context).ok());
+  receipt.price_minor += 1;
+  EXPECT_EQ(CheckReceipt(receipt, context).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(VisitsTest, AllowanceRefusalNamesTheAllowanceAndTheMonth) {
   EXPECT_TRUE(CheckVisitAllowance("m", "milan", 5, absl::CivilMonth(2027, 1), 3, 2).ok());
   absl::Status over = CheckVisitAllowance("m", "milan", 5, absl::CivilMonth(2027, 1), 4, 2);
