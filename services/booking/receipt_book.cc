@@ -285,7 +285,9 @@ absl::StatusOr<std::vector<domain::SettlementLine>> ReceiptBook::Settlement(
       if (!receipt.ok()) return receipt.status();
       absl::StatusOr<domain::Booking> booking = BookingFromProto(*receipt);
       if (!booking.ok()) return booking.status();
-      settlement.Add(*booking);
+      if (absl::Status s = settlement.Add(*booking); !s.ok()) {
+        return absl::Status(s.code(), absl::StrCat(domain::FormatMonth(month), ": ", s.message()));
+      }
     }
     if (rows->size() < kBatch) break;
     start_after = rows->back().key;

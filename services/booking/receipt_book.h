@@ -77,7 +77,7 @@ class ReceiptBook {
   absl::StatusOr<Page> ListVisitors(absl::string_view site_id, absl::CivilDay day, int page_size,
                                     absl::string_view page_token) const;
   // The charged visits of bookings whose first venue day is in `month`, per host, home and
-  // currency.
+  // currency. OUT_OF_RANGE naming the line whose sum would overflow.
   absl::StatusOr<std::vector<domain::SettlementLine>> Settlement(absl::CivilMonth month) const;
 
   // Moves the receipts notified since the last call (up to `limit`) into the oplog as

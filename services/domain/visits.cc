@@ -1,6 +1,8 @@
 #include "services/domain/visits.h"
 
+#include <limits>
 #include <set>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -44,15 +46,31 @@ absl::Status CheckVisitAllowance(absl::string_view member_id, absl::string_view 
                    FormatMonth(month), "; this booking needs ", new_days, " more"));
 }
 
-void SettlementBuilder::Add(const Booking& booking) {
-  if (!IsChargedVisit(booking)) return;
-  SettlementLine& line = lines_[{booking.site_id, booking.home_site_id, booking.currency_code}];
-  line.host_site_id = booking.site_id;
-  line.home_site_id = booking.home_site_id;
-  line.currency_code = booking.currency_code;
-  line.visits += 1;
-  line.visit_days += static_cast<int32_t>(BookedDays(booking).size());
-  line.amount_minor += booking.price_minor;
+absl::Status SettlementBuilder::Add(const Booking& booking) {
+  if (!IsChargedVisit(booking)) return absl::OkStatus();
+  const std::tuple<std::string, std::string, std::string> key{booking.site_id, booking.home_site_id,
+                                                              booking.currency_code};
+  auto it = lines_.find(key);
+  SettlementLine line;
+  if (it != lines_.end()) {
+    line = it->second;
+  } else {
+    line.host_site_id = booking.site_id;
+    line.home_site_id = booking.home_site_id;
+    line.currency_code = booking.currency_code;
+  }
+  const int64_t days = static_cast<int64_t>(BookedDays(booking).size());
+  // On the copy: an overflow leaves the stored line as it was.
+  if (__builtin_add_overflow(line.amount_minor, booking.price_minor, &line.amount_minor) ||
+      __builtin_add_overflow(line.visits, 1, &line.visits) ||
+      __builtin_add_overflow(line.visit_days, days, &line.visit_days)) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "the settlement of visits by members of ", booking.home_site_id, " at ", booking.site_id,
+        " in ", booking.currency_code, " is past what it can count (at most ",
+        std::numeric_limits<int64_t>::max(), " minor units) with booking ", booking.booking_id));
+  }
+  lines_.insert_or_assign(key, std::move(line));
+  return absl::OkStatus();
 }
 
 std::vector<SettlementLine> SettlementBuilder::Lines() const {

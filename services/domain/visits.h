@@ -54,11 +54,13 @@ struct SettlementLine {
 };
 
 // Sums charged visits into settlement lines, per (host, home, currency). The order bookings
-// are added in does not change the result.
+// are added in does not change the result. Sums are checked: they never overflow.
 class SettlementBuilder {
  public:
-  // Ignores bookings that are not charged visits.
-  void Add(const Booking& booking);
+  // Ignores bookings that are not charged visits. OUT_OF_RANGE naming the line, which stays
+  // as it was, when the booking would take its amount, visits or visit days past what their
+  // integers hold.
+  [[nodiscard]] absl::Status Add(const Booking& booking);
   // By host, home, currency.
   std::vector<SettlementLine> Lines() const;
 

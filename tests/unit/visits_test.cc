@@ -3,6 +3,7 @@
 #include "services/domain/visits.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -49,10 +50,10 @@ TEST(VisitsTest, SettlementSumsPerHostHomeAndCurrencyWhateverTheOrder) {
       Visit("6", "paris", "paris", "EUR", 9999, {day}),
   };
   SettlementBuilder forward;
-  for (const Booking& b : bookings) forward.Add(b);
+  for (const Booking& b : bookings) ASSERT_TRUE(forward.Add(b).ok());
   std::reverse(bookings.begin(), bookings.end());
   SettlementBuilder backward;
-  for (const Booking& b : bookings) backward.Add(b);
+  for (const Booking& b : bookings) ASSERT_TRUE(backward.Add(b).ok());
 
   const std::vector<SettlementLine> lines = forward.Lines();
   ASSERT_EQ(lines.size(), 3u);
@@ -69,6 +70,37 @@ TEST(VisitsTest, SettlementSumsPerHostHomeAndCurrencyWhateverTheOrder) {
     EXPECT_EQ(backward.Lines()[i].amount_minor, lines[i].amount_minor);
     EXPECT_EQ(backward.Lines()[i].visits, lines[i].visits);
   }
+}
+
+TEST(VisitsTest, SettlementSumsAreCheckedAndNeverOverflow) {
+  const absl::CivilDay day(2027, 1, 6);
+  SettlementBuilder settlement;
+  // The dearest bookings the bounds allow, until the next would overflow the line.
+  const int64_t fit = std::numeric_limits<int64_t>::max() / kMaxBookingPriceMinor;
+  for (int64_t i = 0; i < fit; ++i) {
+    ASSERT_TRUE(
+        settlement.Add(Visit("dear", "paris", "milan", "EUR", kMaxBookingPriceMinor, {day})).ok())
+        << i;
+  }
+  ASSERT_TRUE(settlement.Add(Visit("cheap", "paris", "rome", "EUR", 2000, {day})).ok());
+  const absl::Status overflow =
+      settlement.Add(Visit("one-too-many", "paris", "milan", "EUR", kMaxBookingPriceMinor, {day}));
+  EXPECT_EQ(overflow.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(overflow.message(), ::testing::HasSubstr("members of milan at paris in EUR"));
+  // The line stays as it was, and the others are untouched.
+  const std::vector<SettlementLine> lines = settlement.Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].home_site_id, "milan");
+  EXPECT_EQ(lines[0].visits, fit);
+  EXPECT_EQ(lines[0].amount_minor, fit * kMaxBookingPriceMinor);
+  EXPECT_EQ(lines[1].amount_minor, 2000);
+  // A negative amount cannot wrap below the range either.
+  SettlementBuilder refunds;
+  ASSERT_TRUE(
+      refunds.Add(Visit("1", "paris", "milan", "EUR", std::numeric_limits<int64_t>::min(), {day}))
+          .ok());
+  EXPECT_EQ(refunds.Add(Visit("2", "paris", "milan", "EUR", -1, {day})).code(),
+            absl::StatusCode::kOutOfRange);
 }
 
 TEST(VisitsTest, AReceiptNamesItsVenueItsMembersHomeAndTheVenuesCurrency) {
