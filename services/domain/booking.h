@@ -83,9 +83,9 @@ absl::Status CheckActsFor(const std::optional<std::string>& acting_member_id,
 
 // Bounds every booking keeps, whichever venue made it, from the bounds policies and spaces
 // keep: a receipt outside them was forged or corrupted on the way.
-// Slots: the longest booking a policy allows, in the shortest room blocks, all day long.
-inline constexpr int64_t kMaxSlotsPerBooking =
-    int64_t{kMaxBookingDaysLimit} * (24 * 60 / kMinRoomBlockMinutes);
+// Slots: a venue books no more in one booking (a 21-day room booking holds about 130), so
+// that its receipt stays well under the size bound of a replicated entry (storage::Oplog).
+inline constexpr int64_t kMaxSlotsPerBooking = 1024;
 inline constexpr int32_t kMaxSeatsPerBooking = kMaxDeskPoolSeats;
 // Every slot for every seat at the highest slot price. Far enough from INT64_MAX that a
 // single booking's price never overflows; sums of many are added with a check.

@@ -38,7 +38,7 @@ absl::StatusOr<BookingPlan> PlanBooking(const Space& space, const SitePolicy& po
   absl::StatusOr<std::vector<Slot>> slots = SlotsBetween(
       space.kind, policy, zone, request.local_start, request.local_end, policy.max_booking_days);
   if (!slots.ok()) return slots.status();
-  if (slots->size() > kMaxSlotsPerBooking) {
+  if (static_cast<int64_t>(slots->size()) > kMaxSlotsPerBooking) {
     return absl::InvalidArgumentError(absl::StrCat("the booking holds ", slots->size(),
                                                    " slots; one booking holds at most ",
                                                    kMaxSlotsPerBooking, ": book a shorter span"));

@@ -23,9 +23,6 @@ struct BookingPlan {
 };
 
 inline constexpr size_t kMaxIdempotencyKeyLength = 128;
-// The most slots one booking may hold (a 21-day room booking holds about 130): its receipt
-// then stays well under the size bound of a replicated entry (storage::Oplog).
-inline constexpr size_t kMaxSlotsPerBooking = 1024;
 
 // Checks a request against the space and the policy: an active space; seats between 1 and
 // the pool's size (exactly 1 for a room); start and end on slot boundaries, in order, at

@@ -320,5 +320,23 @@ TEST(BookingRulesTest, CheckInOpensOnTheStartDayAndNoShowsReleaseOnlyFutureSlots
                                            {absl::CivilDay(2027, 1, 7), 1}}));
 }
 
+TEST(BookingRulesTest, ABookingHoldsAtMostTheSlotsItsReceiptCanCarry) {
+  // Five room blocks a weekday: 41 weeks are 1,025 slots, one over the bound.
+  SitePolicy policy = DefaultSitePolicy();
+  policy.max_booking_days = 366;
+  policy.booking_horizon_days = 730;
+  BookingRequest request =
+      Request(absl::CivilMinute(2027, 1, 4, 9, 0), absl::CivilMinute(2027, 10, 15, 19, 0));
+  request.space_id = "meeting-room";
+  absl::StatusOr<BookingPlan> plan = PlanBooking(Room(), policy, kParis, request, kMondayMorning);
+  EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(plan.status().message(), HasSubstr("at most 1024"));
+  // A week shorter fits.
+  request.local_end = absl::CivilMinute(2027, 10, 8, 19, 0);
+  plan = PlanBooking(Room(), policy, kParis, request, kMondayMorning);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->slots.size(), 1000u);
+}
+
 }  // namespace
 }  // namespace cantine::domain
