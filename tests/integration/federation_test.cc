@@ -14,6 +14,7 @@
 #include "cantine/v1/site.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "services/files/private_files.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/wait_for.h"
 
@@ -110,8 +111,8 @@ TEST(FederationTest, ANodeThatLostItsDataCatchesUpAgainFromPeersThatSawItBefore)
   const std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   in.close();
   std::filesystem::remove_all(cluster.data_dir(2));
-  std::filesystem::create_directories(cluster.data_dir(2));
-  std::ofstream(key_file) << key;
+  ASSERT_TRUE(files::MakePrivateFolder("data folder", cluster.data_dir(2)).ok());
+  testing::WritePrivateFile(key_file, key);
   cluster.Restart(2);
   // A new incarnation of site-c, which must be sent everything again, its own old entries
   // included: what its peers heard from the old one is not news about the new one.

@@ -102,7 +102,7 @@ class TransportSecurityTest : public ::testing::Test {
   void SetUp() override {
     MakeCerts(certs_, {"site-a", "site-b", "site-c"});
     MakeCerts(foreign_certs_, {"site-b"});
-    std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n";
+    testing::WritePrivateFile(dir_.Sub("admin"), absl::StrCat(kAdminSecret, "\n"));
   }
 
   node::NodeOptions Options(const std::string& site) const {

@@ -35,7 +35,9 @@ constexpr int kPoolSeats = 24;  // The seeded "coworking" pool of deploy/sites/p
 
 class BookingCrashTest : public ::testing::Test {
  protected:
-  void SetUp() override { std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n"; }
+  void SetUp() override {
+    testing::WritePrivateFile(dir_.Sub("admin"), absl::StrCat(kAdminSecret, "\n"));
+  }
 
   std::unique_ptr<testing::Subprocess> Start() {
     std::filesystem::remove(dir_.Sub("port"));

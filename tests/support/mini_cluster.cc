@@ -1,7 +1,5 @@
 #include "tests/support/mini_cluster.h"
 
-#include <fstream>
-
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -15,7 +13,9 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock)
       federation_ports_(size, 0),
       pulls_from_(size) {
   for (int i = 0; i < size; ++i) {
-    std::ofstream(dir_.Sub(absl::StrCat("admin-", site_id(i)))) << admin_secret(i) << "\n";
+    WritePrivateFile(dir_.Sub(absl::StrCat("admin-", site_id(i))),
+                     absl::StrCat(admin_secret(i), "
+"));
   }
   nodes_.resize(size);
   for (int i = 0; i < size; ++i) StartNode(i, 0, 0);

@@ -14,10 +14,10 @@ namespace cantine::testing {
 SiteProcesses::SiteProcesses(const TempDir& dir, std::string cantined, std::string admin_secret,
                              const std::vector<std::string>& sites)
     : dir_(dir), cantined_(std::move(cantined)), admin_secret_(std::move(admin_secret)) {
-  std::ofstream(dir_.Sub("admin")) << admin_secret_ << "\n";
+  WritePrivateFile(dir_.Sub("admin"), admin_secret_ + "\n");
   for (const std::string& site : sites) {
     const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-    std::ofstream(dir_.Sub(site + ".key")) << key.ToPem();
+    WritePrivateFile(dir_.Sub(site + ".key"), key.ToPem());
     std::ofstream(dir_.Sub(site + ".pub")) << key.PublicKey().ToPem();
   }
 }

@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "gtest/gtest.h"
+#include "services/files/atomic_file.h"
+
 namespace cantine::testing {
 
 TempDir::TempDir() {
@@ -15,6 +18,11 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+void WritePrivateFile(const std::string& path, absl::string_view contents) {
+  const absl::Status written = files::WriteFileAtomically(path, contents, 0600);
+  EXPECT_TRUE(written.ok()) << written;
 }
 
 }  // namespace cantine::testing

@@ -1,13 +1,12 @@
 #include "tests/support/test_site.h"
 
-#include <fstream>
-
+#include "absl/strings/str_cat.h"
 #include "tests/support/paris.h"
 
 namespace cantine::testing {
 
 node::NodeOptions ParisNodeOptions(const TempDir& dir, absl::string_view admin_secret) {
-  std::ofstream(dir.Sub("admin")) << admin_secret << "\n";
+  WritePrivateFile(dir.Sub("admin"), absl::StrCat(admin_secret, "\n"));
   node::NodeOptions options;
   options.site = testing::ParisProfile();
   options.listen_address = "127.0.0.1:0";

@@ -1,6 +1,5 @@
 #include "tools/bench/federation_site.h"
 
-#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -9,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/files/atomic_file.h"
 
 namespace cantine::fedbench {
 
@@ -104,10 +104,7 @@ FederationServer::~FederationServer() {
 std::string FederationServer::address() const { return absl::StrCat("127.0.0.1:", port_); }
 
 absl::Status WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::trunc);
-  out << contents;
-  if (!out.flush()) return absl::FailedPreconditionError(absl::StrCat("cannot write '", path, "'"));
-  return absl::OkStatus();
+  return files::WriteFileAtomically(path, contents, 0600);
 }
 
 }  // namespace cantine::fedbench

@@ -82,7 +82,9 @@ class FederationServer {
   int port_ = 0;
 };
 
-// Writes `contents` to `path`, replacing it. FAILED_PRECONDITION naming the file on failure.
+// Writes `contents` to `path`, replacing it, readable by this user only (mode 0600): the
+// bench writes credentials and keys, which cantined refuses when others can read them.
+// FAILED_PRECONDITION naming the file on failure.
 absl::Status WriteFile(const std::string& path, const std::string& contents);
 
 }  // namespace cantine::fedbench
