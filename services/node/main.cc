@@ -3,7 +3,8 @@
 //   cantined --config deploy/sites/paris.textproto --data_dir state/paris
 //
 // Exit codes: 0 after a clean shutdown on SIGINT/SIGTERM, 2 for invalid options or config,
-// 1 when the node cannot start (data folder in use, port in use).
+// 1 when the node cannot start (data folder in use or open to group or others, a credential
+// or key file readable by group or others, port in use).
 
 #include <pthread.h>
 #include <signal.h>

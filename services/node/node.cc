@@ -57,9 +57,8 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(
 Node::Node(const NodeOptions& options) : options_(options) {}
 
 absl::Status Node::LoadKeys() {
-  std::string key_file = options_.signing_key_file;
-  if (key_file.empty()) {
-    key_file = options_.data_dir + "/node.key";
+  const std::string key_file = SigningKeyFile(options_);
+  if (options_.signing_key_file.empty()) {
     if (!std::filesystem::exists(key_file)) {
       const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
       if (absl::Status s = files::WriteFileAtomically(key_file, key.ToPem(), 0600); !s.ok()) {
@@ -90,6 +89,7 @@ absl::Status Node::LoadKeys() {
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                                   const storage::Clock* clock) {
   if (absl::Status s = ValidateNodeOptions(options); !s.ok()) return s;
+  if (absl::Status s = PrepareNodeFiles(options); !s.ok()) return s;
   auto node = std::unique_ptr<Node>(new Node(options));
   node->clock_ = clock;
 

@@ -48,10 +48,11 @@ namespace cantine::node {
 // replicators that pull from peers. Used by main and by in-process tests.
 class Node {
  public:
-  // Opens the data folder, seeds it on first start, and starts serving. `clock` is not
-  // owned and outlives the node. Errors name what to fix: a bad credential or key file, a
-  // TLS file that does not parse, a certificate the CA did not sign or whose CN is not the
-  // site id, a data folder in use or not writable, a port in use.
+  // Opens the data folder (made 0700 when missing; PrepareNodeFiles), seeds it on first
+  // start, and starts serving. `clock` is not owned and outlives the node. Errors name what
+  // to fix: a bad credential or key file, one readable by group or others, a TLS file that
+  // does not parse, a certificate the CA did not sign or whose CN is not the site id, a data
+  // folder in use, not writable or open to others, a port in use.
   static absl::StatusOr<std::unique_ptr<Node>> Start(const NodeOptions& options,
                                                      const storage::Clock* clock);
 

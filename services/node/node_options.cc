@@ -9,6 +9,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "services/domain/field_checks.h"
+#include "services/files/private_files.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/site_codec.h"
 
@@ -206,6 +207,32 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   for (const domain::Space& space : options.initial_spaces) {
     if (absl::Status s = domain::ValidateSpace(space); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("initial_spaces: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string SigningKeyFile(const NodeOptions& options) {
+  return options.signing_key_file.empty() ? options.data_dir + "/node.key"
+                                          : options.signing_key_file;
+}
+
+absl::Status PrepareNodeFiles(const NodeOptions& options) {
+  if (absl::Status s = files::MakePrivateFolder("data folder", options.data_dir); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s =
+          files::CheckPrivateFile("admin credential file", options.admin_credential_file);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = files::CheckPrivateFile("signing key file", SigningKeyFile(options));
+      !s.ok()) {
+    return s;
+  }
+  if (!options.insecure) {
+    if (absl::Status s = files::CheckPrivateFile("TLS key file", options.tls.key_file); !s.ok()) {
+      return s;
     }
   }
   return absl::OkStatus();

@@ -79,4 +79,16 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
 // (FAILED_PRECONDITION), each error naming the field.
 absl::Status ValidateNodeOptions(const NodeOptions& options);
 
+// The signing key file the node uses: `signing_key_file`, or <data_dir>/node.key.
+std::string SigningKeyFile(const NodeOptions& options);
+
+// Readies the files of validated options before the node reads any of them: creates the
+// data folder with mode 0700, or checks that an existing one grants nothing to group or
+// others; and checks that the admin credential file, the signing key file and (unless
+// insecure) the TLS key file grant nothing to group or others. A file still missing
+// passes: its loader reports it. FAILED_PRECONDITION naming the file, its mode and the
+// chmod to run; nothing is loosened or tightened (a secret shown to others may need
+// replacing, not only hiding).
+absl::Status PrepareNodeFiles(const NodeOptions& options);
+
 }  // namespace cantine::node

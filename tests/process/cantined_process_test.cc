@@ -1,9 +1,11 @@
 // Starts the real cantined binary, checks it serves, stops it with SIGTERM and restarts it.
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -23,7 +25,9 @@ constexpr char kAdminSecret[] = "process-test-admin-credential-42";
 
 class CantinedProcessTest : public ::testing::Test {
  protected:
-  void SetUp() override { std::ofstream(dir_.Sub("admin")) << kAdminSecret << "\n"; }
+  void SetUp() override {
+    testing::WritePrivateFile(dir_.Sub("admin"), absl::StrCat(kAdminSecret, "\n"));
+  }
 
   std::unique_ptr<testing::Subprocess> StartCantined(std::vector<std::string> extra_flags = {}) {
     std::filesystem::remove(dir_.Sub("port"));
@@ -125,6 +129,28 @@ TEST_F(CantinedProcessTest, SecondNodeOnTheSameDataFolderExitsWithCodeOne) {
   EXPECT_EQ(second.Wait(absl::Seconds(30)), 1);
   first->Signal(SIGTERM);
   EXPECT_EQ(first->Wait(absl::Seconds(30)), 0);
+}
+
+TEST_F(CantinedProcessTest, CredentialReadableByOthersExitsWithCodeOneNamingTheChmod) {
+  const std::string admin = dir_.Sub("admin");
+  ASSERT_EQ(::chmod(admin.c_str(), 0644), 0);
+  std::unique_ptr<testing::Subprocess> node = StartCantined();
+  EXPECT_EQ(node->Wait(absl::Seconds(30)), 1);
+  // What the operator reads on stderr is the contract here: the file and the fix.
+  std::ifstream log(dir_.Sub("cantined.log"));
+  std::stringstream text;
+  text << log.rdbuf();
+  EXPECT_NE(text.str().find(absl::StrCat("run: chmod 600 ", admin)), std::string::npos)
+      << text.str();
+
+  ASSERT_EQ(::chmod(admin.c_str(), 0600), 0);
+  node = StartCantined();
+  ConnectWhenServing().reset();
+  struct stat data;
+  ASSERT_EQ(::stat(dir_.Sub("data").c_str(), &data), 0);
+  EXPECT_EQ(data.st_mode & 07777, 0700u);  // Made by the node, for its owner only.
+  node->Signal(SIGTERM);
+  EXPECT_EQ(node->Wait(absl::Seconds(30)), 0);
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 #include "services/node/node_options.h"
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/files/private_files.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::node {
@@ -151,6 +155,102 @@ TEST_F(NodeOptionsTest, SyntaxErrorGivesLineAndColumn) {
 TEST_F(NodeOptionsTest, MissingFileIsFailedPrecondition) {
   EXPECT_EQ(ReadNodeConfigFile(dir_.Sub("missing.textproto")).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// The files of PrepareNodeFiles: each secret file private, the data folder made 0700.
+class NodeFilesTest : public ::testing::Test {
+ protected:
+  NodeFilesTest() {
+    options_.data_dir = dir_.Sub("data");
+    options_.admin_credential_file = dir_.Sub("admin");
+    options_.tls.key_file = dir_.Sub("site.key");
+    testing::WritePrivateFile(options_.admin_credential_file, "admin-credential-0123456789\n");
+    testing::WritePrivateFile(options_.tls.key_file, "key\n");
+  }
+
+  static mode_t ModeOf(const std::string& path) {
+    struct stat info;
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 07777;
+  }
+  // Gives `path` mode `mode` and expects PrepareNodeFiles to refuse it, naming `what`, the
+  // file, its mode and the chmod that fixes it.
+  void ExpectRefused(const std::string& path, mode_t mode, const std::string& what,
+                     const std::string& chmod) {
+    ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+    const absl::Status status = PrepareNodeFiles(options_);
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(absl::StrCat(what, " ", path)));
+    char octal[8];
+    std::snprintf(octal, sizeof(octal), "%04o", static_cast<unsigned>(mode));
+    EXPECT_THAT(std::string(status.message()), HasSubstr(absl::StrCat("(mode ", octal, ")")));
+    EXPECT_THAT(std::string(status.message()), HasSubstr(absl::StrCat("run: ", chmod, " ", path)));
+  }
+
+  testing::TempDir dir_;
+  NodeOptions options_;
+};
+
+TEST_F(NodeFilesTest, PrivateFilesPassAndTheDataFolderIsMade0700) {
+  options_.data_dir = dir_.Sub("state/paris");  // Its parent is missing too.
+  ASSERT_TRUE(PrepareNodeFiles(options_).ok()) << PrepareNodeFiles(options_);
+  EXPECT_EQ(ModeOf(options_.data_dir), 0700);
+  // Whatever the umask: it can take permissions away, never add them.
+  const mode_t old_umask = ::umask(0);
+  options_.data_dir = dir_.Sub("data-with-umask-0");
+  const absl::Status status = PrepareNodeFiles(options_);
+  ::umask(old_umask);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(ModeOf(options_.data_dir), 0700);
+}
+
+TEST_F(NodeFilesTest, AdminCredentialReadableByOthersRefused) {
+  ExpectRefused(options_.admin_credential_file, 0644, "admin credential file", "chmod 600");
+  EXPECT_THAT(std::string(PrepareNodeFiles(options_).message()),
+              HasSubstr("readable by group or others"));
+  ExpectRefused(options_.admin_credential_file, 0640, "admin credential file", "chmod 600");
+  ExpectRefused(options_.admin_credential_file, 0620, "admin credential file", "chmod 600");
+  ASSERT_EQ(::chmod(options_.admin_credential_file.c_str(), 0400), 0);
+  EXPECT_TRUE(PrepareNodeFiles(options_).ok());
+}
+
+TEST_F(NodeFilesTest, SigningKeyReadableByOthersRefused) {
+  // The default, in the data folder.
+  ASSERT_TRUE(PrepareNodeFiles(options_).ok());
+  std::ofstream(options_.data_dir + "/node.key") << "key\n";
+  ExpectRefused(options_.data_dir + "/node.key", 0644, "signing key file", "chmod 600");
+  // One named by signing_key_file.
+  options_.signing_key_file = dir_.Sub("paris.key");
+  std::ofstream(options_.signing_key_file) << "key\n";
+  ExpectRefused(options_.signing_key_file, 0604, "signing key file", "chmod 600");
+  ASSERT_EQ(::chmod(options_.signing_key_file.c_str(), 0600), 0);
+  EXPECT_TRUE(PrepareNodeFiles(options_).ok());
+}
+
+TEST_F(NodeFilesTest, TlsKeyReadableByOthersRefusedUnlessInsecure) {
+  ExpectRefused(options_.tls.key_file, 0644, "TLS key file", "chmod 600");
+  options_.insecure = true;  // The TLS files are then ignored.
+  EXPECT_TRUE(PrepareNodeFiles(options_).ok());
+}
+
+TEST_F(NodeFilesTest, ExistingDataFolderOpenToOthersRefusedNotChanged) {
+  ASSERT_EQ(::mkdir(options_.data_dir.c_str(), 0700), 0);
+  ExpectRefused(options_.data_dir, 0755, "data folder", "chmod 700");
+  EXPECT_EQ(ModeOf(options_.data_dir), 0755);  // Left as it was: the operator decides.
+  ExpectRefused(options_.data_dir, 0710, "data folder", "chmod 700");
+  ASSERT_EQ(::chmod(options_.data_dir.c_str(), 0700), 0);
+  EXPECT_TRUE(PrepareNodeFiles(options_).ok());
+
+  const std::string file = dir_.Sub("a-file");
+  std::ofstream(file) << "x";
+  options_.data_dir = file;
+  EXPECT_THAT(std::string(PrepareNodeFiles(options_).message()), HasSubstr("is not a folder"));
+}
+
+TEST_F(NodeFilesTest, MissingSecretFilesAreLeftToTheirLoaders) {
+  options_.admin_credential_file = dir_.Sub("no-such-credential");
+  options_.tls.key_file = dir_.Sub("no-such-key");
+  EXPECT_TRUE(PrepareNodeFiles(options_).ok());
 }
 
 }  // namespace
