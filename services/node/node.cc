@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -23,24 +25,56 @@ namespace cantine::node {
 namespace {
 
 constexpr int kMaxPollingThreads = 32;
+// Every request of the public API fits in a few kilobytes (free text is at most 2,000
+// bytes a field); a larger one is refused (RESOURCE_EXHAUSTED) before it is parsed.
+constexpr int kMaxPublicRequestBytes = 64 * 1024;
+// A connection that shows no sign of life for kKeepaliveTime + kKeepaliveTimeout is closed,
+// and its calls cancelled: a vanished client or peer does not keep a thread.
+constexpr absl::Duration kKeepaliveTime = absl::Minutes(1);
+constexpr absl::Duration kKeepaliveTimeout = absl::Seconds(20);
+// A public connection without a call for this long is closed (clients reconnect).
+constexpr absl::Duration kMaxPublicConnectionIdle = absl::Minutes(5);
 
 // The host of a validated "host:port" listen address with the port actually chosen.
 std::string EndpointOf(const std::string& listen_address, int port) {
   return absl::StrCat(listen_address.substr(0, listen_address.rfind(':')), ":", port);
 }
 
-// Builds and starts a server on `address` with `credentials` and `services`; the chosen
-// port in `port`.
+// What one server may take: threads, calls per connection, request size, idle connections.
+struct ServerLimits {
+  int max_threads = 0;
+  int max_streams_per_connection = 0;
+  int max_request_bytes = -1;  // -1: gRPC's default (4 MB).
+  absl::Duration max_connection_idle = absl::InfiniteDuration();
+};
+
+int Milliseconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+
+// Builds and starts a server on `address` with `credentials` and `services`, within
+// `limits`; the chosen port in `port`.
 absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(
     const std::string& address, const std::shared_ptr<grpc::ServerCredentials>& credentials,
-    std::vector<grpc::Service*> services, int* port) {
+    std::vector<grpc::Service*> services, const ServerLimits& limits, int* port) {
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second node share a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // The sync server ends a call's thread when more than MAX_POLLERS threads poll; the
   // default (2) made a node start and end about one thread per call under load.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                              kMaxPollingThreads);
+                              std::min(kMaxPollingThreads, limits.max_threads));
+  // Each server its own quota: the sync server takes a thread from it per call in progress
+  // and answers RESOURCE_EXHAUSTED when none is left (its last polling thread refuses).
+  grpc::ResourceQuota quota(absl::StrCat("server on ", address));
+  quota.SetMaxThreads(limits.max_threads);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_streams_per_connection);
+  builder.SetMaxReceiveMessageSize(limits.max_request_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Milliseconds(kKeepaliveTime));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Milliseconds(kKeepaliveTimeout));
+  if (limits.max_connection_idle != absl::InfiniteDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                               Milliseconds(limits.max_connection_idle));
+  }
   builder.AddListeningPort(address, credentials, port);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -191,6 +225,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       Serve(options.listen_address, security->PublicServerCredentials(),
             {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get(),
              node->event_service_.get(), node->admin_service_.get()},
+            {.max_threads = options.max_threads,
+             .max_streams_per_connection = options.max_streams_per_connection,
+             .max_request_bytes = kMaxPublicRequestBytes,
+             .max_connection_idle = kMaxPublicConnectionIdle},
             &node->port_);
   if (!server.ok()) return server.status();
   node->server_ = *std::move(server);
@@ -227,6 +265,8 @@ absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials
   if (!options_.federation_listen_address.empty()) {
     absl::StatusOr<std::unique_ptr<grpc::Server>> server =
         Serve(options_.federation_listen_address, credentials, {federation_service_.get()},
+              {.max_threads = options_.max_federation_threads,
+               .max_streams_per_connection = options_.max_streams_per_connection},
               &federation_port_);
     if (!server.ok()) return server.status();
     federation_server_ = *std::move(server);

@@ -1,6 +1,9 @@
 #include "services/node/node_options.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "absl/status/status.h"
@@ -56,6 +59,11 @@ absl::Status CheckTlsFile(absl::string_view field, const std::string& path) {
         absl::StrCat(field, " '", path, "' cannot be read: no such file or no permission"));
   }
   return absl::OkStatus();
+}
+
+// A uint32 config value as an int; values past INT_MAX, all far out of range, stay so.
+int ClampToInt(uint32_t value) {
+  return static_cast<int>(std::min<uint32_t>(value, std::numeric_limits<int>::max()));
 }
 
 }  // namespace
@@ -115,6 +123,13 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
                  .cert_file = config.tls().cert_file(),
                  .key_file = config.tls().key_file()};
   options.insecure = config.insecure();
+  if (config.max_threads() != 0) options.max_threads = ClampToInt(config.max_threads());
+  if (config.max_federation_threads() != 0) {
+    options.max_federation_threads = ClampToInt(config.max_federation_threads());
+  }
+  if (config.max_streams_per_connection() != 0) {
+    options.max_streams_per_connection = ClampToInt(config.max_streams_per_connection());
+  }
   if (config.has_max_clock_skew()) {
     absl::StatusOr<absl::Duration> skew =
         rpc::DurationFromProto("max_clock_skew", config.max_clock_skew());
@@ -188,6 +203,23 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
     if (absl::Status s = domain::CheckSlug("trusted_sites.site_id", site.site_id); !s.ok()) {
       return s;
     }
+  }
+  if (options.max_threads < 4 || options.max_threads > kMaxThreadsLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_threads must be between 4 and ", kMaxThreadsLimit));
+  }
+  const int min_federation_threads =
+      static_cast<int>(options.peers.size()) + kMinSpareFederationThreads;
+  if (options.max_federation_threads < min_federation_threads ||
+      options.max_federation_threads > kMaxThreadsLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_federation_threads must be between ", min_federation_threads, " and ",
+                     kMaxThreadsLimit, ": each of the ", options.peers.size(),
+                     " peers' Pull streams holds a thread, and forwarded calls need ",
+                     kMinSpareFederationThreads, " more"));
+  }
+  if (options.max_streams_per_connection < 1 || options.max_streams_per_connection > 1000) {
+    return absl::InvalidArgumentError("max_streams_per_connection must be between 1 and 1000");
   }
   if (options.max_clock_skew < absl::Seconds(1) || options.max_clock_skew > absl::Hours(1)) {
     return absl::InvalidArgumentError("max_clock_skew must be between 1s and 1h");

@@ -30,6 +30,13 @@ struct TlsFiles {
   std::string key_file;   // Its private key.
 };
 
+inline constexpr int kDefaultMaxThreads = 128;
+inline constexpr int kDefaultMaxStreamsPerConnection = 32;
+// Threads of the federation port beyond one per configured peer's Pull: for forwarded
+// calls, and for sites that pull without being configured peers.
+inline constexpr int kMinSpareFederationThreads = 4;
+inline constexpr int kMaxThreadsLimit = 4096;
+
 // Everything a cantined node is started with, built and validated once at start-up.
 // Tests build it directly.
 struct NodeOptions {
@@ -57,6 +64,16 @@ struct NodeOptions {
   TlsFiles tls;
   // Plaintext everywhere, `tls` ignored: for local development and tests only.
   bool insecure = false;
+  // Bounded work. The sync gRPC servers run each call in progress on a thread of their own,
+  // and a federation Pull holds one while its stream is open. Past its cap a port answers
+  // RESOURCE_EXHAUSTED at once; the two ports have separate pools, so a burst of public
+  // calls never takes the threads of the peers' Pull streams.
+  int max_threads = kDefaultMaxThreads;             // The public port.
+  int max_federation_threads = kDefaultMaxThreads;  // At least peers + kMinSpareFederationThreads.
+  // Calls one client connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS);
+  // a client queues the next ones until one ends.
+  int max_streams_per_connection = kDefaultMaxStreamsPerConnection;
+
   // Written when the node starts on an empty data folder.
   domain::SitePolicy initial_policy = domain::DefaultSitePolicy();
   std::vector<domain::Space> initial_spaces;
@@ -74,9 +91,9 @@ absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFiles(const std::vector<std
 absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config);
 
 // Checks what the fields alone can show: the site profile (ids, time zone, currency),
-// a host:port listen address, a data folder, a credential file, the initial policy; and,
-// unless insecure, that the three TLS files are given (INVALID_ARGUMENT) and readable
-// (FAILED_PRECONDITION), each error naming the field.
+// a host:port listen address, a data folder, a credential file, the thread and stream
+// limits, the initial policy; and, unless insecure, that the three TLS files are given
+// (INVALID_ARGUMENT) and readable (FAILED_PRECONDITION), each error naming the field.
 absl::Status ValidateNodeOptions(const NodeOptions& options);
 
 // The signing key file the node uses: `signing_key_file`, or <data_dir>/node.key.

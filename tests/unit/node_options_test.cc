@@ -148,6 +148,34 @@ TEST_F(NodeOptionsTest, TlsFilesRequiredUnlessInsecure) {
   EXPECT_TRUE(Parse(std::string(kParisConfig) + "tls { ca_file: '/nowhere' }").ok());
 }
 
+TEST_F(NodeOptionsTest, ThreadAndStreamLimitsDefaultAndAreBounded) {
+  absl::StatusOr<NodeOptions> options = Parse(kParisConfig);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->max_threads, kDefaultMaxThreads);
+  EXPECT_EQ(options->max_federation_threads, kDefaultMaxThreads);
+  EXPECT_EQ(options->max_streams_per_connection, kDefaultMaxStreamsPerConnection);
+  options = Parse(std::string(kParisConfig) +
+                  "max_threads: 16 max_federation_threads: 8 max_streams_per_connection: 4");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->max_threads, 16);
+  EXPECT_EQ(options->max_federation_threads, 8);
+  EXPECT_EQ(options->max_streams_per_connection, 4);
+
+  ExpectInvalid(std::string(kParisConfig) + "max_threads: 2", "max_threads");
+  ExpectInvalid(std::string(kParisConfig) + "max_threads: 4294967295", "max_threads");
+  ExpectInvalid(std::string(kParisConfig) + "max_streams_per_connection: 5000",
+                "max_streams_per_connection");
+  // Each peer's Pull stream holds a thread of the federation port.
+  std::string peers;
+  for (const char* site : {"milan", "lyon", "nantes"}) {
+    absl::StrAppend(&peers, "peers { site_id: '", site,
+                    "' address: '127.0.0.1:7201' public_key_file: '/k' }\n");
+  }
+  ExpectInvalid(std::string(kParisConfig) + peers + "max_federation_threads: 6",
+                "max_federation_threads must be between 7");
+  EXPECT_TRUE(Parse(std::string(kParisConfig) + peers + "max_federation_threads: 7").ok());
+}
+
 TEST_F(NodeOptionsTest, SyntaxErrorGivesLineAndColumn) {
   ExpectInvalid("site_id: \"paris\"\nbogus_field: 3\n", "line 2");
 }
