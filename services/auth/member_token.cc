@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "cantine/v1/member.pb.h"
 #include "openssl/sha.h"
+#include "services/domain/field_checks.h"
 
 namespace cantine::auth {
 namespace {
@@ -53,7 +54,10 @@ absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
   std::string body, signature;
   v1::MemberTokenClaims proto;
   if (parts.second.empty() || !absl::WebSafeBase64Unescape(parts.first, &body) ||
-      !absl::WebSafeBase64Unescape(parts.second, &signature) || !proto.ParseFromString(body)) {
+      !absl::WebSafeBase64Unescape(parts.second, &signature) || !proto.ParseFromString(body) ||
+      // Checked before they name a key in an error: they are not verified yet.
+      !domain::CheckSlug("home_site_id", proto.home_site_id()).ok() ||
+      !domain::CheckSlug("key_id", proto.key_id()).ok()) {
     return Unauthenticated("it is not a member token");
   }
   absl::StatusOr<domain::MemberIdParts> id = domain::ParseMemberId("member_id", proto.member_id());

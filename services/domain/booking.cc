@@ -42,6 +42,11 @@ std::string MakeBookingId(absl::string_view site_id, absl::string_view unique_pa
 absl::StatusOr<std::string> VenueOfBookingId(absl::string_view field,
                                              absl::string_view booking_id) {
   constexpr size_t kUniqueDigits = 16;
+  constexpr size_t kMaxLength = kMaxSlugLength + 1 + kUniqueDigits;
+  if (booking_id.size() > kMaxLength) {  // Never echoed: it could be any size.
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is ", booking_id.size(), " characters; a booking id has at most ", kMaxLength));
+  }
   const absl::Status invalid = absl::InvalidArgumentError(absl::StrCat(
       field, " '", booking_id, "' is not a booking id (a site id, '-', 16 hex digits)"));
   if (booking_id.size() < kUniqueDigits + 2 ||

@@ -27,6 +27,12 @@ FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog, const SiteKe
 grpc::Status FederationServiceImpl::AuthorizePeer(grpc::ServerContext* context,
                                                   const std::string& claimed_site_id,
                                                   std::string* site_id) const {
+  // Checked before it is named in an error (over TLS it may be empty: the certificate's).
+  if (!claimed_site_id.empty() || !rpc::IsTlsConnection(*context)) {
+    if (absl::Status s = domain::CheckSlug("site_id", claimed_site_id); !s.ok()) {
+      return rpc::ToGrpcStatus(s);
+    }
+  }
   if (rpc::IsTlsConnection(*context)) {
     std::string certified = rpc::PeerSiteId(*context);
     if (certified.empty()) {
@@ -43,9 +49,6 @@ grpc::Status FederationServiceImpl::AuthorizePeer(grpc::ServerContext* context,
     }
     *site_id = std::move(certified);
   } else {
-    if (absl::Status s = domain::CheckSlug("site_id", claimed_site_id); !s.ok()) {
-      return rpc::ToGrpcStatus(s);
-    }
     *site_id = claimed_site_id;
   }
   return CheckStanding(*site_id);

@@ -155,8 +155,10 @@ absl::StatusOr<domain::SpaceKind> SpaceKindFromProto(absl::string_view field, in
 absl::StatusOr<int64_t> AmountInSiteCurrency(absl::string_view field, const v1::Money& money,
                                              absl::string_view currency_code) {
   if (!money.currency_code().empty() && money.currency_code() != currency_code) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ".currency_code is ",
-                                                   money.currency_code(),
+    // A currency code has 3 letters; a longer one is not echoed.
+    const absl::string_view shown =
+        money.currency_code().size() <= 3 ? absl::string_view(money.currency_code()) : "not one";
+    return absl::InvalidArgumentError(absl::StrCat(field, ".currency_code is ", shown,
                                                    "; prices at this site are in ", currency_code));
   }
   return money.amount_minor();

@@ -91,6 +91,27 @@ TEST_F(MemberTokenTest, TamperedTokenIsUnauthenticated) {
   }
 }
 
+// Names the site and key it cannot resolve, as the directory does.
+class NamingResolver final : public TokenKeyResolver {
+ public:
+  absl::StatusOr<Ed25519PublicKey> Resolve(absl::string_view site_id, absl::string_view key_id,
+                                           absl::Time) const override {
+    return absl::UnauthenticatedError(
+        absl::StrCat("no site '", site_id, "' with key '", key_id, "'"));
+  }
+};
+
+TEST_F(MemberTokenTest, UnverifiedSiteAndKeyIdsAreCheckedBeforeAnErrorNamesThem) {
+  for (const bool huge_site : {true, false}) {
+    MemberTokenClaims claims = Claims();
+    (huge_site ? claims.home_site_id : claims.key_id) = std::string(10'000, 'x');
+    const absl::Status status =
+        VerifyMemberToken(SignMemberToken(claims, paris_key_), NamingResolver(), kNow).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_LT(status.message().size(), 200u) << status.message().substr(0, 200);
+  }
+}
+
 TEST_F(MemberTokenTest, TokenOfASuspendedSiteIsPermissionDenied) {
   const std::string token = SignMemberToken(Claims(), paris_key_);
   resolver_.Suspend("paris");

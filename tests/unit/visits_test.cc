@@ -147,6 +147,13 @@ TEST(VisitsTest, MonthsParseAndFormat) {
   }
 }
 
+TEST(VisitsTest, AnOversizedBookingIdIsRefusedWithoutBeingEchoed) {
+  const std::string huge = std::string(100'000, 'a') + "-0123456789abcdef";
+  const absl::Status status = VenueOfBookingId("booking_id", huge).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_LT(status.message().size(), 200u) << status.message().substr(0, 200);
+}
+
 TEST(VisitsTest, BookingIdsNameTheirVenue) {
   EXPECT_EQ(VenueOfBookingId("id", "san-francisco-0123456789abcdef").value(), "san-francisco");
   for (const char* bad : {"paris", "paris-123", "-0123456789abcdef", "paris_0123456789abcdeg"}) {
