@@ -14,8 +14,7 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock)
       pulls_from_(size) {
   for (int i = 0; i < size; ++i) {
     WritePrivateFile(dir_.Sub(absl::StrCat("admin-", site_id(i))),
-                     absl::StrCat(admin_secret(i), "
-"));
+                     absl::StrCat(admin_secret(i), "\n"));
   }
   nodes_.resize(size);
   for (int i = 0; i < size; ++i) StartNode(i, 0, 0);
