@@ -2,9 +2,17 @@
 
 #include "absl/strings/escaping.h"
 #include "openssl/evp.h"
+#include "openssl/sha.h"
 #include "storage/key_codec.h"
 
 namespace cantine::storage {
+
+std::string Sha256(absl::string_view data) {
+  std::string digest(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
 
 absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Table> tables) {
   constexpr size_t kPage = 10000;

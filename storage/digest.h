@@ -4,9 +4,13 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "storage/store.h"
 
 namespace cantine::storage {
+
+// The 32-byte SHA-256 digest of `data`.
+std::string Sha256(absl::string_view data);
 
 // SHA-256 over every key and value of `tables`, in key order: two stores have equal digests
 // exactly when those tables hold the same records. For convergence checks and tests.

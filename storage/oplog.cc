@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "openssl/sha.h"
+#include "storage/digest.h"
 #include "storage/key_codec.h"
 
 namespace cantine::storage {
@@ -13,13 +14,6 @@ namespace {
 
 constexpr absl::string_view kIncarnationKey = "incarnation";
 const std::string kGenesisChain(SHA256_DIGEST_LENGTH, '\0');
-
-std::string Sha256(absl::string_view data) {
-  std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-         reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
-}
 
 std::string EntryKey(absl::string_view origin_key, uint64_t seq) {
   return KeyBuilder(std::string(origin_key)).AddUint64(seq).Build();
@@ -38,6 +32,21 @@ bool IsRejection(const absl::Status& status) {
   return absl::IsInvalidArgument(status) || absl::IsFailedPrecondition(status) ||
          absl::IsNotFound(status) || absl::IsAlreadyExists(status) ||
          absl::IsPermissionDenied(status);
+}
+
+bool IsRedactedEntry(const v1::OplogEntry& entry) {
+  return !entry.redacted_payload_sha256().empty();
+}
+
+// The entry without its payload, which its digest stands in for in the chain.
+void Redact(v1::OplogEntry& entry) {
+  if (IsRedactedEntry(entry)) return;
+  entry.set_redacted_payload_sha256(Sha256(entry.payload()));
+  entry.clear_payload();
+}
+
+std::string SubjectPrefix(absl::string_view subject) {
+  return KeyBuilder().AddString(subject).Build();
 }
 
 size_t SpanBytes(const v1::OplogEntry& entry) {
@@ -79,8 +88,12 @@ std::string Oplog::ChainHash(absl::string_view previous, const v1::OplogEntry& e
                                  .AddInt64(entry.hlc().wall_micros())
                                  .AddUint64(entry.hlc().logical())
                                  .AddUint64(static_cast<uint64_t>(entry.kind()))
+                                 .AddString(entry.subject())
                                  .Build();
-  return Sha256(absl::StrCat(previous, fields, Sha256(entry.payload())));
+  const std::string payload_digest = entry.redacted_payload_sha256().empty()
+                                         ? Sha256(entry.payload())
+                                         : entry.redacted_payload_sha256();
+  return Sha256(absl::StrCat(previous, fields, payload_digest));
 }
 
 absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* clock,
@@ -165,11 +178,12 @@ void Oplog::Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin,
 
 absl::StatusOr<v1::OplogEntry> Oplog::CommitLocal(const Mutation& mutate) {
   absl::StatusOr<std::vector<v1::OplogEntry>> entries = CommitEntries(
-      [&](Transaction& txn,
-          HybridTime now) -> absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>> {
-        absl::StatusOr<std::pair<v1::EntryKind, std::string>> change = mutate(txn, now);
+      [&](Transaction& txn, HybridTime now) -> absl::StatusOr<std::vector<LocalEntry>> {
+        absl::StatusOr<LocalEntry> change = mutate(txn, now);
         if (!change.ok()) return change.status();
-        return std::vector<std::pair<v1::EntryKind, std::string>>{*std::move(change)};
+        std::vector<LocalEntry> changes;
+        changes.push_back(*std::move(change));
+        return changes;
       });
   if (!entries.ok()) return entries.status();
   return std::move(entries->front());
@@ -180,23 +194,24 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitLocalBatch(const BatchM
 }
 
 absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
-    const std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
-        Transaction&, HybridTime)>& mutate) {
+    const std::function<absl::StatusOr<std::vector<LocalEntry>>(Transaction&, HybridTime)>&
+        mutate) {
   absl::MutexLock local(&local_mu_);
+  local_redacted_ = false;
   const std::string origin_key = OriginKey(self_);
   Head head = HeadOf(origin_key);
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
   const HybridTime first = hlc_->Now();
-  absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>> changes = mutate(*txn, first);
+  absl::StatusOr<std::vector<LocalEntry>> changes = mutate(*txn, first);
   if (!changes.ok()) return changes.status();
   std::vector<v1::OplogEntry> entries;
   if (changes->empty()) return entries;
 
-  for (auto& [kind, payload] : *changes) {
-    if (payload.size() > kMaxPayloadBytes) {
-      return absl::InvalidArgumentError(absl::StrCat("a replicated record of ", payload.size(),
-                                                     " bytes is over the limit of ",
-                                                     kMaxPayloadBytes, " bytes"));
+  for (LocalEntry& change : *changes) {
+    if (change.payload.size() > kMaxPayloadBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a replicated record of ", change.payload.size(),
+                       " bytes is over the limit of ", kMaxPayloadBytes, " bytes"));
     }
     // The first entry's clock is the one the mutation stamped its records with.
     const HybridTime hlc = entries.empty() ? first : hlc_->Now();
@@ -205,16 +220,13 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
     entry.set_seq(head.seq + 1);
     entry.mutable_hlc()->set_wall_micros(hlc.wall_micros);
     entry.mutable_hlc()->set_logical(hlc.logical);
-    entry.set_kind(kind);
-    entry.set_payload(std::move(payload));
+    entry.set_kind(change.kind);
+    entry.set_payload(std::move(change.payload));
+    entry.set_subject(std::move(change.subject));
     head.chain = ChainHash(head.chain, entry);
     head.seq = entry.seq();
     entry.set_signature(signer_->Sign(head.chain));
-    if (absl::Status s =
-            txn->Put(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
-        !s.ok()) {
-      return s;
-    }
+    if (absl::Status s = PutEntry(*txn, origin_key, entry); !s.ok()) return s;
   }
   if (absl::Status s =
           txn->Put(Table::kVersionVector, origin_key, VectorValue(head.seq, head.chain));
@@ -223,15 +235,138 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   Publish({{origin_key, {self_, head}}});
+  if (local_redacted_) CountRedaction();
   return entries;
 }
 
-absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::OplogEntry>& entries,
-                                                      const EntryVerifier& verifier,
-                                                      EntryApplier& applier) {
+std::string Oplog::RedactionDigest(absl::string_view subject) {
+  return Sha256(absl::StrCat("cantine.redaction.v1", subject));
+}
+
+absl::Status Oplog::PutEntry(Transaction& txn, const std::string& origin_key,
+                             const v1::OplogEntry& entry) {
+  if (!entry.subject().empty()) {
+    const std::string index_key =
+        absl::StrCat(SubjectPrefix(entry.subject()), EntryKey(origin_key, entry.seq()));
+    if (absl::Status s = txn.Put(Table::kEntriesBySubject, index_key, ""); !s.ok()) return s;
+  }
+  return txn.Put(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
+}
+
+absl::StatusOr<bool> Oplog::IsRedacted(Transaction& txn, absl::string_view subject) {
+  absl::StatusOr<std::optional<std::string>> notice =
+      txn.Get(Table::kRedactions, SubjectPrefix(subject));
+  if (!notice.ok()) return notice.status();
+  return notice->has_value();
+}
+
+absl::Status Oplog::StoreRedaction(Transaction& txn, const v1::RedactionNotice& notice) {
+  const std::string prefix = SubjectPrefix(notice.subject());
+  if (absl::Status s = txn.Put(Table::kRedactions, prefix, notice.SerializeAsString()); !s.ok()) {
+    return s;
+  }
+  // The disk is scrubbed once this commits (storage::Scrubber, which clears the marker).
+  if (absl::Status s = txn.Put(Table::kMeta, kScrubPendingKey, notice.subject()); !s.ok()) {
+    return s;
+  }
+  // A subject's entries are its record's changes: as many as its owner wrote.
+  constexpr size_t kMaxEntriesPerSubject = 1 << 20;
+  absl::StatusOr<std::vector<KeyValue>> indexed =
+      txn.Scan(Table::kEntriesBySubject, prefix, kMaxEntriesPerSubject);
+  if (!indexed.ok()) return indexed.status();
+  for (const KeyValue& row : *indexed) {
+    const absl::string_view entry_key = absl::string_view(row.key).substr(prefix.size());
+    absl::StatusOr<std::optional<std::string>> stored = txn.Get(Table::kOplog, entry_key);
+    if (!stored.ok()) return stored.status();
+    v1::OplogEntry entry;
+    if (!stored->has_value() || !entry.ParseFromString(**stored)) {
+      return absl::DataLossError("an indexed oplog entry is missing or corrupt");
+    }
+    if (IsRedactedEntry(entry)) continue;
+    Redact(entry);
+    if (absl::Status s = txn.Put(Table::kOplog, entry_key, entry.SerializeAsString()); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Oplog::RedactLocal(Transaction& txn, absl::string_view subject) {
+  v1::RedactionNotice notice;
+  notice.set_subject(std::string(subject));
+  notice.set_site_id(self_.site_id());
+  notice.set_signature(signer_->Sign(RedactionDigest(subject)));
+  local_redacted_ = true;
+  return StoreRedaction(txn, notice);
+}
+
+absl::StatusOr<std::vector<v1::RedactionNotice>> Oplog::RedactionsFor(
+    const std::vector<v1::OplogEntry>& entries) const {
+  std::vector<v1::RedactionNotice> notices;
+  absl::flat_hash_set<std::string> subjects;
+  for (const v1::OplogEntry& entry : entries) {
+    if (entry.subject().empty() || !subjects.insert(entry.subject()).second) continue;
+    absl::StatusOr<std::optional<std::string>> stored =
+        store_->Get(Table::kRedactions, SubjectPrefix(entry.subject()));
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) {
+      if (!IsRedactedEntry(entry)) continue;
+      return absl::DataLossError("a redacted entry's notice is missing");
+    }
+    if (!notices.emplace_back().ParseFromString(**stored)) {
+      return absl::DataLossError("a redaction notice does not parse");
+    }
+  }
+  return notices;
+}
+
+void Oplog::CountRedaction() {
+  absl::MutexLock lock(&state_mu_);
+  ++redactions_;
+}
+
+uint64_t Oplog::WaitForRedaction(uint64_t seen, absl::Duration timeout) const {
+  absl::MutexLock lock(&state_mu_);
+  auto redacted = [this, seen]()
+                      ABSL_SHARED_LOCKS_REQUIRED(state_mu_) { return redactions_ != seen; };
+  state_mu_.AwaitWithTimeout(absl::Condition(&redacted), timeout);
+  return redactions_;
+}
+
+absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
+    const std::vector<v1::OplogEntry>& entries, const EntryVerifier& verifier,
+    EntryApplier& applier, const std::vector<v1::RedactionNotice>& redactions) {
   absl::MutexLock apply(&apply_mu_);
   ApplyReport report;
   const std::string own_key = OriginKey(self_);
+  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+
+  // Phase 0: redaction notices, each on its own signature, before the entries they justify.
+  bool redacted = false;
+  for (const v1::RedactionNotice& notice : redactions) {
+    absl::StatusOr<bool> known = IsRedacted(*txn, notice.subject());
+    if (!known.ok()) return known.status();
+    if (*known) continue;
+    if (notice.subject().empty() ||
+        !verifier.Verify(notice.site_id(), RedactionDigest(notice.subject()), notice.signature())
+             .ok()) {
+      ++report.refused;
+      continue;
+    }
+    txn->SetSavePoint();
+    absl::Status accepted = applier.ApplyRedaction(*txn, notice);
+    if (!accepted.ok() && !IsRejection(accepted)) return accepted;
+    if (accepted.ok()) accepted = StoreRedaction(*txn, notice);
+    if (absl::Status s = accepted.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint();
+        !s.ok()) {
+      return s;
+    }
+    if (accepted.ok()) {
+      redacted = true;
+    } else {
+      ++report.refused;
+    }
+  }
 
   // Phase 1: per origin, the contiguous run that follows its head, with chain hashes, up to
   // the first entry that holds the origin back.
@@ -283,6 +418,18 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
       ++report.held;
       ++report.refused;
       continue;
+    }
+    if (IsRedactedEntry(entry)) {
+      // Only the subject's owner redacts: its notice must be here.
+      absl::StatusOr<bool> justified =
+          entry.subject().empty() ? absl::StatusOr<bool>(false) : IsRedacted(*txn, entry.subject());
+      if (!justified.ok()) return justified.status();
+      if (!*justified || !entry.payload().empty()) {
+        run.hold = v1::HOLD_REASON_UNJUSTIFIED_REDACTION;
+        ++report.held;
+        ++report.refused;
+        continue;
+      }
     }
     const std::string& previous = run.chains.empty() ? run.start.chain : run.chains.back();
     run.chains.push_back(ChainHash(previous, entry));
@@ -351,7 +498,6 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
   }
 
   // Phase 3: apply and store, all in one synced transaction.
-  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
   absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>> new_heads;
   for (const std::string& key : order) {
     Run& run = runs[key];
@@ -370,6 +516,12 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
       } else {
         entry.clear_signature();  // Not verified here: not kept, never relayed.
       }
+      if (IsRedactedEntry(entry)) {
+        // Its subject is erased here: there is nothing left to apply.
+        ++report.applied;
+        if (absl::Status s = PutEntry(*txn, key, entry); !s.ok()) return s;
+        continue;
+      }
       txn->SetSavePoint();
       absl::Status applied = applier.Apply(*txn, entry);
       if (!applied.ok() && !IsRejection(applied)) return applied;
@@ -380,11 +532,12 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
       }
       entry.set_rejected(!applied.ok());
       (entry.rejected() ? report.rejected : report.applied) += 1;
-      if (absl::Status s =
-              txn->Put(Table::kOplog, EntryKey(key, entry.seq()), entry.SerializeAsString());
-          !s.ok()) {
-        return s;
+      if (!entry.subject().empty()) {
+        absl::StatusOr<bool> erased = IsRedacted(*txn, entry.subject());
+        if (!erased.ok()) return erased.status();
+        if (*erased) Redact(entry);  // An earlier change of an erased subject.
       }
+      if (absl::Status s = PutEntry(*txn, key, entry); !s.ok()) return s;
     }
     const Head head{run.entries.back()->seq(), run.chains.back()};
     if (absl::Status s = txn->Put(Table::kVersionVector, key, VectorValue(head.seq, head.chain));
@@ -393,9 +546,10 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(const std::vector<v1::Oplo
     }
     new_heads[key] = {run.origin, head};
   }
-  if (new_heads.empty()) return report;
+  if (new_heads.empty() && !redacted) return report;
   if (absl::Status s = txn->Commit(); !s.ok()) return s;
   Publish(new_heads);
+  if (redacted) CountRedaction();
   return report;
 }
 

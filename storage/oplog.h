@@ -42,6 +42,21 @@ class EntryApplier {
  public:
   virtual ~EntryApplier() = default;
   virtual absl::Status Apply(Transaction& txn, const v1::OplogEntry& entry) = 0;
+  // Applies a redaction notice whose signature verified: OK when `notice.site_id` owns the
+  // subject, after erasing the subject's record; INVALID_ARGUMENT (or another rejection)
+  // refuses the notice, which then changes nothing.
+  virtual absl::Status ApplyRedaction(Transaction& txn, const v1::RedactionNotice& notice) = 0;
+};
+
+// What a local write adds to the log: its kind, payload and, where the payload may hold
+// personal data, the subject it is about (see OplogEntry.subject).
+struct LocalEntry {
+  LocalEntry(v1::EntryKind kind, std::string payload, std::string subject = "")
+      : kind(kind), payload(std::move(payload)), subject(std::move(subject)) {}
+
+  v1::EntryKind kind;
+  std::string payload;
+  std::string subject;
 };
 
 // The replication log of one node: its own entries, numbered 1, 2, 3..., and the entries of
@@ -50,13 +65,10 @@ class EntryApplier {
 class Oplog {
  public:
   // What a local write changes: the records in `txn` (with the entry's hlc as their stamp),
-  // and the entry's kind and payload it returns.
-  using Mutation = std::function<absl::StatusOr<std::pair<v1::EntryKind, std::string>>(
-      Transaction& txn, HybridTime hlc)>;
-  // A local write of several entries (kind, payload) at once; none is a no-op.
-  using BatchMutation =
-      std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
-          Transaction& txn)>;
+  // and the entry it returns.
+  using Mutation = std::function<absl::StatusOr<LocalEntry>(Transaction& txn, HybridTime hlc)>;
+  // A local write of several entries at once; none is a no-op.
+  using BatchMutation = std::function<absl::StatusOr<std::vector<LocalEntry>>(Transaction& txn)>;
 
   // The largest payload an entry may carry: refused when written here, held when received.
   inline static constexpr size_t kMaxPayloadBytes = 128 * 1024;
@@ -114,9 +126,35 @@ class Oplog {
   // taking every other origin's entries; stores entries that fail validation as rejected
   // (its own verdict: the wire's `rejected` is ignored). Keeps only the signatures it
   // verified. Own entries relayed back are skipped.
+  //
+  // `redactions` come first: each notice whose signature verifies and that the applier
+  // accepts is stored, and the stored entries of its subject are redacted. A redacted entry
+  // is taken only with a stored notice for its subject; an entry whose subject is redacted
+  // here is stored redacted.
   absl::StatusOr<ApplyReport> ApplyRemote(const std::vector<v1::OplogEntry>& entries,
-                                          const EntryVerifier& verifier, EntryApplier& applier)
+                                          const EntryVerifier& verifier, EntryApplier& applier,
+                                          const std::vector<v1::RedactionNotice>& redactions = {})
       ABSL_LOCKS_EXCLUDED(apply_mu_);
+
+  // Redacts `subject` as its owner, this site: signs and stores its notice and drops the
+  // payloads of the subject's stored entries (of every origin), keeping their digests. Call
+  // only from inside a CommitLocal mutation, with its transaction; the entry the mutation
+  // returns (the erasure itself) is not redacted.
+  absl::Status RedactLocal(Transaction& txn, absl::string_view subject)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(local_mu_);
+  // The stored notices of the subjects of `entries` (every redacted entry's, and an
+  // erasure's own, which a peer that held the subject's entries before needs), to send them.
+  absl::StatusOr<std::vector<v1::RedactionNotice>> RedactionsFor(
+      const std::vector<v1::OplogEntry>& entries) const;
+  // Blocks until a redaction has committed since `seen` (a value this returned, or 0) or
+  // `timeout` passes; returns the count of redacting commits.
+  uint64_t WaitForRedaction(uint64_t seen, absl::Duration timeout) const
+      ABSL_LOCKS_EXCLUDED(state_mu_);
+  // The Table::kMeta key that a redaction sets, naming its subject, until the disk has been
+  // scrubbed of what it dropped (storage::Scrubber).
+  inline static constexpr absl::string_view kScrubPendingKey = "scrub_pending";
+  // What a redaction notice of `subject` signs.
+  static std::string RedactionDigest(absl::string_view subject);
 
   std::vector<v1::VersionVectorEntry> Vector() const ABSL_LOCKS_EXCLUDED(state_mu_);
 
@@ -150,9 +188,17 @@ class Oplog {
   absl::Status Load();
   // Commits the entries `mutate` returns, in order, after the records it writes.
   absl::StatusOr<std::vector<v1::OplogEntry>> CommitEntries(
-      const std::function<absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>>(
-          Transaction&, HybridTime)>& mutate) ABSL_LOCKS_EXCLUDED(local_mu_);
+      const std::function<absl::StatusOr<std::vector<LocalEntry>>(Transaction&, HybridTime)>&
+          mutate) ABSL_LOCKS_EXCLUDED(local_mu_);
   Head HeadOf(const std::string& origin_key) const ABSL_LOCKS_EXCLUDED(state_mu_);
+  // Stores `notice` and redacts the stored entries of its subject, in `txn`.
+  static absl::Status StoreRedaction(Transaction& txn, const v1::RedactionNotice& notice);
+  // Whether `txn` holds a redaction notice of `subject`.
+  static absl::StatusOr<bool> IsRedacted(Transaction& txn, absl::string_view subject);
+  // Stores an entry in `txn`, with its subject index.
+  static absl::Status PutEntry(Transaction& txn, const std::string& origin_key,
+                               const v1::OplogEntry& entry);
+  void CountRedaction() ABSL_LOCKS_EXCLUDED(state_mu_);
   // How many incarnations of `site_id` the vector holds.
   size_t IncarnationsOf(absl::string_view site_id) const ABSL_LOCKS_EXCLUDED(state_mu_);
   void Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>>& heads)
@@ -164,12 +210,15 @@ class Oplog {
   const v1::Origin self_;
 
   absl::Mutex local_mu_;  // Serializes CommitLocal.
+  // Whether the current local commit redacted a subject.
+  bool local_redacted_ ABSL_GUARDED_BY(local_mu_) = false;
   absl::Mutex apply_mu_;  // Serializes ApplyRemote.
 
   mutable absl::Mutex state_mu_;
   // origin key -> (origin, head): the in-memory copy of the stored vector.
   absl::flat_hash_map<std::string, std::pair<v1::Origin, Head>> heads_ ABSL_GUARDED_BY(state_mu_);
   uint64_t changes_ ABSL_GUARDED_BY(state_mu_) = 0;
+  uint64_t redactions_ ABSL_GUARDED_BY(state_mu_) = 0;
 };
 
 }  // namespace cantine::storage

@@ -192,6 +192,23 @@ RocksStore::~RocksStore() {
   delete db_;
 }
 
+absl::Status RocksStore::Compact() {
+  // Flushing every memtable retires the write-ahead logs that held old values; a forced
+  // compaction down to the last level drops every overwritten and deleted value from the
+  // table files. RocksDB deletes the obsolete logs and files as it goes.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  if (rocksdb::Status s = db_->Flush(flush, handles_); !s.ok()) return FromRocksStatus(s);
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (rocksdb::Status s = db_->CompactRange(compact, handle, nullptr, nullptr); !s.ok()) {
+      return FromRocksStatus(s);
+    }
+  }
+  return absl::OkStatus();
+}
+
 rocksdb::ColumnFamilyHandle* RocksStore::Handle(Table table) const {
   return handles_[static_cast<size_t>(table)];
 }

@@ -41,6 +41,7 @@ class RocksStore final : public Store {
   absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) override;
   absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix, size_t limit,
                                              absl::string_view start_after = {}) override;
+  absl::Status Compact() override;
 
  private:
   RocksStore(const RocksStoreOptions& options, rocksdb::TransactionDB* db,

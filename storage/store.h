@@ -67,6 +67,11 @@ class Store {
   // (empty: from the first), in key order, from one consistent snapshot.
   [[nodiscard]] virtual absl::StatusOr<std::vector<KeyValue>> Scan(
       Table table, absl::string_view prefix, size_t limit, absl::string_view start_after = {}) = 0;
+
+  // Rewrites every table so that no file of the database (tables and write-ahead log) still
+  // holds a value that was overwritten or deleted before the call: what erasure needs of the
+  // disk. Heavy (it reads and writes the whole database); blocks until done.
+  [[nodiscard]] virtual absl::Status Compact() = 0;
 };
 
 }  // namespace cantine::storage

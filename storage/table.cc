@@ -44,6 +44,10 @@ absl::string_view TableName(Table table) {
       return "visit_days";
     case Table::kReceiptOutbox:
       return "receipt_outbox";
+    case Table::kRedactions:
+      return "redactions";
+    case Table::kEntriesBySubject:
+      return "entries_by_subject";
   }
   return "unknown";
 }

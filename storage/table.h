@@ -32,10 +32,13 @@ enum class Table {
                         // venue day) appended -> charged visits covering that day.
   kReceiptOutbox,       // booking_id -> cantine.v1.Booking: this venue's receipts not yet
                         // in the oplog.
+  kRedactions,          // subject -> cantine.v1.RedactionNotice: erased subjects.
+  kEntriesBySubject,    // (subject, origin site, incarnation, seq) -> "": the oplog entries
+                        // that name a subject, to redact them.
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kReceiptOutbox) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kEntriesBySubject) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

@@ -324,8 +324,8 @@ absl::StatusOr<int> ReceiptBook::Publish(storage::Oplog& oplog,
                                          const std::vector<std::string>& keys) {
   if (keys.empty()) return 0;
   absl::StatusOr<std::vector<v1::OplogEntry>> entries = oplog.CommitLocalBatch(
-      [&](Transaction& txn) -> absl::StatusOr<std::vector<std::pair<v1::EntryKind, std::string>>> {
-        std::vector<std::pair<v1::EntryKind, std::string>> changes;
+      [&](Transaction& txn) -> absl::StatusOr<std::vector<storage::LocalEntry>> {
+        std::vector<storage::LocalEntry> changes;
         for (const std::string& key : keys) {
           // Read under a lock: a later change of the booking may have replaced the row, or
           // an earlier pass published it already.

@@ -56,10 +56,9 @@ absl::Status PutStored(Transaction& txn, v1::Event event, v1::RecordStamp stamp)
 
 // Stores a local write of `event` stamped with the entry's `hlc`, and returns the entry's
 // kind and payload.
-absl::StatusOr<std::pair<v1::EntryKind, std::string>> WriteLocal(Transaction& txn,
-                                                                 const domain::Event& event,
-                                                                 storage::HybridTime hlc,
-                                                                 const std::string& site_id) {
+absl::StatusOr<storage::LocalEntry> WriteLocal(Transaction& txn, const domain::Event& event,
+                                               storage::HybridTime hlc,
+                                               const std::string& site_id) {
   v1::EventChange change;
   *change.mutable_event() = EventToProto(event);
   if (absl::Status s = PutStored(txn, change.event(),
@@ -67,7 +66,7 @@ absl::StatusOr<std::pair<v1::EntryKind, std::string>> WriteLocal(Transaction& tx
       !s.ok()) {
     return s;
   }
-  return std::make_pair(v1::ENTRY_KIND_EVENT, change.SerializeAsString());
+  return storage::LocalEntry(v1::ENTRY_KIND_EVENT, change.SerializeAsString());
 }
 
 // The listing order, and the position a page token names.
@@ -119,8 +118,7 @@ absl::StatusOr<domain::Event> EventBoard::Announce(const domain::EventDraft& dra
       draft, host_, absl::StrCat(host_.site_id, "-", ids_->NewId()), clock_->Now());
   if (!event.ok()) return event.status();
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
-      [&](Transaction& txn,
-          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+      [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
         absl::StatusOr<std::optional<std::string>> existing =
             txn.GetForUpdate(Table::kEvents, EventKey(event->event_id));
         if (!existing.ok()) return existing.status();
@@ -149,8 +147,7 @@ absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id
   std::optional<domain::Event> result;
   bool unchanged = false;
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
-      [&](Transaction& txn,
-          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+      [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
         absl::StatusOr<std::optional<std::string>> bytes =
             txn.GetForUpdate(Table::kEvents, EventKey(event_id));
         if (!bytes.ok()) return bytes.status();

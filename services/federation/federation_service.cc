@@ -123,7 +123,10 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
         absl::StatusOr<std::vector<v1::OplogEntry>> batch = oplog_->ReadBatch(head.origin(), sent);
         if (!batch.ok()) return rpc::ToGrpcStatus(batch.status());
         if (batch->empty()) break;
+        absl::StatusOr<std::vector<v1::RedactionNotice>> notices = oplog_->RedactionsFor(*batch);
+        if (!notices.ok()) return rpc::ToGrpcStatus(notices.status());
         v1::PullResponse response;
+        for (v1::RedactionNotice& notice : *notices) *response.add_redactions() = std::move(notice);
         for (v1::OplogEntry& entry : *batch) *response.add_entries() = std::move(entry);
         sent = response.entries(response.entries_size() - 1).seq();
         for (const v1::VersionVectorEntry& h : heads) *response.add_heads() = h;

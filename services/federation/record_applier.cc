@@ -13,4 +13,10 @@ absl::Status RecordApplier::Apply(storage::Transaction& txn, const v1::OplogEntr
   return it->second(txn, entry);
 }
 
+absl::Status RecordApplier::ApplyRedaction(storage::Transaction& txn,
+                                           const v1::RedactionNotice& notice) {
+  if (!redactions_) return absl::InvalidArgumentError("this node takes no redaction notices");
+  return redactions_(txn, notice);
+}
+
 }  // namespace cantine::federation

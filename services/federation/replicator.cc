@@ -144,7 +144,8 @@ Replicator::StreamEnd Replicator::PullOnce() {
     if (received > 0) {
       std::vector<v1::OplogEntry> entries(response.entries().begin(), response.entries().end());
       absl::StatusOr<storage::Oplog::ApplyReport> applied =
-          oplog_->ApplyRemote(entries, *verifier_, *applier_);
+          oplog_->ApplyRemote(entries, *verifier_, *applier_,
+                              {response.redactions().begin(), response.redactions().end()});
       if (!applied.ok()) {
         end.status = applied.status();
         log_.Warning("could not apply entries: ", end.status.ToString());

@@ -8,6 +8,7 @@
 #include "services/federation/record_stamp.h"
 #include "services/member/member_codec.h"
 #include "services/rpc/proto_time.h"
+#include "storage/digest.h"
 #include "storage/key_codec.h"
 
 namespace cantine::member {
@@ -20,8 +21,10 @@ std::string MemberKey(absl::string_view member_id) {
   return storage::KeyBuilder().AddString(member_id).Build();
 }
 
+// A digest, not the address: RocksDB keeps the keys at the edges of its files in its
+// MANIFEST, which compaction does not rewrite, so no personal data may be a key.
 std::string EmailKey(absl::string_view email) {
-  return storage::KeyBuilder().AddString(absl::AsciiStrToLower(email)).Build();
+  return storage::KeyBuilder().AddString(storage::Sha256(absl::AsciiStrToLower(email))).Build();
 }
 
 // Reads a member in `txn`, locking it when `lock` (a record another writer may change
@@ -55,14 +58,14 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
   v1::Member& member = *stored.mutable_member();
   member.set_member_id(change.member_id());
   member.set_home_site_id(change.home_site_id());
-  if (change.erased() && federation::IsNewer(stamp, stored.erase_stamp())) {
-    *stored.mutable_erase_stamp() = stamp;
-  }
-  if (stored.has_erase_stamp()) {
-    member.set_erased(true);
-    member.clear_display_name();
-    member.clear_email();
-    member.clear_bio();
+  // Erasure is final: it wins over every field write, whatever the order, and leaves only
+  // the tombstone, alike on every node whatever each held before (no stamp to differ).
+  if (change.erased() || member.erased()) {
+    v1::StoredMember tombstone;
+    tombstone.mutable_member()->set_member_id(member.member_id());
+    tombstone.mutable_member()->set_home_site_id(member.home_site_id());
+    tombstone.mutable_member()->set_erased(true);
+    stored = std::move(tombstone);
     return;
   }
   auto merge_field = [&](bool has, const std::string& value, v1::RecordStamp* field_stamp,
@@ -100,8 +103,7 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view displa
   if (absl::Status s = domain::ValidateMember(member); !s.ok()) return s;
 
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
-      [&](Transaction& txn,
-          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+      [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
         absl::StatusOr<std::optional<std::string>> owner =
             txn.GetForUpdate(Table::kMemberEmails, EmailKey(email));
         if (!owner.ok()) return owner.status();
@@ -125,7 +127,8 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view displa
         *stored.mutable_member() = MemberToProto(member);
         Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), stored);
         if (absl::Status s = WriteStored(txn, stored); !s.ok()) return s;
-        return std::make_pair(v1::ENTRY_KIND_MEMBER, change.SerializeAsString());
+        return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, change.SerializeAsString(),
+                                   change.member_id());
       });
   if (!entry.ok()) return entry.status();
   return member;
@@ -147,8 +150,7 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
                                                                 bool erase) {
   std::optional<domain::Member> result;
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
-      [&](Transaction& txn,
-          storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
+      [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
         absl::StatusOr<std::optional<v1::StoredMember>> stored = ReadStored(txn, member_id);
         if (!stored.ok()) return stored.status();
         if (!stored->has_value()) return NotFound(member_id);
@@ -193,6 +195,11 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
             return s;
           }
         }
+        // Erasure drops the member's earlier entries' payloads here, and its notice takes
+        // the same to every node.
+        if (erase) {
+          if (absl::Status s = oplog_->RedactLocal(txn, member_id); !s.ok()) return s;
+        }
 
         v1::MemberChange change;
         change.set_member_id(after.member_id);
@@ -206,7 +213,8 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
         absl::StatusOr<domain::Member> merged = ToDomain(record);
         if (!merged.ok()) return merged.status();
         result = *merged;
-        return std::make_pair(v1::ENTRY_KIND_MEMBER, change.SerializeAsString());
+        return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, change.SerializeAsString(),
+                                   change.member_id());
       });
   if (!entry.ok()) return entry.status();
   return *result;
@@ -236,6 +244,9 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
   if (!change.ParseFromString(entry.payload())) {
     return absl::InvalidArgumentError("member change does not parse");
   }
+  if (entry.subject() != change.member_id()) {
+    return absl::InvalidArgumentError("a member change's entry must name the member as subject");
+  }
   // Only the member's home, the site its id names, writes its profile.
   absl::StatusOr<domain::MemberIdParts> id =
       domain::ParseMemberId("member change member_id", change.member_id());
@@ -260,6 +271,27 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
         rpc::TimeToProto(absl::FromUnixMicros(entry.hlc().wall_micros()));
   }
   Merge(change, federation::StampOf(entry), record);
+  return WriteStored(txn, record);
+}
+
+absl::Status MemberRegistry::ApplyRedaction(Transaction& txn, const v1::RedactionNotice& notice) {
+  absl::StatusOr<domain::MemberIdParts> id =
+      domain::ParseMemberId("redaction subject", notice.subject());
+  if (!id.ok()) return id.status();
+  if (id->home_site_id != notice.site_id()) {
+    return absl::InvalidArgumentError(absl::StrCat("site '", notice.site_id(),
+                                                   "' cannot erase member '", notice.subject(),
+                                                   "', whose home is ", id->home_site_id));
+  }
+  absl::StatusOr<std::optional<v1::StoredMember>> stored =
+      ReadStored(txn, notice.subject(), /*lock=*/id->home_site_id == home_site_id_);
+  if (!stored.ok()) return stored.status();
+  v1::StoredMember record = stored->value_or(v1::StoredMember());
+  v1::MemberChange erasure;
+  erasure.set_member_id(notice.subject());
+  erasure.set_home_site_id(id->home_site_id);
+  erasure.set_erased(true);
+  Merge(erasure, v1::RecordStamp(), record);
   return WriteStored(txn, record);
 }
 

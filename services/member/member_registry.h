@@ -48,6 +48,9 @@ class MemberRegistry final : public domain::MemberDirectory {
   // parse, or that a site other than the member's home (the one its id names,
   // domain::ParseMemberId) wrote, or whose home_site_id is not that home.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
+  // Erases a member on its home site's redaction notice (its signature already checked):
+  // INVALID_ARGUMENT unless the notice's site is the home its member id names.
+  absl::Status ApplyRedaction(storage::Transaction& txn, const v1::RedactionNotice& notice);
 
  private:
   absl::StatusOr<domain::Member> ChangeHomeMember(absl::string_view member_id,

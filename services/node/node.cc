@@ -158,6 +158,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       node->store_.get(), clock, node->hlc_.get(), node->signer_.get(), options.site.site_id);
   if (!oplog.ok()) return oplog.status();
   node->oplog_ = *std::move(oplog);
+  node->scrubber_ = std::make_unique<storage::Scrubber>(node->store_.get(), node->oplog_.get());
 
   absl::StatusOr<std::unique_ptr<site::SiteCatalog>> catalog = site::SiteCatalog::Open(
       node->store_.get(), clock, {options.site, options.initial_policy, options.initial_spaces});
@@ -208,6 +209,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                           [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
                             return members->ApplyRemote(txn, entry);
                           });
+  node->applier_.RegisterRedactions(
+      [members](storage::Transaction& txn, const v1::RedactionNotice& notice) {
+        return members->ApplyRedaction(txn, notice);
+      });
   booking::ReceiptBook* receipts = node->receipts_.get();
   node->applier_.Register(v1::ENTRY_KIND_BOOKING_RECEIPT,
                           [receipts](storage::Transaction& txn, const v1::OplogEntry& entry) {
@@ -329,10 +334,12 @@ std::vector<federation::PeerStatus> Node::PeerStatuses() const {
 }
 
 absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
+  // The vector holds each origin's chain hash, which covers every entry held; the stored
+  // entries themselves differ by which signatures each node kept (see OplogEntry).
   return storage::DigestTables(
-      *store_, {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kEvents,
-                storage::Table::kReceipts, storage::Table::kVisitDays, storage::Table::kOplog,
-                storage::Table::kVersionVector});
+      *store_,
+      {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kEvents,
+       storage::Table::kReceipts, storage::Table::kVisitDays, storage::Table::kVersionVector});
 }
 
 Node::~Node() { Shutdown(options_.drain_timeout); }
@@ -370,6 +377,7 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   site_service_.reset();
   directory_.reset();
   catalog_.reset();
+  scrubber_.reset();
   oplog_.reset();
   store_.reset();  // Closes RocksDB after the last call that could use it.
   log_.Info("stopped; database closed");

@@ -39,6 +39,7 @@
 #include "storage/clock.h"
 #include "storage/hybrid_clock.h"
 #include "storage/oplog.h"
+#include "storage/scrubber.h"
 #include "storage/store.h"
 
 namespace cantine::node {
@@ -74,8 +75,9 @@ class Node {
 
   std::vector<federation::PeerStatus> PeerStatuses() const ABSL_LOCKS_EXCLUDED(peers_mu_);
   std::vector<v1::VersionVectorEntry> Vector() const { return oplog_->Vector(); }
-  // A digest of every replicated table (members, events, directory, oplog, vector): equal
-  // on two nodes exactly when they hold the same replicated state.
+  // A digest of every replicated table (members, events, directory, receipts, and the
+  // vector, whose chain hashes stand for the entries): equal on two nodes exactly when they
+  // hold the same replicated state.
   absl::StatusOr<std::string> ReplicatedStateDigest() const;
 
   // Reports NOT_SERVING on health, stops the replicators, stops accepting calls, lets calls
@@ -98,6 +100,7 @@ class Node {
   federation::SiteKeyRing key_ring_;
   std::unique_ptr<storage::HybridClock> hlc_;
   std::unique_ptr<storage::Oplog> oplog_;
+  std::unique_ptr<storage::Scrubber> scrubber_;  // Takes erased data off the disk.
   federation::RecordApplier applier_;
   federation::PeerHeads peer_heads_;
   std::unique_ptr<site::SiteCatalog> catalog_;

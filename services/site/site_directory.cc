@@ -59,20 +59,19 @@ absl::Status SiteDirectory::Publish(const v1::DirectoryEntry& entry) {
     return absl::OkStatus();
   }
   return oplog_
-      ->CommitLocal(
-          [&](storage::Transaction& txn,
-              storage::HybridTime hlc) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
-            v1::StoredDirectoryEntry stored;
-            *stored.mutable_entry() = entry;
-            *stored.mutable_stamp() =
-                federation::MakeStamp(hlc.wall_micros, hlc.logical, entry.site().site_id());
-            if (absl::Status s = txn.Put(Table::kDirectory, SiteKey(entry.site().site_id()),
-                                         stored.SerializeAsString());
-                !s.ok()) {
-              return s;
-            }
-            return std::make_pair(v1::ENTRY_KIND_DIRECTORY, entry.SerializeAsString());
-          })
+      ->CommitLocal([&](storage::Transaction& txn,
+                        storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
+        v1::StoredDirectoryEntry stored;
+        *stored.mutable_entry() = entry;
+        *stored.mutable_stamp() =
+            federation::MakeStamp(hlc.wall_micros, hlc.logical, entry.site().site_id());
+        if (absl::Status s = txn.Put(Table::kDirectory, SiteKey(entry.site().site_id()),
+                                     stored.SerializeAsString());
+            !s.ok()) {
+          return s;
+        }
+        return storage::LocalEntry(v1::ENTRY_KIND_DIRECTORY, entry.SerializeAsString());
+      })
       .status();
 }
 

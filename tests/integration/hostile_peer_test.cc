@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -36,6 +37,11 @@ std::string Registration(absl::string_view home, int i) {
   change.set_home_site_id(std::string(home));
   change.set_display_name(absl::StrCat("Member ", i, " of ", home));
   return change.SerializeAsString();
+}
+
+// Member `i` of `home` registered, as `writer`'s next entry.
+v1::OplogEntry Registered(testing::OriginWriter& writer, absl::string_view home, int i) {
+  return writer.Next(v1::ENTRY_KIND_MEMBER, Registration(home, i), MemberId(home, i));
 }
 
 v1::PullResponse Response(std::vector<v1::OplogEntry> entries) {
@@ -80,6 +86,33 @@ class HostilePeerTest : public ::testing::Test {
     return members->GetMember(&context, request, member).error_code();
   }
 
+  // A member registered at the node by its desk; its id.
+  std::string RegisterAtNode() {
+    auto members = v1::MemberService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    v1::RegisterMemberRequest request;
+    request.set_display_name("Paul of Paris");
+    request.set_email("paul@example.org");
+    v1::Member member;
+    EXPECT_TRUE(members->RegisterMember(&context, request, &member).ok());
+    return member.member_id();
+  }
+
+  // A member's itinerary at the node, as its desk reads it.
+  v1::ListBookingsResponse Itinerary(const std::string& member_id) {
+    auto bookings = v1::BookingService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    v1::ListBookingsRequest request;
+    request.set_member_id(member_id);
+    v1::ListBookingsResponse response;
+    EXPECT_TRUE(bookings->ListBookings(&context, request, &response).ok());
+    return response;
+  }
+
   // What the node relays of `origin_site` to a peer (here: rome) that holds nothing.
   std::vector<v1::OplogEntry> Relayed(const std::string& origin_site, uint64_t count) {
     auto federation = v1::FederationService::NewStub(grpc::CreateChannel(
@@ -110,33 +143,51 @@ class HostilePeerTest : public ::testing::Test {
 };
 
 TEST_F(HostilePeerTest, KeepsEveryTrueEntryAndReplicatesOnPastWhatItRefuses) {
+  StartNode();
+  const std::string paris_member = RegisterAtNode();
   // An origin nobody knows, first: it must not starve the others.
   std::vector<v1::OplogEntry> ghost;
-  for (int i = 1; i <= 3; ++i)
-    ghost.push_back(ghost_.Next(v1::ENTRY_KIND_MEMBER, Registration("ghost", i)));
+  for (int i = 1; i <= 3; ++i) ghost.push_back(Registered(ghost_, "ghost", i));
   // lyon's own entries, tampered with on the way: a forged signature in the middle of the
-  // batch, a true entry flagged rejected, and an invalid entry (a member of another home)
-  // flagged accepted.
+  // batch, a true entry flagged rejected, and an invalid one flagged accepted: lyon writing
+  // a member of "lyon-sud", whose id its own prefixes.
   std::vector<v1::OplogEntry> lyon;
   for (int i = 1; i <= 5; ++i) {
-    lyon.push_back(lyon_.Next(v1::ENTRY_KIND_MEMBER, Registration(i == 4 ? "rome" : "lyon", i)));
+    if (i != 4) {
+      lyon.push_back(Registered(lyon_, "lyon", i));
+      continue;
+    }
+    v1::MemberChange prefix_collision;
+    prefix_collision.set_member_id(MemberId("lyon-sud", 4));
+    prefix_collision.set_home_site_id("lyon");
+    prefix_collision.set_display_name("Not lyon's to write");
+    lyon.push_back(lyon_.Next(v1::ENTRY_KIND_MEMBER, prefix_collision.SerializeAsString(),
+                              prefix_collision.member_id()));
   }
   lyon[1].set_signature(std::string(64, 'x'));
   lyon[2].set_rejected(true);
   // rome, relayed with an oversized second entry: rome is held after its first.
   std::vector<v1::OplogEntry> rome = {
-      rome_.Next(v1::ENTRY_KIND_MEMBER, Registration("rome", 1)),
+      Registered(rome_, "rome", 1),
       rome_.Next(v1::ENTRY_KIND_MEMBER, std::string(storage::Oplog::kMaxPayloadBytes + 1, 'x'))};
-  // And lyon goes on afterwards, on the same stream.
+  // And lyon goes on afterwards, on the same stream, with a forged receipt: a booking at
+  // this node's venue (paris) that lyon cannot speak for.
+  v1::Booking forged_receipt;
+  forged_receipt.set_booking_id("paris-00000000000000f0");
+  forged_receipt.set_site_id("paris");
+  forged_receipt.set_space_id("coworking");
+  forged_receipt.set_member_id(paris_member);
+  forged_receipt.set_home_site_id("paris");
+  forged_receipt.set_seats(1);
   std::vector<v1::OplogEntry> lyon_later = {
-      lyon_.Next(v1::ENTRY_KIND_MEMBER, Registration("lyon", 6))};
+      Registered(lyon_, "lyon", 6),
+      lyon_.Next(v1::ENTRY_KIND_BOOKING_RECEIPT, forged_receipt.SerializeAsString())};
 
   testing::HostilePeer peer(
       {Response(ghost), Response(lyon), Response(rome), Response(lyon_later)});
-  StartNode();
   node_->AddPeer({"lyon", absl::StrCat("127.0.0.1:", peer.port())}, lyon_.key().PublicKey());
 
-  ASSERT_TRUE(testing::WaitFor([&] { return Held("lyon") == 6 && Held("rome") == 1; }))
+  ASSERT_TRUE(testing::WaitFor([&] { return Held("lyon") == 7 && Held("rome") == 1; }))
       << "lyon " << Held("lyon") << ", rome " << Held("rome");
   EXPECT_EQ(Held("ghost"), 0u);
 
@@ -147,11 +198,12 @@ TEST_F(HostilePeerTest, KeepsEveryTrueEntryAndReplicatesOnPastWhatItRefuses) {
     EXPECT_EQ(member.display_name(), absl::StrCat("Member ", i, " of lyon"));
   }
   v1::Member member;
-  EXPECT_EQ(GetMember(MemberId("rome", 4), &member), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(GetMember(MemberId("lyon-sud", 4), &member), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Itinerary(paris_member).bookings_size(), 0);
 
   // What it relays: no flag of its own, and only signatures that verify.
-  std::vector<v1::OplogEntry> relayed = Relayed("lyon", 6);
-  ASSERT_EQ(relayed.size(), 6u);
+  std::vector<v1::OplogEntry> relayed = Relayed("lyon", 7);
+  ASSERT_EQ(relayed.size(), 7u);
   std::string chain(32, '\0');
   for (const v1::OplogEntry& entry : relayed) {
     chain = storage::Oplog::ChainHash(chain, entry);
@@ -178,9 +230,8 @@ TEST_F(HostilePeerTest, KeepsEveryTrueEntryAndReplicatesOnPastWhatItRefuses) {
 
 TEST_F(HostilePeerTest, AHeldOriginIsAskedForAgainWithoutStoppingTheOthers) {
   // ghost's entries first on every stream; lyon's behind them.
-  std::vector<v1::OplogEntry> ghost = {
-      ghost_.Next(v1::ENTRY_KIND_MEMBER, Registration("ghost", 1))};
-  std::vector<v1::OplogEntry> lyon = {lyon_.Next(v1::ENTRY_KIND_MEMBER, Registration("lyon", 1))};
+  std::vector<v1::OplogEntry> ghost = {Registered(ghost_, "ghost", 1)};
+  std::vector<v1::OplogEntry> lyon = {Registered(lyon_, "lyon", 1)};
   testing::HostilePeer peer({Response(ghost), Response(lyon)});
   StartNode();
   node_->AddPeer({"lyon", absl::StrCat("127.0.0.1:", peer.port())}, lyon_.key().PublicKey());

@@ -20,7 +20,7 @@ class OriginWriter {
                int64_t wall_micros);
 
   // The next entry of the origin, signed.
-  v1::OplogEntry Next(v1::EntryKind kind, std::string payload);
+  v1::OplogEntry Next(v1::EntryKind kind, std::string payload, std::string subject = "");
 
   const v1::Origin& origin() const { return origin_; }
   const auth::Ed25519PrivateKey& key() const { return key_; }

@@ -370,6 +370,7 @@ std::string NewVisitor(member::MemberRegistry& members, storage::Store& store,
   entry.mutable_hlc()->set_wall_micros(absl::ToUnixMicros(kNow));
   entry.set_kind(v1::ENTRY_KIND_MEMBER);
   entry.set_payload(change.SerializeAsString());
+  entry.set_subject(member_id);
   std::unique_ptr<storage::Transaction> txn = store.BeginTransaction();
   EXPECT_TRUE(members.ApplyRemote(*txn, entry).ok());
   EXPECT_TRUE(txn->Commit().ok());

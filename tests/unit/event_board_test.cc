@@ -488,6 +488,9 @@ TEST_F(EventBoardTest, TheOplogStoresAnInvalidEventEntryAsRejected) {
     absl::Status Apply(storage::Transaction& txn, const v1::OplogEntry& entry) override {
       return board_->ApplyRemote(txn, entry);
     }
+    absl::Status ApplyRedaction(storage::Transaction&, const v1::RedactionNotice&) override {
+      return absl::InvalidArgumentError("events have no redactions");
+    }
 
    private:
     EventBoard* board_;

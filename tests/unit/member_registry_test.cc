@@ -47,6 +47,7 @@ v1::OplogEntry Change(uint64_t incarnation, int64_t wall, const v1::MemberChange
   entry.mutable_hlc()->set_wall_micros(wall);
   entry.set_kind(v1::ENTRY_KIND_MEMBER);
   entry.set_payload(change.SerializeAsString());
+  entry.set_subject(change.member_id());
   return entry;
 }
 

@@ -29,6 +29,11 @@ class RecordingApplier final : public EntryApplier {
     if (entry.payload() == "late-bad") return absl::InvalidArgumentError("found bad too late");
     return written;
   }
+  // Takes the notice of any subject but "nobody".
+  absl::Status ApplyRedaction(Transaction&, const v1::RedactionNotice& notice) override {
+    if (notice.subject() == "nobody") return absl::InvalidArgumentError("not an owner");
+    return absl::OkStatus();
+  }
 };
 
 // One node's log over its own store.
@@ -42,10 +47,9 @@ struct Site {
 
   v1::OplogEntry Write(const std::string& payload) {
     return oplog
-        ->CommitLocal(
-            [&](Transaction&, HybridTime) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
-              return std::make_pair(v1::ENTRY_KIND_EVENT, payload);
-            })
+        ->CommitLocal([&](Transaction&, HybridTime) -> absl::StatusOr<LocalEntry> {
+          return LocalEntry(v1::ENTRY_KIND_EVENT, payload);
+        })
         .value();
   }
   std::string Digest() {
@@ -307,9 +311,9 @@ TEST_F(OplogTest, BatchesAreBoundedInBytesAndEndOnASignedEntry) {
 }
 
 TEST_F(OplogTest, AnOversizedPayloadIsRefusedWhenWrittenAndHeldWhenReceived) {
-  absl::StatusOr<v1::OplogEntry> written = paris_.oplog->CommitLocal(
-      [&](Transaction&, HybridTime) -> absl::StatusOr<std::pair<v1::EntryKind, std::string>> {
-        return std::make_pair(v1::ENTRY_KIND_EVENT, std::string(Oplog::kMaxPayloadBytes + 1, 'x'));
+  absl::StatusOr<v1::OplogEntry> written =
+      paris_.oplog->CommitLocal([&](Transaction&, HybridTime) -> absl::StatusOr<LocalEntry> {
+        return LocalEntry(v1::ENTRY_KIND_EVENT, std::string(Oplog::kMaxPayloadBytes + 1, 'x'));
       });
   EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(paris_.oplog->Vector().empty());
@@ -385,6 +389,64 @@ TEST_F(OplogTest, ASiteHasABoundedNumberOfIncarnations) {
                .value();
   EXPECT_EQ(report.applied, 0);
   EXPECT_EQ(report.refused, 1);
+}
+
+TEST_F(OplogTest, RedactionDropsPayloadsKeepsChainsAndNeedsTheOwnersNotice) {
+  const std::string ada = "paris-00000000000000ad";
+  auto write_about = [&](const std::string& payload, bool redact) {
+    return paris_.oplog
+        ->CommitLocal([&](Transaction& txn, HybridTime) -> absl::StatusOr<LocalEntry> {
+          if (redact) {
+            if (absl::Status s = paris_.oplog->RedactLocal(txn, ada); !s.ok()) return s;
+          }
+          return LocalEntry(v1::ENTRY_KIND_MEMBER, payload, ada);
+        })
+        .value();
+  };
+  const v1::OplogEntry registration = write_about("ada@example.org", false);
+  paris_.Write("an event");
+  auto early = Receiver("early");  // Holds the registration before the erasure.
+  ASSERT_EQ(early->oplog->ApplyRemote({registration}, keys_, applier_)->applied, 1);
+  write_about("erased", true);
+
+  // The owner's log keeps the digest, not the payload; the erasure itself stays.
+  std::vector<v1::OplogEntry> stored = ReadAll(*paris_.oplog, paris_.oplog->self());
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_TRUE(stored[0].payload().empty());
+  EXPECT_FALSE(stored[0].redacted_payload_sha256().empty());
+  EXPECT_EQ(stored[1].payload(), "an event");
+  EXPECT_EQ(stored[2].payload(), "erased");
+  EXPECT_TRUE(paris_.store->Get(Table::kMeta, Oplog::kScrubPendingKey)->has_value());
+
+  // Sent on with the notice, the redacted entries verify and apply downstream.
+  const std::vector<v1::OplogEntry> batch =
+      paris_.oplog->ReadBatch(paris_.oplog->self(), 0).value();
+  const std::vector<v1::RedactionNotice> notices = paris_.oplog->RedactionsFor(batch).value();
+  ASSERT_EQ(notices.size(), 1u);
+  auto late = Receiver("late");
+  Oplog::ApplyReport report = late->oplog->ApplyRemote(batch, keys_, applier_, notices).value();
+  EXPECT_EQ(report.applied, 3);
+  EXPECT_TRUE(ReadAll(*late->oplog, paris_.oplog->self())[0].payload().empty());
+  ExpectEveryStoredSignatureVerifies(*late->oplog, paris_.oplog->self(), keys_);
+
+  // A node that held the payload drops it when the notice comes.
+  report = early->oplog->ApplyRemote(batch, keys_, applier_, notices).value();
+  EXPECT_EQ(report.applied, 2);
+  EXPECT_TRUE(ReadAll(*early->oplog, paris_.oplog->self())[0].payload().empty());
+
+  // Without the notice, or with one the owner did not sign, a redacted entry is not taken:
+  // a relay cannot silence a member by passing its entries off as erased.
+  auto wary = Receiver("wary");
+  report = wary->oplog->ApplyRemote(batch, keys_, applier_).value();
+  EXPECT_EQ(report.applied, 0);
+  ASSERT_EQ(report.holds.size(), 1u);
+  EXPECT_EQ(report.holds[0].reason, v1::HOLD_REASON_UNJUSTIFIED_REDACTION);
+  v1::RedactionNotice forged = notices[0];
+  forged.set_signature(milan_.key.Sign(Oplog::RedactionDigest(ada)));
+  report = wary->oplog->ApplyRemote(batch, keys_, applier_, {forged}).value();
+  EXPECT_EQ(report.applied, 0);
+  EXPECT_GE(report.refused, 1);
+  EXPECT_TRUE(wary->oplog->Vector().empty());
 }
 
 }  // namespace

@@ -55,6 +55,7 @@ class TimedStore final : public storage::Store {
   absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table table,
                                                       absl::string_view prefix, size_t limit,
                                                       absl::string_view start_after) override;
+  absl::Status Compact() override { return inner_->Compact(); }
 
  private:
   storage::Store* const inner_;
@@ -79,6 +80,10 @@ class TimedApplier final : public storage::EntryApplier {
  public:
   explicit TimedApplier(storage::EntryApplier* inner) : inner_(inner) {}
   absl::Status Apply(storage::Transaction& txn, const v1::OplogEntry& entry) override;
+  absl::Status ApplyRedaction(storage::Transaction& txn,
+                              const v1::RedactionNotice& notice) override {
+    return inner_->ApplyRedaction(txn, notice);
+  }
   const CallTimer& timer() const { return timer_; }
 
  private:
