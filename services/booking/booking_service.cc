@@ -46,7 +46,11 @@ absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
   if (absl::Status s = auth::CheckClaimedHome(*claims, members_->Get(claims->member_id)); !s.ok()) {
     return s;
   }
-  return Caller{.desk = false, .member_id = claims->member_id, .token = *bearer};
+  if (absl::Status s = auth::RequireScope(*claims, auth::TokenScope::kBooking); !s.ok()) return s;
+  return Caller{.desk = false,
+                .member_id = claims->member_id,
+                .token = *bearer,
+                .account_scope = claims->scopes.account};
 }
 
 absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
@@ -93,6 +97,11 @@ absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::AuthenticateForwa
   if (caller->desk) {
     return absl::PermissionDeniedError("a forwarded call carries a member token only");
   }
+  if (caller->account_scope) {
+    return absl::PermissionDeniedError(
+        "a forwarded call carries a token of booking scope only; this one has account scope "
+        "too, which never leaves the member's home site");
+  }
   return caller;
 }
 
@@ -112,6 +121,11 @@ absl::StatusOr<std::string> BookingServiceImpl::ForwardableToken(const Caller& c
     return absl::PermissionDeniedError(absl::StrCat(
         "the admin credential acts at ", catalog_->profile().site_id, " only; a booking at ",
         site_id, " is made with the member's own token, or by ", site_id, "'s desk"));
+  }
+  if (caller.account_scope) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("a token with account scope is never forwarded; book at ", site_id,
+                     " with a token of booking scope only ('cantinectl login' keeps one)"));
   }
   return caller.token;
 }

@@ -19,9 +19,10 @@ namespace cantine::booking {
 // venue civil times, and delegates to the BookingLedger for this venue's spaces, to the
 // owner's node (through RemoteVenues) for another venue's, and to the ReceiptBook for
 // itineraries, visitors and settlement. Availability is open to all; every other call
-// needs a member token (the member acts on its own bookings only) or the admin credential
-// (this site's desk, acting for any member at this venue only); manager listings and the
-// settlement are the desk's alone. Thread-safe.
+// needs a member token of BOOKING scope (the member acts on its own bookings only) or the
+// admin credential (this site's desk, acting for any member at this venue only); manager
+// listings and the settlement are the desk's alone. Only a token without ACCOUNT scope is
+// forwarded to, or accepted from, another node. Thread-safe.
 class BookingServiceImpl final : public v1::BookingService::Service {
  public:
   // Longest a forwarded call may take when the caller set no deadline.
@@ -65,10 +66,13 @@ class BookingServiceImpl final : public v1::BookingService::Service {
     bool desk = false;
     std::string member_id;
     std::string token;
+    // The token carries ACCOUNT scope too: it never leaves the node it was presented to.
+    bool account_scope = false;
     // The member acting, or std::nullopt for the desk (domain::CheckActsFor).
     std::optional<std::string> acting_member() const;
   };
-  // UNAUTHENTICATED without a valid token or credential.
+  // UNAUTHENTICATED without a valid token or credential; PERMISSION_DENIED for a member
+  // token without BOOKING scope.
   absl::StatusOr<Caller> Authenticate(const std::optional<std::string>& bearer) const;
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
   // PERMISSION_DENIED unless the caller is the desk or `member_id` itself.
@@ -83,7 +87,8 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   // and carry a member's token (the desk's credential stays at its own site).
   absl::Status CheckForwardedHere(absl::string_view site_id) const;
   absl::StatusOr<Caller> AuthenticateForwarded(absl::string_view member_token) const;
-  // A member's token, to forward; PERMISSION_DENIED for the desk (it acts here only).
+  // A member's token, to forward; PERMISSION_DENIED for the desk (it acts here only) and
+  // for a token with ACCOUNT scope (it never leaves the node it was presented to).
   absl::StatusOr<std::string> ForwardableToken(const Caller& caller,
                                                absl::string_view site_id) const;
   absl::Time ForwardDeadline(const grpc::ServerContext& context) const;

@@ -1,5 +1,7 @@
 #include "services/member/member_service.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
@@ -41,11 +43,12 @@ bool MemberServiceImpl::SeesEmail(const grpc::ServerContext& context,
   if (!bearer.ok() || !bearer->has_value()) return false;
   // A desk acts at its own site only: another site's members' emails are not its to read.
   if (admin_->Check(**bearer).ok()) return member.home_site_id == registry_->home_site_id();
-  return CheckActsFor(context, member.member_id).ok();
+  return CheckActsFor(context, member.member_id, /*scope=*/std::nullopt).ok();
 }
 
-absl::Status MemberServiceImpl::CheckActsFor(const grpc::ServerContext& context,
-                                             absl::string_view member_id) const {
+absl::StatusOr<std::optional<auth::MemberTokenClaims>> MemberServiceImpl::ActingFor(
+    const grpc::ServerContext& context, absl::string_view member_id,
+    std::optional<auth::TokenScope> scope) const {
   absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
   if (!bearer.ok()) return bearer.status();
   if (!bearer->has_value()) {
@@ -53,7 +56,7 @@ absl::Status MemberServiceImpl::CheckActsFor(const grpc::ServerContext& context,
         "this call needs the member's own token or the admin credential (the desk), as "
         "'authorization: Bearer <token>'");
   }
-  if (admin_->Check(**bearer).ok()) return absl::OkStatus();
+  if (admin_->Check(**bearer).ok()) return std::nullopt;
   absl::StatusOr<auth::MemberTokenClaims> claims =
       auth::VerifyMemberToken(**bearer, *tokens_.keys, tokens_.clock->Now());
   if (!claims.ok()) return claims.status();
@@ -66,7 +69,10 @@ absl::Status MemberServiceImpl::CheckActsFor(const grpc::ServerContext& context,
                                                     " may act only on its own profile, not on ",
                                                     member_id, "'s"));
   }
-  return absl::OkStatus();
+  if (scope.has_value()) {
+    if (absl::Status s = auth::RequireScope(*claims, *scope); !s.ok()) return s;
+  }
+  return *std::move(claims);
 }
 
 grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
@@ -75,7 +81,8 @@ grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
   if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
-  if (absl::Status s = CheckActsFor(*context, request->member_id()); !s.ok()) {
+  if (absl::Status s = CheckActsFor(*context, request->member_id(), auth::TokenScope::kAccount);
+      !s.ok()) {
     return ToGrpcStatus(s);
   }
   domain::MemberUpdate update;
@@ -94,7 +101,8 @@ grpc::Status MemberServiceImpl::EraseMember(grpc::ServerContext* context,
   if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
     return ToGrpcStatus(s);
   }
-  if (absl::Status s = CheckActsFor(*context, request->member_id()); !s.ok()) {
+  if (absl::Status s = CheckActsFor(*context, request->member_id(), auth::TokenScope::kAccount);
+      !s.ok()) {
     return ToGrpcStatus(s);
   }
   absl::StatusOr<domain::Member> member = registry_->Erase(request->member_id());
@@ -120,10 +128,14 @@ grpc::Status MemberServiceImpl::IssueToken(grpc::ServerContext* context,
     }
     ttl = *asked;
   }
-  // The desk (admin credential) issues; a member refreshes with a token still valid.
-  if (absl::Status s = CheckActsFor(*context, request->member_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<auth::TokenScopes> scopes = auth::ScopesFromProto("scopes", request->scopes());
+  if (!scopes.ok()) return ToGrpcStatus(scopes.status());
+  if (scopes->empty()) scopes->booking = true;
+  // The desk (admin credential) signs the member in; a member refreshes with a token of
+  // ACCOUNT scope still valid, for either scope, within the same sign-in.
+  absl::StatusOr<std::optional<auth::MemberTokenClaims>> caller =
+      ActingFor(*context, request->member_id(), auth::TokenScope::kAccount);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const absl::Time now = tokens_.clock->Now();
   absl::StatusOr<domain::Member> member = registry_->Get(request->member_id());
   if (!member.ok()) return ToGrpcStatus(member.status());
@@ -133,13 +145,12 @@ grpc::Status MemberServiceImpl::IssueToken(grpc::ServerContext* context,
         absl::StrCat("member '", member->member_id, "' belongs to ", member->home_site_id,
                      "; its home site issues its tokens")));
   }
-  const auth::MemberTokenClaims claims{.member_id = member->member_id,
-                                       .home_site_id = member->home_site_id,
-                                       .key_id = auth::KeyId(tokens_.key->PublicKey()),
-                                       .issue_time = now,
-                                       .expire_time = now + ttl};
-  response->set_token(auth::SignMemberToken(claims, *tokens_.key));
-  *response->mutable_expire_time() = rpc::TimeToProto(claims.expire_time);
+  absl::StatusOr<auth::MemberTokenClaims> claims =
+      auth::NewTokenClaims(*member, auth::KeyId(tokens_.key->PublicKey()), *scopes, now, ttl,
+                           caller->has_value() ? &**caller : nullptr);
+  if (!claims.ok()) return ToGrpcStatus(claims.status());
+  response->set_token(auth::SignMemberToken(*claims, *tokens_.key));
+  *response->mutable_expire_time() = rpc::TimeToProto(claims->expire_time);
   return grpc::Status::OK;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "cantine/v1/member.grpc.pb.h"
 #include "services/auth/admin_credential.h"
 #include "services/auth/member_token.h"
@@ -9,8 +11,9 @@
 
 namespace cantine::member {
 
-// cantine.v1.MemberService: validates, delegates to the MemberRegistry. Until members hold
-// tokens, changing or erasing a profile is a manager write (admin credential). Thread-safe.
+// cantine.v1.MemberService: validates, delegates to the MemberRegistry. Changing, erasing a
+// profile and refreshing a token take the home site's desk (admin credential) or the
+// member's own token of ACCOUNT scope. Thread-safe.
 class MemberServiceImpl final : public v1::MemberService::Service {
  public:
   // How this home site signs member tokens.
@@ -41,9 +44,18 @@ class MemberServiceImpl final : public v1::MemberService::Service {
   inline static constexpr absl::Duration kMaxTokenTtl = absl::Hours(24);
 
  private:
-  // OK for the admin credential (the home site's desk) or the member's own valid token;
-  // UNAUTHENTICATED without either, PERMISSION_DENIED for another member's token.
-  absl::Status CheckActsFor(const grpc::ServerContext& context, absl::string_view member_id) const;
+  // Who acts for `member_id`: std::nullopt for the admin credential (the home site's desk),
+  // else the claims of the member's own valid token, which must carry `scope` (any scope
+  // when `scope` is nullopt). UNAUTHENTICATED without either; PERMISSION_DENIED for
+  // another member's token, or one without `scope`.
+  absl::StatusOr<std::optional<auth::MemberTokenClaims>> ActingFor(
+      const grpc::ServerContext& context, absl::string_view member_id,
+      std::optional<auth::TokenScope> scope) const;
+  // As ActingFor, without the claims.
+  absl::Status CheckActsFor(const grpc::ServerContext& context, absl::string_view member_id,
+                            std::optional<auth::TokenScope> scope) const {
+    return ActingFor(context, member_id, scope).status();
+  }
   // Whether the caller may read `member`'s email: the member itself (its own valid token, at
   // any site) or the desk of the member's home site. Anyone else, including a caller whose
   // credential does not check out, reads the profile without it.

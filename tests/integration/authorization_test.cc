@@ -115,9 +115,11 @@ struct Site {
     space->mutable_price_per_slot()->set_amount_minor(1500);
     Must(*sites, &v1::SiteService::Stub::CreateSpace, create, desk);
     ada = Register("ada");
-    ada_token = IssueToken(ada);
+    ada_token = IssueToken(ada, v1::TOKEN_SCOPE_BOOKING);
+    ada_account_token = IssueToken(ada, v1::TOKEN_SCOPE_ACCOUNT);
     bob = Register("bob");
-    bob_token = IssueToken(bob);
+    bob_token = IssueToken(bob, v1::TOKEN_SCOPE_BOOKING);
+    bob_account_token = IssueToken(bob, v1::TOKEN_SCOPE_ACCOUNT);
     booked_today =
         Must(*bookings, &v1::BookingService::Stub::CreateBooking, Morning(kToday, ada, "t"), desk)
             .booking_id();
@@ -139,9 +141,10 @@ struct Site {
     return Must(*members, &v1::MemberService::Stub::RegisterMember, request, "").member_id();
   }
 
-  std::string IssueToken(const std::string& member_id) {
+  std::string IssueToken(const std::string& member_id, v1::TokenScope scope) {
     v1::IssueTokenRequest request;
     request.set_member_id(member_id);
+    request.add_scopes(scope);
     return Must(*members, &v1::MemberService::Stub::IssueToken, request, desk).token();
   }
 
@@ -183,9 +186,11 @@ struct Site {
   std::unique_ptr<v1::EventService::Stub> events;
   std::unique_ptr<v1::AdminService::Stub> admin;
   std::string ada;
-  std::string ada_token;
+  std::string ada_token;          // BOOKING scope.
+  std::string ada_account_token;  // ACCOUNT scope.
   std::string bob;
   std::string bob_token;
+  std::string bob_account_token;
   std::string booked_today;
   std::string booked_next_week;
   std::string event_id;
@@ -194,7 +199,12 @@ struct Site {
 // Who, besides the site's desk, may make a call.
 enum class Caller {
   kDeskOnly,  // A manager call: no member may make it.
-  kMember,    // The member the call is about (ada), or the desk; never another member.
+  // The member the call is about (ada) with its token of BOOKING scope, or the desk; never
+  // another member, nor ada's token of ACCOUNT scope only.
+  kMemberBooking,
+  // The member the call is about with its token of ACCOUNT scope, or the desk; never
+  // another member, nor ada's token of BOOKING scope only.
+  kMemberAccount,
 };
 
 // One privileged RPC: `call` issues a valid request on `site` with `bearer`.
@@ -247,51 +257,51 @@ std::vector<Row> PublicRows() {
          request.mutable_policy()->set_booking_horizon_days(7);
          return Unary(*site.sites, &Sites::UpdatePolicy, request, bearer);
        }},
-      {"MemberService_UpdateMember", Caller::kMember, true,
+      {"MemberService_UpdateMember", Caller::kMemberAccount, true,
        [](Site& site, const std::string& bearer) {
          v1::UpdateMemberRequest request;
          request.set_member_id(site.ada);
          request.set_email("someone-else@example.org");
          return Unary(*site.members, &Members::UpdateMember, request, bearer);
        }},
-      {"MemberService_EraseMember", Caller::kMember, true,
+      {"MemberService_EraseMember", Caller::kMemberAccount, true,
        [](Site& site, const std::string& bearer) {
          v1::EraseMemberRequest request;
          request.set_member_id(site.ada);
          return Unary(*site.members, &Members::EraseMember, request, bearer);
        }},
-      {"MemberService_IssueToken", Caller::kMember, false,
+      {"MemberService_IssueToken", Caller::kMemberAccount, false,
        [](Site& site, const std::string& bearer) {
          v1::IssueTokenRequest request;
          request.set_member_id(site.ada);
          return Unary(*site.members, &Members::IssueToken, request, bearer);
        }},
-      {"BookingService_CreateBooking", Caller::kMember, true,
+      {"BookingService_CreateBooking", Caller::kMemberBooking, true,
        [](Site& site, const std::string& bearer) {
          v1::CreateBookingRequest request = Morning(kNextWeek, site.ada, "new");
          request.mutable_start()->set_hours(14);
          request.mutable_end()->set_hours(19);
          return Unary(*site.bookings, &Bookings::CreateBooking, request, bearer);
        }},
-      {"BookingService_CancelBooking", Caller::kMember, true,
+      {"BookingService_CancelBooking", Caller::kMemberBooking, true,
        [](Site& site, const std::string& bearer) {
          v1::CancelBookingRequest request;
          request.set_booking_id(site.booked_next_week);
          return Unary(*site.bookings, &Bookings::CancelBooking, request, bearer);
        }},
-      {"BookingService_CheckIn", Caller::kMember, true,
+      {"BookingService_CheckIn", Caller::kMemberBooking, true,
        [](Site& site, const std::string& bearer) {
          v1::CheckInRequest request;
          request.set_booking_id(site.booked_today);
          return Unary(*site.bookings, &Bookings::CheckIn, request, bearer);
        }},
-      {"BookingService_GetBooking", Caller::kMember, false,
+      {"BookingService_GetBooking", Caller::kMemberBooking, false,
        [](Site& site, const std::string& bearer) {
          v1::GetBookingRequest request;
          request.set_booking_id(site.booked_today);
          return Unary(*site.bookings, &Bookings::GetBooking, request, bearer);
        }},
-      {"BookingService_ListBookingsOfAMember", Caller::kMember, false,
+      {"BookingService_ListBookingsOfAMember", Caller::kMemberBooking, false,
        [](Site& site, const std::string& bearer) {
          v1::ListBookingsRequest request;
          request.set_member_id(site.ada);
@@ -373,10 +383,22 @@ TEST_P(PublicPortAuthorizationTest, RefusesWhatItShouldChangingNothingAndAccepts
       {"another site's desk credential", cluster_.admin_secret(kOther), refused},
       {"a token that is no token", "not-a-token", refused},
   };
-  if (row.caller == Caller::kDeskOnly) {
-    refusals.push_back({"a member's token where the desk is needed", site_.ada_token, refused});
-  } else {
-    refusals.push_back({"another member's token", site_.bob_token, refused});
+  switch (row.caller) {
+    case Caller::kDeskOnly:
+      refusals.push_back({"a member's token where the desk is needed", site_.ada_token, refused});
+      refusals.push_back(
+          {"a member's account token where the desk is needed", site_.ada_account_token, refused});
+      break;
+    case Caller::kMemberBooking:
+      refusals.push_back({"another member's token", site_.bob_token, refused});
+      refusals.push_back({"the member's own token of account scope only", site_.ada_account_token,
+                          Eq(grpc::PERMISSION_DENIED)});
+      break;
+    case Caller::kMemberAccount:
+      refusals.push_back({"another member's token", site_.bob_account_token, refused});
+      refusals.push_back({"the member's own token of booking scope only", site_.ada_token,
+                          Eq(grpc::PERMISSION_DENIED)});
+      break;
   }
 
   const std::string before = site_.Snapshot();
@@ -388,7 +410,9 @@ TEST_P(PublicPortAuthorizationTest, RefusesWhatItShouldChangingNothingAndAccepts
     EXPECT_EQ(site_.Snapshot(), before) << "a refused call changes nothing";
   }
 
-  const std::string& right = row.caller == Caller::kDeskOnly ? site_.desk : site_.ada_token;
+  const std::string& right = row.caller == Caller::kDeskOnly        ? site_.desk
+                             : row.caller == Caller::kMemberBooking ? site_.ada_token
+                                                                    : site_.ada_account_token;
   const Reply accepted = row.call(site_, right);
   ASSERT_TRUE(accepted.status.ok()) << accepted.status.error_message();
   if (row.writes) {
@@ -418,20 +442,31 @@ class ForwardedCallsTest : public ::testing::Test {
     vic_token_ =
         Must(*members, &v1::MemberService::Stub::IssueToken, issue, cluster_.admin_secret(kOther))
             .token();
+    issue.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
+    vic_account_token_ =
+        Must(*members, &v1::MemberService::Stub::IssueToken, issue, cluster_.admin_secret(kOther))
+            .token();
+    issue.add_scopes(v1::TOKEN_SCOPE_BOOKING);
+    vic_both_scopes_token_ =
+        Must(*members, &v1::MemberService::Stub::IssueToken, issue, cluster_.admin_secret(kOther))
+            .token();
     ASSERT_TRUE(cluster_.WaitForConvergence(2));
     federation_ = v1::FederationService::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster_.node(kHere).federation_port()),
                             grpc::InsecureChannelCredentials()));
   }
 
-  // A token for `member_id` claiming home `home`, signed by `key`, valid over [from, to).
+  // A token of booking scope for `member_id` claiming home `home`, signed by `key`, valid
+  // over [from, to).
   static std::string Token(const std::string& member_id, const std::string& home,
                            const auth::Ed25519PrivateKey& key, absl::Time from, absl::Time to) {
     return auth::SignMemberToken({.member_id = member_id,
                                   .home_site_id = home,
                                   .key_id = auth::KeyId(key.PublicKey()),
                                   .issue_time = from,
-                                  .expire_time = to},
+                                  .expire_time = to,
+                                  .scopes = {.booking = true},
+                                  .session_start_time = from},
                                  key);
   }
 
@@ -464,6 +499,11 @@ class ForwardedCallsTest : public ::testing::Test {
          Token(vic_, "site-b", b_key, now - absl::Hours(2), now - absl::Hours(1)),
          grpc::UNAUTHENTICATED},
         {"with another member's token", "site-b", site_.ada_token, grpc::PERMISSION_DENIED},
+        // The member's account never leaves its home: no token of account scope is taken.
+        {"with the member's token of account scope", "site-b", vic_account_token_,
+         grpc::PERMISSION_DENIED},
+        {"with the member's token of booking and account scope", "site-b", vic_both_scopes_token_,
+         grpc::PERMISSION_DENIED},
         // site-b's key speaks for site-b's members only, not for ada of site-a.
         {"with a token for a member of site-a signed by site-b", "site-b",
          Token(site_.ada, "site-b", b_key, now, now + absl::Hours(1)), grpc::UNAUTHENTICATED},
@@ -484,7 +524,9 @@ class ForwardedCallsTest : public ::testing::Test {
   MiniCluster cluster_{2, &clock_};
   Site site_{cluster_};
   std::string vic_;
-  std::string vic_token_;
+  std::string vic_token_;  // BOOKING scope.
+  std::string vic_account_token_;
+  std::string vic_both_scopes_token_;
   std::unique_ptr<v1::FederationService::Stub> federation_;
 };
 

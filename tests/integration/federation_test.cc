@@ -226,6 +226,7 @@ TEST(FederationTest, MemberTokensIssuedAtHomeVerifyAtAnotherSiteWhileHomeIsDown)
   auto home = v1::MemberService::NewStub(cluster.channel(0));
   v1::IssueTokenRequest request;
   request.set_member_id(ada.member_id());
+  request.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);  // The scope that refreshes.
   v1::IssueTokenResponse issued;
   EXPECT_EQ(home->IssueToken(Context().get(), request, &issued).error_code(),
             grpc::UNAUTHENTICATED);
@@ -239,7 +240,7 @@ TEST(FederationTest, MemberTokensIssuedAtHomeVerifyAtAnotherSiteWhileHomeIsDown)
   };
   v1::IssueTokenResponse refreshed;
   ASSERT_TRUE(home->IssueToken(with_token(issued.token()).get(), request, &refreshed).ok());
-  v1::IssueTokenRequest for_bob;
+  v1::IssueTokenRequest for_bob = request;
   for_bob.set_member_id(bob.member_id());
   EXPECT_EQ(home->IssueToken(with_token(issued.token()).get(), for_bob, &refreshed).error_code(),
             grpc::PERMISSION_DENIED);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -18,6 +19,7 @@
 #include "services/auth/member_token.h"
 #include "services/domain/visits.h"
 #include "services/rpc/proto_time.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/wait_for.h"
 
@@ -65,10 +67,24 @@ void CreateDesks(MiniCluster& cluster, int seats) {
 
 struct Traveller {
   std::string member_id;
-  std::string token;
+  std::string token;          // BOOKING scope: books at any node.
+  std::string account_token;  // ACCOUNT scope: the profile, at the home site.
 };
 
-// Registers a member at `home` and gets a token from it.
+// A token of `member_id` with `scopes`, from the desk of `home`.
+std::string DeskToken(MiniCluster& cluster, int home, const std::string& member_id,
+                      std::vector<v1::TokenScope> scopes) {
+  auto members = v1::MemberService::NewStub(cluster.channel(home));
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(member_id);
+  for (v1::TokenScope scope : scopes) issue.add_scopes(scope);
+  v1::IssueTokenResponse issued;
+  grpc::Status status = members->IssueToken(DeskContext(cluster, home).get(), issue, &issued);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return issued.token();
+}
+
+// Registers a member at `home` and gets its tokens from it.
 Traveller Register(MiniCluster& cluster, int home, const std::string& name) {
   auto members = v1::MemberService::NewStub(cluster.channel(home));
   v1::RegisterMemberRequest request;
@@ -77,12 +93,8 @@ Traveller Register(MiniCluster& cluster, int home, const std::string& name) {
   v1::Member member;
   grpc::Status status = members->RegisterMember(DeskContext(cluster, home).get(), request, &member);
   EXPECT_TRUE(status.ok()) << status.error_message();
-  v1::IssueTokenRequest issue;
-  issue.set_member_id(member.member_id());
-  v1::IssueTokenResponse issued;
-  status = members->IssueToken(DeskContext(cluster, home).get(), issue, &issued);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return {member.member_id(), issued.token()};
+  return {member.member_id(), DeskToken(cluster, home, member.member_id(), {}),
+          DeskToken(cluster, home, member.member_id(), {v1::TOKEN_SCOPE_ACCOUNT})};
 }
 
 // The `n`th open weekday at the venue from a week ahead (inside the booking horizon).
@@ -405,15 +417,18 @@ TEST(TravelTest, ATokenSignedByAnotherSiteThanTheMembersHomeIsRefused) {
   // site-b's operator signs a token for site-a's member with site-b's own key.
   const auth::Ed25519PrivateKey b_key =
       auth::Ed25519PrivateKey::LoadPemFile(cluster.data_dir(1) + "/node.key").value();
+  const absl::Time now = absl::Now();
   const std::string forged = auth::SignMemberToken({.member_id = ada.member_id,
                                                     .home_site_id = cluster.site_id(1),
                                                     .key_id = auth::KeyId(b_key.PublicKey()),
-                                                    .issue_time = absl::Now(),
-                                                    .expire_time = absl::Now() + absl::Hours(1)},
+                                                    .issue_time = now,
+                                                    .expire_time = now + absl::Hours(1),
+                                                    .scopes = {.booking = true, .account = true},
+                                                    .session_start_time = now},
                                                    b_key);
   v1::Booking booking;
   for (int node = 0; node < cluster.size(); ++node) {
-    grpc::Status status = Book(cluster, node, {ada.member_id, forged},
+    grpc::Status status = Book(cluster, node, {ada.member_id, forged, ""},
                                MorningAtVenue(cluster, VenueWeekday(0), "forged"), &booking);
     EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << "node " << node;
     EXPECT_TRUE(absl::StrContains(status.error_message(), "belongs to site-a"))
@@ -438,13 +453,17 @@ TEST(TravelTest, ATokenVerifiesWhereItsMembersProfileHasNotArrivedYetUnlessErase
   const auth::Ed25519PrivateKey b_key =
       auth::Ed25519PrivateKey::LoadPemFile(cluster.data_dir(1) + "/node.key").value();
   const std::string newcomer_id = absl::StrCat(cluster.site_id(1), "-00000000000000c1");
+  const absl::Time now = absl::Now();
   const Traveller newcomer{newcomer_id,
                            auth::SignMemberToken({.member_id = newcomer_id,
                                                   .home_site_id = cluster.site_id(1),
                                                   .key_id = auth::KeyId(b_key.PublicKey()),
-                                                  .issue_time = absl::Now(),
-                                                  .expire_time = absl::Now() + absl::Hours(1)},
-                                                 b_key)};
+                                                  .issue_time = now,
+                                                  .expire_time = now + absl::Hours(1),
+                                                  .scopes = {.booking = true},
+                                                  .session_start_time = now},
+                                                 b_key),
+                           ""};
   for (int node = 0; node < cluster.size(); ++node) {
     EXPECT_TRUE(Itinerary(cluster, node, newcomer).empty()) << "node " << node;
   }
@@ -464,7 +483,7 @@ TEST(TravelTest, ATokenVerifiesWhereItsMembersProfileHasNotArrivedYetUnlessErase
   v1::EraseMemberRequest erase;
   erase.set_member_id(ada.member_id);
   v1::Member erased;
-  ASSERT_TRUE(members->EraseMember(Context(ada.token).get(), erase, &erased).ok());
+  ASSERT_TRUE(members->EraseMember(Context(ada.account_token).get(), erase, &erased).ok());
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   for (int node = 0; node < cluster.size(); ++node) {
     status = Book(cluster, node, ada, MorningAtVenue(cluster, VenueWeekday(1), "gone"), &booking);
@@ -482,18 +501,123 @@ TEST(TravelTest, AMemberEditsItsOwnProfileOnlyWithItsToken) {
   update.set_member_id(ada.member_id);
   update.set_bio("Travels for work");
   v1::Member updated;
-  grpc::Status status = members->UpdateMember(Context(ada.token).get(), update, &updated);
+  grpc::Status status = members->UpdateMember(Context(ada.account_token).get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(updated.bio(), "Travels for work");
-  EXPECT_EQ(members->UpdateMember(Context(bob.token).get(), update, &updated).error_code(),
+  EXPECT_EQ(members->UpdateMember(Context(bob.account_token).get(), update, &updated).error_code(),
             grpc::PERMISSION_DENIED);
   EXPECT_EQ(members->UpdateMember(Context().get(), update, &updated).error_code(),
             grpc::UNAUTHENTICATED);
   v1::EraseMemberRequest erase;
   erase.set_member_id(ada.member_id);
-  EXPECT_EQ(members->EraseMember(Context(bob.token).get(), erase, &updated).error_code(),
+  EXPECT_EQ(members->EraseMember(Context(bob.account_token).get(), erase, &updated).error_code(),
             grpc::PERMISSION_DENIED);
-  EXPECT_TRUE(members->EraseMember(Context(ada.token).get(), erase, &updated).ok());
+  EXPECT_TRUE(members->EraseMember(Context(ada.account_token).get(), erase, &updated).ok());
+}
+
+// ---- Token scopes and the sign-in's lifetime across nodes ----
+
+// The status of a call needing a booking token at `node`: `member`'s itinerary there.
+grpc::StatusCode ItineraryStatus(MiniCluster& cluster, int node, const std::string& member_id,
+                                 const std::string& token, std::string* message = nullptr) {
+  auto bookings = v1::BookingService::NewStub(cluster.channel(node));
+  v1::ListBookingsRequest request;
+  request.set_member_id(member_id);
+  v1::ListBookingsResponse response;
+  grpc::Status status = bookings->ListBookings(Context(token).get(), request, &response);
+  if (message != nullptr) *message = status.error_message();
+  return status.error_code();
+}
+
+TEST(TravelTest, OnlyABookingTokenIsForwardedAndAnAccountTokenNeverLeavesItsNode) {
+  MiniCluster cluster(2);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, 1, "ada");  // Home: site-b; the venue is site-a.
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  const std::string both =
+      DeskToken(cluster, 1, ada.member_id, {v1::TOKEN_SCOPE_BOOKING, v1::TOKEN_SCOPE_ACCOUNT});
+  v1::Booking booking;
+  for (const auto& [what, token, says] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"account scope only", ada.account_token, "needs a member token of booking scope"},
+           {"booking and account scope", both, "never forwarded"}}) {
+    SCOPED_TRACE(what);
+    grpc::Status status = Book(cluster, 1, {ada.member_id, token, ""},
+                               MorningAtVenue(cluster, VenueWeekday(0), what), &booking);
+    EXPECT_EQ(status.error_code(), grpc::PERMISSION_DENIED) << status.error_message();
+    EXPECT_TRUE(absl::StrContains(status.error_message(), says)) << status.error_message();
+  }
+  EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 10);
+  // The booking token travels.
+  grpc::Status status =
+      Book(cluster, 1, ada, MorningAtVenue(cluster, VenueWeekday(0), "ok"), &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 9);
+  // And cannot change the member's account, at home or anywhere.
+  for (int node = 0; node < cluster.size(); ++node) {
+    auto members = v1::MemberService::NewStub(cluster.channel(node));
+    v1::UpdateMemberRequest update;
+    update.set_member_id(ada.member_id);
+    update.set_email("mallory@example.org");
+    v1::Member updated;
+    EXPECT_EQ(members->UpdateMember(Context(ada.token).get(), update, &updated).error_code(),
+              grpc::PERMISSION_DENIED)
+        << "node " << node;
+    v1::EraseMemberRequest erase;
+    erase.set_member_id(ada.member_id);
+    EXPECT_EQ(members->EraseMember(Context(ada.token).get(), erase, &updated).error_code(),
+              grpc::PERMISSION_DENIED)
+        << "node " << node;
+  }
+  auto home = v1::MemberService::NewStub(cluster.channel(1));
+  v1::GetMemberRequest get;
+  get.set_member_id(ada.member_id);
+  v1::Member held;
+  ASSERT_TRUE(home->GetMember(DeskContext(cluster, 1).get(), get, &held).ok());
+  EXPECT_EQ(held.email(), "ada@example.org");
+}
+
+TEST(TravelTest, RefreshesStopAtTheSignInsMaximumLifetime) {
+  testing::FakeClock clock(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())));
+  MiniCluster cluster(2, &clock);
+  ConnectMesh(cluster);
+  const absl::Time signed_in = clock.Now();
+  const Traveller ada = Register(cluster, 0, "ada");
+  ASSERT_TRUE(cluster.WaitForConvergence(2));  // site-b lists site-a's key.
+  auto home = v1::MemberService::NewStub(cluster.channel(0));
+  // Ada refreshes her account token every 10 hours (the desk's lives 12), each time asking
+  // for 24 more, and uses a fresh booking token at the other node.
+  std::string account = ada.account_token;
+  absl::Time latest_expiry;
+  int refreshes = 0;
+  for (;; ++refreshes) {
+    ASSERT_LT(refreshes, 30) << "refreshes never stop";
+    clock.Advance(absl::Hours(10));
+    v1::IssueTokenRequest refresh;
+    refresh.set_member_id(ada.member_id);
+    refresh.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
+    refresh.mutable_ttl()->set_seconds(24 * 3600);
+    v1::IssueTokenResponse issued;
+    grpc::Status status = home->IssueToken(Context(account).get(), refresh, &issued);
+    if (!status.ok()) {
+      EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << status.error_message();
+      break;
+    }
+    account = issued.token();
+    latest_expiry = rpc::TimeFromProto("expire_time", issued.expire_time()).value();
+    EXPECT_LE(latest_expiry, signed_in + auth::kMaxSessionLifetime);
+    refresh.set_scopes(0, v1::TOKEN_SCOPE_BOOKING);
+    ASSERT_TRUE(home->IssueToken(Context(account).get(), refresh, &issued).ok());
+    EXPECT_EQ(ItineraryStatus(cluster, 1, ada.member_id, issued.token()), grpc::OK)
+        << "refresh " << refreshes;
+  }
+  EXPECT_EQ(refreshes, 16);  // At 10 h, 20 h, ... 160 h; at 170 h the last one has expired.
+  EXPECT_EQ(latest_expiry, signed_in + auth::kMaxSessionLifetime);
+  // The desk signs her in again.
+  EXPECT_EQ(ItineraryStatus(cluster, 1, ada.member_id,
+                            DeskToken(cluster, 0, ada.member_id, {v1::TOKEN_SCOPE_BOOKING})),
+            grpc::OK);
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "services/auth/member_token.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "cantine/v1/member.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/auth/verified_tokens.h"
+#include "tests/support/fake_clock.h"
 
 namespace cantine::auth {
 namespace {
@@ -42,7 +45,22 @@ class MemberTokenTest : public ::testing::Test {
             .home_site_id = "paris",
             .key_id = KeyId(paris_key_.PublicKey()),
             .issue_time = kNow,
-            .expire_time = kNow + absl::Hours(12)};
+            .expire_time = kNow + absl::Hours(12),
+            .scopes = {.booking = true},
+            .session_start_time = kNow};
+  }
+  // Ada as her home site holds her.
+  static domain::Member Ada() {
+    domain::Member ada;
+    ada.member_id = "paris-00000000000000aa";
+    ada.home_site_id = "paris";
+    return ada;
+  }
+  // A token whose claims are `proto` as they are, signed with paris's key.
+  std::string SignProto(const v1::MemberTokenClaims& proto) const {
+    const std::string body = proto.SerializeAsString();
+    return absl::StrCat(absl::WebSafeBase64Escape(body), ".",
+                        absl::WebSafeBase64Escape(paris_key_.Sign(body)));
   }
 
   Ed25519PrivateKey paris_key_;
@@ -170,6 +188,130 @@ TEST_F(MemberTokenTest, AMemberNotReplicatedHereYetIsVerifiedButAnErasedOneIsNot
   EXPECT_EQ(CheckClaimedHome(claims, held).code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(CheckClaimedHome(claims, absl::UnavailableError("disk")).code(),
             absl::StatusCode::kUnavailable);
+}
+
+// ---- Scopes and the sign-in's maximum lifetime ----
+
+TEST_F(MemberTokenTest, ScopesAndTheSignInTravelInTheSignedClaims) {
+  MemberTokenClaims claims = Claims();
+  claims.scopes = {.booking = true, .account = true};
+  claims.session_start_time = kNow - absl::Hours(30) + absl::Microseconds(250);  // Sub-second.
+  absl::StatusOr<MemberTokenClaims> verified =
+      VerifyMemberToken(SignMemberToken(claims, paris_key_), resolver_, kNow);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->scopes, claims.scopes);
+  EXPECT_EQ(verified->session_start_time, claims.session_start_time);
+}
+
+TEST_F(MemberTokenTest, EachCallNeedsItsScope) {
+  MemberTokenClaims claims = Claims();
+  EXPECT_TRUE(RequireScope(claims, TokenScope::kBooking).ok());
+  const absl::Status account = RequireScope(claims, TokenScope::kAccount);
+  EXPECT_EQ(account.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(account.message()), ::testing::HasSubstr("account scope"));
+  claims.scopes = {.account = true};
+  EXPECT_TRUE(RequireScope(claims, TokenScope::kAccount).ok());
+  EXPECT_EQ(RequireScope(claims, TokenScope::kBooking).code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(MemberTokenTest, ATokenWithoutAKnownScopeIsRefused) {
+  v1::MemberTokenClaims proto;
+  proto.set_member_id("paris-00000000000000aa");
+  proto.set_home_site_id("paris");
+  proto.set_key_id(KeyId(paris_key_.PublicKey()));
+  proto.mutable_issue_time()->set_seconds(absl::ToUnixSeconds(kNow));
+  proto.mutable_session_start_time()->set_seconds(absl::ToUnixSeconds(kNow));
+  proto.mutable_expire_time()->set_seconds(absl::ToUnixSeconds(kNow + absl::Hours(1)));
+  proto.add_scopes(v1::TOKEN_SCOPE_BOOKING);
+  ASSERT_TRUE(VerifyMemberToken(SignProto(proto), resolver_, kNow).ok());
+  // None (a token of before scopes), UNSPECIFIED, an unknown value, a repeat.
+  for (const std::vector<int>& scopes : std::vector<std::vector<int>>{{}, {0}, {1, 7}, {1, 1}}) {
+    proto.clear_scopes();
+    for (int scope : scopes) proto.add_scopes(static_cast<v1::TokenScope>(scope));
+    EXPECT_EQ(VerifyMemberToken(SignProto(proto), resolver_, kNow).status().code(),
+              absl::StatusCode::kUnauthenticated)
+        << ::testing::PrintToString(scopes);
+  }
+  // No sign-in time.
+  proto.clear_scopes();
+  proto.add_scopes(v1::TOKEN_SCOPE_BOOKING);
+  proto.clear_session_start_time();
+  EXPECT_EQ(VerifyMemberToken(SignProto(proto), resolver_, kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(MemberTokenTest, ATokenOutlivingItsSignInIsRefusedEvenIfItsHomeSignedIt) {
+  MemberTokenClaims claims = Claims();
+  claims.session_start_time = kNow - kMaxSessionLifetime + absl::Hours(1);
+  claims.expire_time = kNow + absl::Hours(1);
+  ASSERT_TRUE(VerifyMemberToken(SignMemberToken(claims, paris_key_), resolver_, kNow).ok());
+  claims.expire_time += absl::Microseconds(1);
+  EXPECT_EQ(VerifyMemberToken(SignMemberToken(claims, paris_key_), resolver_, kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(MemberTokenTest, RefreshesNeverOutliveTheSignIn) {
+  testing::FakeClock clock(kNow);
+  const std::string key_id = KeyId(paris_key_.PublicKey());
+  // The desk signs ada in: a token of both scopes.
+  absl::StatusOr<MemberTokenClaims> signed_in = NewTokenClaims(
+      Ada(), key_id, {.booking = true, .account = true}, clock.Now(), absl::Hours(24), nullptr);
+  ASSERT_TRUE(signed_in.ok()) << signed_in.status();
+  EXPECT_EQ(signed_in->session_start_time, kNow);
+  std::string token = SignMemberToken(*signed_in, paris_key_);
+  // Ada refreshes every 20 hours, each time for 24 hours, with the token she holds.
+  absl::Time latest_expiry = signed_in->expire_time;
+  int refreshes = 0;
+  for (;; ++refreshes) {
+    clock.Advance(absl::Hours(20));
+    absl::StatusOr<MemberTokenClaims> held = VerifyMemberToken(token, resolver_, clock.Now());
+    if (!held.ok()) {
+      EXPECT_EQ(held.status().code(), absl::StatusCode::kUnauthenticated);
+      break;
+    }
+    absl::StatusOr<MemberTokenClaims> fresh =
+        NewTokenClaims(Ada(), key_id, held->scopes, clock.Now(), absl::Hours(24), &*held);
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    EXPECT_EQ(fresh->session_start_time, kNow);
+    EXPECT_LE(fresh->expire_time, kNow + kMaxSessionLifetime);
+    latest_expiry = fresh->expire_time;
+    token = SignMemberToken(*fresh, paris_key_);
+  }
+  // Refreshes stopped at the sign-in's end, not a day earlier nor a moment later.
+  EXPECT_EQ(latest_expiry, kNow + kMaxSessionLifetime);
+  EXPECT_EQ(refreshes, 8);  // 8 x 20 h = 160 h < 168 h; the 9th finds the token expired.
+  EXPECT_GE(clock.Now(), kNow + kMaxSessionLifetime);
+  // Refreshed in the sign-in's last second, a token lives no longer than the sign-in.
+  MemberTokenClaims last = *signed_in;
+  const absl::Time end = kNow + kMaxSessionLifetime;
+  absl::StatusOr<MemberTokenClaims> fresh =
+      NewTokenClaims(Ada(), key_id, last.scopes, end - absl::Seconds(1), absl::Hours(24), &last);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->expire_time, end);
+  EXPECT_EQ(NewTokenClaims(Ada(), key_id, last.scopes, end, absl::Hours(24), &last).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  // The desk starts a new sign-in.
+  absl::StatusOr<MemberTokenClaims> again =
+      NewTokenClaims(Ada(), key_id, last.scopes, end, absl::Hours(24), nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->session_start_time, end);
+}
+
+TEST_F(MemberTokenTest, OnlyAnAccountTokenRefreshesAndItMayAskForEitherScope) {
+  const std::string key_id = KeyId(paris_key_.PublicKey());
+  MemberTokenClaims booking = Claims();  // Booking scope only.
+  EXPECT_EQ(
+      NewTokenClaims(Ada(), key_id, booking.scopes, kNow + absl::Hours(1), absl::Hours(1), &booking)
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
+  MemberTokenClaims account = Claims();
+  account.scopes = {.account = true};
+  absl::StatusOr<MemberTokenClaims> for_booking = NewTokenClaims(
+      Ada(), key_id, {.booking = true}, kNow + absl::Hours(1), absl::Hours(1), &account);
+  ASSERT_TRUE(for_booking.ok()) << for_booking.status();
+  EXPECT_EQ(for_booking->scopes, (TokenScopes{.booking = true}));
+  EXPECT_EQ(for_booking->session_start_time, account.session_start_time);
 }
 
 }  // namespace
