@@ -13,7 +13,7 @@
 namespace cantine::auth {
 namespace {
 
-// Below the second: a token's times are compared with other instants of the same second.
+// Below the second: a revocation and a sign-in of the same second must still be ordered.
 google::protobuf::Timestamp ToProto(absl::Time t) {
   const int64_t seconds = absl::ToUnixSeconds(t);
   google::protobuf::Timestamp proto;
@@ -72,6 +72,11 @@ absl::StatusOr<MemberTokenClaims> NewTokenClaims(const domain::Member& member,
     if (absl::Status s = RequireScope(*refreshed, TokenScope::kAccount); !s.ok()) return s;
   }
   const absl::Time session_start = refreshed != nullptr ? refreshed->session_start_time : now;
+  if (session_start <= member.tokens_revoked_before) {
+    return absl::UnavailableError(
+        absl::StrCat("the tokens of member ", member.member_id, " were revoked at ",
+                     absl::FormatTime(member.tokens_revoked_before), "; try again in a moment"));
+  }
   MemberTokenClaims claims{.member_id = member.member_id,
                            .home_site_id = member.home_site_id,
                            .key_id = std::string(key_id),
@@ -157,6 +162,12 @@ absl::Status CheckClaimedHome(const MemberTokenClaims& claims,
   if (held->home_site_id != claims.home_site_id) {
     return Unauthenticated(absl::StrCat("it is signed by ", claims.home_site_id, " but member ",
                                         claims.member_id, " belongs to ", held->home_site_id));
+  }
+  if (claims.session_start_time <= held->tokens_revoked_before) {
+    return Unauthenticated(absl::StrCat("the tokens of member ", claims.member_id,
+                                        " were revoked at ",
+                                        absl::FormatTime(held->tokens_revoked_before),
+                                        " (a logout, or the home desk); log in again"));
   }
   return absl::OkStatus();
 }

@@ -18,7 +18,7 @@ inline constexpr absl::Duration kMaxSessionLifetime = absl::Hours(7 * 24);
 // What a token may be used for (cantine.v1.TokenScope).
 enum class TokenScope {
   kBooking,  // The member's bookings, at any node; the only scope ever forwarded.
-  kAccount,  // The member's profile, erasure and refreshes, at its home site.
+  kAccount,  // The member's profile, erasure, revocation and refreshes, at its home site.
 };
 
 // The scopes a token carries.
@@ -72,7 +72,8 @@ class TokenKeyResolver {
 // (the desk's issue); else it refreshes the verified token `refreshed`, which must carry
 // ACCOUNT scope, and belongs to its sign-in: it expires at the earliest of now + ttl and
 // the sign-in's start + kMaxSessionLifetime. PERMISSION_DENIED for a refresh without
-// ACCOUNT scope; UNAUTHENTICATED once the sign-in is over.
+// ACCOUNT scope; UNAUTHENTICATED once the sign-in is over; UNAVAILABLE when the member's
+// tokens were revoked at or after the sign-in's start (a clock that stepped back).
 absl::StatusOr<MemberTokenClaims> NewTokenClaims(const domain::Member& member,
                                                  absl::string_view key_id, TokenScopes scopes,
                                                  absl::Time now, absl::Duration ttl,
@@ -95,7 +96,9 @@ absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
 // What this node holds of a verified token's member must not contradict it: `held` is the
 // member as this node holds it (domain::MemberDirectory::Get). A member not known here yet
 // (NOT_FOUND) is fine: its token proves it. UNAUTHENTICATED for a member known to be erased,
-// or whose record names another home than the token's; other errors pass through.
+// whose record names another home than the token's, or whose tokens were revoked at or
+// after the token's sign-in (Member::tokens_revoked_before); other errors pass through.
+// Called on every call: revocation is never remembered away.
 absl::Status CheckClaimedHome(const MemberTokenClaims& claims,
                               const absl::StatusOr<domain::Member>& held);
 

@@ -15,8 +15,9 @@ namespace cantine::auth {
 // Verifies member tokens, remembering the ones whose signature already checked out, so that
 // a member's calls cost one Ed25519 verification per token rather than per call. Every call
 // still resolves the signing key (so a suspended site, or a key no longer listed, is refused
-// at once) and checks the expiry. Scope is the caller's to check on every call, on the
-// claims returned (RequireScope). Thread-safe.
+// at once) and checks the expiry. Scope and revocation are the caller's to check on every
+// call, on the claims returned (RequireScope, CheckClaimedHome): nothing of them is
+// remembered here. Thread-safe.
 class VerifiedTokens {
  public:
   // At most `capacity` tokens are remembered; when full, the memory starts over.

@@ -71,8 +71,8 @@ class BookingServiceImpl final : public v1::BookingService::Service {
     // The member acting, or std::nullopt for the desk (domain::CheckActsFor).
     std::optional<std::string> acting_member() const;
   };
-  // UNAUTHENTICATED without a valid token or credential; PERMISSION_DENIED for a member
-  // token without BOOKING scope.
+  // UNAUTHENTICATED without a valid token or credential, or for a revoked token;
+  // PERMISSION_DENIED for a member token without BOOKING scope.
   absl::StatusOr<Caller> Authenticate(const std::optional<std::string>& bearer) const;
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
   // PERMISSION_DENIED unless the caller is the desk or `member_id` itself.

@@ -19,6 +19,9 @@ struct Member {
   std::string bio;
   absl::Time create_time = absl::UnixEpoch();
   bool erased = false;  // A tombstone: id and home site only.
+  // Tokens of a sign-in that started at or before this are refused (a logout, or the home
+  // desk); replicated, never shown in the profile.
+  absl::Time tokens_revoked_before = absl::InfinitePast();
 };
 
 // The profile fields a member may change at the home site; unset ones stay.
@@ -26,6 +29,8 @@ struct MemberUpdate {
   std::optional<std::string> display_name = std::nullopt;
   std::optional<std::string> email = std::nullopt;
   std::optional<std::string> bio = std::nullopt;
+  // Revokes the member's tokens of sign-ins started at or before this instant.
+  std::optional<absl::Time> tokens_revoked_before = std::nullopt;
 };
 
 inline constexpr size_t kMaxEmailLength = 254;

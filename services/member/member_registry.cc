@@ -51,15 +51,21 @@ absl::Status NotFound(absl::string_view member_id) {
   return absl::NotFoundError(absl::StrCat("no member '", member_id, "'"));
 }
 
+absl::Time RevokedBefore(const google::protobuf::Timestamp& proto) {
+  return absl::FromUnixSeconds(proto.seconds()) + absl::Nanoseconds(proto.nanos());
+}
+
 // Merges `change`, stamped `stamp`, into `stored`: each field set in the change replaces the
 // stored one if the change is newer; an erasure clears personal data and wins over any
-// field write. The same changes in any order give the same result.
+// field write; a revocation of tokens keeps the latest. The same changes in any order give the same
+// result.
 void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::StoredMember& stored) {
   v1::Member& member = *stored.mutable_member();
   member.set_member_id(change.member_id());
   member.set_home_site_id(change.home_site_id());
   // Erasure is final: it wins over every field write, whatever the order, and leaves only
-  // the tombstone, alike on every node whatever each held before (no stamp to differ).
+  // the tombstone, alike on every node whatever each held before (no stamp to differ). An
+  // erased member's tokens are refused whatever their revocation.
   if (change.erased() || member.erased()) {
     v1::StoredMember tombstone;
     tombstone.mutable_member()->set_member_id(member.member_id());
@@ -67,6 +73,12 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
     tombstone.mutable_member()->set_erased(true);
     stored = std::move(tombstone);
     return;
+  }
+  // A revocation is never undone: the latest instant wins, in any order.
+  if (change.has_tokens_revoked_before() &&
+      (!stored.has_tokens_revoked_before() || RevokedBefore(change.tokens_revoked_before()) >
+                                                  RevokedBefore(stored.tokens_revoked_before()))) {
+    *stored.mutable_tokens_revoked_before() = change.tokens_revoked_before();
   }
   auto merge_field = [&](bool has, const std::string& value, v1::RecordStamp* field_stamp,
                          std::string* field) {
@@ -83,7 +95,11 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
 }
 
 absl::StatusOr<domain::Member> ToDomain(const v1::StoredMember& stored) {
-  return MemberFromProto(stored.member());
+  absl::StatusOr<domain::Member> member = MemberFromProto(stored.member());
+  if (member.ok() && stored.has_tokens_revoked_before()) {
+    member->tokens_revoked_before = RevokedBefore(stored.tokens_revoked_before());
+  }
+  return member;
 }
 
 }  // namespace
@@ -208,6 +224,9 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
         if (update.display_name) change.set_display_name(after.display_name);
         if (update.email) change.set_email(after.email);
         if (update.bio) change.set_bio(after.bio);
+        if (update.tokens_revoked_before) {
+          *change.mutable_tokens_revoked_before() = rpc::TimeToProto(*update.tokens_revoked_before);
+        }
         Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), record);
         if (absl::Status s = WriteStored(txn, record); !s.ok()) return s;
         absl::StatusOr<domain::Member> merged = ToDomain(record);
@@ -256,6 +275,11 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
     return absl::InvalidArgumentError(absl::StrCat(
         "site '", entry.origin().site_id(), "' wrote a change of member '", change.member_id(),
         "', whose home is ", id->home_site_id, " (the change says ", change.home_site_id(), ")"));
+  }
+  if (change.has_tokens_revoked_before()) {
+    absl::StatusOr<absl::Time> revoked =
+        rpc::TimeFromProto("member change tokens_revoked_before", change.tokens_revoked_before());
+    if (!revoked.ok()) return revoked.status();
   }
   // Another site's members change only here, under the oplog's one apply at a time: no
   // lock is needed, and a catch-up saves one per entry. This site's own members are also

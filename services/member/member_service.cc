@@ -89,8 +89,11 @@ grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
   if (request->has_display_name()) update.display_name = request->display_name();
   if (request->has_email()) update.email = request->email();
   if (request->has_bio()) update.bio = request->bio();
+  // The instant tokens are issued by (IssueToken), so a sign-in after it stays valid.
+  if (request->revoke_tokens()) update.tokens_revoked_before = tokens_.clock->Now();
   absl::StatusOr<domain::Member> member = registry_->Update(request->member_id(), update);
   if (!member.ok()) return ToGrpcStatus(member.status());
+  if (request->revoke_tokens()) log_.Info("revoked the tokens of member ", member->member_id);
   *response = MemberToProto(*member);
   return grpc::Status::OK;
 }

@@ -12,8 +12,8 @@
 namespace cantine::member {
 
 // cantine.v1.MemberService: validates, delegates to the MemberRegistry. Changing, erasing a
-// profile and refreshing a token take the home site's desk (admin credential) or the
-// member's own token of ACCOUNT scope. Thread-safe.
+// profile, revoking its tokens and refreshing a token take the home site's desk (admin
+// credential) or the member's own token of ACCOUNT scope. Thread-safe.
 class MemberServiceImpl final : public v1::MemberService::Service {
  public:
   // How this home site signs member tokens.
@@ -46,8 +46,8 @@ class MemberServiceImpl final : public v1::MemberService::Service {
  private:
   // Who acts for `member_id`: std::nullopt for the admin credential (the home site's desk),
   // else the claims of the member's own valid token, which must carry `scope` (any scope
-  // when `scope` is nullopt). UNAUTHENTICATED without either; PERMISSION_DENIED for
-  // another member's token, or one without `scope`.
+  // when `scope` is nullopt). UNAUTHENTICATED without either, or for a revoked token;
+  // PERMISSION_DENIED for another member's token, or one without `scope`.
   absl::StatusOr<std::optional<auth::MemberTokenClaims>> ActingFor(
       const grpc::ServerContext& context, absl::string_view member_id,
       std::optional<auth::TokenScope> scope) const;

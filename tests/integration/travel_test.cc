@@ -515,7 +515,7 @@ TEST(TravelTest, AMemberEditsItsOwnProfileOnlyWithItsToken) {
   EXPECT_TRUE(members->EraseMember(Context(ada.account_token).get(), erase, &updated).ok());
 }
 
-// ---- Token scopes and the sign-in's lifetime across nodes ----
+// ---- Token scopes, the sign-in's lifetime and revocation across nodes ----
 
 // The status of a call needing a booking token at `node`: `member`'s itinerary there.
 grpc::StatusCode ItineraryStatus(MiniCluster& cluster, int node, const std::string& member_id,
@@ -576,6 +576,73 @@ TEST(TravelTest, OnlyABookingTokenIsForwardedAndAnAccountTokenNeverLeavesItsNode
   v1::Member held;
   ASSERT_TRUE(home->GetMember(DeskContext(cluster, 1).get(), get, &held).ok());
   EXPECT_EQ(held.email(), "ada@example.org");
+}
+
+TEST(TravelTest, ARevocationAtHomeIsHonouredByEveryNodeWithinSeconds) {
+  MiniCluster cluster(3);
+  ConnectMesh(cluster);
+  CreateDesks(cluster, 10);
+  const Traveller ada = Register(cluster, 1, "ada");  // Home: site-b.
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+  // The booking token is in use at every node (each remembers its signature).
+  v1::Booking booking;
+  grpc::Status status =
+      Book(cluster, 2, ada, MorningAtVenue(cluster, VenueWeekday(0), "before"), &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (int node = 0; node < cluster.size(); ++node) {
+    ASSERT_EQ(ItineraryStatus(cluster, node, ada.member_id, ada.token), grpc::OK) << node;
+  }
+
+  // Only the home site revokes: another site's desk cannot.
+  v1::UpdateMemberRequest logout;
+  logout.set_member_id(ada.member_id);
+  logout.set_revoke_tokens(true);
+  v1::Member member;
+  auto away = v1::MemberService::NewStub(cluster.channel(0));
+  EXPECT_EQ(away->UpdateMember(DeskContext(cluster, 0).get(), logout, &member).error_code(),
+            grpc::FAILED_PRECONDITION);
+  EXPECT_EQ(ItineraryStatus(cluster, 2, ada.member_id, ada.token), grpc::OK);
+
+  // Ada logs out at home with her account token: every token of her sign-ins is revoked.
+  auto home = v1::MemberService::NewStub(cluster.channel(1));
+  status = home->UpdateMember(Context(ada.account_token).get(), logout, &member);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(home->UpdateMember(Context(ada.account_token).get(), logout, &member).error_code(),
+            grpc::UNAUTHENTICATED);
+  v1::IssueTokenRequest refresh;
+  refresh.set_member_id(ada.member_id);
+  v1::IssueTokenResponse refreshed;
+  EXPECT_EQ(home->IssueToken(Context(ada.account_token).get(), refresh, &refreshed).error_code(),
+            grpc::UNAUTHENTICATED);
+  for (int node = 0; node < cluster.size(); ++node) {
+    std::string message;
+    EXPECT_TRUE(testing::WaitFor(
+        [&] {
+          return ItineraryStatus(cluster, node, ada.member_id, ada.token, &message) ==
+                 grpc::UNAUTHENTICATED;
+        },
+        absl::Seconds(5)))
+        << "node " << node;
+    EXPECT_TRUE(absl::StrContains(message, "revoked")) << message;
+  }
+  status = Book(cluster, 2, ada, MorningAtVenue(cluster, VenueWeekday(1), "after"), &booking);
+  EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << status.error_message();
+
+  // A new sign-in at the desk books again; the home desk revokes it in turn.
+  const std::string again = DeskToken(cluster, 1, ada.member_id, {});
+  status = Book(cluster, 2, {ada.member_id, again, ""},
+                MorningAtVenue(cluster, VenueWeekday(1), "again"), &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(home->UpdateMember(DeskContext(cluster, 1).get(), logout, &member).ok());
+  for (int node = 0; node < cluster.size(); ++node) {
+    EXPECT_TRUE(testing::WaitFor(
+        [&] {
+          return ItineraryStatus(cluster, node, ada.member_id, again) == grpc::UNAUTHENTICATED;
+        },
+        absl::Seconds(5)))
+        << "node " << node;
+  }
+  EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(1)), 9);  // Only the one booking.
 }
 
 TEST(TravelTest, RefreshesStopAtTheSignInsMaximumLifetime) {

@@ -194,5 +194,65 @@ TEST(MemberRegistryTest, HomeWritesAreEntriesAndEmailsStayUnique) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(MemberRegistryTest, ATokenRevocationReplicatesAndTheLatestWinsWhateverTheOrder) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  v1::MemberChange registered = Base();
+  registered.set_display_name("Ada");
+  registered.set_email("ada@example.org");
+  v1::MemberChange logout = Base();  // A logout at 10 s.
+  logout.mutable_tokens_revoked_before()->set_seconds(10);
+  v1::MemberChange desk = Base();  // The desk revokes at 20.5 s, with a bio edit.
+  desk.mutable_tokens_revoked_before()->set_seconds(20);
+  desk.mutable_tokens_revoked_before()->set_nanos(500'000'000);
+  desk.set_bio("Lost her laptop");
+  v1::MemberChange late = Base();  // Stamped last, but revoking at an earlier instant.
+  late.mutable_tokens_revoked_before()->set_seconds(15);
+  std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(1, 200, logout),
+                                         Change(1, 300, desk), Change(1, 400, late)};
+  std::vector<int> order = {1, 2, 3};  // The revocations, after the registration.
+  int replica = 0;
+  do {
+    Replica node(dir, absl::StrCat("node-", replica++), &clock);
+    ASSERT_TRUE(node.Apply(entries[0]).ok());
+    for (int i : order) ASSERT_TRUE(node.Apply(entries[i]).ok());
+    domain::Member member = node.registry.Get("paris-00000000000000aa").value();
+    EXPECT_EQ(member.tokens_revoked_before, absl::FromUnixMillis(20'500));
+    EXPECT_EQ(member.bio, "Lost her laptop");
+  } while (std::next_permutation(order.begin(), order.end()));
+
+  // A revocation that is no time is refused, and changes nothing.
+  Replica node(dir, "bad", &clock);
+  ASSERT_TRUE(node.Apply(entries[0]).ok());
+  v1::MemberChange bad = Base();
+  bad.mutable_tokens_revoked_before()->set_nanos(-1);
+  EXPECT_EQ(node.Apply(Change(1, 200, bad)).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(node.registry.Get("paris-00000000000000aa")->tokens_revoked_before,
+            absl::InfinitePast());
+}
+
+TEST(MemberRegistryTest, AHomeRevocationIsAnEntryOtherNodesApply) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica paris(dir, "paris", &clock);
+  Replica milan(dir, "milan", &clock);
+  domain::Member ada = paris.registry.Register("Ada", "ada@example.org", "").value();
+  EXPECT_EQ(ada.tokens_revoked_before, absl::InfinitePast());
+  const absl::Time revoked = clock.Now() + absl::Microseconds(1);
+  domain::MemberUpdate update;
+  update.tokens_revoked_before = revoked;
+  absl::StatusOr<domain::Member> updated = paris.registry.Update(ada.member_id, update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->tokens_revoked_before, revoked);
+  EXPECT_EQ(updated->email, "ada@example.org");  // Nothing else changed.
+  ASSERT_EQ(paris.oplog->Vector().size(), 1u);
+  ASSERT_EQ(paris.oplog->Vector()[0].seq(), 2u);
+  absl::StatusOr<std::vector<v1::OplogEntry>> entries =
+      paris.oplog->Read(paris.oplog->Vector()[0].origin(), 0, 10);
+  ASSERT_TRUE(entries.ok() && entries->size() == 2u) << entries.status();
+  for (const v1::OplogEntry& entry : *entries) ASSERT_TRUE(milan.Apply(entry).ok());
+  EXPECT_EQ(milan.registry.Get(ada.member_id)->tokens_revoked_before, revoked);
+}
+
 }  // namespace
 }  // namespace cantine::member

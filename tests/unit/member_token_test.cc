@@ -190,7 +190,7 @@ TEST_F(MemberTokenTest, AMemberNotReplicatedHereYetIsVerifiedButAnErasedOneIsNot
             absl::StatusCode::kUnavailable);
 }
 
-// ---- Scopes and the sign-in's maximum lifetime ----
+// ---- Scopes, the sign-in's maximum lifetime and revocation ----
 
 TEST_F(MemberTokenTest, ScopesAndTheSignInTravelInTheSignedClaims) {
   MemberTokenClaims claims = Claims();
@@ -312,6 +312,35 @@ TEST_F(MemberTokenTest, OnlyAnAccountTokenRefreshesAndItMayAskForEitherScope) {
   ASSERT_TRUE(for_booking.ok()) << for_booking.status();
   EXPECT_EQ(for_booking->scopes, (TokenScopes{.booking = true}));
   EXPECT_EQ(for_booking->session_start_time, account.session_start_time);
+}
+
+TEST_F(MemberTokenTest, ARevocationRefusesEveryTokenOfTheSignInsBeforeIt) {
+  VerifiedTokens verified;
+  const std::string token = SignMemberToken(Claims(), paris_key_);  // Signed in at kNow.
+  domain::Member held = Ada();
+  absl::StatusOr<MemberTokenClaims> claims = verified.Verify(token, resolver_, kNow);
+  ASSERT_TRUE(claims.ok());
+  ASSERT_TRUE(CheckClaimedHome(*claims, held).ok());
+  held.tokens_revoked_before = kNow - absl::Microseconds(1);  // Before the sign-in.
+  EXPECT_TRUE(CheckClaimedHome(*claims, held).ok());
+  held.tokens_revoked_before = kNow;  // At it: the logout of this very sign-in.
+  // Remembered by VerifiedTokens, and still refused: revocation is checked on every call.
+  claims = verified.Verify(token, resolver_, kNow + absl::Minutes(1));
+  ASSERT_TRUE(claims.ok());
+  const absl::Status refused = CheckClaimedHome(*claims, held);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(refused.message()), ::testing::HasSubstr("revoked"));
+  // A refresh of a revoked sign-in is refused too; the desk signs the member in again once
+  // its clock is past the revocation.
+  const std::string key_id = KeyId(paris_key_.PublicKey());
+  EXPECT_EQ(NewTokenClaims(held, key_id, {.booking = true}, kNow, absl::Hours(1), nullptr)
+                .status()
+                .code(),
+            absl::StatusCode::kUnavailable);
+  absl::StatusOr<MemberTokenClaims> again = NewTokenClaims(
+      held, key_id, {.booking = true}, kNow + absl::Microseconds(1), absl::Hours(1), nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(CheckClaimedHome(*again, held).ok());
 }
 
 }  // namespace
