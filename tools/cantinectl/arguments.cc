@@ -68,6 +68,7 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"capacity", true, FlagScope::kCommand},
     {"ttl", true, FlagScope::kCommand},
     {"month", true, FlagScope::kCommand},
+    {"revoke-tokens", false, FlagScope::kCommand},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
@@ -389,9 +390,12 @@ absl::StatusOr<Command> ReadUpdateMember(FlagReader& flags, std::string member_i
   UpdateMemberCommand command{.member_id = std::move(member_id),
                               .display_name = flags.Take("name"),
                               .email = flags.Take("email"),
-                              .bio = flags.Take("bio")};
-  if (!command.display_name.has_value() && !command.email.has_value() && !command.bio.has_value()) {
-    return absl::InvalidArgumentError("member update needs at least one of --name, --email, --bio");
+                              .bio = flags.Take("bio"),
+                              .revoke_tokens = flags.TakeBool("revoke-tokens")};
+  if (!command.display_name.has_value() && !command.email.has_value() && !command.bio.has_value() &&
+      !command.revoke_tokens) {
+    return absl::InvalidArgumentError(
+        "member update needs at least one of --name, --email, --bio, --revoke-tokens");
   }
   return command;
 }
@@ -667,7 +671,7 @@ constexpr absl::string_view kCommandNames =
 constexpr absl::string_view kRegisterUsage =
     "member register --name NAME --email EMAIL [--bio TEXT]";
 constexpr absl::string_view kMemberUpdateUsage =
-    "member update ID [--name NAME] [--email EMAIL] [--bio TEXT]";
+    "member update ID [--name NAME] [--email EMAIL] [--bio TEXT] [--revoke-tokens]";
 constexpr absl::string_view kEventsUsage =
     "events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] "
     "[--all]";
@@ -730,8 +734,9 @@ absl::StatusOr<Command> ReadMemberCommand(const std::vector<std::string>& positi
     return ReadRegisterMember(flags);
   }
   if (verb == "update") {
-    if (absl::Status s = CheckShape(positionals, 3, flags, {"name", "email", "bio"},
-                                    "member update", kMemberUpdateUsage);
+    if (absl::Status s =
+            CheckShape(positionals, 3, flags, {"name", "email", "bio", "revoke-tokens"},
+                       "member update", kMemberUpdateUsage);
         !s.ok()) {
       return s;
     }
@@ -1020,9 +1025,11 @@ Commands:
   member register --name NAME --email EMAIL [--bio TEXT]
                     Registers a member at this site and prints it, with its new id.
   member ID         One member, whatever its home site.
-  member update ID [--name NAME] [--email EMAIL] [--bio TEXT]
+  member update ID [--name NAME] [--email EMAIL] [--bio TEXT] [--revoke-tokens]
                     Changes the given fields of a member, at its home site: the member
-                    itself (logged in) or the desk (admin credential).
+                    itself (logged in) or the desk (admin credential). --revoke-tokens:
+                    every token of the member issued so far is refused, at every node
+                    within seconds (a lost laptop; 'logout' does it for the member).
   member erase ID   Drops a member's personal data everywhere; its id stays. At its
                     home site, by the member itself (logged in) or the desk.
   availability SPACE [--site SITE] --from DAY [--to DAY]
@@ -1030,12 +1037,16 @@ Commands:
                     defaults to --from). --site: the venue that owns SPACE, by default
                     the node's own site; the node asks that venue's node.
   login --member ID [--ttl DURATION]
-                    Gets a token for the member at its home site (--ttl: how long it
-                    lives, default 12h, at most 24h) and stores it in the token file;
-                    prints the member and when the token expires. The desk issues it
-                    with the admin credential, if given; otherwise the stored token of
-                    the member is refreshed.
-  logout            Deletes the token file.
+                    Gets the member's two tokens at its home site (--ttl: how long they
+                    live, default 12h, at most 24h) and stores them in the token file: a
+                    booking token, the only one the booking commands send and the only
+                    one a node forwards to another venue, and an account token, for the
+                    member's profile, refreshes and logout at its home site. Prints the
+                    member and when the tokens expire. The desk signs the member in with
+                    the admin credential, if given; otherwise the stored account token is
+                    refreshed, at most until 7 days after the desk's sign-in.
+  logout            Revokes the member's tokens at its home site (every node refuses
+                    them within seconds), then deletes the token file.
   book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] [--key KEY]
                     Books SPACE for a member, from the start of a slot to the end of a
                     slot (desk pools: half-days; meeting rooms: blocks). --site: the
@@ -1085,7 +1096,7 @@ Commands:
   help              This text.
 
   The booking commands (book, booking, bookings --member, cancel, checkin) present the
-  stored member token, if there is one: the member acts on its own bookings only. Without
+  stored booking token, if there is one: the member acts on its own bookings only. Without
   one, or with --as_desk, they present the admin credential (the site's desk, acting for
   any member). With neither they fail: run 'cantinectl login --member ID' first.
 
@@ -1105,9 +1116,9 @@ Global flags:
                                  only with manager commands, 'login' and, without a member
                                  token, the booking commands.
                                  Default: $CANTINE_ADMIN_CREDENTIAL_FILE.
-  --token_file FILE              Where 'login' stores the member token (mode 0600) and the
-                                 booking commands read it. Default: $CANTINE_TOKEN_FILE,
-                                 else $HOME/.cantine/token.
+  --token_file FILE              Where 'login' stores the member's tokens (mode 0600) and
+                                 the member commands read them. Default:
+                                 $CANTINE_TOKEN_FILE, else $HOME/.cantine/token.
   --as_desk                      Booking commands present the admin credential even when a
                                  member token is stored.
   --ca FILE                      Connect with TLS trusting the network CA in FILE (PEM; the

@@ -104,6 +104,8 @@ struct UpdateMemberCommand {
   std::optional<std::string> display_name;
   std::optional<std::string> email;
   std::optional<std::string> bio;
+  // Revokes every token of the member (--revoke-tokens).
+  bool revoke_tokens = false;
 };
 struct EraseMemberCommand {
   std::string member_id;

@@ -735,23 +735,35 @@ class TokenFileTest : public testing::Test {
 };
 
 TEST_F(TokenFileTest, WritesTheTokenOwnerOnlyAndCreatesTheFolder) {
-  ASSERT_TRUE(WriteTokenFile(path_, "abc.def").ok());
+  const StoredTokens tokens{
+      .member_id = "paris-3f9a0c2d4e5b6a71", .booking = "abc.def", .account = "ghi.jkl"};
+  ASSERT_TRUE(WriteTokenFile(path_, tokens).ok());
   EXPECT_EQ(ModeOf(folder_), 0700u);
   EXPECT_EQ(ModeOf(path_), 0600u);
   std::ifstream in(path_);
   std::stringstream content;
   content << in.rdbuf();
-  EXPECT_EQ(content.str(), "abc.def\n");
-  absl::StatusOr<std::optional<std::string>> read = ReadTokenFile(path_);
+  EXPECT_EQ(content.str(), "member paris-3f9a0c2d4e5b6a71\nbooking abc.def\naccount ghi.jkl\n");
+  absl::StatusOr<std::optional<StoredTokens>> read = ReadTokenFile(path_);
   ASSERT_TRUE(read.ok()) << read.status();
-  EXPECT_EQ(*read, "abc.def");
+  EXPECT_EQ(*read, tokens);
+}
+
+TEST_F(TokenFileTest, AFileWithoutBothTokensIsAnError) {
+  ASSERT_EQ(::mkdir(folder_.c_str(), 0700), 0);
+  std::ofstream(path_) << "abc.def\n";  // One bare token: not a file 'login' writes.
+  absl::StatusOr<std::optional<StoredTokens>> read = ReadTokenFile(path_);
+  EXPECT_TRUE(absl::IsFailedPrecondition(read.status()));
+  EXPECT_THAT(std::string(read.status().message()), HasSubstr("run 'cantinectl login' again"));
+  std::ofstream(path_) << "member m1\nbooking abc.def\n";
+  EXPECT_TRUE(absl::IsFailedPrecondition(ReadTokenFile(path_).status()));
 }
 
 TEST_F(TokenFileTest, ReplacesTheTokenAndLeavesNoTemporaryFile) {
-  ASSERT_TRUE(WriteTokenFile(path_, "first").ok());
+  ASSERT_TRUE(WriteTokenFile(path_, {.member_id = "m1", .booking = "first", .account = "a"}).ok());
   ::chmod(path_.c_str(), 0644);
-  ASSERT_TRUE(WriteTokenFile(path_, "second").ok());
-  EXPECT_EQ(*ReadTokenFile(path_), "second");
+  ASSERT_TRUE(WriteTokenFile(path_, {.member_id = "m1", .booking = "second", .account = "a"}).ok());
+  EXPECT_EQ((*ReadTokenFile(path_))->booking, "second");
   EXPECT_EQ(ModeOf(path_), 0600u);
   // The folder holds the token file only: the temporary file was renamed over it.
   ASSERT_EQ(::unlink(path_.c_str()), 0);
@@ -759,7 +771,7 @@ TEST_F(TokenFileTest, ReplacesTheTokenAndLeavesNoTemporaryFile) {
 }
 
 TEST_F(TokenFileTest, NoFileIsNoToken) {
-  absl::StatusOr<std::optional<std::string>> read = ReadTokenFile(path_);
+  absl::StatusOr<std::optional<StoredTokens>> read = ReadTokenFile(path_);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(*read, std::nullopt);
 }
@@ -767,20 +779,20 @@ TEST_F(TokenFileTest, NoFileIsNoToken) {
 TEST_F(TokenFileTest, AnEmptyFileIsAnError) {
   ASSERT_EQ(::mkdir(folder_.c_str(), 0700), 0);
   std::ofstream(path_) << "  \n";
-  absl::StatusOr<std::optional<std::string>> read = ReadTokenFile(path_);
+  absl::StatusOr<std::optional<StoredTokens>> read = ReadTokenFile(path_);
   EXPECT_TRUE(absl::IsFailedPrecondition(read.status()));
   EXPECT_THAT(std::string(read.status().message()), HasSubstr("starts with an empty line"));
 }
 
 TEST_F(TokenFileTest, WriteFailsNamingTheFileWhenTheFolderCannotBeMade) {
   const std::string path = absl::StrCat(folder_, "/no/such/token");
-  absl::Status status = WriteTokenFile(path, "t");
+  absl::Status status = WriteTokenFile(path, {.member_id = "m", .booking = "b", .account = "a"});
   EXPECT_TRUE(absl::IsFailedPrecondition(status));
   EXPECT_THAT(std::string(status.message()), HasSubstr(path));
 }
 
 TEST_F(TokenFileTest, RemoveSaysWhetherThereWasAFile) {
-  ASSERT_TRUE(WriteTokenFile(path_, "t").ok());
+  ASSERT_TRUE(WriteTokenFile(path_, {.member_id = "m", .booking = "b", .account = "a"}).ok());
   EXPECT_EQ(RemoveTokenFile(path_).value_or(false), true);
   EXPECT_EQ(*ReadTokenFile(path_), std::nullopt);
   absl::StatusOr<bool> again = RemoveTokenFile(path_);
@@ -821,6 +833,12 @@ TEST(ParseEventArgumentsTest, MemberRegisterUpdateAndErase) {
   EXPECT_FALSE(update.display_name.has_value());
   EXPECT_EQ(update.email, "ada@example.com");
   EXPECT_EQ(update.bio, "");
+  EXPECT_FALSE(update.revoke_tokens);
+
+  absl::StatusOr<Invocation> revoked =
+      Parse({"member", "update", "paris-3f9a0c2d4e5b6a71", "--revoke-tokens"});
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_TRUE(std::get<UpdateMemberCommand>(revoked->command).revoke_tokens);
 
   absl::StatusOr<Invocation> erased = Parse({"member", "erase", "paris-3f9a0c2d4e5b6a71"});
   ASSERT_TRUE(erased.ok()) << erased.status();
@@ -1696,6 +1714,7 @@ class FakeMemberClient : public MemberClient {
                                           const std::string& admin_credential) override {
     updated = request;
     credential = admin_credential;
+    if (!update_error.ok()) return update_error;
     return member;
   }
   absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,
@@ -1708,7 +1727,15 @@ class FakeMemberClient : public MemberClient {
                                                     const std::string& credential) override {
     issue_requests.push_back(request);
     issue_credentials.push_back(credential);
-    return issued;
+    if (!issued.ok()) return issued;
+    // Named by its scope, so that a test sees which token went where.
+    v1::IssueTokenResponse response = *issued;
+    if (request.scopes_size() == 1) {
+      response.set_token(absl::StrCat(response.token(), request.scopes(0) == v1::TOKEN_SCOPE_ACCOUNT
+                                                            ? "-ACCOUNT"
+                                                            : "-BOOKING"));
+    }
+    return response;
   }
 
   absl::StatusOr<v1::Member> member = [] {
@@ -1722,6 +1749,7 @@ class FakeMemberClient : public MemberClient {
   std::optional<v1::RegisterMemberRequest> registered;
   std::optional<std::string> requested_id;
   std::optional<v1::UpdateMemberRequest> updated;
+  absl::Status update_error;  // What UpdateMember answers, when not OK.
   std::optional<std::string> erased_id;
   std::optional<std::string> credential;
   absl::StatusOr<v1::IssueTokenResponse> issued = [] {
@@ -1885,7 +1913,15 @@ class RunCommandTest : public testing::Test {
             .new_idempotency_key = kGeneratedKey};
   }
 
-  void StoreToken(absl::string_view token) { ASSERT_TRUE(WriteTokenFile(token_file_, token).ok()); }
+  // Stores a sign-in of paris-3f9a0c2d4e5b6a71: `token` its booking token, and its account
+  // token `account`.
+  void StoreToken(absl::string_view token, absl::string_view account = "tok.en-ACCOUNT") {
+    ASSERT_TRUE(WriteTokenFile(token_file_, {.member_id = "paris-3f9a0c2d4e5b6a71",
+                                             .booking = std::string(token),
+                                             .account = std::string(account)})
+                    .ok());
+  }
+  StoredTokens Stored() const { return ReadTokenFile(token_file_)->value_or(StoredTokens()); }
 
   std::string credential_file_;
   std::string token_file_;
@@ -2252,14 +2288,15 @@ TEST_F(RunCommandTest, MemberEraseIsAManagerWrite) {
   EXPECT_EQ(Run({"member", "erase", "milan-1"}), kExitRefused);
 }
 
-TEST_F(RunCommandTest, ALoggedInMemberEditsAndErasesItsProfileWithItsToken) {
+TEST_F(RunCommandTest, ALoggedInMemberEditsAndErasesItsProfileWithItsAccountToken) {
   StoreToken("tok.en-MEMBER");
   EXPECT_EQ(Run({"member", "update", "paris-3f9a0c2d4e5b6a71", "--bio", "Travels"}), kExitOk)
       << err_.str();
-  EXPECT_EQ(members_.credential, "tok.en-MEMBER");
+  EXPECT_EQ(members_.credential, "tok.en-ACCOUNT");
+  EXPECT_FALSE(members_.updated->revoke_tokens());
   members_.credential.reset();
   EXPECT_EQ(Run({"member", "erase", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
-  EXPECT_EQ(members_.credential, "tok.en-MEMBER");
+  EXPECT_EQ(members_.credential, "tok.en-ACCOUNT");
   members_.credential.reset();
   EXPECT_EQ(Run({"--as_desk", "member", "erase", "paris-3f9a0c2d4e5b6a71"}), kExitOk);
   EXPECT_EQ(members_.credential, "s3cret-credential-0123456789");
@@ -2420,32 +2457,46 @@ TEST_F(RunCommandTest, NetworkStatusIsAManagerRead) {
 
 // ---- Login, logout and the credential of booking commands against a fake node ----
 
-TEST_F(RunCommandTest, LoginAtTheDeskStoresTheTokenAndNeverPrintsIt) {
+TEST_F(RunCommandTest, LoginAtTheDeskStoresBothTokensAndNeverPrintsThem) {
   EXPECT_EQ(Run({"login", "--member", "paris-3f9a0c2d4e5b6a71", "--ttl", "2h"}), kExitOk)
       << err_.str();
-  ASSERT_EQ(members_.issue_requests.size(), 1u);
-  EXPECT_EQ(members_.issue_requests[0].member_id(), "paris-3f9a0c2d4e5b6a71");
-  EXPECT_EQ(members_.issue_requests[0].ttl().seconds(), 7200);
+  // The desk signs the member in with an account token, which gets the booking token.
+  ASSERT_EQ(members_.issue_requests.size(), 2u);
+  for (const v1::IssueTokenRequest& request : members_.issue_requests) {
+    EXPECT_EQ(request.member_id(), "paris-3f9a0c2d4e5b6a71");
+    EXPECT_EQ(request.ttl().seconds(), 7200);
+    EXPECT_EQ(request.scopes_size(), 1);
+  }
+  EXPECT_EQ(members_.issue_requests[0].scopes(0), v1::TOKEN_SCOPE_ACCOUNT);
   EXPECT_EQ(members_.issue_credentials[0], "s3cret-credential-0123456789");
-  EXPECT_EQ(*ReadTokenFile(token_file_), "tok.en-NEW");
+  EXPECT_EQ(members_.issue_requests[1].scopes(0), v1::TOKEN_SCOPE_BOOKING);
+  EXPECT_EQ(members_.issue_credentials[1], "tok.en-NEW-ACCOUNT");
+  EXPECT_EQ(Stored(), (StoredTokens{.member_id = "paris-3f9a0c2d4e5b6a71",
+                                    .booking = "tok.en-NEW-BOOKING",
+                                    .account = "tok.en-NEW-ACCOUNT"}));
   EXPECT_THAT(out_.str(), StartsWith("Member   paris-3f9a0c2d4e5b6a71\n"));
   EXPECT_THAT(out_.str(), HasSubstr("Expires  2027-01-11 21:00 Europe/Paris\n"));
   EXPECT_THAT(out_.str(), HasSubstr(token_file_));
   EXPECT_THAT(out_.str(), Not(HasSubstr("tok.en-NEW")));
   EXPECT_EQ(err_.str(), "");
 
+  // JSON shows the booking token, never the account token.
   EXPECT_EQ(Run({"--json", "login", "--member", "paris-3f9a0c2d4e5b6a71"}), kExitOk);
-  EXPECT_EQ(members_.issue_requests[1].ttl().seconds(), 12 * 3600);
-  EXPECT_THAT(out_.str(), HasSubstr("\"token\": \"tok.en-NEW\""));
+  EXPECT_EQ(members_.issue_requests[2].ttl().seconds(), 12 * 3600);
+  EXPECT_THAT(out_.str(), HasSubstr("\"token\": \"tok.en-NEW-BOOKING\""));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("ACCOUNT")));
   EXPECT_THAT(out_.str(), HasSubstr("\"expireTime\": \"2027-01-11T20:00:00Z\""));
 }
 
-TEST_F(RunCommandTest, LoginWithoutTheAdminCredentialRefreshesTheStoredToken) {
-  StoreToken("tok.en-OLD");
-  EXPECT_EQ(RunWith({"login", "--member", "m1"}, MemberEnvironment()), kExitOk) << err_.str();
-  ASSERT_EQ(members_.issue_credentials.size(), 1u);
-  EXPECT_EQ(members_.issue_credentials[0], "tok.en-OLD");
-  EXPECT_EQ(*ReadTokenFile(token_file_), "tok.en-NEW");
+TEST_F(RunCommandTest, LoginWithoutTheAdminCredentialRefreshesWithTheAccountToken) {
+  StoreToken("tok.en-OLD", "tok.en-OLD-ACCOUNT");
+  EXPECT_EQ(RunWith({"login", "--member", "paris-3f9a0c2d4e5b6a71"}, MemberEnvironment()), kExitOk)
+      << err_.str();
+  ASSERT_EQ(members_.issue_credentials.size(), 2u);
+  EXPECT_EQ(members_.issue_credentials[0], "tok.en-OLD-ACCOUNT");
+  EXPECT_EQ(members_.issue_credentials[1], "tok.en-NEW-ACCOUNT");
+  EXPECT_EQ(Stored().booking, "tok.en-NEW-BOOKING");
+  EXPECT_EQ(Stored().account, "tok.en-NEW-ACCOUNT");
 }
 
 TEST_F(RunCommandTest, LoginWithNeitherCredentialFailsLocally) {
@@ -2465,16 +2516,49 @@ TEST_F(RunCommandTest, ARefusedLoginKeepsTheStoredToken) {
   members_.issued = absl::UnauthenticatedError("the token has expired");
   EXPECT_EQ(RunWith({"login", "--member", "m1"}, MemberEnvironment()), kExitRefused);
   EXPECT_EQ(err_.str(), "cantinectl: UNAUTHENTICATED: the token has expired\n");
-  EXPECT_EQ(*ReadTokenFile(token_file_), "tok.en-OLD");
+  EXPECT_EQ(Stored().booking, "tok.en-OLD");
 }
 
-TEST_F(RunCommandTest, LogoutDeletesTheTokenFile) {
+TEST_F(RunCommandTest, LogoutRevokesTheTokensThenDeletesTheTokenFile) {
   StoreToken("tok.en-OLD");
   EXPECT_EQ(Run({"logout"}), kExitOk) << err_.str();
-  EXPECT_EQ(out_.str(), absl::StrCat("Logged out: deleted ", token_file_, "\n"));
+  ASSERT_TRUE(members_.updated.has_value());
+  EXPECT_EQ(members_.updated->member_id(), "paris-3f9a0c2d4e5b6a71");
+  EXPECT_TRUE(members_.updated->revoke_tokens());
+  EXPECT_FALSE(members_.updated->has_email());
+  EXPECT_EQ(members_.credential, "tok.en-ACCOUNT");
+  EXPECT_EQ(out_.str(), absl::StrCat("Logged out: revoked the tokens of paris-3f9a0c2d4e5b6a71; "
+                                     "deleted ",
+                                     token_file_, "\n"));
   EXPECT_EQ(*ReadTokenFile(token_file_), std::nullopt);
+  members_.updated.reset();
   EXPECT_EQ(Run({"logout"}), kExitOk);
   EXPECT_EQ(out_.str(), absl::StrCat("Not logged in: no token file ", token_file_, "\n"));
+  EXPECT_FALSE(members_.updated.has_value());
+}
+
+TEST_F(RunCommandTest, ALogoutThatCannotRevokeKeepsTheTokenFileUnlessTheTokensAreDead) {
+  StoreToken("tok.en-OLD");
+  members_.update_error = absl::UnavailableError("connection refused");
+  EXPECT_EQ(Run({"logout"}), kExitUnreachable);
+  EXPECT_THAT(err_.str(), HasSubstr("not logged out"));
+  EXPECT_EQ(Stored().booking, "tok.en-OLD");
+  members_.update_error = absl::FailedPreconditionError("member belongs to milan");
+  EXPECT_EQ(Run({"logout"}), kExitRefused);
+  EXPECT_EQ(Stored().booking, "tok.en-OLD");
+  // Expired or revoked already: nothing left to revoke.
+  members_.update_error = absl::UnauthenticatedError("the token has expired");
+  EXPECT_EQ(Run({"logout"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("expired or were revoked"));
+  EXPECT_EQ(*ReadTokenFile(token_file_), std::nullopt);
+}
+
+TEST_F(RunCommandTest, TheDeskRevokesAMembersTokens) {
+  EXPECT_EQ(Run({"member", "update", "paris-3f9a0c2d4e5b6a71", "--revoke-tokens"}), kExitOk)
+      << err_.str();
+  ASSERT_TRUE(members_.updated.has_value());
+  EXPECT_TRUE(members_.updated->revoke_tokens());
+  EXPECT_EQ(members_.credential, "s3cret-credential-0123456789");
 }
 
 TEST_F(RunCommandTest, BookingCommandsPreferTheMemberTokenOverTheAdminCredential) {

@@ -57,10 +57,9 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> node_channel =
       cantine::cantinectl::MakeNodeChannel(invocation->options.node, invocation->options.insecure,
                                            invocation->options.ca_file);
-  // help and logout never call the node: an unreadable CA file does not stop them.
+  // help never calls the node: an unreadable CA file does not stop it.
   const bool calls_node =
-      !std::holds_alternative<cantine::cantinectl::HelpCommand>(invocation->command) &&
-      !std::holds_alternative<cantine::cantinectl::LogoutCommand>(invocation->command);
+      !std::holds_alternative<cantine::cantinectl::HelpCommand>(invocation->command);
   if (!node_channel.ok() && !calls_node) {
     node_channel = cantine::cantinectl::MakeNodeChannel(invocation->options.node, true, "");
   }

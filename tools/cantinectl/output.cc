@@ -311,7 +311,7 @@ std::string FormatLogin(const std::string& member_id, const v1::IssueTokenRespon
   Table table;
   table.AddRow({"Member", member_id});
   table.AddRow({"Expires", FormatInstant(response.expire_time(), time_zone)});
-  table.AddRow({"Token", absl::StrCat("stored in ", token_file)});
+  table.AddRow({"Tokens", absl::StrCat("booking and account, stored in ", token_file)});
   return table.Render();
 }
 

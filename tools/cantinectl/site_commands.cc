@@ -181,9 +181,10 @@ class Runner {
     return PrintMember(members_.GetMember(request));
   }
 
-  // A member changes or erases its own profile with its token; the desk any of its members'.
+  // A member changes or erases its own profile, or revokes its tokens, with its account
+  // token; the desk any of its members'.
   int operator()(const UpdateMemberCommand& command) {
-    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential(TokenScope::kAccount);
     if (!credential.ok()) return UsageFailed(credential.status());
     absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
     if (!site.ok()) return CallFailed(site.status());
@@ -192,11 +193,12 @@ class Runner {
     if (command.display_name.has_value()) request.set_display_name(*command.display_name);
     if (command.email.has_value()) request.set_email(*command.email);
     if (command.bio.has_value()) request.set_bio(*command.bio);
+    request.set_revoke_tokens(command.revoke_tokens);
     return PrintMember(members_.UpdateMember(request, credential->value), OrNull(*site));
   }
 
   int operator()(const EraseMemberCommand& command) {
-    absl::StatusOr<BookingCredential> credential = ReadBookingCredential();
+    absl::StatusOr<BookingCredential> credential = ReadBookingCredential(TokenScope::kAccount);
     if (!credential.ok()) return UsageFailed(credential.status());
     absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
     if (!site.ok()) return CallFailed(site.status());
@@ -421,51 +423,80 @@ class Runner {
     return Print(*status, [&] { return FormatNetworkStatus(*status); });
   }
 
+  // One sign-in, two tokens: the desk (admin credential) or the stored account token (a
+  // refresh) gets the account token, which then gets the booking token.
   int operator()(const LoginCommand& command) {
     if (options_.token_file.empty()) return UsageFailed(NoTokenFileError());
-    // The desk issues the token; without the admin credential, the member's stored token
-    // asks for a fresh one.
     std::string credential;
     if (!options_.admin_credential_file.empty()) {
       absl::StatusOr<std::string> admin = ReadAdminCredential(options_.admin_credential_file);
       if (!admin.ok()) return UsageFailed(admin.status());
       credential = *std::move(admin);
     } else {
-      absl::StatusOr<std::optional<std::string>> token = ReadTokenFile(options_.token_file);
-      if (!token.ok()) return UsageFailed(token.status());
-      if (!token->has_value()) {
+      absl::StatusOr<std::optional<StoredTokens>> stored = ReadTokenFile(options_.token_file);
+      if (!stored.ok()) return UsageFailed(stored.status());
+      if (!stored->has_value()) {
         return UsageFailed(absl::FailedPreconditionError(absl::StrCat(
             "login needs the admin credential (the desk issues the first token): give "
             "--admin_credential_file FILE or set CANTINE_ADMIN_CREDENTIAL_FILE; no token to "
             "refresh in '",
             options_.token_file, "'")));
       }
-      credential = **std::move(token);
+      credential = (*stored)->account;
     }
-    // Fetched before the call, so that a token issued is never reported as failed.
+    // Fetched before the calls, so that tokens issued are never reported as failed.
     absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
     if (!site.ok()) return CallFailed(site.status());
     v1::IssueTokenRequest request;
     request.set_member_id(command.member_id);
     *request.mutable_ttl() = rpc::DurationToProto(command.ttl);
-    absl::StatusOr<v1::IssueTokenResponse> issued = members_.IssueToken(request, credential);
-    if (!issued.ok()) return CallFailed(issued.status());
-    if (absl::Status s = WriteTokenFile(options_.token_file, issued->token()); !s.ok()) {
+    request.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
+    absl::StatusOr<v1::IssueTokenResponse> account = members_.IssueToken(request, credential);
+    if (!account.ok()) return CallFailed(account.status());
+    request.set_scopes(0, v1::TOKEN_SCOPE_BOOKING);
+    absl::StatusOr<v1::IssueTokenResponse> booking = members_.IssueToken(request, account->token());
+    if (!booking.ok()) return CallFailed(booking.status());
+    if (absl::Status s = WriteTokenFile(options_.token_file, {.member_id = command.member_id,
+                                                              .booking = booking->token(),
+                                                              .account = account->token()});
+        !s.ok()) {
       return Fail(s, kExitFailure);
     }
-    if (options_.json) return PrintJson(*issued);
-    // Never the token itself: a table may end up in a terminal's scrollback or a log.
-    out_ << FormatLogin(command.member_id, *issued, (*site)->time_zone(), options_.token_file);
+    // The booking token only: the account token stays in the file.
+    if (options_.json) return PrintJson(*booking);
+    // Never a token itself: a table may end up in a terminal's scrollback or a log.
+    out_ << FormatLogin(command.member_id, *booking, (*site)->time_zone(), options_.token_file);
     return kExitOk;
   }
 
+  // Revokes the member's tokens at its home site, then deletes the token file. A revocation
+  // that fails keeps the file, to log out again; tokens already expired or revoked
+  // (UNAUTHENTICATED) have nothing left to revoke.
   int operator()(const LogoutCommand&) {
     if (options_.token_file.empty()) return UsageFailed(NoTokenFileError());
+    absl::StatusOr<std::optional<StoredTokens>> stored = ReadTokenFile(options_.token_file);
+    if (!stored.ok()) return UsageFailed(stored.status());
+    if (!stored->has_value()) {
+      if (!options_.json) out_ << "Not logged in: no token file " << options_.token_file << "\n";
+      return kExitOk;
+    }
+    v1::UpdateMemberRequest request;
+    request.set_member_id((*stored)->member_id);
+    request.set_revoke_tokens(true);
+    absl::StatusOr<v1::Member> revoked = members_.UpdateMember(request, (*stored)->account);
+    if (!revoked.ok() && !absl::IsUnauthenticated(revoked.status())) {
+      return CallFailed(absl::Status(
+          revoked.status().code(),
+          absl::StrCat(revoked.status().message(), "; not logged out: the tokens in ",
+                       options_.token_file,
+                       " are kept (log out again, from the member's home site's node)")));
+    }
     absl::StatusOr<bool> removed = RemoveTokenFile(options_.token_file);
     if (!removed.ok()) return Fail(removed.status(), kExitFailure);
     if (!options_.json) {
-      out_ << (*removed ? "Logged out: deleted " : "Not logged in: no token file ")
-           << options_.token_file << "\n";
+      out_ << "Logged out: "
+           << (revoked.ok() ? "revoked the tokens of " : "the tokens had expired or were revoked, ")
+           << (*stored)->member_id << "; deleted " << options_.token_file << "\n";
     }
     return kExitOk;
   }
@@ -567,19 +598,26 @@ class Runner {
     return ReadAdminCredential(options_.admin_credential_file);
   }
 
-  // The member token in the token file, if there is one and --as_desk is not given; else
-  // the admin credential, if one is configured. FAILED_PRECONDITION when there is neither,
-  // or when the one to present cannot be read.
-  absl::StatusOr<BookingCredential> ReadBookingCredential() const {
+  // Which stored member token a command presents.
+  enum class TokenScope { kBooking, kAccount };
+
+  // The member token of `scope` in the token file, if there is one and --as_desk is not
+  // given; else the admin credential, if one is configured. FAILED_PRECONDITION when there
+  // is neither, or when the one to present cannot be read.
+  absl::StatusOr<BookingCredential> ReadBookingCredential(
+      TokenScope scope = TokenScope::kBooking) const {
     if (options_.as_desk) {
       absl::StatusOr<std::string> admin = AdminCredential();
       if (!admin.ok()) return admin.status();
       return BookingCredential{*std::move(admin), true};
     }
     if (!options_.token_file.empty()) {
-      absl::StatusOr<std::optional<std::string>> token = ReadTokenFile(options_.token_file);
-      if (!token.ok()) return token.status();
-      if (token->has_value()) return BookingCredential{**std::move(token), false};
+      absl::StatusOr<std::optional<StoredTokens>> stored = ReadTokenFile(options_.token_file);
+      if (!stored.ok()) return stored.status();
+      if (stored->has_value()) {
+        return BookingCredential{
+            scope == TokenScope::kBooking ? (*stored)->booking : (*stored)->account, false};
+      }
     }
     if (!options_.admin_credential_file.empty()) {
       absl::StatusOr<std::string> admin = ReadAdminCredential(options_.admin_credential_file);

@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/files/atomic_file.h"
 
 namespace cantine::cantinectl {
@@ -28,38 +30,61 @@ std::string FolderOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
+constexpr absl::string_view kMemberLabel = "member";
+constexpr absl::string_view kBookingLabel = "booking";
+constexpr absl::string_view kAccountLabel = "account";
+
 }  // namespace
 
-absl::Status WriteTokenFile(const std::string& path, absl::string_view token) {
+absl::Status WriteTokenFile(const std::string& path, const StoredTokens& tokens) {
   if (const std::string folder = FolderOf(path); !folder.empty()) {
     if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
       return FileError(absl::StrCat("create the folder '", folder, "' of"), path, errno);
     }
   }
-  if (absl::Status s = files::WriteFileAtomically(path, absl::StrCat(token, "\n"), 0600); !s.ok()) {
+  const std::string content =
+      absl::StrCat(kMemberLabel, " ", tokens.member_id, "\n", kBookingLabel, " ", tokens.booking,
+                   "\n", kAccountLabel, " ", tokens.account, "\n");
+  if (absl::Status s = files::WriteFileAtomically(path, content, 0600); !s.ok()) {
     return absl::FailedPreconditionError(absl::StrCat("token file: ", s.message()));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<std::string>> ReadTokenFile(const std::string& path) {
+absl::StatusOr<std::optional<StoredTokens>> ReadTokenFile(const std::string& path) {
   struct stat info;
   if (::stat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) return std::nullopt;
     return FileError("read", path, errno);
   }
   std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
+  if (!in) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot read the token file '", path, "'; run 'cantinectl login' again"));
   }
-  const absl::string_view token = absl::StripAsciiWhitespace(line);
-  if (token.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the token file '", path, "' starts with an empty line; run 'cantinectl login' again"));
+  StoredTokens tokens;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (number == 1 && text.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the token file '", path, "' starts with an empty line; run 'cantinectl login' again"));
+    }
+    const std::pair<absl::string_view, absl::string_view> field =
+        absl::StrSplit(text, absl::MaxSplits(' ', 1));
+    std::string* value = field.first == kMemberLabel    ? &tokens.member_id
+                         : field.first == kBookingLabel ? &tokens.booking
+                         : field.first == kAccountLabel ? &tokens.account
+                                                        : nullptr;
+    if (value != nullptr) *value = std::string(absl::StripAsciiWhitespace(field.second));
   }
-  return std::string(token);
+  if (tokens.member_id.empty() || tokens.booking.empty() || tokens.account.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the token file '", path,
+                     "' does not hold a member id, a booking token and an account "
+                     "token; run 'cantinectl login' again"));
+  }
+  return tokens;
 }
 
 absl::StatusOr<bool> RemoveTokenFile(const std::string& path) {

@@ -9,18 +9,29 @@
 
 namespace cantine::cantinectl {
 
-// The member token cantinectl keeps between calls ('login' writes it, 'logout' deletes it):
-// one line, the token, in a file only its owner can read.
+// The member tokens cantinectl keeps between calls ('login' writes them, 'logout' deletes
+// them), in a file only its owner can read: one sign-in's two tokens, each line a label and
+// a value:
+//   member <member id>
+//   booking <token of BOOKING scope>   presented by the booking commands, at any node
+//   account <token of ACCOUNT scope>   presented by member update/erase, login (a refresh)
+//                                      and logout, at the member's home site only
+struct StoredTokens {
+  std::string member_id;
+  std::string booking;
+  std::string account;
+  friend bool operator==(const StoredTokens&, const StoredTokens&) = default;
+};
 
-// Writes `token` to `path`, mode 0600: to a new file beside it first, then renamed over it,
-// so that a reader never finds half a token. Creates the folder of `path`, mode 0700, when
+// Writes `tokens` to `path`, mode 0600: to a new file beside it first, then renamed over it,
+// so that a reader never finds half a file. Creates the folder of `path`, mode 0700, when
 // it is missing (not its parents). FAILED_PRECONDITION naming the file on failure.
-absl::Status WriteTokenFile(const std::string& path, absl::string_view token);
+absl::Status WriteTokenFile(const std::string& path, const StoredTokens& tokens);
 
-// The token in `path`: its first line, without surrounding whitespace; nullopt when there
-// is no such file. FAILED_PRECONDITION naming the file when it cannot be read or that line
-// is empty.
-absl::StatusOr<std::optional<std::string>> ReadTokenFile(const std::string& path);
+// The tokens in `path`; nullopt when there is no such file. FAILED_PRECONDITION naming the
+// file when it cannot be read, or lacks one of its three lines (run 'cantinectl login'
+// again).
+absl::StatusOr<std::optional<StoredTokens>> ReadTokenFile(const std::string& path);
 
 // Deletes `path`. True when it was deleted, false when there was no such file;
 // FAILED_PRECONDITION naming the file when it cannot be deleted.
