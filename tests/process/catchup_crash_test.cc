@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -24,21 +23,6 @@ constexpr int kWriters = 8;
 
 class CatchupCrashTest : public ::testing::Test {
  protected:
-  // The highest contiguous seq `port`'s node holds of origin `site`, or -1 if unreachable.
-  static int64_t Held(int port, const std::string& site) {
-    auto admin = v1::AdminService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
-    v1::NetworkStatus status;
-    if (!admin->GetNetworkStatus(&context, {}, &status).ok()) return -1;
-    for (const v1::VersionVectorEntry& origin : status.origins()) {
-      if (origin.origin().site_id() == site) return static_cast<int64_t>(origin.seq());
-    }
-    return 0;
-  }
-
   testing::TempDir dir_;
   testing::SiteProcesses sites_{dir_, CANTINED_PATH, kAdminSecret, {"paris", "milan"}};
 };
@@ -71,7 +55,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
     });
   }
   for (std::thread& t : writers) t.join();
-  const int64_t total = Held(paris_port, "paris");
+  const int64_t total = sites_.Held(paris_port, "paris");
   ASSERT_EQ(total, kMembers + 1);  // The members and paris's directory entry.
 
   const std::string milan_network =
@@ -81,13 +65,14 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
   std::unique_ptr<testing::Subprocess> milan =
       sites_.Start("milan", milan_network, &milan_port, &milan_federation);
   // Kill it as soon as it is part-way through.
-  ASSERT_TRUE(testing::WaitFor([&] { return Held(milan_port, "paris") > 0; }, absl::Seconds(60)));
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return sites_.Held(milan_port, "paris") > 0; }, absl::Seconds(60)));
   milan->Signal(SIGKILL);
   EXPECT_EQ(milan->Wait(absl::Seconds(30)), 128 + SIGKILL);
 
   milan = sites_.Start("milan", milan_network, &milan_port, &milan_federation);
-  ASSERT_TRUE(
-      testing::WaitFor([&] { return Held(milan_port, "paris") == total; }, absl::Seconds(120)));
+  ASSERT_TRUE(testing::WaitFor([&] { return sites_.Held(milan_port, "paris") == total; },
+                               absl::Seconds(120)));
   auto members = v1::MemberService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", milan_port), grpc::InsecureChannelCredentials()));
   for (int i = 0; i < kMembers; i += 7) {
@@ -99,7 +84,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
     EXPECT_EQ(member.display_name(), absl::StrCat("Member ", i));
   }
   // Nothing beyond the peer's entries: the vector stops exactly at paris's head.
-  EXPECT_EQ(Held(milan_port, "paris"), total);
+  EXPECT_EQ(sites_.Held(milan_port, "paris"), total);
 
   channel.reset();
   members.reset();

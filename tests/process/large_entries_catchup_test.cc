@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
-#include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
@@ -37,18 +36,6 @@ std::unique_ptr<grpc::ClientContext> Desk() {
   context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   return context;
-}
-
-// The highest contiguous seq `port`'s node holds of origin `site`, or -1 if unreachable.
-int64_t Held(int port, const std::string& site) {
-  v1::NetworkStatus status;
-  if (!v1::AdminService::NewStub(Channel(port))->GetNetworkStatus(Desk().get(), {}, &status).ok()) {
-    return -1;
-  }
-  for (const v1::VersionVectorEntry& origin : status.origins()) {
-    if (origin.origin().site_id() == site) return static_cast<int64_t>(origin.seq());
-  }
-  return 0;
 }
 
 v1::CivilDateTime At(absl::CivilDay day, int hours) {
@@ -113,8 +100,8 @@ TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargest
   }
   // Every receipt in Paris's log: its directory entry, the member, two receipts a booking.
   const int64_t total = 2 + 2 * kBookings;
-  ASSERT_TRUE(
-      testing::WaitFor([&] { return Held(paris_port, "paris") == total; }, absl::Seconds(30)));
+  ASSERT_TRUE(testing::WaitFor([&] { return sites.Held(paris_port, "paris") == total; },
+                               absl::Seconds(30)));
 
   // Milan starts from empty data and pulls from Paris.
   int milan_port = 0, milan_federation = 0;
@@ -124,8 +111,8 @@ TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargest
                                "\" public_key_file: \"", sites.PublicKeyFile("paris"), "\" }\n"),
                   &milan_port, &milan_federation);
   EXPECT_TRUE(
-      testing::WaitFor([&] { return Held(milan_port, "paris") == total; }, absl::Seconds(60)))
-      << "milan holds " << Held(milan_port, "paris") << " of " << total << "; see "
+      testing::WaitFor([&] { return sites.Held(milan_port, "paris") == total; }, absl::Seconds(60)))
+      << "milan holds " << sites.Held(milan_port, "paris") << " of " << total << "; see "
       << sites.LogFile("milan");
 
   channel.reset();

@@ -5,6 +5,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "cantine/v1/admin.grpc.pb.h"
+#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "tests/support/wait_for.h"
@@ -20,6 +22,20 @@ SiteProcesses::SiteProcesses(const TempDir& dir, std::string cantined, std::stri
     WritePrivateFile(dir_.Sub(site + ".key"), key.ToPem());
     std::ofstream(dir_.Sub(site + ".pub")) << key.PublicKey().ToPem();
   }
+}
+
+int64_t SiteProcesses::Held(int port, const std::string& site) const {
+  auto admin = v1::AdminService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", admin_secret_));
+  v1::NetworkStatus status;
+  if (!admin->GetNetworkStatus(&context, {}, &status).ok()) return -1;
+  for (const v1::VersionVectorEntry& origin : status.origins()) {
+    if (origin.origin().site_id() == site) return static_cast<int64_t>(origin.seq());
+  }
+  return 0;
 }
 
 std::string SiteProcesses::PublicKeyFile(const std::string& site) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ class SiteProcesses {
   // fails, naming the log, when it does not within the wait).
   std::unique_ptr<Subprocess> Start(const std::string& site, const std::string& network, int* port,
                                     int* federation_port) const;
+
+  // The highest contiguous seq that the node serving on `port` holds of origin `site`, from
+  // its GetNetworkStatus (with the admin credential); -1 while it does not answer.
+  int64_t Held(int port, const std::string& site) const;
 
   std::string PublicKeyFile(const std::string& site) const;
   std::string LogFile(const std::string& site) const;

@@ -1621,6 +1621,23 @@ TEST(OutputTest, NetworkStatusTables) {
             "             2  failed to connect to all addresses\n");
 }
 
+TEST(OutputTest, NetworkStatusShowsWhatAPeerSentThatWasHeldOrRefused) {
+  v1::NetworkStatus status = MakeNetworkStatus();
+  v1::PeerLink* milan = status.mutable_peers(0);
+  milan->set_entries_refused(3);
+  v1::HeldOrigin* held = milan->add_held_origins();
+  held->mutable_origin()->set_site_id("ghost");
+  held->mutable_origin()->set_incarnation(7);
+  held->set_reason(v1::HOLD_REASON_UNKNOWN_SITE);
+  *held->mutable_retry_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, 8, 1));
+  const std::string text = FormatNetworkStatus(status);
+  EXPECT_THAT(
+      text, HasSubstr("VIA PEER  HELD ORIGIN  INCARNATION  REASON        RETRY\n"
+                      "milan     ghost                  7  unknown site  2027-01-11 08:01 UTC\n"));
+  EXPECT_THAT(text, HasSubstr("Entries refused (forged, oversized, over a bound): milan 3\n"));
+  EXPECT_EQ(HoldReasonText(v1::HOLD_REASON_UNJUSTIFIED_REDACTION), "unjustified redaction");
+}
+
 TEST(OutputTest, NetworkStatusOfALoneNode) {
   v1::NetworkStatus status;
   status.set_site_id("paris");

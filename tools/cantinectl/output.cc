@@ -3,10 +3,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
@@ -458,7 +460,39 @@ std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
                   absl::StrCat(peer.entries_received()), absl::StrCat(peer.entries_behind()),
                   OrDash(peer.last_error())});
   }
-  return absl::StrCat("Node  ", status.site_id(), "\n\n", origins.Render(), "\n", peers.Render());
+  std::string text =
+      absl::StrCat("Node  ", status.site_id(), "\n\n", origins.Render(), "\n", peers.Render());
+  // What a peer sent that this node held back or refused: shown only when there is some.
+  Table held({"VIA PEER", "HELD ORIGIN", "INCARNATION", "REASON", "RETRY"});
+  held.AlignRight(2);
+  std::vector<std::string> refused;
+  bool any_held = false;
+  for (const v1::PeerLink& peer : status.peers()) {
+    for (const v1::HeldOrigin& origin : peer.held_origins()) {
+      any_held = true;
+      held.AddRow({peer.site_id(), origin.origin().site_id(),
+                   absl::StrCat(origin.origin().incarnation()), HoldReasonText(origin.reason()),
+                   FormatInstant(origin.retry_time(), "UTC")});
+    }
+    if (peer.entries_refused() > 0) {
+      refused.push_back(absl::StrCat(peer.site_id(), " ", peer.entries_refused()));
+    }
+  }
+  if (any_held) absl::StrAppend(&text, "\n", held.Render());
+  if (!refused.empty()) {
+    absl::StrAppend(&text, "\nEntries refused (forged, oversized, over a bound): ",
+                    absl::StrJoin(refused, ", "), "\n");
+  }
+  return text;
+}
+
+std::string HoldReasonText(v1::HoldReason reason) {
+  std::string name = v1::HoldReason_Name(reason);
+  constexpr absl::string_view kPrefix = "HOLD_REASON_";
+  if (absl::StartsWith(name, kPrefix)) name = name.substr(kPrefix.size());
+  absl::AsciiStrToLower(&name);
+  absl::StrReplaceAll({{"_", " "}}, &name);
+  return name;
 }
 
 }  // namespace cantine::cantinectl

@@ -99,5 +99,7 @@ std::string FormatVenueSpan(const v1::CivilDateTime& start, const v1::CivilDateT
 std::string BookingStateText(v1::BookingState state);
 // "scheduled", "cancelled".
 std::string EventStateText(v1::EventState state);
+// "unknown site" for HOLD_REASON_UNKNOWN_SITE.
+std::string HoldReasonText(v1::HoldReason reason);
 
 }  // namespace cantine::cantinectl
