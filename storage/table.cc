@@ -48,6 +48,10 @@ absl::string_view TableName(Table table) {
       return "redactions";
     case Table::kEntriesBySubject:
       return "entries_by_subject";
+    case Table::kHomeMembers:
+      return "home_members";
+    case Table::kMemberRequests:
+      return "member_requests";
   }
   return "unknown";
 }

@@ -12,7 +12,8 @@ namespace cantine::storage {
 enum class Table {
   kMeta,                // The node's own site record and policy: a handful of keys.
   kSpaces,              // space_id -> cantine.v1.Space.
-  kMembers,             // member_id -> cantine.v1.Member (members whose home is this site).
+  kMembers,             // member_id -> cantine.v1.StoredMember: what every member of the
+                        // network shows network-wide (the same on every node).
   kMemberEmails,        // email -> member_id, to keep emails unique per home site.
   kBookings,            // booking_id -> stored booking.
   kBookingsByMember,    // (member_id, start, booking_id) -> "".
@@ -35,10 +36,15 @@ enum class Table {
   kRedactions,          // subject -> cantine.v1.RedactionNotice: erased subjects.
   kEntriesBySubject,    // (subject, origin site, incarnation, seq) -> "": the oplog entries
                         // that name a subject, to redact them.
+  kHomeMembers,         // member_id -> cantine.v1.Member: the whole profile of this site's
+                        // own members (email, fields not shown, the choice); never replicated.
+  kMemberRequests,      // ("email", SHA-256 of the lowercase email) -> cantine.v1.Member and
+                        // ("time", micros, SHA-256 of the email) -> "": registration requests
+                        // made without a credential; home only.
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kEntriesBySubject) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kMemberRequests) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

@@ -1,8 +1,11 @@
 #include "services/domain/member.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "services/domain/field_checks.h"
 
 namespace cantine::domain {
@@ -59,6 +62,65 @@ absl::StatusOr<std::string> HomeSiteOfSignedInMember(const MemberDirectory& memb
   return id->home_site_id;
 }
 
+absl::Status CheckLink(absl::string_view field, absl::string_view link) {
+  if (absl::Status s = CheckText(field, link, kMaxLinkLength, /*required=*/true); !s.ok()) {
+    return s;
+  }
+  const auto not_a_link = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is not an http:// or https:// link like https://example.org/ada"));
+  };
+  absl::string_view rest = link;
+  if (!absl::ConsumePrefix(&rest, "https://") && !absl::ConsumePrefix(&rest, "http://")) {
+    return not_a_link();
+  }
+  const size_t host_end = std::min(rest.find_first_of("/?#"), rest.size());
+  const absl::string_view host = rest.substr(0, host_end);
+  if (host.empty()) return not_a_link();
+  for (char c : host) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']') {
+      return not_a_link();
+    }
+  }
+  for (char c : rest) {
+    if (absl::ascii_isspace(c)) return not_a_link();
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+absl::Status CheckSkills(const std::vector<std::string>& skills) {
+  if (skills.size() > kMaxSkills) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("skills has ", skills.size(), " entries; at most ", kMaxSkills));
+  }
+  for (size_t i = 0; i < skills.size(); ++i) {
+    const std::string field = absl::StrCat("skills[", i, "]");
+    if (absl::Status s = CheckText(field, skills[i], kMaxSkillLength, /*required=*/true); !s.ok()) {
+      return s;
+    }
+    if (std::find(skills.begin(), skills.begin() + i, skills[i]) != skills.begin() + i) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " repeats an earlier skill; list each skill once"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLinks(const std::vector<std::string>& links) {
+  if (links.size() > kMaxLinks) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("links has ", links.size(), " entries; at most ", kMaxLinks));
+  }
+  for (size_t i = 0; i < links.size(); ++i) {
+    if (absl::Status s = CheckLink(absl::StrCat("links[", i, "]"), links[i]); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateMember(const Member& member) {
   if (absl::Status s = CheckText("display_name", member.display_name, kMaxNameLength, true);
       !s.ok()) {
@@ -67,7 +129,37 @@ absl::Status ValidateMember(const Member& member) {
   if (absl::Status s = CheckText("bio", member.bio, kMaxDescriptionLength, false); !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckSkills(member.skills); !s.ok()) return s;
+  if (absl::Status s = CheckText("city", member.city, kMaxCityLength, false); !s.ok()) return s;
+  if (absl::Status s = CheckLinks(member.links); !s.ok()) return s;
   return CheckEmail("email", member.email);
+}
+
+Member ApplyMemberUpdate(Member member, const MemberUpdate& update) {
+  if (update.display_name) member.display_name = *update.display_name;
+  if (update.email) member.email = *update.email;
+  if (update.bio) member.bio = *update.bio;
+  if (update.skills) member.skills = *update.skills;
+  if (update.city) member.city = *update.city;
+  if (update.links) member.links = *update.links;
+  if (update.network_visible_fields) member.network_visible_fields = *update.network_visible_fields;
+  return member;
+}
+
+Member NetworkView(const Member& member) {
+  const auto shown = [&](ProfileField field) {
+    return member.network_visible_fields.contains(field);
+  };
+  Member view{.member_id = member.member_id,
+              .home_site_id = member.home_site_id,
+              .display_name = member.display_name,
+              .create_time = member.create_time,
+              .erased = member.erased};
+  if (shown(ProfileField::kBio)) view.bio = member.bio;
+  if (shown(ProfileField::kSkills)) view.skills = member.skills;
+  if (shown(ProfileField::kCity)) view.city = member.city;
+  if (shown(ProfileField::kLinks)) view.links = member.links;
+  return view;
 }
 
 }  // namespace cantine::domain

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -10,18 +12,29 @@
 
 namespace cantine::domain {
 
-// A co-worker, registered at a home site.
+// A profile field that a member may show network-wide. Every other site holds only the
+// fields the member shows, and the display name, which always replicates: it is how venues
+// and co-workers see the member. The email and the fields not shown stay at the home site.
+enum class ProfileField { kBio, kSkills, kCity, kLinks };
+using ProfileFields = std::set<ProfileField>;
+
+// A co-worker, registered at a home site. The home site holds the whole profile; every
+// other site holds NetworkView(profile).
 struct Member {
-  std::string member_id;  // MakeMemberId(home_site_id, 16 hex digits).
-  std::string home_site_id;
-  std::string display_name;
-  std::string email;
-  std::string bio;
+  std::string member_id = {};  // MakeMemberId(home_site_id, 16 hex digits).
+  std::string home_site_id = {};
+  std::string display_name = {};
+  std::string email = {};  // Home site only.
+  std::string bio = {};
   absl::Time create_time = absl::UnixEpoch();
   bool erased = false;  // A tombstone: id and home site only.
   // Tokens of a sign-in that started at or before this are refused (a logout, or the home
   // desk); replicated, never shown in the profile.
   absl::Time tokens_revoked_before = absl::InfinitePast();
+  std::vector<std::string> skills = {};
+  std::string city = {};
+  std::vector<std::string> links = {};
+  ProfileFields network_visible_fields = {};  // Home site only; none by default.
 };
 
 // The profile fields a member may change at the home site; unset ones stay.
@@ -31,10 +44,26 @@ struct MemberUpdate {
   std::optional<std::string> bio = std::nullopt;
   // Revokes the member's tokens of sign-ins started at or before this instant.
   std::optional<absl::Time> tokens_revoked_before = std::nullopt;
+  std::optional<std::vector<std::string>> skills = std::nullopt;  // Replaces them all.
+  std::optional<std::string> city = std::nullopt;
+  std::optional<std::vector<std::string>> links = std::nullopt;  // Replaces them all.
+  std::optional<ProfileFields> network_visible_fields = std::nullopt;
 };
 
 inline constexpr size_t kMaxEmailLength = 254;
 inline constexpr size_t kMemberIdSuffixLength = 16;
+inline constexpr size_t kMaxSkills = 20;
+inline constexpr size_t kMaxSkillLength = 50;
+inline constexpr size_t kMaxCityLength = 100;
+inline constexpr size_t kMaxLinks = 5;
+inline constexpr size_t kMaxLinkLength = 200;
+
+// `member` with the fields `update` sets replaced.
+Member ApplyMemberUpdate(Member member, const MemberUpdate& update);
+
+// What every site holds of `member`: id, home, display name, creation time, erasure, and
+// bio, skills, city and links where the member shows them; no email, no choice of fields.
+Member NetworkView(const Member& member);
 
 // A member id names its home site: "<home site id>-<16 lower-case hex digits>". The home is
 // everything before the last '-': site ids may hold dashes, the suffix never does, so
@@ -56,7 +85,14 @@ absl::StatusOr<MemberIdParts> ParseMemberId(absl::string_view field, absl::strin
 // INVALID_ARGUMENT unless `email` looks like local@domain.tld (no spaces, one '@').
 absl::Status CheckEmail(absl::string_view field, absl::string_view email);
 
-// INVALID_ARGUMENT naming the first bad field of a member profile.
+// INVALID_ARGUMENT unless `link` is an http:// or https:// URL of at most kMaxLinkLength
+// bytes: a host of letters, digits, '.', '-', ':', '[' or ']', then no whitespace nor
+// control character. A light check: it does not say the link resolves.
+absl::Status CheckLink(absl::string_view field, absl::string_view link);
+
+// INVALID_ARGUMENT naming the first bad field of a member profile: display_name (required,
+// at most 200 bytes), bio (at most 2000), skills (at most 20, each 1 to 50 bytes, none
+// twice), city (at most 100), links (at most 5, each CheckLink), email (CheckEmail).
 absl::Status ValidateMember(const Member& member);
 
 // Answers whether a member exists, for the rules that need one (a booking's owner).
@@ -64,8 +100,9 @@ absl::Status ValidateMember(const Member& member);
 class MemberDirectory {
  public:
   virtual ~MemberDirectory() = default;
-  // The member as this node holds it: its profile, or its tombstone once erased. NOT_FOUND
-  // naming it when its profile has not reached this node (yet).
+  // The member as this node holds it: what it shows network-wide (never its email), or its
+  // tombstone once erased. NOT_FOUND naming it when its profile has not reached this node
+  // (yet).
   virtual absl::StatusOr<Member> Get(absl::string_view member_id) const = 0;
   // The home site of a known, not erased member; NOT_FOUND naming it otherwise.
   virtual absl::StatusOr<std::string> HomeSiteOf(absl::string_view member_id) const = 0;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/federation/record_stamp.h"
 #include "services/member/member_codec.h"
+#include "services/member/registration_requests.h"
 #include "services/rpc/proto_time.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
@@ -55,6 +56,41 @@ absl::Time RevokedBefore(const google::protobuf::Timestamp& proto) {
   return absl::FromUnixSeconds(proto.seconds()) + absl::Nanoseconds(proto.nanos());
 }
 
+// Reads, locked in `txn`, the whole profile of a member of this site; nullopt when there is
+// no home record.
+absl::StatusOr<std::optional<domain::Member>> ReadHome(Transaction& txn,
+                                                       absl::string_view member_id) {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      txn.GetForUpdate(Table::kHomeMembers, MemberKey(member_id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  v1::Member proto;
+  if (!proto.ParseFromString(**bytes)) return absl::DataLossError("home member does not parse");
+  absl::StatusOr<domain::Member> member = MemberFromProto(proto);
+  if (!member.ok()) return member.status();
+  return *std::move(member);
+}
+
+absl::Status WriteHome(Transaction& txn, const domain::Member& member) {
+  return txn.Put(Table::kHomeMembers, MemberKey(member.member_id),
+                 MemberToProto(member).SerializeAsString());
+}
+
+// Sets in `change` every field the network should hold as `target` holds it where `held`,
+// what it holds now, differs.
+void SetDifferences(const domain::Member& held, const domain::Member& target,
+                    v1::MemberChange& change) {
+  if (held.display_name != target.display_name) change.set_display_name(target.display_name);
+  if (held.bio != target.bio) change.set_bio(target.bio);
+  if (held.skills != target.skills) {
+    change.mutable_skills()->mutable_values()->Assign(target.skills.begin(), target.skills.end());
+  }
+  if (held.city != target.city) change.set_city(target.city);
+  if (held.links != target.links) {
+    change.mutable_links()->mutable_values()->Assign(target.links.begin(), target.links.end());
+  }
+}
+
 // Merges `change`, stamped `stamp`, into `stored`: each field set in the change replaces the
 // stored one if the change is newer; an erasure clears personal data and wins over any
 // field write; a revocation of tokens keeps the latest. The same changes in any order give the same
@@ -74,6 +110,8 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
     stored = std::move(tombstone);
     return;
   }
+  // The email is the home site's only (records written before held it).
+  member.clear_email();
   // A revocation is never undone: the latest instant wins, in any order.
   if (change.has_tokens_revoked_before() &&
       (!stored.has_tokens_revoked_before() || RevokedBefore(change.tokens_revoked_before()) >
@@ -87,18 +125,32 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
       *field_stamp = stamp;
     }
   };
+  auto merge_list = [&](bool has, const v1::StringList& value, v1::RecordStamp* field_stamp,
+                        google::protobuf::RepeatedPtrField<std::string>* field) {
+    if (has && federation::IsNewer(stamp, *field_stamp)) {
+      *field = value.values();
+      *field_stamp = stamp;
+    }
+  };
   merge_field(change.has_display_name(), change.display_name(), stored.mutable_display_name_stamp(),
               member.mutable_display_name());
-  merge_field(change.has_email(), change.email(), stored.mutable_email_stamp(),
-              member.mutable_email());
   merge_field(change.has_bio(), change.bio(), stored.mutable_bio_stamp(), member.mutable_bio());
+  merge_list(change.has_skills(), change.skills(), stored.mutable_skills_stamp(),
+             member.mutable_skills());
+  merge_field(change.has_city(), change.city(), stored.mutable_city_stamp(), member.mutable_city());
+  merge_list(change.has_links(), change.links(), stored.mutable_links_stamp(),
+             member.mutable_links());
 }
 
+// What a stored record shows network-wide.
 absl::StatusOr<domain::Member> ToDomain(const v1::StoredMember& stored) {
   absl::StatusOr<domain::Member> member = MemberFromProto(stored.member());
-  if (member.ok() && stored.has_tokens_revoked_before()) {
+  if (!member.ok()) return member.status();
+  if (stored.has_tokens_revoked_before()) {
     member->tokens_revoked_before = RevokedBefore(stored.tokens_revoked_before());
   }
+  member->email.clear();  // Records written before home records held it.
+  member->network_visible_fields.clear();
   return member;
 }
 
@@ -108,39 +160,37 @@ MemberRegistry::MemberRegistry(storage::Store* store, storage::Oplog* oplog,
                                domain::IdGenerator* ids, std::string home_site_id)
     : store_(store), oplog_(oplog), ids_(ids), home_site_id_(std::move(home_site_id)) {}
 
-absl::StatusOr<domain::Member> MemberRegistry::Register(absl::string_view display_name,
-                                                        absl::string_view email,
-                                                        absl::string_view bio) {
-  domain::Member member{.member_id = domain::MakeMemberId(home_site_id_, ids_->NewId()),
-                        .home_site_id = home_site_id_,
-                        .display_name = std::string(display_name),
-                        .email = std::string(email),
-                        .bio = std::string(bio)};
+absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& profile) {
+  domain::Member member = profile;
+  member.member_id = domain::MakeMemberId(home_site_id_, ids_->NewId());
+  member.home_site_id = home_site_id_;
+  member.erased = false;
   if (absl::Status s = domain::ValidateMember(member); !s.ok()) return s;
 
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
         absl::StatusOr<std::optional<std::string>> owner =
-            txn.GetForUpdate(Table::kMemberEmails, EmailKey(email));
+            txn.GetForUpdate(Table::kMemberEmails, EmailKey(member.email));
         if (!owner.ok()) return owner.status();
         if (owner->has_value()) {
           return absl::AlreadyExistsError(absl::StrCat(
-              "a member with email '", email, "' is already registered at ", home_site_id_));
+              "a member with email '", member.email, "' is already registered at ", home_site_id_));
         }
-        if (absl::Status s = txn.Put(Table::kMemberEmails, EmailKey(email), member.member_id);
+        if (absl::Status s =
+                txn.Put(Table::kMemberEmails, EmailKey(member.email), member.member_id);
             !s.ok()) {
           return s;
         }
+        // Registration time is the entry's, as every replica records it.
+        member.create_time = absl::FromUnixMicros(hlc.wall_micros);
+        if (absl::Status s = WriteHome(txn, member); !s.ok()) return s;
         v1::MemberChange change;
         change.set_member_id(member.member_id);
         change.set_home_site_id(home_site_id_);
-        change.set_display_name(member.display_name);
-        change.set_email(member.email);
-        change.set_bio(member.bio);
-        // Registration time is the entry's, as every replica records it.
-        member.create_time = absl::FromUnixMicros(hlc.wall_micros);
+        SetDifferences(domain::Member(), domain::NetworkView(member), change);
+        // The network record is built as every replica builds it from the entry.
         v1::StoredMember stored;
-        *stored.mutable_member() = MemberToProto(member);
+        *stored.mutable_member()->mutable_create_time() = rpc::TimeToProto(member.create_time);
         Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), stored);
         if (absl::Status s = WriteStored(txn, stored); !s.ok()) return s;
         return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, change.SerializeAsString(),
@@ -161,79 +211,132 @@ absl::StatusOr<domain::Member> MemberRegistry::Erase(absl::string_view member_id
   return ChangeHomeMember(member_id, {}, /*erase=*/true);
 }
 
+struct MemberRegistry::StagedChange {
+  domain::Member after;     // The whole profile after the change.
+  v1::StoredMember record;  // The network record as it was.
+  v1::MemberChange change;  // What the network needs to hold what it should.
+  bool replicates() const {
+    return change.erased() || change.has_display_name() || change.has_bio() ||
+           change.has_skills() || change.has_city() || change.has_links() ||
+           change.has_tokens_revoked_before();
+  }
+};
+
+absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
+    Transaction& txn, absl::string_view member_id, const domain::MemberUpdate& update,
+    bool erase) const {
+  absl::StatusOr<std::optional<v1::StoredMember>> stored = ReadStored(txn, member_id);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return NotFound(member_id);
+  StagedChange staged;
+  staged.record = std::move(**stored);
+  const v1::Member& current = staged.record.member();
+  if (current.home_site_id() != home_site_id_) {
+    return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' belongs to ",
+                                                      current.home_site_id(),
+                                                      "; only the home site changes a profile"));
+  }
+  if (current.erased()) {
+    return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' is erased"));
+  }
+  absl::StatusOr<std::optional<domain::Member>> home = ReadHome(txn, member_id);
+  if (!home.ok()) return home.status();
+  // A member registered before home records existed has its whole profile in its record.
+  absl::StatusOr<domain::Member> before =
+      home->has_value() ? absl::StatusOr<domain::Member>(**home) : MemberFromProto(current);
+  if (!before.ok()) return before.status();
+  staged.after = domain::ApplyMemberUpdate(*before, update);
+  const domain::Member& after = staged.after;
+  if (!erase) {
+    if (absl::Status s = domain::ValidateMember(after); !s.ok()) return s;
+  }
+
+  // Keep the email index of home members in step with the profile.
+  const bool email_changes =
+      erase || absl::AsciiStrToLower(after.email) != absl::AsciiStrToLower(before->email);
+  if (email_changes) {
+    if (!erase) {
+      absl::StatusOr<std::optional<std::string>> owner =
+          txn.GetForUpdate(Table::kMemberEmails, EmailKey(after.email));
+      if (!owner.ok()) return owner.status();
+      if (owner->has_value()) {
+        return absl::AlreadyExistsError(absl::StrCat("a member with email '", after.email,
+                                                     "' is already registered at ", home_site_id_));
+      }
+      if (absl::Status s = txn.Put(Table::kMemberEmails, EmailKey(after.email), after.member_id);
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s = txn.Delete(Table::kMemberEmails, EmailKey(before->email)); !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s =
+          erase ? txn.Delete(Table::kHomeMembers, MemberKey(member_id)) : WriteHome(txn, after);
+      !s.ok()) {
+    return s;
+  }
+  // An erased member leaves no registration request for its email behind either.
+  if (erase) {
+    if (absl::Status s = RegistrationRequests::RemoveIn(txn, before->email); !s.ok()) return s;
+  }
+
+  staged.change.set_member_id(after.member_id);
+  staged.change.set_home_site_id(home_site_id_);
+  staged.change.set_erased(erase);
+  if (!erase) {
+    absl::StatusOr<domain::Member> held = ToDomain(staged.record);
+    if (!held.ok()) return held.status();
+    SetDifferences(*held, domain::NetworkView(after), staged.change);
+    if (update.tokens_revoked_before) {
+      *staged.change.mutable_tokens_revoked_before() =
+          rpc::TimeToProto(*update.tokens_revoked_before);
+    }
+  }
+  return staged;
+}
+
 absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_view member_id,
                                                                 const domain::MemberUpdate& update,
                                                                 bool erase) {
+  if (!erase) {
+    // A change of what the network does not hold (the email, fields not shown) is written
+    // here only: no entry tells other sites of it.
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    absl::StatusOr<StagedChange> staged = StageHomeChange(*txn, member_id, update, erase);
+    if (!staged.ok()) return staged.status();
+    if (!staged->replicates()) {
+      if (absl::Status s = txn->Commit(); !s.ok()) return s;
+      return staged->after;
+    }
+  }
   std::optional<domain::Member> result;
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        absl::StatusOr<std::optional<v1::StoredMember>> stored = ReadStored(txn, member_id);
-        if (!stored.ok()) return stored.status();
-        if (!stored->has_value()) return NotFound(member_id);
-        v1::StoredMember& record = **stored;
-        const v1::Member& current = record.member();
-        if (current.home_site_id() != home_site_id_) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("member '", member_id, "' belongs to ", current.home_site_id(),
-                           "; only the home site changes a profile"));
-        }
-        if (current.erased()) {
-          return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' is erased"));
-        }
-        absl::StatusOr<domain::Member> before = ToDomain(record);
-        if (!before.ok()) return before.status();
-        domain::Member after = *before;
-        if (update.display_name) after.display_name = *update.display_name;
-        if (update.email) after.email = *update.email;
-        if (update.bio) after.bio = *update.bio;
-        if (absl::Status s = domain::ValidateMember(after); !s.ok()) return s;
-
-        // Keep the email index of home members in step with the profile.
-        const bool email_changes =
-            erase || absl::AsciiStrToLower(after.email) != absl::AsciiStrToLower(before->email);
-        if (email_changes) {
-          if (!erase) {
-            absl::StatusOr<std::optional<std::string>> owner =
-                txn.GetForUpdate(Table::kMemberEmails, EmailKey(after.email));
-            if (!owner.ok()) return owner.status();
-            if (owner->has_value()) {
-              return absl::AlreadyExistsError(absl::StrCat("a member with email '", after.email,
-                                                           "' is already registered at ",
-                                                           home_site_id_));
-            }
-            if (absl::Status s =
-                    txn.Put(Table::kMemberEmails, EmailKey(after.email), after.member_id);
-                !s.ok()) {
-              return s;
-            }
-          }
-          if (absl::Status s = txn.Delete(Table::kMemberEmails, EmailKey(before->email)); !s.ok()) {
-            return s;
-          }
-        }
+        absl::StatusOr<StagedChange> staged = StageHomeChange(txn, member_id, update, erase);
+        if (!staged.ok()) return staged.status();
         // Erasure drops the member's earlier entries' payloads here, and its notice takes
         // the same to every node.
         if (erase) {
           if (absl::Status s = oplog_->RedactLocal(txn, member_id); !s.ok()) return s;
         }
-
-        v1::MemberChange change;
-        change.set_member_id(after.member_id);
-        change.set_home_site_id(home_site_id_);
-        change.set_erased(erase);
-        if (update.display_name) change.set_display_name(after.display_name);
-        if (update.email) change.set_email(after.email);
-        if (update.bio) change.set_bio(after.bio);
-        if (update.tokens_revoked_before) {
-          *change.mutable_tokens_revoked_before() = rpc::TimeToProto(*update.tokens_revoked_before);
-        }
-        Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), record);
+        v1::StoredMember& record = staged->record;
+        Merge(staged->change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_),
+              record);
         if (absl::Status s = WriteStored(txn, record); !s.ok()) return s;
-        absl::StatusOr<domain::Member> merged = ToDomain(record);
-        if (!merged.ok()) return merged.status();
-        result = *merged;
-        return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, change.SerializeAsString(),
-                                   change.member_id());
+        if (erase) {
+          absl::StatusOr<domain::Member> tombstone = ToDomain(record);
+          if (!tombstone.ok()) return tombstone.status();
+          result = *std::move(tombstone);
+        } else {
+          result = staged->after;
+          if (record.has_tokens_revoked_before()) {
+            result->tokens_revoked_before = RevokedBefore(record.tokens_revoked_before());
+          }
+        }
+        return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, staged->change.SerializeAsString(),
+                                   staged->change.member_id());
       });
   if (!entry.ok()) return entry.status();
   return *result;
@@ -247,6 +350,29 @@ absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) 
   v1::StoredMember stored;
   if (!stored.ParseFromString(**bytes)) return absl::DataLossError("stored member does not parse");
   return ToDomain(stored);
+}
+
+absl::StatusOr<domain::Member> MemberRegistry::GetAtHome(absl::string_view member_id) const {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_->Get(Table::kHomeMembers, MemberKey(member_id));
+  if (!bytes.ok()) return bytes.status();
+  if (bytes->has_value()) {
+    v1::Member proto;
+    if (!proto.ParseFromString(**bytes)) return absl::DataLossError("home member does not parse");
+    return MemberFromProto(proto);
+  }
+  // A member registered before home records existed has its whole profile in its record.
+  absl::StatusOr<std::optional<std::string>> record =
+      store_->Get(Table::kMembers, MemberKey(member_id));
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return NotFound(member_id);
+  v1::StoredMember stored;
+  if (!stored.ParseFromString(**record)) return absl::DataLossError("stored member does not parse");
+  if (stored.member().home_site_id() != home_site_id_ || stored.member().erased()) {
+    return absl::NotFoundError(
+        absl::StrCat("member '", member_id, "' has no profile at ", home_site_id_));
+  }
+  return MemberFromProto(stored.member());
 }
 
 absl::StatusOr<std::string> MemberRegistry::HomeSiteOf(absl::string_view member_id) const {

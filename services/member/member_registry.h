@@ -13,28 +13,41 @@
 namespace cantine::member {
 
 // Member profiles: those whose home is this site, which only this site changes, and the
-// replicas of every other site's members. Each field merges last-writer-wins by
-// (hlc, origin); erasure leaves a tombstone without personal data. Thread-safe.
+// replicas of every other site's members. Every node, the home included, holds in the
+// members table what each member shows network-wide (domain::NetworkView: the display name
+// and the fields the member chose), each field merged last-writer-wins by (hlc, origin);
+// erasure leaves a tombstone without personal data. The home site alone also holds each of
+// its members' whole profile (email, fields not shown, the choice) in its home members
+// table, which never replicates: no entry carries it. Thread-safe.
 class MemberRegistry final : public domain::MemberDirectory {
  public:
   // None owned; all outlive the registry.
   MemberRegistry(storage::Store* store, storage::Oplog* oplog, domain::IdGenerator* ids,
                  std::string home_site_id);
 
-  // Registers a member with a new id at this home site. ALREADY_EXISTS when the email
-  // (case-insensitive) is taken here; INVALID_ARGUMENT naming a bad field.
-  absl::StatusOr<domain::Member> Register(absl::string_view display_name, absl::string_view email,
-                                          absl::string_view bio);
-  // Changes a member of this home site. FAILED_PRECONDITION naming the home site for a
-  // member of another site, or for an erased member.
+  // Registers a member with a new id at this home site, with the display name, email, bio,
+  // skills, city, links and choice of fields shown of `profile` (its other fields are the
+  // registry's), and answers the whole profile. Its entry holds NetworkView(profile) only.
+  // ALREADY_EXISTS when the email (case-insensitive) is taken here; INVALID_ARGUMENT naming a
+  // bad field.
+  absl::StatusOr<domain::Member> Register(const domain::Member& profile);
+  // Changes a member of this home site and answers its whole profile. What the network
+  // holds follows: a field shown and changed, newly shown, or no longer shown (sent empty,
+  // which clears it everywhere) makes an entry; a change to the email or to fields not shown
+  // is written here only, with no entry. FAILED_PRECONDITION naming the home site for a
+  // member of another site, or for an erased member; ALREADY_EXISTS for an email taken.
   absl::StatusOr<domain::Member> Update(absl::string_view member_id,
                                         const domain::MemberUpdate& update);
   // Erases a member of this home site; erasing an erased member returns the tombstone.
   absl::StatusOr<domain::Member> Erase(absl::string_view member_id);
 
-  // Any member of the network this node holds, erased ones as tombstones. NOT_FOUND naming
-  // the member when there is none.
+  // Any member of the network as this node holds it: what the member shows network-wide
+  // (never the email), erased ones as tombstones. NOT_FOUND naming the member when there is
+  // none.
   absl::StatusOr<domain::Member> Get(absl::string_view member_id) const override;
+  // The whole profile of a member of this home site, with its email and every field.
+  // NOT_FOUND for a member of another site, an erased one, or one that does not exist.
+  absl::StatusOr<domain::Member> GetAtHome(absl::string_view member_id) const;
 
   const std::string& home_site_id() const { return home_site_id_; }
 
@@ -53,8 +66,15 @@ class MemberRegistry final : public domain::MemberDirectory {
   absl::Status ApplyRedaction(storage::Transaction& txn, const v1::RedactionNotice& notice);
 
  private:
+  struct StagedChange;
   absl::StatusOr<domain::Member> ChangeHomeMember(absl::string_view member_id,
                                                   const domain::MemberUpdate& update, bool erase);
+  // Checks and stages in `txn` a change of a home member: the home record and email index
+  // written, and the change the network needs (none when it holds what it should).
+  absl::StatusOr<StagedChange> StageHomeChange(storage::Transaction& txn,
+                                               absl::string_view member_id,
+                                               const domain::MemberUpdate& update,
+                                               bool erase) const;
 
   storage::Store* const store_;
   storage::Oplog* const oplog_;

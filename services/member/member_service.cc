@@ -3,9 +3,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
 #include "services/rpc/bearer_token.h"
+#include "services/rpc/peer_address.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
 
@@ -13,14 +15,61 @@ namespace cantine::member {
 
 using rpc::ToGrpcStatus;
 
-grpc::Status MemberServiceImpl::RegisterMember(grpc::ServerContext*,
+grpc::Status MemberServiceImpl::RegisterMember(grpc::ServerContext* context,
                                                const v1::RegisterMemberRequest* request,
                                                v1::Member* response) {
-  absl::StatusOr<domain::Member> member =
-      registry_->Register(request->display_name(), request->email(), request->bio());
+  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(*context);
+  if (!bearer.ok()) return ToGrpcStatus(bearer.status());
+  if (!bearer->has_value()) return RequestRegistration(*context, *request, response);
+  // With a credential, only the desk's: a member token registers no one.
+  if (absl::Status s = admin_->Check(**bearer); !s.ok()) return ToGrpcStatus(s);
+
+  absl::StatusOr<domain::Member> profile = ProfileFromRequest(*request);
+  if (!profile.ok()) return ToGrpcStatus(profile.status());
+  // The email alone completes the request made with it.
+  v1::RegisterMemberRequest email_only;
+  email_only.set_email(request->email());
+  if (google::protobuf::util::MessageDifferencer::Equals(*request, email_only)) {
+    if (absl::Status s = domain::CheckEmail("email", request->email()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
+    absl::StatusOr<domain::Member> requested = anonymous_.requests->Find(request->email());
+    if (!requested.ok()) {
+      return ToGrpcStatus(absl::Status(
+          requested.status().code(),
+          absl::StrCat(requested.status().message(),
+                       "; send display_name (and the profile) to register the member directly")));
+    }
+    profile = *std::move(requested);
+  }
+  absl::StatusOr<domain::Member> member = registry_->Register(*profile);
   if (!member.ok()) return ToGrpcStatus(member.status());
+  if (absl::Status s = anonymous_.requests->Remove(member->email); !s.ok()) {
+    log_.Warning("registration request of member ", member->member_id,
+                 " not dropped (it expires on its own): ", s.message());
+  }
   log_.Info("registered member ", member->member_id);
   *response = MemberToProto(*member);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemberServiceImpl::RequestRegistration(const grpc::ServerContext& context,
+                                                    const v1::RegisterMemberRequest& request,
+                                                    v1::Member* response) {
+  if (absl::Status s = anonymous_.limiter->Admit(rpc::PeerHost(context.peer())); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<domain::Member> profile = ProfileFromRequest(request);
+  if (!profile.ok()) return ToGrpcStatus(profile.status());
+  if (absl::Status s = domain::ValidateMember(*profile); !s.ok()) return ToGrpcStatus(s);
+  // Whether the email is taken is never read: the answer is the same either way, and the
+  // desk finds out when it completes the request.
+  if (absl::Status s = anonymous_.requests->Put(*profile); !s.ok()) return ToGrpcStatus(s);
+  log_.Info("registration request received; the desk completes it");
+  profile->home_site_id = registry_->home_site_id();
+  *response = MemberToProto(*profile);
+  response->clear_create_time();
+  response->set_state(v1::MEMBER_STATE_PENDING);
   return grpc::Status::OK;
 }
 
@@ -32,18 +81,24 @@ grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext* context,
   }
   absl::StatusOr<domain::Member> member = registry_->Get(request->member_id());
   if (!member.ok()) return ToGrpcStatus(member.status());
+  if (!member->erased && member->home_site_id == registry_->home_site_id() &&
+      SeesWholeProfile(*context, *member)) {
+    absl::StatusOr<domain::Member> whole = registry_->GetAtHome(member->member_id);
+    if (!whole.ok()) return ToGrpcStatus(whole.status());
+    member = *std::move(whole);
+  }
   *response = MemberToProto(*member);
-  if (!SeesEmail(*context, *member)) response->clear_email();
   return grpc::Status::OK;
 }
 
-bool MemberServiceImpl::SeesEmail(const grpc::ServerContext& context,
-                                  const domain::Member& member) const {
+bool MemberServiceImpl::SeesWholeProfile(const grpc::ServerContext& context,
+                                         const domain::Member& member) const {
   absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
   if (!bearer.ok() || !bearer->has_value()) return false;
-  // A desk acts at its own site only: another site's members' emails are not its to read.
+  // A desk acts at its own site only: another site's members' private data is not its to
+  // read.
   if (admin_->Check(**bearer).ok()) return member.home_site_id == registry_->home_site_id();
-  return CheckActsFor(context, member.member_id, /*scope=*/std::nullopt).ok();
+  return CheckActsFor(context, member.member_id, auth::TokenScope::kAccount).ok();
 }
 
 absl::StatusOr<std::optional<auth::MemberTokenClaims>> MemberServiceImpl::ActingFor(
@@ -85,13 +140,11 @@ grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
       !s.ok()) {
     return ToGrpcStatus(s);
   }
-  domain::MemberUpdate update;
-  if (request->has_display_name()) update.display_name = request->display_name();
-  if (request->has_email()) update.email = request->email();
-  if (request->has_bio()) update.bio = request->bio();
+  absl::StatusOr<domain::MemberUpdate> update = UpdateFromRequest(*request);
+  if (!update.ok()) return ToGrpcStatus(update.status());
   // The instant tokens are issued by (IssueToken), so a sign-in after it stays valid.
-  if (request->revoke_tokens()) update.tokens_revoked_before = tokens_.clock->Now();
-  absl::StatusOr<domain::Member> member = registry_->Update(request->member_id(), update);
+  if (request->revoke_tokens()) update->tokens_revoked_before = tokens_.clock->Now();
+  absl::StatusOr<domain::Member> member = registry_->Update(request->member_id(), *update);
   if (!member.ok()) return ToGrpcStatus(member.status());
   if (request->revoke_tokens()) log_.Info("revoked the tokens of member ", member->member_id);
   *response = MemberToProto(*member);

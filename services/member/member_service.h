@@ -7,13 +7,17 @@
 #include "services/auth/member_token.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
+#include "services/member/registration_limiter.h"
+#include "services/member/registration_requests.h"
 #include "storage/clock.h"
 
 namespace cantine::member {
 
 // cantine.v1.MemberService: validates, delegates to the MemberRegistry. Changing, erasing a
 // profile, revoking its tokens and refreshing a token take the home site's desk (admin
-// credential) or the member's own token of ACCOUNT scope. Thread-safe.
+// credential) or the member's own token of ACCOUNT scope. Registration is the desk's;
+// without a credential it is a request the desk completes (see RegisterMember in
+// member.proto). Thread-safe.
 class MemberServiceImpl final : public v1::MemberService::Service {
  public:
   // How this home site signs member tokens.
@@ -23,10 +27,16 @@ class MemberServiceImpl final : public v1::MemberService::Service {
     const storage::Clock* clock;
   };
 
+  // Registrations made without a credential: requests kept for the desk, rate limited.
+  struct AnonymousRegistration {
+    RegistrationRequests* requests;
+    RegistrationLimiter* limiter;
+  };
+
   // None owned; all outlive the service.
   MemberServiceImpl(MemberRegistry* registry, const auth::AdminCredential* admin,
-                    TokenIssuer tokens)
-      : registry_(registry), admin_(admin), tokens_(tokens) {}
+                    TokenIssuer tokens, AnonymousRegistration anonymous)
+      : registry_(registry), admin_(admin), tokens_(tokens), anonymous_(anonymous) {}
 
   grpc::Status RegisterMember(grpc::ServerContext* context,
                               const v1::RegisterMemberRequest* request,
@@ -56,14 +66,21 @@ class MemberServiceImpl final : public v1::MemberService::Service {
                             std::optional<auth::TokenScope> scope) const {
     return ActingFor(context, member_id, scope).status();
   }
-  // Whether the caller may read `member`'s email: the member itself (its own valid token, at
-  // any site) or the desk of the member's home site. Anyone else, including a caller whose
-  // credential does not check out, reads the profile without it.
-  bool SeesEmail(const grpc::ServerContext& context, const domain::Member& member) const;
+  // Whether the caller may read the whole profile (email, fields not shown, the choice)
+  // of `member`, a member of this home site: the member itself (its own valid token of
+  // ACCOUNT scope) or this site's desk (a desk reads only its own site's members'). Anyone
+  // else, including a caller whose credential does not check out, reads what the member
+  // shows network-wide.
+  bool SeesWholeProfile(const grpc::ServerContext& context, const domain::Member& member) const;
+  // RegisterMember without a credential: a request for the desk, answered the same whether
+  // or not the email is taken.
+  grpc::Status RequestRegistration(const grpc::ServerContext& context,
+                                   const v1::RegisterMemberRequest& request, v1::Member* response);
 
   MemberRegistry* const registry_;
   const auth::AdminCredential* const admin_;
   const TokenIssuer tokens_;
+  const AnonymousRegistration anonymous_;
   const logging::Logger log_{"member"};
 };
 

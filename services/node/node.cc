@@ -169,10 +169,19 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       node->catalog_.get(), node->directory_.get(), node->admin_.get());
   node->members_ = std::make_unique<member::MemberRegistry>(node->store_.get(), node->oplog_.get(),
                                                             &node->ids_, options.site.site_id);
+  node->registration_requests_ =
+      std::make_unique<member::RegistrationRequests>(node->store_.get(), clock);
+  node->registration_limiter_ = std::make_unique<member::RegistrationLimiter>(
+      member::RegistrationLimiter::Limits{
+          .per_address_per_minute = options.anonymous_registrations_per_address_per_minute,
+          .per_site_per_minute = options.anonymous_registrations_per_site_per_minute},
+      clock);
   node->member_service_ = std::make_unique<member::MemberServiceImpl>(
       node->members_.get(), node->admin_.get(),
       member::MemberServiceImpl::TokenIssuer{node->signing_key_.get(), node->directory_.get(),
-                                             clock});
+                                             clock},
+      member::MemberServiceImpl::AnonymousRegistration{node->registration_requests_.get(),
+                                                       node->registration_limiter_.get()});
   node->receipts_ = std::make_unique<booking::ReceiptBook>(node->store_.get(), node->members_.get(),
                                                            node->directory_.get());
   node->ledger_ = std::make_unique<booking::BookingLedger>(
@@ -373,6 +382,8 @@ void Node::Shutdown(absl::Duration drain_timeout) {
   forwarder_.reset();
   receipts_.reset();
   member_service_.reset();
+  registration_limiter_.reset();
+  registration_requests_.reset();
   members_.reset();
   site_service_.reset();
   directory_.reset();

@@ -108,6 +108,8 @@ class Node {
   std::unique_ptr<site::SiteServiceImpl> site_service_;
   domain::RandomIdGenerator ids_;
   std::unique_ptr<member::MemberRegistry> members_;
+  std::unique_ptr<member::RegistrationRequests> registration_requests_;
+  std::unique_ptr<member::RegistrationLimiter> registration_limiter_;
   std::unique_ptr<member::MemberServiceImpl> member_service_;
   std::unique_ptr<booking::ReceiptBook> receipts_;
   std::unique_ptr<booking::ReceiptPublisher> receipt_publisher_;

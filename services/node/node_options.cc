@@ -130,6 +130,14 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   if (config.max_streams_per_connection() != 0) {
     options.max_streams_per_connection = ClampToInt(config.max_streams_per_connection());
   }
+  if (config.anonymous_registrations_per_address_per_minute() != 0) {
+    options.anonymous_registrations_per_address_per_minute =
+        ClampToInt(config.anonymous_registrations_per_address_per_minute());
+  }
+  if (config.anonymous_registrations_per_site_per_minute() != 0) {
+    options.anonymous_registrations_per_site_per_minute =
+        ClampToInt(config.anonymous_registrations_per_site_per_minute());
+  }
   if (config.has_max_clock_skew()) {
     absl::StatusOr<absl::Duration> skew =
         rpc::DurationFromProto("max_clock_skew", config.max_clock_skew());
@@ -220,6 +228,17 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   }
   if (options.max_streams_per_connection < 1 || options.max_streams_per_connection > 1000) {
     return absl::InvalidArgumentError("max_streams_per_connection must be between 1 and 1000");
+  }
+  for (const auto& [field, value] :
+       {std::pair<absl::string_view, int>{"anonymous_registrations_per_address_per_minute",
+                                          options.anonymous_registrations_per_address_per_minute},
+        std::pair<absl::string_view, int>{"anonymous_registrations_per_site_per_minute",
+                                          options.anonymous_registrations_per_site_per_minute}}) {
+    if (value < 1 || value > kMaxAnonymousRegistrationsPerMinute) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " must be between 1 and ", kMaxAnonymousRegistrationsPerMinute,
+                       " (registrations a minute without a credential; the desk is not limited)"));
+    }
   }
   if (options.max_clock_skew < absl::Seconds(1) || options.max_clock_skew > absl::Hours(1)) {
     return absl::InvalidArgumentError("max_clock_skew must be between 1s and 1h");

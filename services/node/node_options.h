@@ -36,6 +36,9 @@ inline constexpr int kDefaultMaxStreamsPerConnection = 32;
 // calls, and for sites that pull without being configured peers.
 inline constexpr int kMinSpareFederationThreads = 4;
 inline constexpr int kMaxThreadsLimit = 4096;
+inline constexpr int kDefaultAnonymousRegistrationsPerAddress = 5;  // A minute.
+inline constexpr int kDefaultAnonymousRegistrationsPerSite = 120;   // A minute.
+inline constexpr int kMaxAnonymousRegistrationsPerMinute = 100'000;
 
 // Everything a cantined node is started with, built and validated once at start-up.
 // Tests build it directly.
@@ -73,6 +76,11 @@ struct NodeOptions {
   // Calls one client connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS);
   // a client queues the next ones until one ends.
   int max_streams_per_connection = kDefaultMaxStreamsPerConnection;
+  // RegisterMember without a credential: token buckets per caller address and for the
+  // site, each refilled at this many a minute and holding as many; past either the call is
+  // answered RESOURCE_EXHAUSTED. The desk is not limited.
+  int anonymous_registrations_per_address_per_minute = kDefaultAnonymousRegistrationsPerAddress;
+  int anonymous_registrations_per_site_per_minute = kDefaultAnonymousRegistrationsPerSite;
 
   // Written when the node starts on an empty data folder.
   domain::SitePolicy initial_policy = domain::DefaultSitePolicy();
@@ -92,8 +100,9 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
 
 // Checks what the fields alone can show: the site profile (ids, time zone, currency),
 // a host:port listen address, a data folder, a credential file, the thread and stream
-// limits, the initial policy; and, unless insecure, that the three TLS files are given
-// (INVALID_ARGUMENT) and readable (FAILED_PRECONDITION), each error naming the field.
+// limits, the anonymous registration limits (1 to 100,000 a minute), the initial policy; and,
+// unless insecure, that the three TLS files are given (INVALID_ARGUMENT) and readable
+// (FAILED_PRECONDITION), each error naming the field.
 absl::Status ValidateNodeOptions(const NodeOptions& options);
 
 // The signing key file the node uses: `signing_key_file`, or <data_dir>/node.key.

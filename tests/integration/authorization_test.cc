@@ -29,6 +29,7 @@
 #include "services/rpc/proto_time.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/mini_cluster.h"
+#include "tests/support/wait_for.h"
 
 namespace cantine {
 namespace {
@@ -138,7 +139,7 @@ struct Site {
     v1::RegisterMemberRequest request;
     request.set_display_name(name);
     request.set_email(absl::StrCat(name, "@example.org"));
-    return Must(*members, &v1::MemberService::Stub::RegisterMember, request, "").member_id();
+    return Must(*members, &v1::MemberService::Stub::RegisterMember, request, desk).member_id();
   }
 
   std::string IssueToken(const std::string& member_id, v1::TokenScope scope) {
@@ -436,7 +437,9 @@ class ForwardedCallsTest : public ::testing::Test {
     v1::RegisterMemberRequest request;
     request.set_display_name("vic");
     request.set_email("vic@example.org");
-    vic_ = Must(*members, &v1::MemberService::Stub::RegisterMember, request, "").member_id();
+    vic_ = Must(*members, &v1::MemberService::Stub::RegisterMember, request,
+                cluster_.admin_secret(kOther))
+               .member_id();
     v1::IssueTokenRequest issue;
     issue.set_member_id(vic_);
     vic_token_ =
@@ -451,6 +454,16 @@ class ForwardedCallsTest : public ::testing::Test {
         Must(*members, &v1::MemberService::Stub::IssueToken, issue, cluster_.admin_secret(kOther))
             .token();
     ASSERT_TRUE(cluster_.WaitForConvergence(2));
+    // site-a holds vic's profile, so site-b's directory entry before it.
+    auto here = v1::MemberService::NewStub(cluster_.channel(kHere));
+    v1::GetMemberRequest get;
+    get.set_member_id(vic_);
+    ASSERT_TRUE(testing::WaitFor(
+        [&] {
+          v1::Member member;
+          return here->GetMember(Context("").get(), get, &member).ok();
+        },
+        absl::Seconds(30)));
     federation_ = v1::FederationService::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster_.node(kHere).federation_port()),
                             grpc::InsecureChannelCredentials()));
@@ -613,16 +626,25 @@ TEST_F(ForwardedCallsTest, GetAvailabilityAnswersKnownPeersOnly) {
   EXPECT_EQ(response.slots(0).seats_free(), 9);  // ada's booking holds one seat.
 }
 
-// GetMember is open, but a member's email is answered only to the member and to its home
-// site's desk, at any node the profile has replicated to.
+// GetMember is open, but a member's email is answered only to the member (its token of
+// ACCOUNT scope) and to its home site's desk, and only at the home node: no other node
+// holds it.
 TEST(MemberEmailTest, OnlyTheMemberAndItsHomeDeskReadIt) {
   testing::FakeClock clock(EightInTheMorning());
   MiniCluster cluster(2, &clock);
   Site site(cluster);
   cluster.ConnectLine();
-  ASSERT_TRUE(cluster.WaitForConvergence(2));
   v1::GetMemberRequest get;
   get.set_member_id(site.ada);
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  // The profile has reached the other node.
+  auto there = v1::MemberService::NewStub(cluster.channel(kOther));
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        v1::Member member;
+        return there->GetMember(Context("").get(), get, &member).ok();
+      },
+      absl::Seconds(30)));
   struct Reader {
     std::string who;
     int node;
@@ -636,8 +658,10 @@ TEST(MemberEmailTest, OnlyTheMemberAndItsHomeDeskReadIt) {
       {"a token that is no token", kHere, "not-a-token", false},
       {"another site's desk, at the home site", kHere, cluster.admin_secret(kOther), false},
       {"another site's desk, at its own site", kOther, cluster.admin_secret(kOther), false},
-      {"the member, at its home site", kHere, site.ada_token, true},
-      {"the member, at another site", kOther, site.ada_token, true},
+      {"the member's booking token, at its home site", kHere, site.ada_token, false},
+      {"the member, at its home site", kHere, site.ada_account_token, true},
+      {"the member, at another site (which does not hold it)", kOther, site.ada_account_token,
+       false},
       {"its home site's desk", kHere, site.desk, true},
   };
   for (const Reader& reader : readers) {

@@ -35,13 +35,14 @@ std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int
   return Context(cluster.admin_secret(i));
 }
 
+// Registered by node's desk.
 v1::Member Register(MiniCluster& cluster, int node, const std::string& name) {
   auto members = v1::MemberService::NewStub(cluster.channel(node));
   v1::RegisterMemberRequest request;
   request.set_display_name(name);
   request.set_email(absl::StrCat(name, "@example.org"));
   v1::Member member;
-  grpc::Status status = members->RegisterMember(Context().get(), request, &member);
+  grpc::Status status = members->RegisterMember(DeskContext(cluster, node).get(), request, &member);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return member;
 }
@@ -141,6 +142,8 @@ TEST(FederationTest, ProfileUpdatesAndErasureReplicateWithoutPersonalData) {
   v1::UpdateMemberRequest update;
   update.set_member_id(ada.member_id());
   update.set_bio("Builds analytical engines");
+  // Shown network-wide, so that it replicates (a field not shown stays at the home site).
+  update.mutable_network_visible_fields()->add_fields(v1::PROFILE_FIELD_BIO);
   v1::Member updated;
   ASSERT_TRUE(members->UpdateMember(DeskContext(cluster, 0).get(), update, &updated).ok());
   ASSERT_TRUE(cluster.WaitForConvergence(2));

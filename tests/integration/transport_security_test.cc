@@ -78,6 +78,13 @@ std::unique_ptr<grpc::ClientContext> Context() {
   return context;
 }
 
+// A call of the site's desk (the nodes here share one admin credential).
+std::unique_ptr<grpc::ClientContext> DeskContext() {
+  std::unique_ptr<grpc::ClientContext> context = Context();
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+  return context;
+}
+
 // Opens a Pull naming `site_id` on `channel`: OK once the first response arrives, else the
 // status the stream ended with.
 grpc::Status PullOnce(const std::shared_ptr<grpc::Channel>& channel, const std::string& site_id) {
@@ -163,7 +170,7 @@ TEST_F(TransportSecurityTest, TwoTlsNodesReplicate) {
   request.set_email("ada@example.org");
   v1::Member ada;
   grpc::Status registered = v1::MemberService::NewStub(PublicChannel(a->port()))
-                                ->RegisterMember(Context().get(), request, &ada);
+                                ->RegisterMember(DeskContext().get(), request, &ada);
   ASSERT_TRUE(registered.ok()) << registered.error_message();
 
   const std::shared_ptr<grpc::Channel> at_b = PublicChannel(b->port());
@@ -234,7 +241,7 @@ TEST_F(TransportSecurityTest, ForwardedCallsAreServedToTheCertifiedKnownPeerOnly
   registration.set_display_name("Ada");
   registration.set_email("ada@example.org");
   v1::Member ada;
-  ASSERT_TRUE(members->RegisterMember(Context().get(), registration, &ada).ok());
+  ASSERT_TRUE(members->RegisterMember(DeskContext().get(), registration, &ada).ok());
   v1::IssueTokenRequest issue;
   issue.set_member_id(ada.member_id());
   v1::IssueTokenResponse token;

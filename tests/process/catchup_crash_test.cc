@@ -49,6 +49,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
         request.set_email(absl::StrCat("m", i, "@example.org"));
         v1::Member member;
         grpc::ClientContext context;
+        context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));  // The desk.
         ASSERT_TRUE(members->RegisterMember(&context, request, &member).ok());
         ids[i] = member.member_id();
       }

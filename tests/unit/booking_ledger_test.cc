@@ -95,7 +95,10 @@ class BookingLedgerTest : public ::testing::Test {
   }
 
   std::string NewMember(int n = 0) {
-    return members_->Register("Ada", absl::StrCat("ada", n, "@example.org"), "").value().member_id;
+    return members_
+        ->Register({.display_name = "Ada", .email = absl::StrCat("ada", n, "@example.org")})
+        .value()
+        .member_id;
   }
 
   domain::BookingRequest Request(const std::string& member, const char* space,
@@ -362,7 +365,6 @@ std::string NewVisitor(member::MemberRegistry& members, storage::Store& store,
   change.set_member_id(member_id);
   change.set_home_site_id("milan");
   change.set_display_name("Visitor");
-  change.set_email(absl::StrCat(member_id, "@example.org"));
   v1::OplogEntry entry;
   entry.mutable_origin()->set_site_id("milan");
   entry.mutable_origin()->set_incarnation(1);

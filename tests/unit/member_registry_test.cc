@@ -1,8 +1,10 @@
 #include "services/member/member_registry.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/federation/entry_signing.h"
 #include "storage/rocks_store.h"
@@ -11,6 +13,8 @@
 
 namespace cantine::member {
 namespace {
+
+using ::testing::HasSubstr;
 
 class FixedIds final : public domain::IdGenerator {
  public:
@@ -51,6 +55,10 @@ v1::OplogEntry Change(uint64_t incarnation, int64_t wall, const v1::MemberChange
   return entry;
 }
 
+domain::Member Profile(const std::string& name, const std::string& email) {
+  return {.display_name = name, .email = email};
+}
+
 v1::MemberChange Base() {
   v1::MemberChange change;
   change.set_member_id("paris-00000000000000aa");
@@ -63,7 +71,6 @@ TEST(MemberRegistryTest, ConcurrentProfileEditsGiveTheSameWinnerInEveryOrder) {
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   v1::MemberChange registered = Base();
   registered.set_display_name("Ada");
-  registered.set_email("ada@example.org");
   v1::MemberChange rename = Base();  // From a restored incarnation of paris, slightly later.
   rename.set_display_name("Ada Lovelace");
   v1::MemberChange concurrent = Base();  // Earlier than the rename: loses the name...
@@ -80,7 +87,6 @@ TEST(MemberRegistryTest, ConcurrentProfileEditsGiveTheSameWinnerInEveryOrder) {
     ASSERT_TRUE(member.ok()) << member.status();
     EXPECT_EQ(member->display_name, "Ada Lovelace");
     EXPECT_EQ(member->bio, "Mathematician");
-    EXPECT_EQ(member->email, "ada@example.org");
   } while (std::next_permutation(order.begin(), order.end()));
 }
 
@@ -89,7 +95,7 @@ TEST(MemberRegistryTest, ErasureWinsOverEveryFieldWriteWhateverTheOrder) {
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   v1::MemberChange registered = Base();
   registered.set_display_name("Ada");
-  registered.set_email("ada@example.org");
+  registered.set_city("Paris");
   v1::MemberChange erased = Base();
   erased.set_erased(true);
   v1::MemberChange late_edit = Base();  // Stamped after the erasure, delivered in any order.
@@ -106,6 +112,7 @@ TEST(MemberRegistryTest, ErasureWinsOverEveryFieldWriteWhateverTheOrder) {
     EXPECT_TRUE(member.display_name.empty());
     EXPECT_TRUE(member.email.empty());
     EXPECT_TRUE(member.bio.empty());
+    EXPECT_TRUE(member.city.empty());
     EXPECT_EQ(node.registry.CheckMember(member.member_id).code(), absl::StatusCode::kNotFound);
   } while (std::next_permutation(order.begin(), order.end()));
 }
@@ -153,7 +160,6 @@ TEST(MemberRegistryTest, ASiteWhoseIdPrefixesAnothersCannotWriteItsMembers) {
   change.set_member_id(victim);
   change.set_home_site_id("san");  // What "san" would claim: its id prefixes the victim's.
   change.set_display_name("Mallory");
-  change.set_email("mallory@example.org");
   v1::OplogEntry entry = Change(1, 100, change);
   entry.mutable_origin()->set_site_id("san");
   EXPECT_EQ(node.Apply(entry).code(), absl::StatusCode::kInvalidArgument);
@@ -175,10 +181,10 @@ TEST(MemberRegistryTest, HomeWritesAreEntriesAndEmailsStayUnique) {
   testing::TempDir dir;
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   Replica paris(dir, "paris", &clock);
-  domain::Member ada = paris.registry.Register("Ada", "ada@example.org", "").value();
-  EXPECT_EQ(paris.registry.Register("Other", "ADA@example.org", "").status().code(),
+  domain::Member ada = paris.registry.Register(Profile("Ada", "ada@example.org")).value();
+  EXPECT_EQ(paris.registry.Register(Profile("Other", "ADA@example.org")).status().code(),
             absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(paris.registry.Register("", "x@example.org", "").status().code(),
+  EXPECT_EQ(paris.registry.Register(Profile("", "x@example.org")).status().code(),
             absl::StatusCode::kInvalidArgument);
   ASSERT_EQ(paris.oplog->Vector().size(), 1u);
   EXPECT_EQ(paris.oplog->Vector()[0].seq(), 1u);  // Refused writes wrote no entry.
@@ -186,12 +192,183 @@ TEST(MemberRegistryTest, HomeWritesAreEntriesAndEmailsStayUnique) {
   update.email = "lovelace@example.org";
   ASSERT_TRUE(paris.registry.Update(ada.member_id, update).ok());
   // The old email is free again, the new one taken.
-  EXPECT_TRUE(paris.registry.Register("Other", "ada@example.org", "").status().code() !=
+  EXPECT_TRUE(paris.registry.Register(Profile("Other", "ada@example.org")).status().code() !=
               absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(paris.registry.Register(Profile("Other", "Lovelace@example.org")).status().code(),
+            absl::StatusCode::kAlreadyExists);
   EXPECT_TRUE(paris.registry.Erase(ada.member_id).ok());
   EXPECT_TRUE(paris.registry.Erase(ada.member_id).ok());  // Harmless twice.
   EXPECT_EQ(paris.registry.Update(ada.member_id, update).status().code(),
             absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(paris.registry.GetAtHome(ada.member_id).status().code(), absl::StatusCode::kNotFound);
+}
+
+// Every entry paris wrote, as another site receives them.
+std::vector<v1::OplogEntry> Entries(Replica& home) {
+  return home.oplog->Read(home.oplog->self(), 0, 100).value();
+}
+
+// The bytes of every record of `table`.
+std::string TableBytes(Replica& node, storage::Table table) {
+  absl::StatusOr<std::vector<storage::KeyValue>> rows = node.store->Scan(table, "", 1000);
+  EXPECT_TRUE(rows.ok()) << rows.status();
+  std::string bytes;
+  for (const storage::KeyValue& row : rows.value_or(std::vector<storage::KeyValue>())) {
+    bytes += row.key + row.value;
+  }
+  return bytes;
+}
+
+TEST(MemberRegistryTest, TheEmailAndTheFieldsNotShownStayAtHome) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica paris(dir, "paris", &clock);
+  Replica milan(dir, "milan", &clock);
+  domain::Member profile = Profile("Ada", "ada@example.org");
+  profile.bio = "Analytical engines";
+  profile.skills = {"mathematics", "poetry"};
+  profile.city = "London";
+  profile.links = {"https://example.org/ada"};
+  profile.network_visible_fields = {domain::ProfileField::kCity};
+  const domain::Member ada = paris.registry.Register(profile).value();
+  EXPECT_EQ(ada.email, "ada@example.org");
+  EXPECT_EQ(ada.bio, "Analytical engines");
+
+  for (const v1::OplogEntry& entry : Entries(paris)) {
+    for (const char* kept : {"ada@example.org", "Analytical", "poetry", "example.org/ada"}) {
+      EXPECT_EQ(entry.payload().find(kept), std::string::npos) << kept << " replicates";
+    }
+    ASSERT_TRUE(milan.Apply(entry).ok());
+  }
+  for (Replica* node : {&paris, &milan}) {
+    SCOPED_TRACE(node->oplog->self().site_id());
+    domain::Member shown = node->registry.Get(ada.member_id).value();
+    EXPECT_EQ(shown.display_name, "Ada");  // Always shown.
+    EXPECT_EQ(shown.city, "London");
+    EXPECT_EQ(shown.email, "");
+    EXPECT_EQ(shown.bio, "");
+    EXPECT_TRUE(shown.skills.empty());
+    EXPECT_TRUE(shown.links.empty());
+    EXPECT_EQ(shown.create_time, ada.create_time);
+    EXPECT_EQ(TableBytes(*node, storage::Table::kMembers).find("ada@example.org"),
+              std::string::npos);
+  }
+  // The members table is the same on both; only the home holds the whole profile.
+  EXPECT_EQ(TableBytes(paris, storage::Table::kMembers),
+            TableBytes(milan, storage::Table::kMembers));
+  const domain::Member whole = paris.registry.GetAtHome(ada.member_id).value();
+  EXPECT_EQ(whole.email, "ada@example.org");
+  EXPECT_EQ(whole.skills, profile.skills);
+  EXPECT_EQ(whole.network_visible_fields, profile.network_visible_fields);
+  EXPECT_EQ(milan.registry.GetAtHome(ada.member_id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(TableBytes(milan, storage::Table::kHomeMembers), "");
+}
+
+TEST(MemberRegistryTest, WhatTheNetworkHoldsFollowsTheMembersChoice) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica paris(dir, "paris", &clock);
+  Replica milan(dir, "milan", &clock);
+  domain::Member profile = Profile("Ada", "ada@example.org");
+  profile.bio = "Analytical engines";
+  profile.city = "London";
+  profile.network_visible_fields = {domain::ProfileField::kCity};
+  const domain::Member ada = paris.registry.Register(profile).value();
+  uint64_t seq = paris.oplog->Vector()[0].seq();
+  const auto sync = [&] {
+    for (const v1::OplogEntry& entry : Entries(paris)) ASSERT_TRUE(milan.Apply(entry).ok());
+  };
+
+  // Changing the email or a field not shown writes no entry: other sites learn nothing.
+  domain::MemberUpdate private_edit;
+  private_edit.email = "countess@example.org";
+  private_edit.bio = "Notes on the engine";
+  EXPECT_EQ(paris.registry.Update(ada.member_id, private_edit).value().bio, "Notes on the engine");
+  EXPECT_EQ(paris.oplog->Vector()[0].seq(), seq);
+
+  // Showing the bio and hiding the city: one entry sets the one and clears the other.
+  domain::MemberUpdate choice;
+  choice.network_visible_fields = domain::ProfileFields{domain::ProfileField::kBio};
+  ASSERT_TRUE(paris.registry.Update(ada.member_id, choice).ok());
+  EXPECT_EQ(paris.oplog->Vector()[0].seq(), ++seq);
+  sync();
+  domain::Member shown = milan.registry.Get(ada.member_id).value();
+  EXPECT_EQ(shown.bio, "Notes on the engine");
+  EXPECT_EQ(shown.city, "");
+  EXPECT_EQ(TableBytes(milan, storage::Table::kMembers).find("London"), std::string::npos);
+  // The city is still the member's, at home.
+  EXPECT_EQ(paris.registry.GetAtHome(ada.member_id).value().city, "London");
+
+  // A field shown and changed replicates; hiding everything clears it.
+  domain::MemberUpdate bio;
+  bio.bio = "Poetical science";
+  ASSERT_TRUE(paris.registry.Update(ada.member_id, bio).ok());
+  choice.network_visible_fields = domain::ProfileFields{};
+  ASSERT_TRUE(paris.registry.Update(ada.member_id, choice).ok());
+  EXPECT_EQ(paris.oplog->Vector()[0].seq(), seq + 2);
+  sync();
+  shown = milan.registry.Get(ada.member_id).value();
+  EXPECT_EQ(shown.bio, "");
+  EXPECT_EQ(shown.display_name, "Ada");
+  for (const v1::OplogEntry& entry : Entries(paris)) {
+    EXPECT_EQ(entry.payload().find("example.org"), std::string::npos);
+  }
+}
+
+TEST(MemberRegistryTest, AnEmailInAnOlderEntryIsNeverHeld) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica node(dir, "milan", &clock);
+  v1::MemberChange registered = Base();
+  registered.set_display_name("Ada");
+  // Field 4 was the email before it stayed at home: an older node may still send it.
+  registered.GetReflection()
+      ->MutableUnknownFields(&registered)
+      ->AddLengthDelimited(4, "ada@example.org");
+  ASSERT_TRUE(node.Apply(Change(1, 100, registered)).ok());
+  EXPECT_EQ(node.registry.Get("paris-00000000000000aa").value().email, "");
+  EXPECT_EQ(TableBytes(node, storage::Table::kMembers).find("ada@example.org"), std::string::npos);
+}
+
+TEST(MemberRegistryTest, ProfileFieldsAreBoundedAndNamedWhenBad) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica paris(dir, "paris", &clock);
+  const auto refusal = [&](const std::function<void(domain::Member&)>& spoil) {
+    domain::Member profile = Profile("Ada", "ada@example.org");
+    spoil(profile);
+    absl::Status status = paris.registry.Register(profile).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    return std::string(status.message());
+  };
+  EXPECT_THAT(refusal([](domain::Member& m) { m.skills.assign(21, "x"); }),
+              HasSubstr("skills has 21 entries; at most 20"));
+  EXPECT_THAT(refusal([](domain::Member& m) {
+                m.skills = {"go", std::string(51, 'x')};
+              }),
+              HasSubstr("skills[1]"));
+  EXPECT_THAT(refusal([](domain::Member& m) { m.skills = {"go", "go"}; }), HasSubstr("skills[1]"));
+  EXPECT_THAT(refusal([](domain::Member& m) { m.skills = {""}; }), HasSubstr("skills[0]"));
+  EXPECT_THAT(refusal([](domain::Member& m) { m.city = std::string(101, 'x'); }),
+              HasSubstr("city"));
+  EXPECT_THAT(refusal([](domain::Member& m) { m.links.assign(6, "https://example.org"); }),
+              HasSubstr("links has 6 entries; at most 5"));
+  for (const char* bad :
+       {"example.org", "ftp://example.org", "https://", "https:///path", "https://exa mple.org",
+        "https://example.org/a b", "javascript:alert(1)", "https://user@example.org"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THAT(refusal([&](domain::Member& m) {
+                  m.links = {"https://ok.example", bad};
+                }),
+                HasSubstr("links[1]"));
+  }
+  domain::Member fine = Profile("Ada", "ada@example.org");
+  fine.skills.assign(20, "");
+  for (int i = 0; i < 20; ++i) fine.skills[i] = absl::StrCat("skill-", i);
+  fine.links = {"https://example.org/ada", "http://[2001:db8::1]:8080/x?y=1#z",
+                absl::StrCat("https://example.org/", std::string(180, 'x'))};
+  fine.city = std::string(100, 'x');
+  EXPECT_TRUE(paris.registry.Register(fine).ok());
 }
 
 TEST(MemberRegistryTest, ATokenRevocationReplicatesAndTheLatestWinsWhateverTheOrder) {
@@ -199,7 +376,6 @@ TEST(MemberRegistryTest, ATokenRevocationReplicatesAndTheLatestWinsWhateverTheOr
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   v1::MemberChange registered = Base();
   registered.set_display_name("Ada");
-  registered.set_email("ada@example.org");
   v1::MemberChange logout = Base();  // A logout at 10 s.
   logout.mutable_tokens_revoked_before()->set_seconds(10);
   v1::MemberChange desk = Base();  // The desk revokes at 20.5 s, with a bio edit.
@@ -236,7 +412,7 @@ TEST(MemberRegistryTest, AHomeRevocationIsAnEntryOtherNodesApply) {
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   Replica paris(dir, "paris", &clock);
   Replica milan(dir, "milan", &clock);
-  domain::Member ada = paris.registry.Register("Ada", "ada@example.org", "").value();
+  domain::Member ada = paris.registry.Register(Profile("Ada", "ada@example.org")).value();
   EXPECT_EQ(ada.tokens_revoked_before, absl::InfinitePast());
   const absl::Time revoked = clock.Now() + absl::Microseconds(1);
   domain::MemberUpdate update;

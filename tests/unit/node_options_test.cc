@@ -176,6 +176,29 @@ TEST_F(NodeOptionsTest, ThreadAndStreamLimitsDefaultAndAreBounded) {
   EXPECT_TRUE(Parse(std::string(kParisConfig) + peers + "max_federation_threads: 7").ok());
 }
 
+TEST_F(NodeOptionsTest, AnonymousRegistrationLimitsDefaultAndAreBounded) {
+  absl::StatusOr<NodeOptions> options = Parse(kParisConfig);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->anonymous_registrations_per_address_per_minute, 5);
+  EXPECT_EQ(options->anonymous_registrations_per_site_per_minute, 120);
+  options = Parse(std::string(kParisConfig) +
+                  "anonymous_registrations_per_address_per_minute: 2 "
+                  "anonymous_registrations_per_site_per_minute: 30");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->anonymous_registrations_per_address_per_minute, 2);
+  EXPECT_EQ(options->anonymous_registrations_per_site_per_minute, 30);
+
+  ExpectInvalid(
+      std::string(kParisConfig) + "anonymous_registrations_per_address_per_minute: 100001",
+      "anonymous_registrations_per_address_per_minute must be between 1 and 100000");
+  ExpectInvalid(
+      std::string(kParisConfig) + "anonymous_registrations_per_site_per_minute: 4294967295",
+      "anonymous_registrations_per_site_per_minute");
+  NodeOptions built = *Parse(kParisConfig);
+  built.anonymous_registrations_per_site_per_minute = 0;  // Tests build options directly.
+  EXPECT_EQ(ValidateNodeOptions(built).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(NodeOptionsTest, SyntaxErrorGivesLineAndColumn) {
   ExpectInvalid("site_id: \"paris\"\nbogus_field: 3\n", "line 2");
 }

@@ -56,9 +56,12 @@ absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t
     while (!stop.load(std::memory_order_relaxed)) {
       const int64_t i = next.fetch_add(1);
       if (i > last || absl::Now() > give_up) return;
+      // The bio is shown network-wide, so that it replicates as a real profile's would.
       absl::StatusOr<domain::Member> member = members.Register(
-          absl::StrCat("Member ", i), absl::StrCat("member-", i, "@bench.example.org"),
-          "Works from the third floor most weeks; prefers a quiet desk by the window.");
+          {.display_name = absl::StrCat("Member ", i),
+           .email = absl::StrCat("member-", i, "@bench.example.org"),
+           .bio = "Works from the third floor most weeks; prefers a quiet desk by the window.",
+           .network_visible_fields = {domain::ProfileField::kBio}});
       if (!member.ok()) {
         absl::MutexLock lock(&mu);
         if (first_error.ok()) first_error = member.status();

@@ -185,7 +185,7 @@ class Bench {
           v1::Member member;
           grpc::Status status =
               Call(*stubs_[worker]->members, &v1::MemberService::Stub::RegisterMember, request,
-                   &member, options_.rpc_timeout);
+                   &member, options_.rpc_timeout, &options_.admin_credential);
           if (!status.ok()) return Failed("RegisterMember", status);
           member_ids_[i] = member.member_id();
           return absl::OkStatus();
