@@ -69,6 +69,11 @@ constexpr FlagSpec kFlagSpecs[] = {
     {"ttl", true, FlagScope::kCommand},
     {"month", true, FlagScope::kCommand},
     {"revoke-tokens", false, FlagScope::kCommand},
+    {"skill", true, FlagScope::kCommand, /*repeatable=*/true},
+    {"skills", true, FlagScope::kCommand},
+    {"link", true, FlagScope::kCommand, /*repeatable=*/true},
+    {"links", true, FlagScope::kCommand},
+    {"show", true, FlagScope::kCommand},
 };
 
 const FlagSpec* FindFlag(absl::string_view name) {
@@ -371,19 +376,60 @@ absl::StatusOr<Command> ReadUpdateSpace(FlagReader& flags, std::string space_id)
   return command;
 }
 
+// --skills "a,b" or --links "u,v": the entries, spaces around each ignored; "" is none.
+std::vector<std::string> ParseList(absl::string_view text) {
+  std::vector<std::string> values;
+  for (absl::string_view value : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    values.emplace_back(absl::StripAsciiWhitespace(value));
+  }
+  return values;
+}
+
+// --show "bio,city": the profile fields a member shows network-wide; "" is none.
+absl::StatusOr<std::vector<v1::ProfileField>> ParseShown(absl::string_view text) {
+  std::vector<v1::ProfileField> fields;
+  for (const std::string& name : ParseList(text)) {
+    const std::string lower = absl::AsciiStrToLower(name);
+    if (lower == "bio") {
+      fields.push_back(v1::PROFILE_FIELD_BIO);
+    } else if (lower == "skills") {
+      fields.push_back(v1::PROFILE_FIELD_SKILLS);
+    } else if (lower == "city") {
+      fields.push_back(v1::PROFILE_FIELD_CITY);
+    } else if (lower == "links") {
+      fields.push_back(v1::PROFILE_FIELD_LINKS);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--show '", name,
+          "' is not a field a member may show: list some of bio, skills, city, links (the name "
+          "is always shown, the email never)"));
+    }
+  }
+  return fields;
+}
+
 absl::StatusOr<Command> ReadRegisterMember(FlagReader& flags) {
   std::optional<std::string> name = flags.Take("name");
   std::optional<std::string> email = flags.Take("email");
-  std::vector<std::string> missing;
-  if (!name.has_value()) missing.push_back("--name");
-  if (!email.has_value()) missing.push_back("--email");
-  if (!missing.empty()) {
+  if (!email.has_value()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("member register needs ", absl::StrJoin(missing, ", ")));
+        name.has_value() ? "member register needs --email"
+                         : "member register needs --name, --email (the desk completing a "
+                           "registration request gives --email alone)");
   }
-  return RegisterMemberCommand{.display_name = *std::move(name),
-                               .email = *std::move(email),
-                               .bio = flags.Take("bio").value_or("")};
+  RegisterMemberCommand command{.display_name = std::move(name).value_or(""),
+                                .email = *std::move(email),
+                                .bio = flags.Take("bio").value_or(""),
+                                .skills = flags.TakeAll("skill"),
+                                .city = flags.Take("city").value_or(""),
+                                .links = flags.TakeAll("link"),
+                                .shown = {}};
+  if (std::optional<std::string> show = flags.Take("show"); show.has_value()) {
+    absl::StatusOr<std::vector<v1::ProfileField>> shown = ParseShown(*show);
+    if (!shown.ok()) return shown.status();
+    command.shown = *std::move(shown);
+  }
+  return command;
 }
 
 absl::StatusOr<Command> ReadUpdateMember(FlagReader& flags, std::string member_id) {
@@ -391,11 +437,28 @@ absl::StatusOr<Command> ReadUpdateMember(FlagReader& flags, std::string member_i
                               .display_name = flags.Take("name"),
                               .email = flags.Take("email"),
                               .bio = flags.Take("bio"),
+                              .skills = std::nullopt,
+                              .city = flags.Take("city"),
+                              .links = std::nullopt,
+                              .shown = std::nullopt,
                               .revoke_tokens = flags.TakeBool("revoke-tokens")};
+  if (std::optional<std::string> skills = flags.Take("skills"); skills.has_value()) {
+    command.skills = ParseList(*skills);
+  }
+  if (std::optional<std::string> links = flags.Take("links"); links.has_value()) {
+    command.links = ParseList(*links);
+  }
+  if (std::optional<std::string> show = flags.Take("show"); show.has_value()) {
+    absl::StatusOr<std::vector<v1::ProfileField>> shown = ParseShown(*show);
+    if (!shown.ok()) return shown.status();
+    command.shown = *std::move(shown);
+  }
   if (!command.display_name.has_value() && !command.email.has_value() && !command.bio.has_value() &&
-      !command.revoke_tokens) {
+      !command.skills.has_value() && !command.city.has_value() && !command.links.has_value() &&
+      !command.shown.has_value() && !command.revoke_tokens) {
     return absl::InvalidArgumentError(
-        "member update needs at least one of --name, --email, --bio, --revoke-tokens");
+        "member update needs at least one of --name, --email, --bio, --skills, --city, --links, "
+        "--show, --revoke-tokens");
   }
   return command;
 }
@@ -669,9 +732,11 @@ constexpr absl::string_view kCommandNames =
     "site, sites, spaces, space, policy, member, availability, book, booking, bookings, cancel, "
     "checkin, visitors, settlement, events, event, network, login, logout";
 constexpr absl::string_view kRegisterUsage =
-    "member register --name NAME --email EMAIL [--bio TEXT]";
+    "member register --name NAME --email EMAIL [--bio TEXT] [--skill SKILL]... [--city CITY] "
+    "[--link URL]... [--show FIELD,FIELD]";
 constexpr absl::string_view kMemberUpdateUsage =
-    "member update ID [--name NAME] [--email EMAIL] [--bio TEXT] [--revoke-tokens]";
+    "member update ID [--name NAME] [--email EMAIL] [--bio TEXT] [--skills SKILL,SKILL] "
+    "[--city CITY] [--links URL,URL] [--show FIELD,FIELD] [--revoke-tokens]";
 constexpr absl::string_view kEventsUsage =
     "events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] "
     "[--all]";
@@ -726,7 +791,8 @@ absl::StatusOr<Command> ReadMemberCommand(const std::vector<std::string>& positi
                                           FlagReader& flags) {
   const absl::string_view verb = Verb(positionals);
   if (verb == "register") {
-    if (absl::Status s = CheckShape(positionals, 2, flags, {"name", "email", "bio"},
+    if (absl::Status s = CheckShape(positionals, 2, flags,
+                                    {"name", "email", "bio", "skill", "city", "link", "show"},
                                     "member register", kRegisterUsage);
         !s.ok()) {
       return s;
@@ -735,7 +801,8 @@ absl::StatusOr<Command> ReadMemberCommand(const std::vector<std::string>& positi
   }
   if (verb == "update") {
     if (absl::Status s =
-            CheckShape(positionals, 3, flags, {"name", "email", "bio", "revoke-tokens"},
+            CheckShape(positionals, 3, flags,
+                       {"name", "email", "bio", "skills", "city", "links", "show", "revoke-tokens"},
                        "member update", kMemberUpdateUsage);
         !s.ok()) {
       return s;
@@ -1022,14 +1089,31 @@ Commands:
                     shows it as the visit allowance.
   policy clear-visit-days
                     No limit on this site's members' days at other sites (manager).
-  member register --name NAME --email EMAIL [--bio TEXT]
-                    Registers a member at this site and prints it, with its new id.
-  member ID         One member, whatever its home site.
-  member update ID [--name NAME] [--email EMAIL] [--bio TEXT] [--revoke-tokens]
+  member register --name NAME --email EMAIL [--bio TEXT] [--skill SKILL]... [--city CITY]
+                  [--link URL]... [--show FIELD,FIELD]
+                    With the admin credential, the desk registers a member at this site
+                    and prints it, with its new id. Without it, asks to register: the
+                    node answers "pending" (the same whether or not the email is taken),
+                    and the site's desk completes the request and gives the member its
+                    id and token. --show lists the fields shown at every site, among
+                    bio, skills, city and links; the others stay at the home site, as
+                    does the email. The name is always shown. --skill and --link may be
+                    repeated (links are http:// or https:// URLs).
+  member register --email EMAIL
+                    The desk (admin credential) completes the registration request made
+                    with EMAIL, and prints the member with its new id.
+  member ID         One member, whatever its home site: what it shows network-wide. At
+                    its home site, logged in as the member or with the admin credential,
+                    its whole profile: email, every field, what it shows.
+  member update ID [--name NAME] [--email EMAIL] [--bio TEXT] [--skills SKILL,SKILL]
+                  [--city CITY] [--links URL,URL] [--show FIELD,FIELD] [--revoke-tokens]
                     Changes the given fields of a member, at its home site: the member
-                    itself (logged in) or the desk (admin credential). --revoke-tokens:
-                    every token of the member issued so far is refused, at every node
-                    within seconds (a lost laptop; 'logout' does it for the member).
+                    itself (logged in) or the desk (admin credential). --skills and
+                    --links replace the lists ("" clears them); --show replaces the
+                    fields shown network-wide (--show "" hides them all: other sites
+                    then clear them). --revoke-tokens: every token of the member issued
+                    so far is refused, at every node within seconds (a lost laptop;
+                    'logout' does it for the member).
   member erase ID   Drops a member's personal data everywhere; its id stays. At its
                     home site, by the member itself (logged in) or the desk.
   availability SPACE [--site SITE] --from DAY [--to DAY]
@@ -1113,8 +1197,9 @@ Global flags:
       kDefaultNode, R"(.
   --json                         Print the node's answer as JSON (proto3 JSON mapping).
   --admin_credential_file FILE   File whose first line is the admin credential; it is sent
-                                 only with manager commands, 'login' and, without a member
-                                 token, the booking commands.
+                                 only with manager commands, 'member register', 'login'
+                                 and, without a member token, the booking commands and
+                                 'member ID'.
                                  Default: $CANTINE_ADMIN_CREDENTIAL_FILE.
   --token_file FILE              Where 'login' stores the member's tokens (mode 0600) and
                                  the member commands read them. Default:

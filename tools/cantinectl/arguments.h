@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "cantine/v1/member.pb.h"
 #include "cantine/v1/site.pb.h"
 
 namespace cantine::cantinectl {
@@ -90,10 +91,18 @@ struct RetireSpaceCommand {
   std::string space_id;
 };
 
+// Without the admin credential, a registration request: the node answers it pending, the
+// same whether or not the email is taken, and the site's desk completes it. With it, the
+// desk registers the member; given --email alone, it completes the request made with it.
 struct RegisterMemberCommand {
-  std::string display_name;
+  std::string display_name;  // Empty only for the desk completing a request.
   std::string email;
   std::string bio;
+  std::vector<std::string> skills;
+  std::string city;
+  std::vector<std::string> links;
+  // --show: the profile fields shown network-wide; none by default.
+  std::vector<v1::ProfileField> shown;
 };
 struct GetMemberCommand {
   std::string member_id;
@@ -104,6 +113,10 @@ struct UpdateMemberCommand {
   std::optional<std::string> display_name;
   std::optional<std::string> email;
   std::optional<std::string> bio;
+  std::optional<std::vector<std::string>> skills;  // Replaces them all; empty clears.
+  std::optional<std::string> city;
+  std::optional<std::vector<std::string>> links;       // Replaces them all; empty clears.
+  std::optional<std::vector<v1::ProfileField>> shown;  // Replaces the choice; empty: none.
   // Revokes every token of the member (--revoke-tokens).
   bool revoke_tokens = false;
 };

@@ -40,8 +40,10 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
 using ::testing::Not;
+using ::testing::Optional;
 using ::testing::StartsWith;
 
 // ---- Prices ----
@@ -840,6 +842,33 @@ TEST(ParseEventArgumentsTest, MemberRegisterUpdateAndErase) {
   ASSERT_TRUE(revoked.ok()) << revoked.status();
   EXPECT_TRUE(std::get<UpdateMemberCommand>(revoked->command).revoke_tokens);
 
+  absl::StatusOr<Invocation> profile =
+      Parse({"member", "register", "--name", "Ada", "--email", "ada@example.org", "--skill",
+             "mathematics", "--skill", "poetry, science", "--city", "London", "--link",
+             "https://example.org/a,b", "--show", "city, Links"});
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  const auto& whole = std::get<RegisterMemberCommand>(profile->command);
+  EXPECT_THAT(whole.skills, ElementsAre("mathematics", "poetry, science"));
+  EXPECT_EQ(whole.city, "London");
+  EXPECT_THAT(whole.links, ElementsAre("https://example.org/a,b"));
+  EXPECT_THAT(whole.shown, ElementsAre(v1::PROFILE_FIELD_CITY, v1::PROFILE_FIELD_LINKS));
+  // The desk completing a request gives the email alone.
+  absl::StatusOr<Invocation> email_only =
+      Parse({"member", "register", "--email", "ada@example.org"});
+  ASSERT_TRUE(email_only.ok()) << email_only.status();
+  EXPECT_EQ(std::get<RegisterMemberCommand>(email_only->command).display_name, "");
+
+  absl::StatusOr<Invocation> choice =
+      Parse({"member", "update", "m1", "--skills", "go, c++", "--links", "", "--show", ""});
+  ASSERT_TRUE(choice.ok()) << choice.status();
+  const auto& chosen = std::get<UpdateMemberCommand>(choice->command);
+  EXPECT_THAT(chosen.skills, Optional(ElementsAre("go", "c++")));
+  EXPECT_THAT(chosen.links, Optional(IsEmpty()));
+  EXPECT_THAT(chosen.shown, Optional(IsEmpty()));
+  EXPECT_FALSE(chosen.city.has_value());
+  EXPECT_FALSE(update.skills.has_value());
+  EXPECT_FALSE(update.shown.has_value());
+
   absl::StatusOr<Invocation> erased = Parse({"member", "erase", "paris-3f9a0c2d4e5b6a71"});
   ASSERT_TRUE(erased.ok()) << erased.status();
   EXPECT_EQ(std::get<EraseMemberCommand>(erased->command).member_id, "paris-3f9a0c2d4e5b6a71");
@@ -945,6 +974,12 @@ TEST(ParseEventArgumentsTest, BadInputIsRefusedLocally) {
   };
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"member", "update", "m1"}, "member update needs at least one of --name, --email, --bio"},
+      {{"member", "update", "m1", "--show", "bio,email"}, "--show 'email' is not a field"},
+      {{"member", "register", "--name", "A", "--email", "a@b.c", "--show", "name"},
+       "--show 'name' is not a field"},
+      {{"member", "register", "--name", "A", "--email", "a@b.c", "--skills", "x"},
+       "--skills does not apply to 'member register'"},
+      {{"member", "update", "m1", "--skill", "x"}, "--skill does not apply to 'member update'"},
       {{"member", "update"}, "usage: cantinectl member update ID"},
       {{"member", "update", "m1", "--kind", "desk"}, "--kind does not apply to 'member update'"},
       {{"member", "erase"}, "usage: cantinectl member erase ID"},
@@ -1482,6 +1517,10 @@ TEST(OutputTest, MemberDetail) {
             "Name       Ada Lovelace\n"
             "Email      ada@example.org\n"
             "Bio        -\n"
+            "Skills     -\n"
+            "City       -\n"
+            "Links      -\n"
+            "Shown      name (at every site)\n"
             "Created    2026-11-29 16:10 Europe/Paris\n");
 }
 
@@ -1496,6 +1535,9 @@ TEST(OutputTest, ErasedMemberSaysSo) {
             "Name       -\n"
             "Email      -\n"
             "Bio        -\n"
+            "Skills     -\n"
+            "City       -\n"
+            "Links      -\n"
             "Erased     yes: its personal data is dropped everywhere\n");
 }
 
@@ -1719,12 +1761,16 @@ class FakeSiteClient : public SiteClient {
 
 class FakeMemberClient : public MemberClient {
  public:
-  absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) override {
+  absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request,
+                                            const std::string& admin_credential) override {
     registered = request;
+    register_credential = admin_credential;
     return member;
   }
-  absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) override {
+  absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request,
+                                       const std::string& credential) override {
     requested_id = request.member_id();
+    get_credential = credential;
     return member;
   }
   absl::StatusOr<v1::Member> UpdateMember(const v1::UpdateMemberRequest& request,
@@ -1764,7 +1810,9 @@ class FakeMemberClient : public MemberClient {
     return m;
   }();
   std::optional<v1::RegisterMemberRequest> registered;
+  std::optional<std::string> register_credential;
   std::optional<std::string> requested_id;
+  std::optional<std::string> get_credential;
   std::optional<v1::UpdateMemberRequest> updated;
   absl::Status update_error;  // What UpdateMember answers, when not OK.
   std::optional<std::string> erased_id;
@@ -2264,6 +2312,99 @@ TEST_F(RunCommandTest, BookingsOfASpaceDayAreAManagerRead) {
 }
 
 // ---- Member writes, events and network status against a fake node ----
+
+TEST_F(RunCommandTest, MemberRegisterWithoutTheCredentialIsARequestAnsweredPending) {
+  v1::Member pending;
+  pending.set_home_site_id("paris");
+  pending.set_display_name("Ada");
+  pending.set_email("ada@example.org");
+  pending.set_state(v1::MEMBER_STATE_PENDING);
+  members_.member = pending;
+  EXPECT_EQ(
+      RunWith({"member", "register", "--name", "Ada", "--email", "ada@example.org", "--skill",
+               "maths", "--city", "London", "--link", "https://example.org/ada", "--show", "city"},
+              MemberEnvironment()),
+      kExitOk)
+      << err_.str();
+  EXPECT_EQ(members_.register_credential, "");
+  ASSERT_TRUE(members_.registered.has_value());
+  EXPECT_THAT(members_.registered->skills(), ElementsAre("maths"));
+  EXPECT_EQ(members_.registered->city(), "London");
+  EXPECT_THAT(members_.registered->links(), ElementsAre("https://example.org/ada"));
+  EXPECT_THAT(members_.registered->network_visible_fields(), ElementsAre(v1::PROFILE_FIELD_CITY));
+  EXPECT_THAT(out_.str(), StartsWith("Member     -\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("State      pending: the desk of paris completes"));
+
+  // Only the desk completes a request with the email alone.
+  members_.registered.reset();
+  EXPECT_EQ(RunWith({"member", "register", "--email", "ada@example.org"}, MemberEnvironment()),
+            kExitUsage);
+  EXPECT_FALSE(members_.registered.has_value());
+  EXPECT_THAT(err_.str(), HasSubstr("only the desk"));
+}
+
+TEST_F(RunCommandTest, TheDeskRegistersAndCompletesRequestsWithTheCredential) {
+  EXPECT_EQ(Run({"member", "register", "--email", "ada@example.org"}), kExitOk) << err_.str();
+  EXPECT_EQ(members_.register_credential, "s3cret-credential-0123456789");
+  ASSERT_TRUE(members_.registered.has_value());
+  EXPECT_EQ(members_.registered->display_name(), "");
+  EXPECT_EQ(members_.registered->email(), "ada@example.org");
+  EXPECT_THAT(out_.str(), StartsWith("Member     paris-3f9a0c2d4e5b6a71\n"));
+}
+
+TEST_F(RunCommandTest, MemberShowsItsProfileAndWhatItShows) {
+  v1::Member whole = *members_.member;
+  whole.add_skills("mathematics");
+  whole.add_skills("poetry");
+  whole.set_city("London");
+  whole.add_links("https://example.org/ada");
+  whole.add_network_visible_fields(v1::PROFILE_FIELD_CITY);
+  members_.member = whole;
+  EXPECT_EQ(Run({"member", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Skills     mathematics, poetry\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("City       London\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Links      https://example.org/ada\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Shown      name, city (at every site)\n"));
+  // What another site answers (no email, no choice) says nothing of a choice.
+  whole.clear_email();
+  whole.clear_network_visible_fields();
+  members_.member = whole;
+  EXPECT_EQ(Run({"member", "paris-3f9a0c2d4e5b6a71"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), Not(HasSubstr("Shown")));
+}
+
+TEST_F(RunCommandTest, MemberPresentsTheMembersTokenOrTheDeskCredentialIfAny) {
+  EXPECT_EQ(Run({"member", "m1"}), kExitOk) << err_.str();
+  EXPECT_EQ(members_.get_credential, "s3cret-credential-0123456789");
+  Environment anyone = MemberEnvironment();
+  EXPECT_EQ(RunWith({"member", "m1"}, anyone), kExitOk) << err_.str();
+  EXPECT_EQ(members_.get_credential, "");
+  // The account token: the one that reads the whole profile at the home site.
+  StoreToken("tok.en-MEMBER", "tok.en-MEMBER-ACCOUNT");
+  EXPECT_EQ(RunWith({"member", "m1"}, anyone), kExitOk) << err_.str();
+  EXPECT_EQ(members_.get_credential, "tok.en-MEMBER-ACCOUNT");
+  EXPECT_EQ(Run({"member", "m1"}), kExitOk) << err_.str();
+  EXPECT_EQ(members_.get_credential, "tok.en-MEMBER-ACCOUNT");
+  EXPECT_EQ(Run({"--as_desk", "member", "m1"}), kExitOk) << err_.str();
+  EXPECT_EQ(members_.get_credential, "s3cret-credential-0123456789");
+}
+
+TEST_F(RunCommandTest, MemberUpdateSendsTheListsAndTheChoice) {
+  EXPECT_EQ(Run({"member", "update", "paris-3f9a0c2d4e5b6a71", "--skills", "go,rust", "--links", "",
+                 "--city", "Milan", "--show", "skills,bio"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_TRUE(members_.updated.has_value());
+  ASSERT_TRUE(members_.updated->has_skills());
+  EXPECT_THAT(members_.updated->skills().values(), ElementsAre("go", "rust"));
+  ASSERT_TRUE(members_.updated->has_links());
+  EXPECT_EQ(members_.updated->links().values_size(), 0);
+  EXPECT_EQ(members_.updated->city(), "Milan");
+  ASSERT_TRUE(members_.updated->has_network_visible_fields());
+  EXPECT_THAT(members_.updated->network_visible_fields().fields(),
+              ElementsAre(v1::PROFILE_FIELD_SKILLS, v1::PROFILE_FIELD_BIO));
+  EXPECT_FALSE(members_.updated->has_bio());
+}
 
 TEST_F(RunCommandTest, MemberRegisterSendsTheBio) {
   EXPECT_EQ(Run({"--json", "member", "register", "--name", "Ada", "--email", "ada@example.org",

@@ -14,12 +14,15 @@ GrpcMemberClient::GrpcMemberClient(const std::shared_ptr<grpc::ChannelInterface>
     : stub_(v1::MemberService::NewStub(channel)), timeout_(timeout) {}
 
 absl::StatusOr<v1::Member> GrpcMemberClient::RegisterMember(
-    const v1::RegisterMemberRequest& request) {
-  return CallUnary(*stub_, &Stub::RegisterMember, request, timeout_, nullptr);
+    const v1::RegisterMemberRequest& request, const std::string& admin_credential) {
+  return CallUnary(*stub_, &Stub::RegisterMember, request, timeout_,
+                   admin_credential.empty() ? nullptr : &admin_credential);
 }
 
-absl::StatusOr<v1::Member> GrpcMemberClient::GetMember(const v1::GetMemberRequest& request) {
-  return CallUnary(*stub_, &Stub::GetMember, request, timeout_, nullptr);
+absl::StatusOr<v1::Member> GrpcMemberClient::GetMember(const v1::GetMemberRequest& request,
+                                                       const std::string& credential) {
+  return CallUnary(*stub_, &Stub::GetMember, request, timeout_,
+                   credential.empty() ? nullptr : &credential);
 }
 
 absl::StatusOr<v1::Member> GrpcMemberClient::UpdateMember(const v1::UpdateMemberRequest& request,

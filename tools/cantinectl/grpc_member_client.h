@@ -16,8 +16,10 @@ class GrpcMemberClient final : public MemberClient {
  public:
   GrpcMemberClient(const std::shared_ptr<grpc::ChannelInterface>& channel, absl::Duration timeout);
 
-  absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) override;
-  absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) override;
+  absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request,
+                                            const std::string& admin_credential) override;
+  absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request,
+                                       const std::string& credential) override;
   absl::StatusOr<v1::Member> UpdateMember(const v1::UpdateMemberRequest& request,
                                           const std::string& admin_credential) override;
   absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,

@@ -14,11 +14,17 @@ class MemberClient {
  public:
   virtual ~MemberClient() = default;
 
-  virtual absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request) = 0;
-  virtual absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request) = 0;
+  // `admin_credential`, when not empty, is presented as the call's bearer token (the desk
+  // registers); empty, the call carries none (a registration request).
+  virtual absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request,
+                                                    const std::string& admin_credential) = 0;
+  // `credential`, when not empty, is presented as the call's bearer token: the member's own
+  // token or the desk's admin credential reads, at the home site, the whole profile.
+  virtual absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request,
+                                               const std::string& credential) = 0;
 
   // Manager writes, at the member's home site: `admin_credential` is presented as the
-  // call's bearer token. The calls above never carry it.
+  // call's bearer token.
   virtual absl::StatusOr<v1::Member> UpdateMember(const v1::UpdateMemberRequest& request,
                                                   const std::string& admin_credential) = 0;
   virtual absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,

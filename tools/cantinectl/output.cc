@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
@@ -295,14 +296,32 @@ std::string FormatSpace(const v1::Space& space, const v1::Site& site) {
 }
 
 std::string FormatMember(const v1::Member& member, const v1::Site& site) {
+  const bool pending = member.state() == v1::MEMBER_STATE_PENDING;
   Table table;
-  table.AddRow({"Member", member.member_id()});
+  table.AddRow({"Member", pending ? "-" : member.member_id()});
   table.AddRow({"Home site", member.home_site_id()});
   table.AddRow({"Name", OrDash(member.display_name())});
   table.AddRow({"Email", OrDash(member.email())});
   table.AddRow({"Bio", OrDash(member.bio())});
+  table.AddRow({"Skills", OrDash(absl::StrJoin(member.skills(), ", "))});
+  table.AddRow({"City", OrDash(member.city())});
+  table.AddRow({"Links", OrDash(absl::StrJoin(member.links(), " "))});
+  // The choice is answered with the whole profile only (to the member and its desk).
+  if (!member.email().empty() || member.network_visible_fields_size() > 0) {
+    std::vector<std::string> shown = {"name"};
+    for (int field : member.network_visible_fields()) {
+      shown.push_back(absl::AsciiStrToLower(absl::StripPrefix(
+          v1::ProfileField_Name(static_cast<v1::ProfileField>(field)), "PROFILE_FIELD_")));
+    }
+    table.AddRow({"Shown", absl::StrCat(absl::StrJoin(shown, ", "), " (at every site)")});
+  }
   if (member.has_create_time()) {
     table.AddRow({"Created", FormatInstant(member.create_time(), site.time_zone())});
+  }
+  if (pending) {
+    table.AddRow({"State", absl::StrCat("pending: the desk of ", member.home_site_id(),
+                                        " completes the registration and gives the member its "
+                                        "id and token")});
   }
   if (member.erased()) table.AddRow({"Erased", "yes: its personal data is dropped everywhere"});
   return table.Render();

@@ -165,20 +165,44 @@ class Runner {
     return PrintSpace(client_.RetireSpace(request, *credential), OrNull(*site));
   }
 
+  // The desk registers with the admin credential; without it, a registration request.
   int operator()(const RegisterMemberCommand& command) {
+    std::string credential;
+    if (!options_.admin_credential_file.empty()) {
+      absl::StatusOr<std::string> admin = ReadAdminCredential(options_.admin_credential_file);
+      if (!admin.ok()) return UsageFailed(admin.status());
+      credential = *std::move(admin);
+    } else if (command.display_name.empty()) {
+      return UsageFailed(absl::InvalidArgumentError(
+          "member register needs --name: only the desk (--admin_credential_file) completes a "
+          "registration request with --email alone"));
+    }
     absl::StatusOr<std::optional<v1::Site>> site = SiteForTable();
     if (!site.ok()) return CallFailed(site.status());
     v1::RegisterMemberRequest request;
     request.set_display_name(command.display_name);
     request.set_email(command.email);
     request.set_bio(command.bio);
-    return PrintMember(members_.RegisterMember(request), OrNull(*site));
+    request.mutable_skills()->Assign(command.skills.begin(), command.skills.end());
+    request.set_city(command.city);
+    request.mutable_links()->Assign(command.links.begin(), command.links.end());
+    for (v1::ProfileField field : command.shown) request.add_network_visible_fields(field);
+    return PrintMember(members_.RegisterMember(request, credential), OrNull(*site));
   }
 
+  // Logged in (or as the desk), at the home site, the whole profile; else what it shows.
   int operator()(const GetMemberCommand& command) {
+    std::string credential;
+    const bool logged_in = !options_.token_file.empty() &&
+                           ReadTokenFile(options_.token_file).value_or(std::nullopt).has_value();
+    if (options_.as_desk || logged_in || !options_.admin_credential_file.empty()) {
+      absl::StatusOr<BookingCredential> presented = ReadBookingCredential(TokenScope::kAccount);
+      if (!presented.ok()) return UsageFailed(presented.status());
+      credential = std::move(presented)->value;
+    }
     v1::GetMemberRequest request;
     request.set_member_id(command.member_id);
-    return PrintMember(members_.GetMember(request));
+    return PrintMember(members_.GetMember(request, credential));
   }
 
   // A member changes or erases its own profile, or revokes its tokens, with its account
@@ -194,6 +218,19 @@ class Runner {
     if (command.email.has_value()) request.set_email(*command.email);
     if (command.bio.has_value()) request.set_bio(*command.bio);
     request.set_revoke_tokens(command.revoke_tokens);
+    if (command.skills.has_value()) {
+      request.mutable_skills()->mutable_values()->Assign(command.skills->begin(),
+                                                         command.skills->end());
+    }
+    if (command.city.has_value()) request.set_city(*command.city);
+    if (command.links.has_value()) {
+      request.mutable_links()->mutable_values()->Assign(command.links->begin(),
+                                                        command.links->end());
+    }
+    if (command.shown.has_value()) {
+      v1::ProfileFieldList* shown = request.mutable_network_visible_fields();
+      for (v1::ProfileField field : *command.shown) shown->add_fields(field);
+    }
     return PrintMember(members_.UpdateMember(request, credential->value), OrNull(*site));
   }
 
