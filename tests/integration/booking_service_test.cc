@@ -226,9 +226,17 @@ TEST_F(BookingServiceTest, MembersRegisterOncePerEmailAndValidate) {
 
   v1::GetMemberRequest get;
   get.set_member_id(member_id_);
-  ASSERT_TRUE(members_->GetMember(AsMember().get(), get, &member).ok());
+  // The member reads its whole profile with its token of ACCOUNT scope, not its booking one.
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(member_id_);
+  issue.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
+  v1::IssueTokenResponse account;
+  ASSERT_TRUE(members_->IssueToken(Context(kAdminSecret).get(), issue, &account).ok());
+  ASSERT_TRUE(members_->GetMember(Context(account.token().c_str()).get(), get, &member).ok());
   EXPECT_EQ(member.home_site_id(), "paris");
   EXPECT_EQ(member.email(), "ada@example.org");
+  ASSERT_TRUE(members_->GetMember(AsMember().get(), get, &member).ok());
+  EXPECT_EQ(member.email(), "");
   // The email is the member's and its desk's only.
   ASSERT_TRUE(members_->GetMember(Context().get(), get, &member).ok());
   EXPECT_EQ(member.display_name(), "Ada Lovelace");

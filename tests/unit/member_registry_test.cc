@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <functional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/federation/entry_signing.h"
+#include "services/member/registration_requests.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/temp_dir.h"
@@ -369,6 +371,30 @@ TEST(MemberRegistryTest, ProfileFieldsAreBoundedAndNamedWhenBad) {
                 absl::StrCat("https://example.org/", std::string(180, 'x'))};
   fine.city = std::string(100, 'x');
   EXPECT_TRUE(paris.registry.Register(fine).ok());
+}
+
+TEST(MemberRegistryTest, RequestsKeyNoEmailAndAnErasureDropsTheHomeRecordAndTheRequest) {
+  testing::TempDir dir;
+  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  Replica paris(dir, "paris", &clock);
+  RegistrationRequests requests(paris.store.get(), &clock);
+  ASSERT_TRUE(requests.Put(Profile("Ada", "Ada@Example.org")).ok());
+  // The address is in no key: RocksDB's MANIFEST keeps keys.
+  absl::StatusOr<std::vector<storage::KeyValue>> rows =
+      paris.store->Scan(storage::Table::kMemberRequests, "", 1000);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  for (const storage::KeyValue& row : *rows) {
+    EXPECT_EQ(absl::AsciiStrToLower(row.key).find("ada@example.org"), std::string::npos);
+  }
+  EXPECT_EQ(requests.Find("ada@EXAMPLE.org")->display_name, "Ada");
+
+  const domain::Member ada = paris.registry.Register(Profile("Ada", "ada@example.org")).value();
+  ASSERT_TRUE(paris.registry.Erase(ada.member_id).ok());
+  EXPECT_EQ(TableBytes(paris, storage::Table::kHomeMembers), "");
+  EXPECT_EQ(TableBytes(paris, storage::Table::kMemberRequests), "");
+  EXPECT_EQ(TableBytes(paris, storage::Table::kMemberEmails), "");
+  EXPECT_TRUE(paris.registry.Get(ada.member_id)->erased);
 }
 
 TEST(MemberRegistryTest, ATokenRevocationReplicatesAndTheLatestWinsWhateverTheOrder) {
