@@ -5,7 +5,7 @@ CANTINE_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev
-  libssl-dev openssl tzdata ca-certificates
+  libssl-dev openssl tzdata ca-certificates libcli11-dev
 )
 
 # Installs the packages above that are missing (Debian 12, as root or through sudo).
