@@ -4,6 +4,7 @@
 #include "openssl/evp.h"
 #include "openssl/sha.h"
 #include "storage/key_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::storage {
 
@@ -21,9 +22,8 @@ absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Tab
   for (Table table : tables) {
     std::string after;
     while (true) {
-      absl::StatusOr<std::vector<KeyValue>> rows = store.Scan(table, "", kPage, after);
-      if (!rows.ok()) return rows.status();
-      for (const KeyValue& row : *rows) {
+      ASSIGN_OR_RETURN(std::vector<KeyValue> rows, store.Scan(table, "", kPage, after));
+      for (const KeyValue& row : rows) {
         // Length-prefixed, so that no two different tables of rows hash alike.
         const std::string framed = KeyBuilder()
                                        .AddUint64(static_cast<uint64_t>(table))
@@ -32,8 +32,8 @@ absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Tab
                                        .Build();
         EVP_DigestUpdate(ctx.get(), framed.data(), framed.size());
       }
-      if (rows->size() < kPage) break;
-      after = rows->back().key;
+      if (rows.size() < kPage) break;
+      after = rows.back().key;
     }
   }
   unsigned char digest[EVP_MAX_MD_SIZE];

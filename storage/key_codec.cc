@@ -1,6 +1,7 @@
 #include "storage/key_codec.h"
 
 #include "absl/status/status.h"
+#include "storage/status_macros.h"
 
 namespace cantine::storage {
 namespace {
@@ -42,9 +43,8 @@ absl::StatusOr<uint64_t> KeyReader::ReadUint64() {
 }
 
 absl::StatusOr<int64_t> KeyReader::ReadInt64() {
-  absl::StatusOr<uint64_t> raw = ReadUint64();
-  if (!raw.ok()) return raw.status();
-  return static_cast<int64_t>(*raw ^ kSignBit);
+  ASSIGN_OR_RETURN(uint64_t raw, ReadUint64());
+  return static_cast<int64_t>(raw ^ kSignBit);
 }
 
 absl::StatusOr<std::string> KeyReader::ReadString() {

@@ -8,6 +8,7 @@
 #include "openssl/sha.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::storage {
 namespace {
@@ -100,14 +101,12 @@ absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* cl
                                                    HybridClock* hlc, const EntrySigner* signer,
                                                    absl::string_view site_id) {
   std::unique_ptr<Transaction> txn = store->BeginTransaction();
-  absl::StatusOr<std::optional<std::string>> stored =
-      txn->GetForUpdate(Table::kMeta, kIncarnationKey);
-  if (!stored.ok()) return stored.status();
+  ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                   txn->GetForUpdate(Table::kMeta, kIncarnationKey));
   uint64_t incarnation = 0;
-  if (stored->has_value()) {
-    absl::StatusOr<uint64_t> value = KeyReader(**stored).ReadUint64();
-    if (!value.ok()) return value.status();
-    incarnation = *value;
+  if (stored.has_value()) {
+    ASSIGN_OR_RETURN(uint64_t value, KeyReader(*stored).ReadUint64());
+    incarnation = value;
   } else {
     // A new database is a new incarnation: the microsecond it began.
     incarnation = static_cast<uint64_t>(absl::ToUnixMicros(clock->Now()));
@@ -116,13 +115,13 @@ absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* cl
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    RETURN_IF_ERROR(txn->Commit());
   }
   v1::Origin self;
   self.set_site_id(std::string(site_id));
   self.set_incarnation(incarnation);
   auto oplog = std::unique_ptr<Oplog>(new Oplog(store, hlc, signer, std::move(self)));
-  if (absl::Status s = oplog->Load(); !s.ok()) return s;
+  RETURN_IF_ERROR(oplog->Load());
   return oplog;
 }
 
@@ -131,30 +130,26 @@ Oplog::Oplog(Store* store, HybridClock* hlc, const EntrySigner* signer, v1::Orig
 
 absl::Status Oplog::Load() {
   constexpr size_t kMaxOrigins = 1 << 20;
-  absl::StatusOr<std::vector<KeyValue>> rows = store_->Scan(Table::kVersionVector, "", kMaxOrigins);
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(std::vector<KeyValue> rows,
+                   store_->Scan(Table::kVersionVector, "", kMaxOrigins));
   absl::MutexLock lock(&state_mu_);
-  for (const KeyValue& row : *rows) {
+  for (const KeyValue& row : rows) {
     KeyReader key(row.key);
-    absl::StatusOr<std::string> site = key.ReadString();
-    if (!site.ok()) return site.status();
-    absl::StatusOr<uint64_t> incarnation = key.ReadUint64();
-    if (!incarnation.ok()) return incarnation.status();
+    ASSIGN_OR_RETURN(std::string site, key.ReadString());
+    ASSIGN_OR_RETURN(uint64_t incarnation, key.ReadUint64());
     KeyReader value(row.value);
-    absl::StatusOr<uint64_t> seq = value.ReadUint64();
-    if (!seq.ok()) return seq.status();
+    ASSIGN_OR_RETURN(uint64_t seq, value.ReadUint64());
     v1::Origin origin;
-    origin.set_site_id(*site);
-    origin.set_incarnation(*incarnation);
-    heads_[row.key] = {origin, Head{*seq, row.value.substr(8)}};
+    origin.set_site_id(site);
+    origin.set_incarnation(incarnation);
+    heads_[row.key] = {origin, Head{seq, row.value.substr(8)}};
   }
   const Head own = heads_.contains(OriginKey(self_)) ? heads_[OriginKey(self_)].second : Head{};
   if (own.seq > 0) {
-    absl::StatusOr<std::optional<std::string>> last =
-        store_->Get(Table::kOplog, EntryKey(OriginKey(self_), own.seq));
-    if (!last.ok()) return last.status();
+    ASSIGN_OR_RETURN(std::optional<std::string> last,
+                     store_->Get(Table::kOplog, EntryKey(OriginKey(self_), own.seq)));
     v1::OplogEntry entry;
-    if (!last->has_value() || !entry.ParseFromString(**last)) {
+    if (!last.has_value() || !entry.ParseFromString(*last)) {
       return absl::DataLossError("the last entry of this node's oplog is missing or corrupt");
     }
     hlc_->Restore(ToHybridTime(entry.hlc()));
@@ -179,10 +174,9 @@ void Oplog::Publish(const absl::flat_hash_map<std::string, std::pair<v1::Origin,
 absl::StatusOr<v1::OplogEntry> Oplog::CommitLocal(const Mutation& mutate) {
   absl::StatusOr<std::vector<v1::OplogEntry>> entries = CommitEntries(
       [&](Transaction& txn, HybridTime now) -> absl::StatusOr<std::vector<LocalEntry>> {
-        absl::StatusOr<LocalEntry> change = mutate(txn, now);
-        if (!change.ok()) return change.status();
+        ASSIGN_OR_RETURN(LocalEntry change, mutate(txn, now));
         std::vector<LocalEntry> changes;
-        changes.push_back(*std::move(change));
+        changes.push_back(std::move(change));
         return changes;
       });
   if (!entries.ok()) return entries.status();
@@ -202,12 +196,11 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
   Head head = HeadOf(origin_key);
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
   const HybridTime first = hlc_->Now();
-  absl::StatusOr<std::vector<LocalEntry>> changes = mutate(*txn, first);
-  if (!changes.ok()) return changes.status();
+  ASSIGN_OR_RETURN(std::vector<LocalEntry> changes, mutate(*txn, first));
   std::vector<v1::OplogEntry> entries;
-  if (changes->empty()) return entries;
+  if (changes.empty()) return entries;
 
-  for (LocalEntry& change : *changes) {
+  for (LocalEntry& change : changes) {
     if (change.payload.size() > kMaxPayloadBytes) {
       return absl::InvalidArgumentError(
           absl::StrCat("a replicated record of ", change.payload.size(),
@@ -226,14 +219,14 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
     head.chain = ChainHash(head.chain, entry);
     head.seq = entry.seq();
     entry.set_signature(signer_->Sign(head.chain));
-    if (absl::Status s = PutEntry(*txn, origin_key, entry); !s.ok()) return s;
+    RETURN_IF_ERROR(PutEntry(*txn, origin_key, entry));
   }
   if (absl::Status s =
           txn->Put(Table::kVersionVector, origin_key, VectorValue(head.seq, head.chain));
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  RETURN_IF_ERROR(txn->Commit());
   Publish({{origin_key, {self_, head}}});
   if (local_redacted_) CountRedaction();
   return entries;
@@ -248,45 +241,36 @@ absl::Status Oplog::PutEntry(Transaction& txn, const std::string& origin_key,
   if (!entry.subject().empty()) {
     const std::string index_key =
         absl::StrCat(SubjectPrefix(entry.subject()), EntryKey(origin_key, entry.seq()));
-    if (absl::Status s = txn.Put(Table::kEntriesBySubject, index_key, ""); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.Put(Table::kEntriesBySubject, index_key, ""));
   }
   return txn.Put(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
 }
 
 absl::StatusOr<bool> Oplog::IsRedacted(Transaction& txn, absl::string_view subject) {
-  absl::StatusOr<std::optional<std::string>> notice =
-      txn.Get(Table::kRedactions, SubjectPrefix(subject));
-  if (!notice.ok()) return notice.status();
-  return notice->has_value();
+  ASSIGN_OR_RETURN(std::optional<std::string> notice,
+                   txn.Get(Table::kRedactions, SubjectPrefix(subject)));
+  return notice.has_value();
 }
 
 absl::Status Oplog::StoreRedaction(Transaction& txn, const v1::RedactionNotice& notice) {
   const std::string prefix = SubjectPrefix(notice.subject());
-  if (absl::Status s = txn.Put(Table::kRedactions, prefix, notice.SerializeAsString()); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn.Put(Table::kRedactions, prefix, notice.SerializeAsString()));
   // The disk is scrubbed once this commits (storage::Scrubber, which clears the marker).
-  if (absl::Status s = txn.Put(Table::kMeta, kScrubPendingKey, notice.subject()); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn.Put(Table::kMeta, kScrubPendingKey, notice.subject()));
   // A subject's entries are its record's changes: as many as its owner wrote.
   constexpr size_t kMaxEntriesPerSubject = 1 << 20;
-  absl::StatusOr<std::vector<KeyValue>> indexed =
-      txn.Scan(Table::kEntriesBySubject, prefix, kMaxEntriesPerSubject);
-  if (!indexed.ok()) return indexed.status();
-  for (const KeyValue& row : *indexed) {
+  ASSIGN_OR_RETURN(std::vector<KeyValue> indexed,
+                   txn.Scan(Table::kEntriesBySubject, prefix, kMaxEntriesPerSubject));
+  for (const KeyValue& row : indexed) {
     const absl::string_view entry_key = absl::string_view(row.key).substr(prefix.size());
-    absl::StatusOr<std::optional<std::string>> stored = txn.Get(Table::kOplog, entry_key);
-    if (!stored.ok()) return stored.status();
+    ASSIGN_OR_RETURN(std::optional<std::string> stored, txn.Get(Table::kOplog, entry_key));
     v1::OplogEntry entry;
-    if (!stored->has_value() || !entry.ParseFromString(**stored)) {
+    if (!stored.has_value() || !entry.ParseFromString(*stored)) {
       return absl::DataLossError("an indexed oplog entry is missing or corrupt");
     }
     if (IsRedactedEntry(entry)) continue;
     Redact(entry);
-    if (absl::Status s = txn.Put(Table::kOplog, entry_key, entry.SerializeAsString()); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(txn.Put(Table::kOplog, entry_key, entry.SerializeAsString()));
   }
   return absl::OkStatus();
 }
@@ -306,14 +290,13 @@ absl::StatusOr<std::vector<v1::RedactionNotice>> Oplog::RedactionsFor(
   absl::flat_hash_set<std::string> subjects;
   for (const v1::OplogEntry& entry : entries) {
     if (entry.subject().empty() || !subjects.insert(entry.subject()).second) continue;
-    absl::StatusOr<std::optional<std::string>> stored =
-        store_->Get(Table::kRedactions, SubjectPrefix(entry.subject()));
-    if (!stored.ok()) return stored.status();
-    if (!stored->has_value()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                     store_->Get(Table::kRedactions, SubjectPrefix(entry.subject())));
+    if (!stored.has_value()) {
       if (!IsRedactedEntry(entry)) continue;
       return absl::DataLossError("a redacted entry's notice is missing");
     }
-    if (!notices.emplace_back().ParseFromString(**stored)) {
+    if (!notices.emplace_back().ParseFromString(*stored)) {
       return absl::DataLossError("a redaction notice does not parse");
     }
   }
@@ -344,9 +327,8 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
   // Phase 0: redaction notices, each on its own signature, before the entries they justify.
   bool redacted = false;
   for (const v1::RedactionNotice& notice : redactions) {
-    absl::StatusOr<bool> known = IsRedacted(*txn, notice.subject());
-    if (!known.ok()) return known.status();
-    if (*known) continue;
+    ASSIGN_OR_RETURN(bool known, IsRedacted(*txn, notice.subject()));
+    if (known) continue;
     if (notice.subject().empty() ||
         !verifier.Verify(notice.site_id(), RedactionDigest(notice.subject()), notice.signature())
              .ok()) {
@@ -421,10 +403,9 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     }
     if (IsRedactedEntry(entry)) {
       // Only the subject's owner redacts: its notice must be here.
-      absl::StatusOr<bool> justified =
-          entry.subject().empty() ? absl::StatusOr<bool>(false) : IsRedacted(*txn, entry.subject());
-      if (!justified.ok()) return justified.status();
-      if (!*justified || !entry.payload().empty()) {
+      ASSIGN_OR_RETURN(bool justified, entry.subject().empty() ? absl::StatusOr<bool>(false)
+                                                               : IsRedacted(*txn, entry.subject()));
+      if (!justified || !entry.payload().empty()) {
         run.hold = v1::HOLD_REASON_UNJUSTIFIED_REDACTION;
         ++report.held;
         ++report.refused;
@@ -519,7 +500,7 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
       if (IsRedactedEntry(entry)) {
         // Its subject is erased here: there is nothing left to apply.
         ++report.applied;
-        if (absl::Status s = PutEntry(*txn, key, entry); !s.ok()) return s;
+        RETURN_IF_ERROR(PutEntry(*txn, key, entry));
         continue;
       }
       txn->SetSavePoint();
@@ -533,11 +514,10 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
       entry.set_rejected(!applied.ok());
       (entry.rejected() ? report.rejected : report.applied) += 1;
       if (!entry.subject().empty()) {
-        absl::StatusOr<bool> erased = IsRedacted(*txn, entry.subject());
-        if (!erased.ok()) return erased.status();
-        if (*erased) Redact(entry);  // An earlier change of an erased subject.
+        ASSIGN_OR_RETURN(bool erased, IsRedacted(*txn, entry.subject()));
+        if (erased) Redact(entry);  // An earlier change of an erased subject.
       }
-      if (absl::Status s = PutEntry(*txn, key, entry); !s.ok()) return s;
+      RETURN_IF_ERROR(PutEntry(*txn, key, entry));
     }
     const Head head{run.entries.back()->seq(), run.chains.back()};
     if (absl::Status s = txn->Put(Table::kVersionVector, key, VectorValue(head.seq, head.chain));
@@ -547,7 +527,7 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     new_heads[key] = {run.origin, head};
   }
   if (new_heads.empty() && !redacted) return report;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  RETURN_IF_ERROR(txn->Commit());
   Publish(new_heads);
   if (redacted) CountRedaction();
   return report;
@@ -575,12 +555,11 @@ std::vector<v1::VersionVectorEntry> Oplog::Vector() const {
 absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::Read(const v1::Origin& origin,
                                                         uint64_t after_seq, size_t limit) const {
   const std::string origin_key = OriginKey(origin);
-  absl::StatusOr<std::vector<KeyValue>> rows =
-      store_->Scan(Table::kOplog, origin_key, limit, EntryKey(origin_key, after_seq));
-  if (!rows.ok()) return rows.status();
-  std::vector<v1::OplogEntry> entries(rows->size());
-  for (size_t i = 0; i < rows->size(); ++i) {
-    if (!entries[i].ParseFromString((*rows)[i].value)) {
+  ASSIGN_OR_RETURN(std::vector<KeyValue> rows,
+                   store_->Scan(Table::kOplog, origin_key, limit, EntryKey(origin_key, after_seq)));
+  std::vector<v1::OplogEntry> entries(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!entries[i].ParseFromString((rows)[i].value)) {
       return absl::DataLossError("stored oplog entry does not parse");
     }
   }

@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "storage/status_macros.h"
 
 namespace cantine::storage {
 
@@ -21,11 +22,10 @@ absl::StatusOr<PagedRows> ScanPage(Store& store, Table table, const std::string&
           "page_token is not one this listing returned; start again without it");
     }
   }
-  absl::StatusOr<std::vector<KeyValue>> rows = store.Scan(table, prefix, limit, start_after);
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(std::vector<KeyValue> rows, store.Scan(table, prefix, limit, start_after));
   PagedRows page;
-  if (rows->size() == limit) page.next_page_token = absl::WebSafeBase64Escape(rows->back().key);
-  page.rows = *std::move(rows);
+  if (rows.size() == limit) page.next_page_token = absl::WebSafeBase64Escape(rows.back().key);
+  page.rows = std::move(rows);
   return page;
 }
 

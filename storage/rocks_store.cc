@@ -16,6 +16,7 @@
 #include "rocksdb/utilities/transaction.h"
 #include "rocksdb/utilities/transaction_db.h"
 #include "storage/rocks_status.h"
+#include "storage/status_macros.h"
 
 namespace cantine::storage {
 namespace {
@@ -44,7 +45,7 @@ absl::StatusOr<std::vector<KeyValue>> Collect(rocksdb::Iterator* it, absl::strin
     if (!it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
     out.push_back({it->key().ToString(), it->value().ToString()});
   }
-  if (absl::Status status = FromRocksStatus(it->status()); !status.ok()) return status;
+  RETURN_IF_ERROR(FromRocksStatus(it->status()));
   return out;
 }
 
@@ -127,7 +128,7 @@ absl::Status CheckWritableFolder(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("data folder path is empty");
-  if (absl::Status status = CheckWritableFolder(options.path); !status.ok()) return status;
+  RETURN_IF_ERROR(CheckWritableFolder(options.path));
 
   rocksdb::Options db_options;
   db_options.create_if_missing = true;

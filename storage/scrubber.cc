@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "storage/status_macros.h"
+
 namespace cantine::storage {
 
 Scrubber::Scrubber(Store* store, const Oplog* oplog, absl::Duration poll)
@@ -25,17 +27,15 @@ void Scrubber::Run() {
 }
 
 absl::Status Scrubber::ScrubIfPending() {
-  absl::StatusOr<std::optional<std::string>> pending =
-      store_->Get(Table::kMeta, Oplog::kScrubPendingKey);
-  if (!pending.ok()) return pending.status();
-  if (!pending->has_value()) return absl::OkStatus();
-  if (absl::Status s = store_->Compact(); !s.ok()) return s;
+  ASSIGN_OR_RETURN(std::optional<std::string> pending,
+                   store_->Get(Table::kMeta, Oplog::kScrubPendingKey));
+  if (!pending.has_value()) return absl::OkStatus();
+  RETURN_IF_ERROR(store_->Compact());
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-  absl::StatusOr<std::optional<std::string>> now =
-      txn->GetForUpdate(Table::kMeta, Oplog::kScrubPendingKey);
-  if (!now.ok()) return now.status();
-  if (*now != *pending) return absl::OkStatus();  // Redacted again meanwhile: another pass.
-  if (absl::Status s = txn->Delete(Table::kMeta, Oplog::kScrubPendingKey); !s.ok()) return s;
+  ASSIGN_OR_RETURN(std::optional<std::string> now,
+                   txn->GetForUpdate(Table::kMeta, Oplog::kScrubPendingKey));
+  if (now != pending) return absl::OkStatus();  // Redacted again meanwhile: another pass.
+  RETURN_IF_ERROR(txn->Delete(Table::kMeta, Oplog::kScrubPendingKey));
   return txn->Commit();
 }
 

@@ -7,6 +7,7 @@
 #include "openssl/bio.h"
 #include "openssl/evp.h"
 #include "openssl/pem.h"
+#include "storage/status_macros.h"
 
 namespace cantine::auth {
 namespace {
@@ -69,9 +70,8 @@ absl::StatusOr<Ed25519PublicKey> Ed25519PublicKey::FromRaw(absl::string_view raw
 }
 
 absl::StatusOr<Ed25519PublicKey> Ed25519PublicKey::LoadPemFile(const std::string& path) {
-  absl::StatusOr<std::string> pem = ReadFile(path);
-  if (!pem.ok()) return pem.status();
-  absl::StatusOr<Ed25519PublicKey> key = FromPem(*pem);
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  absl::StatusOr<Ed25519PublicKey> key = FromPem(pem);
   if (!key.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("key file '", path, "': ", key.status().message()));
@@ -109,9 +109,8 @@ absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromPem(absl::string_view p
 }
 
 absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::LoadPemFile(const std::string& path) {
-  absl::StatusOr<std::string> pem = ReadFile(path);
-  if (!pem.ok()) return pem.status();
-  absl::StatusOr<Ed25519PrivateKey> key = FromPem(*pem);
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  absl::StatusOr<Ed25519PrivateKey> key = FromPem(pem);
   if (!key.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("key file '", path, "': ", key.status().message()));

@@ -9,6 +9,7 @@
 #include "cantine/v1/member.pb.h"
 #include "openssl/sha.h"
 #include "services/domain/field_checks.h"
+#include "storage/status_macros.h"
 
 namespace cantine::auth {
 namespace {
@@ -69,7 +70,7 @@ absl::StatusOr<MemberTokenClaims> NewTokenClaims(const domain::Member& member,
                                                  absl::Time now, absl::Duration ttl,
                                                  const MemberTokenClaims* refreshed) {
   if (refreshed != nullptr) {
-    if (absl::Status s = RequireScope(*refreshed, TokenScope::kAccount); !s.ok()) return s;
+    RETURN_IF_ERROR(RequireScope(*refreshed, TokenScope::kAccount));
   }
   const absl::Time session_start = refreshed != nullptr ? refreshed->session_start_time : now;
   if (session_start <= member.tokens_revoked_before) {
@@ -126,9 +127,8 @@ absl::StatusOr<MemberTokenClaims> VerifyMemberToken(absl::string_view token,
     return Unauthenticated(absl::StrCat("it is signed by ", proto.home_site_id(), " but member ",
                                         proto.member_id(), " belongs to ", id->home_site_id));
   }
-  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(id->home_site_id, proto.key_id(), now);
-  if (!key.ok()) return key.status();
-  if (!key->Verify(body, signature)) return Unauthenticated("its signature does not verify");
+  ASSIGN_OR_RETURN(Ed25519PublicKey key, keys.Resolve(id->home_site_id, proto.key_id(), now));
+  if (!key.Verify(body, signature)) return Unauthenticated("its signature does not verify");
   absl::StatusOr<TokenScopes> scopes = ScopesFromProto("scopes", proto.scopes());
   if (!scopes.ok()) return Unauthenticated(scopes.status().message());
   if (scopes->empty()) return Unauthenticated("it carries no scope; log in again");

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "storage/status_macros.h"
 
 namespace cantine::auth {
 
@@ -16,16 +17,14 @@ absl::StatusOr<MemberTokenClaims> VerifiedTokens::Verify(absl::string_view token
     if (it != verified_.end()) known = it->second;
   }
   if (!known.has_value()) {
-    absl::StatusOr<MemberTokenClaims> claims = VerifyMemberToken(token, keys, now);
-    if (!claims.ok()) return claims.status();
+    ASSIGN_OR_RETURN(MemberTokenClaims claims, VerifyMemberToken(token, keys, now));
     absl::MutexLock lock(&mu_);
     if (verified_.size() >= capacity_) verified_.clear();
-    verified_.emplace(std::string(token), *claims);
+    verified_.emplace(std::string(token), claims);
     return claims;
   }
   // The signature checked out before; the key and the site must still be good.
-  absl::StatusOr<Ed25519PublicKey> key = keys.Resolve(known->home_site_id, known->key_id, now);
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(Ed25519PublicKey key, keys.Resolve(known->home_site_id, known->key_id, now));
   if (now >= known->expire_time) {
     return absl::UnauthenticatedError(absl::StrCat("member token refused: it expired at ",
                                                    absl::FormatTime(known->expire_time),

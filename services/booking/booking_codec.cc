@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/site_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::booking {
 namespace {
@@ -92,47 +93,36 @@ absl::StatusOr<domain::Booking> BookingFromProto(const v1::Booking& proto) {
   booking.booking_id = proto.booking_id();
   booking.site_id = proto.site_id();
   booking.space_id = proto.space_id();
-  absl::StatusOr<domain::SpaceKind> kind =
-      site::SpaceKindFromProto("space_kind", proto.space_kind());
-  if (!kind.ok()) return kind.status();
-  booking.space_kind = *kind;
+  ASSIGN_OR_RETURN(domain::SpaceKind kind,
+                   site::SpaceKindFromProto("space_kind", proto.space_kind()));
+  booking.space_kind = kind;
   booking.member_id = proto.member_id();
   booking.home_site_id = proto.home_site_id();
   booking.seats = proto.seats();
-  absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", proto.start());
-  if (!start.ok()) return start.status();
-  booking.local_start = *start;
-  absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", proto.end());
-  if (!end.ok()) return end.status();
-  booking.local_end = *end;
-  absl::StatusOr<absl::Time> start_time = rpc::TimeFromProto("start_time", proto.start_time());
-  if (!start_time.ok()) return start_time.status();
-  booking.start = *start_time;
-  absl::StatusOr<absl::Time> end_time = rpc::TimeFromProto("end_time", proto.end_time());
-  if (!end_time.ok()) return end_time.status();
-  booking.end = *end_time;
+  ASSIGN_OR_RETURN(absl::CivilMinute start, rpc::CivilMinuteFromProto("start", proto.start()));
+  booking.local_start = start;
+  ASSIGN_OR_RETURN(absl::CivilMinute end, rpc::CivilMinuteFromProto("end", proto.end()));
+  booking.local_end = end;
+  ASSIGN_OR_RETURN(absl::Time start_time, rpc::TimeFromProto("start_time", proto.start_time()));
+  booking.start = start_time;
+  ASSIGN_OR_RETURN(absl::Time end_time, rpc::TimeFromProto("end_time", proto.end_time()));
+  booking.end = end_time;
   for (const v1::BookedSlot& slot : proto.slots()) {
-    absl::StatusOr<absl::CivilDay> day = rpc::CivilDayFromProto("slots.day", slot.day());
-    if (!day.ok()) return day.status();
-    absl::StatusOr<absl::Time> slot_start =
-        rpc::TimeFromProto("slots.start_time", slot.start_time());
-    if (!slot_start.ok()) return slot_start.status();
-    absl::StatusOr<absl::Time> slot_end = rpc::TimeFromProto("slots.end_time", slot.end_time());
-    if (!slot_end.ok()) return slot_end.status();
-    booking.slots.push_back({{*day, slot.index()}, slot.name(), *slot_start, *slot_end});
+    ASSIGN_OR_RETURN(absl::CivilDay day, rpc::CivilDayFromProto("slots.day", slot.day()));
+    ASSIGN_OR_RETURN(absl::Time slot_start,
+                     rpc::TimeFromProto("slots.start_time", slot.start_time()));
+    ASSIGN_OR_RETURN(absl::Time slot_end, rpc::TimeFromProto("slots.end_time", slot.end_time()));
+    booking.slots.push_back({{day, slot.index()}, slot.name(), slot_start, slot_end});
   }
   booking.price_minor = proto.price().amount_minor();
   booking.currency_code = proto.price().currency_code();
-  absl::StatusOr<domain::BookingState> state = StateFromProto(proto.state());
-  if (!state.ok()) return state.status();
-  booking.state = *state;
+  ASSIGN_OR_RETURN(domain::BookingState state, StateFromProto(proto.state()));
+  booking.state = state;
   booking.idempotency_key = proto.idempotency_key();
-  absl::StatusOr<absl::Time> created = rpc::TimeFromProto("create_time", proto.create_time());
-  if (!created.ok()) return created.status();
-  booking.create_time = *created;
-  absl::StatusOr<absl::Time> updated = rpc::TimeFromProto("update_time", proto.update_time());
-  if (!updated.ok()) return updated.status();
-  booking.update_time = *updated;
+  ASSIGN_OR_RETURN(absl::Time created, rpc::TimeFromProto("create_time", proto.create_time()));
+  booking.create_time = created;
+  ASSIGN_OR_RETURN(absl::Time updated, rpc::TimeFromProto("update_time", proto.update_time()));
+  booking.update_time = updated;
   return booking;
 }
 

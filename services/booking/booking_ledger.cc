@@ -14,6 +14,7 @@
 #include "services/domain/booking_rules.h"
 #include "storage/key_codec.h"
 #include "storage/paged_scan.h"
+#include "storage/status_macros.h"
 
 namespace cantine::booking {
 namespace {
@@ -57,11 +58,10 @@ auto RetryAborted(Attempt attempt) -> decltype(attempt()) {
 }
 
 absl::StatusOr<int32_t> ReadCounter(Transaction& txn, const std::string& key) {
-  absl::StatusOr<std::optional<std::string>> value = txn.GetForUpdate(Table::kSlotCounters, key);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return 0;
+  ASSIGN_OR_RETURN(std::optional<std::string> value, txn.GetForUpdate(Table::kSlotCounters, key));
+  if (!value.has_value()) return 0;
   int32_t held = 0;
-  if (!absl::SimpleAtoi(**value, &held) || held < 0) {
+  if (!absl::SimpleAtoi(*value, &held) || held < 0) {
     return absl::DataLossError("stored slot counter does not parse");
   }
   return held;
@@ -78,26 +78,24 @@ absl::Status ReleaseSlots(Transaction& txn, const domain::Booking& booking,
   std::sort(slots.begin(), slots.end());  // One lock order for every transaction.
   for (const domain::SlotId& slot : slots) {
     const std::string key = CounterKey(booking.space_id, slot);
-    absl::StatusOr<int32_t> held = ReadCounter(txn, key);
-    if (!held.ok()) return held.status();
-    if (*held < booking.seats) {
+    ASSIGN_OR_RETURN(int32_t held, ReadCounter(txn, key));
+    if (held < booking.seats) {
       return absl::InternalError(absl::StrCat("slot counter of booking ", booking.booking_id,
                                               " holds fewer seats than the booking"));
     }
-    if (absl::Status s = WriteCounter(txn, key, *held - booking.seats); !s.ok()) return s;
+    RETURN_IF_ERROR(WriteCounter(txn, key, held - booking.seats));
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<domain::Booking> ReadBooking(Transaction& txn, absl::string_view booking_id) {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      txn.GetForUpdate(Table::kBookings, BookingKey(booking_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   txn.GetForUpdate(Table::kBookings, BookingKey(booking_id)));
+  if (!bytes.has_value()) {
     return absl::NotFoundError(absl::StrCat("no booking '", booking_id, "' at this venue"));
   }
   v1::Booking proto;
-  if (!proto.ParseFromString(**bytes)) return absl::DataLossError("stored booking does not parse");
+  if (!proto.ParseFromString(*bytes)) return absl::DataLossError("stored booking does not parse");
   return BookingFromProto(proto);
 }
 
@@ -113,9 +111,8 @@ std::string IdempotencyValue(absl::string_view booking_id, absl::string_view fin
 
 // The home site a member id names (domain::ParseMemberId).
 absl::StatusOr<std::string> HomeNamedBy(absl::string_view member_id) {
-  absl::StatusOr<domain::MemberIdParts> id = domain::ParseMemberId("member_id", member_id);
-  if (!id.ok()) return id.status();
-  return id->home_site_id;
+  ASSIGN_OR_RETURN(domain::MemberIdParts id, domain::ParseMemberId("member_id", member_id));
+  return id.home_site_id;
 }
 
 }  // namespace
@@ -133,23 +130,20 @@ BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
       allowances_(allowances) {}
 
 absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request) {
-  absl::StatusOr<domain::Space> space = catalog_->GetSpace(request.space_id);
-  if (!space.ok()) return space.status();
-  absl::StatusOr<std::string> home_site =
-      request.member_signed_in ? domain::HomeSiteOfSignedInMember(*members_, request.member_id)
-                               : members_->HomeSiteOf(request.member_id);
-  if (!home_site.ok()) return home_site.status();
+  ASSIGN_OR_RETURN(domain::Space space, catalog_->GetSpace(request.space_id));
+  ASSIGN_OR_RETURN(std::string home_site,
+                   request.member_signed_in
+                       ? domain::HomeSiteOfSignedInMember(*members_, request.member_id)
+                       : members_->HomeSiteOf(request.member_id));
   domain::BookingRequest priced = request;
-  priced.home_site_id = *home_site;
+  priced.home_site_id = home_site;
   const absl::Time now = clock_->Now();
-  absl::StatusOr<absl::TimeZone> zone =
-      domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
-  if (!zone.ok()) return zone.status();
-  absl::StatusOr<domain::BookingPlan> plan =
-      domain::PlanBooking(*space, catalog_->policy(), *zone, priced, now);
-  if (!plan.ok()) return plan.status();
+  ASSIGN_OR_RETURN(absl::TimeZone zone,
+                   domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone));
+  ASSIGN_OR_RETURN(domain::BookingPlan plan,
+                   domain::PlanBooking(space, catalog_->policy(), zone, priced, now));
   const std::string fingerprint = domain::RequestFingerprint(request);
-  return RetryAborted([&] { return CreateOnce(priced, *space, *plan, fingerprint, now); });
+  return RetryAborted([&] { return CreateOnce(priced, space, plan, fingerprint, now); });
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingRequest& request,
@@ -159,12 +153,10 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
                                                           absl::Time now) {
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
   const std::string idempotency_key = IdempotencyKey(request.member_id, request.idempotency_key);
-  absl::StatusOr<std::optional<std::string>> earlier =
-      txn->GetForUpdate(Table::kIdempotency, idempotency_key);
-  if (!earlier.ok()) return earlier.status();
-  if (earlier->has_value()) {
-    std::pair<std::string, std::string> record =
-        absl::StrSplit(**earlier, absl::MaxSplits('\n', 1));
+  ASSIGN_OR_RETURN(std::optional<std::string> earlier,
+                   txn->GetForUpdate(Table::kIdempotency, idempotency_key));
+  if (earlier.has_value()) {
+    std::pair<std::string, std::string> record = absl::StrSplit(*earlier, absl::MaxSplits('\n', 1));
     if (record.second != fingerprint) {
       return absl::AlreadyExistsError(absl::StrCat("idempotency_key '", request.idempotency_key,
                                                    "' was already used by this member for "
@@ -180,16 +172,15 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   const std::string zone_name = catalog_->profile().time_zone;
   for (const domain::Slot& slot : plan.slots) {
     const std::string key = CounterKey(space.space_id, slot.id);
-    absl::StatusOr<int32_t> held = ReadCounter(*txn, key);
-    if (!held.ok()) return held.status();
-    if (*held + plan.seats > capacity) {
+    ASSIGN_OR_RETURN(int32_t held, ReadCounter(*txn, key));
+    if (held + plan.seats > capacity) {
       return absl::FailedPreconditionError(
           absl::StrCat("'", space.space_id, "' is full for ", slot.name, " of ",
                        absl::FormatCivilTime(slot.id.day), " (",
                        domain::FormatCivilMinute(slot.local_start), " ", zone_name,
-                       "): ", capacity - *held, " of ", capacity, " free, ", plan.seats, " asked"));
+                       "): ", capacity - held, " of ", capacity, " free, ", plan.seats, " asked"));
     }
-    if (absl::Status s = WriteCounter(*txn, key, *held + plan.seats); !s.ok()) return s;
+    RETURN_IF_ERROR(WriteCounter(*txn, key, held + plan.seats));
   }
 
   domain::Booking booking;
@@ -213,17 +204,15 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   booking.state = domain::BookingState::kConfirmed;
   booking.create_time = booking.update_time = now;
 
-  if (absl::Status s = CheckVisitAllowance(*txn, booking); !s.ok()) return s;
-  if (absl::Status s = StoreBooking(*txn, booking); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckVisitAllowance(*txn, booking));
+  RETURN_IF_ERROR(StoreBooking(*txn, booking));
   // Index values are the booking id, so listings need not decode their keys.
   std::set<absl::CivilDay> days;
   for (const domain::Slot& slot : plan.slots) days.insert(slot.id.day);
   for (absl::CivilDay day : days) {
     const std::string key =
         KeyBuilder(SpaceDayPrefix(space.space_id, day)).AddString(booking.booking_id).Build();
-    if (absl::Status s = txn->Put(Table::kBookingsBySpaceDay, key, booking.booking_id); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(txn->Put(Table::kBookingsBySpaceDay, key, booking.booking_id));
   }
   if (absl::Status s = txn->Put(Table::kIdempotency, idempotency_key,
                                 IdempotencyValue(booking.booking_id, fingerprint));
@@ -235,7 +224,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  RETURN_IF_ERROR(txn->Commit());
   receipts_->NotifyQueued(booking.booking_id);
   return booking;
 }
@@ -252,17 +241,15 @@ absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
   // then its days are read under that lock.
   std::map<absl::CivilMonth, int> used;
   for (const auto& [month, days] : months) {
-    absl::StatusOr<int> held_days = receipts_->LockVisitDays(txn, booking.member_id, month);
-    if (!held_days.ok()) return held_days.status();
-    used[month] = *held_days;
+    ASSIGN_OR_RETURN(int held_days, receipts_->LockVisitDays(txn, booking.member_id, month));
+    used[month] = held_days;
   }
   for (const auto& [month, days] : months) {
     int new_days = 0;
     for (absl::CivilDay day : days) {
-      absl::StatusOr<bool> held =
-          receipts_->HoldsVisitDay(txn, booking.member_id, booking.site_id, day);
-      if (!held.ok()) return held.status();
-      if (!*held) ++new_days;
+      ASSIGN_OR_RETURN(bool held,
+                       receipts_->HoldsVisitDay(txn, booking.member_id, booking.site_id, day));
+      if (!held) ++new_days;
     }
     if (new_days == 0) continue;
     if (absl::Status s = domain::CheckVisitAllowance(booking.member_id, booking.home_site_id,
@@ -286,10 +273,10 @@ absl::StatusOr<domain::Booking> BookingLedger::CheckIn(
     absl::string_view booking_id, const std::optional<std::string>& acting_member_id) {
   return Settle(booking_id, acting_member_id, domain::BookingState::kCheckedIn,
                 [this](const domain::Booking& booking, absl::Time now) {
-                  absl::StatusOr<absl::TimeZone> zone =
-                      domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
-                  if (!zone.ok()) return zone.status();
-                  return domain::CheckCheckInAllowed(booking, *zone, now);
+                  ASSIGN_OR_RETURN(
+                      absl::TimeZone zone,
+                      domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone));
+                  return domain::CheckCheckInAllowed(booking, zone, now);
                 });
 }
 
@@ -298,52 +285,47 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(
     domain::BookingState target, const SettleRule& rule) {
   return RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
     std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-    absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, booking_id);
-    if (!booking.ok()) return booking.status();
-    if (absl::Status s = domain::CheckActsFor(acting_member_id, booking->member_id); !s.ok()) {
-      return s;
-    }
-    if (booking->state == target) return booking;
+    ASSIGN_OR_RETURN(domain::Booking booking, ReadBooking(*txn, booking_id));
+    RETURN_IF_ERROR(domain::CheckActsFor(acting_member_id, booking.member_id));
+    if (booking.state == target) return booking;
     const absl::Time now = clock_->Now();
-    if (absl::Status s = rule(*booking, now); !s.ok()) return s;
+    RETURN_IF_ERROR(rule(booking, now));
     if (target == domain::BookingState::kCancelled) {
       std::vector<domain::SlotId> slots;
-      for (const domain::BookedSlot& slot : booking->slots) slots.push_back(slot.id);
-      if (absl::Status s = ReleaseSlots(*txn, *booking, slots); !s.ok()) return s;
+      for (const domain::BookedSlot& slot : booking.slots) slots.push_back(slot.id);
+      RETURN_IF_ERROR(ReleaseSlots(*txn, booking, slots));
     }
-    const absl::Time deadline = domain::NoShowDeadline(*booking, catalog_->policy());
-    if (absl::Status s = txn->Delete(Table::kNoShowQueue, NoShowKey(deadline, booking->booking_id));
+    const absl::Time deadline = domain::NoShowDeadline(booking, catalog_->policy());
+    if (absl::Status s = txn->Delete(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id));
         !s.ok()) {
       return s;
     }
-    booking->state = target;
-    booking->update_time = now;
-    if (absl::Status s = StoreBooking(*txn, *booking); !s.ok()) return s;
-    if (absl::Status s = txn->Commit(); !s.ok()) return s;
-    receipts_->NotifyQueued(booking->booking_id);
+    booking.state = target;
+    booking.update_time = now;
+    RETURN_IF_ERROR(StoreBooking(*txn, booking));
+    RETURN_IF_ERROR(txn->Commit());
+    receipts_->NotifyQueued(booking.booking_id);
     return booking;
   });
 }
 
 absl::Status BookingLedger::StoreBooking(Transaction& txn, const domain::Booking& booking) const {
-  if (absl::Status s = WriteBooking(txn, booking); !s.ok()) return s;
+  RETURN_IF_ERROR(WriteBooking(txn, booking));
   return receipts_->Record(txn, booking, catalog_->profile().time_zone, /*publish=*/true);
 }
 
 absl::StatusOr<int> BookingLedger::BackfillReceipts() {
   // Done once per database: a booking made since has its receipt from the start.
   const std::string done_key = KeyBuilder().AddString("receipts_backfilled").Build();
-  absl::StatusOr<std::optional<std::string>> done = store_->Get(Table::kMeta, done_key);
-  if (!done.ok()) return done.status();
-  if (done->has_value()) return 0;
+  ASSIGN_OR_RETURN(std::optional<std::string> done, store_->Get(Table::kMeta, done_key));
+  if (done.has_value()) return 0;
   constexpr size_t kBatch = 500;
   int written = 0;
   std::string after;
   while (true) {
-    absl::StatusOr<std::vector<storage::KeyValue>> rows =
-        store_->Scan(Table::kBookings, /*prefix=*/"", kBatch, after);
-    if (!rows.ok()) return rows.status();
-    for (const storage::KeyValue& row : *rows) {
+    ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                     store_->Scan(Table::kBookings, /*prefix=*/"", kBatch, after));
+    for (const storage::KeyValue& row : rows) {
       v1::Booking proto;
       if (!proto.ParseFromString(row.value)) {
         return absl::DataLossError("stored booking does not parse");
@@ -354,26 +336,25 @@ absl::StatusOr<int> BookingLedger::BackfillReceipts() {
       absl::Status recorded =
           RetryAborted([&]() -> absl::StatusOr<bool> {
             std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-            absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, proto.booking_id());
-            if (!booking.ok()) return booking.status();
+            ASSIGN_OR_RETURN(domain::Booking booking, ReadBooking(*txn, proto.booking_id()));
             // Stored with its home site, so later changes record the visit too.
-            if (booking->home_site_id.empty()) {
-              absl::StatusOr<std::string> home = HomeNamedBy(booking->member_id);
-              if (home.ok()) booking->home_site_id = *home;
+            if (booking.home_site_id.empty()) {
+              absl::StatusOr<std::string> home = HomeNamedBy(booking.member_id);
+              if (home.ok()) booking.home_site_id = *home;
             }
-            if (absl::Status s = StoreBooking(*txn, *booking); !s.ok()) return s;
-            if (absl::Status s = txn->Commit(); !s.ok()) return s;
+            RETURN_IF_ERROR(StoreBooking(*txn, booking));
+            RETURN_IF_ERROR(txn->Commit());
             return true;
           }).status();
       if (!recorded.ok()) return recorded;
       ++written;
     }
-    if (rows->size() < kBatch) break;
-    after = rows->back().key;
+    if (rows.size() < kBatch) break;
+    after = rows.back().key;
   }
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-  if (absl::Status s = txn->Put(Table::kMeta, done_key, ""); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  RETURN_IF_ERROR(txn->Put(Table::kMeta, done_key, ""));
+  RETURN_IF_ERROR(txn->Commit());
   return written;
 }
 
@@ -382,51 +363,46 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
   int released = 0;
   constexpr size_t kBatch = 100;
   while (true) {
-    absl::StatusOr<std::vector<storage::KeyValue>> due =
-        store_->Scan(Table::kNoShowQueue, /*prefix=*/"", kBatch);
-    if (!due.ok()) return due.status();
-    for (const storage::KeyValue& entry : *due) {
+    ASSIGN_OR_RETURN(std::vector<storage::KeyValue> due,
+                     store_->Scan(Table::kNoShowQueue, /*prefix=*/"", kBatch));
+    for (const storage::KeyValue& entry : due) {
       storage::KeyReader reader(entry.key);
-      absl::StatusOr<int64_t> deadline_micros = reader.ReadInt64();
-      if (!deadline_micros.ok()) return deadline_micros.status();
-      if (absl::FromUnixMicros(*deadline_micros) > now) return released;
-      absl::StatusOr<std::string> booking_id = reader.ReadString();
-      if (!booking_id.ok()) return booking_id.status();
+      ASSIGN_OR_RETURN(int64_t deadline_micros, reader.ReadInt64());
+      if (absl::FromUnixMicros(deadline_micros) > now) return released;
+      ASSIGN_OR_RETURN(std::string booking_id, reader.ReadString());
       absl::StatusOr<bool> release = RetryAborted([&]() -> absl::StatusOr<bool> {
         std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-        absl::StatusOr<domain::Booking> booking = ReadBooking(*txn, *booking_id);
-        if (!booking.ok()) return booking.status();
-        if (absl::Status s = txn->Delete(Table::kNoShowQueue, entry.key); !s.ok()) return s;
-        const bool no_show = booking->state == domain::BookingState::kConfirmed;
+        ASSIGN_OR_RETURN(domain::Booking booking, ReadBooking(*txn, booking_id));
+        RETURN_IF_ERROR(txn->Delete(Table::kNoShowQueue, entry.key));
+        const bool no_show = booking.state == domain::BookingState::kConfirmed;
         if (no_show) {
-          if (absl::Status s = ReleaseSlots(*txn, *booking, domain::SlotsToRelease(*booking, now));
+          if (absl::Status s = ReleaseSlots(*txn, booking, domain::SlotsToRelease(booking, now));
               !s.ok()) {
             return s;
           }
-          booking->state = domain::BookingState::kNoShow;
-          booking->update_time = now;
-          if (absl::Status s = StoreBooking(*txn, *booking); !s.ok()) return s;
+          booking.state = domain::BookingState::kNoShow;
+          booking.update_time = now;
+          RETURN_IF_ERROR(StoreBooking(*txn, booking));
         }
-        if (absl::Status s = txn->Commit(); !s.ok()) return s;
-        if (no_show) receipts_->NotifyQueued(booking->booking_id);
+        RETURN_IF_ERROR(txn->Commit());
+        if (no_show) receipts_->NotifyQueued(booking.booking_id);
         return no_show;
       });
       if (!release.ok()) return release.status();
       released += *release ? 1 : 0;
     }
-    if (due->size() < kBatch) return released;
+    if (due.size() < kBatch) return released;
   }
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::Get(absl::string_view booking_id) const {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(Table::kBookings, BookingKey(booking_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(Table::kBookings, BookingKey(booking_id)));
+  if (!bytes.has_value()) {
     return absl::NotFoundError(absl::StrCat("no booking '", booking_id, "' at this venue"));
   }
   v1::Booking proto;
-  if (!proto.ParseFromString(**bytes)) return absl::DataLossError("stored booking does not parse");
+  if (!proto.ParseFromString(*bytes)) return absl::DataLossError("stored booking does not parse");
   return BookingFromProto(proto);
 }
 
@@ -434,16 +410,15 @@ absl::StatusOr<BookingLedger::Page> BookingLedger::ListIndex(storage::Table tabl
                                                              const std::string& prefix,
                                                              int page_size,
                                                              absl::string_view page_token) const {
-  absl::StatusOr<storage::PagedRows> rows = storage::ScanPage(
-      *store_, table, prefix, page_size, page_token, {kDefaultPageSize, kMaxPageSize});
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(storage::PagedRows rows,
+                   storage::ScanPage(*store_, table, prefix, page_size, page_token,
+                                     {kDefaultPageSize, kMaxPageSize}));
   Page page;
-  for (const storage::KeyValue& row : rows->rows) {
-    absl::StatusOr<domain::Booking> booking = Get(row.value);
-    if (!booking.ok()) return booking.status();
-    page.bookings.push_back(*std::move(booking));
+  for (const storage::KeyValue& row : rows.rows) {
+    ASSIGN_OR_RETURN(domain::Booking booking, Get(row.value));
+    page.bookings.push_back(std::move(booking));
   }
-  page.next_page_token = std::move(rows->next_page_token);
+  page.next_page_token = std::move(rows.next_page_token);
   return page;
 }
 
@@ -463,22 +438,19 @@ absl::StatusOr<std::vector<BookingLedger::SlotAvailability>> BookingLedger::Avai
     return absl::InvalidArgumentError(
         absl::StrCat("at most ", kMaxAvailabilityDays, " days of availability per request"));
   }
-  absl::StatusOr<domain::Space> space = catalog_->GetSpace(space_id);
-  if (!space.ok()) return space.status();
-  absl::StatusOr<absl::TimeZone> zone =
-      domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone);
-  if (!zone.ok()) return zone.status();
+  ASSIGN_OR_RETURN(domain::Space space, catalog_->GetSpace(space_id));
+  ASSIGN_OR_RETURN(absl::TimeZone zone,
+                   domain::LoadVenueTimeZone("time_zone", catalog_->profile().time_zone));
   const domain::SitePolicy policy = catalog_->policy();
   const int32_t capacity =
-      space->state == domain::SpaceState::kActive ? domain::SlotCapacity(*space) : 0;
+      space.state == domain::SpaceState::kActive ? domain::SlotCapacity(space) : 0;
   std::vector<SlotAvailability> result;
   for (absl::CivilDay day = first_day; day <= last_day; ++day) {
-    for (domain::Slot& slot : domain::SlotsOnDay(space->kind, policy, *zone, day)) {
-      absl::StatusOr<std::optional<std::string>> value =
-          store_->Get(Table::kSlotCounters, CounterKey(space->space_id, slot.id));
-      if (!value.ok()) return value.status();
+    for (domain::Slot& slot : domain::SlotsOnDay(space.kind, policy, zone, day)) {
+      ASSIGN_OR_RETURN(std::optional<std::string> value,
+                       store_->Get(Table::kSlotCounters, CounterKey(space.space_id, slot.id)));
       int32_t held = 0;
-      if (value->has_value() && !absl::SimpleAtoi(**value, &held)) {
+      if (value.has_value() && !absl::SimpleAtoi(*value, &held)) {
         return absl::DataLossError("stored slot counter does not parse");
       }
       result.push_back({std::move(slot), capacity, std::max(0, capacity - held)});

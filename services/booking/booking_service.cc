@@ -11,6 +11,7 @@
 #include "services/rpc/bearer_token.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
+#include "storage/status_macros.h"
 
 namespace cantine::booking {
 
@@ -40,24 +41,20 @@ absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
         "admin credential, as 'authorization: Bearer <token>'");
   }
   if (admin_->Check(*bearer).ok()) return Caller{.desk = true, .member_id = "", .token = ""};
-  absl::StatusOr<auth::MemberTokenClaims> claims =
-      verified_tokens_.Verify(*bearer, *keys_, clock_->Now());
-  if (!claims.ok()) return claims.status();
-  if (absl::Status s = auth::CheckClaimedHome(*claims, members_->Get(claims->member_id)); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = auth::RequireScope(*claims, auth::TokenScope::kBooking); !s.ok()) return s;
+  ASSIGN_OR_RETURN(auth::MemberTokenClaims claims,
+                   verified_tokens_.Verify(*bearer, *keys_, clock_->Now()));
+  RETURN_IF_ERROR(auth::CheckClaimedHome(claims, members_->Get(claims.member_id)));
+  RETURN_IF_ERROR(auth::RequireScope(claims, auth::TokenScope::kBooking));
   return Caller{.desk = false,
-                .member_id = claims->member_id,
+                .member_id = claims.member_id,
                 .token = *bearer,
-                .account_scope = claims->scopes.account};
+                .account_scope = claims.scopes.account};
 }
 
 absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
     const grpc::ServerContext& context) const {
-  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
-  if (!bearer.ok()) return bearer.status();
-  return Authenticate(*bearer);
+  ASSIGN_OR_RETURN(std::optional<std::string> bearer, rpc::BearerToken(context));
+  return Authenticate(bearer);
 }
 
 std::optional<std::string> BookingServiceImpl::Caller::acting_member() const {
@@ -74,13 +71,12 @@ absl::Status BookingServiceImpl::CheckSeesItinerary(const Caller& caller,
   if (!caller.desk) return CheckActsFor(caller, member_id);
   // A desk follows its own site's members around the network; other sites' members it sees
   // only at its venue (visitors_on).
-  absl::StatusOr<std::string> home = members_->HomeSiteOf(member_id);
-  if (!home.ok()) return home.status();
-  if (*home == catalog_->profile().site_id) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::string home, members_->HomeSiteOf(member_id));
+  if (home == catalog_->profile().site_id) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat("the desk of ", catalog_->profile().site_id,
                                                   " sees the bookings elsewhere of its own "
                                                   "members only; member ",
-                                                  member_id, " belongs to ", *home,
+                                                  member_id, " belongs to ", home,
                                                   " (its visits here are listed by visitors_on)"));
 }
 
@@ -92,12 +88,11 @@ absl::Status BookingServiceImpl::CheckForwardedHere(absl::string_view site_id) c
 
 absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::AuthenticateForwarded(
     absl::string_view member_token) const {
-  absl::StatusOr<Caller> caller = Authenticate(std::string(member_token));
-  if (!caller.ok()) return caller.status();
-  if (caller->desk) {
+  ASSIGN_OR_RETURN(Caller caller, Authenticate(std::string(member_token)));
+  if (caller.desk) {
     return absl::PermissionDeniedError("a forwarded call carries a member token only");
   }
-  if (caller->account_scope) {
+  if (caller.account_scope) {
     return absl::PermissionDeniedError(
         "a forwarded call carries a token of booking scope only; this one has account scope "
         "too, which never leaves the member's home site");
@@ -111,7 +106,7 @@ bool BookingServiceImpl::IsHere(absl::string_view site_id) const {
 
 absl::StatusOr<std::string> BookingServiceImpl::VenueOf(absl::string_view site_id) const {
   if (site_id.empty()) return catalog_->profile().site_id;
-  if (absl::Status s = domain::CheckSlug("site_id", site_id); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::CheckSlug("site_id", site_id));
   return std::string(site_id);
 }
 
@@ -143,10 +138,9 @@ v1::Booking BookingServiceImpl::ToProto(const domain::Booking& booking) const {
 
 absl::StatusOr<domain::Booking> BookingServiceImpl::OwnBooking(
     const Caller& caller, const std::string& booking_id) const {
-  if (absl::Status s = domain::CheckSlug("booking_id", booking_id); !s.ok()) return s;
-  absl::StatusOr<domain::Booking> booking = ledger_->Get(booking_id);
-  if (!booking.ok()) return booking.status();
-  if (absl::Status s = CheckActsFor(caller, booking->member_id); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::CheckSlug("booking_id", booking_id));
+  ASSIGN_OR_RETURN(domain::Booking booking, ledger_->Get(booking_id));
+  RETURN_IF_ERROR(CheckActsFor(caller, booking.member_id));
   return booking;
 }
 
@@ -154,17 +148,14 @@ absl::StatusOr<domain::Booking> BookingServiceImpl::OwnBooking(
 
 absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityHere(
     const v1::GetAvailabilityRequest& request) const {
-  if (absl::Status s = domain::CheckSlug("space_id", request.space_id()); !s.ok()) return s;
-  absl::StatusOr<absl::CivilDay> first = rpc::CivilDayFromProto("first_day", request.first_day());
-  if (!first.ok()) return first.status();
-  absl::StatusOr<absl::CivilDay> last = rpc::CivilDayFromProto("last_day", request.last_day());
-  if (!last.ok()) return last.status();
-  absl::StatusOr<std::vector<BookingLedger::SlotAvailability>> slots =
-      ledger_->Availability(request.space_id(), *first, *last);
-  if (!slots.ok()) return slots.status();
+  RETURN_IF_ERROR(domain::CheckSlug("space_id", request.space_id()));
+  ASSIGN_OR_RETURN(absl::CivilDay first, rpc::CivilDayFromProto("first_day", request.first_day()));
+  ASSIGN_OR_RETURN(absl::CivilDay last, rpc::CivilDayFromProto("last_day", request.last_day()));
+  ASSIGN_OR_RETURN(std::vector<BookingLedger::SlotAvailability> slots,
+                   ledger_->Availability(request.space_id(), first, last));
   v1::GetAvailabilityResponse response;
   response.set_time_zone(catalog_->profile().time_zone);
-  for (const BookingLedger::SlotAvailability& slot : *slots) {
+  for (const BookingLedger::SlotAvailability& slot : slots) {
     v1::SlotAvailability* out = response.add_slots();
     *out->mutable_slot() = SlotToProto(slot.slot);
     out->set_seats_total(slot.seats_total);
@@ -184,7 +175,7 @@ grpc::Status BookingServiceImpl::GetAvailability(grpc::ServerContext* context,
 
 absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityForwarded(
     const v1::GetAvailabilityRequest& request) const {
-  if (absl::Status s = CheckForwardedHere(request.site_id()); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
   return AvailabilityHere(request);
 }
 
@@ -192,31 +183,28 @@ absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityForw
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(
     const Caller& caller, const v1::CreateBookingRequest& request) {
-  if (absl::Status s = domain::CheckSlug("space_id", request.space_id()); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::CheckSlug("space_id", request.space_id()));
   // A member books for itself; its id may be left out.
   const std::string member_id =
       request.member_id().empty() && !caller.desk ? caller.member_id : request.member_id();
-  if (absl::Status s = domain::CheckSlug("member_id", member_id); !s.ok()) return s;
-  if (absl::Status s = CheckActsFor(caller, member_id); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::CheckSlug("member_id", member_id));
+  RETURN_IF_ERROR(CheckActsFor(caller, member_id));
   if (!request.has_start() || !request.has_end()) {
     return absl::InvalidArgumentError(
         "start and end are required: civil times at the venue, on slot boundaries");
   }
-  absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", request.start());
-  if (!start.ok()) return start.status();
-  absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", request.end());
-  if (!end.ok()) return end.status();
+  ASSIGN_OR_RETURN(absl::CivilMinute start, rpc::CivilMinuteFromProto("start", request.start()));
+  ASSIGN_OR_RETURN(absl::CivilMinute end, rpc::CivilMinuteFromProto("end", request.end()));
   domain::BookingRequest booking_request{.space_id = request.space_id(),
                                          .member_id = member_id,
-                                         .local_start = *start,
-                                         .local_end = *end,
+                                         .local_start = start,
+                                         .local_end = end,
                                          .seats = request.seats(),
                                          .idempotency_key = request.idempotency_key(),
                                          .member_signed_in = !caller.desk};
-  absl::StatusOr<domain::Booking> booking = ledger_->Create(booking_request);
-  if (!booking.ok()) return booking.status();
-  log_.Debug("booked ", booking->booking_id, " for ", booking->member_id);
-  return ToProto(*booking);
+  ASSIGN_OR_RETURN(domain::Booking booking, ledger_->Create(booking_request));
+  log_.Debug("booked ", booking.booking_id, " for ", booking.member_id);
+  return ToProto(booking);
 }
 
 grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
@@ -235,20 +223,18 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(
     absl::string_view member_token, const v1::CreateBookingRequest& request) {
-  if (absl::Status s = CheckForwardedHere(request.site_id()); !s.ok()) return s;
-  absl::StatusOr<Caller> caller = AuthenticateForwarded(member_token);
-  if (!caller.ok()) return caller.status();
-  return CreateHere(*caller, request);
+  RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
+  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  return CreateHere(caller, request);
 }
 
 // Cancelling.
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CancelHere(const Caller& caller,
                                                            const std::string& booking_id) {
-  if (absl::Status s = domain::CheckSlug("booking_id", booking_id); !s.ok()) return s;
-  absl::StatusOr<domain::Booking> cancelled = ledger_->Cancel(booking_id, caller.acting_member());
-  if (!cancelled.ok()) return cancelled.status();
-  return ToProto(*cancelled);
+  RETURN_IF_ERROR(domain::CheckSlug("booking_id", booking_id));
+  ASSIGN_OR_RETURN(domain::Booking cancelled, ledger_->Cancel(booking_id, caller.acting_member()));
+  return ToProto(cancelled);
 }
 
 grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* context,
@@ -267,12 +253,10 @@ grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* context,
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CancelForwarded(
     absl::string_view member_token, const v1::CancelBookingRequest& request) {
-  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request.booking_id());
-  if (!venue.ok()) return venue.status();
-  if (absl::Status s = CheckForwardedHere(*venue); !s.ok()) return s;
-  absl::StatusOr<Caller> caller = AuthenticateForwarded(member_token);
-  if (!caller.ok()) return caller.status();
-  return CancelHere(*caller, request.booking_id());
+  ASSIGN_OR_RETURN(std::string venue, domain::VenueOfBookingId("booking_id", request.booking_id()));
+  RETURN_IF_ERROR(CheckForwardedHere(venue));
+  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  return CancelHere(caller, request.booking_id());
 }
 
 // Reading and checking in.

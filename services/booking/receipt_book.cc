@@ -9,6 +9,7 @@
 #include "services/booking/booking_codec.h"
 #include "storage/key_codec.h"
 #include "storage/paged_scan.h"
+#include "storage/status_macros.h"
 
 namespace cantine::booking {
 namespace {
@@ -43,11 +44,10 @@ std::string VisitDayKey(absl::string_view member_id, absl::string_view site_id,
 }
 
 absl::StatusOr<int64_t> ReadCount(Transaction& txn, const std::string& key) {
-  absl::StatusOr<std::optional<std::string>> value = txn.GetForUpdate(Table::kVisitDays, key);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return 0;
+  ASSIGN_OR_RETURN(std::optional<std::string> value, txn.GetForUpdate(Table::kVisitDays, key));
+  if (!value.has_value()) return 0;
   int64_t count = 0;
-  if (!absl::SimpleAtoi(**value, &count) || count < 0) {
+  if (!absl::SimpleAtoi(*value, &count) || count < 0) {
     return absl::DataLossError("stored visit-day count does not parse");
   }
   return count;
@@ -55,14 +55,12 @@ absl::StatusOr<int64_t> ReadCount(Transaction& txn, const std::string& key) {
 
 // Adds `delta` to a count, dropping it at zero; returns the new count.
 absl::StatusOr<int64_t> AddToCount(Transaction& txn, const std::string& key, int64_t delta) {
-  absl::StatusOr<int64_t> count = ReadCount(txn, key);
-  if (!count.ok()) return count.status();
-  const int64_t updated = *count + delta;
+  ASSIGN_OR_RETURN(int64_t count, ReadCount(txn, key));
+  const int64_t updated = count + delta;
   // Only an entry that contradicts what this node holds can get here: refuse it.
   if (updated < 0) return absl::InvalidArgumentError("a visit-day count would go below zero");
-  absl::Status s = updated == 0 ? txn.Delete(Table::kVisitDays, key)
-                                : txn.Put(Table::kVisitDays, key, absl::StrCat(updated));
-  if (!s.ok()) return s;
+  RETURN_IF_ERROR(updated == 0 ? txn.Delete(Table::kVisitDays, key)
+                               : txn.Put(Table::kVisitDays, key, absl::StrCat(updated)));
   return updated;
 }
 
@@ -73,21 +71,16 @@ absl::Status CountVisitDays(Transaction& txn, const domain::Booking& visit, int 
   for (absl::CivilDay day : domain::BookedDays(visit)) months[absl::CivilMonth(day)].push_back(day);
   for (const auto& [month, days] : months) {
     const std::string month_key = VisitMonthKey(visit.member_id, month);
-    absl::StatusOr<int64_t> month_days = ReadCount(txn, month_key);
-    if (!month_days.ok()) return month_days.status();
+    RETURN_IF_ERROR(ReadCount(txn, month_key));  // locks the month's total before its days
     int64_t changed_days = 0;
     for (absl::CivilDay day : days) {
-      absl::StatusOr<int64_t> covering =
-          AddToCount(txn, VisitDayKey(visit.member_id, visit.site_id, day), delta);
-      if (!covering.ok()) return covering.status();
+      ASSIGN_OR_RETURN(int64_t covering,
+                       AddToCount(txn, VisitDayKey(visit.member_id, visit.site_id, day), delta));
       // A day counts once, however many bookings of the member cover it at that venue.
-      if (delta > 0 ? *covering == 1 : *covering == 0) ++changed_days;
+      if (delta > 0 ? covering == 1 : covering == 0) ++changed_days;
     }
     if (changed_days == 0) continue;
-    if (absl::StatusOr<int64_t> updated = AddToCount(txn, month_key, delta * changed_days);
-        !updated.ok()) {
-      return updated.status();
-    }
+    RETURN_IF_ERROR(AddToCount(txn, month_key, delta * changed_days));
   }
   return absl::OkStatus();
 }
@@ -105,7 +98,7 @@ absl::StatusOr<v1::Booking> ParseReceipt(absl::string_view bytes) {
 absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& booking,
                                  absl::string_view time_zone, bool publish) {
   const v1::Booking receipt = BookingToProto(booking, time_zone);
-  if (absl::Status s = Merge(txn, receipt); !s.ok()) return s;
+  RETURN_IF_ERROR(Merge(txn, receipt));
   if (!publish) return absl::OkStatus();
   return txn.Put(Table::kReceiptOutbox, ReceiptKey(booking.booking_id),
                  receipt.SerializeAsString());
@@ -153,7 +146,7 @@ absl::Status ReceiptBook::ApplyRemote(Transaction& txn, const v1::OplogEntry& en
   } else if (!absl::IsNotFound(member_home.status())) {
     return member_home.status();
   }
-  if (absl::Status s = domain::CheckReceipt(*booking, context); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::CheckReceipt(*booking, context));
   return Merge(txn, receipt);
 }
 
@@ -164,15 +157,12 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
     return absl::InvalidArgumentError("booking receipt has no id or no slots");
   }
   const std::string key = ReceiptKey(booking->booking_id);
-  absl::StatusOr<std::optional<std::string>> stored = txn.GetForUpdate(Table::kReceipts, key);
-  if (!stored.ok()) return stored.status();
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, txn.GetForUpdate(Table::kReceipts, key));
   std::optional<domain::Booking> earlier;
-  if (stored->has_value()) {
-    absl::StatusOr<v1::Booking> parsed = ParseReceipt(**stored);
-    if (!parsed.ok()) return parsed.status();
-    absl::StatusOr<domain::Booking> decoded = BookingFromProto(*parsed);
-    if (!decoded.ok()) return decoded.status();
-    earlier = *std::move(decoded);
+  if (stored.has_value()) {
+    ASSIGN_OR_RETURN(v1::Booking parsed, ParseReceipt(*stored));
+    ASSIGN_OR_RETURN(domain::Booking decoded, BookingFromProto(parsed));
+    earlier = std::move(decoded);
     // A booking's venue, member, home, time and days never change: the indexes and the
     // visit days rest on them.
     if (earlier->site_id != booking->site_id || earlier->member_id != booking->member_id ||
@@ -183,9 +173,7 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
           " changes what a booking never changes (venue, member, home site, time, days)"));
     }
   }
-  if (absl::Status s = txn.Put(Table::kReceipts, key, receipt.SerializeAsString()); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn.Put(Table::kReceipts, key, receipt.SerializeAsString()));
 
   // Index keys use fields a booking never changes: written once, on first sight.
   const std::vector<absl::CivilDay> days = domain::BookedDays(*booking);
@@ -195,15 +183,15 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
                                       .AddInt64(absl::ToUnixMicros(booking->start))
                                       .AddString(id)
                                       .Build();
-    if (absl::Status s = txn.Put(Table::kReceiptsByMember, by_member, id); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.Put(Table::kReceiptsByMember, by_member, id));
     for (absl::CivilDay day : days) {
       const std::string by_day =
           KeyBuilder(SiteDayPrefix(booking->site_id, day)).AddString(id).Build();
-      if (absl::Status s = txn.Put(Table::kReceiptsBySiteDay, by_day, id); !s.ok()) return s;
+      RETURN_IF_ERROR(txn.Put(Table::kReceiptsBySiteDay, by_day, id));
     }
     const std::string by_month =
         KeyBuilder(MonthPrefix(absl::CivilMonth(days.front()))).AddString(id).Build();
-    if (absl::Status s = txn.Put(Table::kReceiptsByMonth, by_month, id); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.Put(Table::kReceiptsByMonth, by_month, id));
   }
 
   const bool was_visit = earlier.has_value() && domain::IsChargedVisit(*earlier);
@@ -214,46 +202,42 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
 
 absl::StatusOr<int> ReceiptBook::LockVisitDays(Transaction& txn, absl::string_view member_id,
                                                absl::CivilMonth month) const {
-  absl::StatusOr<int64_t> days = ReadCount(txn, VisitMonthKey(member_id, month));
-  if (!days.ok()) return days.status();
-  return static_cast<int>(*days);
+  ASSIGN_OR_RETURN(int64_t days, ReadCount(txn, VisitMonthKey(member_id, month)));
+  return static_cast<int>(days);
 }
 
 absl::StatusOr<bool> ReceiptBook::HoldsVisitDay(Transaction& txn, absl::string_view member_id,
                                                 absl::string_view site_id,
                                                 absl::CivilDay day) const {
-  absl::StatusOr<std::optional<std::string>> value =
-      txn.Get(Table::kVisitDays, VisitDayKey(member_id, site_id, day));
-  if (!value.ok()) return value.status();
-  return value->has_value();
+  ASSIGN_OR_RETURN(std::optional<std::string> value,
+                   txn.Get(Table::kVisitDays, VisitDayKey(member_id, site_id, day)));
+  return value.has_value();
 }
 
 absl::StatusOr<v1::Booking> ReceiptBook::Get(absl::string_view booking_id) const {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(Table::kReceipts, ReceiptKey(booking_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(Table::kReceipts, ReceiptKey(booking_id)));
+  if (!bytes.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("no receipt of booking '", booking_id, "' has reached this node"));
   }
-  return ParseReceipt(**bytes);
+  return ParseReceipt(*bytes);
 }
 
 absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListIndex(storage::Table table,
                                                          const std::string& prefix, int page_size,
                                                          absl::string_view page_token,
                                                          absl::string_view skip_home_site) const {
-  absl::StatusOr<storage::PagedRows> rows = storage::ScanPage(
-      *store_, table, prefix, page_size, page_token, {kDefaultPageSize, kMaxPageSize});
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(storage::PagedRows rows,
+                   storage::ScanPage(*store_, table, prefix, page_size, page_token,
+                                     {kDefaultPageSize, kMaxPageSize}));
   Page page;
-  for (const storage::KeyValue& row : rows->rows) {
-    absl::StatusOr<v1::Booking> receipt = Get(row.value);
-    if (!receipt.ok()) return receipt.status();
-    if (!skip_home_site.empty() && receipt->home_site_id() == skip_home_site) continue;
-    page.bookings.push_back(*std::move(receipt));
+  for (const storage::KeyValue& row : rows.rows) {
+    ASSIGN_OR_RETURN(v1::Booking receipt, Get(row.value));
+    if (!skip_home_site.empty() && receipt.home_site_id() == skip_home_site) continue;
+    page.bookings.push_back(std::move(receipt));
   }
-  page.next_page_token = std::move(rows->next_page_token);
+  page.next_page_token = std::move(rows.next_page_token);
   return page;
 }
 
@@ -277,20 +261,18 @@ absl::StatusOr<std::vector<domain::SettlementLine>> ReceiptBook::Settlement(
   constexpr size_t kBatch = 1000;
   std::string start_after;
   while (true) {
-    absl::StatusOr<std::vector<storage::KeyValue>> rows =
-        store_->Scan(Table::kReceiptsByMonth, MonthPrefix(month), kBatch, start_after);
-    if (!rows.ok()) return rows.status();
-    for (const storage::KeyValue& row : *rows) {
-      absl::StatusOr<v1::Booking> receipt = Get(row.value);
-      if (!receipt.ok()) return receipt.status();
-      absl::StatusOr<domain::Booking> booking = BookingFromProto(*receipt);
-      if (!booking.ok()) return booking.status();
-      if (absl::Status s = settlement.Add(*booking); !s.ok()) {
+    ASSIGN_OR_RETURN(
+        std::vector<storage::KeyValue> rows,
+        store_->Scan(Table::kReceiptsByMonth, MonthPrefix(month), kBatch, start_after));
+    for (const storage::KeyValue& row : rows) {
+      ASSIGN_OR_RETURN(v1::Booking receipt, Get(row.value));
+      ASSIGN_OR_RETURN(domain::Booking booking, BookingFromProto(receipt));
+      if (absl::Status s = settlement.Add(booking); !s.ok()) {
         return absl::Status(s.code(), absl::StrCat(domain::FormatMonth(month), ": ", s.message()));
       }
     }
-    if (rows->size() < kBatch) break;
-    start_after = rows->back().key;
+    if (rows.size() < kBatch) break;
+    start_after = rows.back().key;
   }
   return settlement.Lines();
 }
@@ -312,11 +294,10 @@ absl::StatusOr<int> ReceiptBook::PublishNotified(storage::Oplog& oplog, size_t l
 }
 
 absl::StatusOr<int> ReceiptBook::PublishQueued(storage::Oplog& oplog, size_t limit) {
-  absl::StatusOr<std::vector<storage::KeyValue>> queued =
-      store_->Scan(Table::kReceiptOutbox, /*prefix=*/"", limit);
-  if (!queued.ok()) return queued.status();
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> queued,
+                   store_->Scan(Table::kReceiptOutbox, /*prefix=*/"", limit));
   std::vector<std::string> keys;
-  for (storage::KeyValue& row : *queued) keys.push_back(std::move(row.key));
+  for (storage::KeyValue& row : queued) keys.push_back(std::move(row.key));
   return Publish(oplog, keys);
 }
 
@@ -329,12 +310,11 @@ absl::StatusOr<int> ReceiptBook::Publish(storage::Oplog& oplog,
         for (const std::string& key : keys) {
           // Read under a lock: a later change of the booking may have replaced the row, or
           // an earlier pass published it already.
-          absl::StatusOr<std::optional<std::string>> latest =
-              txn.GetForUpdate(Table::kReceiptOutbox, key);
-          if (!latest.ok()) return latest.status();
-          if (!latest->has_value()) continue;
-          if (absl::Status s = txn.Delete(Table::kReceiptOutbox, key); !s.ok()) return s;
-          changes.emplace_back(v1::ENTRY_KIND_BOOKING_RECEIPT, **std::move(latest));
+          ASSIGN_OR_RETURN(std::optional<std::string> latest,
+                           txn.GetForUpdate(Table::kReceiptOutbox, key));
+          if (!latest.has_value()) continue;
+          RETURN_IF_ERROR(txn.Delete(Table::kReceiptOutbox, key));
+          changes.emplace_back(v1::ENTRY_KIND_BOOKING_RECEIPT, *std::move(latest));
         }
         return changes;
       });

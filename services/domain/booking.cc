@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/domain/member.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 
@@ -66,10 +67,9 @@ absl::Status CheckReceipt(const Booking& receipt, const ReceiptContext& context)
     return absl::InvalidArgumentError(absl::StrCat("receipt of booking ", receipt.booking_id,
                                                    " from ", context.origin_site_id, ": ", why...));
   };
-  absl::StatusOr<std::string> venue = VenueOfBookingId("booking_id", receipt.booking_id);
-  if (!venue.ok()) return venue.status();
-  if (receipt.site_id != context.origin_site_id || *venue != context.origin_site_id) {
-    return invalid("its venue is ", receipt.site_id, " (booking id: ", *venue,
+  ASSIGN_OR_RETURN(std::string venue, VenueOfBookingId("booking_id", receipt.booking_id));
+  if (receipt.site_id != context.origin_site_id || venue != context.origin_site_id) {
+    return invalid("its venue is ", receipt.site_id, " (booking id: ", venue,
                    "); only the venue writes its bookings");
   }
 

@@ -3,13 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/domain/field_checks.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 
 absl::StatusOr<BookingPlan> PlanBooking(const Space& space, const SitePolicy& policy,
                                         absl::TimeZone zone, const BookingRequest& request,
                                         absl::Time now) {
-  if (absl::Status s = CheckSlug("member_id", request.member_id); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSlug("member_id", request.member_id));
   if (request.idempotency_key.empty()) {
     return absl::InvalidArgumentError(
         "idempotency_key is required: a unique string per booking attempt, reused on retry");
@@ -35,21 +36,21 @@ absl::StatusOr<BookingPlan> PlanBooking(const Space& space, const SitePolicy& po
                            " seats"));
   }
 
-  absl::StatusOr<std::vector<Slot>> slots = SlotsBetween(
-      space.kind, policy, zone, request.local_start, request.local_end, policy.max_booking_days);
-  if (!slots.ok()) return slots.status();
-  if (static_cast<int64_t>(slots->size()) > kMaxSlotsPerBooking) {
-    return absl::InvalidArgumentError(absl::StrCat("the booking holds ", slots->size(),
+  ASSIGN_OR_RETURN(std::vector<Slot> slots,
+                   SlotsBetween(space.kind, policy, zone, request.local_start, request.local_end,
+                                policy.max_booking_days));
+  if (static_cast<int64_t>(slots.size()) > kMaxSlotsPerBooking) {
+    return absl::InvalidArgumentError(absl::StrCat("the booking holds ", slots.size(),
                                                    " slots; one booking holds at most ",
                                                    kMaxSlotsPerBooking, ": book a shorter span"));
   }
 
-  if (slots->front().start < now) {
+  if (slots.front().start < now) {
     return absl::FailedPreconditionError(absl::StrCat(
         "start ", FormatCivilMinute(request.local_start), " ", zone.name(), " is in the past"));
   }
   const absl::CivilDay today = absl::ToCivilDay(now, zone);
-  const absl::CivilDay last_day = slots->back().id.day;
+  const absl::CivilDay last_day = slots.back().id.day;
   if (last_day - today > policy.booking_horizon_days) {
     return absl::FailedPreconditionError(
         absl::StrCat("the booking ends on ", absl::FormatCivilTime(last_day),
@@ -64,8 +65,8 @@ absl::StatusOr<BookingPlan> PlanBooking(const Space& space, const SitePolicy& po
   const int64_t slot_price = visitor && space.visitor_price_per_slot_minor
                                  ? *space.visitor_price_per_slot_minor
                                  : space.price_per_slot_minor;
-  plan.price_minor = static_cast<int64_t>(slots->size()) * seats * slot_price;
-  plan.slots = *std::move(slots);
+  plan.price_minor = static_cast<int64_t>(slots.size()) * seats * slot_price;
+  plan.slots = std::move(slots);
   return plan;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/domain/slots.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 constexpr size_t kEventIdSuffixLength = 16;
 
 absl::Status CheckEventId(const Event& event) {
-  if (absl::Status s = CheckSlug("event_id", event.event_id); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSlug("event_id", event.event_id));
   const absl::string_view id = event.event_id;
   const std::string prefix = absl::StrCat(event.host_site_id, "-");
   bool well_formed =
@@ -35,7 +36,7 @@ absl::Status CheckTags(const std::vector<std::string>& tags) {
         absl::StrCat("tags has ", tags.size(), " entries; at most ", kMaxEventTags));
   }
   for (size_t i = 0; i < tags.size(); ++i) {
-    if (absl::Status s = CheckSlug(absl::StrCat("tags[", i, "]"), tags[i]); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckSlug(absl::StrCat("tags[", i, "]"), tags[i]));
     if (std::find(tags.begin(), tags.begin() + i, tags[i]) != tags.begin() + i) {
       return absl::InvalidArgumentError(
           absl::StrCat("tags lists '", tags[i], "' twice; list each tag once"));
@@ -70,14 +71,11 @@ absl::Status CheckNotPast(const Event& event, absl::Time now) {
 
 // Sets the instants from the civil times in the event's zone.
 absl::StatusOr<Event> PlaceInZone(Event event) {
-  absl::StatusOr<absl::TimeZone> zone = LoadVenueTimeZone("time_zone", event.time_zone);
-  if (!zone.ok()) return zone.status();
-  absl::StatusOr<absl::Time> start = VenueInstant("start", event.local_start, *zone);
-  if (!start.ok()) return start.status();
-  absl::StatusOr<absl::Time> end = VenueInstant("end", event.local_end, *zone);
-  if (!end.ok()) return end.status();
-  event.start = *start;
-  event.end = *end;
+  ASSIGN_OR_RETURN(absl::TimeZone zone, LoadVenueTimeZone("time_zone", event.time_zone));
+  ASSIGN_OR_RETURN(absl::Time start, VenueInstant("start", event.local_start, zone));
+  ASSIGN_OR_RETURN(absl::Time end, VenueInstant("end", event.local_end, zone));
+  event.start = start;
+  event.end = end;
   return event;
 }
 
@@ -95,22 +93,19 @@ absl::StatusOr<absl::Time> VenueInstant(absl::string_view field, absl::CivilMinu
 }
 
 absl::Status ValidateEvent(const Event& event) {
-  if (absl::Status s = CheckSlug("host_site_id", event.host_site_id); !s.ok()) return s;
-  if (absl::Status s = CheckEventId(event); !s.ok()) return s;
-  if (absl::Status s = CheckText("city", event.city, kMaxNameLength, true); !s.ok()) return s;
-  if (absl::Status s = CheckText("title", event.title, kMaxEventTitleLength, true); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckSlug("host_site_id", event.host_site_id));
+  RETURN_IF_ERROR(CheckEventId(event));
+  RETURN_IF_ERROR(CheckText("city", event.city, kMaxNameLength, true));
+  RETURN_IF_ERROR(CheckText("title", event.title, kMaxEventTitleLength, true));
   if (absl::Status s =
           CheckText("description", event.description, kMaxEventDescriptionLength, false);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckTags(event.tags); !s.ok()) return s;
-  if (absl::Status s = CheckSpan(event.local_start, event.local_end); !s.ok()) return s;
-  absl::StatusOr<Event> placed = PlaceInZone(event);
-  if (!placed.ok()) return placed.status();
-  if (placed->start != event.start || placed->end != event.end) {
+  RETURN_IF_ERROR(CheckTags(event.tags));
+  RETURN_IF_ERROR(CheckSpan(event.local_start, event.local_end));
+  ASSIGN_OR_RETURN(Event placed, PlaceInZone(event));
+  if (placed.start != event.start || placed.end != event.end) {
     return absl::InvalidArgumentError(
         absl::StrCat("start_time and end_time must be the instants of start ",
                      FormatCivilMinute(event.local_start), " and end ",
@@ -138,10 +133,9 @@ absl::StatusOr<Event> NewEvent(const EventDraft& draft, const SiteProfile& host,
   event.capacity = draft.capacity;
   event.state = EventState::kScheduled;
   event.update_time = now;
-  absl::StatusOr<Event> placed = PlaceInZone(std::move(event));
-  if (!placed.ok()) return placed.status();
-  if (absl::Status s = ValidateEvent(*placed); !s.ok()) return s;
-  if (absl::Status s = CheckNotPast(*placed, now); !s.ok()) return s;
+  ASSIGN_OR_RETURN(Event placed, PlaceInZone(std::move(event)));
+  RETURN_IF_ERROR(ValidateEvent(placed));
+  RETURN_IF_ERROR(CheckNotPast(placed, now));
   return placed;
 }
 
@@ -157,23 +151,22 @@ absl::StatusOr<Event> ApplyEventUpdate(Event event, const EventUpdate& update, a
   if (update.local_start) event.local_start = *update.local_start;
   if (update.local_end) event.local_end = *update.local_end;
   if (update.capacity) event.capacity = *update.capacity;
-  absl::StatusOr<Event> placed = PlaceInZone(std::move(event));
-  if (!placed.ok()) return placed.status();
-  if (absl::Status s = ValidateEvent(*placed); !s.ok()) return s;
-  if (placed->local_start != old_start) {
-    if (absl::Status s = CheckNotPast(*placed, now); !s.ok()) return s;
+  ASSIGN_OR_RETURN(Event placed, PlaceInZone(std::move(event)));
+  RETURN_IF_ERROR(ValidateEvent(placed));
+  if (placed.local_start != old_start) {
+    RETURN_IF_ERROR(CheckNotPast(placed, now));
   }
-  placed->update_time = now;
+  placed.update_time = now;
   return placed;
 }
 
 absl::Status ValidateEventFilter(const EventFilter& filter) {
-  if (absl::Status s = CheckText("city", filter.city, kMaxNameLength, false); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText("city", filter.city, kMaxNameLength, false));
   if (!filter.site_id.empty()) {
-    if (absl::Status s = CheckSlug("site_id", filter.site_id); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckSlug("site_id", filter.site_id));
   }
   if (!filter.tag.empty()) {
-    if (absl::Status s = CheckSlug("tag", filter.tag); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckSlug("tag", filter.tag));
   }
   if (filter.from_day && filter.to_day && *filter.to_day < *filter.from_day) {
     return absl::InvalidArgumentError(absl::StrCat("to_day ", absl::FormatCivilTime(*filter.to_day),

@@ -7,13 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "services/domain/field_checks.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 
 absl::Status CheckEmail(absl::string_view field, absl::string_view email) {
-  if (absl::Status s = CheckText(field, email, kMaxEmailLength, /*required=*/true); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText(field, email, kMaxEmailLength, /*required=*/true));
   const size_t at = email.find('@');
   const bool one_at = at != absl::string_view::npos && email.rfind('@') == at;
   const absl::string_view domain = one_at ? email.substr(at + 1) : "";
@@ -57,15 +56,12 @@ absl::StatusOr<std::string> HomeSiteOfSignedInMember(const MemberDirectory& memb
     return held->home_site_id;
   }
   if (!absl::IsNotFound(held.status())) return held.status();
-  absl::StatusOr<MemberIdParts> id = ParseMemberId("member_id", member_id);
-  if (!id.ok()) return id.status();
-  return id->home_site_id;
+  ASSIGN_OR_RETURN(MemberIdParts id, ParseMemberId("member_id", member_id));
+  return id.home_site_id;
 }
 
 absl::Status CheckLink(absl::string_view field, absl::string_view link) {
-  if (absl::Status s = CheckText(field, link, kMaxLinkLength, /*required=*/true); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText(field, link, kMaxLinkLength, /*required=*/true));
   const auto not_a_link = [&] {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " is not an http:// or https:// link like https://example.org/ada"));
@@ -97,9 +93,7 @@ absl::Status CheckSkills(const std::vector<std::string>& skills) {
   }
   for (size_t i = 0; i < skills.size(); ++i) {
     const std::string field = absl::StrCat("skills[", i, "]");
-    if (absl::Status s = CheckText(field, skills[i], kMaxSkillLength, /*required=*/true); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckText(field, skills[i], kMaxSkillLength, /*required=*/true));
     if (std::find(skills.begin(), skills.begin() + i, skills[i]) != skills.begin() + i) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, " repeats an earlier skill; list each skill once"));
@@ -114,7 +108,7 @@ absl::Status CheckLinks(const std::vector<std::string>& links) {
         absl::StrCat("links has ", links.size(), " entries; at most ", kMaxLinks));
   }
   for (size_t i = 0; i < links.size(); ++i) {
-    if (absl::Status s = CheckLink(absl::StrCat("links[", i, "]"), links[i]); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckLink(absl::StrCat("links[", i, "]"), links[i]));
   }
   return absl::OkStatus();
 }
@@ -126,12 +120,10 @@ absl::Status ValidateMember(const Member& member) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckText("bio", member.bio, kMaxDescriptionLength, false); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckSkills(member.skills); !s.ok()) return s;
-  if (absl::Status s = CheckText("city", member.city, kMaxCityLength, false); !s.ok()) return s;
-  if (absl::Status s = CheckLinks(member.links); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText("bio", member.bio, kMaxDescriptionLength, false));
+  RETURN_IF_ERROR(CheckSkills(member.skills));
+  RETURN_IF_ERROR(CheckText("city", member.city, kMaxCityLength, false));
+  RETURN_IF_ERROR(CheckLinks(member.links));
   return CheckEmail("email", member.email);
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 namespace {
@@ -65,8 +66,8 @@ absl::Status ValidateSitePolicy(const SitePolicy& policy) {
   if (std::adjacent_find(days.begin(), days.end()) != days.end()) {
     return absl::InvalidArgumentError("open_weekdays names a day twice");
   }
-  if (absl::Status s = CheckTimeOfDay("opens_at", policy.opens_at); !s.ok()) return s;
-  if (absl::Status s = CheckTimeOfDay("closes_at", policy.closes_at); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckTimeOfDay("opens_at", policy.opens_at));
+  RETURN_IF_ERROR(CheckTimeOfDay("closes_at", policy.closes_at));
   if (policy.opens_at >= policy.closes_at) {
     return absl::InvalidArgumentError("opens_at must be before closes_at");
   }
@@ -80,13 +81,9 @@ absl::Status ValidateSitePolicy(const SitePolicy& policy) {
   for (size_t i = 0; i < policy.half_day_slots.size(); ++i) {
     const HalfDaySlot& slot = policy.half_day_slots[i];
     const std::string field = absl::StrCat("half_day_slots[", i, "]");
-    if (absl::Status s = CheckSlug(absl::StrCat(field, ".name"), slot.name); !s.ok()) return s;
-    if (absl::Status s = CheckTimeOfDay(absl::StrCat(field, ".start_time"), slot.start); !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = CheckTimeOfDay(absl::StrCat(field, ".end_time"), slot.end); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckSlug(absl::StrCat(field, ".name"), slot.name));
+    RETURN_IF_ERROR(CheckTimeOfDay(absl::StrCat(field, ".start_time"), slot.start));
+    RETURN_IF_ERROR(CheckTimeOfDay(absl::StrCat(field, ".end_time"), slot.end));
     if (slot.start >= slot.end) {
       return absl::InvalidArgumentError(absl::StrCat(field, " must start before it ends"));
     }

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/currency.h"
 #include "services/domain/field_checks.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 
@@ -20,7 +21,7 @@ absl::StatusOr<absl::TimeZone> LoadVenueTimeZone(absl::string_view field, absl::
 }
 
 absl::Status ValidateSiteProfile(const SiteProfile& profile) {
-  if (absl::Status s = CheckSlug("site_id", profile.site_id); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSlug("site_id", profile.site_id));
   if (absl::Status s = CheckText("display_name", profile.display_name, kMaxNameLength, true);
       !s.ok()) {
     return s;
@@ -29,7 +30,7 @@ absl::Status ValidateSiteProfile(const SiteProfile& profile) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckText("city", profile.city, kMaxNameLength, true); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckText("city", profile.city, kMaxNameLength, true));
   const std::string& country = profile.country_code;
   if (country.size() != 2 || !absl::ascii_isupper(country[0]) || !absl::ascii_isupper(country[1])) {
     return absl::InvalidArgumentError(absl::StrCat(

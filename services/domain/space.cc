@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 
@@ -16,7 +17,7 @@ absl::string_view SpaceKindName(SpaceKind kind) {
 }
 
 absl::Status ValidateSpace(const Space& space) {
-  if (absl::Status s = CheckSlug("space.space_id", space.space_id); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckSlug("space.space_id", space.space_id));
   if (absl::Status s = CheckText("space.display_name", space.display_name, kMaxNameLength, true);
       !s.ok()) {
     return s;
@@ -55,7 +56,7 @@ absl::StatusOr<Space> ApplySpaceUpdate(Space space, const SpaceUpdate& update, a
   if (update.visitor_price_per_slot_minor) {
     space.visitor_price_per_slot_minor = *update.visitor_price_per_slot_minor;
   }
-  if (absl::Status s = ValidateSpace(space); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateSpace(space));
   space.update_time = now;
   return space;
 }

@@ -10,6 +10,7 @@
 #include "services/federation/record_stamp.h"
 #include "storage/hybrid_clock.h"
 #include "storage/key_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::event {
 namespace {
@@ -114,19 +115,18 @@ absl::Status EventBoard::CheckHostedHere(const domain::Event& event) const {
 }
 
 absl::StatusOr<domain::Event> EventBoard::Announce(const domain::EventDraft& draft) {
-  absl::StatusOr<domain::Event> event = domain::NewEvent(
-      draft, host_, absl::StrCat(host_.site_id, "-", ids_->NewId()), clock_->Now());
-  if (!event.ok()) return event.status();
+  ASSIGN_OR_RETURN(domain::Event event,
+                   domain::NewEvent(draft, host_, absl::StrCat(host_.site_id, "-", ids_->NewId()),
+                                    clock_->Now()));
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        absl::StatusOr<std::optional<std::string>> existing =
-            txn.GetForUpdate(Table::kEvents, EventKey(event->event_id));
-        if (!existing.ok()) return existing.status();
-        if (existing->has_value()) {
+        ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                         txn.GetForUpdate(Table::kEvents, EventKey(event.event_id)));
+        if (existing.has_value()) {
           return absl::AlreadyExistsError(absl::StrCat(
-              "event id ", event->event_id, " is already taken; announce the event again"));
+              "event id ", event.event_id, " is already taken; announce the event again"));
         }
-        return WriteLocal(txn, *event, hlc, host_.site_id);
+        return WriteLocal(txn, event, hlc, host_.site_id);
       });
   if (!entry.ok()) return entry.status();
   return event;
@@ -136,35 +136,29 @@ absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id
                                                       const Change& change) {
   // Checked first outside the log: a change to another host's event, a bad one, or one that
   // leaves the event as it is never takes a sequence number.
-  absl::StatusOr<domain::Event> current = Get(event_id);
-  if (!current.ok()) return current.status();
-  if (absl::Status s = CheckHostedHere(*current); !s.ok()) return s;
-  absl::StatusOr<std::optional<domain::Event>> next = change(*current);
-  if (!next.ok()) return next.status();
-  if (!next->has_value()) return current;
+  ASSIGN_OR_RETURN(domain::Event current, Get(event_id));
+  RETURN_IF_ERROR(CheckHostedHere(current));
+  ASSIGN_OR_RETURN(std::optional<domain::Event> next, change(current));
+  if (!next.has_value()) return current;
 
   // Then again on the locked record, since another write may have committed in between.
   std::optional<domain::Event> result;
   bool unchanged = false;
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        absl::StatusOr<std::optional<std::string>> bytes =
-            txn.GetForUpdate(Table::kEvents, EventKey(event_id));
-        if (!bytes.ok()) return bytes.status();
-        if (!bytes->has_value()) return EventNotFound(event_id);
-        absl::StatusOr<v1::StoredEvent> stored = ParseStored(**bytes);
-        if (!stored.ok()) return stored.status();
-        absl::StatusOr<domain::Event> locked = DecodeStored(*stored);
-        if (!locked.ok()) return locked.status();
-        if (absl::Status s = CheckHostedHere(*locked); !s.ok()) return s;
-        absl::StatusOr<std::optional<domain::Event>> changed = change(*locked);
-        if (!changed.ok()) return changed.status();
-        if (!changed->has_value()) {
+        ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                         txn.GetForUpdate(Table::kEvents, EventKey(event_id)));
+        if (!bytes.has_value()) return EventNotFound(event_id);
+        ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(*bytes));
+        ASSIGN_OR_RETURN(domain::Event locked, DecodeStored(stored));
+        RETURN_IF_ERROR(CheckHostedHere(locked));
+        ASSIGN_OR_RETURN(std::optional<domain::Event> changed, change(locked));
+        if (!changed.has_value()) {
           unchanged = true;
-          result = *std::move(locked);
+          result = std::move(locked);
           return absl::CancelledError("no change to commit");  // Rolls back; no entry.
         }
-        result = **changed;
+        result = *changed;
         return WriteLocal(txn, *result, hlc, host_.site_id);
       });
   if (!entry.ok() && !unchanged) return entry.status();
@@ -176,12 +170,11 @@ absl::StatusOr<domain::Event> EventBoard::Update(absl::string_view event_id,
   const absl::Time now = clock_->Now();
   return ChangeLocal(
       event_id, [&](const domain::Event& current) -> absl::StatusOr<std::optional<domain::Event>> {
-        absl::StatusOr<domain::Event> updated = domain::ApplyEventUpdate(current, update, now);
-        if (!updated.ok()) return updated.status();
-        domain::Event same = *updated;
+        ASSIGN_OR_RETURN(domain::Event updated, domain::ApplyEventUpdate(current, update, now));
+        domain::Event same = updated;
         same.update_time = current.update_time;
         if (same == current) return std::nullopt;
-        return *std::move(updated);
+        return updated;
       });
 }
 
@@ -226,31 +219,27 @@ absl::Status EventBoard::ApplyRemote(storage::Transaction& txn, const v1::OplogE
   }
 
   v1::RecordStamp stamp = federation::StampOf(entry);
-  absl::StatusOr<std::optional<std::string>> bytes =
-      txn.GetForUpdate(Table::kEvents, EventKey(event->event_id));
-  if (!bytes.ok()) return bytes.status();
-  if (bytes->has_value()) {
-    absl::StatusOr<v1::StoredEvent> stored = ParseStored(**bytes);
-    if (!stored.ok()) return stored.status();
-    if (!federation::IsNewer(stamp, stored->stamp())) return absl::OkStatus();  // Equal or older.
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   txn.GetForUpdate(Table::kEvents, EventKey(event->event_id)));
+  if (bytes.has_value()) {
+    ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(*bytes));
+    if (!federation::IsNewer(stamp, stored.stamp())) return absl::OkStatus();  // Equal or older.
   }
   // Stored re-encoded from the validated event, so every node keeps the same bytes.
   return PutStored(txn, EventToProto(*event), std::move(stamp));
 }
 
 absl::StatusOr<domain::Event> EventBoard::Get(absl::string_view event_id) const {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(Table::kEvents, EventKey(event_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return EventNotFound(event_id);
-  absl::StatusOr<v1::StoredEvent> stored = ParseStored(**bytes);
-  if (!stored.ok()) return stored.status();
-  return DecodeStored(*stored);
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(Table::kEvents, EventKey(event_id)));
+  if (!bytes.has_value()) return EventNotFound(event_id);
+  ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(*bytes));
+  return DecodeStored(stored);
 }
 
 absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& filter, int page_size,
                                                   absl::string_view page_token) const {
-  if (absl::Status s = domain::ValidateEventFilter(filter); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::ValidateEventFilter(filter));
   if (page_size < 0 || page_size > kMaxPageSize) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
@@ -258,29 +247,25 @@ absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& fil
   const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
   std::optional<Position> after;
   if (!page_token.empty()) {
-    absl::StatusOr<Position> position = DecodePageToken(page_token);
-    if (!position.ok()) return position.status();
-    after = *std::move(position);
+    ASSIGN_OR_RETURN(Position position, DecodePageToken(page_token));
+    after = std::move(position);
   }
 
   // Events are keyed by id, not by start: every page reads them all.
   std::vector<domain::Event> matching;
   std::string start_after;
   while (true) {
-    absl::StatusOr<std::vector<storage::KeyValue>> rows =
-        store_->Scan(Table::kEvents, /*prefix=*/"", kScanBatch, start_after);
-    if (!rows.ok()) return rows.status();
-    for (const storage::KeyValue& row : *rows) {
-      absl::StatusOr<v1::StoredEvent> stored = ParseStored(row.value);
-      if (!stored.ok()) return stored.status();
-      absl::StatusOr<domain::Event> event = DecodeStored(*stored);
-      if (!event.ok()) return event.status();
-      if (!domain::Matches(*event, filter)) continue;
-      if (after && PositionOf(*event) <= *after) continue;
-      matching.push_back(*std::move(event));
+    ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                     store_->Scan(Table::kEvents, /*prefix=*/"", kScanBatch, start_after));
+    for (const storage::KeyValue& row : rows) {
+      ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(row.value));
+      ASSIGN_OR_RETURN(domain::Event event, DecodeStored(stored));
+      if (!domain::Matches(event, filter)) continue;
+      if (after && PositionOf(event) <= *after) continue;
+      matching.push_back(std::move(event));
     }
-    if (rows->size() < kScanBatch) break;
-    start_after = rows->back().key;
+    if (rows.size() < kScanBatch) break;
+    start_after = rows.back().key;
   }
 
   const auto by_position = [](const domain::Event& a, const domain::Event& b) {

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "services/rpc/proto_time.h"
+#include "storage/status_macros.h"
 
 namespace cantine::event {
 namespace {
@@ -59,25 +60,19 @@ absl::StatusOr<domain::Event> EventFromProto(const v1::Event& proto) {
   event.description = proto.description();
   event.tags.assign(proto.tags().begin(), proto.tags().end());
   event.time_zone = proto.time_zone();
-  absl::StatusOr<absl::CivilMinute> start = rpc::CivilMinuteFromProto("start", proto.start());
-  if (!start.ok()) return start.status();
-  event.local_start = *start;
-  absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", proto.end());
-  if (!end.ok()) return end.status();
-  event.local_end = *end;
-  absl::StatusOr<absl::Time> start_time = rpc::TimeFromProto("start_time", proto.start_time());
-  if (!start_time.ok()) return start_time.status();
-  event.start = *start_time;
-  absl::StatusOr<absl::Time> end_time = rpc::TimeFromProto("end_time", proto.end_time());
-  if (!end_time.ok()) return end_time.status();
-  event.end = *end_time;
+  ASSIGN_OR_RETURN(absl::CivilMinute start, rpc::CivilMinuteFromProto("start", proto.start()));
+  event.local_start = start;
+  ASSIGN_OR_RETURN(absl::CivilMinute end, rpc::CivilMinuteFromProto("end", proto.end()));
+  event.local_end = end;
+  ASSIGN_OR_RETURN(absl::Time start_time, rpc::TimeFromProto("start_time", proto.start_time()));
+  event.start = start_time;
+  ASSIGN_OR_RETURN(absl::Time end_time, rpc::TimeFromProto("end_time", proto.end_time()));
+  event.end = end_time;
   event.capacity = proto.capacity();
-  absl::StatusOr<domain::EventState> state = StateFromProto(proto.state());
-  if (!state.ok()) return state.status();
-  event.state = *state;
-  absl::StatusOr<absl::Time> updated = rpc::TimeFromProto("update_time", proto.update_time());
-  if (!updated.ok()) return updated.status();
-  event.update_time = *updated;
+  ASSIGN_OR_RETURN(domain::EventState state, StateFromProto(proto.state()));
+  event.state = state;
+  ASSIGN_OR_RETURN(absl::Time updated, rpc::TimeFromProto("update_time", proto.update_time()));
+  event.update_time = updated;
   return event;
 }
 

@@ -6,6 +6,7 @@
 #include "grpcpp/client_context.h"
 #include "services/rpc/status_conversion.h"
 #include "services/rpc/transport_security.h"
+#include "storage/status_macros.h"
 
 namespace cantine::federation {
 
@@ -48,17 +49,16 @@ absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
 template <typename Response, typename Call>
 absl::StatusOr<Response> Forwarder::Forward(absl::string_view site_id, absl::Time deadline,
                                             Call call) {
-  absl::StatusOr<Route> route = RouteTo(site_id);
-  if (!route.ok()) return route.status();
+  ASSIGN_OR_RETURN(Route route, RouteTo(site_id));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(deadline));
   Response response;
-  const grpc::Status status = call(*route->stub, &context, &response);
+  const grpc::Status status = call(*route.stub, &context, &response);
   if (status.ok()) return response;
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
       return absl::UnavailableError(
-          absl::StrCat("the node of site '", site_id, "' (", route->endpoint,
+          absl::StrCat("the node of site '", site_id, "' (", route.endpoint,
                        ") cannot be reached: ", status.error_message(),
                        ". Nothing was done there; retry later, with the same idempotency key"));
     case grpc::StatusCode::DEADLINE_EXCEEDED:

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/rpc/proto_time.h"
+#include "storage/status_macros.h"
 
 namespace cantine::member {
 namespace {
@@ -46,22 +47,21 @@ v1::Member MemberToProto(const domain::Member& member) {
 }
 
 absl::StatusOr<domain::Member> MemberFromProto(const v1::Member& proto) {
-  absl::StatusOr<absl::Time> created = rpc::TimeFromProto("create_time", proto.create_time());
-  if (!created.ok()) return created.status();
-  absl::StatusOr<domain::ProfileFields> shown =
-      ProfileFieldsFromProto("network_visible_fields", proto.network_visible_fields());
-  if (!shown.ok()) return shown.status();
+  ASSIGN_OR_RETURN(absl::Time created, rpc::TimeFromProto("create_time", proto.create_time()));
+  ASSIGN_OR_RETURN(
+      domain::ProfileFields shown,
+      ProfileFieldsFromProto("network_visible_fields", proto.network_visible_fields()));
   return domain::Member{.member_id = proto.member_id(),
                         .home_site_id = proto.home_site_id(),
                         .display_name = proto.display_name(),
                         .email = proto.email(),
                         .bio = proto.bio(),
-                        .create_time = *created,
+                        .create_time = created,
                         .erased = proto.erased(),
                         .skills = ToVector(proto.skills()),
                         .city = proto.city(),
                         .links = ToVector(proto.links()),
-                        .network_visible_fields = *std::move(shown)};
+                        .network_visible_fields = std::move(shown)};
 }
 
 absl::StatusOr<domain::ProfileFields> ProfileFieldsFromProto(
@@ -92,16 +92,16 @@ absl::StatusOr<domain::ProfileFields> ProfileFieldsFromProto(
 }
 
 absl::StatusOr<domain::Member> ProfileFromRequest(const v1::RegisterMemberRequest& request) {
-  absl::StatusOr<domain::ProfileFields> shown =
-      ProfileFieldsFromProto("network_visible_fields", request.network_visible_fields());
-  if (!shown.ok()) return shown.status();
+  ASSIGN_OR_RETURN(
+      domain::ProfileFields shown,
+      ProfileFieldsFromProto("network_visible_fields", request.network_visible_fields()));
   return domain::Member{.display_name = request.display_name(),
                         .email = request.email(),
                         .bio = request.bio(),
                         .skills = ToVector(request.skills()),
                         .city = request.city(),
                         .links = ToVector(request.links()),
-                        .network_visible_fields = *std::move(shown)};
+                        .network_visible_fields = std::move(shown)};
 }
 
 absl::StatusOr<domain::MemberUpdate> UpdateFromRequest(const v1::UpdateMemberRequest& request) {
@@ -113,10 +113,10 @@ absl::StatusOr<domain::MemberUpdate> UpdateFromRequest(const v1::UpdateMemberReq
   if (request.has_city()) update.city = request.city();
   if (request.has_links()) update.links = ToVector(request.links().values());
   if (request.has_network_visible_fields()) {
-    absl::StatusOr<domain::ProfileFields> shown = ProfileFieldsFromProto(
-        "network_visible_fields.fields", request.network_visible_fields().fields());
-    if (!shown.ok()) return shown.status();
-    update.network_visible_fields = *std::move(shown);
+    ASSIGN_OR_RETURN(domain::ProfileFields shown,
+                     ProfileFieldsFromProto("network_visible_fields.fields",
+                                            request.network_visible_fields().fields()));
+    update.network_visible_fields = std::move(shown);
   }
   return update;
 }

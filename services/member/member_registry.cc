@@ -11,6 +11,7 @@
 #include "services/rpc/proto_time.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::member {
 namespace {
@@ -33,13 +34,12 @@ std::string EmailKey(absl::string_view email) {
 absl::StatusOr<std::optional<v1::StoredMember>> ReadStored(Transaction& txn,
                                                            absl::string_view member_id,
                                                            bool lock = true) {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      lock ? txn.GetForUpdate(Table::kMembers, MemberKey(member_id))
-           : txn.Get(Table::kMembers, MemberKey(member_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   lock ? txn.GetForUpdate(Table::kMembers, MemberKey(member_id))
+                        : txn.Get(Table::kMembers, MemberKey(member_id)));
+  if (!bytes.has_value()) return std::nullopt;
   v1::StoredMember stored;
-  if (!stored.ParseFromString(**bytes)) return absl::DataLossError("stored member does not parse");
+  if (!stored.ParseFromString(*bytes)) return absl::DataLossError("stored member does not parse");
   return stored;
 }
 
@@ -60,15 +60,13 @@ absl::Time RevokedBefore(const google::protobuf::Timestamp& proto) {
 // no home record.
 absl::StatusOr<std::optional<domain::Member>> ReadHome(Transaction& txn,
                                                        absl::string_view member_id) {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      txn.GetForUpdate(Table::kHomeMembers, MemberKey(member_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   txn.GetForUpdate(Table::kHomeMembers, MemberKey(member_id)));
+  if (!bytes.has_value()) return std::nullopt;
   v1::Member proto;
-  if (!proto.ParseFromString(**bytes)) return absl::DataLossError("home member does not parse");
-  absl::StatusOr<domain::Member> member = MemberFromProto(proto);
-  if (!member.ok()) return member.status();
-  return *std::move(member);
+  if (!proto.ParseFromString(*bytes)) return absl::DataLossError("home member does not parse");
+  ASSIGN_OR_RETURN(domain::Member member, MemberFromProto(proto));
+  return member;
 }
 
 absl::Status WriteHome(Transaction& txn, const domain::Member& member) {
@@ -144,13 +142,12 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
 
 // What a stored record shows network-wide.
 absl::StatusOr<domain::Member> ToDomain(const v1::StoredMember& stored) {
-  absl::StatusOr<domain::Member> member = MemberFromProto(stored.member());
-  if (!member.ok()) return member.status();
+  ASSIGN_OR_RETURN(domain::Member member, MemberFromProto(stored.member()));
   if (stored.has_tokens_revoked_before()) {
-    member->tokens_revoked_before = RevokedBefore(stored.tokens_revoked_before());
+    member.tokens_revoked_before = RevokedBefore(stored.tokens_revoked_before());
   }
-  member->email.clear();  // Records written before home records held it.
-  member->network_visible_fields.clear();
+  member.email.clear();  // Records written before home records held it.
+  member.network_visible_fields.clear();
   return member;
 }
 
@@ -165,14 +162,13 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& pr
   member.member_id = domain::MakeMemberId(home_site_id_, ids_->NewId());
   member.home_site_id = home_site_id_;
   member.erased = false;
-  if (absl::Status s = domain::ValidateMember(member); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::ValidateMember(member));
 
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        absl::StatusOr<std::optional<std::string>> owner =
-            txn.GetForUpdate(Table::kMemberEmails, EmailKey(member.email));
-        if (!owner.ok()) return owner.status();
-        if (owner->has_value()) {
+        ASSIGN_OR_RETURN(std::optional<std::string> owner,
+                         txn.GetForUpdate(Table::kMemberEmails, EmailKey(member.email)));
+        if (owner.has_value()) {
           return absl::AlreadyExistsError(absl::StrCat(
               "a member with email '", member.email, "' is already registered at ", home_site_id_));
         }
@@ -183,7 +179,7 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& pr
         }
         // Registration time is the entry's, as every replica records it.
         member.create_time = absl::FromUnixMicros(hlc.wall_micros);
-        if (absl::Status s = WriteHome(txn, member); !s.ok()) return s;
+        RETURN_IF_ERROR(WriteHome(txn, member));
         v1::MemberChange change;
         change.set_member_id(member.member_id);
         change.set_home_site_id(home_site_id_);
@@ -192,7 +188,7 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& pr
         v1::StoredMember stored;
         *stored.mutable_member()->mutable_create_time() = rpc::TimeToProto(member.create_time);
         Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), stored);
-        if (absl::Status s = WriteStored(txn, stored); !s.ok()) return s;
+        RETURN_IF_ERROR(WriteStored(txn, stored));
         return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, change.SerializeAsString(),
                                    change.member_id());
       });
@@ -225,11 +221,10 @@ struct MemberRegistry::StagedChange {
 absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
     Transaction& txn, absl::string_view member_id, const domain::MemberUpdate& update,
     bool erase) const {
-  absl::StatusOr<std::optional<v1::StoredMember>> stored = ReadStored(txn, member_id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return NotFound(member_id);
+  ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored, ReadStored(txn, member_id));
+  if (!stored.has_value()) return NotFound(member_id);
   StagedChange staged;
-  staged.record = std::move(**stored);
+  staged.record = std::move(*stored);
   const v1::Member& current = staged.record.member();
   if (current.home_site_id() != home_site_id_) {
     return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' belongs to ",
@@ -239,27 +234,24 @@ absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
   if (current.erased()) {
     return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' is erased"));
   }
-  absl::StatusOr<std::optional<domain::Member>> home = ReadHome(txn, member_id);
-  if (!home.ok()) return home.status();
+  ASSIGN_OR_RETURN(std::optional<domain::Member> home, ReadHome(txn, member_id));
   // A member registered before home records existed has its whole profile in its record.
-  absl::StatusOr<domain::Member> before =
-      home->has_value() ? absl::StatusOr<domain::Member>(**home) : MemberFromProto(current);
-  if (!before.ok()) return before.status();
-  staged.after = domain::ApplyMemberUpdate(*before, update);
+  ASSIGN_OR_RETURN(domain::Member before, home.has_value() ? absl::StatusOr<domain::Member>(*home)
+                                                           : MemberFromProto(current));
+  staged.after = domain::ApplyMemberUpdate(before, update);
   const domain::Member& after = staged.after;
   if (!erase) {
-    if (absl::Status s = domain::ValidateMember(after); !s.ok()) return s;
+    RETURN_IF_ERROR(domain::ValidateMember(after));
   }
 
   // Keep the email index of home members in step with the profile.
   const bool email_changes =
-      erase || absl::AsciiStrToLower(after.email) != absl::AsciiStrToLower(before->email);
+      erase || absl::AsciiStrToLower(after.email) != absl::AsciiStrToLower(before.email);
   if (email_changes) {
     if (!erase) {
-      absl::StatusOr<std::optional<std::string>> owner =
-          txn.GetForUpdate(Table::kMemberEmails, EmailKey(after.email));
-      if (!owner.ok()) return owner.status();
-      if (owner->has_value()) {
+      ASSIGN_OR_RETURN(std::optional<std::string> owner,
+                       txn.GetForUpdate(Table::kMemberEmails, EmailKey(after.email)));
+      if (owner.has_value()) {
         return absl::AlreadyExistsError(absl::StrCat("a member with email '", after.email,
                                                      "' is already registered at ", home_site_id_));
       }
@@ -268,9 +260,7 @@ absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
         return s;
       }
     }
-    if (absl::Status s = txn.Delete(Table::kMemberEmails, EmailKey(before->email)); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(txn.Delete(Table::kMemberEmails, EmailKey(before.email)));
   }
   if (absl::Status s =
           erase ? txn.Delete(Table::kHomeMembers, MemberKey(member_id)) : WriteHome(txn, after);
@@ -279,16 +269,15 @@ absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
   }
   // An erased member leaves no registration request for its email behind either.
   if (erase) {
-    if (absl::Status s = RegistrationRequests::RemoveIn(txn, before->email); !s.ok()) return s;
+    RETURN_IF_ERROR(RegistrationRequests::RemoveIn(txn, before.email));
   }
 
   staged.change.set_member_id(after.member_id);
   staged.change.set_home_site_id(home_site_id_);
   staged.change.set_erased(erase);
   if (!erase) {
-    absl::StatusOr<domain::Member> held = ToDomain(staged.record);
-    if (!held.ok()) return held.status();
-    SetDifferences(*held, domain::NetworkView(after), staged.change);
+    ASSIGN_OR_RETURN(domain::Member held, ToDomain(staged.record));
+    SetDifferences(held, domain::NetworkView(after), staged.change);
     if (update.tokens_revoked_before) {
       *staged.change.mutable_tokens_revoked_before() =
           rpc::TimeToProto(*update.tokens_revoked_before);
@@ -304,70 +293,64 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
     // A change of what the network does not hold (the email, fields not shown) is written
     // here only: no entry tells other sites of it.
     std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-    absl::StatusOr<StagedChange> staged = StageHomeChange(*txn, member_id, update, erase);
-    if (!staged.ok()) return staged.status();
-    if (!staged->replicates()) {
-      if (absl::Status s = txn->Commit(); !s.ok()) return s;
-      return staged->after;
+    ASSIGN_OR_RETURN(StagedChange staged, StageHomeChange(*txn, member_id, update, erase));
+    if (!staged.replicates()) {
+      RETURN_IF_ERROR(txn->Commit());
+      return staged.after;
     }
   }
   std::optional<domain::Member> result;
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        absl::StatusOr<StagedChange> staged = StageHomeChange(txn, member_id, update, erase);
-        if (!staged.ok()) return staged.status();
+        ASSIGN_OR_RETURN(StagedChange staged, StageHomeChange(txn, member_id, update, erase));
         // Erasure drops the member's earlier entries' payloads here, and its notice takes
         // the same to every node.
         if (erase) {
-          if (absl::Status s = oplog_->RedactLocal(txn, member_id); !s.ok()) return s;
+          RETURN_IF_ERROR(oplog_->RedactLocal(txn, member_id));
         }
-        v1::StoredMember& record = staged->record;
-        Merge(staged->change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_),
+        v1::StoredMember& record = staged.record;
+        Merge(staged.change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_),
               record);
-        if (absl::Status s = WriteStored(txn, record); !s.ok()) return s;
+        RETURN_IF_ERROR(WriteStored(txn, record));
         if (erase) {
-          absl::StatusOr<domain::Member> tombstone = ToDomain(record);
-          if (!tombstone.ok()) return tombstone.status();
-          result = *std::move(tombstone);
+          ASSIGN_OR_RETURN(domain::Member tombstone, ToDomain(record));
+          result = std::move(tombstone);
         } else {
-          result = staged->after;
+          result = staged.after;
           if (record.has_tokens_revoked_before()) {
             result->tokens_revoked_before = RevokedBefore(record.tokens_revoked_before());
           }
         }
-        return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, staged->change.SerializeAsString(),
-                                   staged->change.member_id());
+        return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, staged.change.SerializeAsString(),
+                                   staged.change.member_id());
       });
   if (!entry.ok()) return entry.status();
   return *result;
 }
 
 absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) const {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(Table::kMembers, MemberKey(member_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return NotFound(member_id);
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(Table::kMembers, MemberKey(member_id)));
+  if (!bytes.has_value()) return NotFound(member_id);
   v1::StoredMember stored;
-  if (!stored.ParseFromString(**bytes)) return absl::DataLossError("stored member does not parse");
+  if (!stored.ParseFromString(*bytes)) return absl::DataLossError("stored member does not parse");
   return ToDomain(stored);
 }
 
 absl::StatusOr<domain::Member> MemberRegistry::GetAtHome(absl::string_view member_id) const {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(Table::kHomeMembers, MemberKey(member_id));
-  if (!bytes.ok()) return bytes.status();
-  if (bytes->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(Table::kHomeMembers, MemberKey(member_id)));
+  if (bytes.has_value()) {
     v1::Member proto;
-    if (!proto.ParseFromString(**bytes)) return absl::DataLossError("home member does not parse");
+    if (!proto.ParseFromString(*bytes)) return absl::DataLossError("home member does not parse");
     return MemberFromProto(proto);
   }
   // A member registered before home records existed has its whole profile in its record.
-  absl::StatusOr<std::optional<std::string>> record =
-      store_->Get(Table::kMembers, MemberKey(member_id));
-  if (!record.ok()) return record.status();
-  if (!record->has_value()) return NotFound(member_id);
+  ASSIGN_OR_RETURN(std::optional<std::string> record,
+                   store_->Get(Table::kMembers, MemberKey(member_id)));
+  if (!record.has_value()) return NotFound(member_id);
   v1::StoredMember stored;
-  if (!stored.ParseFromString(**record)) return absl::DataLossError("stored member does not parse");
+  if (!stored.ParseFromString(*record)) return absl::DataLossError("stored member does not parse");
   if (stored.member().home_site_id() != home_site_id_ || stored.member().erased()) {
     return absl::NotFoundError(
         absl::StrCat("member '", member_id, "' has no profile at ", home_site_id_));
@@ -376,12 +359,11 @@ absl::StatusOr<domain::Member> MemberRegistry::GetAtHome(absl::string_view membe
 }
 
 absl::StatusOr<std::string> MemberRegistry::HomeSiteOf(absl::string_view member_id) const {
-  absl::StatusOr<domain::Member> member = Get(member_id);
-  if (!member.ok()) return member.status();
-  if (member->erased) {
+  ASSIGN_OR_RETURN(domain::Member member, Get(member_id));
+  if (member.erased) {
     return absl::NotFoundError(absl::StrCat("member '", member_id, "' has been erased"));
   }
-  return member->home_site_id;
+  return member.home_site_id;
 }
 
 absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry& entry) {
@@ -393,29 +375,26 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
     return absl::InvalidArgumentError("a member change's entry must name the member as subject");
   }
   // Only the member's home, the site its id names, writes its profile.
-  absl::StatusOr<domain::MemberIdParts> id =
-      domain::ParseMemberId("member change member_id", change.member_id());
-  if (!id.ok()) return id.status();
-  if (id->home_site_id != entry.origin().site_id() ||
+  ASSIGN_OR_RETURN(domain::MemberIdParts id,
+                   domain::ParseMemberId("member change member_id", change.member_id()));
+  if (id.home_site_id != entry.origin().site_id() ||
       change.home_site_id() != entry.origin().site_id()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "site '", entry.origin().site_id(), "' wrote a change of member '", change.member_id(),
-        "', whose home is ", id->home_site_id, " (the change says ", change.home_site_id(), ")"));
+        "', whose home is ", id.home_site_id, " (the change says ", change.home_site_id(), ")"));
   }
   if (change.has_tokens_revoked_before()) {
-    absl::StatusOr<absl::Time> revoked =
-        rpc::TimeFromProto("member change tokens_revoked_before", change.tokens_revoked_before());
-    if (!revoked.ok()) return revoked.status();
+    RETURN_IF_ERROR(
+        rpc::TimeFromProto("member change tokens_revoked_before", change.tokens_revoked_before()));
   }
   // Another site's members change only here, under the oplog's one apply at a time: no
   // lock is needed, and a catch-up saves one per entry. This site's own members are also
   // written locally, so they stay locked.
   const bool own_member = change.home_site_id() == home_site_id_;
-  absl::StatusOr<std::optional<v1::StoredMember>> stored =
-      ReadStored(txn, change.member_id(), /*lock=*/own_member);
-  if (!stored.ok()) return stored.status();
-  v1::StoredMember record = stored->value_or(v1::StoredMember());
-  if (!stored->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored,
+                   ReadStored(txn, change.member_id(), /*lock=*/own_member));
+  v1::StoredMember record = stored.value_or(v1::StoredMember());
+  if (!stored.has_value()) {
     // The first change of a member is its registration.
     *record.mutable_member()->mutable_create_time() =
         rpc::TimeToProto(absl::FromUnixMicros(entry.hlc().wall_micros()));
@@ -425,21 +404,19 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
 }
 
 absl::Status MemberRegistry::ApplyRedaction(Transaction& txn, const v1::RedactionNotice& notice) {
-  absl::StatusOr<domain::MemberIdParts> id =
-      domain::ParseMemberId("redaction subject", notice.subject());
-  if (!id.ok()) return id.status();
-  if (id->home_site_id != notice.site_id()) {
+  ASSIGN_OR_RETURN(domain::MemberIdParts id,
+                   domain::ParseMemberId("redaction subject", notice.subject()));
+  if (id.home_site_id != notice.site_id()) {
     return absl::InvalidArgumentError(absl::StrCat("site '", notice.site_id(),
                                                    "' cannot erase member '", notice.subject(),
-                                                   "', whose home is ", id->home_site_id));
+                                                   "', whose home is ", id.home_site_id));
   }
-  absl::StatusOr<std::optional<v1::StoredMember>> stored =
-      ReadStored(txn, notice.subject(), /*lock=*/id->home_site_id == home_site_id_);
-  if (!stored.ok()) return stored.status();
-  v1::StoredMember record = stored->value_or(v1::StoredMember());
+  ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored,
+                   ReadStored(txn, notice.subject(), /*lock=*/id.home_site_id == home_site_id_));
+  v1::StoredMember record = stored.value_or(v1::StoredMember());
   v1::MemberChange erasure;
   erasure.set_member_id(notice.subject());
-  erasure.set_home_site_id(id->home_site_id);
+  erasure.set_home_site_id(id.home_site_id);
   erasure.set_erased(true);
   Merge(erasure, v1::RecordStamp(), record);
   return WriteStored(txn, record);

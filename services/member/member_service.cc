@@ -10,6 +10,7 @@
 #include "services/rpc/peer_address.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
+#include "storage/status_macros.h"
 
 namespace cantine::member {
 
@@ -104,30 +105,26 @@ bool MemberServiceImpl::SeesWholeProfile(const grpc::ServerContext& context,
 absl::StatusOr<std::optional<auth::MemberTokenClaims>> MemberServiceImpl::ActingFor(
     const grpc::ServerContext& context, absl::string_view member_id,
     std::optional<auth::TokenScope> scope) const {
-  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);
-  if (!bearer.ok()) return bearer.status();
-  if (!bearer->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bearer, rpc::BearerToken(context));
+  if (!bearer.has_value()) {
     return absl::UnauthenticatedError(
         "this call needs the member's own token or the admin credential (the desk), as "
         "'authorization: Bearer <token>'");
   }
-  if (admin_->Check(**bearer).ok()) return std::nullopt;
-  absl::StatusOr<auth::MemberTokenClaims> claims =
-      auth::VerifyMemberToken(**bearer, *tokens_.keys, tokens_.clock->Now());
-  if (!claims.ok()) return claims.status();
-  if (absl::Status s = auth::CheckClaimedHome(*claims, registry_->Get(claims->member_id));
-      !s.ok()) {
+  if (admin_->Check(*bearer).ok()) return std::nullopt;
+  ASSIGN_OR_RETURN(auth::MemberTokenClaims claims,
+                   auth::VerifyMemberToken(*bearer, *tokens_.keys, tokens_.clock->Now()));
+  if (absl::Status s = auth::CheckClaimedHome(claims, registry_->Get(claims.member_id)); !s.ok()) {
     return s;
   }
-  if (claims->member_id != member_id) {
-    return absl::PermissionDeniedError(absl::StrCat("member ", claims->member_id,
-                                                    " may act only on its own profile, not on ",
-                                                    member_id, "'s"));
+  if (claims.member_id != member_id) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "member ", claims.member_id, " may act only on its own profile, not on ", member_id, "'s"));
   }
   if (scope.has_value()) {
-    if (absl::Status s = auth::RequireScope(*claims, *scope); !s.ok()) return s;
+    RETURN_IF_ERROR(auth::RequireScope(claims, *scope));
   }
-  return *std::move(claims);
+  return claims;
 }
 
 grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,

@@ -9,6 +9,7 @@
 #include "services/member/member_codec.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::member {
 namespace {
@@ -46,14 +47,13 @@ absl::StatusOr<std::optional<domain::Member>> Parse(
   if (!proto.ParseFromString(**bytes)) {
     return absl::DataLossError("stored registration request does not parse");
   }
-  absl::StatusOr<domain::Member> request = MemberFromProto(proto);
-  if (!request.ok()) return request.status();
-  return *std::move(request);
+  ASSIGN_OR_RETURN(domain::Member request, MemberFromProto(proto));
+  return request;
 }
 
 // Deletes the request whose email has `digest`, made at `time`, in `txn`.
 absl::Status DeleteRequest(Transaction& txn, absl::string_view digest, absl::Time time) {
-  if (absl::Status s = txn.Delete(Table::kMemberRequests, EmailKey(digest)); !s.ok()) return s;
+  RETURN_IF_ERROR(txn.Delete(Table::kMemberRequests, EmailKey(digest)));
   return txn.Delete(Table::kMemberRequests, TimeKey(time, digest));
 }
 
@@ -66,20 +66,17 @@ absl::Status RegistrationRequests::Put(const domain::Member& profile) {
   const absl::Time now = clock_->Now();
   const std::string digest = EmailDigest(profile.email);
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-  absl::StatusOr<std::optional<domain::Member>> earlier =
-      Parse(txn->GetForUpdate(Table::kMemberRequests, EmailKey(digest)));
-  if (!earlier.ok()) return earlier.status();
-  if (earlier->has_value()) {
-    if (absl::Status s = DeleteRequest(*txn, digest, (*earlier)->create_time); !s.ok()) {
-      return s;
-    }
+  ASSIGN_OR_RETURN(std::optional<domain::Member> earlier,
+                   Parse(txn->GetForUpdate(Table::kMemberRequests, EmailKey(digest))));
+  if (earlier.has_value()) {
+    RETURN_IF_ERROR(DeleteRequest(*txn, digest, (earlier)->create_time));
   }
   // The oldest requests come first in the time index.
-  absl::StatusOr<std::vector<storage::KeyValue>> oldest =
+  ASSIGN_OR_RETURN(
+      std::vector<storage::KeyValue> oldest,
       txn->Scan(Table::kMemberRequests, storage::KeyBuilder().AddString(kByTime).Build(),
-                kExpiredDroppedPerPut);
-  if (!oldest.ok()) return oldest.status();
-  for (const storage::KeyValue& row : *oldest) {
+                kExpiredDroppedPerPut));
+  for (const storage::KeyValue& row : oldest) {
     storage::KeyReader key(row.key);
     absl::StatusOr<std::string> index = key.ReadString();
     absl::StatusOr<int64_t> micros = key.ReadInt64();
@@ -89,7 +86,7 @@ absl::Status RegistrationRequests::Put(const domain::Member& profile) {
     }
     const absl::Time made = absl::FromUnixMicros(*micros);
     if (now - made < kTtl) break;
-    if (absl::Status s = DeleteRequest(*txn, *stale, made); !s.ok()) return s;
+    RETURN_IF_ERROR(DeleteRequest(*txn, *stale, made));
   }
   domain::Member request = profile;
   request.create_time = now;
@@ -98,36 +95,32 @@ absl::Status RegistrationRequests::Put(const domain::Member& profile) {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = txn->Put(Table::kMemberRequests, TimeKey(now, digest), ""); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn->Put(Table::kMemberRequests, TimeKey(now, digest), ""));
   return txn->Commit();
 }
 
 absl::StatusOr<domain::Member> RegistrationRequests::Find(absl::string_view email) const {
-  absl::StatusOr<std::optional<domain::Member>> request =
-      Parse(store_->Get(Table::kMemberRequests, EmailKey(EmailDigest(email))));
-  if (!request.ok()) return request.status();
-  if (!request->has_value() || clock_->Now() - (*request)->create_time >= kTtl) {
+  ASSIGN_OR_RETURN(std::optional<domain::Member> request,
+                   Parse(store_->Get(Table::kMemberRequests, EmailKey(EmailDigest(email)))));
+  if (!request.has_value() || clock_->Now() - (request)->create_time >= kTtl) {
     return absl::NotFoundError(
         "no registration request for this email here (requests are kept 7 days)");
   }
-  return **std::move(request);
+  return *std::move(request);
 }
 
 absl::Status RegistrationRequests::Remove(absl::string_view email) {
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-  if (absl::Status s = RemoveIn(*txn, email); !s.ok()) return s;
+  RETURN_IF_ERROR(RemoveIn(*txn, email));
   return txn->Commit();
 }
 
 absl::Status RegistrationRequests::RemoveIn(Transaction& txn, absl::string_view email) {
   const std::string digest = EmailDigest(email);
-  absl::StatusOr<std::optional<domain::Member>> request =
-      Parse(txn.GetForUpdate(Table::kMemberRequests, EmailKey(digest)));
-  if (!request.ok()) return request.status();
-  if (!request->has_value()) return absl::OkStatus();
-  return DeleteRequest(txn, digest, (*request)->create_time);
+  ASSIGN_OR_RETURN(std::optional<domain::Member> request,
+                   Parse(txn.GetForUpdate(Table::kMemberRequests, EmailKey(digest))));
+  if (!request.has_value()) return absl::OkStatus();
+  return DeleteRequest(txn, digest, (request)->create_time);
 }
 
 }  // namespace cantine::member

@@ -20,6 +20,7 @@
 #include "services/site/site_codec.h"
 #include "storage/digest.h"
 #include "storage/rocks_store.h"
+#include "storage/status_macros.h"
 
 namespace cantine::node {
 namespace {
@@ -95,9 +96,7 @@ absl::Status Node::LoadKeys() {
   if (options_.signing_key_file.empty()) {
     if (!std::filesystem::exists(key_file)) {
       const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-      if (absl::Status s = files::WriteFileAtomically(key_file, key.ToPem(), 0600); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(files::WriteFileAtomically(key_file, key.ToPem(), 0600));
       if (absl::Status s = files::WriteFileAtomically(options_.data_dir + "/node.pub",
                                                       key.PublicKey().ToPem(), 0644);
           !s.ok()) {
@@ -106,31 +105,28 @@ absl::Status Node::LoadKeys() {
       log_.Info("created this site's signing key in ", key_file);
     }
   }
-  absl::StatusOr<auth::Ed25519PrivateKey> key = auth::Ed25519PrivateKey::LoadPemFile(key_file);
-  if (!key.ok()) return key.status();
-  signing_key_ = std::make_unique<auth::Ed25519PrivateKey>(*std::move(key));
+  ASSIGN_OR_RETURN(auth::Ed25519PrivateKey key, auth::Ed25519PrivateKey::LoadPemFile(key_file));
+  signing_key_ = std::make_unique<auth::Ed25519PrivateKey>(std::move(key));
   signer_ = std::make_unique<federation::KeySigner>(*signing_key_);
   key_ring_.Add(options_.site.site_id, signing_key_->PublicKey());
   for (const TrustedSiteConfig& site : options_.trusted_sites) {
-    absl::StatusOr<auth::Ed25519PublicKey> public_key =
-        auth::Ed25519PublicKey::LoadPemFile(site.public_key_file);
-    if (!public_key.ok()) return public_key.status();
-    key_ring_.Add(site.site_id, *public_key);
+    ASSIGN_OR_RETURN(auth::Ed25519PublicKey public_key,
+                     auth::Ed25519PublicKey::LoadPemFile(site.public_key_file));
+    key_ring_.Add(site.site_id, public_key);
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                                   const storage::Clock* clock) {
-  if (absl::Status s = ValidateNodeOptions(options); !s.ok()) return s;
-  if (absl::Status s = PrepareNodeFiles(options); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateNodeOptions(options));
+  RETURN_IF_ERROR(PrepareNodeFiles(options));
   auto node = std::unique_ptr<Node>(new Node(options));
   node->clock_ = clock;
 
-  absl::StatusOr<auth::AdminCredential> admin =
-      auth::AdminCredential::LoadFromFile(options.admin_credential_file);
-  if (!admin.ok()) return admin.status();
-  node->admin_ = std::make_unique<auth::AdminCredential>(*std::move(admin));
+  ASSIGN_OR_RETURN(auth::AdminCredential admin,
+                   auth::AdminCredential::LoadFromFile(options.admin_credential_file));
+  node->admin_ = std::make_unique<auth::AdminCredential>(std::move(admin));
 
   absl::StatusOr<rpc::TransportSecurity> security = rpc::TransportSecurity::Insecure();
   if (!options.insecure) {
@@ -147,23 +143,23 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   }
   node->peer_credentials_ = security->PeerChannelCredentials();
 
-  absl::StatusOr<std::unique_ptr<storage::RocksStore>> store =
-      storage::RocksStore::Open({.path = options.data_dir});
-  if (!store.ok()) return store.status();
-  node->store_ = *std::move(store);
-  if (absl::Status s = node->LoadKeys(); !s.ok()) return s;
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::RocksStore> store,
+                   storage::RocksStore::Open({.path = options.data_dir}));
+  node->store_ = std::move(store);
+  RETURN_IF_ERROR(node->LoadKeys());
 
   node->hlc_ = std::make_unique<storage::HybridClock>(clock, options.max_clock_skew);
-  absl::StatusOr<std::unique_ptr<storage::Oplog>> oplog = storage::Oplog::Open(
-      node->store_.get(), clock, node->hlc_.get(), node->signer_.get(), options.site.site_id);
-  if (!oplog.ok()) return oplog.status();
-  node->oplog_ = *std::move(oplog);
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Oplog> oplog,
+                   storage::Oplog::Open(node->store_.get(), clock, node->hlc_.get(),
+                                        node->signer_.get(), options.site.site_id));
+  node->oplog_ = std::move(oplog);
   node->scrubber_ = std::make_unique<storage::Scrubber>(node->store_.get(), node->oplog_.get());
 
-  absl::StatusOr<std::unique_ptr<site::SiteCatalog>> catalog = site::SiteCatalog::Open(
-      node->store_.get(), clock, {options.site, options.initial_policy, options.initial_spaces});
-  if (!catalog.ok()) return catalog.status();
-  node->catalog_ = *std::move(catalog);
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<site::SiteCatalog> catalog,
+      site::SiteCatalog::Open(node->store_.get(), clock,
+                              {options.site, options.initial_policy, options.initial_spaces}));
+  node->catalog_ = std::move(catalog);
   node->directory_ = std::make_unique<site::SiteDirectory>(node->store_.get(), node->oplog_.get());
   node->site_service_ = std::make_unique<site::SiteServiceImpl>(
       node->catalog_.get(), node->directory_.get(), node->admin_.get());
@@ -227,15 +223,15 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                           [receipts](storage::Transaction& txn, const v1::OplogEntry& entry) {
                             return receipts->ApplyRemote(txn, entry);
                           });
-  absl::StatusOr<int> backfilled = node->ledger_->BackfillReceipts();
-  if (!backfilled.ok()) return backfilled.status();
-  if (*backfilled > 0) {
-    node->log_.Info("wrote the receipts of ", *backfilled, " earlier booking(s)");
+  ASSIGN_OR_RETURN(int backfilled, node->ledger_->BackfillReceipts());
+  if (backfilled > 0) {
+    node->log_.Info("wrote the receipts of ", backfilled, " earlier booking(s)");
   }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<grpc::Server> server,
       Serve(options.listen_address, security->PublicServerCredentials(),
             {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get(),
              node->event_service_.get(), node->admin_service_.get()},
@@ -243,12 +239,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
              .max_streams_per_connection = options.max_streams_per_connection,
              .max_request_bytes = kMaxPublicRequestBytes,
              .max_connection_idle = kMaxPublicConnectionIdle},
-            &node->port_);
-  if (!server.ok()) return server.status();
-  node->server_ = *std::move(server);
-  if (absl::Status s = node->StartFederation(security->FederationServerCredentials()); !s.ok()) {
-    return s;
-  }
+            &node->port_));
+  node->server_ = std::move(server);
+  RETURN_IF_ERROR(node->StartFederation(security->FederationServerCredentials()));
   // Receipts enter the oplog only after this site's directory entry (StartFederation), which
   // other nodes check their currency against. Bookings made before wait in the outbox.
   node->receipt_publisher_ =
@@ -277,13 +270,13 @@ absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials
       [directory](absl::string_view site_id) { return directory->StatusOf(site_id); },
       booking_service_.get(), &peer_heads_);
   if (!options_.federation_listen_address.empty()) {
-    absl::StatusOr<std::unique_ptr<grpc::Server>> server =
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<grpc::Server> server,
         Serve(options_.federation_listen_address, credentials, {federation_service_.get()},
               {.max_threads = options_.max_federation_threads,
                .max_streams_per_connection = options_.max_streams_per_connection},
-              &federation_port_);
-    if (!server.ok()) return server.status();
-    federation_server_ = *std::move(server);
+              &federation_port_));
+    federation_server_ = std::move(server);
     if (!options_.federation_port_file.empty()) {
       if (absl::Status s = files::WriteFileAtomically(options_.federation_port_file,
                                                       absl::StrCat(federation_port_, "\n"), 0644);
@@ -313,10 +306,9 @@ absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials
   }
 
   for (const PeerConfig& peer : options_.peers) {
-    absl::StatusOr<auth::Ed25519PublicKey> key =
-        auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file);
-    if (!key.ok()) return key.status();
-    AddPeer({peer.site_id, peer.address}, *key);
+    ASSIGN_OR_RETURN(auth::Ed25519PublicKey key,
+                     auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file));
+    AddPeer({peer.site_id, peer.address}, key);
   }
   return absl::OkStatus();
 }

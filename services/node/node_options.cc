@@ -15,6 +15,7 @@
 #include "services/files/private_files.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/site_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::node {
 namespace {
@@ -88,9 +89,8 @@ absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& pat
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFiles(const std::vector<std::string>& paths) {
   config::v1::NodeConfig merged;
   for (const std::string& path : paths) {
-    absl::StatusOr<config::v1::NodeConfig> config = ReadNodeConfigFile(path);
-    if (!config.ok()) return config.status();
-    merged.MergeFrom(*config);
+    ASSIGN_OR_RETURN(config::v1::NodeConfig config, ReadNodeConfigFile(path));
+    merged.MergeFrom(config);
   }
   return merged;
 }
@@ -139,22 +139,20 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
         ClampToInt(config.anonymous_registrations_per_site_per_minute());
   }
   if (config.has_max_clock_skew()) {
-    absl::StatusOr<absl::Duration> skew =
-        rpc::DurationFromProto("max_clock_skew", config.max_clock_skew());
-    if (!skew.ok()) return skew.status();
-    options.max_clock_skew = *skew;
+    ASSIGN_OR_RETURN(absl::Duration skew,
+                     rpc::DurationFromProto("max_clock_skew", config.max_clock_skew()));
+    options.max_clock_skew = skew;
   }
   if (config.has_drain_timeout()) {
-    absl::StatusOr<absl::Duration> drain =
-        rpc::DurationFromProto("drain_timeout", config.drain_timeout());
-    if (!drain.ok()) return drain.status();
-    options.drain_timeout = *drain;
+    ASSIGN_OR_RETURN(absl::Duration drain,
+                     rpc::DurationFromProto("drain_timeout", config.drain_timeout()));
+    options.drain_timeout = drain;
   }
   if (config.has_no_show_sweep_interval()) {
-    absl::StatusOr<absl::Duration> interval =
-        rpc::DurationFromProto("no_show_sweep_interval", config.no_show_sweep_interval());
-    if (!interval.ok()) return interval.status();
-    options.no_show_sweep_interval = *interval;
+    ASSIGN_OR_RETURN(
+        absl::Duration interval,
+        rpc::DurationFromProto("no_show_sweep_interval", config.no_show_sweep_interval()));
+    options.no_show_sweep_interval = interval;
   }
   if (config.has_initial_policy()) {
     absl::StatusOr<domain::SitePolicy> policy = site::PolicyFromProto(config.initial_policy());
@@ -170,15 +168,13 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
     }
     options.initial_spaces.push_back(*std::move(space));
   }
-  if (absl::Status s = ValidateNodeOptions(options); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateNodeOptions(options));
   return options;
 }
 
 absl::Status ValidateNodeOptions(const NodeOptions& options) {
-  if (absl::Status s = domain::ValidateSiteProfile(options.site); !s.ok()) return s;
-  if (absl::Status s = CheckListenAddress("listen_address", options.listen_address); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(domain::ValidateSiteProfile(options.site));
+  RETURN_IF_ERROR(CheckListenAddress("listen_address", options.listen_address));
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError("data_dir is required: the folder of this node's database");
   }
@@ -197,8 +193,8 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
     }
   }
   for (const PeerConfig& peer : options.peers) {
-    if (absl::Status s = domain::CheckSlug("peers.site_id", peer.site_id); !s.ok()) return s;
-    if (absl::Status s = CheckListenAddress("peers.address", peer.address); !s.ok()) return s;
+    RETURN_IF_ERROR(domain::CheckSlug("peers.site_id", peer.site_id));
+    RETURN_IF_ERROR(CheckListenAddress("peers.address", peer.address));
     if (peer.public_key_file.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("peers.public_key_file is required for peer '", peer.site_id, "'"));
@@ -208,9 +204,7 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
     }
   }
   for (const TrustedSiteConfig& site : options.trusted_sites) {
-    if (absl::Status s = domain::CheckSlug("trusted_sites.site_id", site.site_id); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(domain::CheckSlug("trusted_sites.site_id", site.site_id));
   }
   if (options.max_threads < 4 || options.max_threads > kMaxThreadsLimit) {
     return absl::InvalidArgumentError(
@@ -248,9 +242,9 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
     return absl::InvalidArgumentError("no_show_sweep_interval must be between 1s and 1h");
   }
   if (!options.insecure) {
-    if (absl::Status s = CheckTlsFile("tls.ca_file", options.tls.ca_file); !s.ok()) return s;
-    if (absl::Status s = CheckTlsFile("tls.cert_file", options.tls.cert_file); !s.ok()) return s;
-    if (absl::Status s = CheckTlsFile("tls.key_file", options.tls.key_file); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckTlsFile("tls.ca_file", options.tls.ca_file));
+    RETURN_IF_ERROR(CheckTlsFile("tls.cert_file", options.tls.cert_file));
+    RETURN_IF_ERROR(CheckTlsFile("tls.key_file", options.tls.key_file));
   }
   if (absl::Status s = domain::ValidateSitePolicy(options.initial_policy); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("initial_policy: ", s.message()));
@@ -269,9 +263,7 @@ std::string SigningKeyFile(const NodeOptions& options) {
 }
 
 absl::Status PrepareNodeFiles(const NodeOptions& options) {
-  if (absl::Status s = files::MakePrivateFolder("data folder", options.data_dir); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(files::MakePrivateFolder("data folder", options.data_dir));
   if (absl::Status s =
           files::CheckPrivateFile("admin credential file", options.admin_credential_file);
       !s.ok()) {
@@ -282,9 +274,7 @@ absl::Status PrepareNodeFiles(const NodeOptions& options) {
     return s;
   }
   if (!options.insecure) {
-    if (absl::Status s = files::CheckPrivateFile("TLS key file", options.tls.key_file); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(files::CheckPrivateFile("TLS key file", options.tls.key_file));
   }
   return absl::OkStatus();
 }

@@ -1,14 +1,14 @@
 #include "services/rpc/admin_check.h"
 
 #include "services/rpc/bearer_token.h"
+#include "storage/status_macros.h"
 
 namespace cantine::rpc {
 
 absl::Status CheckAdmin(const grpc::ServerContextBase& context,
                         const auth::AdminCredential& admin) {
-  absl::StatusOr<std::optional<std::string>> token = BearerToken(context);
-  if (!token.ok()) return token.status();
-  return admin.Check(*token);
+  ASSIGN_OR_RETURN(std::optional<std::string> token, BearerToken(context));
+  return admin.Check(token);
 }
 
 }  // namespace cantine::rpc

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "storage/status_macros.h"
 
 namespace cantine::rpc {
 namespace {
@@ -61,8 +62,7 @@ absl::StatusOr<absl::CivilMinute> CivilMinuteFromProto(absl::string_view field,
   date.set_year(proto.year());
   date.set_month(proto.month());
   date.set_day(proto.day());
-  absl::StatusOr<absl::CivilDay> day = CivilDayFromProto(field, date);
-  if (!day.ok()) return day.status();
+  ASSIGN_OR_RETURN(absl::CivilDay day, CivilDayFromProto(field, date));
   const bool end_of_day = proto.hours() == 24 && proto.minutes() == 0;
   if (!end_of_day &&
       (proto.hours() < 0 || proto.hours() > 23 || proto.minutes() < 0 || proto.minutes() > 59)) {
@@ -71,7 +71,7 @@ absl::StatusOr<absl::CivilMinute> CivilMinuteFromProto(absl::string_view field,
         "the day)",
         field, proto.hours(), proto.minutes()));
   }
-  return absl::CivilMinute(*day) + (proto.hours() * 60 + proto.minutes());
+  return absl::CivilMinute(day) + (proto.hours() * 60 + proto.minutes());
 }
 
 v1::CivilDate CivilDayToProto(absl::CivilDay day) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/create_channel.h"
+#include "storage/status_macros.h"
 
 namespace cantine::rpc {
 namespace {
@@ -108,20 +109,14 @@ absl::StatusOr<TransportSecurity> TransportSecurity::LoadPemFiles(const std::str
                                                                   const std::string& key_file) {
   TransportSecurity security;
   security.insecure_ = false;
-  absl::StatusOr<std::string> ca = ReadFile("CA file", ca_file);
-  if (!ca.ok()) return ca.status();
-  absl::StatusOr<std::string> cert = ReadFile("certificate file", cert_file);
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile("key file", key_file);
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(std::string ca, ReadFile("CA file", ca_file));
+  ASSIGN_OR_RETURN(std::string cert, ReadFile("certificate file", cert_file));
+  ASSIGN_OR_RETURN(std::string key, ReadFile("key file", key_file));
 
-  absl::StatusOr<std::vector<Certificate>> authorities = ParseCertificates("CA file", ca_file, *ca);
-  if (!authorities.ok()) return authorities.status();
-  absl::StatusOr<std::vector<Certificate>> chain =
-      ParseCertificates("certificate file", cert_file, *cert);
-  if (!chain.ok()) return chain.status();
-  std::unique_ptr<BIO, BioFree> key_bio(
-      BIO_new_mem_buf(key->data(), static_cast<int>(key->size())));
+  ASSIGN_OR_RETURN(std::vector<Certificate> authorities, ParseCertificates("CA file", ca_file, ca));
+  ASSIGN_OR_RETURN(std::vector<Certificate> chain,
+                   ParseCertificates("certificate file", cert_file, cert));
+  std::unique_ptr<BIO, BioFree> key_bio(BIO_new_mem_buf(key.data(), static_cast<int>(key.size())));
   std::unique_ptr<EVP_PKEY, PkeyFree> private_key(
       PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
   ERR_clear_error();
@@ -129,17 +124,17 @@ absl::StatusOr<TransportSecurity> TransportSecurity::LoadPemFiles(const std::str
     return absl::FailedPreconditionError(absl::StrCat(
         "the key file '", key_file, "' holds no PEM private key (or one with a passphrase)"));
   }
-  if (X509_check_private_key((*chain)[0].get(), private_key.get()) != 1) {
+  if (X509_check_private_key((chain)[0].get(), private_key.get()) != 1) {
     ERR_clear_error();
     return absl::FailedPreconditionError(absl::StrCat(
         "the key file '", key_file, "' is not the key of the certificate '", cert_file, "'"));
   }
-  if (absl::Status s = Verify(*authorities, *chain, cert_file, ca_file); !s.ok()) return s;
+  RETURN_IF_ERROR(Verify(authorities, chain, cert_file, ca_file));
 
-  security.common_name_ = CommonName((*chain)[0].get());
-  security.ca_pem_ = *std::move(ca);
-  security.cert_pem_ = *std::move(cert);
-  security.key_pem_ = *std::move(key);
+  security.common_name_ = CommonName((chain)[0].get());
+  security.ca_pem_ = std::move(ca);
+  security.cert_pem_ = std::move(cert);
+  security.key_pem_ = std::move(key);
   return security;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/site/site_codec.h"
 #include "storage/key_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::site {
 namespace {
@@ -39,30 +40,27 @@ absl::Status SpaceNotFound(absl::string_view space_id) {
 absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* store,
                                                                const storage::Clock* clock,
                                                                const Seed& seed) {
-  if (absl::Status s = domain::ValidateSiteProfile(seed.profile); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::ValidateSiteProfile(seed.profile));
 
   std::unique_ptr<storage::Transaction> txn = store->BeginTransaction();
-  absl::StatusOr<std::optional<std::string>> stored_site =
-      txn->GetForUpdate(storage::Table::kMeta, kSiteKey);
-  if (!stored_site.ok()) return stored_site.status();
+  ASSIGN_OR_RETURN(std::optional<std::string> stored_site,
+                   txn->GetForUpdate(storage::Table::kMeta, kSiteKey));
 
   domain::SitePolicy policy = seed.initial_policy;
-  if (stored_site->has_value()) {
+  if (stored_site.has_value()) {
     v1::Site site;
-    if (!site.ParseFromString(**stored_site)) return CorruptRecord("site record");
+    if (!site.ParseFromString(*stored_site)) return CorruptRecord("site record");
     if (site.site_id() != seed.profile.site_id) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the data folder belongs to site '", site.site_id(), "', not to '", seed.profile.site_id,
           "'; point this node at its own "
           "data folder"));
     }
-    absl::StatusOr<std::optional<std::string>> stored_policy =
-        txn->Get(storage::Table::kMeta, kPolicyKey);
-    if (!stored_policy.ok()) return stored_policy.status();
-    if (!stored_policy->has_value()) return CorruptRecord("site without a policy");
-    absl::StatusOr<domain::SitePolicy> decoded = DecodePolicy(**stored_policy);
-    if (!decoded.ok()) return decoded.status();
-    policy = *std::move(decoded);
+    ASSIGN_OR_RETURN(std::optional<std::string> stored_policy,
+                     txn->Get(storage::Table::kMeta, kPolicyKey));
+    if (!stored_policy.has_value()) return CorruptRecord("site without a policy");
+    ASSIGN_OR_RETURN(domain::SitePolicy decoded, DecodePolicy(*stored_policy));
+    policy = std::move(decoded);
   } else {
     // First start: the seed is written with the site record, all or nothing.
     if (absl::Status s = domain::ValidateSitePolicy(policy); !s.ok()) {
@@ -76,7 +74,7 @@ absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* s
   }
 
   auto catalog = std::unique_ptr<SiteCatalog>(new SiteCatalog(store, clock, seed.profile, policy));
-  if (!stored_site->has_value()) {
+  if (!stored_site.has_value()) {
     const absl::Time now = clock->Now();
     for (domain::Space space : seed.initial_spaces) {
       space.site_id = seed.profile.site_id;
@@ -85,14 +83,13 @@ absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* s
       if (absl::Status s = domain::ValidateSpace(space); !s.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("initial_spaces: ", s.message()));
       }
-      absl::StatusOr<std::optional<std::string>> existing =
-          txn->Get(storage::Table::kSpaces, SpaceKey(space.space_id));
-      if (!existing.ok()) return existing.status();
-      if (existing->has_value()) {
+      ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                       txn->Get(storage::Table::kSpaces, SpaceKey(space.space_id)));
+      if (existing.has_value()) {
         return absl::InvalidArgumentError(
             absl::StrCat("initial_spaces: space_id '", space.space_id, "' appears twice"));
       }
-      if (absl::Status s = catalog->PutSpace(*txn, space); !s.ok()) return s;
+      RETURN_IF_ERROR(catalog->PutSpace(*txn, space));
     }
   }
   v1::Site site_record = SiteToProto(seed.profile, policy);
@@ -101,7 +98,7 @@ absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* s
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  RETURN_IF_ERROR(txn->Commit());
   return catalog;
 }
 
@@ -128,87 +125,78 @@ absl::Status SiteCatalog::PutSpace(storage::Transaction& txn, const domain::Spac
 }
 
 absl::StatusOr<std::vector<domain::Space>> SiteCatalog::ListSpaces(bool include_retired) const {
-  absl::StatusOr<std::vector<storage::KeyValue>> rows =
-      store_->Scan(storage::Table::kSpaces, /*prefix=*/"", kMaxSpacesPerSite);
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                   store_->Scan(storage::Table::kSpaces, /*prefix=*/"", kMaxSpacesPerSite));
   std::vector<domain::Space> spaces;
-  for (const storage::KeyValue& row : *rows) {
-    absl::StatusOr<domain::Space> space = DecodeSpace(row.value);
-    if (!space.ok()) return space.status();
-    if (!include_retired && space->state == domain::SpaceState::kRetired) continue;
-    spaces.push_back(*std::move(space));
+  for (const storage::KeyValue& row : rows) {
+    ASSIGN_OR_RETURN(domain::Space space, DecodeSpace(row.value));
+    if (!include_retired && space.state == domain::SpaceState::kRetired) continue;
+    spaces.push_back(std::move(space));
   }
   return spaces;
 }
 
 absl::StatusOr<domain::Space> SiteCatalog::GetSpace(absl::string_view space_id) const {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(storage::Table::kSpaces, SpaceKey(space_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return SpaceNotFound(space_id);
-  return DecodeSpace(**bytes);
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   store_->Get(storage::Table::kSpaces, SpaceKey(space_id)));
+  if (!bytes.has_value()) return SpaceNotFound(space_id);
+  return DecodeSpace(*bytes);
 }
 
 absl::StatusOr<domain::Space> SiteCatalog::CreateSpace(domain::Space space) {
   space.site_id = profile_.site_id;
   space.state = domain::SpaceState::kActive;
   space.create_time = space.update_time = clock_->Now();
-  if (absl::Status s = domain::ValidateSpace(space); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::ValidateSpace(space));
 
   std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  absl::StatusOr<std::optional<std::string>> existing =
-      txn->GetForUpdate(storage::Table::kSpaces, SpaceKey(space.space_id));
-  if (!existing.ok()) return existing.status();
-  if (existing->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                   txn->GetForUpdate(storage::Table::kSpaces, SpaceKey(space.space_id)));
+  if (existing.has_value()) {
     return absl::AlreadyExistsError(absl::StrCat("space '", space.space_id,
                                                  "' already exists at this site; "
                                                  "UpdateSpace changes it"));
   }
-  if (absl::Status s = PutSpace(*txn, space); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  RETURN_IF_ERROR(PutSpace(*txn, space));
+  RETURN_IF_ERROR(txn->Commit());
   return space;
 }
 
 absl::StatusOr<domain::Space> SiteCatalog::UpdateSpace(absl::string_view space_id,
                                                        const domain::SpaceUpdate& update) {
   std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  absl::StatusOr<std::optional<std::string>> bytes =
-      txn->GetForUpdate(storage::Table::kSpaces, SpaceKey(space_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return SpaceNotFound(space_id);
-  absl::StatusOr<domain::Space> space = DecodeSpace(**bytes);
-  if (!space.ok()) return space.status();
-  if (space->state == domain::SpaceState::kRetired) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   txn->GetForUpdate(storage::Table::kSpaces, SpaceKey(space_id)));
+  if (!bytes.has_value()) return SpaceNotFound(space_id);
+  ASSIGN_OR_RETURN(domain::Space space, DecodeSpace(*bytes));
+  if (space.state == domain::SpaceState::kRetired) {
     return absl::FailedPreconditionError(
         absl::StrCat("space '", space_id, "' is retired and can no longer change"));
   }
-  absl::StatusOr<domain::Space> updated =
-      domain::ApplySpaceUpdate(*std::move(space), update, clock_->Now());
-  if (!updated.ok()) return updated.status();
-  if (absl::Status s = PutSpace(*txn, *updated); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  ASSIGN_OR_RETURN(domain::Space updated,
+                   domain::ApplySpaceUpdate(std::move(space), update, clock_->Now()));
+  RETURN_IF_ERROR(PutSpace(*txn, updated));
+  RETURN_IF_ERROR(txn->Commit());
   return updated;
 }
 
 absl::StatusOr<domain::Space> SiteCatalog::RetireSpace(absl::string_view space_id) {
   std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  absl::StatusOr<std::optional<std::string>> bytes =
-      txn->GetForUpdate(storage::Table::kSpaces, SpaceKey(space_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return SpaceNotFound(space_id);
-  absl::StatusOr<domain::Space> space = DecodeSpace(**bytes);
-  if (!space.ok()) return space.status();
-  if (space->state == domain::SpaceState::kRetired) return space;
-  space->state = domain::SpaceState::kRetired;
-  space->update_time = clock_->Now();
-  if (absl::Status s = PutSpace(*txn, *space); !s.ok()) return s;
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   txn->GetForUpdate(storage::Table::kSpaces, SpaceKey(space_id)));
+  if (!bytes.has_value()) return SpaceNotFound(space_id);
+  ASSIGN_OR_RETURN(domain::Space space, DecodeSpace(*bytes));
+  if (space.state == domain::SpaceState::kRetired) return space;
+  space.state = domain::SpaceState::kRetired;
+  space.update_time = clock_->Now();
+  RETURN_IF_ERROR(PutSpace(*txn, space));
+  RETURN_IF_ERROR(txn->Commit());
   return space;
 }
 
 absl::Status SiteCatalog::UpdatePolicy(const domain::SitePolicy& policy,
                                        const std::optional<domain::SitePolicy>& expected) {
-  if (absl::Status s = domain::ValidateSitePolicy(policy); !s.ok()) return s;
+  RETURN_IF_ERROR(domain::ValidateSitePolicy(policy));
   // The mutex orders the stored write and the cache update, so readers never see the
   // cache ahead of, or behind, what a completed UpdatePolicy stored.
   absl::MutexLock lock(&mu_);
@@ -224,7 +212,7 @@ absl::Status SiteCatalog::UpdatePolicy(const domain::SitePolicy& policy,
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  RETURN_IF_ERROR(txn->Commit());
   policy_ = policy;
   return absl::OkStatus();
 }

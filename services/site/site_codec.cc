@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "services/rpc/proto_time.h"
+#include "storage/status_macros.h"
 
 namespace cantine::site {
 namespace {
@@ -68,42 +69,35 @@ v1::SitePolicy PolicyToProto(const domain::SitePolicy& policy) {
 absl::StatusOr<domain::SitePolicy> PolicyFromProto(const v1::SitePolicy& proto) {
   domain::SitePolicy policy;
   for (int day : proto.open_weekdays()) {
-    absl::StatusOr<absl::Weekday> weekday = WeekdayFromProto(day);
-    if (!weekday.ok()) return weekday.status();
-    policy.open_weekdays.push_back(*weekday);
+    ASSIGN_OR_RETURN(absl::Weekday weekday, WeekdayFromProto(day));
+    policy.open_weekdays.push_back(weekday);
   }
-  absl::StatusOr<domain::TimeOfDay> opens = TimeOfDayFromProto("policy.opens_at", proto.opens_at());
-  if (!opens.ok()) return opens.status();
-  policy.opens_at = *opens;
-  absl::StatusOr<domain::TimeOfDay> closes =
-      TimeOfDayFromProto("policy.closes_at", proto.closes_at());
-  if (!closes.ok()) return closes.status();
-  policy.closes_at = *closes;
+  ASSIGN_OR_RETURN(domain::TimeOfDay opens,
+                   TimeOfDayFromProto("policy.opens_at", proto.opens_at()));
+  policy.opens_at = opens;
+  ASSIGN_OR_RETURN(domain::TimeOfDay closes,
+                   TimeOfDayFromProto("policy.closes_at", proto.closes_at()));
+  policy.closes_at = closes;
   for (int i = 0; i < proto.half_day_slots_size(); ++i) {
     const v1::HalfDaySlot& slot = proto.half_day_slots(i);
     const std::string field = absl::StrCat("policy.half_day_slots[", i, "]");
-    absl::StatusOr<domain::TimeOfDay> start =
-        TimeOfDayFromProto(absl::StrCat(field, ".start_time"), slot.start_time());
-    if (!start.ok()) return start.status();
-    absl::StatusOr<domain::TimeOfDay> end =
-        TimeOfDayFromProto(absl::StrCat(field, ".end_time"), slot.end_time());
-    if (!end.ok()) return end.status();
-    policy.half_day_slots.push_back({slot.name(), *start, *end});
+    ASSIGN_OR_RETURN(domain::TimeOfDay start,
+                     TimeOfDayFromProto(absl::StrCat(field, ".start_time"), slot.start_time()));
+    ASSIGN_OR_RETURN(domain::TimeOfDay end,
+                     TimeOfDayFromProto(absl::StrCat(field, ".end_time"), slot.end_time()));
+    policy.half_day_slots.push_back({slot.name(), start, end});
   }
-  absl::StatusOr<absl::Duration> room_block =
-      rpc::DurationFromProto("policy.room_block", proto.room_block());
-  if (!room_block.ok()) return room_block.status();
-  policy.room_block = *room_block;
+  ASSIGN_OR_RETURN(absl::Duration room_block,
+                   rpc::DurationFromProto("policy.room_block", proto.room_block()));
+  policy.room_block = room_block;
   policy.max_booking_days = proto.max_booking_days();
   policy.booking_horizon_days = proto.booking_horizon_days();
-  absl::StatusOr<absl::Duration> window =
-      rpc::DurationFromProto("policy.cancellation_window", proto.cancellation_window());
-  if (!window.ok()) return window.status();
-  policy.cancellation_window = *window;
-  absl::StatusOr<absl::Duration> grace =
-      rpc::DurationFromProto("policy.no_show_grace", proto.no_show_grace());
-  if (!grace.ok()) return grace.status();
-  policy.no_show_grace = *grace;
+  ASSIGN_OR_RETURN(absl::Duration window, rpc::DurationFromProto("policy.cancellation_window",
+                                                                 proto.cancellation_window()));
+  policy.cancellation_window = window;
+  ASSIGN_OR_RETURN(absl::Duration grace,
+                   rpc::DurationFromProto("policy.no_show_grace", proto.no_show_grace()));
+  policy.no_show_grace = grace;
   if (proto.has_member_visit_days_per_month()) {
     policy.member_visit_days_per_month = proto.member_visit_days_per_month();
   }
@@ -192,28 +186,26 @@ absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,
   space.space_id = proto.space_id();
   space.display_name = proto.display_name();
   space.description = proto.description();
-  absl::StatusOr<domain::SpaceKind> kind = SpaceKindFromProto("space.kind", proto.kind());
-  if (!kind.ok()) return kind.status();
-  space.kind = *kind;
+  ASSIGN_OR_RETURN(domain::SpaceKind kind, SpaceKindFromProto("space.kind", proto.kind()));
+  space.kind = kind;
   space.seats = proto.seats();
-  absl::StatusOr<int64_t> price =
-      AmountInSiteCurrency("space.price_per_slot", proto.price_per_slot(), currency_code);
-  if (!price.ok()) return price.status();
-  space.price_per_slot_minor = *price;
+  ASSIGN_OR_RETURN(int64_t price, AmountInSiteCurrency("space.price_per_slot",
+                                                       proto.price_per_slot(), currency_code));
+  space.price_per_slot_minor = price;
   if (proto.has_visitor_price_per_slot()) {
-    absl::StatusOr<int64_t> visitor_price = AmountInSiteCurrency(
-        "space.visitor_price_per_slot", proto.visitor_price_per_slot(), currency_code);
-    if (!visitor_price.ok()) return visitor_price.status();
-    space.visitor_price_per_slot_minor = *visitor_price;
+    ASSIGN_OR_RETURN(int64_t visitor_price,
+                     AmountInSiteCurrency("space.visitor_price_per_slot",
+                                          proto.visitor_price_per_slot(), currency_code));
+    space.visitor_price_per_slot_minor = visitor_price;
   }
   space.state = proto.state() == v1::SPACE_STATE_RETIRED ? domain::SpaceState::kRetired
                                                          : domain::SpaceState::kActive;
-  absl::StatusOr<absl::Time> created = rpc::TimeFromProto("space.create_time", proto.create_time());
-  if (!created.ok()) return created.status();
-  space.create_time = *created;
-  absl::StatusOr<absl::Time> updated = rpc::TimeFromProto("space.update_time", proto.update_time());
-  if (!updated.ok()) return updated.status();
-  space.update_time = *updated;
+  ASSIGN_OR_RETURN(absl::Time created,
+                   rpc::TimeFromProto("space.create_time", proto.create_time()));
+  space.create_time = created;
+  ASSIGN_OR_RETURN(absl::Time updated,
+                   rpc::TimeFromProto("space.update_time", proto.update_time()));
+  space.update_time = updated;
   return space;
 }
 

@@ -7,6 +7,7 @@
 #include "services/federation/record_stamp.h"
 #include "services/rpc/proto_time.h"
 #include "storage/key_codec.h"
+#include "storage/status_macros.h"
 
 namespace cantine::site {
 namespace {
@@ -77,14 +78,13 @@ absl::Status SiteDirectory::Publish(const v1::DirectoryEntry& entry) {
 
 absl::Status SiteDirectory::PublishOwnVisitAllowance(absl::string_view site_id,
                                                      std::optional<int> visit_days_per_month) {
-  absl::StatusOr<v1::DirectoryEntry> entry = Get(site_id);
-  if (!entry.ok()) return entry.status();
+  ASSIGN_OR_RETURN(v1::DirectoryEntry entry, Get(site_id));
   if (visit_days_per_month.has_value()) {
-    entry->set_member_visit_days_per_month(*visit_days_per_month);
+    entry.set_member_visit_days_per_month(*visit_days_per_month);
   } else {
-    entry->clear_member_visit_days_per_month();
+    entry.clear_member_visit_days_per_month();
   }
-  return Publish(*entry);
+  return Publish(entry);
 }
 
 std::optional<int> SiteDirectory::VisitDaysPerMonth(absl::string_view home_site_id) const {
@@ -94,11 +94,10 @@ std::optional<int> SiteDirectory::VisitDaysPerMonth(absl::string_view home_site_
 }
 
 absl::StatusOr<std::vector<v1::DirectoryEntry>> SiteDirectory::List() const {
-  absl::StatusOr<std::vector<storage::KeyValue>> rows =
-      store_->Scan(Table::kDirectory, "", kMaxSites);
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                   store_->Scan(Table::kDirectory, "", kMaxSites));
   std::vector<v1::DirectoryEntry> entries;
-  for (const storage::KeyValue& row : *rows) {
+  for (const storage::KeyValue& row : rows) {
     v1::StoredDirectoryEntry stored;
     if (!stored.ParseFromString(row.value)) {
       return absl::DataLossError("stored directory entry does not parse");
@@ -109,24 +108,22 @@ absl::StatusOr<std::vector<v1::DirectoryEntry>> SiteDirectory::List() const {
 }
 
 absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(absl::string_view site_id) const {
-  absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> stored =
-      Parse(store_->Get(Table::kDirectory, SiteKey(site_id)));
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored,
+                   Parse(store_->Get(Table::kDirectory, SiteKey(site_id))));
+  if (!stored.has_value()) {
     return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
   }
-  return (*stored)->entry();
+  return (stored)->entry();
 }
 
 absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(storage::Transaction& txn,
                                                       absl::string_view site_id) const {
-  absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> stored =
-      Parse(txn.Get(Table::kDirectory, SiteKey(site_id)));
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored,
+                   Parse(txn.Get(Table::kDirectory, SiteKey(site_id))));
+  if (!stored.has_value()) {
     return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
   }
-  return (*stored)->entry();
+  return (stored)->entry();
 }
 
 absl::StatusOr<v1::SiteStatus> SiteDirectory::StatusOf(absl::string_view site_id) const {
@@ -176,11 +173,10 @@ absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::Opl
                                                    incoming.site().site_id(), "'"));
   }
   const std::string key = SiteKey(incoming.site().site_id());
-  absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> stored =
-      Parse(txn.GetForUpdate(Table::kDirectory, key));
-  if (!stored.ok()) return stored.status();
+  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored,
+                   Parse(txn.GetForUpdate(Table::kDirectory, key)));
   const v1::RecordStamp stamp = federation::StampOf(entry);
-  if (stored->has_value() && !federation::IsNewer(stamp, (*stored)->stamp())) {
+  if (stored.has_value() && !federation::IsNewer(stamp, (stored)->stamp())) {
     return absl::OkStatus();
   }
   v1::StoredDirectoryEntry updated;
