@@ -142,6 +142,11 @@ class Oplog {
   // returns (the erasure itself) is not redacted.
   absl::Status RedactLocal(Transaction& txn, absl::string_view subject)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(local_mu_);
+  // Tells clang's thread-safety analysis, which does not follow a mutation into its lambda,
+  // that CommitLocal holds its lock there; crashes in debug builds when called elsewhere.
+  void AssertInsideCommitLocal() const ABSL_ASSERT_EXCLUSIVE_LOCK(local_mu_) {
+    local_mu_.AssertHeld();
+  }
   // The stored notices of the subjects of `entries` (every redacted entry's, and an
   // erasure's own, which a peer that held the subject's entries before needs), to send them.
   absl::StatusOr<std::vector<v1::RedactionNotice>> RedactionsFor(

@@ -306,6 +306,7 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
         // Erasure drops the member's earlier entries' payloads here, and its notice takes
         // the same to every node.
         if (erase) {
+          oplog_->AssertInsideCommitLocal();
           RETURN_IF_ERROR(oplog_->RedactLocal(txn, member_id));
         }
         v1::StoredMember& record = staged.record;

@@ -397,6 +397,7 @@ TEST_F(OplogTest, RedactionDropsPayloadsKeepsChainsAndNeedsTheOwnersNotice) {
     return paris_.oplog
         ->CommitLocal([&](Transaction& txn, HybridTime) -> absl::StatusOr<LocalEntry> {
           if (redact) {
+            paris_.oplog->AssertInsideCommitLocal();
             if (absl::Status s = paris_.oplog->RedactLocal(txn, ada); !s.ok()) return s;
           }
           return LocalEntry(v1::ENTRY_KIND_MEMBER, payload, ada);

@@ -5,7 +5,7 @@ CANTINE_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev
-  libssl-dev openssl tzdata ca-certificates libcli11-dev
+  libssl-dev openssl tzdata ca-certificates libcli11-dev clang clang-format
 )
 
 # Installs the packages above that are missing (Debian 12, as root or through sudo).
@@ -31,4 +31,16 @@ cantine_install_packages() {
 cantine_build() {
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build --parallel "$(nproc)" ${1:+--target "$@"}
+}
+
+# Fails when a tracked C++ file is not formatted as .clang-format says.
+cantine_check_format() {
+  git ls-files -z '*.cc' '*.h' | xargs -0 clang-format --dry-run --Werror
+}
+
+# Runs clang over every project source, syntax only, with -Wthread-safety as an error, so
+# that every ABSL_GUARDED_BY is checked (GCC ignores them). Needs a configured build/.
+cantine_check_thread_safety() {
+  cmake -DBUILD_DIR=build -DOUT_DIR=build/thread-safety -P tools/lib/thread_safety.cmake
+  ninja -C build/thread-safety -j "$(nproc)" >/dev/null
 }
