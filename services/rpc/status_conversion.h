@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/status/statusor.h"
 #include "grpcpp/support/status.h"
 
 namespace cantine::rpc {
@@ -13,14 +12,6 @@ namespace cantine::rpc {
 // The one conversion between absl::Status and grpc::Status; the codes are the same set.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
-
-// A handler's answer: `result` copied into `response`, or its status converted.
-template <typename Message>
-grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *result;
-  return grpc::Status::OK;
-}
 
 // A gRPC handler's edge, the one place it translates: runs `body`, the whole handler
 // speaking absl::Status (RETURN_IF_ERROR, ASSIGN_OR_RETURN) and filling the response, and
