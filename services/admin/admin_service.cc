@@ -5,6 +5,7 @@
 #include "services/rpc/admin_check.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
+#include "storage/status_macros.h"
 
 namespace cantine::admin {
 
@@ -15,17 +16,24 @@ AdminServiceImpl::AdminServiceImpl(std::string site_id, const storage::Oplog* op
 grpc::Status AdminServiceImpl::GetNetworkStatus(grpc::ServerContext* context,
                                                 const v1::GetNetworkStatusRequest*,
                                                 v1::NetworkStatus* response) {
-  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return rpc::ToGrpcStatus(s);
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::CheckAdmin(*context, *admin_));
+    *response = CurrentNetworkStatus();
+    return absl::OkStatus();
+  });
+}
 
-  response->set_site_id(site_id_);
+v1::NetworkStatus AdminServiceImpl::CurrentNetworkStatus() const {
+  v1::NetworkStatus status;
+  status.set_site_id(site_id_);
   std::vector<v1::VersionVectorEntry> origins = oplog_->Vector();
   std::sort(origins.begin(), origins.end(), [](const auto& a, const auto& b) {
     return std::make_pair(a.origin().site_id(), a.origin().incarnation()) <
            std::make_pair(b.origin().site_id(), b.origin().incarnation());
   });
-  for (v1::VersionVectorEntry& origin : origins) *response->add_origins() = std::move(origin);
+  for (v1::VersionVectorEntry& origin : origins) *status.add_origins() = std::move(origin);
   for (const federation::PeerStatus& peer : peers_()) {
-    v1::PeerLink* link = response->add_peers();
+    v1::PeerLink* link = status.add_peers();
     link->set_site_id(peer.site_id);
     link->set_address(peer.address);
     link->set_connected(peer.connected);
@@ -43,7 +51,7 @@ grpc::Status AdminServiceImpl::GetNetworkStatus(grpc::ServerContext* context,
       *out->mutable_retry_time() = rpc::TimeToProto(held.retry_time);
     }
   }
-  return grpc::Status::OK;
+  return status;
 }
 
 }  // namespace cantine::admin

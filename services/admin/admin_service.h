@@ -25,6 +25,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                                 v1::NetworkStatus* response) override;
 
  private:
+  // This node's origins and its replicators' links, as the desk sees them.
+  v1::NetworkStatus CurrentNetworkStatus() const;
+
   const std::string site_id_;
   const storage::Oplog* const oplog_;
   const PeerStatusSource peers_;

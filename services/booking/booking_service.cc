@@ -15,9 +15,6 @@
 
 namespace cantine::booking {
 
-using rpc::Answer;
-using rpc::ToGrpcStatus;
-
 BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, ReceiptBook* receipts,
                                        RemoteVenues* remote, const domain::MemberDirectory* members,
                                        const site::SiteCatalog* catalog,
@@ -167,10 +164,16 @@ absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityHere
 grpc::Status BookingServiceImpl::GetAvailability(grpc::ServerContext* context,
                                                  const v1::GetAvailabilityRequest* request,
                                                  v1::GetAvailabilityResponse* response) {
-  absl::StatusOr<std::string> venue = VenueOf(request->site_id());
-  if (!venue.ok()) return ToGrpcStatus(venue.status());
-  if (IsHere(*venue)) return Answer(AvailabilityHere(*request), response);
-  return Answer(remote_->GetAvailability(*venue, *request, ForwardDeadline(*context)), response);
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string venue, VenueOf(request->site_id()));
+    if (IsHere(venue)) {
+      ASSIGN_OR_RETURN(*response, AvailabilityHere(*request));
+    } else {
+      ASSIGN_OR_RETURN(*response,
+                       remote_->GetAvailability(venue, *request, ForwardDeadline(*context)));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityForwarded(
@@ -210,15 +213,18 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(
 grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
                                                const v1::CreateBookingRequest* request,
                                                v1::Booking* response) {
-  absl::StatusOr<Caller> caller = Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<std::string> venue = VenueOf(request->site_id());
-  if (!venue.ok()) return ToGrpcStatus(venue.status());
-  if (IsHere(*venue)) return Answer(CreateHere(*caller, *request), response);
-  absl::StatusOr<std::string> token = ForwardableToken(*caller, *venue);
-  if (!token.ok()) return ToGrpcStatus(token.status());
-  return Answer(remote_->CreateBooking(*venue, *token, *request, ForwardDeadline(*context)),
-                response);
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(std::string venue, VenueOf(request->site_id()));
+    if (IsHere(venue)) {
+      ASSIGN_OR_RETURN(*response, CreateHere(caller, *request));
+    } else {
+      ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, venue));
+      ASSIGN_OR_RETURN(*response,
+                       remote_->CreateBooking(venue, token, *request, ForwardDeadline(*context)));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(
@@ -240,15 +246,19 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CancelHere(const Caller& caller,
 grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* context,
                                                const v1::CancelBookingRequest* request,
                                                v1::Booking* response) {
-  absl::StatusOr<Caller> caller = Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request->booking_id());
-  if (!venue.ok()) return ToGrpcStatus(venue.status());
-  if (IsHere(*venue)) return Answer(CancelHere(*caller, request->booking_id()), response);
-  absl::StatusOr<std::string> token = ForwardableToken(*caller, *venue);
-  if (!token.ok()) return ToGrpcStatus(token.status());
-  return Answer(remote_->CancelBooking(*venue, *token, *request, ForwardDeadline(*context)),
-                response);
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(std::string venue,
+                     domain::VenueOfBookingId("booking_id", request->booking_id()));
+    if (IsHere(venue)) {
+      ASSIGN_OR_RETURN(*response, CancelHere(caller, request->booking_id()));
+    } else {
+      ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, venue));
+      ASSIGN_OR_RETURN(*response,
+                       remote_->CancelBooking(venue, token, *request, ForwardDeadline(*context)));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CancelForwarded(
@@ -264,120 +274,108 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CancelForwarded(
 grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* context,
                                             const v1::GetBookingRequest* request,
                                             v1::Booking* response) {
-  absl::StatusOr<Caller> caller = Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request->booking_id());
-  if (!venue.ok()) return ToGrpcStatus(venue.status());
-  if (IsHere(*venue)) {
-    absl::StatusOr<domain::Booking> booking = OwnBooking(*caller, request->booking_id());
-    if (!booking.ok()) return ToGrpcStatus(booking.status());
-    *response = ToProto(*booking);
-    return grpc::Status::OK;
-  }
-  // Another venue's booking: its latest receipt here, as replicated.
-  absl::StatusOr<v1::Booking> receipt = receipts_->Get(request->booking_id());
-  if (!receipt.ok()) return ToGrpcStatus(receipt.status());
-  if (absl::Status s = CheckSeesItinerary(*caller, receipt->member_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  *response = *std::move(receipt);
-  return grpc::Status::OK;
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(std::string venue,
+                     domain::VenueOfBookingId("booking_id", request->booking_id()));
+    if (IsHere(venue)) {
+      ASSIGN_OR_RETURN(domain::Booking booking, OwnBooking(caller, request->booking_id()));
+      *response = ToProto(booking);
+      return absl::OkStatus();
+    }
+    // Another venue's booking: its latest receipt here, as replicated.
+    ASSIGN_OR_RETURN(v1::Booking receipt, receipts_->Get(request->booking_id()));
+    RETURN_IF_ERROR(CheckSeesItinerary(caller, receipt.member_id()));
+    *response = std::move(receipt);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status BookingServiceImpl::CheckIn(grpc::ServerContext* context,
                                          const v1::CheckInRequest* request, v1::Booking* response) {
-  absl::StatusOr<Caller> caller = Authenticate(*context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<std::string> venue = domain::VenueOfBookingId("booking_id", request->booking_id());
-  if (!venue.ok()) return ToGrpcStatus(venue.status());
-  if (!IsHere(*venue)) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("booking ", request->booking_id(), " is at ", *venue,
-                     "; a member checks in at the venue, on its node")));
-  }
-  absl::StatusOr<domain::Booking> checked_in =
-      ledger_->CheckIn(request->booking_id(), caller->acting_member());
-  if (!checked_in.ok()) return ToGrpcStatus(checked_in.status());
-  *response = ToProto(*checked_in);
-  return grpc::Status::OK;
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(std::string venue,
+                     domain::VenueOfBookingId("booking_id", request->booking_id()));
+    if (!IsHere(venue)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("booking ", request->booking_id(), " is at ", venue,
+                       "; a member checks in at the venue, on its node"));
+    }
+    ASSIGN_OR_RETURN(domain::Booking checked_in,
+                     ledger_->CheckIn(request->booking_id(), caller.acting_member()));
+    *response = ToProto(checked_in);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
                                               const v1::ListBookingsRequest* request,
                                               v1::ListBookingsResponse* response) {
-  switch (request->filter_case()) {
-    case v1::ListBookingsRequest::kMemberId: {
-      absl::StatusOr<Caller> caller = Authenticate(*context);
-      if (!caller.ok()) return ToGrpcStatus(caller.status());
-      if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
-        return ToGrpcStatus(s);
+  return rpc::Serve([&]() -> absl::Status {
+    switch (request->filter_case()) {
+      case v1::ListBookingsRequest::kMemberId: {
+        ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+        RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
+        RETURN_IF_ERROR(CheckSeesItinerary(caller, request->member_id()));
+        ASSIGN_OR_RETURN(ReceiptBook::Page page,
+                         receipts_->ListByMember(request->member_id(), request->page_size(),
+                                                 request->page_token()));
+        for (v1::Booking& booking : page.bookings) *response->add_bookings() = std::move(booking);
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
       }
-      if (absl::Status s = CheckSeesItinerary(*caller, request->member_id()); !s.ok()) {
-        return ToGrpcStatus(s);
+      case v1::ListBookingsRequest::kVisitorsOn: {
+        RETURN_IF_ERROR(rpc::CheckAdmin(*context, *admin_));
+        ASSIGN_OR_RETURN(absl::CivilDay day,
+                         rpc::CivilDayFromProto("visitors_on", request->visitors_on()));
+        ASSIGN_OR_RETURN(ReceiptBook::Page page,
+                         receipts_->ListVisitors(catalog_->profile().site_id, day,
+                                                 request->page_size(), request->page_token()));
+        for (v1::Booking& booking : page.bookings) *response->add_bookings() = std::move(booking);
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
       }
-      absl::StatusOr<ReceiptBook::Page> page = receipts_->ListByMember(
-          request->member_id(), request->page_size(), request->page_token());
-      if (!page.ok()) return ToGrpcStatus(page.status());
-      for (v1::Booking& booking : page->bookings) *response->add_bookings() = std::move(booking);
-      response->set_next_page_token(page->next_page_token);
-      return grpc::Status::OK;
+      case v1::ListBookingsRequest::kSpaceDay: {
+        RETURN_IF_ERROR(rpc::CheckAdmin(*context, *admin_));
+        RETURN_IF_ERROR(domain::CheckSlug("space_day.space_id", request->space_day().space_id()));
+        ASSIGN_OR_RETURN(absl::CivilDay day,
+                         rpc::CivilDayFromProto("space_day.day", request->space_day().day()));
+        ASSIGN_OR_RETURN(BookingLedger::Page page,
+                         ledger_->ListBySpaceDay(request->space_day().space_id(), day,
+                                                 request->page_size(), request->page_token()));
+        for (const domain::Booking& booking : page.bookings) {
+          *response->add_bookings() = ToProto(booking);
+        }
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      }
+      case v1::ListBookingsRequest::FILTER_NOT_SET:
+        break;
     }
-    case v1::ListBookingsRequest::kVisitorsOn: {
-      if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
-      absl::StatusOr<absl::CivilDay> day =
-          rpc::CivilDayFromProto("visitors_on", request->visitors_on());
-      if (!day.ok()) return ToGrpcStatus(day.status());
-      absl::StatusOr<ReceiptBook::Page> page = receipts_->ListVisitors(
-          catalog_->profile().site_id, *day, request->page_size(), request->page_token());
-      if (!page.ok()) return ToGrpcStatus(page.status());
-      for (v1::Booking& booking : page->bookings) *response->add_bookings() = std::move(booking);
-      response->set_next_page_token(page->next_page_token);
-      return grpc::Status::OK;
-    }
-    case v1::ListBookingsRequest::kSpaceDay: {
-      if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
-      if (absl::Status s = domain::CheckSlug("space_day.space_id", request->space_day().space_id());
-          !s.ok()) {
-        return ToGrpcStatus(s);
-      }
-      absl::StatusOr<absl::CivilDay> day =
-          rpc::CivilDayFromProto("space_day.day", request->space_day().day());
-      if (!day.ok()) return ToGrpcStatus(day.status());
-      absl::StatusOr<BookingLedger::Page> page = ledger_->ListBySpaceDay(
-          request->space_day().space_id(), *day, request->page_size(), request->page_token());
-      if (!page.ok()) return ToGrpcStatus(page.status());
-      for (const domain::Booking& booking : page->bookings) {
-        *response->add_bookings() = ToProto(booking);
-      }
-      response->set_next_page_token(page->next_page_token);
-      return grpc::Status::OK;
-    }
-    case v1::ListBookingsRequest::FILTER_NOT_SET:
-      break;
-  }
-  return ToGrpcStatus(
-      absl::InvalidArgumentError("a filter is required: member_id, space_day or visitors_on"));
+    return absl::InvalidArgumentError("a filter is required: member_id, space_day or visitors_on");
+  });
 }
 
 grpc::Status BookingServiceImpl::GetSettlement(grpc::ServerContext* context,
                                                const v1::GetSettlementRequest* request,
                                                v1::Settlement* response) {
-  if (absl::Status s = rpc::CheckAdmin(*context, *admin_); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<absl::CivilMonth> month = domain::ParseMonth("month", request->month());
-  if (!month.ok()) return ToGrpcStatus(month.status());
-  absl::StatusOr<std::vector<domain::SettlementLine>> lines = receipts_->Settlement(*month);
-  if (!lines.ok()) return ToGrpcStatus(lines.status());
-  response->set_month(domain::FormatMonth(*month));
-  for (const domain::SettlementLine& line : *lines) {
-    v1::SettlementLine* out = response->add_lines();
-    out->set_host_site_id(line.host_site_id);
-    out->set_home_site_id(line.home_site_id);
-    out->set_visits(line.visits);
-    out->set_visit_days(line.visit_days);
-    out->mutable_amount()->set_currency_code(line.currency_code);
-    out->mutable_amount()->set_amount_minor(line.amount_minor);
-  }
-  return grpc::Status::OK;
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(rpc::CheckAdmin(*context, *admin_));
+    ASSIGN_OR_RETURN(absl::CivilMonth month, domain::ParseMonth("month", request->month()));
+    ASSIGN_OR_RETURN(std::vector<domain::SettlementLine> lines, receipts_->Settlement(month));
+    response->set_month(domain::FormatMonth(month));
+    for (const domain::SettlementLine& line : lines) {
+      v1::SettlementLine* out = response->add_lines();
+      out->set_host_site_id(line.host_site_id);
+      out->set_home_site_id(line.home_site_id);
+      out->set_visits(line.visits);
+      out->set_visit_days(line.visit_days);
+      out->mutable_amount()->set_currency_code(line.currency_code);
+      out->mutable_amount()->set_amount_minor(line.amount_minor);
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace cantine::booking

@@ -61,14 +61,20 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // certificate names (the federation port verified it against the network CA), which a
   // request naming a site (`claimed_site_id`, empty when it names none) must match; over
   // plaintext (an insecure node) the site the request names. The site must be known and
-  // not suspended nor removed in the directory. OK with the caller's id in `site_id`, else
-  // the status to return: PERMISSION_DENIED, UNAUTHENTICATED (a certificate naming no
-  // site), INVALID_ARGUMENT (a malformed claimed id), UNAVAILABLE (the directory unread).
-  grpc::Status AuthorizePeer(grpc::ServerContext* context, const std::string& claimed_site_id,
-                             std::string* site_id) const;
+  // not suspended nor removed in the directory. The caller's site id, else
+  // PERMISSION_DENIED, UNAUTHENTICATED (a certificate naming no site), INVALID_ARGUMENT (a
+  // malformed claimed id) or UNAVAILABLE (the directory unread).
+  absl::StatusOr<std::string> AuthorizePeer(const grpc::ServerContext& context,
+                                            const std::string& claimed_site_id) const;
   // The part of AuthorizePeer that can change while a stream is open: the site is known,
   // and the directory does not list it as suspended or removed.
-  grpc::Status CheckStanding(const std::string& site_id) const;
+  absl::Status CheckStanding(const std::string& site_id) const;
+  // A booking call another node forwards to this venue, served: the caller authorized
+  // (AuthorizePeer), then `call` made on the booking service (UNIMPLEMENTED on a port that
+  // serves no bookings) and its answer put in `response`.
+  template <typename Response, typename Call>
+  grpc::Status ServeForwarded(const grpc::ServerContext& context,
+                              const std::string& claimed_site_id, Response* response, Call call);
 
   storage::Oplog* const oplog_;
   const SiteKeyRing* const known_sites_;

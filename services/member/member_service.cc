@@ -14,82 +14,73 @@
 
 namespace cantine::member {
 
-using rpc::ToGrpcStatus;
-
 grpc::Status MemberServiceImpl::RegisterMember(grpc::ServerContext* context,
                                                const v1::RegisterMemberRequest* request,
                                                v1::Member* response) {
-  absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(*context);
-  if (!bearer.ok()) return ToGrpcStatus(bearer.status());
-  if (!bearer->has_value()) return RequestRegistration(*context, *request, response);
-  // With a credential, only the desk's: a member token registers no one.
-  if (absl::Status s = admin_->Check(**bearer); !s.ok()) return ToGrpcStatus(s);
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<std::string> bearer, rpc::BearerToken(*context));
+    if (!bearer.has_value()) {
+      ASSIGN_OR_RETURN(*response, RequestRegistration(*context, *request));
+      return absl::OkStatus();
+    }
+    // With a credential, only the desk's: a member token registers no one.
+    RETURN_IF_ERROR(admin_->Check(*bearer));
 
-  absl::StatusOr<domain::Member> profile = ProfileFromRequest(*request);
-  if (!profile.ok()) return ToGrpcStatus(profile.status());
-  // The email alone completes the request made with it.
-  v1::RegisterMemberRequest email_only;
-  email_only.set_email(request->email());
-  if (google::protobuf::util::MessageDifferencer::Equals(*request, email_only)) {
-    if (absl::Status s = domain::CheckEmail("email", request->email()); !s.ok()) {
-      return ToGrpcStatus(s);
+    ASSIGN_OR_RETURN(domain::Member profile, ProfileFromRequest(*request));
+    // The email alone completes the request made with it.
+    v1::RegisterMemberRequest email_only;
+    email_only.set_email(request->email());
+    if (google::protobuf::util::MessageDifferencer::Equals(*request, email_only)) {
+      RETURN_IF_ERROR(domain::CheckEmail("email", request->email()));
+      absl::StatusOr<domain::Member> requested = anonymous_.requests->Find(request->email());
+      if (!requested.ok()) {
+        return absl::Status(
+            requested.status().code(),
+            absl::StrCat(requested.status().message(),
+                         "; send display_name (and the profile) to register the member directly"));
+      }
+      profile = *std::move(requested);
     }
-    absl::StatusOr<domain::Member> requested = anonymous_.requests->Find(request->email());
-    if (!requested.ok()) {
-      return ToGrpcStatus(absl::Status(
-          requested.status().code(),
-          absl::StrCat(requested.status().message(),
-                       "; send display_name (and the profile) to register the member directly")));
+    ASSIGN_OR_RETURN(domain::Member member, registry_->Register(profile));
+    if (absl::Status s = anonymous_.requests->Remove(member.email); !s.ok()) {
+      log_.Warning("registration request of member ", member.member_id,
+                   " not dropped (it expires on its own): ", s.message());
     }
-    profile = *std::move(requested);
-  }
-  absl::StatusOr<domain::Member> member = registry_->Register(*profile);
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  if (absl::Status s = anonymous_.requests->Remove(member->email); !s.ok()) {
-    log_.Warning("registration request of member ", member->member_id,
-                 " not dropped (it expires on its own): ", s.message());
-  }
-  log_.Info("registered member ", member->member_id);
-  *response = MemberToProto(*member);
-  return grpc::Status::OK;
+    log_.Info("registered member ", member.member_id);
+    *response = MemberToProto(member);
+    return absl::OkStatus();
+  });
 }
 
-grpc::Status MemberServiceImpl::RequestRegistration(const grpc::ServerContext& context,
-                                                    const v1::RegisterMemberRequest& request,
-                                                    v1::Member* response) {
-  if (absl::Status s = anonymous_.limiter->Admit(rpc::PeerHost(context.peer())); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<domain::Member> profile = ProfileFromRequest(request);
-  if (!profile.ok()) return ToGrpcStatus(profile.status());
-  if (absl::Status s = domain::ValidateMember(*profile); !s.ok()) return ToGrpcStatus(s);
+absl::StatusOr<v1::Member> MemberServiceImpl::RequestRegistration(
+    const grpc::ServerContext& context, const v1::RegisterMemberRequest& request) {
+  RETURN_IF_ERROR(anonymous_.limiter->Admit(rpc::PeerHost(context.peer())));
+  ASSIGN_OR_RETURN(domain::Member profile, ProfileFromRequest(request));
+  RETURN_IF_ERROR(domain::ValidateMember(profile));
   // Whether the email is taken is never read: the answer is the same either way, and the
   // desk finds out when it completes the request.
-  if (absl::Status s = anonymous_.requests->Put(*profile); !s.ok()) return ToGrpcStatus(s);
+  RETURN_IF_ERROR(anonymous_.requests->Put(profile));
   log_.Info("registration request received; the desk completes it");
-  profile->home_site_id = registry_->home_site_id();
-  *response = MemberToProto(*profile);
-  response->clear_create_time();
-  response->set_state(v1::MEMBER_STATE_PENDING);
-  return grpc::Status::OK;
+  profile.home_site_id = registry_->home_site_id();
+  v1::Member pending = MemberToProto(profile);
+  pending.clear_create_time();
+  pending.set_state(v1::MEMBER_STATE_PENDING);
+  return pending;
 }
 
 grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext* context,
                                           const v1::GetMemberRequest* request,
                                           v1::Member* response) {
-  if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<domain::Member> member = registry_->Get(request->member_id());
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  if (!member->erased && member->home_site_id == registry_->home_site_id() &&
-      SeesWholeProfile(*context, *member)) {
-    absl::StatusOr<domain::Member> whole = registry_->GetAtHome(member->member_id);
-    if (!whole.ok()) return ToGrpcStatus(whole.status());
-    member = *std::move(whole);
-  }
-  *response = MemberToProto(*member);
-  return grpc::Status::OK;
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
+    ASSIGN_OR_RETURN(domain::Member member, registry_->Get(request->member_id()));
+    if (!member.erased && member.home_site_id == registry_->home_site_id() &&
+        SeesWholeProfile(*context, member)) {
+      ASSIGN_OR_RETURN(member, registry_->GetAtHome(member.member_id));
+    }
+    *response = MemberToProto(member);
+    return absl::OkStatus();
+  });
 }
 
 bool MemberServiceImpl::SeesWholeProfile(const grpc::ServerContext& context,
@@ -114,9 +105,7 @@ absl::StatusOr<std::optional<auth::MemberTokenClaims>> MemberServiceImpl::Acting
   if (admin_->Check(*bearer).ok()) return std::nullopt;
   ASSIGN_OR_RETURN(auth::MemberTokenClaims claims,
                    auth::VerifyMemberToken(*bearer, *tokens_.keys, tokens_.clock->Now()));
-  if (absl::Status s = auth::CheckClaimedHome(claims, registry_->Get(claims.member_id)); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(auth::CheckClaimedHome(claims, registry_->Get(claims.member_id)));
   if (claims.member_id != member_id) {
     return absl::PermissionDeniedError(absl::StrCat(
         "member ", claims.member_id, " may act only on its own profile, not on ", member_id, "'s"));
@@ -130,81 +119,66 @@ absl::StatusOr<std::optional<auth::MemberTokenClaims>> MemberServiceImpl::Acting
 grpc::Status MemberServiceImpl::UpdateMember(grpc::ServerContext* context,
                                              const v1::UpdateMemberRequest* request,
                                              v1::Member* response) {
-  if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  if (absl::Status s = CheckActsFor(*context, request->member_id(), auth::TokenScope::kAccount);
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<domain::MemberUpdate> update = UpdateFromRequest(*request);
-  if (!update.ok()) return ToGrpcStatus(update.status());
-  // The instant tokens are issued by (IssueToken), so a sign-in after it stays valid.
-  if (request->revoke_tokens()) update->tokens_revoked_before = tokens_.clock->Now();
-  absl::StatusOr<domain::Member> member = registry_->Update(request->member_id(), *update);
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  if (request->revoke_tokens()) log_.Info("revoked the tokens of member ", member->member_id);
-  *response = MemberToProto(*member);
-  return grpc::Status::OK;
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
+    RETURN_IF_ERROR(CheckActsFor(*context, request->member_id(), auth::TokenScope::kAccount));
+    ASSIGN_OR_RETURN(domain::MemberUpdate update, UpdateFromRequest(*request));
+    // The instant tokens are issued by (IssueToken), so a sign-in after it stays valid.
+    if (request->revoke_tokens()) update.tokens_revoked_before = tokens_.clock->Now();
+    ASSIGN_OR_RETURN(domain::Member member, registry_->Update(request->member_id(), update));
+    if (request->revoke_tokens()) log_.Info("revoked the tokens of member ", member.member_id);
+    *response = MemberToProto(member);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status MemberServiceImpl::EraseMember(grpc::ServerContext* context,
                                             const v1::EraseMemberRequest* request,
                                             v1::Member* response) {
-  if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  if (absl::Status s = CheckActsFor(*context, request->member_id(), auth::TokenScope::kAccount);
-      !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<domain::Member> member = registry_->Erase(request->member_id());
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  log_.Info("erased member ", member->member_id);
-  *response = MemberToProto(*member);
-  return grpc::Status::OK;
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
+    RETURN_IF_ERROR(CheckActsFor(*context, request->member_id(), auth::TokenScope::kAccount));
+    ASSIGN_OR_RETURN(domain::Member member, registry_->Erase(request->member_id()));
+    log_.Info("erased member ", member.member_id);
+    *response = MemberToProto(member);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status MemberServiceImpl::IssueToken(grpc::ServerContext* context,
                                            const v1::IssueTokenRequest* request,
                                            v1::IssueTokenResponse* response) {
-  if (absl::Status s = domain::CheckSlug("member_id", request->member_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::Duration ttl = kDefaultTokenTtl;
-  if (request->has_ttl()) {
-    absl::StatusOr<absl::Duration> asked = rpc::DurationFromProto("ttl", request->ttl());
-    if (!asked.ok()) return ToGrpcStatus(asked.status());
-    if (*asked <= absl::ZeroDuration() || *asked > kMaxTokenTtl) {
-      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-          "ttl must be more than 0 and at most ", absl::FormatDuration(kMaxTokenTtl))));
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
+    absl::Duration ttl = kDefaultTokenTtl;
+    if (request->has_ttl()) {
+      ASSIGN_OR_RETURN(ttl, rpc::DurationFromProto("ttl", request->ttl()));
+      if (ttl <= absl::ZeroDuration() || ttl > kMaxTokenTtl) {
+        return absl::InvalidArgumentError(absl::StrCat("ttl must be more than 0 and at most ",
+                                                       absl::FormatDuration(kMaxTokenTtl)));
+      }
     }
-    ttl = *asked;
-  }
-  absl::StatusOr<auth::TokenScopes> scopes = auth::ScopesFromProto("scopes", request->scopes());
-  if (!scopes.ok()) return ToGrpcStatus(scopes.status());
-  if (scopes->empty()) scopes->booking = true;
-  // The desk (admin credential) signs the member in; a member refreshes with a token of
-  // ACCOUNT scope still valid, for either scope, within the same sign-in.
-  absl::StatusOr<std::optional<auth::MemberTokenClaims>> caller =
-      ActingFor(*context, request->member_id(), auth::TokenScope::kAccount);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const absl::Time now = tokens_.clock->Now();
-  absl::StatusOr<domain::Member> member = registry_->Get(request->member_id());
-  if (!member.ok()) return ToGrpcStatus(member.status());
-  if (absl::Status s = registry_->CheckMember(member->member_id); !s.ok()) return ToGrpcStatus(s);
-  if (member->home_site_id != registry_->home_site_id()) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
-        absl::StrCat("member '", member->member_id, "' belongs to ", member->home_site_id,
-                     "; its home site issues its tokens")));
-  }
-  absl::StatusOr<auth::MemberTokenClaims> claims =
-      auth::NewTokenClaims(*member, auth::KeyId(tokens_.key->PublicKey()), *scopes, now, ttl,
-                           caller->has_value() ? &**caller : nullptr);
-  if (!claims.ok()) return ToGrpcStatus(claims.status());
-  response->set_token(auth::SignMemberToken(*claims, *tokens_.key));
-  *response->mutable_expire_time() = rpc::TimeToProto(claims->expire_time);
-  return grpc::Status::OK;
+    ASSIGN_OR_RETURN(auth::TokenScopes scopes, auth::ScopesFromProto("scopes", request->scopes()));
+    if (scopes.empty()) scopes.booking = true;
+    // The desk (admin credential) signs the member in; a member refreshes with a token of
+    // ACCOUNT scope still valid, for either scope, within the same sign-in.
+    ASSIGN_OR_RETURN(std::optional<auth::MemberTokenClaims> caller,
+                     ActingFor(*context, request->member_id(), auth::TokenScope::kAccount));
+    const absl::Time now = tokens_.clock->Now();
+    ASSIGN_OR_RETURN(domain::Member member, registry_->Get(request->member_id()));
+    RETURN_IF_ERROR(registry_->CheckMember(member.member_id));
+    if (member.home_site_id != registry_->home_site_id()) {
+      return absl::FailedPreconditionError(absl::StrCat("member '", member.member_id,
+                                                        "' belongs to ", member.home_site_id,
+                                                        "; its home site issues its tokens"));
+    }
+    ASSIGN_OR_RETURN(auth::MemberTokenClaims claims,
+                     auth::NewTokenClaims(member, auth::KeyId(tokens_.key->PublicKey()), scopes,
+                                          now, ttl, caller.has_value() ? &*caller : nullptr));
+    response->set_token(auth::SignMemberToken(claims, *tokens_.key));
+    *response->mutable_expire_time() = rpc::TimeToProto(claims.expire_time);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace cantine::member

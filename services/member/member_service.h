@@ -74,8 +74,8 @@ class MemberServiceImpl final : public v1::MemberService::Service {
   bool SeesWholeProfile(const grpc::ServerContext& context, const domain::Member& member) const;
   // RegisterMember without a credential: a request for the desk, answered the same whether
   // or not the email is taken.
-  grpc::Status RequestRegistration(const grpc::ServerContext& context,
-                                   const v1::RegisterMemberRequest& request, v1::Member* response);
+  absl::StatusOr<v1::Member> RequestRegistration(const grpc::ServerContext& context,
+                                                 const v1::RegisterMemberRequest& request);
 
   MemberRegistry* const registry_;
   const auth::AdminCredential* const admin_;
