@@ -35,6 +35,7 @@ namespace cantine {
 namespace {
 
 using ::testing::AnyOf;
+using testing::Context;
 using ::testing::Eq;
 using testing::MiniCluster;
 
@@ -50,13 +51,6 @@ absl::Time EightInTheMorning() {
 }
 constexpr absl::CivilDay kToday(2030, 1, 9);
 constexpr absl::CivilDay kNextWeek(2030, 1, 16);
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
-  return context;
-}
 
 // What a call answered: its status and its response, serialized (empty for a refusal).
 struct Reply {

@@ -12,7 +12,10 @@
 #include "storage/hybrid_clock.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/fixed_signer.h"
 #include "tests/support/paris.h"
+#include "tests/support/rpc_client.h"
+#include "tests/support/sequential_ids.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::event {
@@ -25,19 +28,6 @@ constexpr char kAdminSecret[] = "event-test-admin-credential-01";
 // Monday 2027-01-04, 08:00 in Paris (07:00 UTC).
 const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2027, 1, 4, 7, 0, 0), absl::UTCTimeZone());
-
-class SequentialIds final : public domain::IdGenerator {
- public:
-  std::string NewId() override { return absl::StrFormat("%016x", next_.fetch_add(1)); }
-
- private:
-  std::atomic<uint64_t> next_{1};
-};
-
-class FixedSigner final : public storage::EntrySigner {
- public:
-  std::string Sign(absl::string_view) const override { return "test-signature"; }
-};
 
 v1::CivilDateTime At(int year, int month, int day, int hours, int minutes = 0) {
   v1::CivilDateTime t;
@@ -65,15 +55,12 @@ class EventServiceTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::EventService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    stub_ = v1::EventService::NewStub(testing::LoopbackChannel(port));
   }
 
   void TearDown() override { server_->Shutdown(); }
 
-  static void AsAdmin(grpc::ClientContext& context) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
-  }
+  static void AsAdmin(grpc::ClientContext& context) { testing::Authorize(context, kAdminSecret); }
 
   v1::AnnounceEventRequest Announcement() {
     v1::AnnounceEventRequest request;
@@ -88,8 +75,8 @@ class EventServiceTest : public ::testing::Test {
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
   storage::HybridClock hlc_{&clock_, absl::Minutes(1)};
-  FixedSigner signer_;
-  SequentialIds ids_;
+  testing::FixedSigner signer_;
+  testing::SequentialIds ids_;
   std::unique_ptr<storage::RocksStore> store_;
   std::unique_ptr<storage::Oplog> oplog_;
   std::unique_ptr<EventBoard> board_;
@@ -102,15 +89,18 @@ class EventServiceTest : public ::testing::Test {
 TEST_F(EventServiceTest, ManagerWritesNeedTheAdminCredential) {
   v1::Event event;
   grpc::ClientContext anonymous;
+  testing::SetDeadline(anonymous);
   EXPECT_EQ(stub_->AnnounceEvent(&anonymous, Announcement(), &event).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   grpc::ClientContext wrong;
+  testing::SetDeadline(wrong);
   wrong.AddMetadata("authorization", "Bearer not-the-admin-credential");
   EXPECT_EQ(stub_->AnnounceEvent(&wrong, Announcement(), &event).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   v1::CancelEventRequest cancel;
   cancel.set_event_id("paris-0000000000000001");
   grpc::ClientContext cancel_context;
+  testing::SetDeadline(cancel_context);
   EXPECT_EQ(stub_->CancelEvent(&cancel_context, cancel, &event).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(oplog_->Vector().size(), 0u);
@@ -119,6 +109,7 @@ TEST_F(EventServiceTest, ManagerWritesNeedTheAdminCredential) {
 TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   v1::Event event;
   grpc::ClientContext announce;
+  testing::SetDeadline(announce);
   AsAdmin(announce);
   grpc::Status status = stub_->AnnounceEvent(&announce, Announcement(), &event);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -137,6 +128,7 @@ TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   update.set_capacity(150);
   update.mutable_tags();  // Present and empty: clears the tags.
   grpc::ClientContext update_context;
+  testing::SetDeadline(update_context);
   AsAdmin(update_context);
   ASSERT_TRUE(stub_->UpdateEvent(&update_context, update, &event).ok());
   EXPECT_EQ(event.capacity(), 150);
@@ -151,6 +143,7 @@ TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   list.mutable_from_day()->set_day(9);
   v1::ListEventsResponse listed;
   grpc::ClientContext list_context;  // Open to all: no credential.
+  testing::SetDeadline(list_context);
   ASSERT_TRUE(stub_->ListEvents(&list_context, list, &listed).ok());
   ASSERT_EQ(listed.events_size(), 1);
   EXPECT_EQ(listed.events(0).time_zone(), "Europe/Paris");
@@ -158,10 +151,12 @@ TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   v1::CancelEventRequest cancel;
   cancel.set_event_id(event.event_id());
   grpc::ClientContext cancel_context;
+  testing::SetDeadline(cancel_context);
   AsAdmin(cancel_context);
   ASSERT_TRUE(stub_->CancelEvent(&cancel_context, cancel, &event).ok());
   EXPECT_EQ(event.state(), v1::EVENT_STATE_CANCELLED);
   grpc::ClientContext after_cancel;
+  testing::SetDeadline(after_cancel);
   listed.Clear();
   ASSERT_TRUE(stub_->ListEvents(&after_cancel, list, &listed).ok());
   EXPECT_EQ(listed.events_size(), 0);
@@ -189,6 +184,7 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   for (const Case& c : cases) {
     v1::Event event;
     grpc::ClientContext context;
+    testing::SetDeadline(context);
     AsAdmin(context);
     grpc::Status status = stub_->AnnounceEvent(&context, c.request, &event);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.name;
@@ -199,6 +195,7 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   update.set_event_id("Not An Id");
   v1::Event event;
   grpc::ClientContext update_context;
+  testing::SetDeadline(update_context);
   AsAdmin(update_context);
   grpc::Status status = stub_->UpdateEvent(&update_context, update, &event);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -210,17 +207,50 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   list.mutable_to_day()->set_day(1);
   v1::ListEventsResponse listed;
   grpc::ClientContext list_context;
+  testing::SetDeadline(list_context);
   status = stub_->ListEvents(&list_context, list, &listed);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("to_day"));
   list.Clear();
   list.set_page_token("garbage");
   grpc::ClientContext token_context;
+  testing::SetDeadline(token_context);
   status = stub_->ListEvents(&token_context, list, &listed);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
 
   EXPECT_EQ(oplog_->Vector().size(), 0u);
+}
+
+TEST_F(EventServiceTest, ABadCancelIsInvalidArgumentNamingTheFieldAndCancelsNothing) {
+  v1::Event announced;
+  {
+    grpc::ClientContext context;
+    testing::SetDeadline(context);
+    AsAdmin(context);
+    ASSERT_TRUE(stub_->AnnounceEvent(&context, Announcement(), &announced).ok());
+  }
+  const uint64_t head = oplog_->Vector().at(0).seq();
+  for (const std::string& event_id :
+       {std::string(), std::string("Not An Id"), std::string("-paris"), std::string(500, 'a')}) {
+    v1::CancelEventRequest cancel;
+    cancel.set_event_id(event_id);
+    v1::Event event;
+    grpc::ClientContext context;
+    testing::SetDeadline(context);
+    AsAdmin(context);
+    grpc::Status status = stub_->CancelEvent(&context, cancel, &event);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << event_id;
+    EXPECT_THAT(status.error_message(), HasSubstr("event_id"));
+  }
+  EXPECT_EQ(oplog_->Vector().at(0).seq(), head);  // No entry written.
+  v1::ListEventsResponse listed;
+  grpc::ClientContext list_context;
+  testing::SetDeadline(list_context);
+  ASSERT_TRUE(stub_->ListEvents(&list_context, {}, &listed).ok());
+  ASSERT_EQ(listed.events_size(), 1);
+  EXPECT_EQ(listed.events(0).event_id(), announced.event_id());
+  EXPECT_EQ(listed.events(0).state(), v1::EVENT_STATE_SCHEDULED) << listed.events(0).DebugString();
 }
 
 }  // namespace

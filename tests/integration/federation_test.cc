@@ -15,25 +15,17 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/files/private_files.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/wait_for.h"
+#include "tests/support/weekdays.h"
 
 namespace cantine {
 namespace {
 
+using testing::Context;
+using testing::DeskContext;
 using testing::MiniCluster;
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer = "") {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
-  return context;
-}
-
-// A call with node i's desk credential (accepted at node i only).
-std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i) {
-  return Context(cluster.admin_secret(i));
-}
 
 // Registered by node's desk.
 v1::Member Register(MiniCluster& cluster, int node, const std::string& name) {
@@ -56,7 +48,11 @@ bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id)
 }
 
 TEST(FederationTest, FiveNodesInALineConvergeThroughRelay) {
-  MiniCluster cluster(5);
+  // The event is dated by the cluster's clock, a fortnight before it, whatever today is.
+  absl::TimeZone paris;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
+  testing::FakeClock clock(absl::FromCivil(absl::CivilSecond(2030, 5, 31, 9, 0, 0), paris));
+  MiniCluster cluster(5, &clock);
   cluster.ConnectLine();
   const v1::Member ada = Register(cluster, 0, "ada");
   const v1::Member eve = Register(cluster, 4, "eve");
@@ -285,13 +281,7 @@ TEST(FederationTest, AVisitorFromAnotherSitePaysTheVenuesVisitorPrice) {
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   auto bookings = v1::BookingService::NewStub(cluster.channel(0));
   // A weekday a week ahead at the venue: open, within the horizon.
-  absl::TimeZone paris;
-  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
-  absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 7;
-  while (absl::GetWeekday(day) == absl::Weekday::saturday ||
-         absl::GetWeekday(day) == absl::Weekday::sunday) {
-    ++day;
-  }
+  const absl::CivilDay day = testing::ParisWeekdayFromNextWeek(0);
   auto book = [&](const v1::Member& member) {
     v1::CreateBookingRequest request;
     request.set_space_id("desks");

@@ -1,7 +1,6 @@
 #include "tests/support/mini_cluster.h"
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "tests/support/wait_for.h"
 
@@ -69,10 +68,7 @@ void MiniCluster::StartNode(int i, int port, int federation_port) {
   federation_ports_[i] = nodes_[i]->federation_port();
 }
 
-std::shared_ptr<grpc::Channel> MiniCluster::channel(int i) {
-  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", ports_[i]),
-                             grpc::InsecureChannelCredentials());
-}
+std::shared_ptr<grpc::Channel> MiniCluster::channel(int i) { return LoopbackChannel(ports_[i]); }
 
 void MiniCluster::Connect(int to, int from) {
   pulls_from_[to].push_back(from);
@@ -131,6 +127,10 @@ bool MiniCluster::WaitForConvergence(size_t origins, absl::Duration deadline) {
     }
   }
   return converged;
+}
+
+std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i) {
+  return Context(cluster.admin_secret(i));
 }
 
 }  // namespace cantine::testing

@@ -6,8 +6,10 @@
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::testing {
@@ -56,5 +58,8 @@ class MiniCluster {
   std::vector<int> federation_ports_;
   std::vector<std::vector<int>> pulls_from_;
 };
+
+// A call's context with node i's desk credential (accepted at node i only) and a deadline.
+std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i);
 
 }  // namespace cantine::testing

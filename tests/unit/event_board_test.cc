@@ -11,7 +11,9 @@
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/fixed_signer.h"
 #include "tests/support/paris.h"
+#include "tests/support/sequential_ids.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::event {
@@ -32,20 +34,6 @@ const absl::TimeZone kLosAngeles = Zone("America/Los_Angeles");
 const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2027, 1, 4, 8, 0), kParis);
 
 const domain::SiteProfile kParisSite = testing::ParisProfile();
-
-class SequentialIds final : public domain::IdGenerator {
- public:
-  std::string NewId() override { return absl::StrFormat("%016x", next_.fetch_add(1)); }
-
- private:
-  std::atomic<uint64_t> next_{1};
-};
-
-// Signing is the oplog's business, not what these tests check.
-class FixedSigner final : public storage::EntrySigner {
- public:
-  std::string Sign(absl::string_view) const override { return "test-signature"; }
-};
 
 domain::EventDraft Draft(absl::CivilMinute start, absl::CivilMinute end) {
   return {.title = "Apéro du futur",
@@ -133,7 +121,7 @@ class TestNode {
 
  private:
   storage::HybridClock hlc_;
-  FixedSigner signer_;
+  testing::FixedSigner signer_;
   std::unique_ptr<storage::RocksStore> store_;
   std::unique_ptr<storage::Oplog> oplog_;
   std::unique_ptr<EventBoard> board_;
@@ -154,7 +142,7 @@ class EventBoardTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
-  SequentialIds ids_;
+  testing::SequentialIds ids_;
   std::unique_ptr<TestNode> node_ = std::make_unique<TestNode>(dir_.Sub("db"), &clock_, &ids_);
 };
 

@@ -11,17 +11,13 @@
 #include "services/member/registration_requests.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/sequential_ids.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::member {
 namespace {
 
 using ::testing::HasSubstr;
-
-class FixedIds final : public domain::IdGenerator {
- public:
-  std::string NewId() override { return "00000000000000aa"; }
-};
 
 // A replica: a store, its oplog and its registry, as a node of site `site_id` holds them.
 struct Replica {
@@ -38,7 +34,7 @@ struct Replica {
     return txn->Commit();
   }
 
-  FixedIds ids;
+  testing::SequentialIds ids;  // Distinct: a registration never reuses a member's id.
   storage::HybridClock hlc;
   federation::KeySigner signer;
   std::unique_ptr<storage::RocksStore> store;
@@ -193,9 +189,14 @@ TEST(MemberRegistryTest, HomeWritesAreEntriesAndEmailsStayUnique) {
   domain::MemberUpdate update;
   update.email = "lovelace@example.org";
   ASSERT_TRUE(paris.registry.Update(ada.member_id, update).ok());
-  // The old email is free again, the new one taken.
-  EXPECT_TRUE(paris.registry.Register(Profile("Other", "ada@example.org")).status().code() !=
-              absl::StatusCode::kAlreadyExists);
+  // The old email is free again, for a new member; the new one taken.
+  absl::StatusOr<domain::Member> other =
+      paris.registry.Register(Profile("Other", "ada@example.org"));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_TRUE(other.status().code() != absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(other->member_id, ada.member_id);
+  EXPECT_EQ(paris.registry.GetAtHome(ada.member_id).value().email, "lovelace@example.org");
+  EXPECT_EQ(paris.registry.GetAtHome(other->member_id).value().display_name, "Other");
   EXPECT_EQ(paris.registry.Register(Profile("Other", "Lovelace@example.org")).status().code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_TRUE(paris.registry.Erase(ada.member_id).ok());
