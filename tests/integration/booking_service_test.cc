@@ -12,6 +12,8 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/node/node.h"
+#include "tests/support/bad_input.h"
+#include "tests/support/civil_proto.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
@@ -25,16 +27,6 @@ using testing::Context;
 using ::testing::HasSubstr;
 
 constexpr char kAdminSecret[] = "booking-test-admin-credential-01";
-
-v1::CivilDateTime At(int year, int month, int day, int hours, int minutes = 0) {
-  v1::CivilDateTime t;
-  t.set_year(year);
-  t.set_month(month);
-  t.set_day(day);
-  t.set_hours(hours);
-  t.set_minutes(minutes);
-  return t;
-}
 
 class BookingServiceTest : public ::testing::Test {
  protected:
@@ -85,8 +77,8 @@ class BookingServiceTest : public ::testing::Test {
     v1::CreateBookingRequest request;
     request.set_space_id("coworking");
     request.set_member_id(member_id_);
-    *request.mutable_start() = At(2027, 1, 6, 9);
-    *request.mutable_end() = At(2027, 1, 6, 13);
+    *request.mutable_start() = testing::CivilDateTimeAt(2027, 1, 6, 9);
+    *request.mutable_end() = testing::CivilDateTimeAt(2027, 1, 6, 13);
     request.set_seats(2);
     request.set_idempotency_key("wed-1");
     return request;
@@ -167,12 +159,14 @@ TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
       {grpc::NOT_FOUND, "nowhere", [](auto& r) { r.set_space_id("nowhere"); }},
       {grpc::INVALID_ARGUMENT, "space_id", [](auto& r) { r.set_space_id("Bad Id"); }},
       {grpc::PERMISSION_DENIED, "own bookings", [](auto& r) { r.set_member_id("paris-0000"); }},
-      {grpc::INVALID_ARGUMENT, "start", [](auto& r) { *r.mutable_start() = At(2027, 1, 6, 10); }},
+      {grpc::INVALID_ARGUMENT, "start",
+       [](auto& r) { *r.mutable_start() = testing::CivilDateTimeAt(2027, 1, 6, 10); }},
       {grpc::INVALID_ARGUMENT, "after start",
-       [](auto& r) { *r.mutable_end() = At(2027, 1, 5, 13); }},
+       [](auto& r) { *r.mutable_end() = testing::CivilDateTimeAt(2027, 1, 5, 13); }},
       {grpc::INVALID_ARGUMENT, "calendar date",
-       [](auto& r) { *r.mutable_start() = At(2027, 2, 30, 9); }},
-      {grpc::INVALID_ARGUMENT, "hours", [](auto& r) { *r.mutable_start() = At(2027, 1, 6, 25); }},
+       [](auto& r) { *r.mutable_start() = testing::CivilDateTimeAt(2027, 2, 30, 9); }},
+      {grpc::INVALID_ARGUMENT, "hours",
+       [](auto& r) { *r.mutable_start() = testing::CivilDateTimeAt(2027, 1, 6, 25); }},
       {grpc::INVALID_ARGUMENT, "seats", [](auto& r) { r.set_seats(0); }},
       {grpc::INVALID_ARGUMENT, "seats", [](auto& r) { r.set_seats(25); }},
       {grpc::INVALID_ARGUMENT, "idempotency_key", [](auto& r) { r.clear_idempotency_key(); }},
@@ -181,8 +175,8 @@ TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
       {grpc::INVALID_ARGUMENT, "required", [](auto& r) { r.clear_end(); }},
       {grpc::FAILED_PRECONDITION, "in the past",
        [](auto& r) {
-         *r.mutable_start() = At(2027, 1, 1, 9);
-         *r.mutable_end() = At(2027, 1, 1, 13);
+         *r.mutable_start() = testing::CivilDateTimeAt(2027, 1, 1, 9);
+         *r.mutable_end() = testing::CivilDateTimeAt(2027, 1, 1, 13);
        }},
   };
   for (const Case& c : cases) {
@@ -315,27 +309,20 @@ TEST_F(BookingServiceTest, BadMemberWritesAndTokenLifetimesAreInvalidArgumentNam
   v1::IssueTokenResponse issued;
   EXPECT_TRUE(members_->IssueToken(Context(kAdminSecret).get(), longest, &issued).ok());
 
-  struct Case {
-    const char* field;
-    std::function<void(v1::UpdateMemberRequest&)> spoil;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<testing::BadInput<v1::UpdateMemberRequest>> cases = {
       {"member_id", [](auto& r) { r.set_member_id("Not A Member"); }},
       {"member_id", [](auto& r) { r.clear_member_id(); }},
       {"display_name", [](auto& r) { r.set_display_name(""); }},
       {"email", [](auto& r) { r.set_email("not-an-email"); }},
       {"bio", [](auto& r) { r.set_bio(std::string(5000, 'x')); }},
   };
-  for (const Case& c : cases) {
-    v1::UpdateMemberRequest update;
-    update.set_member_id(member_id_);
-    update.set_city("Lyon");  // Valid on its own: only the spoiled field is wrong.
-    c.spoil(update);
+  v1::UpdateMemberRequest valid;
+  valid.set_member_id(member_id_);
+  valid.set_city("Lyon");  // Valid on its own: only the spoiled field is wrong.
+  testing::ExpectEachRefusedNamingTheField(valid, cases, [&](const auto& update) {
     v1::Member updated;
-    grpc::Status status = members_->UpdateMember(Context(kAdminSecret).get(), update, &updated);
-    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.field;
-    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
-  }
+    return members_->UpdateMember(Context(kAdminSecret).get(), update, &updated);
+  });
 
   for (const char* member_id : {"", "Not A Member", "-paris"}) {
     v1::EraseMemberRequest erase;

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "storage/hybrid_clock.h"
 #include "storage/rocks_store.h"
+#include "tests/support/civil_proto.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/fixed_signer.h"
 #include "tests/support/paris.h"
@@ -28,16 +29,6 @@ constexpr char kAdminSecret[] = "event-test-admin-credential-01";
 // Monday 2027-01-04, 08:00 in Paris (07:00 UTC).
 const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2027, 1, 4, 7, 0, 0), absl::UTCTimeZone());
-
-v1::CivilDateTime At(int year, int month, int day, int hours, int minutes = 0) {
-  v1::CivilDateTime t;
-  t.set_year(year);
-  t.set_month(month);
-  t.set_day(day);
-  t.set_hours(hours);
-  t.set_minutes(minutes);
-  return t;
-}
 
 class EventServiceTest : public ::testing::Test {
  protected:
@@ -66,8 +57,8 @@ class EventServiceTest : public ::testing::Test {
     v1::AnnounceEventRequest request;
     request.set_title("Barcamp");
     request.add_tags("barcamp");
-    *request.mutable_start() = At(2027, 1, 9, 10);
-    *request.mutable_end() = At(2027, 1, 9, 18);
+    *request.mutable_start() = testing::CivilDateTimeAt(2027, 1, 9, 10);
+    *request.mutable_end() = testing::CivilDateTimeAt(2027, 1, 9, 18);
     request.set_capacity(120);
     return request;
   }
@@ -172,9 +163,9 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   cases.push_back({"no start", Announcement(), "start and end are required"});
   cases.back().request.clear_start();
   cases.push_back({"bad date", Announcement(), "start 2027-02-30 is not a calendar date"});
-  *cases.back().request.mutable_start() = At(2027, 2, 30, 10);
+  *cases.back().request.mutable_start() = testing::CivilDateTimeAt(2027, 2, 30, 10);
   cases.push_back({"bad hour", Announcement(), "end has time 25:0"});
-  *cases.back().request.mutable_end() = At(2027, 1, 9, 25);
+  *cases.back().request.mutable_end() = testing::CivilDateTimeAt(2027, 1, 9, 25);
   cases.push_back({"no title", Announcement(), "title is required"});
   cases.back().request.clear_title();
   cases.push_back({"bad tag", Announcement(), "tags[0]"});

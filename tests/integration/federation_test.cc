@@ -29,14 +29,7 @@ using testing::MiniCluster;
 
 // Registered by node's desk.
 v1::Member Register(MiniCluster& cluster, int node, const std::string& name) {
-  auto members = v1::MemberService::NewStub(cluster.channel(node));
-  v1::RegisterMemberRequest request;
-  request.set_display_name(name);
-  request.set_email(absl::StrCat(name, "@example.org"));
-  v1::Member member;
-  grpc::Status status = members->RegisterMember(DeskContext(cluster, node).get(), request, &member);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return member;
+  return testing::RegisterAtDesk(cluster, node, name);
 }
 
 bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id) {
@@ -263,17 +256,12 @@ TEST(FederationTest, MemberTokensIssuedAtHomeVerifyAtAnotherSiteWhileHomeIsDown)
 TEST(FederationTest, AVisitorFromAnotherSitePaysTheVenuesVisitorPrice) {
   MiniCluster cluster(2);
   cluster.ConnectLine();
+  ASSERT_NO_FATAL_FAILURE(testing::CreateDesks(cluster, 0, 10, /*visitor_price_minor=*/2000));
   auto sites = v1::SiteService::NewStub(cluster.channel(0));
-  v1::CreateSpaceRequest create;
-  v1::Space* space = create.mutable_space();
-  space->set_space_id("desks");
-  space->set_display_name("Desks");
-  space->set_kind(v1::SPACE_KIND_DESK_POOL);
-  space->set_seats(10);
-  space->mutable_price_per_slot()->set_amount_minor(1500);
-  space->mutable_visitor_price_per_slot()->set_amount_minor(2000);
+  v1::GetSpaceRequest get;
+  get.set_space_id("desks");
   v1::Space created;
-  ASSERT_TRUE(sites->CreateSpace(DeskContext(cluster, 0).get(), create, &created).ok());
+  ASSERT_TRUE(sites->GetSpace(Context().get(), get, &created).ok());
   EXPECT_EQ(created.visitor_price_per_slot().amount_minor(), 2000);
 
   const v1::Member local = Register(cluster, 0, "local");

@@ -10,6 +10,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/bad_input.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
@@ -127,11 +128,7 @@ TEST_F(NodeTest, ManagerWritesNeedTheAdminCredentialAndWriteNothingWithout) {
 }
 
 TEST_F(NodeTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
-  struct Case {
-    const char* field;
-    std::function<void(v1::CreateSpaceRequest&)> spoil;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<testing::BadInput<v1::CreateSpaceRequest>> cases = {
       {"display_name", [](auto& r) { r.mutable_space()->set_display_name(""); }},
       {"seats", [](auto& r) { r.mutable_space()->set_seats(-3); }},
       {"amount_minor",
@@ -144,14 +141,10 @@ TEST_F(NodeTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
       {"space_id", [](auto& r) { r.mutable_space()->set_space_id(std::string(100, 'a')); }},
       {"space is required", [](auto& r) { r.clear_space(); }},
   };
-  for (const Case& c : cases) {
-    v1::CreateSpaceRequest request = RoomRequest();
-    c.spoil(request);
+  testing::ExpectEachRefusedNamingTheField(RoomRequest(), cases, [&](const auto& request) {
     v1::Space space;
-    grpc::Status status = site_->CreateSpace(Context(kAdminSecret).get(), request, &space);
-    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.field;
-    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
-  }
+    return site_->CreateSpace(Context(kAdminSecret).get(), request, &space);
+  });
   EXPECT_EQ(AllSpaces().spaces_size(), 1);
 
   v1::UpdatePolicyRequest policy;
@@ -167,11 +160,7 @@ TEST_F(NodeTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
 
 TEST_F(NodeTest, BadUpdateOrRetireIsInvalidArgumentNamingTheFieldAndChangesNothing) {
   const v1::ListSpacesResponse before = AllSpaces();
-  struct Case {
-    const char* field;
-    std::function<void(v1::UpdateSpaceRequest&)> spoil;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<testing::BadInput<v1::UpdateSpaceRequest>> cases = {
       {"space_id", [](auto& r) { r.set_space_id("Not A Slug"); }},
       {"space_id", [](auto& r) { r.clear_space_id(); }},
       {"display_name", [](auto& r) { r.set_display_name(""); }},
@@ -180,16 +169,13 @@ TEST_F(NodeTest, BadUpdateOrRetireIsInvalidArgumentNamingTheFieldAndChangesNothi
       {"currency_code", [](auto& r) { r.mutable_price_per_slot()->set_currency_code("USD"); }},
       {"description", [](auto& r) { r.set_description(std::string(5000, 'x')); }},
   };
-  for (const Case& c : cases) {
-    v1::UpdateSpaceRequest request;
-    request.set_space_id("coworking");
-    request.set_seats(30);  // Valid on its own: only the spoiled field is wrong.
-    c.spoil(request);
+  v1::UpdateSpaceRequest valid;
+  valid.set_space_id("coworking");
+  valid.set_seats(30);  // Valid on its own: only the spoiled field is wrong.
+  testing::ExpectEachRefusedNamingTheField(valid, cases, [&](const auto& request) {
     v1::Space space;
-    grpc::Status status = site_->UpdateSpace(Context(kAdminSecret).get(), request, &space);
-    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.field;
-    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
-  }
+    return site_->UpdateSpace(Context(kAdminSecret).get(), request, &space);
+  });
 
   for (const char* space_id : {"", "Not A Slug", "-coworking"}) {
     v1::RetireSpaceRequest retire;

@@ -44,18 +44,8 @@ void ConnectMesh(MiniCluster& cluster) {
 }
 
 void CreateDesks(MiniCluster& cluster, int seats) {
-  auto sites = v1::SiteService::NewStub(cluster.channel(kVenue));
-  v1::CreateSpaceRequest create;
-  v1::Space* space = create.mutable_space();
-  space->set_space_id("desks");
-  space->set_display_name("Desks");
-  space->set_kind(v1::SPACE_KIND_DESK_POOL);
-  space->set_seats(seats);
-  space->mutable_price_per_slot()->set_amount_minor(1500);
-  space->mutable_visitor_price_per_slot()->set_amount_minor(2000);
-  v1::Space created;
-  grpc::Status status = sites->CreateSpace(DeskContext(cluster, kVenue).get(), create, &created);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_NO_FATAL_FAILURE(
+      testing::CreateDesks(cluster, kVenue, seats, /*visitor_price_minor=*/2000));
 }
 
 struct Traveller {
@@ -79,13 +69,7 @@ std::string DeskToken(MiniCluster& cluster, int home, const std::string& member_
 
 // Registers a member at `home` and gets its tokens from it.
 Traveller Register(MiniCluster& cluster, int home, const std::string& name) {
-  auto members = v1::MemberService::NewStub(cluster.channel(home));
-  v1::RegisterMemberRequest request;
-  request.set_display_name(name);
-  request.set_email(absl::StrCat(name, "@example.org"));
-  v1::Member member;
-  grpc::Status status = members->RegisterMember(DeskContext(cluster, home).get(), request, &member);
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  const v1::Member member = testing::RegisterAtDesk(cluster, home, name);
   return {member.member_id(), DeskToken(cluster, home, member.member_id(), {}),
           DeskToken(cluster, home, member.member_id(), {v1::TOKEN_SCOPE_ACCOUNT})};
 }

@@ -99,10 +99,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
 
   channel.reset();
   members.reset();
-  milan->Signal(SIGTERM);
-  paris->Signal(SIGTERM);
-  EXPECT_EQ(milan->Wait(absl::Seconds(30)), 0);
-  EXPECT_EQ(paris->Wait(absl::Seconds(30)), 0);
+  testing::ExpectCleanStop({milan.get(), paris.get()});
 }
 
 }  // namespace

@@ -104,10 +104,7 @@ TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargest
       << sites.LogFile("milan");
 
   channel.reset();
-  milan->Signal(SIGTERM);
-  paris->Signal(SIGTERM);
-  EXPECT_EQ(milan->Wait(absl::Seconds(30)), 0);
-  EXPECT_EQ(paris->Wait(absl::Seconds(30)), 0);
+  testing::ExpectCleanStop({milan.get(), paris.get()});
 }
 
 }  // namespace

@@ -142,10 +142,7 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
 
   at_milan.reset();
   members.reset();
-  for (auto* node : {&milan, &paris}) {
-    (*node)->Signal(SIGTERM);
-    EXPECT_EQ((*node)->Wait(absl::Seconds(30)), 0);
-  }
+  testing::ExpectCleanStop({milan.get(), paris.get()});
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "tests/support/mini_cluster.h"
 
 #include "absl/strings/str_cat.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/wait_for.h"
 
@@ -127,6 +129,34 @@ bool MiniCluster::WaitForConvergence(size_t origins, absl::Duration deadline) {
     }
   }
   return converged;
+}
+
+v1::Member RegisterAtDesk(MiniCluster& cluster, int i, const std::string& name) {
+  auto members = v1::MemberService::NewStub(cluster.channel(i));
+  v1::RegisterMemberRequest request;
+  request.set_display_name(name);
+  request.set_email(absl::StrCat(name, "@example.org"));
+  v1::Member member;
+  grpc::Status status = members->RegisterMember(DeskContext(cluster, i).get(), request, &member);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return member;
+}
+
+void CreateDesks(MiniCluster& cluster, int i, int seats, int64_t visitor_price_minor) {
+  auto sites = v1::SiteService::NewStub(cluster.channel(i));
+  v1::CreateSpaceRequest create;
+  v1::Space* space = create.mutable_space();
+  space->set_space_id("desks");
+  space->set_display_name("Desks");
+  space->set_kind(v1::SPACE_KIND_DESK_POOL);
+  space->set_seats(seats);
+  space->mutable_price_per_slot()->set_amount_minor(1500);
+  if (visitor_price_minor > 0) {
+    space->mutable_visitor_price_per_slot()->set_amount_minor(visitor_price_minor);
+  }
+  v1::Space created;
+  grpc::Status status = sites->CreateSpace(DeskContext(cluster, i).get(), create, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i) {
