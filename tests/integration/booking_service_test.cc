@@ -253,29 +253,48 @@ TEST_F(BookingServiceTest, MembersRegisterOncePerEmailAndValidate) {
   EXPECT_EQ(members_->GetMember(Context().get(), get, &member).error_code(), grpc::NOT_FOUND);
 }
 
-TEST_F(BookingServiceTest, ABadCancelIsInvalidArgumentNamingTheFieldAndCancelsNothing) {
+TEST_F(BookingServiceTest, ABadCancelOrCheckInIsInvalidArgumentNamingTheFieldAndChangesNothing) {
   const uint64_t entries_before = OwnEntries();
   v1::Booking booking;
   ASSERT_TRUE(bookings_->CreateBooking(AsMember().get(), WednesdayMorning(), &booking).ok());
   // Its receipt is published (one entry) before the bad cancels.
   ASSERT_TRUE(testing::WaitFor([&] { return OwnEntries() == entries_before + 1; }));
   const std::string log_before = OplogHeads();
-  for (const std::string& booking_id :
-       {std::string(), std::string("paris"), std::string("paris-not-hex-digits!"),
-        std::string("paris_0000000000000001"), std::string(500, 'a')}) {
+  const std::vector<std::string> bad_ids = {"", "paris", "paris-not-hex-digits!",
+                                            "paris_0000000000000001", std::string(500, 'a')};
+  testing::ExpectEachValueRefusedNaming("booking_id", bad_ids, [&](const std::string& id) {
     v1::CancelBookingRequest cancel;
-    cancel.set_booking_id(booking_id);
+    cancel.set_booking_id(id);
     v1::Booking cancelled;
-    grpc::Status status = bookings_->CancelBooking(Context(kAdminSecret).get(), cancel, &cancelled);
-    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << booking_id;
-    EXPECT_THAT(status.error_message(), HasSubstr("booking_id"));
-  }
+    return bookings_->CancelBooking(Context(kAdminSecret).get(), cancel, &cancelled);
+  });
+  testing::ExpectEachValueRefusedNaming("booking_id", bad_ids, [&](const std::string& id) {
+    v1::CheckInRequest check_in;
+    check_in.set_booking_id(id);
+    v1::Booking checked_in;
+    return bookings_->CheckIn(Context(kAdminSecret).get(), check_in, &checked_in);
+  });
   v1::GetBookingRequest get;
   get.set_booking_id(booking.booking_id());
   v1::Booking held;
   ASSERT_TRUE(bookings_->GetBooking(AsMember().get(), get, &held).ok());
   EXPECT_EQ(held.state(), v1::BOOKING_STATE_CONFIRMED);
   EXPECT_EQ(OplogHeads(), log_before);
+}
+
+TEST_F(BookingServiceTest, ASettlementOfABadMonthIsInvalidArgumentNamingTheField) {
+  testing::ExpectEachValueRefusedNaming(
+      "month", {"", "2027-13", "2027-00", "2027-1", "January", "1969-12"},
+      [&](const std::string& month) {
+        v1::GetSettlementRequest request;
+        request.set_month(month);
+        v1::Settlement settlement;
+        return bookings_->GetSettlement(Context(kAdminSecret).get(), request, &settlement);
+      });
+  v1::GetSettlementRequest request;
+  request.set_month("2027-01");
+  v1::Settlement settlement;
+  EXPECT_TRUE(bookings_->GetSettlement(Context(kAdminSecret).get(), request, &settlement).ok());
 }
 
 TEST_F(BookingServiceTest, BadMemberWritesAndTokenLifetimesAreInvalidArgumentNamingTheField) {
@@ -324,14 +343,13 @@ TEST_F(BookingServiceTest, BadMemberWritesAndTokenLifetimesAreInvalidArgumentNam
     return members_->UpdateMember(Context(kAdminSecret).get(), update, &updated);
   });
 
-  for (const char* member_id : {"", "Not A Member", "-paris"}) {
-    v1::EraseMemberRequest erase;
-    erase.set_member_id(member_id);
-    v1::Member erased;
-    grpc::Status status = members_->EraseMember(Context(kAdminSecret).get(), erase, &erased);
-    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << member_id;
-    EXPECT_THAT(status.error_message(), HasSubstr("member_id"));
-  }
+  testing::ExpectEachValueRefusedNaming(
+      "member_id", {"", "Not A Member", "-paris"}, [&](const std::string& member_id) {
+        v1::EraseMemberRequest erase;
+        erase.set_member_id(member_id);
+        v1::Member erased;
+        return members_->EraseMember(Context(kAdminSecret).get(), erase, &erased);
+      });
 
   v1::Member after;
   ASSERT_TRUE(members_->GetMember(Context(account.token()).get(), get, &after).ok());

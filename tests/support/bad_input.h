@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -27,6 +28,18 @@ void ExpectEachRefusedNamingTheField(const Request& valid,
     const grpc::Status status = call(request);
     EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.field;
     EXPECT_THAT(status.error_message(), ::testing::HasSubstr(c.field)) << c.field;
+  }
+}
+
+// Sends each of `values` through `call` (a value of the field -> grpc::Status) and expects
+// INVALID_ARGUMENT naming `field`.
+template <typename Call>
+void ExpectEachValueRefusedNaming(const char* field, const std::vector<std::string>& values,
+                                  Call call) {
+  for (const std::string& value : values) {
+    const grpc::Status status = call(value);
+    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << field << " '" << value << "'";
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr(field)) << value;
   }
 }
 
