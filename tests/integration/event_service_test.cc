@@ -223,17 +223,17 @@ TEST_F(EventServiceTest, ABadCancelIsInvalidArgumentNamingTheFieldAndCancelsNoth
     ASSERT_TRUE(stub_->AnnounceEvent(&context, Announcement(), &announced).ok());
   }
   const uint64_t head = oplog_->Vector().at(0).seq();
+  const auto cancel = [&](const std::string& event_id) {
+    v1::CancelEventRequest request;
+    request.set_event_id(event_id);
+    v1::Event event;
+    grpc::ClientContext context;
+    testing::SetDeadline(context);
+    AsAdmin(context);
+    return stub_->CancelEvent(&context, request, &event);
+  };
   testing::ExpectEachValueRefusedNaming("event_id",
-                                        {"", "Not An Id", "-paris", std::string(500, 'a')},
-                                        [&](const std::string& event_id) {
-                                          v1::CancelEventRequest cancel;
-                                          cancel.set_event_id(event_id);
-                                          v1::Event event;
-                                          grpc::ClientContext context;
-                                          testing::SetDeadline(context);
-                                          AsAdmin(context);
-                                          return stub_->CancelEvent(&context, cancel, &event);
-                                        });
+                                        {"", "Not An Id", "-paris", std::string(500, 'a')}, cancel);
   EXPECT_EQ(oplog_->Vector().at(0).seq(), head);  // No entry written.
   v1::ListEventsResponse listed;
   grpc::ClientContext list_context;
