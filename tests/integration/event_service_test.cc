@@ -18,6 +18,7 @@
 #include "tests/support/paris.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/sequential_ids.h"
+#include "tests/support/site_log.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::event {
@@ -34,9 +35,7 @@ const absl::Time kNow =
 class EventServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = storage::RocksStore::Open({.path = dir_.Sub("db")}).value();
-    oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
-    board_ = std::make_unique<EventBoard>(store_.get(), oplog_.get(), &clock_, &ids_,
+    board_ = std::make_unique<EventBoard>(log_.store(), log_.oplog(), &clock_, &ids_,
                                           testing::ParisProfile());
     admin_ = std::make_unique<auth::AdminCredential>(
         auth::AdminCredential::FromSecret(kAdminSecret).value());
@@ -66,11 +65,9 @@ class EventServiceTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
-  storage::HybridClock hlc_{&clock_, absl::Minutes(1)};
   testing::FixedSigner signer_;
   testing::SequentialIds ids_;
-  std::unique_ptr<storage::RocksStore> store_;
-  std::unique_ptr<storage::Oplog> oplog_;
+  testing::SiteLog log_{dir_.Sub("db"), &clock_, &signer_, "paris"};
   std::unique_ptr<EventBoard> board_;
   std::unique_ptr<auth::AdminCredential> admin_;
   std::unique_ptr<EventServiceImpl> service_;
@@ -95,7 +92,7 @@ TEST_F(EventServiceTest, ManagerWritesNeedTheAdminCredential) {
   testing::SetDeadline(cancel_context);
   EXPECT_EQ(stub_->CancelEvent(&cancel_context, cancel, &event).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(oplog_->Vector().size(), 0u);
+  EXPECT_EQ(log_.oplog()->Vector().size(), 0u);
 }
 
 TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
@@ -211,34 +208,25 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
 
-  EXPECT_EQ(oplog_->Vector().size(), 0u);
+  EXPECT_EQ(log_.oplog()->Vector().size(), 0u);
 }
 
 TEST_F(EventServiceTest, ABadCancelIsInvalidArgumentNamingTheFieldAndCancelsNothing) {
   v1::Event announced;
-  {
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    AsAdmin(context);
-    ASSERT_TRUE(stub_->AnnounceEvent(&context, Announcement(), &announced).ok());
-  }
-  const uint64_t head = oplog_->Vector().at(0).seq();
+  ASSERT_TRUE(
+      stub_->AnnounceEvent(testing::Context(kAdminSecret).get(), Announcement(), &announced).ok());
+  const uint64_t head = log_.oplog()->Vector().at(0).seq();
   const auto cancel = [&](const std::string& event_id) {
     v1::CancelEventRequest request;
     request.set_event_id(event_id);
     v1::Event event;
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    AsAdmin(context);
-    return stub_->CancelEvent(&context, request, &event);
+    return stub_->CancelEvent(testing::Context(kAdminSecret).get(), request, &event);
   };
   testing::ExpectEachValueRefusedNaming("event_id",
                                         {"", "Not An Id", "-paris", std::string(500, 'a')}, cancel);
-  EXPECT_EQ(oplog_->Vector().at(0).seq(), head);  // No entry written.
+  EXPECT_EQ(log_.oplog()->Vector().at(0).seq(), head);  // No entry written.
   v1::ListEventsResponse listed;
-  grpc::ClientContext list_context;
-  testing::SetDeadline(list_context);
-  ASSERT_TRUE(stub_->ListEvents(&list_context, {}, &listed).ok());
+  ASSERT_TRUE(stub_->ListEvents(testing::Context().get(), {}, &listed).ok());
   ASSERT_EQ(listed.events_size(), 1);
   EXPECT_EQ(listed.events(0).event_id(), announced.event_id());
   EXPECT_EQ(listed.events(0).state(), v1::EVENT_STATE_SCHEDULED) << listed.events(0).DebugString();

@@ -12,6 +12,7 @@
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/sequential_ids.h"
+#include "tests/support/site_log.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::member {
@@ -22,11 +23,11 @@ using ::testing::HasSubstr;
 // A replica: a store, its oplog and its registry, as a node of site `site_id` holds them.
 struct Replica {
   Replica(const testing::TempDir& dir, const std::string& name, testing::FakeClock* clock)
-      : hlc(clock, absl::Minutes(5)),
-        signer(auth::Ed25519PrivateKey::Generate()),
-        store(storage::RocksStore::Open({.path = dir.Sub(name)}).value()),
-        oplog(storage::Oplog::Open(store.get(), clock, &hlc, &signer, name).value()),
-        registry(store.get(), oplog.get(), &ids, name) {}
+      : signer(auth::Ed25519PrivateKey::Generate()),
+        log(dir.Sub(name), clock, &signer, name, absl::Minutes(5)),
+        store(log.store()),
+        oplog(log.oplog()),
+        registry(store, oplog, &ids, name) {}
 
   absl::Status Apply(const v1::OplogEntry& entry) {
     std::unique_ptr<storage::Transaction> txn = store->BeginTransaction();
@@ -35,10 +36,10 @@ struct Replica {
   }
 
   testing::SequentialIds ids;  // Distinct: a registration never reuses a member's id.
-  storage::HybridClock hlc;
   federation::KeySigner signer;
-  std::unique_ptr<storage::RocksStore> store;
-  std::unique_ptr<storage::Oplog> oplog;
+  testing::SiteLog log;
+  storage::RocksStore* const store;
+  storage::Oplog* const oplog;
   MemberRegistry registry;
 };
 
@@ -378,7 +379,7 @@ TEST(MemberRegistryTest, RequestsKeyNoEmailAndAnErasureDropsTheHomeRecordAndTheR
   testing::TempDir dir;
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   Replica paris(dir, "paris", &clock);
-  RegistrationRequests requests(paris.store.get(), &clock);
+  RegistrationRequests requests(paris.store, &clock);
   ASSERT_TRUE(requests.Put(Profile("Ada", "Ada@Example.org")).ok());
   // The address is in no key: RocksDB's MANIFEST keeps keys.
   absl::StatusOr<std::vector<storage::KeyValue>> rows =
