@@ -35,6 +35,7 @@ namespace cantine {
 namespace {
 
 using ::testing::AnyOf;
+using testing::Context;
 using ::testing::Eq;
 using testing::MiniCluster;
 
@@ -50,13 +51,6 @@ absl::Time EightInTheMorning() {
 }
 constexpr absl::CivilDay kToday(2030, 1, 9);
 constexpr absl::CivilDay kNextWeek(2030, 1, 16);
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
-  return context;
-}
 
 // What a call answered: its status and its response, serialized (empty for a refusal).
 struct Reply {
@@ -107,14 +101,7 @@ struct Site {
         bookings(v1::BookingService::NewStub(cluster.channel(kHere))),
         events(v1::EventService::NewStub(cluster.channel(kHere))),
         admin(v1::AdminService::NewStub(cluster.channel(kHere))) {
-    v1::CreateSpaceRequest create;
-    v1::Space* space = create.mutable_space();
-    space->set_space_id("desks");
-    space->set_display_name("Desks");
-    space->set_kind(v1::SPACE_KIND_DESK_POOL);
-    space->set_seats(10);
-    space->mutable_price_per_slot()->set_amount_minor(1500);
-    Must(*sites, &v1::SiteService::Stub::CreateSpace, create, desk);
+    testing::CreateDesks(cluster, kHere, 10);
     ada = Register("ada");
     ada_token = IssueToken(ada, v1::TOKEN_SCOPE_BOOKING);
     ada_account_token = IssueToken(ada, v1::TOKEN_SCOPE_ACCOUNT);

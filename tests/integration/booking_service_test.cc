@@ -1,40 +1,38 @@
 // BookingService and MemberService of an in-process node, over real gRPC on loopback.
 
 #include <fstream>
+#include <functional>
+#include <utility>
+#include <vector>
 
 #include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/node/node.h"
+#include "tests/support/bad_input.h"
+#include "tests/support/civil_proto.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_site.h"
+#include "tests/support/wait_for.h"
 
 namespace cantine::node {
 namespace {
 
+using testing::Context;
 using ::testing::HasSubstr;
 
 constexpr char kAdminSecret[] = "booking-test-admin-credential-01";
-
-v1::CivilDateTime At(int year, int month, int day, int hours, int minutes = 0) {
-  v1::CivilDateTime t;
-  t.set_year(year);
-  t.set_month(month);
-  t.set_day(day);
-  t.set_hours(hours);
-  t.set_minutes(minutes);
-  return t;
-}
 
 class BookingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     node_ = Node::Start(testing::ParisNodeOptions(dir_, kAdminSecret), &clock_).value();
-    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", node_->port()),
-                                       grpc::InsecureChannelCredentials());
+    auto channel = testing::LoopbackChannel(node_->port());
     bookings_ = v1::BookingService::NewStub(channel);
     members_ = v1::MemberService::NewStub(channel);
 
@@ -60,19 +58,27 @@ class BookingServiceTest : public ::testing::Test {
   // A call made by the member, with its token.
   std::unique_ptr<grpc::ClientContext> AsMember() { return Context(token_.c_str()); }
 
-  std::unique_ptr<grpc::ClientContext> Context(const char* token = nullptr) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (token != nullptr) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    return context;
+  // How many entries this node has written.
+  uint64_t OwnEntries() const {
+    for (const v1::VersionVectorEntry& entry : node_->Vector()) {
+      if (entry.origin().site_id() == "paris") return entry.seq();
+    }
+    return 0;
+  }
+
+  // The node's version vector as text: what it has written and heard, to compare.
+  std::string OplogHeads() const {
+    std::string heads;
+    for (const v1::VersionVectorEntry& entry : node_->Vector()) heads += entry.DebugString();
+    return heads;
   }
 
   v1::CreateBookingRequest WednesdayMorning() {
     v1::CreateBookingRequest request;
     request.set_space_id("coworking");
     request.set_member_id(member_id_);
-    *request.mutable_start() = At(2027, 1, 6, 9);
-    *request.mutable_end() = At(2027, 1, 6, 13);
+    *request.mutable_start() = testing::CivilDateTimeAt(2027, 1, 6, 9);
+    *request.mutable_end() = testing::CivilDateTimeAt(2027, 1, 6, 13);
     request.set_seats(2);
     request.set_idempotency_key("wed-1");
     return request;
@@ -153,12 +159,14 @@ TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
       {grpc::NOT_FOUND, "nowhere", [](auto& r) { r.set_space_id("nowhere"); }},
       {grpc::INVALID_ARGUMENT, "space_id", [](auto& r) { r.set_space_id("Bad Id"); }},
       {grpc::PERMISSION_DENIED, "own bookings", [](auto& r) { r.set_member_id("paris-0000"); }},
-      {grpc::INVALID_ARGUMENT, "start", [](auto& r) { *r.mutable_start() = At(2027, 1, 6, 10); }},
+      {grpc::INVALID_ARGUMENT, "start",
+       [](auto& r) { *r.mutable_start() = testing::CivilDateTimeAt(2027, 1, 6, 10); }},
       {grpc::INVALID_ARGUMENT, "after start",
-       [](auto& r) { *r.mutable_end() = At(2027, 1, 5, 13); }},
+       [](auto& r) { *r.mutable_end() = testing::CivilDateTimeAt(2027, 1, 5, 13); }},
       {grpc::INVALID_ARGUMENT, "calendar date",
-       [](auto& r) { *r.mutable_start() = At(2027, 2, 30, 9); }},
-      {grpc::INVALID_ARGUMENT, "hours", [](auto& r) { *r.mutable_start() = At(2027, 1, 6, 25); }},
+       [](auto& r) { *r.mutable_start() = testing::CivilDateTimeAt(2027, 2, 30, 9); }},
+      {grpc::INVALID_ARGUMENT, "hours",
+       [](auto& r) { *r.mutable_start() = testing::CivilDateTimeAt(2027, 1, 6, 25); }},
       {grpc::INVALID_ARGUMENT, "seats", [](auto& r) { r.set_seats(0); }},
       {grpc::INVALID_ARGUMENT, "seats", [](auto& r) { r.set_seats(25); }},
       {grpc::INVALID_ARGUMENT, "idempotency_key", [](auto& r) { r.clear_idempotency_key(); }},
@@ -167,8 +175,8 @@ TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
       {grpc::INVALID_ARGUMENT, "required", [](auto& r) { r.clear_end(); }},
       {grpc::FAILED_PRECONDITION, "in the past",
        [](auto& r) {
-         *r.mutable_start() = At(2027, 1, 1, 9);
-         *r.mutable_end() = At(2027, 1, 1, 13);
+         *r.mutable_start() = testing::CivilDateTimeAt(2027, 1, 1, 9);
+         *r.mutable_end() = testing::CivilDateTimeAt(2027, 1, 1, 13);
        }},
   };
   for (const Case& c : cases) {
@@ -243,6 +251,111 @@ TEST_F(BookingServiceTest, MembersRegisterOncePerEmailAndValidate) {
   EXPECT_EQ(member.email(), "");
   get.set_member_id("paris-nobody");
   EXPECT_EQ(members_->GetMember(Context().get(), get, &member).error_code(), grpc::NOT_FOUND);
+}
+
+TEST_F(BookingServiceTest, ABadCancelOrCheckInIsInvalidArgumentNamingTheFieldAndChangesNothing) {
+  const uint64_t entries_before = OwnEntries();
+  v1::Booking booking;
+  ASSERT_TRUE(bookings_->CreateBooking(AsMember().get(), WednesdayMorning(), &booking).ok());
+  // Its receipt is published (one entry) before the bad cancels.
+  ASSERT_TRUE(testing::WaitFor([&] { return OwnEntries() == entries_before + 1; }));
+  const std::string log_before = OplogHeads();
+  const std::vector<std::string> bad_ids = {"", "paris", "paris-not-hex-digits!",
+                                            "paris_0000000000000001", std::string(500, 'a')};
+  testing::ExpectEachValueRefusedNaming("booking_id", bad_ids, [&](const std::string& id) {
+    v1::CancelBookingRequest cancel;
+    cancel.set_booking_id(id);
+    v1::Booking cancelled;
+    return bookings_->CancelBooking(Context(kAdminSecret).get(), cancel, &cancelled);
+  });
+  testing::ExpectEachValueRefusedNaming("booking_id", bad_ids, [&](const std::string& id) {
+    v1::CheckInRequest check_in;
+    check_in.set_booking_id(id);
+    v1::Booking checked_in;
+    return bookings_->CheckIn(Context(kAdminSecret).get(), check_in, &checked_in);
+  });
+  v1::GetBookingRequest get;
+  get.set_booking_id(booking.booking_id());
+  v1::Booking held;
+  ASSERT_TRUE(bookings_->GetBooking(AsMember().get(), get, &held).ok());
+  EXPECT_EQ(held.state(), v1::BOOKING_STATE_CONFIRMED);
+  EXPECT_EQ(OplogHeads(), log_before);
+}
+
+TEST_F(BookingServiceTest, ASettlementOfABadMonthIsInvalidArgumentNamingTheField) {
+  testing::ExpectEachValueRefusedNaming(
+      "month", {"", "2027-13", "2027-00", "2027-1", "January", "1969-12"},
+      [&](const std::string& month) {
+        v1::GetSettlementRequest request;
+        request.set_month(month);
+        v1::Settlement settlement;
+        return bookings_->GetSettlement(Context(kAdminSecret).get(), request, &settlement);
+      });
+  v1::GetSettlementRequest request;
+  request.set_month("2027-01");
+  v1::Settlement settlement;
+  EXPECT_TRUE(bookings_->GetSettlement(Context(kAdminSecret).get(), request, &settlement).ok());
+}
+
+TEST_F(BookingServiceTest, BadMemberWritesAndTokenLifetimesAreInvalidArgumentNamingTheField) {
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(member_id_);
+  issue.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
+  v1::IssueTokenResponse account;
+  ASSERT_TRUE(members_->IssueToken(Context(kAdminSecret).get(), issue, &account).ok());
+  v1::GetMemberRequest get;
+  get.set_member_id(member_id_);
+  v1::Member before;
+  ASSERT_TRUE(members_->GetMember(Context(account.token()).get(), get, &before).ok());
+  const std::string log_before = OplogHeads();
+
+  // A token lives more than nothing and at most a day (member::MemberServiceImpl::kMaxTokenTtl).
+  for (const auto& [seconds, nanos] : std::vector<std::pair<int64_t, int32_t>>{
+           {0, 0}, {-60, 0}, {24 * 3600 + 1, 0}, {0, -1}, {1, 1'000'000'000}}) {
+    v1::IssueTokenRequest request;
+    request.set_member_id(member_id_);
+    request.mutable_ttl()->set_seconds(seconds);
+    request.mutable_ttl()->set_nanos(nanos);
+    v1::IssueTokenResponse response;
+    grpc::Status status = members_->IssueToken(Context(kAdminSecret).get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << seconds << "s " << nanos << "ns";
+    EXPECT_THAT(status.error_message(), HasSubstr("ttl"));
+    EXPECT_EQ(response.token(), "");
+  }
+  v1::IssueTokenRequest longest;
+  longest.set_member_id(member_id_);
+  longest.mutable_ttl()->set_seconds(24 * 3600);  // The bound itself is accepted.
+  v1::IssueTokenResponse issued;
+  EXPECT_TRUE(members_->IssueToken(Context(kAdminSecret).get(), longest, &issued).ok());
+
+  const std::vector<testing::BadInput<v1::UpdateMemberRequest>> cases = {
+      {"member_id", [](auto& r) { r.set_member_id("Not A Member"); }},
+      {"member_id", [](auto& r) { r.clear_member_id(); }},
+      {"display_name", [](auto& r) { r.set_display_name(""); }},
+      {"email", [](auto& r) { r.set_email("not-an-email"); }},
+      {"bio", [](auto& r) { r.set_bio(std::string(5000, 'x')); }},
+  };
+  v1::UpdateMemberRequest valid;
+  valid.set_member_id(member_id_);
+  valid.set_city("Lyon");  // Valid on its own: only the spoiled field is wrong.
+  testing::ExpectEachRefusedNamingTheField(valid, cases, [&](const auto& update) {
+    v1::Member updated;
+    return members_->UpdateMember(Context(kAdminSecret).get(), update, &updated);
+  });
+
+  testing::ExpectEachValueRefusedNaming(
+      "member_id", {"", "Not A Member", "-paris"}, [&](const std::string& member_id) {
+        v1::EraseMemberRequest erase;
+        erase.set_member_id(member_id);
+        v1::Member erased;
+        return members_->EraseMember(Context(kAdminSecret).get(), erase, &erased);
+      });
+
+  v1::Member after;
+  ASSERT_TRUE(members_->GetMember(Context(account.token()).get(), get, &after).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(after, before))
+      << after.DebugString();
+  EXPECT_EQ(OplogHeads(), log_before);
 }
 
 TEST_F(BookingServiceTest, MembersActOnlyOnTheirOwnBookingsAndTheDeskOnAny) {

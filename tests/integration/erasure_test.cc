@@ -17,18 +17,14 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "tests/support/mini_cluster.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/wait_for.h"
 
 namespace cantine {
 namespace {
 
+using testing::DeskContext;
 using testing::MiniCluster;
-
-std::unique_ptr<grpc::ClientContext> Desk(const MiniCluster& cluster, int i) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", cluster.admin_secret(i)));
-  return context;
-}
 
 // Which of `needles` some file under `folder` holds.
 std::vector<std::string> FoundOnDisk(const std::string& folder,
@@ -54,6 +50,7 @@ std::string RelayedPayloads(MiniCluster& cluster, int i, const std::string& as_s
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster.node(i).federation_port()),
                           grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
+  testing::SetDeadline(context);
   v1::PullRequest request;
   request.set_site_id(as_site);
   auto reader = federation->Pull(&context, request);
@@ -89,18 +86,19 @@ TEST(ErasureTest, ErasedDataLeavesEveryNodesStorageAndIsNeverServed) {
   registration.set_email(email);
   registration.set_bio(bio);
   v1::Member ada;
-  ASSERT_TRUE(members->RegisterMember(Desk(cluster, 0).get(), registration, &ada).ok());
+  ASSERT_TRUE(members->RegisterMember(DeskContext(cluster, 0).get(), registration, &ada).ok());
   v1::UpdateMemberRequest update;  // A second entry of hers, with her name again.
   update.set_member_id(ada.member_id());
   update.set_display_name(absl::StrCat(name, " (Countess)"));
   v1::Member updated;
-  ASSERT_TRUE(members->UpdateMember(Desk(cluster, 0).get(), update, &updated).ok());
+  ASSERT_TRUE(members->UpdateMember(DeskContext(cluster, 0).get(), update, &updated).ok());
 
   auto replicated_at = [&](int i) {
     v1::GetMemberRequest request;
     request.set_member_id(ada.member_id());
     v1::Member member;
     grpc::ClientContext context;
+    testing::SetDeadline(context);
     return v1::MemberService::NewStub(cluster.channel(i))
                    ->GetMember(&context, request, &member)
                    .ok()
@@ -115,7 +113,7 @@ TEST(ErasureTest, ErasedDataLeavesEveryNodesStorageAndIsNeverServed) {
   v1::EraseMemberRequest erase;
   erase.set_member_id(ada.member_id());
   v1::Member erased;
-  ASSERT_TRUE(members->EraseMember(Desk(cluster, 0).get(), erase, &erased).ok());
+  ASSERT_TRUE(members->EraseMember(DeskContext(cluster, 0).get(), erase, &erased).ok());
 
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(testing::WaitFor([&] { return replicated_at(i).erased(); })) << i;

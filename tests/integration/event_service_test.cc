@@ -11,8 +11,14 @@
 #include "gtest/gtest.h"
 #include "storage/hybrid_clock.h"
 #include "storage/rocks_store.h"
+#include "tests/support/bad_input.h"
+#include "tests/support/civil_proto.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/fixed_signer.h"
 #include "tests/support/paris.h"
+#include "tests/support/rpc_client.h"
+#include "tests/support/sequential_ids.h"
+#include "tests/support/site_log.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::event {
@@ -26,35 +32,10 @@ constexpr char kAdminSecret[] = "event-test-admin-credential-01";
 const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2027, 1, 4, 7, 0, 0), absl::UTCTimeZone());
 
-class SequentialIds final : public domain::IdGenerator {
- public:
-  std::string NewId() override { return absl::StrFormat("%016x", next_.fetch_add(1)); }
-
- private:
-  std::atomic<uint64_t> next_{1};
-};
-
-class FixedSigner final : public storage::EntrySigner {
- public:
-  std::string Sign(absl::string_view) const override { return "test-signature"; }
-};
-
-v1::CivilDateTime At(int year, int month, int day, int hours, int minutes = 0) {
-  v1::CivilDateTime t;
-  t.set_year(year);
-  t.set_month(month);
-  t.set_day(day);
-  t.set_hours(hours);
-  t.set_minutes(minutes);
-  return t;
-}
-
 class EventServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = storage::RocksStore::Open({.path = dir_.Sub("db")}).value();
-    oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
-    board_ = std::make_unique<EventBoard>(store_.get(), oplog_.get(), &clock_, &ids_,
+    board_ = std::make_unique<EventBoard>(log_.store(), log_.oplog(), &clock_, &ids_,
                                           testing::ParisProfile());
     admin_ = std::make_unique<auth::AdminCredential>(
         auth::AdminCredential::FromSecret(kAdminSecret).value());
@@ -65,33 +46,28 @@ class EventServiceTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::EventService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    stub_ = v1::EventService::NewStub(testing::LoopbackChannel(port));
   }
 
   void TearDown() override { server_->Shutdown(); }
 
-  static void AsAdmin(grpc::ClientContext& context) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
-  }
+  static void AsAdmin(grpc::ClientContext& context) { testing::Authorize(context, kAdminSecret); }
 
   v1::AnnounceEventRequest Announcement() {
     v1::AnnounceEventRequest request;
     request.set_title("Barcamp");
     request.add_tags("barcamp");
-    *request.mutable_start() = At(2027, 1, 9, 10);
-    *request.mutable_end() = At(2027, 1, 9, 18);
+    *request.mutable_start() = testing::CivilDateTimeAt(2027, 1, 9, 10);
+    *request.mutable_end() = testing::CivilDateTimeAt(2027, 1, 9, 18);
     request.set_capacity(120);
     return request;
   }
 
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
-  storage::HybridClock hlc_{&clock_, absl::Minutes(1)};
-  FixedSigner signer_;
-  SequentialIds ids_;
-  std::unique_ptr<storage::RocksStore> store_;
-  std::unique_ptr<storage::Oplog> oplog_;
+  testing::FixedSigner signer_;
+  testing::SequentialIds ids_;
+  testing::SiteLog log_{dir_.Sub("db"), &clock_, &signer_, "paris"};
   std::unique_ptr<EventBoard> board_;
   std::unique_ptr<auth::AdminCredential> admin_;
   std::unique_ptr<EventServiceImpl> service_;
@@ -102,23 +78,27 @@ class EventServiceTest : public ::testing::Test {
 TEST_F(EventServiceTest, ManagerWritesNeedTheAdminCredential) {
   v1::Event event;
   grpc::ClientContext anonymous;
+  testing::SetDeadline(anonymous);
   EXPECT_EQ(stub_->AnnounceEvent(&anonymous, Announcement(), &event).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   grpc::ClientContext wrong;
+  testing::SetDeadline(wrong);
   wrong.AddMetadata("authorization", "Bearer not-the-admin-credential");
   EXPECT_EQ(stub_->AnnounceEvent(&wrong, Announcement(), &event).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   v1::CancelEventRequest cancel;
   cancel.set_event_id("paris-0000000000000001");
   grpc::ClientContext cancel_context;
+  testing::SetDeadline(cancel_context);
   EXPECT_EQ(stub_->CancelEvent(&cancel_context, cancel, &event).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(oplog_->Vector().size(), 0u);
+  EXPECT_EQ(log_.oplog()->Vector().size(), 0u);
 }
 
 TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   v1::Event event;
   grpc::ClientContext announce;
+  testing::SetDeadline(announce);
   AsAdmin(announce);
   grpc::Status status = stub_->AnnounceEvent(&announce, Announcement(), &event);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -137,6 +117,7 @@ TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   update.set_capacity(150);
   update.mutable_tags();  // Present and empty: clears the tags.
   grpc::ClientContext update_context;
+  testing::SetDeadline(update_context);
   AsAdmin(update_context);
   ASSERT_TRUE(stub_->UpdateEvent(&update_context, update, &event).ok());
   EXPECT_EQ(event.capacity(), 150);
@@ -151,6 +132,7 @@ TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   list.mutable_from_day()->set_day(9);
   v1::ListEventsResponse listed;
   grpc::ClientContext list_context;  // Open to all: no credential.
+  testing::SetDeadline(list_context);
   ASSERT_TRUE(stub_->ListEvents(&list_context, list, &listed).ok());
   ASSERT_EQ(listed.events_size(), 1);
   EXPECT_EQ(listed.events(0).time_zone(), "Europe/Paris");
@@ -158,10 +140,12 @@ TEST_F(EventServiceTest, AnnounceUpdateCancelAndListWithTheVenueZoneNamed) {
   v1::CancelEventRequest cancel;
   cancel.set_event_id(event.event_id());
   grpc::ClientContext cancel_context;
+  testing::SetDeadline(cancel_context);
   AsAdmin(cancel_context);
   ASSERT_TRUE(stub_->CancelEvent(&cancel_context, cancel, &event).ok());
   EXPECT_EQ(event.state(), v1::EVENT_STATE_CANCELLED);
   grpc::ClientContext after_cancel;
+  testing::SetDeadline(after_cancel);
   listed.Clear();
   ASSERT_TRUE(stub_->ListEvents(&after_cancel, list, &listed).ok());
   EXPECT_EQ(listed.events_size(), 0);
@@ -177,9 +161,9 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   cases.push_back({"no start", Announcement(), "start and end are required"});
   cases.back().request.clear_start();
   cases.push_back({"bad date", Announcement(), "start 2027-02-30 is not a calendar date"});
-  *cases.back().request.mutable_start() = At(2027, 2, 30, 10);
+  *cases.back().request.mutable_start() = testing::CivilDateTimeAt(2027, 2, 30, 10);
   cases.push_back({"bad hour", Announcement(), "end has time 25:0"});
-  *cases.back().request.mutable_end() = At(2027, 1, 9, 25);
+  *cases.back().request.mutable_end() = testing::CivilDateTimeAt(2027, 1, 9, 25);
   cases.push_back({"no title", Announcement(), "title is required"});
   cases.back().request.clear_title();
   cases.push_back({"bad tag", Announcement(), "tags[0]"});
@@ -189,6 +173,7 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   for (const Case& c : cases) {
     v1::Event event;
     grpc::ClientContext context;
+    testing::SetDeadline(context);
     AsAdmin(context);
     grpc::Status status = stub_->AnnounceEvent(&context, c.request, &event);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.name;
@@ -199,6 +184,7 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   update.set_event_id("Not An Id");
   v1::Event event;
   grpc::ClientContext update_context;
+  testing::SetDeadline(update_context);
   AsAdmin(update_context);
   grpc::Status status = stub_->UpdateEvent(&update_context, update, &event);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -210,17 +196,40 @@ TEST_F(EventServiceTest, BadRequestsAreInvalidArgumentNamingTheField) {
   list.mutable_to_day()->set_day(1);
   v1::ListEventsResponse listed;
   grpc::ClientContext list_context;
+  testing::SetDeadline(list_context);
   status = stub_->ListEvents(&list_context, list, &listed);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("to_day"));
   list.Clear();
   list.set_page_token("garbage");
   grpc::ClientContext token_context;
+  testing::SetDeadline(token_context);
   status = stub_->ListEvents(&token_context, list, &listed);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
 
-  EXPECT_EQ(oplog_->Vector().size(), 0u);
+  EXPECT_EQ(log_.oplog()->Vector().size(), 0u);
+}
+
+TEST_F(EventServiceTest, ABadCancelIsInvalidArgumentNamingTheFieldAndCancelsNothing) {
+  v1::Event announced;
+  ASSERT_TRUE(
+      stub_->AnnounceEvent(testing::Context(kAdminSecret).get(), Announcement(), &announced).ok());
+  const uint64_t head = log_.oplog()->Vector().at(0).seq();
+  const auto cancel = [&](const std::string& event_id) {
+    v1::CancelEventRequest request;
+    request.set_event_id(event_id);
+    v1::Event event;
+    return stub_->CancelEvent(testing::Context(kAdminSecret).get(), request, &event);
+  };
+  testing::ExpectEachValueRefusedNaming("event_id",
+                                        {"", "Not An Id", "-paris", std::string(500, 'a')}, cancel);
+  EXPECT_EQ(log_.oplog()->Vector().at(0).seq(), head);  // No entry written.
+  v1::ListEventsResponse listed;
+  ASSERT_TRUE(stub_->ListEvents(testing::Context().get(), {}, &listed).ok());
+  ASSERT_EQ(listed.events_size(), 1);
+  EXPECT_EQ(listed.events(0).event_id(), announced.event_id());
+  EXPECT_EQ(listed.events(0).state(), v1::EVENT_STATE_SCHEDULED) << listed.events(0).DebugString();
 }
 
 }  // namespace

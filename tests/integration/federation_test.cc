@@ -15,36 +15,21 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/files/private_files.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/wait_for.h"
+#include "tests/support/weekdays.h"
 
 namespace cantine {
 namespace {
 
+using testing::Context;
+using testing::DeskContext;
 using testing::MiniCluster;
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer = "") {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
-  return context;
-}
-
-// A call with node i's desk credential (accepted at node i only).
-std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i) {
-  return Context(cluster.admin_secret(i));
-}
 
 // Registered by node's desk.
 v1::Member Register(MiniCluster& cluster, int node, const std::string& name) {
-  auto members = v1::MemberService::NewStub(cluster.channel(node));
-  v1::RegisterMemberRequest request;
-  request.set_display_name(name);
-  request.set_email(absl::StrCat(name, "@example.org"));
-  v1::Member member;
-  grpc::Status status = members->RegisterMember(DeskContext(cluster, node).get(), request, &member);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return member;
+  return testing::RegisterAtDesk(cluster, node, name);
 }
 
 bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id) {
@@ -56,7 +41,11 @@ bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id)
 }
 
 TEST(FederationTest, FiveNodesInALineConvergeThroughRelay) {
-  MiniCluster cluster(5);
+  // The event is dated by the cluster's clock, a fortnight before it, whatever today is.
+  absl::TimeZone paris;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
+  testing::FakeClock clock(absl::FromCivil(absl::CivilSecond(2030, 5, 31, 9, 0, 0), paris));
+  MiniCluster cluster(5, &clock);
   cluster.ConnectLine();
   const v1::Member ada = Register(cluster, 0, "ada");
   const v1::Member eve = Register(cluster, 4, "eve");
@@ -267,17 +256,12 @@ TEST(FederationTest, MemberTokensIssuedAtHomeVerifyAtAnotherSiteWhileHomeIsDown)
 TEST(FederationTest, AVisitorFromAnotherSitePaysTheVenuesVisitorPrice) {
   MiniCluster cluster(2);
   cluster.ConnectLine();
+  ASSERT_NO_FATAL_FAILURE(testing::CreateDesks(cluster, 0, 10, /*visitor_price_minor=*/2000));
   auto sites = v1::SiteService::NewStub(cluster.channel(0));
-  v1::CreateSpaceRequest create;
-  v1::Space* space = create.mutable_space();
-  space->set_space_id("desks");
-  space->set_display_name("Desks");
-  space->set_kind(v1::SPACE_KIND_DESK_POOL);
-  space->set_seats(10);
-  space->mutable_price_per_slot()->set_amount_minor(1500);
-  space->mutable_visitor_price_per_slot()->set_amount_minor(2000);
+  v1::GetSpaceRequest get;
+  get.set_space_id("desks");
   v1::Space created;
-  ASSERT_TRUE(sites->CreateSpace(DeskContext(cluster, 0).get(), create, &created).ok());
+  ASSERT_TRUE(sites->GetSpace(Context().get(), get, &created).ok());
   EXPECT_EQ(created.visitor_price_per_slot().amount_minor(), 2000);
 
   const v1::Member local = Register(cluster, 0, "local");
@@ -285,13 +269,7 @@ TEST(FederationTest, AVisitorFromAnotherSitePaysTheVenuesVisitorPrice) {
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   auto bookings = v1::BookingService::NewStub(cluster.channel(0));
   // A weekday a week ahead at the venue: open, within the horizon.
-  absl::TimeZone paris;
-  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
-  absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 7;
-  while (absl::GetWeekday(day) == absl::Weekday::saturday ||
-         absl::GetWeekday(day) == absl::Weekday::sunday) {
-    ++day;
-  }
+  const absl::CivilDay day = testing::ParisWeekdayFromNextWeek(0);
   auto book = [&](const v1::Member& member) {
     v1::CreateBookingRequest request;
     request.set_space_id("desks");

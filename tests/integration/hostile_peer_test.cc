@@ -19,6 +19,7 @@
 #include "storage/clock.h"
 #include "storage/oplog.h"
 #include "tests/support/origin_writer.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_site.h"
 #include "tests/support/wait_for.h"
@@ -71,7 +72,8 @@ class HostilePeerTest : public ::testing::Test {
     auto admin = v1::AdminService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    testing::SetDeadline(context);
+    testing::Authorize(context, kAdminSecret);
     v1::NetworkStatus status;
     EXPECT_TRUE(admin->GetNetworkStatus(&context, {}, &status).ok());
     return status;
@@ -81,6 +83,7 @@ class HostilePeerTest : public ::testing::Test {
     auto members = v1::MemberService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
     grpc::ClientContext context;
+    testing::SetDeadline(context);
     v1::GetMemberRequest request;
     request.set_member_id(member_id);
     return members->GetMember(&context, request, member).error_code();
@@ -91,7 +94,8 @@ class HostilePeerTest : public ::testing::Test {
     auto members = v1::MemberService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    testing::SetDeadline(context);
+    testing::Authorize(context, kAdminSecret);
     v1::RegisterMemberRequest request;
     request.set_display_name("Paul of Paris");
     request.set_email("paul@example.org");
@@ -105,7 +109,8 @@ class HostilePeerTest : public ::testing::Test {
     auto bookings = v1::BookingService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    testing::SetDeadline(context);
+    testing::Authorize(context, kAdminSecret);
     v1::ListBookingsRequest request;
     request.set_member_id(member_id);
     v1::ListBookingsResponse response;
@@ -118,6 +123,7 @@ class HostilePeerTest : public ::testing::Test {
     auto federation = v1::FederationService::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", node_->federation_port()), grpc::InsecureChannelCredentials()));
     grpc::ClientContext context;
+    testing::SetDeadline(context);
     v1::PullRequest request;
     request.set_site_id("rome");
     auto reader = federation->Pull(&context, request);

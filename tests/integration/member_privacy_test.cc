@@ -25,19 +25,13 @@
 namespace cantine {
 namespace {
 
+using testing::Context;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::MiniCluster;
 
 constexpr int kHome = 0;   // site-a: ada's home.
 constexpr int kOther = 1;  // site-b.
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& bearer = "") {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  if (!bearer.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
-  return context;
-}
 
 v1::Member Must(grpc::Status status, v1::Member member) {
   EXPECT_TRUE(status.ok()) << status.error_message();

@@ -6,16 +6,20 @@
 
 #include "cantine/v1/site.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/bad_input.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_site.h"
 
 namespace cantine::node {
 namespace {
 
+using testing::Context;
 using ::testing::HasSubstr;
 
 constexpr char kAdminSecret[] = "test-admin-credential-0123456789";
@@ -31,16 +35,8 @@ class NodeTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<Node>> node = Node::Start(options_, &clock_);
     ASSERT_TRUE(node.ok()) << node.status();
     node_ = *std::move(node);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", node_->port()),
-                                   grpc::InsecureChannelCredentials());
+    channel_ = testing::LoopbackChannel(node_->port());
     site_ = v1::SiteService::NewStub(channel_);
-  }
-
-  std::unique_ptr<grpc::ClientContext> Context(const char* token = nullptr) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (token != nullptr) context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    return context;
   }
 
   v1::ListSpacesResponse AllSpaces() {
@@ -132,11 +128,7 @@ TEST_F(NodeTest, ManagerWritesNeedTheAdminCredentialAndWriteNothingWithout) {
 }
 
 TEST_F(NodeTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
-  struct Case {
-    const char* field;
-    std::function<void(v1::CreateSpaceRequest&)> spoil;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<testing::BadInput<v1::CreateSpaceRequest>> cases = {
       {"display_name", [](auto& r) { r.mutable_space()->set_display_name(""); }},
       {"seats", [](auto& r) { r.mutable_space()->set_seats(-3); }},
       {"amount_minor",
@@ -149,14 +141,10 @@ TEST_F(NodeTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
       {"space_id", [](auto& r) { r.mutable_space()->set_space_id(std::string(100, 'a')); }},
       {"space is required", [](auto& r) { r.clear_space(); }},
   };
-  for (const Case& c : cases) {
-    v1::CreateSpaceRequest request = RoomRequest();
-    c.spoil(request);
+  testing::ExpectEachRefusedNamingTheField(RoomRequest(), cases, [&](const auto& request) {
     v1::Space space;
-    grpc::Status status = site_->CreateSpace(Context(kAdminSecret).get(), request, &space);
-    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.field;
-    EXPECT_THAT(status.error_message(), HasSubstr(c.field));
-  }
+    return site_->CreateSpace(Context(kAdminSecret).get(), request, &space);
+  });
   EXPECT_EQ(AllSpaces().spaces_size(), 1);
 
   v1::UpdatePolicyRequest policy;
@@ -168,6 +156,36 @@ TEST_F(NodeTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
   v1::Site site;
   ASSERT_TRUE(site_->GetSite(Context().get(), {}, &site).ok());
   EXPECT_EQ(site.policy().opens_at().hours(), 9);
+}
+
+TEST_F(NodeTest, BadUpdateOrRetireIsInvalidArgumentNamingTheFieldAndChangesNothing) {
+  const v1::ListSpacesResponse before = AllSpaces();
+  const std::vector<testing::BadInput<v1::UpdateSpaceRequest>> cases = {
+      {"space_id", [](auto& r) { r.set_space_id("Not A Slug"); }},
+      {"space_id", [](auto& r) { r.clear_space_id(); }},
+      {"display_name", [](auto& r) { r.set_display_name(""); }},
+      {"seats", [](auto& r) { r.set_seats(-3); }},
+      {"amount_minor", [](auto& r) { r.mutable_price_per_slot()->set_amount_minor(-1); }},
+      {"currency_code", [](auto& r) { r.mutable_price_per_slot()->set_currency_code("USD"); }},
+      {"description", [](auto& r) { r.set_description(std::string(5000, 'x')); }},
+  };
+  v1::UpdateSpaceRequest valid;
+  valid.set_space_id("coworking");
+  valid.set_seats(30);  // Valid on its own: only the spoiled field is wrong.
+  testing::ExpectEachRefusedNamingTheField(valid, cases, [&](const auto& request) {
+    v1::Space space;
+    return site_->UpdateSpace(Context(kAdminSecret).get(), request, &space);
+  });
+
+  testing::ExpectEachValueRefusedNaming(
+      "space_id", {"", "Not A Slug", "-coworking"}, [&](const std::string& space_id) {
+        v1::RetireSpaceRequest retire;
+        retire.set_space_id(space_id);
+        v1::Space space;
+        return site_->RetireSpace(Context(kAdminSecret).get(), retire, &space);
+      });
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(AllSpaces(), before))
+      << AllSpaces().DebugString();
 }
 
 TEST_F(NodeTest, CreateUpdateRetireSurviveRestart) {

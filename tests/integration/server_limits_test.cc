@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <functional>
+#include <latch>
 #include <memory>
 #include <optional>
 #include <string>
@@ -244,9 +245,13 @@ TEST_F(ServerLimitsTest, ABurstOfPublicCallsNeitherHangsNorTouchesThePeersStream
 
   constexpr int kCallers = 48;
   std::vector<grpc::StatusCode> codes(kCallers, grpc::StatusCode::UNKNOWN);
+  std::latch start(kCallers);  // All call at once: a burst.
   std::vector<std::thread> callers;
   for (int i = 0; i < kCallers; ++i) {
-    callers.emplace_back([&, i] { codes[i] = GetSite().error_code(); });
+    callers.emplace_back([&, i] {
+      start.arrive_and_wait();
+      codes[i] = GetSite().error_code();
+    });
   }
   for (std::thread& caller : callers) caller.join();
   for (grpc::StatusCode code : codes) {

@@ -30,9 +30,11 @@
 #include "storage/hybrid_clock.h"
 #include "storage/oplog.h"
 #include "storage/rocks_store.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
+#include "tests/support/weekdays.h"
 
 namespace cantine {
 namespace {
@@ -72,18 +74,10 @@ std::shared_ptr<grpc::Channel> FederationChannel(int port, const testing::TempDi
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::SslCredentials(options));
 }
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return context;
-}
+using testing::Context;
 
 // A call of the site's desk (the nodes here share one admin credential).
-std::unique_ptr<grpc::ClientContext> DeskContext() {
-  std::unique_ptr<grpc::ClientContext> context = Context();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
-  return context;
-}
+std::unique_ptr<grpc::ClientContext> DeskContext() { return Context(kAdminSecret); }
 
 // Opens a Pull naming `site_id` on `channel`: OK once the first response arrives, else the
 // status the stream ended with.
@@ -245,17 +239,9 @@ TEST_F(TransportSecurityTest, ForwardedCallsAreServedToTheCertifiedKnownPeerOnly
   v1::IssueTokenRequest issue;
   issue.set_member_id(ada.member_id());
   v1::IssueTokenResponse token;
-  std::unique_ptr<grpc::ClientContext> desk = Context();
-  desk->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
-  ASSERT_TRUE(members->IssueToken(desk.get(), issue, &token).ok());
+  ASSERT_TRUE(members->IssueToken(DeskContext().get(), issue, &token).ok());
 
-  absl::TimeZone paris;
-  ASSERT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
-  absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 7;
-  while (absl::GetWeekday(day) == absl::Weekday::saturday ||
-         absl::GetWeekday(day) == absl::Weekday::sunday) {
-    ++day;
-  }
+  const absl::CivilDay day = testing::ParisWeekdayFromNextWeek(0);
   v1::ForwardedCreateBooking create;
   create.set_member_token(token.token());
   v1::CreateBookingRequest* request = create.mutable_request();
@@ -338,7 +324,7 @@ TEST_F(TransportSecurityTest, PublicPortServesTlsOnly) {
   ASSERT_TRUE(a != nullptr);
   auto check = [](const std::shared_ptr<grpc::Channel>& channel) {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    testing::SetDeadline(*context, absl::Seconds(5));
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status =
         grpc::health::v1::Health::NewStub(channel)->Check(context.get(), {}, &response);

@@ -20,9 +20,11 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
+#include "tests/support/weekdays.h"
 
 namespace cantine {
 namespace {
@@ -61,7 +63,7 @@ class BookingCrashTest : public ::testing::Test {
     auto health = grpc::health::v1::Health::NewStub(channel_);
     EXPECT_TRUE(testing::WaitFor([&] {
       grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+      testing::SetDeadline(context, absl::Seconds(1));
       grpc::health::v1::HealthCheckResponse response;
       return health->Check(&context, {}, &response).ok();
     }));
@@ -73,10 +75,8 @@ class BookingCrashTest : public ::testing::Test {
     absl::TimeZone paris;
     absl::LoadTimeZone("Europe/Paris", &paris);
     std::vector<v1::CivilDate> days;
-    for (absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 2;
-         static_cast<int>(days.size()) < count; ++day) {
-      const absl::Weekday weekday = absl::GetWeekday(day);
-      if (weekday == absl::Weekday::saturday || weekday == absl::Weekday::sunday) continue;
+    for (int i = 0; i < count; ++i) {
+      const absl::CivilDay day = testing::NthWeekday(absl::ToCivilDay(absl::Now(), paris) + 2, i);
       v1::CivilDate date;
       date.set_year(static_cast<int32_t>(day.year()));
       date.set_month(day.month());
@@ -100,7 +100,8 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     request.set_email(absl::StrCat("load", i, "@example.org"));
     v1::Member member;
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));  // The desk.
+    testing::SetDeadline(context);
+    testing::Authorize(context, kAdminSecret);  // The desk.
     ASSERT_TRUE(members->RegisterMember(&context, request, &member).ok());
     member_ids.push_back(member.member_id());
   }
@@ -132,8 +133,8 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
         request.set_seats(kSeatsPerBooking);
         request.set_idempotency_key(absl::StrCat("load-", c, "-", n));
         grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-        context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));  // The desk.
+        testing::SetDeadline(context, absl::Seconds(5));
+        testing::Authorize(context, kAdminSecret);  // The desk.
         v1::Booking booking;
         grpc::Status status = bookings->CreateBooking(&context, request, &booking);
         if (status.ok()) {
@@ -169,7 +170,8 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     request.set_booking_id(id);
     v1::Booking booking;
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    testing::SetDeadline(context);
+    testing::Authorize(context, kAdminSecret);
     grpc::Status status = bookings->GetBooking(&context, request, &booking);
     EXPECT_TRUE(status.ok()) << "acknowledged booking " << id
                              << " lost: " << status.error_message();
@@ -185,7 +187,8 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     list.set_page_size(1000);
     v1::ListBookingsResponse listed;
     grpc::ClientContext list_context;
-    list_context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    testing::SetDeadline(list_context);
+    testing::Authorize(list_context, kAdminSecret);
     ASSERT_TRUE(bookings->ListBookings(&list_context, list, &listed).ok());
     std::map<int, int> seats_by_slot;
     for (const v1::Booking& booking : listed.bookings()) {
@@ -199,6 +202,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     *availability.mutable_last_day() = day;
     v1::GetAvailabilityResponse free;
     grpc::ClientContext free_context;
+    testing::SetDeadline(free_context);
     ASSERT_TRUE(bookings->GetAvailability(&free_context, availability, &free).ok());
     ASSERT_EQ(free.slots_size(), 2);
     for (const v1::SlotAvailability& slot : free.slots()) {
@@ -213,7 +217,8 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     list.set_page_size(1000);
     v1::ListBookingsResponse receipts;
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    testing::SetDeadline(context);
+    testing::Authorize(context, kAdminSecret);
     ASSERT_TRUE(bookings->ListBookings(&context, list, &receipts).ok());
     std::set<std::string> receipted;
     for (const v1::Booking& receipt : receipts.bookings()) receipted.insert(receipt.booking_id());

@@ -14,6 +14,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
@@ -59,7 +60,7 @@ class CantinedProcessTest : public ::testing::Test {
     auto health = grpc::health::v1::Health::NewStub(channel);
     EXPECT_TRUE(testing::WaitFor([&] {
       grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+      testing::SetDeadline(context, absl::Seconds(1));
       grpc::health::v1::HealthCheckResponse response;
       return health->Check(&context, {}, &response).ok() &&
              response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
@@ -82,7 +83,8 @@ TEST_F(CantinedProcessTest, ServesStopsCleanlyOnSigtermAndKeepsDataOnRestart) {
   create.mutable_space()->mutable_price_per_slot()->set_amount_minor(500);
   {
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+    testing::SetDeadline(context);
+    testing::Authorize(context, kAdminSecret);
     v1::Space created;
     grpc::Status status = site->CreateSpace(&context, create, &created);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -97,6 +99,7 @@ TEST_F(CantinedProcessTest, ServesStopsCleanlyOnSigtermAndKeepsDataOnRestart) {
   node = StartCantined();
   site = v1::SiteService::NewStub(ConnectWhenServing());
   grpc::ClientContext context;
+  testing::SetDeadline(context);
   v1::ListSpacesResponse spaces;
   ASSERT_TRUE(site->ListSpaces(&context, {}, &spaces).ok());
   std::vector<std::string> ids;

@@ -1,5 +1,6 @@
-// Kills a cantined with SIGKILL while it applies a large catch-up from a peer, restarts it,
-// and checks that it ends with exactly its peer's entries: no gap, nothing lost or doubled.
+// Kills a cantined with SIGKILL while it applies a large catch-up from a peer (checked: it
+// held part of the peer's entries at the kill), restarts it, and checks that it ends with
+// exactly its peer's entries: no gap, nothing lost or doubled.
 
 #include <signal.h>
 
@@ -8,8 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "cantine/v1/member.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/rpc_client.h"
+#include "tests/support/site_network.h"
 #include "tests/support/site_processes.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
@@ -30,14 +32,10 @@ class CatchupCrashTest : public ::testing::Test {
 TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntries) {
   int paris_port = 0, paris_federation = 0;
   std::unique_ptr<testing::Subprocess> paris =
-      sites_.Start("paris",
-                   absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
-                                sites_.PublicKeyFile("milan"), "\" }\n"),
-                   &paris_port, &paris_federation);
+      sites_.Start("paris", testing::TrustedSite(sites_, "milan"), &paris_port, &paris_federation);
 
   // Members registered at paris: each one a replicated entry.
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", paris_port),
-                                     grpc::InsecureChannelCredentials());
+  auto channel = testing::LoopbackChannel(paris_port);
   std::vector<std::string> ids(kMembers);
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
@@ -49,7 +47,8 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
         request.set_email(absl::StrCat("m", i, "@example.org"));
         v1::Member member;
         grpc::ClientContext context;
-        context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));  // The desk.
+        testing::SetDeadline(context);
+        testing::Authorize(context, kAdminSecret);  // The desk.
         ASSERT_TRUE(members->RegisterMember(&context, request, &member).ok());
         ids[i] = member.member_id();
       }
@@ -59,9 +58,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
   const int64_t total = sites_.Held(paris_port, "paris");
   ASSERT_EQ(total, kMembers + 1);  // The members and paris's directory entry.
 
-  const std::string milan_network =
-      absl::StrCat("peers { site_id: \"paris\" address: \"127.0.0.1:", paris_federation,
-                   "\" public_key_file: \"", sites_.PublicKeyFile("paris"), "\" }\n");
+  const std::string milan_network = testing::PeerSite(sites_, "paris", paris_federation);
   int milan_port = 0, milan_federation = 0;
   std::unique_ptr<testing::Subprocess> milan =
       sites_.Start("milan", milan_network, &milan_port, &milan_federation);
@@ -71,16 +68,29 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
   milan->Signal(SIGKILL);
   EXPECT_EQ(milan->Wait(absl::Seconds(30)), 128 + SIGKILL);
 
+  // The kill came mid-way: restarted without its peer, milan holds some of paris's entries
+  // and not all of them.
+  milan = sites_.Start("milan", "", &milan_port, &milan_federation);
+  int64_t held_at_kill = -1;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    held_at_kill = sites_.Held(milan_port, "paris");
+    return held_at_kill >= 0;
+  }));
+  EXPECT_GT(held_at_kill, 0);
+  ASSERT_LT(held_at_kill, total) << "the kill came after the catch-up had finished";
+  milan->Signal(SIGTERM);
+  ASSERT_EQ(milan->Wait(absl::Seconds(30)), 0);
+
   milan = sites_.Start("milan", milan_network, &milan_port, &milan_federation);
   ASSERT_TRUE(testing::WaitFor([&] { return sites_.Held(milan_port, "paris") == total; },
                                absl::Seconds(120)));
-  auto members = v1::MemberService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", milan_port), grpc::InsecureChannelCredentials()));
+  auto members = v1::MemberService::NewStub(testing::LoopbackChannel(milan_port));
   for (int i = 0; i < kMembers; i += 7) {
     v1::GetMemberRequest request;
     request.set_member_id(ids[i]);
     v1::Member member;
     grpc::ClientContext context;
+    testing::SetDeadline(context);
     ASSERT_TRUE(members->GetMember(&context, request, &member).ok()) << ids[i];
     EXPECT_EQ(member.display_name(), absl::StrCat("Member ", i));
   }
@@ -89,10 +99,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
 
   channel.reset();
   members.reset();
-  milan->Signal(SIGTERM);
-  paris->Signal(SIGTERM);
-  EXPECT_EQ(milan->Wait(absl::Seconds(30)), 0);
-  EXPECT_EQ(paris->Wait(absl::Seconds(30)), 0);
+  testing::ExpectCleanStop({milan.get(), paris.get()});
 }
 
 }  // namespace

@@ -12,8 +12,9 @@
 #include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/rpc_client.h"
+#include "tests/support/site_network.h"
 #include "tests/support/site_processes.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
@@ -27,15 +28,8 @@ constexpr char kAdminSecret[] = "large-entries-test-admin-credential";
 constexpr int kWeeks = 40;
 constexpr int kBookings = 40;  // 80 receipts, over 5 MB in all.
 
-std::shared_ptr<grpc::Channel> Channel(int port) {
-  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-}
-
 std::unique_ptr<grpc::ClientContext> Desk() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return context;
+  return testing::Context(kAdminSecret, absl::Seconds(30));
 }
 
 v1::CivilDateTime At(absl::CivilDay day, int hours) {
@@ -52,11 +46,8 @@ TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargest
   testing::SiteProcesses sites(dir, CANTINED_PATH, kAdminSecret, {"paris", "milan"});
   int paris_port = 0, paris_federation = 0;
   std::unique_ptr<testing::Subprocess> paris =
-      sites.Start("paris",
-                  absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
-                               sites.PublicKeyFile("milan"), "\" }\n"),
-                  &paris_port, &paris_federation);
-  auto channel = Channel(paris_port);
+      sites.Start("paris", testing::TrustedSite(sites, "milan"), &paris_port, &paris_federation);
+  auto channel = testing::LoopbackChannel(paris_port);
 
   // Long bookings allowed: the policy, read and written back with a longer span and horizon.
   auto site_service = v1::SiteService::NewStub(channel);
@@ -105,21 +96,15 @@ TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargest
 
   // Milan starts from empty data and pulls from Paris.
   int milan_port = 0, milan_federation = 0;
-  std::unique_ptr<testing::Subprocess> milan =
-      sites.Start("milan",
-                  absl::StrCat("peers { site_id: \"paris\" address: \"127.0.0.1:", paris_federation,
-                               "\" public_key_file: \"", sites.PublicKeyFile("paris"), "\" }\n"),
-                  &milan_port, &milan_federation);
+  std::unique_ptr<testing::Subprocess> milan = sites.Start(
+      "milan", testing::PeerSite(sites, "paris", paris_federation), &milan_port, &milan_federation);
   EXPECT_TRUE(
       testing::WaitFor([&] { return sites.Held(milan_port, "paris") == total; }, absl::Seconds(60)))
       << "milan holds " << sites.Held(milan_port, "paris") << " of " << total << "; see "
       << sites.LogFile("milan");
 
   channel.reset();
-  milan->Signal(SIGTERM);
-  paris->Signal(SIGTERM);
-  EXPECT_EQ(milan->Wait(absl::Seconds(30)), 0);
-  EXPECT_EQ(paris->Wait(absl::Seconds(30)), 0);
+  testing::ExpectCleanStop({milan.get(), paris.get()});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Kills a venue's cantined with SIGKILL right after it acknowledged a run of bookings,
-// restarts it, and checks that every acknowledged booking's receipt still reaches another
-// site: receipts queued in the outbox when the process died are published after restart.
+// Kills a venue's cantined with SIGKILL right after it acknowledged a run of bookings while
+// the other site was down, restarts it, and checks that every acknowledged booking's
+// receipt still reaches the other site: at the kill each receipt is queued at the venue (in
+// its outbox, or in its log not yet pulled), read from its data folder, and none has left.
 
 #include <signal.h>
 
@@ -8,77 +9,80 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "absl/time/clock.h"
 #include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/federation.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/rpc/proto_time.h"
+#include "storage/rocks_store.h"
+#include "tests/support/rpc_client.h"
+#include "tests/support/site_network.h"
 #include "tests/support/site_processes.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
+#include "tests/support/weekdays.h"
 
 namespace cantine {
 namespace {
+
+using testing::Context;
+using testing::LoopbackChannel;
 
 constexpr char kAdminSecret[] = "receipt-crash-admin-credential-42";
 constexpr int kBookings = 20;
 
 class ReceiptCrashTest : public ::testing::Test {
  protected:
-  static std::shared_ptr<grpc::Channel> Channel(int port) {
-    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                               grpc::InsecureChannelCredentials());
-  }
+  std::string ParisNetwork() const { return testing::TrustedSite(sites_, "milan"); }
 
-  static void Authorize(grpc::ClientContext& context, const std::string& bearer) {
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", bearer));
-  }
-
-  std::string ParisNetwork() const {
-    return absl::StrCat("trusted_sites { site_id: \"milan\" public_key_file: \"",
-                        sites_.PublicKeyFile("milan"), "\" }\n");
+  // The bookings whose receipts a stopped paris holds queued in its data folder: in the
+  // outbox (`outbox`) or as entries of its own log (`logged`).
+  void QueuedAtParis(std::set<std::string>* outbox, std::set<std::string>* logged) const {
+    absl::StatusOr<std::unique_ptr<storage::RocksStore>> store =
+        storage::RocksStore::Open({.path = dir_.Sub("paris")});
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto rows = [&](storage::Table table) {
+      absl::StatusOr<std::vector<storage::KeyValue>> scanned = (*store)->Scan(table, "", 100000);
+      EXPECT_TRUE(scanned.ok()) << scanned.status();
+      return scanned.ok() ? *std::move(scanned) : std::vector<storage::KeyValue>();
+    };
+    v1::Booking receipt;
+    for (const storage::KeyValue& row : rows(storage::Table::kReceiptOutbox)) {
+      EXPECT_TRUE(receipt.ParseFromString(row.value));
+      outbox->insert(receipt.booking_id());
+    }
+    v1::OplogEntry entry;
+    for (const storage::KeyValue& row : rows(storage::Table::kOplog)) {
+      EXPECT_TRUE(entry.ParseFromString(row.value));
+      if (entry.kind() == v1::ENTRY_KIND_BOOKING_RECEIPT) {
+        EXPECT_TRUE(receipt.ParseFromString(entry.payload()));
+        logged->insert(receipt.booking_id());
+      }
+    }
   }
 
   testing::TempDir dir_;
   testing::SiteProcesses sites_{dir_, CANTINED_PATH, kAdminSecret, {"paris", "milan"}};
 };
 
-// The `n`th open weekday at Paris from a week ahead.
-absl::CivilDay ParisWeekday(int n) {
-  absl::TimeZone paris;
-  EXPECT_TRUE(absl::LoadTimeZone("Europe/Paris", &paris));
-  absl::CivilDay day = absl::ToCivilDay(absl::Now(), paris) + 7;
-  for (int found = -1;; ++day) {
-    const absl::Weekday weekday = absl::GetWeekday(day);
-    if (weekday == absl::Weekday::saturday || weekday == absl::Weekday::sunday) continue;
-    if (++found == n) return day;
-  }
-}
-
 TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSite) {
   int paris_port = 0, paris_federation = 0;
   std::unique_ptr<testing::Subprocess> paris =
       sites_.Start("paris", ParisNetwork(), &paris_port, &paris_federation);
 
-  auto members = v1::MemberService::NewStub(Channel(paris_port));
+  auto members = v1::MemberService::NewStub(LoopbackChannel(paris_port));
   v1::RegisterMemberRequest registration;
   registration.set_display_name("Ada");
   registration.set_email("ada@example.org");
   v1::Member ada;
-  {
-    grpc::ClientContext context;
-    Authorize(context, kAdminSecret);
-    ASSERT_TRUE(members->RegisterMember(&context, registration, &ada).ok());
-  }
+  ASSERT_TRUE(members->RegisterMember(Context(kAdminSecret).get(), registration, &ada).ok());
 
-  // Bookings as fast as they are acknowledged, then SIGKILL at once: the last receipts
-  // are likely still queued in the outbox.
-  auto bookings = v1::BookingService::NewStub(Channel(paris_port));
+  // Bookings as fast as they are acknowledged while milan, the only other site, is down:
+  // every receipt must wait at paris. Then SIGKILL at once.
+  auto bookings = v1::BookingService::NewStub(LoopbackChannel(paris_port));
   std::set<std::string> acknowledged;
   for (int i = 0; i < kBookings; ++i) {
-    const absl::CivilDay day = ParisWeekday(i % 4);
+    const absl::CivilDay day = testing::ParisWeekdayFromNextWeek(i % 4);
     v1::CreateBookingRequest request;
     request.set_space_id("coworking");
     request.set_member_id(ada.member_id());
@@ -87,9 +91,7 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
     request.set_seats(1);
     request.set_idempotency_key(absl::StrCat("trip-", i));
     v1::Booking booking;
-    grpc::ClientContext context;
-    Authorize(context, kAdminSecret);
-    grpc::Status status = bookings->CreateBooking(&context, request, &booking);
+    grpc::Status status = bookings->CreateBooking(Context(kAdminSecret).get(), request, &booking);
     ASSERT_TRUE(status.ok()) << status.error_message();
     acknowledged.insert(booking.booking_id());
   }
@@ -98,25 +100,27 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
   bookings.reset();
   members.reset();
 
+  // What the kill left: every acknowledged receipt queued at paris, in its outbox or its log.
+  std::set<std::string> outbox, logged;
+  ASSERT_NO_FATAL_FAILURE(QueuedAtParis(&outbox, &logged));
+  std::set<std::string> queued = outbox;
+  queued.insert(logged.begin(), logged.end());
+  ASSERT_EQ(queued, acknowledged) << outbox.size() << " in the outbox, " << logged.size()
+                                  << " in the log";
+
   paris = sites_.Start("paris", ParisNetwork(), &paris_port, &paris_federation);
   int milan_port = 0, milan_federation = 0;
-  std::unique_ptr<testing::Subprocess> milan = sites_.Start(
-      "milan",
-      absl::StrCat("peers { site_id: \"paris\" address: \"127.0.0.1:", paris_federation,
-                   "\" public_key_file: \"", sites_.PublicKeyFile("paris"), "\" }\n"),
-      &milan_port, &milan_federation);
+  std::unique_ptr<testing::Subprocess> milan =
+      sites_.Start("milan", testing::PeerSite(sites_, "paris", paris_federation), &milan_port,
+                   &milan_federation);
 
   // Ada's itinerary at milan, with her own token from paris.
-  members = v1::MemberService::NewStub(Channel(paris_port));
+  members = v1::MemberService::NewStub(LoopbackChannel(paris_port));
   v1::IssueTokenRequest issue;
   issue.set_member_id(ada.member_id());
   v1::IssueTokenResponse token;
-  {
-    grpc::ClientContext context;
-    Authorize(context, kAdminSecret);
-    ASSERT_TRUE(members->IssueToken(&context, issue, &token).ok());
-  }
-  auto at_milan = v1::BookingService::NewStub(Channel(milan_port));
+  ASSERT_TRUE(members->IssueToken(Context(kAdminSecret).get(), issue, &token).ok());
+  auto at_milan = v1::BookingService::NewStub(LoopbackChannel(milan_port));
   std::set<std::string> listed;
   const bool arrived = testing::WaitFor(
       [&] {
@@ -124,9 +128,9 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
         request.set_member_id(ada.member_id());
         request.set_page_size(1000);
         v1::ListBookingsResponse response;
-        grpc::ClientContext context;
-        Authorize(context, token.token());
-        if (!at_milan->ListBookings(&context, request, &response).ok()) return false;
+        if (!at_milan->ListBookings(Context(token.token()).get(), request, &response).ok()) {
+          return false;
+        }
         listed.clear();
         for (const v1::Booking& booking : response.bookings()) listed.insert(booking.booking_id());
         return listed == acknowledged;
@@ -137,10 +141,7 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
 
   at_milan.reset();
   members.reset();
-  for (auto* node : {&milan, &paris}) {
-    (*node)->Signal(SIGTERM);
-    EXPECT_EQ((*node)->Wait(absl::Seconds(30)), 0);
-  }
+  testing::ExpectCleanStop({milan.get(), paris.get()});
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #include "tests/support/mini_cluster.h"
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/wait_for.h"
 
@@ -69,10 +70,7 @@ void MiniCluster::StartNode(int i, int port, int federation_port) {
   federation_ports_[i] = nodes_[i]->federation_port();
 }
 
-std::shared_ptr<grpc::Channel> MiniCluster::channel(int i) {
-  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", ports_[i]),
-                             grpc::InsecureChannelCredentials());
-}
+std::shared_ptr<grpc::Channel> MiniCluster::channel(int i) { return LoopbackChannel(ports_[i]); }
 
 void MiniCluster::Connect(int to, int from) {
   pulls_from_[to].push_back(from);
@@ -131,6 +129,38 @@ bool MiniCluster::WaitForConvergence(size_t origins, absl::Duration deadline) {
     }
   }
   return converged;
+}
+
+v1::Member RegisterAtDesk(MiniCluster& cluster, int i, const std::string& name) {
+  auto members = v1::MemberService::NewStub(cluster.channel(i));
+  v1::RegisterMemberRequest request;
+  request.set_display_name(name);
+  request.set_email(absl::StrCat(name, "@example.org"));
+  v1::Member member;
+  grpc::Status status = members->RegisterMember(DeskContext(cluster, i).get(), request, &member);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return member;
+}
+
+void CreateDesks(MiniCluster& cluster, int i, int seats, int64_t visitor_price_minor) {
+  auto sites = v1::SiteService::NewStub(cluster.channel(i));
+  v1::CreateSpaceRequest create;
+  v1::Space* space = create.mutable_space();
+  space->set_space_id("desks");
+  space->set_display_name("Desks");
+  space->set_kind(v1::SPACE_KIND_DESK_POOL);
+  space->set_seats(seats);
+  space->mutable_price_per_slot()->set_amount_minor(1500);
+  if (visitor_price_minor > 0) {
+    space->mutable_visitor_price_per_slot()->set_amount_minor(visitor_price_minor);
+  }
+  v1::Space created;
+  grpc::Status status = sites->CreateSpace(DeskContext(cluster, i).get(), create, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i) {
+  return Context(cluster.admin_secret(i));
 }
 
 }  // namespace cantine::testing

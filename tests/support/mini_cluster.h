@@ -1,13 +1,17 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "cantine/v1/member.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::testing {
@@ -56,5 +60,17 @@ class MiniCluster {
   std::vector<int> federation_ports_;
   std::vector<std::vector<int>> pulls_from_;
 };
+
+// Registers a member named `name` (email name@example.org) at node i's desk. A refusal is a
+// test failure.
+v1::Member RegisterAtDesk(MiniCluster& cluster, int i, const std::string& name);
+
+// Creates the desk pool "desks" of `seats` seats at node i, 15 EUR a slot and
+// `visitor_price_minor` for members of other sites (the member price when 0). A refusal is
+// a test failure.
+void CreateDesks(MiniCluster& cluster, int i, int seats, int64_t visitor_price_minor = 0);
+
+// A call's context with node i's desk credential (accepted at node i only) and a deadline.
+std::unique_ptr<grpc::ClientContext> DeskContext(const MiniCluster& cluster, int i);
 
 }  // namespace cantine::testing

@@ -2,15 +2,19 @@
 
 #include <atomic>
 #include <functional>
+#include <latch>
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/booking/booking_codec.h"
+#include "services/booking/no_show_sweeper.h"
+#include "services/booking/receipt_publisher.h"
 #include "services/federation/entry_signing.h"
 #include "services/member/member_registry.h"
 #include "services/site/site_catalog.h"
@@ -19,7 +23,10 @@
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/paris.h"
+#include "tests/support/sequential_ids.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait_for.h"
+#include "tests/support/weekdays.h"
 
 namespace cantine::booking {
 namespace {
@@ -33,14 +40,6 @@ const absl::TimeZone kParis = [] {
 }();
 // Monday 2027-01-04, 08:00 in Paris.
 const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2027, 1, 4, 8, 0), kParis);
-
-class SequentialIds final : public domain::IdGenerator {
- public:
-  std::string NewId() override { return absl::StrFormat("%016x", next_.fetch_add(1)); }
-
- private:
-  std::atomic<uint64_t> next_{1};
-};
 
 domain::Space Space(const char* id, domain::SpaceKind kind, int32_t seats, int64_t price) {
   domain::Space space;
@@ -121,7 +120,7 @@ class BookingLedgerTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
-  SequentialIds ids_;
+  testing::SequentialIds ids_;
   storage::HybridClock hlc_{&clock_, absl::Minutes(1)};
   federation::KeySigner signer_{auth::Ed25519PrivateKey::Generate()};
   std::unique_ptr<storage::RocksStore> store_;
@@ -168,11 +167,15 @@ TEST_F(BookingLedgerTest, ThirtyTwoThreadsRacingForTheLastThreeSeatsGetExactlyTh
   for (int i = 0; i < 32; ++i) racers.push_back(NewMember(i));
 
   std::atomic<int> booked{0}, full{0}, other{0};
+  // Every thread builds its request, then all 32 call at once.
+  std::latch start(32);
   std::vector<std::thread> threads;
   for (int i = 0; i < 32; ++i) {
     threads.emplace_back([&, i] {
-      absl::StatusOr<domain::Booking> result = ledger_->Create(
-          Request(racers[i], "small", kWedMorning, kWedNoon, 1, absl::StrCat("race-", i)));
+      const domain::BookingRequest request =
+          Request(racers[i], "small", kWedMorning, kWedNoon, 1, absl::StrCat("race-", i));
+      start.arrive_and_wait();
+      absl::StatusOr<domain::Booking> result = ledger_->Create(request);
       if (result.ok()) {
         ++booked;
       } else if (result.status().code() == absl::StatusCode::kFailedPrecondition) {
@@ -658,21 +661,130 @@ TEST_F(VisitorLedgerTest, ConcurrentVisitsOfOneMemberNeverExceedTheAllowance) {
   allowances_.days["milan"] = 3;
   const std::string visitor = Visitor("milan-0000000000000003");
   std::vector<absl::CivilDay> days;
-  for (absl::CivilDay day = kWednesday; days.size() < 8; ++day) {
-    if (absl::GetWeekday(day) != absl::Weekday::saturday &&
-        absl::GetWeekday(day) != absl::Weekday::sunday) {
-      days.push_back(day);
-    }
-  }
+  for (int i = 0; i < 8; ++i) days.push_back(testing::NthWeekday(kWednesday, i));
   std::atomic<int> booked{0};
+  std::latch start(static_cast<std::ptrdiff_t>(days.size()));
   std::vector<std::thread> threads;
   for (size_t i = 0; i < days.size(); ++i) {
     threads.emplace_back([&, i] {
-      if (ledger_->Create(Morning(visitor, days[i], absl::StrCat("d", i))).ok()) ++booked;
+      const domain::BookingRequest request = Morning(visitor, days[i], absl::StrCat("d", i));
+      start.arrive_and_wait();
+      if (ledger_->Create(request).ok()) ++booked;
     });
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(booked.load(), 3);
+}
+
+// The no-show sweeper's thread: the ledger's (fake) clock says what is due, the thread only
+// paces the calls.
+class NoShowSweeperTest : public BookingLedgerTest {
+ protected:
+  domain::BookingState StateOf(const std::string& booking_id) {
+    return ledger_->Get(booking_id).value().state;
+  }
+};
+
+TEST_F(NoShowSweeperTest, ReleasesEachNoShowOnceItsGraceHasPassedAndNothingElse) {
+  const std::string ada = NewMember(1), bob = NewMember(2), cem = NewMember(3);
+  const domain::Booking wednesday =
+      ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 2, "wed")).value();
+  const domain::Booking checked_in =
+      ledger_->Create(Request(bob, "small", kWedMorning, kWedNoon, 1, "present")).value();
+  const absl::CivilMinute thursday_morning(2027, 1, 7, 9, 0);
+  const domain::Booking thursday =
+      ledger_
+          ->Create(Request(cem, "small", thursday_morning, absl::CivilMinute(2027, 1, 7, 13, 0), 1,
+                           "thu"))
+          .value();
+
+  NoShowSweeper sweeper(ledger_.get(), absl::Milliseconds(5));
+  // Wednesday's grace passes; Thursday's booking has not started.
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 6, 9, 30), kParis));
+  ASSERT_TRUE(ledger_->CheckIn(checked_in.booking_id, kDesk).ok());
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 6, 10, 1), kParis));
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return StateOf(wednesday.booking_id) == domain::BookingState::kNoShow; }));
+  EXPECT_EQ(StateOf(thursday.booking_id), domain::BookingState::kConfirmed);
+  EXPECT_EQ(StateOf(checked_in.booking_id), domain::BookingState::kCheckedIn);
+
+  // The thread goes on sweeping: Thursday's booking is released once its grace passes.
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 7, 10, 1), kParis));
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return StateOf(thursday.booking_id) == domain::BookingState::kNoShow; }));
+  EXPECT_EQ(StateOf(checked_in.booking_id), domain::BookingState::kCheckedIn);
+}
+
+TEST_F(NoShowSweeperTest, SweepsAtStartAndStopsWithoutWaitingOutItsInterval) {
+  const domain::Booking booking =
+      ledger_->Create(Request(NewMember(), "small", kWedMorning, kWedNoon, 1, "k")).value();
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 6, 10, 1), kParis));
+  auto sweeper = std::make_unique<NoShowSweeper>(ledger_.get(), absl::Hours(1));
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return StateOf(booking.booking_id) == domain::BookingState::kNoShow; }));
+  const absl::Time stopping = absl::Now();
+  sweeper.reset();
+  EXPECT_LT(absl::Now() - stopping, absl::Seconds(30));
+}
+
+// The receipt publisher's thread moves this venue's queued receipts into the oplog.
+class ReceiptPublisherTest : public BookingLedgerTest {
+ protected:
+  // The booking ids of the receipts in this node's own oplog entries.
+  std::set<std::string> PublishedReceipts() {
+    std::set<std::string> ids;
+    const std::vector<v1::OplogEntry> entries = oplog_->Read(oplog_->self(), 0, 10000).value();
+    for (const v1::OplogEntry& entry : entries) {
+      if (entry.kind() != v1::ENTRY_KIND_BOOKING_RECEIPT) continue;
+      v1::Booking receipt;
+      EXPECT_TRUE(receipt.ParseFromString(entry.payload()));
+      ids.insert(receipt.booking_id());
+    }
+    return ids;
+  }
+};
+
+TEST_F(ReceiptPublisherTest, PublishesWhatACrashLeftQueuedAtStart) {
+  std::set<std::string> booked;
+  for (int i = 0; i < 3; ++i) {
+    booked.insert(
+        ledger_
+            ->Create(Request(NewMember(i), "small", kWedMorning, kWedNoon, 1, absl::StrCat("k", i)))
+            .value()
+            .booking_id);
+  }
+  // No publisher ran before the "crash": the receipts are queued, none is in the oplog.
+  Close();
+  Open();
+  ASSERT_TRUE(PublishedReceipts().empty());
+
+  {
+    ReceiptPublisher publisher(receipts_.get(), oplog_.get());
+    EXPECT_TRUE(testing::WaitFor([&] { return PublishedReceipts() == booked; }));
+  }
+  EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 0);  // The outbox is empty.
+}
+
+TEST_F(ReceiptPublisherTest, PublishesTheReceiptOfEachChangeMadeWhileItRuns) {
+  ReceiptPublisher publisher(receipts_.get(), oplog_.get());
+  const domain::Booking booking =
+      ledger_->Create(Request(NewMember(), "small", kWedMorning, kWedNoon, 1, "k")).value();
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return PublishedReceipts() == std::set<std::string>{booking.booking_id}; }));
+
+  // A cancellation is a new receipt of the same booking, published in turn.
+  ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
+  EXPECT_TRUE(testing::WaitFor([&] {
+    std::vector<v1::OplogEntry> entries = oplog_->Read(oplog_->self(), 0, 10000).value();
+    v1::Booking latest;
+    for (const v1::OplogEntry& entry : entries) {
+      if (entry.kind() == v1::ENTRY_KIND_BOOKING_RECEIPT) {
+        EXPECT_TRUE(latest.ParseFromString(entry.payload()));
+      }
+    }
+    return latest.booking_id() == booking.booking_id &&
+           latest.state() == v1::BOOKING_STATE_CANCELLED;
+  }));
 }
 
 }  // namespace

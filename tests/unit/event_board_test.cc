@@ -11,7 +11,10 @@
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/fixed_signer.h"
 #include "tests/support/paris.h"
+#include "tests/support/sequential_ids.h"
+#include "tests/support/site_log.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::event {
@@ -32,20 +35,6 @@ const absl::TimeZone kLosAngeles = Zone("America/Los_Angeles");
 const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2027, 1, 4, 8, 0), kParis);
 
 const domain::SiteProfile kParisSite = testing::ParisProfile();
-
-class SequentialIds final : public domain::IdGenerator {
- public:
-  std::string NewId() override { return absl::StrFormat("%016x", next_.fetch_add(1)); }
-
- private:
-  std::atomic<uint64_t> next_{1};
-};
-
-// Signing is the oplog's business, not what these tests check.
-class FixedSigner final : public storage::EntrySigner {
- public:
-  std::string Sign(absl::string_view) const override { return "test-signature"; }
-};
 
 domain::EventDraft Draft(absl::CivilMinute start, absl::CivilMinute end) {
   return {.title = "Apéro du futur",
@@ -99,43 +88,41 @@ class TestNode {
   // `synced` false skips the fsync of each commit, for tests that open many stores.
   explicit TestNode(const std::string& path, const testing::FakeClock* clock,
                     domain::IdGenerator* ids, bool synced = true)
-      : hlc_(clock, absl::Minutes(1)) {
-    store_ = storage::RocksStore::Open({.path = path, .sync_writes = synced}).value();
-    oplog_ = storage::Oplog::Open(store_.get(), clock, &hlc_, &signer_, "paris").value();
-    board_ = std::make_unique<EventBoard>(store_.get(), oplog_.get(), clock, ids, kParisSite);
+      : log_(path, clock, &signer_, "paris", absl::Minutes(1), synced) {
+    board_ = std::make_unique<EventBoard>(log_.store(), log_.oplog(), clock, ids, kParisSite);
   }
 
   EventBoard& board() { return *board_; }
-  storage::Oplog& oplog() { return *oplog_; }
-  storage::RocksStore& store() { return *store_; }
+  storage::Oplog& oplog() { return *log_.oplog(); }
+  storage::RocksStore& store() { return *log_.store(); }
 
   // Applies one remote entry in its own transaction.
   absl::Status Apply(const v1::OplogEntry& entry) {
-    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+    std::unique_ptr<storage::Transaction> txn = log_.store()->BeginTransaction();
     if (absl::Status s = board_->ApplyRemote(*txn, entry); !s.ok()) return s;
     return txn->Commit();
   }
 
   // The raw rows of the events table.
   std::vector<storage::KeyValue> EventRows() {
-    return store_->Scan(storage::Table::kEvents, "", 10000).value();
+    return log_.store()->Scan(storage::Table::kEvents, "", 10000).value();
   }
 
   // This node's own oplog entries.
-  std::vector<v1::OplogEntry> OwnEntries() { return oplog_->Read(oplog_->self(), 0, 1000).value(); }
+  std::vector<v1::OplogEntry> OwnEntries() {
+    return log_.oplog()->Read(log_.oplog()->self(), 0, 1000).value();
+  }
 
   uint64_t OwnSeq() {
-    for (const v1::VersionVectorEntry& entry : oplog_->Vector()) {
+    for (const v1::VersionVectorEntry& entry : log_.oplog()->Vector()) {
       if (entry.origin().site_id() == "paris") return entry.seq();
     }
     return 0;
   }
 
  private:
-  storage::HybridClock hlc_;
-  FixedSigner signer_;
-  std::unique_ptr<storage::RocksStore> store_;
-  std::unique_ptr<storage::Oplog> oplog_;
+  testing::FixedSigner signer_;
+  testing::SiteLog log_;
   std::unique_ptr<EventBoard> board_;
 };
 
@@ -154,7 +141,7 @@ class EventBoardTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
-  SequentialIds ids_;
+  testing::SequentialIds ids_;
   std::unique_ptr<TestNode> node_ = std::make_unique<TestNode>(dir_.Sub("db"), &clock_, &ids_);
 };
 

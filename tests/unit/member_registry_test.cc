@@ -11,6 +11,8 @@
 #include "services/member/registration_requests.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/sequential_ids.h"
+#include "tests/support/site_log.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::member {
@@ -18,19 +20,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class FixedIds final : public domain::IdGenerator {
- public:
-  std::string NewId() override { return "00000000000000aa"; }
-};
-
 // A replica: a store, its oplog and its registry, as a node of site `site_id` holds them.
 struct Replica {
   Replica(const testing::TempDir& dir, const std::string& name, testing::FakeClock* clock)
-      : hlc(clock, absl::Minutes(5)),
-        signer(auth::Ed25519PrivateKey::Generate()),
-        store(storage::RocksStore::Open({.path = dir.Sub(name)}).value()),
-        oplog(storage::Oplog::Open(store.get(), clock, &hlc, &signer, name).value()),
-        registry(store.get(), oplog.get(), &ids, name) {}
+      : signer(auth::Ed25519PrivateKey::Generate()),
+        log(dir.Sub(name), clock, &signer, name, absl::Minutes(5)),
+        store(log.store()),
+        oplog(log.oplog()),
+        registry(store, oplog, &ids, name) {}
 
   absl::Status Apply(const v1::OplogEntry& entry) {
     std::unique_ptr<storage::Transaction> txn = store->BeginTransaction();
@@ -38,11 +35,11 @@ struct Replica {
     return txn->Commit();
   }
 
-  FixedIds ids;
-  storage::HybridClock hlc;
+  testing::SequentialIds ids;  // Distinct: a registration never reuses a member's id.
   federation::KeySigner signer;
-  std::unique_ptr<storage::RocksStore> store;
-  std::unique_ptr<storage::Oplog> oplog;
+  testing::SiteLog log;
+  storage::RocksStore* const store;
+  storage::Oplog* const oplog;
   MemberRegistry registry;
 };
 
@@ -193,9 +190,14 @@ TEST(MemberRegistryTest, HomeWritesAreEntriesAndEmailsStayUnique) {
   domain::MemberUpdate update;
   update.email = "lovelace@example.org";
   ASSERT_TRUE(paris.registry.Update(ada.member_id, update).ok());
-  // The old email is free again, the new one taken.
-  EXPECT_TRUE(paris.registry.Register(Profile("Other", "ada@example.org")).status().code() !=
-              absl::StatusCode::kAlreadyExists);
+  // The old email is free again, for a new member; the new one taken.
+  absl::StatusOr<domain::Member> other =
+      paris.registry.Register(Profile("Other", "ada@example.org"));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_TRUE(other.status().code() != absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(other->member_id, ada.member_id);
+  EXPECT_EQ(paris.registry.GetAtHome(ada.member_id).value().email, "lovelace@example.org");
+  EXPECT_EQ(paris.registry.GetAtHome(other->member_id).value().display_name, "Other");
   EXPECT_EQ(paris.registry.Register(Profile("Other", "Lovelace@example.org")).status().code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_TRUE(paris.registry.Erase(ada.member_id).ok());
@@ -377,7 +379,7 @@ TEST(MemberRegistryTest, RequestsKeyNoEmailAndAnErasureDropsTheHomeRecordAndTheR
   testing::TempDir dir;
   testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   Replica paris(dir, "paris", &clock);
-  RegistrationRequests requests(paris.store.get(), &clock);
+  RegistrationRequests requests(paris.store, &clock);
   ASSERT_TRUE(requests.Put(Profile("Ada", "Ada@Example.org")).ok());
   // The address is in no key: RocksDB's MANIFEST keeps keys.
   absl::StatusOr<std::vector<storage::KeyValue>> rows =

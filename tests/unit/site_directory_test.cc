@@ -8,6 +8,7 @@
 #include "storage/oplog.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/site_log.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::site {
@@ -20,9 +21,7 @@ constexpr absl::Duration kTokenLifetime = absl::Hours(24);
 class SiteDirectoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = storage::RocksStore::Open({.path = dir_.Sub("db")}).value();
-    oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
-    directory_ = std::make_unique<SiteDirectory>(store_.get(), oplog_.get());
+    directory_ = std::make_unique<SiteDirectory>(log_.store(), log_.oplog());
   }
 
   absl::Status Publish(const auth::Ed25519PrivateKey& key) {
@@ -39,10 +38,8 @@ class SiteDirectoryTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
-  storage::HybridClock hlc_{&clock_, absl::Minutes(1)};
   federation::KeySigner signer_{auth::Ed25519PrivateKey::Generate()};
-  std::unique_ptr<storage::RocksStore> store_;
-  std::unique_ptr<storage::Oplog> oplog_;
+  testing::SiteLog log_{dir_.Sub("db"), &clock_, &signer_, "paris"};
   std::unique_ptr<SiteDirectory> directory_;
 };
 
@@ -72,9 +69,9 @@ TEST_F(SiteDirectoryTest, ARotatedKeyStaysValidForTokensUntilItsExpiry) {
 TEST_F(SiteDirectoryTest, RepublishingTheSameKeyKeepsOneEntryAndNoRetiredKey) {
   const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
   ASSERT_TRUE(Publish(key).ok());
-  const uint64_t head = oplog_->Vector().at(0).seq();
+  const uint64_t head = log_.oplog()->Vector().at(0).seq();
   ASSERT_TRUE(Publish(key).ok());
-  EXPECT_EQ(oplog_->Vector().at(0).seq(), head);  // Nothing new to replicate.
+  EXPECT_EQ(log_.oplog()->Vector().at(0).seq(), head);  // Nothing new to replicate.
   EXPECT_EQ(directory_->Get("paris")->retired_keys_size(), 0);
 }
 

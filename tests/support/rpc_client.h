@@ -1,0 +1,29 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+
+namespace cantine::testing {
+
+// How long a test's RPC may take before it fails DEADLINE_EXCEEDED instead of hanging.
+inline constexpr absl::Duration kRpcDeadline = absl::Seconds(10);
+
+// Gives `context` a deadline `timeout` from now. Every RPC of a test carries one.
+void SetDeadline(grpc::ClientContext& context, absl::Duration timeout = kRpcDeadline);
+
+// Presents `bearer` (an admin credential or a member token) in the authorization header.
+void Authorize(grpc::ClientContext& context, absl::string_view bearer);
+
+// A context with a deadline `timeout` from now, presenting `bearer` unless it is empty.
+std::unique_ptr<grpc::ClientContext> Context(absl::string_view bearer = "",
+                                             absl::Duration timeout = kRpcDeadline);
+
+// A plaintext channel to 127.0.0.1:`port`.
+std::shared_ptr<grpc::Channel> LoopbackChannel(int port);
+
+}  // namespace cantine::testing
