@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -13,7 +11,6 @@
 #include "tools/bench/bench_options.h"
 #include "tools/bench/booking_window.h"
 #include "tools/bench/latency.h"
-#include "tools/bench/proc_stats.h"
 #include "tools/bench/report.h"
 #include "tools/bench/slot_tally.h"
 
@@ -200,42 +197,6 @@ TEST(JudgeSlotTest, ARefusalOfASlotWithFreeSeatsIsSpurious) {
   SlotEvidence e = Consistent(4, 3);
   e.bench.refusals = 1;
   EXPECT_TRUE(JudgeSlot(e).spurious_refusal);
-}
-
-// ---- /proc ----
-
-TEST(ProcStatsTest, ParsesCpuTimeAfterTheCommand) {
-  const std::string stat =
-      "4242 (cantined (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 0 0 20 0 30 0 100 "
-      "200000000 5000 18446744073709551615";
-  absl::StatusOr<absl::Duration> cpu = ParseProcStatCpuTime(stat, 100);
-  ASSERT_TRUE(cpu.ok()) << cpu.status();
-  EXPECT_EQ(*cpu, absl::Seconds(3));
-  EXPECT_FALSE(ParseProcStatCpuTime("garbage", 100).ok());
-  EXPECT_FALSE(ParseProcStatCpuTime("1 (a) S 1 2", 100).ok());
-}
-
-TEST(ProcStatsTest, ParsesVmRss) {
-  EXPECT_EQ(*ParseVmRssKb("Name:\tcantined\nVmPeak:\t  900 kB\nVmRSS:\t   12345 kB\nThreads: 9\n"),
-            12345);
-  EXPECT_FALSE(ParseVmRssKb("Name:\tx\n").ok());
-}
-
-TEST(ProcStatsTest, ParsesMachineCpu) {
-  absl::StatusOr<MachineCpuTime> cpu =
-      ParseMachineCpu("cpu  100 10 50 500 40 5 5 0 30 0\ncpu0 50 5 25 250 20 2 3 0 15 0\n", 100);
-  ASSERT_TRUE(cpu.ok()) << cpu.status();
-  EXPECT_EQ(cpu->busy, absl::Seconds(1.7));
-  EXPECT_EQ(cpu->idle, absl::Seconds(5.4));
-  EXPECT_FALSE(ParseMachineCpu("intr 1 2 3\n", 100).ok());
-}
-
-TEST(ProcStatsTest, ReadsThisProcess) {
-  EXPECT_TRUE(ProcessCpuTime(getpid()).ok());
-  absl::StatusOr<int64_t> rss = ResidentSetKb(getpid());
-  ASSERT_TRUE(rss.ok());
-  EXPECT_GT(*rss, 0);
-  EXPECT_TRUE(MachineCpu().ok());
 }
 
 // ---- Options ----

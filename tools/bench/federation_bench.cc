@@ -31,7 +31,6 @@
 #include "services/logging/logger.h"
 #include "tools/bench/exit_codes.h"
 #include "tools/bench/federation_catchup.h"
-#include "tools/bench/federation_proc.h"
 #include "tools/bench/federation_propagation.h"
 
 ABSL_FLAG(bool, catchup, false,

@@ -24,14 +24,19 @@
 #include "services/logging/logger.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
-#include "tools/bench/federation_child.h"
+#include "storage/status_macros.h"
+#include "tests/support/proc_stats.h"
+#include "tests/support/subprocess.h"
 #include "tools/bench/federation_format.h"
-#include "tools/bench/federation_proc.h"
 #include "tools/bench/federation_site.h"
 #include "tools/bench/federation_timed.h"
 
 namespace cantine::fedbench {
 namespace {
+
+using testing::CpuSnapshot;
+using testing::LoadAverage;
+using testing::TakeCpuSnapshot;
 
 constexpr char kSourceSite[] = "site-src";
 constexpr char kDestinationSite[] = "site-dst";
@@ -184,29 +189,31 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const CatchupOptions& options, Source& sour
   if (absl::Status s = WriteFile(source_pub, source.key().PublicKey().ToPem()); !s.ok()) return s;
   const uint64_t expected = source.head();
 
-  absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(
-      {options.self_path, "--catchup_destination", absl::StrCat("--destination_dir=", dir),
-       absl::StrCat("--destination_key_file=", options.work_dir, "/destination.key"),
-       absl::StrCat("--admin_credential_file=", admin_file),
-       absl::StrCat("--source_site=", kSourceSite),
-       absl::StrCat("--source_address=", source_address),
-       absl::StrCat("--source_public_key_file=", source_pub),
-       absl::StrCat("--expected_seq=", expected),
-       absl::StrCat("--settle_seconds=", absl::ToDoubleSeconds(options.settle))});
-  if (!child.ok()) return child.status();
+  auto child = std::make_unique<testing::Subprocess>(
+      std::vector<std::string>{
+          options.self_path, "--catchup_destination", absl::StrCat("--destination_dir=", dir),
+          absl::StrCat("--destination_key_file=", options.work_dir, "/destination.key"),
+          absl::StrCat("--admin_credential_file=", admin_file),
+          absl::StrCat("--source_site=", kSourceSite),
+          absl::StrCat("--source_address=", source_address),
+          absl::StrCat("--source_public_key_file=", source_pub),
+          absl::StrCat("--expected_seq=", expected),
+          absl::StrCat("--settle_seconds=", absl::ToDoubleSeconds(options.settle))},
+      "");
+  RETURN_IF_ERROR(child->Spawn());
 
   EndToEnd result;
-  absl::StatusOr<std::string> line = (*child)->ReadLine(absl::Minutes(2));
+  absl::StatusOr<std::string> line = child->ReadLine(absl::Minutes(2));
   if (!line.ok()) return line.status();
   if (!absl::StartsWith(*line, "started")) {
     return absl::InternalError(absl::StrCat("destination: ", *line));
   }
   result.started_rss_kb = IntField(ParseFields(*line), "rss_kb");
-  const CpuSnapshot start = TakeCpuSnapshot((*child)->pid());
+  const CpuSnapshot start = TakeCpuSnapshot({child->pid()});
   const std::string load_before = LoadAverage();
   std::optional<CpuSnapshot> end;
   while (true) {
-    line = (*child)->ReadLine(options.timeout);
+    line = child->ReadLine(options.timeout);
     if (!line.ok()) return line.status();
     const auto fields = ParseFields(*line);
     if (absl::StartsWith(*line, "progress")) {
@@ -216,7 +223,7 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const CatchupOptions& options, Source& sour
       continue;
     }
     if (absl::StartsWith(*line, "caught_up")) {
-      end = TakeCpuSnapshot((*child)->pid());
+      end = TakeCpuSnapshot({child->pid()});
       result.elapsed = absl::Microseconds(IntField(fields, "elapsed_us"));
       result.applied = IntField(fields, "seq");
       result.to_first = absl::Microseconds(IntField(fields, "first_us"));
@@ -231,8 +238,8 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const CatchupOptions& options, Source& sour
     }
     return absl::InternalError(absl::StrCat("destination: ", *line));
   }
-  const int exit_code = (*child)->Finish(absl::Seconds(30));
-  result.folder_bytes = FolderBytes(dir);
+  const int exit_code = child->Stop(0, absl::Seconds(30));
+  result.folder_bytes = testing::FolderBytes(dir);
   std::filesystem::remove_all(dir, error);
 
   const int64_t rate = PerSecond(result.applied, result.elapsed);
@@ -461,8 +468,8 @@ absl::Status RunCatchup(const CatchupOptions& options, std::ostream& out) {
 int RunDestination(const DestinationOptions& options) {
   logging::SetMinLogLevel(logging::LogLevel::kWarning);
   const auto report = [](const std::string& line) { std::cout << line << std::endl; };
-  const auto rss = [] { return ProcStatusKb(0, "VmRSS").value_or(0); };
-  const auto hwm = [] { return ProcStatusKb(0, "VmHWM").value_or(0); };
+  const auto rss = [] { return testing::ProcStatusKb(0, "VmRSS").value_or(0); };
+  const auto hwm = [] { return testing::ProcStatusKb(0, "VmHWM").value_or(0); };
   node::NodeOptions node_options;
   node_options.site = {.site_id = kDestinationSite,
                        .display_name = "Cantine bench destination",
@@ -498,7 +505,7 @@ int RunDestination(const DestinationOptions& options) {
   };
   report(absl::StrCat("started rss_kb=", rss()));
 
-  const absl::Duration cpu_start = ProcessCpuTime(0).value_or(absl::ZeroDuration());
+  const absl::Duration cpu_start = testing::ProcessCpuTime(0).value_or(absl::ZeroDuration());
   const absl::Time start = absl::Now();
   (*node)->AddPeer({options.source_site_id, options.source_address}, *source_key);
   absl::Time last_progress = start;
@@ -514,7 +521,7 @@ int RunDestination(const DestinationOptions& options) {
     }
   }
   const absl::Duration elapsed = absl::Now() - start;
-  const absl::Duration cpu = ProcessCpuTime(0).value_or(absl::ZeroDuration()) - cpu_start;
+  const absl::Duration cpu = testing::ProcessCpuTime(0).value_or(absl::ZeroDuration()) - cpu_start;
   uint64_t received = 0;
   for (const federation::PeerStatus& peer : (*node)->PeerStatuses()) {
     received += peer.entries_received;

@@ -43,6 +43,26 @@ absl::Duration Quantile(std::vector<absl::Duration>& values, double q) {
   return values[index];
 }
 
+std::string DescribeCpu(const testing::CpuSnapshot& start, const testing::CpuSnapshot& end,
+                        int cores) {
+  const testing::CpuUse use = testing::CpuBetween(start, end);
+  const absl::Duration child = use.processes.empty()
+                                   ? absl::ZeroDuration()
+                                   : use.processes[0].value_or(absl::ZeroDuration());
+  const absl::Duration busy = use.machine_busy.value_or(absl::ZeroDuration());
+  const double total =
+      absl::ToDoubleSeconds(busy + use.machine_idle.value_or(absl::ZeroDuration()));
+  const double busy_share = total > 0 ? absl::ToDoubleSeconds(busy) / total : 0;
+  std::string text = absl::StrFormat("this process %.2f core-s", absl::ToDoubleSeconds(use.self));
+  if (child > absl::ZeroDuration()) {
+    absl::StrAppendFormat(&text, ", child %.2f core-s", absl::ToDoubleSeconds(child));
+  }
+  absl::StrAppendFormat(&text, ", others %.2f core-s; machine %.0f%% busy of %d cores over %.2f s",
+                        std::max(0.0, absl::ToDoubleSeconds(busy - use.self - child)),
+                        100 * busy_share, cores, absl::ToDoubleSeconds(use.wall));
+  return text;
+}
+
 void Figure(std::ostream& out, absl::string_view label, absl::string_view value) {
   constexpr size_t kColumn = 58;
   std::string padded = absl::StrCat("  ", label, " ");

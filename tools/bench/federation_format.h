@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "tests/support/proc_stats.h"
 
 namespace cantine::fedbench {
 
@@ -21,6 +22,11 @@ std::string Human(absl::Duration d);
 std::string MiB(int64_t kb);
 // The q-quantile (0..1) of `values` by nearest rank; sorts `values`. Zero when empty.
 absl::Duration Quantile(std::vector<absl::Duration>& values, double q);
+
+// One line: "this process 1.2 core-s, child 0.8 core-s, others 0.3 core-s; machine 95% busy of
+// 2 cores over 1.2 s" between two snapshots (the child: the first pid they read, if any).
+std::string DescribeCpu(const testing::CpuSnapshot& start, const testing::CpuSnapshot& end,
+                        int cores);
 
 // "  label ........ value": one figure a line, labels padded to a column.
 void Figure(std::ostream& out, absl::string_view label, absl::string_view value);

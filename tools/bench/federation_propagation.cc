@@ -22,12 +22,16 @@
 #include "services/logging/logger.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
+#include "tests/support/proc_stats.h"
 #include "tools/bench/federation_format.h"
-#include "tools/bench/federation_proc.h"
 #include "tools/bench/federation_site.h"
 
 namespace cantine::fedbench {
 namespace {
+
+using testing::CpuSnapshot;
+using testing::LoadAverage;
+using testing::TakeCpuSnapshot;
 
 constexpr char kAdminSecret[] = "federation-bench-admin-credential";
 constexpr char kObserverSite[] = "site-observer";

@@ -25,15 +25,19 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/rpc/proto_time.h"
+#include "tests/support/proc_stats.h"
 #include "tools/bench/bench_client.h"
 #include "tools/bench/booking_window.h"
 #include "tools/bench/forwarding_network.h"
-#include "tools/bench/proc_stats.h"
 #include "tools/bench/slot_tally.h"
 #include "tools/bench/venue_check.h"
 
 namespace cantine::bench {
 namespace {
+
+using testing::MachineCpu;
+using testing::MachineCpuTime;
+using testing::ProcessCpuTime;
 
 using Steady = std::chrono::steady_clock;
 

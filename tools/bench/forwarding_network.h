@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "tools/bench/federation_child.h"
+#include "tests/support/cantined_launcher.h"
 
 namespace cantine::bench {
 
@@ -49,10 +49,10 @@ class TwoSiteNetwork {
   // host:port of the public ports.
   std::string venue_address() const;
   std::string forwarder_address() const;
-  int venue_pid() const { return venue_->process->pid(); }
-  int forwarder_pid() const { return forwarder_->process->pid(); }
-  std::string venue_log() const { return venue_->log_path; }
-  std::string forwarder_log() const { return forwarder_->log_path; }
+  int venue_pid() const { return venue_.process->pid(); }
+  int forwarder_pid() const { return forwarder_.process->pid(); }
+  std::string venue_log() const { return venue_.log_path; }
+  std::string forwarder_log() const { return forwarder_.log_path; }
 
   // Whether both processes are still running.
   bool Running();
@@ -62,34 +62,20 @@ class TwoSiteNetwork {
   absl::Status Stop();
 
  private:
-  // A node's process, stopped with SIGTERM when the Node is destroyed.
-  struct Node {
-    ~Node();
-
-    std::string site_id;
-    std::string log_path;
-    std::unique_ptr<fedbench::ChildProcess> process;
-    int port = 0;
-    int federation_port = 0;
-  };
-  struct Peer {
-    std::string site_id;
-    int federation_port = 0;
-  };
-
   explicit TwoSiteNetwork(Options options) : options_(std::move(options)) {}
 
   absl::Status MakeCertificates();
-  // Writes the site's network fragment and starts it; waits for its port files.
-  absl::StatusOr<std::unique_ptr<Node>> StartNode(const std::string& site_id, int federation_port,
-                                                  const Peer* peer);
+  // Writes the site's config and starts it (StartCantined); `peer` may be empty.
+  absl::StatusOr<testing::CantinedProcess> StartNode(const std::string& site_id,
+                                                     int federation_port, const std::string& peer,
+                                                     int peer_federation_port);
   std::string Path(const std::string& name) const;
 
   const Options options_;
   std::string admin_credential_;
   std::string ca_pem_;
-  std::unique_ptr<Node> venue_;
-  std::unique_ptr<Node> forwarder_;
+  testing::CantinedProcess venue_;
+  testing::CantinedProcess forwarder_;
   bool stopped_ = false;
 };
 

@@ -26,15 +26,19 @@
 #include "cantine/v1/site.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
+#include "tests/support/proc_stats.h"
 #include "tools/bench/bench_client.h"
 #include "tools/bench/booking_window.h"
 #include "tools/bench/latency.h"
-#include "tools/bench/proc_stats.h"
 #include "tools/bench/slot_tally.h"
 #include "tools/bench/venue_check.h"
 
 namespace cantine::bench {
 namespace {
+
+using testing::MachineCpu;
+using testing::MachineCpuTime;
+using testing::ProcessCpuTime;
 
 using Steady = std::chrono::steady_clock;
 using grpc::health::v1::Health;
@@ -119,7 +123,7 @@ class Bench {
     if (absl::Status s = Verify(); !s.ok()) return s;
     report_.node_pid = options_.node_pid;
     if (options_.node_pid > 0) {
-      absl::StatusOr<int64_t> rss = ResidentSetKb(options_.node_pid);
+      absl::StatusOr<int64_t> rss = testing::ProcStatusKb(options_.node_pid, "VmRSS");
       if (rss.ok()) {
         report_.node_rss_kb = *rss;
       } else {
