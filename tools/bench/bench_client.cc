@@ -16,7 +16,7 @@
 
 namespace cantine::bench {
 
-NodeStubs::NodeStubs(const std::string& target, const std::string& ca_pem) {
+NodeStubs::NodeStubs(const std::string& target, const std::string& ca_pem) : target(target) {
   grpc::ChannelArguments args;
   // Without it, channels to one target share one subchannel, hence one connection.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);

@@ -30,6 +30,7 @@ struct NodeStubs {
   // TLS trusting `ca_pem` unless it is empty (plaintext).
   NodeStubs(const std::string& target, const std::string& ca_pem);
 
+  std::string target;
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<grpc::health::v1::Health::Stub> health;
   std::unique_ptr<v1::SiteService::Stub> sites;

@@ -9,8 +9,9 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "services/files/atomic_file.h"
+#include "storage/status_macros.h"
 
-namespace cantine::fedbench {
+namespace cantine::bench {
 
 BenchSite::BenchSite(const auth::Ed25519PrivateKey& key)
     : hlc_(&clock_, absl::Minutes(2)), signer_(key) {}
@@ -18,19 +19,15 @@ BenchSite::BenchSite(const auth::Ed25519PrivateKey& key)
 absl::StatusOr<std::unique_ptr<BenchSite>> BenchSite::Open(const SiteOptions& options,
                                                            const auth::Ed25519PrivateKey& key) {
   auto site = std::unique_ptr<BenchSite>(new BenchSite(key));
-  absl::StatusOr<std::unique_ptr<storage::RocksStore>> rocks =
-      storage::RocksStore::Open({.path = options.data_dir, .sync_writes = options.sync_writes});
-  if (!rocks.ok()) return rocks.status();
-  site->rocks_ = *std::move(rocks);
+  ASSIGN_OR_RETURN(site->rocks_, storage::RocksStore::Open({.path = options.data_dir,
+                                                            .sync_writes = options.sync_writes}));
   site->store_ = site->rocks_.get();
   if (options.times != nullptr) {
     site->timed_ = std::make_unique<TimedStore>(site->rocks_.get(), options.times);
     site->store_ = site->timed_.get();
   }
-  absl::StatusOr<std::unique_ptr<storage::Oplog>> oplog = storage::Oplog::Open(
-      site->store_, &site->clock_, &site->hlc_, &site->signer_, options.site_id);
-  if (!oplog.ok()) return oplog.status();
-  site->oplog_ = *std::move(oplog);
+  ASSIGN_OR_RETURN(site->oplog_, storage::Oplog::Open(site->store_, &site->clock_, &site->hlc_,
+                                                      &site->signer_, options.site_id));
   site->members_ = std::make_unique<member::MemberRegistry>(site->store_, site->oplog_.get(),
                                                             &site->ids_, options.site_id);
   return site;
@@ -74,7 +71,7 @@ absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(work);
   for (std::thread& thread : pool) thread.join();
-  if (!first_error.ok()) return first_error;
+  RETURN_IF_ERROR(first_error);
   return registered.load();
 }
 
@@ -110,4 +107,4 @@ absl::Status WriteFile(const std::string& path, const std::string& contents) {
   return files::WriteFileAtomically(path, contents, 0600);
 }
 
-}  // namespace cantine::fedbench
+}  // namespace cantine::bench

@@ -19,7 +19,7 @@
 #include "storage/rocks_store.h"
 #include "tools/bench/federation_timed.h"
 
-namespace cantine::fedbench {
+namespace cantine::bench {
 
 // How a bench site opens its store.
 struct SiteOptions {
@@ -87,4 +87,4 @@ class FederationServer {
 // FAILED_PRECONDITION naming the file on failure.
 absl::Status WriteFile(const std::string& path, const std::string& contents);
 
-}  // namespace cantine::fedbench
+}  // namespace cantine::bench

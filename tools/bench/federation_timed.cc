@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace cantine::fedbench {
+namespace cantine::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -106,4 +106,4 @@ absl::Status TimedApplier::Apply(storage::Transaction& txn, const v1::OplogEntry
   return status;
 }
 
-}  // namespace cantine::fedbench
+}  // namespace cantine::bench

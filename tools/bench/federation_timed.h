@@ -13,7 +13,7 @@
 #include "storage/store.h"
 #include "storage/table.h"
 
-namespace cantine::fedbench {
+namespace cantine::bench {
 
 // Decorators that time the calls they pass on, to show where an apply spends its time.
 // Each timed call costs two steady-clock reads (some 50 ns). Thread-safe.
@@ -91,4 +91,4 @@ class TimedApplier final : public storage::EntryApplier {
   CallTimer timer_;
 };
 
-}  // namespace cantine::fedbench
+}  // namespace cantine::bench

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/rpc/proto_time.h"
+#include "storage/status_macros.h"
 
 namespace cantine::bench {
 namespace {
@@ -48,15 +49,14 @@ absl::StatusOr<SpaceCheck> CheckSpace(NodeStubs& venue, const BenchSpace& space,
                                &response, timeout);
     if (!status.ok()) return Failed(absl::StrCat("GetAvailability ", space.space_id), status);
     for (const v1::SlotAvailability& reported : response.slots()) {
-      absl::StatusOr<absl::CivilDay> day =
-          rpc::CivilDayFromProto("slot.day", reported.slot().day());
-      if (!day.ok()) return day.status();
-      const int day_index = window.OpenDayIndex(*day);
+      ASSIGN_OR_RETURN(const absl::CivilDay day,
+                       rpc::CivilDayFromProto("slot.day", reported.slot().day()));
+      const int day_index = window.OpenDayIndex(day);
       const int slot = reported.slot().index();
       if (day_index < 0 || slot < 0 || slot >= slots) {
         if (reported.seats_total() != reported.seats_free()) {
           ++check.availability_mismatches;
-          note(absl::StrCat(space.space_id, " ", absl::FormatCivilTime(*day), " slot ", slot,
+          note(absl::StrCat(space.space_id, " ", absl::FormatCivilTime(day), " slot ", slot,
                             ": seats held on a slot the bench never booked"));
         }
         continue;
@@ -82,10 +82,9 @@ absl::StatusOr<SpaceCheck> CheckSpace(NodeStubs& venue, const BenchSpace& space,
       for (const v1::Booking& booking : response.bookings()) {
         if (booking.state() != v1::BOOKING_STATE_CONFIRMED) continue;
         for (const v1::BookedSlot& booked : booking.slots()) {
-          absl::StatusOr<absl::CivilDay> slot_day =
-              rpc::CivilDayFromProto("slot.day", booked.day());
-          if (!slot_day.ok()) return slot_day.status();
-          if (*slot_day != civil_day || booked.index() < 0 || booked.index() >= slots) continue;
+          ASSIGN_OR_RETURN(const absl::CivilDay slot_day,
+                           rpc::CivilDayFromProto("slot.day", booked.day()));
+          if (slot_day != civil_day || booked.index() < 0 || booked.index() >= slots) continue;
           at(day, booked.index()).listed_confirmed_seats += booking.seats();
         }
       }

@@ -14,7 +14,7 @@
 namespace cantine::bench {
 
 // After a bench run, what the venue holds, judged against what the bench was told: the
-// verification cantine-bench and cantine-forwarding-bench share. Every call goes to the
+// verification the direct and forwarded modes share (booking_load.cc). Every call goes to the
 // venue's own node with the admin credential.
 
 // One desk pool of the run: its id, its seats, and its index in the bench's SlotTally.

@@ -1,4 +1,3 @@
-#include "tools/bench/federation_catchup.h"
 
 #include <unistd.h>
 
@@ -10,9 +9,12 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -27,11 +29,12 @@
 #include "storage/status_macros.h"
 #include "tests/support/proc_stats.h"
 #include "tests/support/subprocess.h"
-#include "tools/bench/federation_format.h"
 #include "tools/bench/federation_site.h"
 #include "tools/bench/federation_timed.h"
+#include "tools/bench/modes.h"
+#include "tools/bench/report.h"
 
-namespace cantine::fedbench {
+namespace cantine::bench {
 namespace {
 
 using testing::CpuSnapshot;
@@ -45,10 +48,30 @@ constexpr char kAdminSecret[] = "federation-bench-admin-credential";
 constexpr int64_t kTargetEntriesPerSecond = 100'000;
 constexpr size_t kBatch = storage::Oplog::kMaxSpanEntries;
 
+// "key=value key=value" of a destination's line into a map; words without '=' are skipped.
+absl::flat_hash_map<std::string, std::string> ParseFields(absl::string_view line) {
+  absl::flat_hash_map<std::string, std::string> fields;
+  for (absl::string_view word : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+    const size_t equals = word.find('=');
+    if (equals == absl::string_view::npos) continue;
+    fields[std::string(word.substr(0, equals))] = std::string(word.substr(equals + 1));
+  }
+  return fields;
+}
+
+// The integer field `key` of `fields`, or 0.
+int64_t IntField(const absl::flat_hash_map<std::string, std::string>& fields,
+                 absl::string_view key) {
+  auto it = fields.find(key);
+  int64_t value = 0;
+  if (it == fields.end() || !absl::SimpleAtoi(it->second, &value)) return 0;
+  return value;
+}
+
 absl::StatusOr<auth::Ed25519PrivateKey> LoadOrCreateKey(const std::string& path) {
   if (std::filesystem::exists(path)) return auth::Ed25519PrivateKey::LoadPemFile(path);
   auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-  if (absl::Status s = WriteFile(path, key.ToPem()); !s.ok()) return s;
+  RETURN_IF_ERROR(WriteFile(path, key.ToPem()));
   return key;
 }
 
@@ -56,13 +79,11 @@ absl::StatusOr<auth::Ed25519PrivateKey> LoadOrCreateKey(const std::string& path)
 // MemberRegistry::Register, then opened synced for serving.
 class Source {
  public:
-  absl::Status Prepare(const CatchupOptions& options, std::ostream& out) {
+  absl::Status Prepare(const BenchOptions& options, std::ostream& out) {
     dir_ = options.work_dir + "/source";
-    absl::StatusOr<auth::Ed25519PrivateKey> key = LoadOrCreateKey(options.work_dir + "/source.key");
-    if (!key.ok()) return key.status();
-    key_.emplace(*std::move(key));
+    ASSIGN_OR_RETURN(key_, LoadOrCreateKey(options.work_dir + "/source.key"));
 
-    if (absl::Status s = Reopen(/*sync=*/true); !s.ok()) return s;
+    RETURN_IF_ERROR(Reopen(/*sync=*/true));
     const int64_t held = static_cast<int64_t>(site_->OwnSeq());
     if (held >= options.entries) {
       Figure(out, "source", absl::StrCat("reused ", Thousands(held), " entries in ", dir_));
@@ -74,18 +95,18 @@ class Source {
              "false (--generation_sync=off), for the generation phase only");
     }
     if (!sync) {
-      if (absl::Status s = Reopen(false); !s.ok()) return s;
+      RETURN_IF_ERROR(Reopen(false));
     }
     const absl::Time start = absl::Now();
     int64_t next = held + 1;
     if (sync && options.generation_sync == GenerationSync::kAuto) {
       // Probe the synced rate; a node's CommitLocal syncs every entry, one at a time.
       const absl::Time probe_start = absl::Now();
-      absl::StatusOr<int64_t> probed = RegisterMembers(
-          site_->members(), next, options.entries, options.generation_threads, absl::Seconds(3));
-      if (!probed.ok()) return probed.status();
-      next += *probed;
-      const int64_t rate = PerSecond(*probed, absl::Now() - probe_start);
+      ASSIGN_OR_RETURN(const int64_t probed,
+                       RegisterMembers(site_->members(), next, options.entries,
+                                       options.generation_threads, absl::Seconds(3)));
+      next += probed;
+      const int64_t rate = Rate(probed, absl::Now() - probe_start);
       const int64_t left = options.entries - next + 1;
       const absl::Duration projected =
           rate > 0 ? absl::Seconds(static_cast<double>(left) / static_cast<double>(rate))
@@ -99,15 +120,15 @@ class Source {
                absl::StrCat("false for the generation phase ONLY (synced would exceed the ",
                             absl::FormatDuration(options.generation_budget),
                             " budget); the source serves, and every other store runs, synced"));
-        if (absl::Status s = Reopen(false); !s.ok()) return s;
+        RETURN_IF_ERROR(Reopen(false));
       }
     }
     if (sync) Figure(out, "generation sync_writes", "true");
     while (next <= options.entries) {
-      absl::StatusOr<int64_t> made = RegisterMembers(site_->members(), next, options.entries,
-                                                     options.generation_threads, absl::Seconds(10));
-      if (!made.ok()) return made.status();
-      next += *made;
+      ASSIGN_OR_RETURN(const int64_t made,
+                       RegisterMembers(site_->members(), next, options.entries,
+                                       options.generation_threads, absl::Seconds(10)));
+      next += made;
       std::cerr << "generation: " << Thousands(next - 1) << " of " << Thousands(options.entries)
                 << " after " << Human(absl::Now() - start) << std::endl;
     }
@@ -116,7 +137,7 @@ class Source {
     Figure(
         out, "generation (MemberRegistry::Register)",
         absl::StrCat(Thousands(made), " entries from ", options.generation_threads, " threads in ",
-                     Human(took), " = ", Thousands(PerSecond(made, took)), " entries/s"));
+                     Human(took), " = ", Thousands(Rate(made, took)), " entries/s"));
     return Reopen(/*sync=*/true);
   }
 
@@ -127,10 +148,9 @@ class Source {
  private:
   absl::Status Reopen(bool sync) {
     site_.reset();
-    absl::StatusOr<std::unique_ptr<BenchSite>> site =
-        BenchSite::Open({.data_dir = dir_, .site_id = kSourceSite, .sync_writes = sync}, *key_);
-    if (!site.ok()) return site.status();
-    site_ = *std::move(site);
+    ASSIGN_OR_RETURN(
+        site_,
+        BenchSite::Open({.data_dir = dir_, .site_id = kSourceSite, .sync_writes = sync}, *key_));
     return absl::OkStatus();
   }
 
@@ -158,7 +178,7 @@ absl::StatusOr<int64_t> VerificationBaseline(const auth::Ed25519PrivateKey& key,
   for (int i = 0; i < count; ++i) verified += public_key.Verify(messages[i], signatures[i]) ? 1 : 0;
   const absl::Duration took = absl::Now() - start;
   if (verified != count) return absl::InternalError("a valid signature did not verify");
-  const int64_t rate = PerSecond(count, took);
+  const int64_t rate = Rate(count, took);
   Figure(out, "Ed25519PublicKey::Verify, one thread",
          absl::StrCat(Thousands(count), " in ", Human(took), " = ", Thousands(rate),
                       " verifications/s"));
@@ -171,6 +191,7 @@ struct EndToEnd {
   absl::Duration to_first;   // Until the first batch was applied.
   absl::Duration child_cpu;  // Of the destination over the catch-up.
   int64_t applied = 0;
+  int64_t received = 0;
   int64_t started_rss_kb = 0;
   int64_t caught_up_rss_kb = 0;
   int64_t settled_rss_kb = 0;
@@ -178,20 +199,20 @@ struct EndToEnd {
   int64_t folder_bytes = 0;
 };
 
-absl::StatusOr<EndToEnd> RunEndToEnd(const CatchupOptions& options, Source& source,
+absl::StatusOr<EndToEnd> RunEndToEnd(const BenchOptions& options, Source& source,
                                      const std::string& source_address, std::ostream& out) {
   const std::string dir = options.work_dir + "/destination";
   std::error_code error;
   std::filesystem::remove_all(dir, error);
   const std::string admin_file = options.work_dir + "/admin";
   const std::string source_pub = options.work_dir + "/source.pub";
-  if (absl::Status s = WriteFile(admin_file, absl::StrCat(kAdminSecret, "\n")); !s.ok()) return s;
-  if (absl::Status s = WriteFile(source_pub, source.key().PublicKey().ToPem()); !s.ok()) return s;
+  RETURN_IF_ERROR(WriteFile(admin_file, absl::StrCat(kAdminSecret, "\n")));
+  RETURN_IF_ERROR(WriteFile(source_pub, source.key().PublicKey().ToPem()));
   const uint64_t expected = source.head();
 
   auto child = std::make_unique<testing::Subprocess>(
       std::vector<std::string>{
-          options.self_path, "--catchup_destination", absl::StrCat("--destination_dir=", dir),
+          options.self_path, "--mode=catchup_destination", absl::StrCat("--destination_dir=", dir),
           absl::StrCat("--destination_key_file=", options.work_dir, "/destination.key"),
           absl::StrCat("--admin_credential_file=", admin_file),
           absl::StrCat("--source_site=", kSourceSite),
@@ -203,53 +224,52 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const CatchupOptions& options, Source& sour
   RETURN_IF_ERROR(child->Spawn());
 
   EndToEnd result;
-  absl::StatusOr<std::string> line = child->ReadLine(absl::Minutes(2));
-  if (!line.ok()) return line.status();
-  if (!absl::StartsWith(*line, "started")) {
-    return absl::InternalError(absl::StrCat("destination: ", *line));
+  ASSIGN_OR_RETURN(std::string line, child->ReadLine(absl::Minutes(2)));
+  if (!absl::StartsWith(line, "started")) {
+    return absl::InternalError(absl::StrCat("destination: ", line));
   }
-  result.started_rss_kb = IntField(ParseFields(*line), "rss_kb");
+  result.started_rss_kb = IntField(ParseFields(line), "rss_kb");
   const CpuSnapshot start = TakeCpuSnapshot({child->pid()});
   const std::string load_before = LoadAverage();
   std::optional<CpuSnapshot> end;
   while (true) {
-    line = child->ReadLine(options.timeout);
-    if (!line.ok()) return line.status();
-    const auto fields = ParseFields(*line);
-    if (absl::StartsWith(*line, "progress")) {
+    ASSIGN_OR_RETURN(line, child->ReadLine(options.catchup_timeout));
+    const auto fields = ParseFields(line);
+    if (absl::StartsWith(line, "progress")) {
       std::cerr << "catch-up: " << Thousands(IntField(fields, "seq")) << " of "
                 << Thousands(static_cast<int64_t>(expected)) << " after "
                 << Human(absl::Microseconds(IntField(fields, "elapsed_us"))) << std::endl;
       continue;
     }
-    if (absl::StartsWith(*line, "caught_up")) {
+    if (absl::StartsWith(line, "caught_up")) {
       end = TakeCpuSnapshot({child->pid()});
       result.elapsed = absl::Microseconds(IntField(fields, "elapsed_us"));
       result.applied = IntField(fields, "seq");
       result.to_first = absl::Microseconds(IntField(fields, "first_us"));
       result.child_cpu = absl::Microseconds(IntField(fields, "cpu_us"));
       result.caught_up_rss_kb = IntField(fields, "rss_kb");
+      result.received = IntField(fields, "received");
       continue;
     }
-    if (absl::StartsWith(*line, "settled")) {
+    if (absl::StartsWith(line, "settled")) {
       result.settled_rss_kb = IntField(fields, "rss_kb");
       result.hwm_kb = IntField(fields, "hwm_kb");
       break;
     }
-    return absl::InternalError(absl::StrCat("destination: ", *line));
+    return absl::InternalError(absl::StrCat("destination: ", line));
   }
   const int exit_code = child->Stop(0, absl::Seconds(30));
   result.folder_bytes = testing::FolderBytes(dir);
   std::filesystem::remove_all(dir, error);
 
-  const int64_t rate = PerSecond(result.applied, result.elapsed);
+  const int64_t rate = Rate(result.applied, result.elapsed);
   Figure(out, "entries applied, signatures verified",
          absl::StrCat(Thousands(result.applied), " in ", Human(result.elapsed)));
   Figure(out, "catch-up rate", absl::StrCat(Thousands(rate), " entries/s"));
   Figure(out, "  of the time, until the first batch was applied", Human(result.to_first));
   Figure(out, "  rate after the first batch",
-         absl::StrCat(Thousands(PerSecond(result.applied - static_cast<int64_t>(kBatch),
-                                          result.elapsed - result.to_first)),
+         absl::StrCat(Thousands(Rate(result.applied - static_cast<int64_t>(kBatch),
+                                     result.elapsed - result.to_first)),
                       " entries/s"));
   Figure(out, "target",
          absl::StrCat(">= ", Thousands(kTargetEntriesPerSecond),
@@ -262,8 +282,9 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const CatchupOptions& options, Source& sour
 
 // Phase: a raw Pull stream from the source, entries parsed and dropped: the ceiling of the
 // serving side plus gRPC.
-absl::Status RunStreamOnly(const CatchupOptions& options, const std::string& source_address,
-                           uint64_t expected, std::ostream& out) {
+absl::StatusOr<int64_t> RunStreamOnly(const BenchOptions& options,
+                                      const std::string& source_address, uint64_t expected,
+                                      std::ostream& out) {
   auto stub = v1::FederationService::NewStub(
       grpc::CreateChannel(source_address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
@@ -294,29 +315,31 @@ absl::Status RunStreamOnly(const CatchupOptions& options, const std::string& sou
          Human(first_entries.value_or(end.at) - start.at));
   Figure(out, "stream rate",
          absl::StrFormat("%s entries/s, %.1f MB/s, %d bytes/entry on the wire",
-                         Thousands(PerSecond(static_cast<int64_t>(received), took)),
+                         Thousands(Rate(static_cast<int64_t>(received), took)),
                          static_cast<double>(bytes) / 1e6 / absl::ToDoubleSeconds(took),
                          received > 0 ? bytes / static_cast<int64_t>(received) : 0));
   Figure(out, "CPU (source and client, both here)", DescribeCpu(start, end, options.cores));
-  return absl::OkStatus();
+  return static_cast<int64_t>(received);
 }
 
 // Phase: the source's entries read in 1000-entry batches in-process and applied with
 // Oplog::ApplyRemote into a fresh synced store, every layer timed.
-absl::Status RunApplyOnly(const CatchupOptions& options, Source& source, std::ostream& out) {
+absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source,
+                                     std::ostream& out) {
   const std::string dir = options.work_dir + "/apply-only";
   std::error_code error;
   std::filesystem::remove_all(dir, error);
   StoreTimes times;
-  absl::StatusOr<std::unique_ptr<BenchSite>> site = BenchSite::Open(
-      {.data_dir = dir, .site_id = kApplySite, .sync_writes = true, .times = &times},
-      auth::Ed25519PrivateKey::Generate());
-  if (!site.ok()) return site.status();
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<BenchSite> site,
+      BenchSite::Open(
+          {.data_dir = dir, .site_id = kApplySite, .sync_writes = true, .times = &times},
+          auth::Ed25519PrivateKey::Generate()));
   federation::SiteKeyRing ring;
   ring.Add(kSourceSite, source.key().PublicKey());
   TimedVerifier verifier(&ring);
   federation::RecordApplier router;
-  member::MemberRegistry* members = &(*site)->members();
+  member::MemberRegistry* members = &site->members();
   router.Register(v1::ENTRY_KIND_MEMBER,
                   [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
                     return members->ApplyRemote(txn, entry);
@@ -335,25 +358,23 @@ absl::Status RunApplyOnly(const CatchupOptions& options, Source& source, std::os
   const CpuSnapshot start = TakeCpuSnapshot();
   for (uint64_t after = 0; after < expected;) {
     const absl::Time read_start = absl::Now();
-    absl::StatusOr<std::vector<v1::OplogEntry>> batch =
-        source.site().oplog().ReadBatch(origin, after);
-    if (!batch.ok()) return batch.status();
-    if (batch->empty()) return absl::DataLossError("the source's oplog ended early");
+    ASSIGN_OR_RETURN(std::vector<v1::OplogEntry> batch,
+                     source.site().oplog().ReadBatch(origin, after));
+    if (batch.empty()) return absl::DataLossError("the source's oplog ended early");
     const absl::Time apply_start = absl::Now();
-    absl::StatusOr<storage::Oplog::ApplyReport> report =
-        (*site)->oplog().ApplyRemote(*batch, verifier, applier);
+    ASSIGN_OR_RETURN(const storage::Oplog::ApplyReport report,
+                     site->oplog().ApplyRemote(batch, verifier, applier));
     const absl::Time apply_end = absl::Now();
-    if (!report.ok()) return report.status();
-    if (report->applied != static_cast<int>(batch->size())) {
-      return absl::InternalError(absl::StrCat("applied ", report->applied, " of ", batch->size(),
-                                              " (rejected ", report->rejected, ", held ",
-                                              report->held, ")"));
+    if (report.applied != static_cast<int>(batch.size())) {
+      return absl::InternalError(absl::StrCat("applied ", report.applied, " of ", batch.size(),
+                                              " (rejected ", report.rejected, ", held ",
+                                              report.held, ")"));
     }
     read_time += apply_start - read_start;
     apply_time += apply_end - apply_start;
-    applied += report->applied;
-    after = batch->back().seq();
-    if (first_batch.empty()) first_batch = *std::move(batch);
+    applied += report.applied;
+    after = batch.back().seq();
+    if (first_batch.empty()) first_batch = std::move(batch);
   }
   const CpuSnapshot end = TakeCpuSnapshot();
 
@@ -384,7 +405,7 @@ absl::Status RunApplyOnly(const CatchupOptions& options, Source& source, std::os
   };
   Figure(out, "ApplyRemote, 1000-entry batches",
          absl::StrCat(Thousands(applied), " entries in ", Human(apply_time), " = ",
-                      Thousands(PerSecond(applied, apply_time)), " entries/s"));
+                      Thousands(Rate(applied, apply_time)), " entries/s"));
   Figure(out, "  signature checks (one per batch)",
          absl::StrCat(share(verify), ", ", verifier.timer().calls(), " calls"));
   Figure(out, "  chain hashing (2 SHA-256 per entry, measured apart)", share(chain_hashing));
@@ -397,17 +418,16 @@ absl::Status RunApplyOnly(const CatchupOptions& options, Source& source, std::os
       absl::StrCat(share(commit), ", ", commits, " commits, ", Human(commit / commits), " each"));
   Figure(out, "  rest (entry copies and serialization, locks, phases)", share(rest));
   Figure(out, "reading the batches from the source (excluded)",
-         absl::StrCat(Human(read_time), " = ", Thousands(PerSecond(applied, read_time)),
-                      " entries/s"));
+         absl::StrCat(Human(read_time), " = ", Thousands(Rate(applied, read_time)), " entries/s"));
   Figure(out, "CPU over reads and applies", DescribeCpu(start, end, options.cores));
-  site->reset();
+  site.reset();
   std::filesystem::remove_all(dir, error);
-  return absl::OkStatus();
+  return applied;
 }
 
 }  // namespace
 
-absl::Status RunCatchup(const CatchupOptions& options, std::ostream& out) {
+absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostream& out) {
   std::error_code error;
   std::filesystem::create_directories(options.work_dir, error);
   if (error) {
@@ -418,51 +438,52 @@ absl::Status RunCatchup(const CatchupOptions& options, std::ostream& out) {
       << " member entries from one source ==\n";
   Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
   Source source;
-  if (absl::Status s = source.Prepare(options, out); !s.ok()) return s;
+  RETURN_IF_ERROR(source.Prepare(options, out));
   const uint64_t expected = source.head();
-  absl::StatusOr<auth::Ed25519PrivateKey> destination_key =
-      LoadOrCreateKey(options.work_dir + "/destination.key");
-  if (!destination_key.ok()) return destination_key.status();
+  ASSIGN_OR_RETURN(const auth::Ed25519PrivateKey destination_key,
+                   LoadOrCreateKey(options.work_dir + "/destination.key"));
   federation::SiteKeyRing known_sites;
-  known_sites.Add(kDestinationSite, destination_key->PublicKey());
-  absl::StatusOr<std::unique_ptr<FederationServer>> server =
-      FederationServer::Start(&source.site().oplog(), &known_sites);
-  if (!server.ok()) return server.status();
-  Figure(out, "source federation port", (*server)->address());
+  known_sites.Add(kDestinationSite, destination_key.PublicKey());
+  ASSIGN_OR_RETURN(const std::unique_ptr<FederationServer> server,
+                   FederationServer::Start(&source.site().oplog(), &known_sites));
+  Figure(out, "source federation port", server->address());
+  CatchupFigures figures;
+  figures.source_entries = static_cast<int64_t>(expected);
 
   out << "\n-- Baseline: Ed25519 verification, same run --\n";
-  absl::StatusOr<int64_t> verifications =
-      VerificationBaseline(source.key(), options.verifications, out);
-  if (!verifications.ok()) return verifications.status();
+  ASSIGN_OR_RETURN(figures.verifications_per_second,
+                   VerificationBaseline(source.key(), options.verifications, out));
 
   out << "\n-- End to end: a real Node (services/node) in a child process, synced store, "
          "its Replicator pulling over gRPC --\n";
-  absl::StatusOr<EndToEnd> end_to_end = RunEndToEnd(options, source, (*server)->address(), out);
-  if (!end_to_end.ok()) return end_to_end.status();
-  const int64_t rate = PerSecond(end_to_end->applied, end_to_end->elapsed);
+  ASSIGN_OR_RETURN(const EndToEnd end_to_end, RunEndToEnd(options, source, server->address(), out));
+  const int64_t rate = Rate(end_to_end.applied, end_to_end.elapsed);
+  figures.applied = end_to_end.applied;
+  figures.received = end_to_end.received;
+  figures.entries_per_second = rate;
+  figures.caught_up_rss_kb = end_to_end.caught_up_rss_kb;
   Figure(out, "ratio catch-up entries/s / verifications/s",
-         absl::StrFormat("%.1f (signature checks made: about %d, one per %d-entry batch)",
-                         static_cast<double>(rate) / static_cast<double>(*verifications),
-                         static_cast<int>((expected + kBatch - 1) / kBatch), kBatch));
+         absl::StrFormat(
+             "%.1f (signature checks made: about %d, one per %d-entry batch)",
+             static_cast<double>(rate) / static_cast<double>(figures.verifications_per_second),
+             static_cast<int>((expected + kBatch - 1) / kBatch), kBatch));
 
   out << "\n-- RSS of the destination node (its own process) --\n";
-  Figure(out, "VmRSS started, empty", MiB(end_to_end->started_rss_kb));
-  Figure(out, "VmRSS caught up", MiB(end_to_end->caught_up_rss_kb));
+  Figure(out, "VmRSS started, empty", MiB(end_to_end.started_rss_kb));
+  Figure(out, "VmRSS caught up", MiB(end_to_end.caught_up_rss_kb));
   Figure(out, absl::StrCat("VmRSS ", absl::FormatDuration(options.settle), " later"),
-         MiB(end_to_end->settled_rss_kb));
-  Figure(out, "VmHWM (peak)", MiB(end_to_end->hwm_kb));
+         MiB(end_to_end.settled_rss_kb));
+  Figure(out, "VmHWM (peak)", MiB(end_to_end.hwm_kb));
   Figure(out, "data folder on disk",
-         absl::StrFormat("%.1f MiB", static_cast<double>(end_to_end->folder_bytes) / 1048576));
+         absl::StrFormat("%.1f MiB", static_cast<double>(end_to_end.folder_bytes) / 1048576));
 
   if (options.baselines) {
     out << "\n-- Where the time goes (a): the stream alone --\n";
-    if (absl::Status s = RunStreamOnly(options, (*server)->address(), expected, out); !s.ok()) {
-      return s;
-    }
+    ASSIGN_OR_RETURN(figures.streamed, RunStreamOnly(options, server->address(), expected, out));
     out << "\n-- Where the time goes (b): the apply alone, no network --\n";
-    if (absl::Status s = RunApplyOnly(options, source, out); !s.ok()) return s;
+    ASSIGN_OR_RETURN(figures.applied_alone, RunApplyOnly(options, source, out));
   }
-  return absl::OkStatus();
+  return figures;
 }
 
 int RunDestination(const DestinationOptions& options) {
@@ -541,4 +562,4 @@ int RunDestination(const DestinationOptions& options) {
   return 0;
 }
 
-}  // namespace cantine::fedbench
+}  // namespace cantine::bench

@@ -1,4 +1,3 @@
-#include "tools/bench/federation_propagation.h"
 
 #include <algorithm>
 #include <atomic>
@@ -22,11 +21,13 @@
 #include "services/logging/logger.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
+#include "storage/status_macros.h"
 #include "tests/support/proc_stats.h"
-#include "tools/bench/federation_format.h"
 #include "tools/bench/federation_site.h"
+#include "tools/bench/modes.h"
+#include "tools/bench/report.h"
 
-namespace cantine::fedbench {
+namespace cantine::bench {
 namespace {
 
 using testing::CpuSnapshot;
@@ -58,11 +59,8 @@ std::unique_ptr<grpc::ClientContext> DeskContext(absl::Duration timeout) {
 // The nodes, started in this process, in a line.
 class Line {
  public:
-  absl::Status Start(const PropagationOptions& options) {
-    if (absl::Status s = WriteFile(options.work_dir + "/admin", absl::StrCat(kAdminSecret, "\n"));
-        !s.ok()) {
-      return s;
-    }
+  absl::Status Start(const BenchOptions& options) {
+    RETURN_IF_ERROR(WriteFile(options.work_dir + "/admin", absl::StrCat(kAdminSecret, "\n")));
     for (int i = 0; i < options.nodes; ++i) {
       const std::string dir = absl::StrCat(options.work_dir, "/propagation-", SiteId(i));
       std::error_code error;
@@ -81,9 +79,8 @@ class Line {
       node_options.admin_credential_file = options.work_dir + "/admin";
       node_options.drain_timeout = absl::Seconds(2);
       node_options.insecure = true;  // In-process nodes on loopback; the links are plaintext.
-      absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock_);
-      if (!node.ok()) return node.status();
-      nodes_.push_back(*std::move(node));
+      ASSIGN_OR_RETURN(std::unique_ptr<node::Node> node, node::Node::Start(node_options, &clock_));
+      nodes_.push_back(std::move(node));
     }
     for (int i = 0; i < size(); ++i) {
       for (int j = 0; j < size(); ++j) {
@@ -220,7 +217,7 @@ void PrintLatencies(std::ostream& out, absl::string_view label,
                       Human(sorted.back()), " (", sorted.size(), " writes)"));
 }
 
-absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
+absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::ostream& out) {
   std::error_code error;
   std::filesystem::create_directories(options.work_dir, error);
   if (error) {
@@ -233,7 +230,7 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
   Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
 
   Line line;
-  if (absl::Status s = line.Start(options); !s.ok()) return s;
+  RETURN_IF_ERROR(line.Start(options));
   line.node(0).TrustSite(kObserverSite, auth::Ed25519PrivateKey::Generate().PublicKey());
   // Every node has every node's directory entry: the line is connected end to end.
   const absl::Time connect_deadline = absl::Now() + absl::Seconds(60);
@@ -327,8 +324,8 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
   absl::SleepFor(kPollInterval * 5);
   watcher.Stop();
 
-  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> seqs = SeqOfMembers(line, head);
-  if (!seqs.ok()) return seqs.status();
+  ASSIGN_OR_RETURN((const absl::flat_hash_map<std::string, uint64_t> seqs),
+                   SeqOfMembers(line, head));
   std::vector<absl::Duration> commit;
   std::vector<std::vector<absl::Duration>> at_node(line.size());
   std::vector<absl::Duration> everywhere;
@@ -336,8 +333,8 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
   int64_t unseen = 0;
   for (Write& write : writes) {
     if (write.member_id.empty()) continue;
-    auto it = seqs->find(write.member_id);
-    if (it == seqs->end()) {
+    auto it = seqs.find(write.member_id);
+    if (it == seqs.end()) {
       ++unseen;
       continue;
     }
@@ -408,21 +405,27 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
                              ? static_cast<double>(received) / static_cast<double>(acknowledged)
                              : 0.0,
                          line.size(), line.size() - 1));
-  Figure(out, "CPU during the load (all five nodes here)",
+  Figure(out, absl::StrCat("CPU during the load (all ", line.size(), " nodes here)"),
          DescribeCpu(cpu_start, cpu_end, options.cores));
   Figure(out, "load average after", LoadAverage());
-  return absl::OkStatus();
+  return PropagationFigures{.asked = total,
+                            .acknowledged = acknowledged,
+                            .unseen = unseen,
+                            .everywhere = static_cast<int64_t>(everywhere.size()),
+                            .sampled = sampled,
+                            .readable = readable,
+                            .received = static_cast<int64_t>(received)};
 }
 
 }  // namespace
 
-absl::Status RunPropagation(const PropagationOptions& options, std::ostream& out) {
-  absl::Status status = Propagate(options, out);
+absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, std::ostream& out) {
+  absl::StatusOr<PropagationFigures> figures = Propagate(options, out);
   for (int i = 0; i < options.nodes; ++i) {
     std::error_code error;
     std::filesystem::remove_all(absl::StrCat(options.work_dir, "/propagation-", SiteId(i)), error);
   }
-  return status;
+  return figures;
 }
 
-}  // namespace cantine::fedbench
+}  // namespace cantine::bench

@@ -1,0 +1,396 @@
+#include "tools/bench/booking_load.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <iterator>
+#include <thread>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "storage/status_macros.h"
+
+namespace cantine::bench {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+// Times a call that got no answer is repeated, same key, to learn its outcome.
+constexpr int kResolveAttempts = 3;
+constexpr absl::Duration kProgressInterval = absl::Seconds(10);
+constexpr int kStatusCodes = 17;  // grpc::StatusCode 0..16.
+
+void Append(std::vector<int64_t>& to, const std::vector<int64_t>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+void AddMessages(std::vector<std::string>& to, std::vector<std::string>& from) {
+  for (std::string& message : from) {
+    if (to.size() < kMaxMessagesShown) to.push_back(std::move(message));
+  }
+}
+
+void AddCpu(testing::CpuUse& sum, const testing::CpuUse& more) {
+  sum.wall += more.wall;
+  sum.self += more.self;
+  sum.processes.resize(std::max(sum.processes.size(), more.processes.size()), absl::ZeroDuration());
+  for (size_t i = 0; i < more.processes.size(); ++i) {
+    if (sum.processes[i].has_value() && more.processes[i].has_value()) {
+      *sum.processes[i] += *more.processes[i];
+    } else {
+      sum.processes[i].reset();
+    }
+  }
+  const auto add = [](std::optional<absl::Duration>& a, const std::optional<absl::Duration>& b) {
+    if (b.has_value()) a = a.value_or(absl::ZeroDuration()) + *b;
+  };
+  add(sum.machine_busy, more.machine_busy);
+  add(sum.machine_idle, more.machine_idle);
+}
+
+// The shares of the machine's CPU of one progress interval, or "" when unknown.
+std::string ProgressCpu(const testing::CpuUse& cpu, int64_t answered) {
+  if (cpu.processes.empty() || !cpu.processes[0].has_value() || !cpu.machine_busy.has_value() ||
+      answered <= 0) {
+    return "";
+  }
+  const double node = absl::ToDoubleSeconds(*cpu.processes[0]);
+  const double client = absl::ToDoubleSeconds(cpu.self);
+  const double busy = absl::ToDoubleSeconds(*cpu.machine_busy);
+  const double machine =
+      busy + absl::ToDoubleSeconds(cpu.machine_idle.value_or(absl::ZeroDuration()));
+  return absl::StrFormat(
+      "; node cpu %.0f%% (%.2f ms per answered call), client %.0f%%, others %.0f%%",
+      100 * node / machine, 1000 * node / static_cast<double>(answered), 100 * client / machine,
+      100 * std::max(0.0, busy - node - client) / machine);
+}
+
+}  // namespace
+
+// What one client thread saw in one phase. Owned by that thread until the phase ends.
+struct BookingLoad::Worker {
+  Worker(int spaces, int days, int slots) : tally(spaces, days, slots) {}
+
+  PhaseResult result;
+  std::array<int64_t, kStatusCodes> codes{};
+  std::vector<AcknowledgedBooking> bookings;
+  SlotTally tally;
+  Steady::time_point last_acknowledgement{};
+  std::atomic<int64_t>* acknowledged = nullptr;  // Of every thread, for the stop condition.
+  std::atomic<int64_t>* refused = nullptr;
+};
+
+LoadShape LoadSetUp::Shape(int threads) const {
+  LoadShape shape{.run_id = run_id,
+                  .time_zone = site.time_zone(),
+                  .cores = static_cast<int>(std::thread::hardware_concurrency()),
+                  .threads = threads,
+                  .spaces = static_cast<int>(spaces.size()),
+                  .seats_per_space = spaces.empty() ? 0 : spaces[0].capacity,
+                  .first_day = window->first_day(),
+                  .last_day = window->last_day(),
+                  .open_days = days(),
+                  .slots_per_day = slots(),
+                  .capacity_seat_slots = 0,
+                  .setup_wall = wall};
+  for (const BenchSpace& space : spaces) {
+    shape.capacity_seat_slots += static_cast<int64_t>(space.capacity) * days() * slots();
+  }
+  return shape;
+}
+
+absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs& home,
+                                    const SetUpOptions& options) {
+  const absl::Time start = absl::Now();
+  // Every connection made (TLS handshakes included) before anything is timed.
+  for (const ThreadStubs* stubs : {&venue, &home}) {
+    for (const std::unique_ptr<NodeStubs>& node : *stubs) {
+      if (!node->channel->WaitForConnected(absl::ToChronoTime(start + options.rpc_timeout))) {
+        return absl::UnavailableError(absl::StrCat("cannot connect to ", node->target, " within ",
+                                                   absl::FormatDuration(options.rpc_timeout)));
+      }
+    }
+  }
+  const int threads = static_cast<int>(venue.size());
+  const std::string* admin = &options.admin_credential;
+  LoadSetUp setup;
+  grpc::Status status = Call(*venue[0]->sites, &v1::SiteService::Stub::GetSite,
+                             v1::GetSiteRequest(), &setup.site, options.rpc_timeout);
+  if (!status.ok()) return Failed("GetSite", status);
+  ASSIGN_OR_RETURN(setup.window, BookingWindow::ForSite(setup.site, options.days));
+  setup.run_id = NewRunId();
+  setup.spaces.resize(options.spaces);
+  RETURN_IF_ERROR(ParallelFor(threads, options.spaces, [&](int worker, int64_t i) {
+    const v1::CreateSpaceRequest request =
+        DeskPoolRequest(options.prefix, setup.run_id, i, options.seats);
+    v1::Space created;
+    grpc::Status status = Call(*venue[worker]->sites, &v1::SiteService::Stub::CreateSpace, request,
+                               &created, options.rpc_timeout, admin);
+    if (!status.ok())
+      return Failed(absl::StrCat("CreateSpace ", request.space().space_id()), status);
+    setup.spaces[i] = {created.space_id(), created.seats(), static_cast<int>(i)};
+    return absl::OkStatus();
+  }));
+  setup.member_ids.resize(options.members);
+  if (options.issue_tokens) setup.tokens.resize(options.members);
+  RETURN_IF_ERROR(ParallelFor(threads, options.members, [&](int worker, int64_t i) {
+    v1::MemberService::Stub& members = *home[worker]->members;
+    v1::RegisterMemberRequest request;
+    request.set_display_name(absl::StrCat(options.member_name, " ", setup.run_id, " member ", i));
+    request.set_email(absl::StrCat(options.prefix, "-", setup.run_id, "-", i, "@bench.example"));
+    v1::Member member;
+    grpc::Status status = Call(members, &v1::MemberService::Stub::RegisterMember, request, &member,
+                               options.rpc_timeout, admin);
+    if (!status.ok()) return Failed("RegisterMember", status);
+    setup.member_ids[i] = member.member_id();
+    if (!options.issue_tokens) return absl::OkStatus();
+    v1::IssueTokenRequest issue;
+    issue.set_member_id(member.member_id());
+    v1::IssueTokenResponse issued;
+    status = Call(members, &v1::MemberService::Stub::IssueToken, issue, &issued,
+                  options.rpc_timeout, admin);
+    if (!status.ok()) return Failed("IssueToken", status);
+    setup.tokens[i] = issued.token();
+    return absl::OkStatus();
+  }));
+  setup.wall = absl::Now() - start;
+  return setup;
+}
+
+void Add(PhaseResult& sum, PhaseResult more) {
+  BookingFigures& f = sum.figures;
+  BookingFigures& m = more.figures;
+  f.wall += m.wall;
+  f.attempts += m.attempts;
+  f.acknowledged += m.acknowledged;
+  f.refused += m.refused;
+  f.other_refused += m.other_refused;
+  f.errors += m.errors;
+  f.unanswered += m.unanswered;
+  f.resolved += m.resolved;
+  f.unresolved += m.unresolved;
+  for (const auto& [code, count] : m.codes) f.codes[code] += count;
+  AddMessages(f.first_errors, m.first_errors);
+  f.last_acknowledgement = m.last_acknowledgement;
+  AddCpu(f.cpu, m.cpu);
+  Append(sum.acknowledged_nanos, more.acknowledged_nanos);
+  Append(sum.refused_nanos, more.refused_nanos);
+  Append(sum.other_nanos, more.other_nanos);
+}
+
+BookingFigures Summarize(PhaseResult result) {
+  BookingFigures figures = std::move(result.figures);
+  std::vector<int64_t> answered = result.acknowledged_nanos;
+  Append(answered, result.refused_nanos);
+  figures.answered_latency = SummarizeLatencies(answered);
+  Append(answered, result.other_nanos);
+  figures.all_answered_latency = SummarizeLatencies(answered);
+  figures.acknowledged_latency = SummarizeLatencies(result.acknowledged_nanos);
+  figures.refused_latency = SummarizeLatencies(result.refused_nanos);
+  return figures;
+}
+
+BookingLoad::BookingLoad(const LoadSetUp& setup, std::string admin_credential)
+    : setup_(setup),
+      admin_credential_(std::move(admin_credential)),
+      tally_(static_cast<int>(setup.spaces.size()), setup.days(), setup.slots()) {}
+
+void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
+  v1::BookingService::Stub& stub = *(*spec.stubs)[thread]->bookings;
+  const int threads = static_cast<int>(spec.stubs->size());
+  const int64_t members = static_cast<int64_t>(setup_.member_ids.size());
+  const Steady::time_point end = Steady::now() + absl::ToChronoNanoseconds(spec.duration);
+  absl::BitGen random;
+  v1::CreateBookingRequest request;
+  if (!spec.site_id.empty()) request.set_site_id(spec.site_id);  // The same request either way.
+  request.set_seats(1);
+  v1::Booking booking;
+  BookingFigures& f = w.result.figures;
+  for (int64_t sequence = 0; Steady::now() < end &&
+                             (spec.max_bookings == 0 || w.acknowledged->load() < spec.max_bookings);
+       ++sequence) {
+    // Thread t books for members t, t + threads, t + 2 threads, ... in turn.
+    const int member = static_cast<int>((thread + sequence * threads) % members);
+    const int space = absl::Uniform(random, 0, static_cast<int>(setup_.spaces.size()));
+    const int day = absl::Uniform(random, 0, setup_.days());
+    const int slot = absl::Uniform(random, 0, setup_.slots());
+    request.set_member_id(setup_.member_ids[member]);
+    request.set_space_id(setup_.spaces[space].space_id);
+    *request.mutable_start() = setup_.window->SlotStart(day, slot);
+    *request.mutable_end() = setup_.window->SlotEnd(day, slot);
+    request.set_idempotency_key(absl::StrCat(spec.key_prefix, thread, "-", sequence));
+    // With the member's token, or as the site's desk (admin credential) for the member.
+    const std::string& bearer = setup_.tokens.empty() ? admin_credential_ : setup_.tokens[member];
+    const auto create = [&] {
+      return Call(stub, &v1::BookingService::Stub::CreateBooking, request, &booking,
+                  spec.rpc_timeout, &bearer);
+    };
+
+    ++f.attempts;
+    const Steady::time_point call_start = Steady::now();
+    grpc::Status status = create();
+    const int64_t nanos =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - call_start).count();
+    const bool answered = !IsUnanswered(status.error_code());
+    if (!status.ok()) {
+      const int code = static_cast<int>(status.error_code());
+      if (code >= 0 && code < kStatusCodes) ++w.codes[code];
+    }
+    if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+      ++f.errors;
+      if (f.first_errors.size() < kMaxMessagesShown) {
+        f.first_errors.push_back(absl::StrCat("CreateBooking ", request.space_id(), " ",
+                                              request.idempotency_key(), ": ", Describe(status)));
+      }
+    }
+    if (!answered) {
+      // No answer: the venue may have booked. The same key returns the same booking.
+      ++f.unanswered;
+      for (int attempt = 0; attempt < kResolveAttempts && IsUnanswered(status.error_code());
+           ++attempt) {
+        status = create();
+      }
+      if (IsUnanswered(status.error_code())) {
+        ++f.unresolved;
+        continue;
+      }
+      ++f.resolved;
+    }
+    SlotCount& count = w.tally.at(space, day, slot);
+    if (status.ok()) {
+      ++*w.acknowledged;
+      ++f.acknowledged;
+      count.acknowledged_seats += booking.seats();
+      w.last_acknowledgement = Steady::now();
+      if (answered) w.result.acknowledged_nanos.push_back(nanos);
+      w.bookings.push_back({booking.booking_id(), space, day, slot, setup_.member_ids[member]});
+    } else if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      ++*w.refused;
+      ++f.refused;
+      ++count.refusals;
+      if (answered) w.result.refused_nanos.push_back(nanos);
+    } else {
+      ++f.other_refused;
+      if (answered) w.result.other_nanos.push_back(nanos);
+    }
+  }
+}
+
+PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
+  const int threads = static_cast<int>(spec.stubs->size());
+  std::vector<Worker> workers;
+  workers.reserve(threads);
+  std::atomic<int64_t> acknowledged{0};
+  std::atomic<int64_t> refused{0};
+  for (int i = 0; i < threads; ++i) {
+    workers.emplace_back(tally_.spaces(), tally_.days(), tally_.slots_per_day());
+    workers.back().acknowledged = &acknowledged;
+    workers.back().refused = &refused;
+  }
+  const testing::CpuSnapshot cpu_start = testing::TakeCpuSnapshot(spec.pids);
+  const Steady::time_point start = Steady::now();
+  absl::Notification done;
+  std::thread reporter([&] {
+    if (spec.progress == nullptr) return;
+    // Every kProgressInterval until done, the phase's counts so far and the CPU shares of
+    // the interval, to see a rate change and what it comes with.
+    int64_t previous_acknowledged = 0;
+    int64_t previous_answered = 0;
+    testing::CpuSnapshot interval = testing::TakeCpuSnapshot(spec.pids);
+    while (!done.WaitForNotificationWithTimeout(kProgressInterval)) {
+      const testing::CpuSnapshot now = testing::TakeCpuSnapshot(spec.pids);
+      const testing::CpuUse cpu = testing::CpuBetween(interval, now);
+      interval = now;
+      const int64_t acked = acknowledged.load();
+      const int64_t answered = acked + refused.load();
+      *spec.progress << absl::StrFormat(
+                            "  %.0f s: %d acknowledged (%.0f/s), %d refused",
+                            std::chrono::duration<double>(Steady::now() - start).count(), acked,
+                            PerSecond(acked - previous_acknowledged, cpu.wall), refused.load())
+                     << ProgressCpu(cpu, answered - previous_answered) << std::endl;
+      previous_acknowledged = acked;
+      previous_answered = answered;
+    }
+  });
+  RunOnThreads(threads, [&](int thread) { Book(spec, thread, workers[thread]); });
+  const testing::CpuSnapshot cpu_end = testing::TakeCpuSnapshot(spec.pids);
+  done.Notify();
+  reporter.join();
+
+  PhaseResult result;
+  result.figures.cpu = testing::CpuBetween(cpu_start, cpu_end);
+  Steady::time_point last_acknowledgement = start;
+  for (Worker& w : workers) {
+    for (int code = 0; code < kStatusCodes; ++code) {
+      if (w.codes[code] == 0) continue;
+      w.result.figures.codes[absl::StatusCodeToString(static_cast<absl::StatusCode>(code))] +=
+          w.codes[code];
+    }
+    last_acknowledgement = std::max(last_acknowledgement, w.last_acknowledgement);
+    Add(result, std::move(w.result));
+    tally_.Merge(w.tally);
+    std::move(w.bookings.begin(), w.bookings.end(), std::back_inserter(bookings_));
+    w = Worker(0, 0, 0);  // Frees its memory early.
+  }
+  result.figures.wall = result.figures.cpu.wall;
+  result.figures.last_acknowledgement = absl::FromChrono(last_acknowledgement - start);
+  return result;
+}
+
+absl::StatusOr<VerificationFigures> BookingLoad::Verify(const ThreadStubs& venue,
+                                                        absl::Duration rpc_timeout) const {
+  const absl::Time start = absl::Now();
+  const int threads = static_cast<int>(venue.size());
+  VerificationFigures v;
+  absl::Mutex mu;
+  const auto note = [&](std::string problem) {
+    absl::MutexLock lock(&mu);
+    if (v.first_problems.size() < kMaxMessagesShown) v.first_problems.push_back(std::move(problem));
+  };
+  RETURN_IF_ERROR(ParallelFor(
+      threads, static_cast<int64_t>(setup_.spaces.size()),
+      [&](int worker, int64_t i) -> absl::Status {
+        ASSIGN_OR_RETURN(SpaceCheck check,
+                         CheckSpace(*venue[worker], setup_.spaces[i], *setup_.window, tally_,
+                                    admin_credential_, rpc_timeout, kMaxMessagesShown));
+        for (std::string& problem : check.problems) note(std::move(problem));
+        absl::MutexLock lock(&mu);
+        v.slots_checked += check.slots_checked;
+        v.oversold_slots += check.oversold;
+        v.availability_mismatches += check.availability_mismatches;
+        v.listing_mismatches += check.listing_mismatches;
+        v.spurious_refusals += check.spurious_refusals;
+        v.held_seats += check.held_seats;
+        v.listed_confirmed_seats += check.listed_confirmed_seats;
+        return absl::OkStatus();
+      }));
+  RETURN_IF_ERROR(
+      ParallelFor(threads, static_cast<int64_t>(bookings_.size()), [&](int worker, int64_t i) {
+        const AcknowledgedBooking& booking = bookings_[i];
+        BookingCheck check =
+            CheckAcknowledgedBooking(*venue[worker], booking, setup_.spaces[booking.space].space_id,
+                                     *setup_.window, admin_credential_, rpc_timeout);
+        if (check.verdict == BookingVerdict::kSame) return absl::OkStatus();
+        note(std::move(check.problem));
+        absl::MutexLock lock(&mu);
+        ++(check.verdict == BookingVerdict::kLost ? v.lost_bookings : v.altered_bookings);
+        return absl::OkStatus();
+      }));
+  for (int space = 0; space < tally_.spaces(); ++space) {
+    for (int day = 0; day < tally_.days(); ++day) {
+      for (int slot = 0; slot < tally_.slots_per_day(); ++slot) {
+        v.acknowledged_seats += tally_.at(space, day, slot).acknowledged_seats;
+      }
+    }
+  }
+  v.wall = absl::Now() - start;
+  return v;
+}
+
+}  // namespace cantine::bench
