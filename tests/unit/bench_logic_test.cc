@@ -11,11 +11,10 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tools/bench/booking_load.h"
 #include "tools/bench/booking_window.h"
-#include "tools/bench/latency.h"
 #include "tools/bench/options.h"
 #include "tools/bench/report.h"
-#include "tools/bench/slot_tally.h"
 
 namespace cantine::bench {
 namespace {

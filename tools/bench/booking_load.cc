@@ -4,19 +4,267 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <iterator>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "services/rpc/proto_time.h"
+#include "services/rpc/status_conversion.h"
 #include "storage/status_macros.h"
 
 namespace cantine::bench {
+
+SlotTally::SlotTally(int spaces, int days, int slots_per_day)
+    : spaces_(spaces),
+      days_(days),
+      slots_per_day_(slots_per_day),
+      counts_(static_cast<size_t>(spaces) * days * slots_per_day) {}
+
+void SlotTally::Merge(const SlotTally& other) {
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    counts_[i].acknowledged_seats += other.counts_[i].acknowledged_seats;
+    counts_[i].refusals += other.counts_[i].refusals;
+  }
+}
+
+SlotVerdict JudgeSlot(const SlotEvidence& e) {
+  SlotVerdict verdict;
+  const int32_t held = e.seats_total - e.seats_free;
+  verdict.oversold = e.bench.acknowledged_seats > e.capacity ||
+                     e.listed_confirmed_seats > e.capacity ||
+                     (e.reported && (e.seats_free < 0 || held > e.capacity));
+  verdict.availability_mismatch =
+      !e.reported || e.seats_total != e.capacity || held != e.bench.acknowledged_seats;
+  verdict.listing_mismatch = e.listed_confirmed_seats != e.bench.acknowledged_seats;
+  verdict.spurious_refusal = e.bench.refusals > 0 && e.reported && e.seats_free > 0;
+  return verdict;
+}
+
+NodeStubs::NodeStubs(const std::string& target, const std::string& ca_pem) : target(target) {
+  grpc::ChannelArguments args;
+  // Without it, channels to one target share one subchannel, hence one connection.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ca_pem;
+  channel = grpc::CreateCustomChannel(
+      target, ca_pem.empty() ? grpc::InsecureChannelCredentials() : grpc::SslCredentials(tls),
+      args);
+  health = grpc::health::v1::Health::NewStub(channel);
+  sites = v1::SiteService::NewStub(channel);
+  members = v1::MemberService::NewStub(channel);
+  bookings = v1::BookingService::NewStub(channel);
+  admin = v1::AdminService::NewStub(channel);
+}
+
+absl::Status Failed(absl::string_view what, const grpc::Status& status) {
+  const absl::Status s = rpc::FromGrpcStatus(status);
+  return absl::Status(
+      s.code(), absl::StrCat(what, ": ", absl::StatusCodeToString(s.code()), ": ", s.message()));
+}
+
+std::string Describe(const grpc::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(rpc::FromGrpcStatus(status).code()), ": ",
+                      status.error_message());
+}
+
+bool IsUnanswered(grpc::StatusCode code) {
+  return code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
+         code == grpc::StatusCode::CANCELLED;
+}
+
+void RunOnThreads(int threads, const std::function<void(int)>& work) {
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (int i = 0; i < threads; ++i) pool.emplace_back(work, i);
+  for (std::thread& thread : pool) thread.join();
+}
+
+absl::Status ParallelFor(int workers, int64_t count,
+                         const std::function<absl::Status(int, int64_t)>& work) {
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> failed{false};
+  absl::Mutex mu;
+  absl::Status first_error;
+  RunOnThreads(workers, [&](int worker) {
+    for (int64_t i = next++; i < count && !failed.load(); i = next++) {
+      absl::Status s = work(worker, i);
+      if (s.ok()) continue;
+      absl::MutexLock lock(&mu);
+      if (first_error.ok()) first_error = std::move(s);
+      failed = true;
+    }
+  });
+  return first_error;
+}
+
+bool IsLoopback(absl::string_view target) {
+  return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
+         absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
+}
+
+std::string NewRunId() {
+  absl::BitGen random;
+  return absl::StrFormat("%08x", absl::Uniform<uint32_t>(random));
+}
+
+v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_view run_id,
+                                       int64_t index, int32_t seats) {
+  v1::CreateSpaceRequest request;
+  v1::Space* space = request.mutable_space();
+  space->set_space_id(absl::StrCat(prefix, "-", run_id, "-", index));
+  space->set_display_name(absl::StrCat("Bench ", run_id, " desks ", index));
+  space->set_kind(v1::SPACE_KIND_DESK_POOL);
+  space->set_seats(seats);
+  space->mutable_price_per_slot()->set_amount_minor(1000);
+  return request;
+}
+
+namespace {
+
+// The node's limits: days per GetAvailability, bookings per ListBookings page.
+constexpr int kAvailabilityDaysPerCall = 62;
+constexpr int kListPageSize = 1000;
+
+}  // namespace
+
+absl::StatusOr<SpaceCheck> CheckSpace(NodeStubs& venue, const BenchSpace& space,
+                                      const BookingWindow& window, const SlotTally& tally,
+                                      const std::string& admin_credential, absl::Duration timeout,
+                                      size_t max_problems) {
+  const int days = static_cast<int>(window.open_days().size());
+  const int slots = window.slots_per_day();
+  SpaceCheck check;
+  const auto note = [&](std::string problem) {
+    if (check.problems.size() < max_problems) check.problems.push_back(std::move(problem));
+  };
+  std::vector<SlotEvidence> evidence(static_cast<size_t>(days) * slots);
+  const auto at = [&](int day, int slot) -> SlotEvidence& {
+    return evidence[static_cast<size_t>(day) * slots + slot];
+  };
+  for (int day = 0; day < days; ++day) {
+    for (int slot = 0; slot < slots; ++slot) {
+      at(day, slot).capacity = space.capacity;
+      at(day, slot).bench = tally.at(space.index, day, slot);
+    }
+  }
+
+  for (absl::CivilDay first = window.first_day(); first <= window.last_day();
+       first += kAvailabilityDaysPerCall) {
+    const absl::CivilDay last = std::min(window.last_day(), first + (kAvailabilityDaysPerCall - 1));
+    v1::GetAvailabilityRequest request;
+    request.set_space_id(space.space_id);
+    *request.mutable_first_day() = rpc::CivilDayToProto(first);
+    *request.mutable_last_day() = rpc::CivilDayToProto(last);
+    v1::GetAvailabilityResponse response;
+    grpc::Status status = Call(*venue.bookings, &v1::BookingService::Stub::GetAvailability, request,
+                               &response, timeout);
+    if (!status.ok()) return Failed(absl::StrCat("GetAvailability ", space.space_id), status);
+    for (const v1::SlotAvailability& reported : response.slots()) {
+      ASSIGN_OR_RETURN(const absl::CivilDay day,
+                       rpc::CivilDayFromProto("slot.day", reported.slot().day()));
+      const int day_index = window.OpenDayIndex(day);
+      const int slot = reported.slot().index();
+      if (day_index < 0 || slot < 0 || slot >= slots) {
+        if (reported.seats_total() != reported.seats_free()) {
+          ++check.availability_mismatches;
+          note(absl::StrCat(space.space_id, " ", absl::FormatCivilTime(day), " slot ", slot,
+                            ": seats held on a slot the bench never booked"));
+        }
+        continue;
+      }
+      SlotEvidence& e = at(day_index, slot);
+      e.reported = true;
+      e.seats_total = reported.seats_total();
+      e.seats_free = reported.seats_free();
+    }
+  }
+
+  for (int day = 0; day < days; ++day) {
+    const absl::CivilDay civil_day = window.open_days()[day];
+    v1::ListBookingsRequest request;
+    request.mutable_space_day()->set_space_id(space.space_id);
+    *request.mutable_space_day()->mutable_day() = rpc::CivilDayToProto(civil_day);
+    request.set_page_size(kListPageSize);
+    do {
+      v1::ListBookingsResponse response;
+      grpc::Status status = Call(*venue.bookings, &v1::BookingService::Stub::ListBookings, request,
+                                 &response, timeout, &admin_credential);
+      if (!status.ok()) return Failed(absl::StrCat("ListBookings ", space.space_id), status);
+      for (const v1::Booking& booking : response.bookings()) {
+        if (booking.state() != v1::BOOKING_STATE_CONFIRMED) continue;
+        for (const v1::BookedSlot& booked : booking.slots()) {
+          ASSIGN_OR_RETURN(const absl::CivilDay slot_day,
+                           rpc::CivilDayFromProto("slot.day", booked.day()));
+          if (slot_day != civil_day || booked.index() < 0 || booked.index() >= slots) continue;
+          at(day, booked.index()).listed_confirmed_seats += booking.seats();
+        }
+      }
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+  }
+
+  for (int day = 0; day < days; ++day) {
+    for (int slot = 0; slot < slots; ++slot) {
+      const SlotEvidence& e = at(day, slot);
+      ++check.slots_checked;
+      if (e.reported) check.held_seats += e.seats_total - e.seats_free;
+      check.listed_confirmed_seats += e.listed_confirmed_seats;
+      const SlotVerdict verdict = JudgeSlot(e);
+      if (!verdict.oversold && !verdict.availability_mismatch && !verdict.listing_mismatch &&
+          !verdict.spurious_refusal) {
+        continue;
+      }
+      if (verdict.oversold) ++check.oversold;
+      if (verdict.availability_mismatch) ++check.availability_mismatches;
+      if (verdict.listing_mismatch) ++check.listing_mismatches;
+      if (verdict.spurious_refusal) ++check.spurious_refusals;
+      note(absl::StrFormat(
+          "%s %s slot %d: capacity %d, bench acknowledged %d seats and saw %d refusals; "
+          "GetAvailability %s total %d free %d; ListBookings confirmed %d seats",
+          space.space_id, absl::FormatCivilTime(window.open_days()[day]), slot, e.capacity,
+          e.bench.acknowledged_seats, e.bench.refusals, e.reported ? "reports" : "omits",
+          e.seats_total, e.seats_free, e.listed_confirmed_seats));
+    }
+  }
+  return check;
+}
+
+BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBooking& acknowledged,
+                                      const std::string& space_id, const BookingWindow& window,
+                                      const std::string& admin_credential, absl::Duration timeout) {
+  v1::GetBookingRequest request;
+  request.set_booking_id(acknowledged.booking_id);
+  v1::Booking booking;
+  grpc::Status status = Call(*venue.bookings, &v1::BookingService::Stub::GetBooking, request,
+                             &booking, timeout, &admin_credential);
+  if (!status.ok()) {
+    return {BookingVerdict::kLost,
+            absl::StrCat("GetBooking ", acknowledged.booking_id, ": ", Describe(status))};
+  }
+  const bool same =
+      booking.space_id() == space_id && booking.state() == v1::BOOKING_STATE_CONFIRMED &&
+      (acknowledged.member_id.empty() || booking.member_id() == acknowledged.member_id) &&
+      booking.slots_size() == 1 && booking.slots(0).index() == acknowledged.slot &&
+      rpc::CivilDayFromProto("day", booking.slots(0).day()).value_or(absl::CivilDay()) ==
+          window.open_days()[acknowledged.day];
+  if (same) return {};
+  return {BookingVerdict::kAltered, absl::StrCat("GetBooking ", acknowledged.booking_id,
+                                                 " answers another space, slot, member or state: ",
+                                                 booking.ShortDebugString())};
+}
+
 namespace {
 
 using Steady = std::chrono::steady_clock;

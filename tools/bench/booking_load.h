@@ -1,23 +1,206 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
 #include "cantine/v1/site.pb.h"
-#include "tools/bench/bench_client.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
 #include "tools/bench/booking_window.h"
 #include "tools/bench/report.h"
-#include "tools/bench/slot_tally.h"
-#include "tools/bench/venue_check.h"
 
 namespace cantine::bench {
+
+// What the bench itself saw of one slot of one space.
+struct SlotCount {
+  int32_t acknowledged_seats = 0;  // Seats of the bookings the node acknowledged.
+  int32_t refusals = 0;            // Requests refused with FAILED_PRECONDITION.
+};
+
+// A SlotCount per (space, open day, slot), dense: spaces x days x slots_per_day.
+// Not thread-safe: each worker keeps its own and they are merged afterwards.
+class SlotTally {
+ public:
+  SlotTally(int spaces, int days, int slots_per_day);
+
+  SlotCount& at(int space, int day, int slot) { return counts_[Index(space, day, slot)]; }
+  const SlotCount& at(int space, int day, int slot) const {
+    return counts_[Index(space, day, slot)];
+  }
+
+  // Adds `other`, which must have the same shape.
+  void Merge(const SlotTally& other);
+
+  int spaces() const { return spaces_; }
+  int days() const { return days_; }
+  int slots_per_day() const { return slots_per_day_; }
+
+ private:
+  size_t Index(int space, int day, int slot) const {
+    return (static_cast<size_t>(space) * days_ + day) * slots_per_day_ + slot;
+  }
+
+  int spaces_;
+  int days_;
+  int slots_per_day_;
+  std::vector<SlotCount> counts_;
+};
+
+// Everything known of one slot after a run: the bench's own count and what the node
+// reports through GetAvailability and ListBookings(space_day).
+struct SlotEvidence {
+  int32_t capacity = 0;  // The space's seats.
+  SlotCount bench;
+  bool reported = false;  // Whether GetAvailability listed the slot at all.
+  int32_t seats_total = 0;
+  int32_t seats_free = 0;
+  int32_t listed_confirmed_seats = 0;  // Seats of the CONFIRMED bookings listed on it.
+};
+
+struct SlotVerdict {
+  // More seats held than the space has, by any of the three accounts.
+  bool oversold = false;
+  // GetAvailability disagrees with the bookings the bench was acknowledged (or is missing).
+  bool availability_mismatch = false;
+  // ListBookings disagrees with the bookings the bench was acknowledged.
+  bool listing_mismatch = false;
+  // A request for the slot was refused as full, yet the slot ends the run with free seats.
+  // Bench runs never cancel, so a slot's held seats only grow.
+  bool spurious_refusal = false;
+};
+
+SlotVerdict JudgeSlot(const SlotEvidence& evidence);
+
+// The client side the benchmarks share: stubs over a connection of their own, one unary
+// call with a deadline and a bearer token, and thread fan-out.
+
+// The stubs over one channel with a TCP connection of its own. Stubs are thread-safe, but
+// each client thread of a bench uses its own so that no connection is shared.
+struct NodeStubs {
+  // TLS trusting `ca_pem` unless it is empty (plaintext).
+  NodeStubs(const std::string& target, const std::string& ca_pem);
+
+  std::string target;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health;
+  std::unique_ptr<v1::SiteService::Stub> sites;
+  std::unique_ptr<v1::MemberService::Stub> members;
+  std::unique_ptr<v1::BookingService::Stub> bookings;
+  std::unique_ptr<v1::AdminService::Stub> admin;
+};
+
+// One unary call with a deadline `timeout` away and, when `bearer` is not null, that
+// credential or member token as 'authorization: Bearer <token>'.
+template <typename Stub, typename Request, typename Response>
+grpc::Status Call(Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, Response* response, absl::Duration timeout,
+                  const std::string* bearer = nullptr) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout));
+  if (bearer != nullptr) context.AddMetadata("authorization", absl::StrCat("Bearer ", *bearer));
+  return (stub.*method)(&context, request, response);
+}
+
+// The status of a failed call, its message prefixed with what was being done.
+absl::Status Failed(absl::string_view what, const grpc::Status& status);
+
+// Eight random hex digits naming one bench run's records.
+std::string NewRunId();
+
+// The request creating desk pool `index` of run `run_id`: id "<prefix>-<run id>-<index>",
+// `seats` seats, 10.00 a half-day slot.
+v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_view run_id,
+                                       int64_t index, int32_t seats);
+
+// "CODE: message".
+std::string Describe(const grpc::Status& status);
+
+// Whether a call that failed with `code` got no answer from the node (it may have done
+// the work): DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED.
+bool IsUnanswered(grpc::StatusCode code);
+
+// Runs work(i) for every i in [0, threads) on a thread of its own; returns when all have.
+void RunOnThreads(int threads, const std::function<void(int)>& work);
+
+// Calls work(worker, i) for every i in [0, count), spread over `workers` threads. Stops
+// handing out work at the first error, and returns it once every thread has stopped.
+absl::Status ParallelFor(int workers, int64_t count,
+                         const std::function<absl::Status(int, int64_t)>& work);
+
+// Whether `target` (host:port) names this machine's loopback interface.
+bool IsLoopback(absl::string_view target);
+
+// After a bench run, what the venue holds, judged against what the bench was told: the
+// verification the direct and forwarded modes share (booking_load.cc). Every call goes to the
+// venue's own node with the admin credential.
+
+// One desk pool of the run: its id, its seats, and its index in the bench's SlotTally.
+struct BenchSpace {
+  std::string space_id;
+  int32_t capacity = 0;
+  int index = 0;
+};
+
+// Every slot of one space over the window, judged with JudgeSlot.
+struct SpaceCheck {
+  int64_t slots_checked = 0;
+  int64_t oversold = 0;
+  int64_t availability_mismatches = 0;
+  int64_t listing_mismatches = 0;
+  int64_t spurious_refusals = 0;
+  // Summed over the window's slots: seats_total - seats_free as GetAvailability reports
+  // them, and the seats of the CONFIRMED bookings ListBookings(space_day) lists.
+  int64_t held_seats = 0;
+  int64_t listed_confirmed_seats = 0;
+  std::vector<std::string> problems;  // The first `max_problems`, described.
+};
+
+// GetAvailability over the window and ListBookings(space_day) of every open day of
+// `space`, compared slot by slot with `tally`. An error only when a call fails.
+absl::StatusOr<SpaceCheck> CheckSpace(NodeStubs& venue, const BenchSpace& space,
+                                      const BookingWindow& window, const SlotTally& tally,
+                                      const std::string& admin_credential, absl::Duration timeout,
+                                      size_t max_problems);
+
+// A booking the venue acknowledged, as the bench saw it.
+struct AcknowledgedBooking {
+  std::string booking_id;
+  int32_t space = 0;  // Index of the run's spaces.
+  int32_t day = 0;    // Index in the window's open days.
+  int32_t slot = 0;
+  std::string member_id;  // Empty: not checked.
+};
+
+enum class BookingVerdict { kSame, kLost, kAltered };
+struct BookingCheck {
+  BookingVerdict verdict = BookingVerdict::kSame;
+  std::string problem;  // Empty when kSame.
+};
+
+// GetBooking of `booking` at the venue: lost when it fails, altered when it answers another
+// space, slot, day, member or a state other than CONFIRMED.
+BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBooking& booking,
+                                      const std::string& space_id, const BookingWindow& window,
+                                      const std::string& admin_credential, absl::Duration timeout);
 
 // The booking load that --mode=direct and --mode=forwarded share: the run's desk pools and
 // members, phases of CreateBooking from client threads, and the verification at the venue.

@@ -1,41 +1,349 @@
+// --mode=catchup: a fresh node catching up from a source of member entries, with an Ed25519
+// baseline of the same run, where the time goes, and the caught-up node's RSS.
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 #include "services/auth/ed25519.h"
+#include "services/domain/id_generator.h"
 #include "services/federation/entry_signing.h"
+#include "services/federation/federation_service.h"
 #include "services/federation/record_applier.h"
+#include "services/files/atomic_file.h"
 #include "services/logging/logger.h"
+#include "services/member/member_registry.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
+#include "storage/hybrid_clock.h"
+#include "storage/oplog.h"
+#include "storage/rocks_store.h"
 #include "storage/status_macros.h"
+#include "storage/store.h"
+#include "storage/table.h"
 #include "tests/support/proc_stats.h"
 #include "tests/support/subprocess.h"
-#include "tools/bench/federation_site.h"
-#include "tools/bench/federation_timed.h"
 #include "tools/bench/modes.h"
 #include "tools/bench/report.h"
 
 namespace cantine::bench {
 namespace {
+
+// Decorators that time the calls they pass on, to show where an apply spends its time.
+// Each timed call costs two steady-clock reads (some 50 ns). Thread-safe.
+
+// Calls and their summed wall time.
+class CallTimer {
+ public:
+  // Calls `call` and adds its time.
+  template <typename Call>
+  auto Time(Call call) const {
+    const auto start = std::chrono::steady_clock::now();
+    auto result = call();
+    calls_.fetch_add(1, std::memory_order_relaxed);
+    nanos_.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count(),
+                     std::memory_order_relaxed);
+    return result;
+  }
+  int64_t calls() const { return calls_.load(std::memory_order_relaxed); }
+  absl::Duration total() const { return absl::Nanoseconds(nanos_.load(std::memory_order_relaxed)); }
+
+ private:
+  mutable std::atomic<int64_t> calls_{0};
+  mutable std::atomic<int64_t> nanos_{0};
+};
+
+// What a TimedStore measured: reads and writes per table, commits.
+struct StoreTimes {
+  CallTimer get[storage::kTableCount];
+  CallTimer get_for_update[storage::kTableCount];
+  CallTimer put[storage::kTableCount];
+  CallTimer commit;
+  CallTimer scan;
+};
+
+size_t Index(storage::Table table) { return static_cast<size_t>(table); }
+
+class TimedTransaction final : public storage::Transaction {
+ public:
+  TimedTransaction(std::unique_ptr<storage::Transaction> inner, StoreTimes* times)
+      : inner_(std::move(inner)), times_(times) {}
+
+  absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
+    return times_->get[Index(t)].Time([&] { return inner_->Get(t, k); });
+  }
+  absl::StatusOr<std::optional<std::string>> GetForUpdate(storage::Table t,
+                                                          absl::string_view k) override {
+    return times_->get_for_update[Index(t)].Time([&] { return inner_->GetForUpdate(t, k); });
+  }
+  absl::Status Put(storage::Table t, absl::string_view k, absl::string_view v) override {
+    return times_->put[Index(t)].Time([&] { return inner_->Put(t, k, v); });
+  }
+  absl::Status Delete(storage::Table t, absl::string_view k) override {
+    return inner_->Delete(t, k);
+  }
+  absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
+                                                      size_t limit) override {
+    return times_->scan.Time([&] { return inner_->Scan(t, prefix, limit); });
+  }
+  void SetSavePoint() override { inner_->SetSavePoint(); }
+  absl::Status RollbackToSavePoint() override { return inner_->RollbackToSavePoint(); }
+  absl::Status PopSavePoint() override { return inner_->PopSavePoint(); }
+  absl::Status Commit() override {
+    return times_->commit.Time([&] { return inner_->Commit(); });
+  }
+
+ private:
+  const std::unique_ptr<storage::Transaction> inner_;
+  StoreTimes* const times_;
+};
+
+// A Store passing every call to `inner`, timing transaction reads, writes and commits into
+// `times`. Neither owned; both outlive it.
+class TimedStore final : public storage::Store {
+ public:
+  TimedStore(storage::Store* inner, StoreTimes* times) : inner_(inner), times_(times) {}
+
+  std::unique_ptr<storage::Transaction> BeginTransaction() override {
+    return std::make_unique<TimedTransaction>(inner_->BeginTransaction(), times_);
+  }
+  absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
+    return times_->get[Index(t)].Time([&] { return inner_->Get(t, k); });
+  }
+  absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
+                                                      size_t limit,
+                                                      absl::string_view start_after) override {
+    return times_->scan.Time([&] { return inner_->Scan(t, prefix, limit, start_after); });
+  }
+  absl::Status Compact() override { return inner_->Compact(); }
+
+ private:
+  storage::Store* const inner_;
+  StoreTimes* const times_;
+};
+
+// Times each Verify of `inner` (not owned).
+class TimedVerifier final : public storage::EntryVerifier {
+ public:
+  explicit TimedVerifier(const storage::EntryVerifier* inner) : inner_(inner) {}
+  absl::Status Verify(absl::string_view site, absl::string_view hash,
+                      absl::string_view signature) const override {
+    return timer_.Time([&] { return inner_->Verify(site, hash, signature); });
+  }
+  const CallTimer& timer() const { return timer_; }
+
+ private:
+  const storage::EntryVerifier* const inner_;
+  CallTimer timer_;
+};
+
+// Times each Apply of `inner` (not owned).
+class TimedApplier final : public storage::EntryApplier {
+ public:
+  explicit TimedApplier(storage::EntryApplier* inner) : inner_(inner) {}
+  absl::Status Apply(storage::Transaction& txn, const v1::OplogEntry& entry) override {
+    return timer_.Time([&] { return inner_->Apply(txn, entry); });
+  }
+  absl::Status ApplyRedaction(storage::Transaction& txn,
+                              const v1::RedactionNotice& notice) override {
+    return inner_->ApplyRedaction(txn, notice);
+  }
+  const CallTimer& timer() const { return timer_; }
+
+ private:
+  storage::EntryApplier* const inner_;
+  CallTimer timer_;
+};
+
+// How a bench site opens its store.
+struct SiteOptions {
+  std::string data_dir;
+  std::string site_id;
+  bool sync_writes = true;
+  // When set, every transaction is timed into it (not owned; outlives the site).
+  StoreTimes* times = nullptr;
+};
+
+// The replication part of a node, as services/node/node.cc assembles it: a RocksDB store,
+// the hybrid clock, the signed oplog and the member registry over it. Thread-safe as its
+// parts are.
+class BenchSite {
+ public:
+  static absl::StatusOr<std::unique_ptr<BenchSite>> Open(const SiteOptions& options,
+                                                         const auth::Ed25519PrivateKey& key);
+
+  storage::Store& store() { return *store_; }
+  storage::Oplog& oplog() { return *oplog_; }
+  member::MemberRegistry& members() { return *members_; }
+  // The highest seq of this site's own entries.
+  uint64_t OwnSeq() const;
+
+ private:
+  explicit BenchSite(const auth::Ed25519PrivateKey& key);
+
+  storage::SystemClock clock_;
+  storage::HybridClock hlc_;
+  federation::KeySigner signer_;
+  std::unique_ptr<storage::RocksStore> rocks_;
+  std::unique_ptr<TimedStore> timed_;
+  storage::Store* store_ = nullptr;
+  std::unique_ptr<storage::Oplog> oplog_;
+  domain::RandomIdGenerator ids_;
+  std::unique_ptr<member::MemberRegistry> members_;
+};
+
+// Registers members `first`..`last` (inclusive; emails member-<i>@bench.example.org) with
+// MemberRegistry::Register from `threads` threads, stopping early after `time_limit`.
+// Returns how many it registered; the first error stops every thread.
+absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t first,
+                                        int64_t last, int threads, absl::Duration time_limit);
+
+// A FederationServiceImpl over `oplog`, served on 127.0.0.1 at a port chosen at run time.
+class FederationServer {
+ public:
+  // Neither owned; both outlive the server.
+  static absl::StatusOr<std::unique_ptr<FederationServer>> Start(
+      storage::Oplog* oplog, const federation::SiteKeyRing* known_sites);
+  ~FederationServer();  // Ends the open streams and shuts down.
+
+  std::string address() const;
+
+ private:
+  FederationServer(storage::Oplog* oplog, const federation::SiteKeyRing* known_sites);
+
+  federation::FederationServiceImpl service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+// Writes `contents` to `path`, replacing it, readable by this user only (mode 0600): the
+// bench writes credentials and keys, which cantined refuses when others can read them.
+// FAILED_PRECONDITION naming the file on failure.
+absl::Status WriteFile(const std::string& path, const std::string& contents);
+
+BenchSite::BenchSite(const auth::Ed25519PrivateKey& key)
+    : hlc_(&clock_, absl::Minutes(2)), signer_(key) {}
+
+absl::StatusOr<std::unique_ptr<BenchSite>> BenchSite::Open(const SiteOptions& options,
+                                                           const auth::Ed25519PrivateKey& key) {
+  auto site = std::unique_ptr<BenchSite>(new BenchSite(key));
+  ASSIGN_OR_RETURN(site->rocks_, storage::RocksStore::Open({.path = options.data_dir,
+                                                            .sync_writes = options.sync_writes}));
+  site->store_ = site->rocks_.get();
+  if (options.times != nullptr) {
+    site->timed_ = std::make_unique<TimedStore>(site->rocks_.get(), options.times);
+    site->store_ = site->timed_.get();
+  }
+  ASSIGN_OR_RETURN(site->oplog_, storage::Oplog::Open(site->store_, &site->clock_, &site->hlc_,
+                                                      &site->signer_, options.site_id));
+  site->members_ = std::make_unique<member::MemberRegistry>(site->store_, site->oplog_.get(),
+                                                            &site->ids_, options.site_id);
+  return site;
+}
+
+uint64_t BenchSite::OwnSeq() const {
+  const std::string own = storage::Oplog::OriginKey(oplog_->self());
+  for (const v1::VersionVectorEntry& entry : oplog_->Vector()) {
+    if (storage::Oplog::OriginKey(entry.origin()) == own) return entry.seq();
+  }
+  return 0;
+}
+
+absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t first,
+                                        int64_t last, int threads, absl::Duration time_limit) {
+  const absl::Time give_up = absl::Now() + time_limit;
+  std::atomic<int64_t> next{first};
+  std::atomic<int64_t> registered{0};
+  std::atomic<bool> stop{false};
+  absl::Mutex mu;
+  absl::Status first_error;
+  auto work = [&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      const int64_t i = next.fetch_add(1);
+      if (i > last || absl::Now() > give_up) return;
+      // The bio is shown network-wide, so that it replicates as a real profile's would.
+      absl::StatusOr<domain::Member> member = members.Register(
+          {.display_name = absl::StrCat("Member ", i),
+           .email = absl::StrCat("member-", i, "@bench.example.org"),
+           .bio = "Works from the third floor most weeks; prefers a quiet desk by the window.",
+           .network_visible_fields = {domain::ProfileField::kBio}});
+      if (!member.ok()) {
+        absl::MutexLock lock(&mu);
+        if (first_error.ok()) first_error = member.status();
+        stop = true;
+        return;
+      }
+      registered.fetch_add(1, std::memory_order_relaxed);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (std::thread& thread : pool) thread.join();
+  RETURN_IF_ERROR(first_error);
+  return registered.load();
+}
+
+FederationServer::FederationServer(storage::Oplog* oplog,
+                                   const federation::SiteKeyRing* known_sites)
+    : service_(
+          oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
+          /*bookings=*/nullptr, /*peer_heads=*/nullptr) {}
+
+absl::StatusOr<std::unique_ptr<FederationServer>> FederationServer::Start(
+    storage::Oplog* oplog, const federation::SiteKeyRing* known_sites) {
+  auto server = std::unique_ptr<FederationServer>(new FederationServer(oplog, known_sites));
+  grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &server->port_);
+  builder.RegisterService(&server->service_);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError("cannot listen on 127.0.0.1 for the federation service");
+  }
+  return server;
+}
+
+FederationServer::~FederationServer() {
+  service_.Stop();
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server_->Wait();
+}
+
+std::string FederationServer::address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+absl::Status WriteFile(const std::string& path, const std::string& contents) {
+  return files::WriteFileAtomically(path, contents, 0600);
+}
 
 using testing::CpuSnapshot;
 using testing::LoadAverage;

@@ -9,7 +9,6 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "storage/status_macros.h"
-#include "tools/bench/bench_client.h"
 #include "tools/bench/booking_load.h"
 #include "tools/bench/modes.h"
 

@@ -41,63 +41,43 @@
 
 ABSL_FLAG(std::string, mode, "direct",
           "direct, forwarded, catchup, propagation or federation (catchup then propagation).");
-
 // The booking load (direct, forwarded).
 ABSL_FLAG(int32_t, threads, 16, "Client threads, each with its own channel (and member).");
-ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates and books (forwarded: 20).");
-ABSL_FLAG(int32_t, seats, 4,
-          "Seats of each desk pool; direct: small, so that slots fill and refuse (forwarded: "
-          "100, enough that slots rarely fill).");
+ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates (forwarded: 20).");
+ABSL_FLAG(int32_t, seats, 4, "Seats of each; direct: small, so that slots fill (forwarded: 100).");
 ABSL_FLAG(int32_t, days, 20,
           "Calendar days, from two days after today at the venue, the bookings are spread over; "
           "closed days are skipped (forwarded: 40).");
 ABSL_FLAG(double, seconds, 10,
-          "Length of each booking phase (direct: phase 2; forwarded: each direct and forwarded "
-          "phase); propagation: of the write load.");
+          "Each booking phase (direct: phase 2); propagation: the write load.");
 ABSL_FLAG(double, rpc_timeout_seconds, 5, "Deadline of every call.");
-
 // direct.
 ABSL_FLAG(std::string, node, "", "direct: the node to load, HOST:PORT (required).");
 ABSL_FLAG(std::string, admin_credential_file, "",
-          "direct: file whose first line is the node's admin credential (required: the bench "
-          "creates its spaces and lists bookings by space and day).");
+          "direct: file whose first line is the node's admin credential (required).");
 ABSL_FLAG(std::string, ca, "",
-          "direct: the network CA's PEM file: connect with TLS trusting it (the local "
-          "network's is state/certs/ca.pem). Without it the bench connects in plaintext, to a "
-          "node started with --insecure.");
-ABSL_FLAG(double, ceiling_seconds, -1,
-          "direct: length of phase 1, the null-RPC ceiling; by default --seconds.");
-ABSL_FLAG(int64_t, max_bookings, 0,
-          "direct: phase 2 also ends after this many acknowledged bookings; 0 for no limit.");
+          "direct: the network CA's PEM file, to connect with TLS (the local network's is "
+          "state/certs/ca.pem); without it, plaintext to a node started with --insecure.");
+ABSL_FLAG(double, ceiling_seconds, -1, "direct: phase 1, the null-RPC ceiling; default --seconds.");
+ABSL_FLAG(int64_t, max_bookings, 0, "direct: phase 2 also ends after this many; 0: no limit.");
 ABSL_FLAG(int32_t, rss_pid, 0,
-          "direct: the node's process id, when on this machine: its VmRSS is printed at the end "
-          "and its CPU time per phase.");
-
+          "direct: the node's pid on this machine, for its CPU time per phase and its VmRSS.");
 // forwarded.
-ABSL_FLAG(std::string, cantined, CANTINED_PATH,
-          "forwarded: the cantined binary (default: the one built with this bench).");
+ABSL_FLAG(std::string, cantined, CANTINED_PATH, "forwarded: the cantined binary to start.");
 ABSL_FLAG(std::string, make_certs, CANTINE_SOURCE_DIR "/tools/make-certs",
-          "forwarded: tools/make-certs of the repository, which makes the run's CA and "
-          "certificates.");
-ABSL_FLAG(int32_t, members, 64,
-          "forwarded: members registered at milan (their home), each with "
-          "a token.");
+          "forwarded: tools/make-certs, which makes the run's CA and certificates.");
+ABSL_FLAG(int32_t, members, 64, "forwarded: members of milan (their home), each with a token.");
 ABSL_FLAG(int32_t, rounds, 1,
-          "forwarded: direct then forwarded, this many times (alternating evens out drift such "
-          "as the venue's growing database); the figures are summed per kind.");
+          "forwarded: direct then forwarded phases, this many times, alternating which goes "
+          "first (evens out drift); the figures are summed per kind.");
 ABSL_FLAG(double, startup_timeout_seconds, 60,
           "forwarded: for each node to start, and for the members to reach paris.");
-
-// forwarded and federation.
 ABSL_FLAG(std::string, work_dir, "",
-          "forwarded: certificates, configs, data folders and node logs; by default a new "
-          "folder under /tmp, removed after a successful run. catchup, propagation: data "
-          "folders; by default /tmp/cantine-federation-bench-<uid>; the catch-up source is kept "
-          "there and reused by the next run when it holds enough entries.");
+          "forwarded: certificates, configs, data and logs (default: a new folder under /tmp, "
+          "removed after a successful run). catchup: the source, kept and reused (default: "
+          "/tmp/cantine-federation-bench-<uid>).");
 ABSL_FLAG(bool, keep_work_dir, false,
-          "Keep the work folder after the run (forwarded: after a successful run; default "
-          "false). catchup, propagation: default true, with the catch-up source.");
-
+          "Keep the work folder after the run (default: forwarded false, catchup true).");
 // catchup.
 ABSL_FLAG(int64_t, entries, 1'000'000, "catchup: member entries the source holds.");
 ABSL_FLAG(int32_t, generation_threads, 4, "catchup: threads registering the source's members.");
@@ -106,17 +86,12 @@ ABSL_FLAG(std::string, generation_sync, "auto",
           "unless a 3 s probe projects more than --generation_budget_seconds).");
 ABSL_FLAG(double, generation_budget_seconds, 180, "catchup: see --generation_sync=auto.");
 ABSL_FLAG(int32_t, verifications, 20'000, "catchup: Ed25519 verifications of the baseline.");
-ABSL_FLAG(bool, baselines, true,
-          "catchup: also run the stream-only and apply-only phases that show where the time "
-          "goes.");
+ABSL_FLAG(bool, baselines, true, "catchup: also the stream-only and apply-only phases.");
 ABSL_FLAG(double, settle_seconds, 5, "catchup: wait before the second RSS reading.");
-
 // propagation.
 ABSL_FLAG(double, rate, 200, "propagation: registrations per second at the first node.");
 ABSL_FLAG(int32_t, nodes, 5, "propagation: nodes in the line.");
-
-// The destination node of --mode=catchup, started by the bench itself in a child process
-// with --mode=catchup_destination.
+// --mode=catchup_destination, the destination node --mode=catchup starts.
 ABSL_FLAG(std::string, destination_dir, "", "Internal.");
 ABSL_FLAG(std::string, destination_key_file, "", "Internal.");
 ABSL_FLAG(std::string, source_site, "", "Internal.");

@@ -35,62 +35,47 @@ enum class GenerationSync {
   kOff,   // sync_writes=false for the generation phase only.
 };
 
-// One bench run, built once from the flags (main.cc) or by a test, and validated before
-// anything starts. Fields a mode does not use are ignored.
+// One bench run, built once from the flags (main.cc, where every field's flag is described)
+// or by a test, and validated before anything starts. Fields a mode does not use are ignored.
 struct BenchOptions {
   Mode mode = Mode::kDirect;
-
   // The booking load (direct, forwarded).
   int threads = 16;  // Client threads, each with its own channel to each node.
-  int spaces = 8;    // Desk pools created for the run (forwarded: 20).
-  int seats = 4;     // Seats of each (forwarded: 100).
-  int days = 20;     // Calendar days the bookings are spread over (forwarded: 40).
-  absl::Duration duration = absl::Seconds(10);    // Each booking phase; propagation: the load.
-  absl::Duration rpc_timeout = absl::Seconds(5);  // Deadline of every call.
-
-  // direct: the node, which runs already.
-  std::string node;              // host:port of the node.
-  std::string admin_credential;  // The secret itself, read from --admin_credential_file.
-  // The network CA (PEM), read from --ca: the bench connects with TLS trusting it. Empty:
-  // plaintext, to a node started with --insecure.
+  int spaces = 8;
+  int seats = 4;
+  int days = 20;
+  absl::Duration duration = absl::Seconds(10);  // Each booking phase; propagation: the load.
+  absl::Duration rpc_timeout = absl::Seconds(5);
+  // direct: the running node, its admin credential (the secret itself), the network CA (PEM;
+  // empty: plaintext) and its pid (0: unknown).
+  std::string node;
+  std::string admin_credential;
   std::string ca_pem;
-  absl::Duration ceiling_duration = absl::Seconds(10);  // Phase 1, the null-RPC ceiling.
-  int64_t max_bookings = 0;  // Phase 2 also ends after this many acknowledged; 0: no limit.
-  int node_pid = 0;          // The node's process, for its CPU time and RSS; 0: unknown.
-
+  absl::Duration ceiling_duration = absl::Seconds(10);
+  int64_t max_bookings = 0;  // 0: no limit.
+  int node_pid = 0;
   // forwarded: two cantined started by the bench.
-  std::string cantined_path;    // The cantined binary to start twice.
-  std::string make_certs_path;  // tools/make-certs, which makes the run's CA and certificates.
-  int members = 64;             // Members of the forwarder's site, each with a token.
-  // Rounds of one direct and one forwarded phase, in turn direct first and forwarded first
-  // (2 rounds: direct, forwarded, forwarded, direct, which cancels a drift of the venue's
-  // cost over the run); figures summed per kind.
+  std::string cantined_path;
+  std::string make_certs_path;
+  int members = 64;
   int rounds = 1;
-  // For each node to start, and for the members to reach the venue.
   absl::Duration startup_timeout = absl::Seconds(60);
-
-  // forwarded and the federation modes: certificates, configs, data folders and logs.
-  // forwarded: empty is a new folder under /tmp, removed after a successful run unless
-  // keep_work_dir. Federation: empty is /tmp/cantine-federation-bench-<uid>, kept (with
-  // the catch-up source, reused by the next run) unless keep_work_dir is false.
+  // forwarded, catchup: the work folder (empty: forwarded makes one under /tmp).
   std::string work_dir;
   bool keep_work_dir = false;
-
   // catchup.
-  int64_t entries = 1'000'000;  // Member entries the source holds.
-  int generation_threads = 4;   // Threads calling MemberRegistry::Register.
+  int64_t entries = 1'000'000;
+  int generation_threads = 4;
   GenerationSync generation_sync = GenerationSync::kAuto;
-  absl::Duration generation_budget = absl::Minutes(3);  // For kAuto.
-  int verifications = 20'000;                           // Ed25519 verifications of the baseline.
-  bool baselines = true;                                // The stream-only and apply-only phases.
-  absl::Duration settle = absl::Seconds(5);             // Before the second RSS reading.
-  absl::Duration catchup_timeout = absl::Minutes(30);   // For the destination to catch up.
+  absl::Duration generation_budget = absl::Minutes(3);
+  int verifications = 20'000;
+  bool baselines = true;
+  absl::Duration settle = absl::Seconds(5);
+  absl::Duration catchup_timeout = absl::Minutes(30);
   std::string self_path;  // This binary, started again as the destination node.
-
   // propagation.
-  int nodes = 5;      // In a line, each pulling from its neighbours.
-  double rate = 200;  // Registrations per second at the first node.
-
+  int nodes = 5;
+  double rate = 200;
   int cores = 0;  // Of the machine, for the CPU lines.
 };
 

@@ -22,8 +22,8 @@
 #include "services/node/node.h"
 #include "storage/clock.h"
 #include "storage/status_macros.h"
+#include "tests/support/mini_cluster.h"
 #include "tests/support/proc_stats.h"
-#include "tools/bench/federation_site.h"
 #include "tools/bench/modes.h"
 #include "tools/bench/report.h"
 
@@ -34,14 +34,9 @@ using testing::CpuSnapshot;
 using testing::LoadAverage;
 using testing::TakeCpuSnapshot;
 
-constexpr char kAdminSecret[] = "federation-bench-admin-credential";
 constexpr char kObserverSite[] = "site-observer";
 constexpr int kWriterThreads = 4;
 constexpr absl::Duration kPollInterval = absl::Milliseconds(1);
-
-std::string SiteId(int i) {
-  return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
-}
 
 std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -50,76 +45,29 @@ std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
 }
 
 // A call of the site's desk (registrations without a credential are rate limited requests).
-std::unique_ptr<grpc::ClientContext> DeskContext(absl::Duration timeout) {
+std::unique_ptr<grpc::ClientContext> DeskContext(const std::string& secret,
+                                                 absl::Duration timeout) {
   std::unique_ptr<grpc::ClientContext> context = Context(timeout);
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", secret));
   return context;
 }
 
-// The nodes, started in this process, in a line.
-class Line {
+// The nodes, in this process (MiniCluster of tests/support), in a line.
+class Line : public testing::MiniCluster {
  public:
-  absl::Status Start(const BenchOptions& options) {
-    RETURN_IF_ERROR(WriteFile(options.work_dir + "/admin", absl::StrCat(kAdminSecret, "\n")));
-    for (int i = 0; i < options.nodes; ++i) {
-      const std::string dir = absl::StrCat(options.work_dir, "/propagation-", SiteId(i));
-      std::error_code error;
-      std::filesystem::remove_all(dir, error);
-      node::NodeOptions node_options;
-      node_options.site = {.site_id = SiteId(i),
-                           .display_name = absl::StrCat("Cantine ", SiteId(i)),
-                           .street_address = "1 rue de la Paix",
-                           .city = absl::StrCat("City of ", SiteId(i)),
-                           .country_code = "FR",
-                           .time_zone = "Europe/Paris",
-                           .currency_code = "EUR"};
-      node_options.listen_address = "127.0.0.1:0";
-      node_options.federation_listen_address = "127.0.0.1:0";
-      node_options.data_dir = dir;
-      node_options.admin_credential_file = options.work_dir + "/admin";
-      node_options.drain_timeout = absl::Seconds(2);
-      node_options.insecure = true;  // In-process nodes on loopback; the links are plaintext.
-      ASSIGN_OR_RETURN(std::unique_ptr<node::Node> node, node::Node::Start(node_options, &clock_));
-      nodes_.push_back(std::move(node));
-    }
-    for (int i = 0; i < size(); ++i) {
-      for (int j = 0; j < size(); ++j) {
-        if (i != j) nodes_[i]->TrustSite(SiteId(j), nodes_[j]->public_key());
-      }
-    }
-    for (int i = 0; i + 1 < size(); ++i) {
-      Connect(i, i + 1);
-      Connect(i + 1, i);
-    }
-    return absl::OkStatus();
-  }
+  explicit Line(int nodes) : MiniCluster(nodes) { ConnectLine(); }
 
-  ~Line() {
-    for (auto& node : nodes_) node->Shutdown(absl::Seconds(2));
+  std::string public_address(int i) { return absl::StrCat("127.0.0.1:", node(i).port()); }
+  std::string federation_address(int i) {
+    return absl::StrCat("127.0.0.1:", node(i).federation_port());
   }
-
-  int size() const { return static_cast<int>(nodes_.size()); }
-  node::Node& node(int i) { return *nodes_[i]; }
-  std::string public_address(int i) const { return absl::StrCat("127.0.0.1:", nodes_[i]->port()); }
-  std::string federation_address(int i) const {
-    return absl::StrCat("127.0.0.1:", nodes_[i]->federation_port());
-  }
-
   // Node i's vector entry of site `site_id`; 0 when it holds none.
-  uint64_t Seq(int i, const std::string& site_id) const {
-    for (const v1::VersionVectorEntry& entry : nodes_[i]->Vector()) {
+  uint64_t Seq(int i, const std::string& site_id) {
+    for (const v1::VersionVectorEntry& entry : node(i).Vector()) {
       if (entry.origin().site_id() == site_id) return entry.seq();
     }
     return 0;
   }
-
- private:
-  void Connect(int to, int from) {
-    nodes_[to]->AddPeer({SiteId(from), federation_address(from)}, nodes_[from]->public_key());
-  }
-
-  storage::SystemClock clock_;
-  std::vector<std::unique_ptr<node::Node>> nodes_;
 };
 
 // Records, for every node, when its vector first held each seq of the first node's origin.
@@ -186,7 +134,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SeqOfMembers(Line& li
   uint64_t last = 0;
   while (last < head && reader->Read(&response)) {
     for (const v1::OplogEntry& entry : response.entries()) {
-      if (entry.origin().site_id() != SiteId(0)) continue;
+      if (entry.origin().site_id() != line.site_id(0)) continue;
       last = std::max(last, entry.seq());
       if (entry.kind() != v1::ENTRY_KIND_MEMBER) continue;
       v1::MemberChange change;
@@ -217,27 +165,22 @@ void PrintLatencies(std::ostream& out, absl::string_view label,
                       Human(sorted.back()), " (", sorted.size(), " writes)"));
 }
 
-absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::ostream& out) {
-  std::error_code error;
-  std::filesystem::create_directories(options.work_dir, error);
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create '", options.work_dir, "': ", error.message()));
-  }
+}  // namespace
+
+absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, std::ostream& out) {
   out << "\n== Propagation: " << options.nodes << " nodes in a line, " << options.rate
-      << " registrations/s at " << SiteId(0) << " for " << absl::FormatDuration(options.duration)
-      << " ==\n";
+      << " registrations/s at site-a for " << absl::FormatDuration(options.duration) << " ==\n";
   Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
 
-  Line line;
-  RETURN_IF_ERROR(line.Start(options));
+  Line line(options.nodes);
   line.node(0).TrustSite(kObserverSite, auth::Ed25519PrivateKey::Generate().PublicKey());
   // Every node has every node's directory entry: the line is connected end to end.
   const absl::Time connect_deadline = absl::Now() + absl::Seconds(60);
   while (true) {
     bool connected = true;
     for (int i = 0; i < line.size(); ++i) {
-      for (int j = 0; j < line.size(); ++j) connected = connected && line.Seq(i, SiteId(j)) > 0;
+      for (int j = 0; j < line.size(); ++j)
+        connected = connected && line.Seq(i, line.site_id(j)) > 0;
     }
     if (connected) break;
     if (absl::Now() > connect_deadline) {
@@ -245,7 +188,7 @@ absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::o
     }
     absl::SleepFor(absl::Milliseconds(10));
   }
-  const uint64_t seq_before = line.Seq(0, SiteId(0));
+  const uint64_t seq_before = line.Seq(0, line.site_id(0));
   const auto entries_received = [&line] {
     uint64_t received = 0;
     for (int i = 0; i < line.size(); ++i) {
@@ -264,7 +207,7 @@ absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::o
   std::atomic<int64_t> failures{0};
   absl::Mutex error_mu;
   std::string first_error;
-  Watcher watcher(&line, SiteId(0));
+  Watcher watcher(&line, line.site_id(0));
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int t = 0; t < kWriterThreads; ++t) {
     grpc::ChannelArguments arguments;
@@ -276,6 +219,7 @@ absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::o
   const CpuSnapshot cpu_start = TakeCpuSnapshot();
   const absl::Time start = absl::Now() + absl::Milliseconds(50);
   const absl::Duration interval = absl::Seconds(1.0 / options.rate);
+  const std::string desk = line.admin_secret(0);
   std::vector<std::thread> writers;
   for (int t = 0; t < kWriterThreads; ++t) {
     writers.emplace_back([&, t] {
@@ -296,7 +240,7 @@ absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::o
         Write& write = writes[k];
         write.sent = absl::Now();
         grpc::Status status =
-            stub->RegisterMember(DeskContext(absl::Seconds(10)).get(), request, &member);
+            stub->RegisterMember(DeskContext(desk, absl::Seconds(10)).get(), request, &member);
         write.acknowledged = absl::Now();
         if (!status.ok()) {
           failures.fetch_add(1);
@@ -313,11 +257,11 @@ absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::o
   const CpuSnapshot cpu_end = TakeCpuSnapshot();
 
   // Wait for the last write everywhere, then stop watching.
-  const uint64_t head = line.Seq(0, SiteId(0));
+  const uint64_t head = line.Seq(0, line.site_id(0));
   const absl::Time drain_deadline = absl::Now() + absl::Seconds(60);
   while (absl::Now() < drain_deadline) {
     bool all = true;
-    for (int i = 0; i < line.size(); ++i) all = all && line.Seq(i, SiteId(0)) >= head;
+    for (int i = 0; i < line.size(); ++i) all = all && line.Seq(i, line.site_id(0)) >= head;
     if (all) break;
     absl::SleepFor(absl::Milliseconds(5));
   }
@@ -384,7 +328,7 @@ absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::o
                       " (", Thousands(watcher.polls()), " polls)"));
   PrintLatencies(out, "commit at site-a (send to acknowledgement)", commit);
   for (int i = 0; i < line.size(); ++i) {
-    PrintLatencies(out, absl::StrCat("readable at ", SiteId(i), " (", i, " hops), from send"),
+    PrintLatencies(out, absl::StrCat("readable at ", line.site_id(i), " (", i, " hops), from send"),
                    at_node[i]);
   }
   PrintLatencies(out, "READABLE ON ALL NODES, from send", everywhere);
@@ -415,17 +359,6 @@ absl::StatusOr<PropagationFigures> Propagate(const BenchOptions& options, std::o
                             .sampled = sampled,
                             .readable = readable,
                             .received = static_cast<int64_t>(received)};
-}
-
-}  // namespace
-
-absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, std::ostream& out) {
-  absl::StatusOr<PropagationFigures> figures = Propagate(options, out);
-  for (int i = 0; i < options.nodes; ++i) {
-    std::error_code error;
-    std::filesystem::remove_all(absl::StrCat(options.work_dir, "/propagation-", SiteId(i)), error);
-  }
-  return figures;
 }
 
 }  // namespace cantine::bench

@@ -11,13 +11,24 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "tests/support/proc_stats.h"
-#include "tools/bench/latency.h"
 
 namespace cantine::bench {
 
 // The figures of every mode and the one place they are printed: each run prints its figures
 // and the ratio to its baseline measured in the same run (the null-RPC ceiling, direct
 // bookings, Ed25519 verifications).
+
+// Nearest-rank percentiles of call latencies, in milliseconds.
+struct LatencySummary {
+  int64_t count = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  double p999_ms = 0;
+  double max_ms = 0;
+};
+
+// Summarizes latencies given in nanoseconds; all zero for none. Reorders `nanos`.
+LatencySummary SummarizeLatencies(std::vector<int64_t>& nanos);
 
 // The bookings of one or more phases of CreateBooking calls, summed over the client threads.
 struct BookingFigures {
