@@ -139,15 +139,17 @@ constexpr int kListPageSize = 1000;
 
 }  // namespace
 
-absl::StatusOr<SpaceCheck> CheckSpace(NodeStubs& venue, const BenchSpace& space,
-                                      const BookingWindow& window, const SlotTally& tally,
-                                      const std::string& admin_credential, absl::Duration timeout,
-                                      size_t max_problems) {
+absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpace& space,
+                                               const BookingWindow& window, const SlotTally& tally,
+                                               const std::string& admin_credential,
+                                               absl::Duration timeout, size_t max_problems) {
   const int days = static_cast<int>(window.open_days().size());
   const int slots = window.slots_per_day();
-  SpaceCheck check;
+  VerificationFigures check;
   const auto note = [&](std::string problem) {
-    if (check.problems.size() < max_problems) check.problems.push_back(std::move(problem));
+    if (check.first_problems.size() < max_problems) {
+      check.first_problems.push_back(std::move(problem));
+    }
   };
   std::vector<SlotEvidence> evidence(static_cast<size_t>(days) * slots);
   const auto at = [&](int day, int slot) -> SlotEvidence& {
@@ -226,7 +228,7 @@ absl::StatusOr<SpaceCheck> CheckSpace(NodeStubs& venue, const BenchSpace& space,
           !verdict.spurious_refusal) {
         continue;
       }
-      if (verdict.oversold) ++check.oversold;
+      if (verdict.oversold) ++check.oversold_slots;
       if (verdict.availability_mismatch) ++check.availability_mismatches;
       if (verdict.listing_mismatch) ++check.listing_mismatches;
       if (verdict.spurious_refusal) ++check.spurious_refusals;
@@ -354,7 +356,11 @@ LoadShape LoadSetUp::Shape(int threads) const {
 }
 
 absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs& home,
-                                    const SetUpOptions& options) {
+                                    const BenchOptions& options,
+                                    const std::string& admin_credential) {
+  const bool direct = options.mode == Mode::kDirect;
+  const std::string prefix = direct ? "bench" : "fwd";
+  const int members = direct ? options.threads : options.members;
   const absl::Time start = absl::Now();
   // Every connection made (TLS handshakes included) before anything is timed.
   for (const ThreadStubs* stubs : {&venue, &home}) {
@@ -366,7 +372,7 @@ absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs&
     }
   }
   const int threads = static_cast<int>(venue.size());
-  const std::string* admin = &options.admin_credential;
+  const std::string* admin = &admin_credential;
   LoadSetUp setup;
   grpc::Status status = Call(*venue[0]->sites, &v1::SiteService::Stub::GetSite,
                              v1::GetSiteRequest(), &setup.site, options.rpc_timeout);
@@ -375,8 +381,7 @@ absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs&
   setup.run_id = NewRunId();
   setup.spaces.resize(options.spaces);
   RETURN_IF_ERROR(ParallelFor(threads, options.spaces, [&](int worker, int64_t i) {
-    const v1::CreateSpaceRequest request =
-        DeskPoolRequest(options.prefix, setup.run_id, i, options.seats);
+    const v1::CreateSpaceRequest request = DeskPoolRequest(prefix, setup.run_id, i, options.seats);
     v1::Space created;
     grpc::Status status = Call(*venue[worker]->sites, &v1::SiteService::Stub::CreateSpace, request,
                                &created, options.rpc_timeout, admin);
@@ -385,19 +390,20 @@ absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs&
     setup.spaces[i] = {created.space_id(), created.seats(), static_cast<int>(i)};
     return absl::OkStatus();
   }));
-  setup.member_ids.resize(options.members);
-  if (options.issue_tokens) setup.tokens.resize(options.members);
-  RETURN_IF_ERROR(ParallelFor(threads, options.members, [&](int worker, int64_t i) {
+  setup.member_ids.resize(members);
+  if (!direct) setup.tokens.resize(members);
+  RETURN_IF_ERROR(ParallelFor(threads, members, [&](int worker, int64_t i) {
     v1::MemberService::Stub& members = *home[worker]->members;
     v1::RegisterMemberRequest request;
-    request.set_display_name(absl::StrCat(options.member_name, " ", setup.run_id, " member ", i));
-    request.set_email(absl::StrCat(options.prefix, "-", setup.run_id, "-", i, "@bench.example"));
+    request.set_display_name(
+        absl::StrCat(direct ? "Bench " : "Forwarding bench ", setup.run_id, " member ", i));
+    request.set_email(absl::StrCat(prefix, "-", setup.run_id, "-", i, "@bench.example"));
     v1::Member member;
     grpc::Status status = Call(members, &v1::MemberService::Stub::RegisterMember, request, &member,
                                options.rpc_timeout, admin);
     if (!status.ok()) return Failed("RegisterMember", status);
     setup.member_ids[i] = member.member_id();
-    if (!options.issue_tokens) return absl::OkStatus();
+    if (direct) return absl::OkStatus();
     v1::IssueTokenRequest issue;
     issue.set_member_id(member.member_id());
     v1::IssueTokenResponse issued;
@@ -415,14 +421,12 @@ void Add(PhaseResult& sum, PhaseResult more) {
   BookingFigures& f = sum.figures;
   BookingFigures& m = more.figures;
   f.wall += m.wall;
-  f.attempts += m.attempts;
-  f.acknowledged += m.acknowledged;
-  f.refused += m.refused;
-  f.other_refused += m.other_refused;
-  f.errors += m.errors;
-  f.unanswered += m.unanswered;
-  f.resolved += m.resolved;
-  f.unresolved += m.unresolved;
+  for (int64_t BookingFigures::*count :
+       {&BookingFigures::attempts, &BookingFigures::acknowledged, &BookingFigures::refused,
+        &BookingFigures::other_refused, &BookingFigures::errors, &BookingFigures::unanswered,
+        &BookingFigures::resolved, &BookingFigures::unresolved}) {
+    f.*count += m.*count;
+  }
   for (const auto& [code, count] : m.codes) f.codes[code] += count;
   AddMessages(f.first_errors, m.first_errors);
   f.last_acknowledgement = m.last_acknowledgement;
@@ -604,18 +608,18 @@ absl::StatusOr<VerificationFigures> BookingLoad::Verify(const ThreadStubs& venue
   RETURN_IF_ERROR(ParallelFor(
       threads, static_cast<int64_t>(setup_.spaces.size()),
       [&](int worker, int64_t i) -> absl::Status {
-        ASSIGN_OR_RETURN(SpaceCheck check,
+        ASSIGN_OR_RETURN(VerificationFigures check,
                          CheckSpace(*venue[worker], setup_.spaces[i], *setup_.window, tally_,
                                     admin_credential_, rpc_timeout, kMaxMessagesShown));
-        for (std::string& problem : check.problems) note(std::move(problem));
+        for (std::string& problem : check.first_problems) note(std::move(problem));
         absl::MutexLock lock(&mu);
-        v.slots_checked += check.slots_checked;
-        v.oversold_slots += check.oversold;
-        v.availability_mismatches += check.availability_mismatches;
-        v.listing_mismatches += check.listing_mismatches;
-        v.spurious_refusals += check.spurious_refusals;
-        v.held_seats += check.held_seats;
-        v.listed_confirmed_seats += check.listed_confirmed_seats;
+        for (int64_t VerificationFigures::*count :
+             {&VerificationFigures::slots_checked, &VerificationFigures::oversold_slots,
+              &VerificationFigures::availability_mismatches,
+              &VerificationFigures::listing_mismatches, &VerificationFigures::spurious_refusals,
+              &VerificationFigures::held_seats, &VerificationFigures::listed_confirmed_seats}) {
+          v.*count += check.*count;
+        }
         return absl::OkStatus();
       }));
   RETURN_IF_ERROR(

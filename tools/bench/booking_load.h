@@ -25,6 +25,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "tools/bench/booking_window.h"
+#include "tools/bench/options.h"
 #include "tools/bench/report.h"
 
 namespace cantine::bench {
@@ -161,25 +162,15 @@ struct BenchSpace {
 };
 
 // Every slot of one space over the window, judged with JudgeSlot.
-struct SpaceCheck {
-  int64_t slots_checked = 0;
-  int64_t oversold = 0;
-  int64_t availability_mismatches = 0;
-  int64_t listing_mismatches = 0;
-  int64_t spurious_refusals = 0;
-  // Summed over the window's slots: seats_total - seats_free as GetAvailability reports
-  // them, and the seats of the CONFIRMED bookings ListBookings(space_day) lists.
-  int64_t held_seats = 0;
-  int64_t listed_confirmed_seats = 0;
-  std::vector<std::string> problems;  // The first `max_problems`, described.
-};
 
 // GetAvailability over the window and ListBookings(space_day) of every open day of
-// `space`, compared slot by slot with `tally`. An error only when a call fails.
-absl::StatusOr<SpaceCheck> CheckSpace(NodeStubs& venue, const BenchSpace& space,
-                                      const BookingWindow& window, const SlotTally& tally,
-                                      const std::string& admin_credential, absl::Duration timeout,
-                                      size_t max_problems);
+// `space`, compared slot by slot with `tally` (JudgeSlot): the slots' counts of
+// VerificationFigures and their first `max_problems` problems. An error only when a call
+// fails.
+absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpace& space,
+                                               const BookingWindow& window, const SlotTally& tally,
+                                               const std::string& admin_credential,
+                                               absl::Duration timeout, size_t max_problems);
 
 // A booking the venue acknowledged, as the bench saw it.
 struct AcknowledgedBooking {
@@ -210,20 +201,6 @@ inline constexpr size_t kMaxMessagesShown = 5;
 // One stub set per client thread, each its own connection.
 using ThreadStubs = std::vector<std::unique_ptr<NodeStubs>>;
 
-struct SetUpOptions {
-  // Spaces "<prefix>-<run id>-<i>"; members "<member_name> <run id> member <i>", e-mail
-  // "<prefix>-<run id>-<i>@bench.example".
-  std::string prefix;
-  std::string member_name;
-  int spaces = 0;
-  int seats = 0;
-  int members = 0;
-  int days = 0;
-  bool issue_tokens = false;  // Members book with tokens of their home; else as the desk.
-  std::string admin_credential;
-  absl::Duration rpc_timeout;
-};
-
 // What SetUpLoad made. Immutable afterwards.
 struct LoadSetUp {
   v1::Site site;  // The venue's.
@@ -240,10 +217,13 @@ struct LoadSetUp {
 };
 
 // Waits for every channel to connect; GetSite and the window at the venue; the desk pools
-// at the venue and the members (and their tokens) at `home`, spread over the threads. The
-// first failing call's error.
+// at the venue and the members at `home`, spread over the threads. direct: pools
+// "bench-<run id>-<i>", one member per thread, booking as the site's desk; forwarded: pools
+// "fwd-<run id>-<i>", options.members members, each with a token of its home. The first
+// failing call's error.
 absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs& home,
-                                    const SetUpOptions& options);
+                                    const BenchOptions& options,
+                                    const std::string& admin_credential);
 
 // One phase of bookings.
 struct PhaseSpec {

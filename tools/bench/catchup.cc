@@ -49,8 +49,10 @@
 #include "storage/status_macros.h"
 #include "storage/store.h"
 #include "storage/table.h"
+#include "tests/support/paris.h"
 #include "tests/support/proc_stats.h"
 #include "tests/support/subprocess.h"
+#include "tools/bench/booking_load.h"
 #include "tools/bench/modes.h"
 #include "tools/bench/report.h"
 
@@ -200,16 +202,36 @@ struct SiteOptions {
 class BenchSite {
  public:
   static absl::StatusOr<std::unique_ptr<BenchSite>> Open(const SiteOptions& options,
-                                                         const auth::Ed25519PrivateKey& key);
+                                                         const auth::Ed25519PrivateKey& key) {
+    auto site = std::unique_ptr<BenchSite>(new BenchSite(key));
+    ASSIGN_OR_RETURN(site->rocks_, storage::RocksStore::Open({.path = options.data_dir,
+                                                              .sync_writes = options.sync_writes}));
+    site->store_ = site->rocks_.get();
+    if (options.times != nullptr) {
+      site->timed_ = std::make_unique<TimedStore>(site->rocks_.get(), options.times);
+      site->store_ = site->timed_.get();
+    }
+    ASSIGN_OR_RETURN(site->oplog_, storage::Oplog::Open(site->store_, &site->clock_, &site->hlc_,
+                                                        &site->signer_, options.site_id));
+    site->members_ = std::make_unique<member::MemberRegistry>(site->store_, site->oplog_.get(),
+                                                              &site->ids_, options.site_id);
+    return site;
+  }
 
-  storage::Store& store() { return *store_; }
   storage::Oplog& oplog() { return *oplog_; }
   member::MemberRegistry& members() { return *members_; }
   // The highest seq of this site's own entries.
-  uint64_t OwnSeq() const;
+  uint64_t OwnSeq() const {
+    const std::string own = storage::Oplog::OriginKey(oplog_->self());
+    for (const v1::VersionVectorEntry& entry : oplog_->Vector()) {
+      if (storage::Oplog::OriginKey(entry.origin()) == own) return entry.seq();
+    }
+    return 0;
+  }
 
  private:
-  explicit BenchSite(const auth::Ed25519PrivateKey& key);
+  explicit BenchSite(const auth::Ed25519PrivateKey& key)
+      : hlc_(&clock_, absl::Minutes(2)), signer_(key) {}
 
   storage::SystemClock clock_;
   storage::HybridClock hlc_;
@@ -226,120 +248,52 @@ class BenchSite {
 // MemberRegistry::Register from `threads` threads, stopping early after `time_limit`.
 // Returns how many it registered; the first error stops every thread.
 absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t first,
-                                        int64_t last, int threads, absl::Duration time_limit);
+                                        int64_t last, int threads, absl::Duration time_limit) {
+  const absl::Time give_up = absl::Now() + time_limit;
+  std::atomic<int64_t> registered{0};
+  RETURN_IF_ERROR(ParallelFor(threads, last - first + 1, [&](int, int64_t k) -> absl::Status {
+    if (absl::Now() > give_up) return absl::OkStatus();
+    // The bio is shown network-wide, so that it replicates as a real profile's would.
+    RETURN_IF_ERROR(members.Register(
+        {.display_name = absl::StrCat("Member ", first + k),
+         .email = absl::StrCat("member-", first + k, "@bench.example.org"),
+         .bio = "Works from the third floor most weeks; prefers a quiet desk by the window.",
+         .network_visible_fields = {domain::ProfileField::kBio}}));
+    ++registered;
+    return absl::OkStatus();
+  }));
+  return registered.load();
+}
 
 // A FederationServiceImpl over `oplog`, served on 127.0.0.1 at a port chosen at run time.
+// Neither argument is owned; both outlive the server.
 class FederationServer {
  public:
-  // Neither owned; both outlive the server.
-  static absl::StatusOr<std::unique_ptr<FederationServer>> Start(
-      storage::Oplog* oplog, const federation::SiteKeyRing* known_sites);
-  ~FederationServer();  // Ends the open streams and shuts down.
-
-  std::string address() const;
+  FederationServer(storage::Oplog* oplog, const federation::SiteKeyRing* known_sites)
+      : service_(
+            oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
+            /*bookings=*/nullptr, /*peer_heads=*/nullptr) {
+    grpc::ServerBuilder builder;
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+  }
+  // Ends the open streams and shuts down.
+  ~FederationServer() {
+    service_.Stop();
+    if (server_ == nullptr) return;
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server_->Wait();
+  }
+  bool serving() const { return server_ != nullptr && port_ != 0; }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
  private:
-  FederationServer(storage::Oplog* oplog, const federation::SiteKeyRing* known_sites);
-
   federation::FederationServiceImpl service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };
-
-// Writes `contents` to `path`, replacing it, readable by this user only (mode 0600): the
-// bench writes credentials and keys, which cantined refuses when others can read them.
-// FAILED_PRECONDITION naming the file on failure.
-absl::Status WriteFile(const std::string& path, const std::string& contents);
-
-BenchSite::BenchSite(const auth::Ed25519PrivateKey& key)
-    : hlc_(&clock_, absl::Minutes(2)), signer_(key) {}
-
-absl::StatusOr<std::unique_ptr<BenchSite>> BenchSite::Open(const SiteOptions& options,
-                                                           const auth::Ed25519PrivateKey& key) {
-  auto site = std::unique_ptr<BenchSite>(new BenchSite(key));
-  ASSIGN_OR_RETURN(site->rocks_, storage::RocksStore::Open({.path = options.data_dir,
-                                                            .sync_writes = options.sync_writes}));
-  site->store_ = site->rocks_.get();
-  if (options.times != nullptr) {
-    site->timed_ = std::make_unique<TimedStore>(site->rocks_.get(), options.times);
-    site->store_ = site->timed_.get();
-  }
-  ASSIGN_OR_RETURN(site->oplog_, storage::Oplog::Open(site->store_, &site->clock_, &site->hlc_,
-                                                      &site->signer_, options.site_id));
-  site->members_ = std::make_unique<member::MemberRegistry>(site->store_, site->oplog_.get(),
-                                                            &site->ids_, options.site_id);
-  return site;
-}
-
-uint64_t BenchSite::OwnSeq() const {
-  const std::string own = storage::Oplog::OriginKey(oplog_->self());
-  for (const v1::VersionVectorEntry& entry : oplog_->Vector()) {
-    if (storage::Oplog::OriginKey(entry.origin()) == own) return entry.seq();
-  }
-  return 0;
-}
-
-absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t first,
-                                        int64_t last, int threads, absl::Duration time_limit) {
-  const absl::Time give_up = absl::Now() + time_limit;
-  std::atomic<int64_t> next{first};
-  std::atomic<int64_t> registered{0};
-  std::atomic<bool> stop{false};
-  absl::Mutex mu;
-  absl::Status first_error;
-  auto work = [&] {
-    while (!stop.load(std::memory_order_relaxed)) {
-      const int64_t i = next.fetch_add(1);
-      if (i > last || absl::Now() > give_up) return;
-      // The bio is shown network-wide, so that it replicates as a real profile's would.
-      absl::StatusOr<domain::Member> member = members.Register(
-          {.display_name = absl::StrCat("Member ", i),
-           .email = absl::StrCat("member-", i, "@bench.example.org"),
-           .bio = "Works from the third floor most weeks; prefers a quiet desk by the window.",
-           .network_visible_fields = {domain::ProfileField::kBio}});
-      if (!member.ok()) {
-        absl::MutexLock lock(&mu);
-        if (first_error.ok()) first_error = member.status();
-        stop = true;
-        return;
-      }
-      registered.fetch_add(1, std::memory_order_relaxed);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
-  for (std::thread& thread : pool) thread.join();
-  RETURN_IF_ERROR(first_error);
-  return registered.load();
-}
-
-FederationServer::FederationServer(storage::Oplog* oplog,
-                                   const federation::SiteKeyRing* known_sites)
-    : service_(
-          oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
-          /*bookings=*/nullptr, /*peer_heads=*/nullptr) {}
-
-absl::StatusOr<std::unique_ptr<FederationServer>> FederationServer::Start(
-    storage::Oplog* oplog, const federation::SiteKeyRing* known_sites) {
-  auto server = std::unique_ptr<FederationServer>(new FederationServer(oplog, known_sites));
-  grpc::ServerBuilder builder;
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &server->port_);
-  builder.RegisterService(&server->service_);
-  server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError("cannot listen on 127.0.0.1 for the federation service");
-  }
-  return server;
-}
-
-FederationServer::~FederationServer() {
-  service_.Stop();
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  server_->Wait();
-}
-
-std::string FederationServer::address() const { return absl::StrCat("127.0.0.1:", port_); }
 
 absl::Status WriteFile(const std::string& path, const std::string& contents) {
   return files::WriteFileAtomically(path, contents, 0600);
@@ -752,8 +706,10 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
                    LoadOrCreateKey(options.work_dir + "/destination.key"));
   federation::SiteKeyRing known_sites;
   known_sites.Add(kDestinationSite, destination_key.PublicKey());
-  ASSIGN_OR_RETURN(const std::unique_ptr<FederationServer> server,
-                   FederationServer::Start(&source.site().oplog(), &known_sites));
+  const auto server = std::make_unique<FederationServer>(&source.site().oplog(), &known_sites);
+  if (!server->serving()) {
+    return absl::UnavailableError("cannot listen on 127.0.0.1 for the federation service");
+  }
   Figure(out, "source federation port", server->address());
   CatchupFigures figures;
   figures.source_entries = static_cast<int64_t>(expected);
@@ -800,13 +756,8 @@ int RunDestination(const DestinationOptions& options) {
   const auto rss = [] { return testing::ProcStatusKb(0, "VmRSS").value_or(0); };
   const auto hwm = [] { return testing::ProcStatusKb(0, "VmHWM").value_or(0); };
   node::NodeOptions node_options;
-  node_options.site = {.site_id = kDestinationSite,
-                       .display_name = "Cantine bench destination",
-                       .street_address = "1 rue de la Paix",
-                       .city = "Paris",
-                       .country_code = "FR",
-                       .time_zone = "Europe/Paris",
-                       .currency_code = "EUR"};
+  node_options.site = testing::ParisProfile();
+  node_options.site.site_id = kDestinationSite;
   node_options.listen_address = "127.0.0.1:0";
   node_options.federation_listen_address = "127.0.0.1:0";
   node_options.data_dir = options.data_dir;

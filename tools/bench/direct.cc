@@ -54,16 +54,8 @@ absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream
   for (int i = 0; i < options.threads; ++i) {
     stubs.push_back(std::make_unique<NodeStubs>(options.node, options.ca_pem));
   }
-  ASSIGN_OR_RETURN(const LoadSetUp setup, SetUpLoad(stubs, stubs,
-                                                    {.prefix = "bench",
-                                                     .member_name = "Bench",
-                                                     .spaces = options.spaces,
-                                                     .seats = options.seats,
-                                                     .members = options.threads,
-                                                     .days = options.days,
-                                                     .issue_tokens = false,
-                                                     .admin_credential = options.admin_credential,
-                                                     .rpc_timeout = options.rpc_timeout}));
+  ASSIGN_OR_RETURN(const LoadSetUp setup,
+                   SetUpLoad(stubs, stubs, options, options.admin_credential));
   DirectReport report;
   report.node = options.node;
   report.node_is_local = IsLoopback(options.node);

@@ -231,16 +231,7 @@ class ForwardedBench {
           absl::StrCat("127.0.0.1:", network_.forwarder.port), network_.ca_pem));
     }
     // The members' home is the forwarder: registered there, with tokens it signs.
-    ASSIGN_OR_RETURN(setup_, SetUpLoad(venue_, forwarder_,
-                                       {.prefix = "fwd",
-                                        .member_name = "Forwarding bench",
-                                        .spaces = options_.spaces,
-                                        .seats = options_.seats,
-                                        .members = options_.members,
-                                        .days = options_.days,
-                                        .issue_tokens = true,
-                                        .admin_credential = network_.admin,
-                                        .rpc_timeout = options_.rpc_timeout}));
+    ASSIGN_OR_RETURN(setup_, SetUpLoad(venue_, forwarder_, options_, network_.admin));
     report_.shape = setup_.Shape(options_.threads);
     progress_ << "set-up: " << options_.spaces << " desk pools at " << kVenue << ", "
               << options_.members << " members of " << kForwarder << " with tokens, "

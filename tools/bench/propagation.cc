@@ -24,6 +24,7 @@
 #include "storage/status_macros.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/proc_stats.h"
+#include "tools/bench/booking_load.h"
 #include "tools/bench/modes.h"
 #include "tools/bench/report.h"
 
@@ -37,20 +38,6 @@ using testing::TakeCpuSnapshot;
 constexpr char kObserverSite[] = "site-observer";
 constexpr int kWriterThreads = 4;
 constexpr absl::Duration kPollInterval = absl::Milliseconds(1);
-
-std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  return context;
-}
-
-// A call of the site's desk (registrations without a credential are rate limited requests).
-std::unique_ptr<grpc::ClientContext> DeskContext(const std::string& secret,
-                                                 absl::Duration timeout) {
-  std::unique_ptr<grpc::ClientContext> context = Context(timeout);
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", secret));
-  return context;
-}
 
 // The nodes, in this process (MiniCluster of tests/support), in a line.
 class Line : public testing::MiniCluster {
@@ -125,10 +112,11 @@ struct Write {
 absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SeqOfMembers(Line& line, uint64_t head) {
   auto stub = v1::FederationService::NewStub(
       grpc::CreateChannel(line.federation_address(0), grpc::InsecureChannelCredentials()));
-  auto context = Context(absl::Seconds(60));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
   v1::PullRequest request;
   request.set_site_id(kObserverSite);
-  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(context.get(), request);
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
   absl::flat_hash_map<std::string, uint64_t> seqs;
   v1::PullResponse response;
   uint64_t last = 0;
@@ -144,7 +132,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SeqOfMembers(Line& li
       seqs[change.member_id()] = entry.seq();
     }
   }
-  context->TryCancel();
+  context.TryCancel();
   reader->Finish().error_code();  // CANCELLED, as asked.
   if (last < head) return absl::UnavailableError("the observer stream ended early");
   return seqs;
@@ -208,22 +196,20 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
   absl::Mutex error_mu;
   std::string first_error;
   Watcher watcher(&line, line.site_id(0));
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  ThreadStubs writer_stubs;  // A channel (connection) per writer thread.
   for (int t = 0; t < kWriterThreads; ++t) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt("bench.writer", t);  // A channel (connection) per writer thread.
-    channels.push_back(grpc::CreateCustomChannel(line.public_address(0),
-                                                 grpc::InsecureChannelCredentials(), arguments));
-    channels.back()->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    writer_stubs.push_back(std::make_unique<NodeStubs>(line.public_address(0), ""));
+    writer_stubs.back()->channel->WaitForConnected(
+        absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   }
   const CpuSnapshot cpu_start = TakeCpuSnapshot();
   const absl::Time start = absl::Now() + absl::Milliseconds(50);
   const absl::Duration interval = absl::Seconds(1.0 / options.rate);
+  // As the site's desk: registrations without a credential are rate-limited requests.
   const std::string desk = line.admin_secret(0);
   std::vector<std::thread> writers;
   for (int t = 0; t < kWriterThreads; ++t) {
     writers.emplace_back([&, t] {
-      auto stub = v1::MemberService::NewStub(channels[t]);
       while (true) {
         const int64_t k = next.fetch_add(1);
         if (k >= total) return;
@@ -240,7 +226,8 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
         Write& write = writes[k];
         write.sent = absl::Now();
         grpc::Status status =
-            stub->RegisterMember(DeskContext(desk, absl::Seconds(10)).get(), request, &member);
+            Call(*writer_stubs[t]->members, &v1::MemberService::Stub::RegisterMember, request,
+                 &member, absl::Seconds(10), &desk);
         write.acknowledged = absl::Now();
         if (!status.ok()) {
           failures.fetch_add(1);
@@ -299,15 +286,16 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
   int64_t sampled = 0;
   int64_t readable = 0;
   for (int i = 0; i < line.size(); ++i) {
-    auto stub = v1::MemberService::NewStub(
-        grpc::CreateChannel(line.public_address(i), grpc::InsecureChannelCredentials()));
+    NodeStubs stubs(line.public_address(i), "");
     for (int64_t k = 0; k < total; k += std::max<int64_t>(1, total / kSample)) {
       if (writes[k].member_id.empty()) continue;
       v1::GetMemberRequest request;
       request.set_member_id(writes[k].member_id);
       v1::Member member;
       ++sampled;
-      if (stub->GetMember(Context(absl::Seconds(5)).get(), request, &member).ok()) ++readable;
+      readable += Call(*stubs.members, &v1::MemberService::Stub::GetMember, request, &member,
+                       absl::Seconds(5))
+                      .ok();
     }
   }
   const uint64_t received = entries_received() - received_before;
