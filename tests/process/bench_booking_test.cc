@@ -20,6 +20,14 @@ namespace {
 
 constexpr char kAdminSecret[] = "bench-booking-test-admin-credential";
 
+// A short run of `mode`: 4 client threads, 1 s a phase.
+BenchOptions ShortRun(Mode mode) {
+  BenchOptions options = DefaultOptions(mode);
+  options.threads = 4;
+  options.duration = absl::Seconds(1);
+  return options;
+}
+
 TEST(DirectBenchTest, BooksFillsSlotsAndVerifiesWithTheNodesFigures) {
   testing::TempDir dir;
   testing::SiteProcesses sites(dir, CANTINED_PATH, kAdminSecret, {"paris"});
@@ -28,14 +36,12 @@ TEST(DirectBenchTest, BooksFillsSlotsAndVerifiesWithTheNodesFigures) {
   std::unique_ptr<testing::Subprocess> paris = sites.Start("paris", "", &port, &federation_port);
   ASSERT_GT(port, 0);
 
-  BenchOptions options = DefaultOptions(Mode::kDirect);
+  BenchOptions options = ShortRun(Mode::kDirect);
   options.node = absl::StrCat("127.0.0.1:", port);
   options.admin_credential = kAdminSecret;
-  options.threads = 4;
   options.spaces = 2;
   options.seats = 2;
   options.days = 7;
-  options.duration = absl::Seconds(1);
   options.ceiling_duration = absl::Milliseconds(500);
   options.node_pid = paris->pid();
   std::ostringstream progress;
@@ -67,15 +73,13 @@ TEST(DirectBenchTest, BooksFillsSlotsAndVerifiesWithTheNodesFigures) {
 }
 
 TEST(ForwardedBenchTest, BooksDirectAndThroughTheForwarderAndVerifies) {
-  BenchOptions options = DefaultOptions(Mode::kForwarded);
+  BenchOptions options = ShortRun(Mode::kForwarded);
   options.cantined_path = CANTINED_PATH;
   options.make_certs_path = CANTINE_SOURCE_DIR "/tools/make-certs";
-  options.threads = 4;
   options.members = 8;
   options.spaces = 4;
   options.seats = 50;
   options.days = 14;
-  options.duration = absl::Seconds(1);
   options.startup_timeout = absl::Seconds(20);
   std::ostringstream progress;
   absl::StatusOr<ForwardedReport> report = RunForwarded(options, progress);

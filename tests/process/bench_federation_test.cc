@@ -16,16 +16,22 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// `mode`'s options with a work folder of the test's and the machine's cores.
+BenchOptions SmallRun(Mode mode, const testing::TempDir& dir) {
+  BenchOptions options = DefaultOptions(mode);
+  options.work_dir = dir.path();
+  options.self_path = CANTINE_BENCH_PATH;
+  options.cores = 2;
+  return options;
+}
+
 TEST(CatchupBenchTest, ADestinationCatchingUpNEntriesReceivesAndAppliesN) {
   testing::TempDir dir;
-  BenchOptions options = DefaultOptions(Mode::kCatchup);
+  BenchOptions options = SmallRun(Mode::kCatchup, dir);
   options.entries = 300;
   options.generation_sync = GenerationSync::kOff;
   options.verifications = 200;
   options.settle = absl::Milliseconds(100);
-  options.work_dir = dir.path();
-  options.self_path = CANTINE_BENCH_PATH;
-  options.cores = 2;
   ASSERT_TRUE(ValidateBenchOptions(options).ok());
   std::ostringstream out;
   absl::StatusOr<CatchupFigures> figures = RunCatchup(options, out);
@@ -54,12 +60,10 @@ TEST(CatchupBenchTest, ADestinationCatchingUpNEntriesReceivesAndAppliesN) {
 
 TEST(PropagationBenchTest, EveryWriteIsReadableOnEveryNode) {
   testing::TempDir dir;
-  BenchOptions options = DefaultOptions(Mode::kPropagation);
+  BenchOptions options = SmallRun(Mode::kPropagation, dir);
   options.nodes = 3;
   options.rate = 40;
   options.duration = absl::Seconds(1);
-  options.work_dir = dir.path();
-  options.cores = 2;
   ASSERT_TRUE(ValidateBenchOptions(options).ok());
   std::ostringstream out;
   absl::StatusOr<PropagationFigures> figures = RunPropagation(options, out);

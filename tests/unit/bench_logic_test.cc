@@ -319,13 +319,6 @@ BenchOptions SmallRun() {
   BenchOptions options = DefaultOptions(Mode::kForwarded);
   options.cantined_path = "/usr/bin/cantined";
   options.make_certs_path = "/usr/bin/make-certs";
-  options.threads = 4;
-  options.members = 8;
-  options.spaces = 4;
-  options.seats = 50;
-  options.days = 14;
-  options.duration = absl::Seconds(1);
-  options.startup_timeout = absl::Seconds(20);
   return options;
 }
 
