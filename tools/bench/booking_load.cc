@@ -74,16 +74,6 @@ absl::Status Failed(absl::string_view what, const grpc::Status& status) {
       s.code(), absl::StrCat(what, ": ", absl::StatusCodeToString(s.code()), ": ", s.message()));
 }
 
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(absl::StatusCodeToString(rpc::FromGrpcStatus(status).code()), ": ",
-                      status.error_message());
-}
-
-bool IsUnanswered(grpc::StatusCode code) {
-  return code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
-         code == grpc::StatusCode::CANCELLED;
-}
-
 void RunOnThreads(int threads, const std::function<void(int)>& work) {
   std::vector<std::thread> pool;
   pool.reserve(threads);
@@ -119,6 +109,27 @@ std::string NewRunId() {
   return absl::StrFormat("%08x", absl::Uniform<uint32_t>(random));
 }
 
+namespace {
+
+// The node's limits: days per GetAvailability, bookings per ListBookings page.
+constexpr int kAvailabilityDaysPerCall = 62;
+constexpr int kListPageSize = 1000;
+
+// "CODE: message".
+std::string Describe(const grpc::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(rpc::FromGrpcStatus(status).code()), ": ",
+                      status.error_message());
+}
+
+// Whether a call that failed with `code` got no answer from the node (it may have done
+// the work): DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED.
+bool IsUnanswered(grpc::StatusCode code) {
+  return code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
+         code == grpc::StatusCode::CANCELLED;
+}
+
+// The request creating desk pool `index` of run `run_id`: id "<prefix>-<run id>-<index>",
+// `seats` seats, 10.00 a half-day slot.
 v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_view run_id,
                                        int64_t index, int32_t seats) {
   v1::CreateSpaceRequest request;
@@ -131,13 +142,10 @@ v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_vi
   return request;
 }
 
-namespace {
-
-// The node's limits: days per GetAvailability, bookings per ListBookings page.
-constexpr int kAvailabilityDaysPerCall = 62;
-constexpr int kListPageSize = 1000;
-
-}  // namespace
+// GetAvailability over the window and ListBookings(space_day) of every open day of
+// `space`, compared slot by slot with `tally` (JudgeSlot): the slots' counts of
+// VerificationFigures and their first `max_problems` problems. An error only when a call
+// fails.
 
 absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpace& space,
                                                const BookingWindow& window, const SlotTally& tally,
@@ -243,6 +251,14 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
   return check;
 }
 
+enum class BookingVerdict { kSame, kLost, kAltered };
+struct BookingCheck {
+  BookingVerdict verdict = BookingVerdict::kSame;
+  std::string problem;  // Empty when kSame.
+};
+
+// GetBooking of `booking` at the venue: lost when it fails, altered when it answers another
+// space, slot, day, member or a state other than CONFIRMED.
 BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBooking& acknowledged,
                                       const std::string& space_id, const BookingWindow& window,
                                       const std::string& admin_credential, absl::Duration timeout) {
@@ -266,8 +282,6 @@ BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBookin
                                                  " answers another space, slot, member or state: ",
                                                  booking.ShortDebugString())};
 }
-
-namespace {
 
 using Steady = std::chrono::steady_clock;
 

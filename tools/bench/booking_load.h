@@ -30,6 +30,11 @@
 
 namespace cantine::bench {
 
+// The booking load that --mode=direct and --mode=forwarded share: the client side (stubs
+// over connections of their own, calls with a deadline and a bearer credential, thread
+// fan-out), the run's desk pools and members, phases of CreateBooking from client threads,
+// and the verification at the venue of what the bench was told.
+
 // What the bench itself saw of one slot of one space.
 struct SlotCount {
   int32_t acknowledged_seats = 0;  // Seats of the bookings the node acknowledged.
@@ -127,18 +132,6 @@ absl::Status Failed(absl::string_view what, const grpc::Status& status);
 // Eight random hex digits naming one bench run's records.
 std::string NewRunId();
 
-// The request creating desk pool `index` of run `run_id`: id "<prefix>-<run id>-<index>",
-// `seats` seats, 10.00 a half-day slot.
-v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_view run_id,
-                                       int64_t index, int32_t seats);
-
-// "CODE: message".
-std::string Describe(const grpc::Status& status);
-
-// Whether a call that failed with `code` got no answer from the node (it may have done
-// the work): DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED.
-bool IsUnanswered(grpc::StatusCode code);
-
 // Runs work(i) for every i in [0, threads) on a thread of its own; returns when all have.
 void RunOnThreads(int threads, const std::function<void(int)>& work);
 
@@ -150,27 +143,12 @@ absl::Status ParallelFor(int workers, int64_t count,
 // Whether `target` (host:port) names this machine's loopback interface.
 bool IsLoopback(absl::string_view target);
 
-// After a bench run, what the venue holds, judged against what the bench was told: the
-// verification the direct and forwarded modes share (booking_load.cc). Every call goes to the
-// venue's own node with the admin credential.
-
 // One desk pool of the run: its id, its seats, and its index in the bench's SlotTally.
 struct BenchSpace {
   std::string space_id;
   int32_t capacity = 0;
   int index = 0;
 };
-
-// Every slot of one space over the window, judged with JudgeSlot.
-
-// GetAvailability over the window and ListBookings(space_day) of every open day of
-// `space`, compared slot by slot with `tally` (JudgeSlot): the slots' counts of
-// VerificationFigures and their first `max_problems` problems. An error only when a call
-// fails.
-absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpace& space,
-                                               const BookingWindow& window, const SlotTally& tally,
-                                               const std::string& admin_credential,
-                                               absl::Duration timeout, size_t max_problems);
 
 // A booking the venue acknowledged, as the bench saw it.
 struct AcknowledgedBooking {
@@ -180,21 +158,6 @@ struct AcknowledgedBooking {
   int32_t slot = 0;
   std::string member_id;  // Empty: not checked.
 };
-
-enum class BookingVerdict { kSame, kLost, kAltered };
-struct BookingCheck {
-  BookingVerdict verdict = BookingVerdict::kSame;
-  std::string problem;  // Empty when kSame.
-};
-
-// GetBooking of `booking` at the venue: lost when it fails, altered when it answers another
-// space, slot, day, member or a state other than CONFIRMED.
-BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBooking& booking,
-                                      const std::string& space_id, const BookingWindow& window,
-                                      const std::string& admin_credential, absl::Duration timeout);
-
-// The booking load that --mode=direct and --mode=forwarded share: the run's desk pools and
-// members, phases of CreateBooking from client threads, and the verification at the venue.
 
 inline constexpr size_t kMaxMessagesShown = 5;
 
