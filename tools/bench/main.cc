@@ -66,10 +66,10 @@ ABSL_FLAG(int32_t, rss_pid, 0,
 ABSL_FLAG(std::string, cantined, CANTINED_PATH, "forwarded: the cantined binary to start.");
 ABSL_FLAG(std::string, make_certs, CANTINE_SOURCE_DIR "/tools/make-certs",
           "forwarded: tools/make-certs, which makes the run's CA and certificates.");
-ABSL_FLAG(int32_t, members, 64, "forwarded: members of milan (their home), each with a token.");
 ABSL_FLAG(int32_t, rounds, 1,
           "forwarded: direct then forwarded phases, this many times, alternating which goes "
           "first (evens out drift); the figures are summed per kind.");
+ABSL_FLAG(int32_t, members, 64, "forwarded: members of milan (their home), each with a token.");
 ABSL_FLAG(double, startup_timeout_seconds, 60,
           "forwarded: for each node to start, and for the members to reach paris.");
 ABSL_FLAG(std::string, work_dir, "",
