@@ -21,7 +21,8 @@ class SiteProcesses {
 
   // Starts `site` with `network` (a NodeConfig text fragment: peers, trusted sites) added
   // to its deploy/sites config; its public and federation ports once it serves (the test
-  // fails, naming the log, when it does not within the wait).
+  // fails, naming the log, when it does not within the wait). Started with StartCantined
+  // (tests/support/cantined_launcher.h), which the benchmarks use too.
   std::unique_ptr<Subprocess> Start(const std::string& site, const std::string& network, int* port,
                                     int* federation_port) const;
 

@@ -1,104 +1,255 @@
-// cantine-bench: the booking load generator and benchmark of a Cantine Network node.
+// cantine-bench: the benchmark harness of the Cantine Network, one binary with modes.
 //
-//   cantine-bench --node 127.0.0.1:7101 --admin_credential_file state/admin.credential
-//       --ca state/certs/ca.pem
+//   cantine-bench --mode=direct --node 127.0.0.1:7101 --admin_credential_file FILE [--ca FILE]
+//   cantine-bench --mode=forwarded [--rounds 2]
+//   cantine-bench --mode=catchup [--entries 1000000]
+//   cantine-bench --mode=propagation [--rate 200 --seconds 10]
+//   cantine-bench --mode=federation                 # catchup, then propagation
 //
-// Creates its own desk pools and members, measures the node's null-RPC ceiling
-// (grpc.health.v1.Health/Check), then books for --seconds and verifies every slot and
-// every acknowledged booking. See docs/benchmarks.md.
+// direct loads a running node: its null-RPC ceiling (grpc.health.v1.Health/Check), then
+// CreateBooking for --seconds, then verification of every slot and acknowledged booking.
+// forwarded starts two cantined over TLS and compares bookings through the forwarder with
+// direct ones. catchup and propagation measure replication between nodes on 127.0.0.1.
+// Every run prints its figures and the ratio to its baseline measured in the same run. See
+// docs/benchmarks.md.
 //
-// Exit codes: 0 when verification passed, 1 when it found a problem (oversold slots, lost
-// bookings, mismatches), 2 for invalid flags, 3 when the run could not be carried out.
+// Exit codes: 0 when the run completed and verification passed, 1 when verification found a
+// problem (oversold slots, lost bookings, mismatches, a node that did not stop cleanly), 2
+// for invalid flags, 3 when the run could not be carried out.
+
+#include <unistd.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
+#include <set>
 #include <string>
+#include <system_error>
+#include <thread>
+#include <type_traits>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/status/statusor.h"
-#include "absl/time/time.h"
-#include "tools/bench/bench_options.h"
-#include "tools/bench/exit_codes.h"
-#include "tools/bench/report.h"
-#include "tools/bench/runner.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "services/logging/logger.h"
+#include "storage/status_macros.h"
+#include "tools/bench/modes.h"
+#include "tools/bench/options.h"
 
-ABSL_FLAG(std::string, node, "", "The node to load, HOST:PORT (required).");
-ABSL_FLAG(std::string, admin_credential_file, "",
-          "File whose first line is the node's admin credential (required: the bench creates "
-          "its spaces and lists bookings by space and day).");
-ABSL_FLAG(std::string, ca, "",
-          "The network CA's PEM file: connect with TLS trusting it (the local network's is "
-          "state/certs/ca.pem). Without it the bench connects in plaintext, to a node started "
-          "with --insecure.");
-ABSL_FLAG(int32_t, threads, 16, "Client threads, each with its own channel and member.");
-ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates and books.");
-ABSL_FLAG(int32_t, seats, 4, "Seats of each desk pool; small, so that slots fill and refuse.");
-ABSL_FLAG(double, seconds, 10, "Length of phase 2, the bookings.");
-ABSL_FLAG(double, ceiling_seconds, -1,
-          "Length of phase 1, the null-RPC ceiling; by default --seconds.");
+ABSL_FLAG(std::string, mode, "direct",
+          "direct, forwarded, catchup, propagation or federation (catchup then propagation).");
+// The booking load (direct, forwarded).
+ABSL_FLAG(int32_t, threads, 16, "Client threads, each with its own channel (and member).");
+ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates (forwarded: 20).");
+ABSL_FLAG(int32_t, seats, 4, "Seats of each; direct: small, so that slots fill (forwarded: 100).");
 ABSL_FLAG(int32_t, days, 20,
           "Calendar days, from two days after today at the venue, the bookings are spread over; "
-          "closed days are skipped.");
-ABSL_FLAG(int64_t, max_bookings, 0,
-          "Phase 2 also ends after this many acknowledged bookings; 0 for no limit.");
+          "closed days are skipped (forwarded: 40).");
+ABSL_FLAG(double, seconds, 10,
+          "Each booking phase (direct: phase 2); propagation: the write load.");
 ABSL_FLAG(double, rpc_timeout_seconds, 5, "Deadline of every call.");
+// direct.
+ABSL_FLAG(std::string, node, "", "direct: the node to load, HOST:PORT (required).");
+ABSL_FLAG(std::string, admin_credential_file, "",
+          "direct: file whose first line is the node's admin credential (required).");
+ABSL_FLAG(std::string, ca, "",
+          "direct: the network CA's PEM file, to connect with TLS (the local network's is "
+          "state/certs/ca.pem); without it, plaintext to a node started with --insecure.");
+ABSL_FLAG(double, ceiling_seconds, -1, "direct: phase 1, the null-RPC ceiling; default --seconds.");
+ABSL_FLAG(int64_t, max_bookings, 0, "direct: phase 2 also ends after this many; 0: no limit.");
 ABSL_FLAG(int32_t, rss_pid, 0,
-          "The node's process id, when on this machine: its VmRSS is printed at the end and "
-          "its CPU time per phase.");
+          "direct: the node's pid on this machine, for its CPU time per phase and its VmRSS.");
+// forwarded.
+ABSL_FLAG(std::string, cantined, CANTINED_PATH, "forwarded: the cantined binary to start.");
+ABSL_FLAG(std::string, make_certs, CANTINE_SOURCE_DIR "/tools/make-certs",
+          "forwarded: tools/make-certs, which makes the run's CA and certificates.");
+ABSL_FLAG(int32_t, rounds, 1,
+          "forwarded: direct then forwarded phases, this many times, alternating which goes "
+          "first (evens out drift); the figures are summed per kind.");
+ABSL_FLAG(int32_t, members, 64, "forwarded: members of milan (their home), each with a token.");
+ABSL_FLAG(double, startup_timeout_seconds, 60,
+          "forwarded: for each node to start, and for the members to reach paris.");
+ABSL_FLAG(std::string, work_dir, "",
+          "forwarded: certificates, configs, data and logs (default: a new folder under /tmp, "
+          "removed after a successful run). catchup: the source, kept and reused (default: "
+          "/tmp/cantine-federation-bench-<uid>).");
+ABSL_FLAG(bool, keep_work_dir, false,
+          "Keep the work folder after the run (default: forwarded false, catchup true).");
+// catchup.
+ABSL_FLAG(int64_t, entries, 1'000'000, "catchup: member entries the source holds.");
+ABSL_FLAG(int32_t, generation_threads, 4, "catchup: threads registering the source's members.");
+ABSL_FLAG(std::string, generation_sync, "auto",
+          "catchup: sync_writes of the source while it is generated: on, off, or auto (on "
+          "unless a 3 s probe projects more than --generation_budget_seconds).");
+ABSL_FLAG(double, generation_budget_seconds, 180, "catchup: see --generation_sync=auto.");
+ABSL_FLAG(int32_t, verifications, 20'000, "catchup: Ed25519 verifications of the baseline.");
+ABSL_FLAG(bool, baselines, true, "catchup: also the stream-only and apply-only phases.");
+ABSL_FLAG(double, settle_seconds, 5, "catchup: wait before the second RSS reading.");
+// propagation.
+ABSL_FLAG(double, rate, 200, "propagation: registrations per second at the first node.");
+ABSL_FLAG(int32_t, nodes, 5, "propagation: nodes in the line.");
+// --mode=catchup_destination, the destination node --mode=catchup starts.
+ABSL_FLAG(std::string, destination_dir, "", "Internal.");
+ABSL_FLAG(std::string, destination_key_file, "", "Internal.");
+ABSL_FLAG(std::string, source_site, "", "Internal.");
+ABSL_FLAG(std::string, source_address, "", "Internal.");
+ABSL_FLAG(std::string, source_public_key_file, "", "Internal.");
+ABSL_FLAG(uint64_t, expected_seq, 0, "Internal.");
 
-using cantine::bench::kExitBadFlags;
-using cantine::bench::kExitCannotRun;
-using cantine::bench::kExitVerificationFailed;
+namespace cantine::bench {
 
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "cantine-bench --node HOST:PORT --admin_credential_file FILE [--ca FILE] [--threads N] "
-      "[--spaces M] "
-      "[--seats S] [--seconds T] [--days D] [--rss_pid PID]");
-  absl::ParseCommandLine(argc, argv);
+// The flags given on the command line ("--name", "--name=value", "--noname"), so that the
+// mode's default applies to those that were not.
+std::set<std::string>& GivenFlags() {
+  static std::set<std::string> given;
+  return given;
+}
 
-  cantine::bench::BenchOptions options;
-  options.node = absl::GetFlag(FLAGS_node);
-  options.threads = absl::GetFlag(FLAGS_threads);
-  options.spaces = absl::GetFlag(FLAGS_spaces);
-  options.seats = absl::GetFlag(FLAGS_seats);
-  options.duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+template <typename T, typename Field>
+void Override(const absl::Flag<T>& flag, Field& field) {
+  if (GivenFlags().count(std::string(absl::GetFlagReflectionHandle(flag).Name())) > 0) {
+    field = static_cast<Field>(absl::GetFlag(flag));
+  }
+}
+
+// The options of the flags, or the exit code of bad ones.
+absl::StatusOr<BenchOptions> OptionsFromFlags() {
+  ASSIGN_OR_RETURN(const Mode mode, ParseMode(absl::GetFlag(FLAGS_mode)));
+  BenchOptions o = DefaultOptions(mode);
+  Override(FLAGS_threads, o.threads);
+  Override(FLAGS_spaces, o.spaces);
+  Override(FLAGS_seats, o.seats);
+  Override(FLAGS_days, o.days);
+  o.duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  o.rpc_timeout = absl::Seconds(absl::GetFlag(FLAGS_rpc_timeout_seconds));
+  o.node = absl::GetFlag(FLAGS_node);
   const double ceiling_seconds = absl::GetFlag(FLAGS_ceiling_seconds);
-  options.ceiling_duration =
-      ceiling_seconds < 0 ? options.duration : absl::Seconds(ceiling_seconds);
-  options.days = absl::GetFlag(FLAGS_days);
-  options.max_bookings = absl::GetFlag(FLAGS_max_bookings);
-  options.rpc_timeout = absl::Seconds(absl::GetFlag(FLAGS_rpc_timeout_seconds));
-  options.node_pid = absl::GetFlag(FLAGS_rss_pid);
-  if (const std::string path = absl::GetFlag(FLAGS_admin_credential_file); !path.empty()) {
-    absl::StatusOr<std::string> credential = cantine::bench::ReadAdminCredentialFile(path);
-    if (!credential.ok()) {
-      std::cerr << "cantine-bench: " << credential.status().message() << "\n";
-      return kExitBadFlags;
-    }
-    options.admin_credential = *std::move(credential);
+  o.ceiling_duration = ceiling_seconds < 0 ? o.duration : absl::Seconds(ceiling_seconds);
+  o.max_bookings = absl::GetFlag(FLAGS_max_bookings);
+  o.node_pid = absl::GetFlag(FLAGS_rss_pid);
+  if (const std::string path = absl::GetFlag(FLAGS_admin_credential_file);
+      !path.empty() && mode == Mode::kDirect) {
+    ASSIGN_OR_RETURN(o.admin_credential, ReadAdminCredentialFile(path));
   }
   if (const std::string path = absl::GetFlag(FLAGS_ca); !path.empty()) {
-    absl::StatusOr<std::string> ca = cantine::bench::ReadCaFile(path);
-    if (!ca.ok()) {
-      std::cerr << "cantine-bench: " << ca.status().message() << "\n";
-      return kExitBadFlags;
-    }
-    options.ca_pem = *std::move(ca);
+    ASSIGN_OR_RETURN(o.ca_pem, ReadCaFile(path));
   }
-  if (absl::Status s = cantine::bench::ValidateBenchOptions(options); !s.ok()) {
-    std::cerr << "cantine-bench: " << s.message() << "\n";
-    return kExitBadFlags;
+  o.cantined_path = absl::GetFlag(FLAGS_cantined);
+  o.make_certs_path = absl::GetFlag(FLAGS_make_certs);
+  o.members = absl::GetFlag(FLAGS_members);
+  o.rounds = absl::GetFlag(FLAGS_rounds);
+  o.startup_timeout = absl::Seconds(absl::GetFlag(FLAGS_startup_timeout_seconds));
+  o.work_dir = absl::GetFlag(FLAGS_work_dir);
+  Override(FLAGS_keep_work_dir, o.keep_work_dir);
+  o.entries = absl::GetFlag(FLAGS_entries);
+  o.generation_threads = absl::GetFlag(FLAGS_generation_threads);
+  const std::string sync = absl::GetFlag(FLAGS_generation_sync);
+  if (sync != "auto" && sync != "on" && sync != "off") {
+    return absl::InvalidArgumentError("--generation_sync must be on, off or auto");
   }
+  o.generation_sync = sync == "on"    ? GenerationSync::kOn
+                      : sync == "off" ? GenerationSync::kOff
+                                      : GenerationSync::kAuto;
+  o.generation_budget = absl::Seconds(absl::GetFlag(FLAGS_generation_budget_seconds));
+  o.verifications = absl::GetFlag(FLAGS_verifications);
+  o.baselines = absl::GetFlag(FLAGS_baselines);
+  o.settle = absl::Seconds(absl::GetFlag(FLAGS_settle_seconds));
+  o.rate = absl::GetFlag(FLAGS_rate);
+  o.nodes = absl::GetFlag(FLAGS_nodes);
+  std::error_code error;
+  o.self_path = std::filesystem::read_symlink("/proc/self/exe", error).string();
+  const unsigned cores = std::thread::hardware_concurrency();
+  o.cores = cores == 0 ? 1 : static_cast<int>(cores);
+  if (mode != Mode::kDirect && mode != Mode::kForwarded && o.work_dir.empty()) {
+    o.work_dir = absl::StrCat("/tmp/cantine-federation-bench-", getuid());
+  }
+  RETURN_IF_ERROR(ValidateBenchOptions(o));
+  return o;
+}
 
-  absl::StatusOr<cantine::bench::BenchReport> report = cantine::bench::RunBench(options, std::cerr);
+int Destination() {
+  return RunDestination({.data_dir = absl::GetFlag(FLAGS_destination_dir),
+                         .signing_key_file = absl::GetFlag(FLAGS_destination_key_file),
+                         .admin_credential_file = absl::GetFlag(FLAGS_admin_credential_file),
+                         .source_site_id = absl::GetFlag(FLAGS_source_site),
+                         .source_address = absl::GetFlag(FLAGS_source_address),
+                         .source_public_key_file = absl::GetFlag(FLAGS_source_public_key_file),
+                         .expected_seq = absl::GetFlag(FLAGS_expected_seq),
+                         .settle = absl::Seconds(absl::GetFlag(FLAGS_settle_seconds))});
+}
+
+// The booking modes' report, printed; the exit code of its verdict.
+template <typename Report>
+int Print(const absl::StatusOr<Report>& report) {
   if (!report.ok()) {
     std::cerr << "cantine-bench: " << absl::StatusCodeToString(report.status().code()) << ": "
               << report.status().message() << "\n";
     return absl::IsInvalidArgument(report.status()) ? kExitBadFlags : kExitCannotRun;
   }
-  cantine::bench::PrintReport(*report, std::cout);
-  return cantine::bench::VerificationFailed(*report) ? kExitVerificationFailed : 0;
+  if constexpr (std::is_same_v<Report, DirectReport>) {
+    PrintReport(*report, std::cout);
+    return VerificationFailed(*report) ? kExitVerificationFailed : 0;
+  } else {
+    PrintForwardingReport(*report, std::cout);
+    return ForwardingFailed(*report) ? kExitVerificationFailed : 0;
+  }
+}
+
+int Federation(const BenchOptions& options) {
+  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+  std::cout << "cantine-bench --mode=" << absl::GetFlag(FLAGS_mode) << ", "
+            << absl::FormatTime(absl::Now()) << ", work folder " << options.work_dir << "\n";
+  int exit_code = 0;
+  if (options.mode != Mode::kPropagation) {
+    if (absl::Status s = RunCatchup(options, std::cout).status(); !s.ok()) {
+      std::cerr << "catch-up: " << s << "\n";
+      exit_code = kExitCannotRun;
+    }
+  }
+  if (options.mode != Mode::kCatchup) {
+    if (absl::Status s = RunPropagation(options, std::cout).status(); !s.ok()) {
+      std::cerr << "propagation: " << s << "\n";
+      exit_code = kExitCannotRun;
+    }
+  }
+  std::error_code error;
+  if (!options.keep_work_dir) std::filesystem::remove_all(options.work_dir, error);
+  return exit_code;
+}
+
+int Main() {
+  if (absl::GetFlag(FLAGS_mode) == "catchup_destination") return Destination();
+  absl::StatusOr<BenchOptions> options = OptionsFromFlags();
+  if (!options.ok()) {
+    std::cerr << "cantine-bench: " << options.status().message() << "\n";
+    return kExitBadFlags;
+  }
+  switch (options->mode) {
+    case Mode::kDirect:
+      return Print(RunDirect(*options, std::cerr));
+    case Mode::kForwarded:
+      return Print(RunForwarded(*options, std::cerr));
+    default:
+      return Federation(*options);
+  }
+}
+
+}  // namespace cantine::bench
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "cantine-bench --mode=direct|forwarded|catchup|propagation|federation [flags]; see "
+      "docs/benchmarks.md");
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (!absl::ConsumePrefix(&arg, "--") && !absl::ConsumePrefix(&arg, "-")) continue;
+    arg = arg.substr(0, arg.find('='));
+    cantine::bench::GivenFlags().insert(std::string(arg));
+    if (absl::ConsumePrefix(&arg, "no")) cantine::bench::GivenFlags().insert(std::string(arg));
+  }
+  absl::ParseCommandLine(argc, argv);
+  return cantine::bench::Main();
 }

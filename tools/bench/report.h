@@ -1,36 +1,77 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "tools/bench/latency.h"
+#include "tests/support/proc_stats.h"
 
 namespace cantine::bench {
 
-// Wall and CPU time of one phase. CPU times are of the whole processes over the phase.
-struct PhaseTimes {
-  absl::Duration wall;
-  absl::Duration client_cpu;
-  std::optional<absl::Duration> node_cpu;  // When the node's pid is known.
-  // The whole machine's, summed over its cores, when /proc/stat is readable.
-  std::optional<absl::Duration> machine_busy;
-  std::optional<absl::Duration> machine_idle;
+// The figures of every mode and the one place they are printed: each run prints its figures
+// and the ratio to its baseline measured in the same run (the null-RPC ceiling, direct
+// bookings, Ed25519 verifications).
+
+// Nearest-rank percentiles of call latencies, in milliseconds.
+struct LatencySummary {
+  int64_t count = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  double p999_ms = 0;
+  double max_ms = 0;
 };
 
-// Every figure of a run, filled by RunBench and printed by PrintReport.
-struct BenchReport {
-  // Set-up.
-  std::string node;
-  std::string site_id;
-  std::string time_zone;
+// Summarizes latencies given in nanoseconds; all zero for none. Reorders `nanos`.
+LatencySummary SummarizeLatencies(std::vector<int64_t>& nanos);
+
+// The bookings of one or more phases of CreateBooking calls, summed over the client threads.
+struct BookingFigures {
+  absl::Duration wall;
+  int64_t attempts = 0;                  // First attempts.
+  int64_t acknowledged = 0;              // OK, including outcomes learnt by retrying the same key.
+  int64_t refused = 0;                   // FAILED_PRECONDITION: the slot is full.
+  int64_t other_refused = 0;             // Answered with another code.
+  int64_t errors = 0;                    // First attempts neither OK nor FAILED_PRECONDITION.
+  int64_t unanswered = 0;                // First attempts with no answer (deadline, unavailable).
+  int64_t resolved = 0;                  // Of those, outcomes learnt by retrying the same key.
+  int64_t unresolved = 0;                // Of those, outcomes still unknown.
+  std::map<std::string, int64_t> codes;  // Codes of the first attempts not OK, by name.
+  std::vector<std::string> first_errors;
+  LatencySummary acknowledged_latency;  // First attempts answered OK.
+  LatencySummary refused_latency;       // First attempts answered FAILED_PRECONDITION.
+  LatencySummary answered_latency;      // Of both.
+  LatencySummary all_answered_latency;  // First attempts answered, whatever the code.
+  absl::Duration last_acknowledgement;  // From the start of the (last) phase.
+  testing::CpuUse cpu;                  // This process, then the nodes' processes.
+};
+
+// The verification at the venue after the load: every slot and every acknowledged booking.
+struct VerificationFigures {
+  absl::Duration wall;
+  int64_t slots_checked = 0;
+  int64_t oversold_slots = 0;
+  int64_t lost_bookings = 0;     // GetBooking of an acknowledged id failed.
+  int64_t altered_bookings = 0;  // Answered with another space, slot, member or state.
+  int64_t availability_mismatches = 0;
+  int64_t listing_mismatches = 0;
+  int64_t spurious_refusals = 0;
+  int64_t acknowledged_seats = 0;      // Of every acknowledged booking.
+  int64_t held_seats = 0;              // GetAvailability: seats_total - seats_free, summed.
+  int64_t listed_confirmed_seats = 0;  // ListBookings(space_day): CONFIRMED seats, summed.
+  std::vector<std::string> first_problems;
+};
+
+// What the load was spread over.
+struct LoadShape {
   std::string run_id;
-  bool node_is_local = false;  // The node's host is a loopback address.
-  int cores = 0;               // Of the machine the bench runs on.
+  std::string time_zone;
+  int cores = 0;  // Of the machine the bench runs on.
   int threads = 0;
   int spaces = 0;
   int seats_per_space = 0;
@@ -40,50 +81,119 @@ struct BenchReport {
   int slots_per_day = 0;
   int64_t capacity_seat_slots = 0;  // spaces x seats x open days x slots per day.
   absl::Duration setup_wall;
+};
 
+// --mode=direct: one node's null-RPC ceiling, then bookings, then verification.
+struct DirectReport {
+  std::string node;
+  std::string site_id;
+  bool node_is_local = false;  // The node's host is a loopback address.
+  LoadShape shape;
   // Phase 1: grpc.health.v1.Health/Check.
-  PhaseTimes ceiling;
+  testing::CpuUse ceiling;
   int64_t ceiling_calls = 0;
   int64_t ceiling_errors = 0;
-
-  // Phase 2: CreateBooking.
-  PhaseTimes booking;
-  int64_t acknowledged = 0;
-  int64_t refused = 0;     // FAILED_PRECONDITION: the slot is full.
-  int64_t errors = 0;      // Any other answer, or none within the deadline.
-  int64_t resolved = 0;    // Of the errors, outcomes learnt by retrying the same key.
-  int64_t unresolved = 0;  // Of the errors, outcomes still unknown.
-  std::vector<std::string> first_errors;
-  LatencySummary answered_latency;  // Acknowledged and refused calls.
-  LatencySummary acknowledged_latency;
-  LatencySummary refused_latency;
-  absl::Duration last_acknowledgement;  // From the start of phase 2.
-
-  // Verification.
-  absl::Duration verification_wall;
-  int64_t slots_checked = 0;
-  int64_t oversold_slots = 0;
-  int64_t lost_bookings = 0;     // GetBooking of an acknowledged id failed.
-  int64_t altered_bookings = 0;  // Answered with another space, slot or state.
-  int64_t availability_mismatches = 0;
-  int64_t listing_mismatches = 0;
-  int64_t spurious_refusals = 0;
-  std::vector<std::string> first_problems;
-
+  BookingFigures booking;  // Phase 2: CreateBooking.
+  VerificationFigures verification;
   int node_pid = 0;
   std::optional<int64_t> node_rss_kb;
 };
 
-// The ratio the run is judged by: acknowledged bookings per second over the null-RPC
-// calls per second of the same run. Zero when the ceiling is zero.
-double BookingToCeilingRatio(const BenchReport& report);
+// --mode=forwarded: one phase, in the order run.
+struct PhaseLine {
+  int round = 0;
+  bool forwarded = false;
+  int64_t acknowledged = 0;
+  absl::Duration wall;
+  testing::CpuUse cpu;
+  // After the phase, until the venue had published every booking's receipt and the
+  // forwarder held them all (so that no phase pays for the replication of another), and
+  // the CPU used meanwhile.
+  absl::Duration settle;
+  testing::CpuUse settle_cpu;
+};
+
+// --mode=forwarded: direct against forwarded bookings, two real cantined over TLS.
+struct ForwardedReport {
+  std::string venue_site;
+  std::string forwarder_site;
+  std::string venue_address;
+  std::string forwarder_address;
+  int venue_pid = 0;
+  int forwarder_pid = 0;
+  int members = 0;
+  int rounds = 0;
+  LoadShape shape;
+  absl::Duration startup_wall;      // Certificates and both nodes.
+  absl::Duration replication_wait;  // Until the venue knew every member and routes worked.
+  BookingFigures direct;            // Its cpu: client, venue, forwarder.
+  BookingFigures forwarded;
+  std::vector<PhaseLine> phases;
+  VerificationFigures verification;  // At the venue, after every phase.
+  std::string shutdown_problem;      // Empty when both nodes exited cleanly.
+  std::string work_dir;
+  bool work_dir_kept = false;
+};
+
+// --mode=catchup: the counts its tests check; the rest is printed as it goes.
+struct CatchupFigures {
+  int64_t source_entries = 0;  // The source's own entries: what the destination must hold.
+  int64_t applied = 0;         // The destination's vector at the end.
+  int64_t received = 0;        // Entries its peer link received.
+  int64_t entries_per_second = 0;
+  int64_t verifications_per_second = 0;  // The baseline of the same run.
+  int64_t streamed = 0;       // Stream-only phase: entries received (0 without baselines).
+  int64_t applied_alone = 0;  // Apply-only phase: entries applied (0 without baselines).
+  int64_t caught_up_rss_kb = 0;
+};
+
+// --mode=propagation: the counts its tests check; the rest is printed as it goes.
+struct PropagationFigures {
+  int64_t asked = 0;
+  int64_t acknowledged = 0;
+  int64_t unseen = 0;      // Acknowledged but never in the first node's oplog.
+  int64_t everywhere = 0;  // Writes timed until every node held them.
+  int64_t sampled = 0;     // GetMember reads of a sample on every node,
+  int64_t readable = 0;    // and those that answered.
+  int64_t received = 0;    // Entries received over all links during the load.
+};
+
+// Acknowledged bookings per second over the null-RPC calls per second of the same run; zero
+// when the ceiling is zero.
+double BookingToCeilingRatio(const DirectReport& report);
 // The same for every answered CreateBooking, acknowledged or refused.
-double AttemptToCeilingRatio(const BenchReport& report);
+double AttemptToCeilingRatio(const DirectReport& report);
+// Forwarded bookings/s over direct bookings/s; zero when direct is zero.
+double ForwardedToDirectRatio(const ForwardedReport& report);
+
+// Whether verification found a problem: the bench then exits non-zero. Forwarded runs also
+// fail when the seat totals disagree or a node did not exit cleanly.
+bool VerificationFailed(const VerificationFigures& verification);
+bool VerificationFailed(const DirectReport& report);
+bool ForwardingFailed(const ForwardedReport& report);
 
 // Human-readable, one figure per line.
-void PrintReport(const BenchReport& report, std::ostream& out);
+void PrintReport(const DirectReport& report, std::ostream& out);
+void PrintForwardingReport(const ForwardedReport& report, std::ostream& out);
 
-// Whether verification found a problem: the bench then exits non-zero.
-bool VerificationFailed(const BenchReport& report);
+// The federation modes print as they go, one figure a line: "  label ........ value".
+void Figure(std::ostream& out, absl::string_view label, absl::string_view value);
+
+// Events per second; 0 for a zero or negative duration.
+double PerSecond(int64_t count, absl::Duration elapsed);
+// The same, rounded.
+int64_t Rate(int64_t count, absl::Duration elapsed);
+// "1,234,567".
+std::string Thousands(int64_t value);
+// "12.345 s", "4.56 ms", "789.0 us": a fitting unit.
+std::string Human(absl::Duration d);
+// "512.0 MiB" from kB.
+std::string MiB(int64_t kb);
+// The q-quantile (0..1) of `values` by nearest rank; sorts `values`. Zero when empty.
+absl::Duration Quantile(std::vector<absl::Duration>& values, double q);
+// "this process 1.2 core-s, child 0.8 core-s, others 0.3 core-s; machine 95% busy of 2
+// cores over 1.2 s" between two snapshots (the child: the first pid they read, if any).
+std::string DescribeCpu(const testing::CpuSnapshot& start, const testing::CpuSnapshot& end,
+                        int cores);
 
 }  // namespace cantine::bench

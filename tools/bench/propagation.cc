@@ -1,4 +1,3 @@
-#include "tools/bench/federation_propagation.h"
 
 #include <algorithm>
 #include <atomic>
@@ -22,103 +21,40 @@
 #include "services/logging/logger.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
-#include "tools/bench/federation_format.h"
-#include "tools/bench/federation_proc.h"
-#include "tools/bench/federation_site.h"
+#include "storage/status_macros.h"
+#include "tests/support/mini_cluster.h"
+#include "tests/support/proc_stats.h"
+#include "tools/bench/booking_load.h"
+#include "tools/bench/modes.h"
+#include "tools/bench/report.h"
 
-namespace cantine::fedbench {
+namespace cantine::bench {
 namespace {
 
-constexpr char kAdminSecret[] = "federation-bench-admin-credential";
+using testing::CpuSnapshot;
+using testing::LoadAverage;
+using testing::TakeCpuSnapshot;
+
 constexpr char kObserverSite[] = "site-observer";
 constexpr int kWriterThreads = 4;
 constexpr absl::Duration kPollInterval = absl::Milliseconds(1);
 
-std::string SiteId(int i) {
-  return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
-}
-
-std::unique_ptr<grpc::ClientContext> Context(absl::Duration timeout) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  return context;
-}
-
-// A call of the site's desk (registrations without a credential are rate limited requests).
-std::unique_ptr<grpc::ClientContext> DeskContext(absl::Duration timeout) {
-  std::unique_ptr<grpc::ClientContext> context = Context(timeout);
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminSecret));
-  return context;
-}
-
-// The nodes, started in this process, in a line.
-class Line {
+// The nodes, in this process (MiniCluster of tests/support), in a line.
+class Line : public testing::MiniCluster {
  public:
-  absl::Status Start(const PropagationOptions& options) {
-    if (absl::Status s = WriteFile(options.work_dir + "/admin", absl::StrCat(kAdminSecret, "\n"));
-        !s.ok()) {
-      return s;
-    }
-    for (int i = 0; i < options.nodes; ++i) {
-      const std::string dir = absl::StrCat(options.work_dir, "/propagation-", SiteId(i));
-      std::error_code error;
-      std::filesystem::remove_all(dir, error);
-      node::NodeOptions node_options;
-      node_options.site = {.site_id = SiteId(i),
-                           .display_name = absl::StrCat("Cantine ", SiteId(i)),
-                           .street_address = "1 rue de la Paix",
-                           .city = absl::StrCat("City of ", SiteId(i)),
-                           .country_code = "FR",
-                           .time_zone = "Europe/Paris",
-                           .currency_code = "EUR"};
-      node_options.listen_address = "127.0.0.1:0";
-      node_options.federation_listen_address = "127.0.0.1:0";
-      node_options.data_dir = dir;
-      node_options.admin_credential_file = options.work_dir + "/admin";
-      node_options.drain_timeout = absl::Seconds(2);
-      node_options.insecure = true;  // In-process nodes on loopback; the links are plaintext.
-      absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock_);
-      if (!node.ok()) return node.status();
-      nodes_.push_back(*std::move(node));
-    }
-    for (int i = 0; i < size(); ++i) {
-      for (int j = 0; j < size(); ++j) {
-        if (i != j) nodes_[i]->TrustSite(SiteId(j), nodes_[j]->public_key());
-      }
-    }
-    for (int i = 0; i + 1 < size(); ++i) {
-      Connect(i, i + 1);
-      Connect(i + 1, i);
-    }
-    return absl::OkStatus();
-  }
+  explicit Line(int nodes) : MiniCluster(nodes) { ConnectLine(); }
 
-  ~Line() {
-    for (auto& node : nodes_) node->Shutdown(absl::Seconds(2));
+  std::string public_address(int i) { return absl::StrCat("127.0.0.1:", node(i).port()); }
+  std::string federation_address(int i) {
+    return absl::StrCat("127.0.0.1:", node(i).federation_port());
   }
-
-  int size() const { return static_cast<int>(nodes_.size()); }
-  node::Node& node(int i) { return *nodes_[i]; }
-  std::string public_address(int i) const { return absl::StrCat("127.0.0.1:", nodes_[i]->port()); }
-  std::string federation_address(int i) const {
-    return absl::StrCat("127.0.0.1:", nodes_[i]->federation_port());
-  }
-
   // Node i's vector entry of site `site_id`; 0 when it holds none.
-  uint64_t Seq(int i, const std::string& site_id) const {
-    for (const v1::VersionVectorEntry& entry : nodes_[i]->Vector()) {
+  uint64_t Seq(int i, const std::string& site_id) {
+    for (const v1::VersionVectorEntry& entry : node(i).Vector()) {
       if (entry.origin().site_id() == site_id) return entry.seq();
     }
     return 0;
   }
-
- private:
-  void Connect(int to, int from) {
-    nodes_[to]->AddPeer({SiteId(from), federation_address(from)}, nodes_[from]->public_key());
-  }
-
-  storage::SystemClock clock_;
-  std::vector<std::unique_ptr<node::Node>> nodes_;
 };
 
 // Records, for every node, when its vector first held each seq of the first node's origin.
@@ -176,16 +112,17 @@ struct Write {
 absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SeqOfMembers(Line& line, uint64_t head) {
   auto stub = v1::FederationService::NewStub(
       grpc::CreateChannel(line.federation_address(0), grpc::InsecureChannelCredentials()));
-  auto context = Context(absl::Seconds(60));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
   v1::PullRequest request;
   request.set_site_id(kObserverSite);
-  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(context.get(), request);
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
   absl::flat_hash_map<std::string, uint64_t> seqs;
   v1::PullResponse response;
   uint64_t last = 0;
   while (last < head && reader->Read(&response)) {
     for (const v1::OplogEntry& entry : response.entries()) {
-      if (entry.origin().site_id() != SiteId(0)) continue;
+      if (entry.origin().site_id() != line.site_id(0)) continue;
       last = std::max(last, entry.seq());
       if (entry.kind() != v1::ENTRY_KIND_MEMBER) continue;
       v1::MemberChange change;
@@ -195,7 +132,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SeqOfMembers(Line& li
       seqs[change.member_id()] = entry.seq();
     }
   }
-  context->TryCancel();
+  context.TryCancel();
   reader->Finish().error_code();  // CANCELLED, as asked.
   if (last < head) return absl::UnavailableError("the observer stream ended early");
   return seqs;
@@ -216,27 +153,22 @@ void PrintLatencies(std::ostream& out, absl::string_view label,
                       Human(sorted.back()), " (", sorted.size(), " writes)"));
 }
 
-absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
-  std::error_code error;
-  std::filesystem::create_directories(options.work_dir, error);
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create '", options.work_dir, "': ", error.message()));
-  }
+}  // namespace
+
+absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, std::ostream& out) {
   out << "\n== Propagation: " << options.nodes << " nodes in a line, " << options.rate
-      << " registrations/s at " << SiteId(0) << " for " << absl::FormatDuration(options.duration)
-      << " ==\n";
+      << " registrations/s at site-a for " << absl::FormatDuration(options.duration) << " ==\n";
   Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
 
-  Line line;
-  if (absl::Status s = line.Start(options); !s.ok()) return s;
+  Line line(options.nodes);
   line.node(0).TrustSite(kObserverSite, auth::Ed25519PrivateKey::Generate().PublicKey());
   // Every node has every node's directory entry: the line is connected end to end.
   const absl::Time connect_deadline = absl::Now() + absl::Seconds(60);
   while (true) {
     bool connected = true;
     for (int i = 0; i < line.size(); ++i) {
-      for (int j = 0; j < line.size(); ++j) connected = connected && line.Seq(i, SiteId(j)) > 0;
+      for (int j = 0; j < line.size(); ++j)
+        connected = connected && line.Seq(i, line.site_id(j)) > 0;
     }
     if (connected) break;
     if (absl::Now() > connect_deadline) {
@@ -244,7 +176,7 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
     }
     absl::SleepFor(absl::Milliseconds(10));
   }
-  const uint64_t seq_before = line.Seq(0, SiteId(0));
+  const uint64_t seq_before = line.Seq(0, line.site_id(0));
   const auto entries_received = [&line] {
     uint64_t received = 0;
     for (int i = 0; i < line.size(); ++i) {
@@ -263,22 +195,21 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
   std::atomic<int64_t> failures{0};
   absl::Mutex error_mu;
   std::string first_error;
-  Watcher watcher(&line, SiteId(0));
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  Watcher watcher(&line, line.site_id(0));
+  ThreadStubs writer_stubs;  // A channel (connection) per writer thread.
   for (int t = 0; t < kWriterThreads; ++t) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt("bench.writer", t);  // A channel (connection) per writer thread.
-    channels.push_back(grpc::CreateCustomChannel(line.public_address(0),
-                                                 grpc::InsecureChannelCredentials(), arguments));
-    channels.back()->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    writer_stubs.push_back(std::make_unique<NodeStubs>(line.public_address(0), ""));
+    writer_stubs.back()->channel->WaitForConnected(
+        absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   }
   const CpuSnapshot cpu_start = TakeCpuSnapshot();
   const absl::Time start = absl::Now() + absl::Milliseconds(50);
   const absl::Duration interval = absl::Seconds(1.0 / options.rate);
+  // As the site's desk: registrations without a credential are rate-limited requests.
+  const std::string desk = line.admin_secret(0);
   std::vector<std::thread> writers;
   for (int t = 0; t < kWriterThreads; ++t) {
     writers.emplace_back([&, t] {
-      auto stub = v1::MemberService::NewStub(channels[t]);
       while (true) {
         const int64_t k = next.fetch_add(1);
         if (k >= total) return;
@@ -295,7 +226,8 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
         Write& write = writes[k];
         write.sent = absl::Now();
         grpc::Status status =
-            stub->RegisterMember(DeskContext(absl::Seconds(10)).get(), request, &member);
+            Call(*writer_stubs[t]->members, &v1::MemberService::Stub::RegisterMember, request,
+                 &member, absl::Seconds(10), &desk);
         write.acknowledged = absl::Now();
         if (!status.ok()) {
           failures.fetch_add(1);
@@ -312,19 +244,19 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
   const CpuSnapshot cpu_end = TakeCpuSnapshot();
 
   // Wait for the last write everywhere, then stop watching.
-  const uint64_t head = line.Seq(0, SiteId(0));
+  const uint64_t head = line.Seq(0, line.site_id(0));
   const absl::Time drain_deadline = absl::Now() + absl::Seconds(60);
   while (absl::Now() < drain_deadline) {
     bool all = true;
-    for (int i = 0; i < line.size(); ++i) all = all && line.Seq(i, SiteId(0)) >= head;
+    for (int i = 0; i < line.size(); ++i) all = all && line.Seq(i, line.site_id(0)) >= head;
     if (all) break;
     absl::SleepFor(absl::Milliseconds(5));
   }
   absl::SleepFor(kPollInterval * 5);
   watcher.Stop();
 
-  absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> seqs = SeqOfMembers(line, head);
-  if (!seqs.ok()) return seqs.status();
+  ASSIGN_OR_RETURN((const absl::flat_hash_map<std::string, uint64_t> seqs),
+                   SeqOfMembers(line, head));
   std::vector<absl::Duration> commit;
   std::vector<std::vector<absl::Duration>> at_node(line.size());
   std::vector<absl::Duration> everywhere;
@@ -332,8 +264,8 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
   int64_t unseen = 0;
   for (Write& write : writes) {
     if (write.member_id.empty()) continue;
-    auto it = seqs->find(write.member_id);
-    if (it == seqs->end()) {
+    auto it = seqs.find(write.member_id);
+    if (it == seqs.end()) {
       ++unseen;
       continue;
     }
@@ -354,15 +286,16 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
   int64_t sampled = 0;
   int64_t readable = 0;
   for (int i = 0; i < line.size(); ++i) {
-    auto stub = v1::MemberService::NewStub(
-        grpc::CreateChannel(line.public_address(i), grpc::InsecureChannelCredentials()));
+    NodeStubs stubs(line.public_address(i), "");
     for (int64_t k = 0; k < total; k += std::max<int64_t>(1, total / kSample)) {
       if (writes[k].member_id.empty()) continue;
       v1::GetMemberRequest request;
       request.set_member_id(writes[k].member_id);
       v1::Member member;
       ++sampled;
-      if (stub->GetMember(Context(absl::Seconds(5)).get(), request, &member).ok()) ++readable;
+      readable += Call(*stubs.members, &v1::MemberService::Stub::GetMember, request, &member,
+                       absl::Seconds(5))
+                      .ok();
     }
   }
   const uint64_t received = entries_received() - received_before;
@@ -383,7 +316,7 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
                       " (", Thousands(watcher.polls()), " polls)"));
   PrintLatencies(out, "commit at site-a (send to acknowledgement)", commit);
   for (int i = 0; i < line.size(); ++i) {
-    PrintLatencies(out, absl::StrCat("readable at ", SiteId(i), " (", i, " hops), from send"),
+    PrintLatencies(out, absl::StrCat("readable at ", line.site_id(i), " (", i, " hops), from send"),
                    at_node[i]);
   }
   PrintLatencies(out, "READABLE ON ALL NODES, from send", everywhere);
@@ -404,21 +337,16 @@ absl::Status Propagate(const PropagationOptions& options, std::ostream& out) {
                              ? static_cast<double>(received) / static_cast<double>(acknowledged)
                              : 0.0,
                          line.size(), line.size() - 1));
-  Figure(out, "CPU during the load (all five nodes here)",
+  Figure(out, absl::StrCat("CPU during the load (all ", line.size(), " nodes here)"),
          DescribeCpu(cpu_start, cpu_end, options.cores));
   Figure(out, "load average after", LoadAverage());
-  return absl::OkStatus();
+  return PropagationFigures{.asked = total,
+                            .acknowledged = acknowledged,
+                            .unseen = unseen,
+                            .everywhere = static_cast<int64_t>(everywhere.size()),
+                            .sampled = sampled,
+                            .readable = readable,
+                            .received = static_cast<int64_t>(received)};
 }
 
-}  // namespace
-
-absl::Status RunPropagation(const PropagationOptions& options, std::ostream& out) {
-  absl::Status status = Propagate(options, out);
-  for (int i = 0; i < options.nodes; ++i) {
-    std::error_code error;
-    std::filesystem::remove_all(absl::StrCat(options.work_dir, "/propagation-", SiteId(i)), error);
-  }
-  return status;
-}
-
-}  // namespace cantine::fedbench
+}  // namespace cantine::bench

@@ -1,4 +1,5 @@
-#include <unistd.h>
+// The pure logic of cantine-bench (tools/bench): the booking window, latencies, slot tallies
+// and verdicts, options of every mode, and the reports' figures and ratios.
 
 #include <cstdint>
 #include <sstream>
@@ -10,12 +11,10 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tools/bench/bench_options.h"
+#include "tools/bench/booking_load.h"
 #include "tools/bench/booking_window.h"
-#include "tools/bench/latency.h"
-#include "tools/bench/proc_stats.h"
+#include "tools/bench/options.h"
 #include "tools/bench/report.h"
-#include "tools/bench/slot_tally.h"
 
 namespace cantine::bench {
 namespace {
@@ -202,46 +201,10 @@ TEST(JudgeSlotTest, ARefusalOfASlotWithFreeSeatsIsSpurious) {
   EXPECT_TRUE(JudgeSlot(e).spurious_refusal);
 }
 
-// ---- /proc ----
-
-TEST(ProcStatsTest, ParsesCpuTimeAfterTheCommand) {
-  const std::string stat =
-      "4242 (cantined (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 0 0 20 0 30 0 100 "
-      "200000000 5000 18446744073709551615";
-  absl::StatusOr<absl::Duration> cpu = ParseProcStatCpuTime(stat, 100);
-  ASSERT_TRUE(cpu.ok()) << cpu.status();
-  EXPECT_EQ(*cpu, absl::Seconds(3));
-  EXPECT_FALSE(ParseProcStatCpuTime("garbage", 100).ok());
-  EXPECT_FALSE(ParseProcStatCpuTime("1 (a) S 1 2", 100).ok());
-}
-
-TEST(ProcStatsTest, ParsesVmRss) {
-  EXPECT_EQ(*ParseVmRssKb("Name:\tcantined\nVmPeak:\t  900 kB\nVmRSS:\t   12345 kB\nThreads: 9\n"),
-            12345);
-  EXPECT_FALSE(ParseVmRssKb("Name:\tx\n").ok());
-}
-
-TEST(ProcStatsTest, ParsesMachineCpu) {
-  absl::StatusOr<MachineCpuTime> cpu =
-      ParseMachineCpu("cpu  100 10 50 500 40 5 5 0 30 0\ncpu0 50 5 25 250 20 2 3 0 15 0\n", 100);
-  ASSERT_TRUE(cpu.ok()) << cpu.status();
-  EXPECT_EQ(cpu->busy, absl::Seconds(1.7));
-  EXPECT_EQ(cpu->idle, absl::Seconds(5.4));
-  EXPECT_FALSE(ParseMachineCpu("intr 1 2 3\n", 100).ok());
-}
-
-TEST(ProcStatsTest, ReadsThisProcess) {
-  EXPECT_TRUE(ProcessCpuTime(getpid()).ok());
-  absl::StatusOr<int64_t> rss = ResidentSetKb(getpid());
-  ASSERT_TRUE(rss.ok());
-  EXPECT_GT(*rss, 0);
-  EXPECT_TRUE(MachineCpu().ok());
-}
-
 // ---- Options ----
 
 BenchOptions ValidOptions() {
-  BenchOptions options;
+  BenchOptions options = DefaultOptions(Mode::kDirect);
   options.node = "127.0.0.1:7197";
   options.admin_credential = "0123456789abcdef0123456789abcdef";
   return options;
@@ -268,34 +231,61 @@ TEST(BenchOptionsTest, NamesTheBadFlag) {
   EXPECT_THAT(std::string(ValidateBenchOptions(no_threads).message()), HasSubstr("--threads"));
 }
 
+// ---- Modes and their defaults ----
+
+TEST(BenchOptionsTest, ParsesEveryModeAndRefusesOthers) {
+  EXPECT_EQ(*ParseMode("direct"), Mode::kDirect);
+  EXPECT_EQ(*ParseMode("forwarded"), Mode::kForwarded);
+  EXPECT_EQ(*ParseMode("catchup"), Mode::kCatchup);
+  EXPECT_EQ(*ParseMode("propagation"), Mode::kPropagation);
+  EXPECT_EQ(*ParseMode("federation"), Mode::kFederation);
+  EXPECT_THAT(std::string(ParseMode("all").status().message()), HasSubstr("--mode"));
+}
+
+TEST(BenchOptionsTest, ForwardedRunsHaveCapacityAndFederationRunsKeepTheirFolder) {
+  const BenchOptions forwarded = DefaultOptions(Mode::kForwarded);
+  EXPECT_EQ(forwarded.spaces, 20);
+  EXPECT_EQ(forwarded.seats, 100);
+  EXPECT_EQ(forwarded.days, 40);
+  EXPECT_FALSE(forwarded.keep_work_dir);
+  EXPECT_TRUE(DefaultOptions(Mode::kCatchup).keep_work_dir);
+  BenchOptions propagation = DefaultOptions(Mode::kPropagation);
+  propagation.nodes = 27;
+  EXPECT_THAT(std::string(ValidateBenchOptions(propagation).message()), HasSubstr("--nodes"));
+  BenchOptions catchup = DefaultOptions(Mode::kCatchup);
+  catchup.self_path = "/bin/true";
+  catchup.entries = 0;
+  EXPECT_THAT(std::string(ValidateBenchOptions(catchup).message()), HasSubstr("--entries"));
+}
+
 // ---- The report ----
 
-BenchReport SampleReport() {
-  BenchReport r;
+DirectReport SampleReport() {
+  DirectReport r;
   r.node = "127.0.0.1:7197";
   r.node_is_local = true;
-  r.cores = 2;
-  r.threads = 16;
+  r.shape.cores = 2;
+  r.shape.threads = 16;
   r.ceiling.wall = absl::Seconds(10);
   r.ceiling_calls = 100000;  // 10000/s.
   r.booking.wall = absl::Seconds(10);
-  r.acknowledged = 40000;  // 4000/s.
-  r.refused = 30000;       // 3000/s.
-  r.capacity_seat_slots = 80000;
+  r.booking.acknowledged = 40000;  // 4000/s.
+  r.booking.refused = 30000;       // 3000/s.
+  r.shape.capacity_seat_slots = 80000;
   return r;
 }
 
 TEST(ReportTest, RatiosAreAgainstTheCeilingOfTheSameRun) {
-  const BenchReport r = SampleReport();
+  const DirectReport r = SampleReport();
   EXPECT_DOUBLE_EQ(BookingToCeilingRatio(r), 0.4);
   EXPECT_DOUBLE_EQ(AttemptToCeilingRatio(r), 0.7);
-  BenchReport no_ceiling = r;
+  DirectReport no_ceiling = r;
   no_ceiling.ceiling_calls = 0;
   EXPECT_EQ(BookingToCeilingRatio(no_ceiling), 0);
 }
 
 TEST(ReportTest, PrintsTheFiguresLabelled) {
-  BenchReport r = SampleReport();
+  DirectReport r = SampleReport();
   std::ostringstream out;
   PrintReport(r, out);
   const std::string text = out.str();
@@ -312,15 +302,60 @@ TEST(ReportTest, PrintsTheFiguresLabelled) {
 
 TEST(ReportTest, AnyProblemFailsTheRun) {
   EXPECT_FALSE(VerificationFailed(SampleReport()));
-  BenchReport oversold = SampleReport();
-  oversold.oversold_slots = 1;
+  DirectReport oversold = SampleReport();
+  oversold.verification.oversold_slots = 1;
   EXPECT_TRUE(VerificationFailed(oversold));
-  BenchReport lost = SampleReport();
-  lost.lost_bookings = 1;
+  DirectReport lost = SampleReport();
+  lost.verification.lost_bookings = 1;
   EXPECT_TRUE(VerificationFailed(lost));
-  BenchReport mismatch = SampleReport();
-  mismatch.availability_mismatches = 1;
+  DirectReport mismatch = SampleReport();
+  mismatch.verification.availability_mismatches = 1;
   EXPECT_TRUE(VerificationFailed(mismatch));
+}
+
+// ---- --mode=forwarded: its options and report ----
+
+BenchOptions SmallRun() {
+  BenchOptions options = DefaultOptions(Mode::kForwarded);
+  options.cantined_path = options.make_certs_path = "/bin/true";
+  return options;
+}
+
+TEST(ForwardedOptionsTest, NamesTheBadFlag) {
+  EXPECT_TRUE(ValidateBenchOptions(SmallRun()).ok());
+  BenchOptions options = SmallRun();
+  options.members = 0;
+  EXPECT_THAT(ValidateBenchOptions(options).message(), HasSubstr("--members"));
+  options = SmallRun();
+  options.duration = absl::ZeroDuration();
+  EXPECT_THAT(ValidateBenchOptions(options).message(), HasSubstr("--seconds"));
+  options = SmallRun();
+  options.cantined_path.clear();
+  EXPECT_THAT(ValidateBenchOptions(options).message(), HasSubstr("--cantined"));
+}
+
+TEST(ForwardedReportTest, AnyDisagreementFailsTheRun) {
+  ForwardedReport report;
+  VerificationFigures& v = report.verification;
+  v.acknowledged_seats = v.held_seats = v.listed_confirmed_seats = 10;
+  EXPECT_FALSE(ForwardingFailed(report));
+  v.listed_confirmed_seats = 11;  // A booking the bench was never told of.
+  EXPECT_TRUE(ForwardingFailed(report));
+  v.listed_confirmed_seats = 10;
+  report.shutdown_problem = "paris exited with code 1";
+  EXPECT_TRUE(ForwardingFailed(report));
+}
+
+TEST(ForwardedReportTest, RatioIsForwardedOverDirect) {
+  ForwardedReport report;
+  report.direct.acknowledged = 1000;
+  report.direct.wall = absl::Seconds(10);
+  report.forwarded.acknowledged = 300;
+  report.forwarded.wall = absl::Seconds(5);
+  EXPECT_DOUBLE_EQ(ForwardedToDirectRatio(report), 0.6);
+  std::ostringstream out;
+  PrintForwardingReport(report, out);
+  EXPECT_THAT(out.str(), HasSubstr("ratio forwarded / direct bookings/s: 0.600"));
 }
 
 }  // namespace

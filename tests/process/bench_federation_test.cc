@@ -1,0 +1,83 @@
+// cantine-bench's federation modes, small: a catch-up of a few hundred entries (the
+// destination in its own process, this build's cantine-bench) and a short propagation run.
+// Their figures must agree with each other and with what was written.
+
+#include <sstream>
+#include <string>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
+#include "tools/bench/modes.h"
+
+namespace cantine::bench {
+namespace {
+
+using ::testing::HasSubstr;
+
+// `mode`'s options with a work folder of the test's and the machine's cores.
+BenchOptions SmallRun(Mode mode, const testing::TempDir& dir) {
+  BenchOptions options = DefaultOptions(mode);
+  options.work_dir = dir.path();
+  options.self_path = CANTINE_BENCH_PATH;
+  options.cores = 2;
+  return options;
+}
+
+TEST(CatchupBenchTest, ADestinationCatchingUpNEntriesReceivesAndAppliesN) {
+  testing::TempDir dir;
+  std::ostringstream out;
+  BenchOptions options = SmallRun(Mode::kCatchup, dir);
+  options.entries = 300;
+  options.generation_sync = GenerationSync::kOff;
+  options.verifications = 200;
+  options.settle = absl::Milliseconds(100);
+  ASSERT_TRUE(ValidateBenchOptions(options).ok());
+  absl::StatusOr<CatchupFigures> figures = RunCatchup(options, out);
+  ASSERT_TRUE(figures.ok()) << figures.status() << "\n" << out.str();
+  EXPECT_THAT(out.str(), HasSubstr("ratio catch-up entries/s / verifications/s"));
+  EXPECT_THAT(out.str(), ::testing::MatchesRegex(
+                             "(.|\n)*entries applied, signatures verified \\.+ 300 in(.|\n)*"));
+  EXPECT_EQ(figures->source_entries, 300) << out.str();
+  EXPECT_EQ(figures->applied, 300);
+  EXPECT_EQ(figures->received, 300);
+  EXPECT_EQ(figures->streamed, 300);
+  EXPECT_EQ(figures->applied_alone, 300);
+  EXPECT_GT(figures->entries_per_second, 0);
+  EXPECT_GT(figures->verifications_per_second, 0);
+  EXPECT_GT(figures->caught_up_rss_kb, 0);
+
+  // A second run reuses the source.
+  std::ostringstream again;
+  options.baselines = false;
+  figures = RunCatchup(options, again);
+  ASSERT_TRUE(figures.ok()) << figures.status();
+  EXPECT_THAT(again.str(), HasSubstr("reused 300 entries"));
+  EXPECT_EQ(figures->received, 300);
+  EXPECT_EQ(figures->streamed, 0);
+}
+
+TEST(PropagationBenchTest, EveryWriteIsReadableOnEveryNode) {
+  testing::TempDir dir;
+  BenchOptions options = SmallRun(Mode::kPropagation, dir);
+  options.nodes = 3;
+  options.rate = 40;
+  options.duration = absl::Milliseconds(500);
+  ASSERT_TRUE(ValidateBenchOptions(options).ok());
+  std::ostringstream out;
+  absl::StatusOr<PropagationFigures> figures = RunPropagation(options, out);
+  ASSERT_TRUE(figures.ok()) << figures.status() << "\n" << out.str();
+  EXPECT_EQ(figures->asked, 20) << out.str();
+  EXPECT_EQ(figures->acknowledged, 20);
+  EXPECT_EQ(figures->unseen, 0);
+  EXPECT_EQ(figures->everywhere, 20);
+  EXPECT_GT(figures->sampled, 0);
+  EXPECT_EQ(figures->readable, figures->sampled);
+  // A line of three: every entry crosses two links at least.
+  EXPECT_GE(figures->received, 2 * figures->acknowledged);
+  EXPECT_THAT(out.str(), HasSubstr("READABLE ON ALL NODES, from send"));
+}
+
+}  // namespace
+}  // namespace cantine::bench

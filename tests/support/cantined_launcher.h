@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cantine/v1/admin.grpc.pb.h"
+#include "tests/support/subprocess.h"
+
+namespace cantine::testing {
+
+// One real cantined on 127.0.0.1, for process-level tests and the benchmarks: the one way
+// both start the node binary. Every port is chosen at run time unless given, and read back
+// from the node's port files.
+
+struct CantinedLaunch {
+  std::string cantined = {};  // The binary.
+  // The run's folder: the site's data folder is dir/<site>, its log dir/<site>.log, its port
+  // files dir/<site>.port and dir/<site>.fport; the admin credential is dir/admin, written by
+  // the caller before the start.
+  std::string dir = {};
+  std::string site = {};
+  std::string config = {};  // --config: one NodeConfig text file, or several comma-separated.
+  int federation_port = 0;  // 0: chosen at run time.
+  std::vector<std::string> flags = {};  // More flags: --insecure, --signing_key_file=..., ...
+  // The health check that says the node serves trusts this CA (PEM); empty: plaintext.
+  std::string ca_pem = {};
+  absl::Duration timeout = absl::Seconds(30);
+};
+
+struct CantinedProcess {
+  std::unique_ptr<Subprocess> process;
+  int port = 0;
+  int federation_port = 0;
+  std::string log_path;
+};
+
+// Starts the node and waits until it has written both port files and its health check
+// answers SERVING. UNAVAILABLE when it cannot be started; FAILED_PRECONDITION, with the end
+// of its log, when it exits or does not serve within the timeout (it is then killed).
+absl::StatusOr<CantinedProcess> StartCantined(const CantinedLaunch& launch);
+
+// "; the end of <path>:" and its last `lines` lines, indented, for an error message.
+std::string LogTail(const std::string& path, int lines = 8);
+
+// The highest contiguous seq of origin `site` that the node behind `admin` holds, from its
+// GetNetworkStatus with the admin credential; 0 when it holds none. The call's error, as a
+// Status, when it fails.
+absl::StatusOr<uint64_t> HeldSeq(v1::AdminService::Stub& admin, const std::string& admin_secret,
+                                 const std::string& site, absl::Duration timeout);
+
+}  // namespace cantine::testing

@@ -1,0 +1,829 @@
+// --mode=catchup: a fresh node catching up from a source of member entries, with an Ed25519
+// baseline of the same run, where the time goes, and the caught-up node's RSS.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "cantine/v1/federation.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "services/auth/ed25519.h"
+#include "services/domain/id_generator.h"
+#include "services/federation/entry_signing.h"
+#include "services/federation/federation_service.h"
+#include "services/federation/record_applier.h"
+#include "services/files/atomic_file.h"
+#include "services/logging/logger.h"
+#include "services/member/member_registry.h"
+#include "services/node/node.h"
+#include "storage/clock.h"
+#include "storage/hybrid_clock.h"
+#include "storage/oplog.h"
+#include "storage/rocks_store.h"
+#include "storage/status_macros.h"
+#include "storage/store.h"
+#include "storage/table.h"
+#include "tests/support/paris.h"
+#include "tests/support/proc_stats.h"
+#include "tests/support/subprocess.h"
+#include "tools/bench/booking_load.h"
+#include "tools/bench/modes.h"
+#include "tools/bench/report.h"
+
+namespace cantine::bench {
+namespace {
+
+// Decorators that time the calls they pass on, to show where an apply spends its time.
+// Each timed call costs two steady-clock reads (some 50 ns). Thread-safe.
+
+// Calls and their summed wall time.
+class CallTimer {
+ public:
+  // Calls `call` and adds its time.
+  template <typename Call>
+  auto Time(Call call) const {
+    const auto start = std::chrono::steady_clock::now();
+    auto result = call();
+    calls_.fetch_add(1, std::memory_order_relaxed);
+    nanos_.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count(),
+                     std::memory_order_relaxed);
+    return result;
+  }
+  int64_t calls() const { return calls_.load(std::memory_order_relaxed); }
+  absl::Duration total() const { return absl::Nanoseconds(nanos_.load(std::memory_order_relaxed)); }
+
+ private:
+  mutable std::atomic<int64_t> calls_{0};
+  mutable std::atomic<int64_t> nanos_{0};
+};
+
+// What a TimedStore measured: reads and writes per table, commits.
+struct StoreTimes {
+  CallTimer get[storage::kTableCount];
+  CallTimer get_for_update[storage::kTableCount];
+  CallTimer put[storage::kTableCount];
+  CallTimer commit;
+  CallTimer scan;
+};
+
+size_t Index(storage::Table table) { return static_cast<size_t>(table); }
+
+class TimedTransaction final : public storage::Transaction {
+ public:
+  TimedTransaction(std::unique_ptr<storage::Transaction> inner, StoreTimes* times)
+      : inner_(std::move(inner)), times_(times) {}
+
+  absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
+    return times_->get[Index(t)].Time([&] { return inner_->Get(t, k); });
+  }
+  absl::StatusOr<std::optional<std::string>> GetForUpdate(storage::Table t,
+                                                          absl::string_view k) override {
+    return times_->get_for_update[Index(t)].Time([&] { return inner_->GetForUpdate(t, k); });
+  }
+  absl::Status Put(storage::Table t, absl::string_view k, absl::string_view v) override {
+    return times_->put[Index(t)].Time([&] { return inner_->Put(t, k, v); });
+  }
+  absl::Status Delete(storage::Table t, absl::string_view k) override {
+    return inner_->Delete(t, k);
+  }
+  absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
+                                                      size_t limit) override {
+    return times_->scan.Time([&] { return inner_->Scan(t, prefix, limit); });
+  }
+  void SetSavePoint() override { inner_->SetSavePoint(); }
+  absl::Status RollbackToSavePoint() override { return inner_->RollbackToSavePoint(); }
+  absl::Status PopSavePoint() override { return inner_->PopSavePoint(); }
+  absl::Status Commit() override {
+    return times_->commit.Time([&] { return inner_->Commit(); });
+  }
+
+ private:
+  const std::unique_ptr<storage::Transaction> inner_;
+  StoreTimes* const times_;
+};
+
+// A Store passing every call to `inner`, timing transaction reads, writes and commits into
+// `times`. Neither owned; both outlive it.
+class TimedStore final : public storage::Store {
+ public:
+  TimedStore(storage::Store* inner, StoreTimes* times) : inner_(inner), times_(times) {}
+
+  std::unique_ptr<storage::Transaction> BeginTransaction() override {
+    return std::make_unique<TimedTransaction>(inner_->BeginTransaction(), times_);
+  }
+  absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
+    return times_->get[Index(t)].Time([&] { return inner_->Get(t, k); });
+  }
+  absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
+                                                      size_t limit,
+                                                      absl::string_view start_after) override {
+    return times_->scan.Time([&] { return inner_->Scan(t, prefix, limit, start_after); });
+  }
+  absl::Status Compact() override { return inner_->Compact(); }
+
+ private:
+  storage::Store* const inner_;
+  StoreTimes* const times_;
+};
+
+// Times each Verify of `inner` (not owned).
+class TimedVerifier final : public storage::EntryVerifier {
+ public:
+  explicit TimedVerifier(const storage::EntryVerifier* inner) : inner_(inner) {}
+  absl::Status Verify(absl::string_view site, absl::string_view hash,
+                      absl::string_view signature) const override {
+    return timer_.Time([&] { return inner_->Verify(site, hash, signature); });
+  }
+  const CallTimer& timer() const { return timer_; }
+
+ private:
+  const storage::EntryVerifier* const inner_;
+  CallTimer timer_;
+};
+
+// Times each Apply of `inner` (not owned).
+class TimedApplier final : public storage::EntryApplier {
+ public:
+  explicit TimedApplier(storage::EntryApplier* inner) : inner_(inner) {}
+  absl::Status Apply(storage::Transaction& txn, const v1::OplogEntry& entry) override {
+    return timer_.Time([&] { return inner_->Apply(txn, entry); });
+  }
+  absl::Status ApplyRedaction(storage::Transaction& txn,
+                              const v1::RedactionNotice& notice) override {
+    return inner_->ApplyRedaction(txn, notice);
+  }
+  const CallTimer& timer() const { return timer_; }
+
+ private:
+  storage::EntryApplier* const inner_;
+  CallTimer timer_;
+};
+
+// How a bench site opens its store.
+struct SiteOptions {
+  std::string data_dir;
+  std::string site_id;
+  bool sync_writes = true;
+  // When set, every transaction is timed into it (not owned; outlives the site).
+  StoreTimes* times = nullptr;
+};
+
+// The replication part of a node, as services/node/node.cc assembles it: a RocksDB store,
+// the hybrid clock, the signed oplog and the member registry over it. Thread-safe as its
+// parts are.
+class BenchSite {
+ public:
+  static absl::StatusOr<std::unique_ptr<BenchSite>> Open(const SiteOptions& options,
+                                                         const auth::Ed25519PrivateKey& key) {
+    auto site = std::unique_ptr<BenchSite>(new BenchSite(key));
+    ASSIGN_OR_RETURN(site->rocks_, storage::RocksStore::Open({.path = options.data_dir,
+                                                              .sync_writes = options.sync_writes}));
+    site->store_ = site->rocks_.get();
+    if (options.times != nullptr) {
+      site->timed_ = std::make_unique<TimedStore>(site->rocks_.get(), options.times);
+      site->store_ = site->timed_.get();
+    }
+    ASSIGN_OR_RETURN(site->oplog_, storage::Oplog::Open(site->store_, &site->clock_, &site->hlc_,
+                                                        &site->signer_, options.site_id));
+    site->members_ = std::make_unique<member::MemberRegistry>(site->store_, site->oplog_.get(),
+                                                              &site->ids_, options.site_id);
+    return site;
+  }
+
+  storage::Oplog& oplog() { return *oplog_; }
+  member::MemberRegistry& members() { return *members_; }
+  // The highest seq of this site's own entries.
+  uint64_t OwnSeq() const {
+    const std::string own = storage::Oplog::OriginKey(oplog_->self());
+    for (const v1::VersionVectorEntry& entry : oplog_->Vector()) {
+      if (storage::Oplog::OriginKey(entry.origin()) == own) return entry.seq();
+    }
+    return 0;
+  }
+
+ private:
+  explicit BenchSite(const auth::Ed25519PrivateKey& key)
+      : hlc_(&clock_, absl::Minutes(2)), signer_(key) {}
+
+  storage::SystemClock clock_;
+  storage::HybridClock hlc_;
+  federation::KeySigner signer_;
+  std::unique_ptr<storage::RocksStore> rocks_;
+  std::unique_ptr<TimedStore> timed_;
+  storage::Store* store_ = nullptr;
+  std::unique_ptr<storage::Oplog> oplog_;
+  domain::RandomIdGenerator ids_;
+  std::unique_ptr<member::MemberRegistry> members_;
+};
+
+// Registers members `first`..`last` (inclusive; emails member-<i>@bench.example.org) with
+// MemberRegistry::Register from `threads` threads, stopping early after `time_limit`.
+// Returns how many it registered; the first error stops every thread.
+absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t first,
+                                        int64_t last, int threads, absl::Duration time_limit) {
+  const absl::Time give_up = absl::Now() + time_limit;
+  std::atomic<int64_t> registered{0};
+  RETURN_IF_ERROR(ParallelFor(threads, last - first + 1, [&](int, int64_t k) -> absl::Status {
+    if (absl::Now() > give_up) return absl::OkStatus();
+    // The bio is shown network-wide, so that it replicates as a real profile's would.
+    RETURN_IF_ERROR(members.Register(
+        {.display_name = absl::StrCat("Member ", first + k),
+         .email = absl::StrCat("member-", first + k, "@bench.example.org"),
+         .bio = "Works from the third floor most weeks; prefers a quiet desk by the window.",
+         .network_visible_fields = {domain::ProfileField::kBio}}));
+    ++registered;
+    return absl::OkStatus();
+  }));
+  return registered.load();
+}
+
+// A FederationServiceImpl over `oplog`, served on 127.0.0.1 at a port chosen at run time.
+// Neither argument is owned; both outlive the server.
+class FederationServer {
+ public:
+  FederationServer(storage::Oplog* oplog, const federation::SiteKeyRing* known_sites)
+      : service_(
+            oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
+            /*bookings=*/nullptr, /*peer_heads=*/nullptr) {
+    grpc::ServerBuilder builder;
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+  }
+  // Ends the open streams and shuts down.
+  ~FederationServer() {
+    service_.Stop();
+    if (server_ == nullptr) return;
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server_->Wait();
+  }
+  bool serving() const { return server_ != nullptr && port_ != 0; }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+ private:
+  federation::FederationServiceImpl service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+absl::Status WriteFile(const std::string& path, const std::string& contents) {
+  return files::WriteFileAtomically(path, contents, 0600);
+}
+
+using testing::CpuSnapshot;
+using testing::LoadAverage;
+using testing::TakeCpuSnapshot;
+
+constexpr char kSourceSite[] = "site-src";
+constexpr char kDestinationSite[] = "site-dst";
+constexpr char kApplySite[] = "site-apply";
+constexpr char kAdminSecret[] = "federation-bench-admin-credential";
+constexpr int64_t kTargetEntriesPerSecond = 100'000;
+constexpr size_t kBatch = storage::Oplog::kMaxSpanEntries;
+
+// "key=value key=value" of a destination's line into a map; words without '=' are skipped.
+absl::flat_hash_map<std::string, std::string> ParseFields(absl::string_view line) {
+  absl::flat_hash_map<std::string, std::string> fields;
+  for (absl::string_view word : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+    const size_t equals = word.find('=');
+    if (equals == absl::string_view::npos) continue;
+    fields[std::string(word.substr(0, equals))] = std::string(word.substr(equals + 1));
+  }
+  return fields;
+}
+
+// The integer field `key` of `fields`, or 0.
+int64_t IntField(const absl::flat_hash_map<std::string, std::string>& fields,
+                 absl::string_view key) {
+  auto it = fields.find(key);
+  int64_t value = 0;
+  if (it == fields.end() || !absl::SimpleAtoi(it->second, &value)) return 0;
+  return value;
+}
+
+absl::StatusOr<auth::Ed25519PrivateKey> LoadOrCreateKey(const std::string& path) {
+  if (std::filesystem::exists(path)) return auth::Ed25519PrivateKey::LoadPemFile(path);
+  auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
+  RETURN_IF_ERROR(WriteFile(path, key.ToPem()));
+  return key;
+}
+
+// The source with at least `options.entries` member entries, generated through
+// MemberRegistry::Register, then opened synced for serving.
+class Source {
+ public:
+  absl::Status Prepare(const BenchOptions& options, std::ostream& out) {
+    dir_ = options.work_dir + "/source";
+    ASSIGN_OR_RETURN(key_, LoadOrCreateKey(options.work_dir + "/source.key"));
+
+    RETURN_IF_ERROR(Reopen(/*sync=*/true));
+    const int64_t held = static_cast<int64_t>(site_->OwnSeq());
+    if (held >= options.entries) {
+      Figure(out, "source", absl::StrCat("reused ", Thousands(held), " entries in ", dir_));
+      return absl::OkStatus();
+    }
+    bool sync = options.generation_sync != GenerationSync::kOff;
+    if (!sync) {
+      Figure(out, "generation sync_writes",
+             "false (--generation_sync=off), for the generation phase only");
+    }
+    if (!sync) {
+      RETURN_IF_ERROR(Reopen(false));
+    }
+    const absl::Time start = absl::Now();
+    int64_t next = held + 1;
+    if (sync && options.generation_sync == GenerationSync::kAuto) {
+      // Probe the synced rate; a node's CommitLocal syncs every entry, one at a time.
+      const absl::Time probe_start = absl::Now();
+      ASSIGN_OR_RETURN(const int64_t probed,
+                       RegisterMembers(site_->members(), next, options.entries,
+                                       options.generation_threads, absl::Seconds(3)));
+      next += probed;
+      const int64_t rate = Rate(probed, absl::Now() - probe_start);
+      const int64_t left = options.entries - next + 1;
+      const absl::Duration projected =
+          rate > 0 ? absl::Seconds(static_cast<double>(left) / static_cast<double>(rate))
+                   : absl::InfiniteDuration();
+      Figure(out, "generation probe, sync_writes=true",
+             absl::StrCat(Thousands(rate), " Register/s: ", Thousands(left), " more would take ",
+                          absl::FormatDuration(absl::Trunc(projected, absl::Seconds(1)))));
+      if (projected > options.generation_budget) {
+        sync = false;
+        Figure(out, "generation sync_writes",
+               absl::StrCat("false for the generation phase ONLY (synced would exceed the ",
+                            absl::FormatDuration(options.generation_budget),
+                            " budget); the source serves, and every other store runs, synced"));
+        RETURN_IF_ERROR(Reopen(false));
+      }
+    }
+    if (sync) Figure(out, "generation sync_writes", "true");
+    while (next <= options.entries) {
+      ASSIGN_OR_RETURN(const int64_t made,
+                       RegisterMembers(site_->members(), next, options.entries,
+                                       options.generation_threads, absl::Seconds(10)));
+      next += made;
+      std::cerr << "generation: " << Thousands(next - 1) << " of " << Thousands(options.entries)
+                << " after " << Human(absl::Now() - start) << std::endl;
+    }
+    const absl::Duration took = absl::Now() - start;
+    const int64_t made = options.entries - held;
+    Figure(
+        out, "generation (MemberRegistry::Register)",
+        absl::StrCat(Thousands(made), " entries from ", options.generation_threads, " threads in ",
+                     Human(took), " = ", Thousands(Rate(made, took)), " entries/s"));
+    return Reopen(/*sync=*/true);
+  }
+
+  BenchSite& site() { return *site_; }
+  const auth::Ed25519PrivateKey& key() const { return *key_; }
+  uint64_t head() const { return site_->OwnSeq(); }
+
+ private:
+  absl::Status Reopen(bool sync) {
+    site_.reset();
+    ASSIGN_OR_RETURN(
+        site_,
+        BenchSite::Open({.data_dir = dir_, .site_id = kSourceSite, .sync_writes = sync}, *key_));
+    return absl::OkStatus();
+  }
+
+  std::string dir_;
+  std::optional<auth::Ed25519PrivateKey> key_;
+  std::unique_ptr<BenchSite> site_;
+};
+
+// Ed25519 verifications per second on one core, of 32-byte messages like chain hashes.
+absl::StatusOr<int64_t> VerificationBaseline(const auth::Ed25519PrivateKey& key, int count,
+                                             std::ostream& out) {
+  std::vector<std::string> messages;
+  std::vector<std::string> signatures;
+  for (int i = 0; i < count; ++i) {
+    std::string message(32, '\0');
+    for (size_t b = 0; b < message.size(); ++b) {
+      message[b] = static_cast<char>((i * 131 + static_cast<int>(b) * 17) & 0xff);
+    }
+    signatures.push_back(key.Sign(message));
+    messages.push_back(std::move(message));
+  }
+  const auth::Ed25519PublicKey public_key = key.PublicKey();
+  int verified = 0;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < count; ++i) verified += public_key.Verify(messages[i], signatures[i]) ? 1 : 0;
+  const absl::Duration took = absl::Now() - start;
+  if (verified != count) return absl::InternalError("a valid signature did not verify");
+  const int64_t rate = Rate(count, took);
+  Figure(out, "Ed25519PublicKey::Verify, one thread",
+         absl::StrCat(Thousands(count), " in ", Human(took), " = ", Thousands(rate),
+                      " verifications/s"));
+  return rate;
+}
+
+// Phase: the fresh node in its own process, pulling everything from the source.
+struct EndToEnd {
+  absl::Duration elapsed;
+  absl::Duration to_first;   // Until the first batch was applied.
+  absl::Duration child_cpu;  // Of the destination over the catch-up.
+  int64_t applied = 0;
+  int64_t received = 0;
+  int64_t started_rss_kb = 0;
+  int64_t caught_up_rss_kb = 0;
+  int64_t settled_rss_kb = 0;
+  int64_t hwm_kb = 0;
+  int64_t folder_bytes = 0;
+};
+
+absl::StatusOr<EndToEnd> RunEndToEnd(const BenchOptions& options, Source& source,
+                                     const std::string& source_address, std::ostream& out) {
+  const std::string dir = options.work_dir + "/destination";
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  const std::string admin_file = options.work_dir + "/admin";
+  const std::string source_pub = options.work_dir + "/source.pub";
+  RETURN_IF_ERROR(WriteFile(admin_file, absl::StrCat(kAdminSecret, "\n")));
+  RETURN_IF_ERROR(WriteFile(source_pub, source.key().PublicKey().ToPem()));
+  const uint64_t expected = source.head();
+
+  auto child = std::make_unique<testing::Subprocess>(
+      std::vector<std::string>{
+          options.self_path, "--mode=catchup_destination", absl::StrCat("--destination_dir=", dir),
+          absl::StrCat("--destination_key_file=", options.work_dir, "/destination.key"),
+          absl::StrCat("--admin_credential_file=", admin_file),
+          absl::StrCat("--source_site=", kSourceSite),
+          absl::StrCat("--source_address=", source_address),
+          absl::StrCat("--source_public_key_file=", source_pub),
+          absl::StrCat("--expected_seq=", expected),
+          absl::StrCat("--settle_seconds=", absl::ToDoubleSeconds(options.settle))},
+      "");
+  RETURN_IF_ERROR(child->Spawn());
+
+  EndToEnd result;
+  ASSIGN_OR_RETURN(std::string line, child->ReadLine(absl::Minutes(2)));
+  if (!absl::StartsWith(line, "started")) {
+    return absl::InternalError(absl::StrCat("destination: ", line));
+  }
+  result.started_rss_kb = IntField(ParseFields(line), "rss_kb");
+  const CpuSnapshot start = TakeCpuSnapshot({child->pid()});
+  const std::string load_before = LoadAverage();
+  std::optional<CpuSnapshot> end;
+  while (true) {
+    ASSIGN_OR_RETURN(line, child->ReadLine(options.catchup_timeout));
+    const auto fields = ParseFields(line);
+    if (absl::StartsWith(line, "progress")) {
+      std::cerr << "catch-up: " << Thousands(IntField(fields, "seq")) << " of "
+                << Thousands(static_cast<int64_t>(expected)) << " after "
+                << Human(absl::Microseconds(IntField(fields, "elapsed_us"))) << std::endl;
+      continue;
+    }
+    if (absl::StartsWith(line, "caught_up")) {
+      end = TakeCpuSnapshot({child->pid()});
+      result.elapsed = absl::Microseconds(IntField(fields, "elapsed_us"));
+      result.applied = IntField(fields, "seq");
+      result.to_first = absl::Microseconds(IntField(fields, "first_us"));
+      result.child_cpu = absl::Microseconds(IntField(fields, "cpu_us"));
+      result.caught_up_rss_kb = IntField(fields, "rss_kb");
+      result.received = IntField(fields, "received");
+      continue;
+    }
+    if (absl::StartsWith(line, "settled")) {
+      result.settled_rss_kb = IntField(fields, "rss_kb");
+      result.hwm_kb = IntField(fields, "hwm_kb");
+      break;
+    }
+    return absl::InternalError(absl::StrCat("destination: ", line));
+  }
+  const int exit_code = child->Stop(0, absl::Seconds(30));
+  result.folder_bytes = testing::FolderBytes(dir);
+  std::filesystem::remove_all(dir, error);
+
+  const int64_t rate = Rate(result.applied, result.elapsed);
+  Figure(out, "entries applied, signatures verified",
+         absl::StrCat(Thousands(result.applied), " in ", Human(result.elapsed)));
+  Figure(out, "catch-up rate", absl::StrCat(Thousands(rate), " entries/s"));
+  Figure(out, "  of the time, until the first batch was applied", Human(result.to_first));
+  Figure(out, "  rate after the first batch",
+         absl::StrCat(Thousands(Rate(result.applied - static_cast<int64_t>(kBatch),
+                                     result.elapsed - result.to_first)),
+                      " entries/s"));
+  Figure(out, "target",
+         absl::StrCat(">= ", Thousands(kTargetEntriesPerSecond),
+                      " entries/s: ", rate >= kTargetEntriesPerSecond ? "met" : "MISSED"));
+  Figure(out, "CPU during catch-up (child = destination)", DescribeCpu(start, *end, options.cores));
+  Figure(out, "load average before / after", absl::StrCat(load_before, " / ", LoadAverage()));
+  Figure(out, "destination exit code", absl::StrCat(exit_code));
+  return result;
+}
+
+// Phase: a raw Pull stream from the source, entries parsed and dropped: the ceiling of the
+// serving side plus gRPC.
+absl::StatusOr<int64_t> RunStreamOnly(const BenchOptions& options,
+                                      const std::string& source_address, uint64_t expected,
+                                      std::ostream& out) {
+  auto stub = v1::FederationService::NewStub(
+      grpc::CreateChannel(source_address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::PullRequest request;
+  request.set_site_id(kDestinationSite);
+  const CpuSnapshot start = TakeCpuSnapshot();
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
+  v1::PullResponse response;
+  uint64_t received = 0;
+  int64_t bytes = 0;
+  int64_t responses = 0;
+  std::optional<absl::Time> first_entries;
+  while (received < expected && reader->Read(&response)) {
+    if (response.entries_size() > 0 && !first_entries.has_value()) first_entries = absl::Now();
+    received += response.entries_size();
+    bytes += static_cast<int64_t>(response.ByteSizeLong());
+    ++responses;
+  }
+  const CpuSnapshot end = TakeCpuSnapshot();
+  context.TryCancel();
+  reader->Finish().error_code();  // CANCELLED, as asked.
+  if (received < expected) return absl::UnavailableError("the stream ended before the last entry");
+  const absl::Duration took = end.at - start.at;
+  Figure(out, "received, parsed, dropped",
+         absl::StrCat(Thousands(static_cast<int64_t>(received)), " entries in ",
+                      Thousands(responses), " responses, ", Human(took)));
+  Figure(out, "  of the time, until the first entries arrived",
+         Human(first_entries.value_or(end.at) - start.at));
+  Figure(out, "stream rate",
+         absl::StrFormat("%s entries/s, %.1f MB/s, %d bytes/entry on the wire",
+                         Thousands(Rate(static_cast<int64_t>(received), took)),
+                         static_cast<double>(bytes) / 1e6 / absl::ToDoubleSeconds(took),
+                         received > 0 ? bytes / static_cast<int64_t>(received) : 0));
+  Figure(out, "CPU (source and client, both here)", DescribeCpu(start, end, options.cores));
+  return static_cast<int64_t>(received);
+}
+
+// Phase: the source's entries read in 1000-entry batches in-process and applied with
+// Oplog::ApplyRemote into a fresh synced store, every layer timed.
+absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source,
+                                     std::ostream& out) {
+  const std::string dir = options.work_dir + "/apply-only";
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  StoreTimes times;
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<BenchSite> site,
+      BenchSite::Open(
+          {.data_dir = dir, .site_id = kApplySite, .sync_writes = true, .times = &times},
+          auth::Ed25519PrivateKey::Generate()));
+  federation::SiteKeyRing ring;
+  ring.Add(kSourceSite, source.key().PublicKey());
+  TimedVerifier verifier(&ring);
+  federation::RecordApplier router;
+  member::MemberRegistry* members = &site->members();
+  router.Register(v1::ENTRY_KIND_MEMBER,
+                  [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                    return members->ApplyRemote(txn, entry);
+                  });
+  TimedApplier applier(&router);
+
+  const auto index = [](storage::Table table) { return static_cast<size_t>(table); };
+  const int64_t commits_before = times.commit.calls();
+  const absl::Duration commit_before = times.commit.total();
+  const v1::Origin origin = source.site().oplog().self();
+  const uint64_t expected = source.head();
+  absl::Duration read_time;
+  absl::Duration apply_time;
+  int64_t applied = 0;
+  std::vector<v1::OplogEntry> first_batch;
+  const CpuSnapshot start = TakeCpuSnapshot();
+  for (uint64_t after = 0; after < expected;) {
+    const absl::Time read_start = absl::Now();
+    ASSIGN_OR_RETURN(std::vector<v1::OplogEntry> batch,
+                     source.site().oplog().ReadBatch(origin, after));
+    if (batch.empty()) return absl::DataLossError("the source's oplog ended early");
+    const absl::Time apply_start = absl::Now();
+    ASSIGN_OR_RETURN(const storage::Oplog::ApplyReport report,
+                     site->oplog().ApplyRemote(batch, verifier, applier));
+    const absl::Time apply_end = absl::Now();
+    if (report.applied != static_cast<int>(batch.size())) {
+      return absl::InternalError(absl::StrCat("applied ", report.applied, " of ", batch.size(),
+                                              " (rejected ", report.rejected, ", held ",
+                                              report.held, ")"));
+    }
+    read_time += apply_start - read_start;
+    apply_time += apply_end - apply_start;
+    applied += report.applied;
+    after = batch.back().seq();
+    if (first_batch.empty()) first_batch = std::move(batch);
+  }
+  const CpuSnapshot end = TakeCpuSnapshot();
+
+  // Chain hashing alone, over the first batch, a few rounds.
+  constexpr int kRounds = 20;
+  std::string chain(32, '\0');
+  const absl::Time hash_start = absl::Now();
+  for (int round = 0; round < kRounds; ++round) {
+    for (const v1::OplogEntry& entry : first_batch) chain = storage::Oplog::ChainHash(chain, entry);
+  }
+  const absl::Duration per_hash =
+      (absl::Now() - hash_start) / static_cast<double>(kRounds * first_batch.size());
+
+  const absl::Duration verify = verifier.timer().total();
+  const absl::Duration member_apply = applier.timer().total();
+  const absl::Duration gfu_members = times.get_for_update[index(storage::Table::kMembers)].total();
+  const absl::Duration put_members = times.put[index(storage::Table::kMembers)].total();
+  const absl::Duration put_log = times.put[index(storage::Table::kOplog)].total() +
+                                 times.put[index(storage::Table::kVersionVector)].total();
+  const absl::Duration commit = times.commit.total() - commit_before;
+  const int64_t commits = times.commit.calls() - commits_before;
+  const absl::Duration chain_hashing = per_hash * static_cast<double>(applied);
+  const absl::Duration rest = apply_time - verify - member_apply - put_log - commit - chain_hashing;
+  const auto share = [&](absl::Duration part) {
+    return absl::StrFormat("%s (%4.1f%%, %.2f us/entry)", Human(part),
+                           100 * absl::FDivDuration(part, apply_time),
+                           absl::ToDoubleMicroseconds(part) / static_cast<double>(applied));
+  };
+  Figure(out, "ApplyRemote, 1000-entry batches",
+         absl::StrCat(Thousands(applied), " entries in ", Human(apply_time), " = ",
+                      Thousands(Rate(applied, apply_time)), " entries/s"));
+  Figure(out, "  signature checks (one per batch)",
+         absl::StrCat(share(verify), ", ", verifier.timer().calls(), " calls"));
+  Figure(out, "  chain hashing (2 SHA-256 per entry, measured apart)", share(chain_hashing));
+  Figure(out, "  MemberRegistry::ApplyRemote, all of it", share(member_apply));
+  Figure(out, "    of which GetForUpdate(members)", share(gfu_members));
+  Figure(out, "    of which Put(members)", share(put_members));
+  Figure(out, "  Put(oplog) + Put(version vector)", share(put_log));
+  Figure(
+      out, "  Commit (WAL append, fsync, memtables)",
+      absl::StrCat(share(commit), ", ", commits, " commits, ", Human(commit / commits), " each"));
+  Figure(out, "  rest (entry copies and serialization, locks, phases)", share(rest));
+  Figure(out, "reading the batches from the source (excluded)",
+         absl::StrCat(Human(read_time), " = ", Thousands(Rate(applied, read_time)), " entries/s"));
+  Figure(out, "CPU over reads and applies", DescribeCpu(start, end, options.cores));
+  site.reset();
+  std::filesystem::remove_all(dir, error);
+  return applied;
+}
+
+}  // namespace
+
+absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostream& out) {
+  std::error_code error;
+  std::filesystem::create_directories(options.work_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create '", options.work_dir, "': ", error.message()));
+  }
+  out << "\n== Catch-up: a fresh node pulls " << Thousands(options.entries)
+      << " member entries from one source ==\n";
+  Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
+  Source source;
+  RETURN_IF_ERROR(source.Prepare(options, out));
+  const uint64_t expected = source.head();
+  ASSIGN_OR_RETURN(const auth::Ed25519PrivateKey destination_key,
+                   LoadOrCreateKey(options.work_dir + "/destination.key"));
+  federation::SiteKeyRing known_sites;
+  known_sites.Add(kDestinationSite, destination_key.PublicKey());
+  const auto server = std::make_unique<FederationServer>(&source.site().oplog(), &known_sites);
+  if (!server->serving()) {
+    return absl::UnavailableError("cannot listen on 127.0.0.1 for the federation service");
+  }
+  Figure(out, "source federation port", server->address());
+  CatchupFigures figures;
+  figures.source_entries = static_cast<int64_t>(expected);
+
+  out << "\n-- Baseline: Ed25519 verification, same run --\n";
+  ASSIGN_OR_RETURN(figures.verifications_per_second,
+                   VerificationBaseline(source.key(), options.verifications, out));
+
+  out << "\n-- End to end: a real Node (services/node) in a child process, synced store, "
+         "its Replicator pulling over gRPC --\n";
+  ASSIGN_OR_RETURN(const EndToEnd end_to_end, RunEndToEnd(options, source, server->address(), out));
+  const int64_t rate = Rate(end_to_end.applied, end_to_end.elapsed);
+  figures.applied = end_to_end.applied;
+  figures.received = end_to_end.received;
+  figures.entries_per_second = rate;
+  figures.caught_up_rss_kb = end_to_end.caught_up_rss_kb;
+  Figure(out, "ratio catch-up entries/s / verifications/s",
+         absl::StrFormat(
+             "%.1f (signature checks made: about %d, one per %d-entry batch)",
+             static_cast<double>(rate) / static_cast<double>(figures.verifications_per_second),
+             static_cast<int>((expected + kBatch - 1) / kBatch), kBatch));
+
+  out << "\n-- RSS of the destination node (its own process) --\n";
+  Figure(out, "VmRSS started, empty", MiB(end_to_end.started_rss_kb));
+  Figure(out, "VmRSS caught up", MiB(end_to_end.caught_up_rss_kb));
+  Figure(out, absl::StrCat("VmRSS ", absl::FormatDuration(options.settle), " later"),
+         MiB(end_to_end.settled_rss_kb));
+  Figure(out, "VmHWM (peak)", MiB(end_to_end.hwm_kb));
+  Figure(out, "data folder on disk",
+         absl::StrFormat("%.1f MiB", static_cast<double>(end_to_end.folder_bytes) / 1048576));
+
+  if (options.baselines) {
+    out << "\n-- Where the time goes (a): the stream alone --\n";
+    ASSIGN_OR_RETURN(figures.streamed, RunStreamOnly(options, server->address(), expected, out));
+    out << "\n-- Where the time goes (b): the apply alone, no network --\n";
+    ASSIGN_OR_RETURN(figures.applied_alone, RunApplyOnly(options, source, out));
+  }
+  return figures;
+}
+
+int RunDestination(const DestinationOptions& options) {
+  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+  const auto report = [](const std::string& line) { std::cout << line << std::endl; };
+  const auto rss = [] { return testing::ProcStatusKb(0, "VmRSS").value_or(0); };
+  const auto hwm = [] { return testing::ProcStatusKb(0, "VmHWM").value_or(0); };
+  node::NodeOptions node_options;
+  node_options.site = testing::ParisProfile();
+  node_options.site.site_id = kDestinationSite;
+  node_options.listen_address = "127.0.0.1:0";
+  node_options.federation_listen_address = "127.0.0.1:0";
+  node_options.data_dir = options.data_dir;
+  node_options.admin_credential_file = options.admin_credential_file;
+  node_options.signing_key_file = options.signing_key_file;
+  node_options.drain_timeout = absl::Seconds(2);
+  node_options.insecure = true;  // The source serves plaintext (FederationServer).
+  storage::SystemClock clock;
+  absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock);
+  if (!node.ok()) {
+    report(absl::StrCat("error ", node.status().ToString()));
+    return 3;
+  }
+  absl::StatusOr<auth::Ed25519PublicKey> source_key =
+      auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file);
+  if (!source_key.ok()) {
+    report(absl::StrCat("error ", source_key.status().ToString()));
+    return 3;
+  }
+  const auto source_seq = [&]() -> uint64_t {
+    for (const v1::VersionVectorEntry& entry : (*node)->Vector()) {
+      if (entry.origin().site_id() == options.source_site_id) return entry.seq();
+    }
+    return 0;
+  };
+  report(absl::StrCat("started rss_kb=", rss()));
+
+  const absl::Duration cpu_start = testing::ProcessCpuTime(0).value_or(absl::ZeroDuration());
+  const absl::Time start = absl::Now();
+  (*node)->AddPeer({options.source_site_id, options.source_address}, *source_key);
+  absl::Time last_progress = start;
+  uint64_t seq = 0;
+  std::optional<absl::Time> first_entry;
+  while ((seq = source_seq()) < options.expected_seq) {
+    if (seq > 0 && !first_entry.has_value()) first_entry = absl::Now();
+    absl::SleepFor(absl::Milliseconds(1));
+    if (absl::Now() - last_progress >= absl::Seconds(5)) {
+      last_progress = absl::Now();
+      report(absl::StrCat("progress seq=", seq,
+                          " elapsed_us=", absl::ToInt64Microseconds(last_progress - start)));
+    }
+  }
+  const absl::Duration elapsed = absl::Now() - start;
+  const absl::Duration cpu = testing::ProcessCpuTime(0).value_or(absl::ZeroDuration()) - cpu_start;
+  // The link counts what it received once the batch is applied: a moment after the vector.
+  uint64_t received = 0;
+  for (const absl::Time give_up = absl::Now() + absl::Seconds(1);
+       received < seq && absl::Now() < give_up; absl::SleepFor(absl::Milliseconds(1))) {
+    received = 0;
+    for (const federation::PeerStatus& peer : (*node)->PeerStatuses()) {
+      received += peer.entries_received;
+    }
+  }
+  const absl::Duration to_first = first_entry.value_or(absl::Now()) - start;
+  report(absl::StrCat("caught_up elapsed_us=", absl::ToInt64Microseconds(elapsed),
+                      " first_us=", absl::ToInt64Microseconds(to_first), " seq=", seq,
+                      " cpu_us=", absl::ToInt64Microseconds(cpu), " rss_kb=", rss(),
+                      " hwm_kb=", hwm(), " received=", received));
+  absl::SleepFor(options.settle);
+  report(absl::StrCat("settled rss_kb=", rss(), " hwm_kb=", hwm()));
+
+  char ignored;
+  while (read(STDIN_FILENO, &ignored, 1) > 0) {
+  }
+  (*node)->Shutdown(absl::Seconds(2));
+  return 0;
+}
+
+}  // namespace cantine::bench

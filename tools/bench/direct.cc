@@ -1,0 +1,99 @@
+// --mode=direct: the booking load of one running node against its null-RPC ceiling.
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "storage/status_macros.h"
+#include "tools/bench/booking_load.h"
+#include "tools/bench/modes.h"
+
+namespace cantine::bench {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+// Phase 1: --threads threads call Health/Check, the cheapest RPC the node serves.
+void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs, DirectReport& report) {
+  std::vector<int64_t> calls(options.threads);
+  std::vector<int64_t> errors(options.threads);
+  const std::vector<int> pids =
+      options.node_pid > 0 ? std::vector<int>{options.node_pid} : std::vector<int>{};
+  const testing::CpuSnapshot start = testing::TakeCpuSnapshot(pids);
+  const Steady::time_point end =
+      Steady::now() + absl::ToChronoNanoseconds(options.ceiling_duration);
+  RunOnThreads(options.threads, [&](int worker) {
+    const HealthCheckRequest request;
+    HealthCheckResponse response;
+    while (Steady::now() < end) {
+      grpc::Status status = Call(*stubs[worker]->health, &Health::Stub::Check, request, &response,
+                                 options.rpc_timeout);
+      ++(status.ok() && response.status() == HealthCheckResponse::SERVING ? calls[worker]
+                                                                          : errors[worker]);
+    }
+  });
+  report.ceiling = testing::CpuBetween(start, testing::TakeCpuSnapshot(pids));
+  for (int i = 0; i < options.threads; ++i) {
+    report.ceiling_calls += calls[i];
+    report.ceiling_errors += errors[i];
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream& progress) {
+  RETURN_IF_ERROR(ValidateBenchOptions(options));
+  ThreadStubs stubs;
+  for (int i = 0; i < options.threads; ++i) {
+    stubs.push_back(std::make_unique<NodeStubs>(options.node, options.ca_pem));
+  }
+  ASSIGN_OR_RETURN(const LoadSetUp setup,
+                   SetUpLoad(stubs, stubs, options, options.admin_credential));
+  DirectReport report;
+  report.node = options.node;
+  report.node_is_local = IsLoopback(options.node);
+  report.site_id = setup.site.site_id();
+  report.shape = setup.Shape(options.threads);
+  progress << "set-up done: site " << report.site_id << ", spaces bench-" << setup.run_id << "-0.."
+           << options.spaces - 1 << ", " << options.threads << " members" << std::endl;
+
+  progress << "phase 1: Health/Check for " << absl::FormatDuration(options.ceiling_duration)
+           << std::endl;
+  MeasureCeiling(options, stubs, report);
+
+  progress << "phase 2: CreateBooking for " << absl::FormatDuration(options.duration) << std::endl;
+  BookingLoad load(setup, options.admin_credential);
+  report.booking = Summarize(load.Run(
+      {.stubs = &stubs,
+       .site_id = "",
+       .key_prefix = absl::StrCat(setup.run_id, "-"),
+       .duration = options.duration,
+       .max_bookings = options.max_bookings,
+       .rpc_timeout = options.rpc_timeout,
+       .pids = options.node_pid > 0 ? std::vector<int>{options.node_pid} : std::vector<int>{},
+       .progress = &progress}));
+
+  progress << "verifying " << load.acknowledged() << " acknowledged bookings and "
+           << static_cast<int64_t>(setup.spaces.size()) * setup.days() * setup.slots() << " slots"
+           << std::endl;
+  ASSIGN_OR_RETURN(report.verification, load.Verify(stubs, options.rpc_timeout));
+  report.node_pid = options.node_pid;
+  if (options.node_pid > 0) {
+    absl::StatusOr<int64_t> rss = testing::ProcStatusKb(options.node_pid, "VmRSS");
+    if (rss.ok()) {
+      report.node_rss_kb = *rss;
+    } else {
+      progress << "cannot read the node's RSS: " << rss.status().message() << std::endl;
+    }
+  }
+  return report;
+}
+
+}  // namespace cantine::bench

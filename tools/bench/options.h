@@ -1,0 +1,97 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace cantine::bench {
+
+// Exit codes of cantine-bench, for scripts.
+inline constexpr int kExitVerificationFailed = 1;  // Ran, and found lost or oversold bookings.
+inline constexpr int kExitBadFlags = 2;
+inline constexpr int kExitCannotRun = 3;  // The nodes could not be started or reached.
+
+// What a run measures. See docs/benchmarks.md.
+enum class Mode {
+  kDirect,              // Booking throughput of one running node against its null-RPC ceiling.
+  kForwarded,           // Bookings through a forwarding cantined against direct, over TLS.
+  kCatchup,             // A fresh node catching up from a source, its RSS, an Ed25519 baseline.
+  kPropagation,         // Writes readable on every node of a line of in-process nodes.
+  kFederation,          // kCatchup then kPropagation.
+  kCatchupDestination,  // Internal: the destination node of kCatchup, in its own process.
+};
+
+// "direct", "forwarded", "catchup", "propagation", "federation", "catchup_destination".
+absl::StatusOr<Mode> ParseMode(absl::string_view name);
+
+// How the catch-up source's member entries are written before the catch-up.
+enum class GenerationSync {
+  kAuto,  // Synced, unless a probe shows that would take longer than the budget.
+  kOn,    // Synced, as a node writes.
+  kOff,   // sync_writes=false for the generation phase only.
+};
+
+// One bench run, built once from the flags (main.cc, where every field's flag is described)
+// or by a test, and validated before anything starts. Fields a mode does not use are ignored.
+struct BenchOptions {
+  Mode mode = Mode::kDirect;
+  // The booking load (direct, forwarded).
+  int threads = 16;  // Client threads, each with its own channel to each node.
+  int spaces = 8;
+  int seats = 4;
+  int days = 20;
+  absl::Duration duration = absl::Seconds(10);  // Each booking phase; propagation: the load.
+  absl::Duration rpc_timeout = absl::Seconds(5);
+  // direct: the running node, its admin credential (the secret itself), the network CA (PEM;
+  // empty: plaintext) and its pid (0: unknown).
+  std::string node;
+  std::string admin_credential;
+  std::string ca_pem;
+  absl::Duration ceiling_duration = absl::Seconds(10);
+  int64_t max_bookings = 0;  // 0: no limit.
+  int node_pid = 0;
+  // forwarded: two cantined started by the bench.
+  std::string cantined_path;
+  std::string make_certs_path;
+  int members = 64;
+  int rounds = 1;
+  absl::Duration startup_timeout = absl::Seconds(60);
+  // forwarded, catchup: the work folder (empty: forwarded makes one under /tmp).
+  std::string work_dir;
+  bool keep_work_dir = false;
+  // catchup.
+  int64_t entries = 1'000'000;
+  int generation_threads = 4;
+  GenerationSync generation_sync = GenerationSync::kAuto;
+  absl::Duration generation_budget = absl::Minutes(3);
+  int verifications = 20'000;
+  bool baselines = true;
+  absl::Duration settle = absl::Seconds(5);
+  absl::Duration catchup_timeout = absl::Minutes(30);
+  std::string self_path;  // This binary, started again as the destination node.
+  // propagation.
+  int nodes = 5;
+  double rate = 200;
+  int cores = 0;  // Of the machine, for the CPU lines.
+};
+
+// The defaults of `mode` where they differ from the struct's: forwarded runs enough
+// capacity that slots rarely fill; the federation modes keep their work folder.
+BenchOptions DefaultOptions(Mode mode);
+
+// INVALID_ARGUMENT naming the flag of the first bad field of the options' mode.
+absl::Status ValidateBenchOptions(const BenchOptions& options);
+
+// The credential from the first line of `path`, trimmed. FAILED_PRECONDITION when the file
+// cannot be read or its first line is empty.
+absl::StatusOr<std::string> ReadAdminCredentialFile(const std::string& path);
+
+// The PEM certificates of the CA file `path`. FAILED_PRECONDITION when the file cannot be
+// read or holds no PEM certificate.
+absl::StatusOr<std::string> ReadCaFile(const std::string& path);
+
+}  // namespace cantine::bench
