@@ -17,20 +17,23 @@
 #include "absl/random/bit_gen_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "cantine/v1/admin_mock.grpc.pb.h"
+#include "cantine/v1/booking_mock.grpc.pb.h"
+#include "cantine/v1/event_mock.grpc.pb.h"
+#include "cantine/v1/member_mock.grpc.pb.h"
+#include "cantine/v1/site_mock.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "grpcpp/test/client_context_test_peer.h"
 #include "gtest/gtest.h"
-#include "tools/cantinectl/admin_client.h"
+#include "services/rpc/status_conversion.h"
 #include "tools/cantinectl/arguments.h"
-#include "tools/cantinectl/booking_client.h"
-#include "tools/cantinectl/event_client.h"
 #include "tools/cantinectl/exit_codes.h"
-#include "tools/cantinectl/grpc_site_client.h"
-#include "tools/cantinectl/member_client.h"
+#include "tools/cantinectl/grpc_call.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/output.h"
-#include "tools/cantinectl/site_client.h"
 #include "tools/cantinectl/site_commands.h"
 #include "tools/cantinectl/table.h"
 #include "tools/cantinectl/token_file.h"
@@ -1704,49 +1707,20 @@ TEST(ExitCodeTest, ByWhatAScriptCanDo) {
   EXPECT_EQ(ExitCodeForCallStatus(absl::StatusCode::kUnknown), kExitFailure);
 }
 
-// ---- Commands against a fake node ----
+// ---- Commands against gRPC's generated mocks of the node's services ----
 
-class FakeSiteClient : public SiteClient {
- public:
-  absl::StatusOr<v1::Site> GetSite() override {
-    ++get_site_calls;
-    if (!get_site_error.ok()) return get_site_error;
-    return site;
-  }
-  absl::StatusOr<v1::ListSitesResponse> ListSites() override {
-    v1::ListSitesResponse response;
-    *response.add_sites() = site;
-    return response;
-  }
-  absl::StatusOr<v1::ListSpacesResponse> ListSpaces(const v1::ListSpacesRequest&) override {
-    return spaces;
-  }
-  absl::StatusOr<v1::Space> GetSpace(const v1::GetSpaceRequest&) override { return space; }
-  absl::StatusOr<v1::Space> CreateSpace(const v1::CreateSpaceRequest& request,
-                                        const std::string& admin_credential) override {
-    created = request;
-    credential = admin_credential;
-    return space;
-  }
-  absl::StatusOr<v1::Space> UpdateSpace(const v1::UpdateSpaceRequest& request,
-                                        const std::string& admin_credential) override {
-    updated = request;
-    credential = admin_credential;
-    return space;
-  }
-  absl::StatusOr<v1::Space> RetireSpace(const v1::RetireSpaceRequest&,
-                                        const std::string& admin_credential) override {
-    credential = admin_credential;
-    return space;
-  }
-  absl::StatusOr<v1::SitePolicy> UpdatePolicy(const v1::UpdatePolicyRequest& request,
-                                              const std::string& admin_credential) override {
-    policy_update = request;
-    credential = admin_credential;
-    if (!update_policy_error.ok()) return update_policy_error;
-    return request.policy();
-  }
+// The bearer token `context` carries ("" when none): what the node would authenticate.
+std::string BearerToken(grpc::ClientContext* context) {
+  const std::multimap<std::string, std::string> metadata =
+      grpc::testing::ClientContextTestPeer(context).GetSendInitialMetadata();
+  const auto authorization = metadata.find("authorization");
+  if (authorization == metadata.end()) return "";
+  return std::string(absl::StripPrefix(authorization->second, "Bearer "));
+}
 
+// What the mocked node answers and what it was sent, per service; each test sets the
+// answers it needs and checks the requests. RunCommandTest wires the mocks to them.
+struct SiteAnswers {
   v1::Site site = ParisSite();
   absl::Status get_site_error;
   absl::StatusOr<v1::ListSpacesResponse> spaces;
@@ -1756,51 +1730,11 @@ class FakeSiteClient : public SiteClient {
   std::optional<v1::UpdateSpaceRequest> updated;
   std::optional<v1::UpdatePolicyRequest> policy_update;
   absl::Status update_policy_error;
+  // The bearer token of the last manager write.
   std::optional<std::string> credential;
 };
 
-class FakeMemberClient : public MemberClient {
- public:
-  absl::StatusOr<v1::Member> RegisterMember(const v1::RegisterMemberRequest& request,
-                                            const std::string& admin_credential) override {
-    registered = request;
-    register_credential = admin_credential;
-    return member;
-  }
-  absl::StatusOr<v1::Member> GetMember(const v1::GetMemberRequest& request,
-                                       const std::string& credential) override {
-    requested_id = request.member_id();
-    get_credential = credential;
-    return member;
-  }
-  absl::StatusOr<v1::Member> UpdateMember(const v1::UpdateMemberRequest& request,
-                                          const std::string& admin_credential) override {
-    updated = request;
-    credential = admin_credential;
-    if (!update_error.ok()) return update_error;
-    return member;
-  }
-  absl::StatusOr<v1::Member> EraseMember(const v1::EraseMemberRequest& request,
-                                         const std::string& admin_credential) override {
-    erased_id = request.member_id();
-    credential = admin_credential;
-    return member;
-  }
-  absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request,
-                                                    const std::string& credential) override {
-    issue_requests.push_back(request);
-    issue_credentials.push_back(credential);
-    if (!issued.ok()) return issued;
-    // Named by its scope, so that a test sees which token went where.
-    v1::IssueTokenResponse response = *issued;
-    if (request.scopes_size() == 1) {
-      response.set_token(absl::StrCat(response.token(), request.scopes(0) == v1::TOKEN_SCOPE_ACCOUNT
-                                                            ? "-ACCOUNT"
-                                                            : "-BOOKING"));
-    }
-    return response;
-  }
-
+struct MemberAnswers {
   absl::StatusOr<v1::Member> member = [] {
     v1::Member m;
     m.set_member_id("paris-3f9a0c2d4e5b6a71");
@@ -1817,6 +1751,8 @@ class FakeMemberClient : public MemberClient {
   absl::Status update_error;  // What UpdateMember answers, when not OK.
   std::optional<std::string> erased_id;
   std::optional<std::string> credential;
+  // IssueToken answers this, its token suffixed by the one scope asked for
+  // ("-ACCOUNT", "-BOOKING"), so that a test sees which token went where.
   absl::StatusOr<v1::IssueTokenResponse> issued = [] {
     v1::IssueTokenResponse response;
     response.set_token("tok.en-NEW");
@@ -1827,96 +1763,25 @@ class FakeMemberClient : public MemberClient {
   std::vector<std::string> issue_credentials;
 };
 
-class FakeBookingClient : public BookingClient {
- public:
-  absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(
-      const v1::GetAvailabilityRequest& request) override {
-    availability_request = request;
-    return availability;
-  }
-  absl::StatusOr<v1::Booking> CreateBooking(const v1::CreateBookingRequest& request,
-                                            const std::string& credential) override {
-    created = request;
-    credentials.push_back(credential);
-    return booking;
-  }
-  absl::StatusOr<v1::Booking> CancelBooking(const v1::CancelBookingRequest& request,
-                                            const std::string& credential) override {
-    calls.push_back("cancel " + request.booking_id());
-    credentials.push_back(credential);
-    return booking;
-  }
-  absl::StatusOr<v1::Booking> GetBooking(const v1::GetBookingRequest& request,
-                                         const std::string& credential) override {
-    calls.push_back("get " + request.booking_id());
-    credentials.push_back(credential);
-    return booking;
-  }
-  absl::StatusOr<v1::Booking> CheckIn(const v1::CheckInRequest& request,
-                                      const std::string& credential) override {
-    calls.push_back("checkin " + request.booking_id());
-    credentials.push_back(credential);
-    return booking;
-  }
-  absl::StatusOr<v1::ListBookingsResponse> ListBookings(const v1::ListBookingsRequest& request,
-                                                        const std::string& credential) override {
-    list_requests.push_back(request);
-    list_credentials.push_back(credential);
-    auto page = pages.find(request.page_token());
-    if (page == pages.end()) return absl::InvalidArgumentError("unknown page_token");
-    return page->second;
-  }
-  absl::StatusOr<v1::Settlement> GetSettlement(const v1::GetSettlementRequest& request,
-                                               const std::string& admin_credential) override {
-    settlement_request = request;
-    credentials.push_back(admin_credential);
-    return settlement;
-  }
-
+struct BookingAnswers {
   absl::StatusOr<v1::GetAvailabilityResponse> availability;
   absl::StatusOr<v1::Settlement> settlement;
   std::optional<v1::GetSettlementRequest> settlement_request;
   absl::StatusOr<v1::Booking> booking = MakeBooking("paris-0000000000000001");
-  // ListBookings answers by page token.
+  // ListBookings answers by page token; INVALID_ARGUMENT for another.
   std::map<std::string, absl::StatusOr<v1::ListBookingsResponse>> pages;
   std::optional<v1::GetAvailabilityRequest> availability_request;
   std::optional<v1::CreateBookingRequest> created;
-  std::vector<std::string> calls;
+  std::vector<std::string> calls;  // "cancel ID", "get ID", "checkin ID".
   // The bearer token of each call but ListBookings, in order.
   std::vector<std::string> credentials;
   std::vector<v1::ListBookingsRequest> list_requests;
   std::vector<std::string> list_credentials;
 };
 
-class FakeEventClient : public EventClient {
- public:
-  absl::StatusOr<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request) override {
-    list_requests.push_back(request);
-    auto page = pages.find(request.page_token());
-    if (page == pages.end()) return absl::InvalidArgumentError("unknown page_token");
-    return page->second;
-  }
-  absl::StatusOr<v1::Event> AnnounceEvent(const v1::AnnounceEventRequest& request,
-                                          const std::string& admin_credential) override {
-    announced = request;
-    credential = admin_credential;
-    return event;
-  }
-  absl::StatusOr<v1::Event> UpdateEvent(const v1::UpdateEventRequest& request,
-                                        const std::string& admin_credential) override {
-    updated = request;
-    credential = admin_credential;
-    return event;
-  }
-  absl::StatusOr<v1::Event> CancelEvent(const v1::CancelEventRequest& request,
-                                        const std::string& admin_credential) override {
-    cancelled_id = request.event_id();
-    credential = admin_credential;
-    return event;
-  }
-
+struct EventAnswers {
   absl::StatusOr<v1::Event> event = MakeEvent("paris-00000000000000e1");
-  // ListEvents answers by page token.
+  // ListEvents answers by page token; INVALID_ARGUMENT for another.
   std::map<std::string, absl::StatusOr<v1::ListEventsResponse>> pages;
   std::vector<v1::ListEventsRequest> list_requests;
   std::optional<v1::AnnounceEventRequest> announced;
@@ -1925,16 +1790,23 @@ class FakeEventClient : public EventClient {
   std::optional<std::string> credential;
 };
 
-class FakeAdminClient : public AdminClient {
- public:
-  absl::StatusOr<v1::NetworkStatus> GetNetworkStatus(const std::string& admin_credential) override {
-    credential = admin_credential;
-    return status;
-  }
-
+struct AdminAnswers {
   absl::StatusOr<v1::NetworkStatus> status = MakeNetworkStatus();
   std::optional<std::string> credential;
 };
+
+// The answer of a page listing to `request`, by its page token.
+template <typename Response, typename Request>
+grpc::Status AnswerPage(const std::map<std::string, absl::StatusOr<Response>>& pages,
+                        const Request& request, Response* response) {
+  const auto page = pages.find(request.page_token());
+  if (page == pages.end())
+    return rpc::ToGrpcStatus(absl::InvalidArgumentError("unknown page_token"));
+  return rpc::Answer(page->second, response);
+}
+
+using ::testing::_;
+using ::testing::NiceMock;
 
 class RunCommandTest : public testing::Test {
  protected:
@@ -1945,8 +1817,195 @@ class RunCommandTest : public testing::Test {
     // No member token unless a test stores one.
     token_file_ = absl::StrCat(testing::TempDir(), "/cantinectl_test_token_", ::getpid());
     ::unlink(token_file_.c_str());
+    ServeSite();
+    ServeMembers();
+    ServeBookings();
+    ServeEvents();
+    ON_CALL(admin_stub_, GetNetworkStatus)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::GetNetworkStatusRequest&,
+                              v1::NetworkStatus* response) {
+          admin_.credential = BearerToken(context);
+          return rpc::Answer(admin_.status, response);
+        });
   }
   void TearDown() override { ::unlink(token_file_.c_str()); }
+
+  void ServeSite() {
+    ON_CALL(site_stub_, GetSite)
+        .WillByDefault([this](grpc::ClientContext*, const v1::GetSiteRequest&, v1::Site* response) {
+          ++client_.get_site_calls;
+          if (!client_.get_site_error.ok()) return rpc::ToGrpcStatus(client_.get_site_error);
+          *response = client_.site;
+          return grpc::Status::OK;
+        });
+    ON_CALL(site_stub_, ListSites)
+        .WillByDefault([this](grpc::ClientContext*, const v1::ListSitesRequest&,
+                              v1::ListSitesResponse* response) {
+          *response->add_sites() = client_.site;
+          return grpc::Status::OK;
+        });
+    ON_CALL(site_stub_, ListSpaces)
+        .WillByDefault([this](grpc::ClientContext*, const v1::ListSpacesRequest&,
+                              v1::ListSpacesResponse* response) {
+          return rpc::Answer(client_.spaces, response);
+        });
+    ON_CALL(site_stub_, GetSpace)
+        .WillByDefault(
+            [this](grpc::ClientContext*, const v1::GetSpaceRequest&, v1::Space* response) {
+              return rpc::Answer(client_.space, response);
+            });
+    ON_CALL(site_stub_, CreateSpace)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::CreateSpaceRequest& request,
+                              v1::Space* response) {
+          client_.created = request;
+          client_.credential = BearerToken(context);
+          return rpc::Answer(client_.space, response);
+        });
+    ON_CALL(site_stub_, UpdateSpace)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateSpaceRequest& request,
+                              v1::Space* response) {
+          client_.updated = request;
+          client_.credential = BearerToken(context);
+          return rpc::Answer(client_.space, response);
+        });
+    ON_CALL(site_stub_, RetireSpace)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::RetireSpaceRequest&,
+                              v1::Space* response) {
+          client_.credential = BearerToken(context);
+          return rpc::Answer(client_.space, response);
+        });
+    ON_CALL(site_stub_, UpdatePolicy)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::UpdatePolicyRequest& request,
+                              v1::SitePolicy* response) {
+          client_.policy_update = request;
+          client_.credential = BearerToken(context);
+          if (!client_.update_policy_error.ok()) {
+            return rpc::ToGrpcStatus(client_.update_policy_error);
+          }
+          *response = request.policy();
+          return grpc::Status::OK;
+        });
+  }
+
+  void ServeMembers() {
+    ON_CALL(member_stub_, RegisterMember)
+        .WillByDefault([this](grpc::ClientContext* context,
+                              const v1::RegisterMemberRequest& request, v1::Member* response) {
+          members_.registered = request;
+          members_.register_credential = BearerToken(context);
+          return rpc::Answer(members_.member, response);
+        });
+    ON_CALL(member_stub_, GetMember)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::GetMemberRequest& request,
+                              v1::Member* response) {
+          members_.requested_id = request.member_id();
+          members_.get_credential = BearerToken(context);
+          return rpc::Answer(members_.member, response);
+        });
+    ON_CALL(member_stub_, UpdateMember)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateMemberRequest& request,
+                              v1::Member* response) {
+          members_.updated = request;
+          members_.credential = BearerToken(context);
+          if (!members_.update_error.ok()) return rpc::ToGrpcStatus(members_.update_error);
+          return rpc::Answer(members_.member, response);
+        });
+    ON_CALL(member_stub_, EraseMember)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::EraseMemberRequest& request,
+                              v1::Member* response) {
+          members_.erased_id = request.member_id();
+          members_.credential = BearerToken(context);
+          return rpc::Answer(members_.member, response);
+        });
+    ON_CALL(member_stub_, IssueToken)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::IssueTokenRequest& request,
+                              v1::IssueTokenResponse* response) {
+          members_.issue_requests.push_back(request);
+          members_.issue_credentials.push_back(BearerToken(context));
+          const grpc::Status status = rpc::Answer(members_.issued, response);
+          if (status.ok() && request.scopes_size() == 1) {
+            response->set_token(absl::StrCat(
+                response->token(),
+                request.scopes(0) == v1::TOKEN_SCOPE_ACCOUNT ? "-ACCOUNT" : "-BOOKING"));
+          }
+          return status;
+        });
+  }
+
+  void ServeBookings() {
+    ON_CALL(booking_stub_, GetAvailability)
+        .WillByDefault([this](grpc::ClientContext*, const v1::GetAvailabilityRequest& request,
+                              v1::GetAvailabilityResponse* response) {
+          bookings_.availability_request = request;
+          return rpc::Answer(bookings_.availability, response);
+        });
+    ON_CALL(booking_stub_, CreateBooking)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::CreateBookingRequest& request,
+                              v1::Booking* response) {
+          bookings_.created = request;
+          bookings_.credentials.push_back(BearerToken(context));
+          return rpc::Answer(bookings_.booking, response);
+        });
+    // cancel, get and checkin: the call named with its booking id.
+    const auto answer_booking = [this](absl::string_view name) {
+      return
+          [this, name](grpc::ClientContext* context, const auto& request, v1::Booking* response) {
+            bookings_.calls.push_back(absl::StrCat(name, " ", request.booking_id()));
+            bookings_.credentials.push_back(BearerToken(context));
+            return rpc::Answer(bookings_.booking, response);
+          };
+    };
+    ON_CALL(booking_stub_, CancelBooking).WillByDefault(answer_booking("cancel"));
+    ON_CALL(booking_stub_, GetBooking).WillByDefault(answer_booking("get"));
+    ON_CALL(booking_stub_, CheckIn).WillByDefault(answer_booking("checkin"));
+    ON_CALL(booking_stub_, ListBookings)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::ListBookingsRequest& request,
+                              v1::ListBookingsResponse* response) {
+          bookings_.list_requests.push_back(request);
+          bookings_.list_credentials.push_back(BearerToken(context));
+          return AnswerPage(bookings_.pages, request, response);
+        });
+    ON_CALL(booking_stub_, GetSettlement)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::GetSettlementRequest& request,
+                              v1::Settlement* response) {
+          bookings_.settlement_request = request;
+          bookings_.credentials.push_back(BearerToken(context));
+          return rpc::Answer(bookings_.settlement, response);
+        });
+  }
+
+  void ServeEvents() {
+    ON_CALL(event_stub_, ListEvents)
+        .WillByDefault([this](grpc::ClientContext*, const v1::ListEventsRequest& request,
+                              v1::ListEventsResponse* response) {
+          events_.list_requests.push_back(request);
+          return AnswerPage(events_.pages, request, response);
+        });
+    ON_CALL(event_stub_, AnnounceEvent)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::AnnounceEventRequest& request,
+                              v1::Event* response) {
+          events_.announced = request;
+          events_.credential = BearerToken(context);
+          return rpc::Answer(events_.event, response);
+        });
+    ON_CALL(event_stub_, UpdateEvent)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateEventRequest& request,
+                              v1::Event* response) {
+          events_.updated = request;
+          events_.credential = BearerToken(context);
+          return rpc::Answer(events_.event, response);
+        });
+    ON_CALL(event_stub_, CancelEvent)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::CancelEventRequest& request,
+                              v1::Event* response) {
+          events_.cancelled_id = request.event_id();
+          events_.credential = BearerToken(context);
+          return rpc::Answer(events_.event, response);
+        });
+  }
+
+  // The mocks, as the commands see them.
+  NodeStubs Node() { return {site_stub_, member_stub_, booking_stub_, event_stub_, admin_stub_}; }
 
   int Run(std::vector<std::string> args) {
     return RunWith(std::move(args), {.node = std::nullopt,
@@ -1965,7 +2024,7 @@ class RunCommandTest : public testing::Test {
     absl::StatusOr<Invocation> invocation = ParseArguments(args, env);
     EXPECT_TRUE(invocation.ok()) << invocation.status();
     if (!invocation.ok()) return -1;
-    return RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_);
+    return RunCommand(*invocation, Node(), out_, err_);
   }
 
   // The environment of a member without the admin credential, its token in token_file_.
@@ -1992,11 +2051,16 @@ class RunCommandTest : public testing::Test {
   std::string token_file_;
   // The time 'visitors' takes for now: 23:30 UTC on 2027-01-11 is already 2027-01-12 in Paris.
   absl::Time now_ = absl::FromCivil(absl::CivilMinute(2027, 1, 11, 23, 30), absl::UTCTimeZone());
-  FakeSiteClient client_;
-  FakeMemberClient members_;
-  FakeBookingClient bookings_;
-  FakeEventClient events_;
-  FakeAdminClient admin_;
+  NiceMock<v1::MockSiteServiceStub> site_stub_;
+  NiceMock<v1::MockMemberServiceStub> member_stub_;
+  NiceMock<v1::MockBookingServiceStub> booking_stub_;
+  NiceMock<v1::MockEventServiceStub> event_stub_;
+  NiceMock<v1::MockAdminServiceStub> admin_stub_;
+  SiteAnswers client_;
+  MemberAnswers members_;
+  BookingAnswers bookings_;
+  EventAnswers events_;
+  AdminAnswers admin_;
   std::ostringstream out_;
   std::ostringstream err_;
 };
@@ -2084,8 +2148,7 @@ TEST_F(RunCommandTest, UpdateWithoutPriceDoesNotAskForTheCurrency) {
 TEST_F(RunCommandTest, ManagerWritesNeedACredentialFile) {
   absl::StatusOr<Invocation> invocation = ParseArguments({"space", "retire", "coworking"}, {});
   ASSERT_TRUE(invocation.ok());
-  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
-            kExitUsage);
+  EXPECT_EQ(RunCommand(*invocation, Node(), out_, err_), kExitUsage);
   EXPECT_FALSE(client_.credential.has_value());
   EXPECT_THAT(err_.str(), StartsWith("cantinectl: FAILED_PRECONDITION: this command needs the "
                                      "admin credential"));
@@ -2302,8 +2365,7 @@ TEST_F(RunCommandTest, BookingsOfASpaceDayAreAManagerRead) {
   absl::StatusOr<Invocation> invocation =
       ParseArguments({"bookings", "--space", "coworking", "--day", "2027-01-11"}, {});
   ASSERT_TRUE(invocation.ok());
-  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
-            kExitUsage);
+  EXPECT_EQ(RunCommand(*invocation, Node(), out_, err_), kExitUsage);
   EXPECT_EQ(bookings_.list_requests.size(), 1u);
   EXPECT_THAT(err_.str(), HasSubstr("this command needs the admin credential"));
 
@@ -2438,8 +2500,7 @@ TEST_F(RunCommandTest, MemberEraseIsAManagerWrite) {
       ParseArguments({"member", "erase", "paris-3f9a0c2d4e5b6a71"}, {});
   ASSERT_TRUE(invocation.ok());
   members_.erased_id.reset();
-  EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
-            kExitUsage);
+  EXPECT_EQ(RunCommand(*invocation, Node(), out_, err_), kExitUsage);
   EXPECT_FALSE(members_.erased_id.has_value());
 
   members_.member = absl::FailedPreconditionError("member 'milan-1' is not homed at this site");
@@ -2550,8 +2611,7 @@ TEST_F(RunCommandTest, EventWritesNeedACredentialFile) {
            {"network", "status"}}) {
     absl::StatusOr<Invocation> invocation = ParseArguments(args, {});
     ASSERT_TRUE(invocation.ok()) << invocation.status();
-    EXPECT_EQ(RunCommand(*invocation, {client_, members_, bookings_, events_, admin_}, out_, err_),
-              kExitUsage)
+    EXPECT_EQ(RunCommand(*invocation, Node(), out_, err_), kExitUsage)
         << testing::PrintToString(args);
   }
   EXPECT_FALSE(events_.credential.has_value());

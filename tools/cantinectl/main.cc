@@ -16,11 +16,7 @@
 #include "absl/time/clock.h"
 #include "tools/cantinectl/arguments.h"
 #include "tools/cantinectl/exit_codes.h"
-#include "tools/cantinectl/grpc_admin_client.h"
-#include "tools/cantinectl/grpc_booking_client.h"
-#include "tools/cantinectl/grpc_event_client.h"
-#include "tools/cantinectl/grpc_member_client.h"
-#include "tools/cantinectl/grpc_site_client.h"
+#include "tools/cantinectl/grpc_call.h"
 #include "tools/cantinectl/site_commands.h"
 
 namespace {
@@ -69,12 +65,12 @@ int main(int argc, char** argv) {
     return cantine::cantinectl::kExitUsage;
   }
   const std::shared_ptr<grpc::Channel> channel = *std::move(node_channel);
-  const absl::Duration timeout = invocation->options.timeout;
-  cantine::cantinectl::GrpcSiteClient site(channel, timeout);
-  cantine::cantinectl::GrpcMemberClient members(channel, timeout);
-  cantine::cantinectl::GrpcBookingClient bookings(channel, timeout);
-  cantine::cantinectl::GrpcEventClient events(channel, timeout);
-  cantine::cantinectl::GrpcAdminClient admin(channel, timeout);
-  return cantine::cantinectl::RunCommand(*invocation, {site, members, bookings, events, admin},
+  namespace v1 = cantine::v1;
+  const auto site = v1::SiteService::NewStub(channel);
+  const auto members = v1::MemberService::NewStub(channel);
+  const auto bookings = v1::BookingService::NewStub(channel);
+  const auto events = v1::EventService::NewStub(channel);
+  const auto admin = v1::AdminService::NewStub(channel);
+  return cantine::cantinectl::RunCommand(*invocation, {*site, *members, *bookings, *events, *admin},
                                          std::cout, std::cerr);
 }

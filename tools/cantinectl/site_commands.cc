@@ -15,12 +15,18 @@
 #include "services/domain/currency.h"
 #include "services/rpc/proto_time.h"
 #include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/grpc_call.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/output.h"
 #include "tools/cantinectl/token_file.h"
 
 namespace cantine::cantinectl {
 namespace {
+
+// `credential` as a call's bearer token; none when it is empty (an anonymous call).
+const std::string* BearerOrNone(const std::string& credential) {
+  return credential.empty() ? nullptr : &credential;
+}
 
 // The address of `value`'s content; null when it has none.
 template <typename T>
@@ -53,16 +59,8 @@ auto ListPages(Request request, bool all_pages, List list)
 // Runs one command; a visitor over Command. Each handler returns the exit code.
 class Runner {
  public:
-  Runner(const GlobalOptions& options, const NodeClients& clients, std::ostream& out,
-         std::ostream& err)
-      : options_(options),
-        client_(clients.site),
-        members_(clients.members),
-        bookings_(clients.bookings),
-        events_(clients.events),
-        admin_(clients.admin),
-        out_(out),
-        err_(err) {}
+  Runner(const GlobalOptions& options, const NodeStubs& node, std::ostream& out, std::ostream& err)
+      : options_(options), node_(node), out_(out), err_(err) {}
 
   int operator()(const HelpCommand&) {
     out_ << UsageText();
@@ -70,13 +68,14 @@ class Runner {
   }
 
   int operator()(const GetSiteCommand&) {
-    absl::StatusOr<v1::Site> site = client_.GetSite();
+    absl::StatusOr<v1::Site> site = Call(node_.site, &SiteStub::GetSite, v1::GetSiteRequest());
     if (!site.ok()) return CallFailed(site.status());
     return Print(*site, [&] { return FormatSite(*site); });
   }
 
   int operator()(const ListSitesCommand&) {
-    absl::StatusOr<v1::ListSitesResponse> sites = client_.ListSites();
+    absl::StatusOr<v1::ListSitesResponse> sites =
+        Call(node_.site, &SiteStub::ListSites, v1::ListSitesRequest());
     if (!sites.ok()) return CallFailed(sites.status());
     return Print(*sites, [&] { return FormatSites(*sites); });
   }
@@ -84,7 +83,8 @@ class Runner {
   int operator()(const ListSpacesCommand& command) {
     v1::ListSpacesRequest request;
     request.set_include_retired(command.include_retired);
-    absl::StatusOr<v1::ListSpacesResponse> spaces = client_.ListSpaces(request);
+    absl::StatusOr<v1::ListSpacesResponse> spaces =
+        Call(node_.site, &SiteStub::ListSpaces, request);
     if (!spaces.ok()) return CallFailed(spaces.status());
     return PrintWithSite(*spaces,
                          [&](const v1::Site& site) { return FormatSpaces(*spaces, site); });
@@ -93,13 +93,13 @@ class Runner {
   int operator()(const GetSpaceCommand& command) {
     v1::GetSpaceRequest request;
     request.set_space_id(command.space_id);
-    return PrintSpace(client_.GetSpace(request));
+    return PrintSpace(Call(node_.site, &SiteStub::GetSpace, request));
   }
 
   int operator()(const CreateSpaceCommand& command) {
     absl::StatusOr<std::string> credential = AdminCredential();
     if (!credential.ok()) return UsageFailed(credential.status());
-    absl::StatusOr<v1::Site> site = client_.GetSite();
+    absl::StatusOr<v1::Site> site = Call(node_.site, &SiteStub::GetSite, v1::GetSiteRequest());
     if (!site.ok()) return CallFailed(site.status());
     absl::StatusOr<v1::Money> price = PriceInSiteCurrency("--price", command.price, *site);
     if (!price.ok()) return PriceFailed(price.status());
@@ -122,7 +122,7 @@ class Runner {
     if (visitor_price.has_value()) {
       *space->mutable_visitor_price_per_slot() = *std::move(visitor_price);
     }
-    return PrintSpace(client_.CreateSpace(request, *credential), &*site);
+    return PrintSpace(Call(node_.site, &SiteStub::CreateSpace, request, &*credential), &*site);
   }
 
   int operator()(const UpdateSpaceCommand& command) {
@@ -132,7 +132,7 @@ class Runner {
     // fetched before the write, so that a write that succeeds is never reported as failed.
     std::optional<v1::Site> site;
     if (command.price.has_value() || command.visitor_price.has_value() || !options_.json) {
-      absl::StatusOr<v1::Site> fetched = client_.GetSite();
+      absl::StatusOr<v1::Site> fetched = Call(node_.site, &SiteStub::GetSite, v1::GetSiteRequest());
       if (!fetched.ok()) return CallFailed(fetched.status());
       site = *std::move(fetched);
     }
@@ -152,7 +152,8 @@ class Runner {
       if (!visitor_price.ok()) return PriceFailed(visitor_price.status());
       *request.mutable_visitor_price_per_slot() = *std::move(visitor_price);
     }
-    return PrintSpace(client_.UpdateSpace(request, *credential), OrNull(site));
+    return PrintSpace(Call(node_.site, &SiteStub::UpdateSpace, request, &*credential),
+                      OrNull(site));
   }
 
   int operator()(const RetireSpaceCommand& command) {
@@ -162,7 +163,8 @@ class Runner {
     if (!site.ok()) return CallFailed(site.status());
     v1::RetireSpaceRequest request;
     request.set_space_id(command.space_id);
-    return PrintSpace(client_.RetireSpace(request, *credential), OrNull(*site));
+    return PrintSpace(Call(node_.site, &SiteStub::RetireSpace, request, &*credential),
+                      OrNull(*site));
   }
 
   // The desk registers with the admin credential; without it, a registration request.
@@ -187,7 +189,9 @@ class Runner {
     request.set_city(command.city);
     request.mutable_links()->Assign(command.links.begin(), command.links.end());
     for (v1::ProfileField field : command.shown) request.add_network_visible_fields(field);
-    return PrintMember(members_.RegisterMember(request, credential), OrNull(*site));
+    return PrintMember(
+        Call(node_.members, &MemberStub::RegisterMember, request, BearerOrNone(credential)),
+        OrNull(*site));
   }
 
   // Logged in (or as the desk), at the home site, the whole profile; else what it shows.
@@ -202,7 +206,8 @@ class Runner {
     }
     v1::GetMemberRequest request;
     request.set_member_id(command.member_id);
-    return PrintMember(members_.GetMember(request, credential));
+    return PrintMember(
+        Call(node_.members, &MemberStub::GetMember, request, BearerOrNone(credential)));
   }
 
   // A member changes or erases its own profile, or revokes its tokens, with its account
@@ -231,7 +236,8 @@ class Runner {
       v1::ProfileFieldList* shown = request.mutable_network_visible_fields();
       for (v1::ProfileField field : *command.shown) shown->add_fields(field);
     }
-    return PrintMember(members_.UpdateMember(request, credential->value), OrNull(*site));
+    return PrintMember(Call(node_.members, &MemberStub::UpdateMember, request, &credential->value),
+                       OrNull(*site));
   }
 
   int operator()(const EraseMemberCommand& command) {
@@ -241,7 +247,8 @@ class Runner {
     if (!site.ok()) return CallFailed(site.status());
     v1::EraseMemberRequest request;
     request.set_member_id(command.member_id);
-    return PrintMember(members_.EraseMember(request, credential->value), OrNull(*site));
+    return PrintMember(Call(node_.members, &MemberStub::EraseMember, request, &credential->value),
+                       OrNull(*site));
   }
 
   int operator()(const AvailabilityCommand& command) {
@@ -250,7 +257,8 @@ class Runner {
     request.set_site_id(command.site_id);
     *request.mutable_first_day() = rpc::CivilDayToProto(command.first_day);
     *request.mutable_last_day() = rpc::CivilDayToProto(command.last_day);
-    absl::StatusOr<v1::GetAvailabilityResponse> availability = bookings_.GetAvailability(request);
+    absl::StatusOr<v1::GetAvailabilityResponse> availability =
+        Call(node_.bookings, &BookingStub::GetAvailability, request);
     if (!availability.ok()) return CallFailed(availability.status());
     return Print(*availability, [&] { return FormatAvailability(*availability); });
   }
@@ -275,7 +283,8 @@ class Runner {
     *request.mutable_end() = rpc::CivilMinuteToProto(command.end);
     request.set_seats(command.seats);
     request.set_idempotency_key(command.idempotency_key);
-    return PrintBooking(bookings_.CreateBooking(request, credential->value));
+    return PrintBooking(
+        Call(node_.bookings, &BookingStub::CreateBooking, request, &credential->value));
   }
 
   int operator()(const CancelBookingCommand& command) {
@@ -283,7 +292,8 @@ class Runner {
     if (!credential.ok()) return UsageFailed(credential.status());
     v1::CancelBookingRequest request;
     request.set_booking_id(command.booking_id);
-    return PrintBooking(bookings_.CancelBooking(request, credential->value));
+    return PrintBooking(
+        Call(node_.bookings, &BookingStub::CancelBooking, request, &credential->value));
   }
 
   int operator()(const CheckInCommand& command) {
@@ -291,7 +301,7 @@ class Runner {
     if (!credential.ok()) return UsageFailed(credential.status());
     v1::CheckInRequest request;
     request.set_booking_id(command.booking_id);
-    return PrintBooking(bookings_.CheckIn(request, credential->value));
+    return PrintBooking(Call(node_.bookings, &BookingStub::CheckIn, request, &credential->value));
   }
 
   int operator()(const GetBookingCommand& command) {
@@ -299,7 +309,8 @@ class Runner {
     if (!credential.ok()) return UsageFailed(credential.status());
     v1::GetBookingRequest request;
     request.set_booking_id(command.booking_id);
-    return PrintBooking(bookings_.GetBooking(request, credential->value));
+    return PrintBooking(
+        Call(node_.bookings, &BookingStub::GetBooking, request, &credential->value));
   }
 
   int operator()(const ListBookingsCommand& command) {
@@ -319,7 +330,7 @@ class Runner {
     }
     absl::StatusOr<v1::ListBookingsResponse> listed =
         ListPages(request, command.all_pages, [&](const v1::ListBookingsRequest& page) {
-          return bookings_.ListBookings(page, credential);
+          return Call(node_.bookings, &BookingStub::ListBookings, page, &credential);
         });
     if (!listed.ok()) return CallFailed(listed.status());
     return Print(*listed, [&] { return FormatBookings(*listed); });
@@ -331,7 +342,7 @@ class Runner {
     // The site names the table and, without --day, gives today its time zone.
     std::optional<v1::Site> site;
     if (!command.day.has_value() || !options_.json) {
-      absl::StatusOr<v1::Site> fetched = client_.GetSite();
+      absl::StatusOr<v1::Site> fetched = Call(node_.site, &SiteStub::GetSite, v1::GetSiteRequest());
       if (!fetched.ok()) return CallFailed(fetched.status());
       site = *std::move(fetched);
     }
@@ -352,7 +363,7 @@ class Runner {
     *request.mutable_visitors_on() = rpc::CivilDayToProto(day);
     absl::StatusOr<v1::ListBookingsResponse> listed =
         ListPages(request, command.all_pages, [&](const v1::ListBookingsRequest& page) {
-          return bookings_.ListBookings(page, *credential);
+          return Call(node_.bookings, &BookingStub::ListBookings, page, &*credential);
         });
     if (!listed.ok()) return CallFailed(listed.status());
     return Print(*listed, [&] { return FormatVisitors(*listed, *site, request.visitors_on()); });
@@ -363,7 +374,8 @@ class Runner {
     if (!credential.ok()) return UsageFailed(credential.status());
     v1::GetSettlementRequest request;
     request.set_month(command.month);
-    absl::StatusOr<v1::Settlement> settlement = bookings_.GetSettlement(request, *credential);
+    absl::StatusOr<v1::Settlement> settlement =
+        Call(node_.bookings, &BookingStub::GetSettlement, request, &*credential);
     if (!settlement.ok()) return CallFailed(settlement.status());
     return Print(*settlement, [&] { return FormatSettlement(*settlement); });
   }
@@ -373,7 +385,7 @@ class Runner {
     if (!credential.ok()) return UsageFailed(credential.status());
     // UpdatePolicy replaces the whole policy: the site's current one, with this field changed,
     // only if no other manager changed it in between (ABORTED: run the command again).
-    absl::StatusOr<v1::Site> site = client_.GetSite();
+    absl::StatusOr<v1::Site> site = Call(node_.site, &SiteStub::GetSite, v1::GetSiteRequest());
     if (!site.ok()) return CallFailed(site.status());
     if (!site->has_policy()) {
       return Fail(absl::InternalError("the node sent its site without a policy; nothing to change"),
@@ -387,7 +399,8 @@ class Runner {
     } else {
       request.mutable_policy()->clear_member_visit_days_per_month();
     }
-    absl::StatusOr<v1::SitePolicy> updated = client_.UpdatePolicy(request, *credential);
+    absl::StatusOr<v1::SitePolicy> updated =
+        Call(node_.site, &SiteStub::UpdatePolicy, request, &*credential);
     if (!updated.ok()) return CallFailed(updated.status());
     *site->mutable_policy() = *std::move(updated);
     return Print(site->policy(), [&] { return FormatSite(*site); });
@@ -406,8 +419,9 @@ class Runner {
     request.set_tag(command.tag);
     request.set_include_cancelled(command.include_cancelled);
     absl::StatusOr<v1::ListEventsResponse> listed =
-        ListPages(request, command.all_pages,
-                  [&](const v1::ListEventsRequest& page) { return events_.ListEvents(page); });
+        ListPages(request, command.all_pages, [&](const v1::ListEventsRequest& page) {
+          return Call(node_.events, &EventStub::ListEvents, page);
+        });
     if (!listed.ok()) return CallFailed(listed.status());
     return Print(*listed, [&] { return FormatEvents(*listed); });
   }
@@ -422,7 +436,7 @@ class Runner {
     *request.mutable_start() = rpc::CivilMinuteToProto(command.start);
     *request.mutable_end() = rpc::CivilMinuteToProto(command.end);
     request.set_capacity(command.capacity);
-    return PrintEvent(events_.AnnounceEvent(request, *credential));
+    return PrintEvent(Call(node_.events, &EventStub::AnnounceEvent, request, &*credential));
   }
 
   int operator()(const UpdateEventCommand& command) {
@@ -441,7 +455,7 @@ class Runner {
       v1::TagList* tags = request.mutable_tags();
       for (const std::string& tag : *command.tags) tags->add_tags(tag);
     }
-    return PrintEvent(events_.UpdateEvent(request, *credential));
+    return PrintEvent(Call(node_.events, &EventStub::UpdateEvent, request, &*credential));
   }
 
   int operator()(const CancelEventCommand& command) {
@@ -449,13 +463,14 @@ class Runner {
     if (!credential.ok()) return UsageFailed(credential.status());
     v1::CancelEventRequest request;
     request.set_event_id(command.event_id);
-    return PrintEvent(events_.CancelEvent(request, *credential));
+    return PrintEvent(Call(node_.events, &EventStub::CancelEvent, request, &*credential));
   }
 
   int operator()(const NetworkStatusCommand&) {
     absl::StatusOr<std::string> credential = AdminCredential();
     if (!credential.ok()) return UsageFailed(credential.status());
-    absl::StatusOr<v1::NetworkStatus> status = admin_.GetNetworkStatus(*credential);
+    absl::StatusOr<v1::NetworkStatus> status = Call(node_.admin, &AdminStub::GetNetworkStatus,
+                                                    v1::GetNetworkStatusRequest(), &*credential);
     if (!status.ok()) return CallFailed(status.status());
     return Print(*status, [&] { return FormatNetworkStatus(*status); });
   }
@@ -488,10 +503,12 @@ class Runner {
     request.set_member_id(command.member_id);
     *request.mutable_ttl() = rpc::DurationToProto(command.ttl);
     request.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
-    absl::StatusOr<v1::IssueTokenResponse> account = members_.IssueToken(request, credential);
+    absl::StatusOr<v1::IssueTokenResponse> account =
+        Call(node_.members, &MemberStub::IssueToken, request, &credential);
     if (!account.ok()) return CallFailed(account.status());
     request.set_scopes(0, v1::TOKEN_SCOPE_BOOKING);
-    absl::StatusOr<v1::IssueTokenResponse> booking = members_.IssueToken(request, account->token());
+    absl::StatusOr<v1::IssueTokenResponse> booking =
+        Call(node_.members, &MemberStub::IssueToken, request, &account->token());
     if (!booking.ok()) return CallFailed(booking.status());
     if (absl::Status s = WriteTokenFile(options_.token_file, {.member_id = command.member_id,
                                                               .booking = booking->token(),
@@ -520,7 +537,8 @@ class Runner {
     v1::UpdateMemberRequest request;
     request.set_member_id((*stored)->member_id);
     request.set_revoke_tokens(true);
-    absl::StatusOr<v1::Member> revoked = members_.UpdateMember(request, (*stored)->account);
+    absl::StatusOr<v1::Member> revoked =
+        Call(node_.members, &MemberStub::UpdateMember, request, &(*stored)->account);
     if (!revoked.ok() && !absl::IsUnauthenticated(revoked.status())) {
       return CallFailed(absl::Status(
           revoked.status().code(),
@@ -539,6 +557,21 @@ class Runner {
   }
 
  private:
+  using SiteStub = v1::SiteService::StubInterface;
+  using MemberStub = v1::MemberService::StubInterface;
+  using BookingStub = v1::BookingService::StubInterface;
+  using EventStub = v1::EventService::StubInterface;
+  using AdminStub = v1::AdminService::StubInterface;
+
+  // One call of `method` on `stub` (CallUnary), with the deadline --timeout gives.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(Stub& stub,
+                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const Request& request, const std::string* bearer_token = nullptr) {
+    return CallUnary(stub, method, request, options_.timeout, bearer_token);
+  }
+
   // The bearer token of a booking command.
   struct BookingCredential {
     std::string value;
@@ -580,7 +613,7 @@ class Runner {
       out_ << format(*known_site);
       return kExitOk;
     }
-    absl::StatusOr<v1::Site> site = client_.GetSite();
+    absl::StatusOr<v1::Site> site = Call(node_.site, &SiteStub::GetSite, v1::GetSiteRequest());
     if (!site.ok()) return CallFailed(site.status());
     out_ << format(*site);
     return kExitOk;
@@ -615,7 +648,7 @@ class Runner {
   // Fetched before a write, so that a write that succeeds is never reported as failed.
   absl::StatusOr<std::optional<v1::Site>> SiteForTable() {
     if (options_.json) return std::nullopt;
-    absl::StatusOr<v1::Site> site = client_.GetSite();
+    absl::StatusOr<v1::Site> site = Call(node_.site, &SiteStub::GetSite, v1::GetSiteRequest());
     if (!site.ok()) return site.status();
     return *std::move(site);
   }
@@ -688,20 +721,16 @@ class Runner {
   }
 
   const GlobalOptions& options_;
-  SiteClient& client_;
-  MemberClient& members_;
-  BookingClient& bookings_;
-  EventClient& events_;
-  AdminClient& admin_;
+  const NodeStubs& node_;
   std::ostream& out_;
   std::ostream& err_;
 };
 
 }  // namespace
 
-int RunCommand(const Invocation& invocation, const NodeClients& clients, std::ostream& out,
+int RunCommand(const Invocation& invocation, const NodeStubs& node, std::ostream& out,
                std::ostream& err) {
-  Runner runner(invocation.options, clients, out, err);
+  Runner runner(invocation.options, node, out, err);
   return std::visit(runner, invocation.command);
 }
 
