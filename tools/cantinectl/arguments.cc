@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "CLI/CLI.hpp"
 #include "absl/container/flat_hash_map.h"
 #include "absl/random/distributions.h"
 #include "absl/status/status.h"
@@ -90,53 +91,71 @@ struct SplitArguments {
   std::vector<std::string> positionals;
 };
 
+// `args` read by CLI11: every flag of kFlagSpecs, "--name value" or "--name=value", before or
+// after the command; "--" ends the flags. The first error in this order: a value missing,
+// an unknown flag, a flag given twice, a switch given a value other than true or false.
 absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
+  CLI::App app;
+  app.set_help_flag();  // --help and -h are read as the other flags are: HelpCommand.
+  app.allow_extras();   // Unknown flags: reported below, as cantinectl words it.
   SplitArguments split;
-  bool flags_ended = false;
+  app.add_option("words", split.positionals);
+  std::vector<std::pair<const FlagSpec*, CLI::Option*>> options;
+  for (const FlagSpec& spec : kFlagSpecs) {
+    const std::string names = absl::StrCat(spec.name == "help" ? "-h," : "", "--", spec.name);
+    CLI::Option* option = spec.takes_value ? app.add_option(names) : app.add_flag(names);
+    options.emplace_back(&spec, option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
+  }
+  // CLI11 reads "--name=" as a flag without its value: an empty value is given apart.
+  std::vector<std::string> argv;
   for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (flags_ended || arg == "-" || !absl::StartsWith(arg, "-")) {
-      split.positionals.push_back(arg);
-      continue;
+    const FlagSpec* spec = absl::StartsWith(args[i], "--") && absl::EndsWith(args[i], "=")
+                               ? FindFlag(absl::string_view(args[i]).substr(2, args[i].size() - 3))
+                               : nullptr;
+    if (args[i] == "--") {
+      argv.insert(argv.end(), args.begin() + i, args.end());
+      break;
     }
-    if (arg == "--") {
-      flags_ended = true;
-      continue;
-    }
-    absl::string_view body;
-    if (arg == "-h") {
-      body = "help";
-    } else if (absl::StartsWith(arg, "--")) {
-      body = absl::string_view(arg).substr(2);
+    if (spec != nullptr && spec->takes_value) {
+      argv.push_back(args[i].substr(0, args[i].size() - 1));
+      argv.emplace_back();
     } else {
+      argv.push_back(args[i]);
+    }
+  }
+  std::reverse(argv.begin(), argv.end());  // CLI11 reads a vector from its back.
+  try {
+    app.parse(argv);
+  } catch (const CLI::ArgumentMismatch& e) {
+    // The one mismatch a string flag can have: "--name: 1 required  missing".
+    const absl::string_view what = e.what();
+    return absl::InvalidArgumentError(
+        absl::StrCat(what.substr(0, what.find(':')), " needs a value"));
+  } catch (const CLI::ParseError& e) {
+    return absl::InvalidArgumentError(e.what());
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra == "--") continue;
+    if (!absl::StartsWith(extra, "--")) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag '", arg, "' (flags are spelled --name)"));
+          absl::StrCat("unknown flag '", extra, "' (flags are spelled --name)"));
     }
-    std::optional<std::string> value;
-    absl::string_view name = body;
-    if (size_t eq = body.find('='); eq != absl::string_view::npos) {
-      name = body.substr(0, eq);
-      value = std::string(body.substr(eq + 1));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown flag ", absl::string_view(extra).substr(0, extra.find('='))));
+  }
+  for (const auto& [spec, option] : options) {
+    std::vector<std::string> values = option->results();
+    if (values.empty()) continue;
+    if (values.size() > 1 && !spec->repeatable) {
+      return absl::InvalidArgumentError(absl::StrCat("--", spec->name, " is given more than once"));
     }
-    const FlagSpec* spec = FindFlag(name);
-    if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));
-    if (split.flags.contains(name) && !spec->repeatable) {
-      return absl::InvalidArgumentError(absl::StrCat("--", name, " is given more than once"));
-    }
-    if (spec->takes_value) {
-      if (!value.has_value()) {
-        if (i + 1 == args.size()) {
-          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
-        }
-        value = args[++i];
+    for (const std::string& value : values) {
+      if (!spec->takes_value && value != "true" && value != "false") {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--", spec->name, " takes no value (or =true, =false), not '", value, "'"));
       }
-    } else if (!value.has_value()) {
-      value = "true";
-    } else if (*value != "true" && *value != "false") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", name, " takes no value (or =true, =false), not '", *value, "'"));
     }
-    split.flags[name].push_back(*std::move(value));
+    split.flags[spec->name] = std::move(values);
   }
   return split;
 }
