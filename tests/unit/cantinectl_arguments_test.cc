@@ -12,20 +12,6 @@
 namespace cantine::cantinectl {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::MatchesRegex;
-using ::testing::Not;
-using ::testing::Optional;
-using ::testing::StartsWith;
-
-using ::testing::_;
-using ::testing::DoAll;
-using ::testing::Property;
-using ::testing::Return;
-using ::testing::SaveArg;
-
 // Each suite parses, and runs what it parsed against the mocked node to see what it sends.
 class ParseArgumentsTest : public RunCommandTest {};
 class ParseBookingArgumentsTest : public RunCommandTest {};

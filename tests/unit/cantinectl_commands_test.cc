@@ -12,14 +12,6 @@
 namespace cantine::cantinectl {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::MatchesRegex;
-using ::testing::Not;
-using ::testing::Optional;
-using ::testing::StartsWith;
-
 TEST_F(RunCommandTest, CreateSendsMinorUnitsInTheSiteCurrencyWithTheCredential) {
   EXPECT_EQ(Run({"space", "create", "quiet", "--name", "Quiet", "--kind", "room", "--seats", "4",
                  "--price", "40.5"}),

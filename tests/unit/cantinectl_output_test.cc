@@ -17,14 +17,6 @@
 namespace cantine::cantinectl {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::MatchesRegex;
-using ::testing::Not;
-using ::testing::Optional;
-using ::testing::StartsWith;
-
 // ---- Prices ----
 TEST(PriceSyntaxTest, AcceptsDecimalsInMajorUnits) {
   for (const char* text : {"15", "15.5", "15.50", "0", "0.05", "007"}) {

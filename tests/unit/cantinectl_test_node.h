@@ -36,6 +36,19 @@
 
 namespace cantine::cantinectl {
 
+using ::testing::_;
+using ::testing::DoAll;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::Not;
+using ::testing::Optional;
+using ::testing::Property;
+using ::testing::Return;
+using ::testing::SaveArg;
+using ::testing::StartsWith;
+
 // ---- The node's answers ----
 
 // ---- Output ----

@@ -14,7 +14,6 @@ void AddAdminCommands(CommandTable& table) {
   table.AddGroup("network", "network status");
   table.Add(
       {.words = "network status",
-       .usage = "network status",
        .help = R"(  network status    What this node holds of each origin site, and its links to its
                     peers (manager).
 )",

@@ -154,23 +154,17 @@ absl::StatusOr<Action> ReadBook(CommandLine& line) {
   v1::CreateBookingRequest request;
   request.set_space_id(line.arguments()[0]);
   ASSIGN_OR_RETURN(*request.mutable_site_id(), TakeVenue(line));
+  RETURN_IF_ERROR(RequireFlags(line, {"start", "end"}, "book"));
   const std::optional<std::string> member = line.Take("member");
-  const std::optional<std::string> start = line.Take("start");
-  const std::optional<std::string> end = line.Take("end");
-  std::vector<std::string> missing;
-  if (!start.has_value()) missing.push_back("--start");
-  if (!end.has_value()) missing.push_back("--end");
-  if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("book needs ", absl::StrJoin(missing, ", ")));
-  }
   if (member.has_value() && member->empty()) {
     return absl::InvalidArgumentError(
         "--member is empty; give a member id, or omit it to book as the member logged in");
   }
   // Empty when --member is omitted: the node then takes the member from its token.
   request.set_member_id(member.value_or(""));
-  ASSIGN_OR_RETURN(const absl::CivilMinute start_time, ParseVenueTime("--start", *start));
-  ASSIGN_OR_RETURN(const absl::CivilMinute end_time, ParseVenueTime("--end", *end));
+  ASSIGN_OR_RETURN(const absl::CivilMinute start_time,
+                   ParseVenueTime("--start", *line.Take("start")));
+  ASSIGN_OR_RETURN(const absl::CivilMinute end_time, ParseVenueTime("--end", *line.Take("end")));
   *request.mutable_start() = rpc::CivilMinuteToProto(start_time);
   *request.mutable_end() = rpc::CivilMinuteToProto(end_time);
   request.set_seats(1);
@@ -333,7 +327,6 @@ absl::StatusOr<Action> ReadSettlement(CommandLine& line) {
 void AddBookingCommands(CommandTable& table) {
   table.Add({.words = "availability",
              .arguments = 1,
-             .usage = "availability SPACE [--site SITE] --from DAY [--to DAY]",
              .help = R"(  availability SPACE [--site SITE] --from DAY [--to DAY]
                     Free and total seats of each slot of SPACE, from DAY to DAY (--to
                     defaults to --from). --site: the venue that owns SPACE, by default
@@ -342,7 +335,6 @@ void AddBookingCommands(CommandTable& table) {
              .flags = {kSite, {"from", FlagKind::kValue}, {"to", FlagKind::kValue}},
              .read = ReadAvailability});
   table.Add({.words = "login",
-             .usage = "login --member ID [--ttl DURATION]",
              .help = R"(  login --member ID [--ttl DURATION]
                     Gets the member's two tokens at its home site (--ttl: how long they
                     live, default 12h, at most 24h) and stores them in the token file: a
@@ -357,7 +349,6 @@ void AddBookingCommands(CommandTable& table) {
              .read = ReadLogin});
   table.Add(
       {.words = "logout",
-       .usage = "logout",
        .help =
            R"(  logout            Revokes the member's tokens at its home site (every node refuses
                     them within seconds), then deletes the token file.
@@ -366,8 +357,6 @@ void AddBookingCommands(CommandTable& table) {
   table.Add(
       {.words = "book",
        .arguments = 1,
-       .usage = "book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] "
-                "[--key KEY]",
        .help =
            R"(  book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] [--key KEY]
                     Books SPACE for a member, from the start of a slot to the end of a
@@ -416,7 +405,6 @@ void AddBookingCommands(CommandTable& table) {
 )",
       &BookingStub::CheckIn));
   table.Add({.words = "visitors",
-             .usage = "visitors [--day DAY] [--all]",
              .help = R"(  visitors [--day DAY] [--all]
                     Members of other sites booked at this site on DAY, by default today
                     at the venue (in the site's time zone): booking, member, home site,
@@ -426,7 +414,6 @@ void AddBookingCommands(CommandTable& table) {
              .flags = {kDay, kAll},
              .read = ReadVisitors});
   table.Add({.words = "settlement",
-             .usage = "settlement --month YYYY-MM",
              .help = R"(  settlement --month YYYY-MM
                     What members of each site spent at each other site that month, from
                     the network's replicated bookings: one line per host, home site and

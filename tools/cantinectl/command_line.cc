@@ -208,6 +208,19 @@ absl::StatusOr<const CommandSpec*> FindCommand(const std::vector<std::string>& p
       absl::StrCat("unknown command '", word, "' (", absl::StrJoin(names, ", "), ")"));
 }
 
+// What errors quote after "usage: cantinectl ": the command's own usage, else the synopsis
+// of its --help entry, the words and flags before its description, on one line.
+std::string Usage(const CommandSpec& command) {
+  if (!command.usage.empty()) return std::string(command.usage);
+  std::vector<absl::string_view> synopsis;
+  for (absl::string_view line : absl::StrSplit(command.help, '\n')) {
+    line = absl::StripLeadingAsciiWhitespace(line);
+    if (!synopsis.empty() && !absl::StartsWith(line, "[")) break;
+    synopsis.push_back(line.substr(0, line.find("   ")));
+  }
+  return absl::StrJoin(synopsis, " ");
+}
+
 // OK when `command` got its words and arguments and no flag it does not take; otherwise
 // INVALID_ARGUMENT quoting its usage.
 absl::Status CheckShape(const CommandSpec& command, const SplitArguments& split) {
@@ -215,11 +228,11 @@ absl::Status CheckShape(const CommandSpec& command, const SplitArguments& split)
       std::vector<absl::string_view>(absl::StrSplit(command.words, ' ')).size() + command.arguments;
   const std::vector<std::string>& positionals = split.positionals;
   if (positionals.size() < count) {
-    return absl::InvalidArgumentError(absl::StrCat("usage: cantinectl ", command.usage));
+    return absl::InvalidArgumentError(absl::StrCat("usage: cantinectl ", Usage(command)));
   }
   if (positionals.size() > count) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument '", positionals[count],
-                                                   "'; usage: cantinectl ", command.usage));
+                                                   "'; usage: cantinectl ", Usage(command)));
   }
   std::vector<std::string> stray;
   for (const auto& [name, values] : split.flags) {
@@ -360,6 +373,16 @@ std::vector<std::string> ParseList(absl::string_view text) {
     values.emplace_back(absl::StripAsciiWhitespace(value));
   }
   return values;
+}
+
+absl::Status RequireFlags(CommandLine& line, std::initializer_list<absl::string_view> flags,
+                          absl::string_view command) {
+  std::vector<std::string> missing;
+  for (absl::string_view flag : flags) {
+    if (!line.Take(flag).has_value()) missing.push_back(absl::StrCat("--", flag));
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(command, " needs ", absl::StrJoin(missing, ", ")));
 }
 
 absl::StatusOr<std::string> TakeVenue(CommandLine& line) {

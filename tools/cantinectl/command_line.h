@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -109,7 +110,7 @@ struct CommandSpec {
   size_t arguments = 0;
   // How errors name it ("--x does not apply to 'NAME'"): `words` unless given.
   absl::string_view name = "";
-  // What errors quote after "usage: cantinectl ".
+  // What errors quote after "usage: cantinectl "; by default the synopsis of `help`.
   absl::string_view usage = "";
   // Its entry under "Commands:" in --help, each line ending with a newline.
   absl::string_view help = "";
@@ -181,6 +182,9 @@ absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag, abs
                                                      absl::string_view example);
 // "a, b": the entries, spaces around each ignored; "" is none.
 std::vector<std::string> ParseList(absl::string_view text);
+// OK when every flag of `flags` is given; else INVALID_ARGUMENT "COMMAND needs --a, --b".
+absl::Status RequireFlags(CommandLine& line, std::initializer_list<absl::string_view> flags,
+                          absl::string_view command);
 // --site, the venue that owns a space: "" when absent (the node's own site).
 absl::StatusOr<std::string> TakeVenue(CommandLine& line);
 

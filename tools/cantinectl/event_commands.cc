@@ -87,14 +87,7 @@ Action EventWrite(grpc::Status (EventStub::*method)(grpc::ClientContext*, const 
 }
 
 absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
-  std::vector<std::string> missing;
-  for (absl::string_view flag : {"title", "start", "end", "capacity"}) {
-    if (!line.Take(flag).has_value()) missing.push_back(absl::StrCat("--", flag));
-  }
-  if (!missing.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("event announce needs ", absl::StrJoin(missing, ", ")));
-  }
+  RETURN_IF_ERROR(RequireFlags(line, {"title", "start", "end", "capacity"}, "event announce"));
   v1::AnnounceEventRequest request;
   request.set_title(*line.Take("title"));
   RETURN_IF_ERROR(SetEventTimes(*line.Take("start"), *line.Take("end"), request));
@@ -145,8 +138,6 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
 void AddEventCommands(CommandTable& table) {
   table.Add(
       {.words = "events",
-       .usage = "events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] "
-                "[--all-states] [--all]",
        .help =
            R"(  events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] [--all]
                     The whole network's events, by start, at any node; the filters
@@ -165,8 +156,6 @@ void AddEventCommands(CommandTable& table) {
   table.AddGroup("event", "event announce|update|cancel ... (see --help); 'events' lists them");
   table.Add(
       {.words = "event announce",
-       .usage = "event announce --title TITLE --start TIME --end TIME --capacity N "
-                "[--tag TAG]... [--description TEXT]",
        .help = R"(  event announce --title TITLE --start TIME --end TIME --capacity N [--tag TAG]...
                  [--description TEXT]
                     Announces an event at this site (manager); --tag may be repeated.
@@ -175,8 +164,6 @@ void AddEventCommands(CommandTable& table) {
        .read = ReadAnnounce});
   table.Add({.words = "event update",
              .arguments = 1,
-             .usage = "event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N] "
-                      "[--description TEXT] [--tags TAG,TAG]",
              .help = R"(  event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N]
                   [--description TEXT] [--tags TAG,TAG]
                     Changes the given fields of an event of this site (manager); --tags
@@ -186,7 +173,6 @@ void AddEventCommands(CommandTable& table) {
              .read = ReadUpdate});
   table.Add({.words = "event cancel",
              .arguments = 1,
-             .usage = "event cancel ID",
              .help = R"(  event cancel ID   Cancels an event of this site (manager).
 )",
              .read = [](CommandLine& line) -> absl::StatusOr<Action> {

@@ -110,6 +110,22 @@ absl::StatusOr<Action> ReadGet(CommandLine& line) {
   };
 }
 
+// A member changes or erases its own profile, or revokes its tokens, with its account
+// token; the desk any of its members'.
+template <typename Request>
+Action MemberWrite(grpc::Status (MemberStub::*method)(grpc::ClientContext*, const Request&,
+                                                      v1::Member*),
+                   Request request) {
+  return [method, request = std::move(request)](Console& console) -> absl::Status {
+    ASSIGN_OR_RETURN(const Console::Credential credential,
+                     console.MemberCredential(TokenScope::kAccount));
+    ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
+    return PrintMember(console,
+                       console.Call(console.node().members, method, request, &credential.value),
+                       OrNull(site));
+  };
+}
+
 absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
   v1::UpdateMemberRequest request;
   request.set_member_id(line.arguments()[0]);
@@ -151,31 +167,7 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
         "member update needs at least one of --name, --email, --bio, --skills, --city, --links, "
         "--show, --revoke-tokens");
   }
-  return [request](Console& console) -> absl::Status {
-    // A member changes its own profile, or revokes its tokens, with its account token; the
-    // desk any of its members'.
-    ASSIGN_OR_RETURN(const Console::Credential credential,
-                     console.MemberCredential(TokenScope::kAccount));
-    ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-    return PrintMember(
-        console,
-        console.Call(console.node().members, &MemberStub::UpdateMember, request, &credential.value),
-        OrNull(site));
-  };
-}
-
-absl::StatusOr<Action> ReadErase(CommandLine& line) {
-  v1::EraseMemberRequest request;
-  request.set_member_id(line.arguments()[0]);
-  return [request](Console& console) -> absl::Status {
-    ASSIGN_OR_RETURN(const Console::Credential credential,
-                     console.MemberCredential(TokenScope::kAccount));
-    ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-    return PrintMember(
-        console,
-        console.Call(console.node().members, &MemberStub::EraseMember, request, &credential.value),
-        OrNull(site));
-  };
+  return MemberWrite(&MemberStub::UpdateMember, std::move(request));
 }
 
 constexpr FlagSpec kName{"name", FlagKind::kValue};
@@ -189,8 +181,6 @@ constexpr FlagSpec kShow{"show", FlagKind::kValue};
 void AddMemberCommands(CommandTable& table) {
   table.Add(
       {.words = "member register",
-       .usage = "member register --name NAME --email EMAIL [--bio TEXT] [--skill SKILL]... "
-                "[--city CITY] [--link URL]... [--show FIELD,FIELD]",
        .help =
            R"(  member register --name NAME --email EMAIL [--bio TEXT] [--skill SKILL]... [--city CITY]
                   [--link URL]... [--show FIELD,FIELD]
@@ -230,9 +220,6 @@ void AddMemberCommands(CommandTable& table) {
   table.Add(
       {.words = "member update",
        .arguments = 1,
-       .usage = "member update ID [--name NAME] [--email EMAIL] [--bio TEXT] "
-                "[--skills SKILL,SKILL] [--city CITY] [--links URL,URL] [--show FIELD,FIELD] "
-                "[--revoke-tokens]",
        .help =
            R"(  member update ID [--name NAME] [--email EMAIL] [--bio TEXT] [--skills SKILL,SKILL]
                   [--city CITY] [--links URL,URL] [--show FIELD,FIELD] [--revoke-tokens]
@@ -256,12 +243,15 @@ void AddMemberCommands(CommandTable& table) {
   table.Add(
       {.words = "member erase",
        .arguments = 1,
-       .usage = "member erase ID",
        .help =
            R"(  member erase ID   Drops a member's personal data everywhere; its id stays. At its
                     home site, by the member itself (logged in) or the desk.
 )",
-       .read = ReadErase});
+       .read = [](CommandLine& line) -> absl::StatusOr<Action> {
+         v1::EraseMemberRequest request;
+         request.set_member_id(line.arguments()[0]);
+         return MemberWrite(&MemberStub::EraseMember, std::move(request));
+       }});
 }
 
 }  // namespace cantine::cantinectl

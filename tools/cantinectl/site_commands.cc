@@ -88,14 +88,7 @@ constexpr FlagSpec kVisitorPriceFlag{"visitor-price", FlagKind::kValue};
 constexpr FlagSpec kDescriptionFlag{"description", FlagKind::kValue};
 
 absl::StatusOr<Action> ReadCreateSpace(CommandLine& line) {
-  std::vector<std::string> missing;
-  for (absl::string_view flag : {"name", "kind", "seats", "price"}) {
-    if (!line.Take(flag).has_value()) missing.push_back(absl::StrCat("--", flag));
-  }
-  if (!missing.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("space create needs ", absl::StrJoin(missing, ", ")));
-  }
+  RETURN_IF_ERROR(RequireFlags(line, {"name", "kind", "seats", "price"}, "space create"));
   v1::Space space;
   space.set_space_id(line.arguments()[0]);
   space.set_display_name(*line.Take("name"));
@@ -180,7 +173,6 @@ Action SetVisitAllowance(std::optional<int32_t> days) {
 void AddSiteCommands(CommandTable& table) {
   table.Add(
       {.words = "site",
-       .usage = "site",
        .help =
            R"(  site              The node's site: address, time zone, currency and booking policy.
 )",
@@ -191,7 +183,6 @@ void AddSiteCommands(CommandTable& table) {
          };
        }});
   table.Add({.words = "sites",
-             .usage = "sites",
              .help = R"(  sites             The sites this node knows of.
 )",
              .read = [](CommandLine&) -> absl::StatusOr<Action> {
@@ -203,7 +194,6 @@ void AddSiteCommands(CommandTable& table) {
                };
              }});
   table.Add({.words = "spaces",
-             .usage = "spaces [--all]",
              .help = R"(  spaces [--all]    The site's spaces; --all includes retired ones.
 )",
              .flags = {{"all", FlagKind::kSwitch}},
@@ -234,8 +224,6 @@ void AddSiteCommands(CommandTable& table) {
              }});
   table.Add({.words = "space create",
              .arguments = 1,
-             .usage = "space create ID --name NAME --kind desk|room --seats N --price AMOUNT "
-                      "[--visitor-price AMOUNT] [--description TEXT]",
              .help = R"(  space create ID --name NAME --kind desk|room --seats N --price AMOUNT
                   [--visitor-price AMOUNT] [--description TEXT]
                     Creates a space (manager). desk: a desk pool of N seats, priced per
@@ -253,8 +241,6 @@ void AddSiteCommands(CommandTable& table) {
   table.Add(
       {.words = "space update",
        .arguments = 1,
-       .usage = "space update ID [--name NAME] [--seats N] [--price AMOUNT] "
-                "[--visitor-price AMOUNT] [--description TEXT]",
        .help =
            R"(  space update ID [--name NAME] [--seats N] [--price AMOUNT] [--visitor-price AMOUNT]
                   [--description TEXT]
@@ -265,7 +251,6 @@ void AddSiteCommands(CommandTable& table) {
   table.Add(
       {.words = "space retire",
        .arguments = 1,
-       .usage = "space retire ID",
        .help = R"(  space retire ID   Retires a space: it is kept but no longer bookable (manager).
 )",
        .read = [](CommandLine& line) -> absl::StatusOr<Action> {
@@ -284,7 +269,6 @@ void AddSiteCommands(CommandTable& table) {
                  "policy set-visit-days N | policy clear-visit-days ('site' shows the policy)");
   table.Add({.words = "policy set-visit-days",
              .arguments = 1,
-             .usage = "policy set-visit-days N",
              .help = R"(  policy set-visit-days N
                     How many venue days a month this site's members may spend at other
                     sites (0 to 31); the rest of the policy is kept (manager). 'site'
@@ -296,7 +280,6 @@ void AddSiteCommands(CommandTable& table) {
                return SetVisitAllowance(days);
              }});
   table.Add({.words = "policy clear-visit-days",
-             .usage = "policy clear-visit-days",
              .help = R"(  policy clear-visit-days
                     No limit on this site's members' days at other sites (manager).
 )",
