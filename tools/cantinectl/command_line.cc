@@ -249,28 +249,18 @@ absl::Status CheckShape(const CommandSpec& command, const SplitArguments& split)
                    " not apply to '", command.name.empty() ? command.words : command.name, "'"));
 }
 
-// The digits of `text` from `pos`, `count` of them, as a number; -1 when they are not all
-// digits.
-int DigitsAt(absl::string_view text, size_t pos, size_t count) {
-  int value = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (i >= text.size() || !absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) return -1;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
+// Whether `text` is written as `pattern`: a digit for each 'd', every other character itself.
+bool IsWritten(absl::string_view text, absl::string_view pattern) {
+  return text.size() == pattern.size() &&
+         std::equal(text.begin(), text.end(), pattern.begin(), [](char c, char p) {
+           return p == 'd' ? absl::ascii_isdigit(static_cast<unsigned char>(c)) : c == p;
+         });
 }
 
-// The fields of `text` when it is written YYYY-MM-DD, whether or not that day exists.
-std::optional<v1::CivilDate> DateFields(absl::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || DigitsAt(text, 0, 4) < 0 ||
-      DigitsAt(text, 5, 2) < 0 || DigitsAt(text, 8, 2) < 0) {
-    return std::nullopt;
-  }
-  v1::CivilDate date;
-  date.set_year(DigitsAt(text, 0, 4));
-  date.set_month(DigitsAt(text, 5, 2));
-  date.set_day(DigitsAt(text, 8, 2));
-  return date;
+// The number written in `text`, digits only.
+int Number(absl::string_view text) {
+  int number = 0;
+  return absl::SimpleAtoi(text, &number) ? number : -1;
 }
 
 }  // namespace
@@ -329,30 +319,31 @@ absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view tex
 // Whether the day exists (no February 30) is checked as the node checks it, by
 // rpc::CivilDayFromProto.
 absl::StatusOr<absl::CivilDay> ParseVenueDay(absl::string_view flag, absl::string_view text) {
-  std::optional<v1::CivilDate> date = DateFields(text);
-  if (!date.has_value()) {
+  if (!IsWritten(text, "dddd-dd-dd")) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, " '", text, "' is not a date; write YYYY-MM-DD, such as 2027-01-11"));
   }
-  return rpc::CivilDayFromProto(flag, *date);
+  v1::CivilDate date;
+  date.set_year(Number(text.substr(0, 4)));
+  date.set_month(Number(text.substr(5, 2)));
+  date.set_day(Number(text.substr(8, 2)));
+  return rpc::CivilDayFromProto(flag, date);
 }
 
 // Checked as the node checks it, by rpc::CivilMinuteFromProto.
 absl::StatusOr<absl::CivilMinute> ParseVenueTime(absl::string_view flag, absl::string_view text) {
-  std::optional<v1::CivilDate> date = DateFields(text.substr(0, 10));
-  if (!date.has_value() || text.size() != 16 || (text[10] != ' ' && text[10] != 'T') ||
-      DigitsAt(text, 11, 2) < 0 || text[13] != ':' || DigitsAt(text, 14, 2) < 0) {
+  if (!IsWritten(text, "dddd-dd-dd dd:dd") && !IsWritten(text, "dddd-dd-ddTdd:dd")) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, " '", text,
                      "' is not a date and time at the venue; write 2027-01-11 09:00 or "
                      "2027-01-11T09:00"));
   }
   v1::CivilDateTime time;
-  time.set_year(date->year());
-  time.set_month(date->month());
-  time.set_day(date->day());
-  time.set_hours(DigitsAt(text, 11, 2));
-  time.set_minutes(DigitsAt(text, 14, 2));
+  time.set_year(Number(text.substr(0, 4)));
+  time.set_month(Number(text.substr(5, 2)));
+  time.set_day(Number(text.substr(8, 2)));
+  time.set_hours(Number(text.substr(11, 2)));
+  time.set_minutes(Number(text.substr(14, 2)));
   return rpc::CivilMinuteFromProto(flag, time);
 }
 
