@@ -61,6 +61,11 @@ std::vector<FlagSpec> AllFlags() {
   return flags;
 }
 
+absl::Status SwitchValueError(absl::string_view flag, absl::string_view value) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, " takes no value (or =true, =false), not '", value, "'"));
+}
+
 // The command line split into flags (name to values, in order, "true"/"false" for
 // switches) and positional words, in order.
 struct SplitArguments {
@@ -92,13 +97,15 @@ absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
   const auto end = std::find(args.begin(), args.end(), "--");
   reversed.insert(reversed.end(), args.rbegin(), std::make_reverse_iterator(end));
   for (auto arg = std::make_reverse_iterator(end); arg != args.rend(); ++arg) {
-    const bool empty_value =
-        absl::StartsWith(*arg, "--") && absl::EndsWith(*arg, "=") &&
-        std::any_of(flags.begin(), flags.end(), [&](const FlagSpec& flag) {
-          return flag.kind != FlagKind::kSwitch && *arg == absl::StrCat("--", flag.name, "=");
-        });
-    if (empty_value) reversed.emplace_back();
-    reversed.push_back(empty_value ? arg->substr(0, arg->size() - 1) : *arg);
+    const auto given_empty = std::find_if(flags.begin(), flags.end(), [&](const FlagSpec& flag) {
+      return *arg == absl::StrCat("--", flag.name, "=");
+    });
+    if (given_empty != flags.end() && given_empty->kind == FlagKind::kSwitch) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", given_empty->name, " takes no value (or =true, =false), not ''"));
+    }
+    if (given_empty != flags.end()) reversed.emplace_back();
+    reversed.push_back(given_empty != flags.end() ? arg->substr(0, arg->size() - 1) : *arg);
   }
   try {
     app.parse(reversed);
@@ -128,8 +135,7 @@ absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
     }
     for (const std::string& value : values) {
       if (flags[i].kind == FlagKind::kSwitch && value != "true" && value != "false") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--", flags[i].name, " takes no value (or =true, =false), not '", value, "'"));
+        return SwitchValueError(flags[i].name, value);
       }
     }
     split.flags[flags[i].name] = std::move(values);
