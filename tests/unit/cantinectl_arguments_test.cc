@@ -188,6 +188,7 @@ TEST_F(ParseArgumentsTest, SyntaxErrorsAreRefusedLocally) {
       {{"site", "--node"}, "--node needs a value"},
       {{"site", "--node="}, "--node is empty"},
       {{"site", "--json=yes"}, "--json takes no value"},
+      {{"site", "--json="}, "--json takes no value (or =true, =false), not ''"},
       {{"site", "--json", "--json"}, "--json is given more than once"},
       {{"site", "--timeout", "5"}, "--timeout '5' is not a positive duration"},
       {{"site", "--timeout", "-1s"}, "is not a positive duration"},
