@@ -8,7 +8,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/event.grpc.pb.h"

@@ -6,7 +6,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/domain/currency.h"
 #include "storage/status_macros.h"
 #include "tools/cantinectl/command_line.h"
