@@ -101,8 +101,7 @@ absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
       return *arg == absl::StrCat("--", flag.name, "=");
     });
     if (given_empty != flags.end() && given_empty->kind == FlagKind::kSwitch) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", given_empty->name, " takes no value (or =true, =false), not ''"));
+      return SwitchValueError(given_empty->name, "");
     }
     if (given_empty != flags.end()) reversed.emplace_back();
     reversed.push_back(given_empty != flags.end() ? arg->substr(0, arg->size() - 1) : *arg);
