@@ -361,6 +361,18 @@ inline grpc::Status AnswerPage(const std::map<std::string, absl::StatusOr<Respon
 // ---- Arguments of the member and booking commands ----
 inline constexpr char kGeneratedKey[] = "ctl-00000000000000000000000000000001";
 
+// A mocked call's default action: keeps the request in `*sent` and the call's bearer token
+// in `*token` (when not null), and answers `*answer`, as it is when the call comes.
+template <typename Response, typename Request>
+auto Answering(const absl::StatusOr<Response>* answer, std::optional<Request>* sent,
+               std::optional<std::string>* token) {
+  return [=](grpc::ClientContext* context, const Request& request, Response* response) {
+    if (sent != nullptr) *sent = request;
+    if (token != nullptr) *token = BearerToken(context);
+    return rpc::Answer(*answer, response);
+  };
+}
+
 class RunCommandTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -398,35 +410,17 @@ class RunCommandTest : public testing::Test {
           return grpc::Status::OK;
         });
     ON_CALL(site_stub_, ListSpaces)
-        .WillByDefault([this](grpc::ClientContext*, const v1::ListSpacesRequest&,
-                              v1::ListSpacesResponse* response) {
-          return rpc::Answer(client_.spaces, response);
-        });
+        .WillByDefault(Answering<v1::ListSpacesResponse, v1::ListSpacesRequest>(&client_.spaces,
+                                                                                nullptr, nullptr));
     ON_CALL(site_stub_, GetSpace)
-        .WillByDefault(
-            [this](grpc::ClientContext*, const v1::GetSpaceRequest&, v1::Space* response) {
-              return rpc::Answer(client_.space, response);
-            });
+        .WillByDefault(Answering<v1::Space, v1::GetSpaceRequest>(&client_.space, nullptr, nullptr));
     ON_CALL(site_stub_, CreateSpace)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::CreateSpaceRequest& request,
-                              v1::Space* response) {
-          client_.created = request;
-          client_.credential = BearerToken(context);
-          return rpc::Answer(client_.space, response);
-        });
+        .WillByDefault(Answering(&client_.space, &client_.created, &client_.credential));
     ON_CALL(site_stub_, UpdateSpace)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateSpaceRequest& request,
-                              v1::Space* response) {
-          client_.updated = request;
-          client_.credential = BearerToken(context);
-          return rpc::Answer(client_.space, response);
-        });
+        .WillByDefault(Answering(&client_.space, &client_.updated, &client_.credential));
     ON_CALL(site_stub_, RetireSpace)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::RetireSpaceRequest&,
-                              v1::Space* response) {
-          client_.credential = BearerToken(context);
-          return rpc::Answer(client_.space, response);
-        });
+        .WillByDefault(Answering<v1::Space, v1::RetireSpaceRequest>(&client_.space, nullptr,
+                                                                    &client_.credential));
     ON_CALL(site_stub_, UpdatePolicy)
         .WillByDefault([this](grpc::ClientContext* context, const v1::UpdatePolicyRequest& request,
                               v1::SitePolicy* response) {
@@ -442,12 +436,8 @@ class RunCommandTest : public testing::Test {
 
   void ServeMembers() {
     ON_CALL(member_stub_, RegisterMember)
-        .WillByDefault([this](grpc::ClientContext* context,
-                              const v1::RegisterMemberRequest& request, v1::Member* response) {
-          members_.registered = request;
-          members_.register_credential = BearerToken(context);
-          return rpc::Answer(members_.member, response);
-        });
+        .WillByDefault(
+            Answering(&members_.member, &members_.registered, &members_.register_credential));
     ON_CALL(member_stub_, GetMember)
         .WillByDefault([this](grpc::ClientContext* context, const v1::GetMemberRequest& request,
                               v1::Member* response) {
@@ -487,11 +477,8 @@ class RunCommandTest : public testing::Test {
 
   void ServeBookings() {
     ON_CALL(booking_stub_, GetAvailability)
-        .WillByDefault([this](grpc::ClientContext*, const v1::GetAvailabilityRequest& request,
-                              v1::GetAvailabilityResponse* response) {
-          bookings_.availability_request = request;
-          return rpc::Answer(bookings_.availability, response);
-        });
+        .WillByDefault(
+            Answering(&bookings_.availability, &bookings_.availability_request, nullptr));
     ON_CALL(booking_stub_, CreateBooking)
         .WillByDefault([this](grpc::ClientContext* context, const v1::CreateBookingRequest& request,
                               v1::Booking* response) {
@@ -535,19 +522,9 @@ class RunCommandTest : public testing::Test {
           return AnswerPage(events_.pages, request, response);
         });
     ON_CALL(event_stub_, AnnounceEvent)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::AnnounceEventRequest& request,
-                              v1::Event* response) {
-          events_.announced = request;
-          events_.credential = BearerToken(context);
-          return rpc::Answer(events_.event, response);
-        });
+        .WillByDefault(Answering(&events_.event, &events_.announced, &events_.credential));
     ON_CALL(event_stub_, UpdateEvent)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateEventRequest& request,
-                              v1::Event* response) {
-          events_.updated = request;
-          events_.credential = BearerToken(context);
-          return rpc::Answer(events_.event, response);
-        });
+        .WillByDefault(Answering(&events_.event, &events_.updated, &events_.credential));
     ON_CALL(event_stub_, CancelEvent)
         .WillByDefault([this](grpc::ClientContext* context, const v1::CancelEventRequest& request,
                               v1::Event* response) {
