@@ -1,6 +1,21 @@
 #include "tools/cantinectl/exit_codes.h"
 
+#include <string>
+#include <utility>
+
+#include "absl/strings/cord.h"
+
 namespace cantine::cantinectl {
+namespace {
+
+constexpr char kExitCodePayload[] = "cantine.cantinectl/exit_code";
+
+absl::Status WithExitCode(absl::Status status, char exit_code) {
+  status.SetPayload(kExitCodePayload, absl::Cord(std::string(1, exit_code)));
+  return status;
+}
+
+}  // namespace
 
 int ExitCodeForCallStatus(absl::StatusCode code) {
   switch (code) {
@@ -19,6 +34,16 @@ int ExitCodeForCallStatus(absl::StatusCode code) {
     default:
       return kExitFailure;
   }
+}
+
+absl::Status UsageError(absl::Status status) { return WithExitCode(std::move(status), '2'); }
+
+absl::Status LocalFailure(absl::Status status) { return WithExitCode(std::move(status), '1'); }
+
+int ExitCode(const absl::Status& status) {
+  const auto mark = status.GetPayload(kExitCodePayload);
+  if (mark.has_value()) return *mark == "2" ? kExitUsage : kExitFailure;
+  return ExitCodeForCallStatus(status.code());
 }
 
 }  // namespace cantine::cantinectl

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace cantine::cantinectl {
 
@@ -17,5 +18,18 @@ inline constexpr int kExitUnreachable = 4;
 
 // The exit code for a call that ended with `code` (never OK).
 int ExitCodeForCallStatus(absl::StatusCode code);
+
+// Marks an error cantinectl found itself, not the node: it ends with kExitUsage
+// (UsageError) or kExitFailure (LocalFailure) whatever its code.
+absl::Status UsageError(absl::Status status);
+absl::Status LocalFailure(absl::Status status);
+template <typename T>
+absl::StatusOr<T> UsageError(absl::StatusOr<T> result) {
+  if (!result.ok()) return UsageError(result.status());
+  return result;
+}
+
+// The exit code `status` (not OK) ends with: its mark, else ExitCodeForCallStatus.
+int ExitCode(const absl::Status& status);
 
 }  // namespace cantine::cantinectl

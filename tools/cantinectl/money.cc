@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/domain/currency.h"
+#include "storage/status_macros.h"
 
 namespace cantine::cantinectl {
 namespace {
@@ -52,14 +53,13 @@ absl::Status CheckPriceSyntax(absl::string_view flag, absl::string_view text) {
 
 absl::StatusOr<int64_t> ParsePriceMinor(absl::string_view flag, absl::string_view text,
                                         int minor_digits, absl::string_view currency_code) {
-  absl::StatusOr<DecimalParts> parts = SplitDecimal(flag, text);
-  if (!parts.ok()) return parts.status();
+  ASSIGN_OR_RETURN(const DecimalParts parts, SplitDecimal(flag, text));
   if (minor_digits < 0 || minor_digits > kMaxMinorDigits) {
     return absl::InvalidArgumentError(absl::StrCat(currency_code, " has ", minor_digits,
                                                    " minor digits, which cantinectl "
                                                    "cannot handle"));
   }
-  absl::string_view fraction = parts->fraction;
+  absl::string_view fraction = parts.fraction;
   if (fraction.size() > static_cast<size_t>(minor_digits)) {
     absl::string_view beyond = fraction.substr(minor_digits);
     if (beyond.find_first_not_of('0') != absl::string_view::npos) {
@@ -70,7 +70,7 @@ absl::StatusOr<int64_t> ParsePriceMinor(absl::string_view flag, absl::string_vie
     fraction = fraction.substr(0, minor_digits);
   }
   const std::string digits =
-      absl::StrCat(parts->units, fraction, std::string(minor_digits - fraction.size(), '0'));
+      absl::StrCat(parts.units, fraction, std::string(minor_digits - fraction.size(), '0'));
   int64_t amount = 0;
   for (char c : digits) {
     const int digit = c - '0';

@@ -26,15 +26,18 @@ std::string WeekdayText(int day) {
   return std::string(kNames[day - v1::WEEKDAY_MONDAY]);
 }
 
+// An enum value's name, without `prefix`, in lower case with spaces: "checked in" for
+// BOOKING_STATE_CHECKED_IN; "unspecified" for a value the proto does not name.
+std::string EnumText(std::string name, absl::string_view prefix) {
+  if (name.empty()) return "unspecified";
+  name.erase(0, absl::StartsWith(name, prefix) ? prefix.size() : 0);
+  absl::AsciiStrToLower(&name);
+  absl::StrReplaceAll({{"_", " "}}, &name);
+  return name;
+}
+
 std::string SpaceStateText(v1::SpaceState state) {
-  switch (state) {
-    case v1::SPACE_STATE_ACTIVE:
-      return "active";
-    case v1::SPACE_STATE_RETIRED:
-      return "retired";
-    default:
-      return "unspecified";
-  }
+  return EnumText(v1::SpaceState_Name(state), "SPACE_STATE_");
 }
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
@@ -148,14 +151,7 @@ std::string SlotName(const v1::Space& space, const v1::SitePolicy& policy) {
 }
 
 std::string SpaceKindText(v1::SpaceKind kind) {
-  switch (kind) {
-    case v1::SPACE_KIND_DESK_POOL:
-      return "desk pool";
-    case v1::SPACE_KIND_MEETING_ROOM:
-      return "meeting room";
-    default:
-      return "unspecified";
-  }
+  return EnumText(v1::SpaceKind_Name(kind), "SPACE_KIND_");
 }
 
 std::string FormatCivilDate(const v1::CivilDate& date) {
@@ -197,29 +193,12 @@ std::string FormatVenueSpan(const v1::CivilDateTime& start, const v1::CivilDateT
 }
 
 std::string BookingStateText(v1::BookingState state) {
-  switch (state) {
-    case v1::BOOKING_STATE_CONFIRMED:
-      return "confirmed";
-    case v1::BOOKING_STATE_CHECKED_IN:
-      return "checked in";
-    case v1::BOOKING_STATE_CANCELLED:
-      return "cancelled";
-    case v1::BOOKING_STATE_NO_SHOW:
-      return "no-show";
-    default:
-      return "unspecified";
-  }
+  if (state == v1::BOOKING_STATE_NO_SHOW) return "no-show";
+  return EnumText(v1::BookingState_Name(state), "BOOKING_STATE_");
 }
 
 std::string EventStateText(v1::EventState state) {
-  switch (state) {
-    case v1::EVENT_STATE_SCHEDULED:
-      return "scheduled";
-    case v1::EVENT_STATE_CANCELLED:
-      return "cancelled";
-    default:
-      return "unspecified";
-  }
+  return EnumText(v1::EventState_Name(state), "EVENT_STATE_");
 }
 
 std::string FormatSite(const v1::Site& site) {
@@ -506,12 +485,7 @@ std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
 }
 
 std::string HoldReasonText(v1::HoldReason reason) {
-  std::string name = v1::HoldReason_Name(reason);
-  constexpr absl::string_view kPrefix = "HOLD_REASON_";
-  if (absl::StartsWith(name, kPrefix)) name = name.substr(kPrefix.size());
-  absl::AsciiStrToLower(&name);
-  absl::StrReplaceAll({{"_", " "}}, &name);
-  return name;
+  return EnumText(v1::HoldReason_Name(reason), "HOLD_REASON_");
 }
 
 }  // namespace cantine::cantinectl

@@ -1,0 +1,168 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <type_traits>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/event.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "storage/status_macros.h"
+#include "tools/cantinectl/command_line.h"
+
+namespace cantine::cantinectl {
+
+// The channel to the node at `target` (host:port). The one place that picks the transport
+// security: plaintext when `insecure`; else TLS trusting the CA certificates in `ca_file`
+// (PEM), or the system's trusted roots when `ca_file` is empty. FAILED_PRECONDITION naming
+// the file when it cannot be read. Connects lazily, on the first call.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeNodeChannel(const std::string& target,
+                                                               bool insecure,
+                                                               const std::string& ca_file);
+
+// The node's services: gRPC's generated stubs over one channel, or its generated mocks
+// (MockSiteServiceStub...) in tests. Not owned; they outlive the command.
+struct NodeStubs {
+  v1::SiteService::StubInterface& site;
+  v1::MemberService::StubInterface& members;
+  v1::BookingService::StubInterface& bookings;
+  v1::EventService::StubInterface& events;
+  v1::AdminService::StubInterface& admin;
+};
+
+// Runs `invocation` against `node`. The answer goes to `out` (a table, or JSON with --json);
+// an error goes to `err` as one line, "cantinectl: CODE: message". Returns the exit code
+// (exit_codes.h).
+int RunInvocation(const Invocation& invocation, const NodeStubs& node, std::ostream& out,
+                  std::ostream& err);
+
+// What a running command has at hand: the global options, the node, and the ways to print
+// an answer. Errors found here, before or without a call, are marked UsageError or
+// LocalFailure (exit_codes.h); a call's error is the node's or the transport's.
+// Not thread-safe.
+class Console {
+ public:
+  Console(const GlobalOptions& options, const NodeStubs& node, std::ostream& out, std::ostream& err)
+      : options_(options), node_(node), out_(out), err_(err) {}
+
+  const GlobalOptions& options() const { return options_; }
+  const NodeStubs& node() const { return node_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  // One call of `method` on `stub`, with the deadline of --timeout; `bearer_token`, when
+  // not null, presented as the call's bearer token.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(Stub& stub,
+                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const Request& request, const std::string* bearer_token = nullptr) {
+    grpc::ClientContext context;
+    PrepareCall(context, bearer_token);
+    Response response;
+    if (const grpc::Status status = (stub.*method)(&context, request, &response); !status.ok()) {
+      return FromCallStatus(status);
+    }
+    return response;
+  }
+  absl::StatusOr<v1::Site> GetSite();
+
+  // Prints `message` as JSON, or the table `format()` makes.
+  template <typename Format>
+  absl::Status Print(const google::protobuf::Message& message, Format format) {
+    if (options_.json) return PrintJson(message);
+    out_ << format();
+    return absl::OkStatus();
+  }
+  // Like Print, for answers whose table needs the site (room block, time zone): the site is
+  // `known_site`, or fetched when that is null, and only for a table.
+  template <typename Format>
+  absl::Status PrintWithSite(const google::protobuf::Message& message, Format format,
+                             const v1::Site* known_site = nullptr) {
+    if (options_.json) return PrintJson(message);
+    if (known_site != nullptr) return Print(message, [&] { return format(*known_site); });
+    ASSIGN_OR_RETURN(const v1::Site site, GetSite());
+    return Print(message, [&] { return format(site); });
+  }
+  absl::Status PrintJson(const google::protobuf::Message& message);
+
+  // The site, for a table that needs it (room block, time zone); nullopt with --json.
+  // Fetched before a write, so that a write that succeeds is never reported as failed.
+  absl::StatusOr<std::optional<v1::Site>> SiteForTable();
+
+  // The admin credential; a usage error when none is configured or it cannot be read.
+  absl::StatusOr<std::string> AdminCredential() const;
+
+  // The bearer token of a member or booking command.
+  struct Credential {
+    std::string value;
+    // The admin credential (the site's desk), not a member token.
+    bool desk = false;
+  };
+  // Which stored member token a command presents.
+  enum class TokenScope { kBooking, kAccount };
+  // The member token of `scope` in the token file, if there is one and --as_desk is not
+  // given; else the admin credential, if one is configured. A usage error when there is
+  // neither, or when the one to present cannot be read.
+  absl::StatusOr<Credential> MemberCredential(TokenScope scope = TokenScope::kBooking) const;
+
+ private:
+  // Gives `context` its deadline and, when not null, `bearer_token`.
+  void PrepareCall(grpc::ClientContext& context, const std::string* bearer_token) const;
+  // A failed call's status in absl terms, with a hint on what to change when the connection
+  // failed on transport security (an untrusted node certificate, or a plaintext client
+  // refused by a TLS node).
+  static absl::Status FromCallStatus(const grpc::Status& status);
+
+  const GlobalOptions& options_;
+  const NodeStubs& node_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+// One page of a listing, `list` called with `request`; with `all_pages`, every page, the
+// next asked with the previous one's next_page_token, gathered into one answer, which then
+// has no next_page_token. The first failed call's status; INTERNAL when the node hands out
+// the same token twice.
+template <typename Request, typename List>
+auto ListPages(Request request, bool all_pages, List list)
+    -> std::invoke_result_t<List, const Request&> {
+  using Response = typename std::invoke_result_t<List, const Request&>::value_type;
+  Response listed;
+  while (true) {
+    ASSIGN_OR_RETURN(const Response page, list(request));
+    listed.MergeFrom(page);  // Appends the page's items.
+    listed.set_next_page_token(page.next_page_token());
+    if (!all_pages || page.next_page_token().empty()) return listed;
+    if (page.next_page_token() == request.page_token()) {
+      return absl::InternalError("the node returned the same next_page_token twice");
+    }
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+// The admin credential: the first line of `path`, without surrounding whitespace. A usage
+// error, FAILED_PRECONDITION naming the file, when it cannot be read or that line is empty.
+absl::StatusOr<std::string> ReadAdminCredential(const std::string& path);
+
+// `credential` as a call's bearer token; none when it is empty (an anonymous call).
+inline const std::string* BearerOrNone(const std::string& credential) {
+  return credential.empty() ? nullptr : &credential;
+}
+
+// The address of `value`'s content; null when it has none.
+template <typename T>
+const T* OrNull(const std::optional<T>& value) {
+  return value.has_value() ? &*value : nullptr;
+}
+
+}  // namespace cantine::cantinectl

@@ -1,0 +1,184 @@
+// The event commands: the network's events at any node; the host site's manager writes,
+// their times civil times at the host venue.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "services/rpc/proto_time.h"
+#include "storage/status_macros.h"
+#include "tools/cantinectl/command_line.h"
+#include "tools/cantinectl/console.h"
+#include "tools/cantinectl/output.h"
+
+namespace cantine::cantinectl {
+namespace {
+
+using EventStub = v1::EventService::StubInterface;
+
+constexpr FlagSpec kTitle{"title", FlagKind::kValue};
+constexpr FlagSpec kStart{"start", FlagKind::kValue};
+constexpr FlagSpec kEnd{"end", FlagKind::kValue};
+constexpr FlagSpec kCapacity{"capacity", FlagKind::kValue};
+constexpr FlagSpec kDescription{"description", FlagKind::kValue};
+
+// The value of the filter flag `name`, "" when it is absent (no filter); INVALID_ARGUMENT
+// when it is given empty or, repeated, more than once.
+absl::StatusOr<std::string> TakeFilter(CommandLine& line, absl::string_view name) {
+  std::vector<std::string> values = line.TakeAll(name);
+  if (values.empty()) return "";
+  if (values.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " filters by one value only"));
+  }
+  if (values[0].empty()) return absl::InvalidArgumentError(absl::StrCat("--", name, " is empty"));
+  return std::move(values[0]);
+}
+
+// Each filter is optional; days are at each event's own venue.
+absl::StatusOr<Action> ReadEvents(CommandLine& line) {
+  v1::ListEventsRequest request;
+  ASSIGN_OR_RETURN(*request.mutable_city(), TakeFilter(line, "city"));
+  ASSIGN_OR_RETURN(*request.mutable_site_id(), TakeFilter(line, "site"));
+  ASSIGN_OR_RETURN(*request.mutable_tag(), TakeFilter(line, "tag"));
+  if (const std::optional<std::string> from = line.Take("from"); from.has_value()) {
+    ASSIGN_OR_RETURN(const absl::CivilDay day, ParseVenueDay("--from", *from));
+    *request.mutable_from_day() = rpc::CivilDayToProto(day);
+  }
+  if (const std::optional<std::string> to = line.Take("to"); to.has_value()) {
+    ASSIGN_OR_RETURN(const absl::CivilDay day, ParseVenueDay("--to", *to));
+    *request.mutable_to_day() = rpc::CivilDayToProto(day);
+  }
+  request.set_include_cancelled(line.TakeBool("all-states"));
+  return [request, all_pages = line.TakeBool("all")](Console& console) -> absl::Status {
+    ASSIGN_OR_RETURN(const v1::ListEventsResponse listed,
+                     ListPages(request, all_pages, [&](const v1::ListEventsRequest& page) {
+                       return console.Call(console.node().events, &EventStub::ListEvents, page);
+                     }));
+    return console.Print(listed, [&] { return FormatEvents(listed); });
+  };
+}
+
+// Sets the start and end of an event on `request` from `start` and `end` (--start, --end).
+template <typename Request>
+absl::Status SetEventTimes(const std::string& start, const std::string& end, Request& request) {
+  ASSIGN_OR_RETURN(const absl::CivilMinute start_time, ParseVenueTime("--start", start));
+  ASSIGN_OR_RETURN(const absl::CivilMinute end_time, ParseVenueTime("--end", end));
+  *request.mutable_start() = rpc::CivilMinuteToProto(start_time);
+  *request.mutable_end() = rpc::CivilMinuteToProto(end_time);
+  return absl::OkStatus();
+}
+
+// A manager write of `method` with `request`, printing the event it answers; an event's
+// table needs no site: it carries its host's time zone.
+template <typename Request>
+Action EventWrite(grpc::Status (EventStub::*method)(grpc::ClientContext*, const Request&,
+                                                    v1::Event*),
+                  Request request) {
+  return [method, request = std::move(request)](Console& console) -> absl::Status {
+    ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
+    ASSIGN_OR_RETURN(const v1::Event event,
+                     console.Call(console.node().events, method, request, &credential));
+    return console.Print(event, [&] { return FormatEvent(event); });
+  };
+}
+
+absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
+  RETURN_IF_ERROR(RequireFlags(line, {"title", "start", "end", "capacity"}, "event announce"));
+  v1::AnnounceEventRequest request;
+  request.set_title(*line.Take("title"));
+  RETURN_IF_ERROR(SetEventTimes(*line.Take("start"), *line.Take("end"), request));
+  ASSIGN_OR_RETURN(const int32_t capacity,
+                   ParseCount("--capacity", *line.Take("capacity"), "people"));
+  request.set_capacity(capacity);
+  for (std::string& tag : line.TakeAll("tag")) request.add_tags(std::move(tag));
+  request.set_description(line.Take("description").value_or(""));
+  return EventWrite(&EventStub::AnnounceEvent, std::move(request));
+}
+
+absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
+  v1::UpdateEventRequest request;
+  request.set_event_id(line.arguments()[0]);
+  const std::optional<std::string> title = line.Take("title");
+  const std::optional<std::string> description = line.Take("description");
+  const std::optional<std::string> start = line.Take("start");
+  const std::optional<std::string> end = line.Take("end");
+  const std::optional<std::string> capacity = line.Take("capacity");
+  const std::optional<std::string> tags = line.Take("tags");
+  if (title.has_value()) request.set_title(*title);
+  if (description.has_value()) request.set_description(*description);
+  if (start.has_value() != end.has_value()) {
+    return absl::InvalidArgumentError(
+        "event update moves an event with --start and --end together; give both");
+  }
+  if (start.has_value()) RETURN_IF_ERROR(SetEventTimes(*start, *end, request));
+  if (capacity.has_value()) {
+    ASSIGN_OR_RETURN(const int32_t count, ParseCount("--capacity", *capacity, "people"));
+    request.set_capacity(count);
+  }
+  if (tags.has_value()) {
+    // Replaces every tag; an empty list clears them.
+    v1::TagList* list = request.mutable_tags();
+    for (std::string& tag : ParseList(*tags)) list->add_tags(std::move(tag));
+  }
+  if (!title.has_value() && !description.has_value() && !start.has_value() &&
+      !capacity.has_value() && !tags.has_value()) {
+    return absl::InvalidArgumentError(
+        "event update needs at least one of --title, --start and --end, --capacity, "
+        "--description, --tags");
+  }
+  return EventWrite(&EventStub::UpdateEvent, std::move(request));
+}
+
+}  // namespace
+
+void AddEventCommands(CommandTable& table) {
+  table.Add(
+      {.words = "events",
+       .help =
+           R"(  events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] [--all]
+                    The whole network's events, by start, at any node; the filters
+                    narrow together, DAY being a day at each event's venue. Cancelled
+                    events are left out unless --all-states. Prints one page; --all
+                    follows the pages to the end.
+)",
+       .flags = {{"city", FlagKind::kValue},
+                 {"site", FlagKind::kValue},
+                 {"from", FlagKind::kValue},
+                 {"to", FlagKind::kValue},
+                 {"tag", FlagKind::kRepeated},
+                 {"all-states", FlagKind::kSwitch},
+                 {"all", FlagKind::kSwitch}},
+       .read = ReadEvents});
+  table.AddGroup("event", "event announce|update|cancel ... (see --help); 'events' lists them");
+  table.Add(
+      {.words = "event announce",
+       .help = R"(  event announce --title TITLE --start TIME --end TIME --capacity N [--tag TAG]...
+                 [--description TEXT]
+                    Announces an event at this site (manager); --tag may be repeated.
+)",
+       .flags = {kTitle, kStart, kEnd, kCapacity, {"tag", FlagKind::kRepeated}, kDescription},
+       .read = ReadAnnounce});
+  table.Add({.words = "event update",
+             .arguments = 1,
+             .help = R"(  event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N]
+                  [--description TEXT] [--tags TAG,TAG]
+                    Changes the given fields of an event of this site (manager); --tags
+                    replaces every tag, and --tags "" clears them.
+)",
+             .flags = {kTitle, kStart, kEnd, kCapacity, kDescription, {"tags", FlagKind::kValue}},
+             .read = ReadUpdate});
+  table.Add({.words = "event cancel",
+             .arguments = 1,
+             .help = R"(  event cancel ID   Cancels an event of this site (manager).
+)",
+             .read = [](CommandLine& line) -> absl::StatusOr<Action> {
+               v1::CancelEventRequest request;
+               request.set_event_id(line.arguments()[0]);
+               return EventWrite(&EventStub::CancelEvent, std::move(request));
+             }});
+}
+
+}  // namespace cantine::cantinectl
