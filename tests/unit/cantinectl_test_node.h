@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
@@ -35,6 +36,14 @@
 #include "tools/cantinectl/token_file.h"
 
 namespace cantine::cantinectl {
+
+// A mocked node's answer: `result` copied into `response`, or its status converted.
+template <typename Message>
+grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
+  if (!result.ok()) return rpc::ToGrpcStatus(result.status());
+  *response = *result;
+  return grpc::Status::OK;
+}
 
 using ::testing::_;
 using ::testing::DoAll;
@@ -355,7 +364,7 @@ inline grpc::Status AnswerPage(const std::map<std::string, absl::StatusOr<Respon
   const auto page = pages.find(request.page_token());
   if (page == pages.end())
     return rpc::ToGrpcStatus(absl::InvalidArgumentError("unknown page_token"));
-  return rpc::Answer(page->second, response);
+  return Answer(page->second, response);
 }
 
 // ---- Arguments of the member and booking commands ----
@@ -369,7 +378,7 @@ auto Answering(const absl::StatusOr<Response>* answer, std::optional<Request>* s
   return [=](grpc::ClientContext* context, const Request& request, Response* response) {
     if (sent != nullptr) *sent = request;
     if (token != nullptr) *token = BearerToken(context);
-    return rpc::Answer(*answer, response);
+    return Answer(*answer, response);
   };
 }
 
@@ -390,7 +399,7 @@ class RunCommandTest : public testing::Test {
         .WillByDefault([this](grpc::ClientContext* context, const v1::GetNetworkStatusRequest&,
                               v1::NetworkStatus* response) {
           admin_.credential = BearerToken(context);
-          return rpc::Answer(admin_.status, response);
+          return Answer(admin_.status, response);
         });
   }
   void TearDown() override { ::unlink(token_file_.c_str()); }
@@ -443,7 +452,7 @@ class RunCommandTest : public testing::Test {
                               v1::Member* response) {
           members_.requested_id = request.member_id();
           members_.get_credential = BearerToken(context);
-          return rpc::Answer(members_.member, response);
+          return Answer(members_.member, response);
         });
     ON_CALL(member_stub_, UpdateMember)
         .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateMemberRequest& request,
@@ -451,21 +460,21 @@ class RunCommandTest : public testing::Test {
           members_.updated = request;
           members_.credential = BearerToken(context);
           if (!members_.update_error.ok()) return rpc::ToGrpcStatus(members_.update_error);
-          return rpc::Answer(members_.member, response);
+          return Answer(members_.member, response);
         });
     ON_CALL(member_stub_, EraseMember)
         .WillByDefault([this](grpc::ClientContext* context, const v1::EraseMemberRequest& request,
                               v1::Member* response) {
           members_.erased_id = request.member_id();
           members_.credential = BearerToken(context);
-          return rpc::Answer(members_.member, response);
+          return Answer(members_.member, response);
         });
     ON_CALL(member_stub_, IssueToken)
         .WillByDefault([this](grpc::ClientContext* context, const v1::IssueTokenRequest& request,
                               v1::IssueTokenResponse* response) {
           members_.issue_requests.push_back(request);
           members_.issue_credentials.push_back(BearerToken(context));
-          const grpc::Status status = rpc::Answer(members_.issued, response);
+          const grpc::Status status = Answer(members_.issued, response);
           if (status.ok() && request.scopes_size() == 1) {
             response->set_token(absl::StrCat(
                 response->token(),
@@ -484,7 +493,7 @@ class RunCommandTest : public testing::Test {
                               v1::Booking* response) {
           bookings_.created = request;
           bookings_.credentials.push_back(BearerToken(context));
-          return rpc::Answer(bookings_.booking, response);
+          return Answer(bookings_.booking, response);
         });
     // cancel, get and checkin: the call named with its booking id.
     const auto answer_booking = [this](absl::string_view name) {
@@ -492,7 +501,7 @@ class RunCommandTest : public testing::Test {
           [this, name](grpc::ClientContext* context, const auto& request, v1::Booking* response) {
             bookings_.calls.push_back(absl::StrCat(name, " ", request.booking_id()));
             bookings_.credentials.push_back(BearerToken(context));
-            return rpc::Answer(bookings_.booking, response);
+            return Answer(bookings_.booking, response);
           };
     };
     ON_CALL(booking_stub_, CancelBooking).WillByDefault(answer_booking("cancel"));
@@ -510,7 +519,7 @@ class RunCommandTest : public testing::Test {
                               v1::Settlement* response) {
           bookings_.settlement_request = request;
           bookings_.credentials.push_back(BearerToken(context));
-          return rpc::Answer(bookings_.settlement, response);
+          return Answer(bookings_.settlement, response);
         });
   }
 
@@ -530,7 +539,7 @@ class RunCommandTest : public testing::Test {
                               v1::Event* response) {
           events_.cancelled_id = request.event_id();
           events_.credential = BearerToken(context);
-          return rpc::Answer(events_.event, response);
+          return Answer(events_.event, response);
         });
   }
 
