@@ -7,7 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/event/event_codec.h"
-#include "services/federation/record_stamp.h"
+#include "services/replication/record_stamp.h"
 #include "storage/hybrid_clock.h"
 #include "storage/key_codec.h"
 #include "storage/status_macros.h"
@@ -63,7 +63,7 @@ absl::StatusOr<storage::LocalEntry> WriteLocal(Transaction& txn, const domain::E
   v1::EventChange change;
   *change.mutable_event() = EventToProto(event);
   if (absl::Status s = PutStored(txn, change.event(),
-                                 federation::MakeStamp(hlc.wall_micros, hlc.logical, site_id));
+                                 replication::MakeStamp(hlc.wall_micros, hlc.logical, site_id));
       !s.ok()) {
     return s;
   }
@@ -218,12 +218,12 @@ absl::Status EventBoard::ApplyRemote(storage::Transaction& txn, const v1::OplogE
                                                    "; only its host writes it"));
   }
 
-  v1::RecordStamp stamp = federation::StampOf(entry);
+  v1::RecordStamp stamp = replication::StampOf(entry);
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    txn.GetForUpdate(Table::kEvents, EventKey(event->event_id)));
   if (bytes.has_value()) {
     ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(*bytes));
-    if (!federation::IsNewer(stamp, stored.stamp())) return absl::OkStatus();  // Equal or older.
+    if (!replication::IsNewer(stamp, stored.stamp())) return absl::OkStatus();  // Equal or older.
   }
   // Stored re-encoded from the validated event, so every node keeps the same bytes.
   return PutStored(txn, EventToProto(*event), std::move(stamp));

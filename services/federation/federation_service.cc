@@ -14,7 +14,8 @@
 
 namespace cantine::federation {
 
-FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog, const SiteKeyRing* known_sites,
+FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog,
+                                             const replication::SiteKeyRing* known_sites,
                                              SiteStatusLookup site_status,
                                              booking::BookingServiceImpl* bookings,
                                              const PeerHeads* peer_heads, absl::Duration heartbeat)

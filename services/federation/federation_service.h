@@ -9,9 +9,9 @@
 #include "absl/time/time.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "services/booking/booking_service.h"
-#include "services/federation/entry_signing.h"
 #include "services/federation/peer_heads.h"
 #include "services/logging/logger.h"
+#include "services/replication/entry_signing.h"
 #include "storage/oplog.h"
 
 namespace cantine::federation {
@@ -32,7 +32,7 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // `site_status` refuses those the directory lists as suspended or removed; `bookings`
   // serves the booking calls other nodes forward to this venue (none: UNIMPLEMENTED, a port
   // that only relays entries).
-  FederationServiceImpl(storage::Oplog* oplog, const SiteKeyRing* known_sites,
+  FederationServiceImpl(storage::Oplog* oplog, const replication::SiteKeyRing* known_sites,
                         SiteStatusLookup site_status, booking::BookingServiceImpl* bookings,
                         const PeerHeads* peer_heads, absl::Duration heartbeat = absl::Seconds(1));
 
@@ -77,7 +77,7 @@ class FederationServiceImpl final : public v1::FederationService::Service {
                               const std::string& claimed_site_id, Response* response, Call call);
 
   storage::Oplog* const oplog_;
-  const SiteKeyRing* const known_sites_;
+  const replication::SiteKeyRing* const known_sites_;
   const SiteStatusLookup site_status_;
   booking::BookingServiceImpl* const bookings_;
   const PeerHeads* const peer_heads_;  // None: send from the caller's request vector only.

@@ -5,9 +5,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "services/federation/record_stamp.h"
 #include "services/member/member_codec.h"
 #include "services/member/registration_requests.h"
+#include "services/replication/record_stamp.h"
 #include "services/rpc/proto_time.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
@@ -118,14 +118,14 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
   }
   auto merge_field = [&](bool has, const std::string& value, v1::RecordStamp* field_stamp,
                          std::string* field) {
-    if (has && federation::IsNewer(stamp, *field_stamp)) {
+    if (has && replication::IsNewer(stamp, *field_stamp)) {
       *field = value;
       *field_stamp = stamp;
     }
   };
   auto merge_list = [&](bool has, const v1::StringList& value, v1::RecordStamp* field_stamp,
                         google::protobuf::RepeatedPtrField<std::string>* field) {
-    if (has && federation::IsNewer(stamp, *field_stamp)) {
+    if (has && replication::IsNewer(stamp, *field_stamp)) {
       *field = value.values();
       *field_stamp = stamp;
     }
@@ -187,7 +187,7 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& pr
         // The network record is built as every replica builds it from the entry.
         v1::StoredMember stored;
         *stored.mutable_member()->mutable_create_time() = rpc::TimeToProto(member.create_time);
-        Merge(change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), stored);
+        Merge(change, replication::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_), stored);
         RETURN_IF_ERROR(WriteStored(txn, stored));
         return storage::LocalEntry(v1::ENTRY_KIND_MEMBER, change.SerializeAsString(),
                                    change.member_id());
@@ -310,7 +310,7 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
           RETURN_IF_ERROR(oplog_->RedactLocal(txn, member_id));
         }
         v1::StoredMember& record = staged.record;
-        Merge(staged.change, federation::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_),
+        Merge(staged.change, replication::MakeStamp(hlc.wall_micros, hlc.logical, home_site_id_),
               record);
         RETURN_IF_ERROR(WriteStored(txn, record));
         if (erase) {
@@ -400,7 +400,7 @@ absl::Status MemberRegistry::ApplyRemote(Transaction& txn, const v1::OplogEntry&
     *record.mutable_member()->mutable_create_time() =
         rpc::TimeToProto(absl::FromUnixMicros(entry.hlc().wall_micros()));
   }
-  Merge(change, federation::StampOf(entry), record);
+  Merge(change, replication::StampOf(entry), record);
   return WriteStored(txn, record);
 }
 

@@ -107,7 +107,7 @@ absl::Status Node::LoadKeys() {
   }
   ASSIGN_OR_RETURN(auth::Ed25519PrivateKey key, auth::Ed25519PrivateKey::LoadPemFile(key_file));
   signing_key_ = std::make_unique<auth::Ed25519PrivateKey>(std::move(key));
-  signer_ = std::make_unique<federation::KeySigner>(*signing_key_);
+  signer_ = std::make_unique<replication::KeySigner>(*signing_key_);
   key_ring_.Add(options_.site.site_id, signing_key_->PublicKey());
   for (const TrustedSiteConfig& site : options_.trusted_sites) {
     ASSIGN_OR_RETURN(auth::Ed25519PublicKey public_key,

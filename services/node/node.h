@@ -22,16 +22,16 @@
 #include "services/domain/id_generator.h"
 #include "services/event/event_board.h"
 #include "services/event/event_service.h"
-#include "services/federation/entry_signing.h"
 #include "services/federation/federation_service.h"
 #include "services/federation/forwarder.h"
 #include "services/federation/peer_heads.h"
-#include "services/federation/record_applier.h"
 #include "services/federation/replicator.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
 #include "services/member/member_service.h"
 #include "services/node/node_options.h"
+#include "services/replication/entry_signing.h"
+#include "services/replication/record_applier.h"
 #include "services/rpc/transport_security.h"
 #include "services/site/site_catalog.h"
 #include "services/site/site_directory.h"
@@ -96,12 +96,12 @@ class Node {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<auth::AdminCredential> admin_;
   std::unique_ptr<auth::Ed25519PrivateKey> signing_key_;
-  std::unique_ptr<federation::KeySigner> signer_;
-  federation::SiteKeyRing key_ring_;
+  std::unique_ptr<replication::KeySigner> signer_;
+  replication::SiteKeyRing key_ring_;
   std::unique_ptr<storage::HybridClock> hlc_;
   std::unique_ptr<storage::Oplog> oplog_;
   std::unique_ptr<storage::Scrubber> scrubber_;  // Takes erased data off the disk.
-  federation::RecordApplier applier_;
+  replication::RecordApplier applier_;
   federation::PeerHeads peer_heads_;
   std::unique_ptr<site::SiteCatalog> catalog_;
   std::unique_ptr<site::SiteDirectory> directory_;

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "services/federation/record_stamp.h"
+#include "services/replication/record_stamp.h"
 #include "services/rpc/proto_time.h"
 #include "storage/key_codec.h"
 #include "storage/status_macros.h"
@@ -65,7 +65,7 @@ absl::Status SiteDirectory::Publish(const v1::DirectoryEntry& entry) {
         v1::StoredDirectoryEntry stored;
         *stored.mutable_entry() = entry;
         *stored.mutable_stamp() =
-            federation::MakeStamp(hlc.wall_micros, hlc.logical, entry.site().site_id());
+            replication::MakeStamp(hlc.wall_micros, hlc.logical, entry.site().site_id());
         if (absl::Status s = txn.Put(Table::kDirectory, SiteKey(entry.site().site_id()),
                                      stored.SerializeAsString());
             !s.ok()) {
@@ -175,8 +175,8 @@ absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::Opl
   const std::string key = SiteKey(incoming.site().site_id());
   ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored,
                    Parse(txn.GetForUpdate(Table::kDirectory, key)));
-  const v1::RecordStamp stamp = federation::StampOf(entry);
-  if (stored.has_value() && !federation::IsNewer(stamp, (stored)->stamp())) {
+  const v1::RecordStamp stamp = replication::StampOf(entry);
+  if (stored.has_value() && !replication::IsNewer(stamp, (stored)->stamp())) {
     return absl::OkStatus();
   }
   v1::StoredDirectoryEntry updated;

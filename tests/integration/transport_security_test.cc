@@ -21,9 +21,9 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
-#include "services/federation/entry_signing.h"
 #include "services/federation/federation_service.h"
 #include "services/node/node.h"
+#include "services/replication/entry_signing.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/site_directory.h"
 #include "storage/clock.h"
@@ -366,14 +366,14 @@ TEST_F(TransportSecurityTest, NodeRefusesACertificateOfAnotherSiteOrAnotherCa) {
 // (as a replicated directory entry from site-b would); site-c is known, not yet listed.
 TEST_F(TransportSecurityTest, SuspendedSiteIsRefused) {
   auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-  federation::KeySigner signer(key);
+  replication::KeySigner signer(key);
   storage::HybridClock hlc(&clock_, absl::Minutes(2));
   std::unique_ptr<storage::RocksStore> store =
       storage::RocksStore::Open({.path = dir_.Sub("hub")}).value();
   std::unique_ptr<storage::Oplog> oplog =
       storage::Oplog::Open(store.get(), &clock_, &hlc, &signer, "site-a").value();
   site::SiteDirectory directory(store.get(), oplog.get());
-  federation::SiteKeyRing known;
+  replication::SiteKeyRing known;
   for (const char* site : {"site-b", "site-c"}) {
     known.Add(site, auth::Ed25519PrivateKey::Generate().PublicKey());
   }

@@ -15,8 +15,8 @@
 #include "services/booking/booking_codec.h"
 #include "services/booking/no_show_sweeper.h"
 #include "services/booking/receipt_publisher.h"
-#include "services/federation/entry_signing.h"
 #include "services/member/member_registry.h"
+#include "services/replication/entry_signing.h"
 #include "services/site/site_catalog.h"
 #include "services/site/site_directory.h"
 #include "storage/key_codec.h"
@@ -122,7 +122,7 @@ class BookingLedgerTest : public ::testing::Test {
   testing::FakeClock clock_{kNow};
   testing::SequentialIds ids_;
   storage::HybridClock hlc_{&clock_, absl::Minutes(1)};
-  federation::KeySigner signer_{auth::Ed25519PrivateKey::Generate()};
+  replication::KeySigner signer_{auth::Ed25519PrivateKey::Generate()};
   std::unique_ptr<storage::RocksStore> store_;
   std::unique_ptr<storage::Oplog> oplog_;
   std::unique_ptr<site::SiteCatalog> catalog_;

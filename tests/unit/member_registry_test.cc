@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/federation/entry_signing.h"
 #include "services/member/registration_requests.h"
+#include "services/replication/entry_signing.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/sequential_ids.h"
@@ -36,7 +36,7 @@ struct Replica {
   }
 
   testing::SequentialIds ids;  // Distinct: a registration never reuses a member's id.
-  federation::KeySigner signer;
+  replication::KeySigner signer;
   testing::SiteLog log;
   storage::RocksStore* const store;
   storage::Oplog* const oplog;

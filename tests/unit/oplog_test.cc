@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "services/federation/entry_signing.h"
+#include "services/replication/entry_signing.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
 #include "storage/rocks_store.h"
@@ -57,7 +57,7 @@ struct Site {
   }
 
   auth::Ed25519PrivateKey key;
-  federation::KeySigner signer;
+  replication::KeySigner signer;
   HybridClock hlc;
   std::unique_ptr<RocksStore> store;
   std::unique_ptr<Oplog> oplog;
@@ -79,7 +79,7 @@ class OplogTest : public ::testing::Test {
   testing::FakeClock clock_{kNow};
   Site paris_;
   Site milan_;
-  federation::SiteKeyRing keys_;
+  replication::SiteKeyRing keys_;
   RecordingApplier applier_;
 };
 

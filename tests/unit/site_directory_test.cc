@@ -4,7 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
-#include "services/federation/entry_signing.h"
+#include "services/replication/entry_signing.h"
 #include "storage/oplog.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
@@ -38,7 +38,7 @@ class SiteDirectoryTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
-  federation::KeySigner signer_{auth::Ed25519PrivateKey::Generate()};
+  replication::KeySigner signer_{auth::Ed25519PrivateKey::Generate()};
   testing::SiteLog log_{dir_.Sub("db"), &clock_, &signer_, "paris"};
   std::unique_ptr<SiteDirectory> directory_;
 };

@@ -35,13 +35,13 @@
 #include "grpcpp/server_builder.h"
 #include "services/auth/ed25519.h"
 #include "services/domain/id_generator.h"
-#include "services/federation/entry_signing.h"
 #include "services/federation/federation_service.h"
-#include "services/federation/record_applier.h"
 #include "services/files/atomic_file.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
 #include "services/node/node.h"
+#include "services/replication/entry_signing.h"
+#include "services/replication/record_applier.h"
 #include "storage/clock.h"
 #include "storage/hybrid_clock.h"
 #include "storage/oplog.h"
@@ -235,7 +235,7 @@ class BenchSite {
 
   storage::SystemClock clock_;
   storage::HybridClock hlc_;
-  federation::KeySigner signer_;
+  replication::KeySigner signer_;
   std::unique_ptr<storage::RocksStore> rocks_;
   std::unique_ptr<TimedStore> timed_;
   storage::Store* store_ = nullptr;
@@ -269,7 +269,7 @@ absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t
 // Neither argument is owned; both outlive the server.
 class FederationServer {
  public:
-  FederationServer(storage::Oplog* oplog, const federation::SiteKeyRing* known_sites)
+  FederationServer(storage::Oplog* oplog, const replication::SiteKeyRing* known_sites)
       : service_(
             oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
             /*bookings=*/nullptr, /*peer_heads=*/nullptr) {
@@ -597,10 +597,10 @@ absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source
       BenchSite::Open(
           {.data_dir = dir, .site_id = kApplySite, .sync_writes = true, .times = &times},
           auth::Ed25519PrivateKey::Generate()));
-  federation::SiteKeyRing ring;
+  replication::SiteKeyRing ring;
   ring.Add(kSourceSite, source.key().PublicKey());
   TimedVerifier verifier(&ring);
-  federation::RecordApplier router;
+  replication::RecordApplier router;
   member::MemberRegistry* members = &site->members();
   router.Register(v1::ENTRY_KIND_MEMBER,
                   [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
@@ -704,7 +704,7 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
   const uint64_t expected = source.head();
   ASSIGN_OR_RETURN(const auth::Ed25519PrivateKey destination_key,
                    LoadOrCreateKey(options.work_dir + "/destination.key"));
-  federation::SiteKeyRing known_sites;
+  replication::SiteKeyRing known_sites;
   known_sites.Add(kDestinationSite, destination_key.PublicKey());
   const auto server = std::make_unique<FederationServer>(&source.site().oplog(), &known_sites);
   if (!server->serving()) {

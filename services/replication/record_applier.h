@@ -5,7 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "storage/oplog.h"
 
-namespace cantine::federation {
+namespace cantine::replication {
 
 // Routes each remote entry to the record type that owns its kind. Handlers are registered
 // once at assembly, before replication starts; Apply is then thread-safe.
@@ -31,4 +31,4 @@ class RecordApplier final : public storage::EntryApplier {
   RedactionHandler redactions_;
 };
 
-}  // namespace cantine::federation
+}  // namespace cantine::replication

@@ -2,7 +2,7 @@
 
 #include "cantine/v1/federation.pb.h"
 
-namespace cantine::federation {
+namespace cantine::replication {
 
 // The stamp a replicated write gives the records it changes: its entry's hlc and origin.
 v1::RecordStamp StampOf(const v1::OplogEntry& entry);
@@ -11,4 +11,4 @@ v1::RecordStamp MakeStamp(int64_t wall_micros, uint32_t logical, const std::stri
 // Last-writer-wins order: hlc first, then the origin site id. An unset stamp is the oldest.
 bool IsNewer(const v1::RecordStamp& candidate, const v1::RecordStamp& current);
 
-}  // namespace cantine::federation
+}  // namespace cantine::replication

@@ -1,8 +1,8 @@
-#include "services/federation/record_stamp.h"
+#include "services/replication/record_stamp.h"
 
 #include <tuple>
 
-namespace cantine::federation {
+namespace cantine::replication {
 
 v1::RecordStamp StampOf(const v1::OplogEntry& entry) {
   v1::RecordStamp stamp;
@@ -25,4 +25,4 @@ bool IsNewer(const v1::RecordStamp& candidate, const v1::RecordStamp& current) {
          std::make_tuple(current.hlc().wall_micros(), current.hlc().logical(), current.site_id());
 }
 
-}  // namespace cantine::federation
+}  // namespace cantine::replication

@@ -1,8 +1,8 @@
-#include "services/federation/record_applier.h"
+#include "services/replication/record_applier.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace cantine::federation {
+namespace cantine::replication {
 
 absl::Status RecordApplier::Apply(storage::Transaction& txn, const v1::OplogEntry& entry) {
   auto it = handlers_.find(entry.kind());
@@ -19,4 +19,4 @@ absl::Status RecordApplier::ApplyRedaction(storage::Transaction& txn,
   return redactions_(txn, notice);
 }
 
-}  // namespace cantine::federation
+}  // namespace cantine::replication

@@ -1,8 +1,8 @@
-#include "services/federation/entry_signing.h"
+#include "services/replication/entry_signing.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace cantine::federation {
+namespace cantine::replication {
 
 void SiteKeyRing::Add(const std::string& site_id, auth::Ed25519PublicKey key) {
   absl::MutexLock lock(&mu_);
@@ -28,4 +28,4 @@ absl::Status SiteKeyRing::Verify(absl::string_view site_id, absl::string_view ch
   return absl::OkStatus();
 }
 
-}  // namespace cantine::federation
+}  // namespace cantine::replication

@@ -8,7 +8,7 @@
 #include "services/auth/ed25519.h"
 #include "storage/oplog.h"
 
-namespace cantine::federation {
+namespace cantine::replication {
 
 // Signs this node's oplog entries with its Ed25519 key.
 class KeySigner final : public storage::EntrySigner {
@@ -35,4 +35,4 @@ class SiteKeyRing final : public storage::EntryVerifier {
   absl::flat_hash_map<std::string, auth::Ed25519PublicKey> keys_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace cantine::federation
+}  // namespace cantine::replication
