@@ -240,7 +240,8 @@ absl::Status CheckShape(const CommandSpec& command, const SplitArguments& split)
                                                    "'; usage: cantinectl ", Usage(command)));
   }
   std::vector<std::string> stray;
-  for (const auto& [name, values] : split.flags) {
+  for (const auto& given : split.flags) {
+    const std::string& name = given.first;
     const auto takes = [&](const FlagSpec& flag) { return flag.name == name; };
     if (std::none_of(std::begin(kGlobalFlags), std::end(kGlobalFlags), takes) &&
         std::none_of(command.flags.begin(), command.flags.end(), takes)) {

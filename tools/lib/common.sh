@@ -42,5 +42,5 @@ cantine_check_format() {
 # that every ABSL_GUARDED_BY is checked (GCC ignores them). Needs a configured build/.
 cantine_check_thread_safety() {
   cmake -DBUILD_DIR=build -DOUT_DIR=build/thread-safety -P tools/lib/thread_safety.cmake
-  ninja -C build/thread-safety -j "$(nproc)" >/dev/null
+  ninja -C build/thread-safety -j "$(nproc)" --quiet
 }
