@@ -109,12 +109,6 @@ std::string IdempotencyValue(absl::string_view booking_id, absl::string_view fin
   return absl::StrCat(booking_id, "\n", fingerprint);
 }
 
-// The home site a member id names (domain::ParseMemberId).
-absl::StatusOr<std::string> HomeNamedBy(absl::string_view member_id) {
-  ASSIGN_OR_RETURN(domain::MemberIdParts id, domain::ParseMemberId("member_id", member_id));
-  return id.home_site_id;
-}
-
 }  // namespace
 
 BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
@@ -312,50 +306,6 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(
 absl::Status BookingLedger::StoreBooking(Transaction& txn, const domain::Booking& booking) const {
   RETURN_IF_ERROR(WriteBooking(txn, booking));
   return receipts_->Record(txn, booking, catalog_->profile().time_zone, /*publish=*/true);
-}
-
-absl::StatusOr<int> BookingLedger::BackfillReceipts() {
-  // Done once per database: a booking made since has its receipt from the start.
-  const std::string done_key = KeyBuilder().AddString("receipts_backfilled").Build();
-  ASSIGN_OR_RETURN(std::optional<std::string> done, store_->Get(Table::kMeta, done_key));
-  if (done.has_value()) return 0;
-  constexpr size_t kBatch = 500;
-  int written = 0;
-  std::string after;
-  while (true) {
-    ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
-                     store_->Scan(Table::kBookings, /*prefix=*/"", kBatch, after));
-    for (const storage::KeyValue& row : rows) {
-      v1::Booking proto;
-      if (!proto.ParseFromString(row.value)) {
-        return absl::DataLossError("stored booking does not parse");
-      }
-      absl::StatusOr<v1::Booking> receipt = receipts_->Get(proto.booking_id());
-      if (receipt.ok()) continue;
-      if (!absl::IsNotFound(receipt.status())) return receipt.status();
-      absl::Status recorded =
-          RetryAborted([&]() -> absl::StatusOr<bool> {
-            std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-            ASSIGN_OR_RETURN(domain::Booking booking, ReadBooking(*txn, proto.booking_id()));
-            // Stored with its home site, so later changes record the visit too.
-            if (booking.home_site_id.empty()) {
-              absl::StatusOr<std::string> home = HomeNamedBy(booking.member_id);
-              if (home.ok()) booking.home_site_id = *home;
-            }
-            RETURN_IF_ERROR(StoreBooking(*txn, booking));
-            RETURN_IF_ERROR(txn->Commit());
-            return true;
-          }).status();
-      if (!recorded.ok()) return recorded;
-      ++written;
-    }
-    if (rows.size() < kBatch) break;
-    after = rows.back().key;
-  }
-  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-  RETURN_IF_ERROR(txn->Put(Table::kMeta, done_key, ""));
-  RETURN_IF_ERROR(txn->Commit());
-  return written;
 }
 
 absl::StatusOr<int> BookingLedger::ReleaseNoShows() {

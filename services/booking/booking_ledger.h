@@ -79,12 +79,6 @@ class BookingLedger {
                                                              absl::CivilDay first_day,
                                                              absl::CivilDay last_day) const;
 
-  // Gives every booking of this venue without a receipt (made before receipts existed) its
-  // receipt, queued for replication, with the member's home site where it is known.
-  // Returns how many it wrote. Runs once per database (a marker in the meta table); run
-  // at start.
-  absl::StatusOr<int> BackfillReceipts();
-
   // Releases every confirmed booking whose no-show deadline (start + grace) has passed by
   // the clock's now: the seats of its slots not yet started return to the pool, and the
   // booking stays charged as a no-show. Returns how many were released.

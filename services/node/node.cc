@@ -223,10 +223,6 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                           [receipts](storage::Transaction& txn, const v1::OplogEntry& entry) {
                             return receipts->ApplyRemote(txn, entry);
                           });
-  ASSIGN_OR_RETURN(int backfilled, node->ledger_->BackfillReceipts());
-  if (backfilled > 0) {
-    node->log_.Info("wrote the receipts of ", backfilled, " earlier booking(s)");
-  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -480,39 +480,6 @@ TEST_F(VisitorLedgerTest, EveryChangeQueuesAReceiptThatSurvivesARestartUntilPubl
   EXPECT_EQ(published.state(), v1::BOOKING_STATE_CANCELLED);
 }
 
-TEST_F(VisitorLedgerTest, BookingsMadeBeforeReceiptsGetTheirReceiptOnce) {
-  const std::string visitor = Visitor("milan-0000000000000004");
-  domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
-  // As a database written before receipts existed: the booking alone.
-  std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  for (storage::Table table : {storage::Table::kReceipts, storage::Table::kReceiptsByMember,
-                               storage::Table::kReceiptsBySiteDay, storage::Table::kReceiptsByMonth,
-                               storage::Table::kVisitDays, storage::Table::kReceiptOutbox}) {
-    const std::vector<storage::KeyValue> rows = store_->Scan(table, "", 100).value();
-    for (const storage::KeyValue& row : rows) ASSERT_TRUE(txn->Delete(table, row.key).ok());
-  }
-  // Stored by a version that did not record the member's home site either.
-  domain::Booking old_form = booking;
-  old_form.home_site_id.clear();
-  ASSERT_TRUE(txn->Put(storage::Table::kBookings,
-                       storage::KeyBuilder().AddString(booking.booking_id).Build(),
-                       BookingToProto(old_form, "").SerializeAsString())
-                  .ok());
-  ASSERT_TRUE(txn->Commit().ok());
-  ASSERT_EQ(receipts_->Get(booking.booking_id).status().code(), absl::StatusCode::kNotFound);
-
-  EXPECT_EQ(ledger_->BackfillReceipts().value(), 1);
-  const v1::Booking receipt = receipts_->Get(booking.booking_id).value();
-  EXPECT_EQ(receipt.home_site_id(), "milan");
-  EXPECT_EQ(receipts_->ListByMember(visitor, 10, "")->bookings.size(), 1u);
-  EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 1);  // Queued for the network.
-  EXPECT_EQ(ledger_->BackfillReceipts().value(), 0);             // Once.
-  // The booking itself now knows its home site, so a later change keeps the visit.
-  EXPECT_EQ(ledger_->Get(booking.booking_id)->home_site_id, "milan");
-  ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
-  EXPECT_EQ(receipts_->Get(booking.booking_id)->home_site_id(), "milan");
-}
-
 TEST_F(VisitorLedgerTest, AReceiptFromAnotherSiteOrChangingAFixedFieldIsRefused) {
   const std::string visitor = Visitor("milan-0000000000000005");
   domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
