@@ -105,8 +105,7 @@ absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* cl
                    txn->GetForUpdate(Table::kMeta, kIncarnationKey));
   uint64_t incarnation = 0;
   if (stored.has_value()) {
-    ASSIGN_OR_RETURN(uint64_t value, KeyReader(*stored).ReadUint64());
-    incarnation = value;
+    ASSIGN_OR_RETURN(incarnation, KeyReader(*stored).ReadUint64());
   } else {
     // A new database is a new incarnation: the microsecond it began.
     incarnation = static_cast<uint64_t>(absl::ToUnixMicros(clock->Now()));

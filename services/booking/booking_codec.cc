@@ -116,13 +116,10 @@ absl::StatusOr<domain::Booking> BookingFromProto(const v1::Booking& proto) {
   }
   booking.price_minor = proto.price().amount_minor();
   booking.currency_code = proto.price().currency_code();
-  ASSIGN_OR_RETURN(domain::BookingState state, StateFromProto(proto.state()));
-  booking.state = state;
+  ASSIGN_OR_RETURN(booking.state, StateFromProto(proto.state()));
   booking.idempotency_key = proto.idempotency_key();
-  ASSIGN_OR_RETURN(absl::Time created, rpc::TimeFromProto("create_time", proto.create_time()));
-  booking.create_time = created;
-  ASSIGN_OR_RETURN(absl::Time updated, rpc::TimeFromProto("update_time", proto.update_time()));
-  booking.update_time = updated;
+  ASSIGN_OR_RETURN(booking.create_time, rpc::TimeFromProto("create_time", proto.create_time()));
+  ASSIGN_OR_RETURN(booking.update_time, rpc::TimeFromProto("update_time", proto.update_time()));
   return booking;
 }
 

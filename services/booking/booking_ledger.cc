@@ -235,8 +235,7 @@ absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
   // then its days are read under that lock.
   std::map<absl::CivilMonth, int> used;
   for (const auto& [month, days] : months) {
-    ASSIGN_OR_RETURN(int held_days, receipts_->LockVisitDays(txn, booking.member_id, month));
-    used[month] = held_days;
+    ASSIGN_OR_RETURN(used[month], receipts_->LockVisitDays(txn, booking.member_id, month));
   }
   for (const auto& [month, days] : months) {
     int new_days = 0;

@@ -161,8 +161,7 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
   std::optional<domain::Booking> earlier;
   if (stored.has_value()) {
     ASSIGN_OR_RETURN(v1::Booking parsed, ParseReceipt(*stored));
-    ASSIGN_OR_RETURN(domain::Booking decoded, BookingFromProto(parsed));
-    earlier = std::move(decoded);
+    ASSIGN_OR_RETURN(earlier, BookingFromProto(parsed));
     // A booking's venue, member, home, time and days never change: the indexes and the
     // visit days rest on them.
     if (earlier->site_id != booking->site_id || earlier->member_id != booking->member_id ||

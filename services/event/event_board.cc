@@ -247,8 +247,7 @@ absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& fil
   const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
   std::optional<Position> after;
   if (!page_token.empty()) {
-    ASSIGN_OR_RETURN(Position position, DecodePageToken(page_token));
-    after = std::move(position);
+    ASSIGN_OR_RETURN(after, DecodePageToken(page_token));
   }
 
   // Events are keyed by id, not by start: every page reads them all.

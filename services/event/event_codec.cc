@@ -64,15 +64,11 @@ absl::StatusOr<domain::Event> EventFromProto(const v1::Event& proto) {
   event.local_start = start;
   ASSIGN_OR_RETURN(absl::CivilMinute end, rpc::CivilMinuteFromProto("end", proto.end()));
   event.local_end = end;
-  ASSIGN_OR_RETURN(absl::Time start_time, rpc::TimeFromProto("start_time", proto.start_time()));
-  event.start = start_time;
-  ASSIGN_OR_RETURN(absl::Time end_time, rpc::TimeFromProto("end_time", proto.end_time()));
-  event.end = end_time;
+  ASSIGN_OR_RETURN(event.start, rpc::TimeFromProto("start_time", proto.start_time()));
+  ASSIGN_OR_RETURN(event.end, rpc::TimeFromProto("end_time", proto.end_time()));
   event.capacity = proto.capacity();
-  ASSIGN_OR_RETURN(domain::EventState state, StateFromProto(proto.state()));
-  event.state = state;
-  ASSIGN_OR_RETURN(absl::Time updated, rpc::TimeFromProto("update_time", proto.update_time()));
-  event.update_time = updated;
+  ASSIGN_OR_RETURN(event.state, StateFromProto(proto.state()));
+  ASSIGN_OR_RETURN(event.update_time, rpc::TimeFromProto("update_time", proto.update_time()));
   return event;
 }
 

@@ -314,8 +314,7 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
               record);
         RETURN_IF_ERROR(WriteStored(txn, record));
         if (erase) {
-          ASSIGN_OR_RETURN(domain::Member tombstone, ToDomain(record));
-          result = std::move(tombstone);
+          ASSIGN_OR_RETURN(result, ToDomain(record));
         } else {
           result = staged.after;
           if (record.has_tokens_revoked_before()) {

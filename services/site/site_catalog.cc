@@ -59,8 +59,7 @@ absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* s
     ASSIGN_OR_RETURN(std::optional<std::string> stored_policy,
                      txn->Get(storage::Table::kMeta, kPolicyKey));
     if (!stored_policy.has_value()) return CorruptRecord("site without a policy");
-    ASSIGN_OR_RETURN(domain::SitePolicy decoded, DecodePolicy(*stored_policy));
-    policy = std::move(decoded);
+    ASSIGN_OR_RETURN(policy, DecodePolicy(*stored_policy));
   } else {
     // First start: the seed is written with the site record, all or nothing.
     if (absl::Status s = domain::ValidateSitePolicy(policy); !s.ok()) {

@@ -186,8 +186,7 @@ absl::StatusOr<domain::Space> SpaceFromProto(const v1::Space& proto,
   space.space_id = proto.space_id();
   space.display_name = proto.display_name();
   space.description = proto.description();
-  ASSIGN_OR_RETURN(domain::SpaceKind kind, SpaceKindFromProto("space.kind", proto.kind()));
-  space.kind = kind;
+  ASSIGN_OR_RETURN(space.kind, SpaceKindFromProto("space.kind", proto.kind()));
   space.seats = proto.seats();
   ASSIGN_OR_RETURN(int64_t price, AmountInSiteCurrency("space.price_per_slot",
                                                        proto.price_per_slot(), currency_code));
