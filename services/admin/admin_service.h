@@ -6,7 +6,7 @@
 
 #include "cantine/v1/admin.grpc.pb.h"
 #include "services/auth/admin_credential.h"
-#include "services/federation/replicator.h"
+#include "services/federation/peer_status.h"
 #include "storage/oplog.h"
 
 namespace cantine::admin {

@@ -9,6 +9,7 @@
 #include "services/auth/member_token.h"
 #include "services/auth/verified_tokens.h"
 #include "services/booking/booking_ledger.h"
+#include "services/booking/forwarded_bookings.h"
 #include "services/booking/receipt_book.h"
 #include "services/booking/remote_venues.h"
 #include "services/logging/logger.h"
@@ -23,7 +24,7 @@ namespace cantine::booking {
 // admin credential (this site's desk, acting for any member at this venue only); manager
 // listings and the settlement are the desk's alone. Only a token without ACCOUNT scope is
 // forwarded to, or accepted from, another node. Thread-safe.
-class BookingServiceImpl final : public v1::BookingService::Service {
+class BookingServiceImpl final : public v1::BookingService::Service, public ForwardedBookings {
  public:
   // Longest a forwarded call may take when the caller set no deadline.
   inline static constexpr absl::Duration kForwardTimeout = absl::Seconds(10);
@@ -50,15 +51,13 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   grpc::Status GetSettlement(grpc::ServerContext* context, const v1::GetSettlementRequest* request,
                              v1::Settlement* response) override;
 
-  // The calls another node forwards here for a member (the token travels in the forwarded
-  // request, not in metadata). FAILED_PRECONDITION when they name another venue: a
-  // forwarded call is never forwarded again.
+  // ForwardedBookings: the calls another node forwards here for a member.
   absl::StatusOr<v1::Booking> CreateForwarded(absl::string_view member_token,
-                                              const v1::CreateBookingRequest& request);
+                                              const v1::CreateBookingRequest& request) override;
   absl::StatusOr<v1::Booking> CancelForwarded(absl::string_view member_token,
-                                              const v1::CancelBookingRequest& request);
+                                              const v1::CancelBookingRequest& request) override;
   absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityForwarded(
-      const v1::GetAvailabilityRequest& request) const;
+      const v1::GetAvailabilityRequest& request) const override;
 
  private:
   // Who is calling: this site's desk, or one member (with the token it presented).

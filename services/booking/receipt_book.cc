@@ -321,4 +321,11 @@ absl::StatusOr<int> ReceiptBook::Publish(storage::Oplog& oplog,
   return static_cast<int>(entries->size());
 }
 
+void ReceiptBook::RegisterWith(replication::RecordApplier& applier) {
+  applier.Register(v1::ENTRY_KIND_BOOKING_RECEIPT,
+                   [this](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                     return ApplyRemote(txn, entry);
+                   });
+}
+
 }  // namespace cantine::booking

@@ -15,6 +15,7 @@
 #include "services/domain/booking.h"
 #include "services/domain/member.h"
 #include "services/domain/visits.h"
+#include "services/replication/record_applier.h"
 #include "services/site/site_directory.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
@@ -60,6 +61,9 @@ class ReceiptBook {
   // list the venue (its entry comes before its receipts in its log). Either rejects the
   // entry, and nothing changes.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
+  // Has `applier` route remote ENTRY_KIND_BOOKING_RECEIPT entries to ApplyRemote, at assembly;
+  // this outlives the applier's use.
+  void RegisterWith(replication::RecordApplier& applier);
 
   // The distinct venue days of charged visits `member_id` holds in `month` at any venue,
   // read with a lock, so that two bookings of one member at this venue check in turn.

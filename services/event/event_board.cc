@@ -280,4 +280,11 @@ absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& fil
   return page;
 }
 
+void EventBoard::RegisterWith(replication::RecordApplier& applier) {
+  applier.Register(v1::ENTRY_KIND_EVENT,
+                   [this](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                     return ApplyRemote(txn, entry);
+                   });
+}
+
 }  // namespace cantine::event

@@ -12,6 +12,7 @@
 #include "services/domain/event.h"
 #include "services/domain/id_generator.h"
 #include "services/domain/site_profile.h"
+#include "services/replication/record_applier.h"
 #include "storage/clock.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
@@ -61,6 +62,9 @@ class EventBoard {
   // parse, the event is invalid, or its host is not the entry's origin (only the host
   // writes its events); storage errors otherwise.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry) const;
+  // Has `applier` route remote ENTRY_KIND_EVENT entries to ApplyRemote, at assembly;
+  // this outlives the applier's use.
+  void RegisterWith(replication::RecordApplier& applier);
 
   // One event, local or replicated. NOT_FOUND naming it.
   absl::StatusOr<domain::Event> Get(absl::string_view event_id) const;

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/domain/field_checks.h"
 #include "services/rpc/status_conversion.h"
-#include "services/rpc/transport_security.h"
+#include "services/tls/transport_security.h"
 #include "storage/status_macros.h"
 
 namespace cantine::federation {
@@ -17,7 +17,7 @@ namespace cantine::federation {
 FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog,
                                              const replication::SiteKeyRing* known_sites,
                                              SiteStatusLookup site_status,
-                                             booking::BookingServiceImpl* bookings,
+                                             booking::ForwardedBookings* bookings,
                                              const PeerHeads* peer_heads, absl::Duration heartbeat)
     : oplog_(oplog),
       known_sites_(known_sites),
@@ -29,12 +29,12 @@ FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog,
 absl::StatusOr<std::string> FederationServiceImpl::AuthorizePeer(
     const grpc::ServerContext& context, const std::string& claimed_site_id) const {
   // Checked before it is named in an error (over TLS it may be empty: the certificate's).
-  if (!claimed_site_id.empty() || !rpc::IsTlsConnection(context)) {
+  if (!claimed_site_id.empty() || !tls::IsTlsConnection(context)) {
     RETURN_IF_ERROR(domain::CheckSlug("site_id", claimed_site_id));
   }
   std::string site_id = claimed_site_id;
-  if (rpc::IsTlsConnection(context)) {
-    std::string certified = rpc::PeerSiteId(context);
+  if (tls::IsTlsConnection(context)) {
+    std::string certified = tls::PeerSiteId(context);
     if (certified.empty()) {
       log_.Warning("refused a call whose client certificate names no site");
       return absl::UnauthenticatedError(
@@ -160,7 +160,7 @@ grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* co
                                                          const v1::ForwardedCreateBooking* request,
                                                          v1::Booking* response) {
   return ServeForwarded(
-      *context, request->site_id(), response, [&](booking::BookingServiceImpl& bookings) {
+      *context, request->site_id(), response, [&](booking::ForwardedBookings& bookings) {
         return bookings.CreateForwarded(request->member_token(), request->request());
       });
 }
@@ -169,7 +169,7 @@ grpc::Status FederationServiceImpl::ForwardCancelBooking(grpc::ServerContext* co
                                                          const v1::ForwardedCancelBooking* request,
                                                          v1::Booking* response) {
   return ServeForwarded(
-      *context, request->site_id(), response, [&](booking::BookingServiceImpl& bookings) {
+      *context, request->site_id(), response, [&](booking::ForwardedBookings& bookings) {
         return bookings.CancelForwarded(request->member_token(), request->request());
       });
 }
@@ -178,7 +178,7 @@ grpc::Status FederationServiceImpl::ForwardGetAvailability(
     grpc::ServerContext* context, const v1::ForwardedGetAvailability* request,
     v1::GetAvailabilityResponse* response) {
   return ServeForwarded(*context, request->site_id(), response,
-                        [&](booking::BookingServiceImpl& bookings) {
+                        [&](booking::ForwardedBookings& bookings) {
                           return bookings.AvailabilityForwarded(request->request());
                         });
 }

@@ -8,7 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cantine/v1/federation.grpc.pb.h"
-#include "services/booking/booking_service.h"
+#include "services/booking/forwarded_bookings.h"
 #include "services/federation/peer_heads.h"
 #include "services/logging/logger.h"
 #include "services/replication/entry_signing.h"
@@ -33,7 +33,7 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // serves the booking calls other nodes forward to this venue (none: UNIMPLEMENTED, a port
   // that only relays entries).
   FederationServiceImpl(storage::Oplog* oplog, const replication::SiteKeyRing* known_sites,
-                        SiteStatusLookup site_status, booking::BookingServiceImpl* bookings,
+                        SiteStatusLookup site_status, booking::ForwardedBookings* bookings,
                         const PeerHeads* peer_heads, absl::Duration heartbeat = absl::Seconds(1));
 
   grpc::Status Pull(grpc::ServerContext* context, const v1::PullRequest* request,
@@ -79,7 +79,7 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   storage::Oplog* const oplog_;
   const replication::SiteKeyRing* const known_sites_;
   const SiteStatusLookup site_status_;
-  booking::BookingServiceImpl* const bookings_;
+  booking::ForwardedBookings* const bookings_;
   const PeerHeads* const peer_heads_;  // None: send from the caller's request vector only.
   const absl::Duration heartbeat_;
   std::atomic<bool> stopping_{false};

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
 #include "services/rpc/status_conversion.h"
-#include "services/rpc/transport_security.h"
+#include "services/tls/transport_security.h"
 #include "storage/status_macros.h"
 
 namespace cantine::federation {
@@ -41,7 +41,7 @@ absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
       stubs_[absl::StrCat(site_id, " ", entry->federation_endpoint())];
   if (stub == nullptr) {
     stub = v1::FederationService::NewStub(
-        rpc::DialSite(entry->federation_endpoint(), std::string(site_id), credentials_));
+        tls::DialSite(entry->federation_endpoint(), std::string(site_id), credentials_));
   }
   return Route{entry->federation_endpoint(), stub.get()};
 }

@@ -14,16 +14,12 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "services/federation/peer_heads.h"
+#include "services/federation/peer_status.h"
 #include "services/logging/logger.h"
 #include "storage/clock.h"
 #include "storage/oplog.h"
 
 namespace cantine::federation {
-
-struct PeerOptions {
-  std::string site_id;
-  std::string address;  // host:port of the peer's federation port.
-};
 
 struct ReplicatorOptions {
   absl::Duration initial_backoff = absl::Milliseconds(100);
@@ -34,30 +30,6 @@ struct ReplicatorOptions {
   // A stream on which the peer has sent nothing (not even its heartbeat, every second) for
   // this long is given up and reopened: a dead or stalling peer never holds the link.
   absl::Duration silence_timeout = absl::Seconds(10);
-};
-
-// An origin whose entries from this peer are held back (Oplog::ApplyRemote's verdict).
-struct HeldOrigin {
-  v1::Origin origin;
-  v1::HoldReason reason = v1::HOLD_REASON_UNSPECIFIED;
-  uint64_t held_after = 0;  // This node's head of the origin when it was held.
-  absl::Time retry_time;    // When the stream is reopened to ask for it again (real time).
-  absl::Duration backoff;   // Doubles with each hold, reset once the origin moves.
-};
-
-// What this node knows of one peer's link, for GetNetworkStatus.
-struct PeerStatus {
-  std::string site_id;
-  std::string address;
-  bool connected = false;
-  absl::Time last_contact = absl::InfinitePast();
-  uint64_t entries_received = 0;
-  // Entries the peer holds that this node does not, as of the last response.
-  uint64_t entries_behind = 0;
-  std::string last_error;  // Why the last stream ended; cleared once the peer answers.
-  // Entries refused outright (Oplog::ApplyReport::refused), since the node started.
-  uint64_t entries_refused = 0;
-  std::vector<HeldOrigin> held_origins;
 };
 
 // Pulls from one peer, for as long as it runs: opens a Pull stream with this node's vector,

@@ -422,4 +422,14 @@ absl::Status MemberRegistry::ApplyRedaction(Transaction& txn, const v1::Redactio
   return WriteStored(txn, record);
 }
 
+void MemberRegistry::RegisterWith(replication::RecordApplier& applier) {
+  applier.Register(v1::ENTRY_KIND_MEMBER,
+                   [this](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                     return ApplyRemote(txn, entry);
+                   });
+  applier.RegisterRedactions([this](storage::Transaction& txn, const v1::RedactionNotice& notice) {
+    return ApplyRedaction(txn, notice);
+  });
+}
+
 }  // namespace cantine::member

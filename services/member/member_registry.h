@@ -7,6 +7,7 @@
 #include "cantine/v1/federation.pb.h"
 #include "services/domain/id_generator.h"
 #include "services/domain/member.h"
+#include "services/replication/record_applier.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
 
@@ -64,6 +65,9 @@ class MemberRegistry final : public domain::MemberDirectory {
   // Erases a member on its home site's redaction notice (its signature already checked):
   // INVALID_ARGUMENT unless the notice's site is the home its member id names.
   absl::Status ApplyRedaction(storage::Transaction& txn, const v1::RedactionNotice& notice);
+  // Has `applier` route remote ENTRY_KIND_MEMBER entries to ApplyRemote and redaction
+  // notices to ApplyRedaction, at assembly; this outlives the applier's use.
+  void RegisterWith(replication::RecordApplier& applier);
 
  private:
   struct StagedChange;

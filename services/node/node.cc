@@ -1,7 +1,5 @@
 #include "services/node/node.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -15,12 +13,42 @@
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "services/admin/admin_service.h"
+#include "services/auth/admin_credential.h"
+#include "services/booking/booking_ledger.h"
+#include "services/booking/booking_service.h"
+#include "services/booking/no_show_sweeper.h"
+#include "services/booking/receipt_book.h"
+#include "services/booking/receipt_publisher.h"
+#include "services/domain/id_generator.h"
+#include "services/event/event_board.h"
+#include "services/event/event_service.h"
+#include "services/federation/federation_service.h"
+#include "services/federation/forwarder.h"
+#include "services/federation/peer_heads.h"
+#include "services/federation/replicator.h"
 #include "services/files/atomic_file.h"
+#include "services/logging/logger.h"
+#include "services/member/member_registry.h"
+#include "services/member/member_service.h"
+#include "services/member/registration_limiter.h"
+#include "services/member/registration_requests.h"
+#include "services/replication/entry_signing.h"
+#include "services/replication/record_applier.h"
+#include "services/site/site_catalog.h"
 #include "services/site/site_codec.h"
+#include "services/site/site_directory.h"
+#include "services/site/site_service.h"
+#include "services/tls/transport_security.h"
 #include "storage/digest.h"
+#include "storage/hybrid_clock.h"
+#include "storage/oplog.h"
 #include "storage/rocks_store.h"
+#include "storage/scrubber.h"
 #include "storage/status_macros.h"
+#include "storage/store.h"
 
 namespace cantine::node {
 namespace {
@@ -89,219 +117,225 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(
 
 }  // namespace
 
-Node::Node(const NodeOptions& options) : options_(options) {}
+struct Node::Parts {
+  Parts(const NodeOptions& options, const storage::Clock* clock) : options(options), clock(clock) {}
 
-absl::Status Node::LoadKeys() {
-  const std::string key_file = SigningKeyFile(options_);
-  if (options_.signing_key_file.empty()) {
-    if (!std::filesystem::exists(key_file)) {
-      const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-      RETURN_IF_ERROR(files::WriteFileAtomically(key_file, key.ToPem(), 0600));
-      if (absl::Status s = files::WriteFileAtomically(options_.data_dir + "/node.pub",
-                                                      key.PublicKey().ToPem(), 0644);
-          !s.ok()) {
-        return s;
-      }
-      log_.Info("created this site's signing key in ", key_file);
-    }
+  // Both servers drained, then every worker thread stopped: nothing runs on the parts.
+  void Drain(absl::Duration drain_timeout) ABSL_LOCKS_EXCLUDED(peers_mu);
+  absl::Status LoadKeys();
+  absl::Status StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials);
+  void AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key)
+      ABSL_LOCKS_EXCLUDED(peers_mu);
+  std::vector<federation::PeerStatus> PeerStatuses() const ABSL_LOCKS_EXCLUDED(peers_mu);
+
+  const NodeOptions options;
+  const storage::Clock* const clock;
+  const logging::Logger log{"node"};
+  std::unique_ptr<auth::AdminCredential> admin;
+  // What every channel to another site's federation port uses: the site certificate as
+  // client certificate, the network CA as roots (plaintext when insecure).
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
+
+  // Storage and replication, ground floor first.
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<auth::Ed25519PrivateKey> signing_key;
+  std::unique_ptr<replication::KeySigner> signer;
+  replication::SiteKeyRing key_ring;
+  std::unique_ptr<storage::HybridClock> hlc;
+  std::unique_ptr<storage::Oplog> oplog;
+  std::unique_ptr<storage::Scrubber> scrubber;  // Takes erased data off the disk.
+  federation::PeerHeads peer_heads;
+  domain::RandomIdGenerator ids;
+
+  // The domain over the store: the record owners, then the applier that routes to them.
+  std::unique_ptr<site::SiteCatalog> catalog;
+  std::unique_ptr<site::SiteDirectory> directory;
+  std::unique_ptr<member::MemberRegistry> members;
+  std::unique_ptr<member::RegistrationRequests> registration_requests;
+  std::unique_ptr<member::RegistrationLimiter> registration_limiter;
+  std::unique_ptr<booking::ReceiptBook> receipts;
+  std::unique_ptr<booking::BookingLedger> ledger;
+  std::unique_ptr<event::EventBoard> events;
+  replication::RecordApplier applier;
+
+  // The gRPC services over the domain, and the servers that run them.
+  std::unique_ptr<site::SiteServiceImpl> site_service;
+  std::unique_ptr<member::MemberServiceImpl> member_service;
+  std::unique_ptr<federation::Forwarder> forwarder;
+  std::unique_ptr<booking::BookingServiceImpl> booking_service;
+  std::unique_ptr<event::EventServiceImpl> event_service;
+  std::unique_ptr<admin::AdminServiceImpl> admin_service;
+  std::unique_ptr<federation::FederationServiceImpl> federation_service;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<grpc::Server> federation_server;
+  int port = 0;
+  int federation_port = 0;
+
+  // Worker threads, last: stopped (Drain) and destroyed first.
+  std::unique_ptr<booking::ReceiptPublisher> receipt_publisher;
+  std::unique_ptr<booking::NoShowSweeper> no_show_sweeper;
+  mutable absl::Mutex peers_mu;
+  std::vector<std::unique_ptr<federation::Replicator>> replicators ABSL_GUARDED_BY(peers_mu);
+};
+
+absl::Status Node::Parts::LoadKeys() {
+  const std::string key_file = SigningKeyFile(options);
+  if (options.signing_key_file.empty() && !std::filesystem::exists(key_file)) {
+    const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
+    RETURN_IF_ERROR(files::WriteFileAtomically(key_file, key.ToPem(), 0600));
+    RETURN_IF_ERROR(
+        files::WriteFileAtomically(options.data_dir + "/node.pub", key.PublicKey().ToPem(), 0644));
+    log.Info("created this site's signing key in ", key_file);
   }
   ASSIGN_OR_RETURN(auth::Ed25519PrivateKey key, auth::Ed25519PrivateKey::LoadPemFile(key_file));
-  signing_key_ = std::make_unique<auth::Ed25519PrivateKey>(std::move(key));
-  signer_ = std::make_unique<replication::KeySigner>(*signing_key_);
-  key_ring_.Add(options_.site.site_id, signing_key_->PublicKey());
-  for (const TrustedSiteConfig& site : options_.trusted_sites) {
+  signing_key = std::make_unique<auth::Ed25519PrivateKey>(std::move(key));
+  signer = std::make_unique<replication::KeySigner>(*signing_key);
+  key_ring.Add(options.site.site_id, signing_key->PublicKey());
+  for (const TrustedSiteConfig& site : options.trusted_sites) {
     ASSIGN_OR_RETURN(auth::Ed25519PublicKey public_key,
                      auth::Ed25519PublicKey::LoadPemFile(site.public_key_file));
-    key_ring_.Add(site.site_id, public_key);
+    key_ring.Add(site.site_id, public_key);
   }
   return absl::OkStatus();
 }
+
+Node::Node(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                                   const storage::Clock* clock) {
   RETURN_IF_ERROR(ValidateNodeOptions(options));
   RETURN_IF_ERROR(PrepareNodeFiles(options));
-  auto node = std::unique_ptr<Node>(new Node(options));
-  node->clock_ = clock;
+  auto node = std::unique_ptr<Node>(new Node(std::make_unique<Parts>(options, clock)));
+  Parts& p = *node->parts_;
 
   ASSIGN_OR_RETURN(auth::AdminCredential admin,
                    auth::AdminCredential::LoadFromFile(options.admin_credential_file));
-  node->admin_ = std::make_unique<auth::AdminCredential>(std::move(admin));
+  p.admin = std::make_unique<auth::AdminCredential>(std::move(admin));
 
-  absl::StatusOr<rpc::TransportSecurity> security = rpc::TransportSecurity::Insecure();
-  if (!options.insecure) {
-    security = rpc::TransportSecurity::LoadPemFiles(options.tls.ca_file, options.tls.cert_file,
-                                                    options.tls.key_file);
-  }
-  if (!security.ok()) return security.status();
-  if (!security->insecure() && security->certificate_common_name() != options.site.site_id) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the certificate '", options.tls.cert_file, "' is for site '",
-        security->certificate_common_name(), "' (its CN), not for this site '",
-        options.site.site_id, "': peers know a site by its certificate (tools/make-certs DIR ",
-        options.site.site_id, ")"));
-  }
-  node->peer_credentials_ = security->PeerChannelCredentials();
+  ASSIGN_OR_RETURN(tls::TransportSecurity security,
+                   options.insecure
+                       ? tls::TransportSecurity::Insecure()
+                       : tls::TransportSecurity::LoadPemFiles(
+                             options.tls.ca_file, options.tls.cert_file, options.tls.key_file));
+  RETURN_IF_ERROR(security.CheckCertifies(options.site.site_id));
+  p.peer_credentials = security.PeerChannelCredentials();
 
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::RocksStore> store,
-                   storage::RocksStore::Open({.path = options.data_dir}));
-  node->store_ = std::move(store);
-  RETURN_IF_ERROR(node->LoadKeys());
+  ASSIGN_OR_RETURN(p.store, storage::RocksStore::Open({.path = options.data_dir}));
+  RETURN_IF_ERROR(p.LoadKeys());
+  p.hlc = std::make_unique<storage::HybridClock>(clock, options.max_clock_skew);
+  ASSIGN_OR_RETURN(p.oplog, storage::Oplog::Open(p.store.get(), clock, p.hlc.get(), p.signer.get(),
+                                                 options.site.site_id));
+  p.scrubber = std::make_unique<storage::Scrubber>(p.store.get(), p.oplog.get());
 
-  node->hlc_ = std::make_unique<storage::HybridClock>(clock, options.max_clock_skew);
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::Oplog> oplog,
-                   storage::Oplog::Open(node->store_.get(), clock, node->hlc_.get(),
-                                        node->signer_.get(), options.site.site_id));
-  node->oplog_ = std::move(oplog);
-  node->scrubber_ = std::make_unique<storage::Scrubber>(node->store_.get(), node->oplog_.get());
-
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<site::SiteCatalog> catalog,
-      site::SiteCatalog::Open(node->store_.get(), clock,
-                              {options.site, options.initial_policy, options.initial_spaces}));
-  node->catalog_ = std::move(catalog);
-  node->directory_ = std::make_unique<site::SiteDirectory>(node->store_.get(), node->oplog_.get());
-  node->site_service_ = std::make_unique<site::SiteServiceImpl>(
-      node->catalog_.get(), node->directory_.get(), node->admin_.get());
-  node->members_ = std::make_unique<member::MemberRegistry>(node->store_.get(), node->oplog_.get(),
-                                                            &node->ids_, options.site.site_id);
-  node->registration_requests_ =
-      std::make_unique<member::RegistrationRequests>(node->store_.get(), clock);
-  node->registration_limiter_ = std::make_unique<member::RegistrationLimiter>(
+  ASSIGN_OR_RETURN(p.catalog, site::SiteCatalog::Open(
+                                  p.store.get(), clock,
+                                  {options.site, options.initial_policy, options.initial_spaces}));
+  p.directory = std::make_unique<site::SiteDirectory>(p.store.get(), p.oplog.get());
+  p.members = std::make_unique<member::MemberRegistry>(p.store.get(), p.oplog.get(), &p.ids,
+                                                       options.site.site_id);
+  p.registration_requests = std::make_unique<member::RegistrationRequests>(p.store.get(), clock);
+  p.registration_limiter = std::make_unique<member::RegistrationLimiter>(
       member::RegistrationLimiter::Limits{
           .per_address_per_minute = options.anonymous_registrations_per_address_per_minute,
           .per_site_per_minute = options.anonymous_registrations_per_site_per_minute},
       clock);
-  node->member_service_ = std::make_unique<member::MemberServiceImpl>(
-      node->members_.get(), node->admin_.get(),
-      member::MemberServiceImpl::TokenIssuer{node->signing_key_.get(), node->directory_.get(),
-                                             clock},
-      member::MemberServiceImpl::AnonymousRegistration{node->registration_requests_.get(),
-                                                       node->registration_limiter_.get()});
-  node->receipts_ = std::make_unique<booking::ReceiptBook>(node->store_.get(), node->members_.get(),
-                                                           node->directory_.get());
-  node->ledger_ = std::make_unique<booking::BookingLedger>(
-      node->store_.get(), clock, &node->ids_, node->catalog_.get(), node->members_.get(),
-      node->receipts_.get(), node->directory_.get());
-  node->forwarder_ = std::make_unique<federation::Forwarder>(
-      options.site.site_id, node->directory_.get(), node->peer_credentials_);
-  node->booking_service_ = std::make_unique<booking::BookingServiceImpl>(
-      node->ledger_.get(), node->receipts_.get(), node->forwarder_.get(), node->members_.get(),
-      node->catalog_.get(), node->admin_.get(), node->directory_.get(), clock);
+  p.receipts =
+      std::make_unique<booking::ReceiptBook>(p.store.get(), p.members.get(), p.directory.get());
+  p.ledger = std::make_unique<booking::BookingLedger>(p.store.get(), clock, &p.ids, p.catalog.get(),
+                                                      p.members.get(), p.receipts.get(),
+                                                      p.directory.get());
+  p.events = std::make_unique<event::EventBoard>(p.store.get(), p.oplog.get(), clock, &p.ids,
+                                                 options.site);
+  p.directory->RegisterWith(p.applier);
+  p.members->RegisterWith(p.applier);
+  p.receipts->RegisterWith(p.applier);
+  p.events->RegisterWith(p.applier);
 
-  node->events_ = std::make_unique<event::EventBoard>(node->store_.get(), node->oplog_.get(), clock,
-                                                      &node->ids_, options.site);
-  node->event_service_ =
-      std::make_unique<event::EventServiceImpl>(node->events_.get(), node->admin_.get());
-
-  Node* self = node.get();
-  node->admin_service_ = std::make_unique<admin::AdminServiceImpl>(
-      options.site.site_id, node->oplog_.get(), [self] { return self->PeerStatuses(); },
-      node->admin_.get());
-
-  site::SiteDirectory* directory = node->directory_.get();
-  node->applier_.Register(v1::ENTRY_KIND_DIRECTORY,
-                          [directory](storage::Transaction& txn, const v1::OplogEntry& entry) {
-                            return directory->ApplyRemote(txn, entry);
-                          });
-  const event::EventBoard* events = node->events_.get();
-  node->applier_.Register(v1::ENTRY_KIND_EVENT,
-                          [events](storage::Transaction& txn, const v1::OplogEntry& entry) {
-                            return events->ApplyRemote(txn, entry);
-                          });
-  member::MemberRegistry* members = node->members_.get();
-  node->applier_.Register(v1::ENTRY_KIND_MEMBER,
-                          [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
-                            return members->ApplyRemote(txn, entry);
-                          });
-  node->applier_.RegisterRedactions(
-      [members](storage::Transaction& txn, const v1::RedactionNotice& notice) {
-        return members->ApplyRedaction(txn, notice);
-      });
-  booking::ReceiptBook* receipts = node->receipts_.get();
-  node->applier_.Register(v1::ENTRY_KIND_BOOKING_RECEIPT,
-                          [receipts](storage::Transaction& txn, const v1::OplogEntry& entry) {
-                            return receipts->ApplyRemote(txn, entry);
-                          });
+  p.site_service =
+      std::make_unique<site::SiteServiceImpl>(p.catalog.get(), p.directory.get(), p.admin.get());
+  p.member_service = std::make_unique<member::MemberServiceImpl>(
+      p.members.get(), p.admin.get(),
+      member::MemberServiceImpl::TokenIssuer{p.signing_key.get(), p.directory.get(), clock},
+      member::MemberServiceImpl::AnonymousRegistration{p.registration_requests.get(),
+                                                       p.registration_limiter.get()});
+  p.forwarder = std::make_unique<federation::Forwarder>(options.site.site_id, p.directory.get(),
+                                                        p.peer_credentials);
+  p.booking_service = std::make_unique<booking::BookingServiceImpl>(
+      p.ledger.get(), p.receipts.get(), p.forwarder.get(), p.members.get(), p.catalog.get(),
+      p.admin.get(), p.directory.get(), clock);
+  p.event_service = std::make_unique<event::EventServiceImpl>(p.events.get(), p.admin.get());
+  p.admin_service = std::make_unique<admin::AdminServiceImpl>(
+      options.site.site_id, p.oplog.get(), [parts = &p] { return parts->PeerStatuses(); },
+      p.admin.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<grpc::Server> server,
-      Serve(options.listen_address, security->PublicServerCredentials(),
-            {node->site_service_.get(), node->member_service_.get(), node->booking_service_.get(),
-             node->event_service_.get(), node->admin_service_.get()},
-            {.max_threads = options.max_threads,
-             .max_streams_per_connection = options.max_streams_per_connection,
-             .max_request_bytes = kMaxPublicRequestBytes,
-             .max_connection_idle = kMaxPublicConnectionIdle},
-            &node->port_));
-  node->server_ = std::move(server);
-  RETURN_IF_ERROR(node->StartFederation(security->FederationServerCredentials()));
+  ASSIGN_OR_RETURN(p.server,
+                   Serve(options.listen_address, security.PublicServerCredentials(),
+                         {p.site_service.get(), p.member_service.get(), p.booking_service.get(),
+                          p.event_service.get(), p.admin_service.get()},
+                         {.max_threads = options.max_threads,
+                          .max_streams_per_connection = options.max_streams_per_connection,
+                          .max_request_bytes = kMaxPublicRequestBytes,
+                          .max_connection_idle = kMaxPublicConnectionIdle},
+                         &p.port));
+  RETURN_IF_ERROR(p.StartFederation(security.FederationServerCredentials()));
   // Receipts enter the oplog only after this site's directory entry (StartFederation), which
   // other nodes check their currency against. Bookings made before wait in the outbox.
-  node->receipt_publisher_ =
-      std::make_unique<booking::ReceiptPublisher>(node->receipts_.get(), node->oplog_.get());
+  p.receipt_publisher =
+      std::make_unique<booking::ReceiptPublisher>(p.receipts.get(), p.oplog.get());
 
   if (!options.port_file.empty()) {
-    if (absl::Status s =
-            files::WriteFileAtomically(options.port_file, absl::StrCat(node->port_, "\n"), 0644);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        files::WriteFileAtomically(options.port_file, absl::StrCat(p.port, "\n"), 0644));
   }
-  node->no_show_sweeper_ =
-      std::make_unique<booking::NoShowSweeper>(node->ledger_.get(), options.no_show_sweep_interval);
-  node->server_->GetHealthCheckService()->SetServingStatus(true);
-  node->log_.Info("site '", options.site.site_id, "' (", options.site.display_name,
-                  ") serving on port ", node->port_, ", federation port ", node->federation_port_,
-                  options.insecure ? " (plaintext)" : " (TLS)", ", data in ", options.data_dir);
+  p.no_show_sweeper =
+      std::make_unique<booking::NoShowSweeper>(p.ledger.get(), options.no_show_sweep_interval);
+  p.server->GetHealthCheckService()->SetServingStatus(true);
+  p.log.Info("site '", options.site.site_id, "' (", options.site.display_name, ") serving on port ",
+             p.port, ", federation port ", p.federation_port,
+             options.insecure ? " (plaintext)" : " (TLS)", ", data in ", options.data_dir);
   return node;
 }
 
-absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials) {
-  const site::SiteDirectory* directory = directory_.get();
-  federation_service_ = std::make_unique<federation::FederationServiceImpl>(
-      oplog_.get(), &key_ring_,
-      [directory](absl::string_view site_id) { return directory->StatusOf(site_id); },
-      booking_service_.get(), &peer_heads_);
-  if (!options_.federation_listen_address.empty()) {
+absl::Status Node::Parts::StartFederation(
+    const std::shared_ptr<grpc::ServerCredentials>& credentials) {
+  federation_service = std::make_unique<federation::FederationServiceImpl>(
+      oplog.get(), &key_ring,
+      [directory = directory.get()](absl::string_view site_id) {
+        return directory->StatusOf(site_id);
+      },
+      booking_service.get(), &peer_heads);
+  if (!options.federation_listen_address.empty()) {
     ASSIGN_OR_RETURN(
-        std::unique_ptr<grpc::Server> server,
-        Serve(options_.federation_listen_address, credentials, {federation_service_.get()},
-              {.max_threads = options_.max_federation_threads,
-               .max_streams_per_connection = options_.max_streams_per_connection},
-              &federation_port_));
-    federation_server_ = std::move(server);
-    if (!options_.federation_port_file.empty()) {
-      if (absl::Status s = files::WriteFileAtomically(options_.federation_port_file,
-                                                      absl::StrCat(federation_port_, "\n"), 0644);
-          !s.ok()) {
-        return s;
-      }
+        federation_server,
+        Serve(options.federation_listen_address, credentials, {federation_service.get()},
+              {.max_threads = options.max_federation_threads,
+               .max_streams_per_connection = options.max_streams_per_connection},
+              &federation_port));
+    if (!options.federation_port_file.empty()) {
+      RETURN_IF_ERROR(files::WriteFileAtomically(options.federation_port_file,
+                                                 absl::StrCat(federation_port, "\n"), 0644));
     }
   }
 
   // This site's own directory entry, republished when it changed.
   v1::DirectoryEntry own;
-  *own.mutable_site() = site::SiteToProto(options_.site, catalog_->policy());
+  *own.mutable_site() = site::SiteToProto(options.site, catalog->policy());
   own.mutable_site()->clear_policy();  // Each venue serves its live policy itself.
-  own.set_public_endpoint(EndpointOf(options_.listen_address, port_));
-  if (federation_port_ != 0) {
-    own.set_federation_endpoint(EndpointOf(options_.federation_listen_address, federation_port_));
+  own.set_public_endpoint(EndpointOf(options.listen_address, port));
+  if (federation_port != 0) {
+    own.set_federation_endpoint(EndpointOf(options.federation_listen_address, federation_port));
   }
-  own.set_public_key(signing_key_->PublicKey().Raw());
+  own.set_public_key(signing_key->PublicKey().Raw());
   own.set_status(v1::SITE_STATUS_ACTIVE);
-  if (const std::optional<int> allowance = catalog_->policy().member_visit_days_per_month) {
+  if (const std::optional<int> allowance = catalog->policy().member_visit_days_per_month) {
     own.set_member_visit_days_per_month(*allowance);
   }
-  if (absl::Status s =
-          directory_->PublishOwn(own, clock_->Now(), member::MemberServiceImpl::kMaxTokenTtl);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      directory->PublishOwn(own, clock->Now(), member::MemberServiceImpl::kMaxTokenTtl));
 
-  for (const PeerConfig& peer : options_.peers) {
+  for (const PeerConfig& peer : options.peers) {
     ASSIGN_OR_RETURN(auth::Ed25519PublicKey key,
                      auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file));
     AddPeer({peer.site_id, peer.address}, key);
@@ -309,77 +343,80 @@ absl::Status Node::StartFederation(const std::shared_ptr<grpc::ServerCredentials
   return absl::OkStatus();
 }
 
+void Node::Parts::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key) {
+  key_ring.Add(peer.site_id, key);
+  auto channel = tls::DialSite(peer.address, peer.site_id, peer_credentials);
+  absl::MutexLock lock(&peers_mu);
+  replicators.push_back(std::make_unique<federation::Replicator>(
+      options.site.site_id, peer, std::move(channel), oplog.get(), &key_ring, &applier, clock,
+      &peer_heads));
+  log.Info("pulling from peer '", peer.site_id, "' at ", peer.address);
+}
+
+std::vector<federation::PeerStatus> Node::Parts::PeerStatuses() const {
+  absl::MutexLock lock(&peers_mu);
+  std::vector<federation::PeerStatus> statuses;
+  for (const auto& replicator : replicators) statuses.push_back(replicator->status());
+  return statuses;
+}
+
+void Node::Parts::Drain(absl::Duration drain_timeout) {
+  if (server == nullptr) return;
+  log.Info("shutting down: draining calls in flight for up to ",
+           absl::FormatDuration(drain_timeout));
+  server->GetHealthCheckService()->SetServingStatus(false);
+  {
+    absl::MutexLock lock(&peers_mu);
+    replicators.clear();  // No more applies from peers.
+  }
+  const absl::Time deadline = absl::Now() + drain_timeout;
+  if (federation_server != nullptr) {
+    federation_service->Stop();
+    federation_server->Shutdown(absl::ToChronoTime(deadline));
+    federation_server->Wait();
+    federation_server.reset();
+  }
+  server->Shutdown(absl::ToChronoTime(deadline));
+  server->Wait();
+  server.reset();
+  no_show_sweeper.reset();
+  receipt_publisher.reset();
+  log.Info("stopped serving");
+}
+
+int Node::port() const { return parts_->port; }
+int Node::federation_port() const { return parts_->federation_port; }
+const domain::SiteProfile& Node::site() const { return parts_->options.site; }
+auth::Ed25519PublicKey Node::public_key() const { return parts_->signing_key->PublicKey(); }
+
 void Node::TrustSite(const std::string& site_id, const auth::Ed25519PublicKey& key) {
-  key_ring_.Add(site_id, key);
+  parts_->key_ring.Add(site_id, key);
 }
 
 void Node::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key) {
-  key_ring_.Add(peer.site_id, key);
-  auto channel = rpc::DialSite(peer.address, peer.site_id, peer_credentials_);
-  absl::MutexLock lock(&peers_mu_);
-  replicators_.push_back(std::make_unique<federation::Replicator>(
-      options_.site.site_id, peer, std::move(channel), oplog_.get(), &key_ring_, &applier_, clock_,
-      &peer_heads_));
-  log_.Info("pulling from peer '", peer.site_id, "' at ", peer.address);
+  parts_->AddPeer(peer, key);
 }
 
-std::vector<federation::PeerStatus> Node::PeerStatuses() const {
-  absl::MutexLock lock(&peers_mu_);
-  std::vector<federation::PeerStatus> statuses;
-  for (const auto& replicator : replicators_) statuses.push_back(replicator->status());
-  return statuses;
-}
+std::vector<federation::PeerStatus> Node::PeerStatuses() const { return parts_->PeerStatuses(); }
+
+std::vector<v1::VersionVectorEntry> Node::Vector() const { return parts_->oplog->Vector(); }
 
 absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
   // The vector holds each origin's chain hash, which covers every entry held; the stored
   // entries themselves differ by which signatures each node kept (see OplogEntry).
   return storage::DigestTables(
-      *store_,
+      *parts_->store,
       {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kEvents,
        storage::Table::kReceipts, storage::Table::kVisitDays, storage::Table::kVersionVector});
 }
 
-Node::~Node() { Shutdown(options_.drain_timeout); }
+void Node::Shutdown(absl::Duration drain_timeout) { parts_->Drain(drain_timeout); }
 
-void Node::Shutdown(absl::Duration drain_timeout) {
-  if (server_ == nullptr) return;
-  log_.Info("shutting down: draining calls in flight for up to ",
-            absl::FormatDuration(drain_timeout));
-  server_->GetHealthCheckService()->SetServingStatus(false);
-  {
-    absl::MutexLock lock(&peers_mu_);
-    replicators_.clear();  // No more applies from peers.
-  }
-  const absl::Time deadline = absl::Now() + drain_timeout;
-  if (federation_server_ != nullptr) {
-    federation_service_->Stop();
-    federation_server_->Shutdown(absl::ToChronoTime(deadline));
-    federation_server_->Wait();
-    federation_server_.reset();
-  }
-  server_->Shutdown(absl::ToChronoTime(deadline));
-  server_->Wait();
-  server_.reset();
-  no_show_sweeper_.reset();
-  receipt_publisher_.reset();
-  admin_service_.reset();
-  event_service_.reset();
-  events_.reset();
-  booking_service_.reset();
-  ledger_.reset();
-  forwarder_.reset();
-  receipts_.reset();
-  member_service_.reset();
-  registration_limiter_.reset();
-  registration_requests_.reset();
-  members_.reset();
-  site_service_.reset();
-  directory_.reset();
-  catalog_.reset();
-  scrubber_.reset();
-  oplog_.reset();
-  store_.reset();  // Closes RocksDB after the last call that could use it.
-  log_.Info("stopped; database closed");
+Node::~Node() {
+  Shutdown(parts_->options.drain_timeout);
+  parts_.reset();  // In reverse of declaration; the store, closing RocksDB, last.
+  // Logged here: parts_ held the logger.
+  logging::Logger("node").Info("stopped; database closed");
 }
 
 }  // namespace cantine::node

@@ -185,4 +185,11 @@ absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::Opl
   return txn.Put(Table::kDirectory, key, updated.SerializeAsString());
 }
 
+void SiteDirectory::RegisterWith(replication::RecordApplier& applier) {
+  applier.Register(v1::ENTRY_KIND_DIRECTORY,
+                   [this](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                     return ApplyRemote(txn, entry);
+                   });
+}
+
 }  // namespace cantine::site

@@ -8,6 +8,7 @@
 #include "cantine/v1/federation.pb.h"
 #include "services/auth/member_token.h"
 #include "services/domain/visits.h"
+#include "services/replication/record_applier.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
 
@@ -54,6 +55,9 @@ class SiteDirectory final : public auth::TokenKeyResolver, public domain::VisitA
   // Merges a replicated ENTRY_KIND_DIRECTORY entry. INVALID_ARGUMENT when it does not parse
   // or describes a site other than its origin.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
+  // Has `applier` route remote ENTRY_KIND_DIRECTORY entries to ApplyRemote, at assembly;
+  // this outlives the applier's use.
+  void RegisterWith(replication::RecordApplier& applier);
 
  private:
   // Publishes `entry` as it is, unless the stored one already says the same.

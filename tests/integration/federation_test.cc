@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/event.grpc.pb.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"

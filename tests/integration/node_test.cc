@@ -32,6 +32,7 @@ class NodeTest : public ::testing::Test {
   }
 
   void StartNode() {
+    node_.reset();  // Closes the database a previous node held.
     absl::StatusOr<std::unique_ptr<Node>> node = Node::Start(options_, &clock_);
     ASSERT_TRUE(node.ok()) << node.status();
     node_ = *std::move(node);

@@ -1,7 +1,7 @@
 // TLS on the public port, mutual TLS on the federation port: in-process nodes on loopback
 // with certificates from tools/make-certs.
 
-#include "services/rpc/transport_security.h"
+#include "services/tls/transport_security.h"
 
 #include <chrono>
 #include <fstream>
@@ -305,16 +305,16 @@ TEST_F(TransportSecurityTest, APeerIsDialledByItsSiteNameNotItsAddress) {
   std::unique_ptr<node::Node> a = StartNode("site-a");
   ASSERT_NE(a, nullptr);
   const std::string address = absl::StrCat("127.0.0.1:", a->federation_port());
-  absl::StatusOr<rpc::TransportSecurity> c = rpc::TransportSecurity::LoadPemFiles(
+  absl::StatusOr<tls::TransportSecurity> c = tls::TransportSecurity::LoadPemFiles(
       certs_.Sub("ca.pem"), certs_.Sub("site-c.pem"), certs_.Sub("site-c.key"));
   ASSERT_TRUE(c.ok()) << c.status();
   // Dialled as site-a, the handshake passes (site-c is then refused as an unknown peer).
-  EXPECT_EQ(PullOnce(rpc::DialSite(address, "site-a", c->PeerChannelCredentials()), "site-c")
+  EXPECT_EQ(PullOnce(tls::DialSite(address, "site-a", c->PeerChannelCredentials()), "site-c")
                 .error_code(),
             grpc::PERMISSION_DENIED);
   // Dialled as site-b, site-a's certificate does not name the site wanted: no connection, so
   // a member token forwarded to "site-b" never reaches another site.
-  EXPECT_EQ(PullOnce(rpc::DialSite(address, "site-b", c->PeerChannelCredentials()), "site-c")
+  EXPECT_EQ(PullOnce(tls::DialSite(address, "site-b", c->PeerChannelCredentials()), "site-c")
                 .error_code(),
             grpc::UNAVAILABLE);
 }
@@ -394,7 +394,7 @@ TEST_F(TransportSecurityTest, SuspendedSiteIsRefused) {
       oplog.get(), &known,
       [&directory](absl::string_view site_id) { return directory.StatusOf(site_id); },
       /*bookings=*/nullptr, /*peer_heads=*/nullptr);
-  absl::StatusOr<rpc::TransportSecurity> security = rpc::TransportSecurity::LoadPemFiles(
+  absl::StatusOr<tls::TransportSecurity> security = tls::TransportSecurity::LoadPemFiles(
       certs_.Sub("ca.pem"), certs_.Sub("site-a.pem"), certs_.Sub("site-a.key"));
   ASSERT_TRUE(security.ok()) << security.status();
   int port = 0;
@@ -437,15 +437,15 @@ TEST_F(TransportSecurityTest, SuspendedSiteIsRefused) {
 TEST(TransportSecurityFilesTest, ErrorsNameTheFile) {
   testing::TempDir dir;
   std::ofstream(dir.Sub("garbage.pem")) << "not a certificate\n";
-  absl::StatusOr<rpc::TransportSecurity> missing = rpc::TransportSecurity::LoadPemFiles(
+  absl::StatusOr<tls::TransportSecurity> missing = tls::TransportSecurity::LoadPemFiles(
       dir.Sub("ca.pem"), dir.Sub("site.pem"), dir.Sub("site.key"));
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(missing.status().message()), HasSubstr(dir.Sub("ca.pem")));
-  absl::StatusOr<rpc::TransportSecurity> garbage = rpc::TransportSecurity::LoadPemFiles(
+  absl::StatusOr<tls::TransportSecurity> garbage = tls::TransportSecurity::LoadPemFiles(
       dir.Sub("garbage.pem"), dir.Sub("garbage.pem"), dir.Sub("garbage.pem"));
   EXPECT_EQ(garbage.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(garbage.status().message()), HasSubstr("no PEM certificate"));
-  EXPECT_TRUE(rpc::TransportSecurity::Insecure().insecure());
+  EXPECT_TRUE(tls::TransportSecurity::Insecure().insecure());
 }
 
 }  // namespace

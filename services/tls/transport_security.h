@@ -4,12 +4,13 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_context.h"
 
-namespace cantine::rpc {
+namespace cantine::tls {
 
 // The node's transport security, built once at start-up: the credentials of its two ports
 // and of its connections to peers, from the network CA and the site's certificate and key
@@ -38,6 +39,10 @@ class TransportSecurity {
   bool insecure() const { return insecure_; }
   // The subject CN of the site certificate ("" when insecure): the site id it proves.
   const std::string& certificate_common_name() const { return common_name_; }
+  // OK when insecure or when the site certificate is `site_id`'s (its CN); otherwise
+  // FAILED_PRECONDITION naming the certificate, the site it is for, and how to make the
+  // right one: peers know a site by its certificate.
+  absl::Status CheckCertifies(absl::string_view site_id) const;
 
   std::shared_ptr<grpc::ServerCredentials> PublicServerCredentials() const;
   std::shared_ptr<grpc::ServerCredentials> FederationServerCredentials() const;
@@ -47,6 +52,7 @@ class TransportSecurity {
   TransportSecurity() = default;
 
   bool insecure_ = true;
+  std::string cert_file_;
   std::string ca_pem_;
   std::string cert_pem_;
   std::string key_pem_;
@@ -68,4 +74,4 @@ bool IsTlsConnection(const grpc::ServerContextBase& context);
 // connection is not TLS or the caller showed no certificate.
 std::string PeerSiteId(const grpc::ServerContextBase& context);
 
-}  // namespace cantine::rpc
+}  // namespace cantine::tls

@@ -1,4 +1,4 @@
-#include "services/rpc/transport_security.h"
+#include "services/tls/transport_security.h"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -17,7 +17,7 @@
 #include "grpcpp/create_channel.h"
 #include "storage/status_macros.h"
 
-namespace cantine::rpc {
+namespace cantine::tls {
 namespace {
 
 struct BioFree {
@@ -124,18 +124,27 @@ absl::StatusOr<TransportSecurity> TransportSecurity::LoadPemFiles(const std::str
     return absl::FailedPreconditionError(absl::StrCat(
         "the key file '", key_file, "' holds no PEM private key (or one with a passphrase)"));
   }
-  if (X509_check_private_key((chain)[0].get(), private_key.get()) != 1) {
+  if (X509_check_private_key(chain[0].get(), private_key.get()) != 1) {
     ERR_clear_error();
     return absl::FailedPreconditionError(absl::StrCat(
         "the key file '", key_file, "' is not the key of the certificate '", cert_file, "'"));
   }
   RETURN_IF_ERROR(Verify(authorities, chain, cert_file, ca_file));
 
-  security.common_name_ = CommonName((chain)[0].get());
+  security.common_name_ = CommonName(chain[0].get());
+  security.cert_file_ = cert_file;
   security.ca_pem_ = std::move(ca);
   security.cert_pem_ = std::move(cert);
   security.key_pem_ = std::move(key);
   return security;
+}
+
+absl::Status TransportSecurity::CheckCertifies(absl::string_view site_id) const {
+  if (insecure_ || common_name_ == site_id) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("the certificate '", cert_file_, "' is for site '", common_name_,
+                   "' (its CN), not for this site '", site_id,
+                   "': peers know a site by its certificate (tools/make-certs DIR ", site_id, ")"));
 }
 
 std::shared_ptr<grpc::ServerCredentials> TransportSecurity::PublicServerCredentials() const {
@@ -190,4 +199,4 @@ std::string PeerSiteId(const grpc::ServerContextBase& context) {
   return std::string(names.front().data(), names.front().size());
 }
 
-}  // namespace cantine::rpc
+}  // namespace cantine::tls
