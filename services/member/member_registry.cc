@@ -20,11 +20,19 @@ namespace {
 using storage::Table;
 using storage::Transaction;
 
-constexpr absl::string_view kStoredName = "stored member";
-constexpr absl::string_view kHomeName = "home member";
-
 std::string MemberKey(absl::string_view member_id) {
   return storage::KeyBuilder().AddString(member_id).Build();
+}
+
+// The records a point read of Table::kMembers (the network record) or Table::kHomeMembers
+// (the whole profile) returned; nullopt when there is none.
+absl::StatusOr<std::optional<v1::StoredMember>> ParseStored(
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  return storage::ParseOptionalRecord<v1::StoredMember>(read, "stored member");
+}
+absl::StatusOr<std::optional<v1::Member>> ParseHome(
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  return storage::ParseOptionalRecord<v1::Member>(read, "home member");
 }
 
 // A digest, not the address: RocksDB keeps the keys at the edges of its files in its
@@ -38,10 +46,8 @@ std::string EmailKey(absl::string_view email) {
 absl::StatusOr<std::optional<v1::StoredMember>> ReadStored(Transaction& txn,
                                                            absl::string_view member_id,
                                                            bool lock = true) {
-  return storage::ParseOptionalRecord<v1::StoredMember>(
-      lock ? txn.GetForUpdate(Table::kMembers, MemberKey(member_id))
-           : txn.Get(Table::kMembers, MemberKey(member_id)),
-      kStoredName);
+  return ParseStored(lock ? txn.GetForUpdate(Table::kMembers, MemberKey(member_id))
+                          : txn.Get(Table::kMembers, MemberKey(member_id)));
 }
 
 absl::Status WriteStored(Transaction& txn, const v1::StoredMember& stored) {
@@ -61,8 +67,7 @@ absl::Time RevokedBefore(const google::protobuf::Timestamp& proto) {
 absl::StatusOr<std::optional<domain::Member>> ReadHome(Transaction& txn,
                                                        absl::string_view member_id) {
   ASSIGN_OR_RETURN(std::optional<v1::Member> proto,
-                   storage::ParseOptionalRecord<v1::Member>(
-                       txn.GetForUpdate(Table::kHomeMembers, MemberKey(member_id)), kHomeName));
+                   ParseHome(txn.GetForUpdate(Table::kHomeMembers, MemberKey(member_id))));
   if (!proto.has_value()) return std::nullopt;
   ASSIGN_OR_RETURN(domain::Member member, MemberFromProto(*proto));
   return member;
@@ -323,21 +328,18 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
 
 absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) const {
   ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored,
-                   storage::ParseOptionalRecord<v1::StoredMember>(
-                       store_->Get(Table::kMembers, MemberKey(member_id)), kStoredName));
+                   ParseStored(store_->Get(Table::kMembers, MemberKey(member_id))));
   if (!stored.has_value()) return NotFound(member_id);
   return ToDomain(*stored);
 }
 
 absl::StatusOr<domain::Member> MemberRegistry::GetAtHome(absl::string_view member_id) const {
   ASSIGN_OR_RETURN(std::optional<v1::Member> home,
-                   storage::ParseOptionalRecord<v1::Member>(
-                       store_->Get(Table::kHomeMembers, MemberKey(member_id)), kHomeName));
+                   ParseHome(store_->Get(Table::kHomeMembers, MemberKey(member_id))));
   if (home.has_value()) return MemberFromProto(*home);
   // A member registered before home records existed has its whole profile in its record.
   ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored,
-                   storage::ParseOptionalRecord<v1::StoredMember>(
-                       store_->Get(Table::kMembers, MemberKey(member_id)), kStoredName));
+                   ParseStored(store_->Get(Table::kMembers, MemberKey(member_id))));
   if (!stored.has_value()) return NotFound(member_id);
   if (stored->member().home_site_id() != home_site_id_ || stored->member().erased()) {
     return absl::NotFoundError(
