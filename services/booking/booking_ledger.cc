@@ -331,16 +331,11 @@ absl::StatusOr<BookingLedger::Page> BookingLedger::ListIndex(storage::Table tabl
                                                              const std::string& prefix,
                                                              int page_size,
                                                              absl::string_view page_token) const {
-  ASSIGN_OR_RETURN(storage::PagedRows rows,
-                   storage::ScanPage(*store_, table, prefix, page_size, page_token,
-                                     {kDefaultPageSize, kMaxPageSize}));
-  Page page;
-  for (const storage::KeyValue& row : rows.rows) {
-    ASSIGN_OR_RETURN(domain::Booking booking, Get(row.value));
-    page.bookings.push_back(std::move(booking));
-  }
-  page.next_page_token = std::move(rows.next_page_token);
-  return page;
+  return storage::ListIndexPage<domain::Booking>(
+      *store_, table, prefix, page_size, page_token, kPageLimits,
+      [&](const storage::KeyValue& row) -> absl::StatusOr<std::optional<domain::Booking>> {
+        return Get(row.value);
+      });
 }
 
 absl::StatusOr<BookingLedger::Page> BookingLedger::ListBySpaceDay(

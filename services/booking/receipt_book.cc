@@ -214,17 +214,15 @@ absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListIndex(storage::Table table,
                                                          const std::string& prefix, int page_size,
                                                          absl::string_view page_token,
                                                          absl::string_view skip_home_site) const {
-  ASSIGN_OR_RETURN(storage::PagedRows rows,
-                   storage::ScanPage(*store_, table, prefix, page_size, page_token,
-                                     {kDefaultPageSize, kMaxPageSize}));
-  Page page;
-  for (const storage::KeyValue& row : rows.rows) {
-    ASSIGN_OR_RETURN(v1::Booking receipt, Get(row.value));
-    if (!skip_home_site.empty() && receipt.home_site_id() == skip_home_site) continue;
-    page.bookings.push_back(std::move(receipt));
-  }
-  page.next_page_token = std::move(rows.next_page_token);
-  return page;
+  return storage::ListIndexPage<v1::Booking>(
+      *store_, table, prefix, page_size, page_token, kPageLimits,
+      [&](const storage::KeyValue& row) -> absl::StatusOr<std::optional<v1::Booking>> {
+        ASSIGN_OR_RETURN(v1::Booking receipt, Get(row.value));
+        if (!skip_home_site.empty() && receipt.home_site_id() == skip_home_site) {
+          return std::nullopt;
+        }
+        return receipt;
+      });
 }
 
 absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListByMember(absl::string_view member_id,

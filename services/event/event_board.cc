@@ -238,11 +238,7 @@ absl::StatusOr<domain::Event> EventBoard::Get(absl::string_view event_id) const 
 absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& filter, int page_size,
                                                   absl::string_view page_token) const {
   RETURN_IF_ERROR(domain::ValidateEventFilter(filter));
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
-  }
-  const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
+  ASSIGN_OR_RETURN(const size_t limit, storage::PageSizeLimit(page_size, kPageLimits));
   std::optional<Position> after;
   if (!page_token.empty()) {
     ASSIGN_OR_RETURN(after, DecodePageToken(page_token));
@@ -275,7 +271,7 @@ absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& fil
   if (matching.size() > count)
     page.next_page_token = EncodePageToken(PositionOf(matching[count - 1]));
   matching.resize(count);
-  page.events = std::move(matching);
+  page.items = std::move(matching);
   return page;
 }
 
