@@ -28,10 +28,11 @@ absl::StatusCode CodeOf(const absl::StatusOr<T>& status_or) {
 //
 // The body is one whole transaction: it begins its own (Store::BeginTransaction) on every
 // run, and commits it or lets it roll back before returning. A run that aborted leaves
-// nothing in the store, so the body must not do anything outside the transaction before
-// its Commit() has returned OK (no notification, no counter, no change to shared state
-// read by the next run): whatever it did would be done again, or for a write that never
-// happened. Runs on the calling thread, without waiting between attempts.
+// nothing in the store, so before its Commit() has returned OK the body must do nothing
+// outside the transaction that is wrong to repeat or to have done for a write that never
+// happened: notify, count or publish only after the commit (as BookingLedger notifies the
+// receipt publisher). Reading the clock or drawing a fresh id again on the next run is
+// fine. Runs on the calling thread, without waiting between attempts.
 template <typename Body>
 std::invoke_result_t<Body&> RetryAborted(Body&& body) {
   for (int attempt = 1;; ++attempt) {
