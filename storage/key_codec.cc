@@ -13,6 +13,8 @@ constexpr uint64_t kSignBit = uint64_t{1} << 63;
 
 }  // namespace
 
+int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+
 KeyBuilder& KeyBuilder::AddUint64(uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     key_.push_back(static_cast<char>((value >> shift) & 0xFF));
@@ -23,6 +25,8 @@ KeyBuilder& KeyBuilder::AddUint64(uint64_t value) {
 KeyBuilder& KeyBuilder::AddInt64(int64_t value) {
   return AddUint64(static_cast<uint64_t>(value) ^ kSignBit);
 }
+
+KeyBuilder& KeyBuilder::AddDay(absl::CivilDay day) { return AddInt64(DayNumber(day)); }
 
 KeyBuilder& KeyBuilder::AddString(absl::string_view value) {
   for (char c : value) {

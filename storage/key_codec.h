@@ -5,8 +5,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 
 namespace cantine::storage {
+
+// The days from 1970-01-01 to `day`, negative before it: how keys hold a civil day, so that
+// keys of days sort in calendar order.
+int64_t DayNumber(absl::CivilDay day);
 
 // Order-preserving key encoding: for keys built from the same sequence of component types,
 // the byte-wise order of the encoded keys equals the component-wise order of the values.
@@ -25,6 +30,8 @@ class KeyBuilder {
   KeyBuilder& AddUint64(uint64_t value);
   KeyBuilder& AddInt64(int64_t value);
   KeyBuilder& AddString(absl::string_view value);
+  // A civil day, as AddInt64(DayNumber(day)).
+  KeyBuilder& AddDay(absl::CivilDay day);
 
   const std::string& key() const { return key_; }
   // Moves the key out; the builder is left empty.

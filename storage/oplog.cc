@@ -8,6 +8,7 @@
 #include "openssl/sha.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
 
 namespace cantine::storage {
@@ -242,7 +243,7 @@ absl::Status Oplog::PutEntry(Transaction& txn, const std::string& origin_key,
         absl::StrCat(SubjectPrefix(entry.subject()), EntryKey(origin_key, entry.seq()));
     RETURN_IF_ERROR(txn.Put(Table::kEntriesBySubject, index_key, ""));
   }
-  return txn.Put(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
+  return PutRecord(txn, Table::kOplog, EntryKey(origin_key, entry.seq()), entry);
 }
 
 absl::StatusOr<bool> Oplog::IsRedacted(Transaction& txn, absl::string_view subject) {
@@ -253,7 +254,7 @@ absl::StatusOr<bool> Oplog::IsRedacted(Transaction& txn, absl::string_view subje
 
 absl::Status Oplog::StoreRedaction(Transaction& txn, const v1::RedactionNotice& notice) {
   const std::string prefix = SubjectPrefix(notice.subject());
-  RETURN_IF_ERROR(txn.Put(Table::kRedactions, prefix, notice.SerializeAsString()));
+  RETURN_IF_ERROR(PutRecord(txn, Table::kRedactions, prefix, notice));
   // The disk is scrubbed once this commits (storage::Scrubber, which clears the marker).
   RETURN_IF_ERROR(txn.Put(Table::kMeta, kScrubPendingKey, notice.subject()));
   // A subject's entries are its record's changes: as many as its owner wrote.
@@ -269,7 +270,7 @@ absl::Status Oplog::StoreRedaction(Transaction& txn, const v1::RedactionNotice& 
     }
     if (IsRedactedEntry(entry)) continue;
     Redact(entry);
-    RETURN_IF_ERROR(txn.Put(Table::kOplog, entry_key, entry.SerializeAsString()));
+    RETURN_IF_ERROR(PutRecord(txn, Table::kOplog, entry_key, entry));
   }
   return absl::OkStatus();
 }
@@ -295,9 +296,9 @@ absl::StatusOr<std::vector<v1::RedactionNotice>> Oplog::RedactionsFor(
       if (!IsRedactedEntry(entry)) continue;
       return absl::DataLossError("a redacted entry's notice is missing");
     }
-    if (!notices.emplace_back().ParseFromString(*stored)) {
-      return absl::DataLossError("a redaction notice does not parse");
-    }
+    ASSIGN_OR_RETURN(v1::RedactionNotice notice,
+                     ParseRecord<v1::RedactionNotice>(*stored, "a redaction notice"));
+    notices.push_back(std::move(notice));
   }
   return notices;
 }
@@ -556,11 +557,12 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::Read(const v1::Origin& origin
   const std::string origin_key = OriginKey(origin);
   ASSIGN_OR_RETURN(std::vector<KeyValue> rows,
                    store_->Scan(Table::kOplog, origin_key, limit, EntryKey(origin_key, after_seq)));
-  std::vector<v1::OplogEntry> entries(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (!entries[i].ParseFromString((rows)[i].value)) {
-      return absl::DataLossError("stored oplog entry does not parse");
-    }
+  std::vector<v1::OplogEntry> entries;
+  entries.reserve(rows.size());
+  for (const KeyValue& row : rows) {
+    ASSIGN_OR_RETURN(v1::OplogEntry entry,
+                     ParseRecord<v1::OplogEntry>(row.value, "stored oplog entry"));
+    entries.push_back(std::move(entry));
   }
   return entries;
 }

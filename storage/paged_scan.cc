@@ -7,13 +7,17 @@
 
 namespace cantine::storage {
 
-absl::StatusOr<PagedRows> ScanPage(Store& store, Table table, const std::string& prefix,
-                                   int page_size, absl::string_view page_token, PageLimits limits) {
+absl::StatusOr<size_t> PageSizeLimit(int page_size, PageLimits limits) {
   if (page_size < 0 || page_size > limits.max_size) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", limits.max_size));
   }
-  const size_t limit = page_size == 0 ? limits.default_size : page_size;
+  return page_size == 0 ? limits.default_size : page_size;
+}
+
+absl::StatusOr<PagedRows> ScanPage(Store& store, Table table, const std::string& prefix,
+                                   int page_size, absl::string_view page_token, PageLimits limits) {
+  ASSIGN_OR_RETURN(const size_t limit, PageSizeLimit(page_size, limits));
   std::string start_after;
   if (!page_token.empty()) {
     if (!absl::WebSafeBase64Unescape(page_token, &start_after) ||

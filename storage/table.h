@@ -18,7 +18,7 @@ enum class Table {
   kBookings,            // booking_id -> stored booking.
   kBookingsByMember,    // (member_id, start, booking_id) -> "".
   kBookingsBySpaceDay,  // (space_id, venue day, booking_id) -> "".
-  kSlotCounters,        // (space_id, venue day, slot index) -> seats held (uint32).
+  kSlotCounters,        // (space_id, venue day, slot index) -> seats held, a count (records.h).
   kIdempotency,         // (member_id, idempotency_key) -> booking_id and request fingerprint.
   kNoShowQueue,         // (no-show deadline, booking_id) -> "" for unchecked bookings.
   kOplog,               // (origin site, incarnation, seq) -> cantine.v1.OplogEntry.
@@ -30,7 +30,8 @@ enum class Table {
   kReceiptsBySiteDay,   // (site_id, venue day, booking_id) -> booking_id.
   kReceiptsByMonth,     // (month of the first venue day, booking_id) -> booking_id.
   kVisitDays,           // (member_id, month) -> distinct visit days held; with (site_id,
-                        // venue day) appended -> charged visits covering that day.
+                        // venue day) appended -> charged visits covering that day. Counts
+                        // (records.h).
   kReceiptOutbox,       // booking_id -> cantine.v1.Booking: this venue's receipts not yet
                         // in the oplog.
   kRedactions,          // subject -> cantine.v1.RedactionNotice: erased subjects.

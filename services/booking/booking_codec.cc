@@ -1,6 +1,9 @@
 #include "services/booking/booking_codec.h"
 
+#include <optional>
+
 #include "absl/status/status.h"
+#include "services/rpc/proto_enum.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/site_codec.h"
 #include "storage/status_macros.h"
@@ -8,33 +11,16 @@
 namespace cantine::booking {
 namespace {
 
-v1::BookingState StateToProto(domain::BookingState state) {
-  switch (state) {
-    case domain::BookingState::kConfirmed:
-      return v1::BOOKING_STATE_CONFIRMED;
-    case domain::BookingState::kCheckedIn:
-      return v1::BOOKING_STATE_CHECKED_IN;
-    case domain::BookingState::kCancelled:
-      return v1::BOOKING_STATE_CANCELLED;
-    case domain::BookingState::kNoShow:
-      return v1::BOOKING_STATE_NO_SHOW;
-  }
-  return v1::BOOKING_STATE_UNSPECIFIED;
-}
+constexpr rpc::EnumPair<domain::BookingState, v1::BookingState> kStates[] = {
+    {domain::BookingState::kConfirmed, v1::BOOKING_STATE_CONFIRMED},
+    {domain::BookingState::kCheckedIn, v1::BOOKING_STATE_CHECKED_IN},
+    {domain::BookingState::kCancelled, v1::BOOKING_STATE_CANCELLED},
+    {domain::BookingState::kNoShow, v1::BOOKING_STATE_NO_SHOW}};
 
 absl::StatusOr<domain::BookingState> StateFromProto(v1::BookingState state) {
-  switch (state) {
-    case v1::BOOKING_STATE_CONFIRMED:
-      return domain::BookingState::kConfirmed;
-    case v1::BOOKING_STATE_CHECKED_IN:
-      return domain::BookingState::kCheckedIn;
-    case v1::BOOKING_STATE_CANCELLED:
-      return domain::BookingState::kCancelled;
-    case v1::BOOKING_STATE_NO_SHOW:
-      return domain::BookingState::kNoShow;
-    default:
-      return absl::DataLossError("stored booking has no valid state");
-  }
+  std::optional<domain::BookingState> known = rpc::EnumFromProto(kStates, state);
+  if (!known.has_value()) return absl::DataLossError("stored booking has no valid state");
+  return *known;
 }
 
 }  // namespace
@@ -81,7 +67,7 @@ v1::Booking BookingToProto(const domain::Booking& booking, absl::string_view tim
   }
   proto.mutable_price()->set_currency_code(booking.currency_code);
   proto.mutable_price()->set_amount_minor(booking.price_minor);
-  proto.set_state(StateToProto(booking.state));
+  proto.set_state(rpc::EnumToProto(kStates, booking.state, v1::BOOKING_STATE_UNSPECIFIED));
   proto.set_idempotency_key(booking.idempotency_key);
   *proto.mutable_create_time() = rpc::TimeToProto(booking.create_time);
   *proto.mutable_update_time() = rpc::TimeToProto(booking.update_time);

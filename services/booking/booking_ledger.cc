@@ -7,14 +7,15 @@
 #include <set>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/booking/booking_codec.h"
 #include "services/domain/booking_rules.h"
 #include "storage/key_codec.h"
 #include "storage/paged_scan.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
+#include "storage/transaction_retry.h"
 
 namespace cantine::booking {
 namespace {
@@ -23,23 +24,16 @@ using storage::KeyBuilder;
 using storage::Table;
 using storage::Transaction;
 
-// Lock waits past the store's timeout abort a transaction; it is retried this many times.
-constexpr int kMaxAttempts = 5;
-
-int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+constexpr absl::string_view kCounterName = "slot counter";
 
 std::string BookingKey(absl::string_view booking_id) {
   return KeyBuilder().AddString(booking_id).Build();
 }
 std::string SpaceDayPrefix(absl::string_view space_id, absl::CivilDay day) {
-  return KeyBuilder().AddString(space_id).AddInt64(DayNumber(day)).Build();
+  return KeyBuilder().AddString(space_id).AddDay(day).Build();
 }
 std::string CounterKey(absl::string_view space_id, const domain::SlotId& slot) {
-  return KeyBuilder()
-      .AddString(space_id)
-      .AddInt64(DayNumber(slot.day))
-      .AddInt64(slot.index)
-      .Build();
+  return KeyBuilder().AddString(space_id).AddDay(slot.day).AddInt64(slot.index).Build();
 }
 std::string IdempotencyKey(absl::string_view member_id, absl::string_view key) {
   return KeyBuilder().AddString(member_id).AddString(key).Build();
@@ -48,28 +42,9 @@ std::string NoShowKey(absl::Time deadline, absl::string_view booking_id) {
   return KeyBuilder().AddInt64(absl::ToUnixMicros(deadline)).AddString(booking_id).Build();
 }
 
-// Runs `attempt` until it returns something other than ABORTED, at most kMaxAttempts times.
-template <typename Attempt>
-auto RetryAborted(Attempt attempt) -> decltype(attempt()) {
-  for (int i = 1;; ++i) {
-    auto result = attempt();
-    if (result.status().code() != absl::StatusCode::kAborted || i == kMaxAttempts) return result;
-  }
-}
-
-absl::StatusOr<int32_t> ReadCounter(Transaction& txn, const std::string& key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, txn.GetForUpdate(Table::kSlotCounters, key));
-  if (!value.has_value()) return 0;
-  int32_t held = 0;
-  if (!absl::SimpleAtoi(*value, &held) || held < 0) {
-    return absl::DataLossError("stored slot counter does not parse");
-  }
-  return held;
-}
-
-absl::Status WriteCounter(Transaction& txn, const std::string& key, int32_t held) {
-  if (held == 0) return txn.Delete(Table::kSlotCounters, key);
-  return txn.Put(Table::kSlotCounters, key, absl::StrCat(held));
+// The seats held in a slot, locked until `txn` ends.
+absl::StatusOr<int32_t> LockCounter(Transaction& txn, const std::string& key) {
+  return storage::LockCount<int32_t>(txn, Table::kSlotCounters, key, kCounterName);
 }
 
 // Returns the seats of `slots` to the pool.
@@ -78,30 +53,34 @@ absl::Status ReleaseSlots(Transaction& txn, const domain::Booking& booking,
   std::sort(slots.begin(), slots.end());  // One lock order for every transaction.
   for (const domain::SlotId& slot : slots) {
     const std::string key = CounterKey(booking.space_id, slot);
-    ASSIGN_OR_RETURN(int32_t held, ReadCounter(txn, key));
+    ASSIGN_OR_RETURN(int32_t held, LockCounter(txn, key));
     if (held < booking.seats) {
       return absl::InternalError(absl::StrCat("slot counter of booking ", booking.booking_id,
                                               " holds fewer seats than the booking"));
     }
-    RETURN_IF_ERROR(WriteCounter(txn, key, held - booking.seats));
+    RETURN_IF_ERROR(storage::PutCount(txn, Table::kSlotCounters, key, held - booking.seats));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<domain::Booking> ReadBooking(Transaction& txn, absl::string_view booking_id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   txn.GetForUpdate(Table::kBookings, BookingKey(booking_id)));
-  if (!bytes.has_value()) {
+// The booking a point read of Table::kBookings returned.
+absl::StatusOr<domain::Booking> DecodeBooking(
+    const absl::StatusOr<std::optional<std::string>>& read, absl::string_view booking_id) {
+  ASSIGN_OR_RETURN(std::optional<v1::Booking> proto,
+                   storage::ParseOptionalRecord<v1::Booking>(read, "stored booking"));
+  if (!proto.has_value()) {
     return absl::NotFoundError(absl::StrCat("no booking '", booking_id, "' at this venue"));
   }
-  v1::Booking proto;
-  if (!proto.ParseFromString(*bytes)) return absl::DataLossError("stored booking does not parse");
-  return BookingFromProto(proto);
+  return BookingFromProto(*proto);
+}
+
+absl::StatusOr<domain::Booking> ReadBooking(Transaction& txn, absl::string_view booking_id) {
+  return DecodeBooking(txn.GetForUpdate(Table::kBookings, BookingKey(booking_id)), booking_id);
 }
 
 absl::Status WriteBooking(Transaction& txn, const domain::Booking& booking) {
-  return txn.Put(Table::kBookings, BookingKey(booking.booking_id),
-                 BookingToProto(booking, /*time_zone=*/"").SerializeAsString());
+  return storage::PutRecord(txn, Table::kBookings, BookingKey(booking.booking_id),
+                            BookingToProto(booking, /*time_zone=*/""));
 }
 
 // The idempotency record: the booking id and the fingerprint of the request that made it.
@@ -137,7 +116,7 @@ absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingReque
   ASSIGN_OR_RETURN(domain::BookingPlan plan,
                    domain::PlanBooking(space, catalog_->policy(), zone, priced, now));
   const std::string fingerprint = domain::RequestFingerprint(request);
-  return RetryAborted([&] { return CreateOnce(priced, space, plan, fingerprint, now); });
+  return storage::RetryAborted([&] { return CreateOnce(priced, space, plan, fingerprint, now); });
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingRequest& request,
@@ -166,7 +145,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   const std::string zone_name = catalog_->profile().time_zone;
   for (const domain::Slot& slot : plan.slots) {
     const std::string key = CounterKey(space.space_id, slot.id);
-    ASSIGN_OR_RETURN(int32_t held, ReadCounter(*txn, key));
+    ASSIGN_OR_RETURN(int32_t held, LockCounter(*txn, key));
     if (held + plan.seats > capacity) {
       return absl::FailedPreconditionError(
           absl::StrCat("'", space.space_id, "' is full for ", slot.name, " of ",
@@ -174,7 +153,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
                        domain::FormatCivilMinute(slot.local_start), " ", zone_name,
                        "): ", capacity - held, " of ", capacity, " free, ", plan.seats, " asked"));
     }
-    RETURN_IF_ERROR(WriteCounter(*txn, key, held + plan.seats));
+    RETURN_IF_ERROR(storage::PutCount(*txn, Table::kSlotCounters, key, held + plan.seats));
   }
 
   domain::Booking booking;
@@ -276,7 +255,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CheckIn(
 absl::StatusOr<domain::Booking> BookingLedger::Settle(
     absl::string_view booking_id, const std::optional<std::string>& acting_member_id,
     domain::BookingState target, const SettleRule& rule) {
-  return RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
+  return storage::RetryAborted([&]() -> absl::StatusOr<domain::Booking> {
     std::unique_ptr<Transaction> txn = store_->BeginTransaction();
     ASSIGN_OR_RETURN(domain::Booking booking, ReadBooking(*txn, booking_id));
     RETURN_IF_ERROR(domain::CheckActsFor(acting_member_id, booking.member_id));
@@ -319,7 +298,7 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
       ASSIGN_OR_RETURN(int64_t deadline_micros, reader.ReadInt64());
       if (absl::FromUnixMicros(deadline_micros) > now) return released;
       ASSIGN_OR_RETURN(std::string booking_id, reader.ReadString());
-      absl::StatusOr<bool> release = RetryAborted([&]() -> absl::StatusOr<bool> {
+      absl::StatusOr<bool> release = storage::RetryAborted([&]() -> absl::StatusOr<bool> {
         std::unique_ptr<Transaction> txn = store_->BeginTransaction();
         ASSIGN_OR_RETURN(domain::Booking booking, ReadBooking(*txn, booking_id));
         RETURN_IF_ERROR(txn->Delete(Table::kNoShowQueue, entry.key));
@@ -345,30 +324,18 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::Get(absl::string_view booking_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   store_->Get(Table::kBookings, BookingKey(booking_id)));
-  if (!bytes.has_value()) {
-    return absl::NotFoundError(absl::StrCat("no booking '", booking_id, "' at this venue"));
-  }
-  v1::Booking proto;
-  if (!proto.ParseFromString(*bytes)) return absl::DataLossError("stored booking does not parse");
-  return BookingFromProto(proto);
+  return DecodeBooking(store_->Get(Table::kBookings, BookingKey(booking_id)), booking_id);
 }
 
 absl::StatusOr<BookingLedger::Page> BookingLedger::ListIndex(storage::Table table,
                                                              const std::string& prefix,
                                                              int page_size,
                                                              absl::string_view page_token) const {
-  ASSIGN_OR_RETURN(storage::PagedRows rows,
-                   storage::ScanPage(*store_, table, prefix, page_size, page_token,
-                                     {kDefaultPageSize, kMaxPageSize}));
-  Page page;
-  for (const storage::KeyValue& row : rows.rows) {
-    ASSIGN_OR_RETURN(domain::Booking booking, Get(row.value));
-    page.bookings.push_back(std::move(booking));
-  }
-  page.next_page_token = std::move(rows.next_page_token);
-  return page;
+  return storage::ListIndexPage<domain::Booking>(
+      *store_, table, prefix, page_size, page_token, kPageLimits,
+      [&](const storage::KeyValue& row) -> absl::StatusOr<std::optional<domain::Booking>> {
+        return Get(row.value);
+      });
 }
 
 absl::StatusOr<BookingLedger::Page> BookingLedger::ListBySpaceDay(
@@ -398,10 +365,7 @@ absl::StatusOr<std::vector<BookingLedger::SlotAvailability>> BookingLedger::Avai
     for (domain::Slot& slot : domain::SlotsOnDay(space.kind, policy, zone, day)) {
       ASSIGN_OR_RETURN(std::optional<std::string> value,
                        store_->Get(Table::kSlotCounters, CounterKey(space.space_id, slot.id)));
-      int32_t held = 0;
-      if (value.has_value() && !absl::SimpleAtoi(*value, &held)) {
-        return absl::DataLossError("stored slot counter does not parse");
-      }
+      ASSIGN_OR_RETURN(int32_t held, storage::DecodeCount<int32_t>(value, kCounterName));
       result.push_back({std::move(slot), capacity, std::max(0, capacity - held)});
     }
   }

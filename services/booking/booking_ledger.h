@@ -17,6 +17,7 @@
 #include "services/domain/visits.h"
 #include "services/site/site_catalog.h"
 #include "storage/clock.h"
+#include "storage/paged_scan.h"
 #include "storage/store.h"
 
 namespace cantine::booking {
@@ -27,10 +28,7 @@ namespace cantine::booking {
 // synced WAL write before it is acknowledged. Thread-safe.
 class BookingLedger {
  public:
-  struct Page {
-    std::vector<domain::Booking> bookings;
-    std::string next_page_token;  // Empty on the last page.
-  };
+  using Page = storage::Page<domain::Booking>;
   struct SlotAvailability {
     domain::Slot slot;
     int32_t seats_total = 0;
@@ -38,8 +36,7 @@ class BookingLedger {
   };
 
   inline static constexpr int kMaxAvailabilityDays = 62;
-  inline static constexpr int kDefaultPageSize = 100;
-  inline static constexpr int kMaxPageSize = 1000;
+  inline static constexpr storage::PageLimits kPageLimits = {.default_size = 100, .max_size = 1000};
 
   // None owned; all outlive the ledger. Every change of a booking records its receipt in
   // `receipts` (and queues it for replication) in the same transaction; `allowances` says

@@ -321,7 +321,7 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
         ASSIGN_OR_RETURN(ReceiptBook::Page page,
                          receipts_->ListByMember(request->member_id(), request->page_size(),
                                                  request->page_token()));
-        for (v1::Booking& booking : page.bookings) *response->add_bookings() = std::move(booking);
+        for (v1::Booking& booking : page.items) *response->add_bookings() = std::move(booking);
         response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       }
@@ -332,7 +332,7 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
         ASSIGN_OR_RETURN(ReceiptBook::Page page,
                          receipts_->ListVisitors(catalog_->profile().site_id, day,
                                                  request->page_size(), request->page_token()));
-        for (v1::Booking& booking : page.bookings) *response->add_bookings() = std::move(booking);
+        for (v1::Booking& booking : page.items) *response->add_bookings() = std::move(booking);
         response->set_next_page_token(page.next_page_token);
         return absl::OkStatus();
       }
@@ -344,7 +344,7 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
         ASSIGN_OR_RETURN(BookingLedger::Page page,
                          ledger_->ListBySpaceDay(request->space_day().space_id(), day,
                                                  request->page_size(), request->page_token()));
-        for (const domain::Booking& booking : page.bookings) {
+        for (const domain::Booking& booking : page.items) {
           *response->add_bookings() = ToProto(booking);
         }
         response->set_next_page_token(page.next_page_token);

@@ -4,11 +4,11 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/booking/booking_codec.h"
 #include "storage/key_codec.h"
 #include "storage/paged_scan.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
 
 namespace cantine::booking {
@@ -18,7 +18,8 @@ using storage::KeyBuilder;
 using storage::Table;
 using storage::Transaction;
 
-int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+constexpr absl::string_view kReceiptName = "stored booking receipt";
+constexpr absl::string_view kCountName = "visit-day count";
 
 std::string ReceiptKey(absl::string_view booking_id) {
   return KeyBuilder().AddString(booking_id).Build();
@@ -27,7 +28,7 @@ std::string MemberPrefix(absl::string_view member_id) {
   return KeyBuilder().AddString(member_id).Build();
 }
 std::string SiteDayPrefix(absl::string_view site_id, absl::CivilDay day) {
-  return KeyBuilder().AddString(site_id).AddInt64(DayNumber(day)).Build();
+  return KeyBuilder().AddString(site_id).AddDay(day).Build();
 }
 std::string MonthPrefix(absl::CivilMonth month) {
   return KeyBuilder().AddString(domain::FormatMonth(month)).Build();
@@ -39,18 +40,12 @@ std::string VisitDayKey(absl::string_view member_id, absl::string_view site_id,
                         absl::CivilDay day) {
   return KeyBuilder(VisitMonthKey(member_id, absl::CivilMonth(day)))
       .AddString(site_id)
-      .AddInt64(DayNumber(day))
+      .AddDay(day)
       .Build();
 }
 
 absl::StatusOr<int64_t> ReadCount(Transaction& txn, const std::string& key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value, txn.GetForUpdate(Table::kVisitDays, key));
-  if (!value.has_value()) return 0;
-  int64_t count = 0;
-  if (!absl::SimpleAtoi(*value, &count) || count < 0) {
-    return absl::DataLossError("stored visit-day count does not parse");
-  }
-  return count;
+  return storage::LockCount<int64_t>(txn, Table::kVisitDays, key, kCountName);
 }
 
 // Adds `delta` to a count, dropping it at zero; returns the new count.
@@ -59,8 +54,7 @@ absl::StatusOr<int64_t> AddToCount(Transaction& txn, const std::string& key, int
   const int64_t updated = count + delta;
   // Only an entry that contradicts what this node holds can get here: refuse it.
   if (updated < 0) return absl::InvalidArgumentError("a visit-day count would go below zero");
-  RETURN_IF_ERROR(updated == 0 ? txn.Delete(Table::kVisitDays, key)
-                               : txn.Put(Table::kVisitDays, key, absl::StrCat(updated)));
+  RETURN_IF_ERROR(storage::PutCount(txn, Table::kVisitDays, key, updated));
   return updated;
 }
 
@@ -85,14 +79,6 @@ absl::Status CountVisitDays(Transaction& txn, const domain::Booking& visit, int 
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Booking> ParseReceipt(absl::string_view bytes) {
-  v1::Booking receipt;
-  if (!receipt.ParseFromString(std::string(bytes))) {
-    return absl::DataLossError("stored booking receipt does not parse");
-  }
-  return receipt;
-}
-
 }  // namespace
 
 absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& booking,
@@ -100,8 +86,7 @@ absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& bookin
   const v1::Booking receipt = BookingToProto(booking, time_zone);
   RETURN_IF_ERROR(Merge(txn, receipt));
   if (!publish) return absl::OkStatus();
-  return txn.Put(Table::kReceiptOutbox, ReceiptKey(booking.booking_id),
-                 receipt.SerializeAsString());
+  return storage::PutRecord(txn, Table::kReceiptOutbox, ReceiptKey(booking.booking_id), receipt);
 }
 
 void ReceiptBook::NotifyQueued(absl::string_view booking_id) {
@@ -157,11 +142,12 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
     return absl::InvalidArgumentError("booking receipt has no id or no slots");
   }
   const std::string key = ReceiptKey(booking->booking_id);
-  ASSIGN_OR_RETURN(std::optional<std::string> stored, txn.GetForUpdate(Table::kReceipts, key));
+  ASSIGN_OR_RETURN(std::optional<v1::Booking> stored,
+                   storage::ParseOptionalRecord<v1::Booking>(
+                       txn.GetForUpdate(Table::kReceipts, key), kReceiptName));
   std::optional<domain::Booking> earlier;
   if (stored.has_value()) {
-    ASSIGN_OR_RETURN(v1::Booking parsed, ParseReceipt(*stored));
-    ASSIGN_OR_RETURN(earlier, BookingFromProto(parsed));
+    ASSIGN_OR_RETURN(earlier, BookingFromProto(*stored));
     // A booking's venue, member, home, time and days never change: the indexes and the
     // visit days rest on them.
     if (earlier->site_id != booking->site_id || earlier->member_id != booking->member_id ||
@@ -172,7 +158,7 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
           " changes what a booking never changes (venue, member, home site, time, days)"));
     }
   }
-  RETURN_IF_ERROR(txn.Put(Table::kReceipts, key, receipt.SerializeAsString()));
+  RETURN_IF_ERROR(storage::PutRecord(txn, Table::kReceipts, key, receipt));
 
   // Index keys use fields a booking never changes: written once, on first sight.
   const std::vector<absl::CivilDay> days = domain::BookedDays(*booking);
@@ -214,30 +200,29 @@ absl::StatusOr<bool> ReceiptBook::HoldsVisitDay(Transaction& txn, absl::string_v
 }
 
 absl::StatusOr<v1::Booking> ReceiptBook::Get(absl::string_view booking_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   store_->Get(Table::kReceipts, ReceiptKey(booking_id)));
-  if (!bytes.has_value()) {
+  ASSIGN_OR_RETURN(std::optional<v1::Booking> receipt,
+                   storage::ParseOptionalRecord<v1::Booking>(
+                       store_->Get(Table::kReceipts, ReceiptKey(booking_id)), kReceiptName));
+  if (!receipt.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("no receipt of booking '", booking_id, "' has reached this node"));
   }
-  return ParseReceipt(*bytes);
+  return *std::move(receipt);
 }
 
 absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListIndex(storage::Table table,
                                                          const std::string& prefix, int page_size,
                                                          absl::string_view page_token,
                                                          absl::string_view skip_home_site) const {
-  ASSIGN_OR_RETURN(storage::PagedRows rows,
-                   storage::ScanPage(*store_, table, prefix, page_size, page_token,
-                                     {kDefaultPageSize, kMaxPageSize}));
-  Page page;
-  for (const storage::KeyValue& row : rows.rows) {
-    ASSIGN_OR_RETURN(v1::Booking receipt, Get(row.value));
-    if (!skip_home_site.empty() && receipt.home_site_id() == skip_home_site) continue;
-    page.bookings.push_back(std::move(receipt));
-  }
-  page.next_page_token = std::move(rows.next_page_token);
-  return page;
+  return storage::ListIndexPage<v1::Booking>(
+      *store_, table, prefix, page_size, page_token, kPageLimits,
+      [&](const storage::KeyValue& row) -> absl::StatusOr<std::optional<v1::Booking>> {
+        ASSIGN_OR_RETURN(v1::Booking receipt, Get(row.value));
+        if (!skip_home_site.empty() && receipt.home_site_id() == skip_home_site) {
+          return std::nullopt;
+        }
+        return receipt;
+      });
 }
 
 absl::StatusOr<ReceiptBook::Page> ReceiptBook::ListByMember(absl::string_view member_id,

@@ -18,6 +18,7 @@
 #include "services/replication/record_applier.h"
 #include "services/site/site_directory.h"
 #include "storage/oplog.h"
+#include "storage/paged_scan.h"
 #include "storage/store.h"
 
 namespace cantine::booking {
@@ -29,13 +30,9 @@ namespace cantine::booking {
 // a member holds per month (for allowances), and the settlement between sites. Thread-safe.
 class ReceiptBook {
  public:
-  struct Page {
-    std::vector<v1::Booking> bookings;
-    std::string next_page_token;  // Empty on the last page.
-  };
+  using Page = storage::Page<v1::Booking>;
 
-  inline static constexpr int kDefaultPageSize = 100;
-  inline static constexpr int kMaxPageSize = 1000;
+  inline static constexpr storage::PageLimits kPageLimits = {.default_size = 100, .max_size = 1000};
 
   // None owned; all outlive the book. Receipts from other venues are checked against
   // `members` (the member's home, where this node holds its record) and `directory` (the

@@ -31,18 +31,14 @@ absl::Status CheckEventId(const Event& event) {
 }
 
 absl::Status CheckTags(const std::vector<std::string>& tags) {
-  if (tags.size() > kMaxEventTags) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tags has ", tags.size(), " entries; at most ", kMaxEventTags));
-  }
-  for (size_t i = 0; i < tags.size(); ++i) {
-    RETURN_IF_ERROR(CheckSlug(absl::StrCat("tags[", i, "]"), tags[i]));
-    if (std::find(tags.begin(), tags.begin() + i, tags[i]) != tags.begin() + i) {
+  return CheckList("tags", tags, kMaxEventTags, [&](absl::string_view field, size_t i) {
+    RETURN_IF_ERROR(CheckSlug(field, tags[i]));
+    if (RepeatsEarlier(tags, i)) {
       return absl::InvalidArgumentError(
           absl::StrCat("tags lists '", tags[i], "' twice; list each tag once"));
     }
-  }
-  return absl::OkStatus();
+    return absl::OkStatus();
+  });
 }
 
 // Start before end, at most kMaxEventDuration apart, in civil time.

@@ -1,5 +1,7 @@
 #include "services/domain/field_checks.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
@@ -63,6 +65,23 @@ absl::Status CheckText(absl::string_view field, absl::string_view value, size_t 
     rest.remove_prefix(length);
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckList(
+    absl::string_view field, const std::vector<std::string>& values, size_t max_count,
+    absl::FunctionRef<absl::Status(absl::string_view item_field, size_t index)> item_check) {
+  if (values.size() > max_count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " has ", values.size(), " entries; at most ", max_count));
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (absl::Status s = item_check(absl::StrCat(field, "[", i, "]"), i); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+bool RepeatsEarlier(const std::vector<std::string>& values, size_t index) {
+  return std::find(values.begin(), values.begin() + index, values[index]) != values.begin() + index;
 }
 
 }  // namespace cantine::domain

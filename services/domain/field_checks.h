@@ -1,7 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
@@ -20,5 +23,15 @@ absl::Status CheckSlug(absl::string_view field, absl::string_view value);
 // `required` refuses the empty string.
 absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_length,
                        bool required);
+
+// A list of at most `max_count` values ("<field> has N entries; at most M" otherwise), each
+// passing `item_check(item_field, index)`, called in order with item_field
+// "<field>[index]"; the first error is returned as it is.
+absl::Status CheckList(
+    absl::string_view field, const std::vector<std::string>& values, size_t max_count,
+    absl::FunctionRef<absl::Status(absl::string_view item_field, size_t index)> item_check);
+
+// Whether values[index] is also one of the values before it.
+bool RepeatsEarlier(const std::vector<std::string>& values, size_t index);
 
 }  // namespace cantine::domain

@@ -87,30 +87,19 @@ absl::Status CheckLink(absl::string_view field, absl::string_view link) {
 namespace {
 
 absl::Status CheckSkills(const std::vector<std::string>& skills) {
-  if (skills.size() > kMaxSkills) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("skills has ", skills.size(), " entries; at most ", kMaxSkills));
-  }
-  for (size_t i = 0; i < skills.size(); ++i) {
-    const std::string field = absl::StrCat("skills[", i, "]");
+  return CheckList("skills", skills, kMaxSkills, [&](absl::string_view field, size_t i) {
     RETURN_IF_ERROR(CheckText(field, skills[i], kMaxSkillLength, /*required=*/true));
-    if (std::find(skills.begin(), skills.begin() + i, skills[i]) != skills.begin() + i) {
+    if (RepeatsEarlier(skills, i)) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, " repeats an earlier skill; list each skill once"));
     }
-  }
-  return absl::OkStatus();
+    return absl::OkStatus();
+  });
 }
 
 absl::Status CheckLinks(const std::vector<std::string>& links) {
-  if (links.size() > kMaxLinks) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("links has ", links.size(), " entries; at most ", kMaxLinks));
-  }
-  for (size_t i = 0; i < links.size(); ++i) {
-    RETURN_IF_ERROR(CheckLink(absl::StrCat("links[", i, "]"), links[i]));
-  }
-  return absl::OkStatus();
+  return CheckList("links", links, kMaxLinks,
+                   [&](absl::string_view field, size_t i) { return CheckLink(field, links[i]); });
 }
 
 }  // namespace

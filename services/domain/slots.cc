@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 namespace {
@@ -40,6 +41,24 @@ std::string Boundaries(const std::vector<Slot>& slots, bool starts) {
     times.push_back(absl::StrFormat("%02d:%02d", t.hour(), t.minute()));
   }
   return absl::StrJoin(times, ", ");
+}
+
+// OK when `time` is where one of `slots`, those of `day`, starts (`starts`) or ends;
+// INVALID_ARGUMENT naming the request's "start" or "end" and the boundaries the day has.
+absl::Status CheckBoundary(const std::vector<Slot>& slots, absl::CivilDay day,
+                           absl::CivilMinute time, bool starts) {
+  const absl::string_view field = starts ? "start" : "end";
+  if (std::any_of(slots.begin(), slots.end(),
+                  [&](const Slot& s) { return (starts ? s.local_start : s.local_end) == time; })) {
+    return absl::OkStatus();
+  }
+  if (slots.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": the venue is closed on ", absl::FormatCivilTime(day)));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatCivilMinute(time),
+                                                 " is not the ", field, " of a slot; slots ", field,
+                                                 " at ", Boundaries(slots, starts)));
 }
 
 }  // namespace
@@ -92,26 +111,10 @@ absl::StatusOr<std::vector<Slot>> SlotsBetween(SpaceKind kind, const SitePolicy&
         absl::FormatCivilTime(last_day), "); this venue allows at most ", max_days));
   }
 
-  const std::vector<Slot> first_day_slots = SlotsOnDay(kind, policy, zone, first_day);
-  if (std::none_of(first_day_slots.begin(), first_day_slots.end(),
-                   [&](const Slot& s) { return s.local_start == start; })) {
-    return absl::InvalidArgumentError(
-        first_day_slots.empty()
-            ? absl::StrCat("start: the venue is closed on ", absl::FormatCivilTime(first_day))
-            : absl::StrCat("start ", FormatCivilMinute(start),
-                           " is not the start of a slot; slots start at ",
-                           Boundaries(first_day_slots, /*starts=*/true)));
-  }
-  const std::vector<Slot> last_day_slots = SlotsOnDay(kind, policy, zone, last_day);
-  if (std::none_of(last_day_slots.begin(), last_day_slots.end(),
-                   [&](const Slot& s) { return s.local_end == end; })) {
-    return absl::InvalidArgumentError(
-        last_day_slots.empty()
-            ? absl::StrCat("end: the venue is closed on ", absl::FormatCivilTime(last_day))
-            : absl::StrCat("end ", FormatCivilMinute(end),
-                           " is not the end of a slot; slots end at ",
-                           Boundaries(last_day_slots, /*starts=*/false)));
-  }
+  RETURN_IF_ERROR(CheckBoundary(SlotsOnDay(kind, policy, zone, first_day), first_day, start,
+                                /*starts=*/true));
+  RETURN_IF_ERROR(CheckBoundary(SlotsOnDay(kind, policy, zone, last_day), last_day, end,
+                                /*starts=*/false));
 
   std::vector<Slot> covered;
   for (absl::CivilDay day = first_day; day <= last_day; ++day) {

@@ -10,6 +10,7 @@
 #include "services/replication/record_stamp.h"
 #include "storage/hybrid_clock.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
 
 namespace cantine::event {
@@ -30,12 +31,12 @@ absl::Status EventNotFound(absl::string_view event_id) {
   return absl::NotFoundError(absl::StrCat("no event '", event_id, "' is known at this site"));
 }
 
-absl::StatusOr<v1::StoredEvent> ParseStored(absl::string_view bytes) {
-  v1::StoredEvent stored;
-  if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError("stored event does not parse");
-  }
-  return stored;
+constexpr absl::string_view kRecordName = "stored event";
+
+// The record a point read of Table::kEvents returned; nullopt when there is none.
+absl::StatusOr<std::optional<v1::StoredEvent>> ParseStored(
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  return storage::ParseOptionalRecord<v1::StoredEvent>(read, kRecordName);
 }
 
 absl::StatusOr<domain::Event> DecodeStored(const v1::StoredEvent& stored) {
@@ -52,7 +53,7 @@ absl::Status PutStored(Transaction& txn, v1::Event event, v1::RecordStamp stamp)
   const std::string key = EventKey(event.event_id());
   *stored.mutable_event() = std::move(event);
   *stored.mutable_stamp() = std::move(stamp);
-  return txn.Put(Table::kEvents, key, stored.SerializeAsString());
+  return storage::PutRecord(txn, Table::kEvents, key, stored);
 }
 
 // Stores a local write of `event` stamped with the entry's `hlc`, and returns the entry's
@@ -146,11 +147,10 @@ absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id
   bool unchanged = false;
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                         txn.GetForUpdate(Table::kEvents, EventKey(event_id)));
-        if (!bytes.has_value()) return EventNotFound(event_id);
-        ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(*bytes));
-        ASSIGN_OR_RETURN(domain::Event locked, DecodeStored(stored));
+        ASSIGN_OR_RETURN(std::optional<v1::StoredEvent> stored,
+                         ParseStored(txn.GetForUpdate(Table::kEvents, EventKey(event_id))));
+        if (!stored.has_value()) return EventNotFound(event_id);
+        ASSIGN_OR_RETURN(domain::Event locked, DecodeStored(*stored));
         RETURN_IF_ERROR(CheckHostedHere(locked));
         ASSIGN_OR_RETURN(std::optional<domain::Event> changed, change(locked));
         if (!changed.has_value()) {
@@ -219,32 +219,26 @@ absl::Status EventBoard::ApplyRemote(storage::Transaction& txn, const v1::OplogE
   }
 
   v1::RecordStamp stamp = replication::StampOf(entry);
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   txn.GetForUpdate(Table::kEvents, EventKey(event->event_id)));
-  if (bytes.has_value()) {
-    ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(*bytes));
-    if (!replication::IsNewer(stamp, stored.stamp())) return absl::OkStatus();  // Equal or older.
+  ASSIGN_OR_RETURN(std::optional<v1::StoredEvent> stored,
+                   ParseStored(txn.GetForUpdate(Table::kEvents, EventKey(event->event_id))));
+  if (stored.has_value() && !replication::IsNewer(stamp, stored->stamp())) {
+    return absl::OkStatus();  // Equal or older.
   }
   // Stored re-encoded from the validated event, so every node keeps the same bytes.
   return PutStored(txn, EventToProto(*event), std::move(stamp));
 }
 
 absl::StatusOr<domain::Event> EventBoard::Get(absl::string_view event_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   store_->Get(Table::kEvents, EventKey(event_id)));
-  if (!bytes.has_value()) return EventNotFound(event_id);
-  ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(*bytes));
-  return DecodeStored(stored);
+  ASSIGN_OR_RETURN(std::optional<v1::StoredEvent> stored,
+                   ParseStored(store_->Get(Table::kEvents, EventKey(event_id))));
+  if (!stored.has_value()) return EventNotFound(event_id);
+  return DecodeStored(*stored);
 }
 
 absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& filter, int page_size,
                                                   absl::string_view page_token) const {
   RETURN_IF_ERROR(domain::ValidateEventFilter(filter));
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size is ", page_size, "; it must be between 0 and ", kMaxPageSize));
-  }
-  const size_t limit = page_size == 0 ? kDefaultPageSize : page_size;
+  ASSIGN_OR_RETURN(const size_t limit, storage::PageSizeLimit(page_size, kPageLimits));
   std::optional<Position> after;
   if (!page_token.empty()) {
     ASSIGN_OR_RETURN(after, DecodePageToken(page_token));
@@ -257,7 +251,8 @@ absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& fil
     ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
                      store_->Scan(Table::kEvents, /*prefix=*/"", kScanBatch, start_after));
     for (const storage::KeyValue& row : rows) {
-      ASSIGN_OR_RETURN(v1::StoredEvent stored, ParseStored(row.value));
+      ASSIGN_OR_RETURN(v1::StoredEvent stored,
+                       storage::ParseRecord<v1::StoredEvent>(row.value, kRecordName));
       ASSIGN_OR_RETURN(domain::Event event, DecodeStored(stored));
       if (!domain::Matches(event, filter)) continue;
       if (after && PositionOf(event) <= *after) continue;
@@ -276,7 +271,7 @@ absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& fil
   if (matching.size() > count)
     page.next_page_token = EncodePageToken(PositionOf(matching[count - 1]));
   matching.resize(count);
-  page.events = std::move(matching);
+  page.items = std::move(matching);
   return page;
 }
 

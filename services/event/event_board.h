@@ -15,6 +15,7 @@
 #include "services/replication/record_applier.h"
 #include "storage/clock.h"
 #include "storage/oplog.h"
+#include "storage/paged_scan.h"
 #include "storage/store.h"
 
 namespace cantine::event {
@@ -27,13 +28,9 @@ namespace cantine::event {
 // Table::kEvents as event_id -> v1::StoredEvent. Plain C++, no gRPC. Thread-safe.
 class EventBoard {
  public:
-  struct Page {
-    std::vector<domain::Event> events;
-    std::string next_page_token;  // Empty on the last page.
-  };
+  using Page = storage::Page<domain::Event>;
 
-  inline static constexpr int kDefaultPageSize = 100;
-  inline static constexpr int kMaxPageSize = 1000;
+  inline static constexpr storage::PageLimits kPageLimits = {.default_size = 100, .max_size = 1000};
 
   // None owned; all outlive the board. `host` is this site: its id names the events it
   // announces, its city and time zone are theirs.
@@ -70,8 +67,8 @@ class EventBoard {
   absl::StatusOr<domain::Event> Get(absl::string_view event_id) const;
 
   // The events matching `filter`, by start time then id. `page_size` 0 means
-  // kDefaultPageSize; beyond kMaxPageSize, a bad filter, or a `page_token` that is not one
-  // this listing returned is INVALID_ARGUMENT.
+  // kPageLimits.default_size; beyond kPageLimits.max_size, a bad filter, or a `page_token` that is
+  // not one this listing returned is INVALID_ARGUMENT.
   absl::StatusOr<Page> List(const domain::EventFilter& filter, int page_size,
                             absl::string_view page_token) const;
 

@@ -1,33 +1,27 @@
 #include "services/event/event_codec.h"
 
+#include <optional>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "services/rpc/proto_enum.h"
 #include "services/rpc/proto_time.h"
 #include "storage/status_macros.h"
 
 namespace cantine::event {
 namespace {
 
-v1::EventState StateToProto(domain::EventState state) {
-  switch (state) {
-    case domain::EventState::kScheduled:
-      return v1::EVENT_STATE_SCHEDULED;
-    case domain::EventState::kCancelled:
-      return v1::EVENT_STATE_CANCELLED;
-  }
-  return v1::EVENT_STATE_UNSPECIFIED;
-}
+constexpr rpc::EnumPair<domain::EventState, v1::EventState> kStates[] = {
+    {domain::EventState::kScheduled, v1::EVENT_STATE_SCHEDULED},
+    {domain::EventState::kCancelled, v1::EVENT_STATE_CANCELLED}};
 
 absl::StatusOr<domain::EventState> StateFromProto(int state) {
-  switch (state) {
-    case v1::EVENT_STATE_SCHEDULED:
-      return domain::EventState::kScheduled;
-    case v1::EVENT_STATE_CANCELLED:
-      return domain::EventState::kCancelled;
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("state ", state, " is not EVENT_STATE_SCHEDULED or EVENT_STATE_CANCELLED"));
+  std::optional<domain::EventState> known = rpc::EnumFromProto(kStates, state);
+  if (!known.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("state ", state, " is not EVENT_STATE_SCHEDULED or EVENT_STATE_CANCELLED"));
   }
+  return *known;
 }
 
 }  // namespace
@@ -46,7 +40,7 @@ v1::Event EventToProto(const domain::Event& event) {
   *proto.mutable_start_time() = rpc::TimeToProto(event.start);
   *proto.mutable_end_time() = rpc::TimeToProto(event.end);
   proto.set_capacity(event.capacity);
-  proto.set_state(StateToProto(event.state));
+  proto.set_state(rpc::EnumToProto(kStates, event.state, v1::EVENT_STATE_UNSPECIFIED));
   *proto.mutable_update_time() = rpc::TimeToProto(event.update_time);
   return proto;
 }

@@ -93,7 +93,7 @@ grpc::Status EventServiceImpl::ListEvents(grpc::ServerContext*,
     }
     ASSIGN_OR_RETURN(EventBoard::Page page,
                      board_->List(filter, request->page_size(), request->page_token()));
-    for (const domain::Event& event : page.events) *response->add_events() = EventToProto(event);
+    for (const domain::Event& event : page.items) *response->add_events() = EventToProto(event);
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });

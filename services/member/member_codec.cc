@@ -1,28 +1,39 @@
 #include "services/member/member_codec.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "services/rpc/proto_enum.h"
 #include "services/rpc/proto_time.h"
 #include "storage/status_macros.h"
 
 namespace cantine::member {
 namespace {
 
-v1::ProfileField ProfileFieldToProto(domain::ProfileField field) {
-  switch (field) {
-    case domain::ProfileField::kBio:
-      return v1::PROFILE_FIELD_BIO;
-    case domain::ProfileField::kSkills:
-      return v1::PROFILE_FIELD_SKILLS;
-    case domain::ProfileField::kCity:
-      return v1::PROFILE_FIELD_CITY;
-    case domain::ProfileField::kLinks:
-      return v1::PROFILE_FIELD_LINKS;
-  }
-  return v1::PROFILE_FIELD_UNSPECIFIED;
-}
+constexpr rpc::EnumPair<domain::ProfileField, v1::ProfileField> kProfileFields[] = {
+    {domain::ProfileField::kBio, v1::PROFILE_FIELD_BIO},
+    {domain::ProfileField::kSkills, v1::PROFILE_FIELD_SKILLS},
+    {domain::ProfileField::kCity, v1::PROFILE_FIELD_CITY},
+    {domain::ProfileField::kLinks, v1::PROFILE_FIELD_LINKS}};
 
 std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& values) {
   return {values.begin(), values.end()};
+}
+
+// The profile `proto` holds: a v1::Member or a v1::RegisterMemberRequest, which name its
+// fields alike.
+template <typename Proto>
+absl::StatusOr<domain::Member> ProfileOf(const Proto& proto) {
+  ASSIGN_OR_RETURN(
+      domain::ProfileFields shown,
+      ProfileFieldsFromProto("network_visible_fields", proto.network_visible_fields()));
+  return domain::Member{.display_name = proto.display_name(),
+                        .email = proto.email(),
+                        .bio = proto.bio(),
+                        .skills = ToVector(proto.skills()),
+                        .city = proto.city(),
+                        .links = ToVector(proto.links()),
+                        .network_visible_fields = std::move(shown)};
 }
 
 }  // namespace
@@ -40,7 +51,8 @@ v1::Member MemberToProto(const domain::Member& member) {
   proto.set_city(member.city);
   proto.mutable_links()->Assign(member.links.begin(), member.links.end());
   for (domain::ProfileField field : member.network_visible_fields) {
-    proto.add_network_visible_fields(ProfileFieldToProto(field));
+    proto.add_network_visible_fields(
+        rpc::EnumToProto(kProfileFields, field, v1::PROFILE_FIELD_UNSPECIFIED));
   }
   proto.set_state(member.erased ? v1::MEMBER_STATE_ERASED : v1::MEMBER_STATE_ACTIVE);
   return proto;
@@ -48,60 +60,32 @@ v1::Member MemberToProto(const domain::Member& member) {
 
 absl::StatusOr<domain::Member> MemberFromProto(const v1::Member& proto) {
   ASSIGN_OR_RETURN(absl::Time created, rpc::TimeFromProto("create_time", proto.create_time()));
-  ASSIGN_OR_RETURN(
-      domain::ProfileFields shown,
-      ProfileFieldsFromProto("network_visible_fields", proto.network_visible_fields()));
-  return domain::Member{.member_id = proto.member_id(),
-                        .home_site_id = proto.home_site_id(),
-                        .display_name = proto.display_name(),
-                        .email = proto.email(),
-                        .bio = proto.bio(),
-                        .create_time = created,
-                        .erased = proto.erased(),
-                        .skills = ToVector(proto.skills()),
-                        .city = proto.city(),
-                        .links = ToVector(proto.links()),
-                        .network_visible_fields = std::move(shown)};
+  ASSIGN_OR_RETURN(domain::Member member, ProfileOf(proto));
+  member.member_id = proto.member_id();
+  member.home_site_id = proto.home_site_id();
+  member.create_time = created;
+  member.erased = proto.erased();
+  return member;
 }
 
 absl::StatusOr<domain::ProfileFields> ProfileFieldsFromProto(
     absl::string_view field, const google::protobuf::RepeatedField<int>& proto) {
   domain::ProfileFields fields;
   for (int i = 0; i < proto.size(); ++i) {
-    switch (proto[i]) {
-      case v1::PROFILE_FIELD_BIO:
-        fields.insert(domain::ProfileField::kBio);
-        break;
-      case v1::PROFILE_FIELD_SKILLS:
-        fields.insert(domain::ProfileField::kSkills);
-        break;
-      case v1::PROFILE_FIELD_CITY:
-        fields.insert(domain::ProfileField::kCity);
-        break;
-      case v1::PROFILE_FIELD_LINKS:
-        fields.insert(domain::ProfileField::kLinks);
-        break;
-      default:
-        return absl::InvalidArgumentError(absl::StrCat(
-            field, "[", i, "] is ", proto[i],
-            ": a member may show network-wide only PROFILE_FIELD_BIO, PROFILE_FIELD_SKILLS, "
-            "PROFILE_FIELD_CITY and PROFILE_FIELD_LINKS"));
+    std::optional<domain::ProfileField> known = rpc::EnumFromProto(kProfileFields, proto[i]);
+    if (!known.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, "[", i, "] is ", proto[i],
+          ": a member may show network-wide only PROFILE_FIELD_BIO, PROFILE_FIELD_SKILLS, "
+          "PROFILE_FIELD_CITY and PROFILE_FIELD_LINKS"));
     }
+    fields.insert(*known);
   }
   return fields;
 }
 
 absl::StatusOr<domain::Member> ProfileFromRequest(const v1::RegisterMemberRequest& request) {
-  ASSIGN_OR_RETURN(
-      domain::ProfileFields shown,
-      ProfileFieldsFromProto("network_visible_fields", request.network_visible_fields()));
-  return domain::Member{.display_name = request.display_name(),
-                        .email = request.email(),
-                        .bio = request.bio(),
-                        .skills = ToVector(request.skills()),
-                        .city = request.city(),
-                        .links = ToVector(request.links()),
-                        .network_visible_fields = std::move(shown)};
+  return ProfileOf(request);
 }
 
 absl::StatusOr<domain::MemberUpdate> UpdateFromRequest(const v1::UpdateMemberRequest& request) {

@@ -11,6 +11,7 @@
 #include "services/rpc/proto_time.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
 
 namespace cantine::member {
@@ -21,6 +22,17 @@ using storage::Transaction;
 
 std::string MemberKey(absl::string_view member_id) {
   return storage::KeyBuilder().AddString(member_id).Build();
+}
+
+// The records a point read of Table::kMembers (the network record) or Table::kHomeMembers
+// (the whole profile) returned; nullopt when there is none.
+absl::StatusOr<std::optional<v1::StoredMember>> ParseStored(
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  return storage::ParseOptionalRecord<v1::StoredMember>(read, "stored member");
+}
+absl::StatusOr<std::optional<v1::Member>> ParseHome(
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  return storage::ParseOptionalRecord<v1::Member>(read, "home member");
 }
 
 // A digest, not the address: RocksDB keeps the keys at the edges of its files in its
@@ -34,18 +46,12 @@ std::string EmailKey(absl::string_view email) {
 absl::StatusOr<std::optional<v1::StoredMember>> ReadStored(Transaction& txn,
                                                            absl::string_view member_id,
                                                            bool lock = true) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   lock ? txn.GetForUpdate(Table::kMembers, MemberKey(member_id))
-                        : txn.Get(Table::kMembers, MemberKey(member_id)));
-  if (!bytes.has_value()) return std::nullopt;
-  v1::StoredMember stored;
-  if (!stored.ParseFromString(*bytes)) return absl::DataLossError("stored member does not parse");
-  return stored;
+  return ParseStored(lock ? txn.GetForUpdate(Table::kMembers, MemberKey(member_id))
+                          : txn.Get(Table::kMembers, MemberKey(member_id)));
 }
 
 absl::Status WriteStored(Transaction& txn, const v1::StoredMember& stored) {
-  return txn.Put(Table::kMembers, MemberKey(stored.member().member_id()),
-                 stored.SerializeAsString());
+  return storage::PutRecord(txn, Table::kMembers, MemberKey(stored.member().member_id()), stored);
 }
 
 absl::Status NotFound(absl::string_view member_id) {
@@ -60,18 +66,29 @@ absl::Time RevokedBefore(const google::protobuf::Timestamp& proto) {
 // no home record.
 absl::StatusOr<std::optional<domain::Member>> ReadHome(Transaction& txn,
                                                        absl::string_view member_id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   txn.GetForUpdate(Table::kHomeMembers, MemberKey(member_id)));
-  if (!bytes.has_value()) return std::nullopt;
-  v1::Member proto;
-  if (!proto.ParseFromString(*bytes)) return absl::DataLossError("home member does not parse");
-  ASSIGN_OR_RETURN(domain::Member member, MemberFromProto(proto));
+  ASSIGN_OR_RETURN(std::optional<v1::Member> proto,
+                   ParseHome(txn.GetForUpdate(Table::kHomeMembers, MemberKey(member_id))));
+  if (!proto.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(domain::Member member, MemberFromProto(*proto));
   return member;
 }
 
 absl::Status WriteHome(Transaction& txn, const domain::Member& member) {
-  return txn.Put(Table::kHomeMembers, MemberKey(member.member_id),
-                 MemberToProto(member).SerializeAsString());
+  return storage::PutRecord(txn, Table::kHomeMembers, MemberKey(member.member_id),
+                            MemberToProto(member));
+}
+
+// Takes `email` for `member_id` in the email index of this site's members, locked until
+// `txn` ends. ALREADY_EXISTS when another member of `home_site_id` holds it.
+absl::Status ClaimEmail(Transaction& txn, absl::string_view email, absl::string_view member_id,
+                        absl::string_view home_site_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> owner,
+                   txn.GetForUpdate(Table::kMemberEmails, EmailKey(email)));
+  if (owner.has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("a member with email '", email, "' is already registered at ", home_site_id));
+  }
+  return txn.Put(Table::kMemberEmails, EmailKey(email), member_id);
 }
 
 // Sets in `change` every field the network should hold as `target` holds it where `held`,
@@ -166,17 +183,7 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& pr
 
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        ASSIGN_OR_RETURN(std::optional<std::string> owner,
-                         txn.GetForUpdate(Table::kMemberEmails, EmailKey(member.email)));
-        if (owner.has_value()) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "a member with email '", member.email, "' is already registered at ", home_site_id_));
-        }
-        if (absl::Status s =
-                txn.Put(Table::kMemberEmails, EmailKey(member.email), member.member_id);
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(ClaimEmail(txn, member.email, member.member_id, home_site_id_));
         // Registration time is the entry's, as every replica records it.
         member.create_time = absl::FromUnixMicros(hlc.wall_micros);
         RETURN_IF_ERROR(WriteHome(txn, member));
@@ -249,16 +256,7 @@ absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
       erase || absl::AsciiStrToLower(after.email) != absl::AsciiStrToLower(before.email);
   if (email_changes) {
     if (!erase) {
-      ASSIGN_OR_RETURN(std::optional<std::string> owner,
-                       txn.GetForUpdate(Table::kMemberEmails, EmailKey(after.email)));
-      if (owner.has_value()) {
-        return absl::AlreadyExistsError(absl::StrCat("a member with email '", after.email,
-                                                     "' is already registered at ", home_site_id_));
-      }
-      if (absl::Status s = txn.Put(Table::kMemberEmails, EmailKey(after.email), after.member_id);
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(ClaimEmail(txn, after.email, after.member_id, home_site_id_));
     }
     RETURN_IF_ERROR(txn.Delete(Table::kMemberEmails, EmailKey(before.email)));
   }
@@ -329,33 +327,25 @@ absl::StatusOr<domain::Member> MemberRegistry::ChangeHomeMember(absl::string_vie
 }
 
 absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   store_->Get(Table::kMembers, MemberKey(member_id)));
-  if (!bytes.has_value()) return NotFound(member_id);
-  v1::StoredMember stored;
-  if (!stored.ParseFromString(*bytes)) return absl::DataLossError("stored member does not parse");
-  return ToDomain(stored);
+  ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored,
+                   ParseStored(store_->Get(Table::kMembers, MemberKey(member_id))));
+  if (!stored.has_value()) return NotFound(member_id);
+  return ToDomain(*stored);
 }
 
 absl::StatusOr<domain::Member> MemberRegistry::GetAtHome(absl::string_view member_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   store_->Get(Table::kHomeMembers, MemberKey(member_id)));
-  if (bytes.has_value()) {
-    v1::Member proto;
-    if (!proto.ParseFromString(*bytes)) return absl::DataLossError("home member does not parse");
-    return MemberFromProto(proto);
-  }
+  ASSIGN_OR_RETURN(std::optional<v1::Member> home,
+                   ParseHome(store_->Get(Table::kHomeMembers, MemberKey(member_id))));
+  if (home.has_value()) return MemberFromProto(*home);
   // A member registered before home records existed has its whole profile in its record.
-  ASSIGN_OR_RETURN(std::optional<std::string> record,
-                   store_->Get(Table::kMembers, MemberKey(member_id)));
-  if (!record.has_value()) return NotFound(member_id);
-  v1::StoredMember stored;
-  if (!stored.ParseFromString(*record)) return absl::DataLossError("stored member does not parse");
-  if (stored.member().home_site_id() != home_site_id_ || stored.member().erased()) {
+  ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored,
+                   ParseStored(store_->Get(Table::kMembers, MemberKey(member_id))));
+  if (!stored.has_value()) return NotFound(member_id);
+  if (stored->member().home_site_id() != home_site_id_ || stored->member().erased()) {
     return absl::NotFoundError(
         absl::StrCat("member '", member_id, "' has no profile at ", home_site_id_));
   }
-  return MemberFromProto(stored.member());
+  return MemberFromProto(stored->member());
 }
 
 absl::StatusOr<std::string> MemberRegistry::HomeSiteOf(absl::string_view member_id) const {

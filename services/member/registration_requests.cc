@@ -9,6 +9,7 @@
 #include "services/member/member_codec.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
 
 namespace cantine::member {
@@ -40,14 +41,11 @@ std::string TimeKey(absl::Time time, absl::string_view digest) {
 }
 
 absl::StatusOr<std::optional<domain::Member>> Parse(
-    const absl::StatusOr<std::optional<std::string>>& bytes) {
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
-  v1::Member proto;
-  if (!proto.ParseFromString(**bytes)) {
-    return absl::DataLossError("stored registration request does not parse");
-  }
-  ASSIGN_OR_RETURN(domain::Member request, MemberFromProto(proto));
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  ASSIGN_OR_RETURN(std::optional<v1::Member> proto,
+                   storage::ParseOptionalRecord<v1::Member>(read, "stored registration request"));
+  if (!proto.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(domain::Member request, MemberFromProto(*proto));
   return request;
 }
 
@@ -90,11 +88,8 @@ absl::Status RegistrationRequests::Put(const domain::Member& profile) {
   }
   domain::Member request = profile;
   request.create_time = now;
-  if (absl::Status s = txn->Put(Table::kMemberRequests, EmailKey(digest),
-                                MemberToProto(request).SerializeAsString());
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      storage::PutRecord(*txn, Table::kMemberRequests, EmailKey(digest), MemberToProto(request)));
   RETURN_IF_ERROR(txn->Put(Table::kMemberRequests, TimeKey(now, digest), ""));
   return txn->Commit();
 }

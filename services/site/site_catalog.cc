@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/site/site_codec.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
 
 namespace cantine::site {
@@ -26,8 +27,8 @@ absl::Status CorruptRecord(absl::string_view what) {
 }
 
 absl::StatusOr<domain::SitePolicy> DecodePolicy(const std::string& bytes) {
-  v1::SitePolicy proto;
-  if (!proto.ParseFromString(bytes)) return CorruptRecord("site policy");
+  ASSIGN_OR_RETURN(v1::SitePolicy proto,
+                   storage::ParseRecord<v1::SitePolicy>(bytes, "stored site policy"));
   return PolicyFromProto(proto);
 }
 
@@ -48,8 +49,8 @@ absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* s
 
   domain::SitePolicy policy = seed.initial_policy;
   if (stored_site.has_value()) {
-    v1::Site site;
-    if (!site.ParseFromString(*stored_site)) return CorruptRecord("site record");
+    ASSIGN_OR_RETURN(v1::Site site,
+                     storage::ParseRecord<v1::Site>(*stored_site, "stored site record"));
     if (site.site_id() != seed.profile.site_id) {
       return absl::FailedPreconditionError(absl::StrCat(
           "the data folder belongs to site '", site.site_id(), "', not to '", seed.profile.site_id,
@@ -65,11 +66,8 @@ absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* s
     if (absl::Status s = domain::ValidateSitePolicy(policy); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("initial_policy: ", s.message()));
     }
-    if (absl::Status s =
-            txn->Put(storage::Table::kMeta, kPolicyKey, PolicyToProto(policy).SerializeAsString());
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        storage::PutRecord(*txn, storage::Table::kMeta, kPolicyKey, PolicyToProto(policy)));
   }
 
   auto catalog = std::unique_ptr<SiteCatalog>(new SiteCatalog(store, clock, seed.profile, policy));
@@ -93,10 +91,7 @@ absl::StatusOr<std::unique_ptr<SiteCatalog>> SiteCatalog::Open(storage::Store* s
   }
   v1::Site site_record = SiteToProto(seed.profile, policy);
   site_record.clear_policy();  // Stored once, under kPolicyKey.
-  if (absl::Status s = txn->Put(storage::Table::kMeta, kSiteKey, site_record.SerializeAsString());
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(storage::PutRecord(*txn, storage::Table::kMeta, kSiteKey, site_record));
   RETURN_IF_ERROR(txn->Commit());
   return catalog;
 }
@@ -111,16 +106,13 @@ domain::SitePolicy SiteCatalog::policy() const {
 }
 
 absl::StatusOr<domain::Space> SiteCatalog::DecodeSpace(absl::string_view bytes) const {
-  v1::Space proto;
-  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return CorruptRecord("space");
-  }
+  ASSIGN_OR_RETURN(v1::Space proto, storage::ParseRecord<v1::Space>(bytes, "stored space"));
   return SpaceFromProto(proto, profile_.currency_code);
 }
 
 absl::Status SiteCatalog::PutSpace(storage::Transaction& txn, const domain::Space& space) const {
-  return txn.Put(storage::Table::kSpaces, SpaceKey(space.space_id),
-                 SpaceToProto(space, profile_.currency_code).SerializeAsString());
+  return storage::PutRecord(txn, storage::Table::kSpaces, SpaceKey(space.space_id),
+                            SpaceToProto(space, profile_.currency_code));
 }
 
 absl::StatusOr<std::vector<domain::Space>> SiteCatalog::ListSpaces(bool include_retired) const {
@@ -206,11 +198,8 @@ absl::Status SiteCatalog::UpdatePolicy(const domain::SitePolicy& policy,
         "retry");
   }
   std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  if (absl::Status s =
-          txn->Put(storage::Table::kMeta, kPolicyKey, PolicyToProto(policy).SerializeAsString());
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      storage::PutRecord(*txn, storage::Table::kMeta, kPolicyKey, PolicyToProto(policy)));
   RETURN_IF_ERROR(txn->Commit());
   policy_ = policy;
   return absl::OkStatus();

@@ -1,14 +1,20 @@
 #include "services/site/site_codec.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "services/rpc/proto_enum.h"
 #include "services/rpc/proto_time.h"
 #include "storage/status_macros.h"
 
 namespace cantine::site {
 namespace {
+
+constexpr rpc::EnumPair<domain::SpaceKind, v1::SpaceKind> kSpaceKinds[] = {
+    {domain::SpaceKind::kDeskPool, v1::SPACE_KIND_DESK_POOL},
+    {domain::SpaceKind::kMeetingRoom, v1::SPACE_KIND_MEETING_ROOM}};
 
 v1::TimeOfDay TimeOfDayToProto(domain::TimeOfDay t) {
   v1::TimeOfDay proto;
@@ -130,20 +136,16 @@ domain::SiteProfile ProfileFromProto(const v1::Site& proto) {
 }
 
 v1::SpaceKind SpaceKindToProto(domain::SpaceKind kind) {
-  return kind == domain::SpaceKind::kDeskPool ? v1::SPACE_KIND_DESK_POOL
-                                              : v1::SPACE_KIND_MEETING_ROOM;
+  return rpc::EnumToProto(kSpaceKinds, kind, v1::SPACE_KIND_UNSPECIFIED);
 }
 
 absl::StatusOr<domain::SpaceKind> SpaceKindFromProto(absl::string_view field, int kind) {
-  switch (kind) {
-    case v1::SPACE_KIND_DESK_POOL:
-      return domain::SpaceKind::kDeskPool;
-    case v1::SPACE_KIND_MEETING_ROOM:
-      return domain::SpaceKind::kMeetingRoom;
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, " must be SPACE_KIND_DESK_POOL or SPACE_KIND_MEETING_ROOM"));
+  std::optional<domain::SpaceKind> known = rpc::EnumFromProto(kSpaceKinds, kind);
+  if (!known.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " must be SPACE_KIND_DESK_POOL or SPACE_KIND_MEETING_ROOM"));
   }
+  return *known;
 }
 
 absl::StatusOr<int64_t> AmountInSiteCurrency(absl::string_view field, const v1::Money& money,

@@ -7,6 +7,7 @@
 #include "services/replication/record_stamp.h"
 #include "services/rpc/proto_time.h"
 #include "storage/key_codec.h"
+#include "storage/records.h"
 #include "storage/status_macros.h"
 
 namespace cantine::site {
@@ -20,15 +21,21 @@ std::string SiteKey(absl::string_view site_id) {
   return storage::KeyBuilder().AddString(site_id).Build();
 }
 
+constexpr absl::string_view kRecordName = "stored directory entry";
+
 absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> Parse(
-    const absl::StatusOr<std::optional<std::string>>& bytes) {
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
-  v1::StoredDirectoryEntry stored;
-  if (!stored.ParseFromString(**bytes)) {
-    return absl::DataLossError("stored directory entry does not parse");
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  return storage::ParseOptionalRecord<v1::StoredDirectoryEntry>(read, kRecordName);
+}
+
+// The entry of `site_id` a point read returned; NOT_FOUND when there is none.
+absl::StatusOr<v1::DirectoryEntry> EntryOf(const absl::StatusOr<std::optional<std::string>>& read,
+                                           absl::string_view site_id) {
+  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored, Parse(read));
+  if (!stored.has_value()) {
+    return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
   }
-  return stored;
+  return stored->entry();
 }
 
 }  // namespace
@@ -66,11 +73,8 @@ absl::Status SiteDirectory::Publish(const v1::DirectoryEntry& entry) {
         *stored.mutable_entry() = entry;
         *stored.mutable_stamp() =
             replication::MakeStamp(hlc.wall_micros, hlc.logical, entry.site().site_id());
-        if (absl::Status s = txn.Put(Table::kDirectory, SiteKey(entry.site().site_id()),
-                                     stored.SerializeAsString());
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(
+            storage::PutRecord(txn, Table::kDirectory, SiteKey(entry.site().site_id()), stored));
         return storage::LocalEntry(v1::ENTRY_KIND_DIRECTORY, entry.SerializeAsString());
       })
       .status();
@@ -98,32 +102,20 @@ absl::StatusOr<std::vector<v1::DirectoryEntry>> SiteDirectory::List() const {
                    store_->Scan(Table::kDirectory, "", kMaxSites));
   std::vector<v1::DirectoryEntry> entries;
   for (const storage::KeyValue& row : rows) {
-    v1::StoredDirectoryEntry stored;
-    if (!stored.ParseFromString(row.value)) {
-      return absl::DataLossError("stored directory entry does not parse");
-    }
+    ASSIGN_OR_RETURN(v1::StoredDirectoryEntry stored,
+                     storage::ParseRecord<v1::StoredDirectoryEntry>(row.value, kRecordName));
     entries.push_back(stored.entry());
   }
   return entries;
 }
 
 absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(absl::string_view site_id) const {
-  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored,
-                   Parse(store_->Get(Table::kDirectory, SiteKey(site_id))));
-  if (!stored.has_value()) {
-    return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
-  }
-  return (stored)->entry();
+  return EntryOf(store_->Get(Table::kDirectory, SiteKey(site_id)), site_id);
 }
 
 absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(storage::Transaction& txn,
                                                       absl::string_view site_id) const {
-  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored,
-                   Parse(txn.Get(Table::kDirectory, SiteKey(site_id))));
-  if (!stored.has_value()) {
-    return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
-  }
-  return (stored)->entry();
+  return EntryOf(txn.Get(Table::kDirectory, SiteKey(site_id)), site_id);
 }
 
 absl::StatusOr<v1::SiteStatus> SiteDirectory::StatusOf(absl::string_view site_id) const {
@@ -182,7 +174,7 @@ absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::Opl
   v1::StoredDirectoryEntry updated;
   *updated.mutable_entry() = std::move(incoming);
   *updated.mutable_stamp() = stamp;
-  return txn.Put(Table::kDirectory, key, updated.SerializeAsString());
+  return storage::PutRecord(txn, Table::kDirectory, key, updated);
 }
 
 void SiteDirectory::RegisterWith(replication::RecordApplier& applier) {

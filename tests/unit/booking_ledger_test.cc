@@ -195,7 +195,7 @@ TEST_F(BookingLedgerTest, ThirtyTwoThreadsRacingForTheLastThreeSeatsGetExactlyTh
   // The bookings themselves agree with the counter.
   BookingLedger::Page page = ledger_->ListBySpaceDay("small", kWednesday, 100, "").value();
   int seats = 0;
-  for (const domain::Booking& b : page.bookings) seats += b.seats;
+  for (const domain::Booking& b : page.items) seats += b.seats;
   EXPECT_EQ(seats, 5);
 }
 
@@ -237,7 +237,7 @@ TEST_F(BookingLedgerTest, SameKeySameRequestReturnsTheSameBookingOnce) {
   EXPECT_EQ(retry.booking_id, first.booking_id);
   EXPECT_EQ(retry.create_time, first.create_time);
   EXPECT_EQ(Free("small", kWednesday, 0), 3);  // Counted once.
-  EXPECT_EQ(receipts_->ListByMember(ada, 10, "")->bookings.size(), 1u);
+  EXPECT_EQ(receipts_->ListByMember(ada, 10, "")->items.size(), 1u);
 }
 
 TEST_F(BookingLedgerTest, SameKeyDifferentRequestIsAlreadyExists) {
@@ -343,11 +343,11 @@ TEST_F(BookingLedgerTest, ListingsPageInOrder) {
             .ok());
   }
   ReceiptBook::Page first = receipts_->ListByMember(ada, 2, "").value();
-  ASSERT_EQ(first.bookings.size(), 2u);
-  EXPECT_EQ(first.bookings[0].start().day(), 4);
+  ASSERT_EQ(first.items.size(), 2u);
+  EXPECT_EQ(first.items[0].start().day(), 4);
   ReceiptBook::Page second = receipts_->ListByMember(ada, 10, first.next_page_token).value();
-  ASSERT_EQ(second.bookings.size(), 3u);
-  EXPECT_EQ(second.bookings[0].start().day(), 6);
+  ASSERT_EQ(second.items.size(), 3u);
+  EXPECT_EQ(second.items[0].start().day(), 6);
   EXPECT_TRUE(second.next_page_token.empty());
   EXPECT_EQ(receipts_->ListByMember(ada, 10, "garbage!").status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -558,7 +558,7 @@ TEST_F(VisitorLedgerTest, ForgedReceiptsAreRejectedAndChangeNothing) {
             absl::StatusCode::kFailedPrecondition);
 
   // Nothing changed: the itinerary, the visit days and the settlement hold the genuine visit.
-  EXPECT_EQ(receipts_->ListByMember(visitor, 100, "")->bookings.size(), 1u);
+  EXPECT_EQ(receipts_->ListByMember(visitor, 100, "")->items.size(), 1u);
   std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
   EXPECT_EQ(receipts_->LockVisitDays(*txn, visitor, month).value(), 1);
   txn.reset();

@@ -135,7 +135,7 @@ class EventBoardTest : public ::testing::Test {
     EXPECT_TRUE(page.ok()) << page.status();
     std::vector<std::string> ids;
     if (!page.ok()) return ids;
-    for (const domain::Event& event : page->events) ids.push_back(event.event_id);
+    for (const domain::Event& event : page->items) ids.push_back(event.event_id);
     return ids;
   }
 
@@ -569,8 +569,8 @@ TEST_F(EventBoardTest, ListPagesThroughEveryEventOnceInOrder) {
   do {
     absl::StatusOr<EventBoard::Page> page = board().List({}, 3, token);
     ASSERT_TRUE(page.ok()) << page.status();
-    EXPECT_LE(page->events.size(), 3u);
-    for (const domain::Event& event : page->events) listed.push_back(event.event_id);
+    EXPECT_LE(page->items.size(), 3u);
+    for (const domain::Event& event : page->items) listed.push_back(event.event_id);
     token = page->next_page_token;
     ++pages;
   } while (!token.empty() && pages < 10);
@@ -582,7 +582,7 @@ TEST_F(EventBoardTest, ListPagesThroughEveryEventOnceInOrder) {
   EXPECT_EQ(board().List({}, 0, "AAAA").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(board().List({}, -1, "").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(board().List({}, 1001, "").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(board().List({}, 1000, "")->events.size(), 7u);
+  EXPECT_EQ(board().List({}, 1000, "")->items.size(), 7u);
   EXPECT_TRUE(board().List({}, 7, "")->next_page_token.empty());
 }
 

@@ -90,5 +90,25 @@ TEST(KeyCodecTest, ReaderRefusesTruncatedKeys) {
   EXPECT_EQ(short_reader.ReadUint64().status().code(), absl::StatusCode::kDataLoss);
 }
 
+TEST(KeyCodecTest, DayNumberCountsDaysFromTheEpoch) {
+  EXPECT_EQ(DayNumber(absl::CivilDay(1970, 1, 1)), 0);
+  EXPECT_EQ(DayNumber(absl::CivilDay(1970, 1, 2)), 1);
+  EXPECT_EQ(DayNumber(absl::CivilDay(1969, 12, 31)), -1);
+  EXPECT_EQ(DayNumber(absl::CivilDay(2000, 3, 1)), 11017);
+}
+
+TEST(KeyCodecTest, AddDayIsTheDayNumberAndSortsInCalendarOrder) {
+  const absl::CivilDay day(2026, 12, 3);
+  EXPECT_EQ(KeyBuilder().AddDay(day).Build(), KeyBuilder().AddInt64(DayNumber(day)).Build());
+  EXPECT_EQ(KeyReader(KeyBuilder().AddDay(day).Build()).ReadInt64().value(), DayNumber(day));
+  const std::vector<absl::CivilDay> days = {
+      absl::CivilDay(1901, 1, 1), absl::CivilDay(1969, 12, 31), absl::CivilDay(1970, 1, 1),
+      absl::CivilDay(2026, 2, 28), absl::CivilDay(2026, 3, 1)};
+  for (size_t i = 0; i + 1 < days.size(); ++i) {
+    EXPECT_LT(KeyBuilder().AddDay(days[i]).Build(), KeyBuilder().AddDay(days[i + 1]).Build())
+        << days[i] << " vs " << days[i + 1];
+  }
+}
+
 }  // namespace
 }  // namespace cantine::storage
