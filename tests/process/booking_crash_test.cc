@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/cantined_launcher.h"
 #include "tests/support/civil_proto.h"
+#include "tests/support/desk_calls.h"
 #include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
@@ -75,13 +76,10 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
   auto members = v1::MemberService::NewStub(channel_);
   std::vector<std::string> member_ids;
   for (int i = 0; i < kClients; ++i) {
-    v1::RegisterMemberRequest request;
-    request.set_display_name(absl::StrCat("Load ", i));
-    request.set_email(absl::StrCat("load", i, "@example.org"));
-    v1::Member member;
-    ASSERT_TRUE(  // By the desk.
-        members->RegisterMember(testing::Context(kAdminSecret).get(), request, &member).ok());
-    member_ids.push_back(member.member_id());
+    absl::StatusOr<v1::Member> member = testing::RegisterByDesk(
+        *members, kAdminSecret, absl::StrCat("Load ", i), absl::StrCat("load", i, "@example.org"));
+    ASSERT_TRUE(member.ok()) << member.status();
+    member_ids.push_back(member->member_id());
   }
 
   // Five days of two half-days hold 120 bookings of two seats: the kill comes before the

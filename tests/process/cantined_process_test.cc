@@ -11,6 +11,7 @@
 #include "cantine/v1/site.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/cantined_launcher.h"
+#include "tests/support/desk_calls.h"
 #include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
@@ -64,12 +65,8 @@ TEST_F(CantinedProcessTest, ServesStopsCleanlyOnSigtermAndKeepsDataOnRestart) {
   std::unique_ptr<testing::Subprocess> node = StartCantined();
   auto site = v1::SiteService::NewStub(ConnectWhenServing(*node));
 
-  v1::CreateSpaceRequest create;
-  create.mutable_space()->set_space_id("phone-booth");
-  create.mutable_space()->set_display_name("Phone booth");
-  create.mutable_space()->set_kind(v1::SPACE_KIND_MEETING_ROOM);
-  create.mutable_space()->set_seats(1);
-  create.mutable_space()->mutable_price_per_slot()->set_amount_minor(500);
+  const v1::CreateSpaceRequest create =
+      testing::MeetingRoomRequest("phone-booth", "Phone booth", 1, 500);
   v1::Space created;
   grpc::Status status = site->CreateSpace(testing::Context(kAdminSecret).get(), create, &created);
   ASSERT_TRUE(status.ok()) << status.error_message();

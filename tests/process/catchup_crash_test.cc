@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/desk_calls.h"
 #include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/site_network.h"
@@ -43,13 +44,11 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
     writers.emplace_back([&, w] {
       auto members = v1::MemberService::NewStub(channel);
       for (int i = w; i < kMembers; i += kWriters) {
-        v1::RegisterMemberRequest request;
-        request.set_display_name(absl::StrCat("Member ", i));
-        request.set_email(absl::StrCat("m", i, "@example.org"));
-        v1::Member member;
-        ASSERT_TRUE(  // By the desk.
-            members->RegisterMember(testing::Context(kAdminSecret).get(), request, &member).ok());
-        ids[i] = member.member_id();
+        absl::StatusOr<v1::Member> member =
+            testing::RegisterByDesk(*members, kAdminSecret, absl::StrCat("Member ", i),
+                                    absl::StrCat("m", i, "@example.org"));
+        ASSERT_TRUE(member.ok()) << member.status();
+        ids[i] = member->member_id();
       }
     });
   }
