@@ -22,7 +22,6 @@
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
@@ -30,6 +29,7 @@
 #include "tests/support/desk_calls.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/mini_cluster.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/wait_for.h"
 
 namespace cantine {
@@ -447,8 +447,7 @@ class ForwardedCallsTest : public ::testing::Test {
         },
         absl::Seconds(30)));
     federation_ = v1::FederationService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster_.node(kHere).federation_port()),
-                            grpc::InsecureChannelCredentials()));
+        testing::LoopbackChannel(cluster_.node(kHere).federation_port()));
   }
 
   // A token of booking scope for `member_id` claiming home `home`, signed by `key`, valid
