@@ -22,13 +22,14 @@
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
 #include "services/rpc/proto_time.h"
+#include "tests/support/desk_calls.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/mini_cluster.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/wait_for.h"
 
 namespace cantine {
@@ -213,14 +214,8 @@ std::vector<Row> PublicRows() {
   return {
       {"SiteService_CreateSpace", Caller::kDeskOnly, true,
        [](Site& site, const std::string& bearer) {
-         v1::CreateSpaceRequest request;
-         v1::Space* space = request.mutable_space();
-         space->set_space_id("phone-booth");
-         space->set_display_name("Phone booth");
-         space->set_kind(v1::SPACE_KIND_MEETING_ROOM);
-         space->set_seats(1);
-         space->mutable_price_per_slot()->set_amount_minor(500);
-         return Unary(*site.sites, &Sites::CreateSpace, request, bearer);
+         return Unary(*site.sites, &Sites::CreateSpace,
+                      testing::MeetingRoomRequest("phone-booth", "Phone booth", 1, 500), bearer);
        }},
       {"SiteService_UpdateSpace", Caller::kDeskOnly, true,
        [](Site& site, const std::string& bearer) {
@@ -452,8 +447,7 @@ class ForwardedCallsTest : public ::testing::Test {
         },
         absl::Seconds(30)));
     federation_ = v1::FederationService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster_.node(kHere).federation_port()),
-                            grpc::InsecureChannelCredentials()));
+        testing::LoopbackChannel(cluster_.node(kHere).federation_port()));
   }
 
   // A token of booking scope for `member_id` claiming home `home`, signed by `key`, valid

@@ -14,6 +14,7 @@
 #include "services/node/node.h"
 #include "tests/support/bad_input.h"
 #include "tests/support/civil_proto.h"
+#include "tests/support/desk_calls.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
@@ -36,13 +37,10 @@ class BookingServiceTest : public ::testing::Test {
     bookings_ = v1::BookingService::NewStub(channel);
     members_ = v1::MemberService::NewStub(channel);
 
-    v1::RegisterMemberRequest register_request;
-    register_request.set_display_name("Ada Lovelace");
-    register_request.set_email("ada@example.org");
-    v1::Member member;
-    ASSERT_TRUE(
-        members_->RegisterMember(Context(kAdminSecret).get(), register_request, &member).ok());
-    member_id_ = member.member_id();
+    absl::StatusOr<v1::Member> ada =
+        testing::RegisterByDesk(*members_, kAdminSecret, "Ada Lovelace", "ada@example.org");
+    ASSERT_TRUE(ada.ok()) << ada.status();
+    member_id_ = ada->member_id();
     token_ = IssueToken(member_id_);
   }
 
@@ -57,6 +55,13 @@ class BookingServiceTest : public ::testing::Test {
 
   // A call made by the member, with its token.
   std::unique_ptr<grpc::ClientContext> AsMember() { return Context(token_.c_str()); }
+
+  // The member's own bookings, as it lists them with its token, into `listed`.
+  grpc::Status ListMine(v1::ListBookingsResponse* listed) {
+    v1::ListBookingsRequest mine;
+    mine.set_member_id(member_id_);
+    return bookings_->ListBookings(AsMember().get(), mine, listed);
+  }
 
   // How many entries this node has written.
   uint64_t OwnEntries() const {
@@ -115,10 +120,8 @@ TEST_F(BookingServiceTest, BookGetListCancelInVenueTime) {
   ASSERT_TRUE(bookings_->GetBooking(AsMember().get(), get, &fetched).ok());
   EXPECT_EQ(fetched.booking_id(), booking.booking_id());
 
-  v1::ListBookingsRequest mine;
-  mine.set_member_id(member_id_);
   v1::ListBookingsResponse listed;
-  ASSERT_TRUE(bookings_->ListBookings(AsMember().get(), mine, &listed).ok());
+  ASSERT_TRUE(ListMine(&listed).ok());
   ASSERT_EQ(listed.bookings_size(), 1);
 
   v1::ListBookingsRequest by_day;
@@ -187,10 +190,8 @@ TEST_F(BookingServiceTest, BadInputGetsAClearStatusAndWritesNothing) {
     EXPECT_EQ(status.error_code(), c.code) << c.needle << ": " << status.error_message();
     EXPECT_THAT(status.error_message(), HasSubstr(c.needle));
   }
-  v1::ListBookingsRequest mine;
-  mine.set_member_id(member_id_);
   v1::ListBookingsResponse listed;
-  ASSERT_TRUE(bookings_->ListBookings(AsMember().get(), mine, &listed).ok());
+  ASSERT_TRUE(ListMine(&listed).ok());
   EXPECT_EQ(listed.bookings_size(), 0);
 
   v1::ListBookingsRequest no_filter;

@@ -13,11 +13,11 @@
 #include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/files/private_files.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/mini_cluster.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/wait_for.h"
 #include "tests/support/weekdays.h"
 
@@ -161,9 +161,8 @@ TEST(FederationTest, ProfileUpdatesAndErasureReplicateWithoutPersonalData) {
 
 TEST(FederationTest, PullFromAnUnknownSiteOrWithAMalformedVectorIsRefused) {
   MiniCluster cluster(1);
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster.node(0).federation_port()),
-                                     grpc::InsecureChannelCredentials());
-  auto federation = v1::FederationService::NewStub(channel);
+  auto federation =
+      v1::FederationService::NewStub(testing::LoopbackChannel(cluster.node(0).federation_port()));
   v1::PullRequest request;
   request.set_site_id("intruder");
   v1::PullResponse response;

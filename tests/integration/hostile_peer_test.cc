@@ -13,11 +13,11 @@
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
 #include "storage/oplog.h"
+#include "tests/support/desk_calls.h"
 #include "tests/support/origin_writer.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
@@ -69,59 +69,43 @@ class HostilePeerTest : public ::testing::Test {
   }
 
   v1::NetworkStatus NetworkStatus() {
-    auto admin = v1::AdminService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    testing::Authorize(context, kAdminSecret);
+    auto admin = v1::AdminService::NewStub(testing::LoopbackChannel(node_->port()));
     v1::NetworkStatus status;
-    EXPECT_TRUE(admin->GetNetworkStatus(&context, {}, &status).ok());
+    EXPECT_TRUE(admin->GetNetworkStatus(testing::Context(kAdminSecret).get(), {}, &status).ok());
     return status;
   }
 
   grpc::StatusCode GetMember(const std::string& member_id, v1::Member* member) {
-    auto members = v1::MemberService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
+    auto members = v1::MemberService::NewStub(testing::LoopbackChannel(node_->port()));
     v1::GetMemberRequest request;
     request.set_member_id(member_id);
-    return members->GetMember(&context, request, member).error_code();
+    return members->GetMember(testing::Context().get(), request, member).error_code();
   }
 
   // A member registered at the node by its desk; its id.
   std::string RegisterAtNode() {
-    auto members = v1::MemberService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    testing::Authorize(context, kAdminSecret);
-    v1::RegisterMemberRequest request;
-    request.set_display_name("Paul of Paris");
-    request.set_email("paul@example.org");
-    v1::Member member;
-    EXPECT_TRUE(members->RegisterMember(&context, request, &member).ok());
-    return member.member_id();
+    auto members = v1::MemberService::NewStub(testing::LoopbackChannel(node_->port()));
+    absl::StatusOr<v1::Member> member =
+        testing::RegisterByDesk(*members, kAdminSecret, "Paul of Paris", "paul@example.org");
+    EXPECT_TRUE(member.ok()) << member.status();
+    return member.ok() ? member->member_id() : "";
   }
 
   // A member's itinerary at the node, as its desk reads it.
   v1::ListBookingsResponse Itinerary(const std::string& member_id) {
-    auto bookings = v1::BookingService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", node_->port()), grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    testing::Authorize(context, kAdminSecret);
+    auto bookings = v1::BookingService::NewStub(testing::LoopbackChannel(node_->port()));
     v1::ListBookingsRequest request;
     request.set_member_id(member_id);
     v1::ListBookingsResponse response;
-    EXPECT_TRUE(bookings->ListBookings(&context, request, &response).ok());
+    EXPECT_TRUE(
+        bookings->ListBookings(testing::Context(kAdminSecret).get(), request, &response).ok());
     return response;
   }
 
   // What the node relays of `origin_site` to a peer (here: rome) that holds nothing.
   std::vector<v1::OplogEntry> Relayed(const std::string& origin_site, uint64_t count) {
-    auto federation = v1::FederationService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", node_->federation_port()), grpc::InsecureChannelCredentials()));
+    auto federation =
+        v1::FederationService::NewStub(testing::LoopbackChannel(node_->federation_port()));
     grpc::ClientContext context;
     testing::SetDeadline(context);
     v1::PullRequest request;

@@ -11,6 +11,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "tests/support/bad_input.h"
+#include "tests/support/desk_calls.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
@@ -49,14 +50,7 @@ class NodeTest : public ::testing::Test {
   }
 
   v1::CreateSpaceRequest RoomRequest() {
-    v1::CreateSpaceRequest request;
-    v1::Space* space = request.mutable_space();
-    space->set_space_id("meeting-room");
-    space->set_display_name("Meeting room");
-    space->set_kind(v1::SPACE_KIND_MEETING_ROOM);
-    space->set_seats(8);
-    space->mutable_price_per_slot()->set_amount_minor(8000);
-    return request;
+    return testing::MeetingRoomRequest("meeting-room", "Meeting room", 8, 8000);
   }
 
   testing::TempDir dir_;

@@ -33,6 +33,7 @@
 #include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_site.h"
 #include "tests/support/wait_for.h"
 #include "tests/support/weekdays.h"
 
@@ -218,12 +219,7 @@ TEST_F(TransportSecurityTest, PullNamingAnotherSiteThanTheCertificateIsRefused) 
 // certificate, and a known peer, whatever the member token.
 TEST_F(TransportSecurityTest, ForwardedCallsAreServedToTheCertifiedKnownPeerOnly) {
   node::NodeOptions options = Options("site-a");
-  domain::Space desks;
-  desks.space_id = "desks";
-  desks.display_name = "Desks";
-  desks.seats = 10;
-  desks.price_per_slot_minor = 1500;
-  options.initial_spaces = {desks};
+  options.initial_spaces = {testing::SeededDeskPool("desks", "Desks", 10, 1500)};
   absl::StatusOr<std::unique_ptr<node::Node>> a = node::Node::Start(options, &clock_);
   ASSERT_TRUE(a.ok()) << a.status();
   (*a)->TrustSite("site-b", auth::Ed25519PrivateKey::Generate().PublicKey());

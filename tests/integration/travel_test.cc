@@ -48,6 +48,12 @@ void CreateDesks(MiniCluster& cluster, int seats) {
       testing::CreateDesks(cluster, kVenue, seats, /*visitor_price_minor=*/2000));
 }
 
+// The network most tests book in: a mesh, and the venue's desk pool of `seats` seats.
+void MeshWithDesks(MiniCluster& cluster, int seats = 10) {
+  ConnectMesh(cluster);
+  CreateDesks(cluster, seats);
+}
+
 struct Traveller {
   std::string member_id;
   std::string token;          // BOOKING scope: books at any node.
@@ -131,8 +137,7 @@ absl::StatusOr<v1::Settlement> Settlement(MiniCluster& cluster, int node, absl::
 
 TEST(TravelTest, ARemoteBookingRetriedThroughASecondNodeYieldsOneBooking) {
   MiniCluster cluster(3);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");
   ASSERT_TRUE(cluster.WaitForConvergence(3));
 
@@ -179,8 +184,7 @@ TEST(TravelTest, ARemoteBookingRetriedThroughASecondNodeYieldsOneBooking) {
 
 TEST(TravelTest, AnotherMemberCannotCancelThroughAnyNodeAndTheDeskActsOnlyAtItsSite) {
   MiniCluster cluster(2);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");
   const Traveller bob = Register(cluster, 1, "bob");
   ASSERT_TRUE(cluster.WaitForConvergence(2));
@@ -217,8 +221,7 @@ TEST(TravelTest, AnotherMemberCannotCancelThroughAnyNodeAndTheDeskActsOnlyAtItsS
 
 TEST(TravelTest, AnUnreachableVenueIsUnavailableNamingTheSiteAndNothingIsQueued) {
   MiniCluster cluster(2);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   cluster.Stop(kVenue);
@@ -282,8 +285,7 @@ TEST(TravelTest, SixteenClientsThroughThreeNodesNeverOversellTheLastSeats) {
 
 TEST(TravelTest, SettlementIsEqualOnEveryNodeAfterAStoppedNodeRejoins) {
   MiniCluster cluster(3);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");
   const Traveller cem = Register(cluster, 2, "cem");
   const Traveller local = Register(cluster, kVenue, "local");
@@ -338,8 +340,7 @@ TEST(TravelTest, SettlementIsEqualOnEveryNodeAfterAStoppedNodeRejoins) {
 
 TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowanceNamed) {
   MiniCluster cluster(2);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");
 
   // site-b lets its members spend one venue day a month elsewhere.
@@ -378,8 +379,7 @@ TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowance
 
 TEST(TravelTest, ATokenSignedByAnotherSiteThanTheMembersHomeIsRefused) {
   MiniCluster cluster(2);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, kVenue, "ada");  // Home: site-a.
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   // site-b's operator signs a token for site-a's member with site-b's own key.
@@ -413,8 +413,7 @@ TEST(TravelTest, ATokenSignedByAnotherSiteThanTheMembersHomeIsRefused) {
 
 TEST(TravelTest, ATokenVerifiesWhereItsMembersProfileHasNotArrivedYetUnlessErased) {
   MiniCluster cluster(2);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   ASSERT_TRUE(cluster.WaitForConvergence(2));  // Each node lists the other's key.
   // A member of site-b whose profile has not reached the venue (nor, here, any node): a
   // token site-b signs with its key, for an id no node holds a profile of.
@@ -499,8 +498,7 @@ grpc::StatusCode ItineraryStatus(MiniCluster& cluster, int node, const std::stri
 
 TEST(TravelTest, OnlyABookingTokenIsForwardedAndAnAccountTokenNeverLeavesItsNode) {
   MiniCluster cluster(2);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");  // Home: site-b; the venue is site-a.
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   const std::string both =
@@ -548,8 +546,7 @@ TEST(TravelTest, OnlyABookingTokenIsForwardedAndAnAccountTokenNeverLeavesItsNode
 
 TEST(TravelTest, ARevocationAtHomeIsHonouredByEveryNodeWithinSeconds) {
   MiniCluster cluster(3);
-  ConnectMesh(cluster);
-  CreateDesks(cluster, 10);
+  MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");  // Home: site-b.
   ASSERT_TRUE(cluster.WaitForConvergence(3));
   // The booking token is in use at every node (each remembers its signature).

@@ -1,25 +1,22 @@
 // Kills cantined with SIGKILL in the middle of a booking load and checks, after a restart,
 // that every acknowledged booking is there and that no slot is oversold.
 
-#include <signal.h>
-
 #include <atomic>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "absl/random/random.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/cantined_launcher.h"
+#include "tests/support/civil_proto.h"
+#include "tests/support/desk_calls.h"
+#include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -37,37 +34,24 @@ constexpr int kPoolSeats = 24;  // The seeded "coworking" pool of deploy/sites/p
 
 class BookingCrashTest : public ::testing::Test {
  protected:
+  // The admin credential, where StartCantined reads it (tests/support/cantined_launcher.h).
   void SetUp() override {
     testing::WritePrivateFile(dir_.Sub("admin"), absl::StrCat(kAdminSecret, "\n"));
   }
 
+  // Starts cantined for Paris on dir_ and waits until it serves; channel_ then reaches it.
+  // Null, a test failure, when it does not serve.
   std::unique_ptr<testing::Subprocess> Start() {
-    std::filesystem::remove(dir_.Sub("port"));
-    auto process = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{
-            CANTINED_PATH,
-            absl::StrCat("--config=", CANTINE_SOURCE_DIR, "/deploy/sites/paris.textproto"),
-            "--listen_address=127.0.0.1:0", absl::StrCat("--data_dir=", dir_.Sub("data")),
-            absl::StrCat("--admin_credential_file=", dir_.Sub("admin")),
-            absl::StrCat("--port_file=", dir_.Sub("port")), "--insecure"},
-        dir_.Sub("cantined.log"));
-    EXPECT_TRUE(process->Start());
-    int port = 0;
-    EXPECT_TRUE(testing::WaitFor([&] {
-      std::ifstream in(dir_.Sub("port"));
-      std::string text;
-      return std::getline(in, text) && absl::SimpleAtoi(text, &port) && port > 0;
-    }));
-    channel_ =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
-    auto health = grpc::health::v1::Health::NewStub(channel_);
-    EXPECT_TRUE(testing::WaitFor([&] {
-      grpc::ClientContext context;
-      testing::SetDeadline(context, absl::Seconds(1));
-      grpc::health::v1::HealthCheckResponse response;
-      return health->Check(&context, {}, &response).ok();
-    }));
-    return process;
+    absl::StatusOr<testing::CantinedProcess> node = testing::StartCantined(
+        {.cantined = CANTINED_PATH,
+         .dir = dir_.path(),
+         .site = "paris",
+         .config = absl::StrCat(CANTINE_SOURCE_DIR, "/deploy/sites/paris.textproto"),
+         .flags = {"--insecure"}});
+    EXPECT_TRUE(node.ok()) << node.status();
+    if (!node.ok()) return nullptr;
+    channel_ = testing::LoopbackChannel(node->port);
+    return std::move(node->process);
   }
 
   // Weekdays from the day after tomorrow (venue time), where Paris is open.
@@ -76,12 +60,8 @@ class BookingCrashTest : public ::testing::Test {
     absl::LoadTimeZone("Europe/Paris", &paris);
     std::vector<v1::CivilDate> days;
     for (int i = 0; i < count; ++i) {
-      const absl::CivilDay day = testing::NthWeekday(absl::ToCivilDay(absl::Now(), paris) + 2, i);
-      v1::CivilDate date;
-      date.set_year(static_cast<int32_t>(day.year()));
-      date.set_month(day.month());
-      date.set_day(day.day());
-      days.push_back(date);
+      days.push_back(
+          testing::CivilDateOf(testing::NthWeekday(absl::ToCivilDay(absl::Now(), paris) + 2, i)));
     }
     return days;
   }
@@ -92,18 +72,14 @@ class BookingCrashTest : public ::testing::Test {
 
 TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOversellsNothing) {
   std::unique_ptr<testing::Subprocess> node = Start();
+  ASSERT_NE(node, nullptr);
   auto members = v1::MemberService::NewStub(channel_);
   std::vector<std::string> member_ids;
   for (int i = 0; i < kClients; ++i) {
-    v1::RegisterMemberRequest request;
-    request.set_display_name(absl::StrCat("Load ", i));
-    request.set_email(absl::StrCat("load", i, "@example.org"));
-    v1::Member member;
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    testing::Authorize(context, kAdminSecret);  // The desk.
-    ASSERT_TRUE(members->RegisterMember(&context, request, &member).ok());
-    member_ids.push_back(member.member_id());
+    absl::StatusOr<v1::Member> member = testing::RegisterByDesk(
+        *members, kAdminSecret, absl::StrCat("Load ", i), absl::StrCat("load", i, "@example.org"));
+    ASSERT_TRUE(member.ok()) << member.status();
+    member_ids.push_back(member->member_id());
   }
 
   // Five days of two half-days hold 120 bookings of two seats: the kill comes before the
@@ -156,23 +132,21 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
         return acknowledged.size() >= kAcknowledgedBeforeKill;
       },
       absl::Seconds(60));
-  node->Signal(SIGKILL);  // Mid-load: calls are in flight.
-  EXPECT_EQ(node->Wait(absl::Seconds(30)), 128 + SIGKILL);
+  EXPECT_TRUE(testing::DiesOnSigkill(*node));  // Mid-load: calls are in flight.
   stop = true;
   for (std::thread& t : clients) t.join();
   ASSERT_TRUE(loaded) << "the load never reached " << kAcknowledgedBeforeKill << " bookings";
   ASSERT_FALSE(acknowledged.empty());
 
   node = Start();
+  ASSERT_NE(node, nullptr);
   auto bookings = v1::BookingService::NewStub(channel_);
   for (const std::string& id : acknowledged) {
     v1::GetBookingRequest request;
     request.set_booking_id(id);
     v1::Booking booking;
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    testing::Authorize(context, kAdminSecret);
-    grpc::Status status = bookings->GetBooking(&context, request, &booking);
+    grpc::Status status =
+        bookings->GetBooking(testing::Context(kAdminSecret).get(), request, &booking);
     EXPECT_TRUE(status.ok()) << "acknowledged booking " << id
                              << " lost: " << status.error_message();
   }
@@ -186,10 +160,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     *list.mutable_space_day()->mutable_day() = day;
     list.set_page_size(1000);
     v1::ListBookingsResponse listed;
-    grpc::ClientContext list_context;
-    testing::SetDeadline(list_context);
-    testing::Authorize(list_context, kAdminSecret);
-    ASSERT_TRUE(bookings->ListBookings(&list_context, list, &listed).ok());
+    ASSERT_TRUE(bookings->ListBookings(testing::Context(kAdminSecret).get(), list, &listed).ok());
     std::map<int, int> seats_by_slot;
     for (const v1::Booking& booking : listed.bookings()) {
       stored_by_member[booking.member_id()].insert(booking.booking_id());
@@ -201,9 +172,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     *availability.mutable_first_day() = day;
     *availability.mutable_last_day() = day;
     v1::GetAvailabilityResponse free;
-    grpc::ClientContext free_context;
-    testing::SetDeadline(free_context);
-    ASSERT_TRUE(bookings->GetAvailability(&free_context, availability, &free).ok());
+    ASSERT_TRUE(bookings->GetAvailability(testing::Context().get(), availability, &free).ok());
     ASSERT_EQ(free.slots_size(), 2);
     for (const v1::SlotAvailability& slot : free.slots()) {
       const int held = seats_by_slot[slot.slot().index()];
@@ -216,10 +185,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
     list.set_member_id(member_id);
     list.set_page_size(1000);
     v1::ListBookingsResponse receipts;
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    testing::Authorize(context, kAdminSecret);
-    ASSERT_TRUE(bookings->ListBookings(&context, list, &receipts).ok());
+    ASSERT_TRUE(bookings->ListBookings(testing::Context(kAdminSecret).get(), list, &receipts).ok());
     std::set<std::string> receipted;
     for (const v1::Booking& receipt : receipts.bookings()) receipted.insert(receipt.booking_id());
     EXPECT_EQ(receipted, stored) << "receipts of " << member_id << " differ from its bookings";
@@ -227,8 +193,7 @@ TEST_F(BookingCrashTest, KillDuringBookingLoadLosesNoAcknowledgedBookingAndOvers
   channel_.reset();
   bookings.reset();
   members.reset();
-  node->Signal(SIGTERM);
-  EXPECT_EQ(node->Wait(absl::Seconds(30)), 0);
+  testing::ExpectCleanStop({node.get()});
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/desk_calls.h"
+#include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/site_network.h"
 #include "tests/support/site_processes.h"
@@ -42,15 +44,11 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
     writers.emplace_back([&, w] {
       auto members = v1::MemberService::NewStub(channel);
       for (int i = w; i < kMembers; i += kWriters) {
-        v1::RegisterMemberRequest request;
-        request.set_display_name(absl::StrCat("Member ", i));
-        request.set_email(absl::StrCat("m", i, "@example.org"));
-        v1::Member member;
-        grpc::ClientContext context;
-        testing::SetDeadline(context);
-        testing::Authorize(context, kAdminSecret);  // The desk.
-        ASSERT_TRUE(members->RegisterMember(&context, request, &member).ok());
-        ids[i] = member.member_id();
+        absl::StatusOr<v1::Member> member =
+            testing::RegisterByDesk(*members, kAdminSecret, absl::StrCat("Member ", i),
+                                    absl::StrCat("m", i, "@example.org"));
+        ASSERT_TRUE(member.ok()) << member.status();
+        ids[i] = member->member_id();
       }
     });
   }
@@ -65,8 +63,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
   // Kill it as soon as it is part-way through.
   ASSERT_TRUE(
       testing::WaitFor([&] { return sites_.Held(milan_port, "paris") > 0; }, absl::Seconds(60)));
-  milan->Signal(SIGKILL);
-  EXPECT_EQ(milan->Wait(absl::Seconds(30)), 128 + SIGKILL);
+  EXPECT_TRUE(testing::DiesOnSigkill(*milan));
 
   // The kill came mid-way: restarted without its peer, milan holds some of paris's entries
   // and not all of them.
@@ -78,8 +75,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
   }));
   EXPECT_GT(held_at_kill, 0);
   ASSERT_LT(held_at_kill, total) << "the kill came after the catch-up had finished";
-  milan->Signal(SIGTERM);
-  ASSERT_EQ(milan->Wait(absl::Seconds(30)), 0);
+  ASSERT_TRUE(testing::ExitsOnSignal(*milan, SIGTERM, 0));
 
   milan = sites_.Start("milan", milan_network, &milan_port, &milan_federation);
   ASSERT_TRUE(testing::WaitFor([&] { return sites_.Held(milan_port, "paris") == total; },
@@ -89,9 +85,7 @@ TEST_F(CatchupCrashTest, KillDuringCatchUpThenRestartEndsWithExactlyThePeersEntr
     v1::GetMemberRequest request;
     request.set_member_id(ids[i]);
     v1::Member member;
-    grpc::ClientContext context;
-    testing::SetDeadline(context);
-    ASSERT_TRUE(members->GetMember(&context, request, &member).ok()) << ids[i];
+    ASSERT_TRUE(members->GetMember(testing::Context().get(), request, &member).ok()) << ids[i];
     EXPECT_EQ(member.display_name(), absl::StrCat("Member ", i));
   }
   // Nothing beyond the peer's entries: the vector stops exactly at paris's head.

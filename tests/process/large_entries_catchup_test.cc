@@ -13,6 +13,8 @@
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/civil_proto.h"
+#include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/site_network.h"
 #include "tests/support/site_processes.h"
@@ -30,15 +32,6 @@ constexpr int kBookings = 40;  // 80 receipts, over 5 MB in all.
 
 std::unique_ptr<grpc::ClientContext> Desk() {
   return testing::Context(kAdminSecret, absl::Seconds(30));
-}
-
-v1::CivilDateTime At(absl::CivilDay day, int hours) {
-  v1::CivilDateTime time;
-  time.set_year(static_cast<int32_t>(day.year()));
-  time.set_month(day.month());
-  time.set_day(day.day());
-  time.set_hours(hours);
-  return time;
 }
 
 TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargestSize) {
@@ -76,8 +69,9 @@ TEST(LargeEntriesCatchupTest, ANodeFromEmptyDataCatchesUpWithEntriesOfTheLargest
     v1::CreateBookingRequest request;
     request.set_space_id("meeting-room");
     request.set_member_id(ada.member_id());
-    *request.mutable_start() = At(monday, 9);
-    *request.mutable_end() = At(monday + kWeeks * 7 - 3, 19);  // The last Friday.
+    *request.mutable_start() = testing::CivilDateTimeAt(monday, 9);
+    *request.mutable_end() =
+        testing::CivilDateTimeAt(monday + kWeeks * 7 - 3, 19);  // The last Friday.
     request.set_idempotency_key(absl::StrCat("long-", i));
     v1::Booking booking;
     grpc::Status status = bookings->CreateBooking(Desk().get(), request, &booking);

@@ -3,8 +3,6 @@
 // receipt still reaches the other site: at the kill each receipt is queued at the venue (in
 // its outbox, or in its log not yet pulled), read from its data folder, and none has left.
 
-#include <signal.h>
-
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "services/rpc/proto_time.h"
 #include "storage/rocks_store.h"
+#include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/site_network.h"
 #include "tests/support/site_processes.h"
@@ -95,8 +94,7 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
     ASSERT_TRUE(status.ok()) << status.error_message();
     acknowledged.insert(booking.booking_id());
   }
-  paris->Signal(SIGKILL);
-  EXPECT_EQ(paris->Wait(absl::Seconds(30)), 128 + SIGKILL);
+  EXPECT_TRUE(testing::DiesOnSigkill(*paris));
   bookings.reset();
   members.reset();
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "grpcpp/support/status.h"
 #include "gtest/gtest.h"
@@ -28,6 +29,22 @@ void ExpectEachRefusedNamingTheField(const Request& valid,
     const grpc::Status status = call(request);
     EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << c.field;
     EXPECT_THAT(status.error_message(), ::testing::HasSubstr(c.field)) << c.field;
+  }
+}
+
+// The same for a validation function: `validate` (Request -> absl::Status) must answer
+// INVALID_ARGUMENT with the case's field in its message for `valid` spoiled by each case.
+// For the domain's Validate* functions, whose tests list a value's bad edits as a table.
+template <typename Request, typename Validate>
+void ExpectEachInvalidNamingTheField(const Request& valid,
+                                     const std::vector<BadInput<Request>>& cases,
+                                     Validate validate) {
+  for (const BadInput<Request>& c : cases) {
+    Request request = valid;
+    c.spoil(request);
+    const absl::Status status = validate(request);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.field << ": " << status;
+    EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr(c.field)) << c.field;
   }
 }
 

@@ -57,13 +57,11 @@ std::string LogTail(const std::string& path, int lines) {
   return absl::StrCat("; the end of ", path, ":\n  ", absl::StrJoin(kept, "\n  "));
 }
 
-absl::StatusOr<CantinedProcess> StartCantined(const CantinedLaunch& launch) {
+absl::StatusOr<std::unique_ptr<Subprocess>> SpawnCantined(const CantinedLaunch& launch) {
   const std::string base = absl::StrCat(launch.dir, "/", launch.site);
-  const std::string port_file = base + ".port";
-  const std::string federation_port_file = base + ".fport";
   std::error_code error;
-  std::filesystem::remove(port_file, error);
-  std::filesystem::remove(federation_port_file, error);
+  std::filesystem::remove(base + ".port", error);
+  std::filesystem::remove(base + ".fport", error);
   std::vector<std::string> argv = {
       launch.cantined,
       absl::StrCat("--config=", launch.config),
@@ -71,25 +69,27 @@ absl::StatusOr<CantinedProcess> StartCantined(const CantinedLaunch& launch) {
       absl::StrCat("--federation_listen_address=127.0.0.1:", launch.federation_port),
       absl::StrCat("--data_dir=", base),
       absl::StrCat("--admin_credential_file=", launch.dir, "/admin"),
-      absl::StrCat("--port_file=", port_file),
-      absl::StrCat("--federation_port_file=", federation_port_file)};
+      absl::StrCat("--port_file=", base, ".port"),
+      absl::StrCat("--federation_port_file=", base, ".fport")};
   argv.insert(argv.end(), launch.flags.begin(), launch.flags.end());
-  CantinedProcess node;
-  node.log_path = base + ".log";
-  node.process = std::make_unique<Subprocess>(std::move(argv), node.log_path);
-  RETURN_IF_ERROR(node.process->Spawn());
+  auto process = std::make_unique<Subprocess>(std::move(argv), base + ".log");
+  RETURN_IF_ERROR(process->Spawn());
+  return process;
+}
 
+absl::StatusOr<CantinedPorts> WaitUntilServing(const CantinedLaunch& launch, Subprocess& process) {
+  const std::string base = absl::StrCat(launch.dir, "/", launch.site);
+  CantinedPorts node;
   const absl::Time give_up = absl::Now() + launch.timeout;
   const auto failed = [&](absl::string_view what) {
-    node.process->Stop(SIGKILL, absl::Seconds(5));
     return absl::FailedPreconditionError(
-        absl::StrCat("cantined for ", launch.site, " ", what, LogTail(node.log_path)));
+        absl::StrCat("cantined for ", launch.site, " ", what, LogTail(base + ".log")));
   };
   while (node.port == 0 || node.federation_port == 0) {
-    node.port = ReadPort(port_file);
-    node.federation_port = ReadPort(federation_port_file);
+    node.port = ReadPort(base + ".port");
+    node.federation_port = ReadPort(base + ".fport");
     if (node.port > 0 && node.federation_port > 0) break;
-    if (!node.process->running()) return failed("exited at start");
+    if (!process.running()) return failed("exited at start");
     if (absl::Now() > give_up) {
       return failed(
           absl::StrCat("wrote no port file within ", absl::FormatDuration(launch.timeout)));
@@ -108,12 +108,26 @@ absl::StatusOr<CantinedProcess> StartCantined(const CantinedLaunch& launch) {
     const grpc::Status status =
         health->Check(Context(absl::Seconds(1)).get(), HealthCheckRequest(), &response);
     if (status.ok() && response.status() == HealthCheckResponse::SERVING) return node;
-    if (absl::Now() > give_up || !node.process->running()) {
+    if (absl::Now() > give_up || !process.running()) {
       return failed(absl::StrCat("does not answer its health check on port ", node.port, ": ",
                                  status.error_message()));
     }
     absl::SleepFor(kPollInterval);
   }
+}
+
+absl::StatusOr<CantinedProcess> StartCantined(const CantinedLaunch& launch) {
+  CantinedProcess node;
+  ASSIGN_OR_RETURN(node.process, SpawnCantined(launch));
+  const absl::StatusOr<CantinedPorts> ports = WaitUntilServing(launch, *node.process);
+  if (!ports.ok()) {
+    node.process->Stop(SIGKILL, absl::Seconds(5));
+    return ports.status();
+  }
+  node.port = ports->port;
+  node.federation_port = ports->federation_port;
+  node.log_path = absl::StrCat(launch.dir, "/", launch.site, ".log");
+  return node;
 }
 
 absl::StatusOr<uint64_t> HeldSeq(v1::AdminService::Stub& admin, const std::string& admin_secret,

@@ -43,6 +43,19 @@ struct CantinedProcess {
 // of its log, when it exits or does not serve within the timeout (it is then killed).
 absl::StatusOr<CantinedProcess> StartCantined(const CantinedLaunch& launch);
 
+// The two halves of StartCantined, for tests that also start nodes meant to fail.
+// SpawnCantined starts the node (after removing its old port files) and returns at once,
+// UNAVAILABLE when it cannot be started. WaitUntilServing then waits, up to the launch's
+// timeout, for `process` (spawned from `launch`) to write its port files and serve:
+// its ports once it does; FAILED_PRECONDITION, with the end of its log, when it exits or
+// does not serve in time (it is left running: the caller decides).
+struct CantinedPorts {
+  int port = 0;
+  int federation_port = 0;
+};
+absl::StatusOr<std::unique_ptr<Subprocess>> SpawnCantined(const CantinedLaunch& launch);
+absl::StatusOr<CantinedPorts> WaitUntilServing(const CantinedLaunch& launch, Subprocess& process);
+
 // "; the end of <path>:" and its last `lines` lines, indented, for an error message.
 std::string LogTail(const std::string& path, int lines = 8);
 

@@ -1,5 +1,7 @@
 #include "tests/support/test_site.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "tests/support/paris.h"
 
@@ -13,13 +15,19 @@ node::NodeOptions ParisNodeOptions(const TempDir& dir, absl::string_view admin_s
   options.data_dir = dir.Sub("data");
   options.admin_credential_file = dir.Sub("admin");
   options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.
-  domain::Space desks;
-  desks.space_id = "coworking";
-  desks.display_name = "Co-working desks";
-  desks.seats = 24;
-  desks.price_per_slot_minor = 1500;
-  options.initial_spaces = {desks};
+  options.initial_spaces = {SeededDeskPool("coworking", "Co-working desks", 24, 1500)};
   return options;
+}
+
+domain::Space SeededDeskPool(std::string space_id, std::string display_name, int seats,
+                             int64_t price_per_slot_minor) {
+  domain::Space desks;
+  desks.space_id = std::move(space_id);
+  desks.display_name = std::move(display_name);
+  desks.kind = domain::SpaceKind::kDeskPool;
+  desks.seats = seats;
+  desks.price_per_slot_minor = price_per_slot_minor;
+  return desks;
 }
 
 }  // namespace cantine::testing

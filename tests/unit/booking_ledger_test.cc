@@ -24,6 +24,7 @@
 #include "tests/support/fake_clock.h"
 #include "tests/support/paris.h"
 #include "tests/support/sequential_ids.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
 #include "tests/support/weekdays.h"
@@ -204,8 +205,8 @@ TEST_F(BookingLedgerTest, FullSlotIsNamedInTheRefusal) {
   ASSERT_TRUE(ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 5, "all")).ok());
   absl::StatusOr<domain::Booking> refused = ledger_->Create(
       Request(ada, "small", absl::CivilMinute(2027, 1, 5, 9, 0), kWedNoon, 1, "one-more"));
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("morning of 2027-01-06"));
+  EXPECT_THAT(refused.status(), testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                  HasSubstr("morning of 2027-01-06")));
   // Nothing of the refused request was held: Tuesday is still free.
   EXPECT_EQ(Free("small", absl::CivilDay(2027, 1, 5), 0), 5);
 }
@@ -245,8 +246,8 @@ TEST_F(BookingLedgerTest, SameKeyDifferentRequestIsAlreadyExists) {
   ASSERT_TRUE(ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 2, "k")).ok());
   absl::StatusOr<domain::Booking> other =
       ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 3, "k"));
-  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(std::string(other.status().message()), HasSubstr("different booking"));
+  EXPECT_THAT(other.status(),
+              testing::StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("different booking")));
   EXPECT_EQ(Free("small", kWednesday, 0), 3);
 }
 
@@ -272,8 +273,8 @@ TEST_F(BookingLedgerTest, CancelAfterTheWindowIsRefusedWithTheWindowNamed) {
       ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 1, "k")).value();
   clock_.Set(absl::FromCivil(absl::CivilMinute(2027, 1, 5, 10, 0), kParis));  // 23h before.
   absl::StatusOr<domain::Booking> late = ledger_->Cancel(booking.booking_id, kDesk);
-  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(late.status().message()), HasSubstr("24h before the start"));
+  EXPECT_THAT(late.status(), testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                               HasSubstr("24h before the start")));
   EXPECT_EQ(Free("small", kWednesday, 0), 4);
 }
 
@@ -609,8 +610,8 @@ TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {
   ASSERT_TRUE(RemoteVisit(visitor, thursday).ok());  // Rome, replicated: the second day.
 
   absl::StatusOr<domain::Booking> over = ledger_->Create(Morning(visitor, friday, "fri"));
-  EXPECT_EQ(over.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(over.status().message(), ::testing::HasSubstr("used 2 of the 2 visit days"));
+  EXPECT_THAT(over.status(), testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                               HasSubstr("used 2 of the 2 visit days")));
   EXPECT_THAT(over.status().message(), ::testing::HasSubstr("2027-01"));
 
   // One of two bookings of Wednesday cancelled: the day is still held.

@@ -54,6 +54,22 @@ BookingRequest Request(absl::CivilMinute start, absl::CivilMinute end, int32_t s
 const absl::TimeZone kParis = Zone("Europe/Paris");
 const absl::Time kMondayMorning = absl::FromCivil(absl::CivilMinute(2027, 1, 4, 8, 0), kParis);
 
+// The plan of a booking of one desk from `start` to `end` (venue time in `zone`) under
+// `policy`, made at `now`.
+absl::StatusOr<BookingPlan> PlanDesks(const SitePolicy& policy, absl::TimeZone zone,
+                                      absl::CivilMinute start, absl::CivilMinute end,
+                                      absl::Time now) {
+  return PlanBooking(Desks(), policy, zone, Request(start, end), now);
+}
+
+// The slots of PlanDesks's plan, which must succeed; none, and a test failure, otherwise.
+std::vector<Slot> DeskSlots(const SitePolicy& policy, absl::TimeZone zone, absl::CivilMinute start,
+                            absl::CivilMinute end, absl::Time now) {
+  absl::StatusOr<BookingPlan> plan = PlanDesks(policy, zone, start, end, now);
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  return plan.ok() ? plan->slots : std::vector<Slot>();
+}
+
 TEST(SlotsTest, DeskDayHasTwoHalfDaysAndRoomDayHasFiveBlocks) {
   const SitePolicy policy = DefaultSitePolicy();
   std::vector<Slot> desks =
@@ -110,10 +126,9 @@ TEST(BookingRulesTest, MembersOfOtherSitesPayTheVisitorPriceWhereOneIsSet) {
 
 TEST(BookingRulesTest, ClosedDaysInsideASpanAreNotCounted) {
   // Friday afternoon to Monday morning: the weekend is closed.
-  absl::StatusOr<BookingPlan> plan = PlanBooking(
-      Desks(), DefaultSitePolicy(), kParis,
-      Request(absl::CivilMinute(2027, 1, 8, 14, 0), absl::CivilMinute(2027, 1, 11, 13, 0)),
-      kMondayMorning);
+  absl::StatusOr<BookingPlan> plan =
+      PlanDesks(DefaultSitePolicy(), kParis, absl::CivilMinute(2027, 1, 8, 14, 0),
+                absl::CivilMinute(2027, 1, 11, 13, 0), kMondayMorning);
   ASSERT_TRUE(plan.ok()) << plan.status();
   ASSERT_EQ(plan->slots.size(), 2u);
   EXPECT_EQ(plan->slots[0].id.day, absl::CivilDay(2027, 1, 8));
@@ -123,16 +138,15 @@ TEST(BookingRulesTest, ClosedDaysInsideASpanAreNotCounted) {
 TEST(BookingRulesTest, DaylightSavingChangeInsideABookingInParis) {
   // Europe/Paris springs forward on Sunday 2027-03-28: 09:00 is 08:00Z before, 07:00Z after.
   const absl::Time now = absl::FromCivil(absl::CivilMinute(2027, 3, 20, 8, 0), kParis);
-  absl::StatusOr<BookingPlan> plan = PlanBooking(
-      Desks(), EveryDay(), kParis,
-      Request(absl::CivilMinute(2027, 3, 27, 9, 0), absl::CivilMinute(2027, 3, 29, 19, 0)), now);
-  ASSERT_TRUE(plan.ok()) << plan.status();
-  ASSERT_EQ(plan->slots.size(), 6u);
-  EXPECT_EQ(plan->slots.front().start, absl::FromUnixSeconds(1806134400));  // 2027-03-27T08:00Z
-  EXPECT_EQ(plan->slots.back().end, absl::FromUnixSeconds(1806339600));     // 2027-03-29T17:00Z
+  const std::vector<Slot> slots =
+      DeskSlots(EveryDay(), kParis, absl::CivilMinute(2027, 3, 27, 9, 0),
+                absl::CivilMinute(2027, 3, 29, 19, 0), now);
+  ASSERT_EQ(slots.size(), 6u);
+  EXPECT_EQ(slots.front().start, absl::FromUnixSeconds(1806134400));  // 2027-03-27T08:00Z
+  EXPECT_EQ(slots.back().end, absl::FromUnixSeconds(1806339600));     // 2027-03-29T17:00Z
   // 58 civil hours, 57 real ones.
-  EXPECT_EQ(plan->slots.back().end - plan->slots.front().start, absl::Hours(57));
-  for (const Slot& slot : plan->slots) {
+  EXPECT_EQ(slots.back().end - slots.front().start, absl::Hours(57));
+  for (const Slot& slot : slots) {
     EXPECT_EQ(absl::ToCivilMinute(slot.start, kParis), slot.local_start);
     EXPECT_EQ(slot.end - slot.start, slot.id.index == 0 ? absl::Hours(4) : absl::Hours(5));
   }
@@ -146,35 +160,29 @@ TEST(BookingRulesTest, DaylightSavingChangeInsideABookingInLosAngeles) {
   policy.half_day_slots = {{"morning", absl::Hours(8), absl::Hours(12)},
                            {"afternoon", absl::Hours(13), absl::Hours(18)}};
   const absl::Time now = absl::FromCivil(absl::CivilMinute(2027, 11, 1, 8, 0), los_angeles);
-  absl::StatusOr<BookingPlan> plan = PlanBooking(
-      Desks(), policy, los_angeles,
-      Request(absl::CivilMinute(2027, 11, 6, 8, 0), absl::CivilMinute(2027, 11, 8, 12, 0)), now);
-  ASSERT_TRUE(plan.ok()) << plan.status();
-  ASSERT_EQ(plan->slots.size(), 5u);
-  EXPECT_EQ(plan->slots.front().start, absl::FromUnixSeconds(1825513200));  // 2027-11-06T15:00Z
-  EXPECT_EQ(plan->slots.back().start, absl::FromUnixSeconds(1825689600));   // 2027-11-08T16:00Z
-  EXPECT_EQ(plan->slots.back().end - plan->slots.front().start, absl::Hours(53));
+  const std::vector<Slot> slots =
+      DeskSlots(policy, los_angeles, absl::CivilMinute(2027, 11, 6, 8, 0),
+                absl::CivilMinute(2027, 11, 8, 12, 0), now);
+  ASSERT_EQ(slots.size(), 5u);
+  EXPECT_EQ(slots.front().start, absl::FromUnixSeconds(1825513200));  // 2027-11-06T15:00Z
+  EXPECT_EQ(slots.back().start, absl::FromUnixSeconds(1825689600));   // 2027-11-08T16:00Z
+  EXPECT_EQ(slots.back().end - slots.front().start, absl::Hours(53));
 }
 
 TEST(BookingRulesTest, MisalignedAndReversedTimesAreRefusedNamingTheSlots) {
   const SitePolicy policy = DefaultSitePolicy();
-  absl::StatusOr<BookingPlan> plan = PlanBooking(
-      Desks(), policy, kParis,
-      Request(absl::CivilMinute(2027, 1, 4, 10, 0), absl::CivilMinute(2027, 1, 4, 13, 0)),
-      kMondayMorning);
+  absl::StatusOr<BookingPlan> plan =
+      PlanDesks(policy, kParis, absl::CivilMinute(2027, 1, 4, 10, 0),
+                absl::CivilMinute(2027, 1, 4, 13, 0), kMondayMorning);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(plan.status().message()), HasSubstr("09:00, 14:00"));
 
-  plan = PlanBooking(
-      Desks(), policy, kParis,
-      Request(absl::CivilMinute(2027, 1, 4, 9, 0), absl::CivilMinute(2027, 1, 4, 12, 0)),
-      kMondayMorning);
+  plan = PlanDesks(policy, kParis, absl::CivilMinute(2027, 1, 4, 9, 0),
+                   absl::CivilMinute(2027, 1, 4, 12, 0), kMondayMorning);
   EXPECT_THAT(std::string(plan.status().message()), HasSubstr("13:00, 19:00"));
 
-  plan = PlanBooking(
-      Desks(), policy, kParis,
-      Request(absl::CivilMinute(2027, 1, 4, 14, 0), absl::CivilMinute(2027, 1, 4, 13, 0)),
-      kMondayMorning);
+  plan = PlanDesks(policy, kParis, absl::CivilMinute(2027, 1, 4, 14, 0),
+                   absl::CivilMinute(2027, 1, 4, 13, 0), kMondayMorning);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
 
   // A room is booked in two-hour blocks from opening.
@@ -185,10 +193,8 @@ TEST(BookingRulesTest, MisalignedAndReversedTimesAreRefusedNamingTheSlots) {
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
 
   // Sunday: closed.
-  plan = PlanBooking(
-      Desks(), policy, kParis,
-      Request(absl::CivilMinute(2027, 1, 10, 9, 0), absl::CivilMinute(2027, 1, 10, 13, 0)),
-      kMondayMorning);
+  plan = PlanDesks(policy, kParis, absl::CivilMinute(2027, 1, 10, 9, 0),
+                   absl::CivilMinute(2027, 1, 10, 13, 0), kMondayMorning);
   EXPECT_THAT(std::string(plan.status().message()), HasSubstr("closed"));
 }
 
@@ -218,9 +224,9 @@ TEST(BookingRulesTest, SeatsMustFitThePoolAndARoomIsBookedWhole) {
 TEST(BookingRulesTest, PastStartIsRefused) {
   // 10:00 on Monday: the morning has begun.
   const absl::Time now = kMondayMorning + absl::Hours(2);
-  absl::StatusOr<BookingPlan> plan = PlanBooking(
-      Desks(), DefaultSitePolicy(), kParis,
-      Request(absl::CivilMinute(2027, 1, 4, 9, 0), absl::CivilMinute(2027, 1, 4, 13, 0)), now);
+  absl::StatusOr<BookingPlan> plan =
+      PlanDesks(DefaultSitePolicy(), kParis, absl::CivilMinute(2027, 1, 4, 9, 0),
+                absl::CivilMinute(2027, 1, 4, 13, 0), now);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(plan.status().message()), HasSubstr("in the past"));
 }
@@ -228,15 +234,12 @@ TEST(BookingRulesTest, PastStartIsRefused) {
 TEST(BookingRulesTest, SpanIsCappedAtThePolicyMaximum) {
   SitePolicy policy = EveryDay();
   // 21 days inclusive is allowed, 22 is not.
-  EXPECT_TRUE(PlanBooking(Desks(), policy, kParis,
-                          Request(absl::CivilMinute(2027, 1, 4, 9, 0),
-                                  absl::CivilMinute(2027, 1, 24, 19, 0)),
-                          kMondayMorning)
+  EXPECT_TRUE(PlanDesks(policy, kParis, absl::CivilMinute(2027, 1, 4, 9, 0),
+                        absl::CivilMinute(2027, 1, 24, 19, 0), kMondayMorning)
                   .ok());
-  absl::StatusOr<BookingPlan> plan = PlanBooking(
-      Desks(), policy, kParis,
-      Request(absl::CivilMinute(2027, 1, 4, 9, 0), absl::CivilMinute(2027, 1, 25, 19, 0)),
-      kMondayMorning);
+  absl::StatusOr<BookingPlan> plan =
+      PlanDesks(policy, kParis, absl::CivilMinute(2027, 1, 4, 9, 0),
+                absl::CivilMinute(2027, 1, 25, 19, 0), kMondayMorning);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(plan.status().message()), HasSubstr("at most 21"));
 }
@@ -244,16 +247,13 @@ TEST(BookingRulesTest, SpanIsCappedAtThePolicyMaximum) {
 TEST(BookingRulesTest, HorizonIsCheckedOnTheEndNotOnlyTheStart) {
   SitePolicy policy = EveryDay();  // Horizon 90 days: the last bookable day is 2027-04-04.
   // Starts inside the horizon, ends outside it.
-  absl::StatusOr<BookingPlan> plan = PlanBooking(
-      Desks(), policy, kParis,
-      Request(absl::CivilMinute(2027, 3, 30, 9, 0), absl::CivilMinute(2027, 4, 6, 19, 0)),
-      kMondayMorning);
+  absl::StatusOr<BookingPlan> plan =
+      PlanDesks(policy, kParis, absl::CivilMinute(2027, 3, 30, 9, 0),
+                absl::CivilMinute(2027, 4, 6, 19, 0), kMondayMorning);
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(plan.status().message()), HasSubstr("2027-04-04"));
-  EXPECT_TRUE(PlanBooking(Desks(), policy, kParis,
-                          Request(absl::CivilMinute(2027, 3, 30, 9, 0),
-                                  absl::CivilMinute(2027, 4, 4, 19, 0)),
-                          kMondayMorning)
+  EXPECT_TRUE(PlanDesks(policy, kParis, absl::CivilMinute(2027, 3, 30, 9, 0),
+                        absl::CivilMinute(2027, 4, 4, 19, 0), kMondayMorning)
                   .ok());
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -54,9 +56,53 @@ v1::OplogEntry Change(uint64_t incarnation, int64_t wall, const v1::MemberChange
   return entry;
 }
 
+// Applies `prefix`, then `permuted` in every order, each order to a fresh replica in `dir`,
+// and calls `check` on each replica. Stops at the first fatal failure: call it under
+// ASSERT_NO_FATAL_FAILURE.
+void InEveryOrder(const testing::TempDir& dir, testing::FakeClock* clock,
+                  const std::vector<v1::OplogEntry>& prefix,
+                  const std::vector<v1::OplogEntry>& permuted,
+                  const std::function<void(Replica&)>& check) {
+  std::vector<size_t> order(permuted.size());
+  std::iota(order.begin(), order.end(), 0);
+  int replica = 0;
+  do {
+    Replica node(dir, absl::StrCat("node-", replica++), clock);
+    for (const v1::OplogEntry& entry : prefix) ASSERT_TRUE(node.Apply(entry).ok());
+    for (size_t i : order) ASSERT_TRUE(node.Apply(permuted[i]).ok());
+    check(node);
+    if (::testing::Test::HasFatalFailure()) return;
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
 domain::Member Profile(const std::string& name, const std::string& email) {
   return {.display_name = name, .email = email};
 }
+
+// Ada, of London, who shows her city to the network and keeps her bio at home.
+domain::Member AdaFromLondon() {
+  domain::Member profile = Profile("Ada", "ada@example.org");
+  profile.bio = "Analytical engines";
+  profile.city = "London";
+  profile.network_visible_fields = {domain::ProfileField::kCity};
+  return profile;
+}
+
+// One replica `name` with its folder and clock.
+struct OneReplica {
+  explicit OneReplica(const std::string& name) : node(dir, name, &clock) {}
+  testing::TempDir dir;
+  testing::FakeClock clock{absl::FromUnixSeconds(1'800'000'000)};
+  Replica node;
+};
+
+// Two sites' replicas, paris and milan, on one clock.
+struct ParisAndMilan {
+  testing::TempDir dir;
+  testing::FakeClock clock{absl::FromUnixSeconds(1'800'000'000)};
+  Replica paris{dir, "paris", &clock};
+  Replica milan{dir, "milan", &clock};
+};
 
 v1::MemberChange Base() {
   v1::MemberChange change;
@@ -75,18 +121,14 @@ TEST(MemberRegistryTest, ConcurrentProfileEditsGiveTheSameWinnerInEveryOrder) {
   v1::MemberChange concurrent = Base();  // Earlier than the rename: loses the name...
   concurrent.set_display_name("Countess");
   concurrent.set_bio("Mathematician");  // ...but its bio, which nobody else set, stays.
-  std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(2, 300, rename),
-                                         Change(1, 200, concurrent)};
-  std::vector<int> order = {0, 1, 2};
-  int replica = 0;
-  do {
-    Replica node(dir, absl::StrCat("node-", replica++), &clock);
-    for (int i : order) ASSERT_TRUE(node.Apply(entries[i]).ok());
+  const std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(2, 300, rename),
+                                               Change(1, 200, concurrent)};
+  ASSERT_NO_FATAL_FAILURE(InEveryOrder(dir, &clock, {}, entries, [](Replica& node) {
     absl::StatusOr<domain::Member> member = node.registry.Get("paris-00000000000000aa");
     ASSERT_TRUE(member.ok()) << member.status();
     EXPECT_EQ(member->display_name, "Ada Lovelace");
     EXPECT_EQ(member->bio, "Mathematician");
-  } while (std::next_permutation(order.begin(), order.end()));
+  }));
 }
 
 TEST(MemberRegistryTest, ErasureWinsOverEveryFieldWriteWhateverTheOrder) {
@@ -99,13 +141,9 @@ TEST(MemberRegistryTest, ErasureWinsOverEveryFieldWriteWhateverTheOrder) {
   erased.set_erased(true);
   v1::MemberChange late_edit = Base();  // Stamped after the erasure, delivered in any order.
   late_edit.set_bio("should never reappear");
-  std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(1, 200, erased),
-                                         Change(2, 300, late_edit)};
-  std::vector<int> order = {0, 1, 2};
-  int replica = 0;
-  do {
-    Replica node(dir, absl::StrCat("node-", replica++), &clock);
-    for (int i : order) ASSERT_TRUE(node.Apply(entries[i]).ok());
+  const std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(1, 200, erased),
+                                               Change(2, 300, late_edit)};
+  ASSERT_NO_FATAL_FAILURE(InEveryOrder(dir, &clock, {}, entries, [](Replica& node) {
     domain::Member member = node.registry.Get("paris-00000000000000aa").value();
     EXPECT_TRUE(member.erased);
     EXPECT_TRUE(member.display_name.empty());
@@ -113,13 +151,12 @@ TEST(MemberRegistryTest, ErasureWinsOverEveryFieldWriteWhateverTheOrder) {
     EXPECT_TRUE(member.bio.empty());
     EXPECT_TRUE(member.city.empty());
     EXPECT_EQ(node.registry.CheckMember(member.member_id).code(), absl::StatusCode::kNotFound);
-  } while (std::next_permutation(order.begin(), order.end()));
+  }));
 }
 
 TEST(MemberRegistryTest, AChangeWrittenByAnotherSiteThanTheHomeIsInvalid) {
-  testing::TempDir dir;
-  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
-  Replica node(dir, "node", &clock);
+  OneReplica replica("node");
+  Replica& node = replica.node;
   v1::MemberChange change = Base();
   change.set_display_name("Mallory");
   v1::OplogEntry entry = Change(1, 100, change);
@@ -224,16 +261,12 @@ std::string TableBytes(Replica& node, storage::Table table) {
 }
 
 TEST(MemberRegistryTest, TheEmailAndTheFieldsNotShownStayAtHome) {
-  testing::TempDir dir;
-  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
-  Replica paris(dir, "paris", &clock);
-  Replica milan(dir, "milan", &clock);
-  domain::Member profile = Profile("Ada", "ada@example.org");
-  profile.bio = "Analytical engines";
+  ParisAndMilan sites;
+  Replica& paris = sites.paris;
+  Replica& milan = sites.milan;
+  domain::Member profile = AdaFromLondon();
   profile.skills = {"mathematics", "poetry"};
-  profile.city = "London";
   profile.links = {"https://example.org/ada"};
-  profile.network_visible_fields = {domain::ProfileField::kCity};
   const domain::Member ada = paris.registry.Register(profile).value();
   EXPECT_EQ(ada.email, "ada@example.org");
   EXPECT_EQ(ada.bio, "Analytical engines");
@@ -269,14 +302,10 @@ TEST(MemberRegistryTest, TheEmailAndTheFieldsNotShownStayAtHome) {
 }
 
 TEST(MemberRegistryTest, WhatTheNetworkHoldsFollowsTheMembersChoice) {
-  testing::TempDir dir;
-  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
-  Replica paris(dir, "paris", &clock);
-  Replica milan(dir, "milan", &clock);
-  domain::Member profile = Profile("Ada", "ada@example.org");
-  profile.bio = "Analytical engines";
-  profile.city = "London";
-  profile.network_visible_fields = {domain::ProfileField::kCity};
+  ParisAndMilan sites;
+  Replica& paris = sites.paris;
+  Replica& milan = sites.milan;
+  const domain::Member profile = AdaFromLondon();
   const domain::Member ada = paris.registry.Register(profile).value();
   uint64_t seq = paris.oplog->Vector()[0].seq();
   const auto sync = [&] {
@@ -320,9 +349,8 @@ TEST(MemberRegistryTest, WhatTheNetworkHoldsFollowsTheMembersChoice) {
 }
 
 TEST(MemberRegistryTest, AnEmailInAnOlderEntryIsNeverHeld) {
-  testing::TempDir dir;
-  testing::FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
-  Replica node(dir, "milan", &clock);
+  OneReplica replica("milan");
+  Replica& node = replica.node;
   v1::MemberChange registered = Base();
   registered.set_display_name("Ada");
   // Field 4 was the email before it stayed at home: an older node may still send it.
@@ -412,22 +440,19 @@ TEST(MemberRegistryTest, ATokenRevocationReplicatesAndTheLatestWinsWhateverTheOr
   desk.set_bio("Lost her laptop");
   v1::MemberChange late = Base();  // Stamped last, but revoking at an earlier instant.
   late.mutable_tokens_revoked_before()->set_seconds(15);
-  std::vector<v1::OplogEntry> entries = {Change(1, 100, registered), Change(1, 200, logout),
-                                         Change(1, 300, desk), Change(1, 400, late)};
-  std::vector<int> order = {1, 2, 3};  // The revocations, after the registration.
-  int replica = 0;
-  do {
-    Replica node(dir, absl::StrCat("node-", replica++), &clock);
-    ASSERT_TRUE(node.Apply(entries[0]).ok());
-    for (int i : order) ASSERT_TRUE(node.Apply(entries[i]).ok());
-    domain::Member member = node.registry.Get("paris-00000000000000aa").value();
-    EXPECT_EQ(member.tokens_revoked_before, absl::FromUnixMillis(20'500));
-    EXPECT_EQ(member.bio, "Lost her laptop");
-  } while (std::next_permutation(order.begin(), order.end()));
+  const v1::OplogEntry registration = Change(1, 100, registered);
+  // The revocations, after the registration.
+  ASSERT_NO_FATAL_FAILURE(InEveryOrder(
+      dir, &clock, {registration},
+      {Change(1, 200, logout), Change(1, 300, desk), Change(1, 400, late)}, [](Replica& node) {
+        domain::Member member = node.registry.Get("paris-00000000000000aa").value();
+        EXPECT_EQ(member.tokens_revoked_before, absl::FromUnixMillis(20'500));
+        EXPECT_EQ(member.bio, "Lost her laptop");
+      }));
 
   // A revocation that is no time is refused, and changes nothing.
   Replica node(dir, "bad", &clock);
-  ASSERT_TRUE(node.Apply(entries[0]).ok());
+  ASSERT_TRUE(node.Apply(registration).ok());
   v1::MemberChange bad = Base();
   bad.mutable_tokens_revoked_before()->set_nanos(-1);
   EXPECT_EQ(node.Apply(Change(1, 200, bad)).code(), absl::StatusCode::kInvalidArgument);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -79,46 +80,50 @@ TEST_F(NodeOptionsTest, TheShippedSiteConfigsAreValid) {
   }
 }
 
-TEST_F(NodeOptionsTest, UnknownTimeZoneNamed) {
+// One edit of the valid config that makes it invalid: `find` (its first occurrence) replaced
+// by `replacement`, or `replacement` appended when `find` is empty. The refusal is
+// INVALID_ARGUMENT and names `needle`.
+struct InvalidConfig {
+  const char* name;
+  const char* find;
+  const char* replacement;
+  const char* needle;
+};
+
+void PrintTo(const InvalidConfig& edit, std::ostream* os) { *os << edit.name; }
+
+class InvalidConfigTest : public NodeOptionsTest,
+                          public ::testing::WithParamInterface<InvalidConfig> {};
+
+TEST_P(InvalidConfigTest, IsRefusedNamingTheField) {
+  const InvalidConfig& edit = GetParam();
   std::string text = kParisConfig;
-  text.replace(text.find("Europe/Paris"), 12, "Mars/Olympus");
-  ExpectInvalid(text, "Mars/Olympus");
+  if (std::string(edit.find).empty()) {
+    text += edit.replacement;
+  } else {
+    const size_t at = text.find(edit.find);
+    ASSERT_NE(at, std::string::npos) << edit.find;
+    text.replace(at, std::string(edit.find).size(), edit.replacement);
+  }
+  ExpectInvalid(text, edit.needle);
 }
 
-TEST_F(NodeOptionsTest, BadCurrencyNamed) {
-  std::string text = kParisConfig;
-  text.replace(text.find("\"EUR\""), 5, "\"EURO\"");
-  ExpectInvalid(text, "currency_code");
-}
-
-TEST_F(NodeOptionsTest, BadListenAddressNamed) {
-  std::string text = kParisConfig;
-  text.replace(text.find("127.0.0.1:0"), 11, "127.0.0.1:99999");
-  ExpectInvalid(text, "listen_address");
-  text = kParisConfig;
-  text.replace(text.find("127.0.0.1:0"), 11, "localhost");
-  ExpectInvalid(text, "listen_address");
-}
-
-TEST_F(NodeOptionsTest, MissingDataDirAndCredentialNamed) {
-  std::string text = kParisConfig;
-  text.replace(text.find("data_dir: \"/tmp/x\""), 18, "");
-  ExpectInvalid(text, "data_dir");
-  text = kParisConfig;
-  text.replace(text.find("admin_credential_file: \"/tmp/admin\""), 35, "");
-  ExpectInvalid(text, "admin_credential_file");
-}
-
-TEST_F(NodeOptionsTest, BadSeedSpaceAndPolicyNamed) {
-  std::string text = kParisConfig;
-  text.replace(text.find("seats: 24"), 9, "seats: -1");
-  ExpectInvalid(text, "initial_spaces");
-  ExpectInvalid(std::string(kParisConfig) + "initial_policy { opens_at { hours: 31 } }",
-                "initial_policy.opens_at");
-  text = kParisConfig;
-  text.replace(text.find("SPACE_KIND_DESK_POOL"), 20, "SPACE_KIND_UNSPECIFIED");
-  ExpectInvalid(text, "space.kind");
-}
+INSTANTIATE_TEST_SUITE_P(
+    NodeOptionsTest, InvalidConfigTest,
+    ::testing::Values(
+        InvalidConfig{"UnknownTimeZone", "Europe/Paris", "Mars/Olympus", "Mars/Olympus"},
+        InvalidConfig{"BadCurrency", "\"EUR\"", "\"EURO\"", "currency_code"},
+        InvalidConfig{"ListenPortOutOfRange", "127.0.0.1:0", "127.0.0.1:99999", "listen_address"},
+        InvalidConfig{"ListenAddressWithoutPort", "127.0.0.1:0", "localhost", "listen_address"},
+        InvalidConfig{"MissingDataDir", "data_dir: \"/tmp/x\"", "", "data_dir"},
+        InvalidConfig{"MissingAdminCredential", "admin_credential_file: \"/tmp/admin\"", "",
+                      "admin_credential_file"},
+        InvalidConfig{"NegativeSeedSeats", "seats: 24", "seats: -1", "initial_spaces"},
+        InvalidConfig{"SeedPolicyOpensAtHour31", "", "initial_policy { opens_at { hours: 31 } }",
+                      "initial_policy.opens_at"},
+        InvalidConfig{"UnspecifiedSeedSpaceKind", "SPACE_KIND_DESK_POOL", "SPACE_KIND_UNSPECIFIED",
+                      "space.kind"}),
+    [](const ::testing::TestParamInfo<InvalidConfig>& info) { return info.param.name; });
 
 TEST_F(NodeOptionsTest, TlsFilesRequiredUnlessInsecure) {
   std::string secure = kParisConfig;

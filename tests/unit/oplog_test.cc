@@ -75,6 +75,15 @@ class OplogTest : public ::testing::Test {
     return site;
   }
 
+  // Applies the one entry `entry` at `receiver` and expects it held back: nothing applied,
+  // the receiver's vector still empty.
+  void ExpectHeld(Site& receiver, const v1::OplogEntry& entry) {
+    Oplog::ApplyReport report = receiver.oplog->ApplyRemote({entry}, keys_, applier_).value();
+    EXPECT_EQ(report.applied, 0);
+    EXPECT_EQ(report.held, 1);
+    EXPECT_TRUE(receiver.oplog->Vector().empty());
+  }
+
   testing::TempDir dir_;
   testing::FakeClock clock_{kNow};
   Site paris_;
@@ -138,11 +147,9 @@ TEST_F(OplogTest, AGapIsHeldUntilTheMissingEntryArrives) {
   v1::OplogEntry first = paris_.Write("1");
   v1::OplogEntry second = paris_.Write("2");
   auto receiver = Receiver("a");
-  Oplog::ApplyReport report = receiver->oplog->ApplyRemote({second}, keys_, applier_).value();
-  EXPECT_EQ(report.applied, 0);
-  EXPECT_EQ(report.held, 1);
-  EXPECT_TRUE(receiver->oplog->Vector().empty());
-  report = receiver->oplog->ApplyRemote({first, second}, keys_, applier_).value();
+  ExpectHeld(*receiver, second);
+  Oplog::ApplyReport report =
+      receiver->oplog->ApplyRemote({first, second}, keys_, applier_).value();
   EXPECT_EQ(report.applied, 2);
   ASSERT_EQ(receiver->oplog->Vector().size(), 1u);
   EXPECT_EQ(receiver->oplog->Vector()[0].seq(), 2u);
@@ -199,10 +206,7 @@ TEST_F(OplogTest, AnEntryFromAClockTenMinutesAheadIsHeldBack) {
   keys_.Add("lyon", fast.key.PublicKey());
   v1::OplogEntry ahead = fast.Write("from-the-future");
   auto receiver = Receiver("a");
-  Oplog::ApplyReport report = receiver->oplog->ApplyRemote({ahead}, keys_, applier_).value();
-  EXPECT_EQ(report.applied, 0);
-  EXPECT_EQ(report.held, 1);
-  EXPECT_TRUE(receiver->oplog->Vector().empty());
+  ExpectHeld(*receiver, ahead);
   // Once this node's clock is within the bound, the same entry applies.
   clock_.Advance(absl::Minutes(6));
   EXPECT_EQ(receiver->oplog->ApplyRemote({ahead}, keys_, applier_)->applied, 1);

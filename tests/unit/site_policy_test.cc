@@ -2,16 +2,16 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/bad_input.h"
 
 namespace cantine::domain {
 namespace {
 
-using ::testing::HasSubstr;
+using BadPolicy = testing::BadInput<SitePolicy>;
 
-void ExpectInvalid(const SitePolicy& policy, const std::string& field) {
-  absl::Status status = ValidateSitePolicy(policy);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_THAT(std::string(status.message()), HasSubstr(field));
+// Each of `cases`, an edit of the default policy, is refused naming its field.
+void ExpectEachInvalid(const std::vector<BadPolicy>& cases) {
+  testing::ExpectEachInvalidNamingTheField(DefaultSitePolicy(), cases, ValidateSitePolicy);
 }
 
 TEST(SitePolicyTest, DefaultPolicyIsValidAndMatchesLaCantine) {
@@ -24,77 +24,50 @@ TEST(SitePolicyTest, DefaultPolicyIsValidAndMatchesLaCantine) {
 }
 
 TEST(SitePolicyTest, OpeningHoursMustBeOrderedAndInsideTheDay) {
-  SitePolicy policy = DefaultSitePolicy();
-  policy.opens_at = absl::Hours(19);
-  ExpectInvalid(policy, "opens_at");
-
-  policy = DefaultSitePolicy();
-  policy.closes_at = absl::Hours(25);
-  ExpectInvalid(policy, "closes_at");
-
-  policy = DefaultSitePolicy();
-  policy.opens_at = absl::Hours(9) + absl::Seconds(30);
-  ExpectInvalid(policy, "opens_at");
+  ExpectEachInvalid({
+      {"opens_at", [](SitePolicy& p) { p.opens_at = absl::Hours(19); }},
+      {"closes_at", [](SitePolicy& p) { p.closes_at = absl::Hours(25); }},
+      {"opens_at", [](SitePolicy& p) { p.opens_at = absl::Hours(9) + absl::Seconds(30); }},
+  });
 }
 
 TEST(SitePolicyTest, ExactlyTwoOrderedHalfDaySlotsInsideOpeningHours) {
-  SitePolicy policy = DefaultSitePolicy();
-  policy.half_day_slots.pop_back();
-  ExpectInvalid(policy, "exactly 2");
-
-  policy = DefaultSitePolicy();
-  policy.half_day_slots[1].start = absl::Hours(12);  // Overlaps the morning.
-  ExpectInvalid(policy, "half_day_slots[1]");
-
-  policy = DefaultSitePolicy();
-  policy.half_day_slots[0].start = absl::Hours(8);  // Before opening.
-  ExpectInvalid(policy, "half_day_slots[0]");
-
-  policy = DefaultSitePolicy();
-  policy.half_day_slots[1].end = absl::Hours(20);  // After closing.
-  ExpectInvalid(policy, "closes_at");
-
-  policy = DefaultSitePolicy();
-  policy.half_day_slots[0].end = absl::Hours(9);  // Empty slot.
-  ExpectInvalid(policy, "half_day_slots[0]");
-
-  policy = DefaultSitePolicy();
-  policy.half_day_slots[1].name = "morning";
-  ExpectInvalid(policy, "different names");
+  ExpectEachInvalid({
+      {"exactly 2", [](SitePolicy& p) { p.half_day_slots.pop_back(); }},
+      // Overlaps the morning.
+      {"half_day_slots[1]", [](SitePolicy& p) { p.half_day_slots[1].start = absl::Hours(12); }},
+      // Before opening.
+      {"half_day_slots[0]", [](SitePolicy& p) { p.half_day_slots[0].start = absl::Hours(8); }},
+      // After closing.
+      {"closes_at", [](SitePolicy& p) { p.half_day_slots[1].end = absl::Hours(20); }},
+      // Empty slot.
+      {"half_day_slots[0]", [](SitePolicy& p) { p.half_day_slots[0].end = absl::Hours(9); }},
+      {"different names", [](SitePolicy& p) { p.half_day_slots[1].name = "morning"; }},
+  });
 }
 
 TEST(SitePolicyTest, RoomBlockMustFitTheDay) {
-  SitePolicy policy = DefaultSitePolicy();
-  policy.room_block = absl::Hours(11);
-  ExpectInvalid(policy, "room_block");
-  policy.room_block = absl::Minutes(10);
-  ExpectInvalid(policy, "room_block");
-  policy.room_block = absl::Minutes(90) + absl::Seconds(1);
-  ExpectInvalid(policy, "room_block");
+  ExpectEachInvalid({
+      {"room_block", [](SitePolicy& p) { p.room_block = absl::Hours(11); }},
+      {"room_block", [](SitePolicy& p) { p.room_block = absl::Minutes(10); }},
+      {"room_block", [](SitePolicy& p) { p.room_block = absl::Minutes(90) + absl::Seconds(1); }},
+  });
 }
 
 TEST(SitePolicyTest, DayCountsAndWindowsInRange) {
-  SitePolicy policy = DefaultSitePolicy();
-  policy.max_booking_days = 0;
-  ExpectInvalid(policy, "max_booking_days");
-  policy = DefaultSitePolicy();
-  policy.booking_horizon_days = -3;
-  ExpectInvalid(policy, "booking_horizon_days");
-  policy = DefaultSitePolicy();
-  policy.cancellation_window = -absl::Hours(1);
-  ExpectInvalid(policy, "cancellation_window");
-  policy = DefaultSitePolicy();
-  policy.no_show_grace = absl::ZeroDuration();
-  ExpectInvalid(policy, "no_show_grace");
+  ExpectEachInvalid({
+      {"max_booking_days", [](SitePolicy& p) { p.max_booking_days = 0; }},
+      {"booking_horizon_days", [](SitePolicy& p) { p.booking_horizon_days = -3; }},
+      {"cancellation_window", [](SitePolicy& p) { p.cancellation_window = -absl::Hours(1); }},
+      {"no_show_grace", [](SitePolicy& p) { p.no_show_grace = absl::ZeroDuration(); }},
+  });
 }
 
 TEST(SitePolicyTest, OpenWeekdaysNonEmptyWithoutRepeats) {
-  SitePolicy policy = DefaultSitePolicy();
-  policy.open_weekdays.clear();
-  ExpectInvalid(policy, "open_weekdays");
-  policy = DefaultSitePolicy();
-  policy.open_weekdays.push_back(absl::Weekday::monday);
-  ExpectInvalid(policy, "twice");
+  ExpectEachInvalid({
+      {"open_weekdays", [](SitePolicy& p) { p.open_weekdays.clear(); }},
+      {"twice", [](SitePolicy& p) { p.open_weekdays.push_back(absl::Weekday::monday); }},
+  });
 }
 
 }  // namespace

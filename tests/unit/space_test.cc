@@ -2,11 +2,10 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/bad_input.h"
 
 namespace cantine::domain {
 namespace {
-
-using ::testing::HasSubstr;
 
 Space DeskPool() {
   Space space;
@@ -19,10 +18,9 @@ Space DeskPool() {
   return space;
 }
 
-void ExpectInvalid(const Space& space, const std::string& field) {
-  absl::Status status = ValidateSpace(space);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_THAT(std::string(status.message()), HasSubstr(field));
+// Each of `cases`, an edit of the desk pool, is refused naming its field.
+void ExpectEachInvalid(const std::vector<testing::BadInput<Space>>& cases) {
+  testing::ExpectEachInvalidNamingTheField(DeskPool(), cases, ValidateSpace);
 }
 
 TEST(SpaceTest, ValidDeskPoolAndRoom) {
@@ -35,47 +33,42 @@ TEST(SpaceTest, ValidDeskPoolAndRoom) {
 }
 
 TEST(SpaceTest, RefusesBadIdsAndNames) {
-  Space space = DeskPool();
-  space.space_id = "";
-  ExpectInvalid(space, "space_id");
-  space.space_id = "Desk Pool";
-  ExpectInvalid(space, "space_id");
-  space.space_id = std::string(65, 'a');
-  ExpectInvalid(space, "space_id");
-  space = DeskPool();
-  space.display_name = "   ";
-  ExpectInvalid(space, "display_name");
-  space.display_name = std::string(201, 'x');
-  ExpectInvalid(space, "display_name");
-  space = DeskPool();
-  space.description = "bad \xFF utf8";
-  ExpectInvalid(space, "description");
-  space.description = "tab\x01";
-  ExpectInvalid(space, "description");
+  ExpectEachInvalid({
+      {"space_id", [](Space& s) { s.space_id = ""; }},
+      {"space_id", [](Space& s) { s.space_id = "Desk Pool"; }},
+      {"space_id", [](Space& s) { s.space_id = std::string(65, 'a'); }},
+      {"display_name", [](Space& s) { s.display_name = "   "; }},
+      {"display_name", [](Space& s) { s.display_name = std::string(201, 'x'); }},
+      {"description", [](Space& s) { s.description = "bad \xFF utf8"; }},
+      {"description", [](Space& s) { s.description = "tab\x01"; }},
+  });
 }
 
 TEST(SpaceTest, SeatsInRangeForTheKind) {
-  Space space = DeskPool();
-  space.seats = 0;
-  ExpectInvalid(space, "seats");
-  space.seats = -4;
-  ExpectInvalid(space, "seats");
-  space.seats = kMaxDeskPoolSeats + 1;
-  ExpectInvalid(space, "seats");
-  space.kind = SpaceKind::kMeetingRoom;
-  space.seats = kMaxRoomPeople + 1;
-  ExpectInvalid(space, "seats");
+  ExpectEachInvalid({
+      {"seats", [](Space& s) { s.seats = 0; }},
+      {"seats", [](Space& s) { s.seats = -4; }},
+      {"seats", [](Space& s) { s.seats = kMaxDeskPoolSeats + 1; }},
+      {"seats",
+       [](Space& s) {
+         s.kind = SpaceKind::kMeetingRoom;
+         s.seats = kMaxRoomPeople + 1;
+       }},
+  });
 }
 
 TEST(SpaceTest, PriceNeitherNegativeNorAbsurd) {
+  ExpectEachInvalid({
+      {"price_per_slot", [](Space& s) { s.price_per_slot_minor = -1; }},
+      {"price_per_slot", [](Space& s) { s.price_per_slot_minor = kMaxPricePerSlotMinor + 1; }},
+      {"visitor_price_per_slot",
+       [](Space& s) {
+         s.price_per_slot_minor = 0;  // Free is allowed.
+         s.visitor_price_per_slot_minor = -5;
+       }},
+  });
   Space space = DeskPool();
-  space.price_per_slot_minor = -1;
-  ExpectInvalid(space, "price_per_slot");
-  space.price_per_slot_minor = kMaxPricePerSlotMinor + 1;
-  ExpectInvalid(space, "price_per_slot");
-  space.price_per_slot_minor = 0;  // Free is allowed.
-  space.visitor_price_per_slot_minor = -5;
-  ExpectInvalid(space, "visitor_price_per_slot");
+  space.price_per_slot_minor = 0;
   space.visitor_price_per_slot_minor = 2000;
   EXPECT_TRUE(ValidateSpace(space).ok());
 }
