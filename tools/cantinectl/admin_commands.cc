@@ -20,11 +20,9 @@ void AddAdminCommands(CommandTable& table) {
        .read = [](CommandLine&) -> absl::StatusOr<Action> {
          return [](Console& console) -> absl::Status {
            ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-           ASSIGN_OR_RETURN(const v1::NetworkStatus status,
-                            console.Call(console.node().admin,
-                                         &v1::AdminService::StubInterface::GetNetworkStatus,
-                                         v1::GetNetworkStatusRequest(), &credential));
-           return console.Print(status, [&] { return FormatNetworkStatus(status); });
+           return console.Print(console.Call(&v1::AdminService::StubInterface::GetNetworkStatus,
+                                             v1::GetNetworkStatusRequest(), &credential),
+                                FormatNetworkStatus);
          };
        }});
 }

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "cantine/v1/common.pb.h"
 
 namespace cantine::cantinectl {
 
@@ -75,6 +76,7 @@ enum class FlagKind {
   kRepeated,  // --tag VALUE, any number of times
 };
 struct FlagSpec {
+  constexpr FlagSpec(const char* name, FlagKind kind = FlagKind::kValue) : name(name), kind(kind) {}
   absl::string_view name;  // Without its dashes.
   FlagKind kind;
 };
@@ -96,6 +98,14 @@ class CommandLine {
   std::vector<std::string> TakeAll(absl::string_view flag);
   // A switch: false when absent.
   bool TakeBool(absl::string_view flag) { return Take(flag).value_or("false") == "true"; }
+  // The value of `flag`; INVALID_ARGUMENT "--FLAG is empty" and `hint` when it is given empty.
+  absl::StatusOr<std::optional<std::string>> TakeNonEmpty(absl::string_view flag,
+                                                          absl::string_view hint = "");
+  // The value of `flag` read by ParseVenueDay, ParseVenueTime or ParseCount; nullopt when
+  // it is absent.
+  absl::StatusOr<std::optional<v1::CivilDate>> TakeDay(absl::string_view flag);
+  absl::StatusOr<std::optional<v1::CivilDateTime>> TakeTime(absl::string_view flag);
+  absl::StatusOr<std::optional<int32_t>> TakeCount(absl::string_view flag, absl::string_view unit);
 
  private:
   std::vector<std::string> arguments_;
@@ -139,6 +149,18 @@ class CommandTable {
   std::vector<CommandSpec> commands_;
   std::vector<std::pair<absl::string_view, absl::string_view>> groups_;
 };
+
+// The `read` of a command whose one argument is an id: a `Request` with that id in the
+// field `id` points to, run by `run`, which makes the command's Action of it.
+template <typename Request, typename Run>
+std::function<absl::StatusOr<Action>(CommandLine&)> ReadIdArgument(std::string* (Request::*id)(),
+                                                                   Run run) {
+  return [id, run](CommandLine& line) -> absl::StatusOr<Action> {
+    Request request;
+    *(request.*id)() = line.arguments()[0];
+    return Action(run(std::move(request)));
+  };
+}
 
 // The command groups, one file each.
 void AddSiteCommands(CommandTable& table);     // site_commands.cc

@@ -71,7 +71,7 @@ absl::Status Console::FromCallStatus(const grpc::Status& status) {
 }
 
 absl::StatusOr<v1::Site> Console::GetSite() {
-  return Call(node_.site, &v1::SiteService::StubInterface::GetSite, v1::GetSiteRequest());
+  return Call(&v1::SiteService::StubInterface::GetSite, v1::GetSiteRequest());
 }
 
 absl::Status Console::PrintJson(const google::protobuf::Message& message) {
