@@ -53,11 +53,8 @@ absl::StatusOr<Action> ReadLogin(CommandLine& line) {
   if (!member.has_value()) return absl::InvalidArgumentError("login needs --member ID");
   v1::IssueTokenRequest request;
   request.set_member_id(*member);
-  absl::Duration ttl = kDefaultTokenTtl;
-  if (const std::optional<std::string> text = line.Take("ttl"); text.has_value()) {
-    ASSIGN_OR_RETURN(ttl, ParsePositiveDuration("--ttl", *text, "12h or 30m"));
-  }
-  *request.mutable_ttl() = rpc::DurationToProto(ttl);
+  ASSIGN_OR_RETURN(const std::optional<absl::Duration> ttl, line.TakeDuration("ttl", "12h or 30m"));
+  *request.mutable_ttl() = rpc::DurationToProto(ttl.value_or(kDefaultTokenTtl));
   request.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
   return [request](Console& console) mutable -> absl::Status {
     const GlobalOptions& options = console.options();
@@ -220,9 +217,9 @@ absl::StatusOr<Action> ReadBookings(CommandLine& line) {
                             : "bookings needs --member ID, or --space SPACE --day DAY");
     }
     if (space->empty()) return absl::InvalidArgumentError("--space is empty; give a space id");
-    ASSIGN_OR_RETURN(const absl::CivilDay parsed_day, ParseVenueDay("--day", *day));
     request.mutable_space_day()->set_space_id(*space);
-    *request.mutable_space_day()->mutable_day() = rpc::CivilDayToProto(parsed_day);
+    ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> parsed_day, line.TakeDay("day"));
+    *request.mutable_space_day()->mutable_day() = *parsed_day;
   }
   return [request, all_pages](Console& console) -> absl::Status {
     std::string credential;

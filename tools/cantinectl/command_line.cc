@@ -159,9 +159,9 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(CommandLine& flags, const Enviro
   options.json = flags.TakeBool("json");
   ASSIGN_OR_RETURN(options.admin_credential_file,
                    FlagOrEnv(flags, "admin_credential_file", env.admin_credential_file));
-  if (std::optional<std::string> timeout = flags.Take("timeout"); timeout.has_value()) {
-    ASSIGN_OR_RETURN(options.timeout, ParsePositiveDuration("--timeout", *timeout, "5s or 1500ms"));
-  }
+  ASSIGN_OR_RETURN(const std::optional<absl::Duration> timeout,
+                   flags.TakeDuration("timeout", "5s or 1500ms"));
+  options.timeout = timeout.value_or(options.timeout);
   const std::string home = env.home.value_or("");
   ASSIGN_OR_RETURN(options.token_file,
                    FlagOrEnv(flags, "token_file", env.token_file,
@@ -265,6 +265,48 @@ int Number(absl::string_view text) {
   return absl::SimpleAtoi(text, &number) ? number : -1;
 }
 
+// Whether the day exists (no February 30) is checked as the node checks it, by
+// rpc::CivilDayFromProto.
+absl::StatusOr<absl::CivilDay> ParseVenueDay(absl::string_view flag, absl::string_view text) {
+  if (!IsWritten(text, "dddd-dd-dd")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " '", text, "' is not a date; write YYYY-MM-DD, such as 2027-01-11"));
+  }
+  v1::CivilDate date;
+  date.set_year(Number(text.substr(0, 4)));
+  date.set_month(Number(text.substr(5, 2)));
+  date.set_day(Number(text.substr(8, 2)));
+  return rpc::CivilDayFromProto(flag, date);
+}
+
+// Checked as the node checks it, by rpc::CivilMinuteFromProto.
+absl::StatusOr<absl::CivilMinute> ParseVenueTime(absl::string_view flag, absl::string_view text) {
+  if (!IsWritten(text, "dddd-dd-dd dd:dd") && !IsWritten(text, "dddd-dd-ddTdd:dd")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " '", text,
+                     "' is not a date and time at the venue; write 2027-01-11 09:00 or "
+                     "2027-01-11T09:00"));
+  }
+  v1::CivilDateTime time;
+  time.set_year(Number(text.substr(0, 4)));
+  time.set_month(Number(text.substr(5, 2)));
+  time.set_day(Number(text.substr(8, 2)));
+  time.set_hours(Number(text.substr(11, 2)));
+  time.set_minutes(Number(text.substr(14, 2)));
+  return rpc::CivilMinuteFromProto(flag, time);
+}
+
+absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag, absl::string_view text,
+                                                     absl::string_view example) {
+  absl::Duration duration;
+  if (!absl::ParseDuration(text, &duration) || duration <= absl::ZeroDuration() ||
+      duration == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " '", text, "' is not a positive duration, such as ", example));
+  }
+  return duration;
+}
+
 }  // namespace
 
 const absl::string_view* CommandTable::GroupUsage(absl::string_view word) const {
@@ -316,6 +358,13 @@ absl::StatusOr<std::optional<int32_t>> CommandLine::TakeCount(absl::string_view 
   return ParseCount(absl::StrCat("--", flag), *text, unit);
 }
 
+absl::StatusOr<std::optional<absl::Duration>> CommandLine::TakeDuration(absl::string_view flag,
+                                                                        absl::string_view example) {
+  const std::optional<std::string> text = Take(flag);
+  if (!text.has_value()) return std::nullopt;
+  return ParsePositiveDuration(absl::StrCat("--", flag), *text, example);
+}
+
 absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
                                           const Environment& env) {
   const Action print_usage = [](Console& console) {
@@ -346,48 +395,6 @@ absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view tex
         absl::StrCat(flag, " '", text, "' is not a whole number of ", unit));
   }
   return count;
-}
-
-// Whether the day exists (no February 30) is checked as the node checks it, by
-// rpc::CivilDayFromProto.
-absl::StatusOr<absl::CivilDay> ParseVenueDay(absl::string_view flag, absl::string_view text) {
-  if (!IsWritten(text, "dddd-dd-dd")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " '", text, "' is not a date; write YYYY-MM-DD, such as 2027-01-11"));
-  }
-  v1::CivilDate date;
-  date.set_year(Number(text.substr(0, 4)));
-  date.set_month(Number(text.substr(5, 2)));
-  date.set_day(Number(text.substr(8, 2)));
-  return rpc::CivilDayFromProto(flag, date);
-}
-
-// Checked as the node checks it, by rpc::CivilMinuteFromProto.
-absl::StatusOr<absl::CivilMinute> ParseVenueTime(absl::string_view flag, absl::string_view text) {
-  if (!IsWritten(text, "dddd-dd-dd dd:dd") && !IsWritten(text, "dddd-dd-ddTdd:dd")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " '", text,
-                     "' is not a date and time at the venue; write 2027-01-11 09:00 or "
-                     "2027-01-11T09:00"));
-  }
-  v1::CivilDateTime time;
-  time.set_year(Number(text.substr(0, 4)));
-  time.set_month(Number(text.substr(5, 2)));
-  time.set_day(Number(text.substr(8, 2)));
-  time.set_hours(Number(text.substr(11, 2)));
-  time.set_minutes(Number(text.substr(14, 2)));
-  return rpc::CivilMinuteFromProto(flag, time);
-}
-
-absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag, absl::string_view text,
-                                                     absl::string_view example) {
-  absl::Duration duration;
-  if (!absl::ParseDuration(text, &duration) || duration <= absl::ZeroDuration() ||
-      duration == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " '", text, "' is not a positive duration, such as ", example));
-  }
-  return duration;
 }
 
 std::vector<std::string> ParseList(absl::string_view text) {

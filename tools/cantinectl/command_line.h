@@ -12,7 +12,6 @@
 #include "absl/random/bit_gen_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cantine/v1/common.pb.h"
 
@@ -101,11 +100,15 @@ class CommandLine {
   // The value of `flag`; INVALID_ARGUMENT "--FLAG is empty" and `hint` when it is given empty.
   absl::StatusOr<std::optional<std::string>> TakeNonEmpty(absl::string_view flag,
                                                           absl::string_view hint = "");
-  // The value of `flag` read by ParseVenueDay, ParseVenueTime or ParseCount; nullopt when
-  // it is absent.
+  // The value of `flag`, nullopt when it is absent, read as: a venue day, YYYY-MM-DD, that
+  // exists; a venue date and time, "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM" (24:00 is the
+  // end of a day); a whole number of `unit` ("seats"); a positive, finite duration such as
+  // `example` ("5s or 1500ms").
   absl::StatusOr<std::optional<v1::CivilDate>> TakeDay(absl::string_view flag);
   absl::StatusOr<std::optional<v1::CivilDateTime>> TakeTime(absl::string_view flag);
   absl::StatusOr<std::optional<int32_t>> TakeCount(absl::string_view flag, absl::string_view unit);
+  absl::StatusOr<std::optional<absl::Duration>> TakeDuration(absl::string_view flag,
+                                                             absl::string_view example);
 
  private:
   std::vector<std::string> arguments_;
@@ -195,13 +198,6 @@ std::string NewIdempotencyKey(absl::BitGenRef gen);
 // A whole number of `unit` ("seats").
 absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view text,
                                    absl::string_view unit);
-// A venue day, YYYY-MM-DD, that exists.
-absl::StatusOr<absl::CivilDay> ParseVenueDay(absl::string_view flag, absl::string_view text);
-// A venue date and time, "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM"; 24:00 is the end of a day.
-absl::StatusOr<absl::CivilMinute> ParseVenueTime(absl::string_view flag, absl::string_view text);
-// A positive, finite duration such as `example` ("5s or 1500ms").
-absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag, absl::string_view text,
-                                                     absl::string_view example);
 // "a, b": the entries, spaces around each ignored; "" is none.
 std::vector<std::string> ParseList(absl::string_view text);
 // OK when every flag of `flags` is given; else INVALID_ARGUMENT "COMMAND needs --a, --b".

@@ -8,7 +8,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "services/rpc/proto_time.h"
 #include "storage/status_macros.h"
 #include "tools/cantinectl/command_line.h"
 #include "tools/cantinectl/console.h"
