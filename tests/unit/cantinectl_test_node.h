@@ -33,6 +33,7 @@
 #include "tools/cantinectl/command_line.h"
 #include "tools/cantinectl/console.h"
 #include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/output.h"
 #include "tools/cantinectl/token_file.h"
 
 namespace cantine::cantinectl {
@@ -57,6 +58,23 @@ using ::testing::Property;
 using ::testing::Return;
 using ::testing::SaveArg;
 using ::testing::StartsWith;
+
+// A string that contains each of `parts`.
+inline testing::Matcher<std::string> ContainsAll(const std::vector<std::string>& parts) {
+  std::vector<testing::Matcher<std::string>> each;
+  for (const std::string& part : parts) each.push_back(HasSubstr(part));
+  return testing::AllOfArray(each);
+}
+
+// What `sent` asks to book: space, member, start and end at the venue, seats, key.
+inline std::vector<std::string> BookingAsked(const v1::CreateBookingRequest& sent) {
+  return {sent.space_id(),
+          sent.member_id(),
+          FormatCivilDateTime(sent.start()),
+          FormatCivilDateTime(sent.end()),
+          absl::StrCat(sent.seats()),
+          sent.idempotency_key()};
+}
 
 // ---- The node's answers ----
 
@@ -365,6 +383,19 @@ inline grpc::Status AnswerPage(const std::map<std::string, absl::StatusOr<Respon
   if (page == pages.end())
     return rpc::ToGrpcStatus(absl::InvalidArgumentError("unknown page_token"));
   return Answer(page->second, response);
+}
+
+// Makes `pages` a listing of two pages: `first` with the next_page_token "p2", then `second`.
+template <typename Response, typename Item>
+void ServeTwoPages(std::map<std::string, absl::StatusOr<Response>>& pages, Item* (Response::*add)(),
+                   const Item& first, const Item& second) {
+  Response page;
+  *(page.*add)() = first;
+  page.set_next_page_token("p2");
+  pages[""] = page;
+  page.Clear();
+  *(page.*add)() = second;
+  pages["p2"] = page;
 }
 
 // ---- Arguments of the member and booking commands ----
