@@ -415,6 +415,11 @@ absl::Status RequireFlags(CommandLine& line, std::initializer_list<absl::string_
   return absl::InvalidArgumentError(absl::StrCat(command, " needs ", absl::StrJoin(missing, ", ")));
 }
 
+absl::Status RequireAnyOf(bool any, absl::string_view command, absl::string_view flags) {
+  if (any) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(command, " needs at least one of ", flags));
+}
+
 absl::StatusOr<std::string> TakeVenue(CommandLine& line) {
   ASSIGN_OR_RETURN(
       std::optional<std::string> site,

@@ -203,6 +203,9 @@ std::vector<std::string> ParseList(absl::string_view text);
 // OK when every flag of `flags` is given; else INVALID_ARGUMENT "COMMAND needs --a, --b".
 absl::Status RequireFlags(CommandLine& line, std::initializer_list<absl::string_view> flags,
                           absl::string_view command);
+// OK when `any` (an update has something to change); else INVALID_ARGUMENT "COMMAND needs at
+// least one of FLAGS".
+absl::Status RequireAnyOf(bool any, absl::string_view command, absl::string_view flags);
 // --site, the venue that owns a space: "" when absent (the node's own site).
 absl::StatusOr<std::string> TakeVenue(CommandLine& line);
 

@@ -101,12 +101,10 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
     v1::TagList* list = request.mutable_tags();
     for (std::string& tag : ParseList(*tags)) list->add_tags(std::move(tag));
   }
-  if (!title.has_value() && !description.has_value() && !start.has_value() &&
-      !capacity.has_value() && !tags.has_value()) {
-    return absl::InvalidArgumentError(
-        "event update needs at least one of --title, --start and --end, --capacity, "
-        "--description, --tags");
-  }
+  RETURN_IF_ERROR(RequireAnyOf(title.has_value() || description.has_value() || start.has_value() ||
+                                   capacity.has_value() || tags.has_value(),
+                               "event update",
+                               "--title, --start and --end, --capacity, --description, --tags"));
   return EventWrite(&EventStub::UpdateEvent, std::move(request));
 }
 

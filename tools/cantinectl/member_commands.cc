@@ -152,11 +152,9 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
     for (v1::ProfileField field : shown) fields->add_fields(field);
     any = true;
   }
-  if (!any && !request.revoke_tokens()) {
-    return absl::InvalidArgumentError(
-        "member update needs at least one of --name, --email, --bio, --skills, --city, --links, "
-        "--show, --revoke-tokens");
-  }
+  RETURN_IF_ERROR(
+      RequireAnyOf(any || request.revoke_tokens(), "member update",
+                   "--name, --email, --bio, --skills, --city, --links, --show, --revoke-tokens"));
   return MemberWrite(&MemberStub::UpdateMember, std::move(request));
 }
 

@@ -105,11 +105,9 @@ absl::StatusOr<Action> ReadUpdateSpace(CommandLine& line) {
   ASSIGN_OR_RETURN(const std::optional<int32_t> seats, line.TakeCount("seats", "seats"));
   if (seats.has_value()) request.set_seats(*seats);
   ASSIGN_OR_RETURN(SpacePrices prices, SpacePrices::Take(line));
-  if (!name.has_value() && !description.has_value() && !seats.has_value() && !prices.any()) {
-    return absl::InvalidArgumentError(
-        "space update needs at least one of --name, --seats, --price, --visitor-price, "
-        "--description");
-  }
+  RETURN_IF_ERROR(
+      RequireAnyOf(name.has_value() || description.has_value() || seats.has_value() || prices.any(),
+                   "space update", "--name, --seats, --price, --visitor-price, --description"));
   return [request, prices](Console& console) mutable {
     ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
     // The site gives the prices their currency, and the table its room block and time zone;
