@@ -148,6 +148,29 @@ inline google::protobuf::Timestamp UtcInstant(absl::CivilMinute utc) {
   return time;
 }
 
+// The filters `sent` asks for: city, site, from and to days ("none" when unset), tag, and
+// whether cancelled events are included.
+inline std::vector<std::string> EventFilters(const v1::ListEventsRequest& sent) {
+  return {sent.city(),
+          sent.site_id(),
+          sent.has_from_day() ? FormatCivilDate(sent.from_day()) : "none",
+          sent.has_to_day() ? FormatCivilDate(sent.to_day()) : "none",
+          sent.tag(),
+          sent.include_cancelled() ? "cancelled too" : "scheduled only"};
+}
+
+// Sets the times of `message`, a Booking or an Event: at the venue, in `time_zone`, and
+// as the instants `utc_start` and `utc_end`.
+template <typename Message>
+void SetVenueTimes(Message& message, const std::string& time_zone, v1::CivilDateTime start,
+                   v1::CivilDateTime end, absl::CivilMinute utc_start, absl::CivilMinute utc_end) {
+  message.set_time_zone(time_zone);
+  *message.mutable_start() = start;
+  *message.mutable_end() = end;
+  *message.mutable_start_time() = UtcInstant(utc_start);
+  *message.mutable_end_time() = UtcInstant(utc_end);
+}
+
 // A desk booking in Paris on Monday 2027-01-11, the whole day (two half-days), 2 seats.
 // As the node sends it, its slots carry their instants but not their civil times.
 inline v1::Booking MakeBooking(const std::string& id,
@@ -159,12 +182,10 @@ inline v1::Booking MakeBooking(const std::string& id,
   booking.set_space_kind(v1::SPACE_KIND_DESK_POOL);
   booking.set_member_id("paris-3f9a0c2d4e5b6a71");
   booking.set_seats(2);
-  booking.set_time_zone("Europe/Paris");
-  *booking.mutable_start() = VenueTime(2027, 1, 11, 9, 0);
-  *booking.mutable_end() = VenueTime(2027, 1, 11, 19, 0);
   // Paris is UTC+1 in January.
-  *booking.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, 8, 0));
-  *booking.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, 18, 0));
+  SetVenueTimes(booking, "Europe/Paris", VenueTime(2027, 1, 11, 9, 0),
+                VenueTime(2027, 1, 11, 19, 0), absl::CivilMinute(2027, 1, 11, 8, 0),
+                absl::CivilMinute(2027, 1, 11, 18, 0));
   for (const auto& [index, from, to] : {std::tuple{0, 8, 12}, std::tuple{1, 13, 18}}) {
     v1::BookedSlot* slot = booking.add_slots();
     *slot->mutable_day() = VenueDay(2027, 1, 11);
@@ -202,11 +223,9 @@ inline v1::Booking MakeSanFranciscoVisit(const std::string& id) {
   booking.set_home_site_id("paris");
   booking.set_space_id("desks");
   booking.set_seats(1);
-  booking.set_time_zone("America/Los_Angeles");
-  *booking.mutable_start() = VenueTime(2027, 1, 13, 8, 0);
-  *booking.mutable_end() = VenueTime(2027, 1, 13, 12, 0);
-  *booking.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 13, 16, 0));
-  *booking.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 13, 20, 0));
+  SetVenueTimes(booking, "America/Los_Angeles", VenueTime(2027, 1, 13, 8, 0),
+                VenueTime(2027, 1, 13, 12, 0), absl::CivilMinute(2027, 1, 13, 16, 0),
+                absl::CivilMinute(2027, 1, 13, 20, 0));
   booking.mutable_slots()->RemoveLast();
   *booking.mutable_slots(0)->mutable_day() = VenueDay(2027, 1, 13);
   *booking.mutable_slots(0)->mutable_start_time() = *booking.mutable_start_time();
@@ -250,11 +269,9 @@ inline v1::Event MakeEvent(const std::string& id,
   event.set_description("Talks and drinks");
   event.add_tags("talk");
   event.add_tags("ai");
-  event.set_time_zone("Europe/Paris");
-  *event.mutable_start() = VenueTime(2027, 1, 14, 18, 30);
-  *event.mutable_end() = VenueTime(2027, 1, 14, 20, 0);
-  *event.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 14, 17, 30));
-  *event.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 14, 19, 0));
+  SetVenueTimes(event, "Europe/Paris", VenueTime(2027, 1, 14, 18, 30),
+                VenueTime(2027, 1, 14, 20, 0), absl::CivilMinute(2027, 1, 14, 17, 30),
+                absl::CivilMinute(2027, 1, 14, 19, 0));
   event.set_capacity(40);
   event.set_state(state);
   *event.mutable_update_time() = UtcInstant(absl::CivilMinute(2026, 12, 1, 9, 5));
@@ -572,6 +589,17 @@ class RunCommandTest : public testing::Test {
           events_.credential = BearerToken(context);
           return Answer(events_.event, response);
         });
+  }
+
+  // The listing asked for both pages, the second one as `second_page` matches, and printed
+  // them as one answer (--json) holding `first_id` and `second_id`, with no next_page_token.
+  template <typename Request, typename Matcher>
+  void ExpectBothPages(const std::vector<Request>& requests, Matcher second_page,
+                       const std::string& first_id, const std::string& second_id) {
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[1].page_token(), "p2");
+    EXPECT_THAT(requests[1], second_page);
+    EXPECT_THAT(out_.str(), ContainsAll({first_id, second_id, "\"nextPageToken\": \"\""}));
   }
 
   // The mocks, as the commands see them.
