@@ -47,6 +47,7 @@ grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
 }
 
 using ::testing::_;
+using ::testing::AllOf;
 using ::testing::DoAll;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -64,6 +65,12 @@ inline testing::Matcher<std::string> ContainsAll(const std::vector<std::string>&
   std::vector<testing::Matcher<std::string>> each;
   for (const std::string& part : parts) each.push_back(HasSubstr(part));
   return testing::AllOfArray(each);
+}
+
+// What `sent` announces: title, start and end at the venue, capacity, description.
+inline std::vector<std::string> EventAnnounced(const v1::AnnounceEventRequest& sent) {
+  return {sent.title(), FormatCivilDateTime(sent.start()), FormatCivilDateTime(sent.end()),
+          absl::StrCat(sent.capacity()), sent.description()};
 }
 
 // What `sent` asks to book: space, member, start and end at the venue, seats, key.
@@ -430,6 +437,17 @@ auto Answering(const absl::StatusOr<Response>* answer, std::optional<Request>* s
   };
 }
 
+// Like Answering, keeping only the id `id` of the request in `*sent_id`.
+template <typename Response, typename Request>
+auto AnsweringId(const absl::StatusOr<Response>* answer, const std::string& (Request::*id)() const,
+                 std::optional<std::string>* sent_id, std::optional<std::string>* token) {
+  return [=](grpc::ClientContext* context, const Request& request, Response* response) {
+    *sent_id = (request.*id)();
+    *token = BearerToken(context);
+    return Answer(*answer, response);
+  };
+}
+
 class RunCommandTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -496,12 +514,8 @@ class RunCommandTest : public testing::Test {
         .WillByDefault(
             Answering(&members_.member, &members_.registered, &members_.register_credential));
     ON_CALL(member_stub_, GetMember)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::GetMemberRequest& request,
-                              v1::Member* response) {
-          members_.requested_id = request.member_id();
-          members_.get_credential = BearerToken(context);
-          return Answer(members_.member, response);
-        });
+        .WillByDefault(AnsweringId(&members_.member, &v1::GetMemberRequest::member_id,
+                                   &members_.requested_id, &members_.get_credential));
     ON_CALL(member_stub_, UpdateMember)
         .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateMemberRequest& request,
                               v1::Member* response) {
@@ -511,12 +525,8 @@ class RunCommandTest : public testing::Test {
           return Answer(members_.member, response);
         });
     ON_CALL(member_stub_, EraseMember)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::EraseMemberRequest& request,
-                              v1::Member* response) {
-          members_.erased_id = request.member_id();
-          members_.credential = BearerToken(context);
-          return Answer(members_.member, response);
-        });
+        .WillByDefault(AnsweringId(&members_.member, &v1::EraseMemberRequest::member_id,
+                                   &members_.erased_id, &members_.credential));
     ON_CALL(member_stub_, IssueToken)
         .WillByDefault([this](grpc::ClientContext* context, const v1::IssueTokenRequest& request,
                               v1::IssueTokenResponse* response) {
@@ -583,12 +593,8 @@ class RunCommandTest : public testing::Test {
     ON_CALL(event_stub_, UpdateEvent)
         .WillByDefault(Answering(&events_.event, &events_.updated, &events_.credential));
     ON_CALL(event_stub_, CancelEvent)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::CancelEventRequest& request,
-                              v1::Event* response) {
-          events_.cancelled_id = request.event_id();
-          events_.credential = BearerToken(context);
-          return Answer(events_.event, response);
-        });
+        .WillByDefault(AnsweringId(&events_.event, &v1::CancelEventRequest::event_id,
+                                   &events_.cancelled_id, &events_.credential));
   }
 
   // The listing asked for both pages, the second one as `second_page` matches, and printed

@@ -63,21 +63,6 @@ Action CancelEvent(v1::CancelEventRequest request) {
   return EventWrite(&EventStub::CancelEvent, std::move(request));
 }
 
-absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
-  RETURN_IF_ERROR(RequireFlags(line, {"title", "start", "end", "capacity"}, "event announce"));
-  v1::AnnounceEventRequest request;
-  request.set_title(*line.Take("title"));
-  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> start, line.TakeTime("start"));
-  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> end, line.TakeTime("end"));
-  ASSIGN_OR_RETURN(const std::optional<int32_t> capacity, line.TakeCount("capacity", "people"));
-  *request.mutable_start() = *start;
-  *request.mutable_end() = *end;
-  request.set_capacity(*capacity);
-  for (std::string& tag : line.TakeAll("tag")) request.add_tags(std::move(tag));
-  request.set_description(line.Take("description").value_or(""));
-  return EventWrite(&EventStub::AnnounceEvent, std::move(request));
-}
-
 absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
   v1::UpdateEventRequest request;
   request.set_event_id(line.arguments()[0]);
@@ -106,6 +91,21 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
                                "event update",
                                "--title, --start and --end, --capacity, --description, --tags"));
   return EventWrite(&EventStub::UpdateEvent, std::move(request));
+}
+
+absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
+  RETURN_IF_ERROR(RequireFlags(line, {"title", "start", "end", "capacity"}, "event announce"));
+  v1::AnnounceEventRequest request;
+  request.set_title(*line.Take("title"));
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> start, line.TakeTime("start"));
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> end, line.TakeTime("end"));
+  ASSIGN_OR_RETURN(const std::optional<int32_t> capacity, line.TakeCount("capacity", "people"));
+  *request.mutable_start() = *start;
+  *request.mutable_end() = *end;
+  request.set_capacity(*capacity);
+  for (std::string& tag : line.TakeAll("tag")) request.add_tags(std::move(tag));
+  request.set_description(line.Take("description").value_or(""));
+  return EventWrite(&EventStub::AnnounceEvent, std::move(request));
 }
 
 }  // namespace
