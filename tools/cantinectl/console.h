@@ -39,6 +39,9 @@ struct NodeStubs {
   v1::AdminService::StubInterface& admin;
 };
 
+// "cantinectl: CODE: message", as every error is written; CODE a gRPC status code name.
+std::string ErrorText(const absl::Status& status);
+
 // Runs `invocation` against `node`. The answer goes to `out` (a table, or JSON with --json);
 // an error goes to `err` as one line, "cantinectl: CODE: message". Returns the exit code
 // (exit_codes.h).
@@ -110,18 +113,16 @@ class Console {
     return Print(*answer, format);
   }
   // Like Print, for answers whose table `format(answer, site)` needs the site (room block,
-  // time zone): the site is `known_site`, or fetched when that is null, and only for a table.
+  // time zone): the site is `site`, or fetched when that is nullopt, and only for a table.
   template <typename Message, typename Format>
   absl::Status PrintWithSite(const absl::StatusOr<Message>& answer, Format format,
-                             const v1::Site* known_site = nullptr) {
+                             std::optional<v1::Site> site = std::nullopt) {
     RETURN_IF_ERROR(answer.status());
     if (options_.json) return PrintJson(*answer);
-    std::optional<v1::Site> fetched;
-    if (known_site == nullptr) {
-      ASSIGN_OR_RETURN(fetched, GetSite());
-      known_site = &*fetched;
+    if (!site.has_value()) {
+      ASSIGN_OR_RETURN(site, GetSite());
     }
-    out_ << format(*answer, *known_site);
+    out_ << format(*answer, *site);
     return absl::OkStatus();
   }
   absl::Status PrintJson(const google::protobuf::Message& message);
@@ -167,12 +168,6 @@ absl::StatusOr<std::string> ReadAdminCredential(const std::string& path);
 // `credential` as a call's bearer token; none when it is empty (an anonymous call).
 inline const std::string* BearerOrNone(const std::string& credential) {
   return credential.empty() ? nullptr : &credential;
-}
-
-// The address of `value`'s content; null when it has none.
-template <typename T>
-const T* OrNull(const std::optional<T>& value) {
-  return value.has_value() ? &*value : nullptr;
 }
 
 }  // namespace cantine::cantinectl

@@ -79,7 +79,7 @@ absl::StatusOr<Action> ReadRegister(CommandLine& line) {
     ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
     return console.PrintWithSite(
         console.Call(&MemberStub::RegisterMember, request, BearerOrNone(credential)), FormatMember,
-        OrNull(site));
+        site);
   };
 }
 
@@ -111,7 +111,7 @@ Action MemberWrite(grpc::Status (MemberStub::*method)(grpc::ClientContext*, cons
                      console.MemberCredential(TokenScope::kAccount));
     ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
     return console.PrintWithSite(console.Call(method, request, &credential.value), FormatMember,
-                                 OrNull(site));
+                                 site);
   };
 }
 

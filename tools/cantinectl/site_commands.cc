@@ -91,7 +91,7 @@ absl::StatusOr<Action> ReadCreateSpace(CommandLine& line) {
     *request.mutable_space() = space;
     RETURN_IF_ERROR(prices.SetIn(site, *request.mutable_space()));
     return console.PrintWithSite(console.Call(&SiteStub::CreateSpace, request, &credential),
-                                 FormatSpace, &site);
+                                 FormatSpace, site);
   };
 }
 
@@ -118,7 +118,7 @@ absl::StatusOr<Action> ReadUpdateSpace(CommandLine& line) {
       RETURN_IF_ERROR(prices.SetIn(*site, request));
     }
     return console.PrintWithSite(console.Call(&SiteStub::UpdateSpace, request, &credential),
-                                 FormatSpace, OrNull(site));
+                                 FormatSpace, site);
   };
 }
 
@@ -223,8 +223,7 @@ void AddSiteCommands(CommandTable& table) {
                ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
                ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
                return console.PrintWithSite(
-                   console.Call(&SiteStub::RetireSpace, request, &credential), FormatSpace,
-                   OrNull(site));
+                   console.Call(&SiteStub::RetireSpace, request, &credential), FormatSpace, site);
              };
            })});
   table.AddGroup("policy",
