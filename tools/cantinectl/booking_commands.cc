@@ -314,7 +314,7 @@ void AddBookingCommands(CommandTable& table) {
            R"(  logout            Revokes the member's tokens at its home site (every node refuses
                     them within seconds), then deletes the token file.
 )",
-       .read = [](CommandLine&) -> absl::StatusOr<Action> { return Logout; }});
+       .read = Runs(Logout)});
   table.Add(
       {.words = "book",
        .arguments = 1,

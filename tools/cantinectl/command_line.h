@@ -153,6 +153,11 @@ class CommandTable {
   std::vector<std::pair<absl::string_view, absl::string_view>> groups_;
 };
 
+// The `read` of a command that takes no argument or flag of its own: it always runs `run`.
+inline std::function<absl::StatusOr<Action>(CommandLine&)> Runs(Action run) {
+  return [run](CommandLine&) -> absl::StatusOr<Action> { return run; };
+}
+
 // The `read` of a command whose one argument is an id: a `Request` with that id in the
 // field `id` points to, run by `run`, which makes the command's Action of it.
 template <typename Request, typename Run>

@@ -154,18 +154,15 @@ void AddSiteCommands(CommandTable& table) {
        .help =
            R"(  site              The node's site: address, time zone, currency and booking policy.
 )",
-       .read = [](CommandLine&) -> absl::StatusOr<Action> {
-         return [](Console& console) { return console.Print(console.GetSite(), FormatSite); };
-       }});
+       .read =
+           Runs([](Console& console) { return console.Print(console.GetSite(), FormatSite); })});
   table.Add({.words = "sites",
              .help = R"(  sites             The sites this node knows of.
 )",
-             .read = [](CommandLine&) -> absl::StatusOr<Action> {
-               return [](Console& console) {
-                 return console.Print(console.Call(&SiteStub::ListSites, v1::ListSitesRequest()),
-                                      FormatSites);
-               };
-             }});
+             .read = Runs([](Console& console) {
+               return console.Print(console.Call(&SiteStub::ListSites, v1::ListSitesRequest()),
+                                    FormatSites);
+             })});
   table.Add({.words = "spaces",
              .help = R"(  spaces [--all]    The site's spaces; --all includes retired ones.
 )",
@@ -244,9 +241,7 @@ void AddSiteCommands(CommandTable& table) {
              .help = R"(  policy clear-visit-days
                     No limit on this site's members' days at other sites (manager).
 )",
-             .read = [](CommandLine&) -> absl::StatusOr<Action> {
-               return SetVisitAllowance(std::nullopt);
-             }});
+             .read = Runs(SetVisitAllowance(std::nullopt))});
 }
 
 }  // namespace cantine::cantinectl
