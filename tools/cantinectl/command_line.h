@@ -4,7 +4,6 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -116,6 +115,10 @@ class CommandLine {
   const Environment& env_;
 };
 
+// Reads the command line, INVALID_ARGUMENT for anything that does not parse, into what runs
+// the command.
+using Reader = std::function<absl::StatusOr<Action>(CommandLine&)>;
+
 // One command, defined in one place.
 struct CommandSpec {
   // The words that name it ("space create"); after them come `arguments` positional ones.
@@ -128,9 +131,8 @@ struct CommandSpec {
   // Its entry under "Commands:" in --help, each line ending with a newline.
   absl::string_view help = "";
   std::vector<FlagSpec> flags = {};
-  // Reads the command line, INVALID_ARGUMENT for anything that does not parse, into what
-  // runs it. Only called once the words, arguments and flags have the shape above.
-  std::function<absl::StatusOr<Action>(CommandLine&)> read = nullptr;
+  // Only called once the words, arguments and flags have the shape above.
+  Reader read = nullptr;
 };
 
 // Every command of cantinectl, in the order of --help.
@@ -154,15 +156,14 @@ class CommandTable {
 };
 
 // The `read` of a command that takes no argument or flag of its own: it always runs `run`.
-inline std::function<absl::StatusOr<Action>(CommandLine&)> Runs(Action run) {
+inline Reader Runs(Action run) {
   return [run](CommandLine&) -> absl::StatusOr<Action> { return run; };
 }
 
 // The `read` of a command whose one argument is an id: a `Request` with that id in the
 // field `id` points to, run by `run`, which makes the command's Action of it.
 template <typename Request, typename Run>
-std::function<absl::StatusOr<Action>(CommandLine&)> ReadIdArgument(std::string* (Request::*id)(),
-                                                                   Run run) {
+Reader ReadIdArgument(std::string* (Request::*id)(), Run run) {
   return [id, run](CommandLine& line) -> absl::StatusOr<Action> {
     Request request;
     *(request.*id)() = line.arguments()[0];

@@ -21,13 +21,11 @@ using EventStub = v1::EventService::StubInterface;
 // The value of the filter flag `name`, "" when it is absent (no filter); INVALID_ARGUMENT
 // when it is given empty or, repeated, more than once.
 absl::StatusOr<std::string> TakeFilter(CommandLine& line, absl::string_view name) {
-  std::vector<std::string> values = line.TakeAll(name);
-  if (values.empty()) return "";
-  if (values.size() > 1) {
+  if (line.TakeAll(name).size() > 1) {
     return absl::InvalidArgumentError(absl::StrCat("--", name, " filters by one value only"));
   }
-  if (values[0].empty()) return absl::InvalidArgumentError(absl::StrCat("--", name, " is empty"));
-  return std::move(values[0]);
+  ASSIGN_OR_RETURN(std::optional<std::string> value, line.TakeNonEmpty(name));
+  return value.value_or("");
 }
 
 // Each filter is optional; days are at each event's own venue.
