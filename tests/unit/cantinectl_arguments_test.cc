@@ -24,6 +24,28 @@ absl::StatusOr<Invocation> Parse(std::vector<std::string> args, Environment env 
   return ParseArguments(args, env);
 }
 
+// An environment that gives only the key 'book' generates.
+Environment WithKey() {
+  return {.node = std::nullopt,
+          .admin_credential_file = std::nullopt,
+          .token_file = std::nullopt,
+          .home = std::nullopt,
+          .ca_file = std::nullopt,
+          .new_idempotency_key = kGeneratedKey};
+}
+
+// Command lines, each with a part of the message of the INVALID_ARGUMENT it is.
+using UsageCases = std::vector<std::pair<std::vector<std::string>, std::string>>;
+
+void ExpectUsageErrors(const UsageCases& cases, const Environment& env = {}) {
+  for (const auto& [args, message] : cases) {
+    absl::StatusOr<Invocation> parsed = ParseArguments(args, env);
+    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
+    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
+        << testing::PrintToString(args);
+  }
+}
+
 TEST_F(ParseArgumentsTest, DefaultsWithoutFlagsOrEnvironment) {
   absl::StatusOr<Invocation> parsed = Parse({"site"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -121,12 +143,9 @@ TEST_F(ParseArgumentsTest, HelpInAnyForm) {
 }
 
 TEST_F(ParseArgumentsTest, UsageTextDocumentsExitCodesAndEnvironment) {
-  const std::string usage = UsageText();
-  EXPECT_THAT(usage, HasSubstr("Exit codes:"));
-  EXPECT_THAT(usage, HasSubstr("CANTINE_NODE"));
-  EXPECT_THAT(usage, HasSubstr("CANTINE_ADMIN_CREDENTIAL_FILE"));
-  EXPECT_THAT(usage, HasSubstr("space create ID"));
-  EXPECT_THAT(usage, HasSubstr("[--visitor-price AMOUNT]"));
+  EXPECT_THAT(UsageText(),
+              ContainsAll({"Exit codes:", "CANTINE_NODE", "CANTINE_ADMIN_CREDENTIAL_FILE",
+                           "space create ID", "[--visitor-price AMOUNT]"}));
 }
 
 TEST_F(ParseArgumentsTest, SpaceIdVersusKeywords) {
@@ -180,7 +199,7 @@ TEST_F(ParseArgumentsTest, SpaceCreateNamesTheMissingFlags) {
 }
 
 TEST_F(ParseArgumentsTest, SyntaxErrorsAreRefusedLocally) {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const UsageCases cases = {
       {{}, "no command given"},
       {{"bogus"}, "unknown command 'bogus'"},
       {{"--bogus", "site"}, "unknown flag --bogus"},
@@ -211,12 +230,7 @@ TEST_F(ParseArgumentsTest, SyntaxErrorsAreRefusedLocally) {
       {{"space", "create", "x", "--name", "X", "--kind", "sofa", "--seats", "1", "--price", "1"},
        "--kind must be desk"},
   };
-  for (const auto& [args, message] : cases) {
-    absl::StatusOr<Invocation> parsed = Parse(args);
-    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
-        << testing::PrintToString(args);
-  }
+  ExpectUsageErrors(cases);
 }
 
 TEST_F(ParseArgumentsTest, SpaceUpdateKeepsOnlyTheGivenFields) {
@@ -236,15 +250,6 @@ TEST_F(ParseArgumentsTest, DoubleDashEndsTheFlags) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_CALL(site_stub_, GetSpace(_, Property(&v1::GetSpaceRequest::space_id, "--odd"), _));
   EXPECT_EQ(Execute(*parsed), kExitOk);
-}
-
-absl::StatusOr<Invocation> ParseWithKey(std::vector<std::string> args) {
-  return ParseArguments(args, {.node = std::nullopt,
-                               .admin_credential_file = std::nullopt,
-                               .token_file = std::nullopt,
-                               .home = std::nullopt,
-                               .ca_file = std::nullopt,
-                               .new_idempotency_key = kGeneratedKey});
 }
 
 TEST_F(ParseBookingArgumentsTest, MemberRegisterAndGet) {
@@ -277,13 +282,9 @@ TEST_F(ParseBookingArgumentsTest, BookWithEveryFlag) {
             kExitOk)
       << err_.str();
   ASSERT_TRUE(bookings_.created.has_value());
-  const v1::CreateBookingRequest& book = *bookings_.created;
-  EXPECT_EQ(book.space_id(), "coworking");
-  EXPECT_EQ(book.member_id(), "paris-3f9a0c2d4e5b6a71");
-  EXPECT_EQ(FormatCivilDateTime(book.start()), "2027-01-11 09:00");
-  EXPECT_EQ(FormatCivilDateTime(book.end()), "2027-01-12 19:00");
-  EXPECT_EQ(book.seats(), 3);
-  EXPECT_EQ(book.idempotency_key(), "k1");
+  EXPECT_THAT(BookingAsked(*bookings_.created),
+              ElementsAre("coworking", "paris-3f9a0c2d4e5b6a71", "2027-01-11 09:00",
+                          "2027-01-12 19:00", "3", "k1"));
   EXPECT_THAT(err_.str(), Not(HasSubstr("generated")));
 }
 
@@ -335,7 +336,7 @@ TEST_F(ParseBookingArgumentsTest, BadInputIsRefusedLocally) {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const UsageCases cases = {
       {{"member"}, "usage: cantinectl member ID | member register"},
       {{"member", "register", "--name", "Ada"}, "member register needs --email"},
       {{"member", "register"}, "member register needs --name, --email"},
@@ -390,12 +391,7 @@ TEST_F(ParseBookingArgumentsTest, BadInputIsRefusedLocally) {
        "--day 2027-02-29 is not a calendar date"},
       {{"bookings", "m1"}, "unexpected argument 'm1'"},
   };
-  for (const auto& [args, message] : cases) {
-    absl::StatusOr<Invocation> parsed = ParseWithKey(args);
-    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
-        << testing::PrintToString(args);
-  }
+  ExpectUsageErrors(cases, WithKey());
 }
 
 TEST_F(ParseBookingArgumentsTest, BookWithoutKeyNeedsOneGenerated) {
@@ -475,7 +471,7 @@ TEST_F(ParseTravelArgumentsTest, PolicySetsOrClearsTheVisitAllowance) {
 }
 
 TEST_F(ParseTravelArgumentsTest, BadInputIsRefusedLocally) {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const UsageCases cases = {
       {{"availability", "coworking", "--site=", "--from", "2027-01-11"},
        "--site is empty; give a site id, or omit it"},
       {{"book", "coworking", "--site", "", "--member", "m", "--start", "2027-01-11 09:00", "--end",
@@ -507,12 +503,7 @@ TEST_F(ParseTravelArgumentsTest, BadInputIsRefusedLocally) {
       {{"policy", "set-visit-days", "3", "--all"},
        "--all does not apply to 'policy set-visit-days'"},
   };
-  for (const auto& [args, message] : cases) {
-    absl::StatusOr<Invocation> parsed = ParseWithKey(args);
-    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
-        << testing::PrintToString(args);
-  }
+  ExpectUsageErrors(cases, WithKey());
 }
 
 // ---- Arguments of login, logout and the token file ----
@@ -534,7 +525,7 @@ TEST_F(ParseLoginArgumentsTest, LoginWithDefaultOrGivenTtl) {
 }
 
 TEST_F(ParseLoginArgumentsTest, BadInputIsRefusedLocally) {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const UsageCases cases = {
       {{"login"}, "login needs --member ID"},
       {{"login", "--member="}, "--member is empty"},
       {{"login", "--member", "m1", "--ttl", "12"}, "--ttl '12' is not a positive duration"},
@@ -547,12 +538,7 @@ TEST_F(ParseLoginArgumentsTest, BadInputIsRefusedLocally) {
       {{"--token_file=", "logout"}, "--token_file is empty"},
       {{"spaces", "--ttl", "1h"}, "--ttl does not apply to 'spaces'"},
   };
-  for (const auto& [args, message] : cases) {
-    absl::StatusOr<Invocation> parsed = Parse(args);
-    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
-        << testing::PrintToString(args);
-  }
+  ExpectUsageErrors(cases);
 }
 
 TEST_F(ParseLoginArgumentsTest, TokenFileFromFlagElseEnvironmentElseHome) {
@@ -588,26 +574,21 @@ TEST_F(ParseLoginArgumentsTest, AsDeskIsAGlobalFlag) {
 }
 
 TEST_F(ParseLoginArgumentsTest, UsageTextDocumentsLoginAndTheTokenFile) {
-  const std::string usage = UsageText();
-  EXPECT_THAT(usage, HasSubstr("login --member ID [--ttl DURATION]"));
-  EXPECT_THAT(usage, HasSubstr("logout "));
-  EXPECT_THAT(usage, HasSubstr("--token_file FILE"));
-  EXPECT_THAT(usage, HasSubstr("$CANTINE_TOKEN_FILE"));
-  EXPECT_THAT(usage, HasSubstr("$HOME/.cantine/token"));
-  EXPECT_THAT(usage, HasSubstr("--as_desk"));
+  EXPECT_THAT(UsageText(),
+              ContainsAll({"login --member ID [--ttl DURATION]", "logout ", "--token_file FILE",
+                           "$CANTINE_TOKEN_FILE", "$HOME/.cantine/token", "--as_desk"}));
 }
 
 TEST_F(ParseBookingArgumentsTest, UsageTextDocumentsTheBookingCommands) {
-  const std::string usage = UsageText();
-  for (const char* command :
-       {"member register --name NAME --email EMAIL", "member ID",
-        "availability SPACE [--site SITE] --from DAY",
-        "book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] [--key KEY]",
-        "booking ID", "bookings --member ID [--all]", "bookings --space SPACE --day DAY [--all]",
-        "cancel ID", "checkin ID", "visitors [--day DAY] [--all]", "settlement --month YYYY-MM",
-        "policy set-visit-days N", "policy clear-visit-days"}) {
-    EXPECT_THAT(usage, HasSubstr(command));
-  }
+  EXPECT_THAT(
+      UsageText(),
+      ContainsAll(
+          {"member register --name NAME --email EMAIL", "member ID",
+           "availability SPACE [--site SITE] --from DAY",
+           "book SPACE [--site SITE] [--member ID] --start TIME --end TIME [--seats N] [--key KEY]",
+           "booking ID", "bookings --member ID [--all]", "bookings --space SPACE --day DAY [--all]",
+           "cancel ID", "checkin ID", "visitors [--day DAY] [--all]", "settlement --month YYYY-MM",
+           "policy set-visit-days N", "policy clear-visit-days"}));
 }
 
 // ---- Arguments of the member writes, event and network commands ----
@@ -670,13 +651,8 @@ TEST_F(ParseEventArgumentsTest, EventsWithoutFiltersListsScheduledEventsOnePage)
   events_.pages[""] = first;
   EXPECT_EQ(Run({"events"}), kExitOk) << err_.str();
   ASSERT_EQ(events_.list_requests.size(), 1u);  // One page.
-  const v1::ListEventsRequest& events = events_.list_requests[0];
-  EXPECT_EQ(events.city(), "");
-  EXPECT_EQ(events.site_id(), "");
-  EXPECT_EQ(events.tag(), "");
-  EXPECT_FALSE(events.has_from_day());
-  EXPECT_FALSE(events.has_to_day());
-  EXPECT_FALSE(events.include_cancelled());
+  EXPECT_THAT(EventFilters(events_.list_requests[0]),
+              ElementsAre("", "", "none", "none", "", "scheduled only"));
 }
 
 TEST_F(ParseEventArgumentsTest, EventsWithEveryFilter) {
@@ -689,13 +665,8 @@ TEST_F(ParseEventArgumentsTest, EventsWithEveryFilter) {
             kExitOk)
       << err_.str();
   ASSERT_EQ(events_.list_requests.size(), 2u);  // Every page.
-  const v1::ListEventsRequest& events = events_.list_requests[0];
-  EXPECT_EQ(events.city(), "Milano");
-  EXPECT_EQ(events.site_id(), "milan");
-  EXPECT_EQ(FormatCivilDate(events.from_day()), "2027-01-11");
-  EXPECT_EQ(FormatCivilDate(events.to_day()), "2027-01-31");
-  EXPECT_EQ(events.tag(), "talk");
-  EXPECT_TRUE(events.include_cancelled());
+  EXPECT_THAT(EventFilters(events_.list_requests[0]),
+              ElementsAre("Milano", "milan", "2027-01-11", "2027-01-31", "talk", "cancelled too"));
 
   events_.list_requests.clear();
   EXPECT_EQ(Run({"events", "--to", "2027-01-31"}), kExitOk);
@@ -708,13 +679,10 @@ TEST_F(ParseEventArgumentsTest, AnnounceWithRepeatedTags) {
                  "food", "--tag=networking", "--description", "Croissants"}),
             kExitOk)
       << err_.str();
-  const v1::AnnounceEventRequest& announce = *events_.announced;
-  EXPECT_EQ(announce.title(), "Founders' breakfast");
-  EXPECT_EQ(FormatCivilDateTime(announce.start()), "2027-01-14 08:00");
-  EXPECT_EQ(FormatCivilDateTime(announce.end()), "2027-01-15 00:00");
-  EXPECT_EQ(announce.capacity(), 40);
-  EXPECT_THAT(announce.tags(), ElementsAre("food", "networking"));
-  EXPECT_EQ(announce.description(), "Croissants");
+  EXPECT_THAT(EventAnnounced(*events_.announced),
+              ElementsAre("Founders' breakfast", "2027-01-14 08:00", "2027-01-15 00:00", "40",
+                          "Croissants"));
+  EXPECT_THAT(events_.announced->tags(), ElementsAre("food", "networking"));
 
   EXPECT_EQ(Run({"event", "announce", "--title", "T", "--start", "2027-01-14 08:00", "--end",
                  "2027-01-14 09:00", "--capacity", "1"}),
@@ -765,7 +733,7 @@ TEST_F(ParseEventArgumentsTest, BadInputIsRefusedLocally) {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const UsageCases cases = {
       {{"member", "update", "m1"}, "member update needs at least one of --name, --email, --bio"},
       {{"member", "update", "m1", "--show", "bio,email"}, "--show 'email' is not a field"},
       {{"member", "register", "--name", "A", "--email", "a@b.c", "--show", "name"},
@@ -813,26 +781,20 @@ TEST_F(ParseEventArgumentsTest, BadInputIsRefusedLocally) {
         "--tag", "a"},
        "--tag does not apply to 'book'"},
   };
-  for (const auto& [args, message] : cases) {
-    absl::StatusOr<Invocation> parsed = ParseWithKey(args);
-    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status())) << testing::PrintToString(args);
-    EXPECT_THAT(std::string(parsed.status().message()), HasSubstr(message))
-        << testing::PrintToString(args);
-  }
+  ExpectUsageErrors(cases, WithKey());
 }
 
 TEST_F(ParseEventArgumentsTest, UsageTextDocumentsTheNewCommands) {
-  const std::string usage = UsageText();
-  for (const char* command :
-       {"member register --name NAME --email EMAIL [--bio TEXT]",
-        "member update ID [--name NAME] [--email EMAIL] [--bio TEXT]", "member erase ID",
-        "events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] "
-        "[--all]",
-        "event announce --title TITLE --start TIME --end TIME --capacity N [--tag TAG]...",
-        "event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N]",
-        "event cancel ID", "network status"}) {
-    EXPECT_THAT(usage, HasSubstr(command));
-  }
+  EXPECT_THAT(
+      UsageText(),
+      ContainsAll(
+          {"member register --name NAME --email EMAIL [--bio TEXT]",
+           "member update ID [--name NAME] [--email EMAIL] [--bio TEXT]", "member erase ID",
+           "events [--city CITY] [--site SITE] [--from DAY] [--to DAY] [--tag TAG] [--all-states] "
+           "[--all]",
+           "event announce --title TITLE --start TIME --end TIME --capacity N [--tag TAG]...",
+           "event update ID [--title TITLE] [--start TIME --end TIME] [--capacity N]",
+           "event cancel ID", "network status"}));
 }
 
 }  // namespace

@@ -156,9 +156,9 @@ TEST_F(RunCommandTest, MemberRegisterPrintsTheNewId) {
   EXPECT_EQ(Run({"member", "register", "--name", "Ada Lovelace", "--email", "ada@example.org"}),
             kExitOk)
       << err_.str();
-  ASSERT_TRUE(members_.registered.has_value());
-  EXPECT_EQ(members_.registered->display_name(), "Ada Lovelace");
-  EXPECT_EQ(members_.registered->email(), "ada@example.org");
+  EXPECT_THAT(members_.registered,
+              Optional(AllOf(Property(&v1::RegisterMemberRequest::display_name, "Ada Lovelace"),
+                             Property(&v1::RegisterMemberRequest::email, "ada@example.org"))));
   EXPECT_THAT(out_.str(), StartsWith("Member     paris-3f9a0c2d4e5b6a71\n"));
   EXPECT_EQ(client_.get_site_calls, 1);
 
@@ -203,13 +203,9 @@ TEST_F(RunCommandTest, BookSendsVenueTimesAndPrintsTheGeneratedKeyFirst) {
             kExitOk)
       << err_.str();
   ASSERT_TRUE(bookings_.created.has_value());
-  const v1::CreateBookingRequest& sent = *bookings_.created;
-  EXPECT_EQ(sent.space_id(), "coworking");
-  EXPECT_EQ(sent.member_id(), "paris-3f9a0c2d4e5b6a71");
-  EXPECT_EQ(FormatCivilDateTime(sent.start()), "2027-01-11 09:00");
-  EXPECT_EQ(FormatCivilDateTime(sent.end()), "2027-01-11 19:00");
-  EXPECT_EQ(sent.seats(), 2);
-  EXPECT_EQ(sent.idempotency_key(), kGeneratedKey);
+  EXPECT_THAT(BookingAsked(*bookings_.created),
+              ElementsAre("coworking", "paris-3f9a0c2d4e5b6a71", "2027-01-11 09:00",
+                          "2027-01-11 19:00", "2", kGeneratedKey));
   EXPECT_EQ(err_.str(),
             absl::StrCat("cantinectl: booking with the generated idempotency key ", kGeneratedKey,
                          "; to retry this booking, add --key ", kGeneratedKey, "\n"));
@@ -272,20 +268,11 @@ TEST_F(RunCommandTest, BookingsOfAMemberOnePage) {
 }
 
 TEST_F(RunCommandTest, BookingsWithAllFollowsThePages) {
-  v1::ListBookingsResponse first;
-  *first.add_bookings() = MakeBooking("paris-0000000000000001");
-  first.set_next_page_token("p2");
-  v1::ListBookingsResponse second;
-  *second.add_bookings() = MakeBooking("paris-0000000000000002");
-  bookings_.pages[""] = first;
-  bookings_.pages["p2"] = second;
+  ServeTwoPages(bookings_.pages, &v1::ListBookingsResponse::add_bookings,
+                MakeBooking("paris-0000000000000001"), MakeBooking("paris-0000000000000002"));
   EXPECT_EQ(Run({"--json", "bookings", "--member", "m1", "--all"}), kExitOk) << err_.str();
-  ASSERT_EQ(bookings_.list_requests.size(), 2u);
-  EXPECT_EQ(bookings_.list_requests[1].page_token(), "p2");
-  EXPECT_EQ(bookings_.list_requests[1].member_id(), "m1");
-  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000001"));
-  EXPECT_THAT(out_.str(), HasSubstr("paris-0000000000000002"));
-  EXPECT_THAT(out_.str(), HasSubstr("\"nextPageToken\": \"\""));
+  ExpectBothPages(bookings_.list_requests, Property(&v1::ListBookingsRequest::member_id, "m1"),
+                  "paris-0000000000000001", "paris-0000000000000002");
 }
 
 TEST_F(RunCommandTest, BookingsWithAllStopsOnARepeatedToken) {
@@ -484,13 +471,8 @@ TEST_F(RunCommandTest, EventsSendsTheFiltersAndPrintsOnePage) {
             kExitOk)
       << err_.str();
   ASSERT_EQ(events_.list_requests.size(), 1u);
-  const v1::ListEventsRequest& sent = events_.list_requests[0];
-  EXPECT_EQ(sent.city(), "Paris");
-  EXPECT_EQ(sent.site_id(), "paris");
-  EXPECT_EQ(FormatCivilDate(sent.from_day()), "2027-01-11");
-  EXPECT_EQ(FormatCivilDate(sent.to_day()), "2027-01-17");
-  EXPECT_EQ(sent.tag(), "talk");
-  EXPECT_TRUE(sent.include_cancelled());
+  EXPECT_THAT(EventFilters(events_.list_requests[0]),
+              ElementsAre("Paris", "paris", "2027-01-11", "2027-01-17", "talk", "cancelled too"));
   EXPECT_THAT(out_.str(), HasSubstr("paris-00000000000000e1  paris  AI meetup  2027-01-14 "
                                     "18:30-20:00 Europe/Paris        40  scheduled  talk, ai\n"));
   EXPECT_THAT(out_.str(), HasSubstr("More events follow; add --all"));
@@ -508,20 +490,12 @@ TEST_F(RunCommandTest, EventsWithoutFiltersSendsNone) {
 }
 
 TEST_F(RunCommandTest, EventsWithAllFollowsThePages) {
-  v1::ListEventsResponse first;
-  *first.add_events() = MakeEvent("paris-00000000000000e1");
-  first.set_next_page_token("p2");
-  v1::ListEventsResponse second;
-  *second.add_events() = MakeEvent("paris-00000000000000e2");
-  events_.pages[""] = first;
-  events_.pages["p2"] = second;
+  ServeTwoPages(events_.pages, &v1::ListEventsResponse::add_events,
+                MakeEvent("paris-00000000000000e1"), MakeEvent("paris-00000000000000e2"));
   EXPECT_EQ(Run({"--json", "events", "--tag", "talk", "--all"}), kExitOk) << err_.str();
-  ASSERT_EQ(events_.list_requests.size(), 2u);
-  EXPECT_EQ(events_.list_requests[1].page_token(), "p2");
-  EXPECT_EQ(events_.list_requests[1].tag(), "talk");
-  EXPECT_THAT(out_.str(), HasSubstr("paris-00000000000000e1"));
-  EXPECT_THAT(out_.str(), HasSubstr("paris-00000000000000e2"));
-  EXPECT_THAT(out_.str(), HasSubstr("\"nextPageToken\": \"\""));
+  ASSERT_NO_FATAL_FAILURE(ExpectBothPages(events_.list_requests,
+                                          Property(&v1::ListEventsRequest::tag, "talk"),
+                                          "paris-00000000000000e1", "paris-00000000000000e2"));
 
   events_.pages["p2"] = absl::UnavailableError("connection reset");
   EXPECT_EQ(Run({"events", "--all"}), kExitUnreachable);
@@ -534,13 +508,9 @@ TEST_F(RunCommandTest, AnnounceSendsVenueTimesWithTheCredential) {
             kExitOk)
       << err_.str();
   ASSERT_TRUE(events_.announced.has_value());
-  const v1::AnnounceEventRequest& sent = *events_.announced;
-  EXPECT_EQ(sent.title(), "AI meetup");
-  EXPECT_EQ(FormatCivilDateTime(sent.start()), "2027-01-14 18:30");
-  EXPECT_EQ(FormatCivilDateTime(sent.end()), "2027-01-14 20:00");
-  EXPECT_EQ(sent.capacity(), 40);
-  EXPECT_THAT(sent.tags(), ElementsAre("talk", "ai"));
-  EXPECT_EQ(sent.description(), "");
+  EXPECT_THAT(EventAnnounced(*events_.announced),
+              ElementsAre("AI meetup", "2027-01-14 18:30", "2027-01-14 20:00", "40", ""));
+  EXPECT_THAT(events_.announced->tags(), ElementsAre("talk", "ai"));
   EXPECT_EQ(events_.credential, "s3cret-credential-0123456789");
   EXPECT_THAT(out_.str(), StartsWith("Event        paris-00000000000000e1\n"));
   EXPECT_THAT(out_.str(), HasSubstr("Start        2027-01-14 18:30 Europe/Paris\n"));

@@ -33,6 +33,7 @@
 #include "tools/cantinectl/command_line.h"
 #include "tools/cantinectl/console.h"
 #include "tools/cantinectl/exit_codes.h"
+#include "tools/cantinectl/output.h"
 #include "tools/cantinectl/token_file.h"
 
 namespace cantine::cantinectl {
@@ -46,6 +47,7 @@ grpc::Status Answer(const absl::StatusOr<Message>& result, Message* response) {
 }
 
 using ::testing::_;
+using ::testing::AllOf;
 using ::testing::DoAll;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -57,6 +59,29 @@ using ::testing::Property;
 using ::testing::Return;
 using ::testing::SaveArg;
 using ::testing::StartsWith;
+
+// A string that contains each of `parts`.
+inline testing::Matcher<std::string> ContainsAll(const std::vector<std::string>& parts) {
+  std::vector<testing::Matcher<std::string>> each;
+  for (const std::string& part : parts) each.push_back(HasSubstr(part));
+  return testing::AllOfArray(each);
+}
+
+// What `sent` announces: title, start and end at the venue, capacity, description.
+inline std::vector<std::string> EventAnnounced(const v1::AnnounceEventRequest& sent) {
+  return {sent.title(), FormatCivilDateTime(sent.start()), FormatCivilDateTime(sent.end()),
+          absl::StrCat(sent.capacity()), sent.description()};
+}
+
+// What `sent` asks to book: space, member, start and end at the venue, seats, key.
+inline std::vector<std::string> BookingAsked(const v1::CreateBookingRequest& sent) {
+  return {sent.space_id(),
+          sent.member_id(),
+          FormatCivilDateTime(sent.start()),
+          FormatCivilDateTime(sent.end()),
+          absl::StrCat(sent.seats()),
+          sent.idempotency_key()};
+}
 
 // ---- The node's answers ----
 
@@ -130,6 +155,29 @@ inline google::protobuf::Timestamp UtcInstant(absl::CivilMinute utc) {
   return time;
 }
 
+// The filters `sent` asks for: city, site, from and to days ("none" when unset), tag, and
+// whether cancelled events are included.
+inline std::vector<std::string> EventFilters(const v1::ListEventsRequest& sent) {
+  return {sent.city(),
+          sent.site_id(),
+          sent.has_from_day() ? FormatCivilDate(sent.from_day()) : "none",
+          sent.has_to_day() ? FormatCivilDate(sent.to_day()) : "none",
+          sent.tag(),
+          sent.include_cancelled() ? "cancelled too" : "scheduled only"};
+}
+
+// Sets the times of `message`, a Booking or an Event: at the venue, in `time_zone`, and
+// as the instants `utc_start` and `utc_end`.
+template <typename Message>
+void SetVenueTimes(Message& message, const std::string& time_zone, v1::CivilDateTime start,
+                   v1::CivilDateTime end, absl::CivilMinute utc_start, absl::CivilMinute utc_end) {
+  message.set_time_zone(time_zone);
+  *message.mutable_start() = start;
+  *message.mutable_end() = end;
+  *message.mutable_start_time() = UtcInstant(utc_start);
+  *message.mutable_end_time() = UtcInstant(utc_end);
+}
+
 // A desk booking in Paris on Monday 2027-01-11, the whole day (two half-days), 2 seats.
 // As the node sends it, its slots carry their instants but not their civil times.
 inline v1::Booking MakeBooking(const std::string& id,
@@ -141,12 +189,10 @@ inline v1::Booking MakeBooking(const std::string& id,
   booking.set_space_kind(v1::SPACE_KIND_DESK_POOL);
   booking.set_member_id("paris-3f9a0c2d4e5b6a71");
   booking.set_seats(2);
-  booking.set_time_zone("Europe/Paris");
-  *booking.mutable_start() = VenueTime(2027, 1, 11, 9, 0);
-  *booking.mutable_end() = VenueTime(2027, 1, 11, 19, 0);
   // Paris is UTC+1 in January.
-  *booking.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, 8, 0));
-  *booking.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 11, 18, 0));
+  SetVenueTimes(booking, "Europe/Paris", VenueTime(2027, 1, 11, 9, 0),
+                VenueTime(2027, 1, 11, 19, 0), absl::CivilMinute(2027, 1, 11, 8, 0),
+                absl::CivilMinute(2027, 1, 11, 18, 0));
   for (const auto& [index, from, to] : {std::tuple{0, 8, 12}, std::tuple{1, 13, 18}}) {
     v1::BookedSlot* slot = booking.add_slots();
     *slot->mutable_day() = VenueDay(2027, 1, 11);
@@ -184,11 +230,9 @@ inline v1::Booking MakeSanFranciscoVisit(const std::string& id) {
   booking.set_home_site_id("paris");
   booking.set_space_id("desks");
   booking.set_seats(1);
-  booking.set_time_zone("America/Los_Angeles");
-  *booking.mutable_start() = VenueTime(2027, 1, 13, 8, 0);
-  *booking.mutable_end() = VenueTime(2027, 1, 13, 12, 0);
-  *booking.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 13, 16, 0));
-  *booking.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 13, 20, 0));
+  SetVenueTimes(booking, "America/Los_Angeles", VenueTime(2027, 1, 13, 8, 0),
+                VenueTime(2027, 1, 13, 12, 0), absl::CivilMinute(2027, 1, 13, 16, 0),
+                absl::CivilMinute(2027, 1, 13, 20, 0));
   booking.mutable_slots()->RemoveLast();
   *booking.mutable_slots(0)->mutable_day() = VenueDay(2027, 1, 13);
   *booking.mutable_slots(0)->mutable_start_time() = *booking.mutable_start_time();
@@ -232,11 +276,9 @@ inline v1::Event MakeEvent(const std::string& id,
   event.set_description("Talks and drinks");
   event.add_tags("talk");
   event.add_tags("ai");
-  event.set_time_zone("Europe/Paris");
-  *event.mutable_start() = VenueTime(2027, 1, 14, 18, 30);
-  *event.mutable_end() = VenueTime(2027, 1, 14, 20, 0);
-  *event.mutable_start_time() = UtcInstant(absl::CivilMinute(2027, 1, 14, 17, 30));
-  *event.mutable_end_time() = UtcInstant(absl::CivilMinute(2027, 1, 14, 19, 0));
+  SetVenueTimes(event, "Europe/Paris", VenueTime(2027, 1, 14, 18, 30),
+                VenueTime(2027, 1, 14, 20, 0), absl::CivilMinute(2027, 1, 14, 17, 30),
+                absl::CivilMinute(2027, 1, 14, 19, 0));
   event.set_capacity(40);
   event.set_state(state);
   *event.mutable_update_time() = UtcInstant(absl::CivilMinute(2026, 12, 1, 9, 5));
@@ -367,6 +409,19 @@ inline grpc::Status AnswerPage(const std::map<std::string, absl::StatusOr<Respon
   return Answer(page->second, response);
 }
 
+// Makes `pages` a listing of two pages: `first` with the next_page_token "p2", then `second`.
+template <typename Response, typename Item>
+void ServeTwoPages(std::map<std::string, absl::StatusOr<Response>>& pages, Item* (Response::*add)(),
+                   const Item& first, const Item& second) {
+  Response page;
+  *(page.*add)() = first;
+  page.set_next_page_token("p2");
+  pages[""] = page;
+  page.Clear();
+  *(page.*add)() = second;
+  pages["p2"] = page;
+}
+
 // ---- Arguments of the member and booking commands ----
 inline constexpr char kGeneratedKey[] = "ctl-00000000000000000000000000000001";
 
@@ -378,6 +433,17 @@ auto Answering(const absl::StatusOr<Response>* answer, std::optional<Request>* s
   return [=](grpc::ClientContext* context, const Request& request, Response* response) {
     if (sent != nullptr) *sent = request;
     if (token != nullptr) *token = BearerToken(context);
+    return Answer(*answer, response);
+  };
+}
+
+// Like Answering, keeping only the id `id` of the request in `*sent_id`.
+template <typename Response, typename Request>
+auto AnsweringId(const absl::StatusOr<Response>* answer, const std::string& (Request::*id)() const,
+                 std::optional<std::string>* sent_id, std::optional<std::string>* token) {
+  return [=](grpc::ClientContext* context, const Request& request, Response* response) {
+    *sent_id = (request.*id)();
+    *token = BearerToken(context);
     return Answer(*answer, response);
   };
 }
@@ -448,12 +514,8 @@ class RunCommandTest : public testing::Test {
         .WillByDefault(
             Answering(&members_.member, &members_.registered, &members_.register_credential));
     ON_CALL(member_stub_, GetMember)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::GetMemberRequest& request,
-                              v1::Member* response) {
-          members_.requested_id = request.member_id();
-          members_.get_credential = BearerToken(context);
-          return Answer(members_.member, response);
-        });
+        .WillByDefault(AnsweringId(&members_.member, &v1::GetMemberRequest::member_id,
+                                   &members_.requested_id, &members_.get_credential));
     ON_CALL(member_stub_, UpdateMember)
         .WillByDefault([this](grpc::ClientContext* context, const v1::UpdateMemberRequest& request,
                               v1::Member* response) {
@@ -463,12 +525,8 @@ class RunCommandTest : public testing::Test {
           return Answer(members_.member, response);
         });
     ON_CALL(member_stub_, EraseMember)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::EraseMemberRequest& request,
-                              v1::Member* response) {
-          members_.erased_id = request.member_id();
-          members_.credential = BearerToken(context);
-          return Answer(members_.member, response);
-        });
+        .WillByDefault(AnsweringId(&members_.member, &v1::EraseMemberRequest::member_id,
+                                   &members_.erased_id, &members_.credential));
     ON_CALL(member_stub_, IssueToken)
         .WillByDefault([this](grpc::ClientContext* context, const v1::IssueTokenRequest& request,
                               v1::IssueTokenResponse* response) {
@@ -535,12 +593,19 @@ class RunCommandTest : public testing::Test {
     ON_CALL(event_stub_, UpdateEvent)
         .WillByDefault(Answering(&events_.event, &events_.updated, &events_.credential));
     ON_CALL(event_stub_, CancelEvent)
-        .WillByDefault([this](grpc::ClientContext* context, const v1::CancelEventRequest& request,
-                              v1::Event* response) {
-          events_.cancelled_id = request.event_id();
-          events_.credential = BearerToken(context);
-          return Answer(events_.event, response);
-        });
+        .WillByDefault(AnsweringId(&events_.event, &v1::CancelEventRequest::event_id,
+                                   &events_.cancelled_id, &events_.credential));
+  }
+
+  // The listing asked for both pages, the second one as `second_page` matches, and printed
+  // them as one answer (--json) holding `first_id` and `second_id`, with no next_page_token.
+  template <typename Request, typename Matcher>
+  void ExpectBothPages(const std::vector<Request>& requests, Matcher second_page,
+                       const std::string& first_id, const std::string& second_id) {
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[1].page_token(), "p2");
+    EXPECT_THAT(requests[1], second_page);
+    EXPECT_THAT(out_.str(), ContainsAll({first_id, second_id, "\"nextPageToken\": \"\""}));
   }
 
   // The mocks, as the commands see them.

@@ -17,16 +17,12 @@ void AddAdminCommands(CommandTable& table) {
        .help = R"(  network status    What this node holds of each origin site, and its links to its
                     peers (manager).
 )",
-       .read = [](CommandLine&) -> absl::StatusOr<Action> {
-         return [](Console& console) -> absl::Status {
-           ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-           ASSIGN_OR_RETURN(const v1::NetworkStatus status,
-                            console.Call(console.node().admin,
-                                         &v1::AdminService::StubInterface::GetNetworkStatus,
-                                         v1::GetNetworkStatusRequest(), &credential));
-           return console.Print(status, [&] { return FormatNetworkStatus(status); });
-         };
-       }});
+       .read = Runs([](Console& console) -> absl::Status {
+         ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
+         return console.Print(console.Call(&v1::AdminService::StubInterface::GetNetworkStatus,
+                                           v1::GetNetworkStatusRequest(), &credential),
+                              FormatNetworkStatus);
+       })});
 }
 
 }  // namespace cantine::cantinectl

@@ -25,15 +25,6 @@ using BookingStub = v1::BookingService::StubInterface;
 using MemberStub = v1::MemberService::StubInterface;
 
 constexpr FlagSpec kAll{"all", FlagKind::kSwitch};
-constexpr FlagSpec kSite{"site", FlagKind::kValue};
-constexpr FlagSpec kMember{"member", FlagKind::kValue};
-constexpr FlagSpec kDay{"day", FlagKind::kValue};
-
-// A booking's table needs no site: it carries its time zone and its price's currency.
-absl::Status PrintBooking(Console& console, const absl::StatusOr<v1::Booking>& booking) {
-  RETURN_IF_ERROR(booking);
-  return console.Print(*booking, [&] { return FormatBooking(*booking); });
-}
 
 absl::Status NoTokenFileError() {
   return absl::FailedPreconditionError(
@@ -44,35 +35,26 @@ absl::StatusOr<Action> ReadAvailability(CommandLine& line) {
   v1::GetAvailabilityRequest request;
   request.set_space_id(line.arguments()[0]);
   ASSIGN_OR_RETURN(*request.mutable_site_id(), TakeVenue(line));
-  const std::optional<std::string> from = line.Take("from");
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> from, line.TakeDay("from"));
   if (!from.has_value()) return absl::InvalidArgumentError("availability needs --from DAY");
-  ASSIGN_OR_RETURN(const absl::CivilDay first_day, ParseVenueDay("--from", *from));
-  absl::CivilDay last_day = first_day;
-  if (const std::optional<std::string> to = line.Take("to"); to.has_value()) {
-    ASSIGN_OR_RETURN(last_day, ParseVenueDay("--to", *to));
-  }
-  *request.mutable_first_day() = rpc::CivilDayToProto(first_day);
-  *request.mutable_last_day() = rpc::CivilDayToProto(last_day);
-  return [request](Console& console) -> absl::Status {
-    ASSIGN_OR_RETURN(const v1::GetAvailabilityResponse availability,
-                     console.Call(console.node().bookings, &BookingStub::GetAvailability, request));
-    return console.Print(availability, [&] { return FormatAvailability(availability); });
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> to, line.TakeDay("to"));
+  *request.mutable_first_day() = *from;
+  *request.mutable_last_day() = to.value_or(*from);
+  return [request](Console& console) {
+    return console.Print(console.Call(&BookingStub::GetAvailability, request), FormatAvailability);
   };
 }
 
 // One sign-in, two tokens: the desk (admin credential) or the stored account token (a
 // refresh) gets the account token, which then gets the booking token.
 absl::StatusOr<Action> ReadLogin(CommandLine& line) {
-  const std::optional<std::string> member = line.Take("member");
+  ASSIGN_OR_RETURN(const std::optional<std::string> member,
+                   line.TakeNonEmpty("member", "; give a member id"));
   if (!member.has_value()) return absl::InvalidArgumentError("login needs --member ID");
-  if (member->empty()) return absl::InvalidArgumentError("--member is empty; give a member id");
   v1::IssueTokenRequest request;
   request.set_member_id(*member);
-  absl::Duration ttl = kDefaultTokenTtl;
-  if (const std::optional<std::string> text = line.Take("ttl"); text.has_value()) {
-    ASSIGN_OR_RETURN(ttl, ParsePositiveDuration("--ttl", *text, "12h or 30m"));
-  }
-  *request.mutable_ttl() = rpc::DurationToProto(ttl);
+  ASSIGN_OR_RETURN(const std::optional<absl::Duration> ttl, line.TakeDuration("ttl", "12h or 30m"));
+  *request.mutable_ttl() = rpc::DurationToProto(ttl.value_or(kDefaultTokenTtl));
   request.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
   return [request](Console& console) mutable -> absl::Status {
     const GlobalOptions& options = console.options();
@@ -94,12 +76,11 @@ absl::StatusOr<Action> ReadLogin(CommandLine& line) {
     }
     // Fetched before the calls, so that tokens issued are never reported as failed.
     ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-    MemberStub& members = console.node().members;
     ASSIGN_OR_RETURN(const v1::IssueTokenResponse account,
-                     console.Call(members, &MemberStub::IssueToken, request, &credential));
+                     console.Call(&MemberStub::IssueToken, request, &credential));
     request.set_scopes(0, v1::TOKEN_SCOPE_BOOKING);
     ASSIGN_OR_RETURN(const v1::IssueTokenResponse booking,
-                     console.Call(members, &MemberStub::IssueToken, request, &account.token()));
+                     console.Call(&MemberStub::IssueToken, request, &account.token()));
     RETURN_IF_ERROR(
         LocalFailure(WriteTokenFile(options.token_file, {.member_id = request.member_id(),
                                                          .booking = booking.token(),
@@ -131,7 +112,7 @@ absl::Status Logout(Console& console) {
   request.set_member_id(stored->member_id);
   request.set_revoke_tokens(true);
   const absl::StatusOr<v1::Member> revoked =
-      console.Call(console.node().members, &MemberStub::UpdateMember, request, &stored->account);
+      console.Call(&MemberStub::UpdateMember, request, &stored->account);
   if (!revoked.ok() && !absl::IsUnauthenticated(revoked.status())) {
     return absl::Status(
         revoked.status().code(),
@@ -154,29 +135,22 @@ absl::StatusOr<Action> ReadBook(CommandLine& line) {
   request.set_space_id(line.arguments()[0]);
   ASSIGN_OR_RETURN(*request.mutable_site_id(), TakeVenue(line));
   RETURN_IF_ERROR(RequireFlags(line, {"start", "end"}, "book"));
-  const std::optional<std::string> member = line.Take("member");
-  if (member.has_value() && member->empty()) {
-    return absl::InvalidArgumentError(
-        "--member is empty; give a member id, or omit it to book as the member logged in");
-  }
   // Empty when --member is omitted: the node then takes the member from its token.
+  ASSIGN_OR_RETURN(const std::optional<std::string> member,
+                   line.TakeNonEmpty(
+                       "member", "; give a member id, or omit it to book as the member logged in"));
   request.set_member_id(member.value_or(""));
-  ASSIGN_OR_RETURN(const absl::CivilMinute start_time,
-                   ParseVenueTime("--start", *line.Take("start")));
-  ASSIGN_OR_RETURN(const absl::CivilMinute end_time, ParseVenueTime("--end", *line.Take("end")));
-  *request.mutable_start() = rpc::CivilMinuteToProto(start_time);
-  *request.mutable_end() = rpc::CivilMinuteToProto(end_time);
-  request.set_seats(1);
-  if (const std::optional<std::string> seats = line.Take("seats"); seats.has_value()) {
-    ASSIGN_OR_RETURN(const int32_t count, ParseCount("--seats", *seats, "seats"));
-    request.set_seats(count);
-  }
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> start, line.TakeTime("start"));
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> end, line.TakeTime("end"));
+  *request.mutable_start() = *start;
+  *request.mutable_end() = *end;
+  ASSIGN_OR_RETURN(const std::optional<int32_t> seats, line.TakeCount("seats", "seats"));
+  request.set_seats(seats.value_or(1));
   // A generated key is shown, so that the user can retry with it.
   bool key_generated = false;
-  if (const std::optional<std::string> key = line.Take("key"); key.has_value()) {
-    if (key->empty()) {
-      return absl::InvalidArgumentError("--key is empty; omit it to have one generated");
-    }
+  ASSIGN_OR_RETURN(const std::optional<std::string> key,
+                   line.TakeNonEmpty("key", "; omit it to have one generated"));
+  if (key.has_value()) {
     request.set_idempotency_key(*key);
   } else if (!line.env().new_idempotency_key.empty()) {
     request.set_idempotency_key(line.env().new_idempotency_key);
@@ -196,8 +170,8 @@ absl::StatusOr<Action> ReadBook(CommandLine& line) {
                     << request.idempotency_key() << "; to retry this booking, add --key "
                     << request.idempotency_key() << "\n";
     }
-    return PrintBooking(console, console.Call(console.node().bookings, &BookingStub::CreateBooking,
-                                              request, &credential.value));
+    return console.Print(console.Call(&BookingStub::CreateBooking, request, &credential.value),
+                         FormatBooking);
   };
 }
 
@@ -211,15 +185,13 @@ CommandSpec BookingIdCommand(absl::string_view words, absl::string_view usage,
           .arguments = 1,
           .usage = usage,
           .help = help,
-          .read = [method](CommandLine& line) -> absl::StatusOr<Action> {
-            Request request;
-            request.set_booking_id(line.arguments()[0]);
+          .read = ReadIdArgument(&Request::mutable_booking_id, [method](Request request) {
             return [method, request](Console& console) -> absl::Status {
               ASSIGN_OR_RETURN(const Console::Credential credential, console.MemberCredential());
-              return PrintBooking(console, console.Call(console.node().bookings, method, request,
-                                                        &credential.value));
+              // A booking's table needs no site: it carries its time zone and currency.
+              return console.Print(console.Call(method, request, &credential.value), FormatBooking);
             };
-          }};
+          })};
 }
 
 // Exactly one of --member (the member's itinerary: its bookings at every venue of the
@@ -245,9 +217,9 @@ absl::StatusOr<Action> ReadBookings(CommandLine& line) {
                             : "bookings needs --member ID, or --space SPACE --day DAY");
     }
     if (space->empty()) return absl::InvalidArgumentError("--space is empty; give a space id");
-    ASSIGN_OR_RETURN(const absl::CivilDay parsed_day, ParseVenueDay("--day", *day));
     request.mutable_space_day()->set_space_id(*space);
-    *request.mutable_space_day()->mutable_day() = rpc::CivilDayToProto(parsed_day);
+    ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> parsed_day, line.TakeDay("day"));
+    *request.mutable_space_day()->mutable_day() = *parsed_day;
   }
   return [request, all_pages](Console& console) -> absl::Status {
     std::string credential;
@@ -257,12 +229,9 @@ absl::StatusOr<Action> ReadBookings(CommandLine& line) {
       ASSIGN_OR_RETURN(Console::Credential member, console.MemberCredential());
       credential = std::move(member.value);
     }
-    ASSIGN_OR_RETURN(const v1::ListBookingsResponse listed,
-                     ListPages(request, all_pages, [&](const v1::ListBookingsRequest& page) {
-                       return console.Call(console.node().bookings, &BookingStub::ListBookings,
-                                           page, &credential);
-                     }));
-    return console.Print(listed, [&] { return FormatBookings(listed); });
+    return console.Print(
+        console.CallPages(&BookingStub::ListBookings, request, all_pages, &credential),
+        FormatBookings);
   };
 }
 
@@ -270,10 +239,7 @@ absl::StatusOr<Action> ReadBookings(CommandLine& line) {
 absl::StatusOr<Action> ReadVisitors(CommandLine& line) {
   const bool all_pages = line.TakeBool("all");
   // nullopt: today at the venue, the venue day at `now` in the site's time zone.
-  std::optional<absl::CivilDay> day;
-  if (const std::optional<std::string> text = line.Take("day"); text.has_value()) {
-    ASSIGN_OR_RETURN(day, ParseVenueDay("--day", *text));
-  }
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> day, line.TakeDay("day"));
   return [day, all_pages, now = line.env().now](Console& console) -> absl::Status {
     ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
     // The site names the table and, without --day, gives today its time zone.
@@ -289,14 +255,12 @@ absl::StatusOr<Action> ReadVisitors(CommandLine& line) {
     }
     v1::ListBookingsRequest request;
     *request.mutable_visitors_on() =
-        rpc::CivilDayToProto(day.has_value() ? *day : absl::ToCivilDay(now, zone));
-    ASSIGN_OR_RETURN(const v1::ListBookingsResponse listed,
-                     ListPages(request, all_pages, [&](const v1::ListBookingsRequest& page) {
-                       return console.Call(console.node().bookings, &BookingStub::ListBookings,
-                                           page, &credential);
-                     }));
-    return console.Print(listed,
-                         [&] { return FormatVisitors(listed, *site, request.visitors_on()); });
+        day.has_value() ? *day : rpc::CivilDayToProto(absl::ToCivilDay(now, zone));
+    return console.Print(
+        console.CallPages(&BookingStub::ListBookings, request, all_pages, &credential),
+        [&](const v1::ListBookingsResponse& listed) {
+          return FormatVisitors(listed, *site, request.visitors_on());
+        });
   };
 }
 
@@ -314,10 +278,8 @@ absl::StatusOr<Action> ReadSettlement(CommandLine& line) {
   request.set_month(*month);
   return [request](Console& console) -> absl::Status {
     ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-    ASSIGN_OR_RETURN(
-        const v1::Settlement settlement,
-        console.Call(console.node().bookings, &BookingStub::GetSettlement, request, &credential));
-    return console.Print(settlement, [&] { return FormatSettlement(settlement); });
+    return console.Print(console.Call(&BookingStub::GetSettlement, request, &credential),
+                         FormatSettlement);
   };
 }
 
@@ -331,7 +293,7 @@ void AddBookingCommands(CommandTable& table) {
                     defaults to --from). --site: the venue that owns SPACE, by default
                     the node's own site; the node asks that venue's node.
 )",
-             .flags = {kSite, {"from", FlagKind::kValue}, {"to", FlagKind::kValue}},
+             .flags = {"site", "from", "to"},
              .read = ReadAvailability});
   table.Add({.words = "login",
              .help = R"(  login --member ID [--ttl DURATION]
@@ -344,7 +306,7 @@ void AddBookingCommands(CommandTable& table) {
                     the admin credential, if given; otherwise the stored account token is
                     refreshed, at most until 7 days after the desk's sign-in.
 )",
-             .flags = {kMember, {"ttl", FlagKind::kValue}},
+             .flags = {"member", "ttl"},
              .read = ReadLogin});
   table.Add(
       {.words = "logout",
@@ -352,7 +314,7 @@ void AddBookingCommands(CommandTable& table) {
            R"(  logout            Revokes the member's tokens at its home site (every node refuses
                     them within seconds), then deletes the token file.
 )",
-       .read = [](CommandLine&) -> absl::StatusOr<Action> { return Logout; }});
+       .read = Runs(Logout)});
   table.Add(
       {.words = "book",
        .arguments = 1,
@@ -369,12 +331,7 @@ void AddBookingCommands(CommandTable& table) {
                     Logged in, --member may be omitted: the node takes the member from
                     the token.
 )",
-       .flags = {kSite,
-                 kMember,
-                 {"start", FlagKind::kValue},
-                 {"end", FlagKind::kValue},
-                 {"seats", FlagKind::kValue},
-                 {"key", FlagKind::kValue}},
+       .flags = {"site", "member", "start", "end", "seats", "key"},
        .read = ReadBook});
   table.Add(BookingIdCommand(
       "booking", "booking BOOKING_ID",
@@ -390,7 +347,7 @@ void AddBookingCommands(CommandTable& table) {
                     The bookings of SPACE that touch DAY (manager).
                     Both print one page; --all follows the pages to the end.
 )",
-             .flags = {kMember, {"space", FlagKind::kValue}, kDay, kAll},
+             .flags = {"member", "space", "day", kAll},
              .read = ReadBookings});
   table.Add(BookingIdCommand(
       "cancel", "cancel BOOKING_ID",
@@ -410,7 +367,7 @@ void AddBookingCommands(CommandTable& table) {
                     space, times at the venue, state (manager). Prints one page; --all
                     follows the pages to the end.
 )",
-             .flags = {kDay, kAll},
+             .flags = {"day", kAll},
              .read = ReadVisitors});
   table.Add({.words = "settlement",
              .help = R"(  settlement --month YYYY-MM
@@ -419,7 +376,7 @@ void AddBookingCommands(CommandTable& table) {
                     currency, the home site owing the host the amount (manager). A
                     booking counts in the month of its first venue day.
 )",
-             .flags = {{"month", FlagKind::kValue}},
+             .flags = {"month"},
              .read = ReadSettlement});
 }
 

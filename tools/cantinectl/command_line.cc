@@ -142,44 +142,40 @@ absl::StatusOr<SplitArguments> Split(const std::vector<std::string>& args) {
   return split;
 }
 
+// The value of the global flag `flag` (`hint` says what to give when it is empty), else
+// `env` when it is set and not empty, else `otherwise`.
+absl::StatusOr<std::string> FlagOrEnv(CommandLine& flags, absl::string_view flag,
+                                      const std::optional<std::string>& env,
+                                      std::string otherwise = "", absl::string_view hint = "") {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, flags.TakeNonEmpty(flag, hint));
+  if (value.has_value()) return *std::move(value);
+  return env.has_value() && !env->empty() ? *env : otherwise;
+}
+
 absl::StatusOr<GlobalOptions> ReadGlobalOptions(CommandLine& flags, const Environment& env) {
   GlobalOptions options;
-  if (std::optional<std::string> node = flags.Take("node"); node.has_value()) {
-    if (node->empty()) return absl::InvalidArgumentError("--node is empty; give HOST:PORT");
-    options.node = *std::move(node);
-  } else if (env.node.has_value() && !env.node->empty()) {
-    options.node = *env.node;
-  }
+  ASSIGN_OR_RETURN(options.node,
+                   FlagOrEnv(flags, "node", env.node, options.node, "; give HOST:PORT"));
   options.json = flags.TakeBool("json");
-  if (std::optional<std::string> file = flags.Take("admin_credential_file"); file.has_value()) {
-    if (file->empty()) return absl::InvalidArgumentError("--admin_credential_file is empty");
-    options.admin_credential_file = *std::move(file);
-  } else if (env.admin_credential_file.has_value()) {
-    options.admin_credential_file = *env.admin_credential_file;
-  }
-  if (std::optional<std::string> timeout = flags.Take("timeout"); timeout.has_value()) {
-    ASSIGN_OR_RETURN(options.timeout, ParsePositiveDuration("--timeout", *timeout, "5s or 1500ms"));
-  }
-  if (std::optional<std::string> file = flags.Take("token_file"); file.has_value()) {
-    if (file->empty()) return absl::InvalidArgumentError("--token_file is empty");
-    options.token_file = *std::move(file);
-  } else if (env.token_file.has_value() && !env.token_file->empty()) {
-    options.token_file = *env.token_file;
-  } else if (env.home.has_value() && !env.home->empty()) {
-    options.token_file = absl::StrCat(*env.home, "/.cantine/token");
-  }
+  ASSIGN_OR_RETURN(options.admin_credential_file,
+                   FlagOrEnv(flags, "admin_credential_file", env.admin_credential_file));
+  ASSIGN_OR_RETURN(const std::optional<absl::Duration> timeout,
+                   flags.TakeDuration("timeout", "5s or 1500ms"));
+  options.timeout = timeout.value_or(options.timeout);
+  const std::string home = env.home.value_or("");
+  ASSIGN_OR_RETURN(options.token_file,
+                   FlagOrEnv(flags, "token_file", env.token_file,
+                             home.empty() ? "" : absl::StrCat(home, "/.cantine/token")));
   options.as_desk = flags.TakeBool("as_desk");
   options.insecure = flags.TakeBool("insecure");
-  if (std::optional<std::string> ca = flags.Take("ca"); ca.has_value()) {
-    if (ca->empty()) return absl::InvalidArgumentError("--ca is empty; give the CA's PEM file");
-    if (options.insecure) {
-      return absl::InvalidArgumentError(
-          "--ca and --insecure exclude each other: --ca trusts a CA for TLS, --insecure "
-          "connects in plaintext");
-    }
-    options.ca_file = *std::move(ca);
-  } else if (!options.insecure && env.ca_file.has_value()) {
-    options.ca_file = *env.ca_file;
+  // With --insecure, $CANTINE_CA is ignored: a CA file then comes from --ca only.
+  ASSIGN_OR_RETURN(options.ca_file,
+                   FlagOrEnv(flags, "ca", options.insecure ? std::nullopt : env.ca_file, "",
+                             "; give the CA's PEM file"));
+  if (options.insecure && !options.ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--ca and --insecure exclude each other: --ca trusts a CA for TLS, --insecure "
+        "connects in plaintext");
   }
   return options;
 }
@@ -269,59 +265,6 @@ int Number(absl::string_view text) {
   return absl::SimpleAtoi(text, &number) ? number : -1;
 }
 
-}  // namespace
-
-const absl::string_view* CommandTable::GroupUsage(absl::string_view word) const {
-  for (const auto& [group, usage] : groups_) {
-    if (group == word) return &usage;
-  }
-  return nullptr;
-}
-
-std::optional<std::string> CommandLine::Take(absl::string_view flag) {
-  std::vector<std::string> values = TakeAll(flag);
-  if (values.empty()) return std::nullopt;
-  return std::move(values.back());
-}
-
-std::vector<std::string> CommandLine::TakeAll(absl::string_view flag) {
-  auto it = flags_.find(flag);
-  if (it == flags_.end()) return {};
-  return it->second;
-}
-
-absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
-                                          const Environment& env) {
-  const Action print_usage = [](Console& console) {
-    console.out() << UsageText();
-    return absl::OkStatus();
-  };
-  ASSIGN_OR_RETURN(SplitArguments split, Split(args));
-  CommandLine global({}, split.flags, env);
-  if (global.TakeBool("help")) return Invocation{GlobalOptions(), print_usage, false};
-  ASSIGN_OR_RETURN(GlobalOptions options, ReadGlobalOptions(global, env));
-  if (!split.positionals.empty() && split.positionals[0] == "help") {
-    return Invocation{std::move(options), print_usage, false};
-  }
-  ASSIGN_OR_RETURN(const CommandSpec* command, FindCommand(split.positionals));
-  RETURN_IF_ERROR(CheckShape(*command, split));
-  const size_t words = split.positionals.size() - command->arguments;
-  CommandLine line({split.positionals.begin() + words, split.positionals.end()},
-                   std::move(split.flags), env);
-  ASSIGN_OR_RETURN(Action run, command->read(line));
-  return Invocation{std::move(options), std::move(run)};
-}
-
-absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view text,
-                                   absl::string_view unit) {
-  int32_t count = 0;
-  if (!absl::SimpleAtoi(text, &count) || absl::StrContains(text, ' ')) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " '", text, "' is not a whole number of ", unit));
-  }
-  return count;
-}
-
 // Whether the day exists (no February 30) is checked as the node checks it, by
 // rpc::CivilDayFromProto.
 absl::StatusOr<absl::CivilDay> ParseVenueDay(absl::string_view flag, absl::string_view text) {
@@ -364,6 +307,96 @@ absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag, abs
   return duration;
 }
 
+}  // namespace
+
+const absl::string_view* CommandTable::GroupUsage(absl::string_view word) const {
+  for (const auto& [group, usage] : groups_) {
+    if (group == word) return &usage;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> CommandLine::Take(absl::string_view flag) {
+  std::vector<std::string> values = TakeAll(flag);
+  if (values.empty()) return std::nullopt;
+  return std::move(values.back());
+}
+
+std::vector<std::string> CommandLine::TakeAll(absl::string_view flag) {
+  auto it = flags_.find(flag);
+  if (it == flags_.end()) return {};
+  return it->second;
+}
+
+absl::StatusOr<std::optional<std::string>> CommandLine::TakeNonEmpty(absl::string_view flag,
+                                                                     absl::string_view hint) {
+  std::optional<std::string> value = Take(flag);
+  if (value.has_value() && value->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, " is empty", hint));
+  }
+  return value;
+}
+
+absl::StatusOr<std::optional<v1::CivilDate>> CommandLine::TakeDay(absl::string_view flag) {
+  const std::optional<std::string> text = Take(flag);
+  if (!text.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(const absl::CivilDay day, ParseVenueDay(absl::StrCat("--", flag), *text));
+  return rpc::CivilDayToProto(day);
+}
+
+absl::StatusOr<std::optional<v1::CivilDateTime>> CommandLine::TakeTime(absl::string_view flag) {
+  const std::optional<std::string> text = Take(flag);
+  if (!text.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(const absl::CivilMinute time, ParseVenueTime(absl::StrCat("--", flag), *text));
+  return rpc::CivilMinuteToProto(time);
+}
+
+absl::StatusOr<std::optional<int32_t>> CommandLine::TakeCount(absl::string_view flag,
+                                                              absl::string_view unit) {
+  const std::optional<std::string> text = Take(flag);
+  if (!text.has_value()) return std::nullopt;
+  return ParseCount(absl::StrCat("--", flag), *text, unit);
+}
+
+absl::StatusOr<std::optional<absl::Duration>> CommandLine::TakeDuration(absl::string_view flag,
+                                                                        absl::string_view example) {
+  const std::optional<std::string> text = Take(flag);
+  if (!text.has_value()) return std::nullopt;
+  return ParsePositiveDuration(absl::StrCat("--", flag), *text, example);
+}
+
+absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
+                                          const Environment& env) {
+  const Action print_usage = [](Console& console) {
+    console.out() << UsageText();
+    return absl::OkStatus();
+  };
+  ASSIGN_OR_RETURN(SplitArguments split, Split(args));
+  CommandLine global({}, split.flags, env);
+  if (global.TakeBool("help")) return Invocation{GlobalOptions(), print_usage, false};
+  ASSIGN_OR_RETURN(GlobalOptions options, ReadGlobalOptions(global, env));
+  if (!split.positionals.empty() && split.positionals[0] == "help") {
+    return Invocation{std::move(options), print_usage, false};
+  }
+  ASSIGN_OR_RETURN(const CommandSpec* command, FindCommand(split.positionals));
+  RETURN_IF_ERROR(CheckShape(*command, split));
+  const size_t words = split.positionals.size() - command->arguments;
+  CommandLine line({split.positionals.begin() + words, split.positionals.end()},
+                   std::move(split.flags), env);
+  ASSIGN_OR_RETURN(Action run, command->read(line));
+  return Invocation{std::move(options), std::move(run)};
+}
+
+absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view text,
+                                   absl::string_view unit) {
+  int32_t count = 0;
+  if (!absl::SimpleAtoi(text, &count) || absl::StrContains(text, ' ')) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " '", text, "' is not a whole number of ", unit));
+  }
+  return count;
+}
+
 std::vector<std::string> ParseList(absl::string_view text) {
   std::vector<std::string> values;
   for (absl::string_view value : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
@@ -382,14 +415,16 @@ absl::Status RequireFlags(CommandLine& line, std::initializer_list<absl::string_
   return absl::InvalidArgumentError(absl::StrCat(command, " needs ", absl::StrJoin(missing, ", ")));
 }
 
+absl::Status RequireAnyOf(bool any, absl::string_view command, absl::string_view flags) {
+  if (any) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(command, " needs at least one of ", flags));
+}
+
 absl::StatusOr<std::string> TakeVenue(CommandLine& line) {
-  std::optional<std::string> site = line.Take("site");
-  if (!site.has_value()) return "";
-  if (site->empty()) {
-    return absl::InvalidArgumentError(
-        "--site is empty; give a site id, or omit it for the node's own site");
-  }
-  return *std::move(site);
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> site,
+      line.TakeNonEmpty("site", "; give a site id, or omit it for the node's own site"));
+  return site.value_or("");
 }
 
 std::string UsageText() {

@@ -4,7 +4,6 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -12,8 +11,8 @@
 #include "absl/random/bit_gen_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "cantine/v1/common.pb.h"
 
 namespace cantine::cantinectl {
 
@@ -75,6 +74,7 @@ enum class FlagKind {
   kRepeated,  // --tag VALUE, any number of times
 };
 struct FlagSpec {
+  constexpr FlagSpec(const char* name, FlagKind kind = FlagKind::kValue) : name(name), kind(kind) {}
   absl::string_view name;  // Without its dashes.
   FlagKind kind;
 };
@@ -96,12 +96,28 @@ class CommandLine {
   std::vector<std::string> TakeAll(absl::string_view flag);
   // A switch: false when absent.
   bool TakeBool(absl::string_view flag) { return Take(flag).value_or("false") == "true"; }
+  // The value of `flag`; INVALID_ARGUMENT "--FLAG is empty" and `hint` when it is given empty.
+  absl::StatusOr<std::optional<std::string>> TakeNonEmpty(absl::string_view flag,
+                                                          absl::string_view hint = "");
+  // The value of `flag`, nullopt when it is absent, read as: a venue day, YYYY-MM-DD, that
+  // exists; a venue date and time, "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM" (24:00 is the
+  // end of a day); a whole number of `unit` ("seats"); a positive, finite duration such as
+  // `example` ("5s or 1500ms").
+  absl::StatusOr<std::optional<v1::CivilDate>> TakeDay(absl::string_view flag);
+  absl::StatusOr<std::optional<v1::CivilDateTime>> TakeTime(absl::string_view flag);
+  absl::StatusOr<std::optional<int32_t>> TakeCount(absl::string_view flag, absl::string_view unit);
+  absl::StatusOr<std::optional<absl::Duration>> TakeDuration(absl::string_view flag,
+                                                             absl::string_view example);
 
  private:
   std::vector<std::string> arguments_;
   absl::flat_hash_map<std::string, std::vector<std::string>> flags_;
   const Environment& env_;
 };
+
+// Reads the command line, INVALID_ARGUMENT for anything that does not parse, into what runs
+// the command.
+using Reader = std::function<absl::StatusOr<Action>(CommandLine&)>;
 
 // One command, defined in one place.
 struct CommandSpec {
@@ -115,9 +131,8 @@ struct CommandSpec {
   // Its entry under "Commands:" in --help, each line ending with a newline.
   absl::string_view help = "";
   std::vector<FlagSpec> flags = {};
-  // Reads the command line, INVALID_ARGUMENT for anything that does not parse, into what
-  // runs it. Only called once the words, arguments and flags have the shape above.
-  std::function<absl::StatusOr<Action>(CommandLine&)> read = nullptr;
+  // Only called once the words, arguments and flags have the shape above.
+  Reader read = nullptr;
 };
 
 // Every command of cantinectl, in the order of --help.
@@ -139,6 +154,22 @@ class CommandTable {
   std::vector<CommandSpec> commands_;
   std::vector<std::pair<absl::string_view, absl::string_view>> groups_;
 };
+
+// The `read` of a command that takes no argument or flag of its own: it always runs `run`.
+inline Reader Runs(Action run) {
+  return [run](CommandLine&) -> absl::StatusOr<Action> { return run; };
+}
+
+// The `read` of a command whose one argument is an id: a `Request` with that id in the
+// field `id` points to, run by `run`, which makes the command's Action of it.
+template <typename Request, typename Run>
+Reader ReadIdArgument(std::string* (Request::*id)(), Run run) {
+  return [id, run](CommandLine& line) -> absl::StatusOr<Action> {
+    Request request;
+    *(request.*id)() = line.arguments()[0];
+    return Action(run(std::move(request)));
+  };
+}
 
 // The command groups, one file each.
 void AddSiteCommands(CommandTable& table);     // site_commands.cc
@@ -173,18 +204,14 @@ std::string NewIdempotencyKey(absl::BitGenRef gen);
 // A whole number of `unit` ("seats").
 absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view text,
                                    absl::string_view unit);
-// A venue day, YYYY-MM-DD, that exists.
-absl::StatusOr<absl::CivilDay> ParseVenueDay(absl::string_view flag, absl::string_view text);
-// A venue date and time, "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM"; 24:00 is the end of a day.
-absl::StatusOr<absl::CivilMinute> ParseVenueTime(absl::string_view flag, absl::string_view text);
-// A positive, finite duration such as `example` ("5s or 1500ms").
-absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag, absl::string_view text,
-                                                     absl::string_view example);
 // "a, b": the entries, spaces around each ignored; "" is none.
 std::vector<std::string> ParseList(absl::string_view text);
 // OK when every flag of `flags` is given; else INVALID_ARGUMENT "COMMAND needs --a, --b".
 absl::Status RequireFlags(CommandLine& line, std::initializer_list<absl::string_view> flags,
                           absl::string_view command);
+// OK when `any` (an update has something to change); else INVALID_ARGUMENT "COMMAND needs at
+// least one of FLAGS".
+absl::Status RequireAnyOf(bool any, absl::string_view command, absl::string_view flags);
 // --site, the venue that owns a space: "" when absent (the node's own site).
 absl::StatusOr<std::string> TakeVenue(CommandLine& line);
 

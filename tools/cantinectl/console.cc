@@ -36,13 +36,18 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeNodeChannel(const std::string
   return grpc::CreateChannel(target, grpc::SslCredentials(options));
 }
 
+std::string ErrorText(const absl::Status& status) {
+  return absl::StrCat("cantinectl: ", absl::StatusCodeToString(status.code()), ": ",
+                      status.message());
+}
+
 int RunInvocation(const Invocation& invocation, const NodeStubs& node, std::ostream& out,
                   std::ostream& err) {
   Console console(invocation.options, node, out, err);
   const absl::Status status = invocation.run(console);
   if (status.ok()) return kExitOk;
   const int exit_code = ExitCode(status);
-  err << "cantinectl: " << absl::StatusCodeToString(status.code()) << ": " << status.message();
+  err << ErrorText(status);
   if (exit_code == kExitUnreachable) err << " (node " << invocation.options.node << ")";
   err << "\n";
   return exit_code;
@@ -71,7 +76,7 @@ absl::Status Console::FromCallStatus(const grpc::Status& status) {
 }
 
 absl::StatusOr<v1::Site> Console::GetSite() {
-  return Call(node_.site, &v1::SiteService::StubInterface::GetSite, v1::GetSiteRequest());
+  return Call(&v1::SiteService::StubInterface::GetSite, v1::GetSiteRequest());
 }
 
 absl::Status Console::PrintJson(const google::protobuf::Message& message) {

@@ -4,7 +4,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
-#include <type_traits>
+#include <tuple>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -39,6 +39,9 @@ struct NodeStubs {
   v1::AdminService::StubInterface& admin;
 };
 
+// "cantinectl: CODE: message", as every error is written; CODE a gRPC status code name.
+std::string ErrorText(const absl::Status& status);
+
 // Runs `invocation` against `node`. The answer goes to `out` (a table, or JSON with --json);
 // an error goes to `err` as one line, "cantinectl: CODE: message". Returns the exit code
 // (exit_codes.h).
@@ -55,17 +58,17 @@ class Console {
       : options_(options), node_(node), out_(out), err_(err) {}
 
   const GlobalOptions& options() const { return options_; }
-  const NodeStubs& node() const { return node_; }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
 
-  // One call of `method` on `stub`, with the deadline of --timeout; `bearer_token`, when
-  // not null, presented as the call's bearer token.
+  // One call of `method` on the node's stub of its service, with the deadline of --timeout;
+  // `bearer_token`, when not null, presented as the call's bearer token.
   template <typename Stub, typename Request, typename Response>
-  absl::StatusOr<Response> Call(Stub& stub,
-                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+  absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const Request& request, const std::string* bearer_token = nullptr) {
+    Stub& stub = std::get<Stub&>(
+        std::tie(node_.site, node_.members, node_.bookings, node_.events, node_.admin));
     grpc::ClientContext context;
     PrepareCall(context, bearer_token);
     Response response;
@@ -74,24 +77,53 @@ class Console {
     }
     return response;
   }
+  // One page of the listing `method`, as Call; with `all_pages`, every page, the next asked
+  // with the previous one's next_page_token, gathered into one answer, which then has no
+  // next_page_token. The first failed call's status; INTERNAL when the node hands out the
+  // same token twice.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> CallPages(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                                     Request request, bool all_pages,
+                                     const std::string* bearer_token = nullptr) {
+    Response listed;
+    while (true) {
+      ASSIGN_OR_RETURN(const Response page, Call(method, request, bearer_token));
+      listed.MergeFrom(page);  // Appends the page's items.
+      listed.set_next_page_token(page.next_page_token());
+      if (!all_pages || page.next_page_token().empty()) return listed;
+      if (page.next_page_token() == request.page_token()) {
+        return absl::InternalError("the node returned the same next_page_token twice");
+      }
+      request.set_page_token(page.next_page_token());
+    }
+  }
   absl::StatusOr<v1::Site> GetSite();
 
-  // Prints `message` as JSON, or the table `format()` makes.
-  template <typename Format>
-  absl::Status Print(const google::protobuf::Message& message, Format format) {
-    if (options_.json) return PrintJson(message);
-    out_ << format();
+  // Prints `answer` as JSON, or the table `format(answer)` makes; or returns `answer`'s error.
+  template <typename Message, typename Format>
+  absl::Status Print(const Message& answer, Format format) {
+    if (options_.json) return PrintJson(answer);
+    out_ << format(answer);
     return absl::OkStatus();
   }
-  // Like Print, for answers whose table needs the site (room block, time zone): the site is
-  // `known_site`, or fetched when that is null, and only for a table.
-  template <typename Format>
-  absl::Status PrintWithSite(const google::protobuf::Message& message, Format format,
-                             const v1::Site* known_site = nullptr) {
-    if (options_.json) return PrintJson(message);
-    if (known_site != nullptr) return Print(message, [&] { return format(*known_site); });
-    ASSIGN_OR_RETURN(const v1::Site site, GetSite());
-    return Print(message, [&] { return format(site); });
+  template <typename Message, typename Format>
+  absl::Status Print(const absl::StatusOr<Message>& answer, Format format) {
+    RETURN_IF_ERROR(answer.status());
+    return Print(*answer, format);
+  }
+  // Like Print, for answers whose table `format(answer, site)` needs the site (room block,
+  // time zone): the site is `site`, or fetched when that is nullopt, and only for a table.
+  template <typename Message, typename Format>
+  absl::Status PrintWithSite(const absl::StatusOr<Message>& answer, Format format,
+                             std::optional<v1::Site> site = std::nullopt) {
+    RETURN_IF_ERROR(answer.status());
+    if (options_.json) return PrintJson(*answer);
+    if (!site.has_value()) {
+      ASSIGN_OR_RETURN(site, GetSite());
+    }
+    out_ << format(*answer, *site);
+    return absl::OkStatus();
   }
   absl::Status PrintJson(const google::protobuf::Message& message);
 
@@ -129,27 +161,6 @@ class Console {
   std::ostream& err_;
 };
 
-// One page of a listing, `list` called with `request`; with `all_pages`, every page, the
-// next asked with the previous one's next_page_token, gathered into one answer, which then
-// has no next_page_token. The first failed call's status; INTERNAL when the node hands out
-// the same token twice.
-template <typename Request, typename List>
-auto ListPages(Request request, bool all_pages, List list)
-    -> std::invoke_result_t<List, const Request&> {
-  using Response = typename std::invoke_result_t<List, const Request&>::value_type;
-  Response listed;
-  while (true) {
-    ASSIGN_OR_RETURN(const Response page, list(request));
-    listed.MergeFrom(page);  // Appends the page's items.
-    listed.set_next_page_token(page.next_page_token());
-    if (!all_pages || page.next_page_token().empty()) return listed;
-    if (page.next_page_token() == request.page_token()) {
-      return absl::InternalError("the node returned the same next_page_token twice");
-    }
-    request.set_page_token(page.next_page_token());
-  }
-}
-
 // The admin credential: the first line of `path`, without surrounding whitespace. A usage
 // error, FAILED_PRECONDITION naming the file, when it cannot be read or that line is empty.
 absl::StatusOr<std::string> ReadAdminCredential(const std::string& path);
@@ -157,12 +168,6 @@ absl::StatusOr<std::string> ReadAdminCredential(const std::string& path);
 // `credential` as a call's bearer token; none when it is empty (an anonymous call).
 inline const std::string* BearerOrNone(const std::string& credential) {
   return credential.empty() ? nullptr : &credential;
-}
-
-// The address of `value`'s content; null when it has none.
-template <typename T>
-const T* OrNull(const std::optional<T>& value) {
-  return value.has_value() ? &*value : nullptr;
 }
 
 }  // namespace cantine::cantinectl

@@ -8,7 +8,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "services/rpc/proto_time.h"
 #include "storage/status_macros.h"
 #include "tools/cantinectl/command_line.h"
 #include "tools/cantinectl/console.h"
@@ -19,22 +18,14 @@ namespace {
 
 using EventStub = v1::EventService::StubInterface;
 
-constexpr FlagSpec kTitle{"title", FlagKind::kValue};
-constexpr FlagSpec kStart{"start", FlagKind::kValue};
-constexpr FlagSpec kEnd{"end", FlagKind::kValue};
-constexpr FlagSpec kCapacity{"capacity", FlagKind::kValue};
-constexpr FlagSpec kDescription{"description", FlagKind::kValue};
-
 // The value of the filter flag `name`, "" when it is absent (no filter); INVALID_ARGUMENT
 // when it is given empty or, repeated, more than once.
 absl::StatusOr<std::string> TakeFilter(CommandLine& line, absl::string_view name) {
-  std::vector<std::string> values = line.TakeAll(name);
-  if (values.empty()) return "";
-  if (values.size() > 1) {
+  if (line.TakeAll(name).size() > 1) {
     return absl::InvalidArgumentError(absl::StrCat("--", name, " filters by one value only"));
   }
-  if (values[0].empty()) return absl::InvalidArgumentError(absl::StrCat("--", name, " is empty"));
-  return std::move(values[0]);
+  ASSIGN_OR_RETURN(std::optional<std::string> value, line.TakeNonEmpty(name));
+  return value.value_or("");
 }
 
 // Each filter is optional; days are at each event's own venue.
@@ -43,32 +34,15 @@ absl::StatusOr<Action> ReadEvents(CommandLine& line) {
   ASSIGN_OR_RETURN(*request.mutable_city(), TakeFilter(line, "city"));
   ASSIGN_OR_RETURN(*request.mutable_site_id(), TakeFilter(line, "site"));
   ASSIGN_OR_RETURN(*request.mutable_tag(), TakeFilter(line, "tag"));
-  if (const std::optional<std::string> from = line.Take("from"); from.has_value()) {
-    ASSIGN_OR_RETURN(const absl::CivilDay day, ParseVenueDay("--from", *from));
-    *request.mutable_from_day() = rpc::CivilDayToProto(day);
-  }
-  if (const std::optional<std::string> to = line.Take("to"); to.has_value()) {
-    ASSIGN_OR_RETURN(const absl::CivilDay day, ParseVenueDay("--to", *to));
-    *request.mutable_to_day() = rpc::CivilDayToProto(day);
-  }
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> from, line.TakeDay("from"));
+  if (from.has_value()) *request.mutable_from_day() = *from;
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> to, line.TakeDay("to"));
+  if (to.has_value()) *request.mutable_to_day() = *to;
   request.set_include_cancelled(line.TakeBool("all-states"));
-  return [request, all_pages = line.TakeBool("all")](Console& console) -> absl::Status {
-    ASSIGN_OR_RETURN(const v1::ListEventsResponse listed,
-                     ListPages(request, all_pages, [&](const v1::ListEventsRequest& page) {
-                       return console.Call(console.node().events, &EventStub::ListEvents, page);
-                     }));
-    return console.Print(listed, [&] { return FormatEvents(listed); });
+  return [request, all_pages = line.TakeBool("all")](Console& console) {
+    return console.Print(console.CallPages(&EventStub::ListEvents, request, all_pages),
+                         FormatEvents);
   };
-}
-
-// Sets the start and end of an event on `request` from `start` and `end` (--start, --end).
-template <typename Request>
-absl::Status SetEventTimes(const std::string& start, const std::string& end, Request& request) {
-  ASSIGN_OR_RETURN(const absl::CivilMinute start_time, ParseVenueTime("--start", start));
-  ASSIGN_OR_RETURN(const absl::CivilMinute end_time, ParseVenueTime("--end", end));
-  *request.mutable_start() = rpc::CivilMinuteToProto(start_time);
-  *request.mutable_end() = rpc::CivilMinuteToProto(end_time);
-  return absl::OkStatus();
 }
 
 // A manager write of `method` with `request`, printing the event it answers; an event's
@@ -79,23 +53,12 @@ Action EventWrite(grpc::Status (EventStub::*method)(grpc::ClientContext*, const 
                   Request request) {
   return [method, request = std::move(request)](Console& console) -> absl::Status {
     ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-    ASSIGN_OR_RETURN(const v1::Event event,
-                     console.Call(console.node().events, method, request, &credential));
-    return console.Print(event, [&] { return FormatEvent(event); });
+    return console.Print(console.Call(method, request, &credential), FormatEvent);
   };
 }
 
-absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
-  RETURN_IF_ERROR(RequireFlags(line, {"title", "start", "end", "capacity"}, "event announce"));
-  v1::AnnounceEventRequest request;
-  request.set_title(*line.Take("title"));
-  RETURN_IF_ERROR(SetEventTimes(*line.Take("start"), *line.Take("end"), request));
-  ASSIGN_OR_RETURN(const int32_t capacity,
-                   ParseCount("--capacity", *line.Take("capacity"), "people"));
-  request.set_capacity(capacity);
-  for (std::string& tag : line.TakeAll("tag")) request.add_tags(std::move(tag));
-  request.set_description(line.Take("description").value_or(""));
-  return EventWrite(&EventStub::AnnounceEvent, std::move(request));
+Action CancelEvent(v1::CancelEventRequest request) {
+  return EventWrite(&EventStub::CancelEvent, std::move(request));
 }
 
 absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
@@ -103,33 +66,44 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
   request.set_event_id(line.arguments()[0]);
   const std::optional<std::string> title = line.Take("title");
   const std::optional<std::string> description = line.Take("description");
-  const std::optional<std::string> start = line.Take("start");
-  const std::optional<std::string> end = line.Take("end");
-  const std::optional<std::string> capacity = line.Take("capacity");
   const std::optional<std::string> tags = line.Take("tags");
   if (title.has_value()) request.set_title(*title);
   if (description.has_value()) request.set_description(*description);
-  if (start.has_value() != end.has_value()) {
+  if (line.Take("start").has_value() != line.Take("end").has_value()) {
     return absl::InvalidArgumentError(
         "event update moves an event with --start and --end together; give both");
   }
-  if (start.has_value()) RETURN_IF_ERROR(SetEventTimes(*start, *end, request));
-  if (capacity.has_value()) {
-    ASSIGN_OR_RETURN(const int32_t count, ParseCount("--capacity", *capacity, "people"));
-    request.set_capacity(count);
-  }
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> start, line.TakeTime("start"));
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> end, line.TakeTime("end"));
+  if (start.has_value()) *request.mutable_start() = *start;
+  if (end.has_value()) *request.mutable_end() = *end;
+  ASSIGN_OR_RETURN(const std::optional<int32_t> capacity, line.TakeCount("capacity", "people"));
+  if (capacity.has_value()) request.set_capacity(*capacity);
   if (tags.has_value()) {
     // Replaces every tag; an empty list clears them.
     v1::TagList* list = request.mutable_tags();
     for (std::string& tag : ParseList(*tags)) list->add_tags(std::move(tag));
   }
-  if (!title.has_value() && !description.has_value() && !start.has_value() &&
-      !capacity.has_value() && !tags.has_value()) {
-    return absl::InvalidArgumentError(
-        "event update needs at least one of --title, --start and --end, --capacity, "
-        "--description, --tags");
-  }
+  RETURN_IF_ERROR(RequireAnyOf(title.has_value() || description.has_value() || start.has_value() ||
+                                   capacity.has_value() || tags.has_value(),
+                               "event update",
+                               "--title, --start and --end, --capacity, --description, --tags"));
   return EventWrite(&EventStub::UpdateEvent, std::move(request));
+}
+
+absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
+  RETURN_IF_ERROR(RequireFlags(line, {"title", "start", "end", "capacity"}, "event announce"));
+  v1::AnnounceEventRequest request;
+  request.set_title(*line.Take("title"));
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> start, line.TakeTime("start"));
+  ASSIGN_OR_RETURN(const std::optional<v1::CivilDateTime> end, line.TakeTime("end"));
+  ASSIGN_OR_RETURN(const std::optional<int32_t> capacity, line.TakeCount("capacity", "people"));
+  *request.mutable_start() = *start;
+  *request.mutable_end() = *end;
+  request.set_capacity(*capacity);
+  for (std::string& tag : line.TakeAll("tag")) request.add_tags(std::move(tag));
+  request.set_description(line.Take("description").value_or(""));
+  return EventWrite(&EventStub::AnnounceEvent, std::move(request));
 }
 
 }  // namespace
@@ -144,10 +118,10 @@ void AddEventCommands(CommandTable& table) {
                     events are left out unless --all-states. Prints one page; --all
                     follows the pages to the end.
 )",
-       .flags = {{"city", FlagKind::kValue},
-                 {"site", FlagKind::kValue},
-                 {"from", FlagKind::kValue},
-                 {"to", FlagKind::kValue},
+       .flags = {"city",
+                 "site",
+                 "from",
+                 "to",
                  {"tag", FlagKind::kRepeated},
                  {"all-states", FlagKind::kSwitch},
                  {"all", FlagKind::kSwitch}},
@@ -159,7 +133,7 @@ void AddEventCommands(CommandTable& table) {
                  [--description TEXT]
                     Announces an event at this site (manager); --tag may be repeated.
 )",
-       .flags = {kTitle, kStart, kEnd, kCapacity, {"tag", FlagKind::kRepeated}, kDescription},
+       .flags = {"title", "start", "end", "capacity", {"tag", FlagKind::kRepeated}, "description"},
        .read = ReadAnnounce});
   table.Add({.words = "event update",
              .arguments = 1,
@@ -168,17 +142,13 @@ void AddEventCommands(CommandTable& table) {
                     Changes the given fields of an event of this site (manager); --tags
                     replaces every tag, and --tags "" clears them.
 )",
-             .flags = {kTitle, kStart, kEnd, kCapacity, kDescription, {"tags", FlagKind::kValue}},
+             .flags = {"title", "start", "end", "capacity", "description", "tags"},
              .read = ReadUpdate});
   table.Add({.words = "event cancel",
              .arguments = 1,
              .help = R"(  event cancel ID   Cancels an event of this site (manager).
 )",
-             .read = [](CommandLine& line) -> absl::StatusOr<Action> {
-               v1::CancelEventRequest request;
-               request.set_event_id(line.arguments()[0]);
-               return EventWrite(&EventStub::CancelEvent, std::move(request));
-             }});
+             .read = ReadIdArgument(&v1::CancelEventRequest::mutable_event_id, CancelEvent)});
 }
 
 }  // namespace cantine::cantinectl

@@ -44,9 +44,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<cantinectl::Invocation> invocation =
       cantinectl::ParseArguments({argv + 1, argv + argc}, env);
   if (!invocation.ok()) {
-    std::cerr << "cantinectl: " << absl::StatusCodeToString(invocation.status().code()) << ": "
-              << invocation.status().message() << "\n"
-              << "Run 'cantinectl --help' for usage.\n";
+    std::cerr << cantinectl::ErrorText(invocation.status())
+              << "\nRun 'cantinectl --help' for usage.\n";
     return cantinectl::kExitUsage;
   }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> node_channel = cantinectl::MakeNodeChannel(
@@ -56,8 +55,7 @@ int main(int argc, char** argv) {
     node_channel = cantinectl::MakeNodeChannel(invocation->options.node, true, "");
   }
   if (!node_channel.ok()) {
-    std::cerr << "cantinectl: " << absl::StatusCodeToString(node_channel.status().code()) << ": "
-              << node_channel.status().message() << "\n";
+    std::cerr << cantinectl::ErrorText(node_channel.status()) << "\n";
     return cantinectl::kExitUsage;
   }
   const std::shared_ptr<grpc::Channel> channel = *std::move(node_channel);

@@ -21,13 +21,6 @@ namespace {
 using MemberStub = v1::MemberService::StubInterface;
 using TokenScope = Console::TokenScope;
 
-absl::Status PrintMember(Console& console, const absl::StatusOr<v1::Member>& member,
-                         const v1::Site* known_site = nullptr) {
-  RETURN_IF_ERROR(member);
-  return console.PrintWithSite(
-      *member, [&](const v1::Site& site) { return FormatMember(*member, site); }, known_site);
-}
-
 // --show "bio,city": the profile fields a member shows network-wide; "" is none.
 absl::StatusOr<std::vector<v1::ProfileField>> ParseShown(absl::string_view text) {
   std::vector<v1::ProfileField> fields;
@@ -84,17 +77,14 @@ absl::StatusOr<Action> ReadRegister(CommandLine& line) {
           "registration request with --email alone"));
     }
     ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-    return PrintMember(console,
-                       console.Call(console.node().members, &MemberStub::RegisterMember, request,
-                                    BearerOrNone(credential)),
-                       OrNull(site));
+    return console.PrintWithSite(
+        console.Call(&MemberStub::RegisterMember, request, BearerOrNone(credential)), FormatMember,
+        site);
   };
 }
 
 // Logged in (or as the desk), at the home site, the whole profile; else what it shows.
-absl::StatusOr<Action> ReadGet(CommandLine& line) {
-  v1::GetMemberRequest request;
-  request.set_member_id(line.arguments()[0]);
+Action GetMember(v1::GetMemberRequest request) {
   return [request](Console& console) -> absl::Status {
     const GlobalOptions& options = console.options();
     std::string credential;
@@ -105,8 +95,8 @@ absl::StatusOr<Action> ReadGet(CommandLine& line) {
                        console.MemberCredential(TokenScope::kAccount));
       credential = std::move(presented.value);
     }
-    return PrintMember(console, console.Call(console.node().members, &MemberStub::GetMember,
-                                             request, BearerOrNone(credential)));
+    return console.PrintWithSite(
+        console.Call(&MemberStub::GetMember, request, BearerOrNone(credential)), FormatMember);
   };
 }
 
@@ -120,10 +110,13 @@ Action MemberWrite(grpc::Status (MemberStub::*method)(grpc::ClientContext*, cons
     ASSIGN_OR_RETURN(const Console::Credential credential,
                      console.MemberCredential(TokenScope::kAccount));
     ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-    return PrintMember(console,
-                       console.Call(console.node().members, method, request, &credential.value),
-                       OrNull(site));
+    return console.PrintWithSite(console.Call(method, request, &credential.value), FormatMember,
+                                 site);
   };
+}
+
+Action EraseMember(v1::EraseMemberRequest request) {
+  return MemberWrite(&MemberStub::EraseMember, std::move(request));
 }
 
 absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
@@ -143,38 +136,27 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
   set("bio", &v1::UpdateMemberRequest::set_bio);
   set("city", &v1::UpdateMemberRequest::set_city);
   request.set_revoke_tokens(line.TakeBool("revoke-tokens"));
-  if (std::optional<std::string> skills = line.Take("skills"); skills.has_value()) {
-    for (std::string& skill : ParseList(*skills)) {
-      request.mutable_skills()->add_values(std::move(skill));
+  // Replaces the list `flag` when given; an empty list clears it.
+  const auto set_list = [&](absl::string_view flag, auto mutable_list) {
+    if (std::optional<std::string> values = line.Take(flag); values.has_value()) {
+      auto* list = (request.*mutable_list)();
+      for (std::string& value : ParseList(*values)) list->add_values(std::move(value));
+      any = true;
     }
-    request.mutable_skills();  // An empty list clears them.
-    any = true;
-  }
-  if (std::optional<std::string> links = line.Take("links"); links.has_value()) {
-    for (std::string& link : ParseList(*links))
-      request.mutable_links()->add_values(std::move(link));
-    request.mutable_links();
-    any = true;
-  }
+  };
+  set_list("skills", &v1::UpdateMemberRequest::mutable_skills);
+  set_list("links", &v1::UpdateMemberRequest::mutable_links);
   if (std::optional<std::string> show = line.Take("show"); show.has_value()) {
     ASSIGN_OR_RETURN(std::vector<v1::ProfileField> shown, ParseShown(*show));
     v1::ProfileFieldList* fields = request.mutable_network_visible_fields();
     for (v1::ProfileField field : shown) fields->add_fields(field);
     any = true;
   }
-  if (!any && !request.revoke_tokens()) {
-    return absl::InvalidArgumentError(
-        "member update needs at least one of --name, --email, --bio, --skills, --city, --links, "
-        "--show, --revoke-tokens");
-  }
+  RETURN_IF_ERROR(
+      RequireAnyOf(any || request.revoke_tokens(), "member update",
+                   "--name, --email, --bio, --skills, --city, --links, --show, --revoke-tokens"));
   return MemberWrite(&MemberStub::UpdateMember, std::move(request));
 }
-
-constexpr FlagSpec kName{"name", FlagKind::kValue};
-constexpr FlagSpec kEmail{"email", FlagKind::kValue};
-constexpr FlagSpec kBio{"bio", FlagKind::kValue};
-constexpr FlagSpec kCity{"city", FlagKind::kValue};
-constexpr FlagSpec kShow{"show", FlagKind::kValue};
 
 }  // namespace
 
@@ -196,13 +178,13 @@ void AddMemberCommands(CommandTable& table) {
                     The desk (admin credential) completes the registration request made
                     with EMAIL, and prints the member with its new id.
 )",
-       .flags = {kName,
-                 kEmail,
-                 kBio,
+       .flags = {"name",
+                 "email",
+                 "bio",
                  {"skill", FlagKind::kRepeated},
-                 kCity,
+                 "city",
                  {"link", FlagKind::kRepeated},
-                 kShow},
+                 "show"},
        .read = ReadRegister});
   table.Add(
       {.words = "member",
@@ -216,7 +198,7 @@ void AddMemberCommands(CommandTable& table) {
                     its home site, logged in as the member or with the admin credential,
                     its whole profile: email, every field, what it shows.
 )",
-       .read = ReadGet});
+       .read = ReadIdArgument(&v1::GetMemberRequest::mutable_member_id, GetMember)});
   table.Add(
       {.words = "member update",
        .arguments = 1,
@@ -231,13 +213,13 @@ void AddMemberCommands(CommandTable& table) {
                     so far is refused, at every node within seconds (a lost laptop;
                     'logout' does it for the member).
 )",
-       .flags = {kName,
-                 kEmail,
-                 kBio,
-                 {"skills", FlagKind::kValue},
-                 kCity,
-                 {"links", FlagKind::kValue},
-                 kShow,
+       .flags = {"name",
+                 "email",
+                 "bio",
+                 "skills",
+                 "city",
+                 "links",
+                 "show",
                  {"revoke-tokens", FlagKind::kSwitch}},
        .read = ReadUpdate});
   table.Add(
@@ -247,11 +229,7 @@ void AddMemberCommands(CommandTable& table) {
            R"(  member erase ID   Drops a member's personal data everywhere; its id stays. At its
                     home site, by the member itself (logged in) or the desk.
 )",
-       .read = [](CommandLine& line) -> absl::StatusOr<Action> {
-         v1::EraseMemberRequest request;
-         request.set_member_id(line.arguments()[0]);
-         return MemberWrite(&MemberStub::EraseMember, std::move(request));
-       }});
+       .read = ReadIdArgument(&v1::EraseMemberRequest::mutable_member_id, EraseMember)});
 }
 
 }  // namespace cantine::cantinectl

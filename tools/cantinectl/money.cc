@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -15,11 +16,8 @@ namespace {
 constexpr int kMaxMinorDigits = 8;
 
 bool AllDigits(absl::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
+  return !text.empty() &&
+         absl::c_all_of(text, [](unsigned char c) { return absl::ascii_isdigit(c); });
 }
 
 // The text split at its decimal point; fraction is empty when there is no point.

@@ -1,5 +1,6 @@
 #include "tools/cantinectl/output.h"
 
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -89,19 +90,33 @@ std::string EventTags(const v1::Event& event) {
   return event.tags().empty() ? "-" : absl::StrJoin(event.tags(), ", ");
 }
 
-std::string SlotPrice(const v1::Space& space, const v1::Site& site, absl::string_view joiner) {
-  return absl::StrCat(
-      FormatMoney(space.price_per_slot().amount_minor(), space.price_per_slot().currency_code()),
-      joiner, SlotName(space, site.policy()));
+std::string Money(const v1::Money& money) {
+  return FormatMoney(money.amount_minor(), money.currency_code());
 }
 
-// Like SlotPrice, for what members of other sites pay; "-" when unset (they pay the price).
-std::string VisitorSlotPrice(const v1::Space& space, const v1::Site& site,
-                             absl::string_view joiner) {
-  if (!space.has_visitor_price_per_slot()) return "-";
-  return absl::StrCat(FormatMoney(space.visitor_price_per_slot().amount_minor(),
-                                  space.visitor_price_per_slot().currency_code()),
-                      joiner, SlotName(space, site.policy()));
+// "15.00 EUR / half-day": the price, then the visitor price or "-" when unset (members of
+// other sites then pay the price).
+std::pair<std::string, std::string> SlotPrices(const v1::Space& space, const v1::Site& site,
+                                               absl::string_view joiner) {
+  const std::string per_slot = absl::StrCat(joiner, SlotName(space, site.policy()));
+  return {absl::StrCat(Money(space.price_per_slot()), per_slot),
+          space.has_visitor_price_per_slot()
+              ? absl::StrCat(Money(space.visitor_price_per_slot()), per_slot)
+              : "-"};
+}
+
+// Label and value, one field per line.
+std::string Fields(const std::vector<std::vector<std::string>>& rows) {
+  Table table;
+  for (const std::vector<std::string>& row : rows) table.AddRow(row);
+  return table.Render();
+}
+
+// `table`, and a last line when more pages of `items` follow.
+std::string WithMorePages(const Table& table, const std::string& next_page_token,
+                          absl::string_view items) {
+  if (next_page_token.empty()) return table.Render();
+  return absl::StrCat(table.Render(), "More ", items, " follow; add --all to list them all.\n");
 }
 
 }  // namespace
@@ -210,27 +225,26 @@ std::string FormatSite(const v1::Site& site) {
     slots.push_back(absl::StrCat(slot.name(), " ", FormatTimeOfDay(slot.start_time()), "-",
                                  FormatTimeOfDay(slot.end_time())));
   }
-  Table table;
-  table.AddRow({"Site", site.site_id()});
-  table.AddRow({"Name", site.display_name()});
-  table.AddRow({"Address", OrDash(site.street_address())});
-  table.AddRow({"City", OrDash(site.city())});
-  table.AddRow({"Country", OrDash(site.country_code())});
-  table.AddRow({"Time zone", site.time_zone()});
-  table.AddRow({"Currency", site.currency_code()});
-  table.AddRow({"Open days", days.empty() ? "none" : absl::StrJoin(days, ", ")});
-  table.AddRow({"Hours", absl::StrCat(FormatTimeOfDay(policy.opens_at()), "-",
-                                      FormatTimeOfDay(policy.closes_at()), " ", site.time_zone())});
-  table.AddRow({"Half-day slots", slots.empty() ? "none" : absl::StrJoin(slots, ", ")});
-  table.AddRow({"Room block", FormatDuration(policy.room_block())});
-  table.AddRow({"Max booking", Days(policy.max_booking_days())});
-  table.AddRow({"Booking horizon", Days(policy.booking_horizon_days())});
-  table.AddRow({"Cancellation", absl::StrCat("until ", FormatDuration(policy.cancellation_window()),
-                                             " before the start")});
-  table.AddRow(
-      {"No-show grace", absl::StrCat(FormatDuration(policy.no_show_grace()), " after the start")});
-  table.AddRow({"Visit allowance", VisitAllowanceText(policy)});
-  return table.Render();
+  return Fields({
+      {"Site", site.site_id()},
+      {"Name", site.display_name()},
+      {"Address", OrDash(site.street_address())},
+      {"City", OrDash(site.city())},
+      {"Country", OrDash(site.country_code())},
+      {"Time zone", site.time_zone()},
+      {"Currency", site.currency_code()},
+      {"Open days", days.empty() ? "none" : absl::StrJoin(days, ", ")},
+      {"Hours", absl::StrCat(FormatTimeOfDay(policy.opens_at()), "-",
+                             FormatTimeOfDay(policy.closes_at()), " ", site.time_zone())},
+      {"Half-day slots", slots.empty() ? "none" : absl::StrJoin(slots, ", ")},
+      {"Room block", FormatDuration(policy.room_block())},
+      {"Max booking", Days(policy.max_booking_days())},
+      {"Booking horizon", Days(policy.booking_horizon_days())},
+      {"Cancellation",
+       absl::StrCat("until ", FormatDuration(policy.cancellation_window()), " before the start")},
+      {"No-show grace", absl::StrCat(FormatDuration(policy.no_show_grace()), " after the start")},
+      {"Visit allowance", VisitAllowanceText(policy)},
+  });
 }
 
 std::string VisitAllowanceText(const v1::SitePolicy& policy) {
@@ -248,30 +262,30 @@ std::string FormatSites(const v1::ListSitesResponse& response) {
 }
 
 std::string FormatSpaces(const v1::ListSpacesResponse& response, const v1::Site& site) {
-  Table table({"SPACE", "KIND", "SEATS", "PRICE PER SLOT", "VISITOR", "STATE", "NAME"});
-  table.AlignRight(2);
+  Table table({"SPACE", "KIND", "SEATS", "PRICE PER SLOT", "VISITOR", "STATE", "NAME"}, {2});
   for (const v1::Space& space : response.spaces()) {
-    table.AddRow({space.space_id(), SpaceKindText(space.kind()), absl::StrCat(space.seats()),
-                  SlotPrice(space, site, " / "), VisitorSlotPrice(space, site, " / "),
-                  SpaceStateText(space.state()), space.display_name()});
+    const auto [price, visitor_price] = SlotPrices(space, site, " / ");
+    table.AddRow({space.space_id(), SpaceKindText(space.kind()), absl::StrCat(space.seats()), price,
+                  visitor_price, SpaceStateText(space.state()), space.display_name()});
   }
   return table.Render();
 }
 
 std::string FormatSpace(const v1::Space& space, const v1::Site& site) {
-  Table table;
-  table.AddRow({"Space", space.space_id()});
-  table.AddRow({"Site", space.site_id()});
-  table.AddRow({"Name", space.display_name()});
-  table.AddRow({"Kind", SpaceKindText(space.kind())});
-  table.AddRow({"Seats", absl::StrCat(space.seats())});
-  table.AddRow({"Price", SlotPrice(space, site, " per ")});
-  table.AddRow({"Visitor price", VisitorSlotPrice(space, site, " per ")});
-  table.AddRow({"State", SpaceStateText(space.state())});
-  table.AddRow({"Description", OrDash(space.description())});
-  table.AddRow({"Created", FormatInstant(space.create_time(), site.time_zone())});
-  table.AddRow({"Updated", FormatInstant(space.update_time(), site.time_zone())});
-  return table.Render();
+  const auto [price, visitor_price] = SlotPrices(space, site, " per ");
+  return Fields({
+      {"Space", space.space_id()},
+      {"Site", space.site_id()},
+      {"Name", space.display_name()},
+      {"Kind", SpaceKindText(space.kind())},
+      {"Seats", absl::StrCat(space.seats())},
+      {"Price", price},
+      {"Visitor price", visitor_price},
+      {"State", SpaceStateText(space.state())},
+      {"Description", OrDash(space.description())},
+      {"Created", FormatInstant(space.create_time(), site.time_zone())},
+      {"Updated", FormatInstant(space.update_time(), site.time_zone())},
+  });
 }
 
 std::string FormatMember(const v1::Member& member, const v1::Site& site) {
@@ -308,16 +322,14 @@ std::string FormatMember(const v1::Member& member, const v1::Site& site) {
 
 std::string FormatLogin(const std::string& member_id, const v1::IssueTokenResponse& response,
                         const std::string& time_zone, const std::string& token_file) {
-  Table table;
-  table.AddRow({"Member", member_id});
-  table.AddRow({"Expires", FormatInstant(response.expire_time(), time_zone)});
-  table.AddRow({"Tokens", absl::StrCat("booking and account, stored in ", token_file)});
-  return table.Render();
+  return Fields({{"Member", member_id},
+                 {"Expires", FormatInstant(response.expire_time(), time_zone)},
+                 {"Tokens", absl::StrCat("booking and account, stored in ", token_file)}});
 }
 
 std::string FormatAvailability(const v1::GetAvailabilityResponse& response) {
-  Table table({"DAY", "SLOT", absl::StrCat("TIME (", response.time_zone(), ")"), "FREE/TOTAL"});
-  table.AlignRight(3);
+  Table table({"DAY", "SLOT", absl::StrCat("TIME (", response.time_zone(), ")"), "FREE/TOTAL"},
+              {3});
   for (const v1::SlotAvailability& availability : response.slots()) {
     const v1::BookedSlot& slot = availability.slot();
     table.AddRow({absl::StrCat(WeekdayOfDate(slot.day()), " ", FormatCivilDate(slot.day())),
@@ -328,49 +340,41 @@ std::string FormatAvailability(const v1::GetAvailabilityResponse& response) {
 }
 
 std::string FormatBooking(const v1::Booking& booking) {
-  Table table;
-  table.AddRow({"Booking", booking.booking_id()});
-  table.AddRow({"Site", OrDash(booking.site_id())});
-  table.AddRow(
-      {"Space", absl::StrCat(booking.space_id(), " (", SpaceKindText(booking.space_kind()), ")")});
-  table.AddRow({"Member", IsVisit(booking) ? absl::StrCat(booking.member_id(), " (visitor from ",
-                                                          booking.home_site_id(), ")")
-                                           : booking.member_id()});
-  table.AddRow({"Seats", absl::StrCat(booking.seats())});
-  table.AddRow({"Start", FormatVenueTime(booking.start(), booking.time_zone())});
-  table.AddRow({"End", FormatVenueTime(booking.end(), booking.time_zone())});
+  std::vector<std::vector<std::string>> rows = {
+      {"Booking", booking.booking_id()},
+      {"Site", OrDash(booking.site_id())},
+      {"Space", absl::StrCat(booking.space_id(), " (", SpaceKindText(booking.space_kind()), ")")},
+      {"Member", IsVisit(booking) ? absl::StrCat(booking.member_id(), " (visitor from ",
+                                                 booking.home_site_id(), ")")
+                                  : booking.member_id()},
+      {"Seats", absl::StrCat(booking.seats())},
+      {"Start", FormatVenueTime(booking.start(), booking.time_zone())},
+      {"End", FormatVenueTime(booking.end(), booking.time_zone())},
+  };
   for (int i = 0; i < booking.slots_size(); ++i) {
-    table.AddRow({i == 0 ? "Slots" : "", SlotTimes(booking.slots(i), booking.time_zone())});
+    rows.push_back({i == 0 ? "Slots" : "", SlotTimes(booking.slots(i), booking.time_zone())});
   }
-  if (booking.slots().empty()) table.AddRow({"Slots", "none"});
-  table.AddRow(
-      {"Price", FormatMoney(booking.price().amount_minor(), booking.price().currency_code())});
-  table.AddRow({"State", BookingStateText(booking.state())});
-  table.AddRow({"Key", OrDash(booking.idempotency_key())});
-  table.AddRow({"Created", FormatInstant(booking.create_time(), booking.time_zone())});
-  table.AddRow({"Updated", FormatInstant(booking.update_time(), booking.time_zone())});
-  return table.Render();
+  if (booking.slots().empty()) rows.push_back({"Slots", "none"});
+  rows.insert(rows.end(), {{"Price", Money(booking.price())},
+                           {"State", BookingStateText(booking.state())},
+                           {"Key", OrDash(booking.idempotency_key())},
+                           {"Created", FormatInstant(booking.create_time(), booking.time_zone())},
+                           {"Updated", FormatInstant(booking.update_time(), booking.time_zone())}});
+  return Fields(rows);
 }
 
 std::string FormatBookings(const v1::ListBookingsResponse& response) {
   Table table(
-      {"BOOKING", "SITE", "SPACE", "SEATS", "WHEN (AT THE VENUE)", "SLOTS", "PRICE", "STATE"});
-  table.AlignRight(3);
-  table.AlignRight(5);
-  table.AlignRight(6);
+      {"BOOKING", "SITE", "SPACE", "SEATS", "WHEN (AT THE VENUE)", "SLOTS", "PRICE", "STATE"},
+      {3, 5, 6});
   for (const v1::Booking& booking : response.bookings()) {
     table.AddRow({booking.booking_id(), OrDash(booking.site_id()), booking.space_id(),
                   absl::StrCat(booking.seats()),
                   FormatVenueSpan(booking.start(), booking.end(), booking.time_zone()),
-                  absl::StrCat(booking.slots_size()),
-                  FormatMoney(booking.price().amount_minor(), booking.price().currency_code()),
+                  absl::StrCat(booking.slots_size()), Money(booking.price()),
                   BookingStateText(booking.state())});
   }
-  std::string text = table.Render();
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&text, "More bookings follow; add --all to list them all.\n");
-  }
-  return text;
+  return WithMorePages(table, response.next_page_token(), "bookings");
 }
 
 std::string FormatVisitors(const v1::ListBookingsResponse& response, const v1::Site& site,
@@ -384,74 +388,57 @@ std::string FormatVisitors(const v1::ListBookingsResponse& response, const v1::S
                   FormatVenueSpan(booking.start(), booking.end(), booking.time_zone()),
                   BookingStateText(booking.state())});
   }
-  absl::StrAppend(&text, table.Render());
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&text, "More visitors follow; add --all to list them all.\n");
-  }
-  return text;
+  return absl::StrCat(text, WithMorePages(table, response.next_page_token(), "visitors"));
 }
 
 std::string FormatSettlement(const v1::Settlement& settlement) {
   if (settlement.lines().empty()) {
     return absl::StrCat("Settlement ", settlement.month(), ": no visits between sites.\n");
   }
-  Table table({"HOST", "HOME", "VISITS", "DAYS", "AMOUNT"});
-  table.AlignRight(2);
-  table.AlignRight(3);
-  table.AlignRight(4);
+  Table table({"HOST", "HOME", "VISITS", "DAYS", "AMOUNT"}, {2, 3, 4});
   for (const v1::SettlementLine& line : settlement.lines()) {
     table.AddRow({line.host_site_id(), line.home_site_id(), absl::StrCat(line.visits()),
-                  absl::StrCat(line.visit_days()),
-                  FormatMoney(line.amount().amount_minor(), line.amount().currency_code())});
+                  absl::StrCat(line.visit_days()), Money(line.amount())});
   }
   return absl::StrCat("Settlement ", settlement.month(),
                       ": each HOME site owes the HOST site the AMOUNT.\n\n", table.Render());
 }
 
 std::string FormatEvent(const v1::Event& event) {
-  Table table;
-  table.AddRow({"Event", event.event_id()});
-  table.AddRow({"Host", event.city().empty()
-                            ? event.host_site_id()
-                            : absl::StrCat(event.host_site_id(), " (", event.city(), ")")});
-  table.AddRow({"Title", event.title()});
-  table.AddRow({"Description", OrDash(event.description())});
-  table.AddRow({"Tags", EventTags(event)});
-  table.AddRow({"Start", FormatVenueTime(event.start(), event.time_zone())});
-  table.AddRow({"End", FormatVenueTime(event.end(), event.time_zone())});
-  table.AddRow({"Capacity", absl::StrCat(event.capacity())});
-  table.AddRow({"State", EventStateText(event.state())});
-  table.AddRow({"Updated", FormatInstant(event.update_time(), event.time_zone())});
-  return table.Render();
+  return Fields({
+      {"Event", event.event_id()},
+      {"Host", event.city().empty() ? event.host_site_id()
+                                    : absl::StrCat(event.host_site_id(), " (", event.city(), ")")},
+      {"Title", event.title()},
+      {"Description", OrDash(event.description())},
+      {"Tags", EventTags(event)},
+      {"Start", FormatVenueTime(event.start(), event.time_zone())},
+      {"End", FormatVenueTime(event.end(), event.time_zone())},
+      {"Capacity", absl::StrCat(event.capacity())},
+      {"State", EventStateText(event.state())},
+      {"Updated", FormatInstant(event.update_time(), event.time_zone())},
+  });
 }
 
 std::string FormatEvents(const v1::ListEventsResponse& response) {
-  Table table({"EVENT", "HOST", "TITLE", "WHEN", "CAPACITY", "STATE", "TAGS"});
-  table.AlignRight(4);
+  Table table({"EVENT", "HOST", "TITLE", "WHEN", "CAPACITY", "STATE", "TAGS"}, {4});
   for (const v1::Event& event : response.events()) {
     table.AddRow({event.event_id(), event.host_site_id(), event.title(),
                   FormatVenueSpan(event.start(), event.end(), event.time_zone()),
                   absl::StrCat(event.capacity()), EventStateText(event.state()), EventTags(event)});
   }
-  std::string text = table.Render();
-  if (!response.next_page_token().empty()) {
-    absl::StrAppend(&text, "More events follow; add --all to list them all.\n");
-  }
-  return text;
+  return WithMorePages(table, response.next_page_token(), "events");
 }
 
 std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
-  Table origins({"ORIGIN", "INCARNATION", "SEQ HELD HERE"});
-  origins.AlignRight(1);
-  origins.AlignRight(2);
+  Table origins({"ORIGIN", "INCARNATION", "SEQ HELD HERE"}, {1, 2});
   for (const v1::VersionVectorEntry& entry : status.origins()) {
     origins.AddRow({entry.origin().site_id(), absl::StrCat(entry.origin().incarnation()),
                     absl::StrCat(entry.seq())});
   }
   Table peers({"PEER", "ADDRESS", "CONNECTED", "LAST CONTACT", "ENTRIES RECEIVED", "ENTRIES BEHIND",
-               "LAST ERROR"});
-  peers.AlignRight(4);
-  peers.AlignRight(5);
+               "LAST ERROR"},
+              {4, 5});
   for (const v1::PeerLink& peer : status.peers()) {
     peers.AddRow({peer.site_id(), peer.address(), peer.connected() ? "yes" : "no",
                   peer.has_last_contact() ? FormatInstant(peer.last_contact(), "UTC") : "never",
@@ -461,8 +448,7 @@ std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
   std::string text =
       absl::StrCat("Node  ", status.site_id(), "\n\n", origins.Render(), "\n", peers.Render());
   // What a peer sent that this node held back or refused: shown only when there is some.
-  Table held({"VIA PEER", "HELD ORIGIN", "INCARNATION", "REASON", "RETRY"});
-  held.AlignRight(2);
+  Table held({"VIA PEER", "HELD ORIGIN", "INCARNATION", "REASON", "RETRY"}, {2});
   std::vector<std::string> refused;
   bool any_held = false;
   for (const v1::PeerLink& peer : status.peers()) {

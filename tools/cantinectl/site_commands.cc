@@ -19,13 +19,6 @@ namespace {
 
 using SiteStub = v1::SiteService::StubInterface;
 
-absl::Status PrintSpace(Console& console, const absl::StatusOr<v1::Space>& space,
-                        const v1::Site* known_site = nullptr) {
-  RETURN_IF_ERROR(space);
-  return console.PrintWithSite(
-      *space, [&](const v1::Site& site) { return FormatSpace(*space, site); }, known_site);
-}
-
 // `price` (major units, given as `flag`) in the site's currency, in minor units. A price
 // that does not fit the currency is a usage error; a currency cantinectl does not know is
 // not the user's doing.
@@ -80,12 +73,6 @@ absl::StatusOr<v1::SpaceKind> ParseKind(absl::string_view text) {
       absl::StrCat("--kind must be desk (a desk pool) or room (a meeting room), not '", text, "'"));
 }
 
-constexpr FlagSpec kNameFlag{"name", FlagKind::kValue};
-constexpr FlagSpec kSeatsFlag{"seats", FlagKind::kValue};
-constexpr FlagSpec kPriceFlag{"price", FlagKind::kValue};
-constexpr FlagSpec kVisitorPriceFlag{"visitor-price", FlagKind::kValue};
-constexpr FlagSpec kDescriptionFlag{"description", FlagKind::kValue};
-
 absl::StatusOr<Action> ReadCreateSpace(CommandLine& line) {
   RETURN_IF_ERROR(RequireFlags(line, {"name", "kind", "seats", "price"}, "space create"));
   v1::Space space;
@@ -103,9 +90,8 @@ absl::StatusOr<Action> ReadCreateSpace(CommandLine& line) {
     v1::CreateSpaceRequest request;
     *request.mutable_space() = space;
     RETURN_IF_ERROR(prices.SetIn(site, *request.mutable_space()));
-    return PrintSpace(
-        console, console.Call(console.node().site, &SiteStub::CreateSpace, request, &credential),
-        &site);
+    return console.PrintWithSite(console.Call(&SiteStub::CreateSpace, request, &credential),
+                                 FormatSpace, site);
   };
 }
 
@@ -114,19 +100,14 @@ absl::StatusOr<Action> ReadUpdateSpace(CommandLine& line) {
   request.set_space_id(line.arguments()[0]);
   const std::optional<std::string> name = line.Take("name");
   const std::optional<std::string> description = line.Take("description");
-  const std::optional<std::string> seats = line.Take("seats");
   if (name.has_value()) request.set_display_name(*name);
   if (description.has_value()) request.set_description(*description);
-  if (seats.has_value()) {
-    ASSIGN_OR_RETURN(int32_t count, ParseCount("--seats", *seats, "seats"));
-    request.set_seats(count);
-  }
+  ASSIGN_OR_RETURN(const std::optional<int32_t> seats, line.TakeCount("seats", "seats"));
+  if (seats.has_value()) request.set_seats(*seats);
   ASSIGN_OR_RETURN(SpacePrices prices, SpacePrices::Take(line));
-  if (!name.has_value() && !description.has_value() && !seats.has_value() && !prices.any()) {
-    return absl::InvalidArgumentError(
-        "space update needs at least one of --name, --seats, --price, --visitor-price, "
-        "--description");
-  }
+  RETURN_IF_ERROR(
+      RequireAnyOf(name.has_value() || description.has_value() || seats.has_value() || prices.any(),
+                   "space update", "--name, --seats, --price, --visitor-price, --description"));
   return [request, prices](Console& console) mutable {
     ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
     // The site gives the prices their currency, and the table its room block and time zone;
@@ -136,9 +117,8 @@ absl::StatusOr<Action> ReadUpdateSpace(CommandLine& line) {
       ASSIGN_OR_RETURN(site, console.GetSite());
       RETURN_IF_ERROR(prices.SetIn(*site, request));
     }
-    return PrintSpace(
-        console, console.Call(console.node().site, &SiteStub::UpdateSpace, request, &credential),
-        OrNull(site));
+    return console.PrintWithSite(console.Call(&SiteStub::UpdateSpace, request, &credential),
+                                 FormatSpace, site);
   };
 }
 
@@ -160,10 +140,9 @@ Action SetVisitAllowance(std::optional<int32_t> days) {
     } else {
       request.mutable_policy()->clear_member_visit_days_per_month();
     }
-    ASSIGN_OR_RETURN(
-        *site.mutable_policy(),
-        console.Call(console.node().site, &SiteStub::UpdatePolicy, request, &credential));
-    return console.Print(site.policy(), [&] { return FormatSite(site); });
+    ASSIGN_OR_RETURN(*site.mutable_policy(),
+                     console.Call(&SiteStub::UpdatePolicy, request, &credential));
+    return console.Print(site.policy(), [&](const v1::SitePolicy&) { return FormatSite(site); });
   };
 }
 
@@ -175,23 +154,15 @@ void AddSiteCommands(CommandTable& table) {
        .help =
            R"(  site              The node's site: address, time zone, currency and booking policy.
 )",
-       .read = [](CommandLine&) -> absl::StatusOr<Action> {
-         return [](Console& console) -> absl::Status {
-           ASSIGN_OR_RETURN(const v1::Site site, console.GetSite());
-           return console.Print(site, [&] { return FormatSite(site); });
-         };
-       }});
+       .read =
+           Runs([](Console& console) { return console.Print(console.GetSite(), FormatSite); })});
   table.Add({.words = "sites",
              .help = R"(  sites             The sites this node knows of.
 )",
-             .read = [](CommandLine&) -> absl::StatusOr<Action> {
-               return [](Console& console) -> absl::Status {
-                 ASSIGN_OR_RETURN(const v1::ListSitesResponse sites,
-                                  console.Call(console.node().site, &SiteStub::ListSites,
-                                               v1::ListSitesRequest()));
-                 return console.Print(sites, [&] { return FormatSites(sites); });
-               };
-             }});
+             .read = Runs([](Console& console) {
+               return console.Print(console.Call(&SiteStub::ListSites, v1::ListSitesRequest()),
+                                    FormatSites);
+             })});
   table.Add({.words = "spaces",
              .help = R"(  spaces [--all]    The site's spaces; --all includes retired ones.
 )",
@@ -199,12 +170,9 @@ void AddSiteCommands(CommandTable& table) {
              .read = [](CommandLine& line) -> absl::StatusOr<Action> {
                v1::ListSpacesRequest request;
                request.set_include_retired(line.TakeBool("all"));
-               return [request](Console& console) -> absl::Status {
-                 ASSIGN_OR_RETURN(
-                     const v1::ListSpacesResponse spaces,
-                     console.Call(console.node().site, &SiteStub::ListSpaces, request));
-                 return console.PrintWithSite(
-                     spaces, [&](const v1::Site& site) { return FormatSpaces(spaces, site); });
+               return [request](Console& console) {
+                 return console.PrintWithSite(console.Call(&SiteStub::ListSpaces, request),
+                                              FormatSpaces);
                };
              }});
   table.Add({.words = "space",
@@ -213,14 +181,13 @@ void AddSiteCommands(CommandTable& table) {
              .usage = "space ID | space create|update|retire ID [flags]",
              .help = R"(  space ID          One space.
 )",
-             .read = [](CommandLine& line) -> absl::StatusOr<Action> {
-               v1::GetSpaceRequest request;
-               request.set_space_id(line.arguments()[0]);
-               return [request](Console& console) {
-                 return PrintSpace(console,
-                                   console.Call(console.node().site, &SiteStub::GetSpace, request));
-               };
-             }});
+             .read = ReadIdArgument(
+                 &v1::GetSpaceRequest::mutable_space_id, [](v1::GetSpaceRequest request) {
+                   return [request](Console& console) {
+                     return console.PrintWithSite(console.Call(&SiteStub::GetSpace, request),
+                                                  FormatSpace);
+                   };
+                 })});
   table.Add({.words = "space create",
              .arguments = 1,
              .help = R"(  space create ID --name NAME --kind desk|room --seats N --price AMOUNT
@@ -230,12 +197,7 @@ void AddSiteCommands(CommandTable& table) {
                     --visitor-price: what members of other sites pay per slot; without
                     it they pay --price.
 )",
-             .flags = {kNameFlag,
-                       {"kind", FlagKind::kValue},
-                       kSeatsFlag,
-                       kPriceFlag,
-                       kVisitorPriceFlag,
-                       kDescriptionFlag},
+             .flags = {"name", "kind", "seats", "price", "visitor-price", "description"},
              .read = ReadCreateSpace});
   table.Add(
       {.words = "space update",
@@ -245,25 +207,22 @@ void AddSiteCommands(CommandTable& table) {
                   [--description TEXT]
                     Changes the given fields of a space (manager).
 )",
-       .flags = {kNameFlag, kSeatsFlag, kPriceFlag, kVisitorPriceFlag, kDescriptionFlag},
+       .flags = {"name", "seats", "price", "visitor-price", "description"},
        .read = ReadUpdateSpace});
   table.Add(
       {.words = "space retire",
        .arguments = 1,
        .help = R"(  space retire ID   Retires a space: it is kept but no longer bookable (manager).
 )",
-       .read = [](CommandLine& line) -> absl::StatusOr<Action> {
-         v1::RetireSpaceRequest request;
-         request.set_space_id(line.arguments()[0]);
-         return [request](Console& console) -> absl::Status {
-           ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-           ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-           return PrintSpace(
-               console,
-               console.Call(console.node().site, &SiteStub::RetireSpace, request, &credential),
-               OrNull(site));
-         };
-       }});
+       .read = ReadIdArgument(
+           &v1::RetireSpaceRequest::mutable_space_id, [](v1::RetireSpaceRequest request) {
+             return [request](Console& console) -> absl::Status {
+               ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
+               ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
+               return console.PrintWithSite(
+                   console.Call(&SiteStub::RetireSpace, request, &credential), FormatSpace, site);
+             };
+           })});
   table.AddGroup("policy",
                  "policy set-visit-days N | policy clear-visit-days ('site' shows the policy)");
   table.Add({.words = "policy set-visit-days",
@@ -282,9 +241,7 @@ void AddSiteCommands(CommandTable& table) {
              .help = R"(  policy clear-visit-days
                     No limit on this site's members' days at other sites (manager).
 )",
-             .read = [](CommandLine&) -> absl::StatusOr<Action> {
-               return SetVisitAllowance(std::nullopt);
-             }});
+             .read = Runs(SetVisitAllowance(std::nullopt))});
 }
 
 }  // namespace cantine::cantinectl

@@ -18,8 +18,9 @@ size_t DisplayWidth(absl::string_view text) {
                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
 }
 
-Table::Table(std::vector<std::string> headers) {
+Table::Table(std::vector<std::string> headers, std::initializer_list<size_t> right_aligned) {
   if (!headers.empty()) rows_.push_back(std::move(headers));
+  for (size_t column : right_aligned) AlignRight(column);
 }
 
 void Table::AlignRight(size_t column) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,10 @@ namespace cantine::cantinectl {
 // line has trailing spaces. Not thread-safe.
 class Table {
  public:
-  // `headers` is the first row; an empty list means no header row.
-  explicit Table(std::vector<std::string> headers = {});
+  // `headers` is the first row; an empty list means no header row. The columns
+  // `right_aligned` are aligned as AlignRight does.
+  explicit Table(std::vector<std::string> headers = {},
+                 std::initializer_list<size_t> right_aligned = {});
 
   // Pads the cells of `column` on the left, for numbers.
   void AlignRight(size_t column);
