@@ -1,7 +1,6 @@
 #include "tools/bench/booking_load.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -104,6 +103,39 @@ bool IsLoopback(absl::string_view target) {
          absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
 }
 
+uint64_t SeqOf(const std::vector<v1::VersionVectorEntry>& vector, absl::string_view site_id) {
+  for (const v1::VersionVectorEntry& entry : vector) {
+    if (entry.origin().site_id() == site_id) return entry.seq();
+  }
+  return 0;
+}
+
+uint64_t EntriesReceived(const node::Node& node) {
+  uint64_t received = 0;
+  for (const federation::PeerStatus& peer : node.PeerStatuses()) received += peer.entries_received;
+  return received;
+}
+
+absl::Status Pull(const std::string& address, const std::string& site_id, absl::Duration timeout,
+                  const std::function<absl::StatusOr<bool>(const v1::PullResponse&)>& done) {
+  auto stub = v1::FederationService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  v1::PullRequest request;
+  request.set_site_id(site_id);
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
+  v1::PullResponse response;
+  absl::StatusOr<bool> finished = false;
+  while (finished.ok() && !*finished && reader->Read(&response)) finished = done(response);
+  context.TryCancel();
+  reader->Finish().error_code();  // CANCELLED, as asked.
+  if (!finished.ok()) return finished.status();
+  if (!*finished)
+    return absl::UnavailableError(absl::StrCat("the stream from ", address, " ended early"));
+  return absl::OkStatus();
+}
+
 std::string NewRunId() {
   absl::BitGen random;
   return absl::StrFormat("%08x", absl::Uniform<uint32_t>(random));
@@ -114,12 +146,6 @@ namespace {
 // The node's limits: days per GetAvailability, bookings per ListBookings page.
 constexpr int kAvailabilityDaysPerCall = 62;
 constexpr int kListPageSize = 1000;
-
-// "CODE: message".
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(absl::StatusCodeToString(rpc::FromGrpcStatus(status).code()), ": ",
-                      status.error_message());
-}
 
 // Whether a call that failed with `code` got no answer from the node (it may have done
 // the work): DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED.
@@ -269,7 +295,8 @@ BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBookin
                              &booking, timeout, &admin_credential);
   if (!status.ok()) {
     return {BookingVerdict::kLost,
-            absl::StrCat("GetBooking ", acknowledged.booking_id, ": ", Describe(status))};
+            std::string(
+                Failed(absl::StrCat("GetBooking ", acknowledged.booking_id), status).message())};
   }
   const bool same =
       booking.space_id() == space_id && booking.state() == v1::BOOKING_STATE_CONFIRMED &&
@@ -288,7 +315,6 @@ using Steady = std::chrono::steady_clock;
 // Times a call that got no answer is repeated, same key, to learn its outcome.
 constexpr int kResolveAttempts = 3;
 constexpr absl::Duration kProgressInterval = absl::Seconds(10);
-constexpr int kStatusCodes = 17;  // grpc::StatusCode 0..16.
 
 void Append(std::vector<int64_t>& to, const std::vector<int64_t>& from) {
   to.insert(to.end(), from.begin(), from.end());
@@ -342,7 +368,6 @@ struct BookingLoad::Worker {
   Worker(int spaces, int days, int slots) : tally(spaces, days, slots) {}
 
   PhaseResult result;
-  std::array<int64_t, kStatusCodes> codes{};
   std::vector<AcknowledgedBooking> bookings;
   SlotTally tally;
   Steady::time_point last_acknowledgement{};
@@ -504,15 +529,14 @@ void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
     const int64_t nanos =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - call_start).count();
     const bool answered = !IsUnanswered(status.error_code());
-    if (!status.ok()) {
-      const int code = static_cast<int>(status.error_code());
-      if (code >= 0 && code < kStatusCodes) ++w.codes[code];
-    }
+    if (!status.ok()) ++f.codes[absl::StatusCodeToString(rpc::FromGrpcStatus(status).code())];
     if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
       ++f.errors;
       if (f.first_errors.size() < kMaxMessagesShown) {
-        f.first_errors.push_back(absl::StrCat("CreateBooking ", request.space_id(), " ",
-                                              request.idempotency_key(), ": ", Describe(status)));
+        f.first_errors.emplace_back(Failed(absl::StrCat("CreateBooking ", request.space_id(), " ",
+                                                        request.idempotency_key()),
+                                           status)
+                                        .message());
       }
     }
     if (!answered) {
@@ -593,11 +617,6 @@ PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
   result.figures.cpu = testing::CpuBetween(cpu_start, cpu_end);
   Steady::time_point last_acknowledgement = start;
   for (Worker& w : workers) {
-    for (int code = 0; code < kStatusCodes; ++code) {
-      if (w.codes[code] == 0) continue;
-      w.result.figures.codes[absl::StatusCodeToString(static_cast<absl::StatusCode>(code))] +=
-          w.codes[code];
-    }
     last_acknowledgement = std::max(last_acknowledgement, w.last_acknowledgement);
     Add(result, std::move(w.result));
     tally_.Merge(w.tally);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -189,8 +191,16 @@ std::string Thousands(int64_t value);
 std::string Human(absl::Duration d);
 // "512.0 MiB" from kB.
 std::string MiB(int64_t kb);
-// The q-quantile (0..1) of `values` by nearest rank; sorts `values`. Zero when empty.
-absl::Duration Quantile(std::vector<absl::Duration>& values, double q);
+// The smallest of `values` with at least `fraction` (0..1) of them at or below it (nearest
+// rank); reorders `values`. Zero when empty.
+template <typename T>
+T NearestRank(std::vector<T>& values, double fraction) {
+  if (values.empty()) return T();
+  const size_t rank = static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  const size_t index = std::min(values.size() - 1, rank == 0 ? 0 : rank - 1);
+  std::nth_element(values.begin(), values.begin() + index, values.end());
+  return values[index];
+}
 // "this process 1.2 core-s, child 0.8 core-s, others 0.3 core-s; machine 95% busy of 2
 // cores over 1.2 s" between two snapshots (the child: the first pid they read, if any).
 std::string DescribeCpu(const testing::CpuSnapshot& start, const testing::CpuSnapshot& end,
