@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "absl/random/random.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -96,11 +95,6 @@ absl::Status ParallelFor(int workers, int64_t count,
     }
   });
   return first_error;
-}
-
-bool IsLoopback(absl::string_view target) {
-  return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
-         absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
 }
 
 uint64_t SeqOf(const std::vector<v1::VersionVectorEntry>& vector, absl::string_view site_id) {

@@ -142,9 +142,6 @@ void RunOnThreads(int threads, const std::function<void(int)>& work);
 absl::Status ParallelFor(int workers, int64_t count,
                          const std::function<absl::Status(int, int64_t)>& work);
 
-// Whether `target` (host:port) names this machine's loopback interface.
-bool IsLoopback(absl::string_view target);
-
 // What the federation modes read of their nodes.
 
 // The seq that `vector` holds of site `site_id`'s origin; 0 when it holds none.
