@@ -162,23 +162,24 @@ v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_vi
   return request;
 }
 
+constexpr size_t kMaxMessagesShown = 5;
+
+// Keeps `message` among the first messages shown.
+void Note(std::vector<std::string>& messages, std::string message) {
+  if (messages.size() < kMaxMessagesShown) messages.push_back(std::move(message));
+}
+
 // GetAvailability over the window and ListBookings(space_day) of every open day of
 // `space`, compared slot by slot with `tally` (JudgeSlot): the slots' counts of
-// VerificationFigures and their first `max_problems` problems. An error only when a call
-// fails.
-
+// VerificationFigures and their first problems. An error only when a call fails.
 absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpace& space,
                                                const BookingWindow& window, const SlotTally& tally,
                                                const std::string& admin_credential,
-                                               absl::Duration timeout, size_t max_problems) {
+                                               absl::Duration timeout) {
   const int days = static_cast<int>(window.open_days().size());
   const int slots = window.slots_per_day();
   VerificationFigures check;
-  const auto note = [&](std::string problem) {
-    if (check.first_problems.size() < max_problems) {
-      check.first_problems.push_back(std::move(problem));
-    }
-  };
+  const auto note = [&](std::string problem) { Note(check.first_problems, std::move(problem)); };
   std::vector<SlotEvidence> evidence(static_cast<size_t>(days) * slots);
   const auto at = [&](int day, int slot) -> SlotEvidence& {
     return evidence[static_cast<size_t>(day) * slots + slot];
@@ -315,9 +316,7 @@ void Append(std::vector<int64_t>& to, const std::vector<int64_t>& from) {
 }
 
 void AddMessages(std::vector<std::string>& to, std::vector<std::string>& from) {
-  for (std::string& message : from) {
-    if (to.size() < kMaxMessagesShown) to.push_back(std::move(message));
-  }
+  for (std::string& message : from) Note(to, std::move(message));
 }
 
 void AddCpu(testing::CpuUse& sum, const testing::CpuUse& more) {
@@ -526,12 +525,10 @@ void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
     if (!status.ok()) ++f.codes[absl::StatusCodeToString(rpc::FromGrpcStatus(status).code())];
     if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
       ++f.errors;
-      if (f.first_errors.size() < kMaxMessagesShown) {
-        f.first_errors.emplace_back(Failed(absl::StrCat("CreateBooking ", request.space_id(), " ",
-                                                        request.idempotency_key()),
-                                           status)
-                                        .message());
-      }
+      Note(f.first_errors, std::string(Failed(absl::StrCat("CreateBooking ", request.space_id(),
+                                                           " ", request.idempotency_key()),
+                                              status)
+                                           .message()));
     }
     if (!answered) {
       // No answer: the venue may have booked. The same key returns the same booking.
@@ -630,14 +627,14 @@ absl::StatusOr<VerificationFigures> BookingLoad::Verify(const ThreadStubs& venue
   absl::Mutex mu;
   const auto note = [&](std::string problem) {
     absl::MutexLock lock(&mu);
-    if (v.first_problems.size() < kMaxMessagesShown) v.first_problems.push_back(std::move(problem));
+    Note(v.first_problems, std::move(problem));
   };
   RETURN_IF_ERROR(ParallelFor(
       threads, static_cast<int64_t>(setup_.spaces.size()),
       [&](int worker, int64_t i) -> absl::Status {
         ASSIGN_OR_RETURN(VerificationFigures check,
                          CheckSpace(*venue[worker], setup_.spaces[i], *setup_.window, tally_,
-                                    admin_credential_, rpc_timeout, kMaxMessagesShown));
+                                    admin_credential_, rpc_timeout));
         for (std::string& problem : check.first_problems) note(std::move(problem));
         absl::MutexLock lock(&mu);
         for (int64_t VerificationFigures::*count :

@@ -172,8 +172,6 @@ struct AcknowledgedBooking {
   std::string member_id;  // Empty: not checked.
 };
 
-inline constexpr size_t kMaxMessagesShown = 5;
-
 // One stub set per client thread, each its own connection.
 using ThreadStubs = std::vector<std::unique_ptr<NodeStubs>>;
 

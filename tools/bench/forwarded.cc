@@ -318,9 +318,7 @@ class ForwardedBench {
     PhaseLine line{.round = round,
                    .forwarded = forwarded,
                    .acknowledged = phase.figures.acknowledged,
-                   .wall = phase.figures.wall,
                    .cpu = phase.figures.cpu,
-                   .settle = absl::ZeroDuration(),
                    .settle_cpu = {}};
     Add(totals, std::move(phase));
     const testing::CpuSnapshot settle_start = testing::TakeCpuSnapshot(pids);
@@ -328,7 +326,6 @@ class ForwardedBench {
       progress_ << "  replication did not settle: " << s.message() << std::endl;
     }
     line.settle_cpu = testing::CpuBetween(settle_start, testing::TakeCpuSnapshot(pids));
-    line.settle = line.settle_cpu.wall;
     report_.phases.push_back(line);
     progress_ << "  round " << round << " done, " << line.acknowledged << " acknowledged"
               << std::endl;

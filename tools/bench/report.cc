@@ -86,10 +86,11 @@ std::string DescribePhase(const ForwardedReport& r, const PhaseLine& line) {
   return absl::StrFormat(
       "%.0f bookings/s (%d in %.1f s); cpu per booking: %s %s, %s %s, client %s; settled in "
       "%.2f s (%s %.2f core-s, %s %.2f core-s)",
-      PerSecond(line.acknowledged, line.wall), line.acknowledged, absl::ToDoubleSeconds(line.wall),
-      r.venue_site, PerBooking(Process(line.cpu, 0), line.acknowledged), r.forwarder_site,
+      PerSecond(line.acknowledged, line.cpu.wall), line.acknowledged,
+      absl::ToDoubleSeconds(line.cpu.wall), r.venue_site,
+      PerBooking(Process(line.cpu, 0), line.acknowledged), r.forwarder_site,
       PerBooking(Process(line.cpu, 1), line.acknowledged),
-      PerBooking(line.cpu.self, line.acknowledged), absl::ToDoubleSeconds(line.settle),
+      PerBooking(line.cpu.self, line.acknowledged), absl::ToDoubleSeconds(line.settle_cpu.wall),
       r.venue_site,
       absl::ToDoubleSeconds(Process(line.settle_cpu, 0).value_or(absl::ZeroDuration())),
       r.forwarder_site,

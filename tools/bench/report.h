@@ -106,12 +106,10 @@ struct PhaseLine {
   int round = 0;
   bool forwarded = false;
   int64_t acknowledged = 0;
-  absl::Duration wall;
-  testing::CpuUse cpu;
+  testing::CpuUse cpu;  // Over the phase; its wall is the phase's.
   // After the phase, until the venue had published every booking's receipt and the
-  // forwarder held them all (so that no phase pays for the replication of another), and
-  // the CPU used meanwhile.
-  absl::Duration settle;
+  // forwarder held them all (so that no phase pays for the replication of another): the
+  // CPU used meanwhile, its wall the time it took.
   testing::CpuUse settle_cpu;
 };
 
