@@ -703,8 +703,10 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
   return figures;
 }
 
-int RunDestination(const DestinationOptions& options) {
-  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+namespace {
+
+// The destination's run, its lines on stdout; the error that stopped it.
+absl::Status CatchUp(const DestinationOptions& options) {
   const auto report = [](const std::string& line) { std::cout << line << std::endl; };
   const auto rss = [] { return testing::ProcStatusKb(0, "VmRSS").value_or(0); };
   const auto hwm = [] { return testing::ProcStatusKb(0, "VmHWM").value_or(0); };
@@ -719,26 +721,17 @@ int RunDestination(const DestinationOptions& options) {
   node_options.drain_timeout = absl::Seconds(2);
   node_options.insecure = true;  // The source serves plaintext (FederationServer).
   storage::SystemClock clock;
-  absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock);
-  if (!node.ok()) {
-    report(absl::StrCat("error ", node.status().ToString()));
-    return 3;
-  }
-  absl::StatusOr<auth::Ed25519PublicKey> source_key =
-      auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file);
-  if (!source_key.ok()) {
-    report(absl::StrCat("error ", source_key.status().ToString()));
-    return 3;
-  }
-  const auto source_seq = [&] { return SeqOf((*node)->Vector(), options.source_site_id); };
+  ASSIGN_OR_RETURN(const std::unique_ptr<node::Node> node, node::Node::Start(node_options, &clock));
+  ASSIGN_OR_RETURN(const auth::Ed25519PublicKey source_key,
+                   auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file));
   report(absl::StrCat("started rss_kb=", rss()));
 
   const absl::Time start = absl::Now();
-  (*node)->AddPeer({options.source_site_id, options.source_address}, *source_key);
+  node->AddPeer({options.source_site_id, options.source_address}, source_key);
   absl::Time last_progress = start;
   uint64_t seq = 0;
   std::optional<absl::Time> first_entry;
-  while ((seq = source_seq()) < options.expected_seq) {
+  while ((seq = SeqOf(node->Vector(), options.source_site_id)) < options.expected_seq) {
     if (seq > 0 && !first_entry.has_value()) first_entry = absl::Now();
     absl::SleepFor(absl::Milliseconds(1));
     if (absl::Now() - last_progress >= absl::Seconds(5)) {
@@ -750,7 +743,7 @@ int RunDestination(const DestinationOptions& options) {
   const absl::Duration elapsed = absl::Now() - start;
   // The link counts what it received once the batch is applied: a moment after the vector.
   uint64_t received = 0;
-  testing::WaitFor([&] { return (received = EntriesReceived(**node)) >= seq; }, absl::Seconds(1));
+  testing::WaitFor([&] { return (received = EntriesReceived(*node)) >= seq; }, absl::Seconds(1));
   const absl::Duration to_first = first_entry.value_or(absl::Now()) - start;
   report(absl::StrCat("caught_up elapsed_us=", absl::ToInt64Microseconds(elapsed),
                       " first_us=", absl::ToInt64Microseconds(to_first), " seq=", seq,
@@ -761,7 +754,18 @@ int RunDestination(const DestinationOptions& options) {
   char ignored;
   while (read(STDIN_FILENO, &ignored, 1) > 0) {
   }
-  (*node)->Shutdown(absl::Seconds(2));
+  node->Shutdown(absl::Seconds(2));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunDestination(const DestinationOptions& options) {
+  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+  if (absl::Status s = CatchUp(options); !s.ok()) {
+    std::cout << "error " << s.ToString() << std::endl;
+    return kExitCannotRun;
+  }
   return 0;
 }
 
