@@ -66,6 +66,12 @@ NodeStubs::NodeStubs(const std::string& target, const std::string& ca_pem) : tar
   admin = v1::AdminService::NewStub(channel);
 }
 
+ThreadStubs StubsPerThread(int threads, const std::string& target, const std::string& ca_pem) {
+  ThreadStubs stubs;
+  for (int i = 0; i < threads; ++i) stubs.push_back(std::make_unique<NodeStubs>(target, ca_pem));
+  return stubs;
+}
+
 absl::Status Failed(absl::string_view what, const grpc::Status& status) {
   const absl::Status s = rpc::FromGrpcStatus(status);
   return absl::Status(

@@ -174,6 +174,8 @@ struct AcknowledgedBooking {
 
 // One stub set per client thread, each its own connection.
 using ThreadStubs = std::vector<std::unique_ptr<NodeStubs>>;
+// `threads` stub sets to `target`, as NodeStubs.
+ThreadStubs StubsPerThread(int threads, const std::string& target, const std::string& ca_pem);
 
 // What SetUpLoad made. Immutable afterwards.
 struct LoadSetUp {

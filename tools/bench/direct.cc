@@ -56,10 +56,7 @@ void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
 
 absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream& progress) {
   RETURN_IF_ERROR(ValidateBenchOptions(options));
-  ThreadStubs stubs;
-  for (int i = 0; i < options.threads; ++i) {
-    stubs.push_back(std::make_unique<NodeStubs>(options.node, options.ca_pem));
-  }
+  const ThreadStubs stubs = StubsPerThread(options.threads, options.node, options.ca_pem);
   ASSIGN_OR_RETURN(const LoadSetUp setup,
                    SetUpLoad(stubs, stubs, options, options.admin_credential));
   DirectReport report;

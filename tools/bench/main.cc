@@ -103,6 +103,7 @@ ABSL_FLAG(std::string, source_public_key_file, "", "Internal.");
 ABSL_FLAG(uint64_t, expected_seq, 0, "Internal.");
 
 namespace cantine::bench {
+namespace {
 
 // The flags given on the command line ("--name", "--name=value", "--noname"), so that the
 // mode's default applies to those that were not.
@@ -270,6 +271,7 @@ int Main() {
   }
 }
 
+}  // namespace
 }  // namespace cantine::bench
 
 int main(int argc, char** argv) {

@@ -171,11 +171,9 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
   absl::Mutex error_mu;
   std::string first_error;
   Watcher watcher(&line, line.site_id(0));
-  ThreadStubs writer_stubs;  // A channel (connection) per writer thread.
-  for (int t = 0; t < kWriterThreads; ++t) {
-    writer_stubs.push_back(std::make_unique<NodeStubs>(line.public_address(0), ""));
-    writer_stubs.back()->channel->WaitForConnected(
-        absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  const ThreadStubs writer_stubs = StubsPerThread(kWriterThreads, line.public_address(0), "");
+  for (const std::unique_ptr<NodeStubs>& stubs : writer_stubs) {
+    stubs->channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   }
   const CpuSnapshot cpu_start = TakeCpuSnapshot();
   const absl::Time start = absl::Now() + absl::Milliseconds(50);
