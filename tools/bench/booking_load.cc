@@ -1,7 +1,6 @@
 #include "tools/bench/booking_load.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -11,7 +10,6 @@
 #include <vector>
 
 #include "absl/random/random.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -68,6 +66,12 @@ NodeStubs::NodeStubs(const std::string& target, const std::string& ca_pem) : tar
   admin = v1::AdminService::NewStub(channel);
 }
 
+ThreadStubs StubsPerThread(int threads, const std::string& target, const std::string& ca_pem) {
+  ThreadStubs stubs;
+  for (int i = 0; i < threads; ++i) stubs.push_back(std::make_unique<NodeStubs>(target, ca_pem));
+  return stubs;
+}
+
 absl::Status Failed(absl::string_view what, const grpc::Status& status) {
   const absl::Status s = rpc::FromGrpcStatus(status);
   return absl::Status(
@@ -99,9 +103,37 @@ absl::Status ParallelFor(int workers, int64_t count,
   return first_error;
 }
 
-bool IsLoopback(absl::string_view target) {
-  return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
-         absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
+uint64_t SeqOf(const std::vector<v1::VersionVectorEntry>& vector, absl::string_view site_id) {
+  for (const v1::VersionVectorEntry& entry : vector) {
+    if (entry.origin().site_id() == site_id) return entry.seq();
+  }
+  return 0;
+}
+
+uint64_t EntriesReceived(const node::Node& node) {
+  uint64_t received = 0;
+  for (const federation::PeerStatus& peer : node.PeerStatuses()) received += peer.entries_received;
+  return received;
+}
+
+absl::Status Pull(const std::string& address, const std::string& site_id, absl::Duration timeout,
+                  const std::function<absl::StatusOr<bool>(const v1::PullResponse&)>& done) {
+  auto stub = v1::FederationService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  v1::PullRequest request;
+  request.set_site_id(site_id);
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
+  v1::PullResponse response;
+  absl::StatusOr<bool> finished = false;
+  while (finished.ok() && !*finished && reader->Read(&response)) finished = done(response);
+  context.TryCancel();
+  reader->Finish().error_code();  // CANCELLED, as asked.
+  if (!finished.ok()) return finished.status();
+  if (!*finished)
+    return absl::UnavailableError(absl::StrCat("the stream from ", address, " ended early"));
+  return absl::OkStatus();
 }
 
 std::string NewRunId() {
@@ -114,12 +146,6 @@ namespace {
 // The node's limits: days per GetAvailability, bookings per ListBookings page.
 constexpr int kAvailabilityDaysPerCall = 62;
 constexpr int kListPageSize = 1000;
-
-// "CODE: message".
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat(absl::StatusCodeToString(rpc::FromGrpcStatus(status).code()), ": ",
-                      status.error_message());
-}
 
 // Whether a call that failed with `code` got no answer from the node (it may have done
 // the work): DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED.
@@ -142,23 +168,24 @@ v1::CreateSpaceRequest DeskPoolRequest(absl::string_view prefix, absl::string_vi
   return request;
 }
 
+constexpr size_t kMaxMessagesShown = 5;
+
+// Keeps `message` among the first messages shown.
+void Note(std::vector<std::string>& messages, std::string message) {
+  if (messages.size() < kMaxMessagesShown) messages.push_back(std::move(message));
+}
+
 // GetAvailability over the window and ListBookings(space_day) of every open day of
 // `space`, compared slot by slot with `tally` (JudgeSlot): the slots' counts of
-// VerificationFigures and their first `max_problems` problems. An error only when a call
-// fails.
-
+// VerificationFigures and their first problems. An error only when a call fails.
 absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpace& space,
                                                const BookingWindow& window, const SlotTally& tally,
                                                const std::string& admin_credential,
-                                               absl::Duration timeout, size_t max_problems) {
+                                               absl::Duration timeout) {
   const int days = static_cast<int>(window.open_days().size());
   const int slots = window.slots_per_day();
   VerificationFigures check;
-  const auto note = [&](std::string problem) {
-    if (check.first_problems.size() < max_problems) {
-      check.first_problems.push_back(std::move(problem));
-    }
-  };
+  const auto note = [&](std::string problem) { Note(check.first_problems, std::move(problem)); };
   std::vector<SlotEvidence> evidence(static_cast<size_t>(days) * slots);
   const auto at = [&](int day, int slot) -> SlotEvidence& {
     return evidence[static_cast<size_t>(day) * slots + slot];
@@ -269,7 +296,8 @@ BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBookin
                              &booking, timeout, &admin_credential);
   if (!status.ok()) {
     return {BookingVerdict::kLost,
-            absl::StrCat("GetBooking ", acknowledged.booking_id, ": ", Describe(status))};
+            std::string(
+                Failed(absl::StrCat("GetBooking ", acknowledged.booking_id), status).message())};
   }
   const bool same =
       booking.space_id() == space_id && booking.state() == v1::BOOKING_STATE_CONFIRMED &&
@@ -288,16 +316,13 @@ using Steady = std::chrono::steady_clock;
 // Times a call that got no answer is repeated, same key, to learn its outcome.
 constexpr int kResolveAttempts = 3;
 constexpr absl::Duration kProgressInterval = absl::Seconds(10);
-constexpr int kStatusCodes = 17;  // grpc::StatusCode 0..16.
 
 void Append(std::vector<int64_t>& to, const std::vector<int64_t>& from) {
   to.insert(to.end(), from.begin(), from.end());
 }
 
 void AddMessages(std::vector<std::string>& to, std::vector<std::string>& from) {
-  for (std::string& message : from) {
-    if (to.size() < kMaxMessagesShown) to.push_back(std::move(message));
-  }
+  for (std::string& message : from) Note(to, std::move(message));
 }
 
 void AddCpu(testing::CpuUse& sum, const testing::CpuUse& more) {
@@ -342,7 +367,6 @@ struct BookingLoad::Worker {
   Worker(int spaces, int days, int slots) : tally(spaces, days, slots) {}
 
   PhaseResult result;
-  std::array<int64_t, kStatusCodes> codes{};
   std::vector<AcknowledgedBooking> bookings;
   SlotTally tally;
   Steady::time_point last_acknowledgement{};
@@ -504,16 +528,13 @@ void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
     const int64_t nanos =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - call_start).count();
     const bool answered = !IsUnanswered(status.error_code());
-    if (!status.ok()) {
-      const int code = static_cast<int>(status.error_code());
-      if (code >= 0 && code < kStatusCodes) ++w.codes[code];
-    }
+    if (!status.ok()) ++f.codes[absl::StatusCodeToString(rpc::FromGrpcStatus(status).code())];
     if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
       ++f.errors;
-      if (f.first_errors.size() < kMaxMessagesShown) {
-        f.first_errors.push_back(absl::StrCat("CreateBooking ", request.space_id(), " ",
-                                              request.idempotency_key(), ": ", Describe(status)));
-      }
+      Note(f.first_errors, std::string(Failed(absl::StrCat("CreateBooking ", request.space_id(),
+                                                           " ", request.idempotency_key()),
+                                              status)
+                                           .message()));
     }
     if (!answered) {
       // No answer: the venue may have booked. The same key returns the same booking.
@@ -593,11 +614,6 @@ PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
   result.figures.cpu = testing::CpuBetween(cpu_start, cpu_end);
   Steady::time_point last_acknowledgement = start;
   for (Worker& w : workers) {
-    for (int code = 0; code < kStatusCodes; ++code) {
-      if (w.codes[code] == 0) continue;
-      w.result.figures.codes[absl::StatusCodeToString(static_cast<absl::StatusCode>(code))] +=
-          w.codes[code];
-    }
     last_acknowledgement = std::max(last_acknowledgement, w.last_acknowledgement);
     Add(result, std::move(w.result));
     tally_.Merge(w.tally);
@@ -617,14 +633,14 @@ absl::StatusOr<VerificationFigures> BookingLoad::Verify(const ThreadStubs& venue
   absl::Mutex mu;
   const auto note = [&](std::string problem) {
     absl::MutexLock lock(&mu);
-    if (v.first_problems.size() < kMaxMessagesShown) v.first_problems.push_back(std::move(problem));
+    Note(v.first_problems, std::move(problem));
   };
   RETURN_IF_ERROR(ParallelFor(
       threads, static_cast<int64_t>(setup_.spaces.size()),
       [&](int worker, int64_t i) -> absl::Status {
         ASSIGN_OR_RETURN(VerificationFigures check,
                          CheckSpace(*venue[worker], setup_.spaces[i], *setup_.window, tally_,
-                                    admin_credential_, rpc_timeout, kMaxMessagesShown));
+                                    admin_credential_, rpc_timeout));
         for (std::string& problem : check.first_problems) note(std::move(problem));
         absl::MutexLock lock(&mu);
         for (int64_t VerificationFigures::*count :

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "cantine/v1/site.pb.h"
@@ -24,6 +25,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
+#include "services/node/node.h"
 #include "tools/bench/booking_window.h"
 #include "tools/bench/options.h"
 #include "tools/bench/report.h"
@@ -95,8 +97,8 @@ struct SlotVerdict {
 
 SlotVerdict JudgeSlot(const SlotEvidence& evidence);
 
-// The client side the benchmarks share: stubs over a connection of their own, one unary
-// call with a deadline and a bearer token, and thread fan-out.
+// The client side every mode shares: stubs over a connection of their own, one unary call
+// with a deadline and a bearer token, thread fan-out, and the federation modes' readings.
 
 // The stubs over one channel with a TCP connection of its own. Stubs are thread-safe, but
 // each client thread of a bench uses its own so that no connection is shared.
@@ -140,8 +142,19 @@ void RunOnThreads(int threads, const std::function<void(int)>& work);
 absl::Status ParallelFor(int workers, int64_t count,
                          const std::function<absl::Status(int, int64_t)>& work);
 
-// Whether `target` (host:port) names this machine's loopback interface.
-bool IsLoopback(absl::string_view target);
+// What the federation modes read of their nodes.
+
+// The seq that `vector` holds of site `site_id`'s origin; 0 when it holds none.
+uint64_t SeqOf(const std::vector<v1::VersionVectorEntry>& vector, absl::string_view site_id);
+
+// Entries received over all of `node`'s peer links.
+uint64_t EntriesReceived(const node::Node& node);
+
+// A Pull stream from the federation service at `address` (plaintext), as `site_id`, with a
+// deadline `timeout` away: hands each response to `done` until it answers true, then cancels
+// the stream. The error of `done`; UNAVAILABLE when the stream ends first.
+absl::Status Pull(const std::string& address, const std::string& site_id, absl::Duration timeout,
+                  const std::function<absl::StatusOr<bool>(const v1::PullResponse&)>& done);
 
 // One desk pool of the run: its id, its seats, and its index in the bench's SlotTally.
 struct BenchSpace {
@@ -159,10 +172,10 @@ struct AcknowledgedBooking {
   std::string member_id;  // Empty: not checked.
 };
 
-inline constexpr size_t kMaxMessagesShown = 5;
-
 // One stub set per client thread, each its own connection.
 using ThreadStubs = std::vector<std::unique_ptr<NodeStubs>>;
+// `threads` stub sets to `target`, as NodeStubs.
+ThreadStubs StubsPerThread(int threads, const std::string& target, const std::string& ca_pem);
 
 // What SetUpLoad made. Immutable afterwards.
 struct LoadSetUp {

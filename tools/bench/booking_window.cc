@@ -10,24 +10,9 @@
 namespace cantine::bench {
 namespace {
 
+// absl::Weekday counts from monday = 0, v1::Weekday from WEEKDAY_MONDAY = 1.
 v1::Weekday ToProtoWeekday(absl::Weekday weekday) {
-  switch (weekday) {
-    case absl::Weekday::monday:
-      return v1::WEEKDAY_MONDAY;
-    case absl::Weekday::tuesday:
-      return v1::WEEKDAY_TUESDAY;
-    case absl::Weekday::wednesday:
-      return v1::WEEKDAY_WEDNESDAY;
-    case absl::Weekday::thursday:
-      return v1::WEEKDAY_THURSDAY;
-    case absl::Weekday::friday:
-      return v1::WEEKDAY_FRIDAY;
-    case absl::Weekday::saturday:
-      return v1::WEEKDAY_SATURDAY;
-    case absl::Weekday::sunday:
-      return v1::WEEKDAY_SUNDAY;
-  }
-  return v1::WEEKDAY_UNSPECIFIED;
+  return static_cast<v1::Weekday>(v1::WEEKDAY_MONDAY + static_cast<int>(weekday));
 }
 
 v1::CivilDateTime AtTimeOfDay(absl::CivilDay day, const v1::TimeOfDay& time) {

@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,13 +22,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "cantine/v1/federation.grpc.pb.h"
-#include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -52,6 +46,7 @@
 #include "tests/support/paris.h"
 #include "tests/support/proc_stats.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/wait_for.h"
 #include "tools/bench/booking_load.h"
 #include "tools/bench/modes.h"
 #include "tools/bench/report.h"
@@ -85,13 +80,11 @@ class CallTimer {
   mutable std::atomic<int64_t> nanos_{0};
 };
 
-// What a TimedStore measured: reads and writes per table, commits.
+// What a TimedStore measured: locking reads and writes per table, commits.
 struct StoreTimes {
-  CallTimer get[storage::kTableCount];
   CallTimer get_for_update[storage::kTableCount];
   CallTimer put[storage::kTableCount];
   CallTimer commit;
-  CallTimer scan;
 };
 
 size_t Index(storage::Table table) { return static_cast<size_t>(table); }
@@ -102,7 +95,7 @@ class TimedTransaction final : public storage::Transaction {
       : inner_(std::move(inner)), times_(times) {}
 
   absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
-    return times_->get[Index(t)].Time([&] { return inner_->Get(t, k); });
+    return inner_->Get(t, k);
   }
   absl::StatusOr<std::optional<std::string>> GetForUpdate(storage::Table t,
                                                           absl::string_view k) override {
@@ -116,7 +109,7 @@ class TimedTransaction final : public storage::Transaction {
   }
   absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
                                                       size_t limit) override {
-    return times_->scan.Time([&] { return inner_->Scan(t, prefix, limit); });
+    return inner_->Scan(t, prefix, limit);
   }
   void SetSavePoint() override { inner_->SetSavePoint(); }
   absl::Status RollbackToSavePoint() override { return inner_->RollbackToSavePoint(); }
@@ -130,8 +123,8 @@ class TimedTransaction final : public storage::Transaction {
   StoreTimes* const times_;
 };
 
-// A Store passing every call to `inner`, timing transaction reads, writes and commits into
-// `times`. Neither owned; both outlive it.
+// A Store passing every call to `inner`, timing transaction locking reads, writes and commits
+// into `times`. Neither owned; both outlive it.
 class TimedStore final : public storage::Store {
  public:
   TimedStore(storage::Store* inner, StoreTimes* times) : inner_(inner), times_(times) {}
@@ -140,12 +133,12 @@ class TimedStore final : public storage::Store {
     return std::make_unique<TimedTransaction>(inner_->BeginTransaction(), times_);
   }
   absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
-    return times_->get[Index(t)].Time([&] { return inner_->Get(t, k); });
+    return inner_->Get(t, k);
   }
   absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
                                                       size_t limit,
                                                       absl::string_view start_after) override {
-    return times_->scan.Time([&] { return inner_->Scan(t, prefix, limit, start_after); });
+    return inner_->Scan(t, prefix, limit, start_after);
   }
   absl::Status Compact() override { return inner_->Compact(); }
 
@@ -166,24 +159,6 @@ class TimedVerifier final : public storage::EntryVerifier {
 
  private:
   const storage::EntryVerifier* const inner_;
-  CallTimer timer_;
-};
-
-// Times each Apply of `inner` (not owned).
-class TimedApplier final : public storage::EntryApplier {
- public:
-  explicit TimedApplier(storage::EntryApplier* inner) : inner_(inner) {}
-  absl::Status Apply(storage::Transaction& txn, const v1::OplogEntry& entry) override {
-    return timer_.Time([&] { return inner_->Apply(txn, entry); });
-  }
-  absl::Status ApplyRedaction(storage::Transaction& txn,
-                              const v1::RedactionNotice& notice) override {
-    return inner_->ApplyRedaction(txn, notice);
-  }
-  const CallTimer& timer() const { return timer_; }
-
- private:
-  storage::EntryApplier* const inner_;
   CallTimer timer_;
 };
 
@@ -221,13 +196,7 @@ class BenchSite {
   storage::Oplog& oplog() { return *oplog_; }
   member::MemberRegistry& members() { return *members_; }
   // The highest seq of this site's own entries.
-  uint64_t OwnSeq() const {
-    const std::string own = storage::Oplog::OriginKey(oplog_->self());
-    for (const v1::VersionVectorEntry& entry : oplog_->Vector()) {
-      if (storage::Oplog::OriginKey(entry.origin()) == own) return entry.seq();
-    }
-    return 0;
-  }
+  uint64_t OwnSeq() const { return SeqOf(oplog_->Vector(), oplog_->self().site_id()); }
 
  private:
   explicit BenchSite(const auth::Ed25519PrivateKey& key)
@@ -310,24 +279,17 @@ constexpr char kAdminSecret[] = "federation-bench-admin-credential";
 constexpr int64_t kTargetEntriesPerSecond = 100'000;
 constexpr size_t kBatch = storage::Oplog::kMaxSpanEntries;
 
-// "key=value key=value" of a destination's line into a map; words without '=' are skipped.
-absl::flat_hash_map<std::string, std::string> ParseFields(absl::string_view line) {
-  absl::flat_hash_map<std::string, std::string> fields;
+// The integer fields "key=value key=value" of a destination's line; a field that is not an
+// integer is 0, words without '=' are skipped.
+absl::flat_hash_map<std::string, int64_t> ParseFields(absl::string_view line) {
+  absl::flat_hash_map<std::string, int64_t> fields;
   for (absl::string_view word : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
     const size_t equals = word.find('=');
     if (equals == absl::string_view::npos) continue;
-    fields[std::string(word.substr(0, equals))] = std::string(word.substr(equals + 1));
+    int64_t& value = fields[word.substr(0, equals)];
+    if (!absl::SimpleAtoi(word.substr(equals + 1), &value)) value = 0;
   }
   return fields;
-}
-
-// The integer field `key` of `fields`, or 0.
-int64_t IntField(const absl::flat_hash_map<std::string, std::string>& fields,
-                 absl::string_view key) {
-  auto it = fields.find(key);
-  int64_t value = 0;
-  if (it == fields.end() || !absl::SimpleAtoi(it->second, &value)) return 0;
-  return value;
 }
 
 absl::StatusOr<auth::Ed25519PrivateKey> LoadOrCreateKey(const std::string& path) {
@@ -355,8 +317,6 @@ class Source {
     if (!sync) {
       Figure(out, "generation sync_writes",
              "false (--generation_sync=off), for the generation phase only");
-    }
-    if (!sync) {
       RETURN_IF_ERROR(Reopen(false));
     }
     const absl::Time start = absl::Now();
@@ -450,8 +410,7 @@ absl::StatusOr<int64_t> VerificationBaseline(const auth::Ed25519PrivateKey& key,
 // Phase: the fresh node in its own process, pulling everything from the source.
 struct EndToEnd {
   absl::Duration elapsed;
-  absl::Duration to_first;   // Until the first batch was applied.
-  absl::Duration child_cpu;  // Of the destination over the catch-up.
+  absl::Duration to_first;  // Until the first batch was applied.
   int64_t applied = 0;
   int64_t received = 0;
   int64_t started_rss_kb = 0;
@@ -490,32 +449,31 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const BenchOptions& options, Source& source
   if (!absl::StartsWith(line, "started")) {
     return absl::InternalError(absl::StrCat("destination: ", line));
   }
-  result.started_rss_kb = IntField(ParseFields(line), "rss_kb");
+  result.started_rss_kb = ParseFields(line)["rss_kb"];
   const CpuSnapshot start = TakeCpuSnapshot({child->pid()});
   const std::string load_before = LoadAverage();
   std::optional<CpuSnapshot> end;
   while (true) {
     ASSIGN_OR_RETURN(line, child->ReadLine(options.catchup_timeout));
-    const auto fields = ParseFields(line);
+    auto fields = ParseFields(line);
     if (absl::StartsWith(line, "progress")) {
-      std::cerr << "catch-up: " << Thousands(IntField(fields, "seq")) << " of "
+      std::cerr << "catch-up: " << Thousands(fields["seq"]) << " of "
                 << Thousands(static_cast<int64_t>(expected)) << " after "
-                << Human(absl::Microseconds(IntField(fields, "elapsed_us"))) << std::endl;
+                << Human(absl::Microseconds(fields["elapsed_us"])) << std::endl;
       continue;
     }
     if (absl::StartsWith(line, "caught_up")) {
       end = TakeCpuSnapshot({child->pid()});
-      result.elapsed = absl::Microseconds(IntField(fields, "elapsed_us"));
-      result.applied = IntField(fields, "seq");
-      result.to_first = absl::Microseconds(IntField(fields, "first_us"));
-      result.child_cpu = absl::Microseconds(IntField(fields, "cpu_us"));
-      result.caught_up_rss_kb = IntField(fields, "rss_kb");
-      result.received = IntField(fields, "received");
+      result.elapsed = absl::Microseconds(fields["elapsed_us"]);
+      result.applied = fields["seq"];
+      result.to_first = absl::Microseconds(fields["first_us"]);
+      result.caught_up_rss_kb = fields["rss_kb"];
+      result.received = fields["received"];
       continue;
     }
     if (absl::StartsWith(line, "settled")) {
-      result.settled_rss_kb = IntField(fields, "rss_kb");
-      result.hwm_kb = IntField(fields, "hwm_kb");
+      result.settled_rss_kb = fields["rss_kb"];
+      result.hwm_kb = fields["hwm_kb"];
       break;
     }
     return absl::InternalError(absl::StrCat("destination: ", line));
@@ -547,28 +505,24 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const BenchOptions& options, Source& source
 absl::StatusOr<int64_t> RunStreamOnly(const BenchOptions& options,
                                       const std::string& source_address, uint64_t expected,
                                       std::ostream& out) {
-  auto stub = v1::FederationService::NewStub(
-      grpc::CreateChannel(source_address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  v1::PullRequest request;
-  request.set_site_id(kDestinationSite);
-  const CpuSnapshot start = TakeCpuSnapshot();
-  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
-  v1::PullResponse response;
   uint64_t received = 0;
   int64_t bytes = 0;
   int64_t responses = 0;
   std::optional<absl::Time> first_entries;
-  while (received < expected && reader->Read(&response)) {
-    if (response.entries_size() > 0 && !first_entries.has_value()) first_entries = absl::Now();
-    received += response.entries_size();
-    bytes += static_cast<int64_t>(response.ByteSizeLong());
-    ++responses;
-  }
-  const CpuSnapshot end = TakeCpuSnapshot();
-  context.TryCancel();
-  reader->Finish().error_code();  // CANCELLED, as asked.
-  if (received < expected) return absl::UnavailableError("the stream ended before the last entry");
+  CpuSnapshot end;
+  const CpuSnapshot start = TakeCpuSnapshot();
+  RETURN_IF_ERROR(Pull(source_address, kDestinationSite, options.catchup_timeout,
+                       [&](const v1::PullResponse& response) -> absl::StatusOr<bool> {
+                         if (response.entries_size() > 0 && !first_entries.has_value()) {
+                           first_entries = absl::Now();
+                         }
+                         received += response.entries_size();
+                         bytes += static_cast<int64_t>(response.ByteSizeLong());
+                         ++responses;
+                         if (received < expected) return false;
+                         end = TakeCpuSnapshot();
+                         return true;
+                       }));
   const absl::Duration took = end.at - start.at;
   Figure(out, "received, parsed, dropped",
          absl::StrCat(Thousands(static_cast<int64_t>(received)), " entries in ",
@@ -600,15 +554,14 @@ absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source
   replication::SiteKeyRing ring;
   ring.Add(kSourceSite, source.key().PublicKey());
   TimedVerifier verifier(&ring);
-  replication::RecordApplier router;
+  replication::RecordApplier applier;
   member::MemberRegistry* members = &site->members();
-  router.Register(v1::ENTRY_KIND_MEMBER,
-                  [members](storage::Transaction& txn, const v1::OplogEntry& entry) {
-                    return members->ApplyRemote(txn, entry);
-                  });
-  TimedApplier applier(&router);
+  CallTimer member_applies;
+  applier.Register(v1::ENTRY_KIND_MEMBER,
+                   [&](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                     return member_applies.Time([&] { return members->ApplyRemote(txn, entry); });
+                   });
 
-  const auto index = [](storage::Table table) { return static_cast<size_t>(table); };
   const int64_t commits_before = times.commit.calls();
   const absl::Duration commit_before = times.commit.total();
   const v1::Origin origin = source.site().oplog().self();
@@ -651,11 +604,11 @@ absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source
       (absl::Now() - hash_start) / static_cast<double>(kRounds * first_batch.size());
 
   const absl::Duration verify = verifier.timer().total();
-  const absl::Duration member_apply = applier.timer().total();
-  const absl::Duration gfu_members = times.get_for_update[index(storage::Table::kMembers)].total();
-  const absl::Duration put_members = times.put[index(storage::Table::kMembers)].total();
-  const absl::Duration put_log = times.put[index(storage::Table::kOplog)].total() +
-                                 times.put[index(storage::Table::kVersionVector)].total();
+  const absl::Duration member_apply = member_applies.total();
+  const absl::Duration gfu_members = times.get_for_update[Index(storage::Table::kMembers)].total();
+  const absl::Duration put_members = times.put[Index(storage::Table::kMembers)].total();
+  const absl::Duration put_log = times.put[Index(storage::Table::kOplog)].total() +
+                                 times.put[Index(storage::Table::kVersionVector)].total();
   const absl::Duration commit = times.commit.total() - commit_before;
   const int64_t commits = times.commit.calls() - commits_before;
   const absl::Duration chain_hashing = per_hash * static_cast<double>(applied);
@@ -750,8 +703,10 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
   return figures;
 }
 
-int RunDestination(const DestinationOptions& options) {
-  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+namespace {
+
+// The destination's run, its lines on stdout; the error that stopped it.
+absl::Status CatchUp(const DestinationOptions& options) {
   const auto report = [](const std::string& line) { std::cout << line << std::endl; };
   const auto rss = [] { return testing::ProcStatusKb(0, "VmRSS").value_or(0); };
   const auto hwm = [] { return testing::ProcStatusKb(0, "VmHWM").value_or(0); };
@@ -766,32 +721,17 @@ int RunDestination(const DestinationOptions& options) {
   node_options.drain_timeout = absl::Seconds(2);
   node_options.insecure = true;  // The source serves plaintext (FederationServer).
   storage::SystemClock clock;
-  absl::StatusOr<std::unique_ptr<node::Node>> node = node::Node::Start(node_options, &clock);
-  if (!node.ok()) {
-    report(absl::StrCat("error ", node.status().ToString()));
-    return 3;
-  }
-  absl::StatusOr<auth::Ed25519PublicKey> source_key =
-      auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file);
-  if (!source_key.ok()) {
-    report(absl::StrCat("error ", source_key.status().ToString()));
-    return 3;
-  }
-  const auto source_seq = [&]() -> uint64_t {
-    for (const v1::VersionVectorEntry& entry : (*node)->Vector()) {
-      if (entry.origin().site_id() == options.source_site_id) return entry.seq();
-    }
-    return 0;
-  };
+  ASSIGN_OR_RETURN(const std::unique_ptr<node::Node> node, node::Node::Start(node_options, &clock));
+  ASSIGN_OR_RETURN(const auth::Ed25519PublicKey source_key,
+                   auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file));
   report(absl::StrCat("started rss_kb=", rss()));
 
-  const absl::Duration cpu_start = testing::ProcessCpuTime(0).value_or(absl::ZeroDuration());
   const absl::Time start = absl::Now();
-  (*node)->AddPeer({options.source_site_id, options.source_address}, *source_key);
+  node->AddPeer({options.source_site_id, options.source_address}, source_key);
   absl::Time last_progress = start;
   uint64_t seq = 0;
   std::optional<absl::Time> first_entry;
-  while ((seq = source_seq()) < options.expected_seq) {
+  while ((seq = SeqOf(node->Vector(), options.source_site_id)) < options.expected_seq) {
     if (seq > 0 && !first_entry.has_value()) first_entry = absl::Now();
     absl::SleepFor(absl::Milliseconds(1));
     if (absl::Now() - last_progress >= absl::Seconds(5)) {
@@ -801,28 +741,31 @@ int RunDestination(const DestinationOptions& options) {
     }
   }
   const absl::Duration elapsed = absl::Now() - start;
-  const absl::Duration cpu = testing::ProcessCpuTime(0).value_or(absl::ZeroDuration()) - cpu_start;
   // The link counts what it received once the batch is applied: a moment after the vector.
   uint64_t received = 0;
-  for (const absl::Time give_up = absl::Now() + absl::Seconds(1);
-       received < seq && absl::Now() < give_up; absl::SleepFor(absl::Milliseconds(1))) {
-    received = 0;
-    for (const federation::PeerStatus& peer : (*node)->PeerStatuses()) {
-      received += peer.entries_received;
-    }
-  }
+  testing::WaitFor([&] { return (received = EntriesReceived(*node)) >= seq; }, absl::Seconds(1));
   const absl::Duration to_first = first_entry.value_or(absl::Now()) - start;
   report(absl::StrCat("caught_up elapsed_us=", absl::ToInt64Microseconds(elapsed),
                       " first_us=", absl::ToInt64Microseconds(to_first), " seq=", seq,
-                      " cpu_us=", absl::ToInt64Microseconds(cpu), " rss_kb=", rss(),
-                      " hwm_kb=", hwm(), " received=", received));
+                      " rss_kb=", rss(), " hwm_kb=", hwm(), " received=", received));
   absl::SleepFor(options.settle);
   report(absl::StrCat("settled rss_kb=", rss(), " hwm_kb=", hwm()));
 
   char ignored;
   while (read(STDIN_FILENO, &ignored, 1) > 0) {
   }
-  (*node)->Shutdown(absl::Seconds(2));
+  node->Shutdown(absl::Seconds(2));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunDestination(const DestinationOptions& options) {
+  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+  if (absl::Status s = CatchUp(options); !s.ok()) {
+    std::cout << "error " << s.ToString() << std::endl;
+    return kExitCannotRun;
+  }
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -20,12 +21,17 @@ using grpc::health::v1::Health;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
+// Whether `target` (host:port) names this machine's loopback interface.
+bool IsLoopback(absl::string_view target) {
+  return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
+         absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
+}
+
 // Phase 1: --threads threads call Health/Check, the cheapest RPC the node serves.
-void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs, DirectReport& report) {
+void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
+                    const std::vector<int>& pids, DirectReport& report) {
   std::vector<int64_t> calls(options.threads);
   std::vector<int64_t> errors(options.threads);
-  const std::vector<int> pids =
-      options.node_pid > 0 ? std::vector<int>{options.node_pid} : std::vector<int>{};
   const testing::CpuSnapshot start = testing::TakeCpuSnapshot(pids);
   const Steady::time_point end =
       Steady::now() + absl::ToChronoNanoseconds(options.ceiling_duration);
@@ -50,10 +56,7 @@ void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs, Direc
 
 absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream& progress) {
   RETURN_IF_ERROR(ValidateBenchOptions(options));
-  ThreadStubs stubs;
-  for (int i = 0; i < options.threads; ++i) {
-    stubs.push_back(std::make_unique<NodeStubs>(options.node, options.ca_pem));
-  }
+  const ThreadStubs stubs = StubsPerThread(options.threads, options.node, options.ca_pem);
   ASSIGN_OR_RETURN(const LoadSetUp setup,
                    SetUpLoad(stubs, stubs, options, options.admin_credential));
   DirectReport report;
@@ -66,19 +69,20 @@ absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream
 
   progress << "phase 1: Health/Check for " << absl::FormatDuration(options.ceiling_duration)
            << std::endl;
-  MeasureCeiling(options, stubs, report);
+  const std::vector<int> pids =
+      options.node_pid > 0 ? std::vector<int>{options.node_pid} : std::vector<int>{};
+  MeasureCeiling(options, stubs, pids, report);
 
   progress << "phase 2: CreateBooking for " << absl::FormatDuration(options.duration) << std::endl;
   BookingLoad load(setup, options.admin_credential);
-  report.booking = Summarize(load.Run(
-      {.stubs = &stubs,
-       .site_id = "",
-       .key_prefix = absl::StrCat(setup.run_id, "-"),
-       .duration = options.duration,
-       .max_bookings = options.max_bookings,
-       .rpc_timeout = options.rpc_timeout,
-       .pids = options.node_pid > 0 ? std::vector<int>{options.node_pid} : std::vector<int>{},
-       .progress = &progress}));
+  report.booking = Summarize(load.Run({.stubs = &stubs,
+                                       .site_id = "",
+                                       .key_prefix = absl::StrCat(setup.run_id, "-"),
+                                       .duration = options.duration,
+                                       .max_bookings = options.max_bookings,
+                                       .rpc_timeout = options.rpc_timeout,
+                                       .pids = pids,
+                                       .progress = &progress}));
 
   progress << "verifying " << load.acknowledged() << " acknowledged bookings and "
            << static_cast<int64_t>(setup.spaces.size()) * setup.days() * setup.slots() << " slots"

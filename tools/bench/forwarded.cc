@@ -224,12 +224,8 @@ class ForwardedBench {
               << kForwarder << " " << report_.forwarder_address << " (pid " << report_.forwarder_pid
               << ")" << std::endl;
 
-    for (int i = 0; i < options_.threads; ++i) {
-      venue_.push_back(std::make_unique<NodeStubs>(absl::StrCat("127.0.0.1:", network_.venue.port),
-                                                   network_.ca_pem));
-      forwarder_.push_back(std::make_unique<NodeStubs>(
-          absl::StrCat("127.0.0.1:", network_.forwarder.port), network_.ca_pem));
-    }
+    venue_ = StubsPerThread(options_.threads, report_.venue_address, network_.ca_pem);
+    forwarder_ = StubsPerThread(options_.threads, report_.forwarder_address, network_.ca_pem);
     // The members' home is the forwarder: registered there, with tokens it signs.
     ASSIGN_OR_RETURN(setup_, SetUpLoad(venue_, forwarder_, options_, network_.admin));
     report_.shape = setup_.Shape(options_.threads);
@@ -318,9 +314,7 @@ class ForwardedBench {
     PhaseLine line{.round = round,
                    .forwarded = forwarded,
                    .acknowledged = phase.figures.acknowledged,
-                   .wall = phase.figures.wall,
                    .cpu = phase.figures.cpu,
-                   .settle = absl::ZeroDuration(),
                    .settle_cpu = {}};
     Add(totals, std::move(phase));
     const testing::CpuSnapshot settle_start = testing::TakeCpuSnapshot(pids);
@@ -328,7 +322,6 @@ class ForwardedBench {
       progress_ << "  replication did not settle: " << s.message() << std::endl;
     }
     line.settle_cpu = testing::CpuBetween(settle_start, testing::TakeCpuSnapshot(pids));
-    line.settle = line.settle_cpu.wall;
     report_.phases.push_back(line);
     progress_ << "  round " << round << " done, " << line.acknowledged << " acknowledged"
               << std::endl;

@@ -21,8 +21,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -31,6 +33,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -100,6 +103,7 @@ ABSL_FLAG(std::string, source_public_key_file, "", "Internal.");
 ABSL_FLAG(uint64_t, expected_seq, 0, "Internal.");
 
 namespace cantine::bench {
+namespace {
 
 // The flags given on the command line ("--name", "--name=value", "--noname"), so that the
 // mode's default applies to those that were not.
@@ -113,6 +117,36 @@ void Override(const absl::Flag<T>& flag, Field& field) {
   if (GivenFlags().count(std::string(absl::GetFlagReflectionHandle(flag).Name())) > 0) {
     field = static_cast<Field>(absl::GetFlag(flag));
   }
+}
+
+// The credential from the first line of `path`, trimmed. FAILED_PRECONDITION when the file
+// cannot be read or its first line is empty.
+absl::StatusOr<std::string> ReadAdminCredentialFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the admin credential file '", path, "'"));
+  }
+  const absl::string_view credential = absl::StripAsciiWhitespace(line);
+  if (credential.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the admin credential file '", path, "' starts with an empty line"));
+  }
+  return std::string(credential);
+}
+
+// The PEM certificates of the CA file `path`. FAILED_PRECONDITION when the file cannot be
+// read or holds no PEM certificate.
+absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream pem;
+  if (!in || !(pem << in.rdbuf()) ||
+      pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read a PEM certificate from the CA file '", path, "'"));
+  }
+  return pem.str();
 }
 
 // The options of the flags, or the exit code of bad ones.
@@ -237,6 +271,7 @@ int Main() {
   }
 }
 
+}  // namespace
 }  // namespace cantine::bench
 
 int main(int argc, char** argv) {

@@ -1,9 +1,5 @@
 #include "tools/bench/options.h"
 
-#include <fstream>
-#include <sstream>
-
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "storage/status_macros.h"
@@ -117,32 +113,6 @@ absl::Status ValidateBenchOptions(const BenchOptions& o) {
       return absl::OkStatus();
   }
   return Bad("--mode", "is unknown");
-}
-
-absl::StatusOr<std::string> ReadAdminCredentialFile(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read the admin credential file '", path, "'"));
-  }
-  const absl::string_view credential = absl::StripAsciiWhitespace(line);
-  if (credential.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the admin credential file '", path, "' starts with an empty line"));
-  }
-  return std::string(credential);
-}
-
-absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream pem;
-  if (!in || !(pem << in.rdbuf()) ||
-      pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read a PEM certificate from the CA file '", path, "'"));
-  }
-  return pem.str();
 }
 
 }  // namespace cantine::bench

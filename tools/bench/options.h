@@ -86,12 +86,4 @@ BenchOptions DefaultOptions(Mode mode);
 // INVALID_ARGUMENT naming the flag of the first bad field of the options' mode.
 absl::Status ValidateBenchOptions(const BenchOptions& options);
 
-// The credential from the first line of `path`, trimmed. FAILED_PRECONDITION when the file
-// cannot be read or its first line is empty.
-absl::StatusOr<std::string> ReadAdminCredentialFile(const std::string& path);
-
-// The PEM certificates of the CA file `path`. FAILED_PRECONDITION when the file cannot be
-// read or holds no PEM certificate.
-absl::StatusOr<std::string> ReadCaFile(const std::string& path);
-
 }  // namespace cantine::bench

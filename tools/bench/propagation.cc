@@ -1,10 +1,10 @@
+// --mode=propagation: how long a write at the first node of a line takes to be readable on
+// every node.
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <memory>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -13,18 +13,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
-#include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "services/auth/ed25519.h"
-#include "services/logging/logger.h"
 #include "services/node/node.h"
-#include "storage/clock.h"
 #include "storage/status_macros.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/proc_stats.h"
+#include "tests/support/wait_for.h"
 #include "tools/bench/booking_load.h"
 #include "tools/bench/modes.h"
 #include "tools/bench/report.h"
@@ -50,12 +45,7 @@ class Line : public testing::MiniCluster {
     return absl::StrCat("127.0.0.1:", node(i).federation_port());
   }
   // Node i's vector entry of site `site_id`; 0 when it holds none.
-  uint64_t Seq(int i, const std::string& site_id) {
-    for (const v1::VersionVectorEntry& entry : node(i).Vector()) {
-      if (entry.origin().site_id() == site_id) return entry.seq();
-    }
-    return 0;
-  }
+  uint64_t Seq(int i, const std::string& site_id) { return SeqOf(node(i).Vector(), site_id); }
 };
 
 // Records, for every node, when its vector first held each seq of the first node's origin.
@@ -111,47 +101,38 @@ struct Write {
 
 // member id -> seq in the first node's oplog, read back through its federation port.
 absl::StatusOr<absl::flat_hash_map<std::string, uint64_t>> SeqOfMembers(Line& line, uint64_t head) {
-  auto stub = v1::FederationService::NewStub(
-      grpc::CreateChannel(line.federation_address(0), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  v1::PullRequest request;
-  request.set_site_id(kObserverSite);
-  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
   absl::flat_hash_map<std::string, uint64_t> seqs;
-  v1::PullResponse response;
   uint64_t last = 0;
-  while (last < head && reader->Read(&response)) {
-    for (const v1::OplogEntry& entry : response.entries()) {
-      if (entry.origin().site_id() != line.site_id(0)) continue;
-      last = std::max(last, entry.seq());
-      if (entry.kind() != v1::ENTRY_KIND_MEMBER) continue;
-      v1::MemberChange change;
-      if (!change.ParseFromString(entry.payload())) {
-        return absl::DataLossError("a member entry does not parse");
-      }
-      seqs[change.member_id()] = entry.seq();
-    }
-  }
-  context.TryCancel();
-  reader->Finish().error_code();  // CANCELLED, as asked.
-  if (last < head) return absl::UnavailableError("the observer stream ended early");
+  RETURN_IF_ERROR(Pull(line.federation_address(0), kObserverSite, absl::Seconds(60),
+                       [&](const v1::PullResponse& response) -> absl::StatusOr<bool> {
+                         for (const v1::OplogEntry& entry : response.entries()) {
+                           if (entry.origin().site_id() != line.site_id(0)) continue;
+                           last = std::max(last, entry.seq());
+                           if (entry.kind() != v1::ENTRY_KIND_MEMBER) continue;
+                           v1::MemberChange change;
+                           if (!change.ParseFromString(entry.payload())) {
+                             return absl::DataLossError("a member entry does not parse");
+                           }
+                           seqs[change.member_id()] = entry.seq();
+                         }
+                         return last >= head;
+                       }));
   return seqs;
 }
 
-void PrintLatencies(std::ostream& out, absl::string_view label,
-                    std::vector<absl::Duration> values) {
+// Prints the percentiles of `values`; returns their p99.
+absl::Duration PrintLatencies(std::ostream& out, absl::string_view label,
+                              std::vector<absl::Duration> values) {
   if (values.empty()) {
     Figure(out, label, "no samples");
-    return;
+    return absl::ZeroDuration();
   }
-  std::vector<absl::Duration> sorted = values;
-  const absl::Duration p50 = Quantile(sorted, 0.50);
-  const absl::Duration p90 = Quantile(sorted, 0.90);
-  const absl::Duration p99 = Quantile(sorted, 0.99);
+  const absl::Duration p99 = NearestRank(values, 0.99);
   Figure(out, label,
-         absl::StrCat("p50 ", Human(p50), ", p90 ", Human(p90), ", p99 ", Human(p99), ", max ",
-                      Human(sorted.back()), " (", sorted.size(), " writes)"));
+         absl::StrCat("p50 ", Human(NearestRank(values, 0.50)), ", p90 ",
+                      Human(NearestRank(values, 0.90)), ", p99 ", Human(p99), ", max ",
+                      Human(NearestRank(values, 1.0)), " (", values.size(), " writes)"));
+  return p99;
 }
 
 }  // namespace
@@ -164,27 +145,21 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
   Line line(options.nodes);
   line.node(0).TrustSite(kObserverSite, auth::Ed25519PrivateKey::Generate().PublicKey());
   // Every node has every node's directory entry: the line is connected end to end.
-  const absl::Time connect_deadline = absl::Now() + absl::Seconds(60);
-  while (true) {
-    bool connected = true;
+  const auto connected = [&line] {
     for (int i = 0; i < line.size(); ++i) {
-      for (int j = 0; j < line.size(); ++j)
-        connected = connected && line.Seq(i, line.site_id(j)) > 0;
+      for (int j = 0; j < line.size(); ++j) {
+        if (line.Seq(i, line.site_id(j)) == 0) return false;
+      }
     }
-    if (connected) break;
-    if (absl::Now() > connect_deadline) {
-      return absl::DeadlineExceededError("the line did not connect within 60 s");
-    }
-    absl::SleepFor(absl::Milliseconds(10));
+    return true;
+  };
+  if (!testing::WaitFor(connected, absl::Seconds(60))) {
+    return absl::DeadlineExceededError("the line did not connect within 60 s");
   }
   const uint64_t seq_before = line.Seq(0, line.site_id(0));
   const auto entries_received = [&line] {
     uint64_t received = 0;
-    for (int i = 0; i < line.size(); ++i) {
-      for (const federation::PeerStatus& peer : line.node(i).PeerStatuses()) {
-        received += peer.entries_received;
-      }
-    }
+    for (int i = 0; i < line.size(); ++i) received += EntriesReceived(line.node(i));
     return received;
   };
   const uint64_t received_before = entries_received();
@@ -197,62 +172,55 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
   absl::Mutex error_mu;
   std::string first_error;
   Watcher watcher(&line, line.site_id(0));
-  ThreadStubs writer_stubs;  // A channel (connection) per writer thread.
-  for (int t = 0; t < kWriterThreads; ++t) {
-    writer_stubs.push_back(std::make_unique<NodeStubs>(line.public_address(0), ""));
-    writer_stubs.back()->channel->WaitForConnected(
-        absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  const ThreadStubs writer_stubs = StubsPerThread(kWriterThreads, line.public_address(0), "");
+  for (const std::unique_ptr<NodeStubs>& stubs : writer_stubs) {
+    stubs->channel->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   }
   const CpuSnapshot cpu_start = TakeCpuSnapshot();
   const absl::Time start = absl::Now() + absl::Milliseconds(50);
   const absl::Duration interval = absl::Seconds(1.0 / options.rate);
   // As the site's desk: registrations without a credential are rate-limited requests.
   const std::string desk = line.admin_secret(0);
-  std::vector<std::thread> writers;
-  for (int t = 0; t < kWriterThreads; ++t) {
-    writers.emplace_back([&, t] {
-      while (true) {
-        const int64_t k = next.fetch_add(1);
-        if (k >= total) return;
-        const absl::Time due = start + interval * static_cast<double>(k);
-        if (const absl::Duration wait = due - absl::Now(); wait > absl::ZeroDuration()) {
-          absl::SleepFor(wait);
-        }
-        v1::RegisterMemberRequest request;
-        request.set_display_name(absl::StrCat("Propagated ", k));
-        request.set_email(absl::StrCat("propagated-", k, "@bench.example.org"));
-        request.set_bio("Registered by the federation bench's propagation load.");
-        request.add_network_visible_fields(v1::PROFILE_FIELD_BIO);
-        v1::Member member;
-        Write& write = writes[k];
-        write.sent = absl::Now();
-        grpc::Status status =
-            Call(*writer_stubs[t]->members, &v1::MemberService::Stub::RegisterMember, request,
-                 &member, absl::Seconds(10), &desk);
-        write.acknowledged = absl::Now();
-        if (!status.ok()) {
-          failures.fetch_add(1);
-          absl::MutexLock lock(&error_mu);
-          if (first_error.empty()) first_error = status.error_message();
-          continue;
-        }
-        write.member_id = member.member_id();
+  RunOnThreads(kWriterThreads, [&](int t) {
+    for (int64_t k = next++; k < total; k = next++) {
+      const absl::Time due = start + interval * static_cast<double>(k);
+      if (const absl::Duration wait = due - absl::Now(); wait > absl::ZeroDuration()) {
+        absl::SleepFor(wait);
       }
-    });
-  }
-  for (std::thread& writer : writers) writer.join();
+      v1::RegisterMemberRequest request;
+      request.set_display_name(absl::StrCat("Propagated ", k));
+      request.set_email(absl::StrCat("propagated-", k, "@bench.example.org"));
+      request.set_bio("Registered by the federation bench's propagation load.");
+      request.add_network_visible_fields(v1::PROFILE_FIELD_BIO);
+      v1::Member member;
+      Write& write = writes[k];
+      write.sent = absl::Now();
+      grpc::Status status =
+          Call(*writer_stubs[t]->members, &v1::MemberService::Stub::RegisterMember, request,
+               &member, absl::Seconds(10), &desk);
+      write.acknowledged = absl::Now();
+      if (!status.ok()) {
+        failures.fetch_add(1);
+        absl::MutexLock lock(&error_mu);
+        if (first_error.empty()) first_error = status.error_message();
+        continue;
+      }
+      write.member_id = member.member_id();
+    }
+  });
   const absl::Time writes_done = absl::Now();
   const CpuSnapshot cpu_end = TakeCpuSnapshot();
 
   // Wait for the last write everywhere, then stop watching.
   const uint64_t head = line.Seq(0, line.site_id(0));
-  const absl::Time drain_deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < drain_deadline) {
-    bool all = true;
-    for (int i = 0; i < line.size(); ++i) all = all && line.Seq(i, line.site_id(0)) >= head;
-    if (all) break;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  testing::WaitFor(
+      [&] {
+        for (int i = 0; i < line.size(); ++i) {
+          if (line.Seq(i, line.site_id(0)) < head) return false;
+        }
+        return true;
+      },
+      absl::Seconds(60));
   absl::SleepFor(kPollInterval * 5);
   watcher.Stop();
 
@@ -320,14 +288,10 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
     PrintLatencies(out, absl::StrCat("readable at ", line.site_id(i), " (", i, " hops), from send"),
                    at_node[i]);
   }
-  PrintLatencies(out, "READABLE ON ALL NODES, from send", everywhere);
+  const absl::Duration p99 = PrintLatencies(out, "READABLE ON ALL NODES, from send", everywhere);
   PrintLatencies(out, "readable on all nodes, from acknowledgement", after_ack);
-  {
-    std::vector<absl::Duration> sorted = everywhere;
-    const absl::Duration p99 = Quantile(sorted, 0.99);
-    Figure(out, "target p99 < 100 ms",
-           sorted.empty() ? "no samples" : (p99 < absl::Milliseconds(100) ? "met" : "MISSED"));
-  }
+  Figure(out, "target p99 < 100 ms",
+         everywhere.empty() ? "no samples" : (p99 < absl::Milliseconds(100) ? "met" : "MISSED"));
   Figure(out, "writes never seen in site-a's oplog", absl::StrCat(unseen));
   Figure(out, "sampled GetMember readable on every node",
          absl::StrCat(readable, " of ", sampled, " reads"));

@@ -86,10 +86,11 @@ std::string DescribePhase(const ForwardedReport& r, const PhaseLine& line) {
   return absl::StrFormat(
       "%.0f bookings/s (%d in %.1f s); cpu per booking: %s %s, %s %s, client %s; settled in "
       "%.2f s (%s %.2f core-s, %s %.2f core-s)",
-      PerSecond(line.acknowledged, line.wall), line.acknowledged, absl::ToDoubleSeconds(line.wall),
-      r.venue_site, PerBooking(Process(line.cpu, 0), line.acknowledged), r.forwarder_site,
+      PerSecond(line.acknowledged, line.cpu.wall), line.acknowledged,
+      absl::ToDoubleSeconds(line.cpu.wall), r.venue_site,
+      PerBooking(Process(line.cpu, 0), line.acknowledged), r.forwarder_site,
       PerBooking(Process(line.cpu, 1), line.acknowledged),
-      PerBooking(line.cpu.self, line.acknowledged), absl::ToDoubleSeconds(line.settle),
+      PerBooking(line.cpu.self, line.acknowledged), absl::ToDoubleSeconds(line.settle_cpu.wall),
       r.venue_site,
       absl::ToDoubleSeconds(Process(line.settle_cpu, 0).value_or(absl::ZeroDuration())),
       r.forwarder_site,
@@ -126,14 +127,6 @@ void PrintMode(const ForwardedReport& r, const BookingFigures& m, absl::string_v
 }
 
 double Millis(int64_t nanos) { return static_cast<double>(nanos) / 1e6; }
-
-// The smallest sample with at least `fraction` of all samples at or below it.
-int64_t NearestRank(std::vector<int64_t>& nanos, double fraction) {
-  const size_t rank = static_cast<size_t>(std::ceil(fraction * static_cast<double>(nanos.size())));
-  const size_t index = std::min(nanos.size() - 1, rank == 0 ? 0 : rank - 1);
-  std::nth_element(nanos.begin(), nanos.begin() + index, nanos.end());
-  return nanos[index];
-}
 
 }  // namespace
 
@@ -317,14 +310,6 @@ std::string Human(absl::Duration d) {
 }
 
 std::string MiB(int64_t kb) { return absl::StrFormat("%.1f MiB", static_cast<double>(kb) / 1024); }
-
-absl::Duration Quantile(std::vector<absl::Duration>& values, double q) {
-  if (values.empty()) return absl::ZeroDuration();
-  std::sort(values.begin(), values.end());
-  const double rank = std::ceil(q * static_cast<double>(values.size()));
-  const size_t index = std::clamp<size_t>(static_cast<size_t>(rank), 1, values.size()) - 1;
-  return values[index];
-}
 
 std::string DescribeCpu(const testing::CpuSnapshot& start, const testing::CpuSnapshot& end,
                         int cores) {

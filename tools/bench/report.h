@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -104,12 +106,10 @@ struct PhaseLine {
   int round = 0;
   bool forwarded = false;
   int64_t acknowledged = 0;
-  absl::Duration wall;
-  testing::CpuUse cpu;
+  testing::CpuUse cpu;  // Over the phase; its wall is the phase's.
   // After the phase, until the venue had published every booking's receipt and the
-  // forwarder held them all (so that no phase pays for the replication of another), and
-  // the CPU used meanwhile.
-  absl::Duration settle;
+  // forwarder held them all (so that no phase pays for the replication of another): the
+  // CPU used meanwhile, its wall the time it took.
   testing::CpuUse settle_cpu;
 };
 
@@ -189,8 +189,16 @@ std::string Thousands(int64_t value);
 std::string Human(absl::Duration d);
 // "512.0 MiB" from kB.
 std::string MiB(int64_t kb);
-// The q-quantile (0..1) of `values` by nearest rank; sorts `values`. Zero when empty.
-absl::Duration Quantile(std::vector<absl::Duration>& values, double q);
+// The smallest of `values` with at least `fraction` (0..1) of them at or below it (nearest
+// rank); reorders `values`. Zero when empty.
+template <typename T>
+T NearestRank(std::vector<T>& values, double fraction) {
+  if (values.empty()) return T();
+  const size_t rank = static_cast<size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  const size_t index = std::min(values.size() - 1, rank == 0 ? 0 : rank - 1);
+  std::nth_element(values.begin(), values.begin() + index, values.end());
+  return values[index];
+}
 // "this process 1.2 core-s, child 0.8 core-s, others 0.3 core-s; machine 95% busy of 2
 // cores over 1.2 s" between two snapshots (the child: the first pid they read, if any).
 std::string DescribeCpu(const testing::CpuSnapshot& start, const testing::CpuSnapshot& end,
