@@ -11,8 +11,8 @@ namespace cantine::auth {
 absl::StatusOr<AdminCredential> AdminCredential::LoadFromFile(const std::string& path) {
   if (path.empty()) {
     return absl::FailedPreconditionError(
-        "no admin credential file: set admin_credential_file in the config or "
-        "--admin_credential_file");
+        "no admin credential file: admin_credential_file in a node's config, "
+        "--admin_credential_file to cantinectl");
   }
   std::ifstream in(path);
   if (!in) {

@@ -1,6 +1,7 @@
 // cantined: one Cantine Network site node.
 //
-//   cantined --config deploy/sites/paris.textproto --data_dir state/paris
+//   cantined --config deploy/sites/paris.textproto
+//            --config_override 'data_dir: "state/paris" insecure: true'
 //
 // Exit codes: 0 after a clean shutdown on SIGINT/SIGTERM, 2 for invalid options or config,
 // 1 when the node cannot start (data folder in use or open to group or others, a credential
@@ -25,27 +26,9 @@
 ABSL_FLAG(std::vector<std::string>, config, {},
           "Node config files (protobuf text format, NodeConfig), comma-separated, merged in "
           "order.");
-ABSL_FLAG(std::string, site_id, "", "Overrides the config's site_id.");
-ABSL_FLAG(std::string, display_name, "", "Overrides the config's display_name.");
-ABSL_FLAG(std::string, city, "", "Overrides the config's city.");
-ABSL_FLAG(std::string, country_code, "", "Overrides the config's country_code.");
-ABSL_FLAG(std::string, street_address, "", "Overrides the config's street_address.");
-ABSL_FLAG(std::string, time_zone, "", "Overrides the config's IANA time_zone.");
-ABSL_FLAG(std::string, currency_code, "", "Overrides the config's ISO 4217 currency_code.");
-ABSL_FLAG(std::string, listen_address, "", "Overrides the config's listen_address (host:port).");
-ABSL_FLAG(std::string, data_dir, "", "Overrides the config's data_dir.");
-ABSL_FLAG(std::string, admin_credential_file, "", "Overrides the config's admin_credential_file.");
-ABSL_FLAG(std::string, port_file, "", "Overrides the config's port_file.");
-ABSL_FLAG(std::string, federation_listen_address, "",
-          "Overrides the config's federation_listen_address.");
-ABSL_FLAG(std::string, federation_port_file, "", "Overrides the config's federation_port_file.");
-ABSL_FLAG(std::string, signing_key_file, "", "Overrides the config's signing_key_file.");
-ABSL_FLAG(std::string, tls_ca_file, "", "Overrides the config's tls.ca_file.");
-ABSL_FLAG(std::string, tls_cert_file, "", "Overrides the config's tls.cert_file.");
-ABSL_FLAG(std::string, tls_key_file, "", "Overrides the config's tls.key_file.");
-ABSL_FLAG(bool, insecure, false,
-          "Plaintext on both ports and to peers, no certificates (overrides the config's "
-          "insecure): for local development only.");
+ABSL_FLAG(std::string, config_override, "",
+          "NodeConfig text merged over the config files, for what this run changes: "
+          "'data_dir: \"state/paris\" insecure: true'.");
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warning, error.");
 
 namespace {
@@ -54,11 +37,6 @@ using cantine::logging::LogLevel;
 
 constexpr int kExitBadOptions = 2;
 constexpr int kExitCannotStart = 1;
-
-void Override(std::string* field, const absl::Flag<std::string>& flag) {
-  std::string value = absl::GetFlag(flag);
-  if (!value.empty()) *field = std::move(value);
-}
 
 bool ParseLogLevel(const std::string& name, LogLevel* level) {
   if (name == "debug")
@@ -78,7 +56,7 @@ bool ParseLogLevel(const std::string& name, LogLevel* level) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "cantined --config FILE [--data_dir DIR] [--listen_address H:P] [--insecure]");
+      "cantined --config FILE[,FILE...] [--config_override 'data_dir: \"DIR\"']");
   absl::ParseCommandLine(argc, argv);
   const cantine::logging::Logger log("main");
 
@@ -89,36 +67,15 @@ int main(int argc, char** argv) {
   }
   cantine::logging::SetMinLogLevel(level);
 
-  cantine::config::v1::NodeConfig config;
-  if (const std::vector<std::string> paths = absl::GetFlag(FLAGS_config); !paths.empty()) {
-    absl::StatusOr<cantine::config::v1::NodeConfig> read =
-        cantine::node::ReadNodeConfigFiles(paths);
-    if (!read.ok()) {
-      log.Error(read.status().message());
-      return kExitBadOptions;
-    }
-    config = *std::move(read);
+  absl::StatusOr<cantine::config::v1::NodeConfig> config = cantine::node::ReadNodeConfig(
+      absl::GetFlag(FLAGS_config), absl::GetFlag(FLAGS_config_override));
+  if (!config.ok()) {
+    log.Error(config.status().message());
+    return kExitBadOptions;
   }
-  Override(config.mutable_site_id(), FLAGS_site_id);
-  Override(config.mutable_display_name(), FLAGS_display_name);
-  Override(config.mutable_city(), FLAGS_city);
-  Override(config.mutable_country_code(), FLAGS_country_code);
-  Override(config.mutable_street_address(), FLAGS_street_address);
-  Override(config.mutable_time_zone(), FLAGS_time_zone);
-  Override(config.mutable_currency_code(), FLAGS_currency_code);
-  Override(config.mutable_listen_address(), FLAGS_listen_address);
-  Override(config.mutable_data_dir(), FLAGS_data_dir);
-  Override(config.mutable_admin_credential_file(), FLAGS_admin_credential_file);
-  Override(config.mutable_port_file(), FLAGS_port_file);
-  Override(config.mutable_federation_listen_address(), FLAGS_federation_listen_address);
-  Override(config.mutable_federation_port_file(), FLAGS_federation_port_file);
-  Override(config.mutable_signing_key_file(), FLAGS_signing_key_file);
-  Override(config.mutable_tls()->mutable_ca_file(), FLAGS_tls_ca_file);
-  Override(config.mutable_tls()->mutable_cert_file(), FLAGS_tls_cert_file);
-  Override(config.mutable_tls()->mutable_key_file(), FLAGS_tls_key_file);
-  if (absl::GetFlag(FLAGS_insecure)) config.set_insecure(true);
 
-  absl::StatusOr<cantine::node::NodeOptions> options = cantine::node::NodeOptionsFromConfig(config);
+  absl::StatusOr<cantine::node::NodeOptions> options =
+      cantine::node::NodeOptionsFromConfig(*config);
   if (!options.ok()) {
     log.Error("invalid options: ", options.status().message());
     return kExitBadOptions;

@@ -50,10 +50,10 @@ absl::Status CheckListenAddress(absl::string_view field, const std::string& addr
 
 absl::Status CheckTlsFile(absl::string_view field, const std::string& path) {
   if (path.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field,
-                     " is required: the node serves TLS unless insecure is set (tools/make-certs "
-                     "makes the files; --insecure serves plaintext, for local development only)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field,
+        " is required: the node serves TLS unless insecure is set (tools/make-certs "
+        "makes the files; insecure: true serves plaintext, for local development only)"));
   }
   if (!std::ifstream(path).is_open()) {
     return absl::FailedPreconditionError(
@@ -69,6 +69,18 @@ int ClampToInt(uint32_t value) {
 
 }  // namespace
 
+absl::StatusOr<config::v1::NodeConfig> ParseNodeConfig(const std::string& text,
+                                                       absl::string_view source) {
+  google::protobuf::TextFormat::Parser parser;
+  FirstErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  config::v1::NodeConfig config;
+  if (!parser.ParseFromString(text, &config)) {
+    return absl::InvalidArgumentError(absl::StrCat(source, " ", errors.error()));
+  }
+  return config;
+}
+
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -76,22 +88,19 @@ absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& pat
   }
   std::stringstream text;
   text << in.rdbuf();
-  google::protobuf::TextFormat::Parser parser;
-  FirstErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
-  config::v1::NodeConfig config;
-  if (!parser.ParseFromString(text.str(), &config)) {
-    return absl::InvalidArgumentError(absl::StrCat("config file '", path, "' ", errors.error()));
-  }
-  return config;
+  return ParseNodeConfig(text.str(), absl::StrCat("config file '", path, "'"));
 }
 
-absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFiles(const std::vector<std::string>& paths) {
+absl::StatusOr<config::v1::NodeConfig> ReadNodeConfig(const std::vector<std::string>& paths,
+                                                      const std::string& override_text) {
   config::v1::NodeConfig merged;
   for (const std::string& path : paths) {
     ASSIGN_OR_RETURN(config::v1::NodeConfig config, ReadNodeConfigFile(path));
     merged.MergeFrom(config);
   }
+  ASSIGN_OR_RETURN(config::v1::NodeConfig overrides,
+                   ParseNodeConfig(override_text, "--config_override"));
+  merged.MergeFrom(overrides);
   return merged;
 }
 

@@ -87,14 +87,19 @@ struct NodeOptions {
   std::vector<domain::Space> initial_spaces;
 };
 
-// Parses a NodeConfig in protobuf text format. FAILED_PRECONDITION when the file cannot be
-// read, INVALID_ARGUMENT with the line and column of a syntax error.
+// Parses a NodeConfig in protobuf text format; a syntax error is INVALID_ARGUMENT naming
+// `source` ("config file 'F'", "--config_override"), the line and the column.
+absl::StatusOr<config::v1::NodeConfig> ParseNodeConfig(const std::string& text,
+                                                       absl::string_view source);
+// The file at `path`; FAILED_PRECONDITION when it cannot be read.
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& path);
-// Several files merged in order: later scalars override, repeated fields append (a site's
-// config, then its network fragment).
-absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFiles(const std::vector<std::string>& paths);
+// The files merged in order, then `override_text` (NodeConfig text, the --config_override
+// flag) merged over them: later scalars override, repeated fields append (a site's config,
+// then its network fragment, then what this run changes).
+absl::StatusOr<config::v1::NodeConfig> ReadNodeConfig(const std::vector<std::string>& paths,
+                                                      const std::string& override_text);
 
-// Builds validated options from a config (file and flags already merged). The first
+// Builds validated options from a config (files and override already merged). The first
 // invalid field is named in an INVALID_ARGUMENT a person can act on.
 absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config);
 

@@ -47,7 +47,7 @@ class BookingCrashTest : public ::testing::Test {
          .dir = dir_.path(),
          .site = "paris",
          .config = absl::StrCat(CANTINE_SOURCE_DIR, "/deploy/sites/paris.textproto"),
-         .flags = {"--insecure"}});
+         .config_override = "insecure: true"});
     EXPECT_TRUE(node.ok()) << node.status();
     if (!node.ok()) return nullptr;
     channel_ = testing::LoopbackChannel(node->port);

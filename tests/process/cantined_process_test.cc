@@ -29,21 +29,20 @@ class CantinedProcessTest : public ::testing::Test {
   }
 
   // Paris on dir_: its data folder is dir_/paris, its log dir_/paris.log.
-  testing::CantinedLaunch Launch(std::vector<std::string> extra_flags = {}) const {
+  testing::CantinedLaunch Launch(absl::string_view config_override = "") const {
     testing::CantinedLaunch launch = {
         .cantined = CANTINED_PATH,
         .dir = dir_.path(),
         .site = "paris",
         .config = absl::StrCat(CANTINE_SOURCE_DIR, "/deploy/sites/paris.textproto"),
-        .flags = {"--insecure"}};
-    launch.flags.insert(launch.flags.end(), extra_flags.begin(), extra_flags.end());
+        .config_override = absl::StrCat("insecure: true ", config_override)};
     return launch;
   }
 
   // Starts cantined without waiting for it to serve: some of these tests expect it to exit.
-  std::unique_ptr<testing::Subprocess> StartCantined(std::vector<std::string> extra_flags = {}) {
+  std::unique_ptr<testing::Subprocess> StartCantined(absl::string_view config_override = "") {
     absl::StatusOr<std::unique_ptr<testing::Subprocess>> process =
-        testing::SpawnCantined(Launch(std::move(extra_flags)));
+        testing::SpawnCantined(Launch(config_override));
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) {
       return std::make_unique<testing::Subprocess>(std::vector<std::string>{CANTINED_PATH}, "");
@@ -90,9 +89,11 @@ TEST_F(CantinedProcessTest, ServesStopsCleanlyOnSigtermAndKeepsDataOnRestart) {
 }
 
 TEST_F(CantinedProcessTest, InvalidOptionsExitWithCodeTwo) {
-  std::unique_ptr<testing::Subprocess> node = StartCantined({"--time_zone=Europe/Atlantis"});
+  std::unique_ptr<testing::Subprocess> node = StartCantined(R"(time_zone: "Europe/Atlantis")");
   EXPECT_EQ(node->Wait(absl::Seconds(30)), 2);
-  node = StartCantined({"--currency_code=EURO"});
+  node = StartCantined(R"(currency_code: "EURO")");
+  EXPECT_EQ(node->Wait(absl::Seconds(30)), 2);
+  node = StartCantined("time_zone Europe/Paris");  // Not NodeConfig text.
   EXPECT_EQ(node->Wait(absl::Seconds(30)), 2);
 }
 

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -62,15 +63,17 @@ absl::StatusOr<std::unique_ptr<Subprocess>> SpawnCantined(const CantinedLaunch& 
   std::error_code error;
   std::filesystem::remove(base + ".port", error);
   std::filesystem::remove(base + ".fport", error);
+  const auto text = [](absl::string_view value) {
+    return absl::StrCat("\"", absl::CEscape(value), "\"");
+  };
   std::vector<std::string> argv = {
-      launch.cantined,
-      absl::StrCat("--config=", launch.config),
-      "--listen_address=127.0.0.1:0",
-      absl::StrCat("--federation_listen_address=127.0.0.1:", launch.federation_port),
-      absl::StrCat("--data_dir=", base),
-      absl::StrCat("--admin_credential_file=", launch.dir, "/admin"),
-      absl::StrCat("--port_file=", base, ".port"),
-      absl::StrCat("--federation_port_file=", base, ".fport")};
+      launch.cantined, absl::StrCat("--config=", launch.config),
+      absl::StrCat(
+          "--config_override=listen_address: \"127.0.0.1:0\"", " federation_listen_address: ",
+          text(absl::StrCat("127.0.0.1:", launch.federation_port)), " data_dir: ", text(base),
+          " admin_credential_file: ", text(absl::StrCat(launch.dir, "/admin")),
+          " port_file: ", text(absl::StrCat(base, ".port")), " federation_port_file: ",
+          text(absl::StrCat(base, ".fport")), " ", launch.config_override)};
   argv.insert(argv.end(), launch.flags.begin(), launch.flags.end());
   auto process = std::make_unique<Subprocess>(std::move(argv), base + ".log");
   RETURN_IF_ERROR(process->Spawn());

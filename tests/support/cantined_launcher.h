@@ -25,7 +25,10 @@ struct CantinedLaunch {
   std::string site = {};
   std::string config = {};  // --config: one NodeConfig text file, or several comma-separated.
   int federation_port = 0;  // 0: chosen at run time.
-  std::vector<std::string> flags = {};  // More flags: --insecure, --signing_key_file=..., ...
+  // NodeConfig text merged over the launcher's own settings (ports, folders, credential):
+  // "insecure: true signing_key_file: \"...\"".
+  std::string config_override = {};
+  std::vector<std::string> flags = {};  // More flags: --log_level=warning.
   // The health check that says the node serves trusts this CA (PEM); empty: plaintext.
   std::string ca_pem = {};
   absl::Duration timeout = absl::Seconds(30);

@@ -15,6 +15,7 @@
 namespace cantine::node {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 constexpr char kParisConfig[] = R"pb(
@@ -211,6 +212,31 @@ TEST_F(NodeOptionsTest, SyntaxErrorGivesLineAndColumn) {
 TEST_F(NodeOptionsTest, MissingFileIsFailedPrecondition) {
   EXPECT_EQ(ReadNodeConfigFile(dir_.Sub("missing.textproto")).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(NodeOptionsTest, OverrideIsMergedOverTheFilesInOrder) {
+  const std::string site = dir_.Sub("site.textproto");
+  const std::string network = dir_.Sub("network.textproto");
+  std::ofstream(site) << kParisConfig;
+  std::ofstream(network) << R"pb(peers { site_id: "milan" })pb";
+  absl::StatusOr<config::v1::NodeConfig> config =
+      ReadNodeConfig({site, network}, R"pb(data_dir: "/srv/paris"
+                                           peers { site_id: "lyon" })pb");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->data_dir(), "/srv/paris");     // A scalar is replaced,
+  EXPECT_EQ(config->time_zone(), "Europe/Paris");  // what is not named is kept,
+  ASSERT_EQ(config->peers_size(), 2);              // and a repeated field appends.
+  EXPECT_EQ(config->peers(0).site_id(), "milan");
+  EXPECT_EQ(config->peers(1).site_id(), "lyon");
+}
+
+TEST_F(NodeOptionsTest, OverrideSyntaxErrorNamesTheFlag) {
+  const std::string site = dir_.Sub("site.textproto");
+  std::ofstream(site) << kParisConfig;
+  absl::StatusOr<config::v1::NodeConfig> config = ReadNodeConfig({site}, "data_dir /srv");
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(config.status().message()),
+              AllOf(HasSubstr("--config_override"), HasSubstr("line 1")));
 }
 
 // The files of PrepareNodeFiles: each secret file private, the data folder made 0700.
