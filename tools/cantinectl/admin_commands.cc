@@ -1,9 +1,5 @@
 // The node's administration: its replication state.
 
-#include <string>
-
-#include "absl/status/statusor.h"
-#include "storage/status_macros.h"
 #include "tools/cantinectl/command_line.h"
 #include "tools/cantinectl/console.h"
 #include "tools/cantinectl/output.h"
@@ -17,12 +13,8 @@ void AddAdminCommands(CommandTable& table) {
        .help = R"(  network status    What this node holds of each origin site, and its links to its
                     peers (manager).
 )",
-       .read = Runs([](Console& console) -> absl::Status {
-         ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-         return console.Print(console.Call(&v1::AdminService::StubInterface::GetNetworkStatus,
-                                           v1::GetNetworkStatusRequest(), &credential),
-                              FormatNetworkStatus);
-       })});
+       .read = Runs(Send(Caller::kManager, &v1::AdminService::StubInterface::GetNetworkStatus,
+                         v1::GetNetworkStatusRequest(), FormatNetworkStatus))});
 }
 
 }  // namespace cantine::cantinectl

@@ -40,9 +40,7 @@ absl::StatusOr<Action> ReadAvailability(CommandLine& line) {
   ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> to, line.TakeDay("to"));
   *request.mutable_first_day() = *from;
   *request.mutable_last_day() = to.value_or(*from);
-  return [request](Console& console) {
-    return console.Print(console.Call(&BookingStub::GetAvailability, request), FormatAvailability);
-  };
+  return Send(Caller::kAnyone, &BookingStub::GetAvailability, request, FormatAvailability);
 }
 
 // One sign-in, two tokens: the desk (admin credential) or the stored account token (a
@@ -185,13 +183,8 @@ CommandSpec BookingIdCommand(absl::string_view words, absl::string_view usage,
           .arguments = 1,
           .usage = usage,
           .help = help,
-          .read = ReadIdArgument(&Request::mutable_booking_id, [method](Request request) {
-            return [method, request](Console& console) -> absl::Status {
-              ASSIGN_OR_RETURN(const Console::Credential credential, console.MemberCredential());
-              // A booking's table needs no site: it carries its time zone and currency.
-              return console.Print(console.Call(method, request, &credential.value), FormatBooking);
-            };
-          })};
+          // A booking's table needs no site: it carries its time zone and currency.
+          .read = SendWithId(&Request::mutable_booking_id, Caller::kMember, method, FormatBooking)};
 }
 
 // Exactly one of --member (the member's itinerary: its bookings at every venue of the
@@ -221,18 +214,8 @@ absl::StatusOr<Action> ReadBookings(CommandLine& line) {
     ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> parsed_day, line.TakeDay("day"));
     *request.mutable_space_day()->mutable_day() = *parsed_day;
   }
-  return [request, all_pages](Console& console) -> absl::Status {
-    std::string credential;
-    if (request.member_id().empty()) {
-      ASSIGN_OR_RETURN(credential, console.AdminCredential());
-    } else {
-      ASSIGN_OR_RETURN(Console::Credential member, console.MemberCredential());
-      credential = std::move(member.value);
-    }
-    return console.Print(
-        console.CallPages(&BookingStub::ListBookings, request, all_pages, &credential),
-        FormatBookings);
-  };
+  return Send(request.member_id().empty() ? Caller::kManager : Caller::kMember,
+              &BookingStub::ListBookings, request, FormatBookings, all_pages);
 }
 
 // Members of other sites booked at this node's venue on one venue day: a manager read.
@@ -276,11 +259,7 @@ absl::StatusOr<Action> ReadSettlement(CommandLine& line) {
   }
   v1::GetSettlementRequest request;
   request.set_month(*month);
-  return [request](Console& console) -> absl::Status {
-    ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-    return console.Print(console.Call(&BookingStub::GetSettlement, request, &credential),
-                         FormatSettlement);
-  };
+  return Send(Caller::kManager, &BookingStub::GetSettlement, request, FormatSettlement);
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ absl::StatusOr<std::string> Console::AdminCredential() const {
   return ReadAdminCredential(options_.admin_credential_file);
 }
 
-absl::StatusOr<Console::Credential> Console::MemberCredential(TokenScope scope) const {
+absl::StatusOr<Console::Credential> Console::MemberCredential(Caller caller) const {
   if (options_.as_desk) {
     ASSIGN_OR_RETURN(std::string admin, AdminCredential());
     return Credential{std::move(admin), true};
@@ -108,7 +108,7 @@ absl::StatusOr<Console::Credential> Console::MemberCredential(TokenScope scope) 
     ASSIGN_OR_RETURN(std::optional<StoredTokens> stored,
                      UsageError(ReadTokenFile(options_.token_file)));
     if (stored.has_value()) {
-      return Credential{scope == TokenScope::kBooking ? stored->booking : stored->account, false};
+      return Credential{caller == Caller::kAccount ? stored->account : stored->booking, false};
     }
   }
   if (!options_.admin_credential_file.empty()) {
@@ -117,6 +117,13 @@ absl::StatusOr<Console::Credential> Console::MemberCredential(TokenScope scope) 
   }
   return UsageError(absl::FailedPreconditionError(
       "run 'cantinectl login --member ID' first (or give --admin_credential_file)"));
+}
+
+absl::StatusOr<std::string> Console::CredentialOf(Caller caller) const {
+  if (caller == Caller::kAnyone) return "";
+  if (caller == Caller::kManager) return AdminCredential();
+  ASSIGN_OR_RETURN(Credential credential, MemberCredential(caller));
+  return std::move(credential.value);
 }
 
 absl::StatusOr<std::string> ReadAdminCredential(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 #include <tuple>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -52,6 +53,14 @@ int RunInvocation(const Invocation& invocation, const NodeStubs& node, std::ostr
 // an answer. Errors found here, before or without a call, are marked UsageError or
 // LocalFailure (exit_codes.h); a call's error is the node's or the transport's.
 // Not thread-safe.
+// Who a command calls the node as.
+enum class Caller {
+  kAnyone,   // No credential.
+  kManager,  // The admin credential (AdminCredential).
+  kMember,   // The member's booking token, else the desk's admin credential (MemberCredential).
+  kAccount,  // The member's account token, else the desk's admin credential.
+};
+
 class Console {
  public:
   Console(const GlobalOptions& options, const NodeStubs& node, std::ostream& out, std::ostream& err)
@@ -100,29 +109,22 @@ class Console {
   }
   absl::StatusOr<v1::Site> GetSite();
 
-  // Prints `answer` as JSON, or the table `format(answer)` makes; or returns `answer`'s error.
+  // Prints `answer` as JSON, or the table `format` makes of it; or returns `answer`'s error.
+  // A table `format(answer, site)` that needs the site (room block, time zone) gets `site`,
+  // fetched when that is nullopt, and only for a table.
   template <typename Message, typename Format>
-  absl::Status Print(const Message& answer, Format format) {
-    if (options_.json) return PrintJson(answer);
-    out_ << format(answer);
-    return absl::OkStatus();
-  }
-  template <typename Message, typename Format>
-  absl::Status Print(const absl::StatusOr<Message>& answer, Format format) {
-    RETURN_IF_ERROR(answer.status());
-    return Print(*answer, format);
-  }
-  // Like Print, for answers whose table `format(answer, site)` needs the site (room block,
-  // time zone): the site is `site`, or fetched when that is nullopt, and only for a table.
-  template <typename Message, typename Format>
-  absl::Status PrintWithSite(const absl::StatusOr<Message>& answer, Format format,
-                             std::optional<v1::Site> site = std::nullopt) {
+  absl::Status Print(const absl::StatusOr<Message>& answer, Format format,
+                     std::optional<v1::Site> site = std::nullopt) {
     RETURN_IF_ERROR(answer.status());
     if (options_.json) return PrintJson(*answer);
-    if (!site.has_value()) {
-      ASSIGN_OR_RETURN(site, GetSite());
+    if constexpr (std::is_invocable_v<Format, const Message&, const v1::Site&>) {
+      if (!site.has_value()) {
+        ASSIGN_OR_RETURN(site, GetSite());
+      }
+      out_ << format(*answer, *site);
+    } else {
+      out_ << format(*answer);
     }
-    out_ << format(*answer, *site);
     return absl::OkStatus();
   }
   absl::Status PrintJson(const google::protobuf::Message& message);
@@ -140,12 +142,13 @@ class Console {
     // The admin credential (the site's desk), not a member token.
     bool desk = false;
   };
-  // Which stored member token a command presents.
-  enum class TokenScope { kBooking, kAccount };
-  // The member token of `scope` in the token file, if there is one and --as_desk is not
-  // given; else the admin credential, if one is configured. A usage error when there is
-  // neither, or when the one to present cannot be read.
-  absl::StatusOr<Credential> MemberCredential(TokenScope scope = TokenScope::kBooking) const;
+  // The member token `caller` (kMember: the booking token; kAccount: the account token) in
+  // the token file, if there is one and --as_desk is not given; else the admin credential,
+  // if one is configured. A usage error when there is neither, or when the one to present
+  // cannot be read.
+  absl::StatusOr<Credential> MemberCredential(Caller caller = Caller::kMember) const;
+  // What `caller` presents: nothing (empty) for kAnyone, else as above.
+  absl::StatusOr<std::string> CredentialOf(Caller caller) const;
 
  private:
   // Gives `context` its deadline and, when not null, `bearer_token`.
@@ -168,6 +171,39 @@ absl::StatusOr<std::string> ReadAdminCredential(const std::string& path);
 // `credential` as a call's bearer token; none when it is empty (an anonymous call).
 inline const std::string* BearerOrNone(const std::string& credential) {
   return credential.empty() ? nullptr : &credential;
+}
+
+// The Action of a command that makes one call, of `method` with `request` as `caller`, and
+// prints its answer with `format` (Console::Print); a listing gives every page with
+// `all_pages` (Console::CallPages). A call that presents a credential may write: the site a
+// table needs is then fetched before it, so that a write that succeeds is never reported as
+// failed.
+template <typename Method, typename Request, typename Format>
+Action Send(Caller caller, Method method, Request request, Format format, bool all_pages = false) {
+  return [=](Console& console) -> absl::Status {
+    ASSIGN_OR_RETURN(const std::string credential, console.CredentialOf(caller));
+    using Response = typename decltype(console.Call(method, request))::value_type;
+    std::optional<v1::Site> site;
+    if constexpr (std::is_invocable_v<Format, const Response&, const v1::Site&>) {
+      if (caller != Caller::kAnyone) {
+        ASSIGN_OR_RETURN(site, console.SiteForTable());
+      }
+    }
+    if constexpr (requires { request.page_token(); }) {
+      return console.Print(console.CallPages(method, request, all_pages, BearerOrNone(credential)),
+                           format, site);
+    } else {
+      return console.Print(console.Call(method, request, BearerOrNone(credential)), format, site);
+    }
+  };
+}
+
+// The `read` of a command whose one argument is an id: a `Request` with that id in the field
+// `id` points to, sent as Send does.
+template <typename Request, typename Method, typename Format>
+Reader SendWithId(std::string* (Request::*id)(), Caller caller, Method method, Format format) {
+  return ReadIdArgument(
+      id, [=](Request request) { return Send(caller, method, std::move(request), format); });
 }
 
 }  // namespace cantine::cantinectl

@@ -39,28 +39,11 @@ absl::StatusOr<Action> ReadEvents(CommandLine& line) {
   ASSIGN_OR_RETURN(const std::optional<v1::CivilDate> to, line.TakeDay("to"));
   if (to.has_value()) *request.mutable_to_day() = *to;
   request.set_include_cancelled(line.TakeBool("all-states"));
-  return [request, all_pages = line.TakeBool("all")](Console& console) {
-    return console.Print(console.CallPages(&EventStub::ListEvents, request, all_pages),
-                         FormatEvents);
-  };
+  return Send(Caller::kAnyone, &EventStub::ListEvents, request, FormatEvents, line.TakeBool("all"));
 }
 
-// A manager write of `method` with `request`, printing the event it answers; an event's
-// table needs no site: it carries its host's time zone.
-template <typename Request>
-Action EventWrite(grpc::Status (EventStub::*method)(grpc::ClientContext*, const Request&,
-                                                    v1::Event*),
-                  Request request) {
-  return [method, request = std::move(request)](Console& console) -> absl::Status {
-    ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-    return console.Print(console.Call(method, request, &credential), FormatEvent);
-  };
-}
-
-Action CancelEvent(v1::CancelEventRequest request) {
-  return EventWrite(&EventStub::CancelEvent, std::move(request));
-}
-
+// The manager writes print the event they answer; an event's table needs no site: it
+// carries its host's time zone.
 absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
   v1::UpdateEventRequest request;
   request.set_event_id(line.arguments()[0]);
@@ -88,7 +71,7 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
                                    capacity.has_value() || tags.has_value(),
                                "event update",
                                "--title, --start and --end, --capacity, --description, --tags"));
-  return EventWrite(&EventStub::UpdateEvent, std::move(request));
+  return Send(Caller::kManager, &EventStub::UpdateEvent, std::move(request), FormatEvent);
 }
 
 absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
@@ -103,7 +86,7 @@ absl::StatusOr<Action> ReadAnnounce(CommandLine& line) {
   request.set_capacity(*capacity);
   for (std::string& tag : line.TakeAll("tag")) request.add_tags(std::move(tag));
   request.set_description(line.Take("description").value_or(""));
-  return EventWrite(&EventStub::AnnounceEvent, std::move(request));
+  return Send(Caller::kManager, &EventStub::AnnounceEvent, std::move(request), FormatEvent);
 }
 
 }  // namespace
@@ -148,7 +131,8 @@ void AddEventCommands(CommandTable& table) {
              .arguments = 1,
              .help = R"(  event cancel ID   Cancels an event of this site (manager).
 )",
-             .read = ReadIdArgument(&v1::CancelEventRequest::mutable_event_id, CancelEvent)});
+             .read = SendWithId(&v1::CancelEventRequest::mutable_event_id, Caller::kManager,
+                                &EventStub::CancelEvent, FormatEvent)});
 }
 
 }  // namespace cantine::cantinectl

@@ -19,7 +19,6 @@ namespace cantine::cantinectl {
 namespace {
 
 using MemberStub = v1::MemberService::StubInterface;
-using TokenScope = Console::TokenScope;
 
 // --show "bio,city": the profile fields a member shows network-wide; "" is none.
 absl::StatusOr<std::vector<v1::ProfileField>> ParseShown(absl::string_view text) {
@@ -77,7 +76,7 @@ absl::StatusOr<Action> ReadRegister(CommandLine& line) {
           "registration request with --email alone"));
     }
     ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-    return console.PrintWithSite(
+    return console.Print(
         console.Call(&MemberStub::RegisterMember, request, BearerOrNone(credential)), FormatMember,
         site);
   };
@@ -91,34 +90,16 @@ Action GetMember(v1::GetMemberRequest request) {
     const bool logged_in = !options.token_file.empty() &&
                            ReadTokenFile(options.token_file).value_or(std::nullopt).has_value();
     if (options.as_desk || logged_in || !options.admin_credential_file.empty()) {
-      ASSIGN_OR_RETURN(Console::Credential presented,
-                       console.MemberCredential(TokenScope::kAccount));
+      ASSIGN_OR_RETURN(Console::Credential presented, console.MemberCredential(Caller::kAccount));
       credential = std::move(presented.value);
     }
-    return console.PrintWithSite(
-        console.Call(&MemberStub::GetMember, request, BearerOrNone(credential)), FormatMember);
+    return console.Print(console.Call(&MemberStub::GetMember, request, BearerOrNone(credential)),
+                         FormatMember);
   };
 }
 
 // A member changes or erases its own profile, or revokes its tokens, with its account
 // token; the desk any of its members'.
-template <typename Request>
-Action MemberWrite(grpc::Status (MemberStub::*method)(grpc::ClientContext*, const Request&,
-                                                      v1::Member*),
-                   Request request) {
-  return [method, request = std::move(request)](Console& console) -> absl::Status {
-    ASSIGN_OR_RETURN(const Console::Credential credential,
-                     console.MemberCredential(TokenScope::kAccount));
-    ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-    return console.PrintWithSite(console.Call(method, request, &credential.value), FormatMember,
-                                 site);
-  };
-}
-
-Action EraseMember(v1::EraseMemberRequest request) {
-  return MemberWrite(&MemberStub::EraseMember, std::move(request));
-}
-
 absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
   v1::UpdateMemberRequest request;
   request.set_member_id(line.arguments()[0]);
@@ -155,7 +136,7 @@ absl::StatusOr<Action> ReadUpdate(CommandLine& line) {
   RETURN_IF_ERROR(
       RequireAnyOf(any || request.revoke_tokens(), "member update",
                    "--name, --email, --bio, --skills, --city, --links, --show, --revoke-tokens"));
-  return MemberWrite(&MemberStub::UpdateMember, std::move(request));
+  return Send(Caller::kAccount, &MemberStub::UpdateMember, std::move(request), FormatMember);
 }
 
 }  // namespace
@@ -229,7 +210,8 @@ void AddMemberCommands(CommandTable& table) {
            R"(  member erase ID   Drops a member's personal data everywhere; its id stays. At its
                     home site, by the member itself (logged in) or the desk.
 )",
-       .read = ReadIdArgument(&v1::EraseMemberRequest::mutable_member_id, EraseMember)});
+       .read = SendWithId(&v1::EraseMemberRequest::mutable_member_id, Caller::kAccount,
+                          &MemberStub::EraseMember, FormatMember)});
 }
 
 }  // namespace cantine::cantinectl

@@ -90,8 +90,8 @@ absl::StatusOr<Action> ReadCreateSpace(CommandLine& line) {
     v1::CreateSpaceRequest request;
     *request.mutable_space() = space;
     RETURN_IF_ERROR(prices.SetIn(site, *request.mutable_space()));
-    return console.PrintWithSite(console.Call(&SiteStub::CreateSpace, request, &credential),
-                                 FormatSpace, site);
+    return console.Print(console.Call(&SiteStub::CreateSpace, request, &credential), FormatSpace,
+                         site);
   };
 }
 
@@ -117,8 +117,8 @@ absl::StatusOr<Action> ReadUpdateSpace(CommandLine& line) {
       ASSIGN_OR_RETURN(site, console.GetSite());
       RETURN_IF_ERROR(prices.SetIn(*site, request));
     }
-    return console.PrintWithSite(console.Call(&SiteStub::UpdateSpace, request, &credential),
-                                 FormatSpace, site);
+    return console.Print(console.Call(&SiteStub::UpdateSpace, request, &credential), FormatSpace,
+                         site);
   };
 }
 
@@ -140,9 +140,11 @@ Action SetVisitAllowance(std::optional<int32_t> days) {
     } else {
       request.mutable_policy()->clear_member_visit_days_per_month();
     }
-    ASSIGN_OR_RETURN(*site.mutable_policy(),
-                     console.Call(&SiteStub::UpdatePolicy, request, &credential));
-    return console.Print(site.policy(), [&](const v1::SitePolicy&) { return FormatSite(site); });
+    return console.Print(console.Call(&SiteStub::UpdatePolicy, request, &credential),
+                         [&site](const v1::SitePolicy& policy) {
+                           *site.mutable_policy() = policy;
+                           return FormatSite(site);
+                         });
   };
 }
 
@@ -154,15 +156,12 @@ void AddSiteCommands(CommandTable& table) {
        .help =
            R"(  site              The node's site: address, time zone, currency and booking policy.
 )",
-       .read =
-           Runs([](Console& console) { return console.Print(console.GetSite(), FormatSite); })});
+       .read = Runs(Send(Caller::kAnyone, &SiteStub::GetSite, v1::GetSiteRequest(), FormatSite))});
   table.Add({.words = "sites",
              .help = R"(  sites             The sites this node knows of.
 )",
-             .read = Runs([](Console& console) {
-               return console.Print(console.Call(&SiteStub::ListSites, v1::ListSitesRequest()),
-                                    FormatSites);
-             })});
+             .read = Runs(Send(Caller::kAnyone, &SiteStub::ListSites, v1::ListSitesRequest(),
+                               FormatSites))});
   table.Add({.words = "spaces",
              .help = R"(  spaces [--all]    The site's spaces; --all includes retired ones.
 )",
@@ -170,10 +169,7 @@ void AddSiteCommands(CommandTable& table) {
              .read = [](CommandLine& line) -> absl::StatusOr<Action> {
                v1::ListSpacesRequest request;
                request.set_include_retired(line.TakeBool("all"));
-               return [request](Console& console) {
-                 return console.PrintWithSite(console.Call(&SiteStub::ListSpaces, request),
-                                              FormatSpaces);
-               };
+               return Send(Caller::kAnyone, &SiteStub::ListSpaces, request, FormatSpaces);
              }});
   table.Add({.words = "space",
              .arguments = 1,
@@ -181,13 +177,8 @@ void AddSiteCommands(CommandTable& table) {
              .usage = "space ID | space create|update|retire ID [flags]",
              .help = R"(  space ID          One space.
 )",
-             .read = ReadIdArgument(
-                 &v1::GetSpaceRequest::mutable_space_id, [](v1::GetSpaceRequest request) {
-                   return [request](Console& console) {
-                     return console.PrintWithSite(console.Call(&SiteStub::GetSpace, request),
-                                                  FormatSpace);
-                   };
-                 })});
+             .read = SendWithId(&v1::GetSpaceRequest::mutable_space_id, Caller::kAnyone,
+                                &SiteStub::GetSpace, FormatSpace)});
   table.Add({.words = "space create",
              .arguments = 1,
              .help = R"(  space create ID --name NAME --kind desk|room --seats N --price AMOUNT
@@ -214,15 +205,8 @@ void AddSiteCommands(CommandTable& table) {
        .arguments = 1,
        .help = R"(  space retire ID   Retires a space: it is kept but no longer bookable (manager).
 )",
-       .read = ReadIdArgument(
-           &v1::RetireSpaceRequest::mutable_space_id, [](v1::RetireSpaceRequest request) {
-             return [request](Console& console) -> absl::Status {
-               ASSIGN_OR_RETURN(const std::string credential, console.AdminCredential());
-               ASSIGN_OR_RETURN(const std::optional<v1::Site> site, console.SiteForTable());
-               return console.PrintWithSite(
-                   console.Call(&SiteStub::RetireSpace, request, &credential), FormatSpace, site);
-             };
-           })});
+       .read = SendWithId(&v1::RetireSpaceRequest::mutable_space_id, Caller::kManager,
+                          &SiteStub::RetireSpace, FormatSpace)});
   table.AddGroup("policy",
                  "policy set-visit-days N | policy clear-visit-days ('site' shows the policy)");
   table.Add({.words = "policy set-visit-days",
