@@ -1,11 +1,13 @@
 #include "tools/cantinectl/money.h"
 
-#include <limits>
+#include <vector>
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "services/domain/currency.h"
 #include "storage/status_macros.h"
 
@@ -27,20 +29,14 @@ struct DecimalParts {
 };
 
 absl::StatusOr<DecimalParts> SplitDecimal(absl::string_view flag, absl::string_view text) {
-  DecimalParts parts{text, ""};
-  bool has_point = false;
-  if (size_t point = text.find('.'); point != absl::string_view::npos) {
-    parts.units = text.substr(0, point);
-    parts.fraction = text.substr(point + 1);
-    has_point = true;
-  }
-  if (!AllDigits(parts.units) || (has_point && !AllDigits(parts.fraction))) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits('.', 1));
+  if (!AllDigits(parts[0]) || (parts.size() > 1 && !AllDigits(parts[1]))) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, " '", text,
                      "' is not a price: write it in major units with a point, such as 15 or "
                      "15.50, without currency or sign"));
   }
-  return parts;
+  return DecimalParts{parts[0], parts.size() > 1 ? parts[1] : ""};
 }
 
 }  // namespace
@@ -69,13 +65,10 @@ absl::StatusOr<int64_t> ParsePriceMinor(absl::string_view flag, absl::string_vie
   }
   const std::string digits =
       absl::StrCat(parts.units, fraction, std::string(minor_digits - fraction.size(), '0'));
+  // Digits only: SimpleAtoi fails only when the amount does not fit.
   int64_t amount = 0;
-  for (char c : digits) {
-    const int digit = c - '0';
-    if (amount > (std::numeric_limits<int64_t>::max() - digit) / 10) {
-      return absl::InvalidArgumentError(absl::StrCat(flag, " '", text, "' is too large"));
-    }
-    amount = amount * 10 + digit;
+  if (!absl::SimpleAtoi(digits, &amount)) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, " '", text, "' is too large"));
   }
   return amount;
 }
