@@ -66,18 +66,19 @@ v1::CivilDate DateOf(const v1::CivilDateTime& time) {
 // The venue times of `slot`: its civil times, or, when the node sent only its instants,
 // those read in `time_zone`. "2027-01-11 09:00-13:00".
 std::string SlotTimes(const v1::BookedSlot& slot, const std::string& time_zone) {
-  if (slot.has_start() && slot.has_end()) {
-    return absl::StrCat(FormatCivilDate(DateOf(slot.start())), " ",
-                        FormatVenueTimeRange(slot.start(), slot.end()));
+  v1::CivilDateTime start = slot.start();
+  v1::CivilDateTime end = slot.end();
+  if (!slot.has_start() || !slot.has_end()) {
+    absl::StatusOr<absl::Time> start_time = rpc::TimeFromProto("start_time", slot.start_time());
+    absl::StatusOr<absl::Time> end_time = rpc::TimeFromProto("end_time", slot.end_time());
+    absl::TimeZone zone;
+    if (!start_time.ok() || !end_time.ok() || !absl::LoadTimeZone(time_zone, &zone)) {
+      return "invalid";
+    }
+    start = rpc::CivilMinuteToProto(absl::ToCivilMinute(*start_time, zone));
+    end = rpc::CivilMinuteToProto(absl::ToCivilMinute(*end_time, zone));
   }
-  absl::StatusOr<absl::Time> start = rpc::TimeFromProto("start_time", slot.start_time());
-  absl::StatusOr<absl::Time> end = rpc::TimeFromProto("end_time", slot.end_time());
-  absl::TimeZone zone;
-  if (!start.ok() || !end.ok() || !absl::LoadTimeZone(time_zone, &zone)) return "invalid";
-  const v1::CivilDateTime local_start = rpc::CivilMinuteToProto(absl::ToCivilMinute(*start, zone));
-  const v1::CivilDateTime local_end = rpc::CivilMinuteToProto(absl::ToCivilMinute(*end, zone));
-  return absl::StrCat(FormatCivilDate(DateOf(local_start)), " ",
-                      FormatVenueTimeRange(local_start, local_end));
+  return absl::StrCat(FormatCivilDate(DateOf(start)), " ", FormatVenueTimeRange(start, end));
 }
 
 // A booking by a member of another site than the venue's.
@@ -185,15 +186,12 @@ std::string FormatVenueTime(const v1::CivilDateTime& time, const std::string& ti
 std::string FormatVenueTimeRange(const v1::CivilDateTime& start, const v1::CivilDateTime& end) {
   const absl::CivilDay start_day(start.year(), start.month(), start.day());
   const absl::CivilDay end_day(end.year(), end.month(), end.day());
-  const auto hh_mm = [](int hours, int minutes) {
-    return absl::StrFormat("%02d:%02d", hours, minutes);
+  const auto hh_mm = [](const v1::CivilDateTime& time) {
+    return absl::StrFormat("%02d:%02d", time.hours(), time.minutes());
   };
-  if (end_day == start_day) {
-    return absl::StrCat(hh_mm(start.hours(), start.minutes()), "-",
-                        hh_mm(end.hours(), end.minutes()));
-  }
+  if (end_day == start_day) return absl::StrCat(hh_mm(start), "-", hh_mm(end));
   if (end_day == start_day + 1 && end.hours() == 0 && end.minutes() == 0) {
-    return absl::StrCat(hh_mm(start.hours(), start.minutes()), "-24:00");
+    return absl::StrCat(hh_mm(start), "-24:00");
   }
   return absl::StrCat(FormatCivilDateTime(start), "-", FormatCivilDateTime(end));
 }
