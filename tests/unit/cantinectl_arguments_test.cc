@@ -736,6 +736,9 @@ TEST_F(ParseEventArgumentsTest, BadInputIsRefusedLocally) {
   const UsageCases cases = {
       {{"member", "update", "m1"}, "member update needs at least one of --name, --email, --bio"},
       {{"member", "update", "m1", "--show", "bio,email"}, "--show 'email' is not a field"},
+      {{"member", "update", "m1", "--show", "unspecified"}, "--show 'unspecified' is not a field"},
+      {{"member", "update", "m1", "--show", "PROFILE_FIELD_BIO"},
+       "--show 'PROFILE_FIELD_BIO' is not a field"},
       {{"member", "register", "--name", "A", "--email", "a@b.c", "--show", "name"},
        "--show 'name' is not a field"},
       {{"member", "register", "--name", "A", "--email", "a@b.c", "--skills", "x"},

@@ -24,21 +24,17 @@ using MemberStub = v1::MemberService::StubInterface;
 absl::StatusOr<std::vector<v1::ProfileField>> ParseShown(absl::string_view text) {
   std::vector<v1::ProfileField> fields;
   for (const std::string& name : ParseList(text)) {
-    const std::string lower = absl::AsciiStrToLower(name);
-    if (lower == "bio") {
-      fields.push_back(v1::PROFILE_FIELD_BIO);
-    } else if (lower == "skills") {
-      fields.push_back(v1::PROFILE_FIELD_SKILLS);
-    } else if (lower == "city") {
-      fields.push_back(v1::PROFILE_FIELD_CITY);
-    } else if (lower == "links") {
-      fields.push_back(v1::PROFILE_FIELD_LINKS);
-    } else {
+    // The field's name in its enum, as FormatMember prints it.
+    v1::ProfileField field = v1::PROFILE_FIELD_UNSPECIFIED;
+    if (!v1::ProfileField_Parse(absl::StrCat("PROFILE_FIELD_", absl::AsciiStrToUpper(name)),
+                                &field) ||
+        field == v1::PROFILE_FIELD_UNSPECIFIED) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--show '", name,
           "' is not a field a member may show: list some of bio, skills, city, links (the name "
           "is always shown, the email never)"));
     }
+    fields.push_back(field);
   }
   return fields;
 }
