@@ -49,10 +49,6 @@ std::string ErrorText(const absl::Status& status);
 int RunInvocation(const Invocation& invocation, const NodeStubs& node, std::ostream& out,
                   std::ostream& err);
 
-// What a running command has at hand: the global options, the node, and the ways to print
-// an answer. Errors found here, before or without a call, are marked UsageError or
-// LocalFailure (exit_codes.h); a call's error is the node's or the transport's.
-// Not thread-safe.
 // Who a command calls the node as.
 enum class Caller {
   kAnyone,   // No credential.
@@ -61,6 +57,10 @@ enum class Caller {
   kAccount,  // The member's account token, else the desk's admin credential.
 };
 
+// What a running command has at hand: the global options, the node, and the ways to print
+// an answer. Errors found here, before or without a call, are marked UsageError or
+// LocalFailure (exit_codes.h); a call's error is the node's or the transport's.
+// Not thread-safe.
 class Console {
  public:
   Console(const GlobalOptions& options, const NodeStubs& node, std::ostream& out, std::ostream& err)

@@ -86,8 +86,7 @@ Action GetMember(v1::GetMemberRequest request) {
     const bool logged_in = !options.token_file.empty() &&
                            ReadTokenFile(options.token_file).value_or(std::nullopt).has_value();
     if (options.as_desk || logged_in || !options.admin_credential_file.empty()) {
-      ASSIGN_OR_RETURN(Console::Credential presented, console.MemberCredential(Caller::kAccount));
-      credential = std::move(presented.value);
+      ASSIGN_OR_RETURN(credential, console.CredentialOf(Caller::kAccount));
     }
     return console.Print(console.Call(&MemberStub::GetMember, request, BearerOrNone(credential)),
                          FormatMember);
