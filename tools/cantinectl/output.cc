@@ -37,6 +37,11 @@ std::string EnumText(std::string name, absl::string_view prefix) {
   return name;
 }
 
+// "desk pool", "meeting room".
+std::string SpaceKindText(v1::SpaceKind kind) {
+  return EnumText(v1::SpaceKind_Name(kind), "SPACE_KIND_");
+}
+
 std::string SpaceStateText(v1::SpaceState state) {
   return EnumText(v1::SpaceState_Name(state), "SPACE_STATE_");
 }
@@ -93,6 +98,19 @@ std::string EventTags(const v1::Event& event) {
 
 std::string Money(const v1::Money& money) {
   return FormatMoney(money.amount_minor(), money.currency_code());
+}
+
+// What one slot of `space` is: "half-day" for a desk pool, "2h block" for a meeting room.
+std::string SlotName(const v1::Space& space, const v1::SitePolicy& policy) {
+  switch (space.kind()) {
+    case v1::SPACE_KIND_DESK_POOL:
+      return "half-day";
+    case v1::SPACE_KIND_MEETING_ROOM:
+      return policy.has_room_block() ? absl::StrCat(FormatDuration(policy.room_block()), " block")
+                                     : "room block";
+    default:
+      return "slot";
+  }
 }
 
 // "15.00 EUR / half-day": the price, then the visitor price or "-" when unset (members of
@@ -152,22 +170,6 @@ std::string FormatInstant(const google::protobuf::Timestamp& time, const std::st
   absl::TimeZone zone = absl::UTCTimeZone();
   if (!absl::LoadTimeZone(time_zone, &zone)) zone = absl::UTCTimeZone();
   return absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M", *instant, zone), " ", zone.name());
-}
-
-std::string SlotName(const v1::Space& space, const v1::SitePolicy& policy) {
-  switch (space.kind()) {
-    case v1::SPACE_KIND_DESK_POOL:
-      return "half-day";
-    case v1::SPACE_KIND_MEETING_ROOM:
-      return policy.has_room_block() ? absl::StrCat(FormatDuration(policy.room_block()), " block")
-                                     : "room block";
-    default:
-      return "slot";
-  }
-}
-
-std::string SpaceKindText(v1::SpaceKind kind) {
-  return EnumText(v1::SpaceKind_Name(kind), "SPACE_KIND_");
 }
 
 std::string FormatCivilDate(const v1::CivilDate& date) {

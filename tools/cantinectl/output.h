@@ -78,10 +78,6 @@ std::string FormatDuration(const google::protobuf::Duration& duration);
 // "2024-05-02 14:30 Europe/Paris": the instant in `time_zone`, named. In UTC, named so,
 // when the zone cannot be loaded.
 std::string FormatInstant(const google::protobuf::Timestamp& time, const std::string& time_zone);
-// What one slot of `space` is: "half-day" for a desk pool, "2h block" for a meeting room.
-std::string SlotName(const v1::Space& space, const v1::SitePolicy& policy);
-// "desk pool", "meeting room".
-std::string SpaceKindText(v1::SpaceKind kind);
 // "2027-01-11".
 std::string FormatCivilDate(const v1::CivilDate& date);
 // "2027-01-11 09:00", the fields as sent: the end of a day may read 24:00.
