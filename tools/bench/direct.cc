@@ -39,8 +39,8 @@ void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
     const HealthCheckRequest request;
     HealthCheckResponse response;
     while (Steady::now() < end) {
-      grpc::Status status = Call(*stubs[worker]->health, &Health::Stub::Check, request, &response,
-                                 options.rpc_timeout);
+      grpc::Status status = stubs[worker]->health->Check(
+          testing::Context("", options.rpc_timeout).get(), request, &response);
       ++(status.ok() && response.status() == HealthCheckResponse::SERVING ? calls[worker]
                                                                           : errors[worker]);
     }
@@ -84,10 +84,7 @@ absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream
                                        .pids = pids,
                                        .progress = &progress}));
 
-  progress << "verifying " << load.acknowledged() << " acknowledged bookings and "
-           << static_cast<int64_t>(setup.spaces.size()) * setup.days() * setup.slots() << " slots"
-           << std::endl;
-  ASSIGN_OR_RETURN(report.verification, load.Verify(stubs, options.rpc_timeout));
+  ASSIGN_OR_RETURN(report.verification, load.Verify(stubs, options.rpc_timeout, progress));
   report.node_pid = options.node_pid;
   if (options.node_pid > 0) {
     absl::StatusOr<int64_t> rss = testing::ProcStatusKb(options.node_pid, "VmRSS");

@@ -222,10 +222,7 @@ class ForwardedBench {
                                                  network_.venue.log_path, " and ",
                                                  network_.forwarder.log_path));
     }
-    progress_ << "verifying " << load.acknowledged() << " acknowledged bookings and "
-              << static_cast<int64_t>(setup_.spaces.size()) * setup_.days() * setup_.slots()
-              << " slots at " << kVenue << std::endl;
-    ASSIGN_OR_RETURN(report_.verification, load.Verify(venue_, options_.rpc_timeout));
+    ASSIGN_OR_RETURN(report_.verification, load.Verify(venue_, options_.rpc_timeout, progress_));
     if (absl::Status s = network_.Stop(); !s.ok()) {
       report_.shutdown_problem = std::string(s.message());
     }
@@ -244,9 +241,8 @@ class ForwardedBench {
       v1::Member member;
       return PollUntilOk(give_up, absl::StrCat("GetMember ", setup_.member_ids[i], " at the venue"),
                          /*only_not_found=*/true, [&] {
-                           return Call(*venue_[worker]->members,
-                                       &v1::MemberService::Stub::GetMember, request, &member,
-                                       options_.rpc_timeout);
+                           return venue_[worker]->members->GetMember(
+                               testing::Context("", options_.rpc_timeout).get(), request, &member);
                          });
     }));
     v1::GetAvailabilityRequest probe;
@@ -255,12 +251,12 @@ class ForwardedBench {
     *probe.mutable_first_day() = rpc::CivilDayToProto(setup_.window->open_days()[0]);
     *probe.mutable_last_day() = rpc::CivilDayToProto(setup_.window->open_days()[0]);
     v1::GetAvailabilityResponse response;
-    RETURN_IF_ERROR(PollUntilOk(
-        give_up, "GetAvailability forwarded to the venue (the route never worked)",
-        /*only_not_found=*/false, [&] {
-          return Call(*forwarder_[0]->bookings, &v1::BookingService::Stub::GetAvailability, probe,
-                      &response, options_.rpc_timeout);
-        }));
+    RETURN_IF_ERROR(
+        PollUntilOk(give_up, "GetAvailability forwarded to the venue (the route never worked)",
+                    /*only_not_found=*/false, [&] {
+                      return forwarder_[0]->bookings->GetAvailability(
+                          testing::Context("", options_.rpc_timeout).get(), probe, &response);
+                    }));
     report_.replication_wait = absl::Now() - start;
     progress_ << "replication: " << kVenue << " knows every member and " << kForwarder
               << " routes to it after " << absl::FormatDuration(report_.replication_wait)
