@@ -191,13 +191,6 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
   const auto at = [&](int day, int slot) -> SlotEvidence& {
     return evidence[static_cast<size_t>(day) * slots + slot];
   };
-  for (int day = 0; day < days; ++day) {
-    for (int slot = 0; slot < slots; ++slot) {
-      at(day, slot).capacity = space.capacity;
-      at(day, slot).bench = tally.at(space.index, day, slot);
-    }
-  }
-
   for (absl::CivilDay first = window.first_day(); first <= window.last_day();
        first += kAvailabilityDaysPerCall) {
     const absl::CivilDay last = std::min(window.last_day(), first + (kAvailabilityDaysPerCall - 1));
@@ -255,7 +248,9 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
 
   for (int day = 0; day < days; ++day) {
     for (int slot = 0; slot < slots; ++slot) {
-      const SlotEvidence& e = at(day, slot);
+      SlotEvidence& e = at(day, slot);
+      e.capacity = space.capacity;
+      e.bench = tally.at(space.index, day, slot);
       ++check.slots_checked;
       if (e.reported) check.held_seats += e.seats_total - e.seats_free;
       check.listed_confirmed_seats += e.listed_confirmed_seats;

@@ -1,5 +1,6 @@
 // --mode=direct: the booking load of one running node against its null-RPC ceiling.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -30,8 +31,8 @@ bool IsLoopback(absl::string_view target) {
 // Phase 1: --threads threads call Health/Check, the cheapest RPC the node serves.
 void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
                     const std::vector<int>& pids, DirectReport& report) {
-  std::vector<int64_t> calls(options.threads);
-  std::vector<int64_t> errors(options.threads);
+  std::atomic<int64_t> calls{0};
+  std::atomic<int64_t> errors{0};
   const testing::CpuSnapshot start = testing::TakeCpuSnapshot(pids);
   const Steady::time_point end =
       Steady::now() + absl::ToChronoNanoseconds(options.ceiling_duration);
@@ -41,15 +42,12 @@ void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
     while (Steady::now() < end) {
       grpc::Status status = stubs[worker]->health->Check(
           testing::Context("", options.rpc_timeout).get(), request, &response);
-      ++(status.ok() && response.status() == HealthCheckResponse::SERVING ? calls[worker]
-                                                                          : errors[worker]);
+      ++(status.ok() && response.status() == HealthCheckResponse::SERVING ? calls : errors);
     }
   });
   report.ceiling = testing::CpuBetween(start, testing::TakeCpuSnapshot(pids));
-  for (int i = 0; i < options.threads; ++i) {
-    report.ceiling_calls += calls[i];
-    report.ceiling_errors += errors[i];
-  }
+  report.ceiling_calls = calls;
+  report.ceiling_errors = errors;
 }
 
 }  // namespace
