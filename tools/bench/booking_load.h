@@ -1,7 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -13,7 +12,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cantine/v1/admin.grpc.pb.h"
@@ -24,7 +22,6 @@
 #include "cantine/v1/site.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
-#include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "services/node/node.h"
 #include "tests/support/rpc_client.h"

@@ -1,9 +1,7 @@
 // --mode=direct: the booking load of one running node against its null-RPC ceiling.
 
 #include <atomic>
-#include <memory>
-#include <string>
-#include <thread>
+#include <chrono>
 #include <vector>
 
 #include "absl/strings/match.h"
