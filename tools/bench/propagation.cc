@@ -73,7 +73,6 @@ class Watcher {
   absl::Time ReachedAt(int i, uint64_t seq) const {
     return seq < reached_[i].size() ? reached_[i][seq] : absl::InfiniteFuture();
   }
-  uint64_t Held(int i) const { return reached_[i].empty() ? 0 : reached_[i].size() - 1; }
   int64_t polls() const { return polls_; }
 
  private:
