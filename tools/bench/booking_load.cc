@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <iterator>
 #include <thread>
 #include <utility>
@@ -23,6 +22,8 @@
 #include "storage/status_macros.h"
 
 namespace cantine::bench {
+
+using testing::Context;
 
 SlotTally::SlotTally(int spaces, int days, int slots_per_day)
     : spaces_(spaces),
@@ -120,15 +121,14 @@ absl::Status Pull(const std::string& address, const std::string& site_id, absl::
                   const std::function<absl::StatusOr<bool>(const v1::PullResponse&)>& done) {
   auto stub = v1::FederationService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  const std::unique_ptr<grpc::ClientContext> context = Context("", timeout);
   v1::PullRequest request;
   request.set_site_id(site_id);
-  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(&context, request);
+  std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub->Pull(context.get(), request);
   v1::PullResponse response;
   absl::StatusOr<bool> finished = false;
   while (finished.ok() && !*finished && reader->Read(&response)) finished = done(response);
-  context.TryCancel();
+  context->TryCancel();
   reader->Finish().error_code();  // CANCELLED, as asked.
   if (!finished.ok()) return finished.status();
   if (!*finished)
@@ -190,13 +190,6 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
   const auto at = [&](int day, int slot) -> SlotEvidence& {
     return evidence[static_cast<size_t>(day) * slots + slot];
   };
-  for (int day = 0; day < days; ++day) {
-    for (int slot = 0; slot < slots; ++slot) {
-      at(day, slot).capacity = space.capacity;
-      at(day, slot).bench = tally.at(space.index, day, slot);
-    }
-  }
-
   for (absl::CivilDay first = window.first_day(); first <= window.last_day();
        first += kAvailabilityDaysPerCall) {
     const absl::CivilDay last = std::min(window.last_day(), first + (kAvailabilityDaysPerCall - 1));
@@ -205,8 +198,8 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
     *request.mutable_first_day() = rpc::CivilDayToProto(first);
     *request.mutable_last_day() = rpc::CivilDayToProto(last);
     v1::GetAvailabilityResponse response;
-    grpc::Status status = Call(*venue.bookings, &v1::BookingService::Stub::GetAvailability, request,
-                               &response, timeout);
+    grpc::Status status =
+        venue.bookings->GetAvailability(Context("", timeout).get(), request, &response);
     if (!status.ok()) return Failed(absl::StrCat("GetAvailability ", space.space_id), status);
     for (const v1::SlotAvailability& reported : response.slots()) {
       ASSIGN_OR_RETURN(const absl::CivilDay day,
@@ -236,8 +229,8 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
     request.set_page_size(kListPageSize);
     do {
       v1::ListBookingsResponse response;
-      grpc::Status status = Call(*venue.bookings, &v1::BookingService::Stub::ListBookings, request,
-                                 &response, timeout, &admin_credential);
+      grpc::Status status = venue.bookings->ListBookings(Context(admin_credential, timeout).get(),
+                                                         request, &response);
       if (!status.ok()) return Failed(absl::StrCat("ListBookings ", space.space_id), status);
       for (const v1::Booking& booking : response.bookings()) {
         if (booking.state() != v1::BOOKING_STATE_CONFIRMED) continue;
@@ -254,7 +247,9 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
 
   for (int day = 0; day < days; ++day) {
     for (int slot = 0; slot < slots; ++slot) {
-      const SlotEvidence& e = at(day, slot);
+      SlotEvidence& e = at(day, slot);
+      e.capacity = space.capacity;
+      e.bench = tally.at(space.index, day, slot);
       ++check.slots_checked;
       if (e.reported) check.held_seats += e.seats_total - e.seats_free;
       check.listed_confirmed_seats += e.listed_confirmed_seats;
@@ -292,8 +287,8 @@ BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBookin
   v1::GetBookingRequest request;
   request.set_booking_id(acknowledged.booking_id);
   v1::Booking booking;
-  grpc::Status status = Call(*venue.bookings, &v1::BookingService::Stub::GetBooking, request,
-                             &booking, timeout, &admin_credential);
+  grpc::Status status =
+      venue.bookings->GetBooking(Context(admin_credential, timeout).get(), request, &booking);
   if (!status.ok()) {
     return {BookingVerdict::kLost,
             std::string(
@@ -370,8 +365,6 @@ struct BookingLoad::Worker {
   std::vector<AcknowledgedBooking> bookings;
   SlotTally tally;
   Steady::time_point last_acknowledgement{};
-  std::atomic<int64_t>* acknowledged = nullptr;  // Of every thread, for the stop condition.
-  std::atomic<int64_t>* refused = nullptr;
 };
 
 LoadShape LoadSetUp::Shape(int threads) const {
@@ -410,10 +403,10 @@ absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs&
     }
   }
   const int threads = static_cast<int>(venue.size());
-  const std::string* admin = &admin_credential;
+  const auto admin = [&] { return Context(admin_credential, options.rpc_timeout); };
   LoadSetUp setup;
-  grpc::Status status = Call(*venue[0]->sites, &v1::SiteService::Stub::GetSite,
-                             v1::GetSiteRequest(), &setup.site, options.rpc_timeout);
+  grpc::Status status = venue[0]->sites->GetSite(Context("", options.rpc_timeout).get(),
+                                                 v1::GetSiteRequest(), &setup.site);
   if (!status.ok()) return Failed("GetSite", status);
   ASSIGN_OR_RETURN(setup.window, BookingWindow::ForSite(setup.site, options.days));
   setup.run_id = NewRunId();
@@ -421,8 +414,7 @@ absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs&
   RETURN_IF_ERROR(ParallelFor(threads, options.spaces, [&](int worker, int64_t i) {
     const v1::CreateSpaceRequest request = DeskPoolRequest(prefix, setup.run_id, i, options.seats);
     v1::Space created;
-    grpc::Status status = Call(*venue[worker]->sites, &v1::SiteService::Stub::CreateSpace, request,
-                               &created, options.rpc_timeout, admin);
+    grpc::Status status = venue[worker]->sites->CreateSpace(admin().get(), request, &created);
     if (!status.ok())
       return Failed(absl::StrCat("CreateSpace ", request.space().space_id()), status);
     setup.spaces[i] = {created.space_id(), created.seats(), static_cast<int>(i)};
@@ -437,16 +429,14 @@ absl::StatusOr<LoadSetUp> SetUpLoad(const ThreadStubs& venue, const ThreadStubs&
         absl::StrCat(direct ? "Bench " : "Forwarding bench ", setup.run_id, " member ", i));
     request.set_email(absl::StrCat(prefix, "-", setup.run_id, "-", i, "@bench.example"));
     v1::Member member;
-    grpc::Status status = Call(members, &v1::MemberService::Stub::RegisterMember, request, &member,
-                               options.rpc_timeout, admin);
+    grpc::Status status = members.RegisterMember(admin().get(), request, &member);
     if (!status.ok()) return Failed("RegisterMember", status);
     setup.member_ids[i] = member.member_id();
     if (direct) return absl::OkStatus();
     v1::IssueTokenRequest issue;
     issue.set_member_id(member.member_id());
     v1::IssueTokenResponse issued;
-    status = Call(members, &v1::MemberService::Stub::IssueToken, issue, &issued,
-                  options.rpc_timeout, admin);
+    status = members.IssueToken(admin().get(), issue, &issued);
     if (!status.ok()) return Failed("IssueToken", status);
     setup.tokens[i] = issued.token();
     return absl::OkStatus();
@@ -502,8 +492,9 @@ void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
   request.set_seats(1);
   v1::Booking booking;
   BookingFigures& f = w.result.figures;
-  for (int64_t sequence = 0; Steady::now() < end &&
-                             (spec.max_bookings == 0 || w.acknowledged->load() < spec.max_bookings);
+  for (int64_t sequence = 0;
+       Steady::now() < end &&
+       (spec.max_bookings == 0 || phase_acknowledged_.load() < spec.max_bookings);
        ++sequence) {
     // Thread t books for members t, t + threads, t + 2 threads, ... in turn.
     const int member = static_cast<int>((thread + sequence * threads) % members);
@@ -518,8 +509,7 @@ void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
     // With the member's token, or as the site's desk (admin credential) for the member.
     const std::string& bearer = setup_.tokens.empty() ? admin_credential_ : setup_.tokens[member];
     const auto create = [&] {
-      return Call(stub, &v1::BookingService::Stub::CreateBooking, request, &booking,
-                  spec.rpc_timeout, &bearer);
+      return stub.CreateBooking(Context(bearer, spec.rpc_timeout).get(), request, &booking);
     };
 
     ++f.attempts;
@@ -551,14 +541,14 @@ void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
     }
     SlotCount& count = w.tally.at(space, day, slot);
     if (status.ok()) {
-      ++*w.acknowledged;
+      ++phase_acknowledged_;
       ++f.acknowledged;
       count.acknowledged_seats += booking.seats();
       w.last_acknowledgement = Steady::now();
       if (answered) w.result.acknowledged_nanos.push_back(nanos);
       w.bookings.push_back({booking.booking_id(), space, day, slot, setup_.member_ids[member]});
     } else if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-      ++*w.refused;
+      ++phase_refused_;
       ++f.refused;
       ++count.refusals;
       if (answered) w.result.refused_nanos.push_back(nanos);
@@ -573,12 +563,10 @@ PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
   const int threads = static_cast<int>(spec.stubs->size());
   std::vector<Worker> workers;
   workers.reserve(threads);
-  std::atomic<int64_t> acknowledged{0};
-  std::atomic<int64_t> refused{0};
+  phase_acknowledged_ = 0;
+  phase_refused_ = 0;
   for (int i = 0; i < threads; ++i) {
     workers.emplace_back(tally_.spaces(), tally_.days(), tally_.slots_per_day());
-    workers.back().acknowledged = &acknowledged;
-    workers.back().refused = &refused;
   }
   const testing::CpuSnapshot cpu_start = testing::TakeCpuSnapshot(spec.pids);
   const Steady::time_point start = Steady::now();
@@ -594,12 +582,13 @@ PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
       const testing::CpuSnapshot now = testing::TakeCpuSnapshot(spec.pids);
       const testing::CpuUse cpu = testing::CpuBetween(interval, now);
       interval = now;
-      const int64_t acked = acknowledged.load();
-      const int64_t answered = acked + refused.load();
+      const int64_t acked = phase_acknowledged_.load();
+      const int64_t answered = acked + phase_refused_.load();
       *spec.progress << absl::StrFormat(
                             "  %.0f s: %d acknowledged (%.0f/s), %d refused",
                             std::chrono::duration<double>(Steady::now() - start).count(), acked,
-                            PerSecond(acked - previous_acknowledged, cpu.wall), refused.load())
+                            PerSecond(acked - previous_acknowledged, cpu.wall),
+                            phase_refused_.load())
                      << ProgressCpu(cpu, answered - previous_answered) << std::endl;
       previous_acknowledged = acked;
       previous_answered = answered;
@@ -626,7 +615,11 @@ PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
 }
 
 absl::StatusOr<VerificationFigures> BookingLoad::Verify(const ThreadStubs& venue,
-                                                        absl::Duration rpc_timeout) const {
+                                                        absl::Duration rpc_timeout,
+                                                        std::ostream& progress) const {
+  progress << "verifying " << bookings_.size() << " acknowledged bookings and "
+           << static_cast<int64_t>(setup_.spaces.size()) * setup_.days() * setup_.slots()
+           << " slots at " << setup_.site.site_id() << std::endl;
   const absl::Time start = absl::Now();
   const int threads = static_cast<int>(venue.size());
   VerificationFigures v;

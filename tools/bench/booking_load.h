@@ -1,6 +1,6 @@
 #pragma once
 
-#include <chrono>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -12,7 +12,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cantine/v1/admin.grpc.pb.h"
@@ -23,9 +22,9 @@
 #include "cantine/v1/site.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
-#include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "services/node/node.h"
+#include "tests/support/rpc_client.h"
 #include "tools/bench/booking_window.h"
 #include "tools/bench/options.h"
 #include "tools/bench/report.h"
@@ -97,8 +96,9 @@ struct SlotVerdict {
 
 SlotVerdict JudgeSlot(const SlotEvidence& evidence);
 
-// The client side every mode shares: stubs over a connection of their own, one unary call
-// with a deadline and a bearer token, thread fan-out, and the federation modes' readings.
+// The client side every mode shares: stubs over a connection of their own, thread fan-out,
+// and the federation modes' readings. Calls carry a deadline and, when given, a bearer token
+// (testing::Context of tests/support/rpc_client.h).
 
 // The stubs over one channel with a TCP connection of its own. Stubs are thread-safe, but
 // each client thread of a bench uses its own so that no connection is shared.
@@ -114,19 +114,6 @@ struct NodeStubs {
   std::unique_ptr<v1::BookingService::Stub> bookings;
   std::unique_ptr<v1::AdminService::Stub> admin;
 };
-
-// One unary call with a deadline `timeout` away and, when `bearer` is not null, that
-// credential or member token as 'authorization: Bearer <token>'.
-template <typename Stub, typename Request, typename Response>
-grpc::Status Call(Stub& stub,
-                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, Response* response, absl::Duration timeout,
-                  const std::string* bearer = nullptr) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(timeout));
-  if (bearer != nullptr) context.AddMetadata("authorization", absl::StrCat("Bearer ", *bearer));
-  return (stub.*method)(&context, request, response);
-}
 
 // The status of a failed call, its message prefixed with what was being done.
 absl::Status Failed(absl::string_view what, const grpc::Status& status);
@@ -235,11 +222,9 @@ class BookingLoad {
   PhaseResult Run(const PhaseSpec& spec);
 
   // GetAvailability and ListBookings of every slot, GetBooking of every acknowledged
-  // booking, at the venue; the first failing call's error.
-  absl::StatusOr<VerificationFigures> Verify(const ThreadStubs& venue,
-                                             absl::Duration rpc_timeout) const;
-
-  int64_t acknowledged() const { return static_cast<int64_t>(bookings_.size()); }
+  // booking, at the venue (saying so on `progress`); the first failing call's error.
+  absl::StatusOr<VerificationFigures> Verify(const ThreadStubs& venue, absl::Duration rpc_timeout,
+                                             std::ostream& progress) const;
 
  private:
   struct Worker;
@@ -249,6 +234,9 @@ class BookingLoad {
   const std::string admin_credential_;
   SlotTally tally_;  // Of every phase.
   std::vector<AcknowledgedBooking> bookings_;
+  // Of the phase running, over its threads: for its stop condition and progress lines.
+  std::atomic<int64_t> phase_acknowledged_{0};
+  std::atomic<int64_t> phase_refused_{0};
 };
 
 }  // namespace cantine::bench

@@ -80,9 +80,9 @@ class CallTimer {
   mutable std::atomic<int64_t> nanos_{0};
 };
 
-// What a TimedStore measured: locking reads and writes per table, commits.
+// What a TimedStore measured: reads (locking or not) and writes per table, commits.
 struct StoreTimes {
-  CallTimer get_for_update[storage::kTableCount];
+  CallTimer read[storage::kTableCount];
   CallTimer put[storage::kTableCount];
   CallTimer commit;
 };
@@ -95,11 +95,11 @@ class TimedTransaction final : public storage::Transaction {
       : inner_(std::move(inner)), times_(times) {}
 
   absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
-    return inner_->Get(t, k);
+    return times_->read[Index(t)].Time([&] { return inner_->Get(t, k); });
   }
   absl::StatusOr<std::optional<std::string>> GetForUpdate(storage::Table t,
                                                           absl::string_view k) override {
-    return times_->get_for_update[Index(t)].Time([&] { return inner_->GetForUpdate(t, k); });
+    return times_->read[Index(t)].Time([&] { return inner_->GetForUpdate(t, k); });
   }
   absl::Status Put(storage::Table t, absl::string_view k, absl::string_view v) override {
     return times_->put[Index(t)].Time([&] { return inner_->Put(t, k, v); });
@@ -123,7 +123,7 @@ class TimedTransaction final : public storage::Transaction {
   StoreTimes* const times_;
 };
 
-// A Store passing every call to `inner`, timing transaction locking reads, writes and commits
+// A Store passing every call to `inner`, timing transaction reads, writes and commits
 // into `times`. Neither owned; both outlive it.
 class TimedStore final : public storage::Store {
  public:
@@ -407,21 +407,11 @@ absl::StatusOr<int64_t> VerificationBaseline(const auth::Ed25519PrivateKey& key,
   return rate;
 }
 
-// Phase: the fresh node in its own process, pulling everything from the source.
-struct EndToEnd {
-  absl::Duration elapsed;
-  absl::Duration to_first;  // Until the first batch was applied.
-  int64_t applied = 0;
-  int64_t received = 0;
-  int64_t started_rss_kb = 0;
-  int64_t caught_up_rss_kb = 0;
-  int64_t settled_rss_kb = 0;
-  int64_t hwm_kb = 0;
-  int64_t folder_bytes = 0;
-};
-
-absl::StatusOr<EndToEnd> RunEndToEnd(const BenchOptions& options, Source& source,
-                                     const std::string& source_address, std::ostream& out) {
+// Phase: the fresh node in its own process, pulling everything from the source. Its figures
+// into `figures` (which holds the baseline), the ratio to the baseline and its RSS printed.
+absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
+                         const std::string& source_address, CatchupFigures& figures,
+                         std::ostream& out) {
   const std::string dir = options.work_dir + "/destination";
   std::error_code error;
   std::filesystem::remove_all(dir, error);
@@ -444,60 +434,72 @@ absl::StatusOr<EndToEnd> RunEndToEnd(const BenchOptions& options, Source& source
       "");
   RETURN_IF_ERROR(child->Spawn());
 
-  EndToEnd result;
+  // The fields of the child's lines "started", "caught_up" and "settled".
   ASSIGN_OR_RETURN(std::string line, child->ReadLine(absl::Minutes(2)));
   if (!absl::StartsWith(line, "started")) {
     return absl::InternalError(absl::StrCat("destination: ", line));
   }
-  result.started_rss_kb = ParseFields(line)["rss_kb"];
+  const int64_t started_rss_kb = ParseFields(line)["rss_kb"];
   const CpuSnapshot start = TakeCpuSnapshot({child->pid()});
   const std::string load_before = LoadAverage();
   std::optional<CpuSnapshot> end;
-  while (true) {
+  absl::flat_hash_map<std::string, int64_t> caught_up;
+  absl::flat_hash_map<std::string, int64_t> settled;
+  while (settled.empty()) {
     ASSIGN_OR_RETURN(line, child->ReadLine(options.catchup_timeout));
     auto fields = ParseFields(line);
     if (absl::StartsWith(line, "progress")) {
       std::cerr << "catch-up: " << Thousands(fields["seq"]) << " of "
                 << Thousands(static_cast<int64_t>(expected)) << " after "
                 << Human(absl::Microseconds(fields["elapsed_us"])) << std::endl;
-      continue;
-    }
-    if (absl::StartsWith(line, "caught_up")) {
+    } else if (absl::StartsWith(line, "caught_up")) {
       end = TakeCpuSnapshot({child->pid()});
-      result.elapsed = absl::Microseconds(fields["elapsed_us"]);
-      result.applied = fields["seq"];
-      result.to_first = absl::Microseconds(fields["first_us"]);
-      result.caught_up_rss_kb = fields["rss_kb"];
-      result.received = fields["received"];
-      continue;
+      caught_up = std::move(fields);
+    } else if (absl::StartsWith(line, "settled")) {
+      settled = std::move(fields);
+    } else {
+      return absl::InternalError(absl::StrCat("destination: ", line));
     }
-    if (absl::StartsWith(line, "settled")) {
-      result.settled_rss_kb = fields["rss_kb"];
-      result.hwm_kb = fields["hwm_kb"];
-      break;
-    }
-    return absl::InternalError(absl::StrCat("destination: ", line));
   }
   const int exit_code = child->Stop(0, absl::Seconds(30));
-  result.folder_bytes = testing::FolderBytes(dir);
+  const int64_t folder_bytes = testing::FolderBytes(dir);
   std::filesystem::remove_all(dir, error);
 
-  const int64_t rate = Rate(result.applied, result.elapsed);
+  const absl::Duration elapsed = absl::Microseconds(caught_up["elapsed_us"]);
+  const absl::Duration to_first = absl::Microseconds(caught_up["first_us"]);
+  figures.applied = caught_up["seq"];
+  figures.received = caught_up["received"];
+  figures.caught_up_rss_kb = caught_up["rss_kb"];
+  const int64_t rate = figures.entries_per_second = Rate(figures.applied, elapsed);
   Figure(out, "entries applied, signatures verified",
-         absl::StrCat(Thousands(result.applied), " in ", Human(result.elapsed)));
+         absl::StrCat(Thousands(figures.applied), " in ", Human(elapsed)));
   Figure(out, "catch-up rate", absl::StrCat(Thousands(rate), " entries/s"));
-  Figure(out, "  of the time, until the first batch was applied", Human(result.to_first));
+  Figure(out, "  of the time, until the first batch was applied", Human(to_first));
   Figure(out, "  rate after the first batch",
-         absl::StrCat(Thousands(Rate(result.applied - static_cast<int64_t>(kBatch),
-                                     result.elapsed - result.to_first)),
-                      " entries/s"));
+         absl::StrCat(
+             Thousands(Rate(figures.applied - static_cast<int64_t>(kBatch), elapsed - to_first)),
+             " entries/s"));
   Figure(out, "target",
          absl::StrCat(">= ", Thousands(kTargetEntriesPerSecond),
                       " entries/s: ", rate >= kTargetEntriesPerSecond ? "met" : "MISSED"));
   Figure(out, "CPU during catch-up (child = destination)", DescribeCpu(start, *end, options.cores));
   Figure(out, "load average before / after", absl::StrCat(load_before, " / ", LoadAverage()));
   Figure(out, "destination exit code", absl::StrCat(exit_code));
-  return result;
+  Figure(out, "ratio catch-up entries/s / verifications/s",
+         absl::StrFormat(
+             "%.1f (signature checks made: about %d, one per %d-entry batch)",
+             static_cast<double>(rate) / static_cast<double>(figures.verifications_per_second),
+             static_cast<int>((expected + kBatch - 1) / kBatch), kBatch));
+
+  out << "\n-- RSS of the destination node (its own process) --\n";
+  Figure(out, "VmRSS started, empty", MiB(started_rss_kb));
+  Figure(out, "VmRSS caught up", MiB(figures.caught_up_rss_kb));
+  Figure(out, absl::StrCat("VmRSS ", absl::FormatDuration(options.settle), " later"),
+         MiB(settled["rss_kb"]));
+  Figure(out, "VmHWM (peak)", MiB(settled["hwm_kb"]));
+  Figure(out, "data folder on disk",
+         absl::StrFormat("%.1f MiB", static_cast<double>(folder_bytes) / 1048576));
+  return absl::OkStatus();
 }
 
 // Phase: a raw Pull stream from the source, entries parsed and dropped: the ceiling of the
@@ -605,7 +607,8 @@ absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source
 
   const absl::Duration verify = verifier.timer().total();
   const absl::Duration member_apply = member_applies.total();
-  const absl::Duration gfu_members = times.get_for_update[Index(storage::Table::kMembers)].total();
+  // Another site's member is read without a lock (Get), this site's own with GetForUpdate.
+  const absl::Duration read_members = times.read[Index(storage::Table::kMembers)].total();
   const absl::Duration put_members = times.put[Index(storage::Table::kMembers)].total();
   const absl::Duration put_log = times.put[Index(storage::Table::kOplog)].total() +
                                  times.put[Index(storage::Table::kVersionVector)].total();
@@ -625,7 +628,7 @@ absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source
          absl::StrCat(share(verify), ", ", verifier.timer().calls(), " calls"));
   Figure(out, "  chain hashing (2 SHA-256 per entry, measured apart)", share(chain_hashing));
   Figure(out, "  MemberRegistry::ApplyRemote, all of it", share(member_apply));
-  Figure(out, "    of which GetForUpdate(members)", share(gfu_members));
+  Figure(out, "    of which Get/GetForUpdate(members)", share(read_members));
   Figure(out, "    of which Put(members)", share(put_members));
   Figure(out, "  Put(oplog) + Put(version vector)", share(put_log));
   Figure(
@@ -673,26 +676,7 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
 
   out << "\n-- End to end: a real Node (services/node) in a child process, synced store, "
          "its Replicator pulling over gRPC --\n";
-  ASSIGN_OR_RETURN(const EndToEnd end_to_end, RunEndToEnd(options, source, server->address(), out));
-  const int64_t rate = Rate(end_to_end.applied, end_to_end.elapsed);
-  figures.applied = end_to_end.applied;
-  figures.received = end_to_end.received;
-  figures.entries_per_second = rate;
-  figures.caught_up_rss_kb = end_to_end.caught_up_rss_kb;
-  Figure(out, "ratio catch-up entries/s / verifications/s",
-         absl::StrFormat(
-             "%.1f (signature checks made: about %d, one per %d-entry batch)",
-             static_cast<double>(rate) / static_cast<double>(figures.verifications_per_second),
-             static_cast<int>((expected + kBatch - 1) / kBatch), kBatch));
-
-  out << "\n-- RSS of the destination node (its own process) --\n";
-  Figure(out, "VmRSS started, empty", MiB(end_to_end.started_rss_kb));
-  Figure(out, "VmRSS caught up", MiB(end_to_end.caught_up_rss_kb));
-  Figure(out, absl::StrCat("VmRSS ", absl::FormatDuration(options.settle), " later"),
-         MiB(end_to_end.settled_rss_kb));
-  Figure(out, "VmHWM (peak)", MiB(end_to_end.hwm_kb));
-  Figure(out, "data folder on disk",
-         absl::StrFormat("%.1f MiB", static_cast<double>(end_to_end.folder_bytes) / 1048576));
+  RETURN_IF_ERROR(RunEndToEnd(options, source, server->address(), figures, out));
 
   if (options.baselines) {
     out << "\n-- Where the time goes (a): the stream alone --\n";

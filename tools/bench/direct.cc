@@ -1,8 +1,7 @@
 // --mode=direct: the booking load of one running node against its null-RPC ceiling.
 
-#include <memory>
-#include <string>
-#include <thread>
+#include <atomic>
+#include <chrono>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -30,8 +29,8 @@ bool IsLoopback(absl::string_view target) {
 // Phase 1: --threads threads call Health/Check, the cheapest RPC the node serves.
 void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
                     const std::vector<int>& pids, DirectReport& report) {
-  std::vector<int64_t> calls(options.threads);
-  std::vector<int64_t> errors(options.threads);
+  std::atomic<int64_t> calls{0};
+  std::atomic<int64_t> errors{0};
   const testing::CpuSnapshot start = testing::TakeCpuSnapshot(pids);
   const Steady::time_point end =
       Steady::now() + absl::ToChronoNanoseconds(options.ceiling_duration);
@@ -39,17 +38,14 @@ void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
     const HealthCheckRequest request;
     HealthCheckResponse response;
     while (Steady::now() < end) {
-      grpc::Status status = Call(*stubs[worker]->health, &Health::Stub::Check, request, &response,
-                                 options.rpc_timeout);
-      ++(status.ok() && response.status() == HealthCheckResponse::SERVING ? calls[worker]
-                                                                          : errors[worker]);
+      grpc::Status status = stubs[worker]->health->Check(
+          testing::Context("", options.rpc_timeout).get(), request, &response);
+      ++(status.ok() && response.status() == HealthCheckResponse::SERVING ? calls : errors);
     }
   });
   report.ceiling = testing::CpuBetween(start, testing::TakeCpuSnapshot(pids));
-  for (int i = 0; i < options.threads; ++i) {
-    report.ceiling_calls += calls[i];
-    report.ceiling_errors += errors[i];
-  }
+  report.ceiling_calls = calls;
+  report.ceiling_errors = errors;
 }
 
 }  // namespace
@@ -84,10 +80,7 @@ absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream
                                        .pids = pids,
                                        .progress = &progress}));
 
-  progress << "verifying " << load.acknowledged() << " acknowledged bookings and "
-           << static_cast<int64_t>(setup.spaces.size()) * setup.days() * setup.slots() << " slots"
-           << std::endl;
-  ASSIGN_OR_RETURN(report.verification, load.Verify(stubs, options.rpc_timeout));
+  ASSIGN_OR_RETURN(report.verification, load.Verify(stubs, options.rpc_timeout, progress));
   report.node_pid = options.node_pid;
   if (options.node_pid > 0) {
     absl::StatusOr<int64_t> rss = testing::ProcStatusKb(options.node_pid, "VmRSS");

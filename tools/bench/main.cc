@@ -119,34 +119,14 @@ void Override(const absl::Flag<T>& flag, Field& field) {
   }
 }
 
-// The credential from the first line of `path`, trimmed. FAILED_PRECONDITION when the file
-// cannot be read or its first line is empty.
-absl::StatusOr<std::string> ReadAdminCredentialFile(const std::string& path) {
+// The text of `path`. FAILED_PRECONDITION naming `what` when it cannot be read or is empty.
+absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view what) {
   std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read the admin credential file '", path, "'"));
+  std::stringstream text;
+  if (!in || !(text << in.rdbuf())) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot read the ", what, " '", path, "'"));
   }
-  const absl::string_view credential = absl::StripAsciiWhitespace(line);
-  if (credential.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the admin credential file '", path, "' starts with an empty line"));
-  }
-  return std::string(credential);
-}
-
-// The PEM certificates of the CA file `path`. FAILED_PRECONDITION when the file cannot be
-// read or holds no PEM certificate.
-absl::StatusOr<std::string> ReadCaFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream pem;
-  if (!in || !(pem << in.rdbuf()) ||
-      pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read a PEM certificate from the CA file '", path, "'"));
-  }
-  return pem.str();
+  return text.str();
 }
 
 // The options of the flags, or the exit code of bad ones.
@@ -166,10 +146,20 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   o.node_pid = absl::GetFlag(FLAGS_rss_pid);
   if (const std::string path = absl::GetFlag(FLAGS_admin_credential_file);
       !path.empty() && mode == Mode::kDirect) {
-    ASSIGN_OR_RETURN(o.admin_credential, ReadAdminCredentialFile(path));
+    // The credential is the file's first line, trimmed.
+    ASSIGN_OR_RETURN(const std::string text, ReadFile(path, "admin credential file"));
+    o.admin_credential = std::string(absl::StripAsciiWhitespace(text.substr(0, text.find('\n'))));
+    if (o.admin_credential.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the admin credential file '", path, "' starts with an empty line"));
+    }
   }
   if (const std::string path = absl::GetFlag(FLAGS_ca); !path.empty()) {
-    ASSIGN_OR_RETURN(o.ca_pem, ReadCaFile(path));
+    ASSIGN_OR_RETURN(o.ca_pem, ReadFile(path, "CA file"));
+    if (o.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the CA file '", path, "' holds no PEM certificate"));
+    }
   }
   o.cantined_path = absl::GetFlag(FLAGS_cantined);
   o.make_certs_path = absl::GetFlag(FLAGS_make_certs);

@@ -46,6 +46,13 @@ class Line : public testing::MiniCluster {
   }
   // Node i's vector entry of site `site_id`; 0 when it holds none.
   uint64_t Seq(int i, const std::string& site_id) { return SeqOf(node(i).Vector(), site_id); }
+  // Whether every node holds `seq` of site `site_id`.
+  bool AllHold(const std::string& site_id, uint64_t seq) {
+    for (int i = 0; i < size(); ++i) {
+      if (Seq(i, site_id) < seq) return false;
+    }
+    return true;
+  }
 };
 
 // Records, for every node, when its vector first held each seq of the first node's origin.
@@ -66,7 +73,6 @@ class Watcher {
   absl::Time ReachedAt(int i, uint64_t seq) const {
     return seq < reached_[i].size() ? reached_[i][seq] : absl::InfiniteFuture();
   }
-  uint64_t Held(int i) const { return reached_[i].empty() ? 0 : reached_[i].size() - 1; }
   int64_t polls() const { return polls_; }
 
  private:
@@ -96,7 +102,6 @@ struct Write {
   std::string member_id;
   absl::Time sent;
   absl::Time acknowledged;
-  uint64_t seq = 0;
 };
 
 // member id -> seq in the first node's oplog, read back through its federation port.
@@ -146,10 +151,8 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
   line.node(0).TrustSite(kObserverSite, auth::Ed25519PrivateKey::Generate().PublicKey());
   // Every node has every node's directory entry: the line is connected end to end.
   const auto connected = [&line] {
-    for (int i = 0; i < line.size(); ++i) {
-      for (int j = 0; j < line.size(); ++j) {
-        if (line.Seq(i, line.site_id(j)) == 0) return false;
-      }
+    for (int j = 0; j < line.size(); ++j) {
+      if (!line.AllHold(line.site_id(j), 1)) return false;
     }
     return true;
   };
@@ -196,8 +199,7 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
       Write& write = writes[k];
       write.sent = absl::Now();
       grpc::Status status =
-          Call(*writer_stubs[t]->members, &v1::MemberService::Stub::RegisterMember, request,
-               &member, absl::Seconds(10), &desk);
+          writer_stubs[t]->members->RegisterMember(testing::Context(desk).get(), request, &member);
       write.acknowledged = absl::Now();
       if (!status.ok()) {
         failures.fetch_add(1);
@@ -213,14 +215,7 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
 
   // Wait for the last write everywhere, then stop watching.
   const uint64_t head = line.Seq(0, line.site_id(0));
-  testing::WaitFor(
-      [&] {
-        for (int i = 0; i < line.size(); ++i) {
-          if (line.Seq(i, line.site_id(0)) < head) return false;
-        }
-        return true;
-      },
-      absl::Seconds(60));
+  testing::WaitFor([&] { return line.AllHold(line.site_id(0), head); }, absl::Seconds(60));
   absl::SleepFor(kPollInterval * 5);
   watcher.Stop();
 
@@ -238,11 +233,10 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
       ++unseen;
       continue;
     }
-    write.seq = it->second;
     commit.push_back(write.acknowledged - write.sent);
     absl::Time last = absl::InfinitePast();
     for (int i = 0; i < line.size(); ++i) {
-      const absl::Time reached = watcher.ReachedAt(i, write.seq);
+      const absl::Time reached = watcher.ReachedAt(i, it->second);
       at_node[i].push_back(reached - write.sent);
       last = std::max(last, reached);
     }
@@ -262,9 +256,9 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
       request.set_member_id(writes[k].member_id);
       v1::Member member;
       ++sampled;
-      readable += Call(*stubs.members, &v1::MemberService::Stub::GetMember, request, &member,
-                       absl::Seconds(5))
-                      .ok();
+      readable +=
+          stubs.members->GetMember(testing::Context("", absl::Seconds(5)).get(), request, &member)
+              .ok();
     }
   }
   const uint64_t received = entries_received() - received_before;

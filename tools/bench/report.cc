@@ -14,6 +14,10 @@ double Ratio(double numerator, double denominator) {
   return denominator > 0 ? numerator / denominator : 0;
 }
 
+std::optional<absl::Duration> Process(const testing::CpuUse& cpu, size_t i) {
+  return i < cpu.processes.size() ? cpu.processes[i] : std::nullopt;
+}
+
 // "client 1.2 s (30%), node 2.0 s (50%), other processes 0.4 s (10%), idle 0.4 s (10%) of
 // 4.0 core-s": shares of the machine's CPU time over a phase. `names` are those of
 // cpu.processes; one unknown is printed "unknown (give --rss_pid)".
@@ -30,8 +34,7 @@ std::string CpuShares(const testing::CpuUse& cpu, const std::vector<std::string>
   absl::Duration others = cpu.machine_busy.value_or(absl::ZeroDuration()) - cpu.self;
   bool all_known = true;
   for (size_t i = 0; i < names.size(); ++i) {
-    const std::optional<absl::Duration> used =
-        i < cpu.processes.size() ? cpu.processes[i] : std::nullopt;
+    const std::optional<absl::Duration> used = Process(cpu, i);
     absl::StrAppend(&line, ", ", names[i], " ",
                     used.has_value() ? share(*used) : "unknown (give --rss_pid)");
     all_known = all_known && used.has_value();
@@ -50,10 +53,6 @@ std::string PerBooking(std::optional<absl::Duration> cpu, int64_t acknowledged) 
   if (acknowledged <= 0 || !cpu.has_value()) return "-";
   return absl::StrFormat("%.3f ms",
                          1000 * absl::ToDoubleSeconds(*cpu) / static_cast<double>(acknowledged));
-}
-
-std::optional<absl::Duration> Process(const testing::CpuUse& cpu, size_t i) {
-  return i < cpu.processes.size() ? cpu.processes[i] : std::nullopt;
 }
 
 std::string Latency(const LatencySummary& l) {
@@ -80,21 +79,27 @@ void PrintVerificationCounts(const VerificationFigures& v, std::ostream& out) {
   for (const std::string& problem : v.first_problems) out << "    " << problem << "\n";
 }
 
+// "paris 0.796 ms, milan 0.104 ms, client 0.165 ms": CPU per acknowledged booking.
+std::string PerBookingCpu(const ForwardedReport& r, const testing::CpuUse& cpu,
+                          int64_t acknowledged) {
+  return absl::StrCat(r.venue_site, " ", PerBooking(Process(cpu, 0), acknowledged), ", ",
+                      r.forwarder_site, " ", PerBooking(Process(cpu, 1), acknowledged), ", client ",
+                      PerBooking(cpu.self, acknowledged));
+}
+
 // "1190 bookings/s (23807 in 20.0 s); cpu per booking: paris 0.796 ms, milan 0.104 ms,
 // client 0.165 ms; settled in ...".
 std::string DescribePhase(const ForwardedReport& r, const PhaseLine& line) {
+  const auto settle = [&](size_t i) {
+    return absl::ToDoubleSeconds(Process(line.settle_cpu, i).value_or(absl::ZeroDuration()));
+  };
   return absl::StrFormat(
-      "%.0f bookings/s (%d in %.1f s); cpu per booking: %s %s, %s %s, client %s; settled in "
-      "%.2f s (%s %.2f core-s, %s %.2f core-s)",
+      "%.0f bookings/s (%d in %.1f s); cpu per booking: %s; settled in %.2f s (%s %.2f core-s, "
+      "%s %.2f core-s)",
       PerSecond(line.acknowledged, line.cpu.wall), line.acknowledged,
-      absl::ToDoubleSeconds(line.cpu.wall), r.venue_site,
-      PerBooking(Process(line.cpu, 0), line.acknowledged), r.forwarder_site,
-      PerBooking(Process(line.cpu, 1), line.acknowledged),
-      PerBooking(line.cpu.self, line.acknowledged), absl::ToDoubleSeconds(line.settle_cpu.wall),
-      r.venue_site,
-      absl::ToDoubleSeconds(Process(line.settle_cpu, 0).value_or(absl::ZeroDuration())),
-      r.forwarder_site,
-      absl::ToDoubleSeconds(Process(line.settle_cpu, 1).value_or(absl::ZeroDuration())));
+      absl::ToDoubleSeconds(line.cpu.wall), PerBookingCpu(r, line.cpu, line.acknowledged),
+      absl::ToDoubleSeconds(line.settle_cpu.wall), r.venue_site, settle(0), r.forwarder_site,
+      settle(1));
 }
 
 void PrintMode(const ForwardedReport& r, const BookingFigures& m, absl::string_view title,
@@ -114,16 +119,10 @@ void PrintMode(const ForwardedReport& r, const BookingFigures& m, absl::string_v
   out << "  latency ms, acknowledged: " << Latency(m.acknowledged_latency) << "\n";
   out << "  latency ms, answered:     " << Latency(m.all_answered_latency) << "\n";
   out << "  cpu: " << CpuShares(m.cpu, {r.venue_site, r.forwarder_site}, r.shape.cores) << "\n";
-  const std::optional<absl::Duration> venue = Process(m.cpu, 0);
-  const std::optional<absl::Duration> forwarder = Process(m.cpu, 1);
-  out << "  cpu per acknowledged booking: " << r.venue_site << " "
-      << PerBooking(venue, m.acknowledged) << ", " << r.forwarder_site << " "
-      << PerBooking(forwarder, m.acknowledged) << ", client "
-      << PerBooking(m.cpu.self, m.acknowledged) << ", all three "
-      << PerBooking(venue.value_or(absl::ZeroDuration()) +
-                        forwarder.value_or(absl::ZeroDuration()) + m.cpu.self,
-                    m.acknowledged)
-      << "\n";
+  const absl::Duration all_three = Process(m.cpu, 0).value_or(absl::ZeroDuration()) +
+                                   Process(m.cpu, 1).value_or(absl::ZeroDuration()) + m.cpu.self;
+  out << "  cpu per acknowledged booking: " << PerBookingCpu(r, m.cpu, m.acknowledged)
+      << ", all three " << PerBooking(all_three, m.acknowledged) << "\n";
 }
 
 double Millis(int64_t nanos) { return static_cast<double>(nanos) / 1e6; }
