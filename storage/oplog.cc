@@ -110,11 +110,8 @@ absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* cl
   } else {
     // A new database is a new incarnation: the microsecond it began.
     incarnation = static_cast<uint64_t>(absl::ToUnixMicros(clock->Now()));
-    if (absl::Status s =
-            txn->Put(Table::kMeta, kIncarnationKey, KeyBuilder().AddUint64(incarnation).Build());
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        txn->Put(Table::kMeta, kIncarnationKey, KeyBuilder().AddUint64(incarnation).Build()));
     RETURN_IF_ERROR(txn->Commit());
   }
   v1::Origin self;
@@ -221,11 +218,7 @@ absl::StatusOr<std::vector<v1::OplogEntry>> Oplog::CommitEntries(
     entry.set_signature(signer_->Sign(head.chain));
     RETURN_IF_ERROR(PutEntry(*txn, origin_key, entry));
   }
-  if (absl::Status s =
-          txn->Put(Table::kVersionVector, origin_key, VectorValue(head.seq, head.chain));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn->Put(Table::kVersionVector, origin_key, VectorValue(head.seq, head.chain)));
   RETURN_IF_ERROR(txn->Commit());
   Publish({{origin_key, {self_, head}}});
   if (local_redacted_) CountRedaction();
@@ -339,10 +332,7 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     absl::Status accepted = applier.ApplyRedaction(*txn, notice);
     if (!accepted.ok() && !IsRejection(accepted)) return accepted;
     if (accepted.ok()) accepted = StoreRedaction(*txn, notice);
-    if (absl::Status s = accepted.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint();
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(accepted.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint());
     if (accepted.ok()) {
       redacted = true;
     } else {
@@ -507,10 +497,7 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
       absl::Status applied = applier.Apply(*txn, entry);
       if (!applied.ok() && !IsRejection(applied)) return applied;
       // A rejected entry changes nothing, whatever it wrote before it failed.
-      if (absl::Status s = applied.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint();
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(applied.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint());
       entry.set_rejected(!applied.ok());
       (entry.rejected() ? report.rejected : report.applied) += 1;
       if (!entry.subject().empty()) {
@@ -520,10 +507,7 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
       RETURN_IF_ERROR(PutEntry(*txn, key, entry));
     }
     const Head head{run.entries.back()->seq(), run.chains.back()};
-    if (absl::Status s = txn->Put(Table::kVersionVector, key, VectorValue(head.seq, head.chain));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(txn->Put(Table::kVersionVector, key, VectorValue(head.seq, head.chain)));
     new_heads[key] = {run.origin, head};
   }
   if (new_heads.empty() && !redacted) return report;

@@ -187,16 +187,10 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
         KeyBuilder(SpaceDayPrefix(space.space_id, day)).AddString(booking.booking_id).Build();
     RETURN_IF_ERROR(txn->Put(Table::kBookingsBySpaceDay, key, booking.booking_id));
   }
-  if (absl::Status s = txn->Put(Table::kIdempotency, idempotency_key,
-                                IdempotencyValue(booking.booking_id, fingerprint));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn->Put(Table::kIdempotency, idempotency_key,
+                           IdempotencyValue(booking.booking_id, fingerprint)));
   const absl::Time deadline = domain::NoShowDeadline(booking, catalog_->policy());
-  if (absl::Status s = txn->Put(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id), "");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(txn->Put(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id), ""));
   RETURN_IF_ERROR(txn->Commit());
   receipts_->NotifyQueued(booking.booking_id);
   return booking;
@@ -224,11 +218,8 @@ absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
       if (!held) ++new_days;
     }
     if (new_days == 0) continue;
-    if (absl::Status s = domain::CheckVisitAllowance(booking.member_id, booking.home_site_id,
-                                                     *allowance, month, used[month], new_days);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(domain::CheckVisitAllowance(booking.member_id, booking.home_site_id, *allowance,
+                                                month, used[month], new_days));
   }
   return absl::OkStatus();
 }
@@ -268,10 +259,7 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(
       RETURN_IF_ERROR(ReleaseSlots(*txn, booking, slots));
     }
     const absl::Time deadline = domain::NoShowDeadline(booking, catalog_->policy());
-    if (absl::Status s = txn->Delete(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(txn->Delete(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id)));
     booking.state = target;
     booking.update_time = now;
     RETURN_IF_ERROR(StoreBooking(*txn, booking));
@@ -304,10 +292,7 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
         RETURN_IF_ERROR(txn->Delete(Table::kNoShowQueue, entry.key));
         const bool no_show = booking.state == domain::BookingState::kConfirmed;
         if (no_show) {
-          if (absl::Status s = ReleaseSlots(*txn, booking, domain::SlotsToRelease(booking, now));
-              !s.ok()) {
-            return s;
-          }
+          RETURN_IF_ERROR(ReleaseSlots(*txn, booking, domain::SlotsToRelease(booking, now)));
           booking.state = domain::BookingState::kNoShow;
           booking.update_time = now;
           RETURN_IF_ERROR(StoreBooking(*txn, booking));

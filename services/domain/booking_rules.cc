@@ -15,11 +15,8 @@ absl::StatusOr<BookingPlan> PlanBooking(const Space& space, const SitePolicy& po
     return absl::InvalidArgumentError(
         "idempotency_key is required: a unique string per booking attempt, reused on retry");
   }
-  if (absl::Status s = CheckText("idempotency_key", request.idempotency_key,
-                                 kMaxIdempotencyKeyLength, /*required=*/true);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText("idempotency_key", request.idempotency_key, kMaxIdempotencyKeyLength,
+                            /*required=*/true));
   if (space.state != SpaceState::kActive) {
     return absl::FailedPreconditionError(
         absl::StrCat("space '", space.space_id, "' is retired and can no longer be booked"));

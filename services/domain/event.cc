@@ -93,11 +93,7 @@ absl::Status ValidateEvent(const Event& event) {
   RETURN_IF_ERROR(CheckEventId(event));
   RETURN_IF_ERROR(CheckText("city", event.city, kMaxNameLength, true));
   RETURN_IF_ERROR(CheckText("title", event.title, kMaxEventTitleLength, true));
-  if (absl::Status s =
-          CheckText("description", event.description, kMaxEventDescriptionLength, false);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText("description", event.description, kMaxEventDescriptionLength, false));
   RETURN_IF_ERROR(CheckTags(event.tags));
   RETURN_IF_ERROR(CheckSpan(event.local_start, event.local_end));
   ASSIGN_OR_RETURN(Event placed, PlaceInZone(event));

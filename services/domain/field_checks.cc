@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "storage/status_macros.h"
 
 namespace cantine::domain {
 namespace {
@@ -75,7 +76,7 @@ absl::Status CheckList(
         absl::StrCat(field, " has ", values.size(), " entries; at most ", max_count));
   }
   for (size_t i = 0; i < values.size(); ++i) {
-    if (absl::Status s = item_check(absl::StrCat(field, "[", i, "]"), i); !s.ok()) return s;
+    RETURN_IF_ERROR(item_check(absl::StrCat(field, "[", i, "]"), i));
   }
   return absl::OkStatus();
 }

@@ -105,10 +105,7 @@ absl::Status CheckLinks(const std::vector<std::string>& links) {
 }  // namespace
 
 absl::Status ValidateMember(const Member& member) {
-  if (absl::Status s = CheckText("display_name", member.display_name, kMaxNameLength, true);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText("display_name", member.display_name, kMaxNameLength, true));
   RETURN_IF_ERROR(CheckText("bio", member.bio, kMaxDescriptionLength, false));
   RETURN_IF_ERROR(CheckSkills(member.skills));
   RETURN_IF_ERROR(CheckText("city", member.city, kMaxCityLength, false));

@@ -103,32 +103,16 @@ absl::Status ValidateSitePolicy(const SitePolicy& policy) {
   if (!IsWholeMinutes(policy.room_block)) {
     return absl::InvalidArgumentError("room_block must be a whole number of minutes");
   }
-  if (absl::Status s =
-          CheckDurationRange("room_block", policy.room_block, absl::Minutes(kMinRoomBlockMinutes),
-                             policy.closes_at - policy.opens_at);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckDayCount("max_booking_days", policy.max_booking_days, kMaxBookingDaysLimit);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckDayCount("booking_horizon_days", policy.booking_horizon_days, kMaxHorizonDaysLimit);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckDurationRange("cancellation_window", policy.cancellation_window,
-                                          absl::ZeroDuration(), absl::Hours(24 * 30));
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckDurationRange("no_show_grace", policy.no_show_grace, absl::Minutes(1),
-                                          absl::Hours(24));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckDurationRange("room_block", policy.room_block,
+                                     absl::Minutes(kMinRoomBlockMinutes),
+                                     policy.closes_at - policy.opens_at));
+  RETURN_IF_ERROR(CheckDayCount("max_booking_days", policy.max_booking_days, kMaxBookingDaysLimit));
+  RETURN_IF_ERROR(
+      CheckDayCount("booking_horizon_days", policy.booking_horizon_days, kMaxHorizonDaysLimit));
+  RETURN_IF_ERROR(CheckDurationRange("cancellation_window", policy.cancellation_window,
+                                     absl::ZeroDuration(), absl::Hours(24 * 30)));
+  RETURN_IF_ERROR(
+      CheckDurationRange("no_show_grace", policy.no_show_grace, absl::Minutes(1), absl::Hours(24)));
   if (policy.member_visit_days_per_month.has_value() &&
       (*policy.member_visit_days_per_month < 0 ||
        *policy.member_visit_days_per_month > kMaxVisitDaysPerMonth)) {

@@ -22,14 +22,8 @@ absl::StatusOr<absl::TimeZone> LoadVenueTimeZone(absl::string_view field, absl::
 
 absl::Status ValidateSiteProfile(const SiteProfile& profile) {
   RETURN_IF_ERROR(CheckSlug("site_id", profile.site_id));
-  if (absl::Status s = CheckText("display_name", profile.display_name, kMaxNameLength, true);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckText("street_address", profile.street_address, kMaxNameLength, true);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText("display_name", profile.display_name, kMaxNameLength, true));
+  RETURN_IF_ERROR(CheckText("street_address", profile.street_address, kMaxNameLength, true));
   RETURN_IF_ERROR(CheckText("city", profile.city, kMaxNameLength, true));
   const std::string& country = profile.country_code;
   if (country.size() != 2 || !absl::ascii_isupper(country[0]) || !absl::ascii_isupper(country[1])) {

@@ -18,15 +18,8 @@ absl::string_view SpaceKindName(SpaceKind kind) {
 
 absl::Status ValidateSpace(const Space& space) {
   RETURN_IF_ERROR(CheckSlug("space.space_id", space.space_id));
-  if (absl::Status s = CheckText("space.display_name", space.display_name, kMaxNameLength, true);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckText("space.description", space.description, kMaxDescriptionLength, false);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText("space.display_name", space.display_name, kMaxNameLength, true));
+  RETURN_IF_ERROR(CheckText("space.description", space.description, kMaxDescriptionLength, false));
   const int32_t max_seats = space.kind == SpaceKind::kDeskPool ? kMaxDeskPoolSeats : kMaxRoomPeople;
   if (space.seats < 1 || space.seats > max_seats) {
     return absl::InvalidArgumentError(absl::StrCat("space.seats is ", space.seats, "; a ",

@@ -63,11 +63,8 @@ absl::StatusOr<storage::LocalEntry> WriteLocal(Transaction& txn, const domain::E
                                                const std::string& site_id) {
   v1::EventChange change;
   *change.mutable_event() = EventToProto(event);
-  if (absl::Status s = PutStored(txn, change.event(),
-                                 replication::MakeStamp(hlc.wall_micros, hlc.logical, site_id));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(PutStored(txn, change.event(),
+                            replication::MakeStamp(hlc.wall_micros, hlc.logical, site_id)));
   return storage::LocalEntry(v1::ENTRY_KIND_EVENT, change.SerializeAsString());
 }
 

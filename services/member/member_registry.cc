@@ -260,11 +260,8 @@ absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
     }
     RETURN_IF_ERROR(txn.Delete(Table::kMemberEmails, EmailKey(before.email)));
   }
-  if (absl::Status s =
-          erase ? txn.Delete(Table::kHomeMembers, MemberKey(member_id)) : WriteHome(txn, after);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(erase ? txn.Delete(Table::kHomeMembers, MemberKey(member_id))
+                        : WriteHome(txn, after));
   // An erased member leaves no registration request for its email behind either.
   if (erase) {
     RETURN_IF_ERROR(RegistrationRequests::RemoveIn(txn, before.email));

@@ -195,11 +195,8 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
     return absl::InvalidArgumentError("drain_timeout must be between 0s and 5m");
   }
   if (!options.federation_listen_address.empty()) {
-    if (absl::Status s =
-            CheckListenAddress("federation_listen_address", options.federation_listen_address);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        CheckListenAddress("federation_listen_address", options.federation_listen_address));
   }
   for (const PeerConfig& peer : options.peers) {
     RETURN_IF_ERROR(domain::CheckSlug("peers.site_id", peer.site_id));
@@ -273,15 +270,8 @@ std::string SigningKeyFile(const NodeOptions& options) {
 
 absl::Status PrepareNodeFiles(const NodeOptions& options) {
   RETURN_IF_ERROR(files::MakePrivateFolder("data folder", options.data_dir));
-  if (absl::Status s =
-          files::CheckPrivateFile("admin credential file", options.admin_credential_file);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = files::CheckPrivateFile("signing key file", SigningKeyFile(options));
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(files::CheckPrivateFile("admin credential file", options.admin_credential_file));
+  RETURN_IF_ERROR(files::CheckPrivateFile("signing key file", SigningKeyFile(options)));
   if (!options.insecure) {
     RETURN_IF_ERROR(files::CheckPrivateFile("TLS key file", options.tls.key_file));
   }
