@@ -58,22 +58,25 @@ std::string LogTail(const std::string& path, int lines) {
   return absl::StrCat("; the end of ", path, ":\n  ", absl::StrJoin(kept, "\n  "));
 }
 
+std::string TextFormatString(absl::string_view value) {
+  return absl::StrCat("\"", absl::CEscape(value), "\"");
+}
+
 absl::StatusOr<std::unique_ptr<Subprocess>> SpawnCantined(const CantinedLaunch& launch) {
   const std::string base = absl::StrCat(launch.dir, "/", launch.site);
   std::error_code error;
   std::filesystem::remove(base + ".port", error);
   std::filesystem::remove(base + ".fport", error);
-  const auto text = [](absl::string_view value) {
-    return absl::StrCat("\"", absl::CEscape(value), "\"");
-  };
   std::vector<std::string> argv = {
       launch.cantined, absl::StrCat("--config=", launch.config),
-      absl::StrCat(
-          "--config_override=listen_address: \"127.0.0.1:0\"", " federation_listen_address: ",
-          text(absl::StrCat("127.0.0.1:", launch.federation_port)), " data_dir: ", text(base),
-          " admin_credential_file: ", text(absl::StrCat(launch.dir, "/admin")),
-          " port_file: ", text(absl::StrCat(base, ".port")), " federation_port_file: ",
-          text(absl::StrCat(base, ".fport")), " ", launch.config_override)};
+      absl::StrCat("--config_override=listen_address: \"127.0.0.1:0\"",
+                   " federation_listen_address: ",
+                   TextFormatString(absl::StrCat("127.0.0.1:", launch.federation_port)),
+                   " data_dir: ", TextFormatString(base),
+                   " admin_credential_file: ", TextFormatString(absl::StrCat(launch.dir, "/admin")),
+                   " port_file: ", TextFormatString(absl::StrCat(base, ".port")),
+                   " federation_port_file: ", TextFormatString(absl::StrCat(base, ".fport")), " ",
+                   launch.config_override)};
   argv.insert(argv.end(), launch.flags.begin(), launch.flags.end());
   auto process = std::make_unique<Subprocess>(std::move(argv), base + ".log");
   RETURN_IF_ERROR(process->Spawn());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "tests/support/subprocess.h"
@@ -61,6 +62,10 @@ absl::StatusOr<CantinedPorts> WaitUntilServing(const CantinedLaunch& launch, Sub
 
 // "; the end of <path>:" and its last `lines` lines, indented, for an error message.
 std::string LogTail(const std::string& path, int lines = 8);
+
+// `value` as a protobuf text-format string literal, quoted and escaped: a path or address
+// in a CantinedLaunch::config_override.
+std::string TextFormatString(absl::string_view value);
 
 // The highest contiguous seq of origin `site` that the node behind `admin` holds, from its
 // GetNetworkStatus with the admin credential; 0 when it holds none. The call's error, as a

@@ -47,8 +47,8 @@ std::unique_ptr<Subprocess> SiteProcesses::Start(const std::string& site,
        .dir = dir_.path(),
        .site = site,
        .config = absl::StrCat(CANTINE_SOURCE_DIR, "/deploy/sites/", site, ".textproto,", fragment),
-       .config_override =
-           absl::StrCat("signing_key_file: \"", dir_.Sub(site + ".key"), "\" insecure: true")});
+       .config_override = absl::StrCat(
+           "signing_key_file: ", TextFormatString(dir_.Sub(site + ".key")), " insecure: true")});
   EXPECT_TRUE(node.ok()) << node.status();
   if (!node.ok()) return std::make_unique<Subprocess>(std::vector<std::string>{cantined_}, "");
   *port = node->port;

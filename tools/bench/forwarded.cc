@@ -78,13 +78,14 @@ struct TwoSites {
 
   absl::StatusOr<testing::CantinedProcess> StartNode(absl::string_view site, int federation_port,
                                                      absl::string_view peer, int peer_port) {
-    std::string config =
-        absl::StrCat(kConfigOverride, " tls { ca_file: \"", Path("certs/ca.pem"),
-                     "\" cert_file: \"", Path(absl::StrCat("certs/", site, ".pem")),
-                     "\" key_file: \"", Path(absl::StrCat("certs/", site, ".key")), "\" }");
+    std::string config = absl::StrCat(
+        kConfigOverride, " tls { ca_file: ", testing::TextFormatString(Path("certs/ca.pem")),
+        " cert_file: ", testing::TextFormatString(Path(absl::StrCat("certs/", site, ".pem"))),
+        " key_file: ", testing::TextFormatString(Path(absl::StrCat("certs/", site, ".key"))), " }");
     if (!peer.empty()) {
       absl::StrAppend(&config, " peers { site_id: \"", peer, "\" address: \"127.0.0.1:", peer_port,
-                      "\" public_key_file: \"", Path(absl::StrCat(peer, "/node.pub")), "\" }");
+                      "\" public_key_file: ",
+                      testing::TextFormatString(Path(absl::StrCat(peer, "/node.pub"))), " }");
     }
     return testing::StartCantined(
         {.cantined = options.cantined_path,
