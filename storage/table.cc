@@ -52,6 +52,8 @@ absl::string_view TableName(Table table) {
       return "home_members";
     case Table::kMemberRequests:
       return "member_requests";
+    case Table::kSiteListings:
+      return "site_listings";
   }
   return "unknown";
 }

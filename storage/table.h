@@ -42,10 +42,12 @@ enum class Table {
   kMemberRequests,      // ("email", SHA-256 of the lowercase email) -> cantine.v1.Member and
                         // ("time", micros, SHA-256 of the email) -> "": registration requests
                         // made without a credential; home only.
+  kSiteListings,        // site_id -> cantine.v1.SignedDirectoryChange: the admin-signed
+                        // change each site is listed by (directory_change.h).
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kMemberRequests) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kSiteListings) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

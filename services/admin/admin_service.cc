@@ -10,8 +10,13 @@
 namespace cantine::admin {
 
 AdminServiceImpl::AdminServiceImpl(std::string site_id, const storage::Oplog* oplog,
-                                   PeerStatusSource peers, const auth::AdminCredential* admin)
-    : site_id_(std::move(site_id)), oplog_(oplog), peers_(std::move(peers)), admin_(admin) {}
+                                   PeerStatusSource peers, const auth::AdminCredential* admin,
+                                   site::SignedDirectory* directory)
+    : site_id_(std::move(site_id)),
+      oplog_(oplog),
+      peers_(std::move(peers)),
+      admin_(admin),
+      directory_(directory) {}
 
 grpc::Status AdminServiceImpl::GetNetworkStatus(grpc::ServerContext* context,
                                                 const v1::GetNetworkStatusRequest*,
@@ -19,6 +24,56 @@ grpc::Status AdminServiceImpl::GetNetworkStatus(grpc::ServerContext* context,
   return rpc::Serve([&]() -> absl::Status {
     RETURN_IF_ERROR(rpc::CheckAdmin(*context, *admin_));
     *response = CurrentNetworkStatus();
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::AddSite(grpc::ServerContext*, const v1::AddSiteRequest* request,
+                                       v1::DirectoryChange* response) {
+  return TakeChange(request->signed_change(), v1::DIRECTORY_ACTION_ADD_SITE, response);
+}
+
+grpc::Status AdminServiceImpl::SuspendSite(grpc::ServerContext*,
+                                           const v1::SuspendSiteRequest* request,
+                                           v1::DirectoryChange* response) {
+  return TakeChange(request->signed_change(), v1::DIRECTORY_ACTION_SUSPEND_SITE, response);
+}
+
+grpc::Status AdminServiceImpl::ReinstateSite(grpc::ServerContext*,
+                                             const v1::ReinstateSiteRequest* request,
+                                             v1::DirectoryChange* response) {
+  return TakeChange(request->signed_change(), v1::DIRECTORY_ACTION_REINSTATE_SITE, response);
+}
+
+grpc::Status AdminServiceImpl::RemoveSite(grpc::ServerContext*,
+                                          const v1::RemoveSiteRequest* request,
+                                          v1::DirectoryChange* response) {
+  return TakeChange(request->signed_change(), v1::DIRECTORY_ACTION_REMOVE_SITE, response);
+}
+
+grpc::Status AdminServiceImpl::RotateSiteKeys(grpc::ServerContext*,
+                                              const v1::RotateSiteKeysRequest* request,
+                                              v1::DirectoryChange* response) {
+  return TakeChange(request->signed_change(), v1::DIRECTORY_ACTION_ROTATE_KEYS, response);
+}
+
+grpc::Status AdminServiceImpl::TakeChange(const v1::SignedDirectoryChange& signed_change,
+                                          v1::DirectoryAction action,
+                                          v1::DirectoryChange* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response, directory_->TakeChange(signed_change, action));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::ListDirectoryChanges(grpc::ServerContext*,
+                                                    const v1::ListDirectoryChangesRequest*,
+                                                    v1::ListDirectoryChangesResponse* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<v1::SignedDirectoryChange> changes, directory_->ListChanges());
+    for (v1::SignedDirectoryChange& change : changes) {
+      *response->add_signed_changes() = std::move(change);
+    }
     return absl::OkStatus();
   });
 }

@@ -7,24 +7,44 @@
 #include "cantine/v1/admin.grpc.pb.h"
 #include "services/auth/admin_credential.h"
 #include "services/federation/peer_status.h"
+#include "services/site/signed_directory.h"
 #include "storage/oplog.h"
 
 namespace cantine::admin {
 
-// cantine.v1.AdminService: every call needs the admin credential. Thread-safe.
+// cantine.v1.AdminService. GetNetworkStatus needs the site's admin credential; directory
+// changes carry the network admin's signature instead. Thread-safe.
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
   using PeerStatusSource = std::function<std::vector<federation::PeerStatus>()>;
 
   // None owned; all outlive the service. `peers` reports the replicators' links.
   AdminServiceImpl(std::string site_id, const storage::Oplog* oplog, PeerStatusSource peers,
-                   const auth::AdminCredential* admin);
+                   const auth::AdminCredential* admin, site::SignedDirectory* directory);
 
   grpc::Status GetNetworkStatus(grpc::ServerContext* context,
                                 const v1::GetNetworkStatusRequest* request,
                                 v1::NetworkStatus* response) override;
+  grpc::Status AddSite(grpc::ServerContext* context, const v1::AddSiteRequest* request,
+                       v1::DirectoryChange* response) override;
+  grpc::Status SuspendSite(grpc::ServerContext* context, const v1::SuspendSiteRequest* request,
+                           v1::DirectoryChange* response) override;
+  grpc::Status ReinstateSite(grpc::ServerContext* context, const v1::ReinstateSiteRequest* request,
+                             v1::DirectoryChange* response) override;
+  grpc::Status RemoveSite(grpc::ServerContext* context, const v1::RemoveSiteRequest* request,
+                          v1::DirectoryChange* response) override;
+  grpc::Status RotateSiteKeys(grpc::ServerContext* context,
+                              const v1::RotateSiteKeysRequest* request,
+                              v1::DirectoryChange* response) override;
+  grpc::Status ListDirectoryChanges(grpc::ServerContext* context,
+                                    const v1::ListDirectoryChangesRequest* request,
+                                    v1::ListDirectoryChangesResponse* response) override;
 
  private:
+  // Each directory change call: `signed_change` taken in as a change of `action`.
+  grpc::Status TakeChange(const v1::SignedDirectoryChange& signed_change,
+                          v1::DirectoryAction action, v1::DirectoryChange* response);
+
   // This node's origins and its replicators' links, as the desk sees them.
   v1::NetworkStatus CurrentNetworkStatus() const;
 
@@ -32,6 +52,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   const storage::Oplog* const oplog_;
   const PeerStatusSource peers_;
   const auth::AdminCredential* const admin_;
+  site::SignedDirectory* const directory_;
 };
 
 }  // namespace cantine::admin

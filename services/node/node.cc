@@ -230,7 +230,13 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   ASSIGN_OR_RETURN(p.catalog, site::SiteCatalog::Open(
                                   p.store.get(), clock,
                                   {options.site, options.initial_policy, options.initial_spaces}));
-  p.directory = std::make_unique<site::SiteDirectory>(p.store.get(), p.oplog.get());
+  std::optional<auth::Ed25519PublicKey> network_admin_key;
+  if (!options.admin_public_key_file.empty()) {
+    ASSIGN_OR_RETURN(network_admin_key,
+                     auth::Ed25519PublicKey::LoadPemFile(options.admin_public_key_file));
+  }
+  p.directory = std::make_unique<site::SiteDirectory>(p.store.get(), p.oplog.get(),
+                                                      std::move(network_admin_key));
   p.members = std::make_unique<member::MemberRegistry>(p.store.get(), p.oplog.get(), &p.ids,
                                                        options.site.site_id);
   p.registration_requests = std::make_unique<member::RegistrationRequests>(p.store.get(), clock);
@@ -266,7 +272,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   p.event_service = std::make_unique<event::EventServiceImpl>(p.events.get(), p.admin.get());
   p.admin_service = std::make_unique<admin::AdminServiceImpl>(
       options.site.site_id, p.oplog.get(), [parts = &p] { return parts->PeerStatuses(); },
-      p.admin.get());
+      p.admin.get(), p.directory.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -406,8 +412,9 @@ absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
   // entries themselves differ by which signatures each node kept (see OplogEntry).
   return storage::DigestTables(
       *parts_->store,
-      {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kEvents,
-       storage::Table::kReceipts, storage::Table::kVisitDays, storage::Table::kVersionVector});
+      {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kSiteListings,
+       storage::Table::kEvents, storage::Table::kReceipts, storage::Table::kVisitDays,
+       storage::Table::kVersionVector});
 }
 
 void Node::Shutdown(absl::Duration drain_timeout) { parts_->Drain(drain_timeout); }

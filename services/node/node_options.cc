@@ -128,6 +128,7 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   for (const config::v1::TrustedSite& site : config.trusted_sites()) {
     options.trusted_sites.push_back({site.site_id(), site.public_key_file()});
   }
+  options.admin_public_key_file = config.admin_public_key_file();
   options.tls = {.ca_file = config.tls().ca_file(),
                  .cert_file = config.tls().cert_file(),
                  .key_file = config.tls().key_file()};

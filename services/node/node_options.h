@@ -61,6 +61,9 @@ struct NodeOptions {
   std::string signing_key_file;
   std::vector<PeerConfig> peers;
   std::vector<TrustedSiteConfig> trusted_sites;
+  // The network admin's public key (PEM), which signs every directory change. Empty: the
+  // node takes no directory change.
+  std::string admin_public_key_file;
   absl::Duration max_clock_skew = absl::Minutes(2);
   // TLS on the public port, mutual TLS on the federation port and to peers. Required
   // unless `insecure`.

@@ -1,11 +1,15 @@
 #include "services/site/site_directory.h"
 
+#include <map>
 #include <optional>
+#include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/replication/record_stamp.h"
 #include "services/rpc/proto_time.h"
+#include "services/site/directory_change.h"
 #include "storage/key_codec.h"
 #include "storage/records.h"
 #include "storage/status_macros.h"
@@ -22,20 +26,63 @@ std::string SiteKey(absl::string_view site_id) {
 }
 
 constexpr absl::string_view kRecordName = "stored directory entry";
+constexpr absl::string_view kListingName = "site listing";
+
+// One point read, from the store or in a transaction.
+using PointRead =
+    absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(Table, absl::string_view)>;
 
 absl::StatusOr<std::optional<v1::StoredDirectoryEntry>> Parse(
     const absl::StatusOr<std::optional<std::string>>& read) {
   return storage::ParseOptionalRecord<v1::StoredDirectoryEntry>(read, kRecordName);
 }
 
-// The entry of `site_id` a point read returned; NOT_FOUND when there is none.
-absl::StatusOr<v1::DirectoryEntry> EntryOf(const absl::StatusOr<std::optional<std::string>>& read,
-                                           absl::string_view site_id) {
-  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> stored, Parse(read));
-  if (!stored.has_value()) {
+// A listed change, as the admin signed it. It was opened and checked before it was stored.
+absl::StatusOr<v1::DirectoryChange> ListedChange(const v1::SignedDirectoryChange& listed) {
+  return storage::ParseRecord<v1::DirectoryChange>(listed.change(), kListingName);
+}
+
+// What the rules read of the change a node holds for a site; nullopt when it holds none.
+absl::StatusOr<std::optional<domain::ListingChange>> HeldChange(
+    const absl::StatusOr<std::optional<std::string>>& read) {
+  ASSIGN_OR_RETURN(std::optional<v1::SignedDirectoryChange> listed,
+                   storage::ParseOptionalRecord<v1::SignedDirectoryChange>(read, kListingName));
+  if (!listed.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(const v1::DirectoryChange change, ListedChange(*listed));
+  return ListingChangeOf(change, listed->change());
+}
+
+// `entry` (the site's own, or empty) with what `listing` says of the site in its place.
+void OverrideWithListing(const v1::SiteListing& listing, v1::DirectoryEntry& entry) {
+  std::optional<v1::SitePolicy> policy;  // The site's own.
+  if (entry.site().has_policy()) policy = entry.site().policy();
+  *entry.mutable_site() = listing.site();
+  if (policy.has_value()) *entry.mutable_site()->mutable_policy() = std::move(*policy);
+  entry.set_public_endpoint(listing.public_endpoint());
+  entry.set_federation_endpoint(listing.federation_endpoint());
+  entry.set_public_key(listing.token_public_key());
+  entry.set_status(listing.status());
+  *entry.mutable_retired_keys() = listing.retired_token_keys();
+}
+
+// The entry of `site_id`: its own, overridden by its listing; NOT_FOUND when it has neither.
+absl::StatusOr<v1::DirectoryEntry> EntryOf(PointRead read, absl::string_view site_id) {
+  const std::string key = SiteKey(site_id);
+  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> own,
+                   Parse(read(Table::kDirectory, key)));
+  ASSIGN_OR_RETURN(std::optional<v1::SignedDirectoryChange> listed,
+                   storage::ParseOptionalRecord<v1::SignedDirectoryChange>(
+                       read(Table::kSiteListings, key), kListingName));
+  if (!own.has_value() && !listed.has_value()) {
     return absl::NotFoundError(absl::StrCat("the directory has no site '", site_id, "'"));
   }
-  return stored->entry();
+  v1::DirectoryEntry entry =
+      own.has_value() ? std::move(*own->mutable_entry()) : v1::DirectoryEntry();
+  if (listed.has_value()) {
+    ASSIGN_OR_RETURN(const v1::DirectoryChange change, ListedChange(*listed));
+    OverrideWithListing(change.listing(), entry);
+  }
+  return entry;
 }
 
 }  // namespace
@@ -43,7 +90,7 @@ absl::StatusOr<v1::DirectoryEntry> EntryOf(const absl::StatusOr<std::optional<st
 absl::Status SiteDirectory::PublishOwn(v1::DirectoryEntry entry, absl::Time now,
                                        absl::Duration retired_key_lifetime) {
   entry.clear_retired_keys();
-  absl::StatusOr<v1::DirectoryEntry> published = Get(entry.site().site_id());
+  absl::StatusOr<v1::DirectoryEntry> published = OwnEntry(entry.site().site_id());
   if (published.ok()) {
     for (const v1::RetiredKey& retired : published->retired_keys()) {
       if (retired.public_key() == entry.public_key()) continue;  // Back in use.
@@ -62,7 +109,7 @@ absl::Status SiteDirectory::PublishOwn(v1::DirectoryEntry entry, absl::Time now,
 }
 
 absl::Status SiteDirectory::Publish(const v1::DirectoryEntry& entry) {
-  absl::StatusOr<v1::DirectoryEntry> current = Get(entry.site().site_id());
+  absl::StatusOr<v1::DirectoryEntry> current = OwnEntry(entry.site().site_id());
   if (current.ok() && google::protobuf::util::MessageDifferencer::Equals(*current, entry)) {
     return absl::OkStatus();
   }
@@ -82,7 +129,7 @@ absl::Status SiteDirectory::Publish(const v1::DirectoryEntry& entry) {
 
 absl::Status SiteDirectory::PublishOwnVisitAllowance(absl::string_view site_id,
                                                      std::optional<int> visit_days_per_month) {
-  ASSIGN_OR_RETURN(v1::DirectoryEntry entry, Get(site_id));
+  ASSIGN_OR_RETURN(v1::DirectoryEntry entry, OwnEntry(site_id));
   if (visit_days_per_month.has_value()) {
     entry.set_member_visit_days_per_month(*visit_days_per_month);
   } else {
@@ -98,24 +145,46 @@ std::optional<int> SiteDirectory::VisitDaysPerMonth(absl::string_view home_site_
 }
 
 absl::StatusOr<std::vector<v1::DirectoryEntry>> SiteDirectory::List() const {
-  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+  // By site id, as the keys sort.
+  std::map<std::string, v1::DirectoryEntry> entries;
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> own,
                    store_->Scan(Table::kDirectory, "", kMaxSites));
-  std::vector<v1::DirectoryEntry> entries;
-  for (const storage::KeyValue& row : rows) {
+  for (const storage::KeyValue& row : own) {
     ASSIGN_OR_RETURN(v1::StoredDirectoryEntry stored,
                      storage::ParseRecord<v1::StoredDirectoryEntry>(row.value, kRecordName));
-    entries.push_back(stored.entry());
+    entries[row.key] = std::move(*stored.mutable_entry());
   }
-  return entries;
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> listed,
+                   store_->Scan(Table::kSiteListings, "", kMaxSites));
+  for (const storage::KeyValue& row : listed) {
+    ASSIGN_OR_RETURN(const v1::SignedDirectoryChange signed_change,
+                     storage::ParseRecord<v1::SignedDirectoryChange>(row.value, kListingName));
+    ASSIGN_OR_RETURN(const v1::DirectoryChange change, ListedChange(signed_change));
+    OverrideWithListing(change.listing(), entries[row.key]);
+  }
+  std::vector<v1::DirectoryEntry> list;
+  list.reserve(entries.size());
+  for (auto& [key, entry] : entries) list.push_back(std::move(entry));
+  return list;
+}
+
+absl::StatusOr<v1::DirectoryEntry> SiteDirectory::OwnEntry(absl::string_view site_id) const {
+  ASSIGN_OR_RETURN(std::optional<v1::StoredDirectoryEntry> own,
+                   Parse(store_->Get(Table::kDirectory, SiteKey(site_id))));
+  if (!own.has_value()) {
+    return absl::NotFoundError(absl::StrCat("site '", site_id, "' has published no entry"));
+  }
+  return std::move(*own->mutable_entry());
 }
 
 absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(absl::string_view site_id) const {
-  return EntryOf(store_->Get(Table::kDirectory, SiteKey(site_id)), site_id);
+  return EntryOf([&](Table table, absl::string_view key) { return store_->Get(table, key); },
+                 site_id);
 }
 
 absl::StatusOr<v1::DirectoryEntry> SiteDirectory::Get(storage::Transaction& txn,
                                                       absl::string_view site_id) const {
-  return EntryOf(txn.Get(Table::kDirectory, SiteKey(site_id)), site_id);
+  return EntryOf([&](Table table, absl::string_view key) { return txn.Get(table, key); }, site_id);
 }
 
 absl::StatusOr<v1::SiteStatus> SiteDirectory::StatusOf(absl::string_view site_id) const {
@@ -177,10 +246,84 @@ absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::Opl
   return storage::PutRecord(txn, Table::kDirectory, key, updated);
 }
 
+absl::StatusOr<v1::DirectoryChange> SiteDirectory::Open(
+    const v1::SignedDirectoryChange& signed_change) const {
+  if (!admin_key_.has_value()) {
+    return absl::FailedPreconditionError(
+        "this node has no network admin key (admin_public_key_file): it takes no directory "
+        "change");
+  }
+  return OpenDirectoryChange(signed_change, *admin_key_);
+}
+
+absl::StatusOr<v1::DirectoryChange> SiteDirectory::TakeChange(
+    const v1::SignedDirectoryChange& signed_change, v1::DirectoryAction action) {
+  ASSIGN_OR_RETURN(const v1::DirectoryChange change, Open(signed_change));
+  if (change.action() != action) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("change.action is ", v1::DirectoryAction_Name(change.action()),
+                     "; this call takes ", v1::DirectoryAction_Name(action)));
+  }
+  const std::string key = SiteKey(change.site_id());
+  RETURN_IF_ERROR(
+      oplog_
+          ->CommitLocal([&](storage::Transaction& txn,
+                            storage::HybridTime) -> absl::StatusOr<storage::LocalEntry> {
+            ASSIGN_OR_RETURN(const std::optional<domain::ListingChange> held,
+                             HeldChange(txn.GetForUpdate(Table::kSiteListings, key)));
+            RETURN_IF_ERROR(domain::CheckFollows(held.has_value() ? &*held : nullptr,
+                                                 ListingChangeOf(change, signed_change.change())));
+            RETURN_IF_ERROR(storage::PutRecord(txn, Table::kSiteListings, key, signed_change));
+            return storage::LocalEntry(v1::ENTRY_KIND_DIRECTORY_CHANGE,
+                                       signed_change.SerializeAsString());
+          })
+          .status());
+  return change;
+}
+
+absl::StatusOr<std::vector<v1::SignedDirectoryChange>> SiteDirectory::ListChanges() const {
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                   store_->Scan(Table::kSiteListings, "", kMaxSites));
+  std::vector<v1::SignedDirectoryChange> changes;
+  changes.reserve(rows.size());
+  for (const storage::KeyValue& row : rows) {
+    ASSIGN_OR_RETURN(v1::SignedDirectoryChange change,
+                     storage::ParseRecord<v1::SignedDirectoryChange>(row.value, kListingName));
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+absl::Status SiteDirectory::ApplyRemoteChange(storage::Transaction& txn,
+                                              const v1::OplogEntry& entry) {
+  v1::SignedDirectoryChange signed_change;
+  if (!signed_change.ParseFromString(entry.payload())) {
+    return absl::InvalidArgumentError("signed directory change does not parse");
+  }
+  absl::StatusOr<v1::DirectoryChange> change = Open(signed_change);
+  if (absl::IsUnauthenticated(change.status())) {
+    // A rejection: the entry is kept as refused, and changes nothing.
+    return absl::InvalidArgumentError(change.status().message());
+  }
+  RETURN_IF_ERROR(change.status());
+  const std::string key = SiteKey(change->site_id());
+  ASSIGN_OR_RETURN(const std::optional<domain::ListingChange> held,
+                   HeldChange(txn.GetForUpdate(Table::kSiteListings, key)));
+  if (held.has_value() &&
+      !domain::Supersedes(ListingChangeOf(*change, signed_change.change()), *held)) {
+    return absl::OkStatus();
+  }
+  return storage::PutRecord(txn, Table::kSiteListings, key, signed_change);
+}
+
 void SiteDirectory::RegisterWith(replication::RecordApplier& applier) {
   applier.Register(v1::ENTRY_KIND_DIRECTORY,
                    [this](storage::Transaction& txn, const v1::OplogEntry& entry) {
                      return ApplyRemote(txn, entry);
+                   });
+  applier.Register(v1::ENTRY_KIND_DIRECTORY_CHANGE,
+                   [this](storage::Transaction& txn, const v1::OplogEntry& entry) {
+                     return ApplyRemoteChange(txn, entry);
                    });
 }
 

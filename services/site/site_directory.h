@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -9,18 +10,30 @@
 #include "services/auth/member_token.h"
 #include "services/domain/visits.h"
 #include "services/replication/record_applier.h"
+#include "services/site/signed_directory.h"
 #include "storage/oplog.h"
 #include "storage/store.h"
 
 namespace cantine::site {
 
 // The site directory as this node holds it: every site's entry (identity, zone, currency,
-// endpoints, public key, status), replicated. Each site publishes its own entry; the latest
-// by (hlc, origin) wins. Thread-safe.
-class SiteDirectory final : public auth::TokenKeyResolver, public domain::VisitAllowances {
+// endpoints, public key, status), replicated. Two sources make an entry:
+//   - the site's own entry, which each site publishes (the latest by (hlc, origin) wins):
+//     its policy and its members' visit allowance;
+//   - the site's listing, which the network admin signs (SignedDirectory; of two changes
+//     every node keeps the same, domain::Supersedes): identity, endpoints, token keys and
+//     status. Where a site has a listing, it overrides what the site says of itself, so
+//     that a site can neither unsuspend itself nor list keys the admin did not.
+// Thread-safe.
+class SiteDirectory final : public auth::TokenKeyResolver,
+                            public domain::VisitAllowances,
+                            public SignedDirectory {
  public:
-  // Neither owned; both outlive the directory.
-  SiteDirectory(storage::Store* store, storage::Oplog* oplog) : store_(store), oplog_(oplog) {}
+  // Neither owned; both outlive the directory. Without `admin_key` every directory change
+  // is refused, taken in or replicated.
+  SiteDirectory(storage::Store* store, storage::Oplog* oplog,
+                std::optional<auth::Ed25519PublicKey> admin_key = std::nullopt)
+      : store_(store), oplog_(oplog), admin_key_(std::move(admin_key)) {}
 
   // Publishes this site's entry, unless the stored one already says the same. When its
   // public key differs from the one published before (the site's key was rotated), the old
@@ -52,19 +65,32 @@ class SiteDirectory final : public auth::TokenKeyResolver, public domain::VisitA
                                                  absl::string_view key_id,
                                                  absl::Time now) const override;
 
+  absl::StatusOr<v1::DirectoryChange> TakeChange(const v1::SignedDirectoryChange& signed_change,
+                                                 v1::DirectoryAction action) override;
+  absl::StatusOr<std::vector<v1::SignedDirectoryChange>> ListChanges() const override;
+
   // Merges a replicated ENTRY_KIND_DIRECTORY entry. INVALID_ARGUMENT when it does not parse
   // or describes a site other than its origin.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
-  // Has `applier` route remote ENTRY_KIND_DIRECTORY entries to ApplyRemote, at assembly;
-  // this outlives the applier's use.
+  // Merges a replicated ENTRY_KIND_DIRECTORY_CHANGE entry, whichever node carried it: keeps
+  // the change domain::Supersedes orders first. INVALID_ARGUMENT when the admin key did not
+  // sign it or it is malformed; FAILED_PRECONDITION when this node has no admin key.
+  absl::Status ApplyRemoteChange(storage::Transaction& txn, const v1::OplogEntry& entry);
+  // Has `applier` route remote ENTRY_KIND_DIRECTORY and ENTRY_KIND_DIRECTORY_CHANGE entries
+  // here, at assembly; this outlives the applier's use.
   void RegisterWith(replication::RecordApplier& applier);
 
  private:
   // Publishes `entry` as it is, unless the stored one already says the same.
   absl::Status Publish(const v1::DirectoryEntry& entry);
+  // The signed change opened with the admin key; FAILED_PRECONDITION without one.
+  absl::StatusOr<v1::DirectoryChange> Open(const v1::SignedDirectoryChange& signed_change) const;
+  // The site's own entry, as it published it, without its listing; NOT_FOUND when none.
+  absl::StatusOr<v1::DirectoryEntry> OwnEntry(absl::string_view site_id) const;
 
   storage::Store* const store_;
   storage::Oplog* const oplog_;
+  const std::optional<auth::Ed25519PublicKey> admin_key_;
 };
 
 }  // namespace cantine::site
