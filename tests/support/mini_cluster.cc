@@ -17,6 +17,7 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock)
     WritePrivateFile(dir_.Sub(absl::StrCat("admin-", site_id(i))),
                      absl::StrCat(admin_secret(i), "\n"));
   }
+  WritePrivateFile(dir_.Sub("network-admin.pub"), network_admin_key_.PublicKey().ToPem());
   nodes_.resize(size);
   for (int i = 0; i < size; ++i) StartNode(i, 0, 0);
   for (int i = 0; i < size; ++i) {
@@ -53,6 +54,7 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
   options.federation_listen_address = absl::StrCat("127.0.0.1:", federation_port);
   options.data_dir = data_dir(i);
   options.admin_credential_file = dir_.Sub(absl::StrCat("admin-", site_id(i)));
+  options.admin_public_key_file = dir_.Sub("network-admin.pub");
   options.drain_timeout = absl::Seconds(1);
   options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.
   return options;

@@ -9,6 +9,7 @@
 #include "cantine/v1/member.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "services/auth/ed25519.h"
 #include "services/node/node.h"
 #include "storage/clock.h"
 #include "tests/support/rpc_client.h"
@@ -18,7 +19,7 @@ namespace cantine::testing {
 
 // N in-process nodes on loopback, ports chosen at run time, each with its own data folder,
 // signing key and admin credential (the site's desk), every node trusting every other's
-// key. Topology is the test's choice.
+// key and the cluster's network admin key. Topology is the test's choice.
 class MiniCluster {
  public:
   // Every node reads `clock` (not owned; it outlives the cluster), the system's when null.
@@ -33,6 +34,8 @@ class MiniCluster {
   // Node i's data folder (its signing key is node.key there).
   std::string data_dir(int i) const;
   std::shared_ptr<grpc::Channel> channel(int i);
+  // The network admin key every node's directory trusts.
+  const auth::Ed25519PrivateKey& network_admin_key() const { return network_admin_key_; }
 
   // Node `to` pulls from node `from`.
   void Connect(int to, int from);
@@ -53,6 +56,7 @@ class MiniCluster {
   void StartNode(int i, int port, int federation_port);
 
   TempDir dir_;
+  const auth::Ed25519PrivateKey network_admin_key_ = auth::Ed25519PrivateKey::Generate();
   storage::SystemClock system_clock_;
   const storage::Clock* clock_;
   std::vector<std::unique_ptr<node::Node>> nodes_;

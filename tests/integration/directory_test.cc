@@ -1,0 +1,158 @@
+// The signed site directory across in-process nodes: a change the network admin signs,
+// taken in at any node, reaches every node; a suspension cuts a site off everywhere.
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/federation.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
+#include "cantine/v1/site.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "services/site/directory_change.h"
+#include "tests/support/mini_cluster.h"
+#include "tests/support/rpc_client.h"
+#include "tests/support/wait_for.h"
+
+namespace cantine {
+namespace {
+
+using testing::Context;
+using testing::MiniCluster;
+
+// A listing of node i's site, with the node's own key.
+v1::SiteListing ListingOf(MiniCluster& cluster, int i) {
+  v1::SiteListing listing;
+  v1::Site& site = *listing.mutable_site();
+  site.set_site_id(cluster.site_id(i));
+  site.set_display_name(absl::StrCat("Cantine ", cluster.site_id(i)));
+  site.set_street_address("1 rue de la Paix");
+  site.set_city("Lyon");
+  site.set_country_code("FR");
+  site.set_time_zone("Europe/Paris");
+  site.set_currency_code("EUR");
+  listing.set_public_endpoint(absl::StrCat("127.0.0.1:", cluster.node(i).port()));
+  listing.set_federation_endpoint(absl::StrCat("127.0.0.1:", cluster.node(i).federation_port()));
+  listing.set_entry_public_key(cluster.node(i).public_key().Raw());
+  listing.set_token_public_key(cluster.node(i).public_key().Raw());
+  listing.set_certificate_sha256(std::string(32, '\x01'));
+  return listing;
+}
+
+// The changes node i lists, by site id: "site-b@2" for version 2 of site-b.
+std::string ListedAt(MiniCluster& cluster, int i) {
+  auto admin = v1::AdminService::NewStub(cluster.channel(i));
+  v1::ListDirectoryChangesResponse listed;
+  const grpc::Status status = admin->ListDirectoryChanges(Context().get(), {}, &listed);
+  if (!status.ok()) return absl::StrCat("error: ", status.error_message());
+  std::string sites;
+  for (const v1::SignedDirectoryChange& signed_change : listed.signed_changes()) {
+    v1::DirectoryChange change;
+    change.ParseFromString(signed_change.change());
+    absl::StrAppend(&sites, sites.empty() ? "" : " ", change.site_id(), "@", change.version());
+  }
+  return sites;
+}
+
+TEST(DirectoryTest, AChangeTakenAtOneNodeReachesEveryNodeAndAForgeryNone) {
+  MiniCluster cluster(3);
+  cluster.ConnectLine();
+  const v1::DirectoryChange added = site::AddSiteChange(ListingOf(cluster, 2), absl::Now());
+
+  // Signed by another key, it is refused, and nothing is listed.
+  auto admin_a = v1::AdminService::NewStub(cluster.channel(0));
+  v1::AddSiteRequest forged;
+  *forged.mutable_signed_change() =
+      site::SignDirectoryChange(added, auth::Ed25519PrivateKey::Generate());
+  v1::DirectoryChange answer;
+  EXPECT_EQ(admin_a->AddSite(Context().get(), forged, &answer).error_code(), grpc::UNAUTHENTICATED);
+
+  v1::AddSiteRequest request;
+  *request.mutable_signed_change() = site::SignDirectoryChange(added, cluster.network_admin_key());
+  ASSERT_TRUE(admin_a->AddSite(Context().get(), request, &answer).ok());
+  EXPECT_EQ(answer.listing().status(), v1::SITE_STATUS_ACTIVE);
+  // Through the middle node, by relay.
+  EXPECT_TRUE(testing::WaitFor([&] { return ListedAt(cluster, 2) == "site-c@1"; }))
+      << ListedAt(cluster, 2);
+  EXPECT_EQ(ListedAt(cluster, 1), "site-c@1");
+  auto sites = v1::SiteService::NewStub(cluster.channel(1));
+  v1::ListSitesResponse listed;
+  ASSERT_TRUE(sites->ListSites(Context().get(), {}, &listed).ok());
+  bool found = false;
+  for (const v1::Site& site : listed.sites()) found |= site.site_id() == "site-c";
+  EXPECT_TRUE(found);
+
+  // The same addition sent again, to another node, changes nothing.
+  auto admin_b = v1::AdminService::NewStub(cluster.channel(1));
+  EXPECT_EQ(admin_b->AddSite(Context().get(), request, &answer).error_code(),
+            grpc::FAILED_PRECONDITION);
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+}
+
+TEST(DirectoryTest, ASuspendedSiteIsRefusedEverywhereUntilReinstated) {
+  MiniCluster cluster(3);
+  for (int to = 0; to < 3; ++to) {
+    for (int from = 0; from < 3; ++from) {
+      if (to != from) cluster.Connect(to, from);
+    }
+  }
+  // A member of site-b, with a token its home signed.
+  const v1::Member ada = testing::RegisterAtDesk(cluster, 1, "ada");
+  auto home = v1::MemberService::NewStub(cluster.channel(1));
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(ada.member_id());
+  issue.add_scopes(v1::TOKEN_SCOPE_ACCOUNT);
+  v1::IssueTokenResponse issued;
+  ASSERT_TRUE(home->IssueToken(testing::DeskContext(cluster, 1).get(), issue, &issued).ok());
+  // site-c verifies it (and then refuses to issue for a member not its own).
+  auto away = v1::MemberService::NewStub(cluster.channel(2));
+  const auto verdict_at_c = [&] {
+    v1::IssueTokenResponse refreshed;
+    return away->IssueToken(Context(issued.token()).get(), issue, &refreshed).error_code();
+  };
+  ASSERT_TRUE(testing::WaitFor([&] { return verdict_at_c() == grpc::FAILED_PRECONDITION; }));
+
+  auto admin_a = v1::AdminService::NewStub(cluster.channel(0));
+  const v1::DirectoryChange added = site::AddSiteChange(ListingOf(cluster, 1), absl::Now());
+  v1::AddSiteRequest add;
+  *add.mutable_signed_change() = site::SignDirectoryChange(added, cluster.network_admin_key());
+  v1::DirectoryChange answer;
+  ASSERT_TRUE(admin_a->AddSite(Context().get(), add, &answer).ok());
+  const v1::DirectoryChange suspended =
+      site::StatusChange(added, v1::DIRECTORY_ACTION_SUSPEND_SITE, absl::Now()).value();
+  v1::SuspendSiteRequest suspend;
+  *suspend.mutable_signed_change() =
+      site::SignDirectoryChange(suspended, cluster.network_admin_key());
+  ASSERT_TRUE(admin_a->SuspendSite(Context().get(), suspend, &answer).ok());
+
+  // Every other node refuses the site's member tokens and its calls on the federation port.
+  EXPECT_TRUE(testing::WaitFor([&] { return verdict_at_c() == grpc::PERMISSION_DENIED; }));
+  for (int node : {0, 2}) {
+    auto federation = v1::FederationService::NewStub(
+        testing::LoopbackChannel(cluster.node(node).federation_port()));
+    v1::PullRequest pull;
+    pull.set_site_id("site-b");
+    auto context = Context();
+    auto reader = federation->Pull(context.get(), pull);
+    v1::PullResponse response;
+    EXPECT_FALSE(reader->Read(&response));
+    const grpc::Status refused = reader->Finish();
+    EXPECT_EQ(refused.error_code(), grpc::PERMISSION_DENIED) << node;
+    EXPECT_EQ(refused.error_message(), "site 'site-b' is suspended in the directory") << node;
+  }
+
+  // Reinstated at another node, it is taken back everywhere.
+  const v1::DirectoryChange reinstated =
+      site::StatusChange(suspended, v1::DIRECTORY_ACTION_REINSTATE_SITE, absl::Now()).value();
+  v1::ReinstateSiteRequest reinstate;
+  *reinstate.mutable_signed_change() =
+      site::SignDirectoryChange(reinstated, cluster.network_admin_key());
+  auto admin_c = v1::AdminService::NewStub(cluster.channel(2));
+  ASSERT_TRUE(admin_c->ReinstateSite(Context().get(), reinstate, &answer).ok());
+  EXPECT_TRUE(testing::WaitFor([&] { return verdict_at_c() == grpc::FAILED_PRECONDITION; }));
+  EXPECT_TRUE(testing::WaitFor([&] { return ListedAt(cluster, 0) == "site-b@3"; }));
+}
+
+}  // namespace
+}  // namespace cantine
