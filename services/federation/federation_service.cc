@@ -14,16 +14,16 @@
 
 namespace cantine::federation {
 
-FederationServiceImpl::FederationServiceImpl(storage::Oplog* oplog,
-                                             const replication::SiteKeyRing* known_sites,
-                                             SiteStatusLookup site_status,
-                                             booking::ForwardedBookings* bookings,
-                                             const PeerHeads* peer_heads, absl::Duration heartbeat)
+FederationServiceImpl::FederationServiceImpl(
+    storage::Oplog* oplog, const replication::SiteKeyRing* known_sites,
+    SiteStatusLookup site_status, booking::ForwardedBookings* bookings, const PeerHeads* peer_heads,
+    const site::SignedDirectory* directory, absl::Duration heartbeat)
     : oplog_(oplog),
       known_sites_(known_sites),
       site_status_(std::move(site_status)),
       bookings_(bookings),
       peer_heads_(peer_heads),
+      directory_(directory),
       heartbeat_(heartbeat) {}
 
 absl::StatusOr<std::string> FederationServiceImpl::AuthorizePeer(
@@ -91,6 +91,16 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
         return absl::InvalidArgumentError("have names an origin twice");
       }
       if (entry.origin().site_id() == site_id) callers_own.insert(key);
+    }
+
+    if (directory_ != nullptr) {
+      ASSIGN_OR_RETURN(std::vector<v1::SignedDirectoryChange> listed, directory_->ListChanges());
+      if (!listed.empty()) {
+        v1::PullResponse first;
+        for (v1::SignedDirectoryChange& change : listed) *first.add_directory() = std::move(change);
+        for (const v1::VersionVectorEntry& h : oplog_->Vector()) *first.add_heads() = h;
+        if (!writer->Write(first)) return absl::OkStatus();  // The peer went away.
+      }
     }
 
     // Only what the caller reports after this stream opened is news for it.

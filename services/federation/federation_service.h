@@ -12,6 +12,7 @@
 #include "services/federation/peer_heads.h"
 #include "services/logging/logger.h"
 #include "services/replication/entry_signing.h"
+#include "services/site/signed_directory.h"
 #include "storage/oplog.h"
 
 namespace cantine::federation {
@@ -31,10 +32,12 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // None owned; all outlive the service. `known_sites` decides who may call, and
   // `site_status` refuses those the directory lists as suspended or removed; `bookings`
   // serves the booking calls other nodes forward to this venue (none: UNIMPLEMENTED, a port
-  // that only relays entries).
+  // that only relays entries); `directory`, when set, is sent at the start of each stream.
   FederationServiceImpl(storage::Oplog* oplog, const replication::SiteKeyRing* known_sites,
                         SiteStatusLookup site_status, booking::ForwardedBookings* bookings,
-                        const PeerHeads* peer_heads, absl::Duration heartbeat = absl::Seconds(1));
+                        const PeerHeads* peer_heads,
+                        const site::SignedDirectory* directory = nullptr,
+                        absl::Duration heartbeat = absl::Seconds(1));
 
   grpc::Status Pull(grpc::ServerContext* context, const v1::PullRequest* request,
                     grpc::ServerWriter<v1::PullResponse>* writer) override;
@@ -81,6 +84,7 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   const SiteStatusLookup site_status_;
   booking::ForwardedBookings* const bookings_;
   const PeerHeads* const peer_heads_;  // None: send from the caller's request vector only.
+  const site::SignedDirectory* const directory_;  // None: no directory sent.
   const absl::Duration heartbeat_;
   std::atomic<bool> stopping_{false};
   const logging::Logger log_{"federation"};

@@ -13,7 +13,7 @@ Replicator::Replicator(std::string self_site_id, PeerOptions peer,
                        std::shared_ptr<grpc::Channel> channel, storage::Oplog* oplog,
                        const storage::EntryVerifier* verifier, storage::EntryApplier* applier,
                        const storage::Clock* clock, PeerHeads* peer_heads,
-                       ReplicatorOptions options)
+                       site::SignedDirectory* directory, ReplicatorOptions options)
     : self_site_id_(std::move(self_site_id)),
       peer_(std::move(peer)),
       stub_(v1::FederationService::NewStub(channel)),
@@ -22,6 +22,7 @@ Replicator::Replicator(std::string self_site_id, PeerOptions peer,
       applier_(applier),
       clock_(clock),
       peer_heads_(peer_heads),
+      directory_(directory),
       options_(options),
       log_(absl::StrCat("replicator ", peer_.site_id)) {
   status_.site_id = peer_.site_id;
@@ -141,6 +142,22 @@ Replicator::StreamEnd Replicator::PullOnce() {
   while (reader->Read(&response)) {
     uint64_t received = response.entries_size();
     report = {};
+    if (response.directory_size() > 0 && directory_ != nullptr) {
+      // Before any entry: the keys of the origins about to arrive may be listed here.
+      absl::StatusOr<site::SignedDirectory::MergeReport> merged =
+          directory_->MergeChanges({response.directory().begin(), response.directory().end()});
+      if (!merged.ok()) {
+        end.status = merged.status();
+        log_.Warning("could not merge the directory: ", end.status.ToString());
+        context.TryCancel();
+        break;
+      }
+      if (merged->refused > 0) {
+        log_.Warning("refused ", merged->refused,
+                     " directory changes not signed by the network admin key, sent by ",
+                     peer_.site_id);
+      }
+    }
     if (received > 0) {
       std::vector<v1::OplogEntry> entries(response.entries().begin(), response.entries().end());
       absl::StatusOr<storage::Oplog::ApplyReport> applied =

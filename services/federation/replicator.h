@@ -16,6 +16,7 @@
 #include "services/federation/peer_heads.h"
 #include "services/federation/peer_status.h"
 #include "services/logging/logger.h"
+#include "services/site/signed_directory.h"
 #include "storage/clock.h"
 #include "storage/oplog.h"
 
@@ -40,11 +41,12 @@ struct ReplicatorOptions {
 // held origin is due to be asked for again.
 class Replicator {
  public:
-  // None owned; all outlive the replicator. Starts its thread.
+  // None owned; all outlive the replicator. `directory`, when set, merges the directory
+  // the peer sends at the start of each stream. Starts its thread.
   Replicator(std::string self_site_id, PeerOptions peer, std::shared_ptr<grpc::Channel> channel,
              storage::Oplog* oplog, const storage::EntryVerifier* verifier,
              storage::EntryApplier* applier, const storage::Clock* clock, PeerHeads* peer_heads,
-             ReplicatorOptions options = {});
+             site::SignedDirectory* directory = nullptr, ReplicatorOptions options = {});
   // Cancels the stream and joins the thread.
   ~Replicator();
 
@@ -77,6 +79,7 @@ class Replicator {
   storage::EntryApplier* const applier_;
   const storage::Clock* const clock_;
   PeerHeads* const peer_heads_;  // Told the peer's vector with every response.
+  site::SignedDirectory* const directory_;
   const ReplicatorOptions options_;
   const logging::Logger log_;
 

@@ -124,7 +124,10 @@ struct Node::Parts {
   void Drain(absl::Duration drain_timeout) ABSL_LOCKS_EXCLUDED(peers_mu);
   absl::Status LoadKeys();
   absl::Status StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials);
-  void AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key)
+  // Pulls from `peer`, trusting `pinned_key` for its entries besides the keys the directory
+  // lists for it.
+  void AddPeer(const federation::PeerOptions& peer,
+               const std::optional<auth::Ed25519PublicKey>& pinned_key)
       ABSL_LOCKS_EXCLUDED(peers_mu);
   std::vector<federation::PeerStatus> PeerStatuses() const ABSL_LOCKS_EXCLUDED(peers_mu);
 
@@ -236,7 +239,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                      auth::Ed25519PublicKey::LoadPemFile(options.admin_public_key_file));
   }
   p.directory = std::make_unique<site::SiteDirectory>(p.store.get(), p.oplog.get(),
-                                                      std::move(network_admin_key));
+                                                      std::move(network_admin_key), &p.key_ring);
+  RETURN_IF_ERROR(p.directory->TrustListedKeys());
   p.members = std::make_unique<member::MemberRegistry>(p.store.get(), p.oplog.get(), &p.ids,
                                                        options.site.site_id);
   p.registration_requests = std::make_unique<member::RegistrationRequests>(p.store.get(), clock);
@@ -311,7 +315,7 @@ absl::Status Node::Parts::StartFederation(
       [directory = directory.get()](absl::string_view site_id) {
         return directory->StatusOf(site_id);
       },
-      booking_service.get(), &peer_heads);
+      booking_service.get(), &peer_heads, directory.get());
   if (!options.federation_listen_address.empty()) {
     ASSIGN_OR_RETURN(
         federation_server,
@@ -342,20 +346,23 @@ absl::Status Node::Parts::StartFederation(
       directory->PublishOwn(own, clock->Now(), member::MemberServiceImpl::kMaxTokenTtl));
 
   for (const PeerConfig& peer : options.peers) {
-    ASSIGN_OR_RETURN(auth::Ed25519PublicKey key,
-                     auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file));
-    AddPeer({peer.site_id, peer.address}, key);
+    std::optional<auth::Ed25519PublicKey> pinned;
+    if (!peer.public_key_file.empty()) {
+      ASSIGN_OR_RETURN(pinned, auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file));
+    }
+    AddPeer({peer.site_id, peer.address}, pinned);
   }
   return absl::OkStatus();
 }
 
-void Node::Parts::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key) {
-  key_ring.Add(peer.site_id, key);
+void Node::Parts::AddPeer(const federation::PeerOptions& peer,
+                          const std::optional<auth::Ed25519PublicKey>& pinned_key) {
+  if (pinned_key.has_value()) key_ring.Add(peer.site_id, *pinned_key);
   auto channel = tls::DialSite(peer.address, peer.site_id, peer_credentials);
   absl::MutexLock lock(&peers_mu);
   replicators.push_back(std::make_unique<federation::Replicator>(
       options.site.site_id, peer, std::move(channel), oplog.get(), &key_ring, &applier, clock,
-      &peer_heads));
+      &peer_heads, directory.get()));
   log.Info("pulling from peer '", peer.site_id, "' at ", peer.address);
 }
 
@@ -399,8 +406,9 @@ void Node::TrustSite(const std::string& site_id, const auth::Ed25519PublicKey& k
   parts_->key_ring.Add(site_id, key);
 }
 
-void Node::AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key) {
-  parts_->AddPeer(peer, key);
+void Node::AddPeer(const federation::PeerOptions& peer,
+                   const std::optional<auth::Ed25519PublicKey>& pinned_key) {
+  parts_->AddPeer(peer, pinned_key);
 }
 
 std::vector<federation::PeerStatus> Node::PeerStatuses() const { return parts_->PeerStatuses(); }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,10 @@ class Node {
 
   // Trusts `site_id`'s entries, signed by `key` (relayed by any peer).
   void TrustSite(const std::string& site_id, const auth::Ed25519PublicKey& key);
-  // Trusts `peer` and starts pulling from it.
-  void AddPeer(const federation::PeerOptions& peer, const auth::Ed25519PublicKey& key);
+  // Starts pulling from `peer`, trusting `pinned_key` for its entries besides the keys the
+  // signed directory lists for it.
+  void AddPeer(const federation::PeerOptions& peer,
+               const std::optional<auth::Ed25519PublicKey>& pinned_key);
 
   std::vector<federation::PeerStatus> PeerStatuses() const;
   std::vector<v1::VersionVectorEntry> Vector() const;

@@ -202,9 +202,11 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   for (const PeerConfig& peer : options.peers) {
     RETURN_IF_ERROR(domain::CheckSlug("peers.site_id", peer.site_id));
     RETURN_IF_ERROR(CheckListenAddress("peers.address", peer.address));
-    if (peer.public_key_file.empty()) {
+    if (peer.public_key_file.empty() && options.admin_public_key_file.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("peers.public_key_file is required for peer '", peer.site_id, "'"));
+          absl::StrCat("peers.public_key_file is required for peer '", peer.site_id,
+                       "' unless admin_public_key_file is set (the signed directory then lists "
+                       "every site's keys)"));
     }
     if (peer.site_id == options.site.site_id) {
       return absl::InvalidArgumentError("peers must not name this site itself");

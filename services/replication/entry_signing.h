@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -20,11 +21,17 @@ class KeySigner final : public storage::EntrySigner {
   const auth::Ed25519PrivateKey key_;
 };
 
-// The public keys of the sites this node trusts, by site id: the root of trust for
-// replicated entries. Thread-safe.
+// The public keys that sign each site's replicated entries, by site id: the keys the
+// signed site directory lists, and keys the node's config pins. An entry verifies with any
+// of its site's keys. Thread-safe.
 class SiteKeyRing final : public storage::EntryVerifier {
  public:
+  // Pins `key` for `site_id`, replacing the one pinned before.
   void Add(const std::string& site_id, auth::Ed25519PublicKey key) ABSL_LOCKS_EXCLUDED(mu_);
+  // The keys the directory lists for `site_id` (its current and retired entry keys),
+  // replacing those listed before.
+  void SetListed(const std::string& site_id, std::vector<auth::Ed25519PublicKey> keys)
+      ABSL_LOCKS_EXCLUDED(mu_);
   bool Knows(absl::string_view site_id) const ABSL_LOCKS_EXCLUDED(mu_);
 
   absl::Status Verify(absl::string_view site_id, absl::string_view chain_hash,
@@ -32,7 +39,9 @@ class SiteKeyRing final : public storage::EntryVerifier {
 
  private:
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, auth::Ed25519PublicKey> keys_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, auth::Ed25519PublicKey> pinned_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<auth::Ed25519PublicKey>> listed_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace cantine::replication

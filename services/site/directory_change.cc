@@ -1,5 +1,6 @@
 #include "services/site/directory_change.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -67,6 +68,15 @@ absl::Status CheckListing(const v1::SiteListing& listing) {
     return absl::InvalidArgumentError(absl::StrCat("change.listing.retired_token_keys has ",
                                                    listing.retired_token_keys_size(),
                                                    " keys; at most ", kMaxRetiredTokenKeys));
+  }
+  if (listing.retired_entry_keys_size() > kMaxRetiredEntryKeys) {
+    return absl::InvalidArgumentError(absl::StrCat("change.listing.retired_entry_keys has ",
+                                                   listing.retired_entry_keys_size(),
+                                                   " keys; at most ", kMaxRetiredEntryKeys));
+  }
+  for (int i = 0; i < listing.retired_entry_keys_size(); ++i) {
+    RETURN_IF_ERROR(CheckKey(absl::StrCat("change.listing.retired_entry_keys[", i, "]"),
+                             listing.retired_entry_keys(i)));
   }
   for (int i = 0; i < listing.retired_token_keys_size(); ++i) {
     const v1::RetiredKey& retired = listing.retired_token_keys(i);
@@ -194,6 +204,20 @@ v1::DirectoryChange RotateKeysChange(const v1::DirectoryChange& current, const S
   // The oldest go first when there are too many: their tokens expire soonest.
   while (listing.retired_token_keys_size() > kMaxRetiredTokenKeys) {
     listing.mutable_retired_token_keys()->erase(listing.mutable_retired_token_keys()->begin());
+  }
+  const std::string& replaced_entry_key = current.listing().entry_public_key();
+  if (replaced_entry_key != keys.entry_public_key &&
+      std::find(listing.retired_entry_keys().begin(), listing.retired_entry_keys().end(),
+                replaced_entry_key) == listing.retired_entry_keys().end()) {
+    listing.add_retired_entry_keys(replaced_entry_key);
+  }
+  // A key back in use is no longer retired.
+  listing.mutable_retired_entry_keys()->erase(
+      std::remove(listing.mutable_retired_entry_keys()->begin(),
+                  listing.mutable_retired_entry_keys()->end(), keys.entry_public_key),
+      listing.mutable_retired_entry_keys()->end());
+  while (listing.retired_entry_keys_size() > kMaxRetiredEntryKeys) {
+    listing.mutable_retired_entry_keys()->erase(listing.mutable_retired_entry_keys()->begin());
   }
   listing.set_entry_public_key(keys.entry_public_key);
   listing.set_token_public_key(keys.token_public_key);

@@ -15,8 +15,9 @@ namespace cantine::site {
 // admin signs them, how a node opens and checks one, and how the admin's tools make the next
 // change of a listing.
 
-// At most this many retired token keys in a listing.
+// At most this many retired token keys, and retired entry keys, in a listing.
 inline constexpr int kMaxRetiredTokenKeys = 16;
+inline constexpr int kMaxRetiredEntryKeys = 16;
 // A serialized DirectoryChange is at most this long (a listing is well under 2 KiB).
 inline constexpr size_t kMaxDirectoryChangeBytes = 16 * 1024;
 
@@ -55,7 +56,9 @@ struct SiteKeys {
 
 // Lists `keys` for the site `current` lists, at the next version. The token key it
 // replaces stays listed as retired until `now + token_lifetime` (the longest a token it
-// signed can live); retired keys already expired at `now` are dropped.
+// signed can live); retired keys already expired at `now` are dropped. The entry key it
+// replaces stays listed as retired (the oldest dropped past kMaxRetiredEntryKeys), so that
+// the entries it signed keep verifying.
 v1::DirectoryChange RotateKeysChange(const v1::DirectoryChange& current, const SiteKeys& keys,
                                      absl::Time now, absl::Duration token_lifetime);
 

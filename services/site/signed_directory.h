@@ -24,6 +24,18 @@ class SignedDirectory {
 
   // The change each site is listed by, as the admin signed it, by site id.
   virtual absl::StatusOr<std::vector<v1::SignedDirectoryChange>> ListChanges() const = 0;
+
+  // What MergeChanges did.
+  struct MergeReport {
+    int listed = 0;   // Changes that superseded the one held, now listed.
+    int refused = 0;  // Changes the admin did not sign, or malformed: skipped.
+  };
+  // Merges the directory as a peer lists it (ListChanges of the peer, sent at the start of
+  // a Pull stream): each change is kept as a replicated one would be (domain::Supersedes),
+  // in one transaction. A peer cannot forge a change, only withhold one: the changes it
+  // lacks still arrive through the oplog.
+  virtual absl::StatusOr<MergeReport> MergeChanges(
+      const std::vector<v1::SignedDirectoryChange>& changes) = 0;
 };
 
 }  // namespace cantine::site

@@ -13,6 +13,7 @@
 #include "storage/key_codec.h"
 #include "storage/records.h"
 #include "storage/status_macros.h"
+#include "storage/transaction_retry.h"
 
 namespace cantine::site {
 namespace {
@@ -273,7 +274,7 @@ absl::StatusOr<v1::DirectoryChange> SiteDirectory::TakeChange(
                              HeldChange(txn.GetForUpdate(Table::kSiteListings, key)));
             RETURN_IF_ERROR(domain::CheckFollows(held.has_value() ? &*held : nullptr,
                                                  ListingChangeOf(change, signed_change.change())));
-            RETURN_IF_ERROR(storage::PutRecord(txn, Table::kSiteListings, key, signed_change));
+            RETURN_IF_ERROR(PutListing(txn, signed_change, change));
             return storage::LocalEntry(v1::ENTRY_KIND_DIRECTORY_CHANGE,
                                        signed_change.SerializeAsString());
           })
@@ -306,14 +307,73 @@ absl::Status SiteDirectory::ApplyRemoteChange(storage::Transaction& txn,
     return absl::InvalidArgumentError(change.status().message());
   }
   RETURN_IF_ERROR(change.status());
-  const std::string key = SiteKey(change->site_id());
+  return Merge(txn, signed_change, *change).status();
+}
+
+absl::StatusOr<SiteDirectory::MergeReport> SiteDirectory::MergeChanges(
+    const std::vector<v1::SignedDirectoryChange>& changes) {
+  return storage::RetryAborted([&]() -> absl::StatusOr<MergeReport> {
+    MergeReport report;
+    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
+    for (const v1::SignedDirectoryChange& signed_change : changes) {
+      absl::StatusOr<v1::DirectoryChange> change = Open(signed_change);
+      if (!change.ok()) {
+        ++report.refused;
+        continue;
+      }
+      ASSIGN_OR_RETURN(const bool listed, Merge(*txn, signed_change, *change));
+      report.listed += listed ? 1 : 0;
+    }
+    if (report.listed > 0) RETURN_IF_ERROR(txn->Commit());
+    return report;
+  });
+}
+
+absl::StatusOr<bool> SiteDirectory::Merge(storage::Transaction& txn,
+                                          const v1::SignedDirectoryChange& signed_change,
+                                          const v1::DirectoryChange& change) {
   ASSIGN_OR_RETURN(const std::optional<domain::ListingChange> held,
-                   HeldChange(txn.GetForUpdate(Table::kSiteListings, key)));
+                   HeldChange(txn.GetForUpdate(Table::kSiteListings, SiteKey(change.site_id()))));
   if (held.has_value() &&
-      !domain::Supersedes(ListingChangeOf(*change, signed_change.change()), *held)) {
-    return absl::OkStatus();
+      !domain::Supersedes(ListingChangeOf(change, signed_change.change()), *held)) {
+    return false;
   }
-  return storage::PutRecord(txn, Table::kSiteListings, key, signed_change);
+  RETURN_IF_ERROR(PutListing(txn, signed_change, change));
+  return true;
+}
+
+absl::Status SiteDirectory::PutListing(storage::Transaction& txn,
+                                       const v1::SignedDirectoryChange& signed_change,
+                                       const v1::DirectoryChange& change) {
+  RETURN_IF_ERROR(
+      storage::PutRecord(txn, Table::kSiteListings, SiteKey(change.site_id()), signed_change));
+  // Before the commit: a change the admin signed may be trusted even if the write is lost;
+  // it arrives again.
+  TrustKeys(change.listing());
+  return absl::OkStatus();
+}
+
+void SiteDirectory::TrustKeys(const v1::SiteListing& listing) const {
+  if (key_ring_ == nullptr) return;
+  std::vector<std::string> raw_keys = {listing.entry_public_key()};
+  raw_keys.insert(raw_keys.end(), listing.retired_entry_keys().begin(),
+                  listing.retired_entry_keys().end());
+  std::vector<auth::Ed25519PublicKey> keys;
+  for (const std::string& raw : raw_keys) {
+    // Each parsed when its change was opened.
+    absl::StatusOr<auth::Ed25519PublicKey> key = auth::Ed25519PublicKey::FromRaw(raw);
+    if (key.ok()) keys.push_back(*std::move(key));
+  }
+  key_ring_->SetListed(listing.site().site_id(), std::move(keys));
+}
+
+absl::Status SiteDirectory::TrustListedKeys() const {
+  ASSIGN_OR_RETURN(std::vector<v1::SignedDirectoryChange> changes, ListChanges());
+  for (const v1::SignedDirectoryChange& signed_change : changes) {
+    ASSIGN_OR_RETURN(const v1::DirectoryChange change, ListedChange(signed_change));
+    TrustKeys(change.listing());
+  }
+  return absl::OkStatus();
 }
 
 void SiteDirectory::RegisterWith(replication::RecordApplier& applier) {

@@ -9,6 +9,7 @@
 #include "cantine/v1/federation.pb.h"
 #include "services/auth/member_token.h"
 #include "services/domain/visits.h"
+#include "services/replication/entry_signing.h"
 #include "services/replication/record_applier.h"
 #include "services/site/signed_directory.h"
 #include "storage/oplog.h"
@@ -29,11 +30,16 @@ class SiteDirectory final : public auth::TokenKeyResolver,
                             public domain::VisitAllowances,
                             public SignedDirectory {
  public:
-  // Neither owned; both outlive the directory. Without `admin_key` every directory change
-  // is refused, taken in or replicated.
+  // None owned; all outlive the directory. Without `admin_key` every directory change is
+  // refused, taken in or replicated. `key_ring`, when set, is given the entry keys of every
+  // site listed (TrustListedKeys, then each listing as it is stored).
   SiteDirectory(storage::Store* store, storage::Oplog* oplog,
-                std::optional<auth::Ed25519PublicKey> admin_key = std::nullopt)
-      : store_(store), oplog_(oplog), admin_key_(std::move(admin_key)) {}
+                std::optional<auth::Ed25519PublicKey> admin_key = std::nullopt,
+                replication::SiteKeyRing* key_ring = nullptr)
+      : store_(store), oplog_(oplog), admin_key_(std::move(admin_key)), key_ring_(key_ring) {}
+
+  // Gives the key ring the entry keys of every site listed, at start.
+  absl::Status TrustListedKeys() const;
 
   // Publishes this site's entry, unless the stored one already says the same. When its
   // public key differs from the one published before (the site's key was rotated), the old
@@ -69,6 +75,9 @@ class SiteDirectory final : public auth::TokenKeyResolver,
                                                  v1::DirectoryAction action) override;
   absl::StatusOr<std::vector<v1::SignedDirectoryChange>> ListChanges() const override;
 
+  absl::StatusOr<MergeReport> MergeChanges(
+      const std::vector<v1::SignedDirectoryChange>& changes) override;
+
   // Merges a replicated ENTRY_KIND_DIRECTORY entry. INVALID_ARGUMENT when it does not parse
   // or describes a site other than its origin.
   absl::Status ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry);
@@ -85,12 +94,23 @@ class SiteDirectory final : public auth::TokenKeyResolver,
   absl::Status Publish(const v1::DirectoryEntry& entry);
   // The signed change opened with the admin key; FAILED_PRECONDITION without one.
   absl::StatusOr<v1::DirectoryChange> Open(const v1::SignedDirectoryChange& signed_change) const;
+  // Merges one opened change into `txn`: stored when it supersedes the one held; says
+  // whether it was.
+  absl::StatusOr<bool> Merge(storage::Transaction& txn,
+                             const v1::SignedDirectoryChange& signed_change,
+                             const v1::DirectoryChange& change);
+  // Stores `signed_change`, the change that now lists its site, and trusts its entry keys.
+  absl::Status PutListing(storage::Transaction& txn, const v1::SignedDirectoryChange& signed_change,
+                          const v1::DirectoryChange& change);
+  // Gives the key ring the entry keys `listing` lists.
+  void TrustKeys(const v1::SiteListing& listing) const;
   // The site's own entry, as it published it, without its listing; NOT_FOUND when none.
   absl::StatusOr<v1::DirectoryEntry> OwnEntry(absl::string_view site_id) const;
 
   storage::Store* const store_;
   storage::Oplog* const oplog_;
   const std::optional<auth::Ed25519PublicKey> admin_key_;
+  replication::SiteKeyRing* const key_ring_;
 };
 
 }  // namespace cantine::site

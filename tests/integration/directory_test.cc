@@ -21,25 +21,6 @@ namespace {
 using testing::Context;
 using testing::MiniCluster;
 
-// A listing of node i's site, with the node's own key.
-v1::SiteListing ListingOf(MiniCluster& cluster, int i) {
-  v1::SiteListing listing;
-  v1::Site& site = *listing.mutable_site();
-  site.set_site_id(cluster.site_id(i));
-  site.set_display_name(absl::StrCat("Cantine ", cluster.site_id(i)));
-  site.set_street_address("1 rue de la Paix");
-  site.set_city("Lyon");
-  site.set_country_code("FR");
-  site.set_time_zone("Europe/Paris");
-  site.set_currency_code("EUR");
-  listing.set_public_endpoint(absl::StrCat("127.0.0.1:", cluster.node(i).port()));
-  listing.set_federation_endpoint(absl::StrCat("127.0.0.1:", cluster.node(i).federation_port()));
-  listing.set_entry_public_key(cluster.node(i).public_key().Raw());
-  listing.set_token_public_key(cluster.node(i).public_key().Raw());
-  listing.set_certificate_sha256(std::string(32, '\x01'));
-  return listing;
-}
-
 // The changes node i lists, by site id: "site-b@2" for version 2 of site-b.
 std::string ListedAt(MiniCluster& cluster, int i) {
   auto admin = v1::AdminService::NewStub(cluster.channel(i));
@@ -58,7 +39,7 @@ std::string ListedAt(MiniCluster& cluster, int i) {
 TEST(DirectoryTest, AChangeTakenAtOneNodeReachesEveryNodeAndAForgeryNone) {
   MiniCluster cluster(3);
   cluster.ConnectLine();
-  const v1::DirectoryChange added = site::AddSiteChange(ListingOf(cluster, 2), absl::Now());
+  const v1::DirectoryChange added = site::AddSiteChange(cluster.Listing(2), absl::Now());
 
   // Signed by another key, it is refused, and nothing is listed.
   auto admin_a = v1::AdminService::NewStub(cluster.channel(0));
@@ -114,7 +95,7 @@ TEST(DirectoryTest, ASuspendedSiteIsRefusedEverywhereUntilReinstated) {
   ASSERT_TRUE(testing::WaitFor([&] { return verdict_at_c() == grpc::FAILED_PRECONDITION; }));
 
   auto admin_a = v1::AdminService::NewStub(cluster.channel(0));
-  const v1::DirectoryChange added = site::AddSiteChange(ListingOf(cluster, 1), absl::Now());
+  const v1::DirectoryChange added = site::AddSiteChange(cluster.Listing(1), absl::Now());
   v1::AddSiteRequest add;
   *add.mutable_signed_change() = site::SignDirectoryChange(added, cluster.network_admin_key());
   v1::DirectoryChange answer;
@@ -152,6 +133,50 @@ TEST(DirectoryTest, ASuspendedSiteIsRefusedEverywhereUntilReinstated) {
   ASSERT_TRUE(admin_c->ReinstateSite(Context().get(), reinstate, &answer).ok());
   EXPECT_TRUE(testing::WaitFor([&] { return verdict_at_c() == grpc::FAILED_PRECONDITION; }));
   EXPECT_TRUE(testing::WaitFor([&] { return ListedAt(cluster, 0) == "site-b@3"; }));
+}
+
+TEST(DirectoryTest, NodesWithoutPinnedKeysTrustEachOtherThroughTheSignedDirectory) {
+  MiniCluster cluster(3, nullptr, MiniCluster::Keys::kDirectory);
+  // Listed at one end of the line only: the others learn the directory when their streams
+  // open, before the entries it vouches for.
+  cluster.ListEverySite(0);
+  cluster.ConnectLine();
+  testing::RegisterAtDesk(cluster, 2, "ada");
+  testing::RegisterAtDesk(cluster, 0, "bob");
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+
+  // A restarted node trusts the keys it stored, with no peer to tell it again.
+  cluster.Stop(1);
+  cluster.Restart(1);
+  testing::RegisterAtDesk(cluster, 1, "eve");
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+  for (int node = 0; node < 3; ++node) {
+    auto admin = v1::AdminService::NewStub(cluster.channel(node));
+    v1::NetworkStatus status;
+    ASSERT_TRUE(
+        admin->GetNetworkStatus(testing::DeskContext(cluster, node).get(), {}, &status).ok());
+    for (const v1::PeerLink& peer : status.peers()) {
+      EXPECT_EQ(peer.entries_refused(), 0u) << cluster.site_id(node) << " from " << peer.site_id();
+      EXPECT_EQ(peer.held_origins_size(), 0) << cluster.site_id(node) << " from " << peer.site_id();
+    }
+  }
+}
+
+TEST(DirectoryTest, WithoutTheDirectoryAnUnpinnedPeerIsRefused) {
+  MiniCluster cluster(2, nullptr, MiniCluster::Keys::kDirectory);
+  cluster.ConnectLine();
+  testing::RegisterAtDesk(cluster, 0, "ada");
+  // Neither knows the other: each refuses the other's pulls, and nothing replicates.
+  auto admin = v1::AdminService::NewStub(cluster.channel(1));
+  EXPECT_TRUE(testing::WaitFor([&] {
+    v1::NetworkStatus status;
+    return admin->GetNetworkStatus(testing::DeskContext(cluster, 1).get(), {}, &status).ok() &&
+           status.peers_size() == 1 &&
+           status.peers(0).last_error().find("not a known peer") != std::string::npos;
+  }));
+  // Once the admin lists both, at either node, they converge.
+  cluster.ListEverySite(1);
+  EXPECT_TRUE(cluster.WaitForConvergence(2));
 }
 
 }  // namespace

@@ -1,15 +1,21 @@
 #include "tests/support/mini_cluster.h"
 
+#include <optional>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/site/directory_change.h"
 #include "tests/support/wait_for.h"
 
 namespace cantine::testing {
 
-MiniCluster::MiniCluster(int size, const storage::Clock* clock)
+MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys)
     : clock_(clock != nullptr ? clock : &system_clock_),
+      keys_(keys),
       ports_(size, 0),
       federation_ports_(size, 0),
       pulls_from_(size) {
@@ -20,7 +26,7 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock)
   WritePrivateFile(dir_.Sub("network-admin.pub"), network_admin_key_.PublicKey().ToPem());
   nodes_.resize(size);
   for (int i = 0; i < size; ++i) StartNode(i, 0, 0);
-  for (int i = 0; i < size; ++i) {
+  for (int i = 0; i < size && keys_ == Keys::kPinned; ++i) {
     for (int j = 0; j < size; ++j) {
       if (i != j) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
     }
@@ -74,10 +80,43 @@ void MiniCluster::StartNode(int i, int port, int federation_port) {
 
 std::shared_ptr<grpc::Channel> MiniCluster::channel(int i) { return LoopbackChannel(ports_[i]); }
 
+v1::SiteListing MiniCluster::Listing(int i) const {
+  v1::SiteListing listing;
+  const node::NodeOptions options = Options(i, ports_[i], federation_ports_[i]);
+  v1::Site& site = *listing.mutable_site();
+  site.set_site_id(options.site.site_id);
+  site.set_display_name(options.site.display_name);
+  site.set_street_address(options.site.street_address);
+  site.set_city(options.site.city);
+  site.set_country_code(options.site.country_code);
+  site.set_time_zone(options.site.time_zone);
+  site.set_currency_code(options.site.currency_code);
+  listing.set_public_endpoint(options.listen_address);
+  listing.set_federation_endpoint(options.federation_listen_address);
+  listing.set_entry_public_key(nodes_[i]->public_key().Raw());
+  listing.set_token_public_key(nodes_[i]->public_key().Raw());
+  // Plaintext nodes have no certificate; transport_security_test covers TLS.
+  listing.set_certificate_sha256(std::string(32, '\0'));
+  return listing;
+}
+
+void MiniCluster::ListEverySite(int at) {
+  auto admin = v1::AdminService::NewStub(channel(at));
+  for (int i = 0; i < size(); ++i) {
+    v1::AddSiteRequest request;
+    *request.mutable_signed_change() = site::SignDirectoryChange(
+        site::AddSiteChange(Listing(i), clock_->Now()), network_admin_key_);
+    v1::DirectoryChange listed;
+    const grpc::Status status = admin->AddSite(Context().get(), request, &listed);
+    EXPECT_TRUE(status.ok()) << site_id(i) << ": " << status.error_message();
+  }
+}
+
 void MiniCluster::Connect(int to, int from) {
   pulls_from_[to].push_back(from);
-  nodes_[to]->AddPeer({site_id(from), absl::StrCat("127.0.0.1:", federation_ports_[from])},
-                      nodes_[from]->public_key());
+  std::optional<auth::Ed25519PublicKey> pinned;
+  if (keys_ == Keys::kPinned) pinned = nodes_[from]->public_key();
+  nodes_[to]->AddPeer({site_id(from), absl::StrCat("127.0.0.1:", federation_ports_[from])}, pinned);
 }
 
 void MiniCluster::ConnectLine() {
@@ -94,13 +133,12 @@ void MiniCluster::Stop(int i) {
 
 void MiniCluster::Restart(int i) {
   StartNode(i, ports_[i], federation_ports_[i]);
-  for (int j = 0; j < size(); ++j) {
+  for (int j = 0; j < size() && keys_ == Keys::kPinned; ++j) {
     if (j != i && nodes_[j] != nullptr) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
   }
-  for (int from : pulls_from_[i]) {
-    nodes_[i]->AddPeer({site_id(from), absl::StrCat("127.0.0.1:", federation_ports_[from])},
-                       nodes_[from]->public_key());
-  }
+  const std::vector<int> pulls_from = std::move(pulls_from_[i]);
+  pulls_from_[i].clear();
+  for (int from : pulls_from) Connect(i, from);
 }
 
 bool MiniCluster::WaitForConvergence(size_t origins, absl::Duration deadline) {

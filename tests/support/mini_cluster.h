@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "cantine/v1/federation.pb.h"
 #include "cantine/v1/member.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -18,12 +19,19 @@
 namespace cantine::testing {
 
 // N in-process nodes on loopback, ports chosen at run time, each with its own data folder,
-// signing key and admin credential (the site's desk), every node trusting every other's
-// key and the cluster's network admin key. Topology is the test's choice.
+// signing key and admin credential (the site's desk), every node trusting the cluster's
+// network admin key. Topology is the test's choice.
 class MiniCluster {
  public:
+  // Where a node finds the other nodes' entry keys.
+  enum class Keys {
+    kPinned,     // Each node pins every other's key, as a config's peers could.
+    kDirectory,  // Only what the signed directory lists: the test lists the sites
+                 // (ListEverySite) before the nodes pull from each other.
+  };
+
   // Every node reads `clock` (not owned; it outlives the cluster), the system's when null.
-  explicit MiniCluster(int size, const storage::Clock* clock = nullptr);
+  explicit MiniCluster(int size, const storage::Clock* clock = nullptr, Keys keys = Keys::kPinned);
   ~MiniCluster();
 
   int size() const { return static_cast<int>(nodes_.size()); }
@@ -36,6 +44,11 @@ class MiniCluster {
   std::shared_ptr<grpc::Channel> channel(int i);
   // The network admin key every node's directory trusts.
   const auth::Ed25519PrivateKey& network_admin_key() const { return network_admin_key_; }
+  // The listing of node i's site: its identity, endpoints and key.
+  v1::SiteListing Listing(int i) const;
+  // Has the network admin add every node's site, each change taken in at node `at`. A
+  // refusal is a test failure.
+  void ListEverySite(int at);
 
   // Node `to` pulls from node `from`.
   void Connect(int to, int from);
@@ -59,6 +72,7 @@ class MiniCluster {
   const auth::Ed25519PrivateKey network_admin_key_ = auth::Ed25519PrivateKey::Generate();
   storage::SystemClock system_clock_;
   const storage::Clock* clock_;
+  const Keys keys_;
   std::vector<std::unique_ptr<node::Node>> nodes_;
   std::vector<int> ports_;
   std::vector<int> federation_ports_;

@@ -147,6 +147,11 @@ TEST_F(DirectoryChangeTest, ARotationRetiresTheTokenKeyUntilItsTokensExpire) {
                        kNow + absl::Hours(30), kTokenLifetime);
   ASSERT_EQ(again.listing().retired_token_keys_size(), 1);
   EXPECT_EQ(again.listing().retired_token_keys(0).public_key(), next.PublicKey().Raw());
+  // Entry keys stay retired (entries they signed keep verifying) unless back in use.
+  ASSERT_EQ(rotated.listing().retired_entry_keys_size(), 1);
+  EXPECT_EQ(rotated.listing().retired_entry_keys(0), lyon_.PublicKey().Raw());
+  ASSERT_EQ(again.listing().retired_entry_keys_size(), 1);
+  EXPECT_EQ(again.listing().retired_entry_keys(0), next.PublicKey().Raw());
 }
 
 TEST_F(DirectoryChangeTest, AStatusChangeIsTheNextVersionOfTheSameListing) {
