@@ -14,6 +14,9 @@ namespace cantine::auth {
 // The longest a sign-in lasts: no token of it, refreshed or not, expires later than this
 // after the desk's issue (MemberTokenClaims::session_start_time).
 inline constexpr absl::Duration kMaxSessionLifetime = absl::Hours(7 * 24);
+// The longest one token lives (IssueToken's ttl): a token key rotated out of the directory
+// stays listed this long, until the tokens it signed have expired.
+inline constexpr absl::Duration kMaxTokenTtl = absl::Hours(24);
 
 // What a token may be used for (cantine.v1.TokenScope).
 enum class TokenScope {

@@ -51,7 +51,7 @@ class MemberServiceImpl final : public v1::MemberService::Service {
                           v1::IssueTokenResponse* response) override;
 
   inline static constexpr absl::Duration kDefaultTokenTtl = absl::Hours(12);
-  inline static constexpr absl::Duration kMaxTokenTtl = absl::Hours(24);
+  inline static constexpr absl::Duration kMaxTokenTtl = auth::kMaxTokenTtl;
 
  private:
   // Who acts for `member_id`: std::nullopt for the admin credential (the home site's desk),

@@ -199,4 +199,20 @@ std::string PeerSiteId(const grpc::ServerContextBase& context) {
   return std::string(names.front().data(), names.front().size());
 }
 
+absl::StatusOr<std::string> CertificateSha256(absl::string_view pem) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  const Certificate certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (certificate == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError("no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(certificate.get(), EVP_sha256(), digest, &length) != 1) {
+    ERR_clear_error();
+    return absl::InternalError("OpenSSL could not compute the certificate's SHA-256");
+  }
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
 }  // namespace cantine::tls

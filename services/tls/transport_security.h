@@ -74,4 +74,9 @@ bool IsTlsConnection(const grpc::ServerContextBase& context);
 // connection is not TLS or the caller showed no certificate.
 std::string PeerSiteId(const grpc::ServerContextBase& context);
 
+// The SHA-256 of the DER of the first certificate in `pem` (the site's own, in a chain): 32
+// raw bytes, as the site directory lists a site's certificate (SiteListing.certificate_sha256).
+// INVALID_ARGUMENT when `pem` holds no PEM certificate. Thread-safe.
+absl::StatusOr<std::string> CertificateSha256(absl::string_view pem);
+
 }  // namespace cantine::tls

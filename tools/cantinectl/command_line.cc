@@ -180,7 +180,16 @@ absl::StatusOr<GlobalOptions> ReadGlobalOptions(CommandLine& flags, const Enviro
   return options;
 }
 
-// The command the words of `positionals` name; INVALID_ARGUMENT when none does.
+// Whether `positionals` begin with `words`.
+bool BeginsWith(const std::vector<std::string>& positionals,
+                const std::vector<absl::string_view>& words) {
+  return positionals.size() >= words.size() &&
+         std::equal(words.begin(), words.end(), positionals.begin());
+}
+
+// The command the words of `positionals` name: of the commands whose words begin them, the
+// one of most words ("space create ID" is 'space create', "space ID" is 'space');
+// INVALID_ARGUMENT when none does.
 absl::StatusOr<const CommandSpec*> FindCommand(const std::vector<std::string>& positionals) {
   const CommandTable& table = Commands();
   std::vector<absl::string_view> names;
@@ -192,21 +201,28 @@ absl::StatusOr<const CommandSpec*> FindCommand(const std::vector<std::string>& p
     return absl::InvalidArgumentError(
         absl::StrCat("no command given (", absl::StrJoin(names, ", "), ")"));
   }
-  const std::string& word = positionals[0];
-  const std::string verb = positionals.size() > 1 ? positionals[1] : "";
   const CommandSpec* found = nullptr;
+  size_t found_words = 0;
   for (const CommandSpec& command : table.commands()) {
-    if (command.words == absl::StrCat(word, " ", verb)) return &command;
-    if (command.words == word) found = &command;
+    const std::vector<absl::string_view> words = absl::StrSplit(command.words, ' ');
+    if (words.size() > found_words && BeginsWith(positionals, words)) {
+      found = &command;
+      found_words = words.size();
+    }
   }
   if (found != nullptr) return found;
-  if (const absl::string_view* usage = table.GroupUsage(word); usage != nullptr) {
+  // The group of most words that begins them ("admin site", then "admin").
+  for (size_t count = positionals.size(); count > 0; --count) {
+    const std::string group = absl::StrJoin(positionals.begin(), positionals.begin() + count, " ");
+    const absl::string_view* usage = table.GroupUsage(group);
+    if (usage == nullptr) continue;
+    const std::string verb = count < positionals.size() ? positionals[count] : "";
     return absl::InvalidArgumentError(
-        absl::StrCat(verb.empty() ? "" : absl::StrCat("unknown ", word, " command '", verb, "'; "),
+        absl::StrCat(verb.empty() ? "" : absl::StrCat("unknown ", group, " command '", verb, "'; "),
                      "usage: cantinectl ", *usage));
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown command '", word, "' (", absl::StrJoin(names, ", "), ")"));
+      absl::StrCat("unknown command '", positionals[0], "' (", absl::StrJoin(names, ", "), ")"));
 }
 
 // What errors quote after "usage: cantinectl ": the command's own usage, else the synopsis
@@ -384,7 +400,7 @@ absl::StatusOr<Invocation> ParseArguments(const std::vector<std::string>& args,
   CommandLine line({split.positionals.begin() + words, split.positionals.end()},
                    std::move(split.flags), env);
   ASSIGN_OR_RETURN(Action run, command->read(line));
-  return Invocation{std::move(options), std::move(run)};
+  return Invocation{std::move(options), std::move(run), command->calls_node};
 }
 
 absl::StatusOr<int32_t> ParseCount(absl::string_view flag, absl::string_view text,

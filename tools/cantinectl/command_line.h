@@ -133,15 +133,18 @@ struct CommandSpec {
   std::vector<FlagSpec> flags = {};
   // Only called once the words, arguments and flags have the shape above.
   Reader read = nullptr;
+  // False for a command that never calls the node ('admin init-network').
+  bool calls_node = true;
 };
 
 // Every command of cantinectl, in the order of --help.
 class CommandTable {
  public:
   // A command; a command name "WORD" also begins the commands "WORD VERB ..." of its group.
+  // The command named is the one whose words begin the command line, the one of most words.
   void Add(CommandSpec command) { commands_.push_back(std::move(command)); }
-  // `word` only begins commands ("event announce"): alone, or followed by an unknown verb,
-  // it is an error quoting `usage`.
+  // `word` only begins commands ("event announce"; "admin site" begins "admin site add"):
+  // alone, or followed by an unknown verb, it is an error quoting `usage`.
   void AddGroup(absl::string_view word, absl::string_view usage) {
     groups_.emplace_back(word, usage);
   }
@@ -181,7 +184,7 @@ void AddAdminCommands(CommandTable& table);    // admin_commands.cc
 struct Invocation {
   GlobalOptions options;
   Action run;
-  // False for help alone, which never calls the node.
+  // False for help, and for the commands that never call the node.
   bool calls_node = true;
 };
 

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -14,6 +15,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/auth/ed25519.h"
+#include "services/auth/member_token.h"
 #include "services/rpc/proto_time.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/table.h"
@@ -136,6 +139,23 @@ std::string WithMorePages(const Table& table, const std::string& next_page_token
                           absl::string_view items) {
   if (next_page_token.empty()) return table.Render();
   return absl::StrCat(table.Render(), "More ", items, " follow; add --all to list them all.\n");
+}
+
+// "active", "suspended", "removed".
+std::string SiteStatusText(v1::SiteStatus status) {
+  return EnumText(v1::SiteStatus_Name(status), "SITE_STATUS_");
+}
+
+// "add site", "rotate keys", "suspend site"...
+std::string DirectoryActionText(v1::DirectoryAction action) {
+  return EnumText(v1::DirectoryAction_Name(action), "DIRECTORY_ACTION_");
+}
+
+// The key id (auth::KeyId) of a raw Ed25519 public key; "invalid (N bytes)" when it is none.
+std::string RawKeyId(const std::string& raw) {
+  absl::StatusOr<auth::Ed25519PublicKey> key = auth::Ed25519PublicKey::FromRaw(raw);
+  if (!key.ok()) return absl::StrCat("invalid (", raw.size(), " bytes)");
+  return auth::KeyId(*key);
 }
 
 }  // namespace
@@ -472,6 +492,53 @@ std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
 
 std::string HoldReasonText(v1::HoldReason reason) {
   return EnumText(v1::HoldReason_Name(reason), "HOLD_REASON_");
+}
+
+std::string FormatDirectoryChange(const v1::DirectoryChange& change) {
+  const v1::SiteListing& listing = change.listing();
+  const v1::Site& site = listing.site();
+  std::vector<std::string> retired;
+  for (const v1::RetiredKey& key : listing.retired_token_keys()) {
+    retired.push_back(absl::StrCat(RawKeyId(key.public_key()), " until ",
+                                   FormatInstant(key.expire_time(), "UTC")));
+  }
+  return Fields({
+      {"Site", change.site_id()},
+      {"Name", site.display_name()},
+      {"Status", SiteStatusText(listing.status())},
+      {"Version", absl::StrCat(change.version(), " (", DirectoryActionText(change.action()),
+                               ", signed ", FormatInstant(change.sign_time(), "UTC"), ")")},
+      {"Address", OrDash(site.street_address())},
+      {"City", OrDash(site.city())},
+      {"Country", OrDash(site.country_code())},
+      {"Time zone", site.time_zone()},
+      {"Currency", site.currency_code()},
+      {"Public endpoint", listing.public_endpoint()},
+      {"Federation endpoint", listing.federation_endpoint()},
+      {"Entry key", RawKeyId(listing.entry_public_key())},
+      {"Token key", RawKeyId(listing.token_public_key())},
+      {"Retired token keys", retired.empty() ? "none" : absl::StrJoin(retired, ", ")},
+      {"Certificate SHA-256", OrDash(absl::BytesToHexString(listing.certificate_sha256()))},
+  });
+}
+
+std::string FormatDirectory(const v1::ListDirectoryChangesResponse& response) {
+  if (response.signed_changes().empty()) return "The directory lists no site.\n";
+  Table table({"SITE", "NAME", "CITY", "STATUS", "VERSION", "ACTION", "SIGNED", "PUBLIC ENDPOINT"},
+              {4});
+  for (const v1::SignedDirectoryChange& signed_change : response.signed_changes()) {
+    v1::DirectoryChange change;
+    if (!change.ParseFromString(signed_change.change())) {
+      table.AddRow({"?", "(a change that does not parse)"});
+      continue;
+    }
+    const v1::SiteListing& listing = change.listing();
+    table.AddRow({change.site_id(), listing.site().display_name(), OrDash(listing.site().city()),
+                  SiteStatusText(listing.status()), absl::StrCat(change.version()),
+                  DirectoryActionText(change.action()), FormatInstant(change.sign_time(), "UTC"),
+                  listing.public_endpoint()});
+  }
+  return table.Render();
 }
 
 }  // namespace cantine::cantinectl

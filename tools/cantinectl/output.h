@@ -68,6 +68,14 @@ std::string FormatEvents(const v1::ListEventsResponse& response);
 // The node's site, then a table of the origins it holds (site, incarnation, highest
 // sequence number held), then a table of its peer links; their last contact in UTC.
 std::string FormatNetworkStatus(const v1::NetworkStatus& status);
+// A site's listing after `change`, one field per line: its identity, status, the change's
+// version, action and sign time (UTC), its endpoints, its keys by key id (auth::KeyId), the
+// token keys still listed as retired with their expiry, and its certificate's SHA-256 in hex.
+std::string FormatDirectoryChange(const v1::DirectoryChange& change);
+// One line per site of the directory, as the network admin signed it: site, name, city,
+// status, version, action, sign time (UTC), public endpoint. A change that does not parse is
+// shown as such.
+std::string FormatDirectory(const v1::ListDirectoryChangesResponse& response);
 
 // Building blocks, exposed for tests.
 
