@@ -27,7 +27,9 @@
 #include "services/event/event_service.h"
 #include "services/federation/federation_service.h"
 #include "services/federation/forwarder.h"
+#include "services/federation/peer_choice.h"
 #include "services/federation/peer_heads.h"
+#include "services/federation/peer_set.h"
 #include "services/federation/replicator.h"
 #include "services/files/atomic_file.h"
 #include "services/logging/logger.h"
@@ -129,7 +131,12 @@ struct Node::Parts {
   void AddPeer(const federation::PeerOptions& peer,
                const std::optional<auth::Ed25519PublicKey>& pinned_key)
       ABSL_LOCKS_EXCLUDED(peers_mu);
-  std::vector<federation::PeerStatus> PeerStatuses() const ABSL_LOCKS_EXCLUDED(peers_mu);
+  std::vector<federation::PeerStatus> PeerStatuses() const;
+  // The peers to pull from now: the static peers, then up to options.peer_fan_out sites the
+  // directory lists active (federation::ChoosePeers); none the directory lists as
+  // suspended or removed.
+  absl::StatusOr<std::vector<federation::PeerOptions>> WantedPeers() const
+      ABSL_LOCKS_EXCLUDED(peers_mu);
 
   const NodeOptions options;
   const storage::Clock* const clock;
@@ -178,7 +185,10 @@ struct Node::Parts {
   std::unique_ptr<booking::ReceiptPublisher> receipt_publisher;
   std::unique_ptr<booking::NoShowSweeper> no_show_sweeper;
   mutable absl::Mutex peers_mu;
-  std::vector<std::unique_ptr<federation::Replicator>> replicators ABSL_GUARDED_BY(peers_mu);
+  // The peers of the config and those AddPeer added, pulled from unless the directory
+  // suspended or removed them.
+  std::vector<federation::PeerOptions> static_peers ABSL_GUARDED_BY(peers_mu);
+  std::unique_ptr<federation::PeerSet> peer_set;
 };
 
 absl::Status Node::Parts::LoadKeys() {
@@ -352,25 +362,63 @@ absl::Status Node::Parts::StartFederation(
     }
     AddPeer({peer.site_id, peer.address}, pinned);
   }
+  peer_set = std::make_unique<federation::PeerSet>(
+      [this] { return WantedPeers(); },
+      [this](const federation::PeerOptions& peer) {
+        return std::make_unique<federation::Replicator>(
+            options.site.site_id, peer, tls::DialSite(peer.address, peer.site_id, peer_credentials),
+            oplog.get(), &key_ring, &applier, clock, &peer_heads, directory.get());
+      },
+      options.peer_refresh_interval);
   return absl::OkStatus();
 }
 
 void Node::Parts::AddPeer(const federation::PeerOptions& peer,
                           const std::optional<auth::Ed25519PublicKey>& pinned_key) {
   if (pinned_key.has_value()) key_ring.Add(peer.site_id, *pinned_key);
-  auto channel = tls::DialSite(peer.address, peer.site_id, peer_credentials);
-  absl::MutexLock lock(&peers_mu);
-  replicators.push_back(std::make_unique<federation::Replicator>(
-      options.site.site_id, peer, std::move(channel), oplog.get(), &key_ring, &applier, clock,
-      &peer_heads, directory.get()));
-  log.Info("pulling from peer '", peer.site_id, "' at ", peer.address);
+  {
+    absl::MutexLock lock(&peers_mu);
+    static_peers.push_back(peer);
+  }
+  if (peer_set != nullptr) peer_set->Refresh();
+}
+
+absl::StatusOr<std::vector<federation::PeerOptions>> Node::Parts::WantedPeers() const {
+  std::vector<federation::PeerOptions> wanted;
+  {
+    absl::MutexLock lock(&peers_mu);
+    wanted = static_peers;
+  }
+  std::vector<federation::PeerOptions> pulled;
+  for (federation::PeerOptions& peer : wanted) {
+    ASSIGN_OR_RETURN(const v1::SiteStatus status, directory->StatusOf(peer.site_id));
+    if (status != v1::SITE_STATUS_SUSPENDED && status != v1::SITE_STATUS_REMOVED) {
+      pulled.push_back(std::move(peer));
+    }
+  }
+  if (options.peer_fan_out == 0) return pulled;
+  ASSIGN_OR_RETURN(const std::vector<v1::SignedDirectoryChange> listed, directory->ListChanges());
+  std::vector<federation::ListedSite> sites;
+  for (const v1::SignedDirectoryChange& signed_change : listed) {
+    v1::DirectoryChange change;
+    if (!change.ParseFromString(signed_change.change())) continue;  // Opened when stored.
+    sites.push_back({.site_id = change.site_id(),
+                     .federation_endpoint = change.listing().federation_endpoint(),
+                     .active = change.listing().status() == v1::SITE_STATUS_ACTIVE});
+  }
+  for (federation::PeerOptions& chosen :
+       federation::ChoosePeers(options.site.site_id, sites, options.peer_fan_out)) {
+    const bool already = std::any_of(pulled.begin(), pulled.end(), [&](const auto& peer) {
+      return peer.site_id == chosen.site_id;
+    });
+    if (!already) pulled.push_back(std::move(chosen));
+  }
+  return pulled;
 }
 
 std::vector<federation::PeerStatus> Node::Parts::PeerStatuses() const {
-  absl::MutexLock lock(&peers_mu);
-  std::vector<federation::PeerStatus> statuses;
-  for (const auto& replicator : replicators) statuses.push_back(replicator->status());
-  return statuses;
+  if (peer_set == nullptr) return {};
+  return peer_set->Statuses();
 }
 
 void Node::Parts::Drain(absl::Duration drain_timeout) {
@@ -378,10 +426,7 @@ void Node::Parts::Drain(absl::Duration drain_timeout) {
   log.Info("shutting down: draining calls in flight for up to ",
            absl::FormatDuration(drain_timeout));
   server->GetHealthCheckService()->SetServingStatus(false);
-  {
-    absl::MutexLock lock(&peers_mu);
-    replicators.clear();  // No more applies from peers.
-  }
+  if (peer_set != nullptr) peer_set->Stop();  // No more applies from peers.
   const absl::Time deadline = absl::Now() + drain_timeout;
   if (federation_server != nullptr) {
     federation_service->Stop();

@@ -129,6 +129,7 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
     options.trusted_sites.push_back({site.site_id(), site.public_key_file()});
   }
   options.admin_public_key_file = config.admin_public_key_file();
+  if (config.has_peer_fan_out()) options.peer_fan_out = ClampToInt(config.peer_fan_out());
   options.tls = {.ca_file = config.tls().ca_file(),
                  .cert_file = config.tls().cert_file(),
                  .key_file = config.tls().key_file()};
@@ -214,6 +215,10 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   }
   for (const TrustedSiteConfig& site : options.trusted_sites) {
     RETURN_IF_ERROR(domain::CheckSlug("trusted_sites.site_id", site.site_id));
+  }
+  if (options.peer_fan_out < 0 || options.peer_fan_out > kMaxPeerFanOut) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("peer_fan_out must be between 0 and ", kMaxPeerFanOut));
   }
   if (options.max_threads < 4 || options.max_threads > kMaxThreadsLimit) {
     return absl::InvalidArgumentError(

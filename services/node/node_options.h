@@ -40,6 +40,9 @@ inline constexpr int kDefaultAnonymousRegistrationsPerAddress = 5;  // A minute.
 inline constexpr int kDefaultAnonymousRegistrationsPerSite = 120;   // A minute.
 inline constexpr int kMaxAnonymousRegistrationsPerMinute = 100'000;
 
+inline constexpr int kDefaultPeerFanOut = 3;
+inline constexpr int kMaxPeerFanOut = 64;
+
 // Everything a cantined node is started with, built and validated once at start-up.
 // Tests build it directly.
 struct NodeOptions {
@@ -64,6 +67,11 @@ struct NodeOptions {
   // The network admin's public key (PEM), which signs every directory change. Empty: the
   // node takes no directory change.
   std::string admin_public_key_file;
+  // Besides `peers`, how many of the active sites the signed directory lists the node pulls
+  // from (federation::ChoosePeers); relay carries the rest. 0: `peers` only.
+  int peer_fan_out = kDefaultPeerFanOut;
+  // How often the peers pulled from are brought in step with the directory.
+  absl::Duration peer_refresh_interval = absl::Seconds(1);
   absl::Duration max_clock_skew = absl::Minutes(2);
   // TLS on the public port, mutual TLS on the federation port and to peers. Required
   // unless `insecure`.

@@ -1,15 +1,20 @@
 // The signed site directory across in-process nodes: a change the network admin signs,
 // taken in at any node, reaches every node; a suspension cuts a site off everywhere.
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/federation/peer_choice.h"
+#include "services/node/node_options.h"
 #include "services/site/directory_change.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/rpc_client.h"
@@ -20,6 +25,18 @@ namespace {
 
 using testing::Context;
 using testing::MiniCluster;
+
+// The site ids of the peers node i pulls from, space-separated, by site id.
+std::string PeersOf(MiniCluster& cluster, int i) {
+  auto admin = v1::AdminService::NewStub(cluster.channel(i));
+  v1::NetworkStatus status;
+  const grpc::Status called =
+      admin->GetNetworkStatus(testing::DeskContext(cluster, i).get(), {}, &status);
+  if (!called.ok()) return absl::StrCat("error: ", called.error_message());
+  std::vector<std::string> peers;
+  for (const v1::PeerLink& peer : status.peers()) peers.push_back(peer.site_id());
+  return absl::StrJoin(peers, " ");
+}
 
 // The changes node i lists, by site id: "site-b@2" for version 2 of site-b.
 std::string ListedAt(MiniCluster& cluster, int i) {
@@ -107,8 +124,13 @@ TEST(DirectoryTest, ASuspendedSiteIsRefusedEverywhereUntilReinstated) {
       site::SignDirectoryChange(suspended, cluster.network_admin_key());
   ASSERT_TRUE(admin_a->SuspendSite(Context().get(), suspend, &answer).ok());
 
-  // Every other node refuses the site's member tokens and its calls on the federation port.
+  // Every other node refuses the site's member tokens and its calls on the federation port,
+  // and stops pulling from it.
   EXPECT_TRUE(testing::WaitFor([&] { return verdict_at_c() == grpc::PERMISSION_DENIED; }));
+  EXPECT_TRUE(testing::WaitFor([&] { return PeersOf(cluster, 0) == "site-c"; }))
+      << PeersOf(cluster, 0);
+  EXPECT_TRUE(testing::WaitFor([&] { return PeersOf(cluster, 2) == "site-a"; }))
+      << PeersOf(cluster, 2);
   for (int node : {0, 2}) {
     auto federation = v1::FederationService::NewStub(
         testing::LoopbackChannel(cluster.node(node).federation_port()));
@@ -133,6 +155,35 @@ TEST(DirectoryTest, ASuspendedSiteIsRefusedEverywhereUntilReinstated) {
   ASSERT_TRUE(admin_c->ReinstateSite(Context().get(), reinstate, &answer).ok());
   EXPECT_TRUE(testing::WaitFor([&] { return verdict_at_c() == grpc::FAILED_PRECONDITION; }));
   EXPECT_TRUE(testing::WaitFor([&] { return ListedAt(cluster, 0) == "site-b@3"; }));
+  EXPECT_TRUE(testing::WaitFor([&] { return PeersOf(cluster, 0) == "site-b site-c"; }))
+      << PeersOf(cluster, 0);
+}
+
+TEST(DirectoryTest, EachNodePullsFromTheFanOutOfListedSitesItChooses) {
+  constexpr int kSites = 6;
+  MiniCluster cluster(kSites, nullptr, MiniCluster::Keys::kDirectory);
+  cluster.ListEverySite(0);
+  // Only the star through site-a is configured; the directory it spreads does the rest.
+  for (int i = 1; i < kSites; ++i) cluster.Connect(i, 0);
+  std::vector<federation::ListedSite> sites;
+  for (int i = 0; i < kSites; ++i) {
+    sites.push_back({cluster.site_id(i), cluster.Listing(i).federation_endpoint(), true});
+  }
+  for (int i = 0; i < kSites; ++i) {
+    std::vector<std::string> expected;
+    if (i != 0) expected.push_back("site-a");
+    for (const federation::PeerOptions& chosen :
+         federation::ChoosePeers(cluster.site_id(i), sites, node::kDefaultPeerFanOut)) {
+      if (chosen.site_id != "site-a") expected.push_back(chosen.site_id);
+    }
+    std::sort(expected.begin(), expected.end());
+    EXPECT_TRUE(testing::WaitFor([&] {
+      return PeersOf(cluster, i) == absl::StrJoin(expected, " ");
+    })) << cluster.site_id(i)
+        << " pulls from " << PeersOf(cluster, i);
+  }
+  for (int i = 0; i < kSites; ++i) testing::RegisterAtDesk(cluster, i, absl::StrCat("m", i));
+  EXPECT_TRUE(cluster.WaitForConvergence(kSites));
 }
 
 TEST(DirectoryTest, NodesWithoutPinnedKeysTrustEachOtherThroughTheSignedDirectory) {
