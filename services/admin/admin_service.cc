@@ -10,11 +10,13 @@
 namespace cantine::admin {
 
 AdminServiceImpl::AdminServiceImpl(std::string site_id, const storage::Oplog* oplog,
-                                   PeerStatusSource peers, const auth::AdminCredential* admin,
+                                   PeerStatusSource peers, const federation::PeerHeads* peer_heads,
+                                   const auth::AdminCredential* admin,
                                    site::SignedDirectory* directory)
     : site_id_(std::move(site_id)),
       oplog_(oplog),
       peers_(std::move(peers)),
+      peer_heads_(peer_heads),
       admin_(admin),
       directory_(directory) {}
 
@@ -87,6 +89,7 @@ v1::NetworkStatus AdminServiceImpl::CurrentNetworkStatus() const {
            std::make_pair(b.origin().site_id(), b.origin().incarnation());
   });
   for (v1::VersionVectorEntry& origin : origins) *status.add_origins() = std::move(origin);
+  for (v1::VersionVectorEntry& known : peer_heads_->Known()) *status.add_known() = std::move(known);
   for (const federation::PeerStatus& peer : peers_()) {
     v1::PeerLink* link = status.add_peers();
     link->set_site_id(peer.site_id);

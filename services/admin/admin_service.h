@@ -6,6 +6,7 @@
 
 #include "cantine/v1/admin.grpc.pb.h"
 #include "services/auth/admin_credential.h"
+#include "services/federation/peer_heads.h"
 #include "services/federation/peer_status.h"
 #include "services/site/signed_directory.h"
 #include "storage/oplog.h"
@@ -20,7 +21,8 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 
   // None owned; all outlive the service. `peers` reports the replicators' links.
   AdminServiceImpl(std::string site_id, const storage::Oplog* oplog, PeerStatusSource peers,
-                   const auth::AdminCredential* admin, site::SignedDirectory* directory);
+                   const federation::PeerHeads* peer_heads, const auth::AdminCredential* admin,
+                   site::SignedDirectory* directory);
 
   grpc::Status GetNetworkStatus(grpc::ServerContext* context,
                                 const v1::GetNetworkStatusRequest* request,
@@ -51,6 +53,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   const std::string site_id_;
   const storage::Oplog* const oplog_;
   const PeerStatusSource peers_;
+  const federation::PeerHeads* const peer_heads_;
   const auth::AdminCredential* const admin_;
   site::SignedDirectory* const directory_;
 };

@@ -1,5 +1,8 @@
 #include "services/federation/peer_heads.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "storage/oplog.h"
 
 namespace cantine::federation {
@@ -11,7 +14,22 @@ void PeerHeads::Record(const std::string& site_id,
     seqs[storage::Oplog::OriginKey(head.origin())] = head.seq();
   }
   absl::MutexLock lock(&mu_);
+  for (const v1::VersionVectorEntry& head : heads) {
+    v1::VersionVectorEntry& known = known_[storage::Oplog::OriginKey(head.origin())];
+    if (!known.has_origin() || head.seq() > known.seq()) known = head;
+  }
   reports_[site_id] = Report{.heard = ++recordings_, .seqs = std::move(seqs)};
+}
+
+std::vector<v1::VersionVectorEntry> PeerHeads::Known() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<std::string, v1::VersionVectorEntry>> known(known_.begin(), known_.end());
+  std::sort(known.begin(), known.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<v1::VersionVectorEntry> heads;
+  heads.reserve(known.size());
+  for (auto& [key, head] : known) heads.push_back(std::move(head));
+  return heads;
 }
 
 uint64_t PeerHeads::Now() const {

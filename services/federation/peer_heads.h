@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -29,6 +30,9 @@ class PeerHeads {
   // `site_id` reported holding, if it reported after `heard_after` (a Now()); else 0.
   uint64_t Held(absl::string_view site_id, absl::string_view origin_key, uint64_t heard_after) const
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Per origin, the highest seq any peer ever reported holding: how far this node can
+  // catch up from what it has heard. Ordered by origin key.
+  std::vector<v1::VersionVectorEntry> Known() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Report {
@@ -39,6 +43,8 @@ class PeerHeads {
   mutable absl::Mutex mu_;
   uint64_t recordings_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, Report> reports_ ABSL_GUARDED_BY(mu_);
+  // By origin key: the origin, and the highest seq reported.
+  absl::flat_hash_map<std::string, v1::VersionVectorEntry> known_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace cantine::federation

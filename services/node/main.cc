@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "services/logging/logger.h"
+#include "services/node/join_bundle.h"
 #include "services/node/node.h"
 #include "services/node/node_options.h"
 #include "storage/clock.h"
@@ -29,6 +31,10 @@ ABSL_FLAG(std::vector<std::string>, config, {},
 ABSL_FLAG(std::string, config_override, "",
           "NodeConfig text merged over the config files, for what this run changes: "
           "'data_dir: \"state/paris\" insecure: true'.");
+ABSL_FLAG(std::string, join, "",
+          "A join bundle (cantinectl admin site add --join_bundle): the node joins the network "
+          "it names, taking its identity, endpoints, seeds, admin key and directory from it "
+          "where the config is silent.");
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warning, error.");
 
 namespace {
@@ -56,7 +62,8 @@ bool ParseLogLevel(const std::string& name, LogLevel* level) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "cantined --config FILE[,FILE...] [--config_override 'data_dir: \"DIR\"']");
+      "cantined --config FILE[,FILE...] [--config_override 'data_dir: \"DIR\"'] "
+      "[--join BUNDLE]");
   absl::ParseCommandLine(argc, argv);
   const cantine::logging::Logger log("main");
 
@@ -74,8 +81,19 @@ int main(int argc, char** argv) {
     return kExitBadOptions;
   }
 
+  std::optional<cantine::config::v1::JoinBundle> bundle;
+  if (const std::string join = absl::GetFlag(FLAGS_join); !join.empty()) {
+    absl::StatusOr<cantine::config::v1::JoinBundle> read = cantine::node::ReadJoinBundle(join);
+    if (read.ok()) bundle = *std::move(read);
+    if (bundle.has_value()) config = cantine::node::JoinConfig(*bundle, *std::move(config));
+    if (!read.ok() || !config.ok()) {
+      log.Error("--join: ", (read.ok() ? config.status() : read.status()).message());
+      return kExitBadOptions;
+    }
+  }
+
   absl::StatusOr<cantine::node::NodeOptions> options =
-      cantine::node::NodeOptionsFromConfig(*config);
+      cantine::node::NodeOptionsFromConfig(*config, bundle.has_value() ? &*bundle : nullptr);
   if (!options.ok()) {
     log.Error("invalid options: ", options.status().message());
     return kExitBadOptions;

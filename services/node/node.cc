@@ -25,6 +25,7 @@
 #include "services/domain/id_generator.h"
 #include "services/event/event_board.h"
 #include "services/event/event_service.h"
+#include "services/federation/catch_up_log.h"
 #include "services/federation/federation_service.h"
 #include "services/federation/forwarder.h"
 #include "services/federation/peer_choice.h"
@@ -125,6 +126,9 @@ struct Node::Parts {
   // Both servers drained, then every worker thread stopped: nothing runs on the parts.
   void Drain(absl::Duration drain_timeout) ABSL_LOCKS_EXCLUDED(peers_mu);
   absl::Status LoadKeys();
+  // FAILED_PRECONDITION when the directory lists this site with an entry key other than
+  // its signing key: every node would refuse what it signs.
+  absl::Status CheckListedKey() const;
   absl::Status StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials);
   // Pulls from `peer`, trusting `pinned_key` for its entries besides the keys the directory
   // lists for it.
@@ -189,6 +193,7 @@ struct Node::Parts {
   // suspended or removed them.
   std::vector<federation::PeerOptions> static_peers ABSL_GUARDED_BY(peers_mu);
   std::unique_ptr<federation::PeerSet> peer_set;
+  std::unique_ptr<federation::CatchUpLog> catch_up_log;
 };
 
 absl::Status Node::Parts::LoadKeys() {
@@ -208,6 +213,22 @@ absl::Status Node::Parts::LoadKeys() {
     ASSIGN_OR_RETURN(auth::Ed25519PublicKey public_key,
                      auth::Ed25519PublicKey::LoadPemFile(site.public_key_file));
     key_ring.Add(site.site_id, public_key);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Node::Parts::CheckListedKey() const {
+  ASSIGN_OR_RETURN(const std::vector<v1::SignedDirectoryChange> listed, directory->ListChanges());
+  for (const v1::SignedDirectoryChange& signed_change : listed) {
+    v1::DirectoryChange change;
+    if (!change.ParseFromString(signed_change.change())) continue;  // Opened when stored.
+    if (change.site_id() != options.site.site_id) continue;
+    if (change.listing().entry_public_key() != signing_key->PublicKey().Raw()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the signed directory lists another entry key for site '", options.site.site_id,
+          "' than the signing key in '", SigningKeyFile(options),
+          "': start with the key the network admin listed, or have it rotate the site's keys"));
+    }
   }
   return absl::OkStatus();
 }
@@ -244,13 +265,25 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                   p.store.get(), clock,
                                   {options.site, options.initial_policy, options.initial_spaces}));
   std::optional<auth::Ed25519PublicKey> network_admin_key;
-  if (!options.admin_public_key_file.empty()) {
+  if (!options.admin_public_key_pem.empty()) {
+    ASSIGN_OR_RETURN(network_admin_key,
+                     auth::Ed25519PublicKey::FromPem(options.admin_public_key_pem));
+  } else if (!options.admin_public_key_file.empty()) {
     ASSIGN_OR_RETURN(network_admin_key,
                      auth::Ed25519PublicKey::LoadPemFile(options.admin_public_key_file));
   }
   p.directory = std::make_unique<site::SiteDirectory>(p.store.get(), p.oplog.get(),
                                                       std::move(network_admin_key), &p.key_ring);
+  if (!options.initial_directory.empty()) {
+    ASSIGN_OR_RETURN(const site::SignedDirectory::MergeReport merged,
+                     p.directory->MergeChanges(options.initial_directory));
+    if (merged.refused > 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          merged.refused, " directory changes of the join bundle are not signed by its admin key"));
+    }
+  }
   RETURN_IF_ERROR(p.directory->TrustListedKeys());
+  RETURN_IF_ERROR(p.CheckListedKey());
   p.members = std::make_unique<member::MemberRegistry>(p.store.get(), p.oplog.get(), &p.ids,
                                                        options.site.site_id);
   p.registration_requests = std::make_unique<member::RegistrationRequests>(p.store.get(), clock);
@@ -286,7 +319,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   p.event_service = std::make_unique<event::EventServiceImpl>(p.events.get(), p.admin.get());
   p.admin_service = std::make_unique<admin::AdminServiceImpl>(
       options.site.site_id, p.oplog.get(), [parts = &p] { return parts->PeerStatuses(); },
-      p.admin.get(), p.directory.get());
+      &p.peer_heads, p.admin.get(), p.directory.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -370,6 +403,8 @@ absl::Status Node::Parts::StartFederation(
             oplog.get(), &key_ring, &applier, clock, &peer_heads, directory.get());
       },
       options.peer_refresh_interval);
+  catch_up_log =
+      std::make_unique<federation::CatchUpLog>(oplog.get(), &peer_heads, absl::Seconds(5));
   return absl::OkStatus();
 }
 
@@ -427,6 +462,7 @@ void Node::Parts::Drain(absl::Duration drain_timeout) {
            absl::FormatDuration(drain_timeout));
   server->GetHealthCheckService()->SetServingStatus(false);
   if (peer_set != nullptr) peer_set->Stop();  // No more applies from peers.
+  catch_up_log.reset();
   const absl::Time deadline = absl::Now() + drain_timeout;
   if (federation_server != nullptr) {
     federation_service->Stop();

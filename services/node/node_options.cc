@@ -4,35 +4,20 @@
 #include <cstdint>
 #include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
 #include "services/domain/field_checks.h"
 #include "services/files/private_files.h"
+#include "services/node/join_bundle.h"
+#include "services/node/text_proto.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/site_codec.h"
 #include "storage/status_macros.h"
 
 namespace cantine::node {
 namespace {
-
-// Collects the first text-format syntax error with its position.
-class FirstErrorCollector final : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (error_.empty())
-      error_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
 
 absl::Status CheckListenAddress(absl::string_view field, const std::string& address) {
   const size_t colon = address.rfind(':');
@@ -71,24 +56,14 @@ int ClampToInt(uint32_t value) {
 
 absl::StatusOr<config::v1::NodeConfig> ParseNodeConfig(const std::string& text,
                                                        absl::string_view source) {
-  google::protobuf::TextFormat::Parser parser;
-  FirstErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
   config::v1::NodeConfig config;
-  if (!parser.ParseFromString(text, &config)) {
-    return absl::InvalidArgumentError(absl::StrCat(source, " ", errors.error()));
-  }
+  RETURN_IF_ERROR(ParseTextProto(text, source, config));
   return config;
 }
 
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot read config file '", path, "'"));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseNodeConfig(text.str(), absl::StrCat("config file '", path, "'"));
+  ASSIGN_OR_RETURN(const std::string text, ReadTextFile("config file", path));
+  return ParseNodeConfig(text, absl::StrCat("config file '", path, "'"));
 }
 
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfig(const std::vector<std::string>& paths,
@@ -104,7 +79,8 @@ absl::StatusOr<config::v1::NodeConfig> ReadNodeConfig(const std::vector<std::str
   return merged;
 }
 
-absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config) {
+absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config,
+                                                  const config::v1::JoinBundle* join) {
   NodeOptions options;
   options.site = {
       .site_id = config.site_id(),
@@ -179,6 +155,7 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
     }
     options.initial_spaces.push_back(*std::move(space));
   }
+  if (join != nullptr) RETURN_IF_ERROR(ApplyJoinBundle(*join, options));
   RETURN_IF_ERROR(ValidateNodeOptions(options));
   return options;
 }
@@ -203,7 +180,8 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   for (const PeerConfig& peer : options.peers) {
     RETURN_IF_ERROR(domain::CheckSlug("peers.site_id", peer.site_id));
     RETURN_IF_ERROR(CheckListenAddress("peers.address", peer.address));
-    if (peer.public_key_file.empty() && options.admin_public_key_file.empty()) {
+    if (peer.public_key_file.empty() && options.admin_public_key_file.empty() &&
+        options.admin_public_key_pem.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("peers.public_key_file is required for peer '", peer.site_id,
                        "' unless admin_public_key_file is set (the signed directory then lists "

@@ -5,7 +5,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "cantine/config/v1/join_bundle.pb.h"
 #include "cantine/config/v1/node_config.pb.h"
+#include "cantine/v1/federation.pb.h"
 #include "services/domain/site_policy.h"
 #include "services/domain/site_profile.h"
 #include "services/domain/space.h"
@@ -64,9 +66,12 @@ struct NodeOptions {
   std::string signing_key_file;
   std::vector<PeerConfig> peers;
   std::vector<TrustedSiteConfig> trusted_sites;
-  // The network admin's public key (PEM), which signs every directory change. Empty: the
-  // node takes no directory change.
+  // The network admin's public key (PEM), which signs every directory change: the file, or
+  // the key itself (from a join bundle). Neither: the node takes no directory change.
   std::string admin_public_key_file;
+  std::string admin_public_key_pem;
+  // Directory changes (from a join bundle) merged at start, before the node pulls anything.
+  std::vector<v1::SignedDirectoryChange> initial_directory;
   // Besides `peers`, how many of the active sites the signed directory lists the node pulls
   // from (federation::ChoosePeers); relay carries the rest. 0: `peers` only.
   int peer_fan_out = kDefaultPeerFanOut;
@@ -110,9 +115,11 @@ absl::StatusOr<config::v1::NodeConfig> ReadNodeConfigFile(const std::string& pat
 absl::StatusOr<config::v1::NodeConfig> ReadNodeConfig(const std::vector<std::string>& paths,
                                                       const std::string& override_text);
 
-// Builds validated options from a config (files and override already merged). The first
-// invalid field is named in an INVALID_ARGUMENT a person can act on.
-absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config);
+// Builds validated options from a config (files and override already merged), and the
+// join bundle it was joined with (JoinConfig), if any (ApplyJoinBundle). The first invalid
+// field is named in an INVALID_ARGUMENT a person can act on.
+absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& config,
+                                                  const config::v1::JoinBundle* join = nullptr);
 
 // Checks what the fields alone can show: the site profile (ids, time zone, currency),
 // a host:port listen address, a data folder, a credential file, the thread and stream

@@ -1,7 +1,13 @@
 // The signed site directory across in-process nodes: a change the network admin signs,
 // taken in at any node, reaches every node; a suspension cuts a site off everywhere.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,10 +20,14 @@
 #include "cantine/v1/site.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/federation/peer_choice.h"
+#include "services/node/join_bundle.h"
+#include "services/node/node.h"
 #include "services/node/node_options.h"
 #include "services/site/directory_change.h"
+#include "storage/clock.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/rpc_client.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/wait_for.h"
 
 namespace cantine {
@@ -25,6 +35,30 @@ namespace {
 
 using testing::Context;
 using testing::MiniCluster;
+
+// A loopback port free now, for a listing that must name the port before its node starts.
+int UnusedLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// The seq `vector` holds of `site_id`'s origin, 0 when none.
+uint64_t SeqOf(const std::vector<v1::VersionVectorEntry>& vector, const std::string& site_id) {
+  for (const v1::VersionVectorEntry& head : vector) {
+    if (head.origin().site_id() == site_id) return head.seq();
+  }
+  return 0;
+}
 
 // The site ids of the peers node i pulls from, space-separated, by site id.
 std::string PeersOf(MiniCluster& cluster, int i) {
@@ -228,6 +262,85 @@ TEST(DirectoryTest, WithoutTheDirectoryAnUnpinnedPeerIsRefused) {
   // Once the admin lists both, at either node, they converge.
   cluster.ListEverySite(1);
   EXPECT_TRUE(cluster.WaitForConvergence(2));
+}
+
+TEST(DirectoryTest, ANewSiteJoinsFromABundleAndFinishesFromAnotherSeed) {
+  MiniCluster cluster(2, nullptr, MiniCluster::Keys::kDirectory);
+  cluster.ListEverySite(0);
+  cluster.ConnectLine();
+  for (int i = 0; i < 20; ++i) testing::RegisterAtDesk(cluster, i % 2, absl::StrCat("m", i));
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+
+  // The new site makes its own key; the admin lists it, at either node, and makes its bundle.
+  testing::TempDir dir;
+  const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
+  testing::WritePrivateFile(dir.Sub("lyon.key"), key.ToPem());
+  testing::WritePrivateFile(dir.Sub("admin"), "lyon-desk-credential\n");
+  v1::SiteListing listing = cluster.Listing(0);
+  listing.mutable_site()->set_site_id("lyon");
+  listing.mutable_site()->set_display_name("La Cantine Lyon");
+  listing.set_public_endpoint(absl::StrCat("127.0.0.1:", UnusedLoopbackPort()));
+  listing.set_federation_endpoint(absl::StrCat("127.0.0.1:", UnusedLoopbackPort()));
+  listing.set_entry_public_key(key.PublicKey().Raw());
+  listing.set_token_public_key(key.PublicKey().Raw());
+  config::v1::JoinBundle bundle;
+  *bundle.mutable_listing() = site::SignDirectoryChange(site::AddSiteChange(listing, absl::Now()),
+                                                        cluster.network_admin_key());
+  auto admin_b = v1::AdminService::NewStub(cluster.channel(1));
+  v1::AddSiteRequest add;
+  *add.mutable_signed_change() = bundle.listing();
+  v1::DirectoryChange added;
+  ASSERT_TRUE(admin_b->AddSite(Context().get(), add, &added).ok());
+  v1::ListDirectoryChangesResponse directory;
+  ASSERT_TRUE(admin_b->ListDirectoryChanges(Context().get(), {}, &directory).ok());
+  *bundle.mutable_directory() = directory.signed_changes();
+  bundle.set_admin_public_key_pem(cluster.network_admin_key().PublicKey().ToPem());
+  for (int i = 0; i < 2; ++i) {
+    config::v1::Peer* seed = bundle.add_seeds();
+    seed->set_site_id(cluster.site_id(i));
+    seed->set_address(cluster.Listing(i).federation_endpoint());
+  }
+
+  // Its config names only its files: identity, endpoints, seeds and keys come from the bundle.
+  config::v1::NodeConfig config;
+  config.set_data_dir(dir.Sub("data"));
+  config.set_admin_credential_file(dir.Sub("admin"));
+  config.set_signing_key_file(dir.Sub("lyon.key"));
+  config.set_insecure(true);
+  config.mutable_drain_timeout()->set_seconds(1);
+  absl::StatusOr<config::v1::NodeConfig> joined = node::JoinConfig(bundle, config);
+  ASSERT_TRUE(joined.ok()) << joined.status();
+  absl::StatusOr<node::NodeOptions> options = node::NodeOptionsFromConfig(*joined, &bundle);
+  ASSERT_TRUE(options.ok()) << options.status();
+  storage::SystemClock clock;
+  absl::StatusOr<std::unique_ptr<node::Node>> lyon = node::Node::Start(*options, &clock);
+  ASSERT_TRUE(lyon.ok()) << lyon.status();
+
+  // One seed dies at once: the node finishes from the other.
+  cluster.Stop(0);
+  const auto caught_up = [&] {
+    const std::vector<v1::VersionVectorEntry> held = (*lyon)->Vector();
+    const std::vector<v1::VersionVectorEntry> at_b = cluster.node(1).Vector();
+    return SeqOf(held, "site-a") == SeqOf(at_b, "site-a") &&
+           SeqOf(held, "site-b") == SeqOf(at_b, "site-b") && SeqOf(at_b, "lyon") > 0;
+  };
+  EXPECT_TRUE(testing::WaitFor(caught_up));
+  EXPECT_EQ((*lyon)->Vector().size(), 3u);
+
+  // Restarted, it resumes from what it holds, its progress shown in its network status.
+  (*lyon)->Shutdown(absl::Seconds(1));
+  lyon->reset();
+  testing::RegisterAtDesk(cluster, 1, "after-restart");
+  lyon = node::Node::Start(*options, &clock);
+  ASSERT_TRUE(lyon.ok()) << lyon.status();
+  EXPECT_TRUE(testing::WaitFor(caught_up));
+  auto admin_lyon = v1::AdminService::NewStub(testing::LoopbackChannel((*lyon)->port()));
+  v1::NetworkStatus status;
+  auto desk = Context("lyon-desk-credential");
+  ASSERT_TRUE(admin_lyon->GetNetworkStatus(desk.get(), {}, &status).ok());
+  EXPECT_EQ(SeqOf({status.known().begin(), status.known().end()}, "site-b"),
+            SeqOf({status.origins().begin(), status.origins().end()}, "site-b"));
+  EXPECT_GT(SeqOf({status.known().begin(), status.known().end()}, "site-b"), 10u);
 }
 
 }  // namespace
