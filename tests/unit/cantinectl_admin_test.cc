@@ -18,7 +18,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "cantine/config/v1/join_bundle.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
@@ -299,6 +301,206 @@ TEST_F(AdminCommandTest, ANetworkKeyReadableByOthersIsRefusedBeforeAnyCall) {
   EXPECT_EQ(Run(AddSiteArguments()), kExitUsage);
   EXPECT_THAT(err_.str(), ContainsAll({"--network_key", network_key_file_, "chmod 600"}));
   EXPECT_THAT(methods_, IsEmpty());
+}
+
+// ---- admin site add --join_bundle ----
+
+// The runs of 'admin site add' that write a join bundle: a directory that lists rome, a node
+// that lists the site it is sent, and the network CA in a file of the test's own.
+class JoinBundleTest : public AdminCommandTest {
+ protected:
+  void SetUp() override {
+    AdminCommandTest::SetUp();
+    bundle_file_ = absl::StrCat(folder_, "/milan.bundle");
+    ca_file_ = absl::StrCat(folder_, "/ca.pem");
+    WriteAll(ca_file_, kCertificatePem, 0644);
+    v1::DirectoryChange rome;
+    rome.set_action(v1::DIRECTORY_ACTION_ADD_SITE);
+    rome.set_site_id("rome");
+    rome.set_version(1);
+    rome.mutable_listing()->mutable_site()->set_site_id("rome");
+    *directory_.add_signed_changes() = site::SignDirectoryChange(rome, admin_key_);
+    // The node lists what it takes; each call is kept in methods_, a listing as "list".
+    ON_CALL(admin_stub_, AddSite)
+        .WillByDefault([this](grpc::ClientContext* context, const v1::AddSiteRequest& request,
+                              v1::DirectoryChange* response) {
+          *directory_.add_signed_changes() = request.signed_change();
+          return Taking<v1::AddSiteRequest>("add")(context, request, response);
+        });
+    ON_CALL(admin_stub_, ListDirectoryChanges)
+        .WillByDefault([this](grpc::ClientContext*, const v1::ListDirectoryChangesRequest&,
+                              v1::ListDirectoryChangesResponse* response) {
+          methods_.push_back("list");
+          if (!list_error_.ok()) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+          *response = directory_;
+          return grpc::Status::OK;
+        });
+  }
+
+  // AddSiteArguments with --join_bundle bundle_file_ and `seeds`, each a --seed.
+  std::vector<std::string> BundleArguments(const std::vector<std::string>& seeds = {
+                                               "rome=rome.example.org:7202",
+                                               "paris=[2001:db8::1]:7201"}) const {
+    std::vector<std::string> args = AddSiteArguments();
+    args.push_back(absl::StrCat("--join_bundle=", bundle_file_));
+    for (const std::string& seed : seeds) {
+      args.push_back("--seed");
+      args.push_back(seed);
+    }
+    return args;
+  }
+
+  // Run, reaching the node over TLS with the CA in ca_file_ ($CANTINE_CA) unless `insecure`.
+  int RunTrusting(std::vector<std::string> args, bool insecure = false) {
+    if (insecure) args.insert(args.begin(), "--insecure");
+    return RunWith(std::move(args), {.node = std::nullopt,
+                                     .admin_credential_file = std::nullopt,
+                                     .token_file = std::nullopt,
+                                     .home = std::nullopt,
+                                     .ca_file = ca_file_,
+                                     .new_idempotency_key = "",
+                                     .now = now_});
+  }
+
+  // The bundle in bundle_file_, as a node reads it back.
+  std::optional<config::v1::JoinBundle> ReadBundle() const {
+    config::v1::JoinBundle bundle;
+    if (!google::protobuf::TextFormat::ParseFromString(ReadAll(bundle_file_), &bundle)) {
+      return std::nullopt;
+    }
+    return bundle;
+  }
+
+  std::string bundle_file_;
+  std::string ca_file_;
+  absl::Status list_error_;
+};
+
+TEST_F(JoinBundleTest, HoldsTheListingSentTheDirectoryAfterItTheAdminKeyTheCaAndTheSeeds) {
+  ASSERT_EQ(RunTrusting(BundleArguments()), kExitOk) << err_.str();
+  // The directory is read once the node took the listing.
+  EXPECT_THAT(methods_, ElementsAre("add", "list"));
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(Mode(bundle_file_), 0644);
+  const std::optional<config::v1::JoinBundle> bundle = ReadBundle();
+  ASSERT_TRUE(bundle.has_value()) << ReadAll(bundle_file_);
+
+  EXPECT_EQ(bundle->listing().SerializeAsString(), sent_[0].SerializeAsString());
+  absl::StatusOr<v1::DirectoryChange> listed =
+      site::OpenDirectoryChange(bundle->listing(), admin_key_.PublicKey());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->site_id(), "milan");
+  // rome, then milan: the directory as the node answered after the add.
+  ASSERT_EQ(bundle->directory_size(), 2);
+  ASSERT_EQ(directory_.signed_changes_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(bundle->directory(i).SerializeAsString(),
+              directory_.signed_changes(i).SerializeAsString())
+        << i;
+  }
+  EXPECT_EQ(bundle->directory(1).SerializeAsString(), sent_[0].SerializeAsString());
+
+  EXPECT_EQ(bundle->admin_public_key_pem(), admin_key_.PublicKey().ToPem());
+  absl::StatusOr<auth::Ed25519PublicKey> admin =
+      auth::Ed25519PublicKey::FromPem(bundle->admin_public_key_pem());
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  EXPECT_EQ(admin->Raw(), admin_key_.PublicKey().Raw());
+  EXPECT_EQ(bundle->ca_pem(), kCertificatePem);
+  ASSERT_EQ(bundle->seeds_size(), 2);
+  EXPECT_EQ(bundle->seeds(0).site_id(), "rome");
+  EXPECT_EQ(bundle->seeds(0).address(), "rome.example.org:7202");
+  EXPECT_EQ(bundle->seeds(1).site_id(), "paris");
+  EXPECT_EQ(bundle->seeds(1).address(), "[2001:db8::1]:7201");
+  EXPECT_EQ(bundle->seeds(1).public_key_file(), "");
+  EXPECT_THAT(out_.str(), ContainsAll({"Cantiere Milano", bundle_file_}));
+}
+
+TEST_F(JoinBundleTest, OfANodeReachedInPlaintextHoldsNoCa) {
+  ASSERT_EQ(RunTrusting(BundleArguments({"rome=rome.example.org:7202"}), /*insecure=*/true),
+            kExitOk)
+      << err_.str();
+  const std::optional<config::v1::JoinBundle> bundle = ReadBundle();
+  ASSERT_TRUE(bundle.has_value());
+  EXPECT_EQ(bundle->ca_pem(), "");
+  EXPECT_EQ(bundle->seeds_size(), 1);
+  EXPECT_FALSE(bundle->admin_public_key_pem().empty());
+}
+
+TEST_F(JoinBundleTest, AnExistingBundleFileIsKeptAndTheSiteNotAdded) {
+  EXPECT_CALL(admin_stub_, AddSite).Times(0);
+  WriteAll(bundle_file_, "another site's bundle\n", 0644);
+  EXPECT_EQ(RunTrusting(BundleArguments()), kExitUsage);
+  EXPECT_THAT(err_.str(), ContainsAll({"cantinectl: ALREADY_EXISTS: ", bundle_file_, "exists",
+                                       "--join_bundle"}));
+  EXPECT_EQ(ReadAll(bundle_file_), "another site's bundle\n");
+
+  // A symbolic link is a file there too, even one that leads nowhere.
+  ASSERT_EQ(::unlink(bundle_file_.c_str()), 0);
+  ASSERT_EQ(::symlink(absl::StrCat(folder_, "/nowhere").c_str(), bundle_file_.c_str()), 0);
+  EXPECT_EQ(RunTrusting(BundleArguments()), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("ALREADY_EXISTS"));
+  EXPECT_THAT(methods_, IsEmpty());
+}
+
+TEST_F(JoinBundleTest, AnUnreadableCaFileIsRefusedBeforeTheSiteIsAdded) {
+  EXPECT_CALL(admin_stub_, AddSite).Times(0);
+  ca_file_ = absl::StrCat(folder_, "/no-ca.pem");
+  EXPECT_EQ(RunTrusting(BundleArguments()), kExitUsage);
+  EXPECT_THAT(err_.str(), ContainsAll({"CA file", ca_file_}));
+  EXPECT_EQ(Mode(bundle_file_), -1);
+}
+
+TEST_F(JoinBundleTest, ADirectoryThatCannotBeReadLeavesNoBundleAndSaysTheSiteIsListed) {
+  list_error_ = absl::UnavailableError("down");
+  EXPECT_EQ(RunTrusting(BundleArguments()), kExitUnreachable);
+  EXPECT_THAT(methods_, ElementsAre("add", "list"));
+  EXPECT_THAT(err_.str(), ContainsAll({"site 'milan' is listed", "join bundle was not written"}));
+  EXPECT_EQ(Mode(bundle_file_), -1);
+}
+
+TEST_F(JoinBundleTest, SeedAndJoinBundleGoTogether) {
+  std::vector<std::string> args = AddSiteArguments();
+  args.push_back("--seed=rome=rome.example.org:7202");
+  absl::StatusOr<Invocation> parsed = ParseArguments(args, {});
+  EXPECT_TRUE(absl::IsInvalidArgument(parsed.status()));
+  EXPECT_THAT(std::string(parsed.status().message()),
+              ContainsAll({"--seed applies only with --join_bundle"}));
+
+  parsed = ParseArguments(BundleArguments({}), {});
+  EXPECT_TRUE(absl::IsInvalidArgument(parsed.status()));
+  EXPECT_THAT(std::string(parsed.status().message()),
+              ContainsAll({"--join_bundle needs --seed", "two or more are advised"}));
+
+  parsed = ParseArguments(BundleArguments({"rome=rome.example.org:7202"}), {});
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+}
+
+TEST_F(JoinBundleTest, AMalformedSeedIsAUsageErrorNamingIt) {
+  for (const auto& [seed, message] : std::vector<std::pair<std::string, std::string>>{
+           {"rome", "no '='"},
+           {"=rome.example.org:7202", "the site id is required"},
+           {"Rome=rome.example.org:7202", "may hold only lower-case"},
+           {"rome=rome.example.org", "no port"},
+           {"rome=rome.example.org:0", "the port is not a number"},
+           {"rome=rome.example.org:http", "the port is not a number"},
+           {"rome=:7202", "no host"},
+           {"rome=", "the address is required"},
+           {"milan=milan.example.org:7203", "names the site being added"}}) {
+    SCOPED_TRACE(seed);
+    absl::StatusOr<Invocation> parsed = ParseArguments(BundleArguments({seed}), {});
+    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status()));
+    EXPECT_THAT(std::string(parsed.status().message()), ContainsAll({"--seed", message}));
+  }
+  absl::StatusOr<Invocation> parsed = ParseArguments(
+      BundleArguments({"rome=rome.example.org:7202", "rome=rome2.example.org:7202"}), {});
+  EXPECT_TRUE(absl::IsInvalidArgument(parsed.status()));
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("--seed names site 'rome' twice"));
+  EXPECT_THAT(methods_, IsEmpty());
+}
+
+TEST_F(JoinBundleTest, HelpOfSiteAddTellsOfTheBundleAndItsSeeds) {
+  EXPECT_THAT(UsageText(), ContainsAll({"[--join_bundle BUNDLE --seed SITE=HOST:PORT ...]",
+                                        "two or more are advised"}));
 }
 
 // ---- admin site suspend|reinstate|remove ----

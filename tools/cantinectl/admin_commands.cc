@@ -1,6 +1,7 @@
 // The network's administration: a node's replication state, and the site directory, each
 // change of which the network admin signs with its key (--network_key). A directory change
-// needs no credential: the node takes it on the signature alone.
+// needs no credential: the node takes it on the signature alone. 'admin site add' can also
+// write the join bundle the new site's node starts from.
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,12 +13,18 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cantine/config/v1/join_bundle.pb.h"
 #include "google/protobuf/struct.pb.h"
+#include "google/protobuf/text_format.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
+#include "services/domain/directory_rules.h"
+#include "services/domain/field_checks.h"
 #include "services/files/atomic_file.h"
 #include "services/files/private_files.h"
 #include "services/site/directory_change.h"
@@ -49,23 +56,35 @@ absl::StatusOr<std::string> TakeRequired(CommandLine& line, absl::string_view fl
   return value.value_or("");
 }
 
-// ---- admin init-network ----
+// ---- Files this tool writes, never over another ----
 
-// A usage error: `path` exists, and init-network never replaces a network admin key.
-absl::Status ExistsError(const std::string& path) {
-  return UsageError(absl::AlreadyExistsError(
-      absl::StrCat("'", path,
-                   "' exists; init-network never overwrites a network admin key, the "
-                   "network's root of trust: move it away, or give another --key_file")));
+// Why init-network refuses a key file that exists.
+constexpr absl::string_view kKeyExists =
+    "init-network never overwrites a network admin key, the network's root of trust: move it "
+    "away, or give another --key_file";
+// Why 'admin site add' refuses a join bundle that exists.
+constexpr absl::string_view kBundleExists =
+    "admin site add never overwrites a join bundle: move it away, or give another --join_bundle";
+
+// A usage error: `path` exists, and `why` it is kept.
+absl::Status ExistsError(const std::string& path, absl::string_view why) {
+  return UsageError(absl::AlreadyExistsError(absl::StrCat("'", path, "' exists; ", why)));
 }
 
-// Creates `path`, empty, with `mode`: a usage error when something is there already (even a
-// symbolic link), so that the name is this command's alone; WriteFileAtomically then
+// OK when nothing is at `path`, not even a symbolic link; else ExistsError.
+absl::Status CheckAbsent(const std::string& path, absl::string_view why) {
+  struct stat status;
+  if (::lstat(path.c_str(), &status) == 0) return ExistsError(path, why);
+  return absl::OkStatus();
+}
+
+// Creates `path`, empty, with `mode`: ExistsError(path, why) when something is there already
+// (even a symbolic link), so that the name is this command's alone; WriteFileAtomically then
 // replaces the empty file.
-absl::Status CreateNewFile(const std::string& path, mode_t mode) {
+absl::Status CreateNewFile(const std::string& path, mode_t mode, absl::string_view why) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
-    if (errno == EEXIST) return ExistsError(path);
+    if (errno == EEXIST) return ExistsError(path, why);
     return LocalFailure(absl::FailedPreconditionError(
         absl::StrCat("cannot create '", path, "': ", std::strerror(errno))));
   }
@@ -73,17 +92,18 @@ absl::Status CreateNewFile(const std::string& path, mode_t mode) {
   return absl::OkStatus();
 }
 
+// ---- admin init-network ----
+
 // Makes a network admin key: its private key at `key_file` (0600), its public key at
 // `key_file`.pub (0644), neither replacing a file that is there; then says where they are.
 absl::Status InitNetwork(Console& console, const std::string& key_file) {
   const std::string public_file = absl::StrCat(key_file, ".pub");
   for (const std::string& path : {key_file, public_file}) {
-    struct stat status;
-    if (::lstat(path.c_str(), &status) == 0) return ExistsError(path);
+    RETURN_IF_ERROR(CheckAbsent(path, kKeyExists));
   }
   const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
-  RETURN_IF_ERROR(CreateNewFile(key_file, 0600));
-  if (absl::Status created = CreateNewFile(public_file, 0644); !created.ok()) {
+  RETURN_IF_ERROR(CreateNewFile(key_file, 0600, kKeyExists));
+  if (absl::Status created = CreateNewFile(public_file, 0644, kKeyExists); !created.ok()) {
     ::unlink(key_file.c_str());
     return created;
   }
@@ -185,15 +205,24 @@ struct KeyFiles {
   }
 };
 
-// Signs `change` with `key` and sends it with `method`; prints the change the node now lists.
+// Sends `signed_change` with `method`; prints the change the node now lists.
+template <typename Request>
+absl::Status SendSigned(Console& console,
+                        grpc::Status (AdminStub::*method)(grpc::ClientContext*, const Request&,
+                                                          v1::DirectoryChange*),
+                        const v1::SignedDirectoryChange& signed_change) {
+  Request request;
+  *request.mutable_signed_change() = signed_change;
+  return console.Print(console.Call(method, request), FormatDirectoryChange);
+}
+
+// Signs `change` with `key` and sends it with `method`, as SendSigned.
 template <typename Request>
 absl::Status SendChange(Console& console,
                         grpc::Status (AdminStub::*method)(grpc::ClientContext*, const Request&,
                                                           v1::DirectoryChange*),
                         const v1::DirectoryChange& change, const auth::Ed25519PrivateKey& key) {
-  Request request;
-  *request.mutable_signed_change() = site::SignDirectoryChange(change, key);
-  return console.Print(console.Call(method, request), FormatDirectoryChange);
+  return SendSigned(console, method, site::SignDirectoryChange(change, key));
 }
 
 // The change the node lists `site_id` by, the next change's base. NOT_FOUND when the node's
@@ -225,6 +254,133 @@ absl::StatusOr<v1::DirectoryChange> CurrentChange(Console& console, const std::s
   return *std::move(current);
 }
 
+// ---- admin site add, and its join bundle ----
+
+// A seed of the join bundle, from --seed SITE=HOST:PORT: a site id (a slug) and the host:port
+// of its federation port. INVALID_ARGUMENT naming --seed.
+absl::StatusOr<config::v1::Peer> ParseSeed(absl::string_view seed) {
+  const auto invalid = [seed](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--seed '", seed, "': ", why,
+                     "; write SITE=HOST:PORT, such as rome=rome.example.org:7202"));
+  };
+  const size_t equals = seed.find('=');
+  if (equals == absl::string_view::npos) return invalid("no '=' after the site id");
+  config::v1::Peer peer;
+  peer.set_site_id(std::string(seed.substr(0, equals)));
+  peer.set_address(std::string(seed.substr(equals + 1)));
+  if (absl::Status slug = domain::CheckSlug("the site id", peer.site_id()); !slug.ok()) {
+    return invalid(slug.message());
+  }
+  if (absl::Status endpoint = domain::CheckEndpoint("the address", peer.address());
+      !endpoint.ok()) {
+    return invalid(endpoint.message());
+  }
+  return peer;
+}
+
+// What --join_bundle asks of 'admin site add': the file to write the bundle to, and the
+// sites (--seed) the new node first pulls from.
+struct JoinBundleTarget {
+  std::string path;
+  std::vector<config::v1::Peer> seeds;
+};
+
+// The join bundle `line` asks for, nullopt when it asks for none. INVALID_ARGUMENT naming the
+// flag at fault: --seed without --join_bundle, --join_bundle without a --seed, a malformed
+// --seed, two seeds of one site, or a seed that is `site_id`, the site being added.
+absl::StatusOr<std::optional<JoinBundleTarget>> TakeJoinBundle(CommandLine& line,
+                                                               absl::string_view site_id) {
+  ASSIGN_OR_RETURN(
+      const std::optional<std::string> path,
+      line.TakeNonEmpty("join_bundle", "; give the file to write the new site's join bundle to"));
+  const std::vector<std::string> seeds = line.TakeAll("seed");
+  if (!path.has_value()) {
+    if (seeds.empty()) return std::nullopt;
+    return absl::InvalidArgumentError(
+        "--seed applies only with --join_bundle FILE: the seeds are written in the join bundle");
+  }
+  if (seeds.empty()) {
+    return absl::InvalidArgumentError(
+        "--join_bundle needs --seed SITE=HOST:PORT, the federation endpoint of a site already "
+        "in the network that the new node first pulls from; two or more are advised");
+  }
+  JoinBundleTarget target{.path = *path, .seeds = {}};
+  for (const std::string& seed : seeds) {
+    ASSIGN_OR_RETURN(config::v1::Peer peer, ParseSeed(seed));
+    if (peer.site_id() == site_id) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--seed '", seed, "' names the site being added; give sites already in the network"));
+    }
+    for (const config::v1::Peer& earlier : target.seeds) {
+      if (earlier.site_id() == peer.site_id()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--seed names site '", peer.site_id(), "' twice"));
+      }
+    }
+    target.seeds.push_back(std::move(peer));
+  }
+  return target;
+}
+
+// The join bundle as far as it can be made before the node is called: the admin's public key
+// (of `key`), the network CA this command trusts the node by (none with --insecure or the
+// system's roots), and the seeds of `target`. A usage error when the bundle file exists or
+// the CA file cannot be read.
+absl::StatusOr<config::v1::JoinBundle> StartJoinBundle(const GlobalOptions& options,
+                                                       const JoinBundleTarget& target,
+                                                       const auth::Ed25519PrivateKey& key) {
+  RETURN_IF_ERROR(CheckAbsent(target.path, kBundleExists));
+  config::v1::JoinBundle bundle;
+  bundle.set_admin_public_key_pem(key.PublicKey().ToPem());
+  if (!options.insecure && !options.ca_file.empty()) {
+    ASSIGN_OR_RETURN(*bundle.mutable_ca_pem(), UsageError(ReadCaFile(options.ca_file)));
+  }
+  for (const config::v1::Peer& seed : target.seeds) *bundle.add_seeds() = seed;
+  return bundle;
+}
+
+// `status` of a step after the node listed `site_id`: said so, its exit code kept.
+absl::Status AfterListing(absl::string_view site_id, const absl::Status& status) {
+  absl::Status after(
+      status.code(),
+      absl::StrCat("site '", site_id,
+                   "' is listed, but its join bundle was not written: ", status.message()));
+  status.ForEachPayload([&after](absl::string_view url, const absl::Cord& payload) {
+    after.SetPayload(url, payload);
+  });
+  return after;
+}
+
+// Completes `bundle` with `listing`, the change the node took, and the node's directory as it
+// lists it now, and writes it to `path` (mode 0644: it holds no secret), never over a file.
+// The step that failed, said by AfterListing; nothing left at `path` then.
+absl::Status WriteJoinBundle(Console& console, const std::string& path,
+                             const v1::SignedDirectoryChange& listing,
+                             config::v1::JoinBundle bundle, absl::string_view site_id) {
+  *bundle.mutable_listing() = listing;
+  absl::StatusOr<v1::ListDirectoryChangesResponse> directory =
+      console.Call(&AdminStub::ListDirectoryChanges, v1::ListDirectoryChangesRequest());
+  if (!directory.ok()) return AfterListing(site_id, directory.status());
+  *bundle.mutable_directory() = directory->signed_changes();
+  std::string text;
+  if (!google::protobuf::TextFormat::PrintToString(bundle, &text)) {
+    return AfterListing(site_id, LocalFailure(absl::InternalError("cannot print the join bundle")));
+  }
+  if (absl::Status created = CreateNewFile(path, 0644, kBundleExists); !created.ok()) {
+    return AfterListing(site_id, created);
+  }
+  if (absl::Status written = files::WriteFileAtomically(path, text, 0644); !written.ok()) {
+    ::unlink(path.c_str());
+    return AfterListing(site_id, LocalFailure(written));
+  }
+  if (!console.options().json) {
+    console.out() << "Join bundle of site '" << site_id << "' written to " << path
+                  << " (no secret in it: hand it to the site).\n";
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Action> ReadAddSite(CommandLine& line) {
   constexpr absl::string_view kCommand = "admin site add";
   RETURN_IF_ERROR(RequireFlags(
@@ -234,6 +390,8 @@ absl::StatusOr<Action> ReadAddSite(CommandLine& line) {
       kCommand));
   ASSIGN_OR_RETURN(const std::string network_key, TakeRequired(line, "network_key", kCommand));
   ASSIGN_OR_RETURN(const KeyFiles key_files, KeyFiles::Take(line, kCommand));
+  ASSIGN_OR_RETURN(const std::optional<JoinBundleTarget> join,
+                   TakeJoinBundle(line, *line.Take("site_id")));
   // The node checks the values, naming the field at fault.
   v1::SiteListing listing;
   v1::Site& site = *listing.mutable_site();
@@ -247,13 +405,23 @@ absl::StatusOr<Action> ReadAddSite(CommandLine& line) {
   listing.set_public_endpoint(*line.Take("public_endpoint"));
   listing.set_federation_endpoint(*line.Take("federation_endpoint"));
   const absl::Time now = line.env().now;
-  return [network_key, key_files, listing, now](Console& console) mutable -> absl::Status {
+  return [network_key, key_files, join, listing, now](Console& console) mutable -> absl::Status {
     ASSIGN_OR_RETURN(const auth::Ed25519PrivateKey key, LoadNetworkKey(network_key));
     ASSIGN_OR_RETURN(const site::SiteKeys keys, key_files.Load());
     listing.set_entry_public_key(keys.entry_public_key);
     listing.set_token_public_key(keys.token_public_key);
     listing.set_certificate_sha256(keys.certificate_sha256);
-    return SendChange(console, &AdminStub::AddSite, site::AddSiteChange(listing, now), key);
+    // What the bundle needs before the call is checked before it, so that nothing is half done.
+    std::optional<config::v1::JoinBundle> bundle;
+    if (join.has_value()) {
+      ASSIGN_OR_RETURN(bundle, StartJoinBundle(console.options(), *join, key));
+    }
+    const v1::SignedDirectoryChange signed_change =
+        site::SignDirectoryChange(site::AddSiteChange(listing, now), key);
+    RETURN_IF_ERROR(SendSigned(console, &AdminStub::AddSite, signed_change));
+    if (!join.has_value()) return absl::OkStatus();
+    return WriteJoinBundle(console, join->path, signed_change, *std::move(bundle),
+                           listing.site().site_id());
   };
 }
 
@@ -326,19 +494,40 @@ void AddAdminCommands(CommandTable& table) {
              .usage = "admin site add --network_key FILE --site_id ID --name NAME --city CITY "
                       "--country CC --address TEXT --time_zone ZONE --currency CODE "
                       "--public_endpoint HOST:PORT --federation_endpoint HOST:PORT "
-                      "--entry_key PEM --token_key PEM --certificate PEM",
+                      "--entry_key PEM --token_key PEM --certificate PEM "
+                      "[--join_bundle BUNDLE --seed SITE=HOST:PORT ...]",
              .help = R"(  admin site add --network_key FILE --site_id ID --name NAME --city CITY
                   --country CC --address TEXT --time_zone ZONE --currency CODE
                   --public_endpoint HOST:PORT --federation_endpoint HOST:PORT
                   --entry_key PEM --token_key PEM --certificate PEM
+                  [--join_bundle BUNDLE --seed SITE=HOST:PORT ...]
                     Lists a new site in the directory, active, signed with the network
                     admin key in FILE; the node replicates it to every other. --entry_key
                     and --token_key: the public keys (PEM) the site signs its entries and
                     its member tokens with; --certificate: its TLS certificate (PEM).
+                    --join_bundle: once the node took the listing, writes to BUNDLE (never
+                    over a file) what the new site's node joins with, no secret in it: the
+                    listing, the node's directory, the admin's public key, the CA of --ca
+                    or $CANTINE_CA (none with --insecure or the system's roots) and the
+                    seeds. --seed, required with --join_bundle (two or more are advised):
+                    a site already in the network and its federation endpoint, which the
+                    new node first pulls from.
 )",
-             .flags = {"network_key", "site_id", "name", "city", "country", "address", "time_zone",
-                       "currency", "public_endpoint", "federation_endpoint", "entry_key",
-                       "token_key", "certificate"},
+             .flags = {"network_key",
+                       "site_id",
+                       "name",
+                       "city",
+                       "country",
+                       "address",
+                       "time_zone",
+                       "currency",
+                       "public_endpoint",
+                       "federation_endpoint",
+                       "entry_key",
+                       "token_key",
+                       "certificate",
+                       "join_bundle",
+                       {"seed", FlagKind::kRepeated}},
              .read = ReadAddSite});
   table.Add({.words = "admin site suspend",
              .arguments = 1,

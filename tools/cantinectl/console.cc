@@ -18,20 +18,24 @@
 
 namespace cantine::cantinectl {
 
+absl::StatusOr<std::string> ReadCaFile(const std::string& ca_file) {
+  std::ifstream in(ca_file);
+  std::stringstream pem;
+  if (!in || !(pem << in.rdbuf()) ||
+      pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot read a PEM certificate from the CA file '", ca_file, "' (--ca or $CANTINE_CA)"));
+  }
+  return pem.str();
+}
+
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeNodeChannel(const std::string& target,
                                                                bool insecure,
                                                                const std::string& ca_file) {
   if (insecure) return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   grpc::SslCredentialsOptions options;
   if (!ca_file.empty()) {
-    std::ifstream in(ca_file);
-    std::stringstream pem;
-    if (!in || !(pem << in.rdbuf()) ||
-        pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot read a PEM certificate from the CA file '", ca_file, "' (--ca or $CANTINE_CA)"));
-    }
-    options.pem_root_certs = pem.str();
+    ASSIGN_OR_RETURN(options.pem_root_certs, ReadCaFile(ca_file));
   }
   return grpc::CreateChannel(target, grpc::SslCredentials(options));
 }

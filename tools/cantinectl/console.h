@@ -22,6 +22,10 @@
 
 namespace cantine::cantinectl {
 
+// The network CA's certificates (PEM) in `ca_file` (--ca or $CANTINE_CA). FAILED_PRECONDITION
+// naming the file when it cannot be read or holds no PEM certificate.
+absl::StatusOr<std::string> ReadCaFile(const std::string& ca_file);
+
 // The channel to the node at `target` (host:port). The one place that picks the transport
 // security: plaintext when `insecure`; else TLS trusting the CA certificates in `ca_file`
 // (PEM), or the system's trusted roots when `ca_file` is empty. FAILED_PRECONDITION naming
