@@ -7,6 +7,7 @@
 #include "services/auth/ed25519.h"
 #include "services/federation/catch_up_log.h"
 #include "services/site/directory_change.h"
+#include "tests/support/lyon_listing.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
@@ -19,20 +20,7 @@ using testing::StatusIs;
 class JoinBundleTest : public ::testing::Test {
  protected:
   JoinBundleTest() {
-    v1::SiteListing listing;
-    v1::Site& site = *listing.mutable_site();
-    site.set_site_id("lyon");
-    site.set_display_name("La Cantine Lyon");
-    site.set_street_address("12 rue de la République");
-    site.set_city("Lyon");
-    site.set_country_code("FR");
-    site.set_time_zone("Europe/Paris");
-    site.set_currency_code("EUR");
-    listing.set_public_endpoint("127.0.0.1:7104");
-    listing.set_federation_endpoint("127.0.0.1:7204");
-    listing.set_entry_public_key(site_key_.PublicKey().Raw());
-    listing.set_token_public_key(site_key_.PublicKey().Raw());
-    listing.set_certificate_sha256(std::string(32, '\x01'));
+    const v1::SiteListing listing = testing::LyonListing(site_key_.PublicKey());
     *bundle_.mutable_listing() =
         site::SignDirectoryChange(site::AddSiteChange(listing, absl::Now()), admin_);
     *bundle_.add_directory() = bundle_.listing();

@@ -16,6 +16,7 @@
 #include "storage/oplog.h"
 #include "storage/status_macros.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/lyon_listing.h"
 #include "tests/support/site_log.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
@@ -28,23 +29,8 @@ const absl::Time kNow =
 constexpr absl::Duration kTokenLifetime = absl::Hours(24);
 
 v1::SiteListing LyonListing(const auth::Ed25519PrivateKey& site_key) {
-  v1::SiteListing listing;
-  v1::Site& site = *listing.mutable_site();
-  site.set_site_id("lyon");
-  site.set_display_name("La Cantine Lyon");
-  site.set_street_address("12 rue de la République");
-  site.set_city("Lyon");
-  site.set_country_code("FR");
-  site.set_time_zone("Europe/Paris");
-  site.set_currency_code("EUR");
-  listing.set_public_endpoint("lyon.cantine.example:7101");
-  listing.set_federation_endpoint("lyon.cantine.example:7201");
-  listing.set_entry_public_key(site_key.PublicKey().Raw());
-  listing.set_token_public_key(site_key.PublicKey().Raw());
-  listing.set_certificate_sha256(std::string(32, '\x5a'));
-  return listing;
+  return testing::LyonListing(site_key.PublicKey());
 }
-
 // The change `signed_change` holds, as the admin wrote it (no checks).
 v1::DirectoryChange ChangeIn(const v1::SignedDirectoryChange& signed_change) {
   v1::DirectoryChange change;
