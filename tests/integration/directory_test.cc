@@ -1,11 +1,6 @@
 // The signed site directory across in-process nodes: a change the network admin signs,
 // taken in at any node, reaches every node; a suspension cuts a site off everywhere.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -35,22 +30,6 @@ namespace {
 
 using testing::Context;
 using testing::MiniCluster;
-
-// A loopback port free now, for a listing that must name the port before its node starts.
-int UnusedLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // The seq `vector` holds of `site_id`'s origin, 0 when none.
 uint64_t SeqOf(const std::vector<v1::VersionVectorEntry>& vector, const std::string& site_id) {
@@ -279,8 +258,8 @@ TEST(DirectoryTest, ANewSiteJoinsFromABundleAndFinishesFromAnotherSeed) {
   v1::SiteListing listing = cluster.Listing(0);
   listing.mutable_site()->set_site_id("lyon");
   listing.mutable_site()->set_display_name("La Cantine Lyon");
-  listing.set_public_endpoint(absl::StrCat("127.0.0.1:", UnusedLoopbackPort()));
-  listing.set_federation_endpoint(absl::StrCat("127.0.0.1:", UnusedLoopbackPort()));
+  listing.set_public_endpoint(absl::StrCat("127.0.0.1:", testing::UnusedLoopbackPort()));
+  listing.set_federation_endpoint(absl::StrCat("127.0.0.1:", testing::UnusedLoopbackPort()));
   listing.set_entry_public_key(key.PublicKey().Raw());
   listing.set_token_public_key(key.PublicKey().Raw());
   config::v1::JoinBundle bundle;

@@ -5,17 +5,26 @@
 
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "cantine/config/v1/join_bundle.pb.h"
+#include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "services/auth/ed25519.h"
+#include "services/site/directory_change.h"
 #include "tests/support/cantined_launcher.h"
 #include "tests/support/desk_calls.h"
 #include "tests/support/process_stop.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait_for.h"
 
 namespace cantine {
 namespace {
@@ -124,6 +133,111 @@ TEST_F(CantinedProcessTest, CredentialReadableByOthersExitsWithCodeOneNamingTheC
   ASSERT_EQ(::stat(dir_.Sub("paris").c_str(), &data), 0);
   EXPECT_EQ(data.st_mode & 07777, 0700u);  // Made by the node, for its owner only.
   testing::ExpectCleanStop({node.get()});
+}
+
+// The listing of `site` with `key`, its federation port `federation_port`: a valid listing
+// of Paris's identity under another id.
+v1::SiteListing ListingOf(const std::string& site, const auth::Ed25519PrivateKey& key,
+                          int federation_port) {
+  v1::SiteListing listing;
+  v1::Site& identity = *listing.mutable_site();
+  identity.set_site_id(site);
+  identity.set_display_name(absl::StrCat("Cantine ", site));
+  identity.set_street_address("151 rue Montmartre, 75002 Paris");
+  identity.set_city("Paris");
+  identity.set_country_code("FR");
+  identity.set_time_zone("Europe/Paris");
+  identity.set_currency_code("EUR");
+  listing.set_public_endpoint("127.0.0.1:7101");
+  listing.set_federation_endpoint(absl::StrCat("127.0.0.1:", federation_port));
+  listing.set_entry_public_key(key.PublicKey().Raw());
+  listing.set_token_public_key(key.PublicKey().Raw());
+  listing.set_certificate_sha256(std::string(32, '\x01'));
+  return listing;
+}
+
+TEST_F(CantinedProcessTest, ANewSiteJoinsWithItsBundleAndNoPinnedKey) {
+  const auth::Ed25519PrivateKey network_admin = auth::Ed25519PrivateKey::Generate();
+  const auth::Ed25519PrivateKey paris_key = auth::Ed25519PrivateKey::Generate();
+  const auth::Ed25519PrivateKey lyon_key = auth::Ed25519PrivateKey::Generate();
+  testing::WritePrivateFile(dir_.Sub("network-admin.pub"), network_admin.PublicKey().ToPem());
+  testing::WritePrivateFile(dir_.Sub("paris.key"), paris_key.ToPem());
+  testing::WritePrivateFile(dir_.Sub("lyon.key"), lyon_key.ToPem());
+  const int paris_federation_port = testing::UnusedLoopbackPort();
+  const int lyon_federation_port = testing::UnusedLoopbackPort();
+
+  testing::CantinedLaunch paris_launch = Launch(absl::StrCat(
+      "admin_public_key_file: ", testing::TextFormatString(dir_.Sub("network-admin.pub")),
+      " signing_key_file: ", testing::TextFormatString(dir_.Sub("paris.key"))));
+  paris_launch.federation_port = paris_federation_port;
+  absl::StatusOr<testing::CantinedProcess> paris = testing::StartCantined(paris_launch);
+  ASSERT_TRUE(paris.ok()) << paris.status();
+  auto admin = v1::AdminService::NewStub(testing::LoopbackChannel(paris->port));
+  auto members = v1::MemberService::NewStub(testing::LoopbackChannel(paris->port));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(testing::RegisterByDesk(*members, kAdminSecret, absl::StrCat("m", i),
+                                        absl::StrCat("m", i, "@example.org"))
+                    .ok());
+  }
+
+  // The admin lists both sites at Paris and writes Lyon's bundle, with Paris as its seed.
+  config::v1::JoinBundle bundle;
+  for (const auto& [site, key, port] : {std::tuple{"paris", &paris_key, paris_federation_port},
+                                        std::tuple{"lyon", &lyon_key, lyon_federation_port}}) {
+    v1::AddSiteRequest add;
+    *add.mutable_signed_change() = site::SignDirectoryChange(
+        site::AddSiteChange(ListingOf(site, *key, port), absl::Now()), network_admin);
+    v1::DirectoryChange listed;
+    ASSERT_TRUE(admin->AddSite(testing::Context().get(), add, &listed).ok()) << site;
+    if (std::string(site) == "lyon") *bundle.mutable_listing() = add.signed_change();
+  }
+  v1::ListDirectoryChangesResponse directory;
+  ASSERT_TRUE(admin->ListDirectoryChanges(testing::Context().get(), {}, &directory).ok());
+  *bundle.mutable_directory() = directory.signed_changes();
+  bundle.set_admin_public_key_pem(network_admin.PublicKey().ToPem());
+  config::v1::Peer* seed = bundle.add_seeds();
+  seed->set_site_id("paris");
+  seed->set_address(absl::StrCat("127.0.0.1:", paris_federation_port));
+  std::string bundle_text;
+  ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(bundle, &bundle_text));
+  testing::WritePrivateFile(dir_.Sub("lyon.join"), bundle_text);
+  testing::WritePrivateFile(dir_.Sub("lyon.textproto"), "");  // Its files only, below.
+
+  // Lyon's config names none of the network: its identity, seeds and keys are the bundle's.
+  testing::CantinedLaunch lyon_launch = {
+      .cantined = CANTINED_PATH,
+      .dir = dir_.path(),
+      .site = "lyon",
+      .config = dir_.Sub("lyon.textproto"),
+      .federation_port = lyon_federation_port,
+      .config_override = absl::StrCat("insecure: true signing_key_file: ",
+                                      testing::TextFormatString(dir_.Sub("lyon.key"))),
+      .flags = {absl::StrCat("--join=", dir_.Sub("lyon.join"))}};
+  absl::StatusOr<testing::CantinedProcess> lyon = testing::StartCantined(lyon_launch);
+  ASSERT_TRUE(lyon.ok()) << lyon.status();
+  auto lyon_admin = v1::AdminService::NewStub(testing::LoopbackChannel(lyon->port));
+  absl::StatusOr<uint64_t> paris_head =
+      testing::HeldSeq(*admin, kAdminSecret, "paris", absl::Seconds(5));
+  ASSERT_TRUE(paris_head.ok()) << paris_head.status();
+  EXPECT_TRUE(testing::WaitFor([&] {
+    absl::StatusOr<uint64_t> held =
+        testing::HeldSeq(*lyon_admin, kAdminSecret, "paris", absl::Seconds(5));
+    return held.ok() && *held >= *paris_head;
+  })) << testing::LogTail(lyon->log_path);
+  // And Paris takes Lyon's entries, its key known from the directory alone.
+  EXPECT_TRUE(testing::WaitFor([&] {
+    absl::StatusOr<uint64_t> held =
+        testing::HeldSeq(*admin, kAdminSecret, "lyon", absl::Seconds(5));
+    return held.ok() && *held > 0;
+  })) << testing::LogTail(paris->log_path);
+
+  // A bundle for another site than its config names is refused: exit 2.
+  testing::CantinedLaunch wrong = lyon_launch;
+  wrong.site = "rome";
+  wrong.config_override += R"( site_id: "rome")";
+  absl::StatusOr<std::unique_ptr<testing::Subprocess>> refused = testing::SpawnCantined(wrong);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ((*refused)->Wait(absl::Seconds(30)), 2);
 }
 
 }  // namespace

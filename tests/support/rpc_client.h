@@ -26,4 +26,8 @@ std::unique_ptr<grpc::ClientContext> Context(absl::string_view bearer = "",
 // A plaintext channel to 127.0.0.1:`port`.
 std::shared_ptr<grpc::Channel> LoopbackChannel(int port);
 
+// A port of 127.0.0.1 free when asked (0 if none was), for a listing that must name a port
+// before its node starts. Another process could take it in between: only for tests.
+int UnusedLoopbackPort();
+
 }  // namespace cantine::testing
