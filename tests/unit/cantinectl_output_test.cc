@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/random/bit_gen_ref.h"
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/cantinectl_test_node.h"
@@ -607,6 +608,18 @@ TEST(OutputTest, NetworkStatusShowsWhatAPeerSentThatWasHeldOrRefused) {
                       "milan     ghost                  7  unknown site  2027-01-11 08:01 UTC\n"));
   EXPECT_THAT(text, HasSubstr("Entries refused (forged, oversized, over a bound): milan 3\n"));
   EXPECT_EQ(HoldReasonText(v1::HOLD_REASON_UNJUSTIFIED_REDACTION), "unjustified redaction");
+}
+
+TEST(FormatNetworkStatusTest, ANodeCatchingUpShowsWhatItHoldsOfWhatItsPeersHold) {
+  v1::NetworkStatus status = MakeNetworkStatus();
+  *status.add_known() = status.origins(0);
+  status.mutable_known(0)->set_seq(40);     // milan: 4 held of 40.
+  *status.add_known() = status.origins(1);  // paris: all 12 held.
+  const std::string text = FormatNetworkStatus(status);
+  EXPECT_TRUE(
+      absl::EndsWith(text, "\nCatching up (entries held of those peers hold): milan 4/40\n"))
+      << text;
+  EXPECT_EQ(FormatNetworkStatus(MakeNetworkStatus()).find("Catching up"), std::string::npos);
 }
 
 TEST(OutputTest, NetworkStatusOfALoneNode) {

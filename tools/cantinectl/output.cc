@@ -487,6 +487,24 @@ std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
     absl::StrAppend(&text, "\nEntries refused (forged, oversized, over a bound): ",
                     absl::StrJoin(refused, ", "), "\n");
   }
+  // A node catching up (joining, or back from an outage): held of what its peers hold.
+  std::vector<std::string> behind;
+  for (const v1::VersionVectorEntry& known : status.known()) {
+    uint64_t held = 0;
+    for (const v1::VersionVectorEntry& origin : status.origins()) {
+      if (origin.origin().site_id() == known.origin().site_id() &&
+          origin.origin().incarnation() == known.origin().incarnation()) {
+        held = origin.seq();
+      }
+    }
+    if (held < known.seq()) {
+      behind.push_back(absl::StrCat(known.origin().site_id(), " ", held, "/", known.seq()));
+    }
+  }
+  if (!behind.empty()) {
+    absl::StrAppend(&text, "\nCatching up (entries held of those peers hold): ",
+                    absl::StrJoin(behind, ", "), "\n");
+  }
   return text;
 }
 
