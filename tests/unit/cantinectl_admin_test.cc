@@ -271,7 +271,7 @@ TEST_F(AdminCommandTest, SiteAddNamesTheMissingFlagsAsAUsageError) {
 
   for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"admin"}, "usage: cantinectl admin init-network --key_file FILE"},
-           {{"admin", "site"}, "usage: cantinectl admin site add|suspend|"},
+           {{"admin", "site"}, "usage: cantinectl admin site add|bundle|suspend|"},
            {{"admin", "site", "bogus"}, "unknown admin site command 'bogus'; usage: "},
            {{"admin", "site", "remove", "--network_key=k"}, "usage: cantinectl admin site remove"},
            {{"admin", "init-network", "--key_file="}, "--key_file is empty"},
@@ -413,6 +413,36 @@ TEST_F(JoinBundleTest, HoldsTheListingSentTheDirectoryAfterItTheAdminKeyTheCaAnd
   EXPECT_EQ(bundle->seeds(1).address(), "[2001:db8::1]:7201");
   EXPECT_EQ(bundle->seeds(1).public_key_file(), "");
   EXPECT_THAT(out_.str(), ContainsAll({"Cantiere Milano", bundle_file_}));
+}
+
+TEST_F(JoinBundleTest, OfASiteAlreadyListedHoldsTheChangeTheNodeListsItBy) {
+  ASSERT_EQ(RunTrusting(AddSiteArguments()), kExitOk) << err_.str();  // Listed, no bundle.
+  ASSERT_EQ(
+      RunTrusting({"admin", "site", "bundle", absl::StrCat("--network_key=", network_key_file_),
+                   absl::StrCat("--join_bundle=", bundle_file_), "--seed",
+                   "rome=rome.example.org:7202", "milan"}),
+      kExitOk)
+      << err_.str();
+  EXPECT_THAT(methods_, ElementsAre("add", "list", "list"));  // Nothing sent again.
+  const std::optional<config::v1::JoinBundle> bundle = ReadBundle();
+  ASSERT_TRUE(bundle.has_value()) << ReadAll(bundle_file_);
+  ASSERT_EQ(directory_.signed_changes_size(), 2);
+  EXPECT_EQ(bundle->listing().SerializeAsString(),
+            directory_.signed_changes(1).SerializeAsString());
+  EXPECT_EQ(bundle->directory_size(), 2);
+  ASSERT_EQ(bundle->seeds_size(), 1);
+  EXPECT_EQ(bundle->seeds(0).site_id(), "rome");
+  EXPECT_EQ(bundle->ca_pem(), kCertificatePem);
+
+  // A site the node does not list gets no bundle.
+  const std::string other = absl::StrCat(folder_, "/venice.bundle");
+  EXPECT_EQ(
+      RunTrusting({"admin", "site", "bundle", absl::StrCat("--network_key=", network_key_file_),
+                   absl::StrCat("--join_bundle=", other), "--seed", "rome=rome.example.org:7202",
+                   "venice"}),
+      kExitRefused);
+  EXPECT_THAT(err_.str(), ContainsAll({"NOT_FOUND", "lists no site 'venice'"}));
+  EXPECT_FALSE(std::filesystem::exists(other));
 }
 
 TEST_F(JoinBundleTest, OfANodeReachedInPlaintextHoldsNoCa) {

@@ -225,15 +225,21 @@ absl::Status SendChange(Console& console,
   return SendSigned(console, method, site::SignDirectoryChange(change, key));
 }
 
+// A change the node lists a site by: as the admin signed it, and opened.
+struct ListedChange {
+  v1::SignedDirectoryChange signed_change;
+  v1::DirectoryChange change;
+};
+
 // The change the node lists `site_id` by, the next change's base. NOT_FOUND when the node's
 // directory does not list the site; a local failure when the change it holds is not signed by
 // `admin`: the node is another network's, or --network_key another network's key.
-absl::StatusOr<v1::DirectoryChange> CurrentChange(Console& console, const std::string& site_id,
-                                                  const auth::Ed25519PublicKey& admin) {
+absl::StatusOr<ListedChange> CurrentChange(Console& console, const std::string& site_id,
+                                           const auth::Ed25519PublicKey& admin) {
   ASSIGN_OR_RETURN(
       const v1::ListDirectoryChangesResponse listed,
       console.Call(&AdminStub::ListDirectoryChanges, v1::ListDirectoryChangesRequest()));
-  std::optional<v1::DirectoryChange> current;
+  std::optional<ListedChange> current;
   for (const v1::SignedDirectoryChange& signed_change : listed.signed_changes()) {
     v1::DirectoryChange change;
     if (!change.ParseFromString(signed_change.change()) || change.site_id() != site_id) continue;
@@ -244,7 +250,9 @@ absl::StatusOr<v1::DirectoryChange> CurrentChange(Console& console, const std::s
           auth::KeyId(admin), ") did not sign: ", opened.status().message(),
           "; is --network_key this network's key, and the node of this network?")));
     }
-    if (!current.has_value() || opened->version() > current->version()) current = *opened;
+    if (!current.has_value() || opened->version() > current->change.version()) {
+      current = ListedChange{signed_change, *opened};
+    }
   }
   if (!current.has_value()) {
     return absl::NotFoundError(
@@ -437,9 +445,10 @@ Reader ReadStatusChange(absl::string_view command, v1::DirectoryAction action,
     const absl::Time now = line.env().now;
     return [=](Console& console) -> absl::Status {
       ASSIGN_OR_RETURN(const auth::Ed25519PrivateKey key, LoadNetworkKey(network_key));
-      ASSIGN_OR_RETURN(const v1::DirectoryChange current,
+      ASSIGN_OR_RETURN(const ListedChange current,
                        CurrentChange(console, site_id, key.PublicKey()));
-      ASSIGN_OR_RETURN(const v1::DirectoryChange next, site::StatusChange(current, action, now));
+      ASSIGN_OR_RETURN(const v1::DirectoryChange next,
+                       site::StatusChange(current.change, action, now));
       return SendChange(console, method, next, key);
     };
   };
@@ -456,11 +465,30 @@ absl::StatusOr<Action> ReadRotateKeys(CommandLine& line) {
   return [=](Console& console) -> absl::Status {
     ASSIGN_OR_RETURN(const auth::Ed25519PrivateKey key, LoadNetworkKey(network_key));
     ASSIGN_OR_RETURN(const site::SiteKeys keys, key_files.Load());
-    ASSIGN_OR_RETURN(const v1::DirectoryChange current,
-                     CurrentChange(console, site_id, key.PublicKey()));
+    ASSIGN_OR_RETURN(const ListedChange current, CurrentChange(console, site_id, key.PublicKey()));
     // The token key replaced stays listed until the last token it signed has expired.
     return SendChange(console, &AdminStub::RotateSiteKeys,
-                      site::RotateKeysChange(current, keys, now, auth::kMaxTokenTtl), key);
+                      site::RotateKeysChange(current.change, keys, now, auth::kMaxTokenTtl), key);
+  };
+}
+
+// 'admin site bundle ID': the join bundle of a site already listed (its listing the change
+// the node lists it by), for a bundle lost or never written by 'admin site add'.
+absl::StatusOr<Action> ReadSiteBundle(CommandLine& line) {
+  constexpr absl::string_view kCommand = "admin site bundle";
+  RETURN_IF_ERROR(RequireFlags(line, {"network_key", "join_bundle"}, kCommand));
+  ASSIGN_OR_RETURN(const std::string network_key, TakeRequired(line, "network_key", kCommand));
+  const std::string site_id = line.arguments()[0];
+  ASSIGN_OR_RETURN(const std::optional<JoinBundleTarget> join, TakeJoinBundle(line, site_id));
+  return [=](Console& console) -> absl::Status {
+    ASSIGN_OR_RETURN(const auth::Ed25519PrivateKey key, LoadNetworkKey(network_key));
+    ASSIGN_OR_RETURN(config::v1::JoinBundle bundle, StartJoinBundle(console.options(), *join, key));
+    ASSIGN_OR_RETURN(const ListedChange current, CurrentChange(console, site_id, key.PublicKey()));
+    if (current.change.listing().status() == v1::SITE_STATUS_REMOVED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("site '", site_id, "' was removed from the network: it cannot join"));
+    }
+    return WriteJoinBundle(console, join->path, current.signed_change, std::move(bundle), site_id);
   };
 }
 
@@ -477,9 +505,10 @@ void AddAdminCommands(CommandTable& table) {
                          v1::GetNetworkStatusRequest(), FormatNetworkStatus))});
   table.AddGroup("admin",
                  "admin init-network --key_file FILE | admin site "
-                 "add|suspend|reinstate|remove|rotate-keys ... | admin directory");
-  table.AddGroup("admin site",
-                 "admin site add|suspend|reinstate|remove|rotate-keys --network_key FILE ...");
+                 "add|bundle|suspend|reinstate|remove|rotate-keys ... | admin directory");
+  table.AddGroup(
+      "admin site",
+      "admin site add|bundle|suspend|reinstate|remove|rotate-keys --network_key FILE ...");
   table.Add({.words = "admin init-network",
              .help = R"(  admin init-network --key_file FILE
                     Makes the network admin key (Ed25519), which signs every change of
@@ -529,6 +558,20 @@ void AddAdminCommands(CommandTable& table) {
                        "join_bundle",
                        {"seed", FlagKind::kRepeated}},
              .read = ReadAddSite});
+  table.Add(
+      {.words = "admin site bundle",
+       .arguments = 1,
+       .usage = "admin site bundle --network_key FILE --join_bundle BUNDLE "
+                "--seed SITE=HOST:PORT... ID",
+       .help =
+           R"(  admin site bundle --network_key FILE --join_bundle BUNDLE --seed SITE=HOST:PORT...
+                  ID
+                    Writes the join bundle of a site already listed, as 'admin site add
+                    --join_bundle' does (never over a file): for a bundle lost, or never
+                    written.
+)",
+       .flags = {"network_key", "join_bundle", {"seed", FlagKind::kRepeated}},
+       .read = ReadSiteBundle});
   table.Add({.words = "admin site suspend",
              .arguments = 1,
              .help = R"(  admin site suspend --network_key FILE ID
