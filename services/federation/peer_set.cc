@@ -28,9 +28,7 @@ void PeerSet::Refresh() {
     return;
   }
   const auto is_wanted = [&](const PeerOptions& peer) {
-    return std::any_of(wanted->begin(), wanted->end(), [&](const PeerOptions& w) {
-      return w.site_id == peer.site_id && w.address == peer.address;
-    });
+    return std::find(wanted->begin(), wanted->end(), peer) != wanted->end();
   };
   std::vector<Link> dropped;
   std::vector<PeerOptions> added;
@@ -46,9 +44,8 @@ void PeerSet::Refresh() {
       }
     }
     for (const PeerOptions& peer : *wanted) {
-      const bool linked = std::any_of(links_.begin(), links_.end(), [&](const Link& link) {
-        return link.peer.site_id == peer.site_id && link.peer.address == peer.address;
-      });
+      const bool linked = std::any_of(links_.begin(), links_.end(),
+                                      [&](const Link& link) { return link.peer == peer; });
       if (!linked) added.push_back(peer);
     }
   }

@@ -13,6 +13,8 @@ namespace cantine::federation {
 struct PeerOptions {
   std::string site_id;
   std::string address;  // host:port of the peer's federation port.
+
+  friend bool operator==(const PeerOptions&, const PeerOptions&) = default;
 };
 
 // An origin whose entries from this peer are held back (Oplog::ApplyRemote's verdict).

@@ -218,10 +218,8 @@ absl::Status Node::Parts::LoadKeys() {
 }
 
 absl::Status Node::Parts::CheckListedKey() const {
-  ASSIGN_OR_RETURN(const std::vector<v1::SignedDirectoryChange> listed, directory->ListChanges());
-  for (const v1::SignedDirectoryChange& signed_change : listed) {
-    v1::DirectoryChange change;
-    if (!change.ParseFromString(signed_change.change())) continue;  // Opened when stored.
+  ASSIGN_OR_RETURN(const std::vector<v1::DirectoryChange> listed, directory->ListListings());
+  for (const v1::DirectoryChange& change : listed) {
     if (change.site_id() != options.site.site_id) continue;
     if (change.listing().entry_public_key() != signing_key->PublicKey().Raw()) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -432,11 +430,9 @@ absl::StatusOr<std::vector<federation::PeerOptions>> Node::Parts::WantedPeers() 
     }
   }
   if (options.peer_fan_out == 0) return pulled;
-  ASSIGN_OR_RETURN(const std::vector<v1::SignedDirectoryChange> listed, directory->ListChanges());
+  ASSIGN_OR_RETURN(const std::vector<v1::DirectoryChange> listed, directory->ListListings());
   std::vector<federation::ListedSite> sites;
-  for (const v1::SignedDirectoryChange& signed_change : listed) {
-    v1::DirectoryChange change;
-    if (!change.ParseFromString(signed_change.change())) continue;  // Opened when stored.
+  for (const v1::DirectoryChange& change : listed) {
     sites.push_back({.site_id = change.site_id(),
                      .federation_endpoint = change.listing().federation_endpoint(),
                      .active = change.listing().status() == v1::SITE_STATUS_ACTIVE});

@@ -367,12 +367,20 @@ void SiteDirectory::TrustKeys(const v1::SiteListing& listing) const {
   key_ring_->SetListed(listing.site().site_id(), std::move(keys));
 }
 
-absl::Status SiteDirectory::TrustListedKeys() const {
-  ASSIGN_OR_RETURN(std::vector<v1::SignedDirectoryChange> changes, ListChanges());
-  for (const v1::SignedDirectoryChange& signed_change : changes) {
-    ASSIGN_OR_RETURN(const v1::DirectoryChange change, ListedChange(signed_change));
-    TrustKeys(change.listing());
+absl::StatusOr<std::vector<v1::DirectoryChange>> SiteDirectory::ListListings() const {
+  ASSIGN_OR_RETURN(const std::vector<v1::SignedDirectoryChange> signed_changes, ListChanges());
+  std::vector<v1::DirectoryChange> changes;
+  changes.reserve(signed_changes.size());
+  for (const v1::SignedDirectoryChange& signed_change : signed_changes) {
+    ASSIGN_OR_RETURN(v1::DirectoryChange change, ListedChange(signed_change));
+    changes.push_back(std::move(change));
   }
+  return changes;
+}
+
+absl::Status SiteDirectory::TrustListedKeys() const {
+  ASSIGN_OR_RETURN(const std::vector<v1::DirectoryChange> changes, ListListings());
+  for (const v1::DirectoryChange& change : changes) TrustKeys(change.listing());
   return absl::OkStatus();
 }
 

@@ -5,7 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
-#include "services/federation/catch_up_log.h"
+#include "services/replication/catch_up.h"
 #include "services/site/directory_change.h"
 #include "tests/support/lyon_listing.h"
 #include "tests/support/status_matchers.h"
@@ -98,13 +98,13 @@ v1::VersionVectorEntry Head(const std::string& site, uint64_t seq) {
 }
 
 TEST(MeasureCatchUpTest, CountsTheEntriesHeldOfThoseKnownPerOrigin) {
-  const federation::CatchUp catch_up =
-      federation::MeasureCatchUp({Head("paris", 120), Head("lyon", 7)},
-                                 {Head("paris", 500), Head("milan", 40), Head("lyon", 7)});
+  const replication::CatchUp catch_up =
+      replication::MeasureCatchUp({Head("paris", 120), Head("lyon", 7)},
+                                  {Head("paris", 500), Head("milan", 40), Head("lyon", 7)});
   EXPECT_EQ(catch_up.held, 127u);
   EXPECT_EQ(catch_up.known, 547u);
   EXPECT_EQ(catch_up.per_origin, "paris 120/500, milan 0/40");
-  EXPECT_EQ(federation::MeasureCatchUp({Head("paris", 9)}, {Head("paris", 5)}).per_origin, "");
+  EXPECT_EQ(replication::MeasureCatchUp({Head("paris", 9)}, {Head("paris", 5)}).per_origin, "");
 }
 
 }  // namespace

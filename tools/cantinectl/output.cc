@@ -17,6 +17,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
+#include "services/replication/catch_up.h"
 #include "services/rpc/proto_time.h"
 #include "tools/cantinectl/money.h"
 #include "tools/cantinectl/table.h"
@@ -488,22 +489,12 @@ std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
                     absl::StrJoin(refused, ", "), "\n");
   }
   // A node catching up (joining, or back from an outage): held of what its peers hold.
-  std::vector<std::string> behind;
-  for (const v1::VersionVectorEntry& known : status.known()) {
-    uint64_t held = 0;
-    for (const v1::VersionVectorEntry& origin : status.origins()) {
-      if (origin.origin().site_id() == known.origin().site_id() &&
-          origin.origin().incarnation() == known.origin().incarnation()) {
-        held = origin.seq();
-      }
-    }
-    if (held < known.seq()) {
-      behind.push_back(absl::StrCat(known.origin().site_id(), " ", held, "/", known.seq()));
-    }
-  }
-  if (!behind.empty()) {
-    absl::StrAppend(&text, "\nCatching up (entries held of those peers hold): ",
-                    absl::StrJoin(behind, ", "), "\n");
+  const replication::CatchUp catch_up =
+      replication::MeasureCatchUp({status.origins().begin(), status.origins().end()},
+                                  {status.known().begin(), status.known().end()});
+  if (!catch_up.per_origin.empty()) {
+    absl::StrAppend(
+        &text, "\nCatching up (entries held of those peers hold): ", catch_up.per_origin, "\n");
   }
   return text;
 }
