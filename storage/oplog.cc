@@ -154,6 +154,13 @@ absl::Status Oplog::Load() {
   return absl::OkStatus();
 }
 
+absl::Status Oplog::ReloadVector() {
+  RETURN_IF_ERROR(Load());
+  absl::MutexLock lock(&state_mu_);
+  ++changes_;
+  return absl::OkStatus();
+}
+
 Oplog::Head Oplog::HeadOf(const std::string& origin_key) const {
   absl::MutexLock lock(&state_mu_);
   auto it = heads_.find(origin_key);

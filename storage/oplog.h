@@ -162,6 +162,9 @@ class Oplog {
   static std::string RedactionDigest(absl::string_view subject);
 
   std::vector<v1::VersionVectorEntry> Vector() const ABSL_LOCKS_EXCLUDED(state_mu_);
+  // Reads the vector again from the store, once a bulk load (OverlayStore::Flush) wrote
+  // entries under this log, and wakes WaitForChange. Call with no apply running.
+  absl::Status ReloadVector() ABSL_LOCKS_EXCLUDED(state_mu_);
 
   // Up to `limit` entries of `origin` after `after_seq`, in order, as stored.
   absl::StatusOr<std::vector<v1::OplogEntry>> Read(const v1::Origin& origin, uint64_t after_seq,

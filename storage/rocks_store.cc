@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/sst_file_writer.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/transaction.h"
 #include "rocksdb/utilities/transaction_db.h"
@@ -110,6 +112,83 @@ class RocksTransaction final : public Transaction {
   bool committed_ = false;
 };
 
+// A bulk load as RocksDB takes one: an SST file per table, written in key order beside the
+// database and ingested all at once (IngestExternalFiles: atomic across column families,
+// recorded in the MANIFEST), so the records skip the write-ahead log and the memtables.
+class RocksBulkLoad final : public BulkLoad {
+ public:
+  RocksBulkLoad(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                std::string folder)
+      : db_(db), handles_(handles), folder_(std::move(folder)), writers_(kTableCount) {}
+
+  ~RocksBulkLoad() override {
+    writers_.clear();
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+  }
+
+  absl::Status Put(Table table, absl::string_view key, absl::string_view value) override {
+    ASSIGN_OR_RETURN(rocksdb::SstFileWriter * writer, WriterOf(table));
+    return FromRocksStatus(writer->Put(ToSlice(key), ToSlice(value)));
+  }
+
+  absl::Status Delete(Table table, absl::string_view key) override {
+    ASSIGN_OR_RETURN(rocksdb::SstFileWriter * writer, WriterOf(table));
+    return FromRocksStatus(writer->Delete(ToSlice(key)));
+  }
+
+  absl::Status Commit() override {
+    std::vector<rocksdb::IngestExternalFileArg> files;
+    for (size_t table = 0; table < kTableCount; ++table) {
+      if (writers_[table] == nullptr) continue;
+      // Finish syncs the file: the ingestion below only links it into the database.
+      RETURN_IF_ERROR(FromRocksStatus(writers_[table]->Finish()));
+      rocksdb::IngestExternalFileArg file;
+      file.column_family = handles_[table];
+      file.external_files = {FileOf(table)};
+      file.options.move_files = true;
+      files.push_back(std::move(file));
+    }
+    writers_.clear();
+    if (files.empty()) return absl::OkStatus();
+    return FromRocksStatus(db_->IngestExternalFiles(files));
+  }
+
+ private:
+  static rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+  std::string FileOf(size_t table) const { return absl::StrCat(folder_, "/", table, ".sst"); }
+
+  absl::StatusOr<rocksdb::SstFileWriter*> WriterOf(Table table) {
+    const size_t index = static_cast<size_t>(table);
+    if (writers_.size() != kTableCount) {
+      return absl::FailedPreconditionError("the bulk load was already committed");
+    }
+    if (writers_[index] == nullptr) {
+      std::error_code error;
+      std::filesystem::create_directories(folder_, error);
+      if (error) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("cannot create '", folder_, "': ", error.message()));
+      }
+      // The table's own options, so the file has the filters and format of the others.
+      auto writer = std::make_unique<rocksdb::SstFileWriter>(
+          rocksdb::EnvOptions(), db_->GetOptions(handles_[index]), handles_[index]);
+      RETURN_IF_ERROR(FromRocksStatus(writer->Open(FileOf(index))));
+      writers_[index] = std::move(writer);
+    }
+    return writers_[index].get();
+  }
+
+  rocksdb::DB* const db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+  const std::string folder_;
+  std::vector<std::unique_ptr<rocksdb::SstFileWriter>> writers_;  // By table, opened lazily.
+};
+
+// Where bulk loads write their files, under the data folder; what a crash left there is
+// removed when the store opens.
+constexpr absl::string_view kBulkLoadFolder = "bulk-load";
+
 absl::Status CheckWritableFolder(const std::string& path) {
   std::error_code error;
   std::filesystem::create_directories(path, error);
@@ -129,6 +208,8 @@ absl::Status CheckWritableFolder(const std::string& path) {
 absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("data folder path is empty");
   RETURN_IF_ERROR(CheckWritableFolder(options.path));
+  std::error_code ignored;
+  std::filesystem::remove_all(absl::StrCat(options.path, "/", kBulkLoadFolder), ignored);
 
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
@@ -219,6 +300,12 @@ std::unique_ptr<Transaction> RocksStore::BeginTransaction() {
   write_options.sync = options_.sync_writes;
   std::unique_ptr<rocksdb::Transaction> txn(db_->BeginTransaction(write_options));
   return std::make_unique<RocksTransaction>(std::move(txn), handles_);
+}
+
+absl::StatusOr<std::unique_ptr<BulkLoad>> RocksStore::BeginBulkLoad() {
+  return std::make_unique<RocksBulkLoad>(
+      db_, handles_,
+      absl::StrCat(options_.path, "/", kBulkLoadFolder, "/", bulk_loads_.fetch_add(1)));
 }
 
 absl::StatusOr<std::optional<std::string>> RocksStore::Get(Table table, absl::string_view key) {

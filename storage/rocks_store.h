@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +40,7 @@ class RocksStore final : public Store {
   ~RocksStore() override;  // Flushes and closes cleanly.
 
   std::unique_ptr<Transaction> BeginTransaction() override;
+  absl::StatusOr<std::unique_ptr<BulkLoad>> BeginBulkLoad() override;
   absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) override;
   absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix, size_t limit,
                                              absl::string_view start_after = {}) override;
@@ -52,6 +55,7 @@ class RocksStore final : public Store {
   const RocksStoreOptions options_;
   rocksdb::TransactionDB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // Indexed by Table.
+  std::atomic<uint64_t> bulk_loads_{0};                // Names each load's folder.
 };
 
 }  // namespace cantine::storage

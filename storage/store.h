@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/bulk_load.h"
 #include "storage/table.h"
 
 namespace cantine::storage {
@@ -60,6 +61,8 @@ class Store {
   virtual ~Store() = default;
 
   [[nodiscard]] virtual std::unique_ptr<Transaction> BeginTransaction() = 0;
+  // Starts a bulk load (bulk_load.h); FAILED_PRECONDITION from a store that cannot take one.
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<BulkLoad>> BeginBulkLoad() = 0;
 
   [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(Table table,
                                                                        absl::string_view key) = 0;

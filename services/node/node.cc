@@ -32,6 +32,7 @@
 #include "services/federation/peer_heads.h"
 #include "services/federation/peer_set.h"
 #include "services/federation/replicator.h"
+#include "services/federation/seed_bootstrap.h"
 #include "services/files/atomic_file.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
@@ -129,6 +130,11 @@ struct Node::Parts {
   // FAILED_PRECONDITION when the directory lists this site with an entry key other than
   // its signing key: every node would refuse what it signs.
   absl::Status CheckListedKey() const;
+  // The peers of the config, their pinned keys trusted.
+  absl::Status AddConfiguredPeers();
+  // Brings a node that lacks much of its peers' history up to one of them in bulk
+  // (federation::BootstrapFromSeed), before it serves or replicates.
+  absl::Status Bootstrap();
   absl::Status StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials);
   // Pulls from `peer`, trusting `pinned_key` for its entries besides the keys the directory
   // lists for it.
@@ -194,6 +200,8 @@ struct Node::Parts {
   std::vector<federation::PeerOptions> static_peers ABSL_GUARDED_BY(peers_mu);
   std::unique_ptr<federation::PeerSet> peer_set;
   std::unique_ptr<federation::CatchUpLog> catch_up_log;
+  // The bootstraps made at start, one per seed tried.
+  std::vector<federation::BootstrapReport> bootstraps;
 };
 
 absl::Status Node::Parts::LoadKeys() {
@@ -301,6 +309,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   p.members->RegisterWith(p.applier);
   p.receipts->RegisterWith(p.applier);
   p.events->RegisterWith(p.applier);
+  RETURN_IF_ERROR(p.AddConfiguredPeers());
+  RETURN_IF_ERROR(p.Bootstrap());
 
   p.site_service =
       std::make_unique<site::SiteServiceImpl>(p.catalog.get(), p.directory.get(), p.admin.get());
@@ -349,6 +359,56 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   return node;
 }
 
+absl::Status Node::Parts::AddConfiguredPeers() {
+  for (const PeerConfig& peer : options.peers) {
+    std::optional<auth::Ed25519PublicKey> pinned;
+    if (!peer.public_key_file.empty()) {
+      ASSIGN_OR_RETURN(pinned, auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file));
+    }
+    AddPeer({peer.site_id, peer.address}, pinned);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Node::Parts::Bootstrap() {
+  if (options.bootstrap_min_entries == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const std::vector<federation::PeerOptions> seeds, WantedPeers());
+  // Each seed takes over where the one before stopped: what a seed sent is kept.
+  for (const federation::PeerOptions& seed : seeds) {
+    ASSIGN_OR_RETURN(federation::BootstrapReport report,
+                     federation::BootstrapFromSeed(
+                         {.self_site_id = options.site.site_id,
+                          .store = store.get(),
+                          .oplog = oplog.get(),
+                          .clock = clock,
+                          .hlc = hlc.get(),
+                          .signer = signer.get(),
+                          .verifier = &key_ring,
+                          .applier = &applier,
+                          .directory = directory.get()},
+                         seed, tls::DialSite(seed.address, seed.site_id, peer_credentials),
+                         {.min_entries_behind = options.bootstrap_min_entries,
+                          .silence_timeout = options.bootstrap_silence_timeout}));
+    if (report.bootstrapped) {
+      log.Info("bootstrap from seed ", seed.site_id, " in ", absl::FormatDuration(report.elapsed),
+               ": ", report.applied.applied, " entries applied, ", report.applied.rejected,
+               " rejected, ", report.applied.held + report.applied.refused,
+               " held back or refused, ", report.loads, " bulk loads");
+      // The keys of the sites listed by directory changes among the entries.
+      RETURN_IF_ERROR(directory->TrustListedKeys());
+    }
+    const bool complete = report.stream_status.ok();
+    if (!complete) {
+      log.Warning("bootstrap from seed ", seed.site_id,
+                  " stopped: ", report.stream_status.message());
+    }
+    bootstraps.push_back(std::move(report));
+    if (complete) return absl::OkStatus();
+  }
+  if (!seeds.empty()) log.Warning("no seed completed a bootstrap: replication catches up");
+  return absl::OkStatus();
+}
+
 absl::Status Node::Parts::StartFederation(
     const std::shared_ptr<grpc::ServerCredentials>& credentials) {
   federation_service = std::make_unique<federation::FederationServiceImpl>(
@@ -386,13 +446,6 @@ absl::Status Node::Parts::StartFederation(
   RETURN_IF_ERROR(
       directory->PublishOwn(own, clock->Now(), member::MemberServiceImpl::kMaxTokenTtl));
 
-  for (const PeerConfig& peer : options.peers) {
-    std::optional<auth::Ed25519PublicKey> pinned;
-    if (!peer.public_key_file.empty()) {
-      ASSIGN_OR_RETURN(pinned, auth::Ed25519PublicKey::LoadPemFile(peer.public_key_file));
-    }
-    AddPeer({peer.site_id, peer.address}, pinned);
-  }
   peer_set = std::make_unique<federation::PeerSet>(
       [this] { return WantedPeers(); },
       [this](const federation::PeerOptions& peer) {
@@ -489,6 +542,10 @@ void Node::AddPeer(const federation::PeerOptions& peer,
 }
 
 std::vector<federation::PeerStatus> Node::PeerStatuses() const { return parts_->PeerStatuses(); }
+
+const std::vector<federation::BootstrapReport>& Node::bootstraps() const {
+  return parts_->bootstraps;
+}
 
 std::vector<v1::VersionVectorEntry> Node::Vector() const { return parts_->oplog->Vector(); }
 

@@ -11,6 +11,7 @@
 #include "services/auth/ed25519.h"
 #include "services/domain/site_profile.h"
 #include "services/federation/peer_status.h"
+#include "services/federation/seed_bootstrap.h"
 #include "services/node/node_options.h"
 #include "storage/clock.h"
 
@@ -49,6 +50,8 @@ class Node {
 
   std::vector<federation::PeerStatus> PeerStatuses() const;
   std::vector<v1::VersionVectorEntry> Vector() const;
+  // The bootstraps made at start (NodeOptions::bootstrap_min_entries), one per seed tried.
+  const std::vector<federation::BootstrapReport>& bootstraps() const;
   // A digest of every replicated table (members, events, directory, receipts, and the
   // vector, whose chain hashes stand for the entries): equal on two nodes exactly when they
   // hold the same replicated state.

@@ -106,6 +106,9 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   }
   options.admin_public_key_file = config.admin_public_key_file();
   if (config.has_peer_fan_out()) options.peer_fan_out = ClampToInt(config.peer_fan_out());
+  if (config.has_bootstrap_min_entries()) {
+    options.bootstrap_min_entries = config.bootstrap_min_entries();
+  }
   options.tls = {.ca_file = config.tls().ca_file(),
                  .cert_file = config.tls().cert_file(),
                  .key_file = config.tls().key_file()};

@@ -43,6 +43,7 @@ inline constexpr int kDefaultAnonymousRegistrationsPerSite = 120;   // A minute.
 inline constexpr int kMaxAnonymousRegistrationsPerMinute = 100'000;
 
 inline constexpr int kDefaultPeerFanOut = 3;
+inline constexpr uint64_t kDefaultBootstrapMinEntries = 10'000;
 inline constexpr int kMaxPeerFanOut = 64;
 
 // Everything a cantined node is started with, built and validated once at start-up.
@@ -77,6 +78,11 @@ struct NodeOptions {
   int peer_fan_out = kDefaultPeerFanOut;
   // How often the peers pulled from are brought in step with the directory.
   absl::Duration peer_refresh_interval = absl::Seconds(1);
+  // At start, the node bootstraps from the first peer that holds at least this many entries
+  // it lacks (federation::BootstrapFromSeed); 0: never.
+  uint64_t bootstrap_min_entries = kDefaultBootstrapMinEntries;
+  // A seed that sends nothing for this long during a bootstrap is left for the next.
+  absl::Duration bootstrap_silence_timeout = absl::Seconds(10);
   absl::Duration max_clock_skew = absl::Minutes(2);
   // TLS on the public port, mutual TLS on the federation port and to peers. Required
   // unless `insecure`.

@@ -1,5 +1,6 @@
-// --mode=catchup: a fresh node catching up from a source of member entries, with an Ed25519
-// baseline of the same run, where the time goes, and the caught-up node's RSS.
+// --mode=catchup: a fresh node catching up from a source of member and event entries, by
+// replay and by bootstrap, with an Ed25519 baseline of the same run, where the time goes,
+// and the caught-up node's RSS.
 
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #include "grpcpp/server_builder.h"
 #include "services/auth/ed25519.h"
 #include "services/domain/id_generator.h"
+#include "services/event/event_board.h"
 #include "services/federation/federation_service.h"
 #include "services/files/atomic_file.h"
 #include "services/logging/logger.h"
@@ -141,6 +143,9 @@ class TimedStore final : public storage::Store {
     return inner_->Scan(t, prefix, limit, start_after);
   }
   absl::Status Compact() override { return inner_->Compact(); }
+  absl::StatusOr<std::unique_ptr<storage::BulkLoad>> BeginBulkLoad() override {
+    return inner_->BeginBulkLoad();
+  }
 
  private:
   storage::Store* const inner_;
@@ -190,11 +195,16 @@ class BenchSite {
                                                         &site->signer_, options.site_id));
     site->members_ = std::make_unique<member::MemberRegistry>(site->store_, site->oplog_.get(),
                                                               &site->ids_, options.site_id);
+    domain::SiteProfile host = testing::ParisProfile();
+    host.site_id = options.site_id;
+    site->events_ = std::make_unique<event::EventBoard>(site->store_, site->oplog_.get(),
+                                                        &site->clock_, &site->ids_, host);
     return site;
   }
 
   storage::Oplog& oplog() { return *oplog_; }
   member::MemberRegistry& members() { return *members_; }
+  event::EventBoard& events() { return *events_; }
   // The highest seq of this site's own entries.
   uint64_t OwnSeq() const { return SeqOf(oplog_->Vector(), oplog_->self().site_id()); }
 
@@ -211,6 +221,7 @@ class BenchSite {
   std::unique_ptr<storage::Oplog> oplog_;
   domain::RandomIdGenerator ids_;
   std::unique_ptr<member::MemberRegistry> members_;
+  std::unique_ptr<event::EventBoard> events_;
 };
 
 // Registers members `first`..`last` (inclusive; emails member-<i>@bench.example.org) with
@@ -232,6 +243,24 @@ absl::StatusOr<int64_t> RegisterMembers(member::MemberRegistry& members, int64_t
     return absl::OkStatus();
   }));
   return registered.load();
+}
+
+// Announces `count` events at `events`' site, one entry each: evenings from 30 days ahead.
+absl::Status AnnounceEvents(event::EventBoard& events, int64_t count) {
+  const absl::CivilDay first = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) + 30;
+  for (int64_t i = 0; i < count; ++i) {
+    const absl::CivilDay day = first + i % 300;
+    const absl::CivilMinute start(day.year(), day.month(), day.day(), 18, i % 60);
+    RETURN_IF_ERROR(events
+                        .Announce({.title = absl::StrCat("Bench evening ", i),
+                                   .description = "An apéro du futur, announced by the bench.",
+                                   .tags = {"bench", "apero"},
+                                   .local_start = start,
+                                   .local_end = start + 120,
+                                   .capacity = 40})
+                        .status());
+  }
+  return absl::OkStatus();
 }
 
 // A FederationServiceImpl over `oplog`, served on 127.0.0.1 at a port chosen at run time.
@@ -300,7 +329,8 @@ absl::StatusOr<auth::Ed25519PrivateKey> LoadOrCreateKey(const std::string& path)
 }
 
 // The source with at least `options.entries` member entries, generated through
-// MemberRegistry::Register, then opened synced for serving.
+// MemberRegistry::Register, then `options.events` events (EventBoard::Announce), then opened
+// synced for serving.
 class Source {
  public:
   absl::Status Prepare(const BenchOptions& options, std::ostream& out) {
@@ -309,7 +339,7 @@ class Source {
 
     RETURN_IF_ERROR(Reopen(/*sync=*/true));
     const int64_t held = static_cast<int64_t>(site_->OwnSeq());
-    if (held >= options.entries) {
+    if (held >= options.entries + options.events) {
       Figure(out, "source", absl::StrCat("reused ", Thousands(held), " entries in ", dir_));
       return absl::OkStatus();
     }
@@ -321,7 +351,7 @@ class Source {
     }
     const absl::Time start = absl::Now();
     int64_t next = held + 1;
-    if (sync && options.generation_sync == GenerationSync::kAuto) {
+    if (sync && options.generation_sync == GenerationSync::kAuto && next <= options.entries) {
       // Probe the synced rate; a node's CommitLocal syncs every entry, one at a time.
       const absl::Time probe_start = absl::Now();
       ASSIGN_OR_RETURN(const int64_t probed,
@@ -346,7 +376,7 @@ class Source {
       }
     }
     if (sync) Figure(out, "generation sync_writes", "true");
-    while (next <= options.entries) {
+    while (next <= options.entries && static_cast<int64_t>(head()) < options.entries) {
       ASSIGN_OR_RETURN(const int64_t made,
                        RegisterMembers(site_->members(), next, options.entries,
                                        options.generation_threads, absl::Seconds(10)));
@@ -355,11 +385,17 @@ class Source {
                 << " after " << Human(absl::Now() - start) << std::endl;
     }
     const absl::Duration took = absl::Now() - start;
-    const int64_t made = options.entries - held;
+    const int64_t made = std::max<int64_t>(options.entries - held, 0);
     Figure(
         out, "generation (MemberRegistry::Register)",
         absl::StrCat(Thousands(made), " entries from ", options.generation_threads, " threads in ",
                      Human(took), " = ", Thousands(Rate(made, took)), " entries/s"));
+    // Members come first: what the source holds past them are its events.
+    const int64_t events = options.entries + options.events - static_cast<int64_t>(head());
+    const absl::Time events_start = absl::Now();
+    RETURN_IF_ERROR(AnnounceEvents(site_->events(), events));
+    Figure(out, "generation (EventBoard::Announce)",
+           absl::StrCat(Thousands(events), " entries in ", Human(absl::Now() - events_start)));
     return Reopen(/*sync=*/true);
   }
 
@@ -407,10 +443,11 @@ absl::StatusOr<int64_t> VerificationBaseline(const auth::Ed25519PrivateKey& key,
   return rate;
 }
 
-// Phase: the fresh node in its own process, pulling everything from the source. Its figures
-// into `figures` (which holds the baseline), the ratio to the baseline and its RSS printed.
+// Phase: the fresh node in its own process, pulling everything from the source, by replay
+// or (`bootstrap`) by bootstrap. Its figures into `figures` (which holds the baselines), the
+// ratios to the baselines and its RSS printed.
 absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
-                         const std::string& source_address, CatchupFigures& figures,
+                         const std::string& source_address, bool bootstrap, CatchupFigures& figures,
                          std::ostream& out) {
   const std::string dir = options.work_dir + "/destination";
   std::error_code error;
@@ -430,6 +467,7 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
           absl::StrCat("--source_address=", source_address),
           absl::StrCat("--source_public_key_file=", source_pub),
           absl::StrCat("--expected_seq=", expected),
+          absl::StrCat("--destination_bootstrap=", bootstrap ? "true" : "false"),
           absl::StrCat("--settle_seconds=", absl::ToDoubleSeconds(options.settle))},
       "");
   RETURN_IF_ERROR(child->Spawn());
@@ -466,6 +504,31 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
   std::filesystem::remove_all(dir, error);
 
   const absl::Duration elapsed = absl::Microseconds(caught_up["elapsed_us"]);
+  if (bootstrap) {
+    figures.bootstrap_applied = caught_up["seq"];
+    const int64_t rate = figures.bootstrap_entries_per_second =
+        Rate(figures.bootstrap_applied, elapsed);
+    Figure(out, "entries taken, chains and signatures verified, every record applied",
+           absl::StrCat(Thousands(figures.bootstrap_applied), " in ", Human(elapsed),
+                        " (from the node's start to its vector holding the source's head)"));
+    Figure(out, "bootstrap rate", absl::StrCat(Thousands(rate), " entries/s"));
+    Figure(out, "target",
+           absl::StrCat("under 10 s: ", elapsed < absl::Seconds(10) ? "met" : "MISSED"));
+    if (figures.entries_per_second > 0) {
+      Figure(out, "ratio bootstrap / replay entries/s (same run)",
+             absl::StrFormat("%.2f", static_cast<double>(rate) /
+                                         static_cast<double>(figures.entries_per_second)));
+    }
+    Figure(out, "CPU during bootstrap (child = destination)",
+           DescribeCpu(start, *end, options.cores));
+    Figure(out, "load average before / after", absl::StrCat(load_before, " / ", LoadAverage()));
+    Figure(out, "destination exit code", absl::StrCat(exit_code));
+    Figure(out, "VmRSS caught up / VmHWM (peak)",
+           absl::StrCat(MiB(caught_up["rss_kb"]), " / ", MiB(settled["hwm_kb"])));
+    Figure(out, "data folder on disk",
+           absl::StrFormat("%.1f MiB", static_cast<double>(folder_bytes) / 1048576));
+    return absl::OkStatus();
+  }
   const absl::Duration to_first = absl::Microseconds(caught_up["first_us"]);
   figures.applied = caught_up["seq"];
   figures.received = caught_up["received"];
@@ -563,6 +626,7 @@ absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source
                    [&](storage::Transaction& txn, const v1::OplogEntry& entry) {
                      return member_applies.Time([&] { return members->ApplyRemote(txn, entry); });
                    });
+  site->events().RegisterWith(applier);
 
   const int64_t commits_before = times.commit.calls();
   const absl::Duration commit_before = times.commit.total();
@@ -652,8 +716,8 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create '", options.work_dir, "': ", error.message()));
   }
-  out << "\n== Catch-up: a fresh node pulls " << Thousands(options.entries)
-      << " member entries from one source ==\n";
+  out << "\n== Catch-up: a fresh node pulls " << Thousands(options.entries) << " member and "
+      << Thousands(options.events) << " event entries from one source ==\n";
   Figure(out, "machine", absl::StrCat(options.cores, " cores, load average ", LoadAverage()));
   Source source;
   RETURN_IF_ERROR(source.Prepare(options, out));
@@ -676,7 +740,14 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
 
   out << "\n-- End to end: a real Node (services/node) in a child process, synced store, "
          "its Replicator pulling over gRPC --\n";
-  RETURN_IF_ERROR(RunEndToEnd(options, source, server->address(), figures, out));
+  RETURN_IF_ERROR(
+      RunEndToEnd(options, source, server->address(), /*bootstrap=*/false, figures, out));
+  if (options.bootstrap) {
+    out << "\n-- Bootstrap: a real Node started with the source as its seed, taking its log in "
+           "one stream into memory and loading it in bulk (federation/seed_bootstrap.h) --\n";
+    RETURN_IF_ERROR(
+        RunEndToEnd(options, source, server->address(), /*bootstrap=*/true, figures, out));
+  }
 
   if (options.baselines) {
     out << "\n-- Where the time goes (a): the stream alone --\n";
@@ -704,14 +775,25 @@ absl::Status CatchUp(const DestinationOptions& options) {
   node_options.signing_key_file = options.signing_key_file;
   node_options.drain_timeout = absl::Seconds(2);
   node_options.insecure = true;  // The source serves plaintext (FederationServer).
+  // Replay: the source is added once the node started, and the node never bootstraps.
+  // Bootstrap: the source is the seed the node starts with, and the time runs from before
+  // the start.
+  node_options.bootstrap_min_entries = options.bootstrap ? 1 : 0;
+  if (options.bootstrap) {
+    node_options.peers = {{.site_id = options.source_site_id,
+                           .address = options.source_address,
+                           .public_key_file = options.source_public_key_file}};
+    report(absl::StrCat("started rss_kb=", rss()));
+  }
+  const absl::Time start = absl::Now();
   storage::SystemClock clock;
   ASSIGN_OR_RETURN(const std::unique_ptr<node::Node> node, node::Node::Start(node_options, &clock));
-  ASSIGN_OR_RETURN(const auth::Ed25519PublicKey source_key,
-                   auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file));
-  report(absl::StrCat("started rss_kb=", rss()));
-
-  const absl::Time start = absl::Now();
-  node->AddPeer({options.source_site_id, options.source_address}, source_key);
+  if (!options.bootstrap) {
+    ASSIGN_OR_RETURN(const auth::Ed25519PublicKey source_key,
+                     auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file));
+    report(absl::StrCat("started rss_kb=", rss()));
+    node->AddPeer({options.source_site_id, options.source_address}, source_key);
+  }
   absl::Time last_progress = start;
   uint64_t seq = 0;
   std::optional<absl::Time> first_entry;
@@ -727,7 +809,9 @@ absl::Status CatchUp(const DestinationOptions& options) {
   const absl::Duration elapsed = absl::Now() - start;
   // The link counts what it received once the batch is applied: a moment after the vector.
   uint64_t received = 0;
-  testing::WaitFor([&] { return (received = EntriesReceived(*node)) >= seq; }, absl::Seconds(1));
+  if (!options.bootstrap) {
+    testing::WaitFor([&] { return (received = EntriesReceived(*node)) >= seq; }, absl::Seconds(1));
+  }
   const absl::Duration to_first = first_entry.value_or(absl::Now()) - start;
   report(absl::StrCat("caught_up elapsed_us=", absl::ToInt64Microseconds(elapsed),
                       " first_us=", absl::ToInt64Microseconds(to_first), " seq=", seq,

@@ -83,6 +83,11 @@ ABSL_FLAG(bool, keep_work_dir, false,
           "Keep the work folder after the run (default: forwarded false, catchup true).");
 // catchup.
 ABSL_FLAG(int64_t, entries, 1'000'000, "catchup: member entries the source holds.");
+ABSL_FLAG(int64_t, events, 10'000, "catchup: event entries the source holds besides its members.");
+ABSL_FLAG(bool, bootstrap, true,
+          "catchup: also a fresh node bootstrapping from the source (a bulk load of its "
+          "verified log), against the replay of the same entries.");
+ABSL_FLAG(bool, destination_bootstrap, false, "Internal.");
 ABSL_FLAG(int32_t, generation_threads, 4, "catchup: threads registering the source's members.");
 ABSL_FLAG(std::string, generation_sync, "auto",
           "catchup: sync_writes of the source while it is generated: on, off, or auto (on "
@@ -169,6 +174,8 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   o.work_dir = absl::GetFlag(FLAGS_work_dir);
   Override(FLAGS_keep_work_dir, o.keep_work_dir);
   o.entries = absl::GetFlag(FLAGS_entries);
+  o.events = absl::GetFlag(FLAGS_events);
+  o.bootstrap = absl::GetFlag(FLAGS_bootstrap);
   o.generation_threads = absl::GetFlag(FLAGS_generation_threads);
   const std::string sync = absl::GetFlag(FLAGS_generation_sync);
   if (sync != "auto" && sync != "on" && sync != "off") {
@@ -202,6 +209,7 @@ int Destination() {
                          .source_address = absl::GetFlag(FLAGS_source_address),
                          .source_public_key_file = absl::GetFlag(FLAGS_source_public_key_file),
                          .expected_seq = absl::GetFlag(FLAGS_expected_seq),
+                         .bootstrap = absl::GetFlag(FLAGS_destination_bootstrap),
                          .settle = absl::Seconds(absl::GetFlag(FLAGS_settle_seconds))});
 }
 

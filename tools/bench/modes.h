@@ -44,6 +44,8 @@ struct DestinationOptions {
   std::string source_address;
   std::string source_public_key_file;
   uint64_t expected_seq = 0;  // Caught up when its vector holds the source up to this.
+  // Starts with the source as its peer and bootstraps from it, instead of replaying.
+  bool bootstrap = false;
   absl::Duration settle = absl::Seconds(5);
 };
 int RunDestination(const DestinationOptions& options);

@@ -57,6 +57,7 @@ absl::Status ValidateForwarded(const BenchOptions& o) {
 
 absl::Status ValidateCatchup(const BenchOptions& o) {
   if (o.entries < 1) return Bad("--entries", "must be at least 1");
+  if (o.events < 0) return Bad("--events", "must be 0 or more");
   if (o.generation_threads < 1) return Bad("--generation_threads", "must be at least 1");
   if (o.verifications < 1) return Bad("--verifications", "must be at least 1");
   if (o.self_path.empty()) return Bad("--mode=catchup", "cannot find this binary to start again");

@@ -65,6 +65,10 @@ struct BenchOptions {
   bool keep_work_dir = false;
   // catchup.
   int64_t entries = 1'000'000;
+  int64_t events = 10'000;  // Announced after the members, one entry each.
+  // Also a fresh node bootstrapping from the source (federation/seed_bootstrap.h), against
+  // the replay of the same entries.
+  bool bootstrap = true;
   int generation_threads = 4;
   GenerationSync generation_sync = GenerationSync::kAuto;
   absl::Duration generation_budget = absl::Minutes(3);

@@ -145,6 +145,8 @@ struct CatchupFigures {
   int64_t streamed = 0;       // Stream-only phase: entries received (0 without baselines).
   int64_t applied_alone = 0;  // Apply-only phase: entries applied (0 without baselines).
   int64_t caught_up_rss_kb = 0;
+  int64_t bootstrap_applied = 0;  // The bootstrapped destination's vector at the end.
+  int64_t bootstrap_entries_per_second = 0;
 };
 
 // --mode=propagation: the counts its tests check; the rest is printed as it goes.

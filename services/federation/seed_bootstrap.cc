@@ -1,0 +1,218 @@
+#include "services/federation/seed_bootstrap.h"
+
+#include <functional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "cantine/v1/federation.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "services/logging/logger.h"
+#include "storage/overlay_store.h"
+#include "storage/status_macros.h"
+
+namespace cantine::federation {
+namespace {
+
+// Per origin key, the seq held.
+using Heads = absl::flat_hash_map<std::string, uint64_t>;
+
+Heads HeadsOf(const std::vector<v1::VersionVectorEntry>& vector) {
+  Heads heads;
+  for (const v1::VersionVectorEntry& entry : vector) {
+    heads[storage::Oplog::OriginKey(entry.origin())] = entry.seq();
+  }
+  return heads;
+}
+
+void Add(storage::Oplog::ApplyReport& sum, const storage::Oplog::ApplyReport& batch) {
+  sum.applied += batch.applied;
+  sum.rejected += batch.rejected;
+  sum.skipped += batch.skipped;
+  sum.held += batch.held;
+  sum.forged += batch.forged;
+  sum.refused += batch.refused;
+}
+
+// One bootstrap's stream from its seed, applied into an overlay of the node's store.
+class Bootstrap {
+ public:
+  Bootstrap(const BootstrapParts& parts, const PeerOptions& seed, const BootstrapOptions& options)
+      : parts_(parts), seed_(seed), options_(options), overlay_(parts.store) {}
+
+  // Reads the stream until the node holds what the seed held when it opened, or the seed
+  // has nothing more to send: true; false when the stream ended first. `heard` is called on
+  // every response. An error is this node's own (an apply or a load that failed).
+  absl::StatusOr<bool> Run(grpc::ClientReader<v1::PullResponse>& reader,
+                           const std::function<void()>& heard) {
+    v1::PullResponse response;
+    while (reader.Read(&response)) {
+      heard();
+      const bool idle = response.entries_size() == 0 && response.directory_size() == 0;
+      RETURN_IF_ERROR(MergeDirectory(response));
+      if (target_.empty() && !SetTarget(response)) return true;
+      // A heartbeat: the seed sent all it holds (some origin may have been held back here).
+      if (idle && staged_ != nullptr) return true;
+      if (response.entries_size() > 0) {
+        RETURN_IF_ERROR(Apply(response));
+        if (Reached()) return true;
+      }
+    }
+    return false;
+  }
+
+  // Loads what the overlay holds into the store and reloads the node's vector.
+  absl::Status Finish() {
+    if (staged_ == nullptr) return absl::OkStatus();
+    RETURN_IF_ERROR(Load());
+    return parts_.oplog->ReloadVector();
+  }
+
+  BootstrapReport& report() { return report_; }
+
+ private:
+  absl::Status MergeDirectory(const v1::PullResponse& response) {
+    if (response.directory_size() == 0 || parts_.directory == nullptr) return absl::OkStatus();
+    ASSIGN_OR_RETURN(
+        const site::SignedDirectory::MergeReport merged,
+        parts_.directory->MergeChanges({response.directory().begin(), response.directory().end()}));
+    if (merged.refused > 0) {
+      log_.Warning("refused ", merged.refused,
+                   " directory changes not signed by the network admin key, sent by seed ",
+                   seed_.site_id);
+    }
+    return absl::OkStatus();
+  }
+
+  // Takes the seed's heads as the target; false when the node is too little behind to
+  // bootstrap.
+  bool SetTarget(const v1::PullResponse& response) {
+    const Heads held = HeadsOf(parts_.oplog->Vector());
+    for (const v1::VersionVectorEntry& head : response.heads()) {
+      const std::string key = storage::Oplog::OriginKey(head.origin());
+      const auto it = held.find(key);
+      const uint64_t have = it == held.end() ? 0 : it->second;
+      if (head.seq() <= have) continue;
+      target_[key] = head.seq();
+      report_.entries_behind += head.seq() - have;
+    }
+    return report_.entries_behind >= options_.min_entries_behind && !target_.empty();
+  }
+
+  absl::Status Apply(const v1::PullResponse& response) {
+    if (staged_ == nullptr) {
+      ASSIGN_OR_RETURN(staged_, storage::Oplog::Open(&overlay_, parts_.clock, parts_.hlc,
+                                                     parts_.signer, parts_.self_site_id));
+      report_.bootstrapped = true;
+      log_.Info("bootstrapping from seed ", seed_.site_id, ": ", report_.entries_behind,
+                " entries to take");
+    }
+    const std::vector<v1::OplogEntry> entries(response.entries().begin(), response.entries().end());
+    ASSIGN_OR_RETURN(
+        const storage::Oplog::ApplyReport applied,
+        staged_->ApplyRemote(entries, *parts_.verifier, *parts_.applier,
+                             {response.redactions().begin(), response.redactions().end()}));
+    Add(report_.applied, applied);
+    if (overlay_.bytes_held() >= options_.memory_budget_bytes) RETURN_IF_ERROR(Load());
+    if (absl::Now() - last_progress_ >= absl::Seconds(2)) {
+      last_progress_ = absl::Now();
+      log_.Info("bootstrap from seed ", seed_.site_id, ": ",
+                report_.applied.applied + report_.applied.rejected, " of ", report_.entries_behind,
+                " entries taken");
+    }
+    return absl::OkStatus();
+  }
+
+  bool Reached() const {
+    const Heads held = HeadsOf(staged_->Vector());
+    for (const auto& [key, seq] : target_) {
+      const auto it = held.find(key);
+      if (it == held.end() || it->second < seq) return false;
+    }
+    return true;
+  }
+
+  absl::Status Load() {
+    if (overlay_.bytes_held() == 0) return absl::OkStatus();
+    RETURN_IF_ERROR(overlay_.Flush());
+    ++report_.loads;
+    return absl::OkStatus();
+  }
+
+  const BootstrapParts& parts_;
+  const PeerOptions& seed_;
+  const BootstrapOptions& options_;
+  const logging::Logger log_{"bootstrap"};
+  storage::OverlayStore overlay_;
+  std::unique_ptr<storage::Oplog> staged_;  // The log over the overlay, once bootstrapping.
+  Heads target_;  // Per origin, what the seed held when the stream opened.
+  BootstrapReport report_;
+  absl::Time last_progress_ = absl::Now();
+};
+
+}  // namespace
+
+absl::StatusOr<BootstrapReport> BootstrapFromSeed(const BootstrapParts& parts,
+                                                  const PeerOptions& seed,
+                                                  const std::shared_ptr<grpc::Channel>& channel,
+                                                  const BootstrapOptions& options) {
+  const absl::Time start = absl::Now();
+  Bootstrap bootstrap(parts, seed, options);
+  const std::unique_ptr<v1::FederationService::Stub> stub = v1::FederationService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(start + options.timeout));
+  v1::PullRequest request;
+  request.set_site_id(parts.self_site_id);
+  for (v1::VersionVectorEntry& entry : parts.oplog->Vector())
+    *request.add_have() = std::move(entry);
+
+  // A blocked Read sees no silence: a watchdog ends the stream of a seed gone quiet.
+  absl::Mutex mu;
+  bool done = false;
+  bool silent = false;
+  absl::Time last_heard = start;
+  std::thread watchdog([&] {
+    absl::MutexLock lock(&mu);
+    while (!done) {
+      mu.AwaitWithTimeout(absl::Condition(&done), absl::Milliseconds(100));
+      if (!done && absl::Now() - last_heard > options.silence_timeout) {
+        silent = true;
+        context.TryCancel();
+        return;
+      }
+    }
+  });
+  const std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader =
+      stub->Pull(&context, request);
+  absl::StatusOr<bool> reached = bootstrap.Run(*reader, [&] {
+    absl::MutexLock lock(&mu);
+    last_heard = absl::Now();
+  });
+  context.TryCancel();
+  const grpc::Status finished = reader->Finish();
+  {
+    absl::MutexLock lock(&mu);
+    done = true;
+  }
+  watchdog.join();
+
+  // What was applied is verified whatever ended the stream: keep it.
+  RETURN_IF_ERROR(bootstrap.Finish());
+  RETURN_IF_ERROR(reached.status());
+  BootstrapReport report = std::move(bootstrap.report());
+  report.seed_site_id = seed.site_id;
+  if (!*reached) {
+    report.stream_status = absl::UnavailableError(
+        silent ? absl::StrCat("seed '", seed.site_id, "' sent nothing for ",
+                              absl::FormatDuration(options.silence_timeout))
+               : absl::StrCat("the stream from seed '", seed.site_id, "' ended early: ",
+                              finished.ok() ? "no error" : finished.error_message()));
+  }
+  report.elapsed = absl::Now() - start;
+  return report;
+}
+
+}  // namespace cantine::federation

@@ -1,0 +1,156 @@
+// The overlay store (storage/overlay_store.h) and the bulk load under it: reads merge the
+// overlay with the base, rollbacks undo, and a flush lands every table at once, durably.
+
+#include "storage/overlay_store.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "storage/rocks_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace cantine::storage {
+namespace {
+
+std::unique_ptr<RocksStore> OpenOrDie(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<RocksStore>> store = RocksStore::Open({.path = path});
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
+void Commit(Store& store, Table table, const std::vector<std::pair<std::string, std::string>>& kv) {
+  std::unique_ptr<Transaction> txn = store.BeginTransaction();
+  for (const auto& [key, value] : kv) ASSERT_TRUE(txn->Put(table, key, value).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+}
+
+std::vector<std::string> Keys(const std::vector<KeyValue>& rows) {
+  std::vector<std::string> keys;
+  for (const KeyValue& row : rows) keys.push_back(row.key + "=" + row.value);
+  return keys;
+}
+
+TEST(OverlayStoreTest, ReadsMergeTheOverlayOverTheBase) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+  Commit(*base, Table::kMembers, {{"m1", "base"}, {"m3", "base"}, {"m5", "base"}, {"x", "base"}});
+  OverlayStore overlay(base.get());
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m2", "held").ok());
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m3", "held").ok());
+    ASSERT_TRUE(txn->Delete(Table::kMembers, "m5").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(overlay.Get(Table::kMembers, "m1").value(), "base");
+  EXPECT_EQ(overlay.Get(Table::kMembers, "m3").value(), "held");
+  EXPECT_FALSE(overlay.Get(Table::kMembers, "m5").value().has_value());
+  EXPECT_EQ(Keys(overlay.Scan(Table::kMembers, "m", 10).value()),
+            (std::vector<std::string>{"m1=base", "m2=held", "m3=held"}));
+  // Paged: a page of one at a time, after the last key seen.
+  std::vector<std::string> paged;
+  std::string after;
+  for (;;) {
+    const std::vector<KeyValue> page = overlay.Scan(Table::kMembers, "m", 1, after).value();
+    if (page.empty()) break;
+    paged.push_back(page[0].key);
+    after = page[0].key;
+  }
+  EXPECT_EQ(paged, (std::vector<std::string>{"m1", "m2", "m3"}));
+  // Nothing reached the base.
+  EXPECT_FALSE(base->Get(Table::kMembers, "m2").value().has_value());
+  EXPECT_EQ(base->Get(Table::kMembers, "m5").value(), "base");
+}
+
+TEST(OverlayStoreTest, AScanSkipsManyHiddenBaseKeysAcrossPages) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (char c = 'a'; c <= 'z'; ++c) rows.push_back({std::string("k") + c, "base"});
+  Commit(*base, Table::kEvents, rows);
+  OverlayStore overlay(base.get());
+  std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+  for (char c = 'a'; c < 'y'; ++c)
+    ASSERT_TRUE(txn->Delete(Table::kEvents, std::string("k") + c).ok());
+  // Within the transaction, before its commit, reads see its writes.
+  EXPECT_EQ(Keys(txn->Scan(Table::kEvents, "k", 2).value()),
+            (std::vector<std::string>{"ky=base", "kz=base"}));
+}
+
+TEST(OverlayStoreTest, RollbacksAndUncommittedTransactionsUndoTheirWrites) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+  Commit(*base, Table::kMembers, {{"m1", "base"}});
+  OverlayStore overlay(base.get());
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m1", "first").ok());
+    txn->SetSavePoint();
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m1", "second").ok());
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m2", "second").ok());
+    ASSERT_TRUE(txn->RollbackToSavePoint().ok());
+    EXPECT_EQ(txn->Get(Table::kMembers, "m1").value(), "first");
+    EXPECT_FALSE(txn->Get(Table::kMembers, "m2").value().has_value());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  const size_t held = overlay.bytes_held();
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Delete(Table::kMembers, "m1").ok());
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m9", "lost").ok());
+  }  // Destroyed without a commit.
+  EXPECT_EQ(overlay.Get(Table::kMembers, "m1").value(), "first");
+  EXPECT_FALSE(overlay.Get(Table::kMembers, "m9").value().has_value());
+  EXPECT_EQ(overlay.bytes_held(), held);
+}
+
+TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
+  testing::TempDir dir;
+  {
+    std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+    Commit(*base, Table::kMembers, {{"gone", "base"}, {"kept", "base"}});
+    OverlayStore overlay(base.get());
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    // Written out of key order: the flush sorts them.
+    for (const std::string key : {"m3", "m1", "m2"}) {
+      ASSERT_TRUE(txn->Put(Table::kMembers, key, "v-" + key).ok());
+    }
+    ASSERT_TRUE(txn->Put(Table::kOplog, "entry", "signed").ok());
+    ASSERT_TRUE(txn->Delete(Table::kMembers, "gone").ok());
+    EXPECT_EQ(overlay.Flush().code(), absl::StatusCode::kFailedPrecondition);  // Txn open.
+    ASSERT_TRUE(txn->Commit().ok());
+    txn.reset();
+    ASSERT_TRUE(overlay.Flush().ok());
+    EXPECT_EQ(overlay.bytes_held(), 0u);
+    EXPECT_EQ(base->Get(Table::kMembers, "m2").value(), "v-m2");
+  }
+  std::unique_ptr<RocksStore> reopened = OpenOrDie(dir.path());
+  EXPECT_EQ(Keys(reopened->Scan(Table::kMembers, "", 10).value()),
+            (std::vector<std::string>{"kept=base", "m1=v-m1", "m2=v-m2", "m3=v-m3"}));
+  EXPECT_EQ(reopened->Get(Table::kOplog, "entry").value(), "signed");
+}
+
+TEST(RocksBulkLoadTest, KeysOutOfOrderAreRefusedAndAnUncommittedLoadChangesNothing) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
+  {
+    std::unique_ptr<BulkLoad> load = store->BeginBulkLoad().value();
+    ASSERT_TRUE(load->Put(Table::kMembers, "b", "1").ok());
+    EXPECT_FALSE(load->Put(Table::kMembers, "a", "2").ok());
+    ASSERT_TRUE(load->Put(Table::kEvents, "a", "3").ok());  // Each table has its own order.
+  }                                                         // Never committed.
+  EXPECT_FALSE(store->Get(Table::kMembers, "b").value().has_value());
+  EXPECT_FALSE(store->Get(Table::kEvents, "a").value().has_value());
+  std::unique_ptr<BulkLoad> load = store->BeginBulkLoad().value();
+  ASSERT_TRUE(load->Put(Table::kMembers, "b", "1").ok());
+  ASSERT_TRUE(load->Commit().ok());
+  EXPECT_EQ(store->Get(Table::kMembers, "b").value(), "1");
+  // A transaction after the load sees it and writes over it as usual.
+  Commit(*store, Table::kMembers, {{"b", "2"}});
+  EXPECT_EQ(store->Get(Table::kMembers, "b").value(), "2");
+}
+
+}  // namespace
+}  // namespace cantine::storage
