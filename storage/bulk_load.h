@@ -14,7 +14,8 @@ namespace cantine::storage {
 //
 // The loaded values replace whatever the store held under those keys, whatever wrote it
 // and when: the caller makes sure that no transaction writes the same keys while the load
-// runs. Not thread-safe: one thread uses it.
+// runs. Thread-compatible per table: the writes of different tables may come from different
+// threads at once (each table is a file of its own), Commit from one once they are done.
 class BulkLoad {
  public:
   virtual ~BulkLoad() = default;

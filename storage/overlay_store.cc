@@ -1,5 +1,8 @@
 #include "storage/overlay_store.h"
 
+#include <algorithm>
+#include <iterator>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -88,13 +91,14 @@ std::unique_ptr<Transaction> OverlayStore::BeginTransaction() {
 }
 
 void OverlayStore::Write(Table table, absl::string_view key, Held value, std::vector<Undo>& undo) {
-  TableMap& map = tables_[static_cast<size_t>(table)];
-  auto [it, inserted] = map.try_emplace(std::string(key));
+  TableRows& rows = tables_[static_cast<size_t>(table)];
+  auto [it, inserted] = rows.rows.try_emplace(std::string(key));
   if (inserted) {
-    undo.push_back({table, it->first, std::nullopt});
+    rows.added.push_back(&*it);
+    undo.push_back({table, &*it, std::nullopt});
   } else {
     bytes_held_ -= BytesOf(it->first, it->second);
-    undo.push_back({table, it->first, std::optional<Held>(std::in_place, std::move(it->second))});
+    undo.push_back({table, &*it, std::optional<Held>(std::in_place, std::move(it->second))});
   }
   bytes_held_ += BytesOf(key, value);
   it->second = std::move(value);
@@ -103,33 +107,61 @@ void OverlayStore::Write(Table table, absl::string_view key, Held value, std::ve
 void OverlayStore::UndoTo(std::vector<Undo>& undo, size_t mark) {
   while (undo.size() > mark) {
     Undo& last = undo.back();
-    TableMap& map = tables_[static_cast<size_t>(last.table)];
-    auto it = map.find(last.key);
-    bytes_held_ -= BytesOf(it->first, it->second);
+    TableRows& rows = tables_[static_cast<size_t>(last.table)];
+    Row& row = *last.row;
+    bytes_held_ -= BytesOf(row.first, row.second);
     if (last.before.has_value()) {
-      bytes_held_ += BytesOf(it->first, *last.before);
-      it->second = std::move(*last.before);
+      bytes_held_ += BytesOf(row.first, *last.before);
+      row.second = std::move(*last.before);
     } else {
-      map.erase(it);
+      rows.rows.erase(rows.rows.find(row.first));
+      rows.added.clear();
+      rows.resort = true;
     }
     undo.pop_back();
   }
 }
 
+const std::vector<const OverlayStore::Row*>& OverlayStore::Sorted(TableRows& table) {
+  const auto by_key = [](const Row* a, const Row* b) { return a->first < b->first; };
+  if (table.resort) {
+    table.sorted.clear();
+    for (const Row& row : table.rows) table.sorted.push_back(&row);
+    std::sort(table.sorted.begin(), table.sorted.end(), by_key);
+    table.resort = false;
+  } else if (!table.added.empty()) {
+    std::sort(table.added.begin(), table.added.end(), by_key);
+    std::vector<const Row*> merged;
+    merged.reserve(table.sorted.size() + table.added.size());
+    std::merge(table.sorted.begin(), table.sorted.end(), table.added.begin(), table.added.end(),
+               std::back_inserter(merged), by_key);
+    table.sorted = std::move(merged);
+  }
+  table.added.clear();
+  return table.sorted;
+}
+
 absl::StatusOr<std::optional<std::string>> OverlayStore::Get(Table table, absl::string_view key) {
-  const TableMap& map = tables_[static_cast<size_t>(table)];
-  if (auto it = map.find(key); it != map.end()) return it->second;
+  const TableRows& rows = tables_[static_cast<size_t>(table)];
+  if (auto it = rows.rows.find(key); it != rows.rows.end()) return it->second;
   return base_->Get(table, key);
 }
 
 absl::StatusOr<std::vector<KeyValue>> OverlayStore::Scan(Table table, absl::string_view prefix,
                                                          size_t limit,
                                                          absl::string_view start_after) {
-  const TableMap& map = tables_[static_cast<size_t>(table)];
+  const std::vector<const Row*>& sorted = Sorted(tables_[static_cast<size_t>(table)]);
   const bool from_prefix = start_after.empty() || start_after < prefix;
-  auto held = from_prefix ? map.lower_bound(prefix) : map.upper_bound(start_after);
+  auto held = from_prefix ? std::lower_bound(sorted.begin(), sorted.end(), prefix,
+                                             [](const Row* row, absl::string_view key) {
+                                               return absl::string_view(row->first) < key;
+                                             })
+                          : std::upper_bound(sorted.begin(), sorted.end(), start_after,
+                                             [](absl::string_view key, const Row* row) {
+                                               return key < absl::string_view(row->first);
+                                             });
   const auto held_in_prefix = [&] {
-    return held != map.end() && absl::StartsWith(held->first, prefix);
+    return held != sorted.end() && absl::StartsWith((*held)->first, prefix);
   };
   // The base is read a page at a time, merged with what the overlay holds in the same
   // range: a held key shadows the base's, a held deletion hides it.
@@ -147,9 +179,9 @@ absl::StatusOr<std::vector<KeyValue>> OverlayStore::Scan(Table table, absl::stri
     }
     const bool have_base = next < page.size();
     if (!have_base && !held_in_prefix()) break;
-    if (held_in_prefix() && (!have_base || held->first <= page[next].key)) {
-      if (have_base && held->first == page[next].key) ++next;
-      if (held->second.has_value()) out.push_back({held->first, *held->second});
+    if (held_in_prefix() && (!have_base || (*held)->first <= page[next].key)) {
+      if (have_base && (*held)->first == page[next].key) ++next;
+      if ((*held)->second.has_value()) out.push_back({(*held)->first, *(*held)->second});
       ++held;
     } else {
       out.push_back(std::move(page[next++]));
@@ -173,17 +205,25 @@ absl::Status OverlayStore::Flush() {
     return absl::FailedPreconditionError("cannot flush the overlay while a transaction is open");
   }
   ASSIGN_OR_RETURN(std::unique_ptr<BulkLoad> load, base_->BeginBulkLoad());
+  // A thread per table: sorting and writing the files (compression, filters) is most of a
+  // flush, and the tables are independent.
+  std::vector<absl::Status> loaded(kTableCount);
+  std::vector<std::thread> threads;
   for (size_t table = 0; table < kTableCount; ++table) {
-    for (const auto& [key, value] : tables_[table]) {
-      if (value.has_value()) {
-        RETURN_IF_ERROR(load->Put(static_cast<Table>(table), key, *value));
-      } else {
-        RETURN_IF_ERROR(load->Delete(static_cast<Table>(table), key));
+    if (tables_[table].rows.empty()) continue;
+    threads.emplace_back([&, table] {
+      for (const Row* row : Sorted(tables_[table])) {
+        loaded[table] = row->second.has_value()
+                            ? load->Put(static_cast<Table>(table), row->first, *row->second)
+                            : load->Delete(static_cast<Table>(table), row->first);
+        if (!loaded[table].ok()) return;
       }
-    }
+    });
   }
+  for (std::thread& thread : threads) thread.join();
+  for (const absl::Status& status : loaded) RETURN_IF_ERROR(status);
   RETURN_IF_ERROR(load->Commit());
-  for (TableMap& map : tables_) map.clear();
+  for (TableRows& rows : tables_) rows = TableRows();
   bytes_held_ = 0;
   return absl::OkStatus();
 }

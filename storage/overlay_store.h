@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/btree_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -48,11 +48,24 @@ class OverlayStore final : public Store {
   class OverlayTransaction;
   // A key's state in the overlay: a value, or nullopt for a deletion.
   using Held = std::optional<std::string>;
-  using TableMap = absl::btree_map<std::string, Held>;
-  // An overlay write as it can be undone: the key's state before it (nullopt: not held).
+  using Row = std::pair<const std::string, Held>;
+  // One table's writes. Point reads and writes, nearly all of a bootstrap's work, go to a
+  // hash table; key order, which only scans and the flush need, is an index of the rows
+  // (their addresses are stable) brought up to date when asked for: the keys added since
+  // are sorted and merged in, all of them sorted again only after a key was taken out. A
+  // sorted tree for every write cost more than the rest of the apply together.
+  struct TableRows {
+    absl::node_hash_map<std::string, Held> rows;
+    std::vector<const Row*> sorted;  // In key order, as of the last Sorted().
+    std::vector<const Row*> added;   // Rows added since, in no order.
+    bool resort = false;             // A row was erased since: sort every row again.
+  };
+  // An overlay write as it can be undone: its row (whose address is stable until the row is
+  // erased, which only undoing its insertion does) and the key's state before it (nullopt:
+  // not held).
   struct Undo {
     Table table;
-    std::string key;
+    Row* row;
     std::optional<Held> before;
   };
 
@@ -60,9 +73,11 @@ class OverlayStore final : public Store {
   void Write(Table table, absl::string_view key, Held value, std::vector<Undo>& undo);
   // Undoes the writes of `undo` after position `mark`, newest first.
   void UndoTo(std::vector<Undo>& undo, size_t mark);
+  // The rows of `table` in key order.
+  static const std::vector<const Row*>& Sorted(TableRows& table);
 
   Store* const base_;
-  std::vector<TableMap> tables_;  // By Table.
+  std::vector<TableRows> tables_;  // By Table.
   size_t bytes_held_ = 0;
   bool transaction_open_ = false;
 };

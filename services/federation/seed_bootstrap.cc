@@ -1,6 +1,8 @@
 #include "services/federation/seed_bootstrap.h"
 
+#include <deque>
 #include <functional>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -37,20 +39,84 @@ void Add(storage::Oplog::ApplyReport& sum, const storage::Oplog::ApplyReport& ba
   sum.refused += batch.refused;
 }
 
+// Reads a stream ahead of its consumer on a thread of its own, up to `capacity` responses,
+// so that receiving and parsing run beside the apply. Thread-safe.
+class ReadAhead {
+ public:
+  ReadAhead(grpc::ClientReader<v1::PullResponse>* reader, std::function<void()> heard,
+            size_t capacity)
+      : reader_(reader),
+        heard_(std::move(heard)),
+        capacity_(capacity),
+        thread_([this] { Read(); }) {}
+  // Stops reading; the caller has cancelled the stream so that a Read in progress returns.
+  ~ReadAhead() {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    thread_.join();
+  }
+
+  // The next response; nullopt once the stream ended.
+  std::optional<v1::PullResponse> Next() ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](ReadAhead* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+          return !self->queue_.empty() || self->ended_;
+        },
+        this));
+    if (queue_.empty()) return std::nullopt;
+    v1::PullResponse next = std::move(queue_.front());
+    queue_.pop_front();
+    return next;
+  }
+
+ private:
+  void Read() ABSL_LOCKS_EXCLUDED(mu_) {
+    v1::PullResponse response;
+    while (reader_->Read(&response)) {
+      heard_();
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](ReadAhead* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+            return self->queue_.size() < self->capacity_ || self->stopping_;
+          },
+          this));
+      if (stopping_) break;
+      queue_.push_back(std::move(response));
+      response = v1::PullResponse();
+    }
+    absl::MutexLock lock(&mu_);
+    ended_ = true;
+  }
+
+  grpc::ClientReader<v1::PullResponse>* const reader_;
+  const std::function<void()> heard_;
+  const size_t capacity_;
+  absl::Mutex mu_;
+  std::deque<v1::PullResponse> queue_ ABSL_GUARDED_BY(mu_);
+  bool ended_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;  // Last: starts once the rest is built.
+};
+
 // One bootstrap's stream from its seed, applied into an overlay of the node's store.
 class Bootstrap {
  public:
   Bootstrap(const BootstrapParts& parts, const PeerOptions& seed, const BootstrapOptions& options)
       : parts_(parts), seed_(seed), options_(options), overlay_(parts.store) {}
 
-  // Reads the stream until the node holds what the seed held when it opened, or the seed
-  // has nothing more to send: true; false when the stream ended first. `heard` is called on
-  // every response. An error is this node's own (an apply or a load that failed).
-  absl::StatusOr<bool> Run(grpc::ClientReader<v1::PullResponse>& reader,
-                           const std::function<void()>& heard) {
-    v1::PullResponse response;
-    while (reader.Read(&response)) {
-      heard();
+  // Takes the stream's responses until the node holds what the seed held when it opened,
+  // or the seed has nothing more to send: true; false when the stream ended first. An error
+  // is this node's own (an apply or a load that failed).
+  absl::StatusOr<bool> Run(ReadAhead& stream) {
+    for (;;) {
+      const absl::Time read_start = absl::Now();
+      std::optional<v1::PullResponse> next = stream.Next();
+      report_.reading += absl::Now() - read_start;
+      if (!next.has_value()) return false;
+      const v1::PullResponse& response = *next;
       const bool idle = response.entries_size() == 0 && response.directory_size() == 0;
       RETURN_IF_ERROR(MergeDirectory(response));
       if (target_.empty() && !SetTarget(response)) return true;
@@ -61,7 +127,6 @@ class Bootstrap {
         if (Reached()) return true;
       }
     }
-    return false;
   }
 
   // Loads what the overlay holds into the store and reloads the node's vector.
@@ -110,12 +175,14 @@ class Bootstrap {
       log_.Info("bootstrapping from seed ", seed_.site_id, ": ", report_.entries_behind,
                 " entries to take");
     }
+    const absl::Time apply_start = absl::Now();
     const std::vector<v1::OplogEntry> entries(response.entries().begin(), response.entries().end());
     ASSIGN_OR_RETURN(
         const storage::Oplog::ApplyReport applied,
         staged_->ApplyRemote(entries, *parts_.verifier, *parts_.applier,
                              {response.redactions().begin(), response.redactions().end()}));
     Add(report_.applied, applied);
+    report_.applying += absl::Now() - apply_start;
     if (overlay_.bytes_held() >= options_.memory_budget_bytes) RETURN_IF_ERROR(Load());
     if (absl::Now() - last_progress_ >= absl::Seconds(2)) {
       last_progress_ = absl::Now();
@@ -137,8 +204,10 @@ class Bootstrap {
 
   absl::Status Load() {
     if (overlay_.bytes_held() == 0) return absl::OkStatus();
+    const absl::Time start = absl::Now();
     RETURN_IF_ERROR(overlay_.Flush());
     ++report_.loads;
+    report_.loading += absl::Now() - start;
     return absl::OkStatus();
   }
 
@@ -187,11 +256,19 @@ absl::StatusOr<BootstrapReport> BootstrapFromSeed(const BootstrapParts& parts,
   });
   const std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader =
       stub->Pull(&context, request);
-  absl::StatusOr<bool> reached = bootstrap.Run(*reader, [&] {
-    absl::MutexLock lock(&mu);
-    last_heard = absl::Now();
-  });
-  context.TryCancel();
+  absl::StatusOr<bool> reached;
+  {
+    constexpr size_t kReadAhead = 8;  // Responses: up to some 10 MiB.
+    ReadAhead stream(
+        reader.get(),
+        [&] {
+          absl::MutexLock lock(&mu);
+          last_heard = absl::Now();
+        },
+        kReadAhead);
+    reached = bootstrap.Run(stream);
+    context.TryCancel();
+  }
   const grpc::Status finished = reader->Finish();
   {
     absl::MutexLock lock(&mu);

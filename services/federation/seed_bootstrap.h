@@ -55,6 +55,10 @@ struct BootstrapReport {
   storage::Oplog::ApplyReport applied;  // Summed over every batch.
   int loads = 0;                        // Bulk loads into the store.
   absl::Duration elapsed;
+  // Where the time went: waiting on the stream, applying into memory, loading the store.
+  absl::Duration reading;
+  absl::Duration applying;
+  absl::Duration loading;
 };
 
 // Brings a node that lacks much of the network's history (a new site joining, a restore)

@@ -393,7 +393,9 @@ absl::Status Node::Parts::Bootstrap() {
       log.Info("bootstrap from seed ", seed.site_id, " in ", absl::FormatDuration(report.elapsed),
                ": ", report.applied.applied, " entries applied, ", report.applied.rejected,
                " rejected, ", report.applied.held + report.applied.refused,
-               " held back or refused, ", report.loads, " bulk loads");
+               " held back or refused; reading the stream ", absl::FormatDuration(report.reading),
+               ", applying ", absl::FormatDuration(report.applying), ", ", report.loads,
+               " bulk loads ", absl::FormatDuration(report.loading));
       // The keys of the sites listed by directory changes among the entries.
       RETURN_IF_ERROR(directory->TrustListedKeys());
     }

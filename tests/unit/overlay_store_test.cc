@@ -104,6 +104,16 @@ TEST(OverlayStoreTest, RollbacksAndUncommittedTransactionsUndoTheirWrites) {
   EXPECT_EQ(overlay.Get(Table::kMembers, "m1").value(), "first");
   EXPECT_FALSE(overlay.Get(Table::kMembers, "m9").value().has_value());
   EXPECT_EQ(overlay.bytes_held(), held);
+  // The key order forgets the rows taken out, and takes the ones added since.
+  EXPECT_EQ(Keys(overlay.Scan(Table::kMembers, "m", 10).value()),
+            (std::vector<std::string>{"m1=first"}));
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m0", "added").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(Keys(overlay.Scan(Table::kMembers, "m", 10).value()),
+            (std::vector<std::string>{"m0=added", "m1=first"}));
 }
 
 TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
