@@ -19,7 +19,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cantine/v1/booking.pb.h"
@@ -67,7 +66,7 @@ int FreePortBase() {
   return 0;
 }
 
-// What a cantinectl run printed on stdout, and how it ended.
+// How a cantinectl run ended, and what it wrote (stdout and stderr).
 struct CtlRun {
   int exit_code = -1;
   std::string out;
