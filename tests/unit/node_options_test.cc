@@ -69,7 +69,7 @@ TEST_F(NodeOptionsTest, ValidConfigGivesTypedOptions) {
 }
 
 TEST_F(NodeOptionsTest, TheShippedSiteConfigsAreValid) {
-  for (const char* site : {"paris", "san-francisco", "milan"}) {
+  for (const char* site : {"paris", "san-francisco", "milan", "lyon"}) {
     absl::StatusOr<config::v1::NodeConfig> config = ReadNodeConfigFile(
         std::string(CANTINE_SOURCE_DIR) + "/deploy/sites/" + site + ".textproto");
     ASSERT_TRUE(config.ok()) << config.status();
@@ -78,6 +78,51 @@ TEST_F(NodeOptionsTest, TheShippedSiteConfigsAreValid) {
     config->set_insecure(true);
     absl::StatusOr<NodeOptions> options = NodeOptionsFromConfig(*config);
     EXPECT_TRUE(options.ok()) << site << ": " << options.status();
+  }
+}
+
+// What a site's local and production configs share: its identity, policy and spaces.
+config::v1::NodeConfig VenueOf(const config::v1::NodeConfig& config) {
+  config::v1::NodeConfig venue;
+  venue.set_site_id(config.site_id());
+  venue.set_display_name(config.display_name());
+  venue.set_street_address(config.street_address());
+  venue.set_city(config.city());
+  venue.set_country_code(config.country_code());
+  venue.set_time_zone(config.time_zone());
+  venue.set_currency_code(config.currency_code());
+  *venue.mutable_initial_policy() = config.initial_policy();
+  *venue.mutable_initial_spaces() = config.initial_spaces();
+  return venue;
+}
+
+// deploy/production: each founding site's config, and a joining city's, is valid as it
+// stands (but for its TLS files, made at install time), keeps its data and files where
+// deploy/systemd/cantined@.service lets it, and describes the same venue as its local config.
+TEST_F(NodeOptionsTest, TheProductionConfigsAreValidAndDescribeTheLocalVenues) {
+  for (const std::string site : {"paris", "san-francisco", "milan", "lyon"}) {
+    SCOPED_TRACE(site);
+    absl::StatusOr<config::v1::NodeConfig> production = ReadNodeConfigFile(
+        absl::StrCat(CANTINE_SOURCE_DIR, "/deploy/production/", site, ".textproto"));
+    ASSERT_TRUE(production.ok()) << production.status();
+    EXPECT_EQ(production->data_dir(), "/var/lib/cantine/" + site);
+    for (const std::string& file : {production->admin_credential_file(),
+                                    production->signing_key_file(), production->tls().ca_file(),
+                                    production->tls().cert_file(), production->tls().key_file()}) {
+      EXPECT_THAT(file, ::testing::StartsWith("/etc/cantine/"));
+    }
+    EXPECT_FALSE(production->insecure());
+    config::v1::NodeConfig checked = *production;
+    checked.set_insecure(true);  // Its TLS files do not exist here.
+    absl::StatusOr<NodeOptions> options = NodeOptionsFromConfig(checked);
+    EXPECT_TRUE(options.ok()) << options.status();
+
+    absl::StatusOr<config::v1::NodeConfig> local =
+        ReadNodeConfigFile(absl::StrCat(CANTINE_SOURCE_DIR, "/deploy/sites/", site, ".textproto"));
+    ASSERT_TRUE(local.ok()) << local.status();
+    EXPECT_EQ(VenueOf(*production).DebugString(), VenueOf(*local).DebugString())
+        << "deploy/production/" << site << ".textproto describes another venue than "
+        << "deploy/sites/" << site << ".textproto";
   }
 }
 
