@@ -116,7 +116,7 @@ class Bootstrap {
       std::optional<v1::PullResponse> next = stream.Next();
       report_.reading += absl::Now() - read_start;
       if (!next.has_value()) return false;
-      const v1::PullResponse& response = *next;
+      v1::PullResponse& response = *next;
       const bool idle = response.entries_size() == 0 && response.directory_size() == 0;
       RETURN_IF_ERROR(MergeDirectory(response));
       if (target_.empty() && !SetTarget(response)) return true;
@@ -167,7 +167,8 @@ class Bootstrap {
     return report_.entries_behind >= options_.min_entries_behind && !target_.empty();
   }
 
-  absl::Status Apply(const v1::PullResponse& response) {
+  // Applies the entries of `response`, moved out of it.
+  absl::Status Apply(v1::PullResponse& response) {
     if (staged_ == nullptr) {
       ASSIGN_OR_RETURN(staged_, storage::Oplog::Open(&overlay_, parts_.clock, parts_.hlc,
                                                      parts_.signer, parts_.self_site_id));
@@ -176,7 +177,9 @@ class Bootstrap {
                 " entries to take");
     }
     const absl::Time apply_start = absl::Now();
-    const std::vector<v1::OplogEntry> entries(response.entries().begin(), response.entries().end());
+    std::vector<v1::OplogEntry> entries;
+    entries.reserve(response.entries_size());
+    for (v1::OplogEntry& entry : *response.mutable_entries()) entries.push_back(std::move(entry));
     ASSIGN_OR_RETURN(
         const storage::Oplog::ApplyReport applied,
         staged_->ApplyRemote(entries, *parts_.verifier, *parts_.applier,
