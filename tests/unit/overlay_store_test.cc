@@ -14,12 +14,6 @@
 namespace cantine::storage {
 namespace {
 
-std::unique_ptr<RocksStore> OpenOrDie(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<RocksStore>> store = RocksStore::Open({.path = path});
-  EXPECT_TRUE(store.ok()) << store.status();
-  return store.ok() ? *std::move(store) : nullptr;
-}
-
 void Commit(Store& store, Table table, const std::vector<std::pair<std::string, std::string>>& kv) {
   std::unique_ptr<Transaction> txn = store.BeginTransaction();
   for (const auto& [key, value] : kv) ASSERT_TRUE(txn->Put(table, key, value).ok());
@@ -34,7 +28,7 @@ std::vector<std::string> Keys(const std::vector<KeyValue>& rows) {
 
 TEST(OverlayStoreTest, ReadsMergeTheOverlayOverTheBase) {
   testing::TempDir dir;
-  std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
   Commit(*base, Table::kMembers, {{"m1", "base"}, {"m3", "base"}, {"m5", "base"}, {"x", "base"}});
   OverlayStore overlay(base.get());
   {
@@ -66,7 +60,7 @@ TEST(OverlayStoreTest, ReadsMergeTheOverlayOverTheBase) {
 
 TEST(OverlayStoreTest, AScanSkipsManyHiddenBaseKeysAcrossPages) {
   testing::TempDir dir;
-  std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
   std::vector<std::pair<std::string, std::string>> rows;
   for (char c = 'a'; c <= 'z'; ++c) rows.push_back({std::string("k") + c, "base"});
   Commit(*base, Table::kEvents, rows);
@@ -81,7 +75,7 @@ TEST(OverlayStoreTest, AScanSkipsManyHiddenBaseKeysAcrossPages) {
 
 TEST(OverlayStoreTest, RollbacksAndUncommittedTransactionsUndoTheirWrites) {
   testing::TempDir dir;
-  std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
   Commit(*base, Table::kMembers, {{"m1", "base"}});
   OverlayStore overlay(base.get());
   {
@@ -119,7 +113,7 @@ TEST(OverlayStoreTest, RollbacksAndUncommittedTransactionsUndoTheirWrites) {
 TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
   testing::TempDir dir;
   {
-    std::unique_ptr<RocksStore> base = OpenOrDie(dir.path());
+    std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
     Commit(*base, Table::kMembers, {{"gone", "base"}, {"kept", "base"}});
     OverlayStore overlay(base.get());
     std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
@@ -136,7 +130,7 @@ TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
     EXPECT_EQ(overlay.bytes_held(), 0u);
     EXPECT_EQ(base->Get(Table::kMembers, "m2").value(), "v-m2");
   }
-  std::unique_ptr<RocksStore> reopened = OpenOrDie(dir.path());
+  std::unique_ptr<RocksStore> reopened = RocksStore::Open({.path = dir.path()}).value();
   EXPECT_EQ(Keys(reopened->Scan(Table::kMembers, "", 10).value()),
             (std::vector<std::string>{"kept=base", "m1=v-m1", "m2=v-m2", "m3=v-m3"}));
   EXPECT_EQ(reopened->Get(Table::kOplog, "entry").value(), "signed");
@@ -144,7 +138,7 @@ TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
 
 TEST(RocksBulkLoadTest, KeysOutOfOrderAreRefusedAndAnUncommittedLoadChangesNothing) {
   testing::TempDir dir;
-  std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
+  std::unique_ptr<RocksStore> store = RocksStore::Open({.path = dir.path()}).value();
   {
     std::unique_ptr<BulkLoad> load = store->BeginBulkLoad().value();
     ASSERT_TRUE(load->Put(Table::kMembers, "b", "1").ok());
