@@ -14,6 +14,7 @@
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
@@ -210,11 +211,15 @@ TEST_F(CantinedProcessTest, ANewSiteJoinsWithItsBundleAndNoPinnedKey) {
       .site = "lyon",
       .config = dir_.Sub("lyon.textproto"),
       .federation_port = lyon_federation_port,
-      .config_override = absl::StrCat("insecure: true signing_key_file: ",
+      // Paris's few entries are enough to bootstrap from it, keys from its directory alone.
+      .config_override = absl::StrCat("insecure: true bootstrap_min_entries: 1 signing_key_file: ",
                                       testing::TextFormatString(dir_.Sub("lyon.key"))),
       .flags = {absl::StrCat("--join=", dir_.Sub("lyon.join"))}};
   absl::StatusOr<testing::CantinedProcess> lyon = testing::StartCantined(lyon_launch);
   ASSERT_TRUE(lyon.ok()) << lyon.status();
+  // Done before it served: the node logs it before it listens.
+  EXPECT_THAT(testing::LogTail(lyon->log_path, 50),
+              ::testing::HasSubstr("bootstrap from seed paris in"));
   auto lyon_admin = v1::AdminService::NewStub(testing::LoopbackChannel(lyon->port));
   absl::StatusOr<uint64_t> paris_head =
       testing::HeldSeq(*admin, kAdminSecret, "paris", absl::Seconds(5));
