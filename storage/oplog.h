@@ -116,6 +116,10 @@ class Oplog {
   // site already: peers would hold a new one back.
   static absl::Status BeginNewIncarnation(Store& store, absl::string_view site_id);
 
+  // The incarnations of `site_id` whose entries `store` holds (its vector's origins).
+  static absl::StatusOr<std::vector<uint64_t>> StoredIncarnations(Store& store,
+                                                                  absl::string_view site_id);
+
   const v1::Origin& self() const { return self_; }
 
   // Runs `mutate` in a new transaction and commits it with a new signed entry of this
@@ -198,9 +202,6 @@ class Oplog {
   };
 
   Oplog(Store* store, HybridClock* hlc, const EntrySigner* signer, v1::Origin self);
-  // The incarnations of `site_id` the stored vector holds.
-  static absl::StatusOr<std::vector<uint64_t>> StoredIncarnations(Store& store,
-                                                                  absl::string_view site_id);
   absl::Status Load();
   // Commits the entries `mutate` returns, in order, after the records it writes.
   absl::StatusOr<std::vector<v1::OplogEntry>> CommitEntries(

@@ -550,4 +550,46 @@ std::string FormatDirectory(const v1::ListDirectoryChangesResponse& response) {
   return table.Render();
 }
 
+std::string FormatBytes(uint64_t bytes) {
+  constexpr absl::string_view kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  double value = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  return absl::StrFormat(value < 10 ? "%.1f %s" : "%.0f %s", value, kUnits[unit]);
+}
+
+std::string FormatBackup(const v1::BackupInfo& backup) {
+  return absl::StrCat(
+      Fields({{"Backup", absl::StrCat(backup.backup_id())},
+              {"Site", backup.site_id()},
+              {"Taken", FormatInstant(backup.create_time(), "UTC")},
+              {"Size", absl::StrCat(FormatBytes(backup.size_bytes()), " in ", backup.file_count(),
+                                    " files")},
+              {"Folder", absl::StrCat(backup.backup_dir(), " (on the node's machine)")}}),
+      "Restore it with the node stopped, into an empty data folder:\n  cantined --config "
+      "<the site's config> --restore_from ",
+      backup.backup_dir(), " --backup_id ", backup.backup_id(), "\n");
+}
+
+std::string FormatBackups(const v1::ListBackupsResponse& response) {
+  std::string text;
+  if (response.backups().empty()) {
+    text = "The node keeps no backup yet ('admin backup' takes one).\n";
+  } else {
+    Table table({"BACKUP", "TAKEN", "SIZE", "FILES"}, {0, 2, 3});
+    for (const v1::BackupInfo& backup : response.backups()) {
+      table.AddRow({absl::StrCat(backup.backup_id()), FormatInstant(backup.create_time(), "UTC"),
+                    FormatBytes(backup.size_bytes()), absl::StrCat(backup.file_count())});
+    }
+    text = table.Render();
+  }
+  absl::StrAppend(&text, "Folder ", response.backup_dir(), " (on the node's machine), the latest ",
+                  response.backups_kept(), " kept\n");
+  return text;
+}
+
 }  // namespace cantine::cantinectl

@@ -77,7 +77,17 @@ std::string FormatDirectoryChange(const v1::DirectoryChange& change);
 // shown as such.
 std::string FormatDirectory(const v1::ListDirectoryChangesResponse& response);
 
+// A backup the node took: its id, site, time (UTC), size, files and the folder on the node's
+// machine, then how to restore it.
+std::string FormatBackup(const v1::BackupInfo& backup);
+// One line per backup the node keeps, oldest first: id, time (UTC), size, files; then the
+// folder and how many are kept.
+std::string FormatBackups(const v1::ListBackupsResponse& response);
+
 // Building blocks, exposed for tests.
+
+// "1.5 MiB", "812 KiB", "96 B".
+std::string FormatBytes(uint64_t bytes);
 
 // "09:00"; "24:00" for the end of the day.
 std::string FormatTimeOfDay(const v1::TimeOfDay& time);

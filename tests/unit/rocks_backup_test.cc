@@ -1,5 +1,3 @@
-#include "storage/backup.h"
-
 #include <sys/stat.h>
 
 #include <atomic>
@@ -11,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "services/replication/entry_signing.h"
+#include "storage/backup.h"
 #include "storage/oplog.h"
 #include "storage/rocks_store.h"
 #include "storage/status_macros.h"
@@ -64,7 +63,7 @@ struct Database {
   std::unique_ptr<Oplog> oplog;
 };
 
-class BackupTest : public ::testing::Test {
+class RocksBackupTest : public ::testing::Test {
  protected:
   std::unique_ptr<Database> OpenPrimary() { return Open(dir_.Sub("paris")); }
   std::unique_ptr<Database> Open(const std::string& path) {
@@ -88,7 +87,7 @@ class BackupTest : public ::testing::Test {
   replication::KeySigner signer_{key_};
 };
 
-TEST_F(BackupTest, RestoresWhatTheBackupHeldAsANewIncarnationKeepingTheOldOneAsAnOrigin) {
+TEST_F(RocksBackupTest, RestoresWhatTheBackupHeldAsANewIncarnationKeepingTheOldOneAsAnOrigin) {
   auto primary = OpenPrimary();
   primary->Write("a", "before");
   const v1::Origin first = primary->oplog->self();
@@ -127,7 +126,7 @@ TEST_F(BackupTest, RestoresWhatTheBackupHeldAsANewIncarnationKeepingTheOldOneAsA
   EXPECT_EQ(Open(dir_.Sub("restored"))->oplog->self().incarnation(), second.incarnation());
 }
 
-TEST_F(BackupTest, NewIncarnationFollowsEveryEarlierOneEvenWhenTheClockIsBehind) {
+TEST_F(RocksBackupTest, NewIncarnationFollowsEveryEarlierOneEvenWhenTheClockIsBehind) {
   auto primary = OpenPrimary();
   primary->Write("a", "1");
   const uint64_t first = primary->oplog->self().incarnation();
@@ -139,7 +138,7 @@ TEST_F(BackupTest, NewIncarnationFollowsEveryEarlierOneEvenWhenTheClockIsBehind)
   EXPECT_GT(Open(dir_.Sub("restored"))->oplog->self().incarnation(), first);
 }
 
-TEST_F(BackupTest, KeepsTheLatestBackupsAndRestoresAnyOfThemById) {
+TEST_F(RocksBackupTest, KeepsTheLatestBackupsAndRestoresAnyOfThemById) {
   auto primary = OpenPrimary();
   auto backups = Backups(primary->store.get(), /*keep=*/2);
   for (int i = 1; i <= 3; ++i) {
@@ -159,7 +158,7 @@ TEST_F(BackupTest, KeepsTheLatestBackupsAndRestoresAnyOfThemById) {
   EXPECT_EQ(Open(dir_.Sub("latest"))->Read("k"), "v3");
 }
 
-TEST_F(BackupTest, BacksUpAConsistentStateWhileWritesGoOn) {
+TEST_F(RocksBackupTest, BacksUpAConsistentStateWhileWritesGoOn) {
   auto primary = OpenPrimary();
   auto backups = Backups(primary->store.get());
   std::atomic<bool> stop = false;
@@ -196,7 +195,7 @@ TEST_F(BackupTest, BacksUpAConsistentStateWhileWritesGoOn) {
   EXPECT_EQ(copy->Read(absl::StrCat("key-", held + 1)), std::nullopt);
 }
 
-TEST_F(BackupTest, RefusesBadRestoresChangingNothing) {
+TEST_F(RocksBackupTest, RefusesBadRestoresChangingNothing) {
   EXPECT_THAT(RestoreBackup(Restore(std::nullopt, "restored")).status(),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("backups")));
   {
@@ -229,7 +228,7 @@ TEST_F(BackupTest, RefusesBadRestoresChangingNothing) {
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("empty.restoring")));
 }
 
-TEST_F(BackupTest, RefusesARestoreBeyondTheIncarnationBound) {
+TEST_F(RocksBackupTest, RefusesARestoreBeyondTheIncarnationBound) {
   // Each restore of a backup adds an incarnation; the bound peers hold is reached.
   std::string from = "paris";
   for (size_t i = 1; i < Oplog::kMaxIncarnationsPerSite; ++i) {
