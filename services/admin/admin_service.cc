@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/admin/network_health.h"
 #include "services/rpc/admin_check.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
@@ -27,7 +28,9 @@ grpc::Status AdminServiceImpl::GetNetworkStatus(grpc::ServerContext* context,
                                                 v1::NetworkStatus* response) {
   return rpc::Serve([&]() -> absl::Status {
     RETURN_IF_ERROR(rpc::CheckAdmin(*context, *admin_));
-    *response = CurrentNetworkStatus();
+    ASSIGN_OR_RETURN(const std::vector<v1::SignedDirectoryChange> listed,
+                     directory_->ListChanges());
+    *response = CurrentNetworkStatus(listed);
     return absl::OkStatus();
   });
 }
@@ -78,6 +81,7 @@ grpc::Status AdminServiceImpl::ListDirectoryChanges(grpc::ServerContext*,
     for (v1::SignedDirectoryChange& change : changes) {
       *response->add_signed_changes() = std::move(change);
     }
+    response->set_admin_key_id(directory_->AdminKeyId());
     return absl::OkStatus();
   });
 }
@@ -130,7 +134,8 @@ grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context,
   });
 }
 
-v1::NetworkStatus AdminServiceImpl::CurrentNetworkStatus() const {
+v1::NetworkStatus AdminServiceImpl::CurrentNetworkStatus(
+    const std::vector<v1::SignedDirectoryChange>& signed_changes) const {
   v1::NetworkStatus status;
   status.set_site_id(site_id_);
   std::vector<v1::VersionVectorEntry> origins = oplog_->Vector();
@@ -139,8 +144,20 @@ v1::NetworkStatus AdminServiceImpl::CurrentNetworkStatus() const {
            std::make_pair(b.origin().site_id(), b.origin().incarnation());
   });
   for (v1::VersionVectorEntry& origin : origins) *status.add_origins() = std::move(origin);
-  for (v1::VersionVectorEntry& known : peer_heads_->Known()) *status.add_known() = std::move(known);
-  for (const federation::PeerStatus& peer : peers_()) {
+  std::vector<v1::VersionVectorEntry> known = peer_heads_->Known();
+  for (const v1::VersionVectorEntry& entry : known) *status.add_known() = entry;
+  const std::vector<federation::PeerStatus> peers = peers_();
+  std::vector<v1::DirectoryChange> listed;
+  for (const v1::SignedDirectoryChange& signed_change : signed_changes) {
+    v1::DirectoryChange change;
+    // Each was checked against the admin key when it was stored.
+    if (change.ParseFromString(signed_change.change())) listed.push_back(std::move(change));
+  }
+  for (v1::SiteHealth& site : NetworkHealth(
+           site_id_, listed, {status.origins().begin(), status.origins().end()}, known, peers)) {
+    *status.add_sites() = std::move(site);
+  }
+  for (const federation::PeerStatus& peer : peers) {
     v1::PeerLink* link = status.add_peers();
     link->set_site_id(peer.site_id);
     link->set_address(peer.address);

@@ -64,8 +64,10 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   absl::StatusOr<storage::Backups*> ConfiguredBackups() const;
   v1::BackupInfo BackupToProto(const storage::BackupInfo& backup) const;
 
-  // This node's origins and its replicators' links, as the desk sees them.
-  v1::NetworkStatus CurrentNetworkStatus() const;
+  // This node's origins, its replicators' links and the health of every site of `listed`
+  // (the directory) and beyond, as the desk sees them.
+  v1::NetworkStatus CurrentNetworkStatus(
+      const std::vector<v1::SignedDirectoryChange>& listed) const;
 
   const std::string site_id_;
   const storage::Oplog* const oplog_;

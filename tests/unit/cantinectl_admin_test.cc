@@ -713,6 +713,29 @@ Folder /var/backups/cantine/paris (on the node's machine), the latest 7 kept
   EXPECT_THAT(out_.str(), ContainsAll({"\"backupId\": 3", "\"backupsKept\": 7"}));
 }
 
+// ---- network events ----
+
+TEST_F(AdminCommandTest, NetworkEventsListTheLatestChangesNewestFirstWithTheirSignerAnonymously) {
+  *directory_.add_signed_changes() =
+      ListedMilan(4, v1::DIRECTORY_ACTION_SUSPEND_SITE, v1::SITE_STATUS_SUSPENDED);
+  directory_.set_admin_key_id(auth::KeyId(admin_key_.PublicKey()));
+  std::optional<std::string> credential;
+  EXPECT_CALL(admin_stub_, ListDirectoryChanges)
+      .WillOnce([&](grpc::ClientContext* context, const v1::ListDirectoryChangesRequest&,
+                    v1::ListDirectoryChangesResponse* response) {
+        credential = BearerToken(context);
+        *response = directory_;
+        return grpc::Status::OK;
+      });
+  ASSERT_EQ(Run({"network", "events"}), kExitOk) << err_.str();
+  EXPECT_EQ(credential, "");  // The directory is public.
+  EXPECT_EQ(out_.str(),
+            absl::StrCat("SIGNED                SITE   CITY   ACTION        VERSION  STATUS AFTER\n"
+                         "2027-01-09 23:30 UTC  milan  Milan  suspend site        4  suspended\n"
+                         "Signed by network admin key ",
+                         auth::KeyId(admin_key_.PublicKey()), "\n"));
+}
+
 TEST(CertificateSha256Test, IsTheDigestOfTheCertificatesDer) {
   absl::StatusOr<std::string> digest = tls::CertificateSha256(kCertificatePem);
   ASSERT_TRUE(digest.ok()) << digest.status();

@@ -496,14 +496,28 @@ absl::StatusOr<Action> ReadSiteBundle(CommandLine& line) {
 }  // namespace
 
 void AddAdminCommands(CommandTable& table) {
-  table.AddGroup("network", "network status");
+  table.AddGroup("network", "network status | network events");
   table.Add(
       {.words = "network status",
-       .help = R"(  network status    What this node holds of each origin site, and its links to its
-                    peers (manager).
+       .help =
+           R"(  network status    The network's health as this node sees it (manager): every site
+                    of the directory with its city, status, whether this node pulls
+                    from it and is connected, last contact, entries behind and held of
+                    those known (a joining node's progress); then what it holds of each
+                    origin, and its links to its peers.
 )",
        .read = Runs(Send(Caller::kManager, &v1::AdminService::StubInterface::GetNetworkStatus,
                          v1::GetNetworkStatusRequest(), FormatNetworkStatus))});
+  table.Add(
+      {.words = "network events",
+       .help =
+           R"(  network events    Recent changes of the site directory, newest first: the latest of
+                    each site, with its action, version, the status it left and the
+                    network admin key that signed it. 'admin directory' shows the same
+                    changes by site, with their endpoints.
+)",
+       .read = Runs(Send(Caller::kAnyone, &AdminStub::ListDirectoryChanges,
+                         v1::ListDirectoryChangesRequest(), FormatDirectoryEvents))});
   table.AddGroup("admin",
                  "admin init-network --key_file FILE | admin site "
                  "add|bundle|suspend|reinstate|remove|rotate-keys ... | admin directory | "
