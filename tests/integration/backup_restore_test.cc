@@ -9,15 +9,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "cantine/v1/admin.grpc.pb.h"
+#include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/node/node.h"
+#include "services/rpc/proto_time.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_site.h"
 #include "tests/support/wait_for.h"
+#include "tests/support/weekdays.h"
 
 namespace cantine {
 namespace {
@@ -163,6 +166,71 @@ TEST(BackupRestoreTest, ALiveNodeBackedUpUnderWritesIsRestoredAsANewIncarnationT
   ASSERT_TRUE(
       admin->Backup(Context(cluster.admin_secret(kVenue), kBackupDeadline).get(), {}, &next).ok());
   EXPECT_EQ(next.backup_id(), 2u);
+}
+
+// What docs/architecture.md says a restore loses: a booking made after the backup comes
+// back as a receipt (itineraries, settlement) but not into the venue's ledger.
+TEST(BackupRestoreTest, ABookingMadeAfterTheBackupComesBackAsAReceiptButNotIntoTheLedger) {
+  MiniCluster cluster(2);
+  cluster.ConnectLine();
+  testing::CreateDesks(cluster, kVenue, /*seats=*/1);
+  const v1::Member ada = testing::RegisterAtDesk(cluster, kVenue, "ada");
+  auto admin = v1::AdminService::NewStub(cluster.channel(kVenue));
+  v1::BackupInfo backup;
+  ASSERT_TRUE(
+      admin->Backup(Context(cluster.admin_secret(kVenue), kBackupDeadline).get(), {}, &backup)
+          .ok());
+
+  // The desk books the one seat for ada after the backup; its receipt reaches the peer.
+  const absl::CivilDay day = testing::ParisWeekdayFromNextWeek(0);
+  v1::CreateBookingRequest request;
+  request.set_space_id("desks");
+  request.set_member_id(ada.member_id());
+  *request.mutable_start() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 9 * 60);
+  *request.mutable_end() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 13 * 60);
+  request.set_seats(1);
+  request.set_idempotency_key("after-the-backup");
+  v1::Booking booking;
+  const grpc::Status booked =
+      v1::BookingService::NewStub(cluster.channel(kVenue))
+          ->CreateBooking(DeskContext(cluster, kVenue).get(), request, &booking);
+  ASSERT_TRUE(booked.ok()) << booked.error_message();
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+
+  cluster.Stop(kVenue);
+  ASSERT_TRUE(cluster.Restore(kVenue, std::nullopt).ok());
+  cluster.Restart(kVenue);
+  auto bookings = v1::BookingService::NewStub(cluster.channel(kVenue));
+
+  // The receipt comes back from the peer: the booking is in ada's itinerary at the venue.
+  v1::ListBookingsRequest itinerary;
+  itinerary.set_member_id(ada.member_id());
+  ASSERT_TRUE(WaitFor([&] {
+    v1::ListBookingsResponse listed;
+    return bookings->ListBookings(DeskContext(cluster, kVenue).get(), itinerary, &listed).ok() &&
+           listed.bookings_size() == 1 && listed.bookings(0).booking_id() == booking.booking_id();
+  }));
+  // Its ledger does not: the venue does not find the booking, the seat looks free (it could
+  // be sold twice), and the booking cannot be cancelled there.
+  v1::GetBookingRequest get;
+  get.set_booking_id(booking.booking_id());
+  v1::Booking shown;
+  EXPECT_EQ(bookings->GetBooking(DeskContext(cluster, kVenue).get(), get, &shown).error_code(),
+            grpc::NOT_FOUND);
+  v1::GetAvailabilityRequest availability;
+  availability.set_space_id("desks");
+  *availability.mutable_first_day() = rpc::CivilDayToProto(day);
+  *availability.mutable_last_day() = rpc::CivilDayToProto(day);
+  v1::GetAvailabilityResponse free;
+  ASSERT_TRUE(bookings->GetAvailability(Context().get(), availability, &free).ok());
+  ASSERT_GT(free.slots_size(), 0);
+  EXPECT_EQ(free.slots(0).seats_free(), 1);
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_id(booking.booking_id());
+  v1::Booking cancelled;
+  EXPECT_EQ(
+      bookings->CancelBooking(DeskContext(cluster, kVenue).get(), cancel, &cancelled).error_code(),
+      grpc::NOT_FOUND);
 }
 
 TEST(BackupRestoreTest, ABackupIdTheFolderDoesNotKeepIsRefusedNamingItAndChangesNothing) {
