@@ -118,7 +118,8 @@ TEST(BackupRestoreTest, ALiveNodeBackedUpUnderWritesIsRestoredAsANewIncarnationT
   ASSERT_TRUE(cluster.WaitForConvergence(2));
   const std::map<uint64_t, uint64_t> old_incarnations = Incarnations(cluster, kPeer, venue);
   ASSERT_EQ(old_incarnations.size(), 1u);
-  const auto [old_incarnation, old_head] = *old_incarnations.begin();
+  const uint64_t old_incarnation = old_incarnations.begin()->first;
+  const uint64_t old_head = old_incarnations.begin()->second;
 
   // The venue loses its disk; its admin restores the backup and starts it.
   cluster.Stop(kVenue);

@@ -623,7 +623,8 @@ std::string FormatBytes(uint64_t bytes) {
     value /= 1024;
     ++unit;
   }
-  return absl::StrFormat(value < 10 ? "%.1f %s" : "%.0f %s", value, kUnits[unit]);
+  if (value < 10) return absl::StrFormat("%.1f %s", value, kUnits[unit]);
+  return absl::StrFormat("%.0f %s", value, kUnits[unit]);
 }
 
 std::string FormatBackup(const v1::BackupInfo& backup) {
