@@ -1,5 +1,6 @@
 #include "storage/oplog.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/container/flat_hash_set.h"
@@ -108,8 +109,11 @@ absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* cl
   if (stored.has_value()) {
     ASSIGN_OR_RETURN(incarnation, KeyReader(*stored).ReadUint64());
   } else {
-    // A new database is a new incarnation: the microsecond it began.
+    // A new database (or one restored from a backup) is a new incarnation: the microsecond
+    // it began, and in any case after every incarnation of this site it holds entries of.
     incarnation = static_cast<uint64_t>(absl::ToUnixMicros(clock->Now()));
+    ASSIGN_OR_RETURN(const std::vector<uint64_t> earlier, StoredIncarnations(*store, site_id));
+    for (uint64_t previous : earlier) incarnation = std::max(incarnation, previous + 1);
     RETURN_IF_ERROR(
         txn->Put(Table::kMeta, kIncarnationKey, KeyBuilder().AddUint64(incarnation).Build()));
     RETURN_IF_ERROR(txn->Commit());
@@ -120,6 +124,35 @@ absl::StatusOr<std::unique_ptr<Oplog>> Oplog::Open(Store* store, const Clock* cl
   auto oplog = std::unique_ptr<Oplog>(new Oplog(store, hlc, signer, std::move(self)));
   RETURN_IF_ERROR(oplog->Load());
   return oplog;
+}
+
+absl::StatusOr<std::vector<uint64_t>> Oplog::StoredIncarnations(Store& store,
+                                                                absl::string_view site_id) {
+  // An origin key is the site id, then the incarnation: one prefix holds all of a site's.
+  ASSIGN_OR_RETURN(
+      const std::vector<KeyValue> rows,
+      store.Scan(Table::kVersionVector, KeyBuilder().AddString(site_id).Build(), 1 << 20));
+  std::vector<uint64_t> incarnations;
+  for (const KeyValue& row : rows) {
+    KeyReader key(row.key);
+    ASSIGN_OR_RETURN(const std::string site, key.ReadString());
+    ASSIGN_OR_RETURN(const uint64_t incarnation, key.ReadUint64());
+    if (site == site_id) incarnations.push_back(incarnation);
+  }
+  return incarnations;
+}
+
+absl::Status Oplog::BeginNewIncarnation(Store& store, absl::string_view site_id) {
+  ASSIGN_OR_RETURN(const std::vector<uint64_t> incarnations, StoredIncarnations(store, site_id));
+  if (incarnations.size() >= kMaxIncarnationsPerSite) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("site '", site_id, "' has had ", incarnations.size(),
+                     " incarnations already, the most a node takes entries of (",
+                     kMaxIncarnationsPerSite, "): no peer would take a new one's entries"));
+  }
+  std::unique_ptr<Transaction> txn = store.BeginTransaction();
+  RETURN_IF_ERROR(txn->Delete(Table::kMeta, kIncarnationKey));
+  return txn->Commit();
 }
 
 Oplog::Oplog(Store* store, HybridClock* hlc, const EntrySigner* signer, v1::Origin self)
@@ -141,13 +174,17 @@ absl::Status Oplog::Load() {
     origin.set_incarnation(incarnation);
     heads_[row.key] = {origin, Head{seq, row.value.substr(8)}};
   }
-  const Head own = heads_.contains(OriginKey(self_)) ? heads_[OriginKey(self_)].second : Head{};
-  if (own.seq > 0) {
+  // The clock moves past the last entry of every incarnation of this site: a restored
+  // database's new incarnation stamps its writes after what the old one wrote.
+  for (const auto& [key, head] : heads_) {
+    if (head.first.site_id() != self_.site_id() || head.second.seq == 0) continue;
     ASSIGN_OR_RETURN(std::optional<std::string> last,
-                     store_->Get(Table::kOplog, EntryKey(OriginKey(self_), own.seq)));
+                     store_->Get(Table::kOplog, EntryKey(key, head.second.seq)));
     v1::OplogEntry entry;
     if (!last.has_value() || !entry.ParseFromString(*last)) {
-      return absl::DataLossError("the last entry of this node's oplog is missing or corrupt");
+      return absl::DataLossError(absl::StrCat("the last entry of this site's incarnation ",
+                                              head.first.incarnation(),
+                                              " in the oplog is missing or corrupt"));
     }
     hlc_->Restore(ToHybridTime(entry.hlc()));
   }

@@ -108,6 +108,18 @@ class Oplog {
                                                      HybridClock* hlc, const EntrySigner* signer,
                                                      absl::string_view site_id);
 
+  // Makes the next Open of `store` begin a new incarnation of `site_id`, for a database
+  // restored from a backup: the entries it holds of the old one stay, as another origin's,
+  // so that what the old incarnation wrote after the backup comes back from peers and no
+  // (origin, seq) names two entries. Call with no Oplog open over `store`.
+  // FAILED_PRECONDITION when the store holds kMaxIncarnationsPerSite incarnations of the
+  // site already: peers would hold a new one back.
+  static absl::Status BeginNewIncarnation(Store& store, absl::string_view site_id);
+
+  // The incarnations of `site_id` whose entries `store` holds (its vector's origins).
+  static absl::StatusOr<std::vector<uint64_t>> StoredIncarnations(Store& store,
+                                                                  absl::string_view site_id);
+
   const v1::Origin& self() const { return self_; }
 
   // Runs `mutate` in a new transaction and commits it with a new signed entry of this

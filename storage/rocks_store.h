@@ -47,6 +47,8 @@ class RocksStore final : public Store {
   absl::Status Compact() override;
 
  private:
+  friend class RocksBackups;  // Backs the database up (storage/backup.h).
+
   RocksStore(const RocksStoreOptions& options, rocksdb::TransactionDB* db,
              std::vector<rocksdb::ColumnFamilyHandle*> handles);
 

@@ -77,7 +77,8 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
                                          grpc::ServerWriter<v1::PullResponse>* writer) {
   return rpc::Serve([&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string site_id, AuthorizePeer(*context, request->site_id()));
-    // The caller's own entries are never sent back to it: it wrote them.
+    // The caller's own entries are never sent back to it: it wrote them. Those of its site's
+    // earlier incarnations are (a restored site takes back what it wrote after its backup).
     absl::flat_hash_set<std::string> callers_own;
     absl::flat_hash_map<std::string, uint64_t> have;
     if (static_cast<size_t>(request->have_size()) > kMaxOrigins) {
@@ -90,7 +91,10 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
       if (!have.emplace(key, entry.seq()).second) {
         return absl::InvalidArgumentError("have names an origin twice");
       }
-      if (entry.origin().site_id() == site_id) callers_own.insert(key);
+      if (entry.origin().site_id() == site_id &&
+          (request->incarnation() == 0 || entry.origin().incarnation() == request->incarnation())) {
+        callers_own.insert(key);
+      }
     }
 
     if (directory_ != nullptr) {

@@ -133,6 +133,7 @@ Replicator::StreamEnd Replicator::PullOnce() {
   }
   v1::PullRequest request;
   request.set_site_id(self_site_id_);
+  request.set_incarnation(oplog_->self().incarnation());
   for (v1::VersionVectorEntry& entry : oplog_->Vector()) *request.add_have() = std::move(entry);
   std::unique_ptr<grpc::ClientReader<v1::PullResponse>> reader = stub_->Pull(&context, request);
 

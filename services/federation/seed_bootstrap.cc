@@ -238,6 +238,7 @@ absl::StatusOr<BootstrapReport> BootstrapFromSeed(const BootstrapParts& parts,
   context.set_deadline(absl::ToChronoTime(start + options.timeout));
   v1::PullRequest request;
   request.set_site_id(parts.self_site_id);
+  request.set_incarnation(parts.oplog->self().incarnation());
   for (v1::VersionVectorEntry& entry : parts.oplog->Vector())
     *request.add_have() = std::move(entry);
 

@@ -3,14 +3,21 @@
 //   cantined --config deploy/sites/paris.textproto
 //            --config_override 'data_dir: "state/paris" insecure: true'
 //
-// Exit codes: 0 after a clean shutdown on SIGINT/SIGTERM, 2 for invalid options or config,
-// 1 when the node cannot start (data folder in use or open to group or others, a credential
-// or key file readable by group or others, port in use).
+//   cantined --config deploy/sites/paris.textproto --restore_from /var/backups/paris
+//            [--backup_id 3]
+//
+// Exit codes: 0 after a clean shutdown on SIGINT/SIGTERM (or a restore done), 2 for invalid
+// options or config (a backup the folder does not keep), 1 when the node cannot start (data
+// folder in use or open to group or others, a credential or key file readable by group or
+// others, port in use) or the restore cannot be done (a data folder not empty, a backup of
+// another site or that fails its checksums).
 
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +30,7 @@
 #include "services/node/join_bundle.h"
 #include "services/node/node.h"
 #include "services/node/node_options.h"
+#include "storage/backup.h"
 #include "storage/clock.h"
 
 ABSL_FLAG(std::vector<std::string>, config, {},
@@ -35,6 +43,14 @@ ABSL_FLAG(std::string, join, "",
           "A join bundle (cantinectl admin site add --join_bundle): the node joins the network "
           "it names, taking its identity, endpoints, seeds, admin key and directory from it "
           "where the config is silent.");
+ABSL_FLAG(std::string, restore_from, "",
+          "A backup folder (the backup_dir of the site's config, or a copy of it): restores a "
+          "backup of this site into the config's data_dir, which must be absent or empty, "
+          "then exits. Started next, the node begins a new incarnation of its site and catches "
+          "up from its peers.");
+ABSL_FLAG(int64_t, backup_id, 0,
+          "With --restore_from: the backup to restore (cantinectl admin backups lists them); "
+          "0, the default, the latest.");
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warning, error.");
 
 namespace {
@@ -58,12 +74,47 @@ bool ParseLogLevel(const std::string& name, LogLevel* level) {
   return true;
 }
 
+// The offline restore step: backup `backup_id` (0: the latest) of `backup_folder` into the
+// options' empty data folder. An exit code.
+int Restore(const cantine::node::NodeOptions& options, const std::string& backup_folder,
+            int64_t backup_id) {
+  const cantine::logging::Logger log("restore");
+  if (backup_id < 0 || backup_id > std::numeric_limits<uint32_t>::max()) {
+    log.Error("--backup_id must be a backup's id (1, 2, 3...), or 0 for the latest");
+    return kExitBadOptions;
+  }
+  if (absl::Status valid = cantine::node::ValidateNodeOptions(options); !valid.ok()) {
+    log.Error("invalid options: ", valid.message());
+    return kExitBadOptions;
+  }
+  std::optional<uint32_t> id;
+  if (backup_id != 0) id = static_cast<uint32_t>(backup_id);
+  absl::StatusOr<cantine::storage::BackupInfo> restored =
+      cantine::storage::RestoreBackup({.backup_folder = backup_folder,
+                                       .backup_id = id,
+                                       .data_folder = options.data_dir,
+                                       .site_id = options.site.site_id});
+  if (!restored.ok()) {
+    log.Error("--restore_from: ", restored.status().message());
+    return absl::IsNotFound(restored.status()) || absl::IsInvalidArgument(restored.status())
+               ? kExitBadOptions
+               : kExitCannotStart;
+  }
+  log.Info("restored backup ", restored->backup_id, " of site '", restored->site_id, "' (taken ",
+           absl::FormatTime(restored->create_time, absl::UTCTimeZone()), ") into ",
+           options.data_dir,
+           ". Put the site's signing key back if it was kept in the data folder (node.key), "
+           "then start the node as usual: it begins a new incarnation of the site and takes "
+           "back from its peers what the site wrote after the backup.");
+  return EXIT_SUCCESS;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "cantined --config FILE[,FILE...] [--config_override 'data_dir: \"DIR\"'] "
-      "[--join BUNDLE]");
+      "[--join BUNDLE] | --config FILE --restore_from BACKUP_DIR [--backup_id ID]");
   absl::ParseCommandLine(argc, argv);
   const cantine::logging::Logger log("main");
 
@@ -96,6 +147,13 @@ int main(int argc, char** argv) {
       cantine::node::NodeOptionsFromConfig(*config, bundle.has_value() ? &*bundle : nullptr);
   if (!options.ok()) {
     log.Error("invalid options: ", options.status().message());
+    return kExitBadOptions;
+  }
+  if (const std::string restore_from = absl::GetFlag(FLAGS_restore_from); !restore_from.empty()) {
+    return Restore(*options, restore_from, absl::GetFlag(FLAGS_backup_id));
+  }
+  if (absl::GetFlag(FLAGS_backup_id) != 0) {
+    log.Error("--backup_id applies only with --restore_from BACKUP_DIR");
     return kExitBadOptions;
   }
   if (options->insecure) {

@@ -46,6 +46,7 @@
 #include "services/site/site_directory.h"
 #include "services/site/site_service.h"
 #include "services/tls/transport_security.h"
+#include "storage/backup.h"
 #include "storage/digest.h"
 #include "storage/hybrid_clock.h"
 #include "storage/oplog.h"
@@ -158,6 +159,7 @@ struct Node::Parts {
 
   // Storage and replication, ground floor first.
   std::unique_ptr<storage::Store> store;
+  std::unique_ptr<storage::Backups> backups;  // Of `store`; null without a backup folder.
   std::unique_ptr<auth::Ed25519PrivateKey> signing_key;
   std::unique_ptr<replication::KeySigner> signer;
   replication::SiteKeyRing key_ring;
@@ -207,6 +209,17 @@ struct Node::Parts {
 absl::Status Node::Parts::LoadKeys() {
   const std::string key_file = SigningKeyFile(options);
   if (options.signing_key_file.empty() && !std::filesystem::exists(key_file)) {
+    // A database that holds this site's entries was started with a key: a new one would
+    // sign entries no peer accepts (a restored data folder without its node.key).
+    ASSIGN_OR_RETURN(const std::vector<uint64_t> incarnations,
+                     storage::Oplog::StoredIncarnations(*store, options.site.site_id));
+    if (!incarnations.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data folder '", options.data_dir, "' holds entries of site '", options.site.site_id,
+          "' but no signing key '", key_file,
+          "': put back the key the site signed them with (after a restore, the node.key kept "
+          "from the old data folder)"));
+    }
     const auth::Ed25519PrivateKey key = auth::Ed25519PrivateKey::Generate();
     RETURN_IF_ERROR(files::WriteFileAtomically(key_file, key.ToPem(), 0600));
     RETURN_IF_ERROR(
@@ -260,7 +273,16 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   RETURN_IF_ERROR(security.CheckCertifies(options.site.site_id));
   p.peer_credentials = security.PeerChannelCredentials();
 
-  ASSIGN_OR_RETURN(p.store, storage::RocksStore::Open({.path = options.data_dir}));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::RocksStore> rocks,
+                   storage::RocksStore::Open({.path = options.data_dir}));
+  if (!options.backup_dir.empty()) {
+    ASSIGN_OR_RETURN(
+        p.backups, storage::RocksBackups::Open(rocks.get(),
+                                               {.folder = options.backup_dir,
+                                                .keep = static_cast<uint32_t>(options.backups_kept),
+                                                .site_id = options.site.site_id}));
+  }
+  p.store = std::move(rocks);
   RETURN_IF_ERROR(p.LoadKeys());
   p.hlc = std::make_unique<storage::HybridClock>(clock, options.max_clock_skew);
   ASSIGN_OR_RETURN(p.oplog, storage::Oplog::Open(p.store.get(), clock, p.hlc.get(), p.signer.get(),
@@ -327,7 +349,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   p.event_service = std::make_unique<event::EventServiceImpl>(p.events.get(), p.admin.get());
   p.admin_service = std::make_unique<admin::AdminServiceImpl>(
       options.site.site_id, p.oplog.get(), [parts = &p] { return parts->PeerStatuses(); },
-      &p.peer_heads, p.admin.get(), p.directory.get());
+      &p.peer_heads, p.admin.get(), p.directory.get(),
+      admin::AdminServiceImpl::BackupFolder{
+          .backups = p.backups.get(), .path = options.backup_dir, .kept = options.backups_kept});
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <system_error>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -50,6 +53,36 @@ absl::Status CheckTlsFile(absl::string_view field, const std::string& path) {
 // A uint32 config value as an int; values past INT_MAX, all far out of range, stay so.
 int ClampToInt(uint32_t value) {
   return static_cast<int>(std::min<uint32_t>(value, std::numeric_limits<int>::max()));
+}
+
+// The folder `path` as the system will find it: absolute, without "." or "..", symbolic
+// links of its existing part resolved.
+std::filesystem::path Resolved(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path resolved = std::filesystem::weakly_canonical(path, error);
+  if (error) resolved = std::filesystem::absolute(path, error).lexically_normal();
+  return resolved;
+}
+
+// Whether `inner` is `outer` or inside it.
+bool IsWithin(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto [outer_end, inner_at] =
+      std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+  return outer_end == outer.end() || (std::next(outer_end) == outer.end() && outer_end->empty());
+}
+
+// A backup folder apart from the data folder: a backup inside the database's folder would
+// go with it, and a restore empties the data folder first.
+absl::Status CheckBackupDir(const NodeOptions& options) {
+  const std::filesystem::path backups = Resolved(options.backup_dir);
+  const std::filesystem::path data = Resolved(options.data_dir);
+  if (IsWithin(backups, data) || IsWithin(data, backups)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "backup_dir '", options.backup_dir, "' must be apart from data_dir '", options.data_dir,
+        "' (neither inside the other): a backup kept with the "
+        "database is lost with its disk"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -109,6 +142,8 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   if (config.has_bootstrap_min_entries()) {
     options.bootstrap_min_entries = config.bootstrap_min_entries();
   }
+  options.backup_dir = config.backup_dir();
+  if (config.backups_kept() != 0) options.backups_kept = ClampToInt(config.backups_kept());
   options.tls = {.ca_file = config.tls().ca_file(),
                  .cert_file = config.tls().cert_file(),
                  .key_file = config.tls().key_file()};
@@ -201,6 +236,11 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("peer_fan_out must be between 0 and ", kMaxPeerFanOut));
   }
+  if (!options.backup_dir.empty()) RETURN_IF_ERROR(CheckBackupDir(options));
+  if (options.backups_kept < 1 || options.backups_kept > kMaxBackupsKept) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("backups_kept must be between 1 and ", kMaxBackupsKept));
+  }
   if (options.max_threads < 4 || options.max_threads > kMaxThreadsLimit) {
     return absl::InvalidArgumentError(
         absl::StrCat("max_threads must be between 4 and ", kMaxThreadsLimit));
@@ -259,6 +299,9 @@ std::string SigningKeyFile(const NodeOptions& options) {
 
 absl::Status PrepareNodeFiles(const NodeOptions& options) {
   RETURN_IF_ERROR(files::MakePrivateFolder("data folder", options.data_dir));
+  if (!options.backup_dir.empty()) {
+    RETURN_IF_ERROR(files::MakePrivateFolder("backup folder", options.backup_dir));
+  }
   RETURN_IF_ERROR(files::CheckPrivateFile("admin credential file", options.admin_credential_file));
   RETURN_IF_ERROR(files::CheckPrivateFile("signing key file", SigningKeyFile(options)));
   if (!options.insecure) {

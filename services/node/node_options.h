@@ -42,6 +42,9 @@ inline constexpr int kDefaultAnonymousRegistrationsPerAddress = 5;  // A minute.
 inline constexpr int kDefaultAnonymousRegistrationsPerSite = 120;   // A minute.
 inline constexpr int kMaxAnonymousRegistrationsPerMinute = 100'000;
 
+inline constexpr int kDefaultBackupsKept = 7;
+inline constexpr int kMaxBackupsKept = 1000;
+
 inline constexpr int kDefaultPeerFanOut = 3;
 inline constexpr uint64_t kDefaultBootstrapMinEntries = 10'000;
 inline constexpr int kMaxPeerFanOut = 64;
@@ -104,6 +107,12 @@ struct NodeOptions {
   int anonymous_registrations_per_address_per_minute = kDefaultAnonymousRegistrationsPerAddress;
   int anonymous_registrations_per_site_per_minute = kDefaultAnonymousRegistrationsPerSite;
 
+  // Where AdminService.Backup writes the node's backups (made 0700 when missing); empty:
+  // the node takes none. Apart from data_dir. Each backup deletes the oldest beyond
+  // `backups_kept`.
+  std::string backup_dir;
+  int backups_kept = kDefaultBackupsKept;
+
   // Written when the node starts on an empty data folder.
   domain::SitePolicy initial_policy = domain::DefaultSitePolicy();
   std::vector<domain::Space> initial_spaces;
@@ -128,7 +137,8 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
                                                   const config::v1::JoinBundle* join = nullptr);
 
 // Checks what the fields alone can show: the site profile (ids, time zone, currency),
-// a host:port listen address, a data folder, a credential file, the thread and stream
+// a host:port listen address, a data folder, a credential file, a backup folder apart from the
+// data folder and the backups kept (1 to 1,000), the thread and stream
 // limits, the anonymous registration limits (1 to 100,000 a minute), the initial policy; and,
 // unless insecure, that the three TLS files are given (INVALID_ARGUMENT) and readable
 // (FAILED_PRECONDITION), each error naming the field.
@@ -138,9 +148,10 @@ absl::Status ValidateNodeOptions(const NodeOptions& options);
 std::string SigningKeyFile(const NodeOptions& options);
 
 // Readies the files of validated options before the node reads any of them: creates the
-// data folder with mode 0700, or checks that an existing one grants nothing to group or
-// others; and checks that the admin credential file, the signing key file and (unless
-// insecure) the TLS key file grant nothing to group or others. A file still missing
+// data folder (and the backup folder, when set) with mode 0700, or checks that an existing
+// one grants nothing to group or others; and checks that the admin credential file, the
+// signing key file and (unless insecure) the TLS key file grant nothing to group or others.
+// A file still missing
 // passes: its loader reports it. FAILED_PRECONDITION naming the file, its mode and the
 // chmod to run; nothing is loosened or tightened (a secret shown to others may need
 // replacing, not only hiding).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -24,6 +25,8 @@ class SignedDirectory {
 
   // The change each site is listed by, as the admin signed it, by site id.
   virtual absl::StatusOr<std::vector<v1::SignedDirectoryChange>> ListChanges() const = 0;
+  // The key id (auth::KeyId) of the admin key changes are checked against; empty without one.
+  virtual std::string AdminKeyId() const = 0;
 
   // What MergeChanges did.
   struct MergeReport {

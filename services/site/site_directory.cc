@@ -7,6 +7,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/auth/member_token.h"
 #include "services/replication/record_stamp.h"
 #include "services/rpc/proto_time.h"
 #include "services/site/directory_change.h"
@@ -280,6 +281,10 @@ absl::StatusOr<v1::DirectoryChange> SiteDirectory::TakeChange(
           })
           .status());
   return change;
+}
+
+std::string SiteDirectory::AdminKeyId() const {
+  return admin_key_.has_value() ? auth::KeyId(*admin_key_) : "";
 }
 
 absl::StatusOr<std::vector<v1::SignedDirectoryChange>> SiteDirectory::ListChanges() const {

@@ -74,6 +74,7 @@ class SiteDirectory final : public auth::TokenKeyResolver,
   absl::StatusOr<v1::DirectoryChange> TakeChange(const v1::SignedDirectoryChange& signed_change,
                                                  v1::DirectoryAction action) override;
   absl::StatusOr<std::vector<v1::SignedDirectoryChange>> ListChanges() const override;
+  std::string AdminKeyId() const override;
   // The same changes opened, by site id: each was checked against the admin key when it was
   // stored.
   absl::StatusOr<std::vector<v1::DirectoryChange>> ListListings() const;

@@ -337,6 +337,15 @@ std::vector<Row> PublicRows() {
          return Unary(*site.admin, &v1::AdminService::Stub::GetNetworkStatus,
                       v1::GetNetworkStatusRequest(), bearer);
        }},
+      {"AdminService_Backup", Caller::kDeskOnly, false,
+       [](Site& site, const std::string& bearer) {
+         return Unary(*site.admin, &v1::AdminService::Stub::Backup, v1::BackupRequest(), bearer);
+       }},
+      {"AdminService_ListBackups", Caller::kDeskOnly, false,
+       [](Site& site, const std::string& bearer) {
+         return Unary(*site.admin, &v1::AdminService::Stub::ListBackups, v1::ListBackupsRequest(),
+                      bearer);
+       }},
   };
 }
 

@@ -1,5 +1,6 @@
 #include "tests/support/mini_cluster.h"
 
+#include <filesystem>
 #include <optional>
 #include <utility>
 
@@ -47,6 +48,10 @@ std::string MiniCluster::admin_secret(int i) const {
 
 std::string MiniCluster::data_dir(int i) const { return dir_.Sub(site_id(i)); }
 
+std::string MiniCluster::backup_dir(int i) const {
+  return dir_.Sub(absl::StrCat(site_id(i), "-backups"));
+}
+
 node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) const {
   node::NodeOptions options;
   options.site = {.site_id = site_id(i),
@@ -59,6 +64,7 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
   options.listen_address = absl::StrCat("127.0.0.1:", port);
   options.federation_listen_address = absl::StrCat("127.0.0.1:", federation_port);
   options.data_dir = data_dir(i);
+  options.backup_dir = backup_dir(i);
   options.admin_credential_file = dir_.Sub(absl::StrCat("admin-", site_id(i)));
   options.admin_public_key_file = dir_.Sub("network-admin.pub");
   options.drain_timeout = absl::Seconds(1);
@@ -139,6 +145,27 @@ void MiniCluster::Restart(int i) {
   const std::vector<int> pulls_from = std::move(pulls_from_[i]);
   pulls_from_[i].clear();
   for (int from : pulls_from) Connect(i, from);
+}
+
+absl::StatusOr<storage::BackupInfo> MiniCluster::Restore(int i, std::optional<uint32_t> backup_id) {
+  namespace fs = std::filesystem;
+  EXPECT_EQ(nodes_[i], nullptr) << "Restore(" << i << ") of a running node";
+  const std::string lost = absl::StrCat(data_dir(i), ".lost");
+  fs::remove_all(lost);
+  fs::rename(data_dir(i), lost);
+  absl::StatusOr<storage::BackupInfo> restored =
+      storage::RestoreBackup({.backup_folder = backup_dir(i),
+                              .backup_id = backup_id,
+                              .data_folder = data_dir(i),
+                              .site_id = site_id(i)});
+  if (!restored.ok()) {
+    fs::rename(lost, data_dir(i));
+    return restored;
+  }
+  for (const char* key : {"node.key", "node.pub"}) {
+    fs::copy_file(fs::path(lost) / key, fs::path(data_dir(i)) / key);
+  }
+  return restored;
 }
 
 bool MiniCluster::WaitForConvergence(size_t origins, absl::Duration deadline) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "grpcpp/client_context.h"
 #include "services/auth/ed25519.h"
 #include "services/node/node.h"
+#include "storage/backup.h"
 #include "storage/clock.h"
 #include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
@@ -41,6 +43,8 @@ class MiniCluster {
   std::string admin_secret(int i) const;
   // Node i's data folder (its signing key is node.key there).
   std::string data_dir(int i) const;
+  // Node i's backup folder (NodeOptions::backup_dir), where AdminService.Backup writes.
+  std::string backup_dir(int i) const;
   std::shared_ptr<grpc::Channel> channel(int i);
   // The network admin key every node's directory trusts.
   const auth::Ed25519PrivateKey& network_admin_key() const { return network_admin_key_; }
@@ -59,6 +63,12 @@ class MiniCluster {
   // the same peers.
   void Stop(int i);
   void Restart(int i);
+  // For a stopped node i, what its admin does after losing its disk: the data folder moved
+  // away (to data_dir(i) + ".lost"), backup `backup_id` (the latest when unset) of its
+  // backup folder restored into a new one (storage::RestoreBackup), and its signing key put
+  // back from where the admin kept it. Restart(i) then starts the restored node. A failed
+  // restore moves the data folder back and changes nothing.
+  absl::StatusOr<storage::BackupInfo> Restore(int i, std::optional<uint32_t> backup_id);
 
   // Waits until every running node holds the same replicated state and has heard from
   // `origins` origins.

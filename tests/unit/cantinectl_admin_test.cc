@@ -640,6 +640,102 @@ milan +Cantiere Milano +Milan +suspended +4 +suspend site +2027-01-09 23:30 UTC 
   EXPECT_THAT(out_.str(), ContainsAll({"\"signedChanges\"", "\"adminSignature\""}));
 }
 
+// ---- admin backup, admin backups ----
+
+v1::BackupInfo MadeBackup(uint32_t id, absl::Time when, uint64_t bytes) {
+  v1::BackupInfo backup;
+  backup.set_backup_id(id);
+  *backup.mutable_create_time() = rpc::TimeToProto(when);
+  backup.set_size_bytes(bytes);
+  backup.set_file_count(12);
+  backup.set_site_id("paris");
+  backup.set_backup_dir("/var/backups/cantine/paris");
+  return backup;
+}
+
+TEST_F(RunCommandTest, BackupIsAManagerCallAnsweringTheBackupAndHowToRestoreIt) {
+  const absl::Time when =
+      absl::FromCivil(absl::CivilSecond(2027, 1, 11, 22, 15, 0), absl::UTCTimeZone());
+  std::optional<std::string> credential;
+  EXPECT_CALL(admin_stub_, Backup)
+      .WillOnce(
+          [&](grpc::ClientContext* context, const v1::BackupRequest&, v1::BackupInfo* response) {
+            credential = BearerToken(context);
+            *response = MadeBackup(3, when, 3 * 1024 * 1024 + 512 * 1024);
+            return grpc::Status::OK;
+          });
+  ASSERT_EQ(Run({"admin", "backup"}), kExitOk) << err_.str();
+  EXPECT_EQ(credential, "s3cret-credential-0123456789");
+  EXPECT_THAT(out_.str(), MatchesRegex(R"(Backup +3
+Site +paris
+Taken +2027-01-11 22:15 UTC
+Size +3.5 MiB in 12 files
+Folder +/var/backups/cantine/paris \(on the node's machine\)
+Restore it with the node stopped, into an empty data folder:
+  cantined --config <the site's config> --restore_from /var/backups/cantine/paris --backup_id 3
+)"));
+}
+
+TEST_F(RunCommandTest, BackupOfANodeWithoutABackupFolderSaysSo) {
+  EXPECT_CALL(admin_stub_, Backup)
+      .WillOnce([](grpc::ClientContext*, const v1::BackupRequest&, v1::BackupInfo*) {
+        return rpc::ToGrpcStatus(absl::FailedPreconditionError(
+            "site 'paris' has no backup folder: set backup_dir in its node config"));
+      });
+  EXPECT_EQ(Run({"admin", "backup"}), kExitRefused);
+  EXPECT_EQ(err_.str(),
+            "cantinectl: FAILED_PRECONDITION: site 'paris' has no backup folder: set backup_dir in "
+            "its node config\n");
+}
+
+TEST_F(RunCommandTest, BackupsListsTheBackupsKeptOldestFirst) {
+  const absl::Time when =
+      absl::FromCivil(absl::CivilSecond(2027, 1, 11, 22, 15, 0), absl::UTCTimeZone());
+  v1::ListBackupsResponse listed;
+  *listed.add_backups() = MadeBackup(2, when - absl::Hours(24), 900);
+  *listed.add_backups() = MadeBackup(3, when, 20 * 1024 * 1024);
+  listed.set_backup_dir("/var/backups/cantine/paris");
+  listed.set_backups_kept(7);
+  EXPECT_CALL(admin_stub_, ListBackups)
+      .Times(2)
+      .WillRepeatedly([&](grpc::ClientContext*, const v1::ListBackupsRequest&,
+                          v1::ListBackupsResponse* response) {
+        *response = listed;
+        return grpc::Status::OK;
+      });
+  ASSERT_EQ(Run({"admin", "backups"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), R"(BACKUP  TAKEN                   SIZE  FILES
+     2  2027-01-10 22:15 UTC   900 B     12
+     3  2027-01-11 22:15 UTC  20 MiB     12
+Folder /var/backups/cantine/paris (on the node's machine), the latest 7 kept
+)");
+  ASSERT_EQ(Run({"--json", "admin", "backups"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), ContainsAll({"\"backupId\": 3", "\"backupsKept\": 7"}));
+}
+
+// ---- network events ----
+
+TEST_F(AdminCommandTest, NetworkEventsListTheLatestChangesNewestFirstWithTheirSignerAnonymously) {
+  *directory_.add_signed_changes() =
+      ListedMilan(4, v1::DIRECTORY_ACTION_SUSPEND_SITE, v1::SITE_STATUS_SUSPENDED);
+  directory_.set_admin_key_id(auth::KeyId(admin_key_.PublicKey()));
+  std::optional<std::string> credential;
+  EXPECT_CALL(admin_stub_, ListDirectoryChanges)
+      .WillOnce([&](grpc::ClientContext* context, const v1::ListDirectoryChangesRequest&,
+                    v1::ListDirectoryChangesResponse* response) {
+        credential = BearerToken(context);
+        *response = directory_;
+        return grpc::Status::OK;
+      });
+  ASSERT_EQ(Run({"network", "events"}), kExitOk) << err_.str();
+  EXPECT_EQ(credential, "");  // The directory is public.
+  EXPECT_EQ(out_.str(),
+            absl::StrCat("SIGNED                SITE   CITY   ACTION        VERSION  STATUS AFTER\n"
+                         "2027-01-09 23:30 UTC  milan  Milan  suspend site        4  suspended\n"
+                         "Signed by network admin key ",
+                         auth::KeyId(admin_key_.PublicKey()), "\n"));
+}
+
 TEST(CertificateSha256Test, IsTheDigestOfTheCertificatesDer) {
   absl::StatusOr<std::string> digest = tls::CertificateSha256(kCertificatePem);
   ASSERT_TRUE(digest.ok()) << digest.status();

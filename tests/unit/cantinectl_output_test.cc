@@ -622,6 +622,72 @@ TEST(FormatNetworkStatusTest, ANodeCatchingUpShowsWhatItHoldsOfWhatItsPeersHold)
   EXPECT_EQ(FormatNetworkStatus(MakeNetworkStatus()).find("Catching up"), std::string::npos);
 }
 
+TEST(OutputTest, NetworkStatusShowsEverySiteOfTheDirectoryFirst) {
+  v1::NetworkStatus status = MakeNetworkStatus();
+  const auto add = [&](const std::string& site_id, const std::string& city, v1::SiteStatus state) {
+    v1::SiteHealth* site = status.add_sites();
+    site->set_site_id(site_id);
+    site->set_city(city);
+    site->set_status(state);
+    return site;
+  };
+  v1::SiteHealth* lyon = add("lyon", "Lyon", v1::SITE_STATUS_ACTIVE);
+  lyon->set_entries_known(40);
+  lyon->set_entries_held(4);
+  v1::SiteHealth* milan = add("milan", "Milan", v1::SITE_STATUS_ACTIVE);
+  milan->set_peer(true);
+  milan->set_connected(true);
+  *milan->mutable_last_contact() = UtcInstant(absl::CivilMinute(2027, 1, 11, 8, 0));
+  milan->set_entries_held(4);
+  milan->set_entries_known(4);
+  add("paris", "Paris", v1::SITE_STATUS_ACTIVE)->set_self(true);
+  add("rome", "Rome", v1::SITE_STATUS_SUSPENDED)->set_peer(true);
+  add("ghost", "", v1::SITE_STATUS_UNSPECIFIED);
+  const std::string text = FormatNetworkStatus(status);
+  EXPECT_THAT(text, StartsWith(R"(Node  paris
+
+SITE   CITY   STATUS      CONNECTED  LAST CONTACT          ENTRIES BEHIND  HELD/KNOWN
+lyon   Lyon   active      relayed    -                                 36  4/40
+milan  Milan  active      yes        2027-01-11 08:00 UTC               0  4/4
+paris  Paris  active      this node  -                                  0  0/0
+rome   Rome   suspended   no         never                              0  0/0
+ghost  -      not listed  relayed    -                                  0  0/0
+
+ORIGIN )"))
+      << text;
+}
+
+TEST(OutputTest, DirectoryEventsAreTheLatestChangesNewestFirstWithTheirSigner) {
+  v1::ListDirectoryChangesResponse response;
+  const auto add = [&](const std::string& site_id, v1::DirectoryAction action, uint64_t version,
+                       v1::SiteStatus state, absl::CivilMinute signed_at) {
+    v1::DirectoryChange change;
+    change.set_site_id(site_id);
+    change.set_action(action);
+    change.set_version(version);
+    change.mutable_listing()->mutable_site()->set_city(site_id == "milan" ? "Milan" : "Lyon");
+    change.mutable_listing()->set_status(state);
+    *change.mutable_sign_time() = UtcInstant(signed_at);
+    response.add_signed_changes()->set_change(change.SerializeAsString());
+  };
+  add("lyon", v1::DIRECTORY_ACTION_ADD_SITE, 1, v1::SITE_STATUS_ACTIVE,
+      absl::CivilMinute(2027, 1, 10, 9, 0));
+  add("milan", v1::DIRECTORY_ACTION_SUSPEND_SITE, 3, v1::SITE_STATUS_SUSPENDED,
+      absl::CivilMinute(2027, 1, 11, 8, 30));
+  response.add_signed_changes()->set_change("\xff\xff not a change");
+  response.set_admin_key_id("3f9a0c2d4e5b6a71");
+  EXPECT_EQ(FormatDirectoryEvents(response),
+            "SIGNED                SITE   CITY   ACTION        VERSION  STATUS AFTER\n"
+            "2027-01-11 08:30 UTC  milan  Milan  suspend site        3  suspended\n"
+            "2027-01-10 09:00 UTC  lyon   Lyon   add site            1  active\n"
+            "Signed by network admin key 3f9a0c2d4e5b6a71\n"
+            "1 change(s) that do not parse left out\n");
+  response.clear_admin_key_id();
+  EXPECT_THAT(FormatDirectoryEvents(response),
+              HasSubstr("Signed by unknown (the node has no admin key)\n"));
+  EXPECT_EQ(FormatDirectoryEvents({}), "The directory lists no site.\n");
+}
+
 TEST(OutputTest, NetworkStatusOfALoneNode) {
   v1::NetworkStatus status;
   status.set_site_id("paris");

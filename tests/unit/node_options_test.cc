@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 
@@ -250,6 +251,29 @@ TEST_F(NodeOptionsTest, AnonymousRegistrationLimitsDefaultAndAreBounded) {
   EXPECT_EQ(ValidateNodeOptions(built).code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(NodeOptionsTest, BackupFolderIsOptionalApartFromTheDataFolderAndKeepsABoundedNumber) {
+  absl::StatusOr<NodeOptions> options = Parse(kParisConfig);
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->backup_dir, "");
+  EXPECT_EQ(options->backups_kept, kDefaultBackupsKept);
+  options =
+      Parse(std::string(kParisConfig) + "backup_dir: '/var/backups/cantine/paris' backups_kept: 3");
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->backup_dir, "/var/backups/cantine/paris");
+  EXPECT_EQ(options->backups_kept, 3);
+
+  const std::string data_dir = options->data_dir;
+  ExpectInvalid(absl::StrCat(kParisConfig, "backup_dir: '", data_dir, "/backups'"),
+                "backup_dir '" + data_dir + "/backups' must be apart from data_dir");
+  ExpectInvalid(absl::StrCat(kParisConfig, "backup_dir: '", data_dir, "/'"), "backup_dir");
+  ExpectInvalid(absl::StrCat(kParisConfig, "backup_dir: '", data_dir, "/../",
+                             std::filesystem::path(data_dir).filename().string(), "'"),
+                "backup_dir");
+  ExpectInvalid(std::string(kParisConfig) + "backup_dir: '/' ", "backup_dir");
+  ExpectInvalid(std::string(kParisConfig) + "backups_kept: 1001",
+                "backups_kept must be between 1 and 1000");
+}
+
 TEST_F(NodeOptionsTest, SyntaxErrorGivesLineAndColumn) {
   ExpectInvalid("site_id: \"paris\"\nbogus_field: 3\n", "line 2");
 }
@@ -329,6 +353,13 @@ TEST_F(NodeFilesTest, PrivateFilesPassAndTheDataFolderIsMade0700) {
   ::umask(old_umask);
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(ModeOf(options_.data_dir), 0700);
+}
+
+TEST_F(NodeFilesTest, TheBackupFolderIsMade0700AndOneOpenToOthersRefused) {
+  options_.backup_dir = dir_.Sub("backups/paris");
+  ASSERT_TRUE(PrepareNodeFiles(options_).ok()) << PrepareNodeFiles(options_);
+  EXPECT_EQ(ModeOf(options_.backup_dir), 0700);
+  ExpectRefused(options_.backup_dir, 0755, "backup folder", "chmod 700");
 }
 
 TEST_F(NodeFilesTest, AdminCredentialReadableByOthersRefused) {

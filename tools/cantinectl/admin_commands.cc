@@ -1,7 +1,8 @@
 // The network's administration: a node's replication state, and the site directory, each
 // change of which the network admin signs with its key (--network_key). A directory change
 // needs no credential: the node takes it on the signature alone. 'admin site add' can also
-// write the join bundle the new site's node starts from.
+// write the join bundle the new site's node starts from. A node's backups, with the site's
+// admin credential.
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -495,17 +496,32 @@ absl::StatusOr<Action> ReadSiteBundle(CommandLine& line) {
 }  // namespace
 
 void AddAdminCommands(CommandTable& table) {
-  table.AddGroup("network", "network status");
+  table.AddGroup("network", "network status | network events");
   table.Add(
       {.words = "network status",
-       .help = R"(  network status    What this node holds of each origin site, and its links to its
-                    peers (manager).
+       .help =
+           R"(  network status    The network's health as this node sees it (manager): every site
+                    of the directory with its city, status, whether this node pulls
+                    from it and is connected, last contact, entries behind and held of
+                    those known (a joining node's progress); then what it holds of each
+                    origin, and its links to its peers.
 )",
        .read = Runs(Send(Caller::kManager, &v1::AdminService::StubInterface::GetNetworkStatus,
                          v1::GetNetworkStatusRequest(), FormatNetworkStatus))});
+  table.Add(
+      {.words = "network events",
+       .help =
+           R"(  network events    Recent changes of the site directory, newest first: the latest of
+                    each site, with its action, version, the status it left and the
+                    network admin key that signed it. 'admin directory' shows the same
+                    changes by site, with their endpoints.
+)",
+       .read = Runs(Send(Caller::kAnyone, &AdminStub::ListDirectoryChanges,
+                         v1::ListDirectoryChangesRequest(), FormatDirectoryEvents))});
   table.AddGroup("admin",
                  "admin init-network --key_file FILE | admin site "
-                 "add|bundle|suspend|reinstate|remove|rotate-keys ... | admin directory");
+                 "add|bundle|suspend|reinstate|remove|rotate-keys ... | admin directory | "
+                 "admin backup | admin backups");
   table.AddGroup(
       "admin site",
       "admin site add|bundle|suspend|reinstate|remove|rotate-keys --network_key FILE ...");
@@ -616,6 +632,23 @@ void AddAdminCommands(CommandTable& table) {
 )",
        .read = Runs(Send(Caller::kAnyone, &AdminStub::ListDirectoryChanges,
                          v1::ListDirectoryChangesRequest(), FormatDirectory))});
+  table.Add(
+      {.words = "admin backup",
+       .help = R"(  admin backup      Backs the node's database up while it keeps serving, into the
+                    backup folder of its config (backup_dir), keeping the latest
+                    backups_kept; answers the backup's id, size and time (manager). A
+                    large database needs a longer --timeout; a backup cantinectl stopped
+                    waiting for still completes ('admin backups' lists it). Restore one
+                    offline: cantined --config F --restore_from DIR [--backup_id ID].
+)",
+       .read =
+           Runs(Send(Caller::kManager, &AdminStub::Backup, v1::BackupRequest(), FormatBackup))});
+  table.Add({.words = "admin backups",
+             .help = R"(  admin backups     The backups the node's backup folder keeps, oldest first
+                    (manager).
+)",
+             .read = Runs(Send(Caller::kManager, &AdminStub::ListBackups, v1::ListBackupsRequest(),
+                               FormatBackups))});
 }
 
 }  // namespace cantine::cantinectl

@@ -1,5 +1,6 @@
 #include "tools/cantinectl/output.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -451,6 +452,35 @@ std::string FormatEvents(const v1::ListEventsResponse& response) {
   return WithMorePages(table, response.next_page_token(), "events");
 }
 
+// The sites table of a network status: every site, its city and status, how this node
+// reaches it, and how far behind it is on its entries.
+std::string SitesHealth(const v1::NetworkStatus& status) {
+  Table sites(
+      {"SITE", "CITY", "STATUS", "CONNECTED", "LAST CONTACT", "ENTRIES BEHIND", "HELD/KNOWN"}, {5});
+  for (const v1::SiteHealth& site : status.sites()) {
+    // A site suspended or removed is pulled from by no node: its entries stop.
+    const bool refused =
+        site.status() == v1::SITE_STATUS_SUSPENDED || site.status() == v1::SITE_STATUS_REMOVED;
+    const std::string connected = site.self()        ? "this node"
+                                  : site.connected() ? "yes"
+                                  : site.peer()      ? "no"
+                                  : refused          ? "refused"
+                                                     : "relayed";
+    const uint64_t behind =
+        site.entries_known() > site.entries_held() ? site.entries_known() - site.entries_held() : 0;
+    sites.AddRow({site.site_id(), OrDash(site.city()),
+                  site.status() == v1::SITE_STATUS_UNSPECIFIED ? "not listed"
+                                                               : SiteStatusText(site.status()),
+                  connected,
+                  site.has_last_contact() ? FormatInstant(site.last_contact(), "UTC")
+                  : site.peer()           ? "never"
+                                          : "-",
+                  absl::StrCat(behind),
+                  absl::StrCat(site.entries_held(), "/", site.entries_known())});
+  }
+  return sites.Render();
+}
+
 std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
   Table origins({"ORIGIN", "INCARNATION", "SEQ HELD HERE"}, {1, 2});
   for (const v1::VersionVectorEntry& entry : status.origins()) {
@@ -466,8 +496,10 @@ std::string FormatNetworkStatus(const v1::NetworkStatus& status) {
                   absl::StrCat(peer.entries_received()), absl::StrCat(peer.entries_behind()),
                   OrDash(peer.last_error())});
   }
-  std::string text =
-      absl::StrCat("Node  ", status.site_id(), "\n\n", origins.Render(), "\n", peers.Render());
+  std::string text = absl::StrCat("Node  ", status.site_id(), "\n\n");
+  // A node older than the sites' health sends none.
+  if (!status.sites().empty()) absl::StrAppend(&text, SitesHealth(status), "\n");
+  absl::StrAppend(&text, origins.Render(), "\n", peers.Render());
   // What a peer sent that this node held back or refused: shown only when there is some.
   Table held({"VIA PEER", "HELD ORIGIN", "INCARNATION", "REASON", "RETRY"}, {2});
   std::vector<std::string> refused;
@@ -548,6 +580,81 @@ std::string FormatDirectory(const v1::ListDirectoryChangesResponse& response) {
                   listing.public_endpoint()});
   }
   return table.Render();
+}
+
+std::string FormatDirectoryEvents(const v1::ListDirectoryChangesResponse& response) {
+  if (response.signed_changes().empty()) return "The directory lists no site.\n";
+  std::vector<v1::DirectoryChange> changes;
+  size_t unreadable = 0;
+  for (const v1::SignedDirectoryChange& signed_change : response.signed_changes()) {
+    v1::DirectoryChange change;
+    if (change.ParseFromString(signed_change.change())) {
+      changes.push_back(std::move(change));
+    } else {
+      ++unreadable;
+    }
+  }
+  std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.sign_time().seconds(), a.sign_time().nanos()) >
+           std::make_pair(b.sign_time().seconds(), b.sign_time().nanos());
+  });
+  const std::string signer = response.admin_key_id().empty()
+                                 ? "unknown (the node has no admin key)"
+                                 : absl::StrCat("network admin key ", response.admin_key_id());
+  Table table({"SIGNED", "SITE", "CITY", "ACTION", "VERSION", "STATUS AFTER"}, {4});
+  for (const v1::DirectoryChange& change : changes) {
+    table.AddRow({FormatInstant(change.sign_time(), "UTC"), change.site_id(),
+                  OrDash(change.listing().site().city()), DirectoryActionText(change.action()),
+                  absl::StrCat(change.version()), SiteStatusText(change.listing().status())});
+  }
+  std::string text = absl::StrCat(table.Render(), "Signed by ", signer, "\n");
+  if (unreadable > 0) {
+    absl::StrAppend(&text, unreadable, " change(s) that do not parse left out\n");
+  }
+  return text;
+}
+
+std::string FormatBytes(uint64_t bytes) {
+  constexpr absl::string_view kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  double value = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  if (value < 10) return absl::StrFormat("%.1f %s", value, kUnits[unit]);
+  return absl::StrFormat("%.0f %s", value, kUnits[unit]);
+}
+
+std::string FormatBackup(const v1::BackupInfo& backup) {
+  return absl::StrCat(
+      Fields({{"Backup", absl::StrCat(backup.backup_id())},
+              {"Site", backup.site_id()},
+              {"Taken", FormatInstant(backup.create_time(), "UTC")},
+              {"Size", absl::StrCat(FormatBytes(backup.size_bytes()), " in ", backup.file_count(),
+                                    " files")},
+              {"Folder", absl::StrCat(backup.backup_dir(), " (on the node's machine)")}}),
+      "Restore it with the node stopped, into an empty data folder:\n  cantined --config "
+      "<the site's config> --restore_from ",
+      backup.backup_dir(), " --backup_id ", backup.backup_id(), "\n");
+}
+
+std::string FormatBackups(const v1::ListBackupsResponse& response) {
+  std::string text;
+  if (response.backups().empty()) {
+    text = "The node keeps no backup yet ('admin backup' takes one).\n";
+  } else {
+    Table table({"BACKUP", "TAKEN", "SIZE", "FILES"}, {0, 2, 3});
+    for (const v1::BackupInfo& backup : response.backups()) {
+      table.AddRow({absl::StrCat(backup.backup_id()), FormatInstant(backup.create_time(), "UTC"),
+                    FormatBytes(backup.size_bytes()), absl::StrCat(backup.file_count())});
+    }
+    text = table.Render();
+  }
+  absl::StrAppend(&text, "Folder ", response.backup_dir(), " (on the node's machine), the latest ",
+                  response.backups_kept(), " kept\n");
+  return text;
 }
 
 }  // namespace cantine::cantinectl

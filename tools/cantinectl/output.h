@@ -65,8 +65,12 @@ std::string FormatEvent(const v1::Event& event);
 // named (events of several zones share a listing), capacity, state, tags. A last line says
 // when more pages follow.
 std::string FormatEvents(const v1::ListEventsResponse& response);
-// The node's site, then a table of the origins it holds (site, incarnation, highest
-// sequence number held), then a table of its peer links; their last contact in UTC.
+// The node's site; a table of every site (the directory's and any other it holds entries
+// of): city, status, how this node reaches it (this node, a peer connected or not, relayed
+// by peers, refused while suspended or removed),
+// the peer's last contact (UTC), the entries behind and held of those known; then a table of
+// the origins it holds (site, incarnation, highest sequence number held), then a table of its
+// peer links; their last contact in UTC.
 std::string FormatNetworkStatus(const v1::NetworkStatus& status);
 // A site's listing after `change`, one field per line: its identity, status, the change's
 // version, action and sign time (UTC), its endpoints, its keys by key id (auth::KeyId), the
@@ -77,7 +81,22 @@ std::string FormatDirectoryChange(const v1::DirectoryChange& change);
 // shown as such.
 std::string FormatDirectory(const v1::ListDirectoryChangesResponse& response);
 
+// A backup the node took: its id, site, time (UTC), size, files and the folder on the node's
+// machine, then how to restore it.
+std::string FormatBackup(const v1::BackupInfo& backup);
+// One line per backup the node keeps, oldest first: id, time (UTC), size, files; then the
+// folder and how many are kept.
+std::string FormatBackups(const v1::ListBackupsResponse& response);
+
+// The latest change of each site of the directory, newest first: sign time (UTC), site,
+// city, action, version and the status it left; then who signed them (the node's admin key
+// id). Changes that do not parse are counted, not shown.
+std::string FormatDirectoryEvents(const v1::ListDirectoryChangesResponse& response);
+
 // Building blocks, exposed for tests.
+
+// "1.5 MiB", "812 KiB", "96 B".
+std::string FormatBytes(uint64_t bytes);
 
 // "09:00"; "24:00" for the end of the day.
 std::string FormatTimeOfDay(const v1::TimeOfDay& time);
