@@ -260,7 +260,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   RETURN_IF_ERROR(security.CheckCertifies(options.site.site_id));
   p.peer_credentials = security.PeerChannelCredentials();
 
-  ASSIGN_OR_RETURN(p.store, storage::RocksStore::Open({.path = options.data_dir}));
+  ASSIGN_OR_RETURN(
+      p.store, storage::RocksStore::Open({.path = options.data_dir,
+                                          .memtable_budget_bytes = options.memtable_budget_bytes,
+                                          .block_cache_bytes = options.block_cache_bytes}));
   RETURN_IF_ERROR(p.LoadKeys());
   p.hlc = std::make_unique<storage::HybridClock>(clock, options.max_clock_skew);
   ASSIGN_OR_RETURN(p.oplog, storage::Oplog::Open(p.store.get(), clock, p.hlc.get(), p.signer.get(),

@@ -14,8 +14,12 @@
 namespace cantine::testing {
 
 MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys)
+    : MiniCluster(size, clock, keys, Tuning()) {}
+
+MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys, Tuning tuning)
     : clock_(clock != nullptr ? clock : &system_clock_),
       keys_(keys),
+      tuning_(tuning),
       ports_(size, 0),
       federation_ports_(size, 0),
       pulls_from_(size) {
@@ -38,7 +42,10 @@ MiniCluster::~MiniCluster() {
 }
 
 std::string MiniCluster::site_id(int i) const {
-  return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
+  // site-a to site-z, then site-aa, site-ab...
+  const auto letter = [](int n) { return std::string(1, static_cast<char>('a' + n)); };
+  if (i < 26) return absl::StrCat("site-", letter(i));
+  return absl::StrCat("site-", letter((i - 26) / 26 % 26), letter((i - 26) % 26));
 }
 
 std::string MiniCluster::admin_secret(int i) const {
@@ -63,6 +70,13 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
   options.admin_public_key_file = dir_.Sub("network-admin.pub");
   options.drain_timeout = absl::Seconds(1);
   options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.
+  options.initial_directory = initial_directory_;
+  options.peer_fan_out = tuning_.peer_fan_out;
+  options.memtable_budget_bytes = tuning_.memtable_budget_bytes;
+  options.block_cache_bytes = tuning_.block_cache_bytes;
+  options.max_threads = tuning_.max_threads;
+  options.max_federation_threads = tuning_.max_federation_threads;
+  options.bootstrap_min_entries = tuning_.bootstrap_min_entries;
   return options;
 }
 
@@ -110,6 +124,18 @@ void MiniCluster::ListEverySite(int at) {
     const grpc::Status status = admin->AddSite(Context().get(), request, &listed);
     EXPECT_TRUE(status.ok()) << site_id(i) << ": " << status.error_message();
   }
+}
+
+void MiniCluster::StartWithDirectoryOfEverySite() {
+  initial_directory_.clear();
+  for (int i = 0; i < size(); ++i) {
+    initial_directory_.push_back(site::SignDirectoryChange(
+        site::AddSiteChange(Listing(i), clock_->Now()), network_admin_key_));
+  }
+  for (int i = 0; i < size(); ++i) {
+    if (nodes_[i] != nullptr) Stop(i);
+  }
+  for (int i = 0; i < size(); ++i) Restart(i);
 }
 
 void MiniCluster::Connect(int to, int from) {
