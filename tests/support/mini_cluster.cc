@@ -1,6 +1,8 @@
 #include "tests/support/mini_cluster.h"
 
+#include <atomic>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -29,7 +31,7 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys, Tunin
   }
   WritePrivateFile(dir_.Sub("network-admin.pub"), network_admin_key_.PublicKey().ToPem());
   nodes_.resize(size);
-  for (int i = 0; i < size; ++i) StartNode(i, 0, 0);
+  ForEachNode([&](int i) { StartNode(i, 0, 0); });
   for (int i = 0; i < size && keys_ == Keys::kPinned; ++i) {
     for (int j = 0; j < size; ++j) {
       if (i != j) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
@@ -132,10 +134,28 @@ void MiniCluster::StartWithDirectoryOfEverySite() {
     initial_directory_.push_back(site::SignDirectoryChange(
         site::AddSiteChange(Listing(i), clock_->Now()), network_admin_key_));
   }
-  for (int i = 0; i < size(); ++i) {
+  ForEachNode([&](int i) {
     if (nodes_[i] != nullptr) Stop(i);
+  });
+  ForEachNode([&](int i) { StartNode(i, ports_[i], federation_ports_[i]); });
+  for (int i = 0; i < size(); ++i) {
+    if (nodes_[i] != nullptr) Rejoin(i);
   }
-  for (int i = 0; i < size(); ++i) Restart(i);
+}
+
+void MiniCluster::ForEachNode(const std::function<void(int)>& work) {
+  if (tuning_.start_threads <= 1) {
+    for (int i = 0; i < size(); ++i) work(i);
+    return;
+  }
+  std::atomic<int> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < tuning_.start_threads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = next++; i < size(); i = next++) work(i);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
 }
 
 void MiniCluster::Connect(int to, int from) {
@@ -159,6 +179,10 @@ void MiniCluster::Stop(int i) {
 
 void MiniCluster::Restart(int i) {
   StartNode(i, ports_[i], federation_ports_[i]);
+  if (nodes_[i] != nullptr) Rejoin(i);
+}
+
+void MiniCluster::Rejoin(int i) {
   for (int j = 0; j < size() && keys_ == Keys::kPinned; ++j) {
     if (j != i && nodes_[j] != nullptr) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
   }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +42,9 @@ class MiniCluster {
     int max_threads = node::kDefaultMaxThreads;
     int max_federation_threads = node::kDefaultMaxThreads;
     uint64_t bootstrap_min_entries = node::kDefaultBootstrapMinEntries;
+    // Nodes started (and stopped) at once by the constructor and
+    // StartWithDirectoryOfEverySite: a start waits mostly on fsync.
+    int start_threads = 1;
   };
 
   // Every node reads `clock` (not owned; it outlives the cluster), the system's when null.
@@ -89,6 +94,10 @@ class MiniCluster {
  private:
   node::NodeOptions Options(int i, int port, int federation_port) const;
   void StartNode(int i, int port, int federation_port);
+  // Node i, just started again, trusts the others' keys (kPinned) and pulls from its peers.
+  void Rejoin(int i);
+  // work(i) for every node, tuning_.start_threads at once.
+  void ForEachNode(const std::function<void(int)>& work);
 
   TempDir dir_;
   const auth::Ed25519PrivateKey network_admin_key_ = auth::Ed25519PrivateKey::Generate();

@@ -54,7 +54,8 @@ MiniCluster::Tuning NodeTuning(const BenchOptions& options) {
           .max_federation_threads = 32,
           // A new network: nothing to bootstrap, and no node waits at start for peers that
           // have not started yet.
-          .bootstrap_min_entries = 0};
+          .bootstrap_min_entries = 0,
+          .start_threads = 8};
 }
 
 struct Member {
