@@ -40,7 +40,7 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys, Tunin
 }
 
 MiniCluster::~MiniCluster() {
-  for (auto& node : nodes_) node.reset();
+  ForEachNode([&](int i) { nodes_[i].reset(); });
 }
 
 std::string MiniCluster::site_id(int i) const {
