@@ -67,7 +67,7 @@ struct Member {
 // The network, a stub of each node's public services on one channel per node.
 class Network : public MiniCluster {
  public:
-  Network(const BenchOptions& options)
+  explicit Network(const BenchOptions& options)
       : MiniCluster(options.sites, nullptr, Keys::kDirectory, NodeTuning(options)) {}
 
   // After start (once every node runs).
