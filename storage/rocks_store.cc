@@ -226,6 +226,11 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::ColumnFamilyOptions family_options(db_options);
+  // No table's memtable larger than the whole budget: its Bloom filter below is sized from
+  // it and allocated with each memtable, whatever it holds (a small budget, many nodes in one
+  // process, would otherwise still take about 1.3 MB a table).
+  family_options.write_buffer_size =
+      std::min(family_options.write_buffer_size, options.memtable_budget_bytes);
   // TransactionDB keeps flushed memtables for snapshot conflict checks, 128 MB a table unless
   // told otherwise; the store never sets a snapshot, so keep next to none.
   family_options.max_write_buffer_size_to_maintain = 1 << 20;

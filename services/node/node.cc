@@ -273,8 +273,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   RETURN_IF_ERROR(security.CheckCertifies(options.site.site_id));
   p.peer_credentials = security.PeerChannelCredentials();
 
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::RocksStore> rocks,
-                   storage::RocksStore::Open({.path = options.data_dir}));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<storage::RocksStore> rocks,
+      storage::RocksStore::Open({.path = options.data_dir,
+                                 .memtable_budget_bytes = options.memtable_budget_bytes,
+                                 .block_cache_bytes = options.block_cache_bytes}));
   if (!options.backup_dir.empty()) {
     ASSIGN_OR_RETURN(
         p.backups, storage::RocksBackups::Open(rocks.get(),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,10 @@ struct NodeOptions {
   // A seed that sends nothing for this long during a bootstrap is left for the next.
   absl::Duration bootstrap_silence_timeout = absl::Seconds(10);
   absl::Duration max_clock_skew = absl::Minutes(2);
+  // Memory of the node's RocksDB (storage::RocksStoreOptions): the memtables of all tables
+  // together, and the block cache. Many nodes in one process (benchmarks) take less.
+  size_t memtable_budget_bytes = 128 << 20;
+  size_t block_cache_bytes = 64 << 20;
   // TLS on the public port, mutual TLS on the federation port and to peers. Required
   // unless `insecure`.
   TlsFiles tls;

@@ -1,7 +1,9 @@
 #include "tests/support/mini_cluster.h"
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,8 +17,12 @@
 namespace cantine::testing {
 
 MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys)
+    : MiniCluster(size, clock, keys, Tuning()) {}
+
+MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys, Tuning tuning)
     : clock_(clock != nullptr ? clock : &system_clock_),
       keys_(keys),
+      tuning_(tuning),
       ports_(size, 0),
       federation_ports_(size, 0),
       pulls_from_(size) {
@@ -26,7 +32,7 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys)
   }
   WritePrivateFile(dir_.Sub("network-admin.pub"), network_admin_key_.PublicKey().ToPem());
   nodes_.resize(size);
-  for (int i = 0; i < size; ++i) StartNode(i, 0, 0);
+  ForEachNode([&](int i) { StartNode(i, 0, 0); });
   for (int i = 0; i < size && keys_ == Keys::kPinned; ++i) {
     for (int j = 0; j < size; ++j) {
       if (i != j) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
@@ -35,11 +41,14 @@ MiniCluster::MiniCluster(int size, const storage::Clock* clock, Keys keys)
 }
 
 MiniCluster::~MiniCluster() {
-  for (auto& node : nodes_) node.reset();
+  ForEachNode([&](int i) { nodes_[i].reset(); });
 }
 
 std::string MiniCluster::site_id(int i) const {
-  return absl::StrCat("site-", std::string(1, static_cast<char>('a' + i)));
+  // site-a to site-z, then site-aa, site-ab...
+  const auto letter = [](int n) { return std::string(1, static_cast<char>('a' + n)); };
+  if (i < 26) return absl::StrCat("site-", letter(i));
+  return absl::StrCat("site-", letter((i - 26) / 26 % 26), letter((i - 26) % 26));
 }
 
 std::string MiniCluster::admin_secret(int i) const {
@@ -69,6 +78,13 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
   options.admin_public_key_file = dir_.Sub("network-admin.pub");
   options.drain_timeout = absl::Seconds(1);
   options.insecure = true;  // Plaintext on loopback; transport_security_test covers TLS.
+  options.initial_directory = initial_directory_;
+  options.peer_fan_out = tuning_.peer_fan_out;
+  options.memtable_budget_bytes = tuning_.memtable_budget_bytes;
+  options.block_cache_bytes = tuning_.block_cache_bytes;
+  options.max_threads = tuning_.max_threads;
+  options.max_federation_threads = tuning_.max_federation_threads;
+  options.bootstrap_min_entries = tuning_.bootstrap_min_entries;
   return options;
 }
 
@@ -118,6 +134,36 @@ void MiniCluster::ListEverySite(int at) {
   }
 }
 
+void MiniCluster::StartWithDirectoryOfEverySite() {
+  initial_directory_.clear();
+  for (int i = 0; i < size(); ++i) {
+    initial_directory_.push_back(site::SignDirectoryChange(
+        site::AddSiteChange(Listing(i), clock_->Now()), network_admin_key_));
+  }
+  ForEachNode([&](int i) {
+    if (nodes_[i] != nullptr) Stop(i);
+  });
+  ForEachNode([&](int i) { StartNode(i, ports_[i], federation_ports_[i]); });
+  for (int i = 0; i < size(); ++i) {
+    if (nodes_[i] != nullptr) Rejoin(i);
+  }
+}
+
+void MiniCluster::ForEachNode(const std::function<void(int)>& work) {
+  if (tuning_.start_threads <= 1) {
+    for (int i = 0; i < size(); ++i) work(i);
+    return;
+  }
+  std::atomic<int> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < tuning_.start_threads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = next++; i < size(); i = next++) work(i);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+}
+
 void MiniCluster::Connect(int to, int from) {
   pulls_from_[to].push_back(from);
   std::optional<auth::Ed25519PublicKey> pinned;
@@ -139,6 +185,10 @@ void MiniCluster::Stop(int i) {
 
 void MiniCluster::Restart(int i) {
   StartNode(i, ports_[i], federation_ports_[i]);
+  if (nodes_[i] != nullptr) Rejoin(i);
+}
+
+void MiniCluster::Rejoin(int i) {
   for (int j = 0; j < size() && keys_ == Keys::kPinned; ++j) {
     if (j != i && nodes_[j] != nullptr) nodes_[i]->TrustSite(site_id(j), nodes_[j]->public_key());
   }

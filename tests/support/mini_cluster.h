@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,12 +34,30 @@ class MiniCluster {
                  // (ListEverySite) before the nodes pull from each other.
   };
 
+  // What every node is started with besides what the cluster decides; the node's own
+  // defaults unless a test says otherwise. Many nodes in one process (cantine-bench
+  // --mode=network) take less memory and fewer threads.
+  struct Tuning {
+    int peer_fan_out = node::kDefaultPeerFanOut;  // NodeOptions::peer_fan_out.
+    size_t memtable_budget_bytes = node::NodeOptions().memtable_budget_bytes;
+    size_t block_cache_bytes = node::NodeOptions().block_cache_bytes;
+    int max_threads = node::kDefaultMaxThreads;
+    int max_federation_threads = node::kDefaultMaxThreads;
+    uint64_t bootstrap_min_entries = node::kDefaultBootstrapMinEntries;
+    // Nodes started (and stopped) at once by the constructor and
+    // StartWithDirectoryOfEverySite: a start waits mostly on fsync.
+    int start_threads = 1;
+  };
+
   // Every node reads `clock` (not owned; it outlives the cluster), the system's when null.
   explicit MiniCluster(int size, const storage::Clock* clock = nullptr, Keys keys = Keys::kPinned);
+  MiniCluster(int size, const storage::Clock* clock, Keys keys, Tuning tuning);
   ~MiniCluster();
 
   int size() const { return static_cast<int>(nodes_.size()); }
   node::Node& node(int i) { return *nodes_[i]; }
+  // Whether node i runs: it started, and was not stopped since.
+  bool running(int i) const { return nodes_[i] != nullptr; }
   std::string site_id(int i) const;
   // Node i's admin credential: its desk's, accepted at node i only.
   std::string admin_secret(int i) const;
@@ -53,6 +73,13 @@ class MiniCluster {
   // Has the network admin add every node's site, each change taken in at node `at`. A
   // refusal is a test failure.
   void ListEverySite(int at);
+
+  // Has the network admin sign every node's listing and restarts every node (same ports,
+  // same data) with them as its initial directory (NodeOptions::initial_directory, as a join
+  // bundle gives it): each node then pulls from the peers it chooses in the directory
+  // (Tuning::peer_fan_out) without a configured peer to learn it from. Nothing is written
+  // to any oplog. A node that does not start again is a test failure.
+  void StartWithDirectoryOfEverySite();
 
   // Node `to` pulls from node `from`.
   void Connect(int to, int from);
@@ -77,12 +104,18 @@ class MiniCluster {
  private:
   node::NodeOptions Options(int i, int port, int federation_port) const;
   void StartNode(int i, int port, int federation_port);
+  // Node i, just started again, trusts the others' keys (kPinned) and pulls from its peers.
+  void Rejoin(int i);
+  // work(i) for every node, tuning_.start_threads at once.
+  void ForEachNode(const std::function<void(int)>& work);
 
   TempDir dir_;
   const auth::Ed25519PrivateKey network_admin_key_ = auth::Ed25519PrivateKey::Generate();
   storage::SystemClock system_clock_;
   const storage::Clock* clock_;
   const Keys keys_;
+  const Tuning tuning_;
+  std::vector<v1::SignedDirectoryChange> initial_directory_;
   std::vector<std::unique_ptr<node::Node>> nodes_;
   std::vector<int> ports_;
   std::vector<int> federation_ports_;

@@ -239,6 +239,7 @@ TEST(BenchOptionsTest, ParsesEveryModeAndRefusesOthers) {
   EXPECT_EQ(*ParseMode("catchup"), Mode::kCatchup);
   EXPECT_EQ(*ParseMode("propagation"), Mode::kPropagation);
   EXPECT_EQ(*ParseMode("federation"), Mode::kFederation);
+  EXPECT_EQ(*ParseMode("network"), Mode::kNetwork);
   EXPECT_THAT(std::string(ParseMode("all").status().message()), HasSubstr("--mode"));
 }
 
@@ -256,6 +257,21 @@ TEST(BenchOptionsTest, ForwardedRunsHaveCapacityAndFederationRunsKeepTheirFolder
   catchup.self_path = "/bin/true";
   catchup.entries = 0;
   EXPECT_THAT(std::string(ValidateBenchOptions(catchup).message()), HasSubstr("--entries"));
+}
+
+TEST(BenchOptionsTest, NetworkRunsNameTheirBadFlag) {
+  BenchOptions network = DefaultOptions(Mode::kNetwork);
+  EXPECT_TRUE(ValidateBenchOptions(network).ok());
+  EXPECT_EQ(network.sites, 100);
+  EXPECT_EQ(network.fan_out, 3);
+  network.sites = 1;
+  EXPECT_THAT(std::string(ValidateBenchOptions(network).message()), HasSubstr("--sites"));
+  network.sites = 6;
+  network.fan_out = 0;
+  EXPECT_THAT(std::string(ValidateBenchOptions(network).message()), HasSubstr("--fan_out"));
+  network.fan_out = 2;
+  network.bookings = 0;
+  EXPECT_THAT(std::string(ValidateBenchOptions(network).message()), HasSubstr("--bookings"));
 }
 
 // ---- The report ----

@@ -5,11 +5,13 @@
 //   cantine-bench --mode=catchup [--entries 1000000]
 //   cantine-bench --mode=propagation [--rate 200 --seconds 10]
 //   cantine-bench --mode=federation                 # catchup, then propagation
+//   cantine-bench --mode=network [--sites 100 --fan_out 3]
 //
 // direct loads a running node: its null-RPC ceiling (grpc.health.v1.Health/Check), then
 // CreateBooking for --seconds, then verification of every slot and acknowledged booking.
 // forwarded starts two cantined over TLS and compares bookings through the forwarder with
-// direct ones. catchup and propagation measure replication between nodes on 127.0.0.1.
+// direct ones. catchup and propagation measure replication between nodes on 127.0.0.1;
+// network, the convergence and per-node traffic of many sites pulling from a few peers each.
 // Every run prints its figures and the ratio to its baseline measured in the same run. See
 // docs/benchmarks.md.
 //
@@ -43,7 +45,8 @@
 #include "tools/bench/options.h"
 
 ABSL_FLAG(std::string, mode, "direct",
-          "direct, forwarded, catchup, propagation or federation (catchup then propagation).");
+          "direct, forwarded, catchup, propagation, federation (catchup then propagation) or "
+          "network.");
 // The booking load (direct, forwarded).
 ABSL_FLAG(int32_t, threads, 16, "Client threads, each with its own channel (and member).");
 ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates (forwarded: 20).");
@@ -99,6 +102,14 @@ ABSL_FLAG(double, settle_seconds, 5, "catchup: wait before the second RSS readin
 // propagation.
 ABSL_FLAG(double, rate, 200, "propagation: registrations per second at the first node.");
 ABSL_FLAG(int32_t, nodes, 5, "propagation: nodes in the line.");
+// network.
+ABSL_FLAG(int32_t, sites, 100, "network: in-process sites (nodes).");
+ABSL_FLAG(int32_t, fan_out, 3, "network: peers each node chooses in the signed directory.");
+ABSL_FLAG(int32_t, members_per_site, 5, "network: members registered at each site's desk.");
+ABSL_FLAG(int64_t, bookings, 500,
+          "network: bookings, each by a member at a venue other than its home.");
+ABSL_FLAG(double, convergence_timeout_seconds, 600,
+          "network: for the nodes to connect, and to converge after each phase.");
 // --mode=catchup_destination, the destination node --mode=catchup starts.
 ABSL_FLAG(std::string, destination_dir, "", "Internal.");
 ABSL_FLAG(std::string, destination_key_file, "", "Internal.");
@@ -190,11 +201,17 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   o.settle = absl::Seconds(absl::GetFlag(FLAGS_settle_seconds));
   o.rate = absl::GetFlag(FLAGS_rate);
   o.nodes = absl::GetFlag(FLAGS_nodes);
+  o.sites = absl::GetFlag(FLAGS_sites);
+  o.fan_out = absl::GetFlag(FLAGS_fan_out);
+  o.members_per_site = absl::GetFlag(FLAGS_members_per_site);
+  o.bookings = absl::GetFlag(FLAGS_bookings);
+  o.convergence_timeout = absl::Seconds(absl::GetFlag(FLAGS_convergence_timeout_seconds));
   std::error_code error;
   o.self_path = std::filesystem::read_symlink("/proc/self/exe", error).string();
   const unsigned cores = std::thread::hardware_concurrency();
   o.cores = cores == 0 ? 1 : static_cast<int>(cores);
-  if (mode != Mode::kDirect && mode != Mode::kForwarded && o.work_dir.empty()) {
+  if (mode != Mode::kDirect && mode != Mode::kForwarded && mode != Mode::kNetwork &&
+      o.work_dir.empty()) {
     o.work_dir = absl::StrCat("/tmp/cantine-federation-bench-", getuid());
   }
   RETURN_IF_ERROR(ValidateBenchOptions(o));
@@ -252,6 +269,18 @@ int Federation(const BenchOptions& options) {
   return exit_code;
 }
 
+int Network(const BenchOptions& options) {
+  logging::SetMinLogLevel(logging::LogLevel::kWarning);
+  std::cout << "cantine-bench --mode=network, " << absl::FormatTime(absl::Now()) << "\n";
+  absl::StatusOr<NetworkFigures> figures = RunNetwork(options, std::cout);
+  if (!figures.ok()) {
+    std::cerr << "network: " << figures.status() << "\n";
+    return kExitCannotRun;
+  }
+  // Sites whose writes cannot reach every node: the network it measured does not converge.
+  return figures->converged ? 0 : kExitVerificationFailed;
+}
+
 int Main() {
   if (absl::GetFlag(FLAGS_mode) == "catchup_destination") return Destination();
   absl::StatusOr<BenchOptions> options = OptionsFromFlags();
@@ -264,6 +293,8 @@ int Main() {
       return Print(RunDirect(*options, std::cerr));
     case Mode::kForwarded:
       return Print(RunForwarded(*options, std::cerr));
+    case Mode::kNetwork:
+      return Network(*options);
     default:
       return Federation(*options);
   }
@@ -274,7 +305,8 @@ int Main() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "cantine-bench --mode=direct|forwarded|catchup|propagation|federation [flags]; see "
+      "cantine-bench --mode=direct|forwarded|catchup|propagation|federation|network [flags]; "
+      "see "
       "docs/benchmarks.md");
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];

@@ -56,4 +56,14 @@ int RunDestination(const DestinationOptions& options);
 // so it is then readable there); prints percentiles per node and for all of them.
 absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, std::ostream& out);
 
+// Starts options.sites real nodes in this process on 127.0.0.1 (MiniCluster of tests/support,
+// ports chosen at run time), each knowing every site from the signed directory at start and
+// pulling only from the options.fan_out peers it chooses there (federation::ChoosePeers). Once
+// every node is connected: registers options.members_per_site members at each site's desk,
+// then has members book options.bookings times at venues other than their home (directly at
+// the venue, with a token of their home). Prints the time to start, the convergence time
+// after each phase, and per node (min / median / max): peers, entries received and bytes
+// stored per booking.
+absl::StatusOr<NetworkFigures> RunNetwork(const BenchOptions& options, std::ostream& out);
+
 }  // namespace cantine::bench

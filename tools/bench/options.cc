@@ -71,6 +71,19 @@ absl::Status ValidatePropagation(const BenchOptions& o) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateNetwork(const BenchOptions& o) {
+  if (o.sites < 2 || o.sites > 702) return Bad("--sites", "must be 2 to 702");
+  if (o.fan_out < 1 || o.fan_out > 64) return Bad("--fan_out", "must be 1 to 64");
+  if (o.members_per_site < 1 || o.members_per_site > 10000) {
+    return Bad("--members_per_site", "must be 1 to 10000");
+  }
+  if (o.bookings < 1 || o.bookings > 1'000'000) return Bad("--bookings", "must be 1 to 1000000");
+  if (o.convergence_timeout <= absl::ZeroDuration()) {
+    return Bad("--convergence_timeout_seconds", "must be positive");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Mode> ParseMode(absl::string_view name) {
@@ -79,10 +92,12 @@ absl::StatusOr<Mode> ParseMode(absl::string_view name) {
   if (name == "catchup") return Mode::kCatchup;
   if (name == "propagation") return Mode::kPropagation;
   if (name == "federation") return Mode::kFederation;
+  if (name == "network") return Mode::kNetwork;
   if (name == "catchup_destination") return Mode::kCatchupDestination;
   return Bad(
       "--mode",
-      absl::StrCat("is '", name, "'; give direct, forwarded, catchup, propagation or federation"));
+      absl::StrCat("is '", name,
+                   "'; give direct, forwarded, catchup, propagation, federation or network"));
 }
 
 BenchOptions DefaultOptions(Mode mode) {
@@ -110,6 +125,8 @@ absl::Status ValidateBenchOptions(const BenchOptions& o) {
     case Mode::kFederation:
       RETURN_IF_ERROR(ValidateCatchup(o));
       return ValidatePropagation(o);
+    case Mode::kNetwork:
+      return ValidateNetwork(o);
     case Mode::kCatchupDestination:
       return absl::OkStatus();
   }

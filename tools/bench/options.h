@@ -22,10 +22,12 @@ enum class Mode {
   kCatchup,             // A fresh node catching up from a source, its RSS, an Ed25519 baseline.
   kPropagation,         // Writes readable on every node of a line of in-process nodes.
   kFederation,          // kCatchup then kPropagation.
+  kNetwork,             // Convergence and per-node traffic of many in-process sites.
   kCatchupDestination,  // Internal: the destination node of kCatchup, in its own process.
 };
 
-// "direct", "forwarded", "catchup", "propagation", "federation", "catchup_destination".
+// "direct", "forwarded", "catchup", "propagation", "federation", "network",
+// "catchup_destination".
 absl::StatusOr<Mode> ParseMode(absl::string_view name);
 
 // How the catch-up source's member entries are written before the catch-up.
@@ -81,6 +83,12 @@ struct BenchOptions {
   int nodes = 5;
   double rate = 200;
   int cores = 0;  // Of the machine, for the CPU lines.
+  // network: in-process sites, each pulling from `fan_out` it chooses in the directory.
+  int sites = 100;
+  int fan_out = 3;
+  int members_per_site = 5;
+  int64_t bookings = 500;  // Each by a member at a venue other than its home.
+  absl::Duration convergence_timeout = absl::Minutes(10);
 };
 
 // The defaults of `mode` where they differ from the struct's: forwarded runs enough

@@ -160,6 +160,20 @@ struct PropagationFigures {
   int64_t received = 0;    // Entries received over all links during the load.
 };
 
+// --mode=network: the counts its tests check; the rest is printed as it goes.
+struct NetworkFigures {
+  int sites = 0;
+  int64_t registrations = 0;      // Acknowledged.
+  int64_t bookings = 0;           // Acknowledged, each at a venue other than the home.
+  int64_t unreachable_pairs = 0;  // (origin, node) pairs no chain of pulls links.
+  bool converged = false;         // Every node held every write, digests equal.
+  absl::Duration convergence;     // From the last acknowledged booking.
+  int max_peers = 0;              // Peers the busiest node pulls from.
+  int min_peers = 0;
+  std::vector<int64_t> received;       // Per node: entries received during the load.
+  std::vector<int64_t> booking_bytes;  // Per node: data folder growth over the bookings.
+};
+
 // Acknowledged bookings per second over the null-RPC calls per second of the same run; zero
 // when the ceiling is zero.
 double BookingToCeilingRatio(const DirectReport& report);

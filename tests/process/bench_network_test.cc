@@ -1,0 +1,54 @@
+// cantine-bench --mode=network, small: a few in-process sites, each pulling only from the
+// peers it chooses in the signed directory. Its figures must agree with what was written
+// and with the fan-out.
+
+#include <sstream>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/bench/modes.h"
+#include "tools/bench/options.h"
+#include "tools/bench/report.h"
+
+namespace cantine::bench {
+namespace {
+
+using ::testing::Each;
+using ::testing::Gt;
+using ::testing::HasSubstr;
+
+BenchOptions SmallNetwork(int sites, int fan_out) {
+  BenchOptions options = DefaultOptions(Mode::kNetwork);
+  options.sites = sites;
+  options.fan_out = fan_out;
+  options.members_per_site = 2;
+  options.bookings = 24;
+  options.convergence_timeout = absl::Seconds(20);
+  options.cores = 2;
+  return options;
+}
+
+// Six sites of fan-out 3: the sites they choose link every origin to every node.
+TEST(NetworkBenchTest, SitesPullingFromTheirFanOutConverge) {
+  const BenchOptions options = SmallNetwork(6, 3);
+  ASSERT_TRUE(ValidateBenchOptions(options).ok());
+  std::ostringstream out;
+  absl::StatusOr<NetworkFigures> figures = RunNetwork(options, out);
+  ASSERT_TRUE(figures.ok()) << figures.status() << "\n" << out.str();
+  EXPECT_EQ(figures->unreachable_pairs, 0) << out.str();
+  EXPECT_TRUE(figures->converged) << out.str();
+  EXPECT_THAT(out.str(), HasSubstr("CONVERGED after the last booking"));
+  // Only the peers chosen in the directory: no node pulls from every other.
+  EXPECT_EQ(figures->min_peers, 3);
+  EXPECT_EQ(figures->max_peers, 3);
+  EXPECT_EQ(figures->registrations, 12);
+  EXPECT_EQ(figures->bookings, 24);
+  ASSERT_EQ(figures->received.size(), 6u);
+  // Every node needs the others' entries: at least the 12 + 24 written minus its own.
+  EXPECT_THAT(figures->received, Each(Gt(20)));
+  EXPECT_THAT(figures->booking_bytes, Each(Gt(0)));
+}
+
+}  // namespace
+}  // namespace cantine::bench
