@@ -27,4 +27,23 @@ std::vector<PeerOptions> ChoosePeers(absl::string_view self, const std::vector<L
   return peers;
 }
 
+std::vector<PeerOptions> LinkedPeers(absl::string_view self, const std::vector<ListedSite>& sites,
+                                     int fan_out) {
+  std::vector<PeerOptions> peers = ChoosePeers(self, sites, fan_out);
+  for (const ListedSite& site : sites) {
+    if (!site.active || site.site_id == self || site.federation_endpoint.empty()) continue;
+    const bool linked = std::any_of(peers.begin(), peers.end(), [&](const PeerOptions& peer) {
+      return peer.site_id == site.site_id;
+    });
+    if (linked) continue;
+    for (const PeerOptions& chosen : ChoosePeers(site.site_id, sites, fan_out)) {
+      if (chosen.site_id == self) {
+        peers.push_back({site.site_id, site.federation_endpoint});
+        break;
+      }
+    }
+  }
+  return peers;
+}
+
 }  // namespace cantine::federation

@@ -143,9 +143,9 @@ struct Node::Parts {
                const std::optional<auth::Ed25519PublicKey>& pinned_key)
       ABSL_LOCKS_EXCLUDED(peers_mu);
   std::vector<federation::PeerStatus> PeerStatuses() const;
-  // The peers to pull from now: the static peers, then up to options.peer_fan_out sites the
-  // directory lists active (federation::ChoosePeers); none the directory lists as
-  // suspended or removed.
+  // The peers to pull from now: the static peers, then the sites the directory lists active
+  // that this one is linked to at options.peer_fan_out (federation::LinkedPeers); none the
+  // directory lists as suspended or removed.
   absl::StatusOr<std::vector<federation::PeerOptions>> WantedPeers() const
       ABSL_LOCKS_EXCLUDED(peers_mu);
 
@@ -200,6 +200,9 @@ struct Node::Parts {
   // The peers of the config and those AddPeer added, pulled from unless the directory
   // suspended or removed them.
   std::vector<federation::PeerOptions> static_peers ABSL_GUARDED_BY(peers_mu);
+  // The directory's sites as WantedPeers last saw them, and this site's links among them.
+  mutable std::vector<federation::ListedSite> linked_for ABSL_GUARDED_BY(peers_mu);
+  mutable std::vector<federation::PeerOptions> linked_peers ABSL_GUARDED_BY(peers_mu);
   std::unique_ptr<federation::PeerSet> peer_set;
   std::unique_ptr<federation::CatchUpLog> catch_up_log;
   // The bootstraps made at start, one per seed tried.
@@ -519,8 +522,17 @@ absl::StatusOr<std::vector<federation::PeerOptions>> Node::Parts::WantedPeers() 
                      .federation_endpoint = change.listing().federation_endpoint(),
                      .active = change.listing().status() == v1::SITE_STATUS_ACTIVE});
   }
-  for (federation::PeerOptions& chosen :
-       federation::ChoosePeers(options.site.site_id, sites, options.peer_fan_out)) {
+  std::vector<federation::PeerOptions> linked;
+  {
+    // The links change only with the listed sites: computed again only then.
+    absl::MutexLock lock(&peers_mu);
+    if (sites != linked_for) {
+      linked_peers = federation::LinkedPeers(options.site.site_id, sites, options.peer_fan_out);
+      linked_for = std::move(sites);
+    }
+    linked = linked_peers;
+  }
+  for (federation::PeerOptions& chosen : linked) {
     const bool already = std::any_of(pulled.begin(), pulled.end(), [&](const auto& peer) {
       return peer.site_id == chosen.site_id;
     });

@@ -186,7 +186,7 @@ TEST(DirectoryTest, EachNodePullsFromTheFanOutOfListedSitesItChooses) {
     std::vector<std::string> expected;
     if (i != 0) expected.push_back("site-a");
     for (const federation::PeerOptions& chosen :
-         federation::ChoosePeers(cluster.site_id(i), sites, node::kDefaultPeerFanOut)) {
+         federation::LinkedPeers(cluster.site_id(i), sites, node::kDefaultPeerFanOut)) {
       if (chosen.site_id != "site-a") expected.push_back(chosen.site_id);
     }
     std::sort(expected.begin(), expected.end());

@@ -29,9 +29,10 @@ BenchOptions SmallNetwork(int sites, int fan_out) {
   return options;
 }
 
-// Six sites of fan-out 3: the sites they choose link every origin to every node.
+// Six sites of fan-out 2, where a choice one way only leaves site-d chosen by no site (its
+// entries would never leave it): linked both ways, every origin reaches every node.
 TEST(NetworkBenchTest, SitesPullingFromTheirFanOutConverge) {
-  const BenchOptions options = SmallNetwork(6, 3);
+  const BenchOptions options = SmallNetwork(6, 2);
   ASSERT_TRUE(ValidateBenchOptions(options).ok());
   std::ostringstream out;
   absl::StatusOr<NetworkFigures> figures = RunNetwork(options, out);
@@ -39,9 +40,9 @@ TEST(NetworkBenchTest, SitesPullingFromTheirFanOutConverge) {
   EXPECT_EQ(figures->unreachable_pairs, 0) << out.str();
   EXPECT_TRUE(figures->converged) << out.str();
   EXPECT_THAT(out.str(), HasSubstr("CONVERGED after the last booking"));
-  // Only the peers chosen in the directory: no node pulls from every other.
-  EXPECT_EQ(figures->min_peers, 3);
-  EXPECT_EQ(figures->max_peers, 3);
+  // The links of the directory's choice: at least the fan-out, at most every other site.
+  EXPECT_GE(figures->min_peers, 2);
+  EXPECT_LE(figures->max_peers, 5);
   EXPECT_EQ(figures->registrations, 12);
   EXPECT_EQ(figures->bookings, 24);
   ASSERT_EQ(figures->received.size(), 6u);

@@ -87,5 +87,40 @@ TEST(ChoosePeersTest, EverySiteIsPulledFromByAboutTheFanOut) {
   EXPECT_LE(most, 12);  // A random choice, not a hub: no site carries the network.
 }
 
+TEST(LinkedPeersTest, EveryChoiceIsALinkBothWaysAndTheLinksConnectEverySite) {
+  // 100 sites at fan-out 3: a choice one way only leaves some sites that no site chooses.
+  const std::vector<ListedSite> sites = Sites(100);
+  std::map<std::string, std::set<std::string>> chosen_by;
+  std::map<std::string, std::set<std::string>> links;
+  for (const ListedSite& site : sites) {
+    for (const PeerOptions& peer : ChoosePeers(site.site_id, sites, 3)) {
+      chosen_by[peer.site_id].insert(site.site_id);
+    }
+    links[site.site_id] = Ids(LinkedPeers(site.site_id, sites, 3));
+  }
+  EXPECT_LT(chosen_by.size(), sites.size()) << "every site is chosen: the case is not shown";
+  size_t most = 0;
+  for (const ListedSite& site : sites) {
+    EXPECT_TRUE(std::includes(links[site.site_id].begin(), links[site.site_id].end(),
+                              chosen_by[site.site_id].begin(), chosen_by[site.site_id].end()));
+    for (const std::string& peer : links[site.site_id]) {
+      EXPECT_TRUE(links[peer].contains(site.site_id)) << site.site_id << " - " << peer;
+    }
+    most = std::max(most, links[site.site_id].size());
+  }
+  EXPECT_LE(most, 15u);  // The fan-out and the sites that chose it.
+  // Every site reaches every other over the links: relay carries every origin everywhere.
+  std::set<std::string> reached = {"site-0"};
+  std::vector<std::string> frontier = {"site-0"};
+  while (!frontier.empty()) {
+    const std::string site = frontier.back();
+    frontier.pop_back();
+    for (const std::string& peer : links[site]) {
+      if (reached.insert(peer).second) frontier.push_back(peer);
+    }
+  }
+  EXPECT_EQ(reached.size(), sites.size());
+}
+
 }  // namespace
 }  // namespace cantine::federation

@@ -305,7 +305,8 @@ absl::StatusOr<NetworkFigures> RunNetwork(const BenchOptions& options, std::ostr
   RETURN_IF_ERROR(ValidateBenchOptions(options));
   const int sites = options.sites;
   out << "\n== Network: " << sites << " sites in this process, each pulling from "
-      << options.fan_out << " peers it chooses in the signed directory ==\n";
+      << options.fan_out
+      << " sites it is linked to in the signed directory (federation::LinkedPeers) ==\n";
   Figure(out, "machine",
          absl::StrCat(options.cores, " cores, load average ", testing::LoadAverage()));
   NetworkFigures figures;
