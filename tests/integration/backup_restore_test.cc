@@ -28,6 +28,7 @@ namespace {
 using testing::Context;
 using testing::DeskContext;
 using ::testing::HasSubstr;
+using testing::MemberVisible;
 using testing::MiniCluster;
 using testing::WaitFor;
 
@@ -36,14 +37,6 @@ constexpr int kPeer = 1;
 
 // A backup can take seconds on a loaded machine.
 constexpr absl::Duration kBackupDeadline = absl::Seconds(60);
-
-bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id) {
-  auto members = v1::MemberService::NewStub(cluster.channel(node));
-  v1::GetMemberRequest request;
-  request.set_member_id(member_id);
-  v1::Member member;
-  return members->GetMember(Context().get(), request, &member).ok();
-}
 
 // The incarnations of `site_id` node `i` holds, with the head of each.
 std::map<uint64_t, uint64_t> Incarnations(MiniCluster& cluster, int i, const std::string& site_id) {

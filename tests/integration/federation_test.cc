@@ -26,19 +26,12 @@ namespace {
 
 using testing::Context;
 using testing::DeskContext;
+using testing::MemberVisible;
 using testing::MiniCluster;
 
 // Registered by node's desk.
 v1::Member Register(MiniCluster& cluster, int node, const std::string& name) {
   return testing::RegisterAtDesk(cluster, node, name);
-}
-
-bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id) {
-  auto members = v1::MemberService::NewStub(cluster.channel(node));
-  v1::GetMemberRequest request;
-  request.set_member_id(member_id);
-  v1::Member member;
-  return members->GetMember(Context().get(), request, &member).ok();
 }
 
 TEST(FederationTest, FiveNodesInALineConvergeThroughRelay) {

@@ -248,6 +248,14 @@ bool MiniCluster::WaitForConvergence(size_t origins, absl::Duration deadline) {
   return converged;
 }
 
+bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id) {
+  auto members = v1::MemberService::NewStub(cluster.channel(node));
+  v1::GetMemberRequest request;
+  request.set_member_id(member_id);
+  v1::Member member;
+  return members->GetMember(Context().get(), request, &member).ok();
+}
+
 v1::Member RegisterAtDesk(MiniCluster& cluster, int i, const std::string& name) {
   auto members = v1::MemberService::NewStub(cluster.channel(i));
   v1::RegisterMemberRequest request;

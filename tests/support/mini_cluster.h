@@ -126,6 +126,9 @@ class MiniCluster {
 // test failure.
 v1::Member RegisterAtDesk(MiniCluster& cluster, int i, const std::string& name);
 
+// Whether node `node` answers GetMember of `member_id`, as anyone may ask.
+bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id);
+
 // Creates the desk pool "desks" of `seats` seats at node i, 15 EUR a slot and
 // `visitor_price_minor` for members of other sites (the member price when 0). A refusal is
 // a test failure.

@@ -1,8 +1,7 @@
-#include "services/admin/network_health.h"
-
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/admin/network_health.h"
 #include "services/rpc/proto_time.h"
 
 namespace cantine::admin {
