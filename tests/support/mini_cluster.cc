@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
@@ -89,8 +90,16 @@ node::NodeOptions MiniCluster::Options(int i, int port, int federation_port) con
 }
 
 void MiniCluster::StartNode(int i, int port, int federation_port) {
-  absl::StatusOr<std::unique_ptr<node::Node>> node =
-      node::Node::Start(Options(i, port, federation_port), clock_);
+  // A restart takes its ports back, which the outgoing connections of other processes may
+  // hold for a moment (the ports come from the ephemeral range): tried again until free.
+  absl::StatusOr<std::unique_ptr<node::Node>> node;
+  WaitFor(
+      [&] {
+        node = node::Node::Start(Options(i, port, federation_port), clock_);
+        return node.ok() || port == 0 ||
+               !absl::StrContains(node.status().message(), "cannot listen");
+      },
+      absl::Seconds(15));
   if (!node.ok()) {
     ADD_FAILURE() << site_id(i) << ": " << node.status();
     return;
