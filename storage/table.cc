@@ -54,6 +54,8 @@ absl::string_view TableName(Table table) {
       return "member_requests";
     case Table::kSiteListings:
       return "site_listings";
+    case Table::kReceiptFeed:
+      return "receipt_feed";
   }
   return "unknown";
 }

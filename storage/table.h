@@ -44,10 +44,13 @@ enum class Table {
                         // made without a credential; home only.
   kSiteListings,        // site_id -> cantine.v1.SignedDirectoryChange: the admin-signed
                         // change each site is listed by (directory_change.h).
+  kReceiptFeed,         // (home site_id, seq) -> cantine.v1.Booking: this venue's receipts of
+                        // other sites' members, in the order written, for their homes to
+                        // pull (PullReceipts).
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kSiteListings) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kReceiptFeed) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

@@ -93,14 +93,16 @@ std::string IdempotencyValue(absl::string_view booking_id, absl::string_view fin
 BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
                              domain::IdGenerator* ids, const site::SiteCatalog* catalog,
                              const domain::MemberDirectory* members, ReceiptBook* receipts,
-                             const domain::VisitAllowances* allowances)
+                             const domain::VisitAllowances* allowances,
+                             domain::VisitDaysElsewhere* elsewhere)
     : store_(store),
       clock_(clock),
       ids_(ids),
       catalog_(catalog),
       members_(members),
       receipts_(receipts),
-      allowances_(allowances) {}
+      allowances_(allowances),
+      elsewhere_(elsewhere) {}
 
 absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request) {
   ASSIGN_OR_RETURN(domain::Space space, catalog_->GetSpace(request.space_id));
@@ -116,12 +118,52 @@ absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingReque
   ASSIGN_OR_RETURN(domain::BookingPlan plan,
                    domain::PlanBooking(space, catalog_->policy(), zone, priced, now));
   const std::string fingerprint = domain::RequestFingerprint(request);
-  return storage::RetryAborted([&] { return CreateOnce(priced, space, plan, fingerprint, now); });
+  ASSIGN_OR_RETURN(const DaysElsewhere elsewhere, CountDaysElsewhere(priced, plan));
+  return storage::RetryAborted(
+      [&] { return CreateOnce(priced, space, plan, elsewhere, fingerprint, now); });
+}
+
+absl::StatusOr<BookingLedger::DaysElsewhere> BookingLedger::CountDaysElsewhere(
+    const domain::BookingRequest& request, const domain::BookingPlan& plan) const {
+  const std::string& venue = catalog_->profile().site_id;
+  if (request.home_site_id == venue) return DaysElsewhere();
+  if (!allowances_->VisitDaysPerMonth(request.home_site_id).has_value()) return DaysElsewhere();
+  std::set<absl::CivilMonth> months;
+  for (const domain::Slot& slot : plan.slots) months.insert(absl::CivilMonth(slot.id.day));
+  const std::vector<absl::CivilMonth> asked(months.begin(), months.end());
+  // Asked before the transaction: a call to another site never holds a lock here.
+  absl::StatusOr<std::vector<int>> days =
+      elsewhere_->Count(request.home_site_id, request.member_id, venue, asked);
+  if (absl::IsUnavailable(days.status()) || absl::IsDeadlineExceeded(days.status())) {
+    // A member is not stranded by its home's outage: the allowance is checked against the
+    // days held here, and the home learns of the visit from its receipt.
+    log_.Warning("visit allowance of ", request.member_id, " checked against ", venue,
+                 "'s days only: ", days.status().message());
+    return DaysElsewhere();
+  }
+  if (!days.ok()) {
+    return absl::Status(days.status().code(),
+                        absl::StrCat("site ", request.home_site_id, " counts the visit days its ",
+                                     "members hold against its monthly allowance, and could not "
+                                     "be asked: ",
+                                     days.status().message()));
+  }
+  // Checked, for it comes from another site: a count out of bounds is no answer.
+  if (days->size() != asked.size() ||
+      std::any_of(days->begin(), days->end(), [](int d) { return d < 0 || d > kMaxVisitDays; })) {
+    return absl::UnavailableError(absl::StrCat("site ", request.home_site_id,
+                                               " gave no valid count of the visit days of ",
+                                               request.member_id, " elsewhere; try again later"));
+  }
+  DaysElsewhere elsewhere;
+  for (size_t i = 0; i < asked.size(); ++i) elsewhere[asked[i]] = (*days)[i];
+  return elsewhere;
 }
 
 absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingRequest& request,
                                                           const domain::Space& space,
                                                           const domain::BookingPlan& plan,
+                                                          const DaysElsewhere& elsewhere,
                                                           const std::string& fingerprint,
                                                           absl::Time now) {
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
@@ -177,7 +219,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   booking.state = domain::BookingState::kConfirmed;
   booking.create_time = booking.update_time = now;
 
-  RETURN_IF_ERROR(CheckVisitAllowance(*txn, booking));
+  RETURN_IF_ERROR(CheckVisitAllowance(*txn, booking, elsewhere));
   RETURN_IF_ERROR(StoreBooking(*txn, booking));
   // Index values are the booking id, so listings need not decode their keys.
   std::set<absl::CivilDay> days;
@@ -196,8 +238,8 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   return booking;
 }
 
-absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
-                                                const domain::Booking& booking) const {
+absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn, const domain::Booking& booking,
+                                                const DaysElsewhere& elsewhere) const {
   if (!domain::IsChargedVisit(booking)) return absl::OkStatus();
   const std::optional<int> allowance = allowances_->VisitDaysPerMonth(booking.home_site_id);
   if (!allowance.has_value()) return absl::OkStatus();
@@ -209,6 +251,7 @@ absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn,
   std::map<absl::CivilMonth, int> used;
   for (const auto& [month, days] : months) {
     ASSIGN_OR_RETURN(used[month], receipts_->LockVisitDays(txn, booking.member_id, month));
+    if (auto it = elsewhere.find(month); it != elsewhere.end()) used[month] += it->second;
   }
   for (const auto& [month, days] : months) {
     int new_days = 0;

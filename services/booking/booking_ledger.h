@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "services/domain/member.h"
 #include "services/domain/slots.h"
 #include "services/domain/visits.h"
+#include "services/logging/logger.h"
 #include "services/site/site_catalog.h"
 #include "storage/clock.h"
 #include "storage/paged_scan.h"
@@ -39,11 +41,13 @@ class BookingLedger {
   inline static constexpr storage::PageLimits kPageLimits = {.default_size = 100, .max_size = 1000};
 
   // None owned; all outlive the ledger. Every change of a booking records its receipt in
-  // `receipts` (and queues it for replication) in the same transaction; `allowances` says
-  // how many visit days a month each home site allows.
+  // `receipts` (and queues a visitor's for its home site) in the same transaction;
+  // `allowances` says how many visit days a month each home site allows, and `elsewhere`
+  // how many a visitor holds at other venues (its home is asked).
   BookingLedger(storage::Store* store, const storage::Clock* clock, domain::IdGenerator* ids,
                 const site::SiteCatalog* catalog, const domain::MemberDirectory* members,
-                ReceiptBook* receipts, const domain::VisitAllowances* allowances);
+                ReceiptBook* receipts, const domain::VisitAllowances* allowances,
+                domain::VisitDaysElsewhere* elsewhere);
 
   // Books, or returns the booking an earlier request with the same member and idempotency
   // key made. NOT_FOUND for an unknown space or member (a member signed in with its token
@@ -91,16 +95,28 @@ class BookingLedger {
   absl::StatusOr<domain::Booking> Settle(absl::string_view booking_id,
                                          const std::optional<std::string>& acting_member_id,
                                          domain::BookingState target, const SettleRule& rule);
+  // Visit days a member holds at other venues, per month, as its home counts them; a count
+  // above kMaxVisitDays is no count.
+  using DaysElsewhere = std::map<absl::CivilMonth, int>;
+  inline static constexpr int kMaxVisitDays = 100000;
+
   absl::StatusOr<domain::Booking> CreateOnce(const domain::BookingRequest& request,
                                              const domain::Space& space,
                                              const domain::BookingPlan& plan,
+                                             const DaysElsewhere& elsewhere,
                                              const std::string& fingerprint, absl::Time now);
+  // What `request`, planned as `plan`, needs of DaysElsewhere: nothing unless it is a visit
+  // whose home site sets an allowance, else its home's count for the months of its days.
+  absl::StatusOr<DaysElsewhere> CountDaysElsewhere(const domain::BookingRequest& request,
+                                                   const domain::BookingPlan& plan) const;
   // Writes `booking` and its receipt, queued for replication, in `txn`: a booking never
   // changes without its receipt.
   absl::Status StoreBooking(storage::Transaction& txn, const domain::Booking& booking) const;
   // FAILED_PRECONDITION when `booking`, a visit, would take its member past the home site's
-  // monthly allowance of visit days (counted from the receipts of every venue).
-  absl::Status CheckVisitAllowance(storage::Transaction& txn, const domain::Booking& booking) const;
+  // monthly allowance of visit days: those it holds here (this venue's receipts, locked)
+  // and `elsewhere` (nothing when the home could not be asked).
+  absl::Status CheckVisitAllowance(storage::Transaction& txn, const domain::Booking& booking,
+                                   const DaysElsewhere& elsewhere) const;
   absl::StatusOr<Page> ListIndex(storage::Table table, const std::string& prefix, int page_size,
                                  absl::string_view page_token) const;
 
@@ -111,6 +127,8 @@ class BookingLedger {
   const domain::MemberDirectory* const members_;
   ReceiptBook* const receipts_;
   const domain::VisitAllowances* const allowances_;
+  domain::VisitDaysElsewhere* const elsewhere_;
+  const logging::Logger log_{"ledger"};
 };
 
 }  // namespace cantine::booking

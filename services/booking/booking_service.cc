@@ -111,13 +111,13 @@ absl::StatusOr<std::string> BookingServiceImpl::ForwardableToken(const Caller& c
                                                                  absl::string_view site_id) const {
   if (caller.desk) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "the admin credential acts at ", catalog_->profile().site_id, " only; a booking at ",
+        "the admin credential acts at ", catalog_->profile().site_id, " only; a call served by ",
         site_id, " is made with the member's own token, or by ", site_id, "'s desk"));
   }
   if (caller.account_scope) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("a token with account scope is never forwarded; book at ", site_id,
-                     " with a token of booking scope only ('cantinectl login' keeps one)"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "a token with account scope is never forwarded (this call is served by ", site_id,
+        "); use a token of booking scope only ('cantinectl login' keeps one)"));
   }
   return caller.token;
 }
@@ -180,6 +180,44 @@ absl::StatusOr<v1::GetAvailabilityResponse> BookingServiceImpl::AvailabilityForw
     const v1::GetAvailabilityRequest& request) const {
   RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
   return AvailabilityHere(request);
+}
+
+absl::StatusOr<v1::PullReceiptsResponse> BookingServiceImpl::ReceiptsForHome(
+    absl::string_view home_site_id, uint64_t incarnation,
+    const v1::PullReceiptsRequest& request) const {
+  return receipts_->ReadFeed(home_site_id, incarnation, request);
+}
+
+void BookingServiceImpl::ReceiptsWaiting(absl::string_view venue) {
+  receipts_->NoteFeedWaiting(venue);
+}
+
+absl::StatusOr<std::string> BookingServiceImpl::HomeOf(absl::string_view member_id) const {
+  return domain::HomeSiteOfSignedInMember(*members_, member_id);
+}
+
+absl::Status BookingServiceImpl::CheckHomeHere(absl::string_view member_id) const {
+  ASSIGN_OR_RETURN(std::string home, HomeOf(member_id));
+  if (IsHere(home)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
+                                                    "; member ", member_id, "'s home is ", home));
+}
+
+absl::StatusOr<v1::VisitDaysCount> BookingServiceImpl::VisitDaysForVenue(
+    absl::string_view venue, const v1::VisitDaysQuery& query) const {
+  RETURN_IF_ERROR(domain::CheckSlug("member_id", query.member_id()));
+  RETURN_IF_ERROR(CheckHomeHere(query.member_id()));
+  if (query.months_size() == 0 || query.months_size() > kMaxVisitDaysMonths) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "months lists ", query.months_size(), "; from 1 to ", kMaxVisitDaysMonths, " are allowed"));
+  }
+  v1::VisitDaysCount count;
+  for (const std::string& text : query.months()) {
+    ASSIGN_OR_RETURN(absl::CivilMonth month, domain::ParseMonth("months", text));
+    ASSIGN_OR_RETURN(int days, receipts_->VisitDaysExcept(query.member_id(), month, venue));
+    count.add_days(days);
+  }
+  return count;
 }
 
 // Creating.
@@ -283,12 +321,52 @@ grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* context,
       *response = ToProto(booking);
       return absl::OkStatus();
     }
-    // Another venue's booking: its latest receipt here, as replicated.
-    ASSIGN_OR_RETURN(v1::Booking receipt, receipts_->Get(request->booking_id()));
-    RETURN_IF_ERROR(CheckSeesItinerary(caller, receipt.member_id()));
-    *response = std::move(receipt);
+    // Another venue's booking: its latest receipt, where this node is its member's home;
+    // else (or before the receipt arrived) the venue is asked.
+    absl::StatusOr<v1::Booking> receipt = receipts_->Get(request->booking_id());
+    if (receipt.ok()) {
+      RETURN_IF_ERROR(CheckSeesItinerary(caller, receipt->member_id()));
+      *response = *std::move(receipt);
+      return absl::OkStatus();
+    }
+    if (!absl::IsNotFound(receipt.status()) || caller.desk) return receipt.status();
+    ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, venue));
+    ASSIGN_OR_RETURN(*response,
+                     remote_->GetBooking(venue, token, *request, ForwardDeadline(*context)));
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<v1::Booking> BookingServiceImpl::GetForwarded(
+    absl::string_view member_token, const v1::GetBookingRequest& request) const {
+  ASSIGN_OR_RETURN(std::string venue, domain::VenueOfBookingId("booking_id", request.booking_id()));
+  RETURN_IF_ERROR(CheckForwardedHere(venue));
+  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  ASSIGN_OR_RETURN(domain::Booking booking, OwnBooking(caller, request.booking_id()));
+  return ToProto(booking);
+}
+
+absl::StatusOr<v1::ListBookingsResponse> BookingServiceImpl::ItineraryHere(
+    const v1::ListBookingsRequest& request) const {
+  ASSIGN_OR_RETURN(
+      ReceiptBook::Page page,
+      receipts_->ListByMember(request.member_id(), request.page_size(), request.page_token()));
+  v1::ListBookingsResponse response;
+  for (v1::Booking& booking : page.items) *response.add_bookings() = std::move(booking);
+  response.set_next_page_token(page.next_page_token);
+  return response;
+}
+
+absl::StatusOr<v1::ListBookingsResponse> BookingServiceImpl::ListForwarded(
+    absl::string_view member_token, const v1::ListBookingsRequest& request) const {
+  if (request.filter_case() != v1::ListBookingsRequest::kMemberId) {
+    return absl::InvalidArgumentError("a forwarded listing is a member's itinerary: member_id");
+  }
+  RETURN_IF_ERROR(domain::CheckSlug("member_id", request.member_id()));
+  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  RETURN_IF_ERROR(CheckActsFor(caller, request.member_id()));
+  RETURN_IF_ERROR(CheckHomeHere(request.member_id()));
+  return ItineraryHere(request);
 }
 
 grpc::Status BookingServiceImpl::CheckIn(grpc::ServerContext* context,
@@ -318,11 +396,15 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
         ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
         RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
         RETURN_IF_ERROR(CheckSeesItinerary(caller, request->member_id()));
-        ASSIGN_OR_RETURN(ReceiptBook::Page page,
-                         receipts_->ListByMember(request->member_id(), request->page_size(),
-                                                 request->page_token()));
-        for (v1::Booking& booking : page.items) *response->add_bookings() = std::move(booking);
-        response->set_next_page_token(page.next_page_token);
+        // The home site holds the member's receipts at every venue.
+        ASSIGN_OR_RETURN(std::string home, HomeOf(request->member_id()));
+        if (IsHere(home)) {
+          ASSIGN_OR_RETURN(*response, ItineraryHere(*request));
+        } else {
+          ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, home));
+          ASSIGN_OR_RETURN(*response,
+                           remote_->ListBookings(home, token, *request, ForwardDeadline(*context)));
+        }
         return absl::OkStatus();
       }
       case v1::ListBookingsRequest::kVisitorsOn: {

@@ -58,6 +58,19 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
                                               const v1::CancelBookingRequest& request) override;
   absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityForwarded(
       const v1::GetAvailabilityRequest& request) const override;
+  absl::StatusOr<v1::PullReceiptsResponse> ReceiptsForHome(
+      absl::string_view home_site_id, uint64_t incarnation,
+      const v1::PullReceiptsRequest& request) const override;
+  void ReceiptsWaiting(absl::string_view venue) override;
+  absl::StatusOr<v1::ListBookingsResponse> ListForwarded(
+      absl::string_view member_token, const v1::ListBookingsRequest& request) const override;
+  absl::StatusOr<v1::Booking> GetForwarded(absl::string_view member_token,
+                                           const v1::GetBookingRequest& request) const override;
+  absl::StatusOr<v1::VisitDaysCount> VisitDaysForVenue(
+      absl::string_view venue, const v1::VisitDaysQuery& query) const override;
+
+  // The most months a VisitDaysQuery may name (a booking spans at most 21 days).
+  inline static constexpr int kMaxVisitDaysMonths = 3;
 
  private:
   // Who is calling: this site's desk, or one member (with the token it presented).
@@ -86,6 +99,8 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   // and carry a member's token (the desk's credential stays at its own site).
   absl::Status CheckForwardedHere(absl::string_view site_id) const;
   absl::StatusOr<Caller> AuthenticateForwarded(absl::string_view member_token) const;
+  // A forwarded call names a member of this home site.
+  absl::Status CheckHomeHere(absl::string_view member_id) const;
   // A member's token, to forward; PERMISSION_DENIED for the desk (it acts here only) and
   // for a token with ACCOUNT scope (it never leaves the node it was presented to).
   absl::StatusOr<std::string> ForwardableToken(const Caller& caller,
@@ -97,6 +112,12 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   absl::StatusOr<v1::Booking> CancelHere(const Caller& caller, const std::string& booking_id);
   absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityHere(
       const v1::GetAvailabilityRequest& request) const;
+  // The itinerary of `request.member_id()` from the receipts this home site holds.
+  absl::StatusOr<v1::ListBookingsResponse> ItineraryHere(
+      const v1::ListBookingsRequest& request) const;
+  // The home site of `member_id` (a member acting for itself: the home its token's signer
+  // proves, see domain::HomeSiteOfSignedInMember).
+  absl::StatusOr<std::string> HomeOf(absl::string_view member_id) const;
   // The booking, if the caller may see and change it.
   absl::StatusOr<domain::Booking> OwnBooking(const Caller& caller,
                                              const std::string& booking_id) const;

@@ -1,6 +1,7 @@
 #include "services/booking/receipt_book.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -10,6 +11,7 @@
 #include "storage/paged_scan.h"
 #include "storage/records.h"
 #include "storage/status_macros.h"
+#include "storage/transaction_retry.h"
 
 namespace cantine::booking {
 namespace {
@@ -42,6 +44,21 @@ std::string VisitDayKey(absl::string_view member_id, absl::string_view site_id,
       .AddString(site_id)
       .AddDay(day)
       .Build();
+}
+
+// The feed of receipts for `home_site_id`, and one row of it.
+std::string FeedPrefix(absl::string_view home_site_id) {
+  return KeyBuilder().AddString(home_site_id).Build();
+}
+std::string FeedKey(absl::string_view home_site_id, uint64_t seq) {
+  return KeyBuilder(FeedPrefix(home_site_id)).AddUint64(seq).Build();
+}
+// Table::kMeta: the last feed row's sequence number (a count), and a home's cursor per venue.
+constexpr absl::string_view kFeedSeqKey = "receipt_feed_seq";
+constexpr absl::string_view kFeedSeqName = "receipt feed sequence";
+constexpr absl::string_view kCursorName = "receipt feed cursor";
+std::string CursorKey(absl::string_view venue) {
+  return absl::StrCat("receipt_feed_cursor/", venue);
 }
 
 absl::StatusOr<int64_t> ReadCount(Transaction& txn, const std::string& key) {
@@ -85,7 +102,8 @@ absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& bookin
                                  absl::string_view time_zone, bool publish) {
   const v1::Booking receipt = BookingToProto(booking, time_zone);
   RETURN_IF_ERROR(Merge(txn, receipt));
-  if (!publish) return absl::OkStatus();
+  // A local member's receipt is needed here only.
+  if (!publish || booking.home_site_id == booking.site_id) return absl::OkStatus();
   return storage::PutRecord(txn, Table::kReceiptOutbox, ReceiptKey(booking.booking_id), receipt);
 }
 
@@ -98,6 +116,35 @@ void ReceiptBook::NotifyQueued(absl::string_view booking_id) {
 void ReceiptBook::Wake() {
   absl::MutexLock lock(&mu_);
   ++queued_;
+  ++feed_notices_;
+}
+
+std::vector<std::string> ReceiptBook::TakeHomesToNotify() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> homes(homes_to_notify_.begin(), homes_to_notify_.end());
+  homes_to_notify_.clear();
+  return homes;
+}
+
+void ReceiptBook::NoteFeedWaiting(absl::string_view venue) {
+  absl::MutexLock lock(&mu_);
+  // Bounded by the sites a federation port admits; a venue noted twice is pulled once.
+  waiting_feeds_.insert(std::string(venue));
+  ++feed_notices_;
+}
+
+std::vector<std::string> ReceiptBook::TakeWaitingFeeds() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> venues(waiting_feeds_.begin(), waiting_feeds_.end());
+  waiting_feeds_.clear();
+  return venues;
+}
+
+uint64_t ReceiptBook::WaitForFeedNotice(uint64_t seen, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto changed = [this, seen]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return feed_notices_ != seen; };
+  mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
+  return feed_notices_;
 }
 
 uint64_t ReceiptBook::WaitForQueued(uint64_t seen, absl::Duration timeout) const {
@@ -107,32 +154,103 @@ uint64_t ReceiptBook::WaitForQueued(uint64_t seen, absl::Duration timeout) const
   return queued_;
 }
 
-absl::Status ReceiptBook::ApplyRemote(Transaction& txn, const v1::OplogEntry& entry) {
-  v1::Booking receipt;
-  if (!receipt.ParseFromString(entry.payload())) {
-    return absl::InvalidArgumentError("booking receipt does not parse");
-  }
+absl::Status ReceiptBook::CheckFromVenue(Transaction& txn, absl::string_view venue,
+                                         const v1::Booking& receipt) const {
   absl::StatusOr<domain::Booking> booking = BookingFromProto(receipt);
   if (!booking.ok()) return absl::InvalidArgumentError(booking.status().message());
-  const std::string& origin = entry.origin().site_id();
-  // Read in the apply transaction: the venue's entry may have come in the same batch.
-  absl::StatusOr<v1::DirectoryEntry> venue = directory_->Get(txn, origin);
-  if (absl::IsNotFound(venue.status())) {
+  // Read in the caller's transaction: the venue's entry may have come in the same batch.
+  absl::StatusOr<v1::DirectoryEntry> listed = directory_->Get(txn, venue);
+  if (absl::IsNotFound(listed.status())) {
     return absl::FailedPreconditionError(
-        absl::StrCat("receipt of booking ", receipt.booking_id(), " from ", origin,
+        absl::StrCat("receipt of booking ", receipt.booking_id(), " from ", venue,
                      ", which the directory does not list: its currency cannot be checked"));
   }
-  if (!venue.ok()) return venue.status();
-  domain::ReceiptContext context{.origin_site_id = origin,
-                                 .venue_currency_code = venue->site().currency_code()};
+  if (!listed.ok()) return listed.status();
+  domain::ReceiptContext context{.origin_site_id = std::string(venue),
+                                 .venue_currency_code = listed->site().currency_code()};
   absl::StatusOr<std::string> member_home = members_->HomeSiteOf(booking->member_id);
   if (member_home.ok()) {
     context.member_home_site_id = *member_home;
   } else if (!absl::IsNotFound(member_home.status())) {
     return member_home.status();
   }
-  RETURN_IF_ERROR(domain::CheckReceipt(*booking, context));
-  return Merge(txn, receipt);
+  return domain::CheckReceipt(*booking, context);
+}
+
+absl::StatusOr<v1::PullReceiptsResponse> ReceiptBook::ReadFeed(
+    absl::string_view home_site_id, uint64_t incarnation,
+    const v1::PullReceiptsRequest& request) const {
+  if (request.page_size() < 0 || request.page_size() > kFeedPageMax) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size is ", request.page_size(),
+                                                   "; it must be 0 (the default, ",
+                                                   kFeedPageDefault, ") to ", kFeedPageMax));
+  }
+  const size_t limit = request.page_size() == 0 ? kFeedPageDefault : request.page_size();
+  // Sequence numbers of another incarnation's feed mean nothing in this one.
+  const uint64_t after = request.feed_incarnation() == incarnation ? request.after_seq() : 0;
+  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                   store_->Scan(Table::kReceiptFeed, FeedPrefix(home_site_id), limit,
+                                after == 0 ? "" : FeedKey(home_site_id, after)));
+  v1::PullReceiptsResponse response;
+  response.set_feed_incarnation(incarnation);
+  size_t bytes = 0;
+  for (const storage::KeyValue& row : rows) {
+    storage::KeyReader key(row.key);
+    RETURN_IF_ERROR(key.ReadString().status());
+    ASSIGN_OR_RETURN(uint64_t seq, key.ReadUint64());
+    v1::FeedReceipt* out = response.add_receipts();
+    out->set_seq(seq);
+    ASSIGN_OR_RETURN(*out->mutable_receipt(),
+                     storage::ParseRecord<v1::Booking>(row.value, "receipt feed row"));
+    bytes += row.value.size();
+    if (bytes >= kFeedPageBytes) break;
+  }
+  response.set_more(static_cast<size_t>(response.receipts_size()) == limit ||
+                    bytes >= kFeedPageBytes);
+  return response;
+}
+
+absl::StatusOr<v1::ReceiptFeedCursor> ReceiptBook::FeedCursor(absl::string_view venue) const {
+  ASSIGN_OR_RETURN(std::optional<v1::ReceiptFeedCursor> cursor,
+                   storage::ParseOptionalRecord<v1::ReceiptFeedCursor>(
+                       store_->Get(Table::kMeta, CursorKey(venue)), kCursorName));
+  return cursor.value_or(v1::ReceiptFeedCursor());
+}
+
+absl::StatusOr<int> ReceiptBook::AcceptFeed(absl::string_view venue,
+                                            const v1::PullReceiptsResponse& page) {
+  return storage::RetryAborted([&]() -> absl::StatusOr<int> {
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    ASSIGN_OR_RETURN(std::optional<v1::ReceiptFeedCursor> held,
+                     storage::ParseOptionalRecord<v1::ReceiptFeedCursor>(
+                         txn->GetForUpdate(Table::kMeta, CursorKey(venue)), kCursorName));
+    v1::ReceiptFeedCursor cursor = held.value_or(v1::ReceiptFeedCursor());
+    if (cursor.feed_incarnation() != page.feed_incarnation()) {
+      cursor.set_feed_incarnation(page.feed_incarnation());
+      cursor.set_seq(0);
+    }
+    int skipped = 0;
+    for (const v1::FeedReceipt& row : page.receipts()) {
+      if (row.seq() <= cursor.seq()) continue;  // Kept already (an answer read twice).
+      cursor.set_seq(row.seq());
+      const v1::Booking& receipt = row.receipt();
+      absl::Status checked =
+          receipt.home_site_id() == site_id_
+              ? CheckFromVenue(*txn, venue, receipt)
+              : absl::InvalidArgumentError(absl::StrCat(
+                    "its member's home is ", receipt.home_site_id(), ", not ", site_id_));
+      if (checked.ok()) checked = Merge(*txn, receipt);
+      if (absl::IsAborted(checked)) return checked;
+      if (!checked.ok()) {
+        ++skipped;
+        log_.Warning("skipped receipt ", row.seq(), " of ", venue, "'s feed (booking ",
+                     receipt.booking_id(), "): ", checked.message());
+      }
+    }
+    RETURN_IF_ERROR(storage::PutRecord(*txn, Table::kMeta, CursorKey(venue), cursor));
+    RETURN_IF_ERROR(txn->Commit());
+    return skipped;
+  });
 }
 
 absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
@@ -148,6 +266,7 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
   std::optional<domain::Booking> earlier;
   if (stored.has_value()) {
     ASSIGN_OR_RETURN(earlier, BookingFromProto(*stored));
+    if (booking->update_time < earlier->update_time) return absl::OkStatus();  // Older.
     // A booking's venue, member, home, time and days never change: the indexes and the
     // visit days rest on them.
     if (earlier->site_id != booking->site_id || earlier->member_id != booking->member_id ||
@@ -261,7 +380,7 @@ absl::StatusOr<std::vector<domain::SettlementLine>> ReceiptBook::Settlement(
   return settlement.Lines();
 }
 
-absl::StatusOr<int> ReceiptBook::PublishNotified(storage::Oplog& oplog, size_t limit) {
+absl::StatusOr<int> ReceiptBook::PublishNotified(size_t limit) {
   std::vector<std::string> keys;
   {
     absl::MutexLock lock(&mu_);
@@ -269,7 +388,7 @@ absl::StatusOr<int> ReceiptBook::PublishNotified(storage::Oplog& oplog, size_t l
       keys.push_back(notified_.extract(notified_.begin()).value());
     }
   }
-  absl::StatusOr<int> published = Publish(oplog, keys);
+  absl::StatusOr<int> published = Publish(keys);
   if (!published.ok()) {
     absl::MutexLock lock(&mu_);
     notified_.insert(keys.begin(), keys.end());  // Tried again on the next pass.
@@ -277,40 +396,62 @@ absl::StatusOr<int> ReceiptBook::PublishNotified(storage::Oplog& oplog, size_t l
   return published;
 }
 
-absl::StatusOr<int> ReceiptBook::PublishQueued(storage::Oplog& oplog, size_t limit) {
+absl::StatusOr<int> ReceiptBook::PublishQueued(size_t limit) {
   ASSIGN_OR_RETURN(std::vector<storage::KeyValue> queued,
                    store_->Scan(Table::kReceiptOutbox, /*prefix=*/"", limit));
   std::vector<std::string> keys;
   for (storage::KeyValue& row : queued) keys.push_back(std::move(row.key));
-  return Publish(oplog, keys);
+  return Publish(keys);
 }
 
-absl::StatusOr<int> ReceiptBook::Publish(storage::Oplog& oplog,
-                                         const std::vector<std::string>& keys) {
+absl::StatusOr<int> ReceiptBook::Publish(const std::vector<std::string>& keys) {
   if (keys.empty()) return 0;
-  absl::StatusOr<std::vector<v1::OplogEntry>> entries = oplog.CommitLocalBatch(
-      [&](Transaction& txn) -> absl::StatusOr<std::vector<storage::LocalEntry>> {
-        std::vector<storage::LocalEntry> changes;
-        for (const std::string& key : keys) {
-          // Read under a lock: a later change of the booking may have replaced the row, or
-          // an earlier pass published it already.
-          ASSIGN_OR_RETURN(std::optional<std::string> latest,
-                           txn.GetForUpdate(Table::kReceiptOutbox, key));
-          if (!latest.has_value()) continue;
-          RETURN_IF_ERROR(txn.Delete(Table::kReceiptOutbox, key));
-          changes.emplace_back(v1::ENTRY_KIND_BOOKING_RECEIPT, *std::move(latest));
-        }
-        return changes;
-      });
-  if (!entries.ok()) return entries.status();
-  return static_cast<int>(entries->size());
+  absl::flat_hash_set<std::string> homes;
+  absl::StatusOr<int> moved = storage::RetryAborted([&]() -> absl::StatusOr<int> {
+    homes.clear();  // Of this attempt only.
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    // One sequence for every home's feed: the publisher is its only writer.
+    ASSIGN_OR_RETURN(int64_t seq,
+                     storage::LockCount<int64_t>(*txn, Table::kMeta, kFeedSeqKey, kFeedSeqName));
+    int count = 0;
+    for (const std::string& key : keys) {
+      // Read under a lock: a later change of the booking may have replaced the row, or an
+      // earlier pass moved it already.
+      ASSIGN_OR_RETURN(std::optional<std::string> latest,
+                       txn->GetForUpdate(Table::kReceiptOutbox, key));
+      if (!latest.has_value()) continue;
+      RETURN_IF_ERROR(txn->Delete(Table::kReceiptOutbox, key));
+      ASSIGN_OR_RETURN(v1::Booking receipt,
+                       storage::ParseRecord<v1::Booking>(*latest, "queued booking receipt"));
+      RETURN_IF_ERROR(
+          txn->Put(Table::kReceiptFeed, FeedKey(receipt.home_site_id(), ++seq), *latest));
+      homes.insert(receipt.home_site_id());
+      ++count;
+    }
+    RETURN_IF_ERROR(storage::PutCount(*txn, Table::kMeta, kFeedSeqKey, seq));
+    RETURN_IF_ERROR(txn->Commit());
+    return count;
+  });
+  if (moved.ok() && !homes.empty()) {
+    absl::MutexLock lock(&mu_);
+    homes_to_notify_.insert(homes.begin(), homes.end());
+  }
+  return moved;
 }
 
-void ReceiptBook::RegisterWith(replication::RecordApplier& applier) {
-  applier.Register(v1::ENTRY_KIND_BOOKING_RECEIPT,
-                   [this](storage::Transaction& txn, const v1::OplogEntry& entry) {
-                     return ApplyRemote(txn, entry);
-                   });
+absl::StatusOr<int> ReceiptBook::VisitDaysExcept(absl::string_view member_id,
+                                                 absl::CivilMonth month,
+                                                 absl::string_view venue) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> total,
+                   store_->Get(Table::kVisitDays, VisitMonthKey(member_id, month)));
+  ASSIGN_OR_RETURN(int64_t days, storage::DecodeCount<int64_t>(total, kCountName));
+  // The venue's own days: at most one row a day of the month.
+  ASSIGN_OR_RETURN(
+      std::vector<storage::KeyValue> at_venue,
+      store_->Scan(Table::kVisitDays,
+                   KeyBuilder(VisitMonthKey(member_id, month)).AddString(venue).Build(),
+                   /*limit=*/32));
+  return static_cast<int>(days - static_cast<int64_t>(at_venue.size()));
 }
 
 }  // namespace cantine::booking

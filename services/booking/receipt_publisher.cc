@@ -2,8 +2,8 @@
 
 namespace cantine::booking {
 
-ReceiptPublisher::ReceiptPublisher(ReceiptBook* receipts, storage::Oplog* oplog)
-    : receipts_(receipts), oplog_(oplog), thread_([this] { Run(); }) {}
+ReceiptPublisher::ReceiptPublisher(ReceiptBook* receipts, RemoteVenues* homes)
+    : receipts_(receipts), homes_(homes), thread_([this] { Run(); }) {}
 
 ReceiptPublisher::~ReceiptPublisher() {
   stopping_ = true;
@@ -17,18 +17,29 @@ void ReceiptPublisher::Run() {
   bool sweep = true;
   uint64_t seen = 0;
   while (!stopping_) {
-    absl::StatusOr<int> published = sweep ? receipts_->PublishQueued(*oplog_, kBatchSize)
-                                          : receipts_->PublishNotified(*oplog_, kBatchSize);
+    absl::StatusOr<int> published =
+        sweep ? receipts_->PublishQueued(kBatchSize) : receipts_->PublishNotified(kBatchSize);
     if (!published.ok()) {
       log_.Warning("publishing booking receipts failed, will retry: ",
                    published.status().ToString());
     } else if (*published == static_cast<int>(kBatchSize)) {
       continue;  // More may be queued.
     }
+    NotifyHomes();
     // Notifications that came while publishing are covered by the next pass.
     const uint64_t now_seen = receipts_->WaitForQueued(seen, absl::Seconds(1));
     sweep = now_seen == seen;  // A quiet second.
     seen = now_seen;
+  }
+}
+
+void ReceiptPublisher::NotifyHomes() {
+  for (const std::string& home : receipts_->TakeHomesToNotify()) {
+    if (absl::Status told = homes_->NotifyReceipts(home, absl::Now() + kNoticeTimeout);
+        !told.ok()) {
+      log_.Debug("home site ", home,
+                 " not told of new receipts (it pulls them at its next poll): ", told.ToString());
+    }
   }
 }
 

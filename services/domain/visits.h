@@ -36,6 +36,21 @@ class VisitAllowances {
   virtual std::optional<int> VisitDaysPerMonth(absl::string_view home_site_id) const = 0;
 };
 
+// The visit days a member holds at venues other than the one asking, as its home site
+// counts them from the receipts it holds. Implemented over the federation: the home site
+// is asked.
+class VisitDaysElsewhere {
+ public:
+  virtual ~VisitDaysElsewhere() = default;
+  // The distinct venue days of charged visits `member_id` of `home_site_id` holds at venues
+  // other than `venue` in each of `months` (at most three), in their order. UNAVAILABLE
+  // naming the home when it cannot be asked.
+  virtual absl::StatusOr<std::vector<int>> Count(absl::string_view home_site_id,
+                                                 absl::string_view member_id,
+                                                 absl::string_view venue,
+                                                 const std::vector<absl::CivilMonth>& months) = 0;
+};
+
 // FAILED_PRECONDITION naming the allowance when `used_days` already held in `month` plus
 // `new_days` this booking adds exceed `allowance`.
 absl::Status CheckVisitAllowance(absl::string_view member_id, absl::string_view home_site_id,

@@ -160,12 +160,12 @@ grpc::Status FederationServiceImpl::ServeForwarded(const grpc::ServerContext& co
                                                    const std::string& claimed_site_id,
                                                    Response* response, Call call) {
   return rpc::Serve([&]() -> absl::Status {
-    RETURN_IF_ERROR(AuthorizePeer(context, claimed_site_id));
+    ASSIGN_OR_RETURN(const std::string caller, AuthorizePeer(context, claimed_site_id));
     if (bookings_ == nullptr) {
       return absl::UnimplementedError(
           "this federation port relays entries only; it serves no bookings");
     }
-    ASSIGN_OR_RETURN(*response, call(*bookings_));
+    ASSIGN_OR_RETURN(*response, call(*bookings_, caller));
     return absl::OkStatus();
   });
 }
@@ -173,27 +173,80 @@ grpc::Status FederationServiceImpl::ServeForwarded(const grpc::ServerContext& co
 grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* context,
                                                          const v1::ForwardedCreateBooking* request,
                                                          v1::Booking* response) {
-  return ServeForwarded(
-      *context, request->site_id(), response, [&](booking::ForwardedBookings& bookings) {
-        return bookings.CreateForwarded(request->member_token(), request->request());
-      });
+  return ServeForwarded(*context, request->site_id(), response,
+                        [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
+                          return bookings.CreateForwarded(request->member_token(),
+                                                          request->request());
+                        });
 }
 
 grpc::Status FederationServiceImpl::ForwardCancelBooking(grpc::ServerContext* context,
                                                          const v1::ForwardedCancelBooking* request,
                                                          v1::Booking* response) {
-  return ServeForwarded(
-      *context, request->site_id(), response, [&](booking::ForwardedBookings& bookings) {
-        return bookings.CancelForwarded(request->member_token(), request->request());
-      });
+  return ServeForwarded(*context, request->site_id(), response,
+                        [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
+                          return bookings.CancelForwarded(request->member_token(),
+                                                          request->request());
+                        });
 }
 
 grpc::Status FederationServiceImpl::ForwardGetAvailability(
     grpc::ServerContext* context, const v1::ForwardedGetAvailability* request,
     v1::GetAvailabilityResponse* response) {
   return ServeForwarded(*context, request->site_id(), response,
-                        [&](booking::ForwardedBookings& bookings) {
+                        [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
                           return bookings.AvailabilityForwarded(request->request());
+                        });
+}
+
+grpc::Status FederationServiceImpl::PullReceipts(grpc::ServerContext* context,
+                                                 const v1::PullReceiptsRequest* request,
+                                                 v1::PullReceiptsResponse* response) {
+  // The feed read is the caller's own: only its members' receipts.
+  return ServeForwarded(*context, request->site_id(), response,
+                        [&](booking::ForwardedBookings& bookings, const std::string& home) {
+                          return bookings.ReceiptsForHome(home, oplog_->self().incarnation(),
+                                                          *request);
+                        });
+}
+
+grpc::Status FederationServiceImpl::NotifyReceipts(grpc::ServerContext* context,
+                                                   const v1::ReceiptsNotice* request,
+                                                   v1::ReceiptsNoticeAck* response) {
+  return ServeForwarded(*context, request->site_id(), response,
+                        [&](booking::ForwardedBookings& bookings,
+                            const std::string& venue) -> absl::StatusOr<v1::ReceiptsNoticeAck> {
+                          bookings.ReceiptsWaiting(venue);
+                          return v1::ReceiptsNoticeAck();
+                        });
+}
+
+grpc::Status FederationServiceImpl::ForwardListBookings(grpc::ServerContext* context,
+                                                        const v1::ForwardedListBookings* request,
+                                                        v1::ListBookingsResponse* response) {
+  return ServeForwarded(*context, request->site_id(), response,
+                        [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
+                          return bookings.ListForwarded(request->member_token(),
+                                                        request->request());
+                        });
+}
+
+grpc::Status FederationServiceImpl::ForwardGetBooking(grpc::ServerContext* context,
+                                                      const v1::ForwardedGetBooking* request,
+                                                      v1::Booking* response) {
+  return ServeForwarded(*context, request->site_id(), response,
+                        [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
+                          return bookings.GetForwarded(request->member_token(), request->request());
+                        });
+}
+
+grpc::Status FederationServiceImpl::CountVisitDays(grpc::ServerContext* context,
+                                                   const v1::VisitDaysQuery* request,
+                                                   v1::VisitDaysCount* response) {
+  // The venue asking is the caller: its own days are left out.
+  return ServeForwarded(*context, request->site_id(), response,
+                        [&](booking::ForwardedBookings& bookings, const std::string& venue) {
+                          return bookings.VisitDaysForVenue(venue, *request);
                         });
 }
 

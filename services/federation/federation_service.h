@@ -51,6 +51,18 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   grpc::Status ForwardGetAvailability(grpc::ServerContext* context,
                                       const v1::ForwardedGetAvailability* request,
                                       v1::GetAvailabilityResponse* response) override;
+  grpc::Status PullReceipts(grpc::ServerContext* context, const v1::PullReceiptsRequest* request,
+                            v1::PullReceiptsResponse* response) override;
+  grpc::Status NotifyReceipts(grpc::ServerContext* context, const v1::ReceiptsNotice* request,
+                              v1::ReceiptsNoticeAck* response) override;
+  grpc::Status ForwardListBookings(grpc::ServerContext* context,
+                                   const v1::ForwardedListBookings* request,
+                                   v1::ListBookingsResponse* response) override;
+  grpc::Status ForwardGetBooking(grpc::ServerContext* context,
+                                 const v1::ForwardedGetBooking* request,
+                                 v1::Booking* response) override;
+  grpc::Status CountVisitDays(grpc::ServerContext* context, const v1::VisitDaysQuery* request,
+                              v1::VisitDaysCount* response) override;
 
   // Ends every open stream within one heartbeat; called before the server shuts down.
   void Stop() { stopping_ = true; }
@@ -72,9 +84,9 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // The part of AuthorizePeer that can change while a stream is open: the site is known,
   // and the directory does not list it as suspended or removed.
   absl::Status CheckStanding(const std::string& site_id) const;
-  // A booking call another node forwards to this venue, served: the caller authorized
-  // (AuthorizePeer), then `call` made on the booking service (UNIMPLEMENTED on a port that
-  // serves no bookings) and its answer put in `response`.
+  // A booking call another node makes of this site, served: the caller authorized
+  // (AuthorizePeer), then `call(bookings, caller's site id)` made on the booking service
+  // (UNIMPLEMENTED on a port that serves no bookings) and its answer put in `response`.
   template <typename Response, typename Call>
   grpc::Status ServeForwarded(const grpc::ServerContext& context,
                               const std::string& claimed_site_id, Response* response, Call call);

@@ -114,4 +114,76 @@ absl::StatusOr<v1::GetAvailabilityResponse> Forwarder::GetAvailability(
       });
 }
 
+absl::StatusOr<v1::PullReceiptsResponse> Forwarder::PullReceipts(
+    absl::string_view site_id, const v1::PullReceiptsRequest& request, absl::Time deadline) {
+  v1::PullReceiptsRequest pull = request;
+  pull.set_site_id(self_site_id_);
+  return Forward<v1::PullReceiptsResponse>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
+          v1::PullReceiptsResponse* response) {
+        return stub.PullReceipts(context, pull, response);
+      });
+}
+
+absl::Status Forwarder::NotifyReceipts(absl::string_view site_id, absl::Time deadline) {
+  v1::ReceiptsNotice notice;
+  notice.set_site_id(self_site_id_);
+  return Forward<v1::ReceiptsNoticeAck>(
+             site_id, deadline,
+             [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
+                 v1::ReceiptsNoticeAck* response) {
+               return stub.NotifyReceipts(context, notice, response);
+             })
+      .status();
+}
+
+absl::StatusOr<v1::ListBookingsResponse> Forwarder::ListBookings(
+    absl::string_view site_id, absl::string_view member_token,
+    const v1::ListBookingsRequest& request, absl::Time deadline) {
+  v1::ForwardedListBookings forwarded;
+  forwarded.set_site_id(self_site_id_);
+  forwarded.set_member_token(std::string(member_token));
+  *forwarded.mutable_request() = request;
+  return Forward<v1::ListBookingsResponse>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
+          v1::ListBookingsResponse* response) {
+        return stub.ForwardListBookings(context, forwarded, response);
+      });
+}
+
+absl::StatusOr<v1::Booking> Forwarder::GetBooking(absl::string_view site_id,
+                                                  absl::string_view member_token,
+                                                  const v1::GetBookingRequest& request,
+                                                  absl::Time deadline) {
+  v1::ForwardedGetBooking forwarded;
+  forwarded.set_site_id(self_site_id_);
+  forwarded.set_member_token(std::string(member_token));
+  *forwarded.mutable_request() = request;
+  return Forward<v1::Booking>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, v1::Booking* response) {
+        return stub.ForwardGetBooking(context, forwarded, response);
+      });
+}
+
+absl::StatusOr<std::vector<int>> Forwarder::Count(absl::string_view home_site_id,
+                                                  absl::string_view member_id,
+                                                  absl::string_view /*venue*/,
+                                                  const std::vector<absl::CivilMonth>& months) {
+  v1::VisitDaysQuery query;
+  query.set_site_id(self_site_id_);  // The venue asking is this site.
+  query.set_member_id(std::string(member_id));
+  for (absl::CivilMonth month : months) query.add_months(domain::FormatMonth(month));
+  ASSIGN_OR_RETURN(
+      v1::VisitDaysCount count,
+      Forward<v1::VisitDaysCount>(home_site_id, absl::Now() + kVisitDaysTimeout,
+                                  [&](v1::FederationService::Stub& stub,
+                                      grpc::ClientContext* context, v1::VisitDaysCount* response) {
+                                    return stub.CountVisitDays(context, query, response);
+                                  }));
+  return std::vector<int>(count.days().begin(), count.days().end());
+}
+
 }  // namespace cantine::federation

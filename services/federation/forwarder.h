@@ -10,16 +10,18 @@
 #include "cantine/v1/federation.grpc.pb.h"
 #include "grpcpp/security/credentials.h"
 #include "services/booking/remote_venues.h"
+#include "services/domain/visits.h"
 #include "services/site/site_directory.h"
 
 namespace cantine::federation {
 
-// Forwards a member's booking calls for another venue to that venue's node, on its
+// Forwards a member's booking calls for another venue to that venue's node (and pulls this
+// home site's members' receipts from it), on its
 // federation port (found in the replicated directory), with this node's federation
 // credentials and the caller's deadline. The venue's answer comes back unchanged; a venue
 // that cannot be reached is UNAVAILABLE naming it, and nothing is queued or retried here
 // (the member retries, through any node, with the same idempotency key). Thread-safe.
-class Forwarder final : public booking::RemoteVenues {
+class Forwarder final : public booking::RemoteVenues, public domain::VisitDaysElsewhere {
  public:
   // `directory` is not owned and outlives the forwarder.
   Forwarder(std::string self_site_id, const site::SiteDirectory* directory,
@@ -36,6 +38,23 @@ class Forwarder final : public booking::RemoteVenues {
   absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(
       absl::string_view site_id, const v1::GetAvailabilityRequest& request,
       absl::Time deadline) override;
+  absl::StatusOr<v1::PullReceiptsResponse> PullReceipts(absl::string_view site_id,
+                                                        const v1::PullReceiptsRequest& request,
+                                                        absl::Time deadline) override;
+  absl::Status NotifyReceipts(absl::string_view site_id, absl::Time deadline) override;
+  absl::StatusOr<v1::ListBookingsResponse> ListBookings(absl::string_view site_id,
+                                                        absl::string_view member_token,
+                                                        const v1::ListBookingsRequest& request,
+                                                        absl::Time deadline) override;
+  absl::StatusOr<v1::Booking> GetBooking(absl::string_view site_id, absl::string_view member_token,
+                                         const v1::GetBookingRequest& request,
+                                         absl::Time deadline) override;
+  // Asks the home site, within kVisitDaysTimeout.
+  absl::StatusOr<std::vector<int>> Count(absl::string_view home_site_id,
+                                         absl::string_view member_id, absl::string_view venue,
+                                         const std::vector<absl::CivilMonth>& months) override;
+
+  inline static constexpr absl::Duration kVisitDaysTimeout = absl::Seconds(5);
 
  private:
   struct Route {

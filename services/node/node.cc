@@ -22,6 +22,7 @@
 #include "services/booking/no_show_sweeper.h"
 #include "services/booking/receipt_book.h"
 #include "services/booking/receipt_publisher.h"
+#include "services/booking/receipt_puller.h"
 #include "services/domain/id_generator.h"
 #include "services/event/event_board.h"
 #include "services/event/event_service.h"
@@ -195,6 +196,7 @@ struct Node::Parts {
 
   // Worker threads, last: stopped (Drain) and destroyed first.
   std::unique_ptr<booking::ReceiptPublisher> receipt_publisher;
+  std::unique_ptr<booking::ReceiptPuller> receipt_puller;
   std::unique_ptr<booking::NoShowSweeper> no_show_sweeper;
   mutable absl::Mutex peers_mu;
   // The peers of the config and those AddPeer added, pulled from unless the directory
@@ -326,16 +328,17 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
           .per_address_per_minute = options.anonymous_registrations_per_address_per_minute,
           .per_site_per_minute = options.anonymous_registrations_per_site_per_minute},
       clock);
-  p.receipts =
-      std::make_unique<booking::ReceiptBook>(p.store.get(), p.members.get(), p.directory.get());
+  p.receipts = std::make_unique<booking::ReceiptBook>(options.site.site_id, p.store.get(),
+                                                      p.members.get(), p.directory.get());
+  p.forwarder = std::make_unique<federation::Forwarder>(options.site.site_id, p.directory.get(),
+                                                        p.peer_credentials);
   p.ledger = std::make_unique<booking::BookingLedger>(p.store.get(), clock, &p.ids, p.catalog.get(),
                                                       p.members.get(), p.receipts.get(),
-                                                      p.directory.get());
+                                                      p.directory.get(), p.forwarder.get());
   p.events = std::make_unique<event::EventBoard>(p.store.get(), p.oplog.get(), clock, &p.ids,
                                                  options.site);
   p.directory->RegisterWith(p.applier);
   p.members->RegisterWith(p.applier);
-  p.receipts->RegisterWith(p.applier);
   p.events->RegisterWith(p.applier);
   RETURN_IF_ERROR(p.AddConfiguredPeers());
   RETURN_IF_ERROR(p.Bootstrap());
@@ -347,8 +350,6 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       member::MemberServiceImpl::TokenIssuer{p.signing_key.get(), p.directory.get(), clock},
       member::MemberServiceImpl::AnonymousRegistration{p.registration_requests.get(),
                                                        p.registration_limiter.get()});
-  p.forwarder = std::make_unique<federation::Forwarder>(options.site.site_id, p.directory.get(),
-                                                        p.peer_credentials);
   p.booking_service = std::make_unique<booking::BookingServiceImpl>(
       p.ledger.get(), p.receipts.get(), p.forwarder.get(), p.members.get(), p.catalog.get(),
       p.admin.get(), p.directory.get(), clock);
@@ -371,10 +372,14 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                           .max_connection_idle = kMaxPublicConnectionIdle},
                          &p.port));
   RETURN_IF_ERROR(p.StartFederation(security.FederationServerCredentials()));
-  // Receipts enter the oplog only after this site's directory entry (StartFederation), which
-  // other nodes check their currency against. Bookings made before wait in the outbox.
+  // Receipts reach their home sites' feeds only once this site's directory entry is out
+  // (StartFederation): homes check their currency against it. Bookings made before wait in
+  // the outbox.
   p.receipt_publisher =
-      std::make_unique<booking::ReceiptPublisher>(p.receipts.get(), p.oplog.get());
+      std::make_unique<booking::ReceiptPublisher>(p.receipts.get(), p.forwarder.get());
+  p.receipt_puller = std::make_unique<booking::ReceiptPuller>(
+      options.site.site_id, p.receipts.get(), p.forwarder.get(), p.directory.get(),
+      booking::ReceiptPuller::Options{.poll_interval = options.receipt_poll_interval});
 
   if (!options.port_file.empty()) {
     RETURN_IF_ERROR(
@@ -564,6 +569,7 @@ void Node::Parts::Drain(absl::Duration drain_timeout) {
   server->Wait();
   server.reset();
   no_show_sweeper.reset();
+  receipt_puller.reset();
   receipt_publisher.reset();
   log.Info("stopped serving");
 }
@@ -596,8 +602,7 @@ absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
   return storage::DigestTables(
       *parts_->store,
       {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kSiteListings,
-       storage::Table::kEvents, storage::Table::kReceipts, storage::Table::kVisitDays,
-       storage::Table::kVersionVector});
+       storage::Table::kEvents, storage::Table::kVersionVector});
 }
 
 void Node::Shutdown(absl::Duration drain_timeout) { parts_->Drain(drain_timeout); }

@@ -52,9 +52,9 @@ class Node {
   std::vector<v1::VersionVectorEntry> Vector() const;
   // The bootstraps made at start (NodeOptions::bootstrap_min_entries), one per seed tried.
   const std::vector<federation::BootstrapReport>& bootstraps() const;
-  // A digest of every replicated table (members, events, directory, receipts, and the
-  // vector, whose chain hashes stand for the entries): equal on two nodes exactly when they
-  // hold the same replicated state.
+  // A digest of every replicated table (members, events, directory, and the vector, whose
+  // chain hashes stand for the entries): equal on two nodes exactly when they hold the same
+  // replicated state. Receipts are not replicated: each site holds its own.
   absl::StatusOr<std::string> ReplicatedStateDigest() const;
 
   // Drains: reports NOT_SERVING on health, stops the replicators and the background work,

@@ -62,6 +62,9 @@ struct NodeOptions {
   std::string port_file;
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration no_show_sweep_interval = absl::Seconds(30);
+  // How often this home site polls every other venue for its members' booking receipts
+  // (booking::ReceiptPuller), besides pulling at once from a venue that says it has some.
+  absl::Duration receipt_poll_interval = absl::Seconds(30);
 
   // Federation. Without a listen address the node serves no federation port (it still
   // pulls from its peers).

@@ -160,8 +160,9 @@ TEST_F(HostilePeerTest, KeepsEveryTrueEntryAndReplicatesOnPastWhatItRefuses) {
   std::vector<v1::OplogEntry> rome = {
       Registered(rome_, "rome", 1),
       rome_.Next(v1::ENTRY_KIND_MEMBER, std::string(storage::Oplog::kMaxPayloadBytes + 1, 'x'))};
-  // And lyon goes on afterwards, on the same stream, with a forged receipt: a booking at
-  // this node's venue (paris) that lyon cannot speak for.
+  // And lyon goes on afterwards, on the same stream, with a receipt entry, a kind no node
+  // takes (receipts go to a member's home, not into the log): a booking at this node's
+  // venue (paris) that lyon cannot speak for in any case.
   v1::Booking forged_receipt;
   forged_receipt.set_booking_id("paris-00000000000000f0");
   forged_receipt.set_site_id("paris");

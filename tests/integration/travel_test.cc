@@ -1,7 +1,9 @@
-// Travelling members: booking another venue through any node, receipts everywhere,
-// visit allowances and the settlement between sites, on in-process nodes over loopback.
+// Travelling members: booking another venue through any node, receipts at the venue and
+// the member's home, visit allowances and the settlement between sites, on in-process
+// nodes over loopback.
 
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <thread>
 #include <tuple>
@@ -12,9 +14,12 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
@@ -160,7 +165,8 @@ TEST(TravelTest, ARemoteBookingRetriedThroughASecondNodeYieldsOneBooking) {
   EXPECT_EQ(FreeSeats(cluster, 1, day), 9);
   EXPECT_EQ(FreeSeats(cluster, kVenue, day), 9);
 
-  // The receipt reaches every node: the itinerary is the same wherever it is asked.
+  // The receipt reaches the member's home: the itinerary is the same wherever it is asked
+  // (another node forwards it to the home).
   for (int node = 0; node < cluster.size(); ++node) {
     EXPECT_TRUE(testing::WaitFor([&] { return Itinerary(cluster, node, ada).size() == 1; }))
         << "node " << node;
@@ -283,7 +289,7 @@ TEST(TravelTest, SixteenClientsThroughThreeNodesNeverOversellTheLastSeats) {
   for (int node = 0; node < cluster.size(); ++node) EXPECT_EQ(FreeSeats(cluster, node, day), 0);
 }
 
-TEST(TravelTest, SettlementIsEqualOnEveryNodeAfterAStoppedNodeRejoins) {
+TEST(TravelTest, TheVenueAndEachHomeHoldTheSameSettlementLineAfterAStoppedHomeRejoins) {
   MiniCluster cluster(3);
   MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");
@@ -317,11 +323,18 @@ TEST(TravelTest, SettlementIsEqualOnEveryNodeAfterAStoppedNodeRejoins) {
   EXPECT_EQ(from_b.amount().currency_code(), "EUR");
   EXPECT_EQ(expected->lines(1).home_site_id(), "site-c");
   EXPECT_EQ(expected->lines(1).visits(), 1);
-  for (int node = 1; node < cluster.size(); ++node) {
-    absl::StatusOr<v1::Settlement> seen = Settlement(cluster, node, day);
-    ASSERT_TRUE(seen.ok()) << seen.status();
-    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*seen, *expected))
-        << "node " << node << ": " << seen->DebugString();
+  // Each home holds its own line, the same as the venue's; site-c pulled its member's
+  // receipt once it was back. Neither holds the other's.
+  for (int home : {1, 2}) {
+    v1::Settlement own;
+    own.set_month(expected->month());
+    *own.add_lines() = expected->lines(home - 1);
+    absl::StatusOr<v1::Settlement> seen;
+    EXPECT_TRUE(testing::WaitFor([&] {
+      seen = Settlement(cluster, home, day);
+      return seen.ok() && google::protobuf::util::MessageDifferencer::Equals(*seen, own);
+    })) << "node "
+        << home << ": " << (seen.ok() ? seen->DebugString() : seen.status().ToString());
   }
 
   // The venue's manager sees today's visitors: members of other sites only.
@@ -480,6 +493,83 @@ TEST(TravelTest, AMemberEditsItsOwnProfileOnlyWithItsToken) {
   EXPECT_EQ(members->EraseMember(Context(bob.account_token).get(), erase, &updated).error_code(),
             grpc::PERMISSION_DENIED);
   EXPECT_TRUE(members->EraseMember(Context(ada.account_token).get(), erase, &updated).ok());
+}
+
+// ---- Receipts go to the member's home site ----
+
+// `as_site`'s PullReceipts at the venue's federation port (plaintext: the request names the
+// caller).
+grpc::Status PullReceipts(MiniCluster& cluster, const std::string& as_site,
+                          v1::PullReceiptsRequest request, v1::PullReceiptsResponse* response) {
+  auto federation = v1::FederationService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", cluster.node(kVenue).federation_port()),
+                          grpc::InsecureChannelCredentials()));
+  request.set_site_id(as_site);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return federation->PullReceipts(&context, request, response);
+}
+
+TEST(TravelTest, AVenuesReceiptFeedGivesEachHomeItsOwnMembersBookingsInOrder) {
+  MiniCluster cluster(3);
+  MeshWithDesks(cluster);
+  const Traveller ada = Register(cluster, 1, "ada");  // Home: site-b.
+  const Traveller cem = Register(cluster, 2, "cem");  // Home: site-c.
+  const Traveller local = Register(cluster, kVenue, "local");
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+  v1::Booking adas;
+  ASSERT_TRUE(Book(cluster, 1, ada, MorningAtVenue(cluster, VenueWeekday(0), "a"), &adas).ok());
+  v1::Booking cems;
+  ASSERT_TRUE(Book(cluster, 2, cem, MorningAtVenue(cluster, VenueWeekday(0), "c"), &cems).ok());
+  v1::Booking locals;
+  ASSERT_TRUE(
+      Book(cluster, kVenue, local, MorningAtVenue(cluster, VenueWeekday(0), "l"), &locals).ok());
+
+  // The receipts reach the feed within milliseconds of their bookings (the publisher).
+  v1::PullReceiptsResponse for_b;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    for_b.Clear();
+    return PullReceipts(cluster, "site-b", {}, &for_b).ok() && for_b.receipts_size() == 1;
+  }));
+  EXPECT_EQ(for_b.receipts(0).receipt().booking_id(), adas.booking_id());
+  EXPECT_FALSE(for_b.more());
+  const uint64_t incarnation = for_b.feed_incarnation();
+  EXPECT_GT(incarnation, 0u);
+  // site-c reads its member's booking only; the local member's is in no feed.
+  v1::PullReceiptsResponse for_c;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    for_c.Clear();
+    return PullReceipts(cluster, "site-c", {}, &for_c).ok() && for_c.receipts_size() == 1;
+  }));
+  EXPECT_EQ(for_c.receipts(0).receipt().booking_id(), cems.booking_id());
+
+  // A cancellation is a new row after the first.
+  auto bookings = v1::BookingService::NewStub(cluster.channel(1));
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_id(adas.booking_id());
+  v1::Booking cancelled;
+  ASSERT_TRUE(bookings->CancelBooking(Context(ada.token).get(), cancel, &cancelled).ok());
+  v1::PullReceiptsRequest after;
+  after.set_feed_incarnation(incarnation);
+  after.set_after_seq(for_b.receipts(0).seq());
+  v1::PullReceiptsResponse next;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    next.Clear();
+    return PullReceipts(cluster, "site-b", after, &next).ok() && next.receipts_size() == 1;
+  }));
+  EXPECT_GT(next.receipts(0).seq(), for_b.receipts(0).seq());
+  EXPECT_EQ(next.receipts(0).receipt().state(), v1::BOOKING_STATE_CANCELLED);
+  // A position in another incarnation's feed reads it from its start.
+  after.set_feed_incarnation(incarnation + 1);
+  ASSERT_TRUE(PullReceipts(cluster, "site-b", after, &next).ok());
+  EXPECT_EQ(next.receipts_size(), 2);
+
+  // Bad input and strangers are refused.
+  after.set_page_size(-1);
+  grpc::Status status = PullReceipts(cluster, "site-b", after, &next);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "page_size")) << status.error_message();
+  EXPECT_EQ(PullReceipts(cluster, "site-z", {}, &next).error_code(), grpc::PERMISSION_DENIED);
 }
 
 // ---- Token scopes, the sign-in's lifetime and revocation across nodes ----

@@ -15,6 +15,7 @@ namespace cantine::bench {
 namespace {
 
 using ::testing::Each;
+using ::testing::Ge;
 using ::testing::Gt;
 using ::testing::HasSubstr;
 
@@ -39,15 +40,15 @@ TEST(NetworkBenchTest, SitesPullingFromTheirFanOutConverge) {
   ASSERT_TRUE(figures.ok()) << figures.status() << "\n" << out.str();
   EXPECT_EQ(figures->unreachable_pairs, 0) << out.str();
   EXPECT_TRUE(figures->converged) << out.str();
-  EXPECT_THAT(out.str(), HasSubstr("CONVERGED after the last booking"));
+  EXPECT_THAT(out.str(), HasSubstr("CONVERGED: every receipt at its member's home"));
   // The links of the directory's choice: at least the fan-out, at most every other site.
   EXPECT_GE(figures->min_peers, 2);
   EXPECT_LE(figures->max_peers, 5);
   EXPECT_EQ(figures->registrations, 12);
   EXPECT_EQ(figures->bookings, 24);
   ASSERT_EQ(figures->received.size(), 6u);
-  // Every node needs the others' entries: at least the 12 + 24 written minus its own.
-  EXPECT_THAT(figures->received, Each(Gt(20)));
+  // Every node needs the others' entries: at least the 12 registrations minus its own 2.
+  EXPECT_THAT(figures->received, Each(Ge(10)));
   EXPECT_THAT(figures->booking_bytes, Each(Gt(0)));
 }
 

@@ -1,7 +1,8 @@
-// Kills a venue's cantined with SIGKILL right after it acknowledged a run of bookings while
-// the other site was down, restarts it, and checks that every acknowledged booking's
-// receipt still reaches the other site: at the kill each receipt is queued at the venue (in
-// its outbox, or in its log not yet pulled), read from its data folder, and none has left.
+// Kills a venue's cantined with SIGKILL right after it acknowledged a run of bookings of a
+// visitor while the visitor's home was down, restarts both, and checks that every
+// acknowledged booking's receipt still reaches the home: at the kill each receipt is queued
+// at the venue (in its outbox, or in the home's feed not yet pulled), read from its data
+// folder, and none has left.
 
 #include <set>
 
@@ -32,11 +33,14 @@ constexpr int kBookings = 20;
 
 class ReceiptCrashTest : public ::testing::Test {
  protected:
-  std::string ParisNetwork() const { return testing::TrustedSite(sites_, "milan"); }
+  std::string ParisNetwork(int milan_federation) const {
+    return testing::TrustedSite(sites_, "milan") +
+           testing::PeerSite(sites_, "milan", milan_federation);
+  }
 
   // The bookings whose receipts a stopped paris holds queued in its data folder: in the
-  // outbox (`outbox`) or as entries of its own log (`logged`).
-  void QueuedAtParis(std::set<std::string>* outbox, std::set<std::string>* logged) const {
+  // outbox (`outbox`) or in milan's feed (`fed`).
+  void QueuedAtParis(std::set<std::string>* outbox, std::set<std::string>* fed) const {
     absl::StatusOr<std::unique_ptr<storage::RocksStore>> store =
         storage::RocksStore::Open({.path = dir_.Sub("paris")});
     ASSERT_TRUE(store.ok()) << store.status();
@@ -50,13 +54,10 @@ class ReceiptCrashTest : public ::testing::Test {
       EXPECT_TRUE(receipt.ParseFromString(row.value));
       outbox->insert(receipt.booking_id());
     }
-    v1::OplogEntry entry;
-    for (const storage::KeyValue& row : rows(storage::Table::kOplog)) {
-      EXPECT_TRUE(entry.ParseFromString(row.value));
-      if (entry.kind() == v1::ENTRY_KIND_BOOKING_RECEIPT) {
-        EXPECT_TRUE(receipt.ParseFromString(entry.payload()));
-        logged->insert(receipt.booking_id());
-      }
+    for (const storage::KeyValue& row : rows(storage::Table::kReceiptFeed)) {
+      EXPECT_TRUE(receipt.ParseFromString(row.value));
+      EXPECT_EQ(receipt.home_site_id(), "milan");
+      fed->insert(receipt.booking_id());
     }
   }
 
@@ -64,60 +65,67 @@ class ReceiptCrashTest : public ::testing::Test {
   testing::SiteProcesses sites_{dir_, CANTINED_PATH, kAdminSecret, {"paris", "milan"}};
 };
 
-TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSite) {
-  int paris_port = 0, paris_federation = 0;
-  std::unique_ptr<testing::Subprocess> paris =
-      sites_.Start("paris", ParisNetwork(), &paris_port, &paris_federation);
-
-  auto members = v1::MemberService::NewStub(LoopbackChannel(paris_port));
+TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachTheMembersHome) {
+  // Ada's home is milan; paris, the venue, pulls milan's entries.
+  int milan_port = 0, milan_federation = 0;
+  std::unique_ptr<testing::Subprocess> milan =
+      sites_.Start("milan", testing::TrustedSite(sites_, "paris"), &milan_port, &milan_federation);
+  auto members = v1::MemberService::NewStub(LoopbackChannel(milan_port));
   v1::RegisterMemberRequest registration;
   registration.set_display_name("Ada");
   registration.set_email("ada@example.org");
   v1::Member ada;
   ASSERT_TRUE(members->RegisterMember(Context(kAdminSecret).get(), registration, &ada).ok());
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(ada.member_id());
+  v1::IssueTokenResponse token;
+  ASSERT_TRUE(members->IssueToken(Context(kAdminSecret).get(), issue, &token).ok());
+  members.reset();
+  int paris_port = 0, paris_federation = 0;
+  std::unique_ptr<testing::Subprocess> paris =
+      sites_.Start("paris", ParisNetwork(milan_federation), &paris_port, &paris_federation);
+  ASSERT_TRUE(testing::WaitFor([&] { return sites_.Held(paris_port, "milan") >= 2; }))
+      << "paris holds " << sites_.Held(paris_port, "milan") << " entries of milan";
+  testing::ExpectCleanStop({milan.get()});
 
-  // Bookings as fast as they are acknowledged while milan, the only other site, is down:
-  // every receipt must wait at paris. Then SIGKILL at once.
+  // Bookings as fast as they are acknowledged while milan, ada's home, is down: every
+  // receipt must wait at paris. Then SIGKILL at once.
   auto bookings = v1::BookingService::NewStub(LoopbackChannel(paris_port));
   std::set<std::string> acknowledged;
   for (int i = 0; i < kBookings; ++i) {
     const absl::CivilDay day = testing::ParisWeekdayFromNextWeek(i % 4);
     v1::CreateBookingRequest request;
     request.set_space_id("coworking");
-    request.set_member_id(ada.member_id());
     *request.mutable_start() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 9 * 60);
     *request.mutable_end() = rpc::CivilMinuteToProto(absl::CivilMinute(day) + 13 * 60);
     request.set_seats(1);
     request.set_idempotency_key(absl::StrCat("trip-", i));
     v1::Booking booking;
-    grpc::Status status = bookings->CreateBooking(Context(kAdminSecret).get(), request, &booking);
+    grpc::Status status = bookings->CreateBooking(Context(token.token()).get(), request, &booking);
     ASSERT_TRUE(status.ok()) << status.error_message();
     acknowledged.insert(booking.booking_id());
   }
   EXPECT_TRUE(testing::DiesOnSigkill(*paris));
   bookings.reset();
-  members.reset();
 
-  // What the kill left: every acknowledged receipt queued at paris, in its outbox or its log.
-  std::set<std::string> outbox, logged;
-  ASSERT_NO_FATAL_FAILURE(QueuedAtParis(&outbox, &logged));
+  // What the kill left: every acknowledged receipt queued at paris, in its outbox or feed.
+  std::set<std::string> outbox, fed;
+  ASSERT_NO_FATAL_FAILURE(QueuedAtParis(&outbox, &fed));
   std::set<std::string> queued = outbox;
-  queued.insert(logged.begin(), logged.end());
-  ASSERT_EQ(queued, acknowledged) << outbox.size() << " in the outbox, " << logged.size()
-                                  << " in the log";
+  queued.insert(fed.begin(), fed.end());
+  ASSERT_EQ(queued, acknowledged) << outbox.size() << " in the outbox, " << fed.size()
+                                  << " in the feed";
 
-  paris = sites_.Start("paris", ParisNetwork(), &paris_port, &paris_federation);
-  int milan_port = 0, milan_federation = 0;
-  std::unique_ptr<testing::Subprocess> milan =
-      sites_.Start("milan", testing::PeerSite(sites_, "paris", paris_federation), &milan_port,
-                   &milan_federation);
+  // Both back (paris holds milan's entries already); milan now pulls from paris, and so
+  // finds where paris serves.
+  paris =
+      sites_.Start("paris", testing::TrustedSite(sites_, "milan"), &paris_port, &paris_federation);
+  milan = sites_.Start(
+      "milan",
+      testing::TrustedSite(sites_, "paris") + testing::PeerSite(sites_, "paris", paris_federation),
+      &milan_port, &milan_federation);
 
-  // Ada's itinerary at milan, with her own token from paris.
-  members = v1::MemberService::NewStub(LoopbackChannel(paris_port));
-  v1::IssueTokenRequest issue;
-  issue.set_member_id(ada.member_id());
-  v1::IssueTokenResponse token;
-  ASSERT_TRUE(members->IssueToken(Context(kAdminSecret).get(), issue, &token).ok());
+  // Ada's itinerary at her home.
   auto at_milan = v1::BookingService::NewStub(LoopbackChannel(milan_port));
   std::set<std::string> listed;
   const bool arrived = testing::WaitFor(
@@ -135,10 +143,9 @@ TEST_F(ReceiptCrashTest, ReceiptsOfBookingsAcknowledgedBeforeAKillReachAnotherSi
       },
       absl::Seconds(60));
   EXPECT_TRUE(arrived) << listed.size() << " of " << acknowledged.size()
-                       << " receipts reached milan; see " << sites_.LogFile("paris");
+                       << " receipts reached milan; see " << sites_.LogFile("milan");
 
   at_milan.reset();
-  members.reset();
   testing::ExpectCleanStop({milan.get(), paris.get()});
 }
 

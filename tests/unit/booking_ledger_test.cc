@@ -15,6 +15,7 @@
 #include "services/booking/booking_codec.h"
 #include "services/booking/no_show_sweeper.h"
 #include "services/booking/receipt_publisher.h"
+#include "services/booking/remote_venues.h"
 #include "services/member/member_registry.h"
 #include "services/replication/entry_signing.h"
 #include "services/site/site_catalog.h"
@@ -63,6 +64,28 @@ class FakeAllowances final : public domain::VisitAllowances {
   std::map<std::string, int> days;
 };
 
+// What a visitor's home site answers of the visit days the visitor holds elsewhere, set by
+// the test; `down` makes the home unreachable.
+class FakeHomes final : public domain::VisitDaysElsewhere {
+ public:
+  absl::StatusOr<std::vector<int>> Count(absl::string_view home_site_id,
+                                         absl::string_view member_id, absl::string_view venue,
+                                         const std::vector<absl::CivilMonth>& months) override {
+    ++calls;
+    if (down) return absl::UnavailableError(absl::StrCat("site ", home_site_id, " is down"));
+    EXPECT_EQ(venue, "paris");
+    std::vector<int> counted;
+    for (absl::CivilMonth month : months) {
+      auto it = days.find({std::string(member_id), month});
+      counted.push_back(it == days.end() ? 0 : it->second);
+    }
+    return counted;
+  }
+  std::map<std::pair<std::string, absl::CivilMonth>, int> days;
+  bool down = false;
+  std::atomic<int> calls{0};
+};
+
 class BookingLedgerTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
@@ -79,9 +102,11 @@ class BookingLedgerTest : public ::testing::Test {
     oplog_ = storage::Oplog::Open(store_.get(), &clock_, &hlc_, &signer_, "paris").value();
     members_ = std::make_unique<member::MemberRegistry>(store_.get(), oplog_.get(), &ids_, "paris");
     directory_ = std::make_unique<site::SiteDirectory>(store_.get(), oplog_.get());
-    receipts_ = std::make_unique<ReceiptBook>(store_.get(), members_.get(), directory_.get());
-    ledger_ = std::make_unique<BookingLedger>(store_.get(), &clock_, &ids_, catalog_.get(),
-                                              members_.get(), receipts_.get(), &allowances_);
+    receipts_ =
+        std::make_unique<ReceiptBook>("paris", store_.get(), members_.get(), directory_.get());
+    ledger_ =
+        std::make_unique<BookingLedger>(store_.get(), &clock_, &ids_, catalog_.get(),
+                                        members_.get(), receipts_.get(), &allowances_, &homes_);
   }
 
   void Close() {
@@ -130,6 +155,7 @@ class BookingLedgerTest : public ::testing::Test {
   std::unique_ptr<member::MemberRegistry> members_;
   std::unique_ptr<site::SiteDirectory> directory_;
   FakeAllowances allowances_;
+  FakeHomes homes_;
   std::unique_ptr<ReceiptBook> receipts_;
   std::unique_ptr<BookingLedger> ledger_;
 };
@@ -409,24 +435,34 @@ class VisitorLedgerTest : public BookingLedgerTest {
     ASSERT_TRUE(txn->Commit().ok());
   }
 
-  // Applies `receipt` as an entry of `origin` and commits whatever the apply wrote, even
-  // when it refuses (the oplog would roll that back): a refusal must have written nothing.
-  absl::Status ApplyReceipt(const std::string& origin, const v1::Booking& receipt) {
-    v1::OplogEntry entry;
-    entry.mutable_origin()->set_site_id(origin);
-    entry.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
-    entry.set_payload(receipt.SerializeAsString());
-    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-    absl::Status applied = receipts_->ApplyRemote(*txn, entry);
-    if (absl::Status s = txn->Commit(); !s.ok()) return s;
-    return applied;
+  // Milan's receipts, as milan's node holds them (on the same store: the tests that use it
+  // make no booking at paris).
+  ReceiptBook& Milan() {
+    if (milan_ == nullptr) {
+      milan_ =
+          std::make_unique<ReceiptBook>("milan", store_.get(), members_.get(), directory_.get());
+    }
+    return *milan_;
   }
 
+  // Milan keeps `receipt` read from `venue`'s feed (the next row of it); returns how many
+  // receipts it skipped (0 or 1).
+  int FeedToMilan(const std::string& venue, const v1::Booking& receipt) {
+    v1::PullReceiptsResponse page;
+    page.set_feed_incarnation(1);
+    v1::FeedReceipt* row = page.add_receipts();
+    row->set_seq(++fed_[venue]);
+    *row->mutable_receipt() = receipt;
+    return Milan().AcceptFeed(venue, page).value();
+  }
+
+  std::unique_ptr<ReceiptBook> milan_;
+  std::map<std::string, uint64_t> fed_;
   int64_t listings_ = 0;
 
-  // A receipt of a booking the visitor holds at another venue ("rome") on `day`.
-  absl::Status RemoteVisit(const std::string& member_id, absl::CivilDay day) {
-    return ApplyReceipt("rome", BookingToProto(RomeVisit(member_id, day), "Europe/Rome"));
+  // A receipt of a booking the visitor holds at another venue ("rome") on `day`, at milan.
+  bool RemoteVisit(const std::string& member_id, absl::CivilDay day) {
+    return FeedToMilan("rome", BookingToProto(RomeVisit(member_id, day), "Europe/Rome")) == 0;
   }
 
   // A morning booking of `member_id` at rome on `day`, as rome writes it.
@@ -466,48 +502,50 @@ TEST_F(VisitorLedgerTest, EveryChangeQueuesAReceiptThatSurvivesARestartUntilPubl
   EXPECT_EQ(receipt.time_zone(), "Europe/Paris");
   ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
 
+  // A local member's booking is queued for no one.
+  ASSERT_TRUE(ledger_->Create(Morning(NewMember(), kWednesday, "local")).ok());
+
   // A crash before the publisher ran: the queued receipt is still there after reopening.
   Close();
   Open();
-  const uint64_t head_before = oplog_->Vector().empty() ? 0 : oplog_->Vector()[0].seq();
-  EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 1);  // Only the latest state.
-  EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 0);
-  std::vector<v1::OplogEntry> entries = oplog_->Read(oplog_->self(), head_before, 10).value();
-  ASSERT_EQ(entries.size(), 1u);
-  EXPECT_EQ(entries[0].kind(), v1::ENTRY_KIND_BOOKING_RECEIPT);
-  v1::Booking published;
-  ASSERT_TRUE(published.ParseFromString(entries[0].payload()));
-  EXPECT_EQ(published.booking_id(), booking.booking_id);
-  EXPECT_EQ(published.state(), v1::BOOKING_STATE_CANCELLED);
+  EXPECT_EQ(receipts_->PublishQueued(100).value(), 1);  // Only the latest state.
+  EXPECT_EQ(receipts_->PublishQueued(100).value(), 0);
+  EXPECT_EQ(receipts_->TakeHomesToNotify(), std::vector<std::string>{"milan"});
+  // In milan's feed only.
+  const v1::PullReceiptsResponse feed = receipts_->ReadFeed("milan", 7, {}).value();
+  EXPECT_EQ(feed.feed_incarnation(), 7u);
+  EXPECT_FALSE(feed.more());
+  ASSERT_EQ(feed.receipts_size(), 1);
+  EXPECT_EQ(feed.receipts(0).receipt().booking_id(), booking.booking_id);
+  EXPECT_EQ(feed.receipts(0).receipt().state(), v1::BOOKING_STATE_CANCELLED);
+  EXPECT_EQ(receipts_->ReadFeed("paris", 7, {})->receipts_size(), 0);
+  EXPECT_EQ(receipts_->ReadFeed("rome", 7, {})->receipts_size(), 0);
 }
 
-TEST_F(VisitorLedgerTest, AReceiptFromAnotherSiteOrChangingAFixedFieldIsRefused) {
+TEST_F(VisitorLedgerTest, AFeedCannotCarryAnotherVenuesBookingNorChangeAFixedField) {
   const std::string visitor = Visitor("milan-0000000000000005");
-  domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
-  auto apply = [&](const std::string& origin, const v1::Booking& receipt) {
-    v1::OplogEntry entry;
-    entry.mutable_origin()->set_site_id(origin);
-    entry.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
-    entry.set_payload(receipt.SerializeAsString());
-    std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-    return receipts_->ApplyRemote(*txn, entry);
-  };
-  // Rome claiming a Paris booking, even relabelled as its own.
-  v1::Booking forged = BookingToProto(booking, "Europe/Paris");
-  forged.set_site_id("rome");
+  const domain::Booking booking = RomeVisit(visitor, kWednesday);
+  ASSERT_EQ(FeedToMilan("rome", BookingToProto(booking, "Europe/Rome")), 0);
+  // Paris's feed claiming rome's booking, even relabelled as its own.
+  v1::Booking forged = BookingToProto(booking, "Europe/Rome");
   forged.mutable_price()->set_amount_minor(999999);
-  EXPECT_EQ(apply("rome", forged).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FeedToMilan("paris", forged), 1);
+  forged.set_site_id("paris");
+  EXPECT_EQ(FeedToMilan("paris", forged), 1);
   // The venue itself cannot move a booking to another member.
-  v1::Booking moved = BookingToProto(booking, "Europe/Paris");
+  v1::Booking moved = BookingToProto(booking, "Europe/Rome");
   moved.set_member_id("milan-0000000000000006");
-  EXPECT_EQ(apply("paris", moved).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(receipts_->Get(booking.booking_id)->price().amount_minor(), booking.price_minor);
+  EXPECT_EQ(FeedToMilan("rome", moved), 1);
+  EXPECT_EQ(Milan().Get(booking.booking_id)->price().amount_minor(), booking.price_minor);
+  EXPECT_EQ(Milan().Get(booking.booking_id)->member_id(), visitor);
+  // The skipped rows moved the cursor on all the same: a bad row never wedges a feed.
+  EXPECT_EQ(Milan().FeedCursor("paris")->seq(), 2u);
 }
 
 TEST_F(VisitorLedgerTest, ForgedReceiptsAreRejectedAndChangeNothing) {
   const std::string visitor = Visitor("milan-0000000000000007");
   const absl::CivilMonth month(kWednesday);
-  ASSERT_TRUE(RemoteVisit(visitor, kWednesday).ok());  // The genuine visit: 2000 EUR.
+  ASSERT_TRUE(RemoteVisit(visitor, kWednesday));  // The genuine visit: 2000 EUR.
   struct Forgery {
     const char* what;
     std::function<void(domain::Booking&)> change;
@@ -544,10 +582,8 @@ TEST_F(VisitorLedgerTest, ForgedReceiptsAreRejectedAndChangeNothing) {
   for (size_t i = 0; i < forgeries.size(); ++i) {
     domain::Booking forged = RomeVisit(visitor, kWednesday + 1, absl::StrFormat("%016x", 100 + i));
     forgeries[i].change(forged);
-    EXPECT_EQ(ApplyReceipt("rome", BookingToProto(forged, "Europe/Rome")).code(),
-              absl::StatusCode::kInvalidArgument)
-        << forgeries[i].what;
-    EXPECT_EQ(receipts_->Get(forged.booking_id).status().code(), absl::StatusCode::kNotFound)
+    EXPECT_EQ(FeedToMilan("rome", BookingToProto(forged, "Europe/Rome")), 1) << forgeries[i].what;
+    EXPECT_EQ(Milan().Get(forged.booking_id).status().code(), absl::StatusCode::kNotFound)
         << forgeries[i].what;
   }
   // A venue the directory does not list yet: its currency cannot be checked.
@@ -555,15 +591,16 @@ TEST_F(VisitorLedgerTest, ForgedReceiptsAreRejectedAndChangeNothing) {
   unlisted.booking_id = domain::MakeBookingId("oslo", "00000000000000ff");
   unlisted.site_id = "oslo";
   unlisted.currency_code = "NOK";
-  EXPECT_EQ(ApplyReceipt("oslo", BookingToProto(unlisted, "Europe/Oslo")).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(FeedToMilan("oslo", BookingToProto(unlisted, "Europe/Oslo")), 1);
 
   // Nothing changed: the itinerary, the visit days and the settlement hold the genuine visit.
-  EXPECT_EQ(receipts_->ListByMember(visitor, 100, "")->items.size(), 1u);
+  EXPECT_EQ(Milan().ListByMember(visitor, 100, "")->items.size(), 1u);
   std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  EXPECT_EQ(receipts_->LockVisitDays(*txn, visitor, month).value(), 1);
+  EXPECT_EQ(Milan().LockVisitDays(*txn, visitor, month).value(), 1);
   txn.reset();
-  const std::vector<domain::SettlementLine> lines = receipts_->Settlement(month).value();
+  EXPECT_EQ(Milan().VisitDaysExcept(visitor, month, "paris").value(), 1);
+  EXPECT_EQ(Milan().VisitDaysExcept(visitor, month, "rome").value(), 0);
+  const std::vector<domain::SettlementLine> lines = Milan().Settlement(month).value();
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].host_site_id, "rome");
   EXPECT_EQ(lines[0].home_site_id, "milan");
@@ -571,29 +608,37 @@ TEST_F(VisitorLedgerTest, ForgedReceiptsAreRejectedAndChangeNothing) {
   EXPECT_EQ(lines[0].amount_minor, 2000);
 }
 
-TEST_F(VisitorLedgerTest, AReceiptIsCheckedAgainstTheVenueCurrencyOfItsOwnBatch) {
-  // A venue's directory entry and its first receipts often arrive in one apply transaction.
+TEST_F(VisitorLedgerTest, AFeedPageIsKeptOnceAndAnotherIncarnationsFeedIsReadAgain) {
   const std::string visitor = Visitor("milan-0000000000000008");
   domain::Booking booking = RomeVisit(visitor, kWednesday);
-  booking.booking_id = domain::MakeBookingId("lisbon", "00000000000000aa");
-  booking.site_id = "lisbon";
-  v1::DirectoryEntry listed;
-  listed.mutable_site()->set_site_id("lisbon");
-  listed.mutable_site()->set_currency_code("EUR");
-  v1::OplogEntry listing;
-  listing.mutable_origin()->set_site_id("lisbon");
-  listing.mutable_hlc()->set_wall_micros(absl::ToUnixMicros(kNow));
-  listing.set_kind(v1::ENTRY_KIND_DIRECTORY);
-  listing.set_payload(listed.SerializeAsString());
-  v1::OplogEntry receipt;
-  receipt.mutable_origin()->set_site_id("lisbon");
-  receipt.set_kind(v1::ENTRY_KIND_BOOKING_RECEIPT);
-  receipt.set_payload(BookingToProto(booking, "Europe/Lisbon").SerializeAsString());
-  std::unique_ptr<storage::Transaction> txn = store_->BeginTransaction();
-  ASSERT_TRUE(directory_->ApplyRemote(*txn, listing).ok());
-  EXPECT_TRUE(receipts_->ApplyRemote(*txn, receipt).ok());
-  ASSERT_TRUE(txn->Commit().ok());
-  EXPECT_TRUE(receipts_->Get(booking.booking_id).ok());
+  v1::PullReceiptsResponse page;
+  page.set_feed_incarnation(3);
+  v1::FeedReceipt* row = page.add_receipts();
+  row->set_seq(5);
+  *row->mutable_receipt() = BookingToProto(booking, "Europe/Rome");
+  ASSERT_EQ(Milan().AcceptFeed("rome", page).value(), 0);
+  EXPECT_EQ(Milan().FeedCursor("rome")->feed_incarnation(), 3u);
+  EXPECT_EQ(Milan().FeedCursor("rome")->seq(), 5u);
+
+  // The same page again (an answer read twice): row 5 is not taken again, so an older state
+  // read late does not undo a newer one.
+  booking.state = domain::BookingState::kCancelled;
+  booking.update_time += absl::Minutes(1);
+  v1::PullReceiptsResponse newer = page;
+  newer.mutable_receipts(0)->set_seq(6);
+  *newer.mutable_receipts(0)->mutable_receipt() = BookingToProto(booking, "Europe/Rome");
+  ASSERT_EQ(Milan().AcceptFeed("rome", newer).value(), 0);
+  ASSERT_EQ(Milan().AcceptFeed("rome", page).value(), 0);
+  EXPECT_EQ(Milan().Get(booking.booking_id)->state(), v1::BOOKING_STATE_CANCELLED);
+
+  // Rome restored from a backup starts a new feed: milan reads it from its start, and an
+  // older state in it changes nothing.
+  page.set_feed_incarnation(4);
+  page.mutable_receipts(0)->set_seq(1);
+  ASSERT_EQ(Milan().AcceptFeed("rome", page).value(), 0);
+  EXPECT_EQ(Milan().FeedCursor("rome")->feed_incarnation(), 4u);
+  EXPECT_EQ(Milan().FeedCursor("rome")->seq(), 1u);
+  EXPECT_EQ(Milan().Get(booking.booking_id)->state(), v1::BOOKING_STATE_CANCELLED);
 }
 
 TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {
@@ -606,8 +651,8 @@ TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {
       ledger_
           ->Create(Request(visitor, "coworking", absl::CivilMinute(2027, 1, 6, 14, 0),
                            absl::CivilMinute(2027, 1, 6, 19, 0), 1, "wed-pm"))
-          .value();                                  // The same venue day: no new visit day.
-  ASSERT_TRUE(RemoteVisit(visitor, thursday).ok());  // Rome, replicated: the second day.
+          .value();                                        // The same venue day: no new visit day.
+  homes_.days[{visitor, absl::CivilMonth(thursday)}] = 1;  // Milan counts a day at rome.
 
   absl::StatusOr<domain::Booking> over = ledger_->Create(Morning(visitor, friday, "fri"));
   EXPECT_THAT(over.status(), testing::StatusIs(absl::StatusCode::kFailedPrecondition,
@@ -620,9 +665,32 @@ TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {
   ASSERT_TRUE(ledger_->Cancel(afternoon.booking_id, kDesk).ok());
   EXPECT_TRUE(ledger_->Create(Morning(visitor, friday, "fri-3")).ok());
 
-  // A local member has no allowance to keep.
+  // A local member has no allowance to keep, and its home is not asked.
   allowances_.days["paris"] = 0;
+  const int calls = homes_.calls;
   EXPECT_TRUE(ledger_->Create(Morning(NewMember(), friday, "local")).ok());
+  EXPECT_EQ(homes_.calls, calls);
+}
+
+TEST_F(VisitorLedgerTest, WhileItsHomeIsDownAVisitIsCheckedAgainstTheDaysHeldHere) {
+  const std::string visitor = Visitor("milan-0000000000000009");
+  allowances_.days["milan"] = 2;
+  homes_.days[{visitor, absl::CivilMonth(kWednesday)}] = 5;  // Milan would say: over.
+  homes_.down = true;
+  // The member is not stranded: one day here, then two.
+  ASSERT_TRUE(ledger_->Create(Morning(visitor, kWednesday, "wed")).ok());
+  ASSERT_TRUE(ledger_->Create(Morning(visitor, kWednesday + 1, "thu")).ok());
+  EXPECT_EQ(homes_.calls, 2);
+  // The days held here still count.
+  absl::StatusOr<domain::Booking> over = ledger_->Create(Morning(visitor, kWednesday + 2, "fri"));
+  EXPECT_THAT(over.status(), testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                               HasSubstr("used 2 of the 2 visit days")));
+  // Back up, its count is asked again.
+  homes_.down = false;
+  homes_.days[{visitor, absl::CivilMonth(kWednesday)}] = 0;
+  allowances_.days["milan"] = 3;
+  EXPECT_TRUE(ledger_->Create(Morning(visitor, kWednesday + 2, "fri")).ok());
+  EXPECT_EQ(homes_.calls, 4);
 }
 
 TEST_F(VisitorLedgerTest, ConcurrentVisitsOfOneMemberNeverExceedTheAllowance) {
@@ -695,63 +763,104 @@ TEST_F(NoShowSweeperTest, SweepsAtStartAndStopsWithoutWaitingOutItsInterval) {
   EXPECT_LT(absl::Now() - stopping, absl::Seconds(30));
 }
 
-// The receipt publisher's thread moves this venue's queued receipts into the oplog.
-class ReceiptPublisherTest : public BookingLedgerTest {
+// The home sites a publisher told of new receipts; nothing else is called.
+class FakeRemote final : public RemoteVenues {
+ public:
+  absl::StatusOr<v1::Booking> CreateBooking(absl::string_view, absl::string_view,
+                                            const v1::CreateBookingRequest&, absl::Time) override {
+    return absl::UnimplementedError("not in this test");
+  }
+  absl::StatusOr<v1::Booking> CancelBooking(absl::string_view, absl::string_view,
+                                            const v1::CancelBookingRequest&, absl::Time) override {
+    return absl::UnimplementedError("not in this test");
+  }
+  absl::StatusOr<v1::GetAvailabilityResponse> GetAvailability(absl::string_view,
+                                                              const v1::GetAvailabilityRequest&,
+                                                              absl::Time) override {
+    return absl::UnimplementedError("not in this test");
+  }
+  absl::StatusOr<v1::PullReceiptsResponse> PullReceipts(absl::string_view,
+                                                        const v1::PullReceiptsRequest&,
+                                                        absl::Time) override {
+    return absl::UnimplementedError("not in this test");
+  }
+  absl::Status NotifyReceipts(absl::string_view site_id, absl::Time) override {
+    absl::MutexLock lock(&mu);
+    told.insert(std::string(site_id));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<v1::ListBookingsResponse> ListBookings(absl::string_view, absl::string_view,
+                                                        const v1::ListBookingsRequest&,
+                                                        absl::Time) override {
+    return absl::UnimplementedError("not in this test");
+  }
+  absl::StatusOr<v1::Booking> GetBooking(absl::string_view, absl::string_view,
+                                         const v1::GetBookingRequest&, absl::Time) override {
+    return absl::UnimplementedError("not in this test");
+  }
+  std::set<std::string> Told() {
+    absl::MutexLock lock(&mu);
+    return told;
+  }
+
+  absl::Mutex mu;
+  std::set<std::string> told ABSL_GUARDED_BY(mu);
+};
+
+// The receipt publisher's thread moves this venue's queued receipts of visitors into their
+// home sites' feeds, and tells the homes.
+class ReceiptPublisherTest : public VisitorLedgerTest {
  protected:
-  // The booking ids of the receipts in this node's own oplog entries.
-  std::set<std::string> PublishedReceipts() {
+  // The booking ids of the receipts in milan's feed, and the latest state of `booking_id`.
+  std::set<std::string> InMilansFeed(v1::BookingState* latest = nullptr,
+                                     const std::string& booking_id = "") {
     std::set<std::string> ids;
-    const std::vector<v1::OplogEntry> entries = oplog_->Read(oplog_->self(), 0, 10000).value();
-    for (const v1::OplogEntry& entry : entries) {
-      if (entry.kind() != v1::ENTRY_KIND_BOOKING_RECEIPT) continue;
-      v1::Booking receipt;
-      EXPECT_TRUE(receipt.ParseFromString(entry.payload()));
-      ids.insert(receipt.booking_id());
+    const v1::PullReceiptsResponse feed = receipts_->ReadFeed("milan", 1, {}).value();
+    for (const v1::FeedReceipt& row : feed.receipts()) {
+      ids.insert(row.receipt().booking_id());
+      if (latest != nullptr && row.receipt().booking_id() == booking_id) {
+        *latest = row.receipt().state();
+      }
     }
     return ids;
   }
+
+  FakeRemote remote_;
 };
 
 TEST_F(ReceiptPublisherTest, PublishesWhatACrashLeftQueuedAtStart) {
   std::set<std::string> booked;
   for (int i = 0; i < 3; ++i) {
+    const std::string visitor = Visitor(absl::StrFormat("milan-%016x", 0x20 + i));
     booked.insert(
-        ledger_
-            ->Create(Request(NewMember(i), "small", kWedMorning, kWedNoon, 1, absl::StrCat("k", i)))
-            .value()
-            .booking_id);
+        ledger_->Create(Morning(visitor, kWednesday, absl::StrCat("k", i))).value().booking_id);
   }
-  // No publisher ran before the "crash": the receipts are queued, none is in the oplog.
+  // No publisher ran before the "crash": the receipts are queued, none is in a feed.
   Close();
   Open();
-  ASSERT_TRUE(PublishedReceipts().empty());
+  ASSERT_TRUE(InMilansFeed().empty());
 
   {
-    ReceiptPublisher publisher(receipts_.get(), oplog_.get());
-    EXPECT_TRUE(testing::WaitFor([&] { return PublishedReceipts() == booked; }));
+    ReceiptPublisher publisher(receipts_.get(), &remote_);
+    EXPECT_TRUE(testing::WaitFor([&] { return InMilansFeed() == booked; }));
+    EXPECT_TRUE(testing::WaitFor([&] { return remote_.Told() == std::set<std::string>{"milan"}; }));
   }
-  EXPECT_EQ(receipts_->PublishQueued(*oplog_, 100).value(), 0);  // The outbox is empty.
+  EXPECT_EQ(receipts_->PublishQueued(100).value(), 0);  // The outbox is empty.
 }
 
 TEST_F(ReceiptPublisherTest, PublishesTheReceiptOfEachChangeMadeWhileItRuns) {
-  ReceiptPublisher publisher(receipts_.get(), oplog_.get());
+  ReceiptPublisher publisher(receipts_.get(), &remote_);
   const domain::Booking booking =
-      ledger_->Create(Request(NewMember(), "small", kWedMorning, kWedNoon, 1, "k")).value();
+      ledger_->Create(Morning(Visitor("milan-0000000000000030"), kWednesday, "k")).value();
   EXPECT_TRUE(testing::WaitFor(
-      [&] { return PublishedReceipts() == std::set<std::string>{booking.booking_id}; }));
+      [&] { return InMilansFeed() == std::set<std::string>{booking.booking_id}; }));
 
-  // A cancellation is a new receipt of the same booking, published in turn.
+  // A cancellation is a new row of the same booking, published in turn.
   ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
   EXPECT_TRUE(testing::WaitFor([&] {
-    std::vector<v1::OplogEntry> entries = oplog_->Read(oplog_->self(), 0, 10000).value();
-    v1::Booking latest;
-    for (const v1::OplogEntry& entry : entries) {
-      if (entry.kind() == v1::ENTRY_KIND_BOOKING_RECEIPT) {
-        EXPECT_TRUE(latest.ParseFromString(entry.payload()));
-      }
-    }
-    return latest.booking_id() == booking.booking_id &&
-           latest.state() == v1::BOOKING_STATE_CANCELLED;
+    v1::BookingState latest = v1::BOOKING_STATE_UNSPECIFIED;
+    InMilansFeed(&latest, booking.booking_id);
+    return latest == v1::BOOKING_STATE_CANCELLED;
   }));
 }
 

@@ -62,8 +62,9 @@ absl::StatusOr<PropagationFigures> RunPropagation(const BenchOptions& options, s
 // every node is connected: registers options.members_per_site members at each site's desk,
 // then has members book options.bookings times at venues other than their home (directly at
 // the venue, with a token of their home). Prints the time to start, the convergence time
-// after each phase, and per node (min / median / max): peers, entries received and bytes
-// stored per booking.
+// after the registrations, the time until every receipt is at its member's home after the
+// bookings, and per node (min / median / max): peers, entries received and bytes stored per
+// booking.
 absl::StatusOr<NetworkFigures> RunNetwork(const BenchOptions& options, std::ostream& out);
 
 }  // namespace cantine::bench
