@@ -1,5 +1,6 @@
 #include "services/booking/receipt_book.h"
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -124,6 +125,20 @@ std::vector<std::string> ReceiptBook::TakeHomesToNotify() {
   std::vector<std::string> homes(homes_to_notify_.begin(), homes_to_notify_.end());
   homes_to_notify_.clear();
   return homes;
+}
+
+absl::StatusOr<std::vector<std::string>> ReceiptBook::HomesInFeed() const {
+  std::vector<std::string> homes;
+  std::string after;  // The last possible key of the home found before.
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<storage::KeyValue> first,
+                     store_->Scan(Table::kReceiptFeed, /*prefix=*/"", 1, after));
+    if (first.empty()) return homes;
+    storage::KeyReader key(first[0].key);
+    ASSIGN_OR_RETURN(std::string home, key.ReadString());
+    after = FeedKey(home, std::numeric_limits<uint64_t>::max());
+    homes.push_back(std::move(home));
+  }
 }
 
 void ReceiptBook::NoteFeedWaiting(absl::string_view venue) {

@@ -63,6 +63,8 @@ class ReceiptBook {
   void Wake() ABSL_LOCKS_EXCLUDED(mu_);
   // The home sites whose feeds gained receipts since the last call (venue side), to notify.
   std::vector<std::string> TakeHomesToNotify() ABSL_LOCKS_EXCLUDED(mu_);
+  // Every home site whose feed here holds rows, by a seek per home.
+  absl::StatusOr<std::vector<std::string>> HomesInFeed() const;
   // Notes that `venue` said its feed holds new receipts for this site (home side).
   void NoteFeedWaiting(absl::string_view venue) ABSL_LOCKS_EXCLUDED(mu_);
   // The venues noted since the last call.

@@ -2,8 +2,8 @@
 
 namespace cantine::booking {
 
-ReceiptPublisher::ReceiptPublisher(ReceiptBook* receipts, RemoteVenues* homes)
-    : receipts_(receipts), homes_(homes), thread_([this] { Run(); }) {}
+ReceiptPublisher::ReceiptPublisher(ReceiptBook* receipts, ReceiptNotifier* notifier)
+    : receipts_(receipts), notifier_(notifier), thread_([this] { Run(); }) {}
 
 ReceiptPublisher::~ReceiptPublisher() {
   stopping_ = true;
@@ -25,21 +25,11 @@ void ReceiptPublisher::Run() {
     } else if (*published == static_cast<int>(kBatchSize)) {
       continue;  // More may be queued.
     }
-    NotifyHomes();
+    notifier_->Tell(receipts_->TakeHomesToNotify());
     // Notifications that came while publishing are covered by the next pass.
     const uint64_t now_seen = receipts_->WaitForQueued(seen, absl::Seconds(1));
     sweep = now_seen == seen;  // A quiet second.
     seen = now_seen;
-  }
-}
-
-void ReceiptPublisher::NotifyHomes() {
-  for (const std::string& home : receipts_->TakeHomesToNotify()) {
-    if (absl::Status told = homes_->NotifyReceipts(home, absl::Now() + kNoticeTimeout);
-        !told.ok()) {
-      log_.Debug("home site ", home,
-                 " not told of new receipts (it pulls them at its next poll): ", told.ToString());
-    }
   }
 }
 

@@ -5,7 +5,7 @@
 
 #include "absl/time/time.h"
 #include "services/booking/receipt_book.h"
-#include "services/booking/remote_venues.h"
+#include "services/booking/receipt_notifier.h"
 #include "services/logging/logger.h"
 
 namespace cantine::booking {
@@ -13,28 +13,23 @@ namespace cantine::booking {
 // A background thread that moves this venue's queued receipts of visitors' bookings to
 // their home sites' feeds (ReceiptBook::ReadFeed), in batches, as soon as their bookings
 // commit (by the keys the ledger notifies), and, at start and when idle, whatever the
-// outbox holds (what a crash left queued); then tells each home, which pulls them. Bookings
+// outbox holds (what a crash left queued); then has each home told (ReceiptNotifier), which
+// pulls them. Bookings
 // thus commit concurrently, with the store's group commit, instead of one at a time behind
 // the feed's sequence; a receipt reaches the feed a few milliseconds later.
 class ReceiptPublisher {
  public:
   inline static constexpr size_t kBatchSize = 256;
 
-  // How long a notice to a home site may take; a home not told pulls at its next poll.
-  inline static constexpr absl::Duration kNoticeTimeout = absl::Seconds(1);
-
-  // None owned; all outlive the publisher. Starts the thread.
-  ReceiptPublisher(ReceiptBook* receipts, RemoteVenues* homes);
+  // Neither owned; both outlive the publisher. Starts the thread.
+  ReceiptPublisher(ReceiptBook* receipts, ReceiptNotifier* notifier);
   // Stops the thread and waits for it; what is still queued is published after a restart.
   ~ReceiptPublisher();
 
  private:
   void Run();
-  // Tells the home sites whose feeds gained receipts (ReceiptBook::TakeHomesToNotify).
-  void NotifyHomes();
-
   ReceiptBook* const receipts_;
-  RemoteVenues* const homes_;
+  ReceiptNotifier* const notifier_;
   const logging::Logger log_{"receipts"};
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -62,18 +62,21 @@ bool ReceiptPuller::PullDue(const std::vector<std::string>& noticed, bool poll) 
     state.endpoint = entry.federation_endpoint();
     absl::StatusOr<bool> read_to_end = PullAll(venue);
     if (read_to_end.ok()) {
-      if (state.failures > 0) log_.Info("pulling receipts from ", venue, " again");
+      if (state.failures >= kFailuresToWarn) {
+        log_.Info("pulling receipts from ", venue, " again");
+      }
       state.failures = 0;
       state.next_try = absl::InfinitePast();
       state.unfinished = !*read_to_end;
       unfinished = unfinished || state.unfinished;
     } else {
-      if (state.failures == 0) {
-        log_.Warning(
-            "cannot pull receipts from ", venue,
-            " (tried again at its notice or after a backoff): ", read_to_end.status().ToString());
-      }
       ++state.failures;
+      // A venue down for a moment (or not up yet, as a network starts) is no news.
+      if (state.failures == kFailuresToWarn) {
+        log_.Warning("cannot pull receipts from ", venue, " (", state.failures,
+                     " tries; tried again at its notice or after a backoff): ",
+                     read_to_end.status().ToString());
+      }
       state.unfinished = false;
       state.next_try = now + std::min(options_.poll_interval * (1 << std::min(state.failures, 16)),
                                       options_.max_backoff);

@@ -18,7 +18,8 @@ namespace cantine::booking {
 // other venues the directory lists (not suspended nor removed), each from where it stopped
 // (ReceiptBook::FeedCursor): a venue at once when it says it has new ones
 // (ReceiptBook::NoteFeedWaiting) or when it is newly listed or moved, and every venue every
-// `poll_interval`, which catches what a lost notice or a restore left behind. A venue that cannot
+// `poll_interval` (and at start), which catches what a restore of this site's database left
+// behind: venues tell a home until it is told (ReceiptNotifier). A venue that cannot
 // be reached is polled again after a backoff doubling from `poll_interval` to `max_backoff`,
 // without holding up the others (its notices still bring it at once). So a home holds the receipts
 // its members' itineraries, visit days and settlement need, and no other site stores them.
@@ -28,7 +29,7 @@ class ReceiptPuller {
   inline static constexpr int kMaxPagesPerPass = 64;
 
   struct Options {
-    absl::Duration poll_interval = absl::Seconds(30);
+    absl::Duration poll_interval = absl::Minutes(10);
     absl::Duration max_backoff = absl::Minutes(5);
     // Each call's deadline.
     absl::Duration timeout = absl::Seconds(10);
@@ -48,6 +49,8 @@ class ReceiptPuller {
     bool unfinished = false;  // Its last pull stopped at kMaxPagesPerPass.
   };
 
+  // A venue is reported unreachable in the log after this many failed pulls in a row.
+  inline static constexpr int kFailuresToWarn = 3;
   // How often the directory is read for venues newly listed or moved.
   inline static constexpr absl::Duration kDirectoryCheck = absl::Seconds(1);
 

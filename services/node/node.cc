@@ -195,6 +195,7 @@ struct Node::Parts {
   int federation_port = 0;
 
   // Worker threads, last: stopped (Drain) and destroyed first.
+  std::unique_ptr<booking::ReceiptNotifier> receipt_notifier;
   std::unique_ptr<booking::ReceiptPublisher> receipt_publisher;
   std::unique_ptr<booking::ReceiptPuller> receipt_puller;
   std::unique_ptr<booking::NoShowSweeper> no_show_sweeper;
@@ -375,8 +376,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   // Receipts reach their home sites' feeds only once this site's directory entry is out
   // (StartFederation): homes check their currency against it. Bookings made before wait in
   // the outbox.
+  ASSIGN_OR_RETURN(const std::vector<std::string> waiting_homes, p.receipts->HomesInFeed());
+  p.receipt_notifier = std::make_unique<booking::ReceiptNotifier>(p.forwarder.get(), waiting_homes);
   p.receipt_publisher =
-      std::make_unique<booking::ReceiptPublisher>(p.receipts.get(), p.forwarder.get());
+      std::make_unique<booking::ReceiptPublisher>(p.receipts.get(), p.receipt_notifier.get());
   p.receipt_puller = std::make_unique<booking::ReceiptPuller>(
       options.site.site_id, p.receipts.get(), p.forwarder.get(), p.directory.get(),
       booking::ReceiptPuller::Options{.poll_interval = options.receipt_poll_interval});
@@ -571,6 +574,7 @@ void Node::Parts::Drain(absl::Duration drain_timeout) {
   no_show_sweeper.reset();
   receipt_puller.reset();
   receipt_publisher.reset();
+  receipt_notifier.reset();
   log.Info("stopped serving");
 }
 

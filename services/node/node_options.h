@@ -64,7 +64,7 @@ struct NodeOptions {
   absl::Duration no_show_sweep_interval = absl::Seconds(30);
   // How often this home site polls every other venue for its members' booking receipts
   // (booking::ReceiptPuller), besides pulling at once from a venue that says it has some.
-  absl::Duration receipt_poll_interval = absl::Seconds(30);
+  absl::Duration receipt_poll_interval = absl::Minutes(10);
 
   // Federation. Without a listen address the node serves no federation port (it still
   // pulls from its peers).

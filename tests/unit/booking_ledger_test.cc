@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "services/booking/booking_codec.h"
 #include "services/booking/no_show_sweeper.h"
+#include "services/booking/receipt_notifier.h"
 #include "services/booking/receipt_publisher.h"
 #include "services/booking/remote_venues.h"
 #include "services/member/member_registry.h"
@@ -388,15 +389,16 @@ TEST_F(BookingLedgerTest, ListingsPageInOrder) {
 namespace cantine::booking {
 namespace {
 
-// A member whose home is another site, as replication delivers it.
+// A member whose home is another site (the one its id names), as replication delivers it.
 std::string NewVisitor(member::MemberRegistry& members, storage::Store& store,
                        const std::string& member_id) {
+  const std::string home = member_id.substr(0, member_id.rfind('-'));  // As its id names.
   v1::MemberChange change;
   change.set_member_id(member_id);
-  change.set_home_site_id("milan");
+  change.set_home_site_id(home);
   change.set_display_name("Visitor");
   v1::OplogEntry entry;
-  entry.mutable_origin()->set_site_id("milan");
+  entry.mutable_origin()->set_site_id(home);
   entry.mutable_origin()->set_incarnation(1);
   entry.set_seq(1);
   entry.mutable_hlc()->set_wall_micros(absl::ToUnixMicros(kNow));
@@ -786,6 +788,11 @@ class FakeRemote final : public RemoteVenues {
   }
   absl::Status NotifyReceipts(absl::string_view site_id, absl::Time) override {
     absl::MutexLock lock(&mu);
+    ++notices[std::string(site_id)];
+    if (refusals > 0) {
+      --refusals;
+      return absl::UnavailableError("down");
+    }
     told.insert(std::string(site_id));
     return absl::OkStatus();
   }
@@ -803,8 +810,15 @@ class FakeRemote final : public RemoteVenues {
     return told;
   }
 
+  int Notices(const std::string& home) {
+    absl::MutexLock lock(&mu);
+    return notices[home];
+  }
+
   absl::Mutex mu;
   std::set<std::string> told ABSL_GUARDED_BY(mu);
+  std::map<std::string, int> notices ABSL_GUARDED_BY(mu);
+  int refusals ABSL_GUARDED_BY(mu) = 0;  // The next notices that fail.
 };
 
 // The receipt publisher's thread moves this venue's queued receipts of visitors into their
@@ -826,6 +840,7 @@ class ReceiptPublisherTest : public VisitorLedgerTest {
   }
 
   FakeRemote remote_;
+  ReceiptNotifier notifier_{&remote_, {}};
 };
 
 TEST_F(ReceiptPublisherTest, PublishesWhatACrashLeftQueuedAtStart) {
@@ -841,15 +856,35 @@ TEST_F(ReceiptPublisherTest, PublishesWhatACrashLeftQueuedAtStart) {
   ASSERT_TRUE(InMilansFeed().empty());
 
   {
-    ReceiptPublisher publisher(receipts_.get(), &remote_);
+    ReceiptPublisher publisher(receipts_.get(), &notifier_);
     EXPECT_TRUE(testing::WaitFor([&] { return InMilansFeed() == booked; }));
     EXPECT_TRUE(testing::WaitFor([&] { return remote_.Told() == std::set<std::string>{"milan"}; }));
   }
   EXPECT_EQ(receipts_->PublishQueued(100).value(), 0);  // The outbox is empty.
 }
 
+TEST_F(ReceiptPublisherTest, AHomeThatCannotBeToldIsToldAgainAndAfterARestartToo) {
+  {
+    absl::MutexLock lock(&remote_.mu);
+    remote_.refusals = 2;  // Milan is down for two notices.
+  }
+  ReceiptNotifier notifier(&remote_, {"milan"});
+  EXPECT_TRUE(testing::WaitFor([&] { return remote_.Told() == std::set<std::string>{"milan"}; }));
+  EXPECT_EQ(remote_.Notices("milan"), 3);
+
+  // After a restart, the homes whose feeds hold rows are told again.
+  const domain::Booking booking =
+      ledger_->Create(Morning(Visitor("milan-0000000000000031"), kWednesday, "k")).value();
+  ASSERT_EQ(receipts_->PublishQueued(100).value(), 1);
+  EXPECT_EQ(receipts_->HomesInFeed().value(), std::vector<std::string>{"milan"});
+  ASSERT_TRUE(ledger_->Create(Morning(Visitor("rome-0000000000000032"), kWednesday, "r")).ok());
+  ASSERT_EQ(receipts_->PublishQueued(100).value(), 1);
+  EXPECT_EQ(receipts_->HomesInFeed().value(), (std::vector<std::string>{"milan", "rome"}));
+  EXPECT_FALSE(booking.booking_id.empty());
+}
+
 TEST_F(ReceiptPublisherTest, PublishesTheReceiptOfEachChangeMadeWhileItRuns) {
-  ReceiptPublisher publisher(receipts_.get(), &remote_);
+  ReceiptPublisher publisher(receipts_.get(), &notifier_);
   const domain::Booking booking =
       ledger_->Create(Morning(Visitor("milan-0000000000000030"), kWednesday, "k")).value();
   EXPECT_TRUE(testing::WaitFor(

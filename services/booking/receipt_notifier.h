@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/booking/remote_venues.h"
+#include "services/logging/logger.h"
+
+namespace cantine::booking {
+
+// A background thread at a venue that tells home sites their feeds here hold new receipts
+// (RemoteVenues::NotifyReceipts), each until it is told: a home that cannot be reached is
+// told again after a backoff doubling from kFirstBackoff to kMaxBackoff, without holding up
+// the others. So a home that was down pulls what waited for it within kMaxBackoff of coming
+// back, without polling every venue. A home told while a receipt was being added is told
+// again. Thread-safe.
+class ReceiptNotifier {
+ public:
+  inline static constexpr absl::Duration kNoticeTimeout = absl::Seconds(1);
+  inline static constexpr absl::Duration kFirstBackoff = absl::Seconds(1);
+  inline static constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
+  // A home is reported unreachable in the log after this many failed notices in a row.
+  inline static constexpr int kFailuresToWarn = 5;
+
+  // `homes` is not owned and outlives the notifier. `waiting` are the homes to tell at
+  // start: after a restart, every home whose feed here holds rows (ReceiptBook::HomesInFeed),
+  // for who was told before is forgotten. Starts the thread.
+  ReceiptNotifier(RemoteVenues* homes, const std::vector<std::string>& waiting);
+  // Stops the thread and waits for it (a notice in flight ends by its deadline).
+  ~ReceiptNotifier();
+
+  // Queues `homes` to be told.
+  void Tell(const std::vector<std::string>& homes) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  struct Pending {
+    int failures = 0;
+    absl::Time next_try = absl::InfinitePast();
+    bool again = false;  // Told to tell since the notice in flight was sent.
+  };
+
+  void Run();
+
+  RemoteVenues* const homes_;
+  const logging::Logger log_{"receipts"};
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Pending> pending_ ABSL_GUARDED_BY(mu_);
+  uint64_t changes_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace cantine::booking
