@@ -186,7 +186,13 @@ class Bootstrap {
                              {response.redactions().begin(), response.redactions().end()}));
     Add(report_.applied, applied);
     report_.applying += absl::Now() - apply_start;
-    if (overlay_.bytes_held() >= options_.memory_budget_bytes) RETURN_IF_ERROR(Load());
+    // Half the budget is loaded in the background while the next half fills.
+    if (overlay_.bytes_held() >= options_.memory_budget_bytes / 2) {
+      const absl::Time start = absl::Now();
+      RETURN_IF_ERROR(overlay_.FlushInBackground());  // Waits for the load before.
+      ++report_.loads;
+      report_.loading += absl::Now() - start;
+    }
     if (absl::Now() - last_progress_ >= absl::Seconds(2)) {
       last_progress_ = absl::Now();
       log_.Info("bootstrap from seed ", seed_.site_id, ": ",
@@ -205,11 +211,12 @@ class Bootstrap {
     return true;
   }
 
+  // Loads what is left, once the load in the background committed.
   absl::Status Load() {
-    if (overlay_.bytes_held() == 0) return absl::OkStatus();
     const absl::Time start = absl::Now();
+    const bool left = overlay_.bytes_held() > 0;
     RETURN_IF_ERROR(overlay_.Flush());
-    ++report_.loads;
+    if (left) ++report_.loads;
     report_.loading += absl::Now() - start;
     return absl::OkStatus();
   }

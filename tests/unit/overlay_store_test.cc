@@ -136,6 +136,41 @@ TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
   EXPECT_EQ(reopened->Get(Table::kOplog, "entry").value(), "signed");
 }
 
+TEST(OverlayStoreTest, ALoadInTheBackgroundStaysReadableAndLandsBeforeTheNext) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
+  Commit(*base, Table::kMembers, {{"m0", "base"}});
+  OverlayStore overlay(base.get());
+  Commit(overlay, Table::kMembers, {{"m2", "first"}, {"m1", "first"}});
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    EXPECT_EQ(overlay.FlushInBackground().code(), absl::StatusCode::kFailedPrecondition);
+  }
+  const size_t held = overlay.bytes_held();
+  ASSERT_TRUE(overlay.FlushInBackground().ok());
+  EXPECT_EQ(overlay.bytes_held(), 0u);
+  EXPECT_EQ(overlay.bytes_loading(), held);
+  // Written over the layer being loaded: reads see the newest, then the loading layer.
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m2", "second").ok());
+    ASSERT_TRUE(txn->Delete(Table::kMembers, "m0").ok());
+    EXPECT_EQ(txn->Get(Table::kMembers, "m1").value(), "first");
+    EXPECT_EQ(txn->Get(Table::kMembers, "m2").value(), "second");
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  // A scan waits for the load, then reads the base under what the overlay holds.
+  EXPECT_EQ(Keys(overlay.Scan(Table::kMembers, "m", 10).value()),
+            (std::vector<std::string>{"m1=first", "m2=second"}));
+  EXPECT_EQ(base->Get(Table::kMembers, "m2").value(), "first");
+  EXPECT_EQ(overlay.bytes_loading(), 0u);
+  ASSERT_TRUE(overlay.FlushInBackground().ok());
+  ASSERT_TRUE(overlay.Flush().ok());  // Waits for it.
+  EXPECT_EQ(overlay.bytes_held() + overlay.bytes_loading(), 0u);
+  EXPECT_EQ(Keys(base->Scan(Table::kMembers, "", 10).value()),
+            (std::vector<std::string>{"m1=first", "m2=second"}));
+}
+
 TEST(RocksBulkLoadTest, KeysOutOfOrderAreRefusedAndAnUncommittedLoadChangesNothing) {
   testing::TempDir dir;
   std::unique_ptr<RocksStore> store = RocksStore::Open({.path = dir.path()}).value();
