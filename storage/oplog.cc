@@ -525,30 +525,40 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     const std::vector<size_t>& checkpoints = kept_signatures[key];
     size_t next_checkpoint = 0;
     for (size_t i = 0; i < run.entries.size(); ++i) {
-      v1::OplogEntry entry = *run.entries[i];
+      // The entry as stored: the one received, copied only where this node changes it.
+      const v1::OplogEntry& received = *run.entries[i];
+      std::optional<v1::OplogEntry> changed;
+      const auto change = [&]() -> v1::OplogEntry& {
+        if (!changed.has_value()) changed.emplace(received);
+        return *changed;
+      };
+      const auto entry = [&]() -> const v1::OplogEntry& {
+        return changed.has_value() ? *changed : received;
+      };
       if (next_checkpoint < checkpoints.size() && checkpoints[next_checkpoint] == i) {
         ++next_checkpoint;
-      } else {
-        entry.clear_signature();  // Not verified here: not kept, never relayed.
+      } else if (!received.signature().empty()) {
+        change().clear_signature();  // Not verified here: not kept, never relayed.
       }
-      if (IsRedactedEntry(entry)) {
+      if (received.rejected()) change().set_rejected(false);  // Its own verdict, below.
+      if (IsRedactedEntry(received)) {
         // Its subject is erased here: there is nothing left to apply.
         ++report.applied;
-        RETURN_IF_ERROR(PutEntry(*txn, key, entry));
+        RETURN_IF_ERROR(PutEntry(*txn, key, entry()));
         continue;
       }
       txn->SetSavePoint();
-      absl::Status applied = applier.Apply(*txn, entry);
+      absl::Status applied = applier.Apply(*txn, entry());
       if (!applied.ok() && !IsRejection(applied)) return applied;
       // A rejected entry changes nothing, whatever it wrote before it failed.
       RETURN_IF_ERROR(applied.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint());
-      entry.set_rejected(!applied.ok());
-      (entry.rejected() ? report.rejected : report.applied) += 1;
-      if (!entry.subject().empty()) {
-        ASSIGN_OR_RETURN(bool erased, IsRedacted(*txn, entry.subject()));
-        if (erased) Redact(entry);  // An earlier change of an erased subject.
+      if (!applied.ok()) change().set_rejected(true);
+      (applied.ok() ? report.applied : report.rejected) += 1;
+      if (!received.subject().empty()) {
+        ASSIGN_OR_RETURN(bool erased, IsRedacted(*txn, received.subject()));
+        if (erased) Redact(change());  // An earlier change of an erased subject.
       }
-      RETURN_IF_ERROR(PutEntry(*txn, key, entry));
+      RETURN_IF_ERROR(PutEntry(*txn, key, entry()));
     }
     const Head head{run.entries.back()->seq(), run.chains.back()};
     RETURN_IF_ERROR(txn->Put(Table::kVersionVector, key, VectorValue(head.seq, head.chain)));
