@@ -99,6 +99,12 @@ class OverlayStore final : public Store {
   // Waits for the load in the background, if any; once it committed, its layer is emptied
   // and kept for reuse.
   absl::Status WaitForLoad();
+  // Whether the base holds nothing of `table`: read once, then known until a load writes
+  // the table (nothing else writes the base meanwhile). Most reads of a bootstrap are of
+  // keys nobody wrote yet, which then cost no read of the base.
+  absl::StatusOr<bool> BaseEmpty(Table table);
+  // Marks the tables `layer` writes as no longer empty in the base.
+  void LoadingInto(const Layer& layer);
 
   Store* const base_;
   std::unique_ptr<Layer> active_;   // Takes the writes.
@@ -106,6 +112,8 @@ class OverlayStore final : public Store {
   std::unique_ptr<Layer> spare_;    // Emptied, its arena kept for the next layer.
   std::thread loader_;
   absl::Status loaded_;  // What loader_ ended with; read once it was joined.
+  enum class BaseTable { kUnknown, kEmpty, kMayHold };
+  std::vector<BaseTable> base_tables_;  // By Table.
   bool transaction_open_ = false;
 };
 
