@@ -89,7 +89,10 @@ struct OverlayStore::Layer {
     for (TableRows& table : tables) {
       table.rows.clear();
       table.index.clear();
+      table.indexed = false;
+      table.duplicates = false;
       table.sorted.clear();
+      table.sorted_rows = 0;
     }
     arena.Truncate({});
     bytes = 0;
@@ -205,20 +208,39 @@ void OverlayStore::Write(Table table, absl::string_view key, std::optional<absl:
                     .value = value.has_value() ? layer.arena.Copy(*value) : absl::string_view(),
                     .deleted = !value.has_value()};
   layer.bytes += written.value.size();
-  const auto it = rows.index.lazy_emplace(key, [&](const auto& construct) {
+  const auto append = [&] {
     record.inserted = true;
     record.row = static_cast<uint32_t>(rows.rows.size());
     Row& row = rows.rows.emplace_back(written);
     row.key = layer.arena.Copy(key);
     layer.bytes += key.size() + kRowOverheadBytes;
-    construct(row.key, record.row);
-  });
+    return row.key;
+  };
+  if (!rows.indexed) {
+    append();
+    return;
+  }
+  const auto it =
+      rows.index.lazy_emplace(key, [&](const auto& construct) { construct(append(), record.row); });
   if (record.inserted) return;
   record.row = it->second;
   Row& row = rows.rows[record.row];
   record.before = row;
   row.value = written.value;
   row.deleted = written.deleted;
+}
+
+void OverlayStore::Index(TableRows& table) {
+  if (table.indexed) return;
+  table.index.reserve(table.rows.size());
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    const auto [it, inserted] =
+        table.index.try_emplace(table.rows[i].key, static_cast<uint32_t>(i));
+    if (inserted) continue;
+    it->second = static_cast<uint32_t>(i);
+    table.duplicates = true;
+  }
+  table.indexed = true;
 }
 
 void OverlayStore::UndoTo(std::vector<Undo>& undo, size_t mark) {
@@ -228,9 +250,21 @@ void OverlayStore::UndoTo(std::vector<Undo>& undo, size_t mark) {
     TableRows& rows = layer.tables[static_cast<size_t>(last.table)];
     if (last.inserted) {
       // The newest write of its table inserted it: it is the table's last row.
-      rows.index.erase(rows.rows[last.row].key);
+      const absl::string_view key = rows.rows[last.row].key;
       rows.rows.pop_back();
-      if (rows.sorted.size() > rows.rows.size()) rows.sorted.clear();  // Sort them all again.
+      if (rows.indexed) {
+        rows.index.erase(key);
+        // An earlier row of the key, appended before the index was built, is its latest.
+        for (size_t i = rows.rows.size(); rows.duplicates && i-- > 0;) {
+          if (rows.rows[i].key != key) continue;
+          rows.index.emplace(rows.rows[i].key, static_cast<uint32_t>(i));
+          break;
+        }
+      }
+      if (rows.sorted_rows > rows.rows.size()) {  // Sort them all again.
+        rows.sorted.clear();
+        rows.sorted_rows = 0;
+      }
     } else {
       rows.rows[last.row].value = last.before.value;
       rows.rows[last.row].deleted = last.before.deleted;
@@ -242,13 +276,13 @@ void OverlayStore::UndoTo(std::vector<Undo>& undo, size_t mark) {
 }
 
 const std::vector<uint32_t>& OverlayStore::Sorted(TableRows& table) {
-  const size_t done = table.sorted.size();
-  if (done == table.rows.size()) return table.sorted;
-  // The rows added since, sorted on the 8 bytes that follow the prefix their keys share (an
-  // origin, a site id), then on the whole key where those are equal: the comparisons rarely
-  // leave this array for the keys.
+  const size_t done = table.sorted_rows;
   const std::vector<Row>& rows = table.rows;
-  absl::string_view first = rows[done].key;
+  if (done == rows.size()) return table.sorted;
+  // The rows added since, sorted on the 8 bytes that follow the prefix their keys share (an
+  // origin, a site id), then on the whole key where those are equal, then by position: the
+  // comparisons rarely leave this array for the keys.
+  const absl::string_view first = rows[done].key;
   size_t common = first.size();
   for (size_t i = done + 1; i < rows.size() && common > 0; ++i) {
     const absl::string_view key = rows[i].key;
@@ -266,39 +300,51 @@ const std::vector<uint32_t>& OverlayStore::Sorted(TableRows& table) {
   for (size_t i = done; i < rows.size(); ++i) {
     const absl::string_view key = rows[i].key;
     char head[8] = {};
-    if (key.size() > common)
+    if (key.size() > common) {
       std::memcpy(head, key.data() + common, std::min<size_t>(8, key.size() - common));
+    }
     added.push_back({absl::big_endian::Load64(head), static_cast<uint32_t>(i)});
   }
   const auto before = [&](const Sortable& a, const Sortable& b) {
     if (a.head != b.head) return a.head < b.head;
-    return rows[a.row].key < rows[b.row].key;
+    const int order = rows[a.row].key.compare(rows[b.row].key);
+    return order != 0 ? order < 0 : a.row < b.row;
   };
   // One origin's entries come in key order.
   if (!std::is_sorted(added.begin(), added.end(), before)) {
     std::sort(added.begin(), added.end(), before);
   }
-  const auto by_key = [&](uint32_t a, uint32_t b) { return rows[a].key < rows[b].key; };
-  if (done == 0) {
-    table.sorted.resize(added.size());
-    for (size_t i = 0; i < added.size(); ++i) table.sorted[i] = added[i].row;
-  } else {
-    std::vector<uint32_t> positions;
-    positions.reserve(added.size());
-    for (const Sortable& s : added) positions.push_back(s.row);
+  std::vector<uint32_t> positions;
+  positions.reserve(added.size());
+  for (const Sortable& s : added) positions.push_back(s.row);
+  if (done > 0) {
+    // Equal keys: the earlier rows first, as std::merge keeps the first range's first.
     std::vector<uint32_t> merged;
-    merged.reserve(rows.size());
+    merged.reserve(table.sorted.size() + positions.size());
     std::merge(table.sorted.begin(), table.sorted.end(), positions.begin(), positions.end(),
-               std::back_inserter(merged), by_key);
-    table.sorted = std::move(merged);
+               std::back_inserter(merged),
+               [&](uint32_t a, uint32_t b) { return rows[a].key < rows[b].key; });
+    positions = std::move(merged);
   }
+  // The latest row of each key: the last of each run of equal keys.
+  size_t kept = 0;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    if (kept > 0 && rows[positions[kept - 1]].key == rows[positions[i]].key) --kept;
+    positions[kept++] = positions[i];
+  }
+  positions.resize(kept);
+  table.sorted = std::move(positions);
+  table.sorted_rows = rows.size();
   return table.sorted;
 }
 
 absl::StatusOr<std::optional<std::string>> OverlayStore::Get(Table table, absl::string_view key) {
-  for (const Layer* layer : {active_.get(), loading_.get()}) {
+  for (Layer* layer : {active_.get(), loading_.get()}) {
     if (layer == nullptr) continue;
-    const TableRows& rows = layer->tables[static_cast<size_t>(table)];
+    TableRows& rows = layer->tables[static_cast<size_t>(table)];
+    // Of the layer being loaded, the loader only reads the rows and sorts them: building the
+    // index here touches nothing it uses.
+    Index(rows);
     if (auto it = rows.index.find(key); it != rows.index.end()) {
       const Row& row = rows.rows[it->second];
       if (row.deleted) return std::nullopt;

@@ -71,14 +71,19 @@ class OverlayStore final : public Store {
     bool deleted = false;
   };
   // One table's writes. Point reads and writes, nearly all of a bootstrap's work, go to a
-  // hash index of the rows; key order, which only scans and the load need, is a list of row
-  // positions brought up to date when asked for: the rows added since are sorted and merged
-  // in. A row is only taken out by undoing its insertion, which is the newest write of its
-  // table and so its last row.
+  // hash index of the rows, built on the first read of the table: until then (a table only
+  // written, like the log's own), each write appends a row and the latest row of a key
+  // counts. Key order, which only scans and the load need, is a list of row positions
+  // brought up to date when asked for: the rows added since are sorted and merged in. A row
+  // is only taken out by undoing its insertion, which is the newest write of its table and
+  // so its last row.
   struct TableRows {
-    std::vector<Row> rows;                                   // In the order first written.
-    absl::flat_hash_map<absl::string_view, uint32_t> index;  // key -> position in rows.
-    std::vector<uint32_t> sorted;  // Positions of rows[0, sorted.size()) in key order.
+    std::vector<Row> rows;                                   // In the order written.
+    absl::flat_hash_map<absl::string_view, uint32_t> index;  // key -> its latest row.
+    bool indexed = false;          // Whether index is kept (built on the first read).
+    bool duplicates = false;       // Whether rows holds some key twice.
+    std::vector<uint32_t> sorted;  // The latest row of each key of rows[0, sorted_rows), in
+    size_t sorted_rows = 0;        // key order.
   };
   // The writes held, keys and values copied into one arena. The overlay holds the layer that
   // takes writes and, while it is being loaded in the background, the one before.
@@ -92,8 +97,10 @@ class OverlayStore final : public Store {
              std::vector<Undo>& undo);
   // Undoes the writes of `undo` after position `mark`, newest first.
   void UndoTo(std::vector<Undo>& undo, size_t mark);
-  // The rows of `table` in key order, by position.
+  // The rows of `table` in key order, by position, the latest of each key.
   static const std::vector<uint32_t>& Sorted(TableRows& table);
+  // Builds the index of `table` if it has none.
+  static void Index(TableRows& table);
   // Loads every row of `layer` into the base in one bulk load (a thread per table).
   absl::Status Load(Layer& layer);
   // Waits for the load in the background, if any; once it committed, its layer is emptied

@@ -171,6 +171,38 @@ TEST(OverlayStoreTest, ALoadInTheBackgroundStaysReadableAndLandsBeforeTheNext) {
             (std::vector<std::string>{"m1=first", "m2=second"}));
 }
 
+TEST(OverlayStoreTest, ATableWrittenBeforeItIsReadKeepsTheLatestOfEachKey) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
+  OverlayStore overlay(base.get());
+  {
+    // Written only, never read: no index yet.
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kOplog, "b", "1").ok());
+    ASSERT_TRUE(txn->Put(Table::kOplog, "a", "1").ok());
+    ASSERT_TRUE(txn->Put(Table::kOplog, "b", "2").ok());
+    txn->SetSavePoint();
+    ASSERT_TRUE(txn->Put(Table::kOplog, "a", "3").ok());
+    ASSERT_TRUE(txn->Delete(Table::kOplog, "b").ok());
+    // The first read builds the index from the latest rows.
+    EXPECT_EQ(txn->Get(Table::kOplog, "a").value(), "3");
+    EXPECT_FALSE(txn->Get(Table::kOplog, "b").value().has_value());
+    ASSERT_TRUE(txn->RollbackToSavePoint().ok());
+    EXPECT_EQ(txn->Get(Table::kOplog, "a").value(), "1");
+    EXPECT_EQ(txn->Get(Table::kOplog, "b").value(), "2");
+    ASSERT_TRUE(txn->Put(Table::kOplog, "b", "4").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(Keys(overlay.Scan(Table::kOplog, "", 10).value()),
+            (std::vector<std::string>{"a=1", "b=4"}));
+  Commit(overlay, Table::kEntriesBySubject, {{"y", "1"}, {"x", "1"}, {"y", "2"}});
+  ASSERT_TRUE(overlay.Flush().ok());
+  EXPECT_EQ(Keys(base->Scan(Table::kOplog, "", 10).value()),
+            (std::vector<std::string>{"a=1", "b=4"}));
+  EXPECT_EQ(Keys(base->Scan(Table::kEntriesBySubject, "", 10).value()),
+            (std::vector<std::string>{"x=1", "y=2"}));
+}
+
 TEST(RocksBulkLoadTest, KeysOutOfOrderAreRefusedAndAnUncommittedLoadChangesNothing) {
   testing::TempDir dir;
   std::unique_ptr<RocksStore> store = RocksStore::Open({.path = dir.path()}).value();
