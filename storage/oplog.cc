@@ -356,6 +356,15 @@ uint64_t Oplog::WaitForRedaction(uint64_t seen, absl::Duration timeout) const {
 absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     const std::vector<v1::OplogEntry>& entries, const EntryVerifier& verifier,
     EntryApplier& applier, const std::vector<v1::RedactionNotice>& redactions) {
+  std::vector<const v1::OplogEntry*> held;
+  held.reserve(entries.size());
+  for (const v1::OplogEntry& entry : entries) held.push_back(&entry);
+  return ApplyRemote(held, verifier, applier, redactions);
+}
+
+absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
+    absl::Span<const v1::OplogEntry* const> entries, const EntryVerifier& verifier,
+    EntryApplier& applier, const std::vector<v1::RedactionNotice>& redactions) {
   absl::MutexLock apply(&apply_mu_);
   ApplyReport report;
   const std::string own_key = OriginKey(self_);
@@ -396,7 +405,8 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
   absl::flat_hash_map<std::string, Run> runs;
   std::vector<std::string> order;                             // Origins in first-seen order.
   absl::flat_hash_map<std::string, size_t> new_incarnations;  // Per site, in this call.
-  for (const v1::OplogEntry& entry : entries) {
+  for (const v1::OplogEntry* received : entries) {
+    const v1::OplogEntry& entry = *received;
     const std::string key = OriginKey(entry.origin());
     if (key == own_key) {
       ++report.skipped;

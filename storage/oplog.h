@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "cantine/v1/federation.pb.h"
 #include "storage/hybrid_clock.h"
 #include "storage/store.h"
@@ -144,6 +145,11 @@ class Oplog {
   // is taken only with a stored notice for its subject; an entry whose subject is redacted
   // here is stored redacted.
   absl::StatusOr<ApplyReport> ApplyRemote(const std::vector<v1::OplogEntry>& entries,
+                                          const EntryVerifier& verifier, EntryApplier& applier,
+                                          const std::vector<v1::RedactionNotice>& redactions = {})
+      ABSL_LOCKS_EXCLUDED(apply_mu_);
+  // The same for entries held elsewhere (a response parsed on an arena), none owned.
+  absl::StatusOr<ApplyReport> ApplyRemote(absl::Span<const v1::OplogEntry* const> entries,
                                           const EntryVerifier& verifier, EntryApplier& applier,
                                           const std::vector<v1::RedactionNotice>& redactions = {})
       ABSL_LOCKS_EXCLUDED(apply_mu_);
