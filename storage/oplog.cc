@@ -83,6 +83,12 @@ std::string Oplog::OriginKey(const v1::Origin& origin) {
   return KeyBuilder().AddString(origin.site_id()).AddUint64(origin.incarnation()).Build();
 }
 
+Oplog::Heads Oplog::HeadsOf(const std::vector<v1::VersionVectorEntry>& vector) {
+  Heads heads;
+  for (const v1::VersionVectorEntry& entry : vector) heads[OriginKey(entry.origin())] = entry.seq();
+  return heads;
+}
+
 std::string Oplog::ChainHash(absl::string_view previous, const v1::OplogEntry& entry) {
   const std::string fields = KeyBuilder()
                                  .AddString(entry.origin().site_id())

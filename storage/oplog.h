@@ -203,6 +203,9 @@ class Oplog {
 
   // An order-preserving key naming an origin: its vector key, the prefix of its entries.
   static std::string OriginKey(const v1::Origin& origin);
+  // Per origin key, the seq that `vector` holds.
+  using Heads = absl::flat_hash_map<std::string, uint64_t>;
+  static Heads HeadsOf(const std::vector<v1::VersionVectorEntry>& vector);
 
  private:
   struct Head {

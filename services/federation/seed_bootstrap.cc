@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cantine/v1/federation.grpc.pb.h"
@@ -20,17 +19,6 @@
 
 namespace cantine::federation {
 namespace {
-
-// Per origin key, the seq held.
-using Heads = absl::flat_hash_map<std::string, uint64_t>;
-
-Heads HeadsOf(const std::vector<v1::VersionVectorEntry>& vector) {
-  Heads heads;
-  for (const v1::VersionVectorEntry& entry : vector) {
-    heads[storage::Oplog::OriginKey(entry.origin())] = entry.seq();
-  }
-  return heads;
-}
 
 void Add(storage::Oplog::ApplyReport& sum, const storage::Oplog::ApplyReport& batch) {
   sum.applied += batch.applied;
@@ -174,7 +162,7 @@ class Bootstrap {
   // Takes the seed's heads as the target; false when the node is too little behind to
   // bootstrap.
   bool SetTarget(const v1::PullResponse& response) {
-    const Heads held = HeadsOf(parts_.oplog->Vector());
+    const storage::Oplog::Heads held = storage::Oplog::HeadsOf(parts_.oplog->Vector());
     for (const v1::VersionVectorEntry& head : response.heads()) {
       const std::string key = storage::Oplog::OriginKey(head.origin());
       const auto it = held.find(key);
@@ -222,7 +210,7 @@ class Bootstrap {
   }
 
   bool Reached() const {
-    const Heads held = HeadsOf(staged_->Vector());
+    const storage::Oplog::Heads held = storage::Oplog::HeadsOf(staged_->Vector());
     for (const auto& [key, seq] : target_) {
       const auto it = held.find(key);
       if (it == held.end() || it->second < seq) return false;
@@ -246,7 +234,7 @@ class Bootstrap {
   const logging::Logger log_{"bootstrap"};
   storage::OverlayStore overlay_;
   std::unique_ptr<storage::Oplog> staged_;  // The log over the overlay, once bootstrapping.
-  Heads target_;  // Per origin, what the seed held when the stream opened.
+  storage::Oplog::Heads target_;  // Per origin, what the seed held when the stream opened.
   BootstrapReport report_;
   absl::Time last_progress_ = absl::Now();
 };
