@@ -451,12 +451,15 @@ absl::Status OverlayStore::Load(Layer& layer) {
 }
 
 absl::Status OverlayStore::WaitForLoad() {
+  if (!failed_.ok()) return failed_;
   if (!loader_.joinable()) return absl::OkStatus();
   loader_.join();
   if (!loaded_.ok()) {
-    // Its writes are lost: the store no longer holds what the caller applied.
+    // Its writes are lost, and what was written since builds on them (a record merged over
+    // one of them, a head past them): nothing more may be loaded.
+    failed_ = loaded_;
     loading_.reset();
-    return loaded_;
+    return failed_;
   }
   loading_->Clear();
   spare_ = std::move(loading_);

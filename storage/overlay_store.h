@@ -52,7 +52,9 @@ class OverlayStore final : public Store {
   // Starts loading everything held into the base on a thread of its own and goes on taking
   // writes meanwhile: reads see what is being loaded until it committed. Waits first for the
   // previous load in the background (at most one runs), whose error it returns.
-  // FAILED_PRECONDITION while a transaction is open.
+  // FAILED_PRECONDITION while a transaction is open. Once a load in the background failed,
+  // every flush and scan returns its error and loads nothing: what was written after it
+  // builds on what it lost.
   absl::Status FlushInBackground();
 
   // About how many bytes of memory the writes held take, besides those of a load in the
@@ -119,6 +121,7 @@ class OverlayStore final : public Store {
   std::unique_ptr<Layer> spare_;    // Emptied, its arena kept for the next layer.
   std::thread loader_;
   absl::Status loaded_;  // What loader_ ended with; read once it was joined.
+  absl::Status failed_;  // The error of a load in the background that failed.
   enum class BaseTable { kUnknown, kEmpty, kMayHold };
   std::vector<BaseTable> base_tables_;  // By Table.
   bool transaction_open_ = false;

@@ -203,6 +203,41 @@ TEST(OverlayStoreTest, ATableWrittenBeforeItIsReadKeepsTheLatestOfEachKey) {
             (std::vector<std::string>{"x=1", "y=2"}));
 }
 
+// A store whose bulk loads cannot start.
+class NoLoadStore final : public Store {
+ public:
+  explicit NoLoadStore(Store* inner) : inner_(inner) {}
+  std::unique_ptr<Transaction> BeginTransaction() override { return inner_->BeginTransaction(); }
+  absl::StatusOr<std::unique_ptr<BulkLoad>> BeginBulkLoad() override {
+    return absl::UnavailableError("disk full");
+  }
+  absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) override {
+    return inner_->Get(table, key);
+  }
+  absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix, size_t limit,
+                                             absl::string_view start_after) override {
+    return inner_->Scan(table, prefix, limit, start_after);
+  }
+  absl::Status Compact() override { return inner_->Compact(); }
+
+ private:
+  Store* const inner_;
+};
+
+TEST(OverlayStoreTest, AfterABackgroundLoadFailedNothingMoreIsLoaded) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> rocks = RocksStore::Open({.path = dir.path()}).value();
+  NoLoadStore base(rocks.get());
+  OverlayStore overlay(&base);
+  Commit(overlay, Table::kMembers, {{"m1", "lost"}});
+  ASSERT_TRUE(overlay.FlushInBackground().ok());  // Fails on its thread.
+  Commit(overlay, Table::kMembers, {{"m2", "built on m1"}});
+  EXPECT_EQ(overlay.Flush().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(overlay.Flush().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(overlay.FlushInBackground().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(rocks->Scan(Table::kMembers, "", 10).value().empty());
+}
+
 TEST(RocksBulkLoadTest, KeysOutOfOrderAreRefusedAndAnUncommittedLoadChangesNothing) {
   testing::TempDir dir;
   std::unique_ptr<RocksStore> store = RocksStore::Open({.path = dir.path()}).value();
