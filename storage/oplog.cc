@@ -83,6 +83,12 @@ std::string Oplog::OriginKey(const v1::Origin& origin) {
   return KeyBuilder().AddString(origin.site_id()).AddUint64(origin.incarnation()).Build();
 }
 
+Oplog::Heads Oplog::HeadsOf(const std::vector<v1::VersionVectorEntry>& vector) {
+  Heads heads;
+  for (const v1::VersionVectorEntry& entry : vector) heads[OriginKey(entry.origin())] = entry.seq();
+  return heads;
+}
+
 std::string Oplog::ChainHash(absl::string_view previous, const v1::OplogEntry& entry) {
   const std::string fields = KeyBuilder()
                                  .AddString(entry.origin().site_id())
@@ -356,6 +362,15 @@ uint64_t Oplog::WaitForRedaction(uint64_t seen, absl::Duration timeout) const {
 absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     const std::vector<v1::OplogEntry>& entries, const EntryVerifier& verifier,
     EntryApplier& applier, const std::vector<v1::RedactionNotice>& redactions) {
+  std::vector<const v1::OplogEntry*> held;
+  held.reserve(entries.size());
+  for (const v1::OplogEntry& entry : entries) held.push_back(&entry);
+  return ApplyRemote(held, verifier, applier, redactions);
+}
+
+absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
+    absl::Span<const v1::OplogEntry* const> entries, const EntryVerifier& verifier,
+    EntryApplier& applier, const std::vector<v1::RedactionNotice>& redactions) {
   absl::MutexLock apply(&apply_mu_);
   ApplyReport report;
   const std::string own_key = OriginKey(self_);
@@ -396,7 +411,8 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
   absl::flat_hash_map<std::string, Run> runs;
   std::vector<std::string> order;                             // Origins in first-seen order.
   absl::flat_hash_map<std::string, size_t> new_incarnations;  // Per site, in this call.
-  for (const v1::OplogEntry& entry : entries) {
+  for (const v1::OplogEntry* received : entries) {
+    const v1::OplogEntry& entry = *received;
     const std::string key = OriginKey(entry.origin());
     if (key == own_key) {
       ++report.skipped;
@@ -525,30 +541,40 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     const std::vector<size_t>& checkpoints = kept_signatures[key];
     size_t next_checkpoint = 0;
     for (size_t i = 0; i < run.entries.size(); ++i) {
-      v1::OplogEntry entry = *run.entries[i];
+      // The entry as stored: the one received, copied only where this node changes it.
+      const v1::OplogEntry& received = *run.entries[i];
+      std::optional<v1::OplogEntry> changed;
+      const auto change = [&]() -> v1::OplogEntry& {
+        if (!changed.has_value()) changed.emplace(received);
+        return *changed;
+      };
+      const auto entry = [&]() -> const v1::OplogEntry& {
+        return changed.has_value() ? *changed : received;
+      };
       if (next_checkpoint < checkpoints.size() && checkpoints[next_checkpoint] == i) {
         ++next_checkpoint;
-      } else {
-        entry.clear_signature();  // Not verified here: not kept, never relayed.
+      } else if (!received.signature().empty()) {
+        change().clear_signature();  // Not verified here: not kept, never relayed.
       }
-      if (IsRedactedEntry(entry)) {
+      if (received.rejected()) change().set_rejected(false);  // Its own verdict, below.
+      if (IsRedactedEntry(received)) {
         // Its subject is erased here: there is nothing left to apply.
         ++report.applied;
-        RETURN_IF_ERROR(PutEntry(*txn, key, entry));
+        RETURN_IF_ERROR(PutEntry(*txn, key, entry()));
         continue;
       }
       txn->SetSavePoint();
-      absl::Status applied = applier.Apply(*txn, entry);
+      absl::Status applied = applier.Apply(*txn, entry());
       if (!applied.ok() && !IsRejection(applied)) return applied;
       // A rejected entry changes nothing, whatever it wrote before it failed.
       RETURN_IF_ERROR(applied.ok() ? txn->PopSavePoint() : txn->RollbackToSavePoint());
-      entry.set_rejected(!applied.ok());
-      (entry.rejected() ? report.rejected : report.applied) += 1;
-      if (!entry.subject().empty()) {
-        ASSIGN_OR_RETURN(bool erased, IsRedacted(*txn, entry.subject()));
-        if (erased) Redact(entry);  // An earlier change of an erased subject.
+      if (!applied.ok()) change().set_rejected(true);
+      (applied.ok() ? report.applied : report.rejected) += 1;
+      if (!received.subject().empty()) {
+        ASSIGN_OR_RETURN(bool erased, IsRedacted(*txn, received.subject()));
+        if (erased) Redact(change());  // An earlier change of an erased subject.
       }
-      RETURN_IF_ERROR(PutEntry(*txn, key, entry));
+      RETURN_IF_ERROR(PutEntry(*txn, key, entry()));
     }
     const Head head{run.entries.back()->seq(), run.chains.back()};
     RETURN_IF_ERROR(txn->Put(Table::kVersionVector, key, VectorValue(head.seq, head.chain)));

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "cantine/v1/federation.pb.h"
 #include "storage/hybrid_clock.h"
 #include "storage/store.h"
@@ -147,6 +148,11 @@ class Oplog {
                                           const EntryVerifier& verifier, EntryApplier& applier,
                                           const std::vector<v1::RedactionNotice>& redactions = {})
       ABSL_LOCKS_EXCLUDED(apply_mu_);
+  // The same for entries held elsewhere (a response parsed on an arena), none owned.
+  absl::StatusOr<ApplyReport> ApplyRemote(absl::Span<const v1::OplogEntry* const> entries,
+                                          const EntryVerifier& verifier, EntryApplier& applier,
+                                          const std::vector<v1::RedactionNotice>& redactions = {})
+      ABSL_LOCKS_EXCLUDED(apply_mu_);
 
   // Redacts `subject` as its owner, this site: signs and stores its notice and drops the
   // payloads of the subject's stored entries (of every origin), keeping their digests. Call
@@ -197,6 +203,9 @@ class Oplog {
 
   // An order-preserving key naming an origin: its vector key, the prefix of its entries.
   static std::string OriginKey(const v1::Origin& origin);
+  // Per origin key, the seq that `vector` holds.
+  using Heads = absl::flat_hash_map<std::string, uint64_t>;
+  static Heads HeadsOf(const std::vector<v1::VersionVectorEntry>& vector);
 
  private:
   struct Head {

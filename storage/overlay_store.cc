@@ -1,24 +1,117 @@
 #include "storage/overlay_store.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstring>
 #include <iterator>
-#include <thread>
+#include <new>
+#include <numeric>
 #include <utility>
 
+#include "absl/base/internal/endian.h"
 #include "absl/strings/match.h"
 #include "storage/status_macros.h"
 
 namespace cantine::storage {
 namespace {
 
-// What one held key costs besides its bytes: the tree node and the string headers.
-constexpr size_t kHeldOverheadBytes = 96;
-
-size_t BytesOf(absl::string_view key, const std::optional<std::string>& value) {
-  return key.size() + (value.has_value() ? value->size() : 0) + kHeldOverheadBytes;
-}
+// What one row costs besides its key and value bytes: the row, its slot in the hash index
+// and its position in the key order.
+constexpr size_t kRowOverheadBytes = 64;
 
 }  // namespace
+
+// Bytes copied one after the other into large blocks, given back only all at once (or back
+// to a mark): no allocation per key or value, and the blocks are reused after a flush.
+class OverlayStore::Arena {
+ public:
+  // A position to truncate back to.
+  struct Mark {
+    size_t block = 0;
+    size_t used = 0;
+  };
+
+  // A copy of `bytes` that stays in place until the arena is truncated before it.
+  absl::string_view Copy(absl::string_view bytes) {
+    if (bytes.empty()) return absl::string_view();
+    while (current_ < blocks_.size() && used_ + bytes.size() > blocks_[current_].size) {
+      ++current_;
+      used_ = 0;
+    }
+    if (current_ == blocks_.size()) {
+      const size_t size = std::max(kBlockBytes, bytes.size());
+      blocks_.push_back({NewBlock(size), size});
+      used_ = 0;
+    }
+    char* at = blocks_[current_].data.get() + used_;
+    std::memcpy(at, bytes.data(), bytes.size());
+    used_ += bytes.size();
+    return absl::string_view(at, bytes.size());
+  }
+  Mark mark() const { return {current_, used_}; }
+  // Forgets what was copied after `mark`, keeping the blocks.
+  void Truncate(Mark mark) {
+    current_ = mark.block;
+    used_ = mark.used;
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = size_t{4} << 20;
+  static constexpr size_t kHugePageBytes = size_t{2} << 20;
+  struct Free {
+    void operator()(char* data) const {
+      ::operator delete (data, std::align_val_t{kHugePageBytes});
+    }
+  };
+  struct Block {
+    std::unique_ptr<char, Free> data;
+    size_t size;
+  };
+  // Aligned on huge pages and marked for them where it can be: the kernel then fills a
+  // block in two page faults instead of a thousand (page faults of first touch were a tenth
+  // of a bootstrap's time).
+  static std::unique_ptr<char, Free> NewBlock(size_t size) {
+    const size_t rounded = (size + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    char* data = static_cast<char*>(::operator new (rounded, std::align_val_t{kHugePageBytes}));
+    madvise(data, rounded, MADV_HUGEPAGE);  // A hint: without it, ordinary pages.
+    return std::unique_ptr<char, Free>(data);
+  }
+  std::vector<Block> blocks_;
+  size_t current_ = 0;  // The block copied into; blocks_.size() before the first.
+  size_t used_ = 0;     // Bytes used of blocks_[current_].
+};
+
+struct OverlayStore::Layer {
+  Layer() : tables(kTableCount) {}
+  // Forgets every row, keeping the arena's blocks and the tables' capacity.
+  void Clear() {
+    for (TableRows& table : tables) {
+      table.rows.clear();
+      table.index.clear();
+      table.indexed = false;
+      table.duplicates = false;
+      table.sorted.clear();
+      table.sorted_rows = 0;
+    }
+    arena.Truncate({});
+    bytes = 0;
+  }
+  bool empty() const { return bytes == 0; }
+
+  Arena arena;
+  std::vector<TableRows> tables;  // By Table.
+  size_t bytes = 0;               // Arena bytes used and the rows' overhead.
+};
+
+struct OverlayStore::Undo {
+  Table table;
+  uint32_t row;
+  bool inserted;
+  Row before;  // When not inserted.
+  Arena::Mark arena_before;
+  size_t bytes_before;
+};
 
 class OverlayStore::OverlayTransaction final : public Transaction {
  public:
@@ -39,7 +132,7 @@ class OverlayStore::OverlayTransaction final : public Transaction {
   }
   absl::Status Put(Table table, absl::string_view key, absl::string_view value) override {
     RETURN_IF_ERROR(CheckOpen());
-    store_->Write(table, key, std::string(value), undo_);
+    store_->Write(table, key, value, undo_);
     return absl::OkStatus();
   }
   absl::Status Delete(Table table, absl::string_view key) override {
@@ -84,84 +177,217 @@ class OverlayStore::OverlayTransaction final : public Transaction {
   bool committed_ = false;
 };
 
-OverlayStore::OverlayStore(Store* base) : base_(base), tables_(kTableCount) {}
+OverlayStore::OverlayStore(Store* base)
+    : base_(base),
+      active_(std::make_unique<Layer>()),
+      base_tables_(kTableCount, BaseTable::kUnknown) {}
+
+OverlayStore::~OverlayStore() {
+  if (loader_.joinable()) loader_.join();
+}
 
 std::unique_ptr<Transaction> OverlayStore::BeginTransaction() {
   return std::make_unique<OverlayTransaction>(this);
 }
 
-void OverlayStore::Write(Table table, absl::string_view key, Held value, std::vector<Undo>& undo) {
-  TableRows& rows = tables_[static_cast<size_t>(table)];
-  auto [it, inserted] = rows.rows.try_emplace(std::string(key));
-  if (inserted) {
-    rows.added.push_back(&*it);
-    undo.push_back({table, &*it, std::nullopt});
-  } else {
-    bytes_held_ -= BytesOf(it->first, it->second);
-    undo.push_back({table, &*it, std::optional<Held>(std::in_place, std::move(it->second))});
+size_t OverlayStore::bytes_held() const { return active_->bytes; }
+
+size_t OverlayStore::bytes_loading() const { return loading_ == nullptr ? 0 : loading_->bytes; }
+
+void OverlayStore::Write(Table table, absl::string_view key, std::optional<absl::string_view> value,
+                         std::vector<Undo>& undo) {
+  Layer& layer = *active_;
+  TableRows& rows = layer.tables[static_cast<size_t>(table)];
+  Undo& record = undo.emplace_back(Undo{.table = table,
+                                        .row = 0,
+                                        .inserted = false,
+                                        .before = {},
+                                        .arena_before = layer.arena.mark(),
+                                        .bytes_before = layer.bytes});
+  const Row written{.key = {},
+                    .value = value.has_value() ? layer.arena.Copy(*value) : absl::string_view(),
+                    .deleted = !value.has_value()};
+  layer.bytes += written.value.size();
+  const auto append = [&] {
+    record.inserted = true;
+    record.row = static_cast<uint32_t>(rows.rows.size());
+    Row& row = rows.rows.emplace_back(written);
+    row.key = layer.arena.Copy(key);
+    layer.bytes += key.size() + kRowOverheadBytes;
+    return row.key;
+  };
+  if (!rows.indexed) {
+    append();
+    return;
   }
-  bytes_held_ += BytesOf(key, value);
-  it->second = std::move(value);
+  const auto it =
+      rows.index.lazy_emplace(key, [&](const auto& construct) { construct(append(), record.row); });
+  if (record.inserted) return;
+  record.row = it->second;
+  Row& row = rows.rows[record.row];
+  record.before = row;
+  row.value = written.value;
+  row.deleted = written.deleted;
+}
+
+void OverlayStore::Index(TableRows& table) {
+  if (table.indexed) return;
+  table.index.reserve(table.rows.size());
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    const auto [it, inserted] =
+        table.index.try_emplace(table.rows[i].key, static_cast<uint32_t>(i));
+    if (inserted) continue;
+    it->second = static_cast<uint32_t>(i);
+    table.duplicates = true;
+  }
+  table.indexed = true;
 }
 
 void OverlayStore::UndoTo(std::vector<Undo>& undo, size_t mark) {
+  Layer& layer = *active_;
   while (undo.size() > mark) {
-    Undo& last = undo.back();
-    TableRows& rows = tables_[static_cast<size_t>(last.table)];
-    Row& row = *last.row;
-    bytes_held_ -= BytesOf(row.first, row.second);
-    if (last.before.has_value()) {
-      bytes_held_ += BytesOf(row.first, *last.before);
-      row.second = std::move(*last.before);
+    const Undo& last = undo.back();
+    TableRows& rows = layer.tables[static_cast<size_t>(last.table)];
+    if (last.inserted) {
+      // The newest write of its table inserted it: it is the table's last row.
+      const absl::string_view key = rows.rows[last.row].key;
+      rows.rows.pop_back();
+      if (rows.indexed) {
+        rows.index.erase(key);
+        // An earlier row of the key, appended before the index was built, is its latest.
+        for (size_t i = rows.rows.size(); rows.duplicates && i-- > 0;) {
+          if (rows.rows[i].key != key) continue;
+          rows.index.emplace(rows.rows[i].key, static_cast<uint32_t>(i));
+          break;
+        }
+      }
+      if (rows.sorted_rows > rows.rows.size()) {  // Sort them all again.
+        rows.sorted.clear();
+        rows.sorted_rows = 0;
+      }
     } else {
-      rows.rows.erase(rows.rows.find(row.first));
-      rows.added.clear();
-      rows.resort = true;
+      rows.rows[last.row].value = last.before.value;
+      rows.rows[last.row].deleted = last.before.deleted;
     }
+    layer.arena.Truncate(last.arena_before);
+    layer.bytes = last.bytes_before;
     undo.pop_back();
   }
 }
 
-const std::vector<const OverlayStore::Row*>& OverlayStore::Sorted(TableRows& table) {
-  const auto by_key = [](const Row* a, const Row* b) { return a->first < b->first; };
-  if (table.resort) {
-    table.sorted.clear();
-    for (const Row& row : table.rows) table.sorted.push_back(&row);
-    std::sort(table.sorted.begin(), table.sorted.end(), by_key);
-    table.resort = false;
-  } else if (!table.added.empty()) {
-    std::sort(table.added.begin(), table.added.end(), by_key);
-    std::vector<const Row*> merged;
-    merged.reserve(table.sorted.size() + table.added.size());
-    std::merge(table.sorted.begin(), table.sorted.end(), table.added.begin(), table.added.end(),
-               std::back_inserter(merged), by_key);
-    table.sorted = std::move(merged);
+const std::vector<uint32_t>& OverlayStore::Sorted(TableRows& table) {
+  const size_t done = table.sorted_rows;
+  const std::vector<Row>& rows = table.rows;
+  if (done == rows.size()) return table.sorted;
+  // The rows added since, sorted on the 8 bytes that follow the prefix their keys share (an
+  // origin, a site id), then on the whole key where those are equal, then by position: the
+  // comparisons rarely leave this array for the keys.
+  const absl::string_view first = rows[done].key;
+  size_t common = first.size();
+  for (size_t i = done + 1; i < rows.size() && common > 0; ++i) {
+    const absl::string_view key = rows[i].key;
+    const size_t limit = std::min(common, key.size());
+    size_t same = 0;
+    while (same < limit && key[same] == first[same]) ++same;
+    common = same;
   }
-  table.added.clear();
+  struct Sortable {
+    uint64_t head;
+    uint32_t row;
+  };
+  std::vector<Sortable> added;
+  added.reserve(rows.size() - done);
+  for (size_t i = done; i < rows.size(); ++i) {
+    const absl::string_view key = rows[i].key;
+    char head[8] = {};
+    if (key.size() > common) {
+      std::memcpy(head, key.data() + common, std::min<size_t>(8, key.size() - common));
+    }
+    added.push_back({absl::big_endian::Load64(head), static_cast<uint32_t>(i)});
+  }
+  const auto before = [&](const Sortable& a, const Sortable& b) {
+    if (a.head != b.head) return a.head < b.head;
+    const int order = rows[a.row].key.compare(rows[b.row].key);
+    return order != 0 ? order < 0 : a.row < b.row;
+  };
+  // One origin's entries come in key order.
+  if (!std::is_sorted(added.begin(), added.end(), before)) {
+    std::sort(added.begin(), added.end(), before);
+  }
+  std::vector<uint32_t> positions;
+  positions.reserve(added.size());
+  for (const Sortable& s : added) positions.push_back(s.row);
+  if (done > 0) {
+    // Equal keys: the earlier rows first, as std::merge keeps the first range's first.
+    std::vector<uint32_t> merged;
+    merged.reserve(table.sorted.size() + positions.size());
+    std::merge(table.sorted.begin(), table.sorted.end(), positions.begin(), positions.end(),
+               std::back_inserter(merged),
+               [&](uint32_t a, uint32_t b) { return rows[a].key < rows[b].key; });
+    positions = std::move(merged);
+  }
+  // The latest row of each key: the last of each run of equal keys.
+  size_t kept = 0;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    if (kept > 0 && rows[positions[kept - 1]].key == rows[positions[i]].key) --kept;
+    positions[kept++] = positions[i];
+  }
+  positions.resize(kept);
+  table.sorted = std::move(positions);
+  table.sorted_rows = rows.size();
   return table.sorted;
 }
 
 absl::StatusOr<std::optional<std::string>> OverlayStore::Get(Table table, absl::string_view key) {
-  const TableRows& rows = tables_[static_cast<size_t>(table)];
-  if (auto it = rows.rows.find(key); it != rows.rows.end()) return it->second;
+  for (Layer* layer : {active_.get(), loading_.get()}) {
+    if (layer == nullptr) continue;
+    TableRows& rows = layer->tables[static_cast<size_t>(table)];
+    // Of the layer being loaded, the loader only reads the rows and sorts them: building the
+    // index here touches nothing it uses.
+    Index(rows);
+    if (auto it = rows.index.find(key); it != rows.index.end()) {
+      const Row& row = rows.rows[it->second];
+      if (row.deleted) return std::nullopt;
+      return std::optional<std::string>(std::in_place, row.value);
+    }
+  }
+  ASSIGN_OR_RETURN(const bool base_empty, BaseEmpty(table));
+  if (base_empty) return std::nullopt;
   return base_->Get(table, key);
+}
+
+absl::StatusOr<bool> OverlayStore::BaseEmpty(Table table) {
+  BaseTable& known = base_tables_[static_cast<size_t>(table)];
+  if (known == BaseTable::kUnknown) {
+    ASSIGN_OR_RETURN(const std::vector<KeyValue> first, base_->Scan(table, "", 1));
+    known = first.empty() ? BaseTable::kEmpty : BaseTable::kMayHold;
+  }
+  return known == BaseTable::kEmpty;
+}
+
+void OverlayStore::LoadingInto(const Layer& layer) {
+  for (size_t table = 0; table < kTableCount; ++table) {
+    if (!layer.tables[table].rows.empty()) base_tables_[table] = BaseTable::kMayHold;
+  }
 }
 
 absl::StatusOr<std::vector<KeyValue>> OverlayStore::Scan(Table table, absl::string_view prefix,
                                                          size_t limit,
                                                          absl::string_view start_after) {
-  const std::vector<const Row*>& sorted = Sorted(tables_[static_cast<size_t>(table)]);
+  RETURN_IF_ERROR(WaitForLoad());
+  TableRows& rows = active_->tables[static_cast<size_t>(table)];
+  const std::vector<uint32_t>& sorted = Sorted(rows);
+  const auto key_of = [&](uint32_t row) { return rows.rows[row].key; };
   const bool from_prefix = start_after.empty() || start_after < prefix;
-  auto held = from_prefix ? std::lower_bound(sorted.begin(), sorted.end(), prefix,
-                                             [](const Row* row, absl::string_view key) {
-                                               return absl::string_view(row->first) < key;
-                                             })
-                          : std::upper_bound(sorted.begin(), sorted.end(), start_after,
-                                             [](absl::string_view key, const Row* row) {
-                                               return key < absl::string_view(row->first);
-                                             });
+  auto held =
+      from_prefix
+          ? std::lower_bound(sorted.begin(), sorted.end(), prefix,
+                             [&](uint32_t row, absl::string_view key) { return key_of(row) < key; })
+          : std::upper_bound(
+                sorted.begin(), sorted.end(), start_after,
+                [&](absl::string_view key, uint32_t row) { return key < key_of(row); });
   const auto held_in_prefix = [&] {
-    return held != sorted.end() && absl::StartsWith((*held)->first, prefix);
+    return held != sorted.end() && absl::StartsWith(key_of(*held), prefix);
   };
   // The base is read a page at a time, merged with what the overlay holds in the same
   // range: a held key shadows the base's, a held deletion hides it.
@@ -179,9 +405,10 @@ absl::StatusOr<std::vector<KeyValue>> OverlayStore::Scan(Table table, absl::stri
     }
     const bool have_base = next < page.size();
     if (!have_base && !held_in_prefix()) break;
-    if (held_in_prefix() && (!have_base || (*held)->first <= page[next].key)) {
-      if (have_base && (*held)->first == page[next].key) ++next;
-      if ((*held)->second.has_value()) out.push_back({(*held)->first, *(*held)->second});
+    if (held_in_prefix() && (!have_base || key_of(*held) <= page[next].key)) {
+      const Row& row = rows.rows[*held];
+      if (have_base && row.key == page[next].key) ++next;
+      if (!row.deleted) out.push_back({std::string(row.key), std::string(row.value)});
       ++held;
     } else {
       out.push_back(std::move(page[next++]));
@@ -200,31 +427,67 @@ absl::StatusOr<std::unique_ptr<BulkLoad>> OverlayStore::BeginBulkLoad() {
       "an overlay store takes no bulk load: it is loaded into its base by Flush");
 }
 
-absl::Status OverlayStore::Flush() {
-  if (transaction_open_) {
-    return absl::FailedPreconditionError("cannot flush the overlay while a transaction is open");
-  }
+absl::Status OverlayStore::Load(Layer& layer) {
   ASSIGN_OR_RETURN(std::unique_ptr<BulkLoad> load, base_->BeginBulkLoad());
   // A thread per table: sorting and writing the files (compression, filters) is most of a
-  // flush, and the tables are independent.
+  // load, and the tables are independent.
   std::vector<absl::Status> loaded(kTableCount);
   std::vector<std::thread> threads;
   for (size_t table = 0; table < kTableCount; ++table) {
-    if (tables_[table].rows.empty()) continue;
+    if (layer.tables[table].rows.empty()) continue;
     threads.emplace_back([&, table] {
-      for (const Row* row : Sorted(tables_[table])) {
-        loaded[table] = row->second.has_value()
-                            ? load->Put(static_cast<Table>(table), row->first, *row->second)
-                            : load->Delete(static_cast<Table>(table), row->first);
+      TableRows& rows = layer.tables[table];
+      for (const uint32_t position : Sorted(rows)) {
+        const Row& row = rows.rows[position];
+        loaded[table] = row.deleted ? load->Delete(static_cast<Table>(table), row.key)
+                                    : load->Put(static_cast<Table>(table), row.key, row.value);
         if (!loaded[table].ok()) return;
       }
     });
   }
   for (std::thread& thread : threads) thread.join();
   for (const absl::Status& status : loaded) RETURN_IF_ERROR(status);
-  RETURN_IF_ERROR(load->Commit());
-  for (TableRows& rows : tables_) rows = TableRows();
-  bytes_held_ = 0;
+  return load->Commit();
+}
+
+absl::Status OverlayStore::WaitForLoad() {
+  if (!failed_.ok()) return failed_;
+  if (!loader_.joinable()) return absl::OkStatus();
+  loader_.join();
+  if (!loaded_.ok()) {
+    // Its writes are lost, and what was written since builds on them (a record merged over
+    // one of them, a head past them): nothing more may be loaded.
+    failed_ = loaded_;
+    loading_.reset();
+    return failed_;
+  }
+  loading_->Clear();
+  spare_ = std::move(loading_);
+  return absl::OkStatus();
+}
+
+absl::Status OverlayStore::Flush() {
+  if (transaction_open_) {
+    return absl::FailedPreconditionError("cannot flush the overlay while a transaction is open");
+  }
+  RETURN_IF_ERROR(WaitForLoad());
+  if (active_->empty()) return absl::OkStatus();
+  LoadingInto(*active_);
+  RETURN_IF_ERROR(Load(*active_));
+  active_->Clear();
+  return absl::OkStatus();
+}
+
+absl::Status OverlayStore::FlushInBackground() {
+  if (transaction_open_) {
+    return absl::FailedPreconditionError("cannot flush the overlay while a transaction is open");
+  }
+  RETURN_IF_ERROR(WaitForLoad());
+  if (active_->empty()) return absl::OkStatus();
+  LoadingInto(*active_);
+  loading_ = std::move(active_);
+  active_ = spare_ != nullptr ? std::move(spare_) : std::make_unique<Layer>();
+  loader_ = std::thread([this, layer = loading_.get()] { loaded_ = Load(*layer); });
   return absl::OkStatus();
 }
 

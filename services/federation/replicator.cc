@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "services/rpc/status_conversion.h"
@@ -177,10 +176,7 @@ Replicator::StreamEnd Replicator::PullOnce() {
     }
     peer_heads_->Record(peer_.site_id, response.heads());
     // Behind: what the peer's heads hold past this node's vector.
-    absl::flat_hash_map<std::string, uint64_t> mine;
-    for (const v1::VersionVectorEntry& e : oplog_->Vector()) {
-      mine[storage::Oplog::OriginKey(e.origin())] = e.seq();
-    }
+    storage::Oplog::Heads mine = storage::Oplog::HeadsOf(oplog_->Vector());
     uint64_t behind = 0;
     for (const v1::VersionVectorEntry& head : response.heads()) {
       const uint64_t held = mine[storage::Oplog::OriginKey(head.origin())];

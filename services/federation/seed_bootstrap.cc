@@ -2,15 +2,16 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "cantine/v1/federation.grpc.pb.h"
+#include "google/protobuf/arena.h"
 #include "grpcpp/client_context.h"
 #include "services/logging/logger.h"
 #include "storage/overlay_store.h"
@@ -19,17 +20,6 @@
 namespace cantine::federation {
 namespace {
 
-// Per origin key, the seq held.
-using Heads = absl::flat_hash_map<std::string, uint64_t>;
-
-Heads HeadsOf(const std::vector<v1::VersionVectorEntry>& vector) {
-  Heads heads;
-  for (const v1::VersionVectorEntry& entry : vector) {
-    heads[storage::Oplog::OriginKey(entry.origin())] = entry.seq();
-  }
-  return heads;
-}
-
 void Add(storage::Oplog::ApplyReport& sum, const storage::Oplog::ApplyReport& batch) {
   sum.applied += batch.applied;
   sum.rejected += batch.rejected;
@@ -37,6 +27,23 @@ void Add(storage::Oplog::ApplyReport& sum, const storage::Oplog::ApplyReport& ba
   sum.held += batch.held;
   sum.forged += batch.forged;
   sum.refused += batch.refused;
+}
+
+// A response parsed on an arena of its own: no allocation per entry and field, and all of
+// it freed at once once applied.
+struct Received {
+  std::unique_ptr<google::protobuf::Arena> arena;
+  v1::PullResponse* response = nullptr;  // On arena.
+};
+
+Received NewReceived() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 << 10;
+  options.max_block_size = 1 << 20;
+  Received received{.arena = std::make_unique<google::protobuf::Arena>(options)};
+  received.response =
+      google::protobuf::Arena::CreateMessage<v1::PullResponse>(received.arena.get());
+  return received;
 }
 
 // Reads a stream ahead of its consumer on a thread of its own, up to `capacity` responses,
@@ -59,7 +66,7 @@ class ReadAhead {
   }
 
   // The next response; nullopt once the stream ended.
-  std::optional<v1::PullResponse> Next() ABSL_LOCKS_EXCLUDED(mu_) {
+  std::optional<Received> Next() ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(
         +[](ReadAhead* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
@@ -67,15 +74,15 @@ class ReadAhead {
         },
         this));
     if (queue_.empty()) return std::nullopt;
-    v1::PullResponse next = std::move(queue_.front());
+    Received next = std::move(queue_.front());
     queue_.pop_front();
     return next;
   }
 
  private:
   void Read() ABSL_LOCKS_EXCLUDED(mu_) {
-    v1::PullResponse response;
-    while (reader_->Read(&response)) {
+    Received received = NewReceived();
+    while (reader_->Read(received.response)) {
       heard_();
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -84,8 +91,8 @@ class ReadAhead {
           },
           this));
       if (stopping_) break;
-      queue_.push_back(std::move(response));
-      response = v1::PullResponse();
+      queue_.push_back(std::move(received));
+      received = NewReceived();
     }
     absl::MutexLock lock(&mu_);
     ended_ = true;
@@ -95,7 +102,7 @@ class ReadAhead {
   const std::function<void()> heard_;
   const size_t capacity_;
   absl::Mutex mu_;
-  std::deque<v1::PullResponse> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Received> queue_ ABSL_GUARDED_BY(mu_);
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;  // Last: starts once the rest is built.
@@ -113,10 +120,10 @@ class Bootstrap {
   absl::StatusOr<bool> Run(ReadAhead& stream) {
     for (;;) {
       const absl::Time read_start = absl::Now();
-      std::optional<v1::PullResponse> next = stream.Next();
+      std::optional<Received> next = stream.Next();
       report_.reading += absl::Now() - read_start;
       if (!next.has_value()) return false;
-      v1::PullResponse& response = *next;
+      const v1::PullResponse& response = *next->response;
       const bool idle = response.entries_size() == 0 && response.directory_size() == 0;
       RETURN_IF_ERROR(MergeDirectory(response));
       if (target_.empty() && !SetTarget(response)) return true;
@@ -155,7 +162,7 @@ class Bootstrap {
   // Takes the seed's heads as the target; false when the node is too little behind to
   // bootstrap.
   bool SetTarget(const v1::PullResponse& response) {
-    const Heads held = HeadsOf(parts_.oplog->Vector());
+    const storage::Oplog::Heads held = storage::Oplog::HeadsOf(parts_.oplog->Vector());
     for (const v1::VersionVectorEntry& head : response.heads()) {
       const std::string key = storage::Oplog::OriginKey(head.origin());
       const auto it = held.find(key);
@@ -167,8 +174,8 @@ class Bootstrap {
     return report_.entries_behind >= options_.min_entries_behind && !target_.empty();
   }
 
-  // Applies the entries of `response`, moved out of it.
-  absl::Status Apply(v1::PullResponse& response) {
+  // Applies the entries of `response`.
+  absl::Status Apply(const v1::PullResponse& response) {
     if (staged_ == nullptr) {
       ASSIGN_OR_RETURN(staged_, storage::Oplog::Open(&overlay_, parts_.clock, parts_.hlc,
                                                      parts_.signer, parts_.self_site_id));
@@ -177,16 +184,22 @@ class Bootstrap {
                 " entries to take");
     }
     const absl::Time apply_start = absl::Now();
-    std::vector<v1::OplogEntry> entries;
+    std::vector<const v1::OplogEntry*> entries;
     entries.reserve(response.entries_size());
-    for (v1::OplogEntry& entry : *response.mutable_entries()) entries.push_back(std::move(entry));
+    for (const v1::OplogEntry& entry : response.entries()) entries.push_back(&entry);
     ASSIGN_OR_RETURN(
         const storage::Oplog::ApplyReport applied,
         staged_->ApplyRemote(entries, *parts_.verifier, *parts_.applier,
                              {response.redactions().begin(), response.redactions().end()}));
     Add(report_.applied, applied);
     report_.applying += absl::Now() - apply_start;
-    if (overlay_.bytes_held() >= options_.memory_budget_bytes) RETURN_IF_ERROR(Load());
+    // Half the budget is loaded in the background while the next half fills.
+    if (overlay_.bytes_held() >= options_.memory_budget_bytes / 2) {
+      const absl::Time start = absl::Now();
+      RETURN_IF_ERROR(overlay_.FlushInBackground());  // Waits for the load before.
+      ++report_.loads;
+      report_.loading += absl::Now() - start;
+    }
     if (absl::Now() - last_progress_ >= absl::Seconds(2)) {
       last_progress_ = absl::Now();
       log_.Info("bootstrap from seed ", seed_.site_id, ": ",
@@ -197,7 +210,7 @@ class Bootstrap {
   }
 
   bool Reached() const {
-    const Heads held = HeadsOf(staged_->Vector());
+    const storage::Oplog::Heads held = storage::Oplog::HeadsOf(staged_->Vector());
     for (const auto& [key, seq] : target_) {
       const auto it = held.find(key);
       if (it == held.end() || it->second < seq) return false;
@@ -205,11 +218,12 @@ class Bootstrap {
     return true;
   }
 
+  // Loads what is left, once the load in the background committed.
   absl::Status Load() {
-    if (overlay_.bytes_held() == 0) return absl::OkStatus();
     const absl::Time start = absl::Now();
+    const bool left = overlay_.bytes_held() > 0;
     RETURN_IF_ERROR(overlay_.Flush());
-    ++report_.loads;
+    if (left) ++report_.loads;
     report_.loading += absl::Now() - start;
     return absl::OkStatus();
   }
@@ -220,7 +234,7 @@ class Bootstrap {
   const logging::Logger log_{"bootstrap"};
   storage::OverlayStore overlay_;
   std::unique_ptr<storage::Oplog> staged_;  // The log over the overlay, once bootstrapping.
-  Heads target_;  // Per origin, what the seed held when the stream opened.
+  storage::Oplog::Heads target_;  // Per origin, what the seed held when the stream opened.
   BootstrapReport report_;
   absl::Time last_progress_ = absl::Now();
 };

@@ -23,7 +23,8 @@ struct BootstrapOptions {
   // less is left to the replicators, which take it entry by entry.
   uint64_t min_entries_behind = 10'000;
   // The memory the entries and records taken may hold before they are loaded into the
-  // store: a larger history is loaded in several steps.
+  // store: once half of it is held, that half is loaded in the background while the other
+  // half fills (a larger history is loaded in several steps).
   size_t memory_budget_bytes = size_t{512} << 20;
   // The whole bootstrap's deadline, and how long the seed may send nothing: a seed that
   // stalls is left for the next.
@@ -55,7 +56,8 @@ struct BootstrapReport {
   storage::Oplog::ApplyReport applied;  // Summed over every batch.
   int loads = 0;                        // Bulk loads into the store.
   absl::Duration elapsed;
-  // Where the time went: waiting on the stream, applying into memory, loading the store.
+  // Where the time went: waiting on the stream, applying into memory, loading the store
+  // (of a load in the background, only the time the apply waited for it).
   absl::Duration reading;
   absl::Duration applying;
   absl::Duration loading;

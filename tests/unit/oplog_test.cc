@@ -7,6 +7,7 @@
 #include "services/replication/entry_signing.h"
 #include "storage/digest.h"
 #include "storage/key_codec.h"
+#include "storage/overlay_store.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/origin_writer.h"
@@ -452,6 +453,38 @@ TEST_F(OplogTest, RedactionDropsPayloadsKeepsChainsAndNeedsTheOwnersNotice) {
   EXPECT_EQ(report.applied, 0);
   EXPECT_GE(report.refused, 1);
   EXPECT_TRUE(wary->oplog->Vector().empty());
+}
+
+// A bootstrap's path: batches applied into an overlay whose loads run in the background
+// while the next batches apply, then the rest loaded; the store ends as a direct apply's.
+TEST_F(OplogTest, ThroughAnOverlayLoadedInTheBackgroundTheStateIsADirectApplys) {
+  std::vector<std::vector<v1::OplogEntry>> batches(6);
+  for (int i = 0; i < 30; ++i) {
+    const std::string payload = i == 7 ? "bad" : i == 12 ? "late-bad" : absl::StrCat("p", i);
+    batches[i / 5].push_back(paris_.Write(payload));
+    batches[i / 5].push_back(milan_.Write(absl::StrCat("m", i)));
+  }
+  auto direct = Receiver("a");
+  for (const auto& batch : batches) {
+    ASSERT_TRUE(direct->oplog->ApplyRemote(batch, keys_, applier_).ok());
+  }
+  auto bootstrapped = Receiver("b");
+  {
+    OverlayStore overlay(bootstrapped->store.get());
+    std::unique_ptr<Oplog> staged =
+        Oplog::Open(&overlay, &clock_, &bootstrapped->hlc, &bootstrapped->signer, "b").value();
+    for (size_t i = 0; i < batches.size(); ++i) {
+      const Oplog::ApplyReport report = staged->ApplyRemote(batches[i], keys_, applier_).value();
+      EXPECT_EQ(report.applied + report.rejected, 10);
+      if (i % 2 == 1) {
+        ASSERT_TRUE(overlay.FlushInBackground().ok());
+      }
+    }
+    ASSERT_TRUE(overlay.Flush().ok());
+  }
+  ASSERT_TRUE(bootstrapped->oplog->ReloadVector().ok());
+  EXPECT_EQ(bootstrapped->Digest(), direct->Digest());
+  EXPECT_EQ(Oplog::HeadsOf(bootstrapped->oplog->Vector()), Oplog::HeadsOf(direct->oplog->Vector()));
 }
 
 }  // namespace

@@ -136,6 +136,108 @@ TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
   EXPECT_EQ(reopened->Get(Table::kOplog, "entry").value(), "signed");
 }
 
+TEST(OverlayStoreTest, ALoadInTheBackgroundStaysReadableAndLandsBeforeTheNext) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
+  Commit(*base, Table::kMembers, {{"m0", "base"}});
+  OverlayStore overlay(base.get());
+  Commit(overlay, Table::kMembers, {{"m2", "first"}, {"m1", "first"}});
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    EXPECT_EQ(overlay.FlushInBackground().code(), absl::StatusCode::kFailedPrecondition);
+  }
+  const size_t held = overlay.bytes_held();
+  ASSERT_TRUE(overlay.FlushInBackground().ok());
+  EXPECT_EQ(overlay.bytes_held(), 0u);
+  EXPECT_EQ(overlay.bytes_loading(), held);
+  // Written over the layer being loaded: reads see the newest, then the loading layer.
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kMembers, "m2", "second").ok());
+    ASSERT_TRUE(txn->Delete(Table::kMembers, "m0").ok());
+    EXPECT_EQ(txn->Get(Table::kMembers, "m1").value(), "first");
+    EXPECT_EQ(txn->Get(Table::kMembers, "m2").value(), "second");
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  // A scan waits for the load, then reads the base under what the overlay holds.
+  EXPECT_EQ(Keys(overlay.Scan(Table::kMembers, "m", 10).value()),
+            (std::vector<std::string>{"m1=first", "m2=second"}));
+  EXPECT_EQ(base->Get(Table::kMembers, "m2").value(), "first");
+  EXPECT_EQ(overlay.bytes_loading(), 0u);
+  ASSERT_TRUE(overlay.FlushInBackground().ok());
+  ASSERT_TRUE(overlay.Flush().ok());  // Waits for it.
+  EXPECT_EQ(overlay.bytes_held() + overlay.bytes_loading(), 0u);
+  EXPECT_EQ(Keys(base->Scan(Table::kMembers, "", 10).value()),
+            (std::vector<std::string>{"m1=first", "m2=second"}));
+}
+
+TEST(OverlayStoreTest, ATableWrittenBeforeItIsReadKeepsTheLatestOfEachKey) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
+  OverlayStore overlay(base.get());
+  {
+    // Written only, never read: no index yet.
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    ASSERT_TRUE(txn->Put(Table::kOplog, "b", "1").ok());
+    ASSERT_TRUE(txn->Put(Table::kOplog, "a", "1").ok());
+    ASSERT_TRUE(txn->Put(Table::kOplog, "b", "2").ok());
+    txn->SetSavePoint();
+    ASSERT_TRUE(txn->Put(Table::kOplog, "a", "3").ok());
+    ASSERT_TRUE(txn->Delete(Table::kOplog, "b").ok());
+    // The first read builds the index from the latest rows.
+    EXPECT_EQ(txn->Get(Table::kOplog, "a").value(), "3");
+    EXPECT_FALSE(txn->Get(Table::kOplog, "b").value().has_value());
+    ASSERT_TRUE(txn->RollbackToSavePoint().ok());
+    EXPECT_EQ(txn->Get(Table::kOplog, "a").value(), "1");
+    EXPECT_EQ(txn->Get(Table::kOplog, "b").value(), "2");
+    ASSERT_TRUE(txn->Put(Table::kOplog, "b", "4").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(Keys(overlay.Scan(Table::kOplog, "", 10).value()),
+            (std::vector<std::string>{"a=1", "b=4"}));
+  Commit(overlay, Table::kEntriesBySubject, {{"y", "1"}, {"x", "1"}, {"y", "2"}});
+  ASSERT_TRUE(overlay.Flush().ok());
+  EXPECT_EQ(Keys(base->Scan(Table::kOplog, "", 10).value()),
+            (std::vector<std::string>{"a=1", "b=4"}));
+  EXPECT_EQ(Keys(base->Scan(Table::kEntriesBySubject, "", 10).value()),
+            (std::vector<std::string>{"x=1", "y=2"}));
+}
+
+// A store whose bulk loads cannot start.
+class NoLoadStore final : public Store {
+ public:
+  explicit NoLoadStore(Store* inner) : inner_(inner) {}
+  std::unique_ptr<Transaction> BeginTransaction() override { return inner_->BeginTransaction(); }
+  absl::StatusOr<std::unique_ptr<BulkLoad>> BeginBulkLoad() override {
+    return absl::UnavailableError("disk full");
+  }
+  absl::StatusOr<std::optional<std::string>> Get(Table table, absl::string_view key) override {
+    return inner_->Get(table, key);
+  }
+  absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix, size_t limit,
+                                             absl::string_view start_after) override {
+    return inner_->Scan(table, prefix, limit, start_after);
+  }
+  absl::Status Compact() override { return inner_->Compact(); }
+
+ private:
+  Store* const inner_;
+};
+
+TEST(OverlayStoreTest, AfterABackgroundLoadFailedNothingMoreIsLoaded) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> rocks = RocksStore::Open({.path = dir.path()}).value();
+  NoLoadStore base(rocks.get());
+  OverlayStore overlay(&base);
+  Commit(overlay, Table::kMembers, {{"m1", "lost"}});
+  ASSERT_TRUE(overlay.FlushInBackground().ok());  // Fails on its thread.
+  Commit(overlay, Table::kMembers, {{"m2", "built on m1"}});
+  EXPECT_EQ(overlay.Flush().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(overlay.Flush().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(overlay.FlushInBackground().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(rocks->Scan(Table::kMembers, "", 10).value().empty());
+}
+
 TEST(RocksBulkLoadTest, KeysOutOfOrderAreRefusedAndAnUncommittedLoadChangesNothing) {
   testing::TempDir dir;
   std::unique_ptr<RocksStore> store = RocksStore::Open({.path = dir.path()}).value();
