@@ -71,34 +71,37 @@ absl::StatusOr<Response> Forwarder::Forward(absl::string_view site_id, absl::Tim
   }
 }
 
+template <typename Forwarded, typename Request, typename Response>
+absl::StatusOr<Response> Forwarder::ForwardForMember(
+    absl::string_view site_id, absl::string_view member_token, const Request& request,
+    absl::Time deadline,
+    grpc::Status (v1::FederationService::Stub::*method)(grpc::ClientContext*, const Forwarded&,
+                                                        Response*)) {
+  Forwarded forwarded;
+  forwarded.set_site_id(self_site_id_);
+  forwarded.set_member_token(std::string(member_token));
+  *forwarded.mutable_request() = request;
+  return Forward<Response>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, Response* response) {
+        return (stub.*method)(context, forwarded, response);
+      });
+}
+
 absl::StatusOr<v1::Booking> Forwarder::CreateBooking(absl::string_view site_id,
                                                      absl::string_view member_token,
                                                      const v1::CreateBookingRequest& request,
                                                      absl::Time deadline) {
-  v1::ForwardedCreateBooking forwarded;
-  forwarded.set_site_id(self_site_id_);
-  forwarded.set_member_token(std::string(member_token));
-  *forwarded.mutable_request() = request;
-  return Forward<v1::Booking>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, v1::Booking* response) {
-        return stub.ForwardCreateBooking(context, forwarded, response);
-      });
+  return ForwardForMember<v1::ForwardedCreateBooking>(
+      site_id, member_token, request, deadline, &v1::FederationService::Stub::ForwardCreateBooking);
 }
 
 absl::StatusOr<v1::Booking> Forwarder::CancelBooking(absl::string_view site_id,
                                                      absl::string_view member_token,
                                                      const v1::CancelBookingRequest& request,
                                                      absl::Time deadline) {
-  v1::ForwardedCancelBooking forwarded;
-  forwarded.set_site_id(self_site_id_);
-  forwarded.set_member_token(std::string(member_token));
-  *forwarded.mutable_request() = request;
-  return Forward<v1::Booking>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, v1::Booking* response) {
-        return stub.ForwardCancelBooking(context, forwarded, response);
-      });
+  return ForwardForMember<v1::ForwardedCancelBooking>(
+      site_id, member_token, request, deadline, &v1::FederationService::Stub::ForwardCancelBooking);
 }
 
 absl::StatusOr<v1::GetAvailabilityResponse> Forwarder::GetAvailability(
@@ -141,31 +144,16 @@ absl::Status Forwarder::NotifyReceipts(absl::string_view site_id, absl::Time dea
 absl::StatusOr<v1::ListBookingsResponse> Forwarder::ListBookings(
     absl::string_view site_id, absl::string_view member_token,
     const v1::ListBookingsRequest& request, absl::Time deadline) {
-  v1::ForwardedListBookings forwarded;
-  forwarded.set_site_id(self_site_id_);
-  forwarded.set_member_token(std::string(member_token));
-  *forwarded.mutable_request() = request;
-  return Forward<v1::ListBookingsResponse>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
-          v1::ListBookingsResponse* response) {
-        return stub.ForwardListBookings(context, forwarded, response);
-      });
+  return ForwardForMember<v1::ForwardedListBookings>(
+      site_id, member_token, request, deadline, &v1::FederationService::Stub::ForwardListBookings);
 }
 
 absl::StatusOr<v1::Booking> Forwarder::GetBooking(absl::string_view site_id,
                                                   absl::string_view member_token,
                                                   const v1::GetBookingRequest& request,
                                                   absl::Time deadline) {
-  v1::ForwardedGetBooking forwarded;
-  forwarded.set_site_id(self_site_id_);
-  forwarded.set_member_token(std::string(member_token));
-  *forwarded.mutable_request() = request;
-  return Forward<v1::Booking>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, v1::Booking* response) {
-        return stub.ForwardGetBooking(context, forwarded, response);
-      });
+  return ForwardForMember<v1::ForwardedGetBooking>(site_id, member_token, request, deadline,
+                                                   &v1::FederationService::Stub::ForwardGetBooking);
 }
 
 absl::StatusOr<std::vector<int>> Forwarder::Count(absl::string_view home_site_id,

@@ -66,6 +66,14 @@ class Forwarder final : public booking::RemoteVenues, public domain::VisitDaysEl
   // Runs `call` on the venue's stub with the deadline; translates transport failures.
   template <typename Response, typename Call>
   absl::StatusOr<Response> Forward(absl::string_view site_id, absl::Time deadline, Call call);
+  // Forward for a member's call: `request` wrapped in a `Forwarded` naming this site and
+  // carrying `member_token`, sent by `method`.
+  template <typename Forwarded, typename Request, typename Response>
+  absl::StatusOr<Response> ForwardForMember(absl::string_view site_id,
+                                            absl::string_view member_token, const Request& request,
+                                            absl::Time deadline,
+                                            grpc::Status (v1::FederationService::Stub::*method)(
+                                                grpc::ClientContext*, const Forwarded&, Response*));
 
   const std::string self_site_id_;
   const site::SiteDirectory* const directory_;
