@@ -1,5 +1,6 @@
 #include "services/booking/receipt_book.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <memory>
@@ -203,25 +204,37 @@ absl::StatusOr<v1::PullReceiptsResponse> ReceiptBook::ReadFeed(
   const size_t limit = request.page_size() == 0 ? kFeedPageDefault : request.page_size();
   // Sequence numbers of another incarnation's feed mean nothing in this one.
   const uint64_t after = request.feed_incarnation() == incarnation ? request.after_seq() : 0;
-  ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
-                   store_->Scan(Table::kReceiptFeed, FeedPrefix(home_site_id), limit,
-                                after == 0 ? "" : FeedKey(home_site_id, after)));
   v1::PullReceiptsResponse response;
   response.set_feed_incarnation(incarnation);
+  // Read in small scans, so that a page of large receipts never reads far past its bytes.
+  constexpr size_t kScan = 32;
+  std::string start_after = after == 0 ? "" : FeedKey(home_site_id, after);
   size_t bytes = 0;
-  for (const storage::KeyValue& row : rows) {
-    storage::KeyReader key(row.key);
-    RETURN_IF_ERROR(key.ReadString().status());
-    ASSIGN_OR_RETURN(uint64_t seq, key.ReadUint64());
-    v1::FeedReceipt* out = response.add_receipts();
-    out->set_seq(seq);
-    ASSIGN_OR_RETURN(*out->mutable_receipt(),
-                     storage::ParseRecord<v1::Booking>(row.value, "receipt feed row"));
-    bytes += row.value.size();
-    if (bytes >= kFeedPageBytes) break;
+  while (static_cast<size_t>(response.receipts_size()) < limit && bytes < kFeedPageBytes) {
+    const size_t want = std::min(kScan, limit - response.receipts_size());
+    ASSIGN_OR_RETURN(
+        std::vector<storage::KeyValue> rows,
+        store_->Scan(Table::kReceiptFeed, FeedPrefix(home_site_id), want, start_after));
+    size_t taken = 0;
+    for (const storage::KeyValue& row : rows) {
+      ++taken;
+      storage::KeyReader key(row.key);
+      RETURN_IF_ERROR(key.ReadString().status());
+      ASSIGN_OR_RETURN(uint64_t seq, key.ReadUint64());
+      v1::FeedReceipt* out = response.add_receipts();
+      out->set_seq(seq);
+      ASSIGN_OR_RETURN(*out->mutable_receipt(),
+                       storage::ParseRecord<v1::Booking>(row.value, "receipt feed row"));
+      bytes += row.value.size();
+      if (bytes >= kFeedPageBytes) break;
+    }
+    if (taken == rows.size() && rows.size() < want) {  // The feed's end, all taken.
+      response.set_more(false);
+      return response;
+    }
+    start_after = rows.back().key;
   }
-  response.set_more(static_cast<size_t>(response.receipts_size()) == limit ||
-                    bytes >= kFeedPageBytes);
+  response.set_more(true);
   return response;
 }
 

@@ -5,6 +5,7 @@
 #include <latch>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <thread>
@@ -522,6 +523,34 @@ TEST_F(VisitorLedgerTest, EveryChangeQueuesAReceiptThatSurvivesARestartUntilPubl
   EXPECT_EQ(feed.receipts(0).receipt().state(), v1::BOOKING_STATE_CANCELLED);
   EXPECT_EQ(receipts_->ReadFeed("paris", 7, {})->receipts_size(), 0);
   EXPECT_EQ(receipts_->ReadFeed("rome", 7, {})->receipts_size(), 0);
+}
+
+TEST_F(VisitorLedgerTest, AFeedReadInPagesGivesEveryRowOnceInOrder) {
+  const std::string visitor = Visitor("milan-0000000000000040");
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(ledger_
+                    ->Create(Morning(visitor, testing::NthWeekday(kWednesday, i % 10),
+                                     absl::StrCat("k", i)))
+                    .ok());
+    if (i % 2 == 1) {
+      ASSERT_EQ(receipts_->PublishQueued(100).value(), 2);
+    }
+  }
+  std::vector<uint64_t> seqs;
+  v1::PullReceiptsRequest request;
+  request.set_feed_incarnation(1);
+  request.set_page_size(7);
+  for (int pages = 1;; ++pages) {
+    ASSERT_LE(pages, 4);
+    const v1::PullReceiptsResponse page = receipts_->ReadFeed("milan", 1, request).value();
+    for (const v1::FeedReceipt& row : page.receipts()) seqs.push_back(row.seq());
+    if (!page.more()) break;
+    ASSERT_GT(page.receipts_size(), 0);
+    request.set_after_seq(page.receipts(page.receipts_size() - 1).seq());
+  }
+  std::vector<uint64_t> expected(20);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(seqs, expected);
 }
 
 TEST_F(VisitorLedgerTest, AFeedCannotCarryAnotherVenuesBookingNorChangeAFixedField) {
