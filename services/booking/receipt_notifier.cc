@@ -28,6 +28,11 @@ void ReceiptNotifier::Tell(const std::vector<std::string>& homes) {
   ++changes_;
 }
 
+size_t ReceiptNotifier::Waiting() const {
+  absl::MutexLock lock(&mu_);
+  return pending_.size();
+}
+
 void ReceiptNotifier::Run() {
   uint64_t seen = 0;
   while (true) {
@@ -55,6 +60,11 @@ void ReceiptNotifier::Run() {
           continue;
         }
         pending = Pending{.again = true};
+        continue;
+      }
+      if (absl::IsNotFound(told) || absl::IsFailedPrecondition(told)) {
+        log_.Info("home site ", home, " not told of its receipts waiting here: ", told.message());
+        pending_.erase(home);
         continue;
       }
       ++pending.failures;

@@ -18,7 +18,9 @@ namespace cantine::booking {
 // told again after a backoff doubling from kFirstBackoff to kMaxBackoff, without holding up
 // the others. So a home that was down pulls what waited for it within kMaxBackoff of coming
 // back, without polling every venue. A home told while a receipt was being added is told
-// again. Thread-safe.
+// again. A home the directory does not list, or lists as suspended or removed
+// (NOT_FOUND, FAILED_PRECONDITION), is not told again: reinstated, it pulls at its start or
+// its next poll. Thread-safe.
 class ReceiptNotifier {
  public:
   inline static constexpr absl::Duration kNoticeTimeout = absl::Seconds(1);
@@ -36,6 +38,8 @@ class ReceiptNotifier {
 
   // Queues `homes` to be told.
   void Tell(const std::vector<std::string>& homes) ABSL_LOCKS_EXCLUDED(mu_);
+  // How many homes are still to be told.
+  size_t Waiting() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Pending {
@@ -48,7 +52,7 @@ class ReceiptNotifier {
 
   RemoteVenues* const homes_;
   const logging::Logger log_{"receipts"};
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Pending> pending_ ABSL_GUARDED_BY(mu_);
   uint64_t changes_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -818,6 +818,9 @@ class FakeRemote final : public RemoteVenues {
   absl::Status NotifyReceipts(absl::string_view site_id, absl::Time) override {
     absl::MutexLock lock(&mu);
     ++notices[std::string(site_id)];
+    if (gone.contains(std::string(site_id))) {
+      return absl::NotFoundError(absl::StrCat("no site '", site_id, "' in the directory"));
+    }
     if (refusals > 0) {
       --refusals;
       return absl::UnavailableError("down");
@@ -847,7 +850,8 @@ class FakeRemote final : public RemoteVenues {
   absl::Mutex mu;
   std::set<std::string> told ABSL_GUARDED_BY(mu);
   std::map<std::string, int> notices ABSL_GUARDED_BY(mu);
-  int refusals ABSL_GUARDED_BY(mu) = 0;  // The next notices that fail.
+  int refusals ABSL_GUARDED_BY(mu) = 0;            // The next notices that fail.
+  std::set<std::string> gone ABSL_GUARDED_BY(mu);  // Sites the directory does not list.
 };
 
 // The receipt publisher's thread moves this venue's queued receipts of visitors into their
@@ -900,6 +904,15 @@ TEST_F(ReceiptPublisherTest, AHomeThatCannotBeToldIsToldAgainAndAfterARestartToo
   ReceiptNotifier notifier(&remote_, {"milan"});
   EXPECT_TRUE(testing::WaitFor([&] { return remote_.Told() == std::set<std::string>{"milan"}; }));
   EXPECT_EQ(remote_.Notices("milan"), 3);
+  EXPECT_TRUE(testing::WaitFor([&] { return notifier.Waiting() == 0; }));
+  // A home the directory no longer lists is not told again.
+  {
+    absl::MutexLock lock(&remote_.mu);
+    remote_.gone.insert("oslo");
+  }
+  notifier.Tell({"oslo"});
+  EXPECT_TRUE(testing::WaitFor([&] { return notifier.Waiting() == 0; }));
+  EXPECT_EQ(remote_.Notices("oslo"), 1);
 
   // After a restart, the homes whose feeds hold rows are told again.
   const domain::Booking booking =
