@@ -198,9 +198,7 @@ absl::StatusOr<std::string> BookingServiceImpl::HomeOf(absl::string_view member_
 
 absl::Status BookingServiceImpl::CheckHomeHere(absl::string_view member_id) const {
   ASSIGN_OR_RETURN(std::string home, HomeOf(member_id));
-  if (IsHere(home)) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat("this node is ", catalog_->profile().site_id,
-                                                    "; member ", member_id, "'s home is ", home));
+  return CheckForwardedHere(home);
 }
 
 absl::StatusOr<v1::VisitDaysCount> BookingServiceImpl::VisitDaysForVenue(

@@ -99,7 +99,7 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   // and carry a member's token (the desk's credential stays at its own site).
   absl::Status CheckForwardedHere(absl::string_view site_id) const;
   absl::StatusOr<Caller> AuthenticateForwarded(absl::string_view member_token) const;
-  // A forwarded call names a member of this home site.
+  // A forwarded call names a member of this home site (CheckForwardedHere of its home).
   absl::Status CheckHomeHere(absl::string_view member_id) const;
   // A member's token, to forward; PERMISSION_DENIED for the desk (it acts here only) and
   // for a token with ACCOUNT scope (it never leaves the node it was presented to).

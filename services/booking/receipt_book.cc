@@ -456,6 +456,7 @@ absl::StatusOr<int> ReceiptBook::Publish(const std::vector<std::string>& keys) {
       homes.insert(receipt.home_site_id());
       ++count;
     }
+    if (count == 0) return 0;  // An earlier pass moved them all: nothing to commit.
     RETURN_IF_ERROR(storage::PutCount(*txn, Table::kMeta, kFeedSeqKey, seq));
     RETURN_IF_ERROR(txn->Commit());
     return count;
