@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "services/booking/retry_backoff.h"
+
 namespace cantine::booking {
 
 ReceiptNotifier::ReceiptNotifier(RemoteVenues* homes, const std::vector<std::string>& waiting)
@@ -72,12 +74,10 @@ void ReceiptNotifier::Run() {
         log_.Warning("cannot tell home site ", home, " of its receipts waiting here (",
                      pending.failures, " tries; telling it again with backoff): ", told.ToString());
       }
-      pending.next_try =
-          absl::Now() +
-          std::min(kFirstBackoff * (1 << std::min(pending.failures - 1, 16)), kMaxBackoff);
+      pending.next_try = absl::Now() + RetryBackoff(pending.failures);
     }
     absl::MutexLock lock(&mu_);
-    absl::Time wake = absl::Now() + kMaxBackoff;
+    absl::Time wake = absl::Now() + kMaxRetry;
     for (const auto& [home, pending] : pending_) wake = std::min(wake, pending.next_try);
     auto changed = [this, seen]()
                        ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || changes_ != seen; };

@@ -15,8 +15,8 @@ namespace cantine::booking {
 
 // A background thread at a venue that tells home sites their feeds here hold new receipts
 // (RemoteVenues::NotifyReceipts), each until it is told: a home that cannot be reached is
-// told again after a backoff doubling from kFirstBackoff to kMaxBackoff, without holding up
-// the others. So a home that was down pulls what waited for it within kMaxBackoff of coming
+// told again after a backoff (RetryBackoff), without holding up the others. So a home that
+// was down pulls what waited for it within kMaxRetry of coming
 // back, without polling every venue. A home told while a receipt was being added is told
 // again. A home the directory does not list, or lists as suspended or removed
 // (NOT_FOUND, FAILED_PRECONDITION), is not told again: reinstated, it pulls at its start or
@@ -24,8 +24,6 @@ namespace cantine::booking {
 class ReceiptNotifier {
  public:
   inline static constexpr absl::Duration kNoticeTimeout = absl::Seconds(1);
-  inline static constexpr absl::Duration kFirstBackoff = absl::Seconds(1);
-  inline static constexpr absl::Duration kMaxBackoff = absl::Seconds(30);
   // A home is reported unreachable in the log after this many failed notices in a row.
   inline static constexpr int kFailuresToWarn = 5;
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "services/booking/retry_backoff.h"
 #include "storage/status_macros.h"
 
 namespace cantine::booking {
@@ -57,7 +58,7 @@ bool ReceiptPuller::PullDue(const std::vector<std::string>& noticed, bool poll) 
     // A venue newly listed, or listed at a new address (restarted), is pulled at once.
     const bool due = noticed_set.contains(venue) || state.unfinished ||
                      state.endpoint != entry.federation_endpoint() ||
-                     (poll && now >= state.next_try);
+                     (state.failures > 0 ? now >= state.next_try : poll);
     if (!due) continue;
     state.endpoint = entry.federation_endpoint();
     absl::StatusOr<bool> read_to_end = PullAll(venue);
@@ -78,8 +79,7 @@ bool ReceiptPuller::PullDue(const std::vector<std::string>& noticed, bool poll) 
                      read_to_end.status().ToString());
       }
       state.unfinished = false;
-      state.next_try = now + std::min(options_.poll_interval * (1 << std::min(state.failures, 16)),
-                                      options_.max_backoff);
+      state.next_try = now + RetryBackoff(state.failures);
     }
   }
   return unfinished;

@@ -19,10 +19,11 @@ namespace cantine::booking {
 // (ReceiptBook::FeedCursor): a venue at once when it says it has new ones
 // (ReceiptBook::NoteFeedWaiting) or when it is newly listed or moved, and every venue every
 // `poll_interval` (and at start), which catches what a restore of this site's database left
-// behind: venues tell a home until it is told (ReceiptNotifier). A venue that cannot
-// be reached is polled again after a backoff doubling from `poll_interval` to `max_backoff`,
-// without holding up the others (its notices still bring it at once). So a home holds the receipts
-// its members' itineraries, visit days and settlement need, and no other site stores them.
+// behind: venues tell a home until it is told (ReceiptNotifier). A pull that fails (the
+// venue down, the link cut, even right after the venue's notice was delivered) is tried
+// again on its own after a backoff (RetryBackoff), without holding up the others, so the
+// receipts of a told home never wait for the next poll. So a home holds the receipts its
+// members' itineraries, visit days and settlement need, and no other site stores them.
 class ReceiptPuller {
  public:
   // The most pages read from one venue in one pass.
@@ -30,7 +31,6 @@ class ReceiptPuller {
 
   struct Options {
     absl::Duration poll_interval = absl::Minutes(10);
-    absl::Duration max_backoff = absl::Minutes(5);
     // Each call's deadline.
     absl::Duration timeout = absl::Seconds(10);
   };
@@ -56,7 +56,8 @@ class ReceiptPuller {
 
   void Run();
   // Pulls from the venues due: those of `noticed`, those newly listed or at a new address,
-  // those whose last pull stopped short, and when `poll` every venue not backing off.
+  // those whose last pull stopped short, those whose last pull failed once their backoff is
+  // over, and when `poll` every other venue.
   // Returns whether a venue has more to read at once.
   bool PullDue(const std::vector<std::string>& noticed, bool poll);
   // Reads `venue`'s feed from the cursor: true when to its end, false when it stopped at

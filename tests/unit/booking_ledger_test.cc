@@ -17,6 +17,7 @@
 #include "services/booking/no_show_sweeper.h"
 #include "services/booking/receipt_notifier.h"
 #include "services/booking/receipt_publisher.h"
+#include "services/booking/receipt_puller.h"
 #include "services/booking/remote_venues.h"
 #include "services/member/member_registry.h"
 #include "services/replication/entry_signing.h"
@@ -423,10 +424,12 @@ class VisitorLedgerTest : public BookingLedgerTest {
   std::string Visitor(const std::string& id) { return NewVisitor(*members_, *store_, id); }
 
   // The directory entry of `site_id`, as replication delivers it.
-  void ListSite(const std::string& site_id, const std::string& currency) {
+  void ListSite(const std::string& site_id, const std::string& currency,
+                const std::string& federation_endpoint = "") {
     v1::DirectoryEntry listed;
     listed.mutable_site()->set_site_id(site_id);
     listed.mutable_site()->set_currency_code(currency);
+    listed.set_federation_endpoint(federation_endpoint);
     listed.set_status(v1::SITE_STATUS_ACTIVE);
     v1::OplogEntry entry;
     entry.mutable_origin()->set_site_id(site_id);
@@ -810,10 +813,19 @@ class FakeRemote final : public RemoteVenues {
                                                               absl::Time) override {
     return absl::UnimplementedError("not in this test");
   }
-  absl::StatusOr<v1::PullReceiptsResponse> PullReceipts(absl::string_view,
-                                                        const v1::PullReceiptsRequest&,
+  // An empty page from where the cursor is, unless the link is cut.
+  absl::StatusOr<v1::PullReceiptsResponse> PullReceipts(absl::string_view site_id,
+                                                        const v1::PullReceiptsRequest& request,
                                                         absl::Time) override {
-    return absl::UnimplementedError("not in this test");
+    absl::MutexLock lock(&mu);
+    ++pulls[std::string(site_id)];
+    if (pull_refusals > 0) {
+      --pull_refusals;
+      return absl::UnavailableError("link cut");
+    }
+    v1::PullReceiptsResponse page;
+    page.set_feed_incarnation(request.feed_incarnation());
+    return page;
   }
   absl::Status NotifyReceipts(absl::string_view site_id, absl::Time) override {
     absl::MutexLock lock(&mu);
@@ -847,11 +859,18 @@ class FakeRemote final : public RemoteVenues {
     return notices[home];
   }
 
+  int Pulls(const std::string& venue) {
+    absl::MutexLock lock(&mu);
+    return pulls[venue];
+  }
+
   absl::Mutex mu;
   std::set<std::string> told ABSL_GUARDED_BY(mu);
   std::map<std::string, int> notices ABSL_GUARDED_BY(mu);
   int refusals ABSL_GUARDED_BY(mu) = 0;            // The next notices that fail.
   std::set<std::string> gone ABSL_GUARDED_BY(mu);  // Sites the directory does not list.
+  std::map<std::string, int> pulls ABSL_GUARDED_BY(mu);
+  int pull_refusals ABSL_GUARDED_BY(mu) = 0;  // The next pulls that fail.
 };
 
 // The receipt publisher's thread moves this venue's queued receipts of visitors into their
@@ -939,6 +958,22 @@ TEST_F(ReceiptPublisherTest, PublishesTheReceiptOfEachChangeMadeWhileItRuns) {
     InMilansFeed(&latest, booking.booking_id);
     return latest == v1::BOOKING_STATE_CANCELLED;
   }));
+}
+
+// The fault checker found a home whose pull failed right after a venue's notice was
+// delivered (the link was cut between the two): the venue had told it, so told it no more,
+// and the home tried again only at its next poll, ten minutes on. A failed pull is now tried
+// again after its own backoff.
+TEST_F(ReceiptPublisherTest, AFailedPullIsTriedAgainWithoutWaitingForThePoll) {
+  ListSite("rome", "EUR", "127.0.0.1:7301");
+  {
+    absl::MutexLock lock(&remote_.mu);
+    remote_.pull_refusals = 2;
+  }
+  ReceiptPuller puller("milan", &Milan(), &remote_, directory_.get(),
+                       {.poll_interval = absl::Minutes(10)});
+  EXPECT_TRUE(testing::WaitFor([&] { return remote_.Pulls("rome") >= 3; }, absl::Seconds(20)))
+      << remote_.Pulls("rome") << " pulls";
 }
 
 }  // namespace
