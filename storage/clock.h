@@ -18,4 +18,17 @@ class SystemClock final : public Clock {
   absl::Time Now() const override;
 };
 
+// Another clock's time moved by a fixed skew (negative: behind): a node whose machine's
+// clock is off, as the fault tests make one (cantined --clock_skew).
+class SkewedClock final : public Clock {
+ public:
+  // `base` is not owned and outlives this clock.
+  SkewedClock(const Clock* base, absl::Duration skew) : base_(base), skew_(skew) {}
+  absl::Time Now() const override { return base_->Now() + skew_; }
+
+ private:
+  const Clock* const base_;
+  const absl::Duration skew_;
+};
+
 }  // namespace cantine::storage

@@ -45,4 +45,9 @@ absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Tab
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), length));
 }
 
+absl::StatusOr<std::string> ReplicatedStateDigest(Store& store) {
+  return DigestTables(store, {Table::kMembers, Table::kDirectory, Table::kSiteListings,
+                              Table::kEvents, Table::kVersionVector});
+}
+
 }  // namespace cantine::storage

@@ -16,4 +16,10 @@ std::string Sha256(absl::string_view data);
 // exactly when those tables hold the same records. For convergence checks and tests.
 absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Table> tables);
 
+// DigestTables of the state every node of a network holds alike once replication has
+// converged: members, directory, listings, events and the version vector (which holds each
+// origin's chain hash, so it covers every entry held; the stored entries themselves differ
+// by which signatures each node kept). Site-local tables (bookings, receipts) are left out.
+absl::StatusOr<std::string> ReplicatedStateDigest(Store& store);
+
 }  // namespace cantine::storage

@@ -11,10 +11,11 @@
 namespace cantine::federation {
 
 Forwarder::Forwarder(std::string self_site_id, const site::SiteDirectory* directory,
-                     std::shared_ptr<grpc::ChannelCredentials> credentials)
+                     std::shared_ptr<grpc::ChannelCredentials> credentials, Routes routes)
     : self_site_id_(std::move(self_site_id)),
       directory_(directory),
-      credentials_(std::move(credentials)) {}
+      credentials_(std::move(credentials)),
+      routes_(std::move(routes)) {}
 
 absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
   absl::StatusOr<v1::DirectoryEntry> entry = directory_->Get(site_id);
@@ -31,19 +32,21 @@ absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
                      entry->status() == v1::SITE_STATUS_SUSPENDED ? "suspended" : "removed",
                      " from the network; it takes no bookings"));
   }
-  if (entry->federation_endpoint().empty()) {
+  const auto route = routes_.find(site_id);
+  const std::string& endpoint =
+      route != routes_.end() ? route->second : entry->federation_endpoint();
+  if (endpoint.empty()) {
     return absl::UnavailableError(absl::StrCat(
         "site '", site_id, "' lists no federation endpoint; its node cannot be reached"));
   }
   absl::MutexLock lock(&mu_);
   // By site and endpoint: a channel verifies its server as the site it was opened for.
-  std::unique_ptr<v1::FederationService::Stub>& stub =
-      stubs_[absl::StrCat(site_id, " ", entry->federation_endpoint())];
+  std::unique_ptr<v1::FederationService::Stub>& stub = stubs_[absl::StrCat(site_id, " ", endpoint)];
   if (stub == nullptr) {
-    stub = v1::FederationService::NewStub(
-        tls::DialSite(entry->federation_endpoint(), std::string(site_id), credentials_));
+    stub =
+        v1::FederationService::NewStub(tls::DialSite(endpoint, std::string(site_id), credentials_));
   }
-  return Route{entry->federation_endpoint(), stub.get()};
+  return Route{endpoint, stub.get()};
 }
 
 template <typename Response, typename Call>

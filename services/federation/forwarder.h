@@ -17,15 +17,19 @@ namespace cantine::federation {
 
 // Forwards a member's booking calls for another venue to that venue's node (and pulls this
 // home site's members' receipts from it), on its
-// federation port (found in the replicated directory), with this node's federation
+// federation port (found in the replicated directory, unless `routes` names another address
+// for the site), with this node's federation
 // credentials and the caller's deadline. The venue's answer comes back unchanged; a venue
 // that cannot be reached is UNAVAILABLE naming it, and nothing is queued or retried here
 // (the member retries, through any node, with the same idempotency key). Thread-safe.
 class Forwarder final : public booking::RemoteVenues, public domain::VisitDaysElsewhere {
  public:
+  // host:port to dial for a site instead of its listed endpoint, by site id.
+  using Routes = absl::flat_hash_map<std::string, std::string>;
+
   // `directory` is not owned and outlives the forwarder.
   Forwarder(std::string self_site_id, const site::SiteDirectory* directory,
-            std::shared_ptr<grpc::ChannelCredentials> credentials);
+            std::shared_ptr<grpc::ChannelCredentials> credentials, Routes routes = {});
 
   absl::StatusOr<v1::Booking> CreateBooking(absl::string_view site_id,
                                             absl::string_view member_token,
@@ -78,6 +82,7 @@ class Forwarder final : public booking::RemoteVenues, public domain::VisitDaysEl
   const std::string self_site_id_;
   const site::SiteDirectory* const directory_;
   const std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  const Routes routes_;
   absl::Mutex mu_;
   // By "<site id> <endpoint>".
   absl::flat_hash_map<std::string, std::unique_ptr<v1::FederationService::Stub>> stubs_

@@ -26,6 +26,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
+#include "absl/time/time.h"
 #include "services/logging/logger.h"
 #include "services/node/join_bundle.h"
 #include "services/node/node.h"
@@ -52,6 +53,9 @@ ABSL_FLAG(int64_t, backup_id, 0,
           "With --restore_from: the backup to restore (cantinectl admin backups lists them); "
           "0, the default, the latest.");
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warning, error.");
+ABSL_FLAG(absl::Duration, clock_skew, absl::ZeroDuration(),
+          "For fault tests: the node's clock runs this far ahead of the machine's (negative: "
+          "behind), at most an hour either way, as on a machine whose clock is off.");
 
 namespace {
 
@@ -170,7 +174,17 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  cantine::storage::SystemClock clock;
+  const absl::Duration clock_skew = absl::GetFlag(FLAGS_clock_skew);
+  if (absl::AbsDuration(clock_skew) > absl::Hours(1)) {
+    log.Error("--clock_skew must be at most 1h either way, not ", absl::FormatDuration(clock_skew));
+    return kExitBadOptions;
+  }
+  if (clock_skew != absl::ZeroDuration()) {
+    log.Warning("--clock_skew: this node's clock runs ", absl::FormatDuration(clock_skew),
+                " off the machine's; for fault tests only");
+  }
+  const cantine::storage::SystemClock system_clock;
+  const cantine::storage::SkewedClock clock(&system_clock, clock_skew);
   absl::StatusOr<std::unique_ptr<cantine::node::Node>> node =
       cantine::node::Node::Start(*options, &clock);
   if (!node.ok()) {

@@ -146,9 +146,11 @@ struct Node::Parts {
   std::vector<federation::PeerStatus> PeerStatuses() const;
   // The peers to pull from now: the static peers, then the sites the directory lists active
   // that this one is linked to at options.peer_fan_out (federation::LinkedPeers); none the
-  // directory lists as suspended or removed.
+  // directory lists as suspended or removed; each at its federation route when it has one.
   absl::StatusOr<std::vector<federation::PeerOptions>> WantedPeers() const
       ABSL_LOCKS_EXCLUDED(peers_mu);
+  // `peers`, each dialled at options.federation_routes' address for it when there is one.
+  std::vector<federation::PeerOptions> Routed(std::vector<federation::PeerOptions> peers) const;
 
   const NodeOptions options;
   const storage::Clock* const clock;
@@ -331,8 +333,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       clock);
   p.receipts = std::make_unique<booking::ReceiptBook>(options.site.site_id, p.store.get(),
                                                       p.members.get(), p.directory.get());
-  p.forwarder = std::make_unique<federation::Forwarder>(options.site.site_id, p.directory.get(),
-                                                        p.peer_credentials);
+  p.forwarder = std::make_unique<federation::Forwarder>(
+      options.site.site_id, p.directory.get(), p.peer_credentials, options.federation_routes);
   p.ledger = std::make_unique<booking::BookingLedger>(p.store.get(), clock, &p.ids, p.catalog.get(),
                                                       p.members.get(), p.receipts.get(),
                                                       p.directory.get(), p.forwarder.get());
@@ -522,7 +524,7 @@ absl::StatusOr<std::vector<federation::PeerOptions>> Node::Parts::WantedPeers() 
       pulled.push_back(std::move(peer));
     }
   }
-  if (options.peer_fan_out == 0) return pulled;
+  if (options.peer_fan_out == 0) return Routed(std::move(pulled));
   ASSIGN_OR_RETURN(const std::vector<v1::DirectoryChange> listed, directory->ListListings());
   std::vector<federation::ListedSite> sites;
   for (const v1::DirectoryChange& change : listed) {
@@ -546,7 +548,16 @@ absl::StatusOr<std::vector<federation::PeerOptions>> Node::Parts::WantedPeers() 
     });
     if (!already) pulled.push_back(std::move(chosen));
   }
-  return pulled;
+  return Routed(std::move(pulled));
+}
+
+std::vector<federation::PeerOptions> Node::Parts::Routed(
+    std::vector<federation::PeerOptions> peers) const {
+  for (federation::PeerOptions& peer : peers) {
+    const auto route = options.federation_routes.find(peer.site_id);
+    if (route != options.federation_routes.end()) peer.address = route->second;
+  }
+  return peers;
 }
 
 std::vector<federation::PeerStatus> Node::Parts::PeerStatuses() const {
@@ -601,12 +612,7 @@ const std::vector<federation::BootstrapReport>& Node::bootstraps() const {
 std::vector<v1::VersionVectorEntry> Node::Vector() const { return parts_->oplog->Vector(); }
 
 absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
-  // The vector holds each origin's chain hash, which covers every entry held; the stored
-  // entries themselves differ by which signatures each node kept (see OplogEntry).
-  return storage::DigestTables(
-      *parts_->store,
-      {storage::Table::kMembers, storage::Table::kDirectory, storage::Table::kSiteListings,
-       storage::Table::kEvents, storage::Table::kVersionVector});
+  return storage::ReplicatedStateDigest(*parts_->store);
 }
 
 void Node::Shutdown(absl::Duration drain_timeout) { parts_->Drain(drain_timeout); }

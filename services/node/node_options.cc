@@ -137,6 +137,13 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   for (const config::v1::TrustedSite& site : config.trusted_sites()) {
     options.trusted_sites.push_back({site.site_id(), site.public_key_file()});
   }
+  for (const config::v1::FederationRoute& route : config.federation_routes()) {
+    RETURN_IF_ERROR(domain::CheckSlug("federation_routes.site_id", route.site_id()));
+    if (!options.federation_routes.emplace(route.site_id(), route.address()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("federation_routes names site '", route.site_id(), "' more than once"));
+    }
+  }
   options.admin_public_key_file = config.admin_public_key_file();
   if (config.has_peer_fan_out()) options.peer_fan_out = ClampToInt(config.peer_fan_out());
   if (config.has_bootstrap_min_entries()) {
@@ -231,6 +238,10 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   }
   for (const TrustedSiteConfig& site : options.trusted_sites) {
     RETURN_IF_ERROR(domain::CheckSlug("trusted_sites.site_id", site.site_id));
+  }
+  for (const auto& [site_id, address] : options.federation_routes) {
+    RETURN_IF_ERROR(domain::CheckSlug("federation_routes.site_id", site_id));
+    RETURN_IF_ERROR(CheckListenAddress("federation_routes.address", address));
   }
   if (options.peer_fan_out < 0 || options.peer_fan_out > kMaxPeerFanOut) {
     return absl::InvalidArgumentError(

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cantine/config/v1/join_bundle.pb.h"
@@ -74,6 +75,9 @@ struct NodeOptions {
   std::string signing_key_file;
   std::vector<PeerConfig> peers;
   std::vector<TrustedSiteConfig> trusted_sites;
+  // host:port this node dials for a site's federation port instead of the one the directory
+  // lists or `peers` give, by site id (federation::Forwarder, the peers pulled from).
+  absl::flat_hash_map<std::string, std::string> federation_routes;
   // The network admin's public key (PEM), which signs every directory change: the file, or
   // the key itself (from a join bundle). Neither: the node takes no directory change.
   std::string admin_public_key_file;

@@ -69,7 +69,8 @@ absl::StatusOr<std::unique_ptr<Subprocess>> SpawnCantined(const CantinedLaunch& 
   std::filesystem::remove(base + ".fport", error);
   std::vector<std::string> argv = {
       launch.cantined, absl::StrCat("--config=", launch.config),
-      absl::StrCat("--config_override=listen_address: \"127.0.0.1:0\"",
+      absl::StrCat("--config_override=listen_address: ",
+                   TextFormatString(absl::StrCat("127.0.0.1:", launch.port)),
                    " federation_listen_address: ",
                    TextFormatString(absl::StrCat("127.0.0.1:", launch.federation_port)),
                    " data_dir: ", TextFormatString(base),

@@ -25,6 +25,7 @@ struct CantinedLaunch {
   std::string dir = {};
   std::string site = {};
   std::string config = {};  // --config: one NodeConfig text file, or several comma-separated.
+  int port = 0;             // The public port; 0: chosen at run time.
   int federation_port = 0;  // 0: chosen at run time.
   // NodeConfig text merged over the launcher's own settings (ports, folders, credential):
   // "insecure: true signing_key_file: \"...\"".

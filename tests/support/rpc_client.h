@@ -30,4 +30,9 @@ std::shared_ptr<grpc::Channel> LoopbackChannel(int port);
 // before its node starts. Another process could take it in between: only for tests.
 int UnusedLoopbackPort();
 
+// Like UnusedLoopbackPort, but below the ephemeral range (20000 to 32767), for a server
+// restarted on the same port: no outgoing connection takes it as its source port while the
+// server is down.
+int UnusedLoopbackPortBelowEphemeral();
+
 }  // namespace cantine::testing

@@ -169,7 +169,17 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidConfig{"SeedPolicyOpensAtHour31", "", "initial_policy { opens_at { hours: 31 } }",
                       "initial_policy.opens_at"},
         InvalidConfig{"UnspecifiedSeedSpaceKind", "SPACE_KIND_DESK_POOL", "SPACE_KIND_UNSPECIFIED",
-                      "space.kind"}),
+                      "space.kind"},
+        InvalidConfig{"RouteWithoutPort", "",
+                      "federation_routes { site_id: \"milan\" address: \"10.8.0.3\" }",
+                      "federation_routes.address"},
+        InvalidConfig{"RouteToABadSiteId", "",
+                      "federation_routes { site_id: \"Milan!\" address: \"10.8.0.3:7200\" }",
+                      "federation_routes.site_id"},
+        InvalidConfig{"TwoRoutesToOneSite", "",
+                      "federation_routes { site_id: \"milan\" address: \"10.8.0.3:7200\" } "
+                      "federation_routes { site_id: \"milan\" address: \"10.8.0.4:7200\" }",
+                      "federation_routes"}),
     [](const ::testing::TestParamInfo<InvalidConfig>& info) { return info.param.name; });
 
 TEST_F(NodeOptionsTest, TlsFilesRequiredUnlessInsecure) {
