@@ -14,28 +14,27 @@
 
 #include <signal.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "tests/fault/checker.h"
 #include "tests/fault/fault_network.h"
+#include "tests/fault/healed_check.h"
 #include "tests/fault/history.h"
 #include "tests/fault/nemesis.h"
+#include "tests/fault/run_settings.h"
 #include "tests/fault/workload.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine {
 namespace {
 
-using testing::Checker;
+using testing::EnvironmentNumber;
 using testing::FaultNetwork;
 using testing::History;
 using testing::Nemesis;
@@ -44,19 +43,6 @@ using testing::Workload;
 constexpr char kAdminSecret[] = "fault-checker-admin-credential-0123";
 const std::vector<std::string> kSites = {"paris", "milan", "lisbon", "tokyo", "berlin"};
 constexpr int kFounders = 4;  // berlin joins during the run.
-// How long a healed network may take to agree, and its receipts to reach every home.
-constexpr absl::Duration kConvergence = absl::Seconds(120);
-constexpr absl::Duration kReceipts = absl::Seconds(60);
-
-int64_t EnvironmentNumber(const char* name, int64_t otherwise) {
-  const char* text = std::getenv(name);
-  int64_t value = 0;
-  return text != nullptr && absl::SimpleAtoi(text, &value) ? value : otherwise;
-}
-
-void Append(std::vector<std::string>& to, const std::vector<std::string>& more) {
-  to.insert(to.end(), more.begin(), more.end());
-}
 
 TEST(FaultCheckerTest, NoAnomalyUnderKillsPartitionsSlowLinksSkewAndAJoin) {
   const uint64_t seed = static_cast<uint64_t>(
@@ -104,55 +90,17 @@ TEST(FaultCheckerTest, NoAnomalyUnderKillsPartitionsSlowLinksSkewAndAJoin) {
   }
   workload.Stop();
   log(absl::StrCat("load stopped: ", history.answered() + history.unknown(), " operations"));
-
-  // Healed: every link up, every node running.
-  network.HealAll();
-  for (const std::string& site : network.sites()) {
-    if (!network.running(site)) {
-      ASSERT_TRUE(network.Restart(site).ok()) << site;
-    }
-  }
-  testing::CheckedNetwork checked{.admin_secret = kAdminSecret};
-  for (const std::string& site : network.sites()) checked.ports[site] = network.port(site);
-  Checker checker(checked, history);
-  std::vector<std::string> anomalies = history.anomalies();
-  const absl::StatusOr<absl::Duration> converged = checker.WaitForConvergence(kConvergence);
-  if (!converged.ok()) anomalies.push_back(std::string(converged.status().message()));
-  log(converged.ok() ? "converged" : "did not converge");
-  Append(anomalies, checker.CheckVenues());
-  const absl::Time receipts = absl::Now();
-  Append(anomalies, checker.CheckItineraries(kReceipts));
-  log(absl::StrCat(
-      "itineraries checked in ",
-      absl::FormatDuration(absl::Trunc(absl::Now() - receipts, absl::Milliseconds(100)))));
-  Append(anomalies, checker.CheckMembers());
-  Append(anomalies, checker.CheckEvents());
-  log(absl::StrCat("checked: ", anomalies.size(), " anomalies so far"));
-  std::map<std::string, std::string> folders;
-  for (const std::string& site : network.sites()) {
-    const absl::Time stopping = absl::Now();
-    const int exit_code = network.Stop(site);
-    log(absl::StrCat(
-        site, " stopped in ",
-        absl::FormatDuration(absl::Trunc(absl::Now() - stopping, absl::Milliseconds(10)))));
-    if (exit_code != 0) {
-      anomalies.push_back(absl::StrCat(site, " did not stop cleanly (exit ", exit_code, "); see ",
-                                       network.log_file(site)));
-    }
-    folders[site] = network.data_dir(site);
-  }
-  Append(anomalies, Checker::CheckDigests(folders));
-  log("stopped; digests compared");
+  const testing::HealedCheck check = testing::CheckHealedNetwork(network, history, log);
 
   std::cout << "fault run seed " << seed << ": " << history.answered() + history.unknown()
             << " operations (" << history.acknowledged() << " acknowledged, " << history.unknown()
             << " unknown), " << nemesis.faults() << " faults injected, "
             << "converged in "
-            << (converged.ok()
-                    ? absl::FormatDuration(absl::Trunc(*converged, absl::Milliseconds(10)))
+            << (check.converged.has_value()
+                    ? absl::FormatDuration(absl::Trunc(*check.converged, absl::Milliseconds(10)))
                     : "never")
-            << ", " << anomalies.size() << " anomalies" << std::endl;
-  EXPECT_TRUE(anomalies.empty()) << absl::StrJoin(anomalies, "\n");
+            << ", " << check.anomalies.size() << " anomalies" << std::endl;
+  EXPECT_TRUE(check.anomalies.empty()) << absl::StrJoin(check.anomalies, "\n");
 }
 
 }  // namespace

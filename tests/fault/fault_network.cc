@@ -265,6 +265,10 @@ std::vector<std::string> FaultNetwork::sites() const { return added_; }
 
 int FaultNetwork::port(const std::string& site) const { return sites_.at(site).port; }
 
+int FaultNetwork::pid(const std::string& site) const {
+  return running(site) ? sites_.at(site).process->pid() : 0;
+}
+
 std::string FaultNetwork::data_dir(const std::string& site) const { return dir_.Sub(site); }
 
 std::string FaultNetwork::log_file(const std::string& site) const {

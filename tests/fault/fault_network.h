@@ -59,6 +59,8 @@ class FaultNetwork {
 
   std::vector<std::string> sites() const;  // Added so far, in order.
   int port(const std::string& site) const;
+  // The node's process id; 0 when it does not run.
+  int pid(const std::string& site) const;
   std::string data_dir(const std::string& site) const;
   std::string log_file(const std::string& site) const;
   const std::string& admin_secret() const { return admin_secret_; }

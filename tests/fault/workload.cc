@@ -1,5 +1,6 @@
 #include "tests/fault/workload.h"
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <utility>
@@ -26,7 +27,7 @@ std::shared_ptr<grpc::Channel> ClientChannel(int port) {
 
 // What an answer tells its caller. No answer at all, or a failure of the transport or of
 // the node, leaves the change unknown: it may have been made before the answer was lost.
-Outcome OutcomeOf(const grpc::Status& status) {
+Outcome Classify(const grpc::Status& status) {
   switch (status.error_code()) {
     case grpc::StatusCode::OK:
       return Outcome::kAcknowledged;
@@ -102,6 +103,16 @@ class Workload::Client {
     bookings_.clear();
   }
 
+  // Makes `call` with a context carrying `bearer` and the run's deadline, times it for the
+  // soak's figures, and says what its answer tells.
+  template <typename Call>
+  Outcome Timed(const std::string& bearer, Call call) {
+    const absl::Time start = absl::Now();
+    const grpc::Status status = call(Context(bearer, workload_->options_.deadline).get());
+    workload_->RecordLatency(absl::Now() - start);
+    return Classify(status);
+  }
+
   // Runs `call` through a node chosen anew for each try, while its outcome is unknown.
   template <typename Call>
   Outcome Retried(Call call) {
@@ -140,8 +151,9 @@ class Workload::Client {
     v1::Booking booking;
     attempt.outcome = Retried([&](const std::string& through) {
       request.set_site_id(through == attempt.venue ? "" : attempt.venue);
-      return OutcomeOf(workload_->NodeOf(through).bookings->CreateBooking(
-          Context(token_, workload_->options_.deadline).get(), request, &booking));
+      return Timed(token_, [&](grpc::ClientContext* context) {
+        return workload_->NodeOf(through).bookings->CreateBooking(context, request, &booking);
+      });
     });
     if (attempt.outcome == Outcome::kAcknowledged) attempt.booking_id = booking.booking_id();
     const size_t index = workload_->history_->AddBooking(attempt);
@@ -157,8 +169,9 @@ class Workload::Client {
     request.set_booking_id(workload_->history_->bookings()[index].booking_id);
     v1::Booking cancelled;
     const Outcome outcome = Retried([&](const std::string& through) {
-      return OutcomeOf(workload_->NodeOf(through).bookings->CancelBooking(
-          Context(token_, workload_->options_.deadline).get(), request, &cancelled));
+      return Timed(token_, [&](grpc::ClientContext* context) {
+        return workload_->NodeOf(through).bookings->CancelBooking(context, request, &cancelled);
+      });
     });
     workload_->history_->SetCancellation(index, outcome);
   }
@@ -169,8 +182,9 @@ class Workload::Client {
     request.set_page_size(1000);
     v1::ListBookingsResponse response;
     const std::string through = Pick(workload_->Sites());
-    const Outcome outcome = OutcomeOf(workload_->NodeOf(through).bookings->ListBookings(
-        Context(token_, workload_->options_.deadline).get(), request, &response));
+    const Outcome outcome = Timed(token_, [&](grpc::ClientContext* context) {
+      return workload_->NodeOf(through).bookings->ListBookings(context, request, &response);
+    });
     workload_->history_->CountRead(outcome);
     for (const v1::Booking& booking : response.bookings()) {
       if (booking.member_id() != member_id_) {
@@ -186,8 +200,9 @@ class Workload::Client {
     request.set_member_id(member_id_);
     request.set_display_name(absl::StrCat("Member ", member_id_, " v", ++renames_));
     v1::Member updated;
-    const Outcome outcome = OutcomeOf(workload_->NodeOf(home_).members->UpdateMember(
-        Context(workload_->admin_secret_, workload_->options_.deadline).get(), request, &updated));
+    const Outcome outcome = Timed(workload_->admin_secret_, [&](grpc::ClientContext* context) {
+      return workload_->NodeOf(home_).members->UpdateMember(context, request, &updated);
+    });
     workload_->history_->AddName(member_, request.display_name(), outcome);
   }
 
@@ -202,11 +217,9 @@ class Workload::Client {
     request.set_capacity(20);
     v1::Event event;
     // Once: an announcement has no idempotency key, so a retry could announce it twice.
-    attempt.outcome =
-        OutcomeOf(workload_->NodeOf(attempt.host)
-                      .events->AnnounceEvent(
-                          Context(workload_->admin_secret_, workload_->options_.deadline).get(),
-                          request, &event));
+    attempt.outcome = Timed(workload_->admin_secret_, [&](grpc::ClientContext* context) {
+      return workload_->NodeOf(attempt.host).events->AnnounceEvent(context, request, &event);
+    });
     if (attempt.outcome == Outcome::kAcknowledged) attempt.event_id = event.event_id();
     workload_->history_->AddEvent(std::move(attempt));
   }
@@ -215,8 +228,9 @@ class Workload::Client {
     v1::EraseMemberRequest request;
     request.set_member_id(member_id_);
     v1::Member erased;
-    const Outcome outcome = OutcomeOf(workload_->NodeOf(home_).members->EraseMember(
-        Context(workload_->admin_secret_, workload_->options_.deadline).get(), request, &erased));
+    const Outcome outcome = Timed(workload_->admin_secret_, [&](grpc::ClientContext* context) {
+      return workload_->NodeOf(home_).members->EraseMember(context, request, &erased);
+    });
     workload_->history_->SetErasure(member_, outcome);
     if (outcome == Outcome::kRefused) return;
     // The member may be gone: play a new one of the same home from now on.
@@ -316,6 +330,26 @@ absl::StatusOr<size_t> Workload::Register(const std::string& home) {
                               .home = home,
                               .token = token.token(),
                               .names = {{member.display_name(), Outcome::kAcknowledged}}});
+}
+
+void Workload::RecordLatency(absl::Duration latency) {
+  absl::MutexLock lock(&latency_mu_);
+  latencies_.push_back(latency);
+}
+
+Workload::Window Workload::TakeWindow() {
+  std::vector<absl::Duration> latencies;
+  {
+    absl::MutexLock lock(&latency_mu_);
+    latencies.swap(latencies_);
+  }
+  Window window{.calls = static_cast<int64_t>(latencies.size())};
+  if (latencies.empty()) return window;
+  std::sort(latencies.begin(), latencies.end());
+  window.p50 = latencies[latencies.size() / 2];
+  window.p99 = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
+  window.max = latencies.back();
+  return window;
 }
 
 std::vector<std::string> Workload::Sites() const {

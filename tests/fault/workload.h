@@ -60,6 +60,16 @@ class Workload {
   // Stops every client, waits for them, and closes their connections.
   void Stop();
 
+  // The calls made since the last window (every try of every call, answered or not) and
+  // their latencies, for a soak's figures.
+  struct Window {
+    int64_t calls = 0;
+    absl::Duration p50 = absl::ZeroDuration();
+    absl::Duration p99 = absl::ZeroDuration();
+    absl::Duration max = absl::ZeroDuration();
+  };
+  Window TakeWindow() ABSL_LOCKS_EXCLUDED(latency_mu_);
+
   // The venue days a run books (the same dates at every venue, whatever its zone).
   static std::vector<absl::CivilDay> RunDays(int days);
 
@@ -77,6 +87,7 @@ class Workload {
   absl::StatusOr<size_t> Register(const std::string& home);
   std::vector<std::string> Sites() const ABSL_LOCKS_EXCLUDED(mu_);
   Node& NodeOf(const std::string& site) ABSL_LOCKS_EXCLUDED(mu_);
+  void RecordLatency(absl::Duration latency) ABSL_LOCKS_EXCLUDED(latency_mu_);
 
   const WorkloadOptions options_;
   const std::string admin_secret_;
@@ -87,6 +98,8 @@ class Workload {
   std::vector<std::string> sites_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::unique_ptr<Node>> nodes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex latency_mu_;
+  std::vector<absl::Duration> latencies_ ABSL_GUARDED_BY(latency_mu_);
 };
 
 }  // namespace cantine::testing
