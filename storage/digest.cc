@@ -18,7 +18,7 @@ std::string Sha256(absl::string_view data) {
   return digest;
 }
 
-absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Table> tables) {
+absl::StatusOr<std::string> DigestTables(Store& store, absl::Span<const Table> tables) {
   constexpr size_t kPage = 10000;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
@@ -43,6 +43,12 @@ absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Tab
   unsigned int length = 0;
   EVP_DigestFinal_ex(ctx.get(), digest, &length);
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(digest), length));
+}
+
+absl::StatusOr<std::string> DigestAllTables(Store& store) {
+  std::vector<Table> tables;
+  for (size_t i = 0; i < kTableCount; ++i) tables.push_back(static_cast<Table>(i));
+  return DigestTables(store, tables);
 }
 
 absl::StatusOr<std::string> ReplicatedStateDigest(Store& store) {

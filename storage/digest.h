@@ -1,10 +1,10 @@
 #pragma once
 
-#include <initializer_list>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "storage/store.h"
 
 namespace cantine::storage {
@@ -14,7 +14,11 @@ std::string Sha256(absl::string_view data);
 
 // SHA-256 over every key and value of `tables`, in key order: two stores have equal digests
 // exactly when those tables hold the same records. For convergence checks and tests.
-absl::StatusOr<std::string> DigestTables(Store& store, std::initializer_list<Table> tables);
+// Hex.
+absl::StatusOr<std::string> DigestTables(Store& store, absl::Span<const Table> tables);
+// DigestTables of every table: the whole of a node's state, for tests that prove a call
+// changed nothing.
+absl::StatusOr<std::string> DigestAllTables(Store& store);
 
 // DigestTables of the state every node of a network holds alike once replication has
 // converged: members, directory, listings, events and the version vector (which holds each

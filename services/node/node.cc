@@ -63,6 +63,10 @@ constexpr int kMaxPollingThreads = 32;
 // Every request of the public API fits in a few kilobytes (free text is at most 2,000
 // bytes a field); a larger one is refused (RESOURCE_EXHAUSTED) before it is parsed.
 constexpr int kMaxPublicRequestBytes = 64 * 1024;
+// A peer's requests are as small (the largest, a Pull, carries a version vector: tens of
+// bytes per origin). The bound keeps a peer from making the node read a request of any size:
+// unset, gRPC takes requests without limit.
+constexpr int kMaxFederationRequestBytes = 1 << 20;
 // A connection that shows no sign of life for kKeepaliveTime + kKeepaliveTimeout is closed,
 // and its calls cancelled: a vanished client or peer does not keep a thread.
 constexpr absl::Duration kKeepaliveTime = absl::Minutes(1);
@@ -79,7 +83,7 @@ std::string EndpointOf(const std::string& listen_address, int port) {
 struct ServerLimits {
   int max_threads = 0;
   int max_streams_per_connection = 0;
-  int max_request_bytes = -1;  // -1: gRPC's default (4 MB).
+  int max_request_bytes = 0;  // Larger requests are refused, RESOURCE_EXHAUSTED.
   absl::Duration max_connection_idle = absl::InfiniteDuration();
 };
 
@@ -464,7 +468,8 @@ absl::Status Node::Parts::StartFederation(
         federation_server,
         Serve(options.federation_listen_address, credentials, {federation_service.get()},
               {.max_threads = options.max_federation_threads,
-               .max_streams_per_connection = options.max_streams_per_connection},
+               .max_streams_per_connection = options.max_streams_per_connection,
+               .max_request_bytes = kMaxFederationRequestBytes},
               &federation_port));
     if (!options.federation_port_file.empty()) {
       RETURN_IF_ERROR(files::WriteFileAtomically(options.federation_port_file,
@@ -613,6 +618,10 @@ std::vector<v1::VersionVectorEntry> Node::Vector() const { return parts_->oplog-
 
 absl::StatusOr<std::string> Node::ReplicatedStateDigest() const {
   return storage::ReplicatedStateDigest(*parts_->store);
+}
+
+absl::StatusOr<std::string> Node::StateDigest() const {
+  return storage::DigestAllTables(*parts_->store);
 }
 
 void Node::Shutdown(absl::Duration drain_timeout) { parts_->Drain(drain_timeout); }

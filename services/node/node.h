@@ -56,6 +56,9 @@ class Node {
   // chain hashes stand for the entries): equal on two nodes exactly when they hold the same
   // replicated state. Receipts are not replicated: each site holds its own.
   absl::StatusOr<std::string> ReplicatedStateDigest() const;
+  // A digest of every table, site-local ones too: equal before and after calls exactly when
+  // they changed nothing this node stores (storage::DigestAllTables).
+  absl::StatusOr<std::string> StateDigest() const;
 
   // Drains: reports NOT_SERVING on health, stops the replicators and the background work,
   // stops accepting calls, lets calls in flight finish until `drain_timeout` and cancels

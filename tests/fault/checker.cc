@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -340,7 +339,7 @@ std::vector<std::string> Checker::CheckDigests(const std::map<std::string, std::
       anomalies.push_back(absl::StrCat("no digest of ", site, ": ", digest.status().message()));
       continue;
     }
-    digests[site] = absl::BytesToHexString(*digest).substr(0, 16);
+    digests[site] = digest->substr(0, 16);
   }
   std::set<std::string> distinct;
   for (const auto& [site, digest] : digests) distinct.insert(digest);
