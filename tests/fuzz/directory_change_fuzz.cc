@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,12 +19,15 @@
 namespace cantine::fuzz {
 namespace {
 
-// The change a node holds for Lyon: its addition.
-const v1::SignedDirectoryChange& HeldLyon() {
-  static const v1::SignedDirectoryChange* const held =
-      new v1::SignedDirectoryChange(site::SignDirectoryChange(
-          site::AddSiteChange(testing::LyonListing(LyonKey().PublicKey()), kNow - absl::Hours(1)),
-          AdminKey()));
+// The change a node holds for Lyon: its addition, opened once.
+const domain::ListingChange& HeldLyon() {
+  static const domain::ListingChange* const held = [] {
+    const v1::SignedDirectoryChange added = site::SignDirectoryChange(
+        site::AddSiteChange(testing::LyonListing(LyonKey().PublicKey()), kNow - absl::Hours(1)),
+        AdminKey());
+    return new domain::ListingChange(site::ListingChangeOf(
+        site::OpenDirectoryChange(added, AdminKey().PublicKey()).value(), added.change()));
+  }();
   return *held;
 }
 
@@ -58,8 +62,7 @@ void CheckChange(const v1::SignedDirectoryChange& signed_change) {
   FUZZ_CHECK(auth::Ed25519PublicKey::FromRaw(opened.token_public_key).ok());
 
   // Supersedes orders every pair of changes of a site one way only.
-  const domain::ListingChange held = site::ListingChangeOf(
-      site::OpenDirectoryChange(HeldLyon(), AdminKey().PublicKey()).value(), HeldLyon().change());
+  const domain::ListingChange& held = HeldLyon();
   FUZZ_CHECK(!domain::Supersedes(opened, opened));
   FUZZ_CHECK(!(domain::Supersedes(opened, held) && domain::Supersedes(held, opened)));
   (void)domain::CheckFollows(&held, opened);

@@ -6,12 +6,16 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/logging.h"
 #include "services/auth/ed25519.h"
 
 namespace cantine::fuzz {
 
 // What every fuzz target shares: fixed keys and time, so that a seed signed once stays valid
 // in every run and every build, and the way an input is split.
+
+// Protobuf logs every string field of invalid UTF-8 it parses: most fuzz inputs.
+inline const bool kProtobufQuiet = (google::protobuf::SetLogHandler(nullptr), true);
 
 // The instant every target runs at.
 inline const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
