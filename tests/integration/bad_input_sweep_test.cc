@@ -74,8 +74,9 @@ void SpoilFields(Message& message, Spoil spoil, int depth) {
     switch (field->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
         reflection->SetString(&message, field,
-                              spoil == Spoil::kLongStrings ? std::string(kLongString, 'x')
-                                                           : std::string("../../etc/passwd\n<script>\t\xc3\xa9%00"));
+                              spoil == Spoil::kLongStrings
+                                  ? std::string(kLongString, 'x')
+                                  : std::string("../../etc/passwd\n<script>\t\xc3\xa9%00"));
         break;
       case FieldDescriptor::CPPTYPE_INT32:
         reflection->SetInt32(&message, field,
