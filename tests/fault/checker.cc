@@ -1,6 +1,7 @@
 #include "tests/fault/checker.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -65,7 +66,9 @@ Checker::Checker(CheckedNetwork network, const History& history)
     : network_(std::move(network)),
       members_(history.members()),
       bookings_(history.bookings()),
-      events_(history.events()) {}
+      events_(history.events()) {
+  for (const auto& [site, port] : network_.ports) channels_[site] = LoopbackChannel(port);
+}
 
 absl::StatusOr<absl::Duration> Checker::WaitForConvergence(absl::Duration deadline) const {
   const absl::Time start = absl::Now();
@@ -73,8 +76,8 @@ absl::StatusOr<absl::Duration> Checker::WaitForConvergence(absl::Duration deadli
   const bool converged = WaitFor(
       [&] {
         vectors.clear();
-        for (const auto& [site, port] : network_.ports) {
-          auto admin = v1::AdminService::NewStub(LoopbackChannel(port));
+        for (const auto& [site, channel] : channels_) {
+          auto admin = v1::AdminService::NewStub(channel);
           v1::NetworkStatus status;
           if (!admin
                    ->GetNetworkStatus(Context(network_.admin_secret).get(),
@@ -106,8 +109,8 @@ std::vector<std::string> Checker::CheckVenues() const {
   std::vector<std::string> anomalies;
   absl::flat_hash_map<std::string, v1::Booking> held;  // Every booking at its venue, by id.
   std::map<std::string, int> copies;                   // By member, venue, space and start.
-  for (const auto& [venue, port] : network_.ports) {
-    auto bookings = v1::BookingService::NewStub(LoopbackChannel(port));
+  for (const auto& [venue, channel] : channels_) {
+    auto bookings = v1::BookingService::NewStub(channel);
     for (const auto& space : kSpaces) {
       for (const absl::CivilDay day : Workload::RunDays(network_.days)) {
         v1::ListBookingsRequest request;
@@ -191,7 +194,7 @@ std::vector<std::string> Checker::CheckItineraries(absl::Duration deadline) cons
   }
   for (const BookingAttempt& attempt : bookings_) {
     if (attempt.outcome != Outcome::kAcknowledged || !tokens.contains(attempt.member_id)) continue;
-    auto venue = v1::BookingService::NewStub(LoopbackChannel(network_.ports.at(attempt.venue)));
+    auto venue = v1::BookingService::NewStub(channels_.at(attempt.venue));
     v1::GetBookingRequest request;
     request.set_booking_id(attempt.booking_id);
     v1::Booking booking;
@@ -204,8 +207,8 @@ std::vector<std::string> Checker::CheckItineraries(absl::Duration deadline) cons
       [&] {
         anomalies.clear();
         for (const auto& [member_id, held] : expected) {
-          for (const auto& [through, port] : network_.ports) {
-            auto bookings = v1::BookingService::NewStub(LoopbackChannel(port));
+          for (const auto& [through, channel] : channels_) {
+            auto bookings = v1::BookingService::NewStub(channel);
             v1::ListBookingsRequest request;
             request.set_member_id(member_id);
             request.set_page_size(1000);
@@ -243,8 +246,8 @@ std::vector<std::string> Checker::CheckItineraries(absl::Duration deadline) cons
 
 std::vector<std::string> Checker::CheckMembers() const {
   std::vector<std::string> anomalies;
-  for (const auto& [site, port] : network_.ports) {
-    auto members = v1::MemberService::NewStub(LoopbackChannel(port));
+  for (const auto& [site, channel] : channels_) {
+    auto members = v1::MemberService::NewStub(channel);
     for (const RunMember& member : members_) {
       v1::GetMemberRequest request;
       request.set_member_id(member.member_id);
@@ -289,8 +292,8 @@ std::vector<std::string> Checker::CheckEvents() const {
   for (const EventAttempt& attempt : events_) {
     if (attempt.outcome != Outcome::kRefused) titles.insert(attempt.title);
   }
-  for (const auto& [site, port] : network_.ports) {
-    auto events = v1::EventService::NewStub(LoopbackChannel(port));
+  for (const auto& [site, channel] : channels_) {
+    auto events = v1::EventService::NewStub(channel);
     std::map<std::string, int> listed;  // By title.
     std::set<std::string> ids;
     v1::ListEventsRequest request;

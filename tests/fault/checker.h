@@ -1,11 +1,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/channel.h"
 #include "tests/fault/history.h"
 
 namespace cantine::testing {
@@ -52,6 +54,8 @@ class Checker {
   const std::vector<RunMember> members_;
   const std::vector<BookingAttempt> bookings_;
   const std::vector<EventAttempt> events_;
+  // One per node, opened once: every check's calls to it share the connection.
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
 };
 
 }  // namespace cantine::testing

@@ -35,20 +35,23 @@ HealedCheck CheckHealedNetwork(FaultNetwork& network, const History& history,
   }
   CheckedNetwork checked{.admin_secret = network.admin_secret()};
   for (const std::string& site : network.sites()) checked.ports[site] = network.port(site);
-  const Checker checker(checked, history);
-  const absl::StatusOr<absl::Duration> converged = checker.WaitForConvergence(kConvergence);
-  if (converged.ok()) {
-    check.converged = *converged;
-    log(absl::StrCat("converged in ", Rounded(*converged)));
-  } else {
-    check.anomalies.push_back(std::string(converged.status().message()));
+  {
+    // Closed before the nodes stop: a node's drain waits for the connections open to it.
+    const Checker checker(checked, history);
+    const absl::StatusOr<absl::Duration> converged = checker.WaitForConvergence(kConvergence);
+    if (converged.ok()) {
+      check.converged = *converged;
+      log(absl::StrCat("converged in ", Rounded(*converged)));
+    } else {
+      check.anomalies.push_back(std::string(converged.status().message()));
+    }
+    Append(check.anomalies, checker.CheckVenues());
+    const absl::Time receipts = absl::Now();
+    Append(check.anomalies, checker.CheckItineraries(kReceipts));
+    log(absl::StrCat("itineraries checked in ", Rounded(absl::Now() - receipts)));
+    Append(check.anomalies, checker.CheckMembers());
+    Append(check.anomalies, checker.CheckEvents());
   }
-  Append(check.anomalies, checker.CheckVenues());
-  const absl::Time receipts = absl::Now();
-  Append(check.anomalies, checker.CheckItineraries(kReceipts));
-  log(absl::StrCat("itineraries checked in ", Rounded(absl::Now() - receipts)));
-  Append(check.anomalies, checker.CheckMembers());
-  Append(check.anomalies, checker.CheckEvents());
 
   std::map<std::string, std::string> folders;
   for (const std::string& site : network.sites()) {
