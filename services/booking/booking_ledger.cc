@@ -304,7 +304,7 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(
     const absl::Time deadline = domain::NoShowDeadline(booking, catalog_->policy());
     RETURN_IF_ERROR(txn->Delete(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id)));
     booking.state = target;
-    booking.update_time = now;
+    booking.update_time = domain::ChangeTime(booking, now);
     RETURN_IF_ERROR(StoreBooking(*txn, booking));
     RETURN_IF_ERROR(txn->Commit());
     receipts_->NotifyQueued(booking.booking_id);
@@ -337,7 +337,7 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
         if (no_show) {
           RETURN_IF_ERROR(ReleaseSlots(*txn, booking, domain::SlotsToRelease(booking, now)));
           booking.state = domain::BookingState::kNoShow;
-          booking.update_time = now;
+          booking.update_time = domain::ChangeTime(booking, now);
           RETURN_IF_ERROR(StoreBooking(*txn, booking));
         }
         RETURN_IF_ERROR(txn->Commit());

@@ -1,5 +1,7 @@
 #include "services/domain/booking_rules.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/domain/field_checks.h"
@@ -116,6 +118,11 @@ std::vector<SlotId> SlotsToRelease(const Booking& booking, absl::Time now) {
     if (slot.start >= now) release.push_back(slot.id);
   }
   return release;
+}
+
+absl::Time ChangeTime(const Booking& booking, absl::Time now) {
+  // A microsecond: the finest step a receipt's timestamp keeps through every codec.
+  return std::max(now, booking.update_time + absl::Microseconds(1));
 }
 
 }  // namespace cantine::domain

@@ -53,4 +53,9 @@ absl::Time NoShowDeadline(const Booking& booking, const SitePolicy& policy);
 // The booking's slots that a release at `now` returns to the pool: those not yet started.
 std::vector<SlotId> SlotsToRelease(const Booking& booking, absl::Time now);
 
+// The update_time of a change made to `booking` at `now`: after its last change's, even when
+// the venue's clock has stepped back since (an NTP step, a restart on another clock). Its
+// receipts keep the latest by update_time, so an earlier time would lose the change there.
+absl::Time ChangeTime(const Booking& booking, absl::Time now);
+
 }  // namespace cantine::domain

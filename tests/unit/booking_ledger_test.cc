@@ -528,6 +528,24 @@ TEST_F(VisitorLedgerTest, EveryChangeQueuesAReceiptThatSurvivesARestartUntilPubl
   EXPECT_EQ(receipts_->ReadFeed("rome", 7, {})->receipts_size(), 0);
 }
 
+TEST_F(VisitorLedgerTest, ACancelAfterTheClockSteppedBackIsTheReceiptEverywhere) {
+  const std::string visitor = Visitor("milan-0000000000000041");
+  const domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
+  // The venue restarts on a clock 14 s behind the one that booked.
+  clock_.Advance(absl::Seconds(-14));
+  ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
+
+  // The venue's receipt, and the one its feed gives the home, are the cancel: timed after
+  // the booking, which a home holding the confirmed receipt compares with.
+  EXPECT_EQ(receipts_->Get(booking.booking_id)->state(), v1::BOOKING_STATE_CANCELLED);
+  ASSERT_EQ(receipts_->PublishQueued(100).value(), 1);
+  const v1::PullReceiptsResponse feed = receipts_->ReadFeed("milan", 1, {}).value();
+  ASSERT_EQ(feed.receipts_size(), 1);
+  const v1::Booking& cancelled = feed.receipts(0).receipt();
+  EXPECT_EQ(cancelled.state(), v1::BOOKING_STATE_CANCELLED);
+  EXPECT_GT(BookingFromProto(cancelled)->update_time, booking.update_time);
+}
+
 TEST_F(VisitorLedgerTest, AFeedReadInPagesGivesEveryRowOnceInOrder) {
   const std::string visitor = Visitor("milan-0000000000000040");
   for (int i = 0; i < 20; ++i) {

@@ -320,6 +320,18 @@ TEST(BookingRulesTest, CheckInOpensOnTheStartDayAndNoShowsReleaseOnlyFutureSlots
                                            {absl::CivilDay(2027, 1, 7), 1}}));
 }
 
+TEST(BookingRulesTest, AChangeIsTimedAfterTheLastEvenWhenTheClockSteppedBack) {
+  Booking booking =
+      ConfirmedBooking(absl::CivilMinute(2027, 1, 6, 9, 0), absl::CivilMinute(2027, 1, 6, 13, 0));
+  booking.update_time = booking.start - absl::Hours(48);
+  EXPECT_EQ(ChangeTime(booking, booking.update_time + absl::Minutes(5)),
+            booking.update_time + absl::Minutes(5));
+  // The clock stepped back 14 s since the last change.
+  EXPECT_EQ(ChangeTime(booking, booking.update_time - absl::Seconds(14)),
+            booking.update_time + absl::Microseconds(1));
+  EXPECT_EQ(ChangeTime(booking, booking.update_time), booking.update_time + absl::Microseconds(1));
+}
+
 TEST(BookingRulesTest, ABookingHoldsAtMostTheSlotsItsReceiptCanCarry) {
   // Five room blocks a weekday: 41 weeks are 1,025 slots, one over the bound.
   SitePolicy policy = DefaultSitePolicy();
