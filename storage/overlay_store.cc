@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <iterator>
 #include <new>
@@ -26,6 +27,8 @@ constexpr size_t kRowOverheadBytes = 64;
 // to a mark): no allocation per key or value, and the blocks are reused after a flush.
 class OverlayStore::Arena {
  public:
+  explicit Arena(size_t block_bytes) : block_bytes_(block_bytes) {}
+
   // A position to truncate back to.
   struct Mark {
     size_t block = 0;
@@ -40,7 +43,7 @@ class OverlayStore::Arena {
       used_ = 0;
     }
     if (current_ == blocks_.size()) {
-      const size_t size = std::max(kBlockBytes, bytes.size());
+      const size_t size = std::max(block_bytes_, bytes.size());
       blocks_.push_back({NewBlock(size), size});
       used_ = 0;
     }
@@ -57,33 +60,38 @@ class OverlayStore::Arena {
   }
 
  private:
-  static constexpr size_t kBlockBytes = size_t{4} << 20;
   static constexpr size_t kHugePageBytes = size_t{2} << 20;
   struct Free {
-    void operator()(char* data) const {
-      ::operator delete (data, std::align_val_t{kHugePageBytes});
-    }
+    void operator()(char* data) const { ::operator delete(data, alignment); }
+    std::align_val_t alignment;
   };
   struct Block {
     std::unique_ptr<char, Free> data;
     size_t size;
   };
-  // Aligned on huge pages and marked for them where it can be: the kernel then fills a
-  // block in two page faults instead of a thousand (page faults of first touch were a tenth
-  // of a bootstrap's time).
+  // A block of a huge page or more is aligned on huge pages and marked for them where it
+  // can be: the kernel then fills it in two page faults instead of a thousand (page faults
+  // of first touch were a tenth of a bootstrap's time).
   static std::unique_ptr<char, Free> NewBlock(size_t size) {
+    if (size < kHugePageBytes) {
+      const std::align_val_t alignment{alignof(std::max_align_t)};
+      return std::unique_ptr<char, Free>(static_cast<char*>(::operator new(size, alignment)),
+                                         Free{alignment});
+    }
     const size_t rounded = (size + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
-    char* data = static_cast<char*>(::operator new (rounded, std::align_val_t{kHugePageBytes}));
+    const std::align_val_t alignment{kHugePageBytes};
+    char* data = static_cast<char*>(::operator new(rounded, alignment));
     madvise(data, rounded, MADV_HUGEPAGE);  // A hint: without it, ordinary pages.
-    return std::unique_ptr<char, Free>(data);
+    return std::unique_ptr<char, Free>(data, Free{alignment});
   }
+  const size_t block_bytes_;
   std::vector<Block> blocks_;
   size_t current_ = 0;  // The block copied into; blocks_.size() before the first.
   size_t used_ = 0;     // Bytes used of blocks_[current_].
 };
 
 struct OverlayStore::Layer {
-  Layer() : tables(kTableCount) {}
+  explicit Layer(size_t arena_block_bytes) : arena(arena_block_bytes), tables(kTableCount) {}
   // Forgets every row, keeping the arena's blocks and the tables' capacity.
   void Clear() {
     for (TableRows& table : tables) {
@@ -177,9 +185,10 @@ class OverlayStore::OverlayTransaction final : public Transaction {
   bool committed_ = false;
 };
 
-OverlayStore::OverlayStore(Store* base)
+OverlayStore::OverlayStore(Store* base, size_t arena_block_bytes)
     : base_(base),
-      active_(std::make_unique<Layer>()),
+      arena_block_bytes_(arena_block_bytes),
+      active_(std::make_unique<Layer>(arena_block_bytes)),
       base_tables_(kTableCount, BaseTable::kUnknown) {}
 
 OverlayStore::~OverlayStore() {
@@ -486,7 +495,7 @@ absl::Status OverlayStore::FlushInBackground() {
   if (active_->empty()) return absl::OkStatus();
   LoadingInto(*active_);
   loading_ = std::move(active_);
-  active_ = spare_ != nullptr ? std::move(spare_) : std::make_unique<Layer>();
+  active_ = spare_ != nullptr ? std::move(spare_) : std::make_unique<Layer>(arena_block_bytes_);
   loader_ = std::thread([this, layer = loading_.get()] { loaded_ = Load(*layer); });
   return absl::OkStatus();
 }

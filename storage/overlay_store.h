@@ -31,7 +31,12 @@ namespace cantine::storage {
 // load committed.
 class OverlayStore final : public Store {
  public:
-  explicit OverlayStore(Store* base);  // Not owned; outlives this.
+  // What a layer's arena allocates at a time: large for a bootstrap, whose writes fill
+  // many; a small one suits an overlay that holds little and is made often (a fuzz input).
+  inline static constexpr size_t kDefaultArenaBlockBytes = size_t{4} << 20;
+
+  // `base` is not owned and outlives this.
+  explicit OverlayStore(Store* base, size_t arena_block_bytes = kDefaultArenaBlockBytes);
   // Waits for a load in the background; what it did not commit is lost.
   ~OverlayStore() override;
 
@@ -116,6 +121,7 @@ class OverlayStore final : public Store {
   void LoadingInto(const Layer& layer);
 
   Store* const base_;
+  const size_t arena_block_bytes_;
   std::unique_ptr<Layer> active_;   // Takes the writes.
   std::unique_ptr<Layer> loading_;  // Being loaded by loader_; read below active_.
   std::unique_ptr<Layer> spare_;    // Emptied, its arena kept for the next layer.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "storage/rocks_store.h"
 #include "tests/support/temp_dir.h"
@@ -108,6 +109,25 @@ TEST(OverlayStoreTest, RollbacksAndUncommittedTransactionsUndoTheirWrites) {
   }
   EXPECT_EQ(Keys(overlay.Scan(Table::kMembers, "m", 10).value()),
             (std::vector<std::string>{"m0=added", "m1=first"}));
+}
+
+TEST(OverlayStoreTest, SmallArenaBlocksHoldLargerValuesAndUndoAcrossBlocks) {
+  testing::TempDir dir;
+  std::unique_ptr<RocksStore> base = RocksStore::Open({.path = dir.path()}).value();
+  OverlayStore overlay(base.get(), /*arena_block_bytes=*/64);
+  const std::string large(1000, 'x');
+  Commit(overlay, Table::kMembers, {{"a", "kept"}, {"b", large}});
+  {
+    std::unique_ptr<Transaction> txn = overlay.BeginTransaction();
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(txn->Put(Table::kMembers, absl::StrCat("c", i), std::string(40, 'y')).ok());
+    }
+  }  // Undone: its rows spanned several blocks.
+  Commit(overlay, Table::kMembers, {{"d", std::string(200, 'z')}});
+  EXPECT_EQ(Keys(overlay.Scan(Table::kMembers, "", 10).value()),
+            (std::vector<std::string>{"a=kept", "b=" + large, "d=" + std::string(200, 'z')}));
+  ASSERT_TRUE(overlay.Flush().ok());
+  EXPECT_EQ(base->Get(Table::kMembers, "b").value(), large);
 }
 
 TEST(OverlayStoreTest, FlushLoadsEveryTableIntoTheBaseDurably) {
