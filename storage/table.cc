@@ -56,6 +56,8 @@ absl::string_view TableName(Table table) {
       return "site_listings";
     case Table::kReceiptFeed:
       return "receipt_feed";
+    case Table::kEventsByStart:
+      return "events_by_start";
   }
   return "unknown";
 }

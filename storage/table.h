@@ -47,10 +47,11 @@ enum class Table {
   kReceiptFeed,         // (home site_id, seq) -> cantine.v1.Booking: this venue's receipts of
                         // other sites' members, in the order written, for their homes to
                         // pull (PullReceipts).
+  kEventsByStart,       // (start micros, event_id) -> "": the events in listing order.
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kReceiptFeed) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kEventsByStart) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

@@ -1,6 +1,7 @@
 #include "services/event/event_board.h"
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -20,8 +21,10 @@ using storage::KeyBuilder;
 using storage::Table;
 using storage::Transaction;
 
-// Rows read per store scan while listing.
+// Rows read per store scan while listing, and the most one page reads: a filter that few
+// events match ends a page short, with a token to go on from, rather than read them all.
 constexpr size_t kScanBatch = 1000;
+constexpr size_t kMaxRowsReadPerPage = 20 * kScanBatch;
 
 std::string EventKey(absl::string_view event_id) {
   return KeyBuilder().AddString(event_id).Build();
@@ -48,26 +51,6 @@ absl::StatusOr<domain::Event> DecodeStored(const v1::StoredEvent& stored) {
   return event;
 }
 
-absl::Status PutStored(Transaction& txn, v1::Event event, v1::RecordStamp stamp) {
-  v1::StoredEvent stored;
-  const std::string key = EventKey(event.event_id());
-  *stored.mutable_event() = std::move(event);
-  *stored.mutable_stamp() = std::move(stamp);
-  return storage::PutRecord(txn, Table::kEvents, key, stored);
-}
-
-// Stores a local write of `event` stamped with the entry's `hlc`, and returns the entry's
-// kind and payload.
-absl::StatusOr<storage::LocalEntry> WriteLocal(Transaction& txn, const domain::Event& event,
-                                               storage::HybridTime hlc,
-                                               const std::string& site_id) {
-  v1::EventChange change;
-  *change.mutable_event() = EventToProto(event);
-  RETURN_IF_ERROR(PutStored(txn, change.event(),
-                            replication::MakeStamp(hlc.wall_micros, hlc.logical, site_id)));
-  return storage::LocalEntry(v1::ENTRY_KIND_EVENT, change.SerializeAsString());
-}
-
 // The listing order, and the position a page token names.
 struct Position {
   int64_t start_micros = 0;
@@ -78,6 +61,49 @@ struct Position {
 
 Position PositionOf(const domain::Event& event) {
   return {absl::ToUnixMicros(event.start), event.event_id};
+}
+
+// Table::kEventsByStart's key of an event at `position`.
+std::string StartKey(const Position& position) {
+  return KeyBuilder().AddInt64(position.start_micros).AddString(position.event_id).Build();
+}
+// Stores `event`, replacing `previous` (the record held, if any) and its place in the
+// listing order.
+absl::Status PutStored(Transaction& txn, const domain::Event& event, v1::RecordStamp stamp,
+                       const std::optional<v1::StoredEvent>& previous) {
+  if (previous.has_value()) {
+    ASSIGN_OR_RETURN(const domain::Event earlier, DecodeStored(*previous));
+    RETURN_IF_ERROR(txn.Delete(Table::kEventsByStart, StartKey(PositionOf(earlier))));
+  }
+  RETURN_IF_ERROR(txn.Put(Table::kEventsByStart, StartKey(PositionOf(event)), ""));
+  v1::StoredEvent stored;
+  const std::string key = EventKey(event.event_id);
+  *stored.mutable_event() = EventToProto(event);
+  *stored.mutable_stamp() = std::move(stamp);
+  return storage::PutRecord(txn, Table::kEvents, key, stored);
+}
+
+// Stores a local write of `event` over `previous`, stamped with the entry's `hlc`, and
+// returns the entry's kind and payload.
+absl::StatusOr<storage::LocalEntry> WriteLocal(Transaction& txn, const domain::Event& event,
+                                               const std::optional<v1::StoredEvent>& previous,
+                                               storage::HybridTime hlc,
+                                               const std::string& site_id) {
+  v1::EventChange change;
+  *change.mutable_event() = EventToProto(event);
+  RETURN_IF_ERROR(PutStored(
+      txn, event, replication::MakeStamp(hlc.wall_micros, hlc.logical, site_id), previous));
+  return storage::LocalEntry(v1::ENTRY_KIND_EVENT, change.SerializeAsString());
+}
+
+// Where the events of venue days from `from_day` may start, whatever their venue's zone:
+// UTC offsets run from -12 h to +14 h.
+int64_t EarliestStartMicros(absl::CivilDay from_day) {
+  return absl::ToUnixMicros(absl::FromCivil(from_day, absl::UTCTimeZone()) - absl::Hours(14));
+}
+// And where those of venue days up to `to_day` start before.
+int64_t StartBoundMicros(absl::CivilDay to_day) {
+  return absl::ToUnixMicros(absl::FromCivil(to_day + 1, absl::UTCTimeZone()) + absl::Hours(12));
 }
 
 std::string EncodePageToken(const Position& position) {
@@ -124,7 +150,7 @@ absl::StatusOr<domain::Event> EventBoard::Announce(const domain::EventDraft& dra
           return absl::AlreadyExistsError(absl::StrCat(
               "event id ", event.event_id, " is already taken; announce the event again"));
         }
-        return WriteLocal(txn, event, hlc, host_.site_id);
+        return WriteLocal(txn, event, std::nullopt, hlc, host_.site_id);
       });
   if (!entry.ok()) return entry.status();
   return event;
@@ -156,7 +182,7 @@ absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id
           return absl::CancelledError("no change to commit");  // Rolls back; no entry.
         }
         result = *changed;
-        return WriteLocal(txn, *result, hlc, host_.site_id);
+        return WriteLocal(txn, *result, stored, hlc, host_.site_id);
       });
   if (!entry.ok() && !unchanged) return entry.status();
   return *std::move(result);
@@ -222,7 +248,32 @@ absl::Status EventBoard::ApplyRemote(storage::Transaction& txn, const v1::OplogE
     return absl::OkStatus();  // Equal or older.
   }
   // Stored re-encoded from the validated event, so every node keeps the same bytes.
-  return PutStored(txn, EventToProto(*event), std::move(stamp));
+  return PutStored(txn, *event, std::move(stamp), stored);
+}
+
+absl::Status EventBoard::IndexStoredEvents() {
+  constexpr absl::string_view kIndexedKey = "events_by_start_indexed";
+  ASSIGN_OR_RETURN(std::optional<std::string> indexed, store_->Get(Table::kMeta, kIndexedKey));
+  if (indexed.has_value()) return absl::OkStatus();
+  // A batch a transaction; a crash part way indexes again from the start (the same keys).
+  std::string start_after;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                     store_->Scan(Table::kEvents, /*prefix=*/"", kScanBatch, start_after));
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    for (const storage::KeyValue& row : rows) {
+      ASSIGN_OR_RETURN(v1::StoredEvent stored,
+                       storage::ParseRecord<v1::StoredEvent>(row.value, kRecordName));
+      ASSIGN_OR_RETURN(const domain::Event event, DecodeStored(stored));
+      RETURN_IF_ERROR(txn->Put(Table::kEventsByStart, StartKey(PositionOf(event)), ""));
+    }
+    if (rows.size() < kScanBatch) {
+      RETURN_IF_ERROR(txn->Put(Table::kMeta, kIndexedKey, ""));
+      return txn->Commit();
+    }
+    RETURN_IF_ERROR(txn->Commit());
+    start_after = rows.back().key;
+  }
 }
 
 absl::StatusOr<domain::Event> EventBoard::Get(absl::string_view event_id) const {
@@ -241,35 +292,51 @@ absl::StatusOr<EventBoard::Page> EventBoard::List(const domain::EventFilter& fil
     ASSIGN_OR_RETURN(after, DecodePageToken(page_token));
   }
 
-  // Events are keyed by id, not by start: every page reads them all.
-  std::vector<domain::Event> matching;
+  // In start order from the page's position (or the earliest start of from_day), an event
+  // read for each row, until the page is full, the last start to_day allows, or the bound
+  // of rows read.
   std::string start_after;
+  if (after.has_value()) {
+    start_after = StartKey(*after);
+  } else if (filter.from_day.has_value()) {
+    // Just before every key of that start.
+    start_after = KeyBuilder().AddInt64(EarliestStartMicros(*filter.from_day) - 1).Build();
+  }
+  const int64_t bound = filter.to_day.has_value() ? StartBoundMicros(*filter.to_day)
+                                                  : std::numeric_limits<int64_t>::max();
+  Page page;
+  size_t read = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
-                     store_->Scan(Table::kEvents, /*prefix=*/"", kScanBatch, start_after));
+                     store_->Scan(Table::kEventsByStart, /*prefix=*/"", kScanBatch, start_after));
     for (const storage::KeyValue& row : rows) {
-      ASSIGN_OR_RETURN(v1::StoredEvent stored,
-                       storage::ParseRecord<v1::StoredEvent>(row.value, kRecordName));
-      ASSIGN_OR_RETURN(domain::Event event, DecodeStored(stored));
-      if (!domain::Matches(event, filter)) continue;
-      if (after && PositionOf(event) <= *after) continue;
-      matching.push_back(std::move(event));
+      storage::KeyReader key(row.key);
+      ASSIGN_OR_RETURN(const int64_t start_micros, key.ReadInt64());
+      if (start_micros >= bound) return page;
+      ASSIGN_OR_RETURN(std::string event_id, key.ReadString());
+      ASSIGN_OR_RETURN(std::optional<v1::StoredEvent> stored,
+                       ParseStored(store_->Get(Table::kEvents, EventKey(event_id))));
+      if (!stored.has_value()) {
+        return absl::DataLossError(absl::StrCat("event ", event_id, " is listed but not stored"));
+      }
+      ASSIGN_OR_RETURN(domain::Event event, DecodeStored(*stored));
+      ++read;
+      if (domain::Matches(event, filter)) {
+        if (page.items.size() == limit) {
+          page.next_page_token = EncodePageToken(PositionOf(page.items.back()));
+          return page;
+        }
+        page.items.push_back(std::move(event));
+      }
+      if (read == kMaxRowsReadPerPage) {
+        // Short of a full page: the next goes on from here.
+        page.next_page_token = EncodePageToken({start_micros, std::move(event_id)});
+        return page;
+      }
     }
-    if (rows.size() < kScanBatch) break;
+    if (rows.size() < kScanBatch) return page;
     start_after = rows.back().key;
   }
-
-  const auto by_position = [](const domain::Event& a, const domain::Event& b) {
-    return PositionOf(a) < PositionOf(b);
-  };
-  const size_t count = std::min(limit, matching.size());
-  std::partial_sort(matching.begin(), matching.begin() + count, matching.end(), by_position);
-  Page page;
-  if (matching.size() > count)
-    page.next_page_token = EncodePageToken(PositionOf(matching[count - 1]));
-  matching.resize(count);
-  page.items = std::move(matching);
-  return page;
 }
 
 void EventBoard::RegisterWith(replication::RecordApplier& applier) {

@@ -63,12 +63,17 @@ class EventBoard {
   // this outlives the applier's use.
   void RegisterWith(replication::RecordApplier& applier);
 
+  // Lists in Table::kEventsByStart the events a database written before that table held,
+  // once: a node calls it as it starts, before any write.
+  absl::Status IndexStoredEvents();
+
   // One event, local or replicated. NOT_FOUND naming it.
   absl::StatusOr<domain::Event> Get(absl::string_view event_id) const;
 
   // The events matching `filter`, by start time then id. `page_size` 0 means
   // kPageLimits.default_size; beyond kPageLimits.max_size, a bad filter, or a `page_token` that is
-  // not one this listing returned is INVALID_ARGUMENT.
+  // not one this listing returned is INVALID_ARGUMENT. A page reads a bounded number of
+  // events: one that few match may come back short, or empty, with a token to go on.
   absl::StatusOr<Page> List(const domain::EventFilter& filter, int page_size,
                             absl::string_view page_token) const;
 

@@ -344,6 +344,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                                       p.directory.get(), p.forwarder.get());
   p.events = std::make_unique<event::EventBoard>(p.store.get(), p.oplog.get(), clock, &p.ids,
                                                  options.site);
+  RETURN_IF_ERROR(p.events->IndexStoredEvents());
   p.directory->RegisterWith(p.applier);
   p.members->RegisterWith(p.applier);
   p.events->RegisterWith(p.applier);

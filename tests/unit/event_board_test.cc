@@ -586,6 +586,86 @@ TEST_F(EventBoardTest, ListPagesThroughEveryEventOnceInOrder) {
   EXPECT_TRUE(board().List({}, 7, "")->next_page_token.empty());
 }
 
+TEST_F(EventBoardTest, APageReadsABoundedNumberOfEventsAndTheNextGoesOnFromThere) {
+  // 25,000 events in Milan around 3 in Lyon: a Lyon listing reads them in bounded pages.
+  constexpr int kEvents = 25'000;
+  node_ = std::make_unique<TestNode>(dir_.Sub("unsynced"), &clock_, &ids_, /*synced=*/false);
+  std::vector<std::string> lyon;
+  {
+    std::unique_ptr<storage::Transaction> txn = node_->store().BeginTransaction();
+    for (int i = 0; i < kEvents; ++i) {
+      const bool in_lyon = i == 0 || i == 1 || i == kEvents - 1;
+      const absl::CivilMinute start = kThursday19h + 24 * 60 * (i / 100) + (i % 100);
+      const domain::Event event =
+          in_lyon ? RemoteEvent("lyon", "Lyon", "Europe/Paris", i, start, start + 30)
+                  : RemoteEvent("milan", "Milan", "Europe/Rome", i, start, start + 30);
+      if (in_lyon) lyon.push_back(event.event_id);
+      ASSERT_TRUE(
+          node_->board().ApplyRemote(*txn, EntryOf(event, event.host_site_id, i + 1, i + 1)).ok());
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  std::vector<std::string> listed;
+  std::vector<size_t> page_sizes;
+  std::string token;
+  do {
+    absl::StatusOr<EventBoard::Page> page = board().List({.city = "lyon"}, 10, token);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const domain::Event& event : page->items) listed.push_back(event.event_id);
+    page_sizes.push_back(page->items.size());
+    token = page->next_page_token;
+  } while (!token.empty() && page_sizes.size() < 10);
+  EXPECT_EQ(listed, lyon);
+  EXPECT_THAT(page_sizes, ElementsAre(2, 1));  // The first stopped short at its bound.
+
+  // A day range starts where its days do: one page for the last day.
+  const absl::CivilDay last_day = absl::CivilDay(kThursday19h) + (kEvents - 1) / 100;
+  absl::StatusOr<EventBoard::Page> last =
+      board().List({.from_day = last_day, .to_day = last_day}, 1000, "");
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->items.size(), 100u);
+  EXPECT_TRUE(last->next_page_token.empty());
+}
+
+TEST_F(EventBoardTest, AMovedEventIsListedOnceAtItsNewStart) {
+  const domain::Event first = board().Announce(Draft(kThursday19h, kThursday22h)).value();
+  const domain::Event second = board().Announce(Draft(kThursday19h + 60, kThursday22h)).value();
+  domain::EventUpdate later;
+  later.local_start = kThursday19h + 90;
+  ASSERT_TRUE(board().Update(first.event_id, later).ok());
+  EXPECT_THAT(ListIds({}), ElementsAre(second.event_id, first.event_id));
+  // So does a replicated change of another host's event.
+  domain::Event remote =
+      RemoteEvent("milan", "Milan", "Europe/Rome", 1, kThursday19h - 60, kThursday19h);
+  ASSERT_TRUE(node_->Apply(EntryOf(remote, "milan", 1, 1)).ok());
+  remote.local_start = kThursday22h - 30;
+  remote.start = absl::FromCivil(remote.local_start, Zone("Europe/Rome"));
+  remote.local_end = kThursday22h;
+  remote.end = absl::FromCivil(remote.local_end, Zone("Europe/Rome"));
+  ASSERT_TRUE(node_->Apply(EntryOf(remote, "milan", 2, 2)).ok());
+  EXPECT_THAT(ListIds({}), ElementsAre(second.event_id, first.event_id, remote.event_id));
+}
+
+TEST_F(EventBoardTest, EventsStoredBeforeTheStartIndexAreIndexedOnce) {
+  const domain::Event event = board().Announce(Draft(kThursday19h, kThursday22h)).value();
+  ASSERT_TRUE(board().IndexStoredEvents().ok());
+  // A database of before the index: the events without their index rows or mark.
+  {
+    const std::vector<storage::KeyValue> rows =
+        node_->store().Scan(storage::Table::kEventsByStart, "", 100).value();
+    ASSERT_EQ(rows.size(), 1u);
+    std::unique_ptr<storage::Transaction> txn = node_->store().BeginTransaction();
+    for (const storage::KeyValue& row : rows) {
+      ASSERT_TRUE(txn->Delete(storage::Table::kEventsByStart, row.key).ok());
+    }
+    ASSERT_TRUE(txn->Delete(storage::Table::kMeta, "events_by_start_indexed").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_THAT(ListIds({}), ElementsAre());
+  ASSERT_TRUE(board().IndexStoredEvents().ok());
+  EXPECT_THAT(ListIds({}), ElementsAre(event.event_id));
+}
+
 TEST_F(EventBoardTest, EventsSurviveARestart) {
   const domain::Event event = board().Announce(Draft(kThursday19h, kThursday22h)).value();
   node_.reset();
