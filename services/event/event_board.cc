@@ -51,12 +51,10 @@ absl::StatusOr<domain::Event> DecodeStored(const v1::StoredEvent& stored) {
   return event;
 }
 
-// The listing order, and the position a page token names.
+// A place in the listing order (Table::kEventsByStart's), as a page token names it.
 struct Position {
   int64_t start_micros = 0;
   std::string event_id;
-
-  friend auto operator<=>(const Position&, const Position&) = default;
 };
 
 Position PositionOf(const domain::Event& event) {
