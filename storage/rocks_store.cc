@@ -296,6 +296,19 @@ absl::Status RocksStore::Compact() {
   return absl::OkStatus();
 }
 
+std::vector<TableSize> RocksStore::TableSizes() const {
+  std::vector<TableSize> sizes;
+  for (size_t i = 0; i < kTableCount; ++i) {
+    const Table table = static_cast<Table>(i);
+    TableSize size{.table = table};
+    db_->GetIntProperty(Handle(table), "rocksdb.total-sst-files-size", &size.sst_bytes);
+    db_->GetIntProperty(Handle(table), "rocksdb.size-all-mem-tables", &size.memtable_bytes);
+    db_->GetIntProperty(Handle(table), "rocksdb.estimate-num-keys", &size.keys);
+    sizes.push_back(size);
+  }
+  return sizes;
+}
+
 rocksdb::ColumnFamilyHandle* RocksStore::Handle(Table table) const {
   return handles_[static_cast<size_t>(table)];
 }

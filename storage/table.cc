@@ -58,6 +58,8 @@ absl::string_view TableName(Table table) {
       return "receipt_feed";
     case Table::kEventsByStart:
       return "events_by_start";
+    case Table::kPasswords:
+      return "passwords";
   }
   return "unknown";
 }

@@ -48,10 +48,12 @@ enum class Table {
                         // other sites' members, in the order written, for their homes to
                         // pull (PullReceipts).
   kEventsByStart,       // (start micros, event_id) -> "": the events in listing order.
+  kPasswords,           // member_id -> the scrypt hash of a member's web password
+                        // (auth/password_hash.h); this site's members only, never replicated.
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kEventsByStart) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kPasswords) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

@@ -13,6 +13,7 @@
 #include "storage/key_codec.h"
 #include "storage/records.h"
 #include "storage/status_macros.h"
+#include "storage/transaction_retry.h"
 
 namespace cantine::member {
 namespace {
@@ -262,6 +263,7 @@ absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
   }
   RETURN_IF_ERROR(erase ? txn.Delete(Table::kHomeMembers, MemberKey(member_id))
                         : WriteHome(txn, after));
+  if (erase) RETURN_IF_ERROR(txn.Delete(Table::kPasswords, MemberKey(member_id)));
   // An erased member leaves no registration request for its email behind either.
   if (erase) {
     RETURN_IF_ERROR(RegistrationRequests::RemoveIn(txn, before.email));
@@ -328,6 +330,35 @@ absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) 
                    ParseStored(store_->Get(Table::kMembers, MemberKey(member_id))));
   if (!stored.has_value()) return NotFound(member_id);
   return ToDomain(*stored);
+}
+
+absl::Status MemberRegistry::SetPassword(absl::string_view member_id,
+                                         const std::string& password_hash) {
+  return storage::RetryAborted([&]() -> absl::Status {
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored, ReadStored(*txn, member_id));
+    if (!stored.has_value() || stored->member().home_site_id() != home_site_id_) {
+      return absl::NotFoundError(
+          absl::StrCat("member '", member_id, "' is not a member of ", home_site_id_));
+    }
+    if (stored->member().erased()) {
+      return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' is erased"));
+    }
+    RETURN_IF_ERROR(txn->Put(Table::kPasswords, MemberKey(member_id), password_hash));
+    return txn->Commit();
+  });
+}
+
+absl::StatusOr<std::optional<MemberRegistry::PasswordHolder>> MemberRegistry::PasswordHolderOf(
+    absl::string_view email) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> member_id,
+                   store_->Get(Table::kMemberEmails, EmailKey(email)));
+  if (!member_id.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<std::string> hash,
+                   store_->Get(Table::kPasswords, MemberKey(*member_id)));
+  if (!hash.has_value()) return std::nullopt;
+  ASSIGN_OR_RETURN(domain::Member member, GetAtHome(*member_id));
+  return PasswordHolder{.member = std::move(member), .password_hash = *std::move(hash)};
 }
 
 absl::StatusOr<domain::Member> MemberRegistry::GetAtHome(absl::string_view member_id) const {

@@ -39,8 +39,21 @@ class MemberRegistry final : public domain::MemberDirectory {
   // member of another site, or for an erased member; ALREADY_EXISTS for an email taken.
   absl::StatusOr<domain::Member> Update(absl::string_view member_id,
                                         const domain::MemberUpdate& update);
-  // Erases a member of this home site; erasing an erased member returns the tombstone.
+  // Erases a member of this home site, its password too; erasing an erased member returns
+  // the tombstone.
   absl::StatusOr<domain::Member> Erase(absl::string_view member_id);
+
+  // Keeps `password_hash` (auth::HashPassword's) as the web password of `member_id`, a
+  // member of this home site, in place of any before. NOT_FOUND for a member unknown or not
+  // of this site; FAILED_PRECONDITION for an erased one.
+  absl::Status SetPassword(absl::string_view member_id, const std::string& password_hash);
+  // A member of this home site holding `email` (any case), with its password hash; nullopt
+  // when no member of this site holds it or it has no password.
+  struct PasswordHolder {
+    domain::Member member;
+    std::string password_hash;
+  };
+  absl::StatusOr<std::optional<PasswordHolder>> PasswordHolderOf(absl::string_view email) const;
 
   // Any member of the network as this node holds it: what the member shows network-wide
   // (never the email), erased ones as tombstones. NOT_FOUND naming the member when there is

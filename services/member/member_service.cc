@@ -2,8 +2,10 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/auth/password_hash.h"
 #include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
 #include "services/rpc/bearer_token.h"
@@ -13,6 +15,22 @@
 #include "storage/status_macros.h"
 
 namespace cantine::member {
+namespace {
+
+// The lifetime a request for a token asks (its `ttl`), the default when unset.
+template <typename Request>
+absl::StatusOr<absl::Duration> TokenTtl(const Request& request) {
+  if (!request.has_ttl()) return MemberServiceImpl::kDefaultTokenTtl;
+  ASSIGN_OR_RETURN(const absl::Duration ttl, rpc::DurationFromProto("ttl", request.ttl()));
+  if (ttl <= absl::ZeroDuration() || ttl > MemberServiceImpl::kMaxTokenTtl) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ttl must be more than 0 and at most ",
+                     absl::FormatDuration(MemberServiceImpl::kMaxTokenTtl)));
+  }
+  return ttl;
+}
+
+}  // namespace
 
 grpc::Status MemberServiceImpl::RegisterMember(grpc::ServerContext* context,
                                                const v1::RegisterMemberRequest* request,
@@ -150,14 +168,7 @@ grpc::Status MemberServiceImpl::IssueToken(grpc::ServerContext* context,
                                            v1::IssueTokenResponse* response) {
   return rpc::Serve([&]() -> absl::Status {
     RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
-    absl::Duration ttl = kDefaultTokenTtl;
-    if (request->has_ttl()) {
-      ASSIGN_OR_RETURN(ttl, rpc::DurationFromProto("ttl", request->ttl()));
-      if (ttl <= absl::ZeroDuration() || ttl > kMaxTokenTtl) {
-        return absl::InvalidArgumentError(absl::StrCat("ttl must be more than 0 and at most ",
-                                                       absl::FormatDuration(kMaxTokenTtl)));
-      }
-    }
+    ASSIGN_OR_RETURN(const absl::Duration ttl, TokenTtl(*request));
     ASSIGN_OR_RETURN(auth::TokenScopes scopes, auth::ScopesFromProto("scopes", request->scopes()));
     if (scopes.empty()) scopes.booking = true;
     // The desk (admin credential) signs the member in; a member refreshes with a token of
@@ -177,6 +188,74 @@ grpc::Status MemberServiceImpl::IssueToken(grpc::ServerContext* context,
                                           now, ttl, caller.has_value() ? &*caller : nullptr));
     response->set_token(auth::SignMemberToken(claims, *tokens_.key));
     *response->mutable_expire_time() = rpc::TimeToProto(claims.expire_time);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MemberServiceImpl::TakeHashing() {
+  absl::MutexLock lock(&hashing_mu_);
+  if (hashing_ >= kMaxHashing) {
+    return absl::UnavailableError("too many passwords are being checked at once: retry shortly");
+  }
+  ++hashing_;
+  return absl::OkStatus();
+}
+
+void MemberServiceImpl::ReleaseHashing() {
+  absl::MutexLock lock(&hashing_mu_);
+  --hashing_;
+}
+
+grpc::Status MemberServiceImpl::SetPassword(grpc::ServerContext* context,
+                                            const v1::SetPasswordRequest* request,
+                                            v1::SetPasswordResponse* /*response*/) {
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
+    RETURN_IF_ERROR(auth::CheckPassword("password", request->password()));
+    RETURN_IF_ERROR(CheckActsFor(*context, request->member_id(), auth::TokenScope::kAccount));
+    RETURN_IF_ERROR(TakeHashing());
+    absl::StatusOr<std::string> hash = auth::HashPassword(request->password());
+    ReleaseHashing();
+    RETURN_IF_ERROR(hash.status());
+    RETURN_IF_ERROR(registry_->SetPassword(request->member_id(), *hash));
+    log_.Info("set the password of member ", request->member_id());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status MemberServiceImpl::SignIn(grpc::ServerContext* /*context*/,
+                                       const v1::SignInRequest* request,
+                                       v1::SignInResponse* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    RETURN_IF_ERROR(domain::CheckEmail("email", request->email()));
+    if (request->password().empty() || request->password().size() > 1024) {
+      return absl::InvalidArgumentError("password must be 1 to 1024 bytes long");
+    }
+    ASSIGN_OR_RETURN(const absl::Duration ttl, TokenTtl(*request));
+    ASSIGN_OR_RETURN(auth::TokenScopes scopes, auth::ScopesFromProto("scopes", request->scopes()));
+    if (scopes.empty()) scopes = {.booking = true, .account = true};
+    RETURN_IF_ERROR(sign_ins_->Admit(absl::AsciiStrToLower(request->email())));
+    ASSIGN_OR_RETURN(std::optional<MemberRegistry::PasswordHolder> holder,
+                     registry_->PasswordHolderOf(request->email()));
+    // An unknown email is checked against a hash of nothing: it takes as long as a wrong
+    // password, and is refused with the same words.
+    static const std::string* const kNoPassword =
+        new std::string(auth::HashPassword("no member has this password").value_or(""));
+    RETURN_IF_ERROR(TakeHashing());
+    absl::StatusOr<bool> matches = auth::VerifyPassword(
+        request->password(), holder.has_value() ? holder->password_hash : *kNoPassword);
+    ReleaseHashing();
+    RETURN_IF_ERROR(matches.status());
+    if (!holder.has_value() || !*matches) {
+      return absl::UnauthenticatedError("the email or the password is wrong");
+    }
+    ASSIGN_OR_RETURN(auth::MemberTokenClaims claims,
+                     auth::NewTokenClaims(holder->member, auth::KeyId(tokens_.key->PublicKey()),
+                                          scopes, tokens_.clock->Now(), ttl, nullptr));
+    response->set_member_id(holder->member.member_id);
+    response->set_token(auth::SignMemberToken(claims, *tokens_.key));
+    *response->mutable_expire_time() = rpc::TimeToProto(claims.expire_time);
+    log_.Info("member ", holder->member.member_id, " signed in");
     return absl::OkStatus();
   });
 }

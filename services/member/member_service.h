@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "absl/synchronization/mutex.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "services/auth/admin_credential.h"
 #include "services/auth/member_token.h"
@@ -33,10 +34,25 @@ class MemberServiceImpl final : public v1::MemberService::Service {
     RegistrationLimiter* limiter;
   };
 
-  // None owned; all outlive the service.
+  // None owned; all outlive the service. `sign_ins` limits the attempts of SignIn, by
+  // email.
   MemberServiceImpl(MemberRegistry* registry, const auth::AdminCredential* admin,
-                    TokenIssuer tokens, AnonymousRegistration anonymous)
-      : registry_(registry), admin_(admin), tokens_(tokens), anonymous_(anonymous) {}
+                    TokenIssuer tokens, AnonymousRegistration anonymous,
+                    RegistrationLimiter* sign_ins)
+      : registry_(registry),
+        admin_(admin),
+        tokens_(tokens),
+        anonymous_(anonymous),
+        sign_ins_(sign_ins) {}
+
+  // The limits of SignIn attempts (RegistrationLimiter, keyed by email).
+  static RegistrationLimiter::Limits SignInLimits() {
+    return {.per_address_per_minute = 5,
+            .per_site_per_minute = 60,
+            .calls = "sign-in attempts",
+            .caller = "this email",
+            .otherwise = "ask the desk to set a new password"};
+  }
 
   grpc::Status RegisterMember(grpc::ServerContext* context,
                               const v1::RegisterMemberRequest* request,
@@ -49,6 +65,10 @@ class MemberServiceImpl final : public v1::MemberService::Service {
                            v1::Member* response) override;
   grpc::Status IssueToken(grpc::ServerContext* context, const v1::IssueTokenRequest* request,
                           v1::IssueTokenResponse* response) override;
+  grpc::Status SetPassword(grpc::ServerContext* context, const v1::SetPasswordRequest* request,
+                           v1::SetPasswordResponse* response) override;
+  grpc::Status SignIn(grpc::ServerContext* context, const v1::SignInRequest* request,
+                      v1::SignInResponse* response) override;
 
   inline static constexpr absl::Duration kDefaultTokenTtl = absl::Hours(12);
   inline static constexpr absl::Duration kMaxTokenTtl = auth::kMaxTokenTtl;
@@ -77,10 +97,19 @@ class MemberServiceImpl final : public v1::MemberService::Service {
   absl::StatusOr<v1::Member> RequestRegistration(const grpc::ServerContext& context,
                                                  const v1::RegisterMemberRequest& request);
 
+  // A slot to hash a password in: at most kMaxHashing at once (each takes 32 MiB and 0.1 s
+  // of a core); UNAVAILABLE when none is free. Release with ReleaseHashing.
+  absl::Status TakeHashing() ABSL_LOCKS_EXCLUDED(hashing_mu_);
+  void ReleaseHashing() ABSL_LOCKS_EXCLUDED(hashing_mu_);
+  static constexpr int kMaxHashing = 4;
+
   MemberRegistry* const registry_;
   const auth::AdminCredential* const admin_;
   const TokenIssuer tokens_;
   const AnonymousRegistration anonymous_;
+  RegistrationLimiter* const sign_ins_;
+  absl::Mutex hashing_mu_;
+  int hashing_ ABSL_GUARDED_BY(hashing_mu_) = 0;
   const logging::Logger log_{"member"};
 };
 

@@ -40,18 +40,18 @@ absl::Status RegistrationLimiter::Admit(absl::string_view address) {
       Refilled(it == addresses_.end() ? Bucket() : it->second, limits_.per_address_per_minute, now);
   if (mine.tokens < 1.0) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "too many registrations from your address: at most ", limits_.per_address_per_minute,
-        " a minute; retry in ",
-        absl::FormatDuration(WaitForToken(mine.tokens, limits_.per_address_per_minute)),
-        ", or register at the desk"));
+        "too many ", limits_.calls, " from ", limits_.caller, ": at most ",
+        limits_.per_address_per_minute, " a minute; retry in ",
+        absl::FormatDuration(WaitForToken(mine.tokens, limits_.per_address_per_minute)), ", or ",
+        limits_.otherwise));
   }
   const Bucket site = Refilled(site_, limits_.per_site_per_minute, now);
   if (site.tokens < 1.0) {
     return absl::ResourceExhaustedError(
-        absl::StrCat("too many registrations at this site: at most ", limits_.per_site_per_minute,
-                     " a minute from callers without a credential; retry in ",
+        absl::StrCat("too many ", limits_.calls, " at this site: at most ",
+                     limits_.per_site_per_minute, " a minute; retry in ",
                      absl::FormatDuration(WaitForToken(site.tokens, limits_.per_site_per_minute)),
-                     ", or register at the desk"));
+                     ", or ", limits_.otherwise));
   }
   site_ = {site.tokens - 1.0, site.updated};
   addresses_.insert_or_assign(std::string(address), Bucket{mine.tokens - 1.0, mine.updated});

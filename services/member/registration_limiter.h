@@ -24,6 +24,10 @@ class RegistrationLimiter {
   struct Limits {
     int per_address_per_minute = 5;
     int per_site_per_minute = 120;
+    // What a refusal calls the calls, their callers, and what else to do.
+    const char* calls = "registrations";
+    const char* caller = "your address";
+    const char* otherwise = "register at the desk";
   };
 
   // `clock` is not owned and outlives the limiter. Both limits are at least 1

@@ -40,6 +40,7 @@
 #include "services/member/member_service.h"
 #include "services/member/registration_limiter.h"
 #include "services/member/registration_requests.h"
+#include "services/metrics/node_metrics.h"
 #include "services/replication/entry_signing.h"
 #include "services/replication/record_applier.h"
 #include "services/site/site_catalog.h"
@@ -47,6 +48,9 @@
 #include "services/site/site_directory.h"
 #include "services/site/site_service.h"
 #include "services/tls/transport_security.h"
+#include "services/web/json_gateway.h"
+#include "services/web/route_table.h"
+#include "services/web/web_server.h"
 #include "storage/backup.h"
 #include "storage/digest.h"
 #include "storage/hybrid_clock.h"
@@ -73,6 +77,9 @@ constexpr absl::Duration kKeepaliveTime = absl::Minutes(1);
 constexpr absl::Duration kKeepaliveTimeout = absl::Seconds(20);
 // A public connection without a call for this long is closed (clients reconnect).
 constexpr absl::Duration kMaxPublicConnectionIdle = absl::Minutes(5);
+// How long the JSON API waits for the RPC it translates a call to; a forwarded booking
+// takes a few round trips to the venue.
+constexpr absl::Duration kWebCallDeadline = absl::Seconds(30);
 
 // The host of a validated "host:port" listen address with the port actually chosen.
 std::string EndpointOf(const std::string& listen_address, int port) {
@@ -90,11 +97,15 @@ struct ServerLimits {
 int Milliseconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
 
 // Builds and starts a server on `address` with `credentials` and `services`, within
-// `limits`; the chosen port in `port`.
+// `limits`, every call recorded in `metrics`; the chosen port in `port`.
 absl::StatusOr<std::unique_ptr<grpc::Server>> Serve(
     const std::string& address, const std::shared_ptr<grpc::ServerCredentials>& credentials,
-    std::vector<grpc::Service*> services, const ServerLimits& limits, int* port) {
+    std::vector<grpc::Service*> services, const ServerLimits& limits, metrics::NodeMetrics& metrics,
+    int* port) {
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> recording;
+  recording.push_back(metrics.InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(recording));
   // gRPC sets SO_REUSEPORT by default, which would let a second node share a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // The sync server ends a call's thread when more than MAX_POLLERS threads poll; the
@@ -142,6 +153,8 @@ struct Node::Parts {
   // (federation::BootstrapFromSeed), before it serves or replicates.
   absl::Status Bootstrap();
   absl::Status StartFederation(const std::shared_ptr<grpc::ServerCredentials>& credentials);
+  // The web port over the public server (options.web_listen_address), when there is one.
+  absl::Status StartWeb();
   // Pulls from `peer`, trusting `pinned_key` for its entries besides the keys the directory
   // lists for it.
   void AddPeer(const federation::PeerOptions& peer,
@@ -166,6 +179,7 @@ struct Node::Parts {
 
   // Storage and replication, ground floor first.
   std::unique_ptr<storage::Store> store;
+  storage::RocksStore* rocks = nullptr;       // `store`, for its table sizes.
   std::unique_ptr<storage::Backups> backups;  // Of `store`; null without a backup folder.
   std::unique_ptr<auth::Ed25519PrivateKey> signing_key;
   std::unique_ptr<replication::KeySigner> signer;
@@ -182,10 +196,14 @@ struct Node::Parts {
   std::unique_ptr<member::MemberRegistry> members;
   std::unique_ptr<member::RegistrationRequests> registration_requests;
   std::unique_ptr<member::RegistrationLimiter> registration_limiter;
+  std::unique_ptr<member::RegistrationLimiter> sign_in_limiter;  // SignIn attempts, by email.
   std::unique_ptr<booking::ReceiptBook> receipts;
   std::unique_ptr<booking::BookingLedger> ledger;
   std::unique_ptr<event::EventBoard> events;
   replication::RecordApplier applier;
+
+  // What the servers record and /metrics shows.
+  std::unique_ptr<metrics::NodeMetrics> metrics;
 
   // The gRPC services over the domain, and the servers that run them.
   std::unique_ptr<site::SiteServiceImpl> site_service;
@@ -199,6 +217,9 @@ struct Node::Parts {
   std::unique_ptr<grpc::Server> federation_server;
   int port = 0;
   int federation_port = 0;
+  // The web port: the JSON API (calls to `server` in process), /metrics, the web app.
+  std::unique_ptr<web::JsonGateway> gateway;
+  std::unique_ptr<web::WebServer> web_server;
 
   // Worker threads, last: stopped (Drain) and destroyed first.
   std::unique_ptr<booking::ReceiptNotifier> receipt_notifier;
@@ -297,6 +318,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                                 .keep = static_cast<uint32_t>(options.backups_kept),
                                                 .site_id = options.site.site_id}));
   }
+  p.rocks = rocks.get();
   p.store = std::move(rocks);
   RETURN_IF_ERROR(p.LoadKeys());
   p.hlc = std::make_unique<storage::HybridClock>(clock, options.max_clock_skew);
@@ -335,6 +357,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
           .per_address_per_minute = options.anonymous_registrations_per_address_per_minute,
           .per_site_per_minute = options.anonymous_registrations_per_site_per_minute},
       clock);
+  p.sign_in_limiter = std::make_unique<member::RegistrationLimiter>(
+      member::MemberServiceImpl::SignInLimits(), clock);
   p.receipts = std::make_unique<booking::ReceiptBook>(options.site.site_id, p.store.get(),
                                                       p.members.get(), p.directory.get());
   p.forwarder = std::make_unique<federation::Forwarder>(
@@ -357,7 +381,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       p.members.get(), p.admin.get(),
       member::MemberServiceImpl::TokenIssuer{p.signing_key.get(), p.directory.get(), clock},
       member::MemberServiceImpl::AnonymousRegistration{p.registration_requests.get(),
-                                                       p.registration_limiter.get()});
+                                                       p.registration_limiter.get()},
+      p.sign_in_limiter.get());
   p.booking_service = std::make_unique<booking::BookingServiceImpl>(
       p.ledger.get(), p.receipts.get(), p.forwarder.get(), p.members.get(), p.catalog.get(),
       p.admin.get(), p.directory.get(), clock);
@@ -368,6 +393,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       admin::AdminServiceImpl::BackupFolder{
           .backups = p.backups.get(), .path = options.backup_dir, .kept = options.backups_kept});
 
+  p.metrics = std::make_unique<metrics::NodeMetrics>(
+      metrics::NodeMetrics::Sources{.peers = [parts = &p] { return parts->PeerStatuses(); },
+                                    .tables = [rocks = p.rocks] { return rocks->TableSizes(); }});
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   ASSIGN_OR_RETURN(p.server,
@@ -378,7 +406,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                           .max_streams_per_connection = options.max_streams_per_connection,
                           .max_request_bytes = kMaxPublicRequestBytes,
                           .max_connection_idle = kMaxPublicConnectionIdle},
-                         &p.port));
+                         *p.metrics, &p.port));
+  // The web port before federation: the directory entry lists its address.
+  RETURN_IF_ERROR(p.StartWeb());
   RETURN_IF_ERROR(p.StartFederation(security.FederationServerCredentials()));
   // Receipts reach their home sites' feeds only once this site's directory entry is out
   // (StartFederation): homes check their currency against it. Bookings made before wait in
@@ -399,7 +429,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       std::make_unique<booking::NoShowSweeper>(p.ledger.get(), options.no_show_sweep_interval);
   p.server->GetHealthCheckService()->SetServingStatus(true);
   p.log.Info("site '", options.site.site_id, "' (", options.site.display_name, ") serving on port ",
-             p.port, ", federation port ", p.federation_port,
+             p.port, ", federation port ", p.federation_port, ", web port ",
+             p.web_server == nullptr ? 0 : p.web_server->port(),
              options.insecure ? " (plaintext)" : " (TLS)", ", data in ", options.data_dir);
   return node;
 }
@@ -456,6 +487,33 @@ absl::Status Node::Parts::Bootstrap() {
   return absl::OkStatus();
 }
 
+absl::Status Node::Parts::StartWeb() {
+  if (options.web_listen_address.empty()) return absl::OkStatus();
+  const google::protobuf::DescriptorPool& pool =
+      *google::protobuf::DescriptorPool::generated_pool();
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  for (const char* name :
+       {v1::SiteService::service_full_name(), v1::MemberService::service_full_name(),
+        v1::BookingService::service_full_name(), v1::EventService::service_full_name(),
+        v1::AdminService::service_full_name()}) {
+    services.push_back(pool.FindServiceByName(name));
+  }
+  ASSIGN_OR_RETURN(web::RouteTable routes, web::RouteTable::FromServices(services));
+  gateway = std::make_unique<web::JsonGateway>(
+      std::move(routes), server->InProcessChannel(grpc::ChannelArguments()), kWebCallDeadline);
+  ASSIGN_OR_RETURN(
+      web_server, web::WebServer::Start({.listen_address = options.web_listen_address,
+                                         .cert_file = options.insecure ? "" : options.tls.cert_file,
+                                         .key_file = options.insecure ? "" : options.tls.key_file,
+                                         .static_dir = options.web_static_dir},
+                                        gateway.get(), metrics.get()));
+  if (!options.web_port_file.empty()) {
+    RETURN_IF_ERROR(files::WriteFileAtomically(options.web_port_file,
+                                               absl::StrCat(web_server->port(), "\n"), 0644));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Node::Parts::StartFederation(
     const std::shared_ptr<grpc::ServerCredentials>& credentials) {
   federation_service = std::make_unique<federation::FederationServiceImpl>(
@@ -471,7 +529,7 @@ absl::Status Node::Parts::StartFederation(
               {.max_threads = options.max_federation_threads,
                .max_streams_per_connection = options.max_streams_per_connection,
                .max_request_bytes = kMaxFederationRequestBytes},
-              &federation_port));
+              *metrics, &federation_port));
     if (!options.federation_port_file.empty()) {
       RETURN_IF_ERROR(files::WriteFileAtomically(options.federation_port_file,
                                                  absl::StrCat(federation_port, "\n"), 0644));
@@ -483,6 +541,11 @@ absl::Status Node::Parts::StartFederation(
   *own.mutable_site() = site::SiteToProto(options.site, catalog->policy());
   own.mutable_site()->clear_policy();  // Each venue serves its live policy itself.
   own.set_public_endpoint(EndpointOf(options.listen_address, port));
+  if (web_server != nullptr) {
+    own.mutable_site()->set_web_url(
+        absl::StrCat(options.insecure ? "http://" : "https://",
+                     EndpointOf(options.web_listen_address, web_server->port()), "/"));
+  }
   if (federation_port != 0) {
     own.set_federation_endpoint(EndpointOf(options.federation_listen_address, federation_port));
   }
@@ -576,6 +639,8 @@ void Node::Parts::Drain(absl::Duration drain_timeout) {
   log.Info("shutting down: draining calls in flight for up to ",
            absl::FormatDuration(drain_timeout));
   server->GetHealthCheckService()->SetServingStatus(false);
+  // The web port first: its calls go to `server`.
+  if (web_server != nullptr) web_server->Stop();
   if (peer_set != nullptr) peer_set->Stop();  // No more applies from peers.
   catch_up_log.reset();
   const absl::Time deadline = absl::Now() + drain_timeout;
@@ -597,6 +662,9 @@ void Node::Parts::Drain(absl::Duration drain_timeout) {
 
 int Node::port() const { return parts_->port; }
 int Node::federation_port() const { return parts_->federation_port; }
+int Node::web_port() const {
+  return parts_->web_server == nullptr ? 0 : parts_->web_server->port();
+}
 const domain::SiteProfile& Node::site() const { return parts_->options.site; }
 auth::Ed25519PublicKey Node::public_key() const { return parts_->signing_key->PublicKey(); }
 

@@ -38,6 +38,8 @@ class Node {
   int port() const;
   // The federation port, or 0 when the node serves none.
   int federation_port() const;
+  // The web port (HTTPS unless insecure), or 0 when the node serves none.
+  int web_port() const;
   const domain::SiteProfile& site() const;
   auth::Ed25519PublicKey public_key() const;
 

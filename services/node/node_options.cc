@@ -128,6 +128,9 @@ absl::StatusOr<NodeOptions> NodeOptionsFromConfig(const config::v1::NodeConfig& 
   options.data_dir = config.data_dir();
   options.admin_credential_file = config.admin_credential_file();
   options.port_file = config.port_file();
+  options.web_listen_address = config.web_listen_address();
+  options.web_port_file = config.web_port_file();
+  options.web_static_dir = config.web_static_dir();
   options.federation_listen_address = config.federation_listen_address();
   options.federation_port_file = config.federation_port_file();
   options.signing_key_file = config.signing_key_file();
@@ -221,6 +224,13 @@ absl::Status ValidateNodeOptions(const NodeOptions& options) {
   if (!options.federation_listen_address.empty()) {
     RETURN_IF_ERROR(
         CheckListenAddress("federation_listen_address", options.federation_listen_address));
+  }
+  if (!options.web_listen_address.empty()) {
+    RETURN_IF_ERROR(CheckListenAddress("web_listen_address", options.web_listen_address));
+  }
+  if (!options.web_static_dir.empty() && !std::filesystem::is_directory(options.web_static_dir)) {
+    return absl::InvalidArgumentError(absl::StrCat("web_static_dir '", options.web_static_dir,
+                                                   "' is not a folder: give the web app's folder"));
   }
   for (const PeerConfig& peer : options.peers) {
     RETURN_IF_ERROR(domain::CheckSlug("peers.site_id", peer.site_id));

@@ -67,6 +67,12 @@ struct NodeOptions {
   // (booking::ReceiptPuller), besides pulling at once from a venue that says it has some.
   absl::Duration receipt_poll_interval = absl::Minutes(10);
 
+  // The web port (web::WebServer): the web app, the JSON API and /metrics, over the site's
+  // TLS certificate unless insecure. Without a listen address the node serves none.
+  std::string web_listen_address;
+  std::string web_port_file;
+  std::string web_static_dir;
+
   // Federation. Without a listen address the node serves no federation port (it still
   // pulls from its peers).
   std::string federation_listen_address;

@@ -56,10 +56,13 @@ absl::StatusOr<std::optional<domain::ListingChange>> HeldChange(
 
 // `entry` (the site's own, or empty) with what `listing` says of the site in its place.
 void OverrideWithListing(const v1::SiteListing& listing, v1::DirectoryEntry& entry) {
-  std::optional<v1::SitePolicy> policy;  // The site's own.
+  // The site's own policy, and its web address unless the admin listed one.
+  std::optional<v1::SitePolicy> policy;
   if (entry.site().has_policy()) policy = entry.site().policy();
+  std::string web_url = entry.site().web_url();
   *entry.mutable_site() = listing.site();
   if (policy.has_value()) *entry.mutable_site()->mutable_policy() = std::move(*policy);
+  if (entry.site().web_url().empty()) entry.mutable_site()->set_web_url(std::move(web_url));
   entry.set_public_endpoint(listing.public_endpoint());
   entry.set_federation_endpoint(listing.federation_endpoint());
   entry.set_public_key(listing.token_public_key());

@@ -6,8 +6,6 @@
 // was before the sweep. The node holds a member, a booking and an event meanwhile, so a
 // call that wrongly writes has something to damage.
 
-#include <cstdint>
-#include <limits>
 #include <memory>
 #include <set>
 #include <string>
@@ -32,6 +30,7 @@
 #include "storage/clock.h"
 #include "tests/support/desk_calls.h"
 #include "tests/support/rpc_client.h"
+#include "tests/support/spoiled_request.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_site.h"
 #include "tests/support/weekdays.h"
@@ -39,74 +38,16 @@
 namespace cantine::node {
 namespace {
 
-using google::protobuf::Descriptor;
-using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
-using google::protobuf::Reflection;
 
 constexpr char kAdminSecret[] = "sweep-admin-credential-0123456789";
-// Past any field's length limit, well under a call's size limit.
-constexpr size_t kLongString = 70'000;
 // Past the 4 MiB a gRPC server receives by default (the varint of the field below).
 constexpr size_t kOversizedBytes = 5 << 20;
 
 const char* const kPublicServices[] = {"cantine.v1.AdminService", "cantine.v1.BookingService",
                                        "cantine.v1.EventService", "cantine.v1.MemberService",
                                        "cantine.v1.SiteService"};
-
-// How one request is spoiled: each field of it (and of the messages it holds, one level
-// down) set to a bad value of its type.
-enum class Spoil { kLongStrings, kNegative, kHuge, kUnknownEnums };
-
-void SpoilFields(Message& message, Spoil spoil, int depth) {
-  const Descriptor* descriptor = message.GetDescriptor();
-  const Reflection* reflection = message.GetReflection();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const FieldDescriptor* field = descriptor->field(i);
-    if (field->is_repeated()) {
-      // One bad element is enough to be refused; a list of them would be the same.
-      if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-        reflection->AddString(&message, field, std::string(kLongString, 'x'));
-      }
-      continue;
-    }
-    switch (field->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_STRING:
-        reflection->SetString(&message, field,
-                              spoil == Spoil::kLongStrings
-                                  ? std::string(kLongString, 'x')
-                                  : std::string("../../etc/passwd\n<script>\t\xc3\xa9%00"));
-        break;
-      case FieldDescriptor::CPPTYPE_INT32:
-        reflection->SetInt32(&message, field,
-                             spoil == Spoil::kHuge ? std::numeric_limits<int32_t>::max() : -1);
-        break;
-      case FieldDescriptor::CPPTYPE_INT64:
-        reflection->SetInt64(&message, field,
-                             spoil == Spoil::kHuge ? std::numeric_limits<int64_t>::max()
-                                                   : std::numeric_limits<int64_t>::min());
-        break;
-      case FieldDescriptor::CPPTYPE_UINT32:
-        reflection->SetUInt32(&message, field, std::numeric_limits<uint32_t>::max());
-        break;
-      case FieldDescriptor::CPPTYPE_UINT64:
-        reflection->SetUInt64(&message, field, std::numeric_limits<uint64_t>::max());
-        break;
-      case FieldDescriptor::CPPTYPE_BOOL:
-        reflection->SetBool(&message, field, true);
-        break;
-      case FieldDescriptor::CPPTYPE_ENUM:
-        reflection->SetEnumValue(&message, field, spoil == Spoil::kUnknownEnums ? 12345 : -7);
-        break;
-      case FieldDescriptor::CPPTYPE_MESSAGE:
-        if (depth < 2) SpoilFields(*reflection->MutableMessage(&message, field), spoil, depth + 1);
-        break;
-      default:
-        break;
-    }
-  }
-}
 
 // The requests a method is swept with, serialized, each named.
 std::vector<std::pair<std::string, std::string>> BadRequests(const MethodDescriptor& method) {
@@ -119,10 +60,11 @@ std::vector<std::pair<std::string, std::string>> BadRequests(const MethodDescrip
   const Message* prototype =
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(method.input_type());
   for (const auto& [name, spoil] :
-       {std::pair("long strings", Spoil::kLongStrings), std::pair("negative", Spoil::kNegative),
-        std::pair("huge", Spoil::kHuge), std::pair("unknown enums", Spoil::kUnknownEnums)}) {
+       {std::pair("long strings", testing::Spoil::kLongStrings),
+        std::pair("negative", testing::Spoil::kNegative), std::pair("huge", testing::Spoil::kHuge),
+        std::pair("unknown enums", testing::Spoil::kUnknownEnums)}) {
     std::unique_ptr<Message> request(prototype->New());
-    SpoilFields(*request, spoil, 0);
+    testing::SpoilFields(*request, spoil);
     requests.emplace_back(name, request->SerializeAsString());
   }
   return requests;

@@ -52,15 +52,17 @@ bool LoopbackPortFree(int port) {
   return free;
 }
 
-// A CANTINE_PORT_BASE whose eight ports (BASE+1..4, BASE+101..104) are free now, below the
-// ephemeral range; 0 if none was found.
+// A CANTINE_PORT_BASE whose twelve ports (BASE+1..4, BASE+101..104, BASE+301..304) are free
+// now, below the ephemeral range; 0 if none was found.
 int FreePortBase() {
   std::mt19937 random(std::random_device{}());
   std::uniform_int_distribution<int> hundreds(200, 319);  // 20000 to 31900.
   for (int attempt = 0; attempt < 50; ++attempt) {
     const int base = hundreds(random) * 100;
     bool free = true;
-    for (int offset : {1, 2, 3, 4, 101, 102, 103, 104}) free &= LoopbackPortFree(base + offset);
+    for (int offset : {1, 2, 3, 4, 101, 102, 103, 104, 301, 302, 303, 304}) {
+      free &= LoopbackPortFree(base + offset);
+    }
     if (free) return base;
   }
   return 0;

@@ -1,0 +1,101 @@
+// The network's events board, filtered by city, tag and dates, fifty at a time.
+import { t } from '../i18n.js';
+import { h, showError } from '../dom.js';
+import { listEvents } from '../api.js';
+import { civilRange, instantRange, parseIsoDay, zoneCity } from '../time.js';
+
+export async function renderEvents(section, ctx, { params, alive }) {
+  section.append(h('h1', {}, t('events.title')));
+
+  const cities = [...new Set(ctx.sites.map((s) => s.city).filter(Boolean))].sort();
+  const field = (id, label, input) => h('div', { class: 'field' }, h('label', { for: id }, label), input);
+  const city = h(
+    'select',
+    { id: 'events-city', testid: 'events-city', name: 'city' },
+    h('option', { value: '' }, t('events.anyCity')),
+    cities.map((c) => h('option', { value: c }, c)),
+  );
+  const tag = h('input', { type: 'text', id: 'events-tag', testid: 'events-tag', name: 'tag', autocomplete: 'off' });
+  const from = h('input', { type: 'date', id: 'events-from', testid: 'events-from', name: 'from' });
+  const to = h('input', { type: 'date', id: 'events-to', testid: 'events-to', name: 'to' });
+  city.value = params.get('city') || '';
+  tag.value = params.get('tag') || '';
+  from.value = params.get('from') || '';
+  to.value = params.get('to') || '';
+
+  const form = h(
+    'form',
+    { class: 'filters', id: 'events-filter', testid: 'events-filter', 'aria-label': t('events.filters') },
+    field('events-city', t('events.city'), city),
+    field('events-tag', t('events.tag'), tag),
+    field('events-from', t('events.from'), from),
+    field('events-to', t('events.to'), to),
+    h('button', { type: 'submit', id: 'events-filter-submit', testid: 'events-filter-submit' }, t('events.apply')),
+  );
+  const list = h('ul', { class: 'events', id: 'events-list', testid: 'events-list' });
+  const empty = h('p', { hidden: true }, t('events.none'));
+  const more = h('button', { type: 'button', id: 'events-more', testid: 'events-more', hidden: true }, t('events.more'));
+  section.append(form, empty, list, more);
+
+  function row(e) {
+    const cancelled = e.state === 'EVENT_STATE_CANCELLED';
+    const host = ctx.siteById(e.hostSiteId);
+    const place = e.city || (host && host.city) || zoneCity(e.timeZone);
+    return h(
+      'li',
+      { class: `card event${cancelled ? ' cancelled' : ''}`, id: `event-${e.eventId}`, testid: `event-${e.eventId}`, 'data-state': e.state || '' },
+      h('h2', {}, e.title || e.eventId, cancelled ? h('span', { class: 'badge badge-cancelled', id: `event-state-${e.eventId}`, testid: `event-state-${e.eventId}` }, t('events.cancelled')) : null),
+      h('p', { class: 'muted' }, t('events.host', { venue: ctx.siteName(e.hostSiteId), city: place })),
+      h(
+        'p',
+        {},
+        e.start && e.end ? `${civilRange(e.start, e.end)} (${t('venue.venueTime', { time: '', venue: place }).trim()})` : '',
+        h('br'),
+        h('span', { class: 'muted' }, t('venue.yourTime', { time: instantRange(e.startTime, e.endTime) })),
+      ),
+      e.description ? h('p', { class: 'description' }, e.description) : null,
+      e.tags && e.tags.length ? h('p', { class: 'tags' }, t('events.tags'), ' ', e.tags.map((x, i) => [i ? ' ' : '', h('span', { class: 'tag' }, x)])) : null,
+      e.capacity ? h('p', {}, t('events.capacity', { count: e.capacity })) : null,
+      // Reserved for the RSVP button (the server side is being built); no RSVP call yet.
+      h('div', { class: 'rsvp-slot', id: `rsvp-${e.eventId}`, testid: `rsvp-${e.eventId}` }, h('p', { class: 'muted' }, t('events.rsvp'))),
+    );
+  }
+
+  let pageToken = '';
+  let filters = {};
+  let generation = 0;
+  async function load(reset) {
+    const mine = reset ? ++generation : generation;
+    if (reset) {
+      pageToken = '';
+      filters = { city: city.value, tag: tag.value.trim(), fromDay: parseIsoDay(from.value), toDay: parseIsoDay(to.value) };
+      list.replaceChildren();
+      empty.hidden = true;
+      more.hidden = true;
+    }
+    more.disabled = true;
+    try {
+      const answer = await listEvents({ ...filters, pageToken });
+      if (!alive() || mine !== generation) return;
+      for (const e of answer.events || []) list.append(row(e));
+      pageToken = answer.nextPageToken || '';
+      more.hidden = !pageToken;
+      empty.hidden = list.children.length > 0;
+    } catch (err) {
+      if (alive()) showError(err);
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    // Keep the filters in the address (without a re-render) so a reload or link keeps them.
+    const q = new URLSearchParams();
+    for (const [k, v] of [['city', city.value], ['tag', tag.value.trim()], ['from', from.value], ['to', to.value]]) if (v) q.set(k, v);
+    history.replaceState(null, '', `${location.pathname}${location.search}#/events${q.toString() ? `?${q}` : ''}`);
+    load(true);
+  });
+  more.addEventListener('click', () => load(false));
+  await load(true);
+}
