@@ -140,4 +140,36 @@ Member NetworkView(const Member& member) {
   return view;
 }
 
+absl::Status ValidateMemberQuery(const MemberQuery& query) {
+  if (query.name.size() > kMaxNameLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("name must be at most ", kMaxNameLength, " bytes"));
+  }
+  if (query.skill.size() > kMaxSkillLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("skill must be at most ", kMaxSkillLength, " bytes"));
+  }
+  if (query.city.size() > kMaxCityLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("city must be at most ", kMaxCityLength, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+bool Matches(const Member& member, const MemberQuery& query) {
+  if (member.erased) return false;
+  if (!query.name.empty() && !absl::StrContains(absl::AsciiStrToLower(member.display_name),
+                                                absl::AsciiStrToLower(query.name))) {
+    return false;
+  }
+  if (!query.city.empty() && !absl::EqualsIgnoreCase(member.city, query.city)) return false;
+  if (!query.skill.empty() &&
+      std::none_of(member.skills.begin(), member.skills.end(), [&](const std::string& skill) {
+        return absl::EqualsIgnoreCase(skill, query.skill);
+      })) {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace cantine::domain

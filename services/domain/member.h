@@ -61,6 +61,20 @@ inline constexpr size_t kMaxLinkLength = 200;
 // `member` with the fields `update` sets replaced.
 Member ApplyMemberUpdate(Member member, const MemberUpdate& update);
 
+// A search of the co-workers' directory; every criterion given must match, case aside.
+struct MemberQuery {
+  std::string name;   // A part of the display name.
+  std::string skill;  // One of the skills, whole.
+  std::string city;   // The city, whole.
+};
+
+// INVALID_ARGUMENT naming the field for a criterion longer than its field may be.
+absl::Status ValidateMemberQuery(const MemberQuery& query);
+
+// Whether `member`, as the network sees it (NetworkView), is one `query` finds: never an
+// erased member, nor one by a field it does not show.
+bool Matches(const Member& member, const MemberQuery& query);
+
 // What every site holds of `member`: id, home, display name, creation time, erasure, and
 // bio, skills, city and links where the member shows them; no email, no choice of fields.
 Member NetworkView(const Member& member);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
 #include "services/member/registration_requests.h"
 #include "services/replication/record_stamp.h"
@@ -330,6 +331,47 @@ absl::StatusOr<domain::Member> MemberRegistry::Get(absl::string_view member_id) 
                    ParseStored(store_->Get(Table::kMembers, MemberKey(member_id))));
   if (!stored.has_value()) return NotFound(member_id);
   return ToDomain(*stored);
+}
+
+absl::StatusOr<storage::Page<domain::Member>> MemberRegistry::Search(
+    const domain::MemberQuery& query, int page_size, absl::string_view page_token) const {
+  RETURN_IF_ERROR(domain::ValidateMemberQuery(query));
+  ASSIGN_OR_RETURN(const size_t limit, storage::PageSizeLimit(page_size, kSearchLimits));
+  // The token is the key of the last member read: a member id.
+  if (!page_token.empty()) {
+    const absl::Status token = domain::CheckSlug("page_token", page_token);
+    if (!token.ok()) {
+      return absl::InvalidArgumentError("page_token is not one this search returned");
+    }
+  }
+  std::string start_after = page_token.empty() ? "" : MemberKey(page_token);
+  constexpr size_t kScanBatch = 500;
+  storage::Page<domain::Member> page;
+  size_t read = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
+                     store_->Scan(Table::kMembers, /*prefix=*/"", kScanBatch, start_after));
+    for (const storage::KeyValue& row : rows) {
+      ASSIGN_OR_RETURN(const v1::StoredMember stored,
+                       storage::ParseRecord<v1::StoredMember>(row.value, "stored member"));
+      ASSIGN_OR_RETURN(domain::Member member, ToDomain(stored));
+      ++read;
+      const std::string member_id = member.member_id;
+      if (domain::Matches(member, query)) {
+        if (page.items.size() == limit) {
+          page.next_page_token = page.items.back().member_id;
+          return page;
+        }
+        page.items.push_back(std::move(member));
+      }
+      if (read == kMaxMembersReadPerPage) {
+        page.next_page_token = member_id;  // Short of a full page: go on from here.
+        return page;
+      }
+    }
+    if (rows.size() < kScanBatch) return page;
+    start_after = rows.back().key;
+  }
 }
 
 absl::Status MemberRegistry::SetPassword(absl::string_view member_id,

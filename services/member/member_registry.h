@@ -9,6 +9,7 @@
 #include "services/domain/member.h"
 #include "services/replication/record_applier.h"
 #include "storage/oplog.h"
+#include "storage/paged_scan.h"
 #include "storage/store.h"
 
 namespace cantine::member {
@@ -62,6 +63,18 @@ class MemberRegistry final : public domain::MemberDirectory {
   // The whole profile of a member of this home site, with its email and every field.
   // NOT_FOUND for a member of another site, an erased one, or one that does not exist.
   absl::StatusOr<domain::Member> GetAtHome(absl::string_view member_id) const;
+
+  // The co-workers' directory: the members of the whole network `query` finds, as every
+  // node holds them (domain::NetworkView: only what each shows network-wide), by member id.
+  // `page_size` 0 means kSearchLimits.default_size; beyond kSearchLimits.max_size, a bad
+  // query or a `page_token` not one this returned is INVALID_ARGUMENT. A page reads at most
+  // kMaxMembersReadPerPage members: one of few matches may come back short, or empty, with a
+  // token to go on.
+  inline static constexpr storage::PageLimits kSearchLimits = {.default_size = 50, .max_size = 200};
+  inline static constexpr size_t kMaxMembersReadPerPage = 20'000;
+  absl::StatusOr<storage::Page<domain::Member>> Search(const domain::MemberQuery& query,
+                                                       int page_size,
+                                                       absl::string_view page_token) const;
 
   const std::string& home_site_id() const { return home_site_id_; }
 

@@ -101,6 +101,22 @@ grpc::Status MemberServiceImpl::GetMember(grpc::ServerContext* context,
   });
 }
 
+grpc::Status MemberServiceImpl::SearchMembers(grpc::ServerContext* /*context*/,
+                                              const v1::SearchMembersRequest* request,
+                                              v1::SearchMembersResponse* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(
+        const storage::Page<domain::Member> page,
+        registry_->Search(
+            {.name = request->name(), .skill = request->skill(), .city = request->city()},
+            request->page_size(), request->page_token()));
+    for (const domain::Member& member : page.items)
+      *response->add_members() = MemberToProto(member);
+    response->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
 bool MemberServiceImpl::SeesWholeProfile(const grpc::ServerContext& context,
                                          const domain::Member& member) const {
   absl::StatusOr<std::optional<std::string>> bearer = rpc::BearerToken(context);

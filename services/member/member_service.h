@@ -59,6 +59,8 @@ class MemberServiceImpl final : public v1::MemberService::Service {
                               v1::Member* response) override;
   grpc::Status GetMember(grpc::ServerContext* context, const v1::GetMemberRequest* request,
                          v1::Member* response) override;
+  grpc::Status SearchMembers(grpc::ServerContext* context, const v1::SearchMembersRequest* request,
+                             v1::SearchMembersResponse* response) override;
   grpc::Status UpdateMember(grpc::ServerContext* context, const v1::UpdateMemberRequest* request,
                             v1::Member* response) override;
   grpc::Status EraseMember(grpc::ServerContext* context, const v1::EraseMemberRequest* request,

@@ -223,6 +223,85 @@ TEST(MemberPrivacyTest, AFieldReplicatesOnlyWhileTheMemberShowsIt) {
   EXPECT_EQ(Get(cluster, kHome, ada.member_id(), token).DebugString(), before);
 }
 
+// The co-workers' directory at node `node`: the ids of the members `request` finds, every
+// page read; each found member as shown checked by `check`.
+std::vector<std::string> Search(MiniCluster& cluster, int node, v1::SearchMembersRequest request,
+                                const std::function<void(const v1::Member&)>& check = {}) {
+  auto members = v1::MemberService::NewStub(cluster.channel(node));
+  std::vector<std::string> found;
+  for (int page = 0; page < 10; ++page) {
+    v1::SearchMembersResponse response;
+    const grpc::Status status = members->SearchMembers(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::Member& member : response.members()) {
+      found.push_back(member.member_id());
+      if (check) check(member);
+    }
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  return found;
+}
+
+TEST(MemberPrivacyTest, TheDirectoryFindsMembersOnlyByWhatTheyShowAtEveryNode) {
+  MiniCluster cluster(2);
+  cluster.ConnectLine();
+  auto members = v1::MemberService::NewStub(cluster.channel(kHome));
+  const v1::Member ada = Register(*members, cluster.admin_secret(kHome), Ada());
+  v1::RegisterMemberRequest grace_request = Ada();
+  grace_request.set_display_name("Grace Hopper");
+  grace_request.set_email("grace@example.org");
+  grace_request.add_network_visible_fields(v1::PROFILE_FIELD_SKILLS);
+  const v1::Member grace = Register(*members, cluster.admin_secret(kHome), grace_request);
+  ASSERT_TRUE(WaitUntilShown(cluster, kOther, grace.member_id(),
+                             [](const v1::Member& m) { return m.skills_size() == 2; }));
+  ASSERT_TRUE(WaitUntilShown(cluster, kOther, ada.member_id(),
+                             [](const v1::Member& m) { return m.city() == "London"; }));
+  const auto network_view = [](const v1::Member& m) {
+    EXPECT_EQ(m.email(), "");
+    EXPECT_EQ(m.bio(), "");  // Shown by neither.
+    EXPECT_EQ(m.network_visible_fields_size(), 0);
+  };
+
+  for (int node : {kHome, kOther}) {
+    SCOPED_TRACE(node);
+    v1::SearchMembersRequest by_city;
+    by_city.set_city("london");
+    by_city.set_page_size(1);  // One a page: the token goes on.
+    EXPECT_THAT(Search(cluster, node, by_city, network_view),
+                ::testing::UnorderedElementsAre(ada.member_id(), grace.member_id()));
+    // Ada keeps her skills at home: no node finds her by them, not even her home's
+    // directory; Grace shows hers.
+    v1::SearchMembersRequest by_skill;
+    by_skill.set_skill("Mathematics");
+    EXPECT_THAT(Search(cluster, node, by_skill, network_view), ElementsAre(grace.member_id()));
+    v1::SearchMembersRequest by_name;
+    by_name.set_name("lovelace");
+    EXPECT_THAT(Search(cluster, node, by_name, network_view), ElementsAre(ada.member_id()));
+    v1::SearchMembersRequest by_bio;
+    by_bio.set_name("analytical");  // Her bio's words are not her name.
+    EXPECT_THAT(Search(cluster, node, by_bio), ::testing::IsEmpty());
+  }
+
+  // Bad searches are refused, naming the field.
+  v1::SearchMembersRequest bad;
+  bad.set_page_size(201);
+  v1::SearchMembersResponse response;
+  grpc::Status status = members->SearchMembers(Context().get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("page_size"));
+  bad.set_page_size(0);
+  bad.set_page_token("not a token");
+  status = members->SearchMembers(Context().get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("page_token"));
+  bad.set_page_token("");
+  bad.set_skill(std::string(51, 's'));
+  status = members->SearchMembers(Context().get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("skill"));
+}
+
 TEST(MemberPrivacyTest, AnAnonymousRegistrationAnswersTheSameWhetherOrNotTheEmailIsTaken) {
   MiniCluster cluster(1);
   auto members = v1::MemberService::NewStub(cluster.channel(kHome));
