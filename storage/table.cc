@@ -60,6 +60,12 @@ absl::string_view TableName(Table table) {
       return "events_by_start";
     case Table::kPasswords:
       return "passwords";
+    case Table::kRsvps:
+      return "rsvps";
+    case Table::kRsvpWaitlist:
+      return "rsvp_waitlist";
+    case Table::kRsvpsByMember:
+      return "rsvps_by_member";
   }
   return "unknown";
 }

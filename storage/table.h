@@ -50,10 +50,15 @@ enum class Table {
   kEventsByStart,       // (start micros, event_id) -> "": the events in listing order.
   kPasswords,           // member_id -> the scrypt hash of a member's web password
                         // (auth/password_hash.h); this site's members only, never replicated.
+  kRsvps,               // (event_id, member_id) -> cantine.v1.StoredRsvp: RSVPs to this
+                        // host's events; never replicated.
+  kRsvpWaitlist,        // (event_id, hlc wall micros, hlc logical) -> member_id: each event's
+                        // waiters, first come first.
+  kRsvpsByMember,       // (member_id, event_id) -> "": a member's RSVPs here.
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kPasswords) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kRsvpsByMember) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

@@ -27,37 +27,8 @@ BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, ReceiptBook* recei
       members_(members),
       catalog_(catalog),
       admin_(admin),
-      keys_(keys),
-      clock_(clock) {}
-
-absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
-    const std::optional<std::string>& bearer) const {
-  if (!bearer.has_value()) {
-    return absl::UnauthenticatedError(
-        "this call needs a member token (MemberService.IssueToken; cantinectl login) or the "
-        "admin credential, as 'authorization: Bearer <token>'");
-  }
-  if (admin_->Check(*bearer).ok()) return Caller{.desk = true, .member_id = "", .token = ""};
-  ASSIGN_OR_RETURN(auth::MemberTokenClaims claims,
-                   verified_tokens_.Verify(*bearer, *keys_, clock_->Now()));
-  RETURN_IF_ERROR(auth::CheckClaimedHome(claims, members_->Get(claims.member_id)));
-  RETURN_IF_ERROR(auth::RequireScope(claims, auth::TokenScope::kBooking));
-  return Caller{.desk = false,
-                .member_id = claims.member_id,
-                .token = *bearer,
-                .account_scope = claims.scopes.account};
-}
-
-absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::Authenticate(
-    const grpc::ServerContext& context) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> bearer, rpc::BearerToken(context));
-  return Authenticate(bearer);
-}
-
-std::optional<std::string> BookingServiceImpl::Caller::acting_member() const {
-  if (desk) return std::nullopt;
-  return member_id;
-}
+      clock_(clock),
+      callers_(admin, keys, members, clock, catalog->profile().site_id) {}
 
 absl::Status BookingServiceImpl::CheckActsFor(const Caller& caller, absl::string_view member_id) {
   return domain::CheckActsFor(caller.acting_member(), member_id);
@@ -83,20 +54,6 @@ absl::Status BookingServiceImpl::CheckForwardedHere(absl::string_view site_id) c
                                                     "; the forwarded request is for ", site_id));
 }
 
-absl::StatusOr<BookingServiceImpl::Caller> BookingServiceImpl::AuthenticateForwarded(
-    absl::string_view member_token) const {
-  ASSIGN_OR_RETURN(Caller caller, Authenticate(std::string(member_token)));
-  if (caller.desk) {
-    return absl::PermissionDeniedError("a forwarded call carries a member token only");
-  }
-  if (caller.account_scope) {
-    return absl::PermissionDeniedError(
-        "a forwarded call carries a token of booking scope only; this one has account scope "
-        "too, which never leaves the member's home site");
-  }
-  return caller;
-}
-
 bool BookingServiceImpl::IsHere(absl::string_view site_id) const {
   return site_id.empty() || site_id == catalog_->profile().site_id;
 }
@@ -107,26 +64,8 @@ absl::StatusOr<std::string> BookingServiceImpl::VenueOf(absl::string_view site_i
   return std::string(site_id);
 }
 
-absl::StatusOr<std::string> BookingServiceImpl::ForwardableToken(const Caller& caller,
-                                                                 absl::string_view site_id) const {
-  if (caller.desk) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "the admin credential acts at ", catalog_->profile().site_id, " only; a call served by ",
-        site_id, " is made with the member's own token, or by ", site_id, "'s desk"));
-  }
-  if (caller.account_scope) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "a token with account scope is never forwarded (this call is served by ", site_id,
-        "); use a token of booking scope only ('cantinectl login' keeps one)"));
-  }
-  return caller.token;
-}
-
 absl::Time BookingServiceImpl::ForwardDeadline(const grpc::ServerContext& context) const {
-  const absl::Time longest = absl::Now() + kForwardTimeout;
-  const std::chrono::system_clock::time_point deadline = context.deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return longest;
-  return std::min(absl::FromChrono(deadline), longest);
+  return rpc::ForwardDeadline(context, kForwardTimeout);
 }
 
 v1::Booking BookingServiceImpl::ToProto(const domain::Booking& booking) const {
@@ -250,12 +189,12 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
                                                const v1::CreateBookingRequest* request,
                                                v1::Booking* response) {
   return rpc::Serve([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(Caller caller, callers_.Authenticate(*context));
     ASSIGN_OR_RETURN(std::string venue, VenueOf(request->site_id()));
     if (IsHere(venue)) {
       ASSIGN_OR_RETURN(*response, CreateHere(caller, *request));
     } else {
-      ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, venue));
+      ASSIGN_OR_RETURN(std::string token, callers_.ForwardableToken(caller, venue));
       ASSIGN_OR_RETURN(*response,
                        remote_->CreateBooking(venue, token, *request, ForwardDeadline(*context)));
     }
@@ -266,7 +205,7 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(
     absl::string_view member_token, const v1::CreateBookingRequest& request) {
   RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
-  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  ASSIGN_OR_RETURN(Caller caller, callers_.AuthenticateForwarded(member_token));
   return CreateHere(caller, request);
 }
 
@@ -283,13 +222,13 @@ grpc::Status BookingServiceImpl::CancelBooking(grpc::ServerContext* context,
                                                const v1::CancelBookingRequest* request,
                                                v1::Booking* response) {
   return rpc::Serve([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(Caller caller, callers_.Authenticate(*context));
     ASSIGN_OR_RETURN(std::string venue,
                      domain::VenueOfBookingId("booking_id", request->booking_id()));
     if (IsHere(venue)) {
       ASSIGN_OR_RETURN(*response, CancelHere(caller, request->booking_id()));
     } else {
-      ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, venue));
+      ASSIGN_OR_RETURN(std::string token, callers_.ForwardableToken(caller, venue));
       ASSIGN_OR_RETURN(*response,
                        remote_->CancelBooking(venue, token, *request, ForwardDeadline(*context)));
     }
@@ -301,7 +240,7 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CancelForwarded(
     absl::string_view member_token, const v1::CancelBookingRequest& request) {
   ASSIGN_OR_RETURN(std::string venue, domain::VenueOfBookingId("booking_id", request.booking_id()));
   RETURN_IF_ERROR(CheckForwardedHere(venue));
-  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  ASSIGN_OR_RETURN(Caller caller, callers_.AuthenticateForwarded(member_token));
   return CancelHere(caller, request.booking_id());
 }
 
@@ -311,7 +250,7 @@ grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* context,
                                             const v1::GetBookingRequest* request,
                                             v1::Booking* response) {
   return rpc::Serve([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(Caller caller, callers_.Authenticate(*context));
     ASSIGN_OR_RETURN(std::string venue,
                      domain::VenueOfBookingId("booking_id", request->booking_id()));
     if (IsHere(venue)) {
@@ -328,7 +267,7 @@ grpc::Status BookingServiceImpl::GetBooking(grpc::ServerContext* context,
       return absl::OkStatus();
     }
     if (!absl::IsNotFound(receipt.status()) || caller.desk) return receipt.status();
-    ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, venue));
+    ASSIGN_OR_RETURN(std::string token, callers_.ForwardableToken(caller, venue));
     ASSIGN_OR_RETURN(*response,
                      remote_->GetBooking(venue, token, *request, ForwardDeadline(*context)));
     return absl::OkStatus();
@@ -339,7 +278,7 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::GetForwarded(
     absl::string_view member_token, const v1::GetBookingRequest& request) const {
   ASSIGN_OR_RETURN(std::string venue, domain::VenueOfBookingId("booking_id", request.booking_id()));
   RETURN_IF_ERROR(CheckForwardedHere(venue));
-  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  ASSIGN_OR_RETURN(Caller caller, callers_.AuthenticateForwarded(member_token));
   ASSIGN_OR_RETURN(domain::Booking booking, OwnBooking(caller, request.booking_id()));
   return ToProto(booking);
 }
@@ -361,7 +300,7 @@ absl::StatusOr<v1::ListBookingsResponse> BookingServiceImpl::ListForwarded(
     return absl::InvalidArgumentError("a forwarded listing is a member's itinerary: member_id");
   }
   RETURN_IF_ERROR(domain::CheckSlug("member_id", request.member_id()));
-  ASSIGN_OR_RETURN(Caller caller, AuthenticateForwarded(member_token));
+  ASSIGN_OR_RETURN(Caller caller, callers_.AuthenticateForwarded(member_token));
   RETURN_IF_ERROR(CheckActsFor(caller, request.member_id()));
   RETURN_IF_ERROR(CheckHomeHere(request.member_id()));
   return ItineraryHere(request);
@@ -370,7 +309,7 @@ absl::StatusOr<v1::ListBookingsResponse> BookingServiceImpl::ListForwarded(
 grpc::Status BookingServiceImpl::CheckIn(grpc::ServerContext* context,
                                          const v1::CheckInRequest* request, v1::Booking* response) {
   return rpc::Serve([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+    ASSIGN_OR_RETURN(Caller caller, callers_.Authenticate(*context));
     ASSIGN_OR_RETURN(std::string venue,
                      domain::VenueOfBookingId("booking_id", request->booking_id()));
     if (!IsHere(venue)) {
@@ -391,7 +330,7 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
   return rpc::Serve([&]() -> absl::Status {
     switch (request->filter_case()) {
       case v1::ListBookingsRequest::kMemberId: {
-        ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
+        ASSIGN_OR_RETURN(Caller caller, callers_.Authenticate(*context));
         RETURN_IF_ERROR(domain::CheckSlug("member_id", request->member_id()));
         RETURN_IF_ERROR(CheckSeesItinerary(caller, request->member_id()));
         // The home site holds the member's receipts at every venue.
@@ -399,7 +338,7 @@ grpc::Status BookingServiceImpl::ListBookings(grpc::ServerContext* context,
         if (IsHere(home)) {
           ASSIGN_OR_RETURN(*response, ItineraryHere(*request));
         } else {
-          ASSIGN_OR_RETURN(std::string token, ForwardableToken(caller, home));
+          ASSIGN_OR_RETURN(std::string token, callers_.ForwardableToken(caller, home));
           ASSIGN_OR_RETURN(*response,
                            remote_->ListBookings(home, token, *request, ForwardDeadline(*context)));
         }

@@ -13,6 +13,7 @@
 #include "services/booking/receipt_book.h"
 #include "services/booking/remote_venues.h"
 #include "services/logging/logger.h"
+#include "services/rpc/member_caller.h"
 
 namespace cantine::booking {
 
@@ -73,20 +74,7 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   inline static constexpr int kMaxVisitDaysMonths = 3;
 
  private:
-  // Who is calling: this site's desk, or one member (with the token it presented).
-  struct Caller {
-    bool desk = false;
-    std::string member_id;
-    std::string token;
-    // The token carries ACCOUNT scope too: it never leaves the node it was presented to.
-    bool account_scope = false;
-    // The member acting, or std::nullopt for the desk (domain::CheckActsFor).
-    std::optional<std::string> acting_member() const;
-  };
-  // UNAUTHENTICATED without a valid token or credential, or for a revoked token;
-  // PERMISSION_DENIED for a member token without BOOKING scope.
-  absl::StatusOr<Caller> Authenticate(const std::optional<std::string>& bearer) const;
-  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
+  using Caller = rpc::MemberCaller;
   // PERMISSION_DENIED unless the caller is the desk or `member_id` itself.
   static absl::Status CheckActsFor(const Caller& caller, absl::string_view member_id);
   // Whether the caller may read `member_id`'s bookings at every venue: the member itself,
@@ -98,13 +86,8 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   // A forwarded call must be for this venue (FAILED_PRECONDITION: never forwarded again)
   // and carry a member's token (the desk's credential stays at its own site).
   absl::Status CheckForwardedHere(absl::string_view site_id) const;
-  absl::StatusOr<Caller> AuthenticateForwarded(absl::string_view member_token) const;
   // A forwarded call names a member of this home site (CheckForwardedHere of its home).
   absl::Status CheckHomeHere(absl::string_view member_id) const;
-  // A member's token, to forward; PERMISSION_DENIED for the desk (it acts here only) and
-  // for a token with ACCOUNT scope (it never leaves the node it was presented to).
-  absl::StatusOr<std::string> ForwardableToken(const Caller& caller,
-                                               absl::string_view site_id) const;
   absl::Time ForwardDeadline(const grpc::ServerContext& context) const;
 
   absl::StatusOr<v1::Booking> CreateHere(const Caller& caller,
@@ -129,9 +112,8 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   const domain::MemberDirectory* const members_;  // Whose home signs a member's token.
   const site::SiteCatalog* const catalog_;
   const auth::AdminCredential* const admin_;
-  const auth::TokenKeyResolver* const keys_;
   const storage::Clock* const clock_;
-  mutable auth::VerifiedTokens verified_tokens_;
+  const rpc::MemberCallers callers_;
   const logging::Logger log_{"booking"};
 };
 

@@ -42,24 +42,7 @@ std::string MakeBookingId(absl::string_view site_id, absl::string_view unique_pa
 
 absl::StatusOr<std::string> VenueOfBookingId(absl::string_view field,
                                              absl::string_view booking_id) {
-  constexpr size_t kUniqueDigits = 16;
-  constexpr size_t kMaxLength = kMaxSlugLength + 1 + kUniqueDigits;
-  if (booking_id.size() > kMaxLength) {  // Never echoed: it could be any size.
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is ", booking_id.size(), " characters; a booking id has at most ", kMaxLength));
-  }
-  const absl::Status invalid = absl::InvalidArgumentError(absl::StrCat(
-      field, " '", booking_id, "' is not a booking id (a site id, '-', 16 hex digits)"));
-  if (booking_id.size() < kUniqueDigits + 2 ||
-      booking_id[booking_id.size() - kUniqueDigits - 1] != '-') {
-    return invalid;
-  }
-  for (char c : booking_id.substr(booking_id.size() - kUniqueDigits)) {
-    if (!absl::ascii_isxdigit(c)) return invalid;
-  }
-  const absl::string_view site_id = booking_id.substr(0, booking_id.size() - kUniqueDigits - 1);
-  if (!CheckSlug(field, site_id).ok()) return invalid;
-  return std::string(site_id);
+  return SiteOfRecordId(field, booking_id, "booking");
 }
 
 absl::Status CheckReceipt(const Booking& receipt, const ReceiptContext& context) {

@@ -107,6 +107,15 @@ absl::Status ValidateEvent(const Event& event) {
     return absl::InvalidArgumentError(absl::StrCat(
         "capacity is ", event.capacity, "; it must be between 1 and ", kMaxEventCapacity));
   }
+  if (event.going_count < 0 || event.going_count > kMaxEventCapacity) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "going_count is ", event.going_count, "; it must be between 0 and ", kMaxEventCapacity));
+  }
+  if (event.waitlist_count < 0 || event.waitlist_count > kMaxEventWaitlist) {
+    return absl::InvalidArgumentError(absl::StrCat("waitlist_count is ", event.waitlist_count,
+                                                   "; it must be between 0 and ",
+                                                   kMaxEventWaitlist));
+  }
   return absl::OkStatus();
 }
 

@@ -35,6 +35,10 @@ struct Event {
   int32_t capacity = 0;
   EventState state = EventState::kScheduled;
   absl::Time update_time;
+  // Members going and waiting, as the host counts them (domain/rsvp.h). Going may exceed a
+  // capacity lowered after they came: no one loses a place.
+  int32_t going_count = 0;
+  int32_t waitlist_count = 0;
 
   friend bool operator==(const Event&, const Event&) = default;
 };
@@ -64,6 +68,8 @@ inline constexpr size_t kMaxEventDescriptionLength = kMaxDescriptionLength;
 inline constexpr size_t kMaxEventTags = 10;
 inline constexpr int32_t kMaxEventCapacity = 10000;
 inline constexpr absl::Duration kMaxEventDuration = absl::Hours(14 * 24);
+// The most members one event's waitlist holds.
+inline constexpr int32_t kMaxEventWaitlist = 500;
 
 // The instant that the civil time `local` names in `zone`. INVALID_ARGUMENT naming `field`
 // when the clocks skip that time (a DST gap); a repeated time takes its first occurrence.
@@ -73,7 +79,8 @@ absl::StatusOr<absl::Time> VenueInstant(absl::string_view field, absl::CivilMinu
 // INVALID_ARGUMENT naming the first bad field: event_id "<host_site_id>-<16 hex>", host and
 // city, title (required, at most 200 bytes), description (at most 2000), tags (at most 10
 // distinct slugs), a known time zone, start before end and at most 14 days apart, instants
-// equal to the civil times in the zone, capacity 1..10000. Whether the start is in the past
+// equal to the civil times in the zone, capacity 1..10000, going_count 0..10000 and
+// waitlist_count 0..500. Whether the start is in the past
 // is not checked here: a replicated event stays valid after it happened.
 absl::Status ValidateEvent(const Event& event);
 

@@ -85,4 +85,24 @@ bool RepeatsEarlier(const std::vector<std::string>& values, size_t index) {
   return std::find(values.begin(), values.begin() + index, values[index]) != values.begin() + index;
 }
 
+absl::StatusOr<std::string> SiteOfRecordId(absl::string_view field, absl::string_view id,
+                                           absl::string_view kind) {
+  constexpr size_t kUniqueDigits = 16;
+  constexpr size_t kMaxLength = kMaxSlugLength + 1 + kUniqueDigits;
+  if (id.size() > kMaxLength) {  // Never echoed: it could be any size.
+    return absl::InvalidArgumentError(absl::StrCat(field, " is ", id.size(), " characters; a ",
+                                                   kind, " id has at most ", kMaxLength));
+  }
+  const absl::Status invalid = absl::InvalidArgumentError(
+      absl::StrCat(field, " '", id, "' is not a", kind == "event" ? "n " : " ", kind,
+                   " id (a site id, '-', 16 hex digits)"));
+  if (id.size() < kUniqueDigits + 2 || id[id.size() - kUniqueDigits - 1] != '-') return invalid;
+  for (char c : id.substr(id.size() - kUniqueDigits)) {
+    if (!absl::ascii_isxdigit(c)) return invalid;
+  }
+  const absl::string_view site_id = id.substr(0, id.size() - kUniqueDigits - 1);
+  if (!CheckSlug(field, site_id).ok()) return invalid;
+  return std::string(site_id);
+}
+
 }  // namespace cantine::domain

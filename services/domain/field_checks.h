@@ -6,6 +6,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace cantine::domain {
@@ -18,6 +19,11 @@ inline constexpr size_t kMaxDescriptionLength = 2000;
 
 // An identifier: 1..64 of [a-z0-9-], starting with a letter or digit ("paris", "desk-pool").
 absl::Status CheckSlug(absl::string_view field, absl::string_view value);
+
+// The site a record id names: a booking's or an event's id is its site's id, '-', and 16
+// hex digits. INVALID_ARGUMENT naming `field` (and `kind`, "booking" or "event") otherwise.
+absl::StatusOr<std::string> SiteOfRecordId(absl::string_view field, absl::string_view id,
+                                           absl::string_view kind);
 
 // Free text of at most `max_length` bytes of valid UTF-8 without control characters;
 // `required` refuses the empty string.

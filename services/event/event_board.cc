@@ -7,7 +7,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/domain/field_checks.h"
 #include "services/event/event_codec.h"
+#include "services/event/rsvp_roll.h"
 #include "services/replication/record_stamp.h"
 #include "storage/hybrid_clock.h"
 #include "storage/key_codec.h"
@@ -162,8 +164,21 @@ absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id
   RETURN_IF_ERROR(CheckHostedHere(current));
   ASSIGN_OR_RETURN(std::optional<domain::Event> next, change(current));
   if (!next.has_value()) return current;
-
   // Then again on the locked record, since another write may have committed in between.
+  const absl::Time now = clock_->Now();
+  return CommitChange(
+      event_id,
+      [&](Transaction& txn, storage::HybridTime,
+          const domain::Event& locked) -> absl::StatusOr<std::optional<domain::Event>> {
+        ASSIGN_OR_RETURN(std::optional<domain::Event> changed, change(locked));
+        if (!changed.has_value()) return std::nullopt;
+        RETURN_IF_ERROR(PromoteWaiters(txn, *changed, now));
+        return changed;
+      });
+}
+
+absl::StatusOr<domain::Event> EventBoard::CommitChange(absl::string_view event_id,
+                                                       const LockedChange& change) {
   std::optional<domain::Event> result;
   bool unchanged = false;
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
@@ -173,7 +188,7 @@ absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id
         if (!stored.has_value()) return EventNotFound(event_id);
         ASSIGN_OR_RETURN(domain::Event locked, DecodeStored(*stored));
         RETURN_IF_ERROR(CheckHostedHere(locked));
-        ASSIGN_OR_RETURN(std::optional<domain::Event> changed, change(locked));
+        ASSIGN_OR_RETURN(std::optional<domain::Event> changed, change(txn, hlc, locked));
         if (!changed.has_value()) {
           unchanged = true;
           result = std::move(locked);
@@ -184,6 +199,128 @@ absl::StatusOr<domain::Event> EventBoard::ChangeLocal(absl::string_view event_id
       });
   if (!entry.ok() && !unchanged) return entry.status();
   return *std::move(result);
+}
+
+absl::Status EventBoard::PromoteWaiters(Transaction& txn, domain::Event& event,
+                                        absl::Time now) const {
+  ASSIGN_OR_RETURN(std::vector<RsvpRow> waiters,
+                   FirstWaiters(txn, event.event_id, domain::WaitersToPromote(event, now)));
+  for (const RsvpRow& waiter : waiters) {
+    RsvpRow promoted = waiter;
+    promoted.rsvp.state = domain::RsvpState::kGoing;
+    promoted.rsvp.update_time = now;
+    promoted.waitlisted_at.reset();
+    RETURN_IF_ERROR(WriteRsvp(txn, promoted, waiter));
+    ++event.going_count;
+    --event.waitlist_count;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EventBoard::RsvpAtEvent> EventBoard::PlaceRsvp(absl::string_view event_id,
+                                                              absl::string_view member_id,
+                                                              absl::string_view idempotency_key) {
+  RETURN_IF_ERROR(domain::ValidateRsvpRequest(event_id, member_id, idempotency_key));
+  const absl::Time now = clock_->Now();
+  RsvpAtEvent result;
+  ASSIGN_OR_RETURN(
+      result.event,
+      CommitChange(
+          event_id,
+          [&](Transaction& txn, storage::HybridTime hlc,
+              const domain::Event& locked) -> absl::StatusOr<std::optional<domain::Event>> {
+            ASSIGN_OR_RETURN(std::optional<RsvpRow> previous, ReadRsvp(txn, event_id, member_id));
+            if (previous.has_value() && domain::RepeatsRsvp(previous->rsvp, idempotency_key)) {
+              result.rsvp = previous->rsvp;
+              ASSIGN_OR_RETURN(result.rsvp.waitlist_position, WaitlistPosition(txn, *previous));
+              return std::nullopt;
+            }
+            ASSIGN_OR_RETURN(const domain::RsvpState state, domain::AdmitRsvp(locked, now));
+            RsvpRow row{.rsvp = {.event_id = std::string(event_id),
+                                 .member_id = std::string(member_id),
+                                 .state = state,
+                                 .idempotency_key = std::string(idempotency_key),
+                                 .create_time = now,
+                                 .update_time = now,
+                                 .waitlist_position = 0},
+                        .waitlisted_at = std::nullopt};
+            if (previous.has_value()) row.rsvp.create_time = previous->rsvp.create_time;
+            domain::Event next = locked;
+            if (state == domain::RsvpState::kGoing) {
+              ++next.going_count;
+            } else {
+              row.waitlisted_at = hlc;
+              row.rsvp.waitlist_position = ++next.waitlist_count;  // The last.
+            }
+            RETURN_IF_ERROR(WriteRsvp(txn, row, previous));
+            result.rsvp = row.rsvp;
+            return next;
+          }));
+  return result;
+}
+
+absl::StatusOr<EventBoard::RsvpAtEvent> EventBoard::CancelRsvp(absl::string_view event_id,
+                                                               absl::string_view member_id) {
+  RETURN_IF_ERROR(domain::ValidateRsvpRequest(event_id, member_id, /*idempotency_key=*/""));
+  const absl::Time now = clock_->Now();
+  RsvpAtEvent result;
+  ASSIGN_OR_RETURN(
+      result.event,
+      CommitChange(
+          event_id,
+          [&](Transaction& txn, storage::HybridTime,
+              const domain::Event& locked) -> absl::StatusOr<std::optional<domain::Event>> {
+            ASSIGN_OR_RETURN(std::optional<RsvpRow> previous, ReadRsvp(txn, event_id, member_id));
+            if (!previous.has_value()) {
+              return absl::NotFoundError(
+                  absl::StrCat("member ", member_id, " has no RSVP to event ", event_id));
+            }
+            result.rsvp = previous->rsvp;
+            if (previous->rsvp.state == domain::RsvpState::kCancelled) return std::nullopt;
+            domain::Event next = locked;
+            if (previous->rsvp.state == domain::RsvpState::kGoing) {
+              --next.going_count;
+            } else {
+              --next.waitlist_count;
+            }
+            RsvpRow cancelled = *previous;
+            cancelled.rsvp.state = domain::RsvpState::kCancelled;
+            cancelled.rsvp.update_time = now;
+            cancelled.waitlisted_at.reset();
+            RETURN_IF_ERROR(WriteRsvp(txn, cancelled, previous));
+            RETURN_IF_ERROR(PromoteWaiters(txn, next, now));
+            result.rsvp = cancelled.rsvp;
+            return next;
+          }));
+  return result;
+}
+
+absl::StatusOr<EventBoard::RsvpPage> EventBoard::ListRsvps(absl::string_view member_id,
+                                                           int page_size,
+                                                           absl::string_view page_token) const {
+  RETURN_IF_ERROR(domain::CheckSlug("member_id", member_id));
+  ASSIGN_OR_RETURN(storage::PagedRows rows,
+                   storage::ScanPage(*store_, Table::kRsvpsByMember, MemberRsvpsPrefix(member_id),
+                                     page_size, page_token, kRsvpPageLimits));
+  RsvpPage page;
+  page.next_page_token = std::move(rows.next_page_token);
+  // One read-only transaction: each RSVP, its place and its event as of one moment.
+  std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+  for (const storage::KeyValue& row : rows.rows) {
+    ASSIGN_OR_RETURN(const std::string event_id, EventOfMemberRsvpKey(row.key));
+    ASSIGN_OR_RETURN(std::optional<RsvpRow> rsvp, ReadRsvp(*txn, event_id, member_id));
+    ASSIGN_OR_RETURN(std::optional<v1::StoredEvent> stored,
+                     ParseStored(txn->Get(Table::kEvents, EventKey(event_id))));
+    if (!rsvp.has_value() || !stored.has_value()) {
+      return absl::DataLossError(absl::StrCat("the RSVP of ", member_id, " to ", event_id,
+                                              " is indexed but not stored with its event"));
+    }
+    RsvpAtEvent& item = page.items.emplace_back();
+    item.rsvp = rsvp->rsvp;
+    ASSIGN_OR_RETURN(item.rsvp.waitlist_position, WaitlistPosition(*txn, *rsvp));
+    ASSIGN_OR_RETURN(item.event, DecodeStored(*stored));
+  }
+  return page;
 }
 
 absl::StatusOr<domain::Event> EventBoard::Update(absl::string_view event_id,

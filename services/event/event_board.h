@@ -11,9 +11,11 @@
 #include "cantine/v1/federation.pb.h"
 #include "services/domain/event.h"
 #include "services/domain/id_generator.h"
+#include "services/domain/rsvp.h"
 #include "services/domain/site_profile.h"
 #include "services/replication/record_applier.h"
 #include "storage/clock.h"
+#include "storage/hybrid_clock.h"
 #include "storage/oplog.h"
 #include "storage/paged_scan.h"
 #include "storage/store.h"
@@ -30,6 +32,15 @@ class EventBoard {
  public:
   using Page = storage::Page<domain::Event>;
 
+  // A member's RSVP with the event as its host holds it now.
+  struct RsvpAtEvent {
+    domain::Rsvp rsvp;
+    domain::Event event;
+  };
+  using RsvpPage = storage::Page<RsvpAtEvent>;
+  inline static constexpr storage::PageLimits kRsvpPageLimits = {.default_size = 50,
+                                                                 .max_size = 200};
+
   inline static constexpr storage::PageLimits kPageLimits = {.default_size = 100, .max_size = 1000};
 
   // None owned; all outlive the board. `host` is this site: its id names the events it
@@ -41,7 +52,8 @@ class EventBoard {
   // FAILED_PRECONDITION for a start in the past.
   absl::StatusOr<domain::Event> Announce(const domain::EventDraft& draft);
 
-  // Changes a scheduled event of this site. NOT_FOUND for an unknown event;
+  // Changes a scheduled event of this site; a capacity raised lets the first waiters in.
+  // NOT_FOUND for an unknown event;
   // FAILED_PRECONDITION for another host's event (naming the host), a cancelled event, or a
   // start moved into the past; INVALID_ARGUMENT naming the field. An update that changes
   // nothing returns the event as it is and writes no entry.
@@ -67,6 +79,9 @@ class EventBoard {
   // once: a node calls it as it starts, before any write.
   absl::Status IndexStoredEvents();
 
+  // This site, the host of the events it announces.
+  const std::string& site_id() const { return host_.site_id; }
+
   // One event, local or replicated. NOT_FOUND naming it.
   absl::StatusOr<domain::Event> Get(absl::string_view event_id) const;
 
@@ -77,14 +92,46 @@ class EventBoard {
   absl::StatusOr<Page> List(const domain::EventFilter& filter, int page_size,
                             absl::string_view page_token) const;
 
+  // RSVPs, to this site's events only (rsvp_roll.h). Each write commits the RSVP rows with
+  // the event and its new counts, in the event's transaction and one oplog entry: the
+  // event's lock serializes them, so places are never given beyond the capacity, and the
+  // counts replicate with the event while who attends stays here.
+
+  // A place at `event_id` for `member_id` (domain::AdmitRsvp); a repeat
+  // (domain::RepeatsRsvp) returns the RSVP as it is and writes nothing. INVALID_ARGUMENT
+  // naming the field; NOT_FOUND for an unknown event; FAILED_PRECONDITION for another
+  // host's, a cancelled or a started event; RESOURCE_EXHAUSTED for a full waitlist.
+  absl::StatusOr<RsvpAtEvent> PlaceRsvp(absl::string_view event_id, absl::string_view member_id,
+                                        absl::string_view idempotency_key);
+  // Gives the member's place up, and the first waiters take the places freed. NOT_FOUND when
+  // the member has no RSVP to the event; a cancelled one is returned as it is.
+  absl::StatusOr<RsvpAtEvent> CancelRsvp(absl::string_view event_id, absl::string_view member_id);
+  // The member's RSVPs to this site's events, by event id. INVALID_ARGUMENT for a bad page
+  // size or token.
+  absl::StatusOr<RsvpPage> ListRsvps(absl::string_view member_id, int page_size,
+                                     absl::string_view page_token) const;
+
  private:
   // Computes the event that replaces `current`, or nullopt when nothing changes.
   using Change =
       std::function<absl::StatusOr<std::optional<domain::Event>>(const domain::Event& current)>;
 
-  // Reads the event of this host `event_id`, applies `change` and commits the result with a
-  // new oplog entry; writes nothing when `change` leaves it as is.
+  // Reads the event of this host `event_id`, applies `change`, lets waiters into the places
+  // it frees, and commits the result with a new oplog entry; writes nothing when `change`
+  // leaves it as is.
   absl::StatusOr<domain::Event> ChangeLocal(absl::string_view event_id, const Change& change);
+  // The event that replaces `locked` (read and locked in `txn`, whose entry will carry
+  // `hlc`) with the rows it writes in `txn`, or nullopt to write nothing.
+  using LockedChange = std::function<absl::StatusOr<std::optional<domain::Event>>(
+      storage::Transaction& txn, storage::HybridTime hlc, const domain::Event& locked)>;
+  // ChangeLocal's commit: `change` applied to the locked event, inside the oplog's
+  // transaction.
+  absl::StatusOr<domain::Event> CommitChange(absl::string_view event_id,
+                                             const LockedChange& change);
+  // Moves the first waiters of `event` into the places it has free at `now`
+  // (domain::WaitersToPromote), counting them in `event`.
+  absl::Status PromoteWaiters(storage::Transaction& txn, domain::Event& event,
+                              absl::Time now) const;
   // FAILED_PRECONDITION naming the host when `event` is not hosted here.
   absl::Status CheckHostedHere(const domain::Event& event) const;
 

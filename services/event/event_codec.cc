@@ -24,6 +24,11 @@ absl::StatusOr<domain::EventState> StateFromProto(int state) {
   return *known;
 }
 
+constexpr rpc::EnumPair<domain::RsvpState, v1::RsvpState> kRsvpStates[] = {
+    {domain::RsvpState::kGoing, v1::RSVP_STATE_GOING},
+    {domain::RsvpState::kWaitlisted, v1::RSVP_STATE_WAITLISTED},
+    {domain::RsvpState::kCancelled, v1::RSVP_STATE_CANCELLED}};
+
 }  // namespace
 
 v1::Event EventToProto(const domain::Event& event) {
@@ -42,6 +47,8 @@ v1::Event EventToProto(const domain::Event& event) {
   proto.set_capacity(event.capacity);
   proto.set_state(rpc::EnumToProto(kStates, event.state, v1::EVENT_STATE_UNSPECIFIED));
   *proto.mutable_update_time() = rpc::TimeToProto(event.update_time);
+  proto.set_going_count(event.going_count);
+  proto.set_waitlist_count(event.waitlist_count);
   return proto;
 }
 
@@ -63,7 +70,29 @@ absl::StatusOr<domain::Event> EventFromProto(const v1::Event& proto) {
   event.capacity = proto.capacity();
   ASSIGN_OR_RETURN(event.state, StateFromProto(proto.state()));
   ASSIGN_OR_RETURN(event.update_time, rpc::TimeFromProto("update_time", proto.update_time()));
+  event.going_count = proto.going_count();
+  event.waitlist_count = proto.waitlist_count();
   return event;
+}
+
+v1::RsvpState RsvpStateToProto(domain::RsvpState state) {
+  return rpc::EnumToProto(kRsvpStates, state, v1::RSVP_STATE_UNSPECIFIED);
+}
+
+std::optional<domain::RsvpState> RsvpStateFromProto(int state) {
+  return rpc::EnumFromProto(kRsvpStates, state);
+}
+
+v1::Rsvp RsvpToProto(const domain::Rsvp& rsvp, const domain::Event& event) {
+  v1::Rsvp proto;
+  proto.set_event_id(rsvp.event_id);
+  proto.set_member_id(rsvp.member_id);
+  proto.set_state(RsvpStateToProto(rsvp.state));
+  proto.set_waitlist_position(rsvp.waitlist_position);
+  *proto.mutable_create_time() = rpc::TimeToProto(rsvp.create_time);
+  *proto.mutable_update_time() = rpc::TimeToProto(rsvp.update_time);
+  *proto.mutable_event() = EventToProto(event);
+  return proto;
 }
 
 }  // namespace cantine::event

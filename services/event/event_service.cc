@@ -1,18 +1,25 @@
 #include "services/event/event_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/domain/booking.h"
 #include "services/domain/field_checks.h"
 #include "services/event/event_codec.h"
 #include "services/rpc/admin_check.h"
-#include "services/rpc/bearer_token.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
 #include "storage/status_macros.h"
 
 namespace cantine::event {
 
-EventServiceImpl::EventServiceImpl(EventBoard* board, const auth::AdminCredential* admin)
-    : board_(board), admin_(admin) {}
+EventServiceImpl::EventServiceImpl(EventBoard* board, RemoteHosts* remote,
+                                   const auth::AdminCredential* admin,
+                                   const auth::TokenKeyResolver* keys,
+                                   const domain::MemberDirectory* members,
+                                   const storage::Clock* clock)
+    : board_(board),
+      remote_(remote),
+      admin_(admin),
+      callers_(admin, keys, members, clock, board->site_id()) {}
 
 grpc::Status EventServiceImpl::AnnounceEvent(grpc::ServerContext* context,
                                              const v1::AnnounceEventRequest* request,
@@ -97,6 +104,139 @@ grpc::Status EventServiceImpl::ListEvents(grpc::ServerContext*,
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });
+}
+
+// RSVPs.
+
+absl::StatusOr<std::string> EventServiceImpl::MemberOf(const rpc::MemberCaller& caller,
+                                                       absl::string_view member_id) {
+  if (member_id.empty()) {
+    if (caller.desk) {
+      return absl::InvalidArgumentError("member_id is required when the desk acts for a member");
+    }
+    return caller.member_id;
+  }
+  RETURN_IF_ERROR(domain::CheckSlug("member_id", member_id));
+  RETURN_IF_ERROR(domain::CheckActsFor(caller.acting_member(), member_id));
+  return std::string(member_id);
+}
+
+absl::StatusOr<std::string> EventServiceImpl::HostOf(absl::string_view event_id) {
+  return domain::SiteOfRecordId("event_id", event_id, "event");
+}
+
+absl::Status EventServiceImpl::CheckForwardedHere(absl::string_view site_id) const {
+  if (site_id == board_->site_id()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("this node is ", board_->site_id(), "; the forwarded request is for ", site_id));
+}
+
+absl::StatusOr<v1::Rsvp> EventServiceImpl::CreateHere(const rpc::MemberCaller& caller,
+                                                      const v1::CreateRsvpRequest& request) {
+  ASSIGN_OR_RETURN(const std::string member_id, MemberOf(caller, request.member_id()));
+  ASSIGN_OR_RETURN(const EventBoard::RsvpAtEvent rsvp,
+                   board_->PlaceRsvp(request.event_id(), member_id, request.idempotency_key()));
+  log_.Debug("RSVP of ", member_id, " to ", request.event_id());
+  return RsvpToProto(rsvp.rsvp, rsvp.event);
+}
+
+grpc::Status EventServiceImpl::CreateRsvp(grpc::ServerContext* context,
+                                          const v1::CreateRsvpRequest* request,
+                                          v1::Rsvp* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const rpc::MemberCaller caller, callers_.Authenticate(*context));
+    ASSIGN_OR_RETURN(const std::string host, HostOf(request->event_id()));
+    if (host == board_->site_id()) {
+      ASSIGN_OR_RETURN(*response, CreateHere(caller, *request));
+    } else {
+      ASSIGN_OR_RETURN(const std::string token, callers_.ForwardableToken(caller, host));
+      ASSIGN_OR_RETURN(*response,
+                       remote_->CreateRsvp(host, token, *request,
+                                           rpc::ForwardDeadline(*context, kForwardTimeout)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::Rsvp> EventServiceImpl::CreateRsvpForwarded(
+    absl::string_view member_token, const v1::CreateRsvpRequest& request) {
+  ASSIGN_OR_RETURN(const std::string host, HostOf(request.event_id()));
+  RETURN_IF_ERROR(CheckForwardedHere(host));
+  ASSIGN_OR_RETURN(const rpc::MemberCaller caller, callers_.AuthenticateForwarded(member_token));
+  return CreateHere(caller, request);
+}
+
+absl::StatusOr<v1::Rsvp> EventServiceImpl::CancelHere(const rpc::MemberCaller& caller,
+                                                      const v1::CancelRsvpRequest& request) {
+  ASSIGN_OR_RETURN(const std::string member_id, MemberOf(caller, request.member_id()));
+  ASSIGN_OR_RETURN(const EventBoard::RsvpAtEvent rsvp,
+                   board_->CancelRsvp(request.event_id(), member_id));
+  log_.Debug("RSVP of ", member_id, " to ", request.event_id(), " cancelled");
+  return RsvpToProto(rsvp.rsvp, rsvp.event);
+}
+
+grpc::Status EventServiceImpl::CancelRsvp(grpc::ServerContext* context,
+                                          const v1::CancelRsvpRequest* request,
+                                          v1::Rsvp* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const rpc::MemberCaller caller, callers_.Authenticate(*context));
+    ASSIGN_OR_RETURN(const std::string host, HostOf(request->event_id()));
+    if (host == board_->site_id()) {
+      ASSIGN_OR_RETURN(*response, CancelHere(caller, *request));
+    } else {
+      ASSIGN_OR_RETURN(const std::string token, callers_.ForwardableToken(caller, host));
+      ASSIGN_OR_RETURN(*response,
+                       remote_->CancelRsvp(host, token, *request,
+                                           rpc::ForwardDeadline(*context, kForwardTimeout)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::Rsvp> EventServiceImpl::CancelRsvpForwarded(
+    absl::string_view member_token, const v1::CancelRsvpRequest& request) {
+  ASSIGN_OR_RETURN(const std::string host, HostOf(request.event_id()));
+  RETURN_IF_ERROR(CheckForwardedHere(host));
+  ASSIGN_OR_RETURN(const rpc::MemberCaller caller, callers_.AuthenticateForwarded(member_token));
+  return CancelHere(caller, request);
+}
+
+absl::StatusOr<v1::ListRsvpsResponse> EventServiceImpl::ListHere(
+    const rpc::MemberCaller& caller, const v1::ListRsvpsRequest& request) const {
+  ASSIGN_OR_RETURN(const std::string member_id, MemberOf(caller, request.member_id()));
+  ASSIGN_OR_RETURN(const EventBoard::RsvpPage page,
+                   board_->ListRsvps(member_id, request.page_size(), request.page_token()));
+  v1::ListRsvpsResponse response;
+  for (const EventBoard::RsvpAtEvent& item : page.items)
+    *response.add_rsvps() = RsvpToProto(item.rsvp, item.event);
+  response.set_next_page_token(page.next_page_token);
+  return response;
+}
+
+grpc::Status EventServiceImpl::ListRsvps(grpc::ServerContext* context,
+                                         const v1::ListRsvpsRequest* request,
+                                         v1::ListRsvpsResponse* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const rpc::MemberCaller caller, callers_.Authenticate(*context));
+    const std::string host = request->site_id().empty() ? board_->site_id() : request->site_id();
+    RETURN_IF_ERROR(domain::CheckSlug("site_id", host));
+    if (host == board_->site_id()) {
+      ASSIGN_OR_RETURN(*response, ListHere(caller, *request));
+    } else {
+      ASSIGN_OR_RETURN(const std::string token, callers_.ForwardableToken(caller, host));
+      ASSIGN_OR_RETURN(*response,
+                       remote_->ListRsvps(host, token, *request,
+                                          rpc::ForwardDeadline(*context, kForwardTimeout)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::ListRsvpsResponse> EventServiceImpl::ListRsvpsForwarded(
+    absl::string_view member_token, const v1::ListRsvpsRequest& request) const {
+  RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
+  ASSIGN_OR_RETURN(const rpc::MemberCaller caller, callers_.AuthenticateForwarded(member_token));
+  return ListHere(caller, request);
 }
 
 }  // namespace cantine::event

@@ -16,12 +16,14 @@ namespace cantine::federation {
 
 FederationServiceImpl::FederationServiceImpl(
     storage::Oplog* oplog, const replication::SiteKeyRing* known_sites,
-    SiteStatusLookup site_status, booking::ForwardedBookings* bookings, const PeerHeads* peer_heads,
+    SiteStatusLookup site_status, booking::ForwardedBookings* bookings,
+    event::ForwardedRsvps* rsvps, const PeerHeads* peer_heads,
     const site::SignedDirectory* directory, absl::Duration heartbeat)
     : oplog_(oplog),
       known_sites_(known_sites),
       site_status_(std::move(site_status)),
       bookings_(bookings),
+      rsvps_(rsvps),
       peer_heads_(peer_heads),
       directory_(directory),
       heartbeat_(heartbeat) {}
@@ -155,17 +157,17 @@ grpc::Status FederationServiceImpl::Pull(grpc::ServerContext* context,
   });
 }
 
-template <typename Response, typename Call>
+template <typename Target, typename Response, typename Call>
 grpc::Status FederationServiceImpl::ServeForwarded(const grpc::ServerContext& context,
                                                    const std::string& claimed_site_id,
-                                                   Response* response, Call call) {
+                                                   Target* target, Response* response, Call call) {
   return rpc::Serve([&]() -> absl::Status {
     ASSIGN_OR_RETURN(const std::string caller, AuthorizePeer(context, claimed_site_id));
-    if (bookings_ == nullptr) {
+    if (target == nullptr) {
       return absl::UnimplementedError(
-          "this federation port relays entries only; it serves no bookings");
+          "this federation port relays entries only; it serves no bookings nor RSVPs");
     }
-    ASSIGN_OR_RETURN(*response, call(*bookings_, caller));
+    ASSIGN_OR_RETURN(*response, call(*target, caller));
     return absl::OkStatus();
   });
 }
@@ -173,7 +175,7 @@ grpc::Status FederationServiceImpl::ServeForwarded(const grpc::ServerContext& co
 grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* context,
                                                          const v1::ForwardedCreateBooking* request,
                                                          v1::Booking* response) {
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
                           return bookings.CreateForwarded(request->member_token(),
                                                           request->request());
@@ -183,7 +185,7 @@ grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* co
 grpc::Status FederationServiceImpl::ForwardCancelBooking(grpc::ServerContext* context,
                                                          const v1::ForwardedCancelBooking* request,
                                                          v1::Booking* response) {
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
                           return bookings.CancelForwarded(request->member_token(),
                                                           request->request());
@@ -193,7 +195,7 @@ grpc::Status FederationServiceImpl::ForwardCancelBooking(grpc::ServerContext* co
 grpc::Status FederationServiceImpl::ForwardGetAvailability(
     grpc::ServerContext* context, const v1::ForwardedGetAvailability* request,
     v1::GetAvailabilityResponse* response) {
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
                           return bookings.AvailabilityForwarded(request->request());
                         });
@@ -203,7 +205,7 @@ grpc::Status FederationServiceImpl::PullReceipts(grpc::ServerContext* context,
                                                  const v1::PullReceiptsRequest* request,
                                                  v1::PullReceiptsResponse* response) {
   // The feed read is the caller's own: only its members' receipts.
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings, const std::string& home) {
                           return bookings.ReceiptsForHome(home, oplog_->self().incarnation(),
                                                           *request);
@@ -213,7 +215,7 @@ grpc::Status FederationServiceImpl::PullReceipts(grpc::ServerContext* context,
 grpc::Status FederationServiceImpl::NotifyReceipts(grpc::ServerContext* context,
                                                    const v1::ReceiptsNotice* request,
                                                    v1::ReceiptsNoticeAck* response) {
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings,
                             const std::string& venue) -> absl::StatusOr<v1::ReceiptsNoticeAck> {
                           bookings.ReceiptsWaiting(venue);
@@ -224,7 +226,7 @@ grpc::Status FederationServiceImpl::NotifyReceipts(grpc::ServerContext* context,
 grpc::Status FederationServiceImpl::ForwardListBookings(grpc::ServerContext* context,
                                                         const v1::ForwardedListBookings* request,
                                                         v1::ListBookingsResponse* response) {
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
                           return bookings.ListForwarded(request->member_token(),
                                                         request->request());
@@ -234,7 +236,7 @@ grpc::Status FederationServiceImpl::ForwardListBookings(grpc::ServerContext* con
 grpc::Status FederationServiceImpl::ForwardGetBooking(grpc::ServerContext* context,
                                                       const v1::ForwardedGetBooking* request,
                                                       v1::Booking* response) {
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
                           return bookings.GetForwarded(request->member_token(), request->request());
                         });
@@ -244,9 +246,39 @@ grpc::Status FederationServiceImpl::CountVisitDays(grpc::ServerContext* context,
                                                    const v1::VisitDaysQuery* request,
                                                    v1::VisitDaysCount* response) {
   // The venue asking is the caller: its own days are left out.
-  return ServeForwarded(*context, request->site_id(), response,
+  return ServeForwarded(*context, request->site_id(), bookings_, response,
                         [&](booking::ForwardedBookings& bookings, const std::string& venue) {
                           return bookings.VisitDaysForVenue(venue, *request);
+                        });
+}
+
+grpc::Status FederationServiceImpl::ForwardCreateRsvp(grpc::ServerContext* context,
+                                                      const v1::ForwardedCreateRsvp* request,
+                                                      v1::Rsvp* response) {
+  return ServeForwarded(*context, request->site_id(), rsvps_, response,
+                        [&](event::ForwardedRsvps& rsvps, const std::string& /*caller*/) {
+                          return rsvps.CreateRsvpForwarded(request->member_token(),
+                                                           request->request());
+                        });
+}
+
+grpc::Status FederationServiceImpl::ForwardCancelRsvp(grpc::ServerContext* context,
+                                                      const v1::ForwardedCancelRsvp* request,
+                                                      v1::Rsvp* response) {
+  return ServeForwarded(*context, request->site_id(), rsvps_, response,
+                        [&](event::ForwardedRsvps& rsvps, const std::string& /*caller*/) {
+                          return rsvps.CancelRsvpForwarded(request->member_token(),
+                                                           request->request());
+                        });
+}
+
+grpc::Status FederationServiceImpl::ForwardListRsvps(grpc::ServerContext* context,
+                                                     const v1::ForwardedListRsvps* request,
+                                                     v1::ListRsvpsResponse* response) {
+  return ServeForwarded(*context, request->site_id(), rsvps_, response,
+                        [&](event::ForwardedRsvps& rsvps, const std::string& /*caller*/) {
+                          return rsvps.ListRsvpsForwarded(request->member_token(),
+                                                          request->request());
                         });
 }
 

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "services/booking/forwarded_bookings.h"
+#include "services/event/remote_hosts.h"
 #include "services/federation/peer_heads.h"
 #include "services/logging/logger.h"
 #include "services/replication/entry_signing.h"
@@ -31,11 +32,12 @@ class FederationServiceImpl final : public v1::FederationService::Service {
 
   // None owned; all outlive the service. `known_sites` decides who may call, and
   // `site_status` refuses those the directory lists as suspended or removed; `bookings`
-  // serves the booking calls other nodes forward to this venue (none: UNIMPLEMENTED, a port
-  // that only relays entries); `directory`, when set, is sent at the start of each stream.
+  // serves the booking calls other nodes forward to this venue and `rsvps` the RSVP calls
+  // to this host (none: UNIMPLEMENTED, a port that only relays entries); `directory`, when set, is
+  // sent at the start of each stream.
   FederationServiceImpl(storage::Oplog* oplog, const replication::SiteKeyRing* known_sites,
                         SiteStatusLookup site_status, booking::ForwardedBookings* bookings,
-                        const PeerHeads* peer_heads,
+                        event::ForwardedRsvps* rsvps, const PeerHeads* peer_heads,
                         const site::SignedDirectory* directory = nullptr,
                         absl::Duration heartbeat = absl::Seconds(1));
 
@@ -63,6 +65,14 @@ class FederationServiceImpl final : public v1::FederationService::Service {
                                  v1::Booking* response) override;
   grpc::Status CountVisitDays(grpc::ServerContext* context, const v1::VisitDaysQuery* request,
                               v1::VisitDaysCount* response) override;
+  grpc::Status ForwardCreateRsvp(grpc::ServerContext* context,
+                                 const v1::ForwardedCreateRsvp* request,
+                                 v1::Rsvp* response) override;
+  grpc::Status ForwardCancelRsvp(grpc::ServerContext* context,
+                                 const v1::ForwardedCancelRsvp* request,
+                                 v1::Rsvp* response) override;
+  grpc::Status ForwardListRsvps(grpc::ServerContext* context, const v1::ForwardedListRsvps* request,
+                                v1::ListRsvpsResponse* response) override;
 
   // Ends every open stream within one heartbeat; called before the server shuts down.
   void Stop() { stopping_ = true; }
@@ -84,17 +94,20 @@ class FederationServiceImpl final : public v1::FederationService::Service {
   // The part of AuthorizePeer that can change while a stream is open: the site is known,
   // and the directory does not list it as suspended or removed.
   absl::Status CheckStanding(const std::string& site_id) const;
-  // A booking call another node makes of this site, served: the caller authorized
-  // (AuthorizePeer), then `call(bookings, caller's site id)` made on the booking service
-  // (UNIMPLEMENTED on a port that serves no bookings) and its answer put in `response`.
-  template <typename Response, typename Call>
+  // A call another node makes of this site, served: the caller authorized
+  // (AuthorizePeer), then `call(*target, caller's site id)` made on the service that serves
+  // it (`target`: bookings_ or rsvps_; UNIMPLEMENTED when none, a port that only relays)
+  // and its answer put in `response`.
+  template <typename Target, typename Response, typename Call>
   grpc::Status ServeForwarded(const grpc::ServerContext& context,
-                              const std::string& claimed_site_id, Response* response, Call call);
+                              const std::string& claimed_site_id, Target* target,
+                              Response* response, Call call);
 
   storage::Oplog* const oplog_;
   const replication::SiteKeyRing* const known_sites_;
   const SiteStatusLookup site_status_;
   booking::ForwardedBookings* const bookings_;
+  event::ForwardedRsvps* const rsvps_;
   const PeerHeads* const peer_heads_;  // None: send from the caller's request vector only.
   const site::SignedDirectory* const directory_;  // None: no directory sent.
   const absl::Duration heartbeat_;

@@ -159,6 +159,30 @@ absl::StatusOr<v1::Booking> Forwarder::GetBooking(absl::string_view site_id,
                                                    &v1::FederationService::Stub::ForwardGetBooking);
 }
 
+absl::StatusOr<v1::Rsvp> Forwarder::CreateRsvp(absl::string_view site_id,
+                                               absl::string_view member_token,
+                                               const v1::CreateRsvpRequest& request,
+                                               absl::Time deadline) {
+  return ForwardForMember<v1::ForwardedCreateRsvp>(site_id, member_token, request, deadline,
+                                                   &v1::FederationService::Stub::ForwardCreateRsvp);
+}
+
+absl::StatusOr<v1::Rsvp> Forwarder::CancelRsvp(absl::string_view site_id,
+                                               absl::string_view member_token,
+                                               const v1::CancelRsvpRequest& request,
+                                               absl::Time deadline) {
+  return ForwardForMember<v1::ForwardedCancelRsvp>(site_id, member_token, request, deadline,
+                                                   &v1::FederationService::Stub::ForwardCancelRsvp);
+}
+
+absl::StatusOr<v1::ListRsvpsResponse> Forwarder::ListRsvps(absl::string_view site_id,
+                                                           absl::string_view member_token,
+                                                           const v1::ListRsvpsRequest& request,
+                                                           absl::Time deadline) {
+  return ForwardForMember<v1::ForwardedListRsvps>(site_id, member_token, request, deadline,
+                                                  &v1::FederationService::Stub::ForwardListRsvps);
+}
+
 absl::StatusOr<std::vector<int>> Forwarder::Count(absl::string_view home_site_id,
                                                   absl::string_view member_id,
                                                   absl::string_view /*venue*/,

@@ -11,18 +11,22 @@
 #include "grpcpp/security/credentials.h"
 #include "services/booking/remote_venues.h"
 #include "services/domain/visits.h"
+#include "services/event/remote_hosts.h"
 #include "services/site/site_directory.h"
 
 namespace cantine::federation {
 
-// Forwards a member's booking calls for another venue to that venue's node (and pulls this
+// Forwards a member's booking calls for another venue to that venue's node, and RSVPs to
+// the event's host, (and pulls this
 // home site's members' receipts from it), on its
 // federation port (found in the replicated directory, unless `routes` names another address
 // for the site), with this node's federation
 // credentials and the caller's deadline. The venue's answer comes back unchanged; a venue
 // that cannot be reached is UNAVAILABLE naming it, and nothing is queued or retried here
 // (the member retries, through any node, with the same idempotency key). Thread-safe.
-class Forwarder final : public booking::RemoteVenues, public domain::VisitDaysElsewhere {
+class Forwarder final : public booking::RemoteVenues,
+                        public event::RemoteHosts,
+                        public domain::VisitDaysElsewhere {
  public:
   // host:port to dial for a site instead of its listed endpoint, by site id.
   using Routes = absl::flat_hash_map<std::string, std::string>;
@@ -53,6 +57,16 @@ class Forwarder final : public booking::RemoteVenues, public domain::VisitDaysEl
   absl::StatusOr<v1::Booking> GetBooking(absl::string_view site_id, absl::string_view member_token,
                                          const v1::GetBookingRequest& request,
                                          absl::Time deadline) override;
+  absl::StatusOr<v1::Rsvp> CreateRsvp(absl::string_view site_id, absl::string_view member_token,
+                                      const v1::CreateRsvpRequest& request,
+                                      absl::Time deadline) override;
+  absl::StatusOr<v1::Rsvp> CancelRsvp(absl::string_view site_id, absl::string_view member_token,
+                                      const v1::CancelRsvpRequest& request,
+                                      absl::Time deadline) override;
+  absl::StatusOr<v1::ListRsvpsResponse> ListRsvps(absl::string_view site_id,
+                                                  absl::string_view member_token,
+                                                  const v1::ListRsvpsRequest& request,
+                                                  absl::Time deadline) override;
   // Asks the home site, within kVisitDaysTimeout.
   absl::StatusOr<std::vector<int>> Count(absl::string_view home_site_id,
                                          absl::string_view member_id, absl::string_view venue,

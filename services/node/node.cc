@@ -386,7 +386,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   p.booking_service = std::make_unique<booking::BookingServiceImpl>(
       p.ledger.get(), p.receipts.get(), p.forwarder.get(), p.members.get(), p.catalog.get(),
       p.admin.get(), p.directory.get(), clock);
-  p.event_service = std::make_unique<event::EventServiceImpl>(p.events.get(), p.admin.get());
+  p.event_service = std::make_unique<event::EventServiceImpl>(
+      p.events.get(), p.forwarder.get(), p.admin.get(), p.directory.get(), p.members.get(), clock);
   p.admin_service = std::make_unique<admin::AdminServiceImpl>(
       options.site.site_id, p.oplog.get(), [parts = &p] { return parts->PeerStatuses(); },
       &p.peer_heads, p.admin.get(), p.directory.get(),
@@ -521,7 +522,7 @@ absl::Status Node::Parts::StartFederation(
       [directory = directory.get()](absl::string_view site_id) {
         return directory->StatusOf(site_id);
       },
-      booking_service.get(), &peer_heads, directory.get());
+      booking_service.get(), event_service.get(), &peer_heads, directory.get());
   if (!options.federation_listen_address.empty()) {
     ASSIGN_OR_RETURN(
         federation_server,

@@ -39,7 +39,10 @@ class EventServiceTest : public ::testing::Test {
                                           testing::ParisProfile());
     admin_ = std::make_unique<auth::AdminCredential>(
         auth::AdminCredential::FromSecret(kAdminSecret).value());
-    service_ = std::make_unique<EventServiceImpl>(board_.get(), admin_.get());
+    // The manager's calls and listings only: no member token to verify, nothing forwarded
+    // (RSVPs are tested on a network, in rsvp_test).
+    service_ = std::make_unique<EventServiceImpl>(board_.get(), /*remote=*/nullptr, admin_.get(),
+                                                  /*keys=*/nullptr, /*members=*/nullptr, &clock_);
     int port = 0;
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -389,7 +389,7 @@ TEST_F(TransportSecurityTest, SuspendedSiteIsRefused) {
   federation::FederationServiceImpl service(
       oplog.get(), &known,
       [&directory](absl::string_view site_id) { return directory.StatusOf(site_id); },
-      /*bookings=*/nullptr, /*peer_heads=*/nullptr);
+      /*bookings=*/nullptr, /*rsvps=*/nullptr, /*peer_heads=*/nullptr);
   absl::StatusOr<tls::TransportSecurity> security = tls::TransportSecurity::LoadPemFiles(
       certs_.Sub("ca.pem"), certs_.Sub("site-a.pem"), certs_.Sub("site-a.key"));
   ASSERT_TRUE(security.ok()) << security.status();

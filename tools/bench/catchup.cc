@@ -270,7 +270,7 @@ class FederationServer {
   FederationServer(storage::Oplog* oplog, const replication::SiteKeyRing* known_sites)
       : service_(
             oplog, known_sites, [](absl::string_view) { return v1::SITE_STATUS_UNSPECIFIED; },
-            /*bookings=*/nullptr, /*peer_heads=*/nullptr) {
+            /*bookings=*/nullptr, /*rsvps=*/nullptr, /*peer_heads=*/nullptr) {
     grpc::ServerBuilder builder;
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
