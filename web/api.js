@@ -141,6 +141,15 @@ export const listEvents = ({ city, tag, fromDay, toDay, pageToken }) =>
       }),
   );
 
+// A member's RSVPs are taken, given up and listed at the event's host, through this node.
+export const createRsvp = (eventId) => request(`/v1/events/${seg(eventId)}/rsvps`, { method: 'POST', body: {}, scope: BOOKING });
+
+export const cancelRsvp = (eventId) =>
+  request(`/v1/events/${seg(eventId)}/rsvps:cancel`, { method: 'POST', body: {}, scope: BOOKING });
+
+export const listRsvps = (hostSiteId) =>
+  request(`/v1/sites/${seg(hostSiteId)}/rsvps` + query({ page_size: 200 }), { scope: BOOKING }).then((r) => r.rsvps || []);
+
 export const signIn = (email, password) => request('/v1/signIn', { method: 'POST', body: { email, password } });
 
 // A booking-only token, minted with the ACCOUNT token.

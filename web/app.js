@@ -21,7 +21,8 @@
 //                booking-state-<booking_id>, cancel-<booking_id>, itinerary-more
 //   Events:      events-filter (form), events-city, events-tag, events-from, events-to,
 //                events-filter-submit, events-list, event-<event_id> (row, data-state),
-//                event-state-<event_id>, rsvp-<event_id> (placeholder for the RSVP button),
+//                event-state-<event_id>, rsvp-<event_id> (the RSVP box), rsvp-count-<event_id>,
+//                rsvp-state-<event_id> (data-state=<RSVP state>), rsvp-button-<event_id>,
 //                events-more
 //   Profile:     profile-form, profile-display-name, profile-email, profile-bio, profile-city,
 //                profile-skills, profile-links, profile-visible-PROFILE_FIELD_BIO (…_SKILLS,

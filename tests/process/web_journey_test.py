@@ -9,7 +9,8 @@ with a password, then:
   3. books one (San Francisco's node forwards it to Paris);
   4. opens Milan's page, signs in through her home's page, and sees the booking in her
      itinerary there;
-  5. finds La Cantine's barcamp on the events board, filtered by city and tag;
+  5. finds La Cantine's barcamp on the events board, filtered by city and tag, and RSVPs
+     to it (Milan's node forwards the RSVP to Paris, the host);
   6. sees a clear message naming Paris when Paris's node does not answer (frozen).
 With CANTINE_SCREENSHOTS set to a folder, the main pages are saved there as PNG files
 (docs/screenshots holds the latest).
@@ -273,6 +274,19 @@ class WebJourneyTest(unittest.TestCase):
         self.wait_until(lambda b: "Barcamp de La Cantine" in b.find_element(By.ID, "events-list").text,
                         what="the barcamp on the board")
         self.assertNotIn("Apéro du futur", browser.find_element(By.ID, "events-list").text)
+
+        # She RSVPs to it from Milan's page: Milan forwards it to Paris, the host.
+        card = browser.find_element(
+            By.XPATH, "//li[starts-with(@id, 'event-')][.//h2[contains(., 'Barcamp de La Cantine')]]")
+        event_id = card.get_attribute("id")[len("event-"):]
+        self.wait_for(By.ID, "rsvp-button-" + event_id).click()
+        self.wait_until(
+            lambda b: b.find_element(By.ID, "rsvp-state-" + event_id).get_attribute("data-state")
+            == "RSVP_STATE_GOING", what="her RSVP to the barcamp")
+        status, events = self.network.call("paris", "GET", "/v1/events?tag=barcamp")
+        self.assertEqual(status, 200)
+        barcamp = next(e for e in events["events"] if e["eventId"] == event_id)
+        self.assertEqual(barcamp.get("goingCount"), 1)
         self.screenshot("events")
 
         # Paris's node stops answering: the page says so, naming Paris.

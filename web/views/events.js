@@ -1,7 +1,8 @@
 // The network's events board, filtered by city, tag and dates, fifty at a time.
 import { t } from '../i18n.js';
 import { h, showError } from '../dom.js';
-import { listEvents } from '../api.js';
+import { cancelRsvp, createRsvp, listEvents, listRsvps } from '../api.js';
+import { BOOKING, tokenFor } from '../session.js';
 import { civilRange, instantRange, parseIsoDay, zoneCity } from '../time.js';
 
 export async function renderEvents(section, ctx, { params, alive }) {
@@ -56,9 +57,69 @@ export async function renderEvents(section, ctx, { params, alive }) {
       e.description ? h('p', { class: 'description' }, e.description) : null,
       e.tags && e.tags.length ? h('p', { class: 'tags' }, t('events.tags'), ' ', e.tags.map((x, i) => [i ? ' ' : '', h('span', { class: 'tag' }, x)])) : null,
       e.capacity ? h('p', {}, t('events.capacity', { count: e.capacity })) : null,
-      // Reserved for the RSVP button (the server side is being built); no RSVP call yet.
-      h('div', { class: 'rsvp-slot', id: `rsvp-${e.eventId}`, testid: `rsvp-${e.eventId}` }, h('p', { class: 'muted' }, t('events.rsvp'))),
+      rsvpSlot(e),
     );
+  }
+
+  // The member's RSVPs, by event id: asked once of each host shown (through this node, which
+  // forwards to the host), since who attends is kept at the host only.
+  const rsvps = new Map();
+  const hostsAsked = new Map();
+  function rsvpsAt(hostSiteId) {
+    if (!hostsAsked.has(hostSiteId)) {
+      hostsAsked.set(
+        hostSiteId,
+        listRsvps(hostSiteId).then(
+          (list) => list.forEach((r) => rsvps.set(r.eventId, r)),
+          () => {}, // An unreachable host: its events show no RSVP, and RSVPing says why.
+        ),
+      );
+    }
+    return hostsAsked.get(hostSiteId);
+  }
+
+  function rsvpSlot(e) {
+    const slot = h('div', { class: 'rsvp-slot', id: `rsvp-${e.eventId}`, testid: `rsvp-${e.eventId}` });
+    fillRsvp(slot, e);
+    if (tokenFor(BOOKING)) rsvpsAt(e.hostSiteId).then(() => alive() && fillRsvp(slot, e));
+    return slot;
+  }
+
+  function fillRsvp(slot, e) {
+    const rsvp = rsvps.get(e.eventId);
+    const state = rsvp ? rsvp.state : '';
+    const holds = state === 'RSVP_STATE_GOING' || state === 'RSVP_STATE_WAITLISTED';
+    const waiting = e.waitlistCount || 0;
+    const parts = [
+      h('p', { class: 'muted', id: `rsvp-count-${e.eventId}`, testid: `rsvp-count-${e.eventId}` },
+        t('events.going', { going: e.goingCount || 0, capacity: e.capacity || 0 }),
+        waiting ? ` · ${t('events.waiting', { count: waiting })}` : ''),
+    ];
+    if (holds) {
+      parts.push(h('p', { class: 'rsvp-state', id: `rsvp-state-${e.eventId}`, testid: `rsvp-state-${e.eventId}`, 'data-state': state },
+        state === 'RSVP_STATE_GOING' ? t('events.youGo') : t('events.youWait', { position: rsvp.waitlistPosition || 0 })));
+    }
+    const open = e.state !== 'EVENT_STATE_CANCELLED';
+    if (!tokenFor(BOOKING)) {
+      if (open) parts.push(h('p', { class: 'muted' }, t('events.signInToRsvp')));
+    } else if (holds || open) {
+      const button = h('button', { type: 'button', id: `rsvp-button-${e.eventId}`, testid: `rsvp-button-${e.eventId}` },
+        holds ? t('events.rsvpCancel') : t('events.rsvpGo'));
+      button.addEventListener('click', async () => {
+        button.disabled = true;
+        try {
+          const answer = holds ? await cancelRsvp(e.eventId) : await createRsvp(e.eventId);
+          rsvps.set(e.eventId, answer);
+          if (answer.event) Object.assign(e, answer.event);
+        } catch (err) {
+          if (alive()) showError(err, ctx.siteName(e.hostSiteId));
+        } finally {
+          if (alive()) fillRsvp(slot, e);
+        }
+      });
+      parts.push(button);
+    }
+    slot.replaceChildren(...parts);
   }
 
   let pageToken = '';
