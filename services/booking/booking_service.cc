@@ -162,11 +162,7 @@ absl::StatusOr<v1::VisitDaysCount> BookingServiceImpl::VisitDaysForVenue(
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(
     const Caller& caller, const v1::CreateBookingRequest& request) {
   RETURN_IF_ERROR(domain::CheckSlug("space_id", request.space_id()));
-  // A member books for itself; its id may be left out.
-  const std::string member_id =
-      request.member_id().empty() && !caller.desk ? caller.member_id : request.member_id();
-  RETURN_IF_ERROR(domain::CheckSlug("member_id", member_id));
-  RETURN_IF_ERROR(CheckActsFor(caller, member_id));
+  ASSIGN_OR_RETURN(const std::string member_id, caller.MemberActedFor(request.member_id()));
   if (!request.has_start() || !request.has_end()) {
     return absl::InvalidArgumentError(
         "start and end are required: civil times at the venue, on slot boundaries");

@@ -236,15 +236,15 @@ absl::StatusOr<EventBoard::RsvpAtEvent> EventBoard::PlaceRsvp(absl::string_view 
               return std::nullopt;
             }
             ASSIGN_OR_RETURN(const domain::RsvpState state, domain::AdmitRsvp(locked, now));
-            RsvpRow row{.rsvp = {.event_id = std::string(event_id),
-                                 .member_id = std::string(member_id),
-                                 .state = state,
-                                 .idempotency_key = std::string(idempotency_key),
-                                 .create_time = now,
-                                 .update_time = now,
-                                 .waitlist_position = 0},
-                        .waitlisted_at = std::nullopt};
-            if (previous.has_value()) row.rsvp.create_time = previous->rsvp.create_time;
+            RsvpRow row{
+                .rsvp = {.event_id = std::string(event_id),
+                         .member_id = std::string(member_id),
+                         .state = state,
+                         .idempotency_key = std::string(idempotency_key),
+                         .create_time = previous.has_value() ? previous->rsvp.create_time : now,
+                         .update_time = now,
+                         .waitlist_position = 0},
+                .waitlisted_at = std::nullopt};
             domain::Event next = locked;
             if (state == domain::RsvpState::kGoing) {
               ++next.going_count;

@@ -1,7 +1,6 @@
 #include "services/event/event_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/domain/booking.h"
 #include "services/domain/field_checks.h"
 #include "services/event/event_codec.h"
 #include "services/rpc/admin_check.h"
@@ -108,19 +107,6 @@ grpc::Status EventServiceImpl::ListEvents(grpc::ServerContext*,
 
 // RSVPs.
 
-absl::StatusOr<std::string> EventServiceImpl::MemberOf(const rpc::MemberCaller& caller,
-                                                       absl::string_view member_id) {
-  if (member_id.empty()) {
-    if (caller.desk) {
-      return absl::InvalidArgumentError("member_id is required when the desk acts for a member");
-    }
-    return caller.member_id;
-  }
-  RETURN_IF_ERROR(domain::CheckSlug("member_id", member_id));
-  RETURN_IF_ERROR(domain::CheckActsFor(caller.acting_member(), member_id));
-  return std::string(member_id);
-}
-
 absl::StatusOr<std::string> EventServiceImpl::HostOf(absl::string_view event_id) {
   return domain::SiteOfRecordId("event_id", event_id, "event");
 }
@@ -133,7 +119,7 @@ absl::Status EventServiceImpl::CheckForwardedHere(absl::string_view site_id) con
 
 absl::StatusOr<v1::Rsvp> EventServiceImpl::CreateHere(const rpc::MemberCaller& caller,
                                                       const v1::CreateRsvpRequest& request) {
-  ASSIGN_OR_RETURN(const std::string member_id, MemberOf(caller, request.member_id()));
+  ASSIGN_OR_RETURN(const std::string member_id, caller.MemberActedFor(request.member_id()));
   ASSIGN_OR_RETURN(const EventBoard::RsvpAtEvent rsvp,
                    board_->PlaceRsvp(request.event_id(), member_id, request.idempotency_key()));
   log_.Debug("RSVP of ", member_id, " to ", request.event_id());
@@ -168,7 +154,7 @@ absl::StatusOr<v1::Rsvp> EventServiceImpl::CreateRsvpForwarded(
 
 absl::StatusOr<v1::Rsvp> EventServiceImpl::CancelHere(const rpc::MemberCaller& caller,
                                                       const v1::CancelRsvpRequest& request) {
-  ASSIGN_OR_RETURN(const std::string member_id, MemberOf(caller, request.member_id()));
+  ASSIGN_OR_RETURN(const std::string member_id, caller.MemberActedFor(request.member_id()));
   ASSIGN_OR_RETURN(const EventBoard::RsvpAtEvent rsvp,
                    board_->CancelRsvp(request.event_id(), member_id));
   log_.Debug("RSVP of ", member_id, " to ", request.event_id(), " cancelled");
@@ -203,7 +189,7 @@ absl::StatusOr<v1::Rsvp> EventServiceImpl::CancelRsvpForwarded(
 
 absl::StatusOr<v1::ListRsvpsResponse> EventServiceImpl::ListHere(
     const rpc::MemberCaller& caller, const v1::ListRsvpsRequest& request) const {
-  ASSIGN_OR_RETURN(const std::string member_id, MemberOf(caller, request.member_id()));
+  ASSIGN_OR_RETURN(const std::string member_id, caller.MemberActedFor(request.member_id()));
   ASSIGN_OR_RETURN(const EventBoard::RsvpPage page,
                    board_->ListRsvps(member_id, request.page_size(), request.page_token()));
   v1::ListRsvpsResponse response;

@@ -52,10 +52,6 @@ class EventServiceImpl final : public v1::EventService::Service, public Forwarde
       absl::string_view member_token, const v1::ListRsvpsRequest& request) const override;
 
  private:
-  // The member a call is for: `member_id`, or the calling member's own when empty (the desk
-  // must name one); PERMISSION_DENIED for a member acting for another.
-  static absl::StatusOr<std::string> MemberOf(const rpc::MemberCaller& caller,
-                                              absl::string_view member_id);
   // The host of `event_id`, INVALID_ARGUMENT naming event_id when it is not an event id.
   static absl::StatusOr<std::string> HostOf(absl::string_view event_id);
   // FAILED_PRECONDITION unless `site_id` is this host: a forwarded call is never forwarded

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/domain/booking.h"
+#include "services/domain/field_checks.h"
 #include "services/rpc/bearer_token.h"
 #include "storage/status_macros.h"
 
@@ -13,6 +15,14 @@ namespace cantine::rpc {
 std::optional<std::string> MemberCaller::acting_member() const {
   if (desk) return std::nullopt;
   return member_id;
+}
+
+absl::StatusOr<std::string> MemberCaller::MemberActedFor(absl::string_view member_id) const {
+  // A member acts for itself; its id may be left out.
+  const std::string id = member_id.empty() && !desk ? this->member_id : std::string(member_id);
+  RETURN_IF_ERROR(domain::CheckSlug("member_id", id));
+  RETURN_IF_ERROR(domain::CheckActsFor(acting_member(), id));
+  return id;
 }
 
 MemberCallers::MemberCallers(const auth::AdminCredential* admin, const auth::TokenKeyResolver* keys,

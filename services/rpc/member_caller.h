@@ -25,6 +25,10 @@ struct MemberCaller {
   bool account_scope = false;
   // The member acting, or std::nullopt for the desk (domain::CheckActsFor).
   std::optional<std::string> acting_member() const;
+  // The member a call naming `member_id` is for: the caller itself when `member_id` is
+  // empty (the desk must name one). INVALID_ARGUMENT for a malformed id; PERMISSION_DENIED
+  // for a member acting for another (domain::CheckActsFor).
+  absl::StatusOr<std::string> MemberActedFor(absl::string_view member_id) const;
 };
 
 // Authenticates the callers of members' calls at one site: the admin credential is the
