@@ -122,9 +122,12 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebServerOptio
       response.set_content(absl::StrCat(what, "\n"), "text/plain");
     }
   });
-  server->set_logger([metrics](const httplib::Request& request, const httplib::Response& response) {
-    metrics->RecordHttp(KindOf(request.path), response.status);
-  });
+  // Counted as the response is about to be written (the logger runs after it is sent), so a
+  // client that has its answer finds it counted in the next /metrics.
+  server->set_post_routing_handler(
+      [metrics](const httplib::Request& request, httplib::Response& response) {
+        metrics->RecordHttp(KindOf(request.path), response.status);
+      });
 
   const size_t colon = options.listen_address.rfind(':');
   const std::string host = options.listen_address.substr(0, colon);
