@@ -66,6 +66,8 @@ absl::string_view TableName(Table table) {
       return "rsvp_waitlist";
     case Table::kRsvpsByMember:
       return "rsvps_by_member";
+    case Table::kCalendarFeeds:
+      return "calendar_feeds";
   }
   return "unknown";
 }

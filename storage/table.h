@@ -55,10 +55,12 @@ enum class Table {
   kRsvpWaitlist,        // (event_id, hlc wall micros, hlc logical) -> member_id: each event's
                         // waiters, first come first.
   kRsvpsByMember,       // (member_id, event_id) -> "": a member's RSVPs here.
+  kCalendarFeeds,       // member_id -> the secret key of the member's calendar feed
+                        // (CalendarService); this site's members only, never replicated.
 };
 
 // The number of tables; the enumerators run from 0 to kTableCount - 1.
-inline constexpr size_t kTableCount = static_cast<size_t>(Table::kRsvpsByMember) + 1;
+inline constexpr size_t kTableCount = static_cast<size_t>(Table::kCalendarFeeds) + 1;
 
 // The column family name of a table.
 absl::string_view TableName(Table table);

@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/auth/random_bytes.h"
 
 namespace cantine::auth {
 namespace {
@@ -52,14 +52,12 @@ absl::StatusOr<std::string> HashPassword(absl::string_view password, const Scryp
   if (const absl::Status checked = CheckPassword("password", password); !checked.ok()) {
     return checked;
   }
-  std::string salt(kSaltBytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), salt.size()) != 1) {
-    return absl::InternalError("no random bytes for a salt");
-  }
-  absl::StatusOr<std::string> hash = Scrypt(password, salt, cost);
+  absl::StatusOr<std::string> salt = RandomBytes(kSaltBytes);
+  if (!salt.ok()) return salt.status();
+  absl::StatusOr<std::string> hash = Scrypt(password, *salt, cost);
   if (!hash.ok()) return hash.status();
   return absl::StrCat("scrypt$", cost.log2_n, "$", cost.r, "$", cost.p, "$",
-                      absl::Base64Escape(salt), "$", absl::Base64Escape(*hash));
+                      absl::Base64Escape(*salt), "$", absl::Base64Escape(*hash));
 }
 
 absl::StatusOr<bool> VerifyPassword(absl::string_view password, absl::string_view encoded) {

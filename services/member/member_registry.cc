@@ -1,10 +1,14 @@
 #include "services/member/member_registry.h"
 
+#include <openssl/crypto.h>
+
 #include <memory>
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/auth/random_bytes.h"
 #include "services/domain/field_checks.h"
 #include "services/member/member_codec.h"
 #include "services/member/registration_requests.h"
@@ -264,7 +268,10 @@ absl::StatusOr<MemberRegistry::StagedChange> MemberRegistry::StageHomeChange(
   }
   RETURN_IF_ERROR(erase ? txn.Delete(Table::kHomeMembers, MemberKey(member_id))
                         : WriteHome(txn, after));
-  if (erase) RETURN_IF_ERROR(txn.Delete(Table::kPasswords, MemberKey(member_id)));
+  if (erase) {
+    RETURN_IF_ERROR(txn.Delete(Table::kPasswords, MemberKey(member_id)));
+    RETURN_IF_ERROR(txn.Delete(Table::kCalendarFeeds, MemberKey(member_id)));
+  }
   // An erased member leaves no registration request for its email behind either.
   if (erase) {
     RETURN_IF_ERROR(RegistrationRequests::RemoveIn(txn, before.email));
@@ -374,21 +381,63 @@ absl::StatusOr<storage::Page<domain::Member>> MemberRegistry::Search(
   }
 }
 
+absl::Status MemberRegistry::CheckHomeMember(Transaction& txn, absl::string_view member_id) const {
+  ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored, ReadStored(txn, member_id));
+  if (!stored.has_value() || stored->member().home_site_id() != home_site_id_) {
+    return absl::NotFoundError(
+        absl::StrCat("member '", member_id, "' is not a member of ", home_site_id_));
+  }
+  if (stored->member().erased()) {
+    return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' is erased"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status MemberRegistry::SetPassword(absl::string_view member_id,
                                          const std::string& password_hash) {
   return storage::RetryAborted([&]() -> absl::Status {
     std::unique_ptr<Transaction> txn = store_->BeginTransaction();
-    ASSIGN_OR_RETURN(std::optional<v1::StoredMember> stored, ReadStored(*txn, member_id));
-    if (!stored.has_value() || stored->member().home_site_id() != home_site_id_) {
-      return absl::NotFoundError(
-          absl::StrCat("member '", member_id, "' is not a member of ", home_site_id_));
-    }
-    if (stored->member().erased()) {
-      return absl::FailedPreconditionError(absl::StrCat("member '", member_id, "' is erased"));
-    }
+    RETURN_IF_ERROR(CheckHomeMember(*txn, member_id));
     RETURN_IF_ERROR(txn->Put(Table::kPasswords, MemberKey(member_id), password_hash));
     return txn->Commit();
   });
+}
+
+absl::StatusOr<std::string> MemberRegistry::CalendarFeedKey(absl::string_view member_id) {
+  return storage::RetryAborted([&]() -> absl::StatusOr<std::string> {
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    RETURN_IF_ERROR(CheckHomeMember(*txn, member_id));
+    ASSIGN_OR_RETURN(std::optional<std::string> held,
+                     txn->GetForUpdate(Table::kCalendarFeeds, MemberKey(member_id)));
+    if (held.has_value()) return *std::move(held);
+    // 256 bits: a key cannot be guessed, only leaked (and then revoked).
+    ASSIGN_OR_RETURN(const std::string secret, auth::RandomBytes(32));
+    std::string key = absl::WebSafeBase64Escape(secret);
+    RETURN_IF_ERROR(txn->Put(Table::kCalendarFeeds, MemberKey(member_id), key));
+    RETURN_IF_ERROR(txn->Commit());
+    return key;
+  });
+}
+
+absl::Status MemberRegistry::RevokeCalendarFeed(absl::string_view member_id) {
+  return storage::RetryAborted([&]() -> absl::Status {
+    std::unique_ptr<Transaction> txn = store_->BeginTransaction();
+    RETURN_IF_ERROR(CheckHomeMember(*txn, member_id));
+    RETURN_IF_ERROR(txn->Delete(Table::kCalendarFeeds, MemberKey(member_id)));
+    return txn->Commit();
+  });
+}
+
+absl::Status MemberRegistry::CheckCalendarFeed(absl::string_view member_id,
+                                               absl::string_view feed_key) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> held,
+                   store_->Get(Table::kCalendarFeeds, MemberKey(member_id)));
+  if (!held.has_value() || held->size() != feed_key.size() ||
+      CRYPTO_memcmp(held->data(), feed_key.data(), feed_key.size()) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("no calendar feed of member '", member_id, "' has this key"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<MemberRegistry::PasswordHolder>> MemberRegistry::PasswordHolderOf(

@@ -40,14 +40,24 @@ class MemberRegistry final : public domain::MemberDirectory {
   // member of another site, or for an erased member; ALREADY_EXISTS for an email taken.
   absl::StatusOr<domain::Member> Update(absl::string_view member_id,
                                         const domain::MemberUpdate& update);
-  // Erases a member of this home site, its password too; erasing an erased member returns
-  // the tombstone.
+  // Erases a member of this home site, its password and calendar feed too; erasing an erased member
+  // returns the tombstone.
   absl::StatusOr<domain::Member> Erase(absl::string_view member_id);
 
   // Keeps `password_hash` (auth::HashPassword's) as the web password of `member_id`, a
   // member of this home site, in place of any before. NOT_FOUND for a member unknown or not
   // of this site; FAILED_PRECONDITION for an erased one.
   absl::Status SetPassword(absl::string_view member_id, const std::string& password_hash);
+  // The secret key of `member_id`'s calendar feed (CalendarService): made at the first
+  // call, the same until revoked; erasure drops it. NOT_FOUND for a member unknown or not of
+  // this site; FAILED_PRECONDITION for an erased one.
+  absl::StatusOr<std::string> CalendarFeedKey(absl::string_view member_id);
+  // Forgets `member_id`'s feed key, if any: reads with it fail from then on. The errors of
+  // CalendarFeedKey.
+  absl::Status RevokeCalendarFeed(absl::string_view member_id);
+  // OK when `feed_key` is `member_id`'s current feed key (compared in constant time);
+  // NOT_FOUND otherwise, the same whether the member, its key or the match is missing.
+  absl::Status CheckCalendarFeed(absl::string_view member_id, absl::string_view feed_key) const;
   // A member of this home site holding `email` (any case), with its password hash; nullopt
   // when no member of this site holds it or it has no password.
   struct PasswordHolder {
@@ -97,6 +107,9 @@ class MemberRegistry final : public domain::MemberDirectory {
 
  private:
   struct StagedChange;
+  // NOT_FOUND unless `member_id` is a member of this site, FAILED_PRECONDITION when it is
+  // erased; read with a lock in `txn`.
+  absl::Status CheckHomeMember(storage::Transaction& txn, absl::string_view member_id) const;
   absl::StatusOr<domain::Member> ChangeHomeMember(absl::string_view member_id,
                                                   const domain::MemberUpdate& update, bool erase);
   // Checks and stages in `txn` a change of a home member: the home record and email index

@@ -23,6 +23,8 @@
 #include "services/booking/receipt_book.h"
 #include "services/booking/receipt_publisher.h"
 #include "services/booking/receipt_puller.h"
+#include "services/calendar/calendar_service.h"
+#include "services/calendar/calendars.h"
 #include "services/domain/id_generator.h"
 #include "services/event/event_board.h"
 #include "services/event/event_service.h"
@@ -211,6 +213,8 @@ struct Node::Parts {
   std::unique_ptr<federation::Forwarder> forwarder;
   std::unique_ptr<booking::BookingServiceImpl> booking_service;
   std::unique_ptr<event::EventServiceImpl> event_service;
+  std::unique_ptr<calendar::Calendars> calendars;
+  std::unique_ptr<calendar::CalendarServiceImpl> calendar_service;
   std::unique_ptr<admin::AdminServiceImpl> admin_service;
   std::unique_ptr<federation::FederationServiceImpl> federation_service;
   std::unique_ptr<grpc::Server> server;
@@ -388,6 +392,12 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       p.admin.get(), p.directory.get(), clock);
   p.event_service = std::make_unique<event::EventServiceImpl>(
       p.events.get(), p.forwarder.get(), p.admin.get(), p.directory.get(), p.members.get(), clock);
+  p.calendars = std::make_unique<calendar::Calendars>(
+      options.site.site_id, p.directory.get(), p.events.get(), p.receipts.get(),
+      p.event_service.get(), p.forwarder.get(), clock);
+  p.calendar_service = std::make_unique<calendar::CalendarServiceImpl>(
+      options.site.site_id, p.calendars.get(), p.members.get(), p.directory.get(),
+      p.signing_key.get(), p.admin.get(), clock);
   p.admin_service = std::make_unique<admin::AdminServiceImpl>(
       options.site.site_id, p.oplog.get(), [parts = &p] { return parts->PeerStatuses(); },
       &p.peer_heads, p.admin.get(), p.directory.get(),
@@ -402,7 +412,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   ASSIGN_OR_RETURN(p.server,
                    Serve(options.listen_address, security.PublicServerCredentials(),
                          {p.site_service.get(), p.member_service.get(), p.booking_service.get(),
-                          p.event_service.get(), p.admin_service.get()},
+                          p.event_service.get(), p.calendar_service.get(), p.admin_service.get()},
                          {.max_threads = options.max_threads,
                           .max_streams_per_connection = options.max_streams_per_connection,
                           .max_request_bytes = kMaxPublicRequestBytes,
@@ -496,7 +506,7 @@ absl::Status Node::Parts::StartWeb() {
   for (const char* name :
        {v1::SiteService::service_full_name(), v1::MemberService::service_full_name(),
         v1::BookingService::service_full_name(), v1::EventService::service_full_name(),
-        v1::AdminService::service_full_name()}) {
+        v1::CalendarService::service_full_name(), v1::AdminService::service_full_name()}) {
     services.push_back(pool.FindServiceByName(name));
   }
   ASSIGN_OR_RETURN(web::RouteTable routes, web::RouteTable::FromServices(services));

@@ -30,8 +30,8 @@ MemberCallers::MemberCallers(const auth::AdminCredential* admin, const auth::Tok
                              std::string site_id)
     : admin_(admin), keys_(keys), members_(members), clock_(clock), site_id_(std::move(site_id)) {}
 
-absl::StatusOr<MemberCaller> MemberCallers::Authenticate(
-    const std::optional<std::string>& bearer) const {
+absl::StatusOr<MemberCaller> MemberCallers::Authenticate(const std::optional<std::string>& bearer,
+                                                         auth::TokenScope scope) const {
   if (!bearer.has_value()) {
     return absl::UnauthenticatedError(
         "this call needs a member token (MemberService.IssueToken; cantinectl login) or the "
@@ -42,16 +42,17 @@ absl::StatusOr<MemberCaller> MemberCallers::Authenticate(
   ASSIGN_OR_RETURN(auth::MemberTokenClaims claims,
                    verified_tokens_.Verify(*bearer, *keys_, clock_->Now()));
   RETURN_IF_ERROR(auth::CheckClaimedHome(claims, members_->Get(claims.member_id)));
-  RETURN_IF_ERROR(auth::RequireScope(claims, auth::TokenScope::kBooking));
+  RETURN_IF_ERROR(auth::RequireScope(claims, scope));
   return MemberCaller{.desk = false,
                       .member_id = claims.member_id,
                       .token = *bearer,
                       .account_scope = claims.scopes.account};
 }
 
-absl::StatusOr<MemberCaller> MemberCallers::Authenticate(const grpc::ServerContext& context) const {
+absl::StatusOr<MemberCaller> MemberCallers::Authenticate(const grpc::ServerContext& context,
+                                                         auth::TokenScope scope) const {
   ASSIGN_OR_RETURN(std::optional<std::string> bearer, BearerToken(context));
-  return Authenticate(bearer);
+  return Authenticate(bearer, scope);
 }
 
 absl::StatusOr<MemberCaller> MemberCallers::AuthenticateForwarded(

@@ -33,7 +33,8 @@ struct MemberCaller {
 
 // Authenticates the callers of members' calls at one site: the admin credential is the
 // desk; a member token must verify (offline, against its home's key), name a member this
-// node does not know to be erased, and carry BOOKING scope. Only a token without ACCOUNT
+// node does not know to be erased, and carry the call's scope (BOOKING unless the call is an
+// account's, such as a calendar feed's). Only a token without ACCOUNT
 // scope is forwarded to, or accepted from, another node. Thread-safe.
 class MemberCallers {
  public:
@@ -43,9 +44,13 @@ class MemberCallers {
                 std::string site_id);
 
   // UNAUTHENTICATED without a valid token or credential, or for a revoked token;
-  // PERMISSION_DENIED for a member token without BOOKING scope.
-  absl::StatusOr<MemberCaller> Authenticate(const std::optional<std::string>& bearer) const;
-  absl::StatusOr<MemberCaller> Authenticate(const grpc::ServerContext& context) const;
+  // PERMISSION_DENIED for a member token without `scope`.
+  absl::StatusOr<MemberCaller> Authenticate(
+      const std::optional<std::string>& bearer,
+      auth::TokenScope scope = auth::TokenScope::kBooking) const;
+  absl::StatusOr<MemberCaller> Authenticate(
+      const grpc::ServerContext& context,
+      auth::TokenScope scope = auth::TokenScope::kBooking) const;
   // The caller of a call another node forwarded: a member's token without ACCOUNT scope.
   absl::StatusOr<MemberCaller> AuthenticateForwarded(absl::string_view member_token) const;
   // The token to forward to `site_id`; PERMISSION_DENIED for the desk (it acts here only)

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "cantine/v1/http.pb.h"
 #include "google/protobuf/dynamic_message.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -72,6 +73,9 @@ HttpReply JsonGateway::Handle(const HttpCall& call) const {
                  });
   done.WaitForNotification();
   if (!status.ok()) return Error(rpc::FromGrpcStatus(status));
+  if (const auto* document = dynamic_cast<const v1::HttpBody*>(response.get())) {
+    return {.status = 200, .body = document->data(), .content_type = document->content_type()};
+  }
   return {.status = 200, .body = ToJson(*response)};
 }
 

@@ -23,7 +23,9 @@ struct HttpCall {
 
 struct HttpReply {
   int status = 200;
-  std::string body;  // JSON.
+  std::string body;
+  // JSON, unless the RPC answers a document (cantine.v1.HttpBody): then its type.
+  std::string content_type = "application/json";
 };
 
 // The JSON API: each call translated to the RPC its route names and sent over `channel`
@@ -37,7 +39,8 @@ class JsonGateway {
 
   // 404 for a path no route has, 405 for a verb the path's routes lack, 415 for a body that
   // is not application/json, 400 for what the translation refuses; otherwise the RPC's
-  // response as JSON, or its status as an HTTP error with a JSON body (ErrorJson).
+  // response as JSON (a cantine.v1.HttpBody as its data, with its content type), or its
+  // status as an HTTP error with a JSON body (ErrorJson).
   HttpReply Handle(const HttpCall& call) const;
 
  private:

@@ -94,7 +94,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const WebServerOptio
     // credential exists to misuse, and a call with an Authorization header from another
     // origin needs a preflight this port never allows.
     if (request.method == "GET") response.set_header("Access-Control-Allow-Origin", "*");
-    response.set_content(reply.body, kJson);
+    response.set_content(reply.body, reply.content_type);
   };
   const std::string api_paths = "/v1/.*";
   server->Get(api_paths, api);

@@ -45,9 +45,9 @@ constexpr char kAdminSecret[] = "sweep-admin-credential-0123456789";
 // Past the 4 MiB a gRPC server receives by default (the varint of the field below).
 constexpr size_t kOversizedBytes = 5 << 20;
 
-const char* const kPublicServices[] = {"cantine.v1.AdminService", "cantine.v1.BookingService",
-                                       "cantine.v1.EventService", "cantine.v1.MemberService",
-                                       "cantine.v1.SiteService"};
+const char* const kPublicServices[] = {"cantine.v1.AdminService",    "cantine.v1.BookingService",
+                                       "cantine.v1.CalendarService", "cantine.v1.EventService",
+                                       "cantine.v1.MemberService",   "cantine.v1.SiteService"};
 
 // The requests a method is swept with, serialized, each named.
 std::vector<std::pair<std::string, std::string>> BadRequests(const MethodDescriptor& method) {

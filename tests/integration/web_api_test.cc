@@ -48,9 +48,9 @@ using ::testing::HasSubstr;
 
 constexpr char kAdminSecret[] = "web-admin-credential-0123456789";
 
-const char* const kPublicServices[] = {"cantine.v1.AdminService", "cantine.v1.BookingService",
-                                       "cantine.v1.EventService", "cantine.v1.MemberService",
-                                       "cantine.v1.SiteService"};
+const char* const kPublicServices[] = {"cantine.v1.AdminService",    "cantine.v1.BookingService",
+                                       "cantine.v1.CalendarService", "cantine.v1.EventService",
+                                       "cantine.v1.MemberService",   "cantine.v1.SiteService"};
 
 // Percent-encodes every byte but the unreserved ones (RFC 3986).
 std::string PercentEncoded(const std::string& text) {

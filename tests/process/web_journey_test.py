@@ -10,7 +10,9 @@ with a password, then:
   4. opens Milan's page, signs in through her home's page, and sees the booking in her
      itinerary there;
   5. finds La Cantine's barcamp on the events board, filtered by city and tag, and RSVPs
-     to it (Milan's node forwards the RSVP to Paris, the host);
+     to it (Milan's node forwards the RSVP to Paris, the host); her calendar feed, from her
+     home, holds the desk and the RSVP in Paris time (read with python3-icalendar), and the
+     Paris programme reads at Milan's node;
   6. sees a clear message naming Paris when Paris's node does not answer (frozen).
 With CANTINE_SCREENSHOTS set to a folder, the main pages are saved there as PNG files
 (docs/screenshots holds the latest).
@@ -18,6 +20,7 @@ With CANTINE_SCREENSHOTS set to a folder, the main pages are saved there as PNG 
 Usage: web_journey_test.py SOURCE_DIR BUILD_DIR
 """
 
+import datetime
 import json
 import os
 import random
@@ -33,6 +36,7 @@ import unittest
 import urllib.error
 import urllib.request
 
+import icalendar
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -115,6 +119,15 @@ class Network:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def fetch(self, url):
+        """The bytes at `url`, a node's web port: (HTTP status, Content-Type, body)."""
+        context = ssl.create_default_context(cafile=self.ca)
+        try:
+            with urllib.request.urlopen(url, context=context, timeout=40) as response:
+                return response.status, response.headers["Content-Type"], response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers["Content-Type"], error.read()
 
     def node_pid(self, site):
         """The pid of `site`'s cantined (its data folder is STATE/state/SITE)."""
@@ -236,6 +249,51 @@ class WebJourneyTest(unittest.TestCase):
                         == "info" and "Booked" in b.find_element(By.ID, "message").text,
                         what="the booking confirmed")
 
+    def check_calendars(self, member_id, event_id):
+        """Her calendar feed, from her home, as a calendar app reads it (python3-icalendar):
+        the Paris desk and the barcamp RSVP in Paris time; the Paris programme at Milan."""
+        status, signed_in = self.network.call(
+            "san-francisco", "POST", "/v1/signIn",
+            {"email": "ada@example.org", "password": PASSWORD})
+        self.assertEqual(status, 200, signed_in)
+        token = signed_in["token"]
+        status, feed = self.network.call(
+            "san-francisco", "POST", f"/v1/members/{member_id}/calendarFeed", {}, token)
+        self.assertEqual(status, 200, feed)
+        self.assertTrue(feed["url"].startswith(self.network.web("san-francisco")), feed)
+        status, content_type, body = self.network.fetch(feed["url"])
+        self.assertEqual(status, 200, body[:400])
+        self.assertTrue(content_type.startswith("text/calendar"), content_type)
+        entries = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+
+        status, listed = self.network.call(
+            "san-francisco", "GET", f"/v1/bookings?memberId={member_id}", bearer=token)
+        self.assertEqual(status, 200, listed)
+        booking = next(b for b in listed["bookings"] if b["siteId"] == "paris")
+        desk = entries[booking["bookingId"] + "@cantine.network"]
+        self.assertEqual(desk["DTSTART"].params["TZID"], "Europe/Paris")
+        # The same instant as the API's, and the same civil time at the venue.
+        api_start = datetime.datetime.fromisoformat(booking["startTime"].replace("Z", "+00:00"))
+        self.assertEqual(desk["DTSTART"].dt, api_start)
+        self.assertEqual(desk["DTSTART"].dt.hour, booking["start"]["hours"])
+        rsvp = entries[f"{event_id}.rsvp.{member_id}@cantine.network"]
+        self.assertIn("Barcamp de La Cantine", str(rsvp["SUMMARY"]))
+        self.assertEqual(str(rsvp["STATUS"]), "CONFIRMED")
+
+        status, content_type, body = self.network.fetch(
+            self.network.web("milan") + "v1/sites/paris/calendar.ics")
+        self.assertEqual(status, 200, body[:400])
+        programme = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+        barcamp = programme[event_id + "@cantine.network"]
+        self.assertEqual(barcamp["DTSTART"].params["TZID"], "Europe/Paris")
+
+        # Revoked, the address reads nothing.
+        status, answer = self.network.call(
+            "san-francisco", "POST", f"/v1/members/{member_id}/calendarFeed:revoke", {}, token)
+        self.assertEqual(status, 200, answer)
+        status, _, _ = self.network.fetch(feed["url"])
+        self.assertEqual(status, 404)
+
     def test_journey(self):
         member_id = self.register_member()
         self.sign_in_at_home()
@@ -288,6 +346,7 @@ class WebJourneyTest(unittest.TestCase):
         barcamp = next(e for e in events["events"] if e["eventId"] == event_id)
         self.assertEqual(barcamp.get("goingCount"), 1)
         self.screenshot("events")
+        self.check_calendars(member_id, event_id)
 
         # Paris's node stops answering: the page says so, naming Paris.
         paris = self.network.node_pid("paris")

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "cantine/v1/admin_mock.grpc.pb.h"
 #include "cantine/v1/booking_mock.grpc.pb.h"
+#include "cantine/v1/calendar_mock.grpc.pb.h"
 #include "cantine/v1/event_mock.grpc.pb.h"
 #include "cantine/v1/member_mock.grpc.pb.h"
 #include "cantine/v1/site_mock.grpc.pb.h"
@@ -609,7 +610,9 @@ class RunCommandTest : public testing::Test {
   }
 
   // The mocks, as the commands see them.
-  NodeStubs Node() { return {site_stub_, member_stub_, booking_stub_, event_stub_, admin_stub_}; }
+  NodeStubs Node() {
+    return {site_stub_, member_stub_, booking_stub_, event_stub_, calendar_stub_, admin_stub_};
+  }
 
   int Run(std::vector<std::string> args) {
     return RunWith(std::move(args), {.node = std::nullopt,
@@ -666,6 +669,7 @@ class RunCommandTest : public testing::Test {
   ::testing::NiceMock<v1::MockMemberServiceStub> member_stub_;
   ::testing::NiceMock<v1::MockBookingServiceStub> booking_stub_;
   ::testing::NiceMock<v1::MockEventServiceStub> event_stub_;
+  ::testing::NiceMock<v1::MockCalendarServiceStub> calendar_stub_;
   ::testing::NiceMock<v1::MockAdminServiceStub> admin_stub_;
   SiteAnswers client_;
   MemberAnswers members_;

@@ -41,6 +41,7 @@ const CommandTable& Commands() {
     AddMemberCommands(*commands);
     AddBookingCommands(*commands);
     AddEventCommands(*commands);
+    AddCalendarCommands(*commands);
     AddAdminCommands(*commands);
     return commands;
   }();

@@ -175,11 +175,12 @@ Reader ReadIdArgument(std::string* (Request::*id)(), Run run) {
 }
 
 // The command groups, one file each.
-void AddSiteCommands(CommandTable& table);     // site_commands.cc
-void AddMemberCommands(CommandTable& table);   // member_commands.cc
-void AddBookingCommands(CommandTable& table);  // booking_commands.cc
-void AddEventCommands(CommandTable& table);    // event_commands.cc
-void AddAdminCommands(CommandTable& table);    // admin_commands.cc
+void AddSiteCommands(CommandTable& table);      // site_commands.cc
+void AddMemberCommands(CommandTable& table);    // member_commands.cc
+void AddBookingCommands(CommandTable& table);   // booking_commands.cc
+void AddEventCommands(CommandTable& table);     // event_commands.cc
+void AddCalendarCommands(CommandTable& table);  // calendar_commands.cc
+void AddAdminCommands(CommandTable& table);     // admin_commands.cc
 
 struct Invocation {
   GlobalOptions options;

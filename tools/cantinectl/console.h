@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/booking.grpc.pb.h"
+#include "cantine/v1/calendar.grpc.pb.h"
 #include "cantine/v1/event.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
 #include "cantine/v1/site.grpc.pb.h"
@@ -41,6 +42,7 @@ struct NodeStubs {
   v1::MemberService::StubInterface& members;
   v1::BookingService::StubInterface& bookings;
   v1::EventService::StubInterface& events;
+  v1::CalendarService::StubInterface& calendars;
   v1::AdminService::StubInterface& admin;
 };
 
@@ -80,8 +82,8 @@ class Console {
   absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const Request& request, const std::string* bearer_token = nullptr) {
-    Stub& stub = std::get<Stub&>(
-        std::tie(node_.site, node_.members, node_.bookings, node_.events, node_.admin));
+    Stub& stub = std::get<Stub&>(std::tie(node_.site, node_.members, node_.bookings, node_.events,
+                                          node_.calendars, node_.admin));
     grpc::ClientContext context;
     PrepareCall(context, bearer_token);
     Response response;

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   const auto members = v1::MemberService::NewStub(channel);
   const auto bookings = v1::BookingService::NewStub(channel);
   const auto events = v1::EventService::NewStub(channel);
+  const auto calendars = v1::CalendarService::NewStub(channel);
   const auto admin = v1::AdminService::NewStub(channel);
-  return cantinectl::RunInvocation(*invocation, {*site, *members, *bookings, *events, *admin},
-                                   std::cout, std::cerr);
+  return cantinectl::RunInvocation(
+      *invocation, {*site, *members, *bookings, *events, *calendars, *admin}, std::cout, std::cerr);
 }

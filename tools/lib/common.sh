@@ -6,8 +6,8 @@ CANTINE_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev
   libssl-dev openssl tzdata ca-certificates libcli11-dev clang clang-format
-  libcpp-httplib-dev prometheus-cpp-dev
-  python3 python3-selenium chromium chromium-driver
+  libcpp-httplib-dev prometheus-cpp-dev libical-dev
+  python3 python3-selenium python3-icalendar chromium chromium-driver
 )
 
 # Installs the packages above that are missing (Debian 12, as root or through sudo).
