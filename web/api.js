@@ -150,6 +150,16 @@ export const cancelRsvp = (eventId) =>
 export const listRsvps = (hostSiteId) =>
   request(`/v1/sites/${seg(hostSiteId)}/rsvps` + query({ page_size: 200 }), { scope: BOOKING }).then((r) => r.rsvps || []);
 
+// Calendars: a member's secret feed address, made and revoked at the home with the ACCOUNT
+// token; a site's programme, which any node serves.
+export const getCalendarFeed = (memberId) =>
+  request(`/v1/members/${seg(memberId)}/calendarFeed`, { method: 'POST', body: {}, scope: ACCOUNT });
+
+export const revokeCalendarFeed = (memberId) =>
+  request(`/v1/members/${seg(memberId)}/calendarFeed:revoke`, { method: 'POST', body: {}, scope: ACCOUNT });
+
+export const siteCalendarPath = (siteId) => `/v1/sites/${seg(siteId)}/calendar.ics`;
+
 export const signIn = (email, password) => request('/v1/signIn', { method: 'POST', body: { email, password } });
 
 // A booking-only token, minted with the ACCOUNT token.

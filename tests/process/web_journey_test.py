@@ -261,6 +261,12 @@ class WebJourneyTest(unittest.TestCase):
             "san-francisco", "POST", f"/v1/members/{member_id}/calendarFeed", {}, token)
         self.assertEqual(status, 200, feed)
         self.assertTrue(feed["url"].startswith(self.network.web("san-francisco")), feed)
+        # Her profile page at home shows the same address.
+        self.browser.get(self.network.web("san-francisco") + "#/profile")
+        self.wait_for(By.ID, "calendar-feed-show").click()
+        self.wait_until(lambda b: b.find_element(By.ID, "calendar-feed-url").get_attribute("value")
+                        == feed["url"], what="her calendar address on her profile page")
+        self.screenshot("calendar-feed")
         status, content_type, body = self.network.fetch(feed["url"])
         self.assertEqual(status, 200, body[:400])
         self.assertTrue(content_type.startswith("text/calendar"), content_type)
@@ -286,6 +292,11 @@ class WebJourneyTest(unittest.TestCase):
         programme = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
         barcamp = programme[event_id + "@cantine.network"]
         self.assertEqual(barcamp["DTSTART"].params["TZID"], "Europe/Paris")
+        # The events board links the same file.
+        self.browser.get(self.network.web("milan") + "#/events?tag=barcamp")
+        link = self.wait_for(By.ID, "event-calendar-" + event_id)
+        self.assertEqual(link.get_attribute("href"),
+                         self.network.web("milan") + "v1/sites/paris/calendar.ics")
 
         # Revoked, the address reads nothing.
         status, answer = self.network.call(

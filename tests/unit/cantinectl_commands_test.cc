@@ -1,9 +1,15 @@
 // cantinectl's commands against gRPC's generated mocks of the node: the requests sent, the
 // credential presented, the output and the exit code.
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/unit/cantinectl_test_node.h"
@@ -952,6 +958,58 @@ TEST_F(RunCommandTest, SiteShowsTheVisitAllowance) {
   client_.site.mutable_policy()->set_member_visit_days_per_month(8);
   EXPECT_EQ(Run({"site"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("Visit allowance  8 days a month at other sites\n"));
+}
+
+TEST_F(RunCommandTest, CalendarWritesTheMembersFileForItsOwnerAlone) {
+  StoreToken("tok.en-BOOKING");
+  std::string bearer;
+  v1::GetMemberCalendarRequest asked;
+  ON_CALL(calendar_stub_, GetMemberCalendar)
+      .WillByDefault([&](grpc::ClientContext* context, const v1::GetMemberCalendarRequest& request,
+                         v1::HttpBody* response) {
+        bearer = BearerToken(context);
+        asked = request;
+        response->set_content_type("text/calendar; charset=utf-8");
+        response->set_data("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+        return grpc::Status::OK;
+      });
+  const std::string path = absl::StrCat(testing::TempDir(), "/cantinectl_calendar_", ::getpid());
+  ::unlink(path.c_str());
+  EXPECT_EQ(RunWith({"calendar", "--out", path}, MemberEnvironment()), kExitOk) << err_.str();
+  EXPECT_EQ(bearer, "tok.en-BOOKING");
+  EXPECT_EQ(asked.member_id(), "");  // The token's member.
+  EXPECT_THAT(out_.str(), HasSubstr(absl::StrCat("wrote ", path)));
+  std::ifstream file(path, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(file), {}),
+            "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+  struct stat info;
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  ::unlink(path.c_str());
+}
+
+TEST_F(RunCommandTest, CalendarFeedAsksWithTheAccountTokenAndPrintsTheAddress) {
+  StoreToken("tok.en-BOOKING", "tok.en-ACCOUNT");
+  std::string bearer;
+  ON_CALL(calendar_stub_, GetCalendarFeed)
+      .WillByDefault([&](grpc::ClientContext* context, const v1::GetCalendarFeedRequest&,
+                         v1::CalendarFeed* response) {
+        bearer = BearerToken(context);
+        response->set_url("https://paris.example/v1/members/m1/calendarFeed/k3y");
+        response->set_feed_key("k3y");
+        return grpc::Status::OK;
+      });
+  EXPECT_EQ(RunWith({"calendar", "feed"}, MemberEnvironment()), kExitOk) << err_.str();
+  EXPECT_EQ(bearer, "tok.en-ACCOUNT");
+  EXPECT_EQ(out_.str(), "https://paris.example/v1/members/m1/calendarFeed/k3y\n");
+}
+
+TEST_F(RunCommandTest, CalendarNeedsAFileAndOneKindOfCalendar) {
+  absl::StatusOr<Invocation> parsed = ParseArguments({"calendar", "--site", "paris"}, {});
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parsed.status().message(), HasSubstr("--out"));
+  parsed = ParseArguments({"calendar", "--out", "x.ics", "--site", "paris", "--member", "m1"}, {});
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // The network's events board, filtered by city, tag and dates, fifty at a time.
 import { t } from '../i18n.js';
 import { h, showError } from '../dom.js';
-import { cancelRsvp, createRsvp, listEvents, listRsvps } from '../api.js';
+import { cancelRsvp, createRsvp, listEvents, listRsvps, siteCalendarPath } from '../api.js';
 import { BOOKING, tokenFor } from '../session.js';
 import { civilRange, instantRange, parseIsoDay, zoneCity } from '../time.js';
 
@@ -57,6 +57,7 @@ export async function renderEvents(section, ctx, { params, alive }) {
       e.description ? h('p', { class: 'description' }, e.description) : null,
       e.tags && e.tags.length ? h('p', { class: 'tags' }, t('events.tags'), ' ', e.tags.map((x, i) => [i ? ' ' : '', h('span', { class: 'tag' }, x)])) : null,
       e.capacity ? h('p', {}, t('events.capacity', { count: e.capacity })) : null,
+      h('p', {}, h('a', { href: siteCalendarPath(e.hostSiteId), id: `event-calendar-${e.eventId}`, testid: `event-calendar-${e.eventId}`, download: `${e.hostSiteId}.ics` }, t('calendar.programme', { venue: ctx.siteName(e.hostSiteId) }))),
       rsvpSlot(e),
     );
   }

@@ -1,7 +1,7 @@
 // The member's profile: editable at the home venue (account token), read-only elsewhere.
 import { t } from '../i18n.js';
 import { h, safeLink, showError, showMessage } from '../dom.js';
-import { getMember, safeWebUrl, updateMember } from '../api.js';
+import { getCalendarFeed, getMember, revokeCalendarFeed, safeWebUrl, updateMember } from '../api.js';
 import { getSession, hasAccountToken, updateSession } from '../session.js';
 
 const FIELDS = ['PROFILE_FIELD_BIO', 'PROFILE_FIELD_SKILLS', 'PROFILE_FIELD_CITY', 'PROFILE_FIELD_LINKS'];
@@ -25,8 +25,55 @@ export async function renderProfile(section, ctx, { alive }) {
   if (!alive()) return;
   const homeId = member.homeSiteId || session.homeSiteId;
   const atHome = Boolean(ctx.site) && homeId === ctx.site.siteId && hasAccountToken();
-  if (atHome) renderForm(section, member, ctx);
-  else renderReadOnly(section, member, ctx, homeId);
+  if (atHome) {
+    renderForm(section, member, ctx);
+    renderCalendarFeed(section, member);
+  } else {
+    renderReadOnly(section, member, ctx, homeId);
+  }
+}
+
+// The secret address a calendar app subscribes to: shown on request, revocable.
+function renderCalendarFeed(section, member) {
+  const url = h('input', { type: 'text', id: 'calendar-feed-url', testid: 'calendar-feed-url', readonly: true, hidden: true });
+  const show = h('button', { type: 'button', id: 'calendar-feed-show', testid: 'calendar-feed-show', class: 'primary' }, t('calendar.show'));
+  const revoke = h('button', { type: 'button', id: 'calendar-feed-revoke', testid: 'calendar-feed-revoke', hidden: true }, t('calendar.revoke'));
+  const run = async (button, work) => {
+    button.disabled = true;
+    try {
+      await work();
+    } catch (err) {
+      showError(err);
+    } finally {
+      button.disabled = false;
+    }
+  };
+  show.addEventListener('click', () =>
+    run(show, async () => {
+      const feed = await getCalendarFeed(member.memberId);
+      url.value = feed.url || '';
+      url.hidden = false;
+      revoke.hidden = false;
+      url.select();
+    }));
+  revoke.addEventListener('click', () =>
+    run(revoke, async () => {
+      await revokeCalendarFeed(member.memberId);
+      url.value = '';
+      url.hidden = true;
+      revoke.hidden = true;
+      showMessage(t('calendar.revoked'), 'info');
+    }));
+  section.append(
+    h(
+      'div',
+      { class: 'card stack', id: 'calendar-feed', testid: 'calendar-feed' },
+      h('h2', {}, t('calendar.title')),
+      h('p', { class: 'muted' }, t('calendar.explain')),
+      url,
+      h('p', {}, show, ' ', revoke),
+    ),
+  );
 }
 
 function renderReadOnly(section, member, ctx, homeId) {
