@@ -127,6 +127,10 @@ export const listBookings = (memberId, pageToken) =>
 export const cancelBooking = (bookingId) =>
   request(`/v1/bookings/${seg(bookingId)}:cancel`, { method: 'POST', body: {}, scope: BOOKING });
 
+// The co-workers' directory, which any node answers without a token.
+export const searchMembers = ({ name, skill, city, pageToken }) =>
+  request('/v1/members' + query({ name, skill, city, page_token: pageToken }));
+
 export const listEvents = ({ city, tag, fromDay, toDay, pageToken }) =>
   request(
     '/v1/events' +

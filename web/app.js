@@ -1,7 +1,8 @@
 // Cantine Network members' app: hash router, top bar and the shared context of the views.
 //
 // Stable hooks for browser tests (id, and the same value as data-testid unless noted):
-//   Top bar:     site-name, nav-venues, nav-itinerary, nav-events, nav-profile, nav-signin,
+//   Top bar:     site-name, nav-venues, nav-itinerary, nav-events, nav-members, nav-profile,
+//                nav-signin,
 //                member-name, signout, lang-switch
 //   Messages:    message (role=status, or role=alert for errors; data-kind="info"|"error"),
 //                inside it data-testid message-text and message-link
@@ -23,10 +24,14 @@
 //                events-filter-submit, events-list, event-<event_id> (row, data-state),
 //                event-state-<event_id>, rsvp-<event_id> (the RSVP box), rsvp-count-<event_id>,
 //                rsvp-state-<event_id> (data-state=<RSVP state>), rsvp-button-<event_id>,
-//                events-more
+//                events-more, event-calendar-<event_id> (the host's programme, iCalendar)
+//   Co-workers:  members-filter (form), members-name, members-skill, members-city,
+//                members-filter-submit, members-list, member-<member_id> (card), members-none,
+//                members-more
 //   Profile:     profile-form, profile-display-name, profile-email, profile-bio, profile-city,
 //                profile-skills, profile-links, profile-visible-PROFILE_FIELD_BIO (…_SKILLS,
-//                …_CITY, …_LINKS) checkboxes, profile-save, profile-readonly, profile-edit-home
+//                …_CITY, …_LINKS) checkboxes, profile-save, profile-readonly, profile-edit-home,
+//                calendar-feed (card), calendar-feed-show, calendar-feed-url, calendar-feed-revoke
 import { getLang, setLang, t } from './i18n.js';
 import { getMember, getSite, getSites, onUnauthorized } from './api.js';
 import { clearSession, getSession, onSessionChange, setSession, updateSession, BOOKING } from './session.js';
@@ -35,6 +40,7 @@ import { renderVenues } from './views/venues.js';
 import { renderVenue } from './views/venue.js';
 import { renderItinerary } from './views/itinerary.js';
 import { renderEvents } from './views/events.js';
+import { renderMembers } from './views/members.js';
 import { renderProfile } from './views/profile.js';
 import { renderSignin } from './views/signin.js';
 
@@ -91,7 +97,7 @@ function renderTopbar() {
   document.getElementById('network-name').textContent = t('app.title');
   document.getElementById('site-name').textContent = ctx.site ? ctx.site.displayName : '';
   document.getElementById('nav').setAttribute('aria-label', t('nav.label'));
-  for (const name of ['venues', 'itinerary', 'events', 'profile', 'signin']) {
+  for (const name of ['venues', 'itinerary', 'events', 'members', 'profile', 'signin']) {
     document.getElementById(`nav-${name}`).textContent = t(`nav.${name}`);
   }
   const session = getSession();
@@ -121,6 +127,7 @@ const VIEWS = {
   venue: renderVenue,
   itinerary: renderItinerary,
   events: renderEvents,
+  members: renderMembers,
   profile: renderProfile,
   signin: renderSignin,
 };

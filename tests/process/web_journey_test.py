@@ -359,6 +359,27 @@ class WebJourneyTest(unittest.TestCase):
         self.screenshot("events")
         self.check_calendars(member_id, event_id)
 
+        # The co-workers' directory at Milan's page finds her by name, and not by the city
+        # she keeps at home.
+        browser.get(self.network.web("milan") + "#/members")
+        self.wait_for(By.ID, "members-filter")
+        browser.find_element(By.ID, "members-name").send_keys("lovelace")
+        browser.find_element(By.ID, "members-filter-submit").click()
+        card = self.wait_for(By.ID, "member-" + member_id)
+        self.assertIn("Ada Lovelace", card.text)
+        self.assertNotIn("ada@example.org", card.text)
+        self.screenshot("co-workers")
+        name = browser.find_element(By.ID, "members-name")
+        name.clear()
+        browser.find_element(By.ID, "members-city").send_keys("San Francisco")
+        browser.find_element(By.ID, "members-filter-submit").click()
+        # The new search has answered once the old list is gone and either the new one or
+        # "none" shows.
+        self.wait_until(lambda b: not b.find_elements(By.ID, "member-" + member_id)
+                        and (b.find_element(By.ID, "members-none").is_displayed()
+                             or b.find_elements(By.CSS_SELECTOR, "[id^='member-']")),
+                        what="the search by the city Ada keeps at home, without her")
+
         # Paris's node stops answering: the page says so, naming Paris.
         paris = self.network.node_pid("paris")
         os.kill(paris, signal.SIGSTOP)
