@@ -164,6 +164,10 @@ export const revokeCalendarFeed = (memberId) =>
 
 export const siteCalendarPath = (siteId) => `/v1/sites/${seg(siteId)}/calendar.ics`;
 
+// Who goes to an event among those whose profile shows it, from its host through this node.
+export const listAttendees = (eventId) =>
+  request(`/v1/events/${seg(eventId)}/attendees` + query({ page_size: 200 })).then((r) => r.attendees || []);
+
 export const signIn = (email, password) => request('/v1/signIn', { method: 'POST', body: { email, password } });
 
 // A booking-only token, minted with the ACCOUNT token.

@@ -24,13 +24,14 @@
 //                events-filter-submit, events-list, event-<event_id> (row, data-state),
 //                event-state-<event_id>, rsvp-<event_id> (the RSVP box), rsvp-count-<event_id>,
 //                rsvp-state-<event_id> (data-state=<RSVP state>), rsvp-button-<event_id>,
-//                events-more, event-calendar-<event_id> (the host's programme, iCalendar)
+//                events-more, event-calendar-<event_id> (the host's programme, iCalendar),
+//                attendees-button-<event_id>, attendees-<event_id> (the list shown)
 //   Co-workers:  members-filter (form), members-name, members-skill, members-city,
 //                members-filter-submit, members-list, member-<member_id> (card), members-none,
 //                members-more
 //   Profile:     profile-form, profile-display-name, profile-email, profile-bio, profile-city,
 //                profile-skills, profile-links, profile-visible-PROFILE_FIELD_BIO (…_SKILLS,
-//                …_CITY, …_LINKS) checkboxes, profile-save, profile-readonly, profile-edit-home,
+//                …_CITY, …_LINKS, …_ATTENDANCE) checkboxes, profile-save, profile-readonly, profile-edit-home,
 //                calendar-feed (card), calendar-feed-show, calendar-feed-url, calendar-feed-revoke
 import { getLang, setLang, t } from './i18n.js';
 import { getMember, getSite, getSites, onUnauthorized } from './api.js';

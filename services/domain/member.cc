@@ -137,6 +137,7 @@ Member NetworkView(const Member& member) {
   if (shown(ProfileField::kSkills)) view.skills = member.skills;
   if (shown(ProfileField::kCity)) view.city = member.city;
   if (shown(ProfileField::kLinks)) view.links = member.links;
+  view.shows_attendance = shown(ProfileField::kAttendance);
   return view;
 }
 

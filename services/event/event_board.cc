@@ -323,6 +323,22 @@ absl::StatusOr<EventBoard::RsvpPage> EventBoard::ListRsvps(absl::string_view mem
   return page;
 }
 
+absl::StatusOr<storage::Page<std::string>> EventBoard::ListGoing(
+    absl::string_view event_id, int page_size, absl::string_view page_token) const {
+  ASSIGN_OR_RETURN(const domain::Event event, Get(event_id));
+  if (event.host_site_id != site_id()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event ", event_id, " is hosted by ", event.host_site_id, ", which alone knows who goes"));
+  }
+  return storage::ListIndexPage<std::string>(
+      *store_, Table::kRsvps, EventRsvpsPrefix(event_id), page_size, page_token, kRsvpPageLimits,
+      [](const storage::KeyValue& row) -> absl::StatusOr<std::optional<std::string>> {
+        ASSIGN_OR_RETURN(RsvpRow rsvp, RsvpOfEventRow(row));
+        if (rsvp.rsvp.state != domain::RsvpState::kGoing) return std::nullopt;
+        return std::move(rsvp.rsvp.member_id);
+      });
+}
+
 absl::StatusOr<domain::Event> EventBoard::Update(absl::string_view event_id,
                                                  const domain::EventUpdate& update) {
   const absl::Time now = clock_->Now();

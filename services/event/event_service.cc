@@ -18,6 +18,7 @@ EventServiceImpl::EventServiceImpl(EventBoard* board, RemoteHosts* remote,
     : board_(board),
       remote_(remote),
       admin_(admin),
+      members_(members),
       callers_(admin, keys, members, clock, board->site_id()) {}
 
 grpc::Status EventServiceImpl::AnnounceEvent(grpc::ServerContext* context,
@@ -223,6 +224,48 @@ absl::StatusOr<v1::ListRsvpsResponse> EventServiceImpl::ListRsvpsForwarded(
   RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
   ASSIGN_OR_RETURN(const rpc::MemberCaller caller, callers_.AuthenticateForwarded(member_token));
   return ListHere(caller, request);
+}
+
+absl::StatusOr<v1::ListAttendeesResponse> EventServiceImpl::AttendeesHere(
+    const v1::ListAttendeesRequest& request) const {
+  ASSIGN_OR_RETURN(
+      const storage::Page<std::string> going,
+      board_->ListGoing(request.event_id(), request.page_size(), request.page_token()));
+  v1::ListAttendeesResponse response;
+  for (const std::string& member_id : going.items) {
+    // A member this node does not hold (yet) or erased is left out, as one who hides.
+    absl::StatusOr<domain::Member> member = members_->Get(member_id);
+    if (!member.ok() || member->erased || !member->shows_attendance) continue;
+    v1::Attendee* attendee = response.add_attendees();
+    attendee->set_member_id(member->member_id);
+    attendee->set_display_name(member->display_name);
+    attendee->set_home_site_id(member->home_site_id);
+  }
+  response.set_next_page_token(going.next_page_token);
+  return response;
+}
+
+grpc::Status EventServiceImpl::ListAttendees(grpc::ServerContext* context,
+                                             const v1::ListAttendeesRequest* request,
+                                             v1::ListAttendeesResponse* response) {
+  return rpc::Serve([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const std::string host, HostOf(request->event_id()));
+    if (host == board_->site_id()) {
+      ASSIGN_OR_RETURN(*response, AttendeesHere(*request));
+    } else {
+      ASSIGN_OR_RETURN(
+          *response,
+          remote_->ListAttendees(host, *request, rpc::ForwardDeadline(*context, kForwardTimeout)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<v1::ListAttendeesResponse> EventServiceImpl::ListAttendeesForwarded(
+    const v1::ListAttendeesRequest& request) const {
+  ASSIGN_OR_RETURN(const std::string host, HostOf(request.event_id()));
+  RETURN_IF_ERROR(CheckForwardedHere(host));
+  return AttendeesHere(request);
 }
 
 }  // namespace cantine::event

@@ -42,6 +42,8 @@ class EventServiceImpl final : public v1::EventService::Service, public Forwarde
                           v1::Rsvp* response) override;
   grpc::Status ListRsvps(grpc::ServerContext* context, const v1::ListRsvpsRequest* request,
                          v1::ListRsvpsResponse* response) override;
+  grpc::Status ListAttendees(grpc::ServerContext* context, const v1::ListAttendeesRequest* request,
+                             v1::ListAttendeesResponse* response) override;
 
   // ForwardedRsvps: the calls another node forwards to this host for a member.
   absl::StatusOr<v1::Rsvp> CreateRsvpForwarded(absl::string_view member_token,
@@ -50,6 +52,8 @@ class EventServiceImpl final : public v1::EventService::Service, public Forwarde
                                                const v1::CancelRsvpRequest& request) override;
   absl::StatusOr<v1::ListRsvpsResponse> ListRsvpsForwarded(
       absl::string_view member_token, const v1::ListRsvpsRequest& request) const override;
+  absl::StatusOr<v1::ListAttendeesResponse> ListAttendeesForwarded(
+      const v1::ListAttendeesRequest& request) const override;
 
  private:
   // The host of `event_id`, INVALID_ARGUMENT naming event_id when it is not an event id.
@@ -64,10 +68,15 @@ class EventServiceImpl final : public v1::EventService::Service, public Forwarde
                                       const v1::CancelRsvpRequest& request);
   absl::StatusOr<v1::ListRsvpsResponse> ListHere(const rpc::MemberCaller& caller,
                                                  const v1::ListRsvpsRequest& request) const;
+  // The page of the event's goers whose profile shows attendance, as this node holds their
+  // profiles (replicated with the choice).
+  absl::StatusOr<v1::ListAttendeesResponse> AttendeesHere(
+      const v1::ListAttendeesRequest& request) const;
 
   EventBoard* const board_;
   RemoteHosts* const remote_;
   const auth::AdminCredential* const admin_;
+  const domain::MemberDirectory* const members_;
   const rpc::MemberCallers callers_;
   const logging::Logger log_{"event"};
 };

@@ -26,6 +26,9 @@ class RemoteHosts {
                                                           absl::string_view member_token,
                                                           const v1::ListRsvpsRequest& request,
                                                           absl::Time deadline) = 0;
+  // Public: no member token travels.
+  virtual absl::StatusOr<v1::ListAttendeesResponse> ListAttendees(
+      absl::string_view site_id, const v1::ListAttendeesRequest& request, absl::Time deadline) = 0;
 };
 
 // The same calls as this host serves them for other nodes: the twin of RemoteHosts. The
@@ -41,6 +44,8 @@ class ForwardedRsvps {
                                                        const v1::CancelRsvpRequest& request) = 0;
   virtual absl::StatusOr<v1::ListRsvpsResponse> ListRsvpsForwarded(
       absl::string_view member_token, const v1::ListRsvpsRequest& request) const = 0;
+  virtual absl::StatusOr<v1::ListAttendeesResponse> ListAttendeesForwarded(
+      const v1::ListAttendeesRequest& request) const = 0;
 };
 
 }  // namespace cantine::event

@@ -138,6 +138,21 @@ absl::StatusOr<int32_t> WaitlistPosition(Transaction& txn, const RsvpRow& row) {
                                           row.rsvp.event_id, " waits, but not in its waitlist"));
 }
 
+std::string EventRsvpsPrefix(absl::string_view event_id) {
+  return KeyBuilder().AddString(event_id).Build();
+}
+
+absl::StatusOr<RsvpRow> RsvpOfEventRow(const storage::KeyValue& row) {
+  storage::KeyReader key(row.key);
+  absl::StatusOr<std::string> event_id = key.ReadString();
+  absl::StatusOr<std::string> member_id =
+      event_id.ok() ? key.ReadString() : absl::StatusOr<std::string>(event_id.status());
+  if (!member_id.ok()) return Corrupt("an RSVP key", member_id.status().message());
+  ASSIGN_OR_RETURN(const v1::StoredRsvp stored,
+                   storage::ParseRecord<v1::StoredRsvp>(row.value, "stored RSVP"));
+  return FromStored(*event_id, *member_id, stored);
+}
+
 std::string MemberRsvpsPrefix(absl::string_view member_id) {
   return KeyBuilder().AddString(member_id).Build();
 }

@@ -282,4 +282,13 @@ grpc::Status FederationServiceImpl::ForwardListRsvps(grpc::ServerContext* contex
                         });
 }
 
+grpc::Status FederationServiceImpl::ForwardListAttendees(grpc::ServerContext* context,
+                                                         const v1::ForwardedListAttendees* request,
+                                                         v1::ListAttendeesResponse* response) {
+  return ServeForwarded(*context, request->site_id(), rsvps_, response,
+                        [&](event::ForwardedRsvps& rsvps, const std::string& /*caller*/) {
+                          return rsvps.ListAttendeesForwarded(request->request());
+                        });
+}
+
 }  // namespace cantine::federation

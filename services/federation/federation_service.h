@@ -73,6 +73,9 @@ class FederationServiceImpl final : public v1::FederationService::Service {
                                  v1::Rsvp* response) override;
   grpc::Status ForwardListRsvps(grpc::ServerContext* context, const v1::ForwardedListRsvps* request,
                                 v1::ListRsvpsResponse* response) override;
+  grpc::Status ForwardListAttendees(grpc::ServerContext* context,
+                                    const v1::ForwardedListAttendees* request,
+                                    v1::ListAttendeesResponse* response) override;
 
   // Ends every open stream within one heartbeat; called before the server shuts down.
   void Stop() { stopping_ = true; }

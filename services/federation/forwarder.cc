@@ -183,6 +183,19 @@ absl::StatusOr<v1::ListRsvpsResponse> Forwarder::ListRsvps(absl::string_view sit
                                                   &v1::FederationService::Stub::ForwardListRsvps);
 }
 
+absl::StatusOr<v1::ListAttendeesResponse> Forwarder::ListAttendees(
+    absl::string_view site_id, const v1::ListAttendeesRequest& request, absl::Time deadline) {
+  v1::ForwardedListAttendees forwarded;
+  forwarded.set_site_id(self_site_id_);
+  *forwarded.mutable_request() = request;
+  return Forward<v1::ListAttendeesResponse>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
+          v1::ListAttendeesResponse* response) {
+        return stub.ForwardListAttendees(context, forwarded, response);
+      });
+}
+
 absl::StatusOr<std::vector<int>> Forwarder::Count(absl::string_view home_site_id,
                                                   absl::string_view member_id,
                                                   absl::string_view /*venue*/,

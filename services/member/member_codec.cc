@@ -14,7 +14,8 @@ constexpr rpc::EnumPair<domain::ProfileField, v1::ProfileField> kProfileFields[]
     {domain::ProfileField::kBio, v1::PROFILE_FIELD_BIO},
     {domain::ProfileField::kSkills, v1::PROFILE_FIELD_SKILLS},
     {domain::ProfileField::kCity, v1::PROFILE_FIELD_CITY},
-    {domain::ProfileField::kLinks, v1::PROFILE_FIELD_LINKS}};
+    {domain::ProfileField::kLinks, v1::PROFILE_FIELD_LINKS},
+    {domain::ProfileField::kAttendance, v1::PROFILE_FIELD_ATTENDANCE}};
 
 std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& values) {
   return {values.begin(), values.end()};
@@ -55,6 +56,8 @@ v1::Member MemberToProto(const domain::Member& member) {
         rpc::EnumToProto(kProfileFields, field, v1::PROFILE_FIELD_UNSPECIFIED));
   }
   proto.set_state(member.erased ? v1::MEMBER_STATE_ERASED : v1::MEMBER_STATE_ACTIVE);
+  proto.set_shows_attendance(member.shows_attendance || member.network_visible_fields.contains(
+                                                            domain::ProfileField::kAttendance));
   return proto;
 }
 
@@ -65,6 +68,7 @@ absl::StatusOr<domain::Member> MemberFromProto(const v1::Member& proto) {
   member.home_site_id = proto.home_site_id();
   member.create_time = created;
   member.erased = proto.erased();
+  member.shows_attendance = proto.shows_attendance();
   return member;
 }
 

@@ -110,6 +110,9 @@ void SetDifferences(const domain::Member& held, const domain::Member& target,
   if (held.links != target.links) {
     change.mutable_links()->mutable_values()->Assign(target.links.begin(), target.links.end());
   }
+  if (held.shows_attendance != target.shows_attendance) {
+    change.set_shows_attendance(target.shows_attendance);
+  }
 }
 
 // Merges `change`, stamped `stamp`, into `stored`: each field set in the change replaces the
@@ -161,6 +164,11 @@ void Merge(const v1::MemberChange& change, const v1::RecordStamp& stamp, v1::Sto
   merge_field(change.has_city(), change.city(), stored.mutable_city_stamp(), member.mutable_city());
   merge_list(change.has_links(), change.links(), stored.mutable_links_stamp(),
              member.mutable_links());
+  if (change.has_shows_attendance() &&
+      replication::IsNewer(stamp, stored.shows_attendance_stamp())) {
+    member.set_shows_attendance(change.shows_attendance());
+    *stored.mutable_shows_attendance_stamp() = stamp;
+  }
 }
 
 // What a stored record shows network-wide.
@@ -227,7 +235,7 @@ struct MemberRegistry::StagedChange {
   bool replicates() const {
     return change.erased() || change.has_display_name() || change.has_bio() ||
            change.has_skills() || change.has_city() || change.has_links() ||
-           change.has_tokens_revoked_before();
+           change.has_shows_attendance() || change.has_tokens_revoked_before();
   }
 };
 

@@ -275,6 +275,73 @@ TEST(RsvpTest, ARaisedCapacityLetsWaitersInAndAChangedOrCancelledEventShowsToTho
   EXPECT_EQ(Listed(cluster, kOther, cid, event.event_id()).state(), v1::RSVP_STATE_WAITLISTED);
 }
 
+// Shows or hides, at `home`, whether `member` may be listed among those going to events.
+void ShowAttendance(MiniCluster& cluster, int home, const Member& member, bool show) {
+  auto members = v1::MemberService::NewStub(cluster.channel(home));
+  v1::UpdateMemberRequest update;
+  update.set_member_id(member.member_id);
+  v1::ProfileFieldList* fields = update.mutable_network_visible_fields();
+  if (show) fields->add_fields(v1::PROFILE_FIELD_ATTENDANCE);
+  v1::Member updated;
+  const grpc::Status status =
+      members->UpdateMember(DeskContext(cluster, home).get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+// The attendees of `event_id` listed through `through`, by member id.
+std::vector<std::string> Attendees(MiniCluster& cluster, int through, const std::string& event_id) {
+  auto events = v1::EventService::NewStub(cluster.channel(through));
+  v1::ListAttendeesRequest request;
+  request.set_event_id(event_id);
+  v1::ListAttendeesResponse response;
+  const grpc::Status status = events->ListAttendees(Context().get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> ids;
+  for (const v1::Attendee& attendee : response.attendees()) ids.push_back(attendee.member_id());
+  return ids;
+}
+
+TEST(RsvpTest, OnlyGoersWhoseProfileShowsAttendanceAreListedAtAnyNode) {
+  MiniCluster cluster(2);
+  ConnectBothWays(cluster);
+  const v1::Event event = Announce(cluster, /*capacity=*/3);
+  const Member ada = Register(cluster, kHost, "ada");
+  const Member bob = Register(cluster, kOther, "bob");
+  const Member cid = Register(cluster, kOther, "cid");
+  const Member dee = Register(cluster, kOther, "dee");
+  ASSERT_NO_FATAL_FAILURE(ShowAttendance(cluster, kHost, ada, true));
+  ASSERT_NO_FATAL_FAILURE(ShowAttendance(cluster, kOther, bob, true));
+  ASSERT_NO_FATAL_FAILURE(ShowAttendance(cluster, kOther, dee, true));
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  v1::Rsvp rsvp;
+  ASSERT_TRUE(Rsvp(cluster, kHost, ada.token, event.event_id(), &rsvp).ok());
+  ASSERT_TRUE(Rsvp(cluster, kOther, bob.token, event.event_id(), &rsvp).ok());
+  ASSERT_TRUE(Rsvp(cluster, kOther, cid.token, event.event_id(), &rsvp).ok());
+  ASSERT_TRUE(Rsvp(cluster, kOther, dee.token, event.event_id(), &rsvp).ok());
+  ASSERT_EQ(rsvp.state(), v1::RSVP_STATE_WAITLISTED);
+
+  // Going and showing it: Ada and Bob. Cid hides; Dee waits.
+  std::vector<std::string> expected = {ada.member_id, bob.member_id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(Attendees(cluster, kHost, event.event_id()), expected);
+  EXPECT_EQ(Attendees(cluster, kOther, event.event_id()), expected);  // Forwarded.
+
+  // Bob withdraws his consent at home; the host stops listing him once it has the change.
+  ASSERT_NO_FATAL_FAILURE(ShowAttendance(cluster, kOther, bob, false));
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return Attendees(cluster, kOther, event.event_id()) == std::vector{ada.member_id}; },
+      absl::Seconds(30)));
+
+  auto events = v1::EventService::NewStub(cluster.channel(kOther));
+  v1::ListAttendeesRequest bad;
+  bad.set_event_id("no event");
+  v1::ListAttendeesResponse response;
+  EXPECT_EQ(events->ListAttendees(Context().get(), bad, &response).error_code(),
+            grpc::INVALID_ARGUMENT);
+  bad.set_event_id(absl::StrCat(cluster.site_id(kHost), "-00000000000000ff"));
+  EXPECT_EQ(events->ListAttendees(Context().get(), bad, &response).error_code(), grpc::NOT_FOUND);
+}
+
 TEST(RsvpTest, AMemberActsOnItsOwnRsvpsOnlyAndBadRequestsNameTheField) {
   MiniCluster cluster(2);
   ConnectBothWays(cluster);

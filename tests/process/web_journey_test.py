@@ -267,6 +267,13 @@ class WebJourneyTest(unittest.TestCase):
         self.wait_until(lambda b: b.find_element(By.ID, "calendar-feed-url").get_attribute("value")
                         == feed["url"], what="her calendar address on her profile page")
         self.screenshot("calendar-feed")
+        # She lets hosts list her among those going, and saves her profile.
+        box = self.browser.find_element(By.ID, "profile-visible-PROFILE_FIELD_ATTENDANCE")
+        if not box.is_selected():
+            box.click()
+        self.browser.find_element(By.ID, "profile-save").click()
+        self.wait_until(lambda b: b.find_element(By.ID, "message").get_attribute("data-kind")
+                        == "info", what="her profile saved")
         status, content_type, body = self.network.fetch(feed["url"])
         self.assertEqual(status, 200, body[:400])
         self.assertTrue(content_type.startswith("text/calendar"), content_type)
@@ -297,6 +304,19 @@ class WebJourneyTest(unittest.TestCase):
         link = self.wait_for(By.ID, "event-calendar-" + event_id)
         self.assertEqual(link.get_attribute("href"),
                          self.network.web("milan") + "v1/sites/paris/calendar.ics")
+
+        # Her consent reaches Paris, the host, which then lists her among those going.
+        deadline = time.monotonic() + 40
+        while True:
+            status, answer = self.network.call("paris", "GET", f"/v1/events/{event_id}/attendees")
+            self.assertEqual(status, 200, answer)
+            if any(a["memberId"] == member_id for a in answer.get("attendees", [])):
+                break
+            self.assertLess(time.monotonic(), deadline, "Paris never listed her as going")
+            time.sleep(0.2)
+        self.wait_for(By.ID, "attendees-button-" + event_id).click()
+        self.wait_until(lambda b: "Ada Lovelace" in b.find_element(By.ID, "attendees-" + event_id).text,
+                        what="Ada among those going to the barcamp, at Milan's page")
 
         # Revoked, the address reads nothing.
         status, answer = self.network.call(

@@ -348,6 +348,31 @@ TEST(MemberRegistryTest, WhatTheNetworkHoldsFollowsTheMembersChoice) {
   }
 }
 
+TEST(MemberRegistryTest, TheConsentToBeListedAtEventsReplicatesAndIsWithdrawn) {
+  ParisAndMilan sites;
+  Replica& paris = sites.paris;
+  Replica& milan = sites.milan;
+  const domain::Member ada = paris.registry.Register(AdaFromLondon()).value();
+  const auto sync = [&] {
+    for (const v1::OplogEntry& entry : Entries(paris)) ASSERT_TRUE(milan.Apply(entry).ok());
+  };
+  sync();
+  EXPECT_FALSE(milan.registry.Get(ada.member_id).value().shows_attendance);  // Not by default.
+
+  domain::MemberUpdate consent;
+  consent.network_visible_fields = domain::ProfileFields{domain::ProfileField::kAttendance};
+  ASSERT_TRUE(paris.registry.Update(ada.member_id, consent).ok());
+  sync();
+  EXPECT_TRUE(milan.registry.Get(ada.member_id).value().shows_attendance);
+  EXPECT_EQ(milan.registry.Get(ada.member_id).value().city, "");  // Nothing else came.
+
+  consent.network_visible_fields = domain::ProfileFields{};
+  ASSERT_TRUE(paris.registry.Update(ada.member_id, consent).ok());
+  sync();
+  EXPECT_FALSE(milan.registry.Get(ada.member_id).value().shows_attendance);
+  EXPECT_FALSE(paris.registry.Get(ada.member_id).value().shows_attendance);
+}
+
 TEST(MemberRegistryTest, AnEmailInAnOlderEntryIsNeverHeld) {
   OneReplica replica("milan");
   Replica& node = replica.node;

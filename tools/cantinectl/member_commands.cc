@@ -29,10 +29,11 @@ absl::StatusOr<std::vector<v1::ProfileField>> ParseShown(absl::string_view text)
     if (!v1::ProfileField_Parse(absl::StrCat("PROFILE_FIELD_", absl::AsciiStrToUpper(name)),
                                 &field) ||
         field == v1::PROFILE_FIELD_UNSPECIFIED) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--show '", name,
-          "' is not a field a member may show: list some of bio, skills, city, links (the name "
-          "is always shown, the email never)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--show '", name,
+                       "' is not a field a member may show: list some of bio, skills, city, links, "
+                       "attendance (the name "
+                       "is always shown, the email never)"));
     }
     fields.push_back(field);
   }
@@ -147,7 +148,8 @@ void AddMemberCommands(CommandTable& table) {
                     node answers "pending" (the same whether or not the email is taken),
                     and the site's desk completes the request and gives the member its
                     id and token. --show lists the fields shown at every site, among
-                    bio, skills, city and links; the others stay at the home site, as
+                    bio, skills, city, links and attendance (event hosts may list the
+                    member among those going); the others stay at the home site, as
                     does the email. The name is always shown. --skill and --link may be
                     repeated (links are http:// or https:// URLs).
   member register --email EMAIL

@@ -1,7 +1,7 @@
 // The network's events board, filtered by city, tag and dates, fifty at a time.
 import { t } from '../i18n.js';
 import { h, showError } from '../dom.js';
-import { cancelRsvp, createRsvp, listEvents, listRsvps, siteCalendarPath } from '../api.js';
+import { cancelRsvp, createRsvp, listAttendees, listEvents, listRsvps, siteCalendarPath } from '../api.js';
 import { BOOKING, tokenFor } from '../session.js';
 import { civilRange, instantRange, parseIsoDay, zoneCity } from '../time.js';
 
@@ -59,7 +59,32 @@ export async function renderEvents(section, ctx, { params, alive }) {
       e.capacity ? h('p', {}, t('events.capacity', { count: e.capacity })) : null,
       h('p', {}, h('a', { href: siteCalendarPath(e.hostSiteId), id: `event-calendar-${e.eventId}`, testid: `event-calendar-${e.eventId}`, download: `${e.hostSiteId}.ics` }, t('calendar.programme', { venue: ctx.siteName(e.hostSiteId) }))),
       rsvpSlot(e),
+      attendeesSlot(e),
     );
+  }
+
+  // Those going who show it in their profile, asked of the host on request.
+  function attendeesSlot(e) {
+    const names = h('ul', { class: 'attendees', id: `attendees-${e.eventId}`, testid: `attendees-${e.eventId}`, hidden: true });
+    const button = h('button', { type: 'button', id: `attendees-button-${e.eventId}`, testid: `attendees-button-${e.eventId}` }, t('events.whoGoes'));
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const attendees = await listAttendees(e.eventId);
+        if (!alive()) return;
+        names.replaceChildren(
+          ...(attendees.length
+            ? attendees.map((a) => h('li', {}, a.displayName || a.memberId, ' · ', ctx.siteName(a.homeSiteId)))
+            : [h('li', { class: 'muted' }, t('events.noneShown'))]),
+        );
+        names.hidden = false;
+      } catch (err) {
+        if (alive()) showError(err, ctx.siteName(e.hostSiteId));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return h('div', { class: 'attendees-slot' }, button, names);
   }
 
   // The member's RSVPs, by event id: asked once of each host shown (through this node, which

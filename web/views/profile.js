@@ -4,7 +4,7 @@ import { h, safeLink, showError, showMessage } from '../dom.js';
 import { getCalendarFeed, getMember, revokeCalendarFeed, safeWebUrl, updateMember } from '../api.js';
 import { getSession, hasAccountToken, updateSession } from '../session.js';
 
-const FIELDS = ['PROFILE_FIELD_BIO', 'PROFILE_FIELD_SKILLS', 'PROFILE_FIELD_CITY', 'PROFILE_FIELD_LINKS'];
+const FIELDS = ['PROFILE_FIELD_BIO', 'PROFILE_FIELD_SKILLS', 'PROFILE_FIELD_CITY', 'PROFILE_FIELD_LINKS', 'PROFILE_FIELD_ATTENDANCE'];
 
 const splitList = (text, separator) => text.split(separator).map((s) => s.trim()).filter(Boolean);
 
