@@ -1,6 +1,7 @@
 #include "services/calendar/calendars.h"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <utility>
 #include <vector>
@@ -75,6 +76,26 @@ absl::StatusOr<std::string> Calendars::SiteProgramme(absl::string_view site_id) 
   return Write(absl::StrCat(site.site().display_name(), " programme"), std::move(entries));
 }
 
+absl::StatusOr<std::vector<v1::Rsvp>> Calendars::RsvpsAt(absl::string_view host,
+                                                         absl::string_view member_id,
+                                                         absl::string_view member_token,
+                                                         absl::Time deadline) const {
+  v1::ListRsvpsRequest request;
+  request.set_site_id(std::string(host));
+  request.set_member_id(std::string(member_id));
+  request.set_page_size(event::EventBoard::kRsvpPageLimits.max_size);
+  std::vector<v1::Rsvp> rsvps;
+  do {
+    ASSIGN_OR_RETURN(v1::ListRsvpsResponse page,
+                     host == site_id_
+                         ? local_rsvps_->ListRsvpsForwarded(member_token, request)
+                         : remote_rsvps_->ListRsvps(host, member_token, request, deadline));
+    for (v1::Rsvp& rsvp : *page.mutable_rsvps()) rsvps.push_back(std::move(rsvp));
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && rsvps.size() < kMaxRsvpsPerHost);
+  return rsvps;
+}
+
 absl::StatusOr<std::string> Calendars::MemberCalendar(absl::string_view member_id,
                                                       absl::string_view member_token,
                                                       absl::Time deadline) const {
@@ -98,32 +119,35 @@ absl::StatusOr<std::string> Calendars::MemberCalendar(absl::string_view member_i
     page_token = std::move(page.next_page_token);
   } while (!page_token.empty() && read < kMaxReceiptsRead);
 
-  // RSVPs, host by host: this one answers here.
+  // RSVPs, asked of the hosts kHostsAtOnce at a time; this one answers here.
   ASSIGN_OR_RETURN(const std::vector<v1::DirectoryEntry> sites, directory_->List());
+  std::vector<std::string> hosts;
   for (const v1::DirectoryEntry& site : sites) {
-    if (site.status() != v1::SITE_STATUS_ACTIVE) continue;
-    const std::string& host = site.site().site_id();
-    v1::ListRsvpsRequest request;
-    request.set_site_id(host);
-    request.set_member_id(std::string(member_id));
-    request.set_page_size(event::EventBoard::kRsvpPageLimits.max_size);
-    size_t asked = 0;
-    do {
-      absl::StatusOr<v1::ListRsvpsResponse> page =
-          host == site_id_ ? local_rsvps_->ListRsvpsForwarded(member_token, request)
-                           : remote_rsvps_->ListRsvps(host, member_token, request, deadline);
-      if (!page.ok()) {
-        return absl::Status(page.status().code(),
-                            absl::StrCat("RSVPs at ", host, ": ", page.status().message()));
+    if (site.status() == v1::SITE_STATUS_ACTIVE) hosts.push_back(site.site().site_id());
+  }
+  for (size_t first = 0; first < hosts.size(); first += kHostsAtOnce) {
+    const size_t last = std::min(hosts.size(), first + kHostsAtOnce);
+    std::vector<std::future<absl::StatusOr<std::vector<v1::Rsvp>>>> asked;
+    for (size_t i = first; i < last; ++i) {
+      asked.push_back(std::async(std::launch::async, [&, host = hosts[i]] {
+        return RsvpsAt(host, member_id, member_token, deadline);
+      }));
+    }
+    // Every answer is waited for, so that no call outlives this one's arguments.
+    std::vector<absl::StatusOr<std::vector<v1::Rsvp>>> answers;
+    for (auto& answer : asked) answers.push_back(answer.get());
+    for (size_t i = first; i < last; ++i) {
+      const absl::StatusOr<std::vector<v1::Rsvp>>& rsvps = answers[i - first];
+      if (!rsvps.ok()) {
+        return absl::Status(rsvps.status().code(),
+                            absl::StrCat("RSVPs at ", hosts[i], ": ", rsvps.status().message()));
       }
-      asked += page->rsvps_size();
-      for (const v1::Rsvp& rsvp : page->rsvps()) {
+      for (const v1::Rsvp& rsvp : *rsvps) {
         ASSIGN_OR_RETURN(const domain::Event event, event::EventFromProto(rsvp.event()));
         if (event.end < from || entries.size() == kMaxEntries) continue;
-        entries.push_back(RsvpEntry(event, rsvp, locations.Of(host)));
+        entries.push_back(RsvpEntry(event, rsvp, locations.Of(hosts[i])));
       }
-      request.set_page_token(page->next_page_token());
-    } while (!request.page_token().empty() && asked < kMaxRsvpsPerHost);
+    }
   }
   return Write(absl::StrCat("Cantine: ", member_id), std::move(entries));
 }

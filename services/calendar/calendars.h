@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -26,6 +27,8 @@ class Calendars {
   inline static constexpr size_t kMaxReceiptsRead = 20'000;
   // The most RSVPs asked of one host for one member.
   inline static constexpr size_t kMaxRsvpsPerHost = 1000;
+  // Hosts asked at the same time, each on its own thread.
+  inline static constexpr size_t kHostsAtOnce = 8;
 
   // None owned; all outlive this. `site_id` is this site. `local_rsvps` answers this host's
   // RSVPs, `remote_rsvps` another host's, each as for a forwarded call.
@@ -39,13 +42,18 @@ class Calendars {
 
   // The bookings and RSVPs of `member_id`, a member of this site, whose token of BOOKING
   // scope alone (`member_token`, never one of ACCOUNT scope) is shown to each host that
-  // is active in the directory, by `deadline`. UNAVAILABLE naming a host that does not
-  // answer: a calendar without its RSVPs would read as their cancellation.
+  // is active in the directory, kHostsAtOnce at a time, by `deadline`. UNAVAILABLE naming a host
+  // that does not answer: a calendar without its RSVPs would read as their cancellation.
   absl::StatusOr<std::string> MemberCalendar(absl::string_view member_id,
                                              absl::string_view member_token,
                                              absl::Time deadline) const;
 
  private:
+  // `member_id`'s RSVPs at `host`, page after page, up to about kMaxRsvpsPerHost.
+  absl::StatusOr<std::vector<v1::Rsvp>> RsvpsAt(absl::string_view host, absl::string_view member_id,
+                                                absl::string_view member_token,
+                                                absl::Time deadline) const;
+
   const std::string site_id_;
   const site::SiteDirectory* const directory_;
   const event::EventBoard* const events_;
