@@ -22,15 +22,12 @@ void Answer(std::string calendar, v1::HttpBody* response) {
 CalendarServiceImpl::CalendarServiceImpl(std::string site_id, const Calendars* calendars,
                                          member::MemberRegistry* registry,
                                          const site::SiteDirectory* directory,
-                                         const auth::Ed25519PrivateKey* token_key,
                                          const auth::AdminCredential* admin,
                                          const storage::Clock* clock)
     : site_id_(site_id),
       calendars_(calendars),
       registry_(registry),
       directory_(directory),
-      token_key_(token_key),
-      clock_(clock),
       callers_(admin, directory, registry, clock, std::move(site_id)) {}
 
 absl::StatusOr<std::string> CalendarServiceImpl::HomeMemberCalled(
@@ -50,14 +47,9 @@ absl::StatusOr<std::string> CalendarServiceImpl::HomeMemberCalled(
 absl::Status CalendarServiceImpl::AnswerMemberCalendar(absl::string_view member_id,
                                                        absl::Time deadline,
                                                        v1::HttpBody* response) const {
-  ASSIGN_OR_RETURN(const domain::Member member, registry_->Get(member_id));
-  ASSIGN_OR_RETURN(const auth::MemberTokenClaims claims,
-                   auth::NewTokenClaims(member, auth::KeyId(token_key_->PublicKey()),
-                                        {.booking = true}, clock_->Now(), kHostTokenTtl,
-                                        /*refreshed=*/nullptr));
-  ASSIGN_OR_RETURN(
-      std::string calendar,
-      calendars_->MemberCalendar(member_id, auth::SignMemberToken(claims, *token_key_), deadline));
+  // An erased member has no calendar, even to a feed key that outlived it.
+  RETURN_IF_ERROR(registry_->CheckMember(member_id));
+  ASSIGN_OR_RETURN(std::string calendar, calendars_->MemberCalendar(member_id, deadline));
   Answer(std::move(calendar), response);
   return absl::OkStatus();
 }

@@ -6,8 +6,6 @@
 #include "absl/time/time.h"
 #include "cantine/v1/calendar.grpc.pb.h"
 #include "services/auth/admin_credential.h"
-#include "services/auth/ed25519.h"
-#include "services/auth/member_token.h"
 #include "services/calendar/calendars.h"
 #include "services/logging/logger.h"
 #include "services/member/member_registry.h"
@@ -19,23 +17,20 @@ namespace cantine::calendar {
 // cantine.v1.CalendarService: checks who calls, and answers Calendars' files as
 // text/calendar. A member's calendar is served at their home site only, to the member (a
 // token of BOOKING scope), the home desk, or whoever holds the member's feed key, which the
-// member makes and revokes with an ACCOUNT token (member::MemberRegistry keeps it). To ask
-// each host for the member's RSVPs the service signs a token of BOOKING scope alone that
-// lives kHostTokenTtl: a feed key or an ACCOUNT token never leaves this node. Thread-safe.
+// member makes and revokes with an ACCOUNT token (member::MemberRegistry keeps it). The
+// hosts are asked for the member's RSVPs on this site's authority as its home (Calendars):
+// no token and no feed key leaves this node. Thread-safe.
 class CalendarServiceImpl final : public v1::CalendarService::Service {
  public:
-  inline static constexpr absl::Duration kHostTokenTtl = absl::Minutes(1);
   // The longest the hosts are waited for, when the caller set no deadline.
   inline static constexpr absl::Duration kHostsTimeout = absl::Seconds(10);
   inline static constexpr size_t kMaxFeedKeyBytes = 64;
 
   // None owned; all outlive the service. `site_id` is this site; `directory` resolves
-  // token keys and gives this site's web address; `token_key` signs this site's member
-  // tokens.
+  // token keys and gives this site's web address.
   CalendarServiceImpl(std::string site_id, const Calendars* calendars,
                       member::MemberRegistry* registry, const site::SiteDirectory* directory,
-                      const auth::Ed25519PrivateKey* token_key, const auth::AdminCredential* admin,
-                      const storage::Clock* clock);
+                      const auth::AdminCredential* admin, const storage::Clock* clock);
 
   grpc::Status GetSiteCalendar(grpc::ServerContext* context,
                                const v1::GetSiteCalendarRequest* request,
@@ -67,8 +62,6 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   const Calendars* const calendars_;
   member::MemberRegistry* const registry_;
   const site::SiteDirectory* const directory_;
-  const auth::Ed25519PrivateKey* const token_key_;
-  const storage::Clock* const clock_;
   const rpc::MemberCallers callers_;
   const logging::Logger log_{"calendar"};
 };

@@ -1,7 +1,6 @@
 #include "services/calendar/calendars.h"
 
 #include <algorithm>
-#include <future>
 #include <map>
 #include <utility>
 #include <vector>
@@ -60,11 +59,14 @@ absl::StatusOr<std::string> Calendars::SiteProgramme(absl::string_view site_id) 
   const std::string location = VenueLocation(site.site());
   // A day early: the filter reads days in each event's own zone.
   const absl::CivilDay from = absl::ToCivilDay(clock_->Now() - kLookBack, absl::UTCTimeZone()) - 1;
-  const domain::EventFilter filter = {
-      .site_id = std::string(site_id), .from_day = from, .include_cancelled = true};
+  const domain::EventFilter filter = {.site_id = std::string(site_id),
+                                      .from_day = from,
+                                      .to_day = from + kProgrammeDays,
+                                      .include_cancelled = true};
   std::vector<CalendarEntry> entries;
   std::string page_token;
-  do {
+  // Each page reads a bounded number of the network's events, the site's among them.
+  for (int pages = 0; pages < kMaxProgrammePages; ++pages) {
     ASSIGN_OR_RETURN(event::EventBoard::Page page,
                      events_->List(filter, event::EventBoard::kPageLimits.max_size, page_token));
     for (const domain::Event& event : page.items) {
@@ -72,13 +74,13 @@ absl::StatusOr<std::string> Calendars::SiteProgramme(absl::string_view site_id) 
       entries.push_back(EventEntry(event, location));
     }
     page_token = std::move(page.next_page_token);
-  } while (!page_token.empty() && entries.size() < kMaxEntries);
+    if (page_token.empty() || entries.size() == kMaxEntries) break;
+  }
   return Write(absl::StrCat(site.site().display_name(), " programme"), std::move(entries));
 }
 
 absl::StatusOr<std::vector<v1::Rsvp>> Calendars::RsvpsAt(absl::string_view host,
                                                          absl::string_view member_id,
-                                                         absl::string_view member_token,
                                                          absl::Time deadline) const {
   v1::ListRsvpsRequest request;
   request.set_site_id(std::string(host));
@@ -86,67 +88,60 @@ absl::StatusOr<std::vector<v1::Rsvp>> Calendars::RsvpsAt(absl::string_view host,
   request.set_page_size(event::EventBoard::kRsvpPageLimits.max_size);
   std::vector<v1::Rsvp> rsvps;
   do {
-    ASSIGN_OR_RETURN(v1::ListRsvpsResponse page,
-                     host == site_id_
-                         ? local_rsvps_->ListRsvpsForwarded(member_token, request)
-                         : remote_rsvps_->ListRsvps(host, member_token, request, deadline));
-    for (v1::Rsvp& rsvp : *page.mutable_rsvps()) rsvps.push_back(std::move(rsvp));
-    request.set_page_token(page.next_page_token());
+    absl::StatusOr<v1::ListRsvpsResponse> page =
+        host == site_id_ ? local_rsvps_->ListRsvpsForHome(site_id_, request)
+                         : remote_rsvps_->ListMemberRsvps(host, request, deadline);
+    if (!page.ok()) {
+      // Whatever the host said, the calendar is unavailable, not the feed revoked.
+      return absl::UnavailableError(
+          absl::StrCat("the RSVPs at ", host, " cannot be read: ", page.status().message()));
+    }
+    for (v1::Rsvp& rsvp : *page->mutable_rsvps()) rsvps.push_back(std::move(rsvp));
+    request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty() && rsvps.size() < kMaxRsvpsPerHost);
   return rsvps;
 }
 
 absl::StatusOr<std::string> Calendars::MemberCalendar(absl::string_view member_id,
-                                                      absl::string_view member_token,
                                                       absl::Time deadline) const {
   const absl::Time from = clock_->Now() - kLookBack;
   VenueLocations locations(directory_);
   std::vector<CalendarEntry> entries;
+  // A calendar cut short would read as deletions in the apps that hold it: refused instead.
+  const absl::Status too_many = absl::ResourceExhaustedError(
+      absl::StrCat("the calendar of ", member_id, " would hold more than ", kMaxEntries,
+                   " entries or ", kMaxReceiptsRead, " bookings"));
 
-  // Bookings, by start: every receipt is read, the recent ones kept.
+  // Bookings, by start, the recent ones kept.
   std::string page_token;
   size_t read = 0;
   do {
+    if (read >= kMaxReceiptsRead) return too_many;
     ASSIGN_OR_RETURN(
         booking::ReceiptBook::Page page,
         receipts_->ListByMember(member_id, booking::ReceiptBook::kPageLimits.max_size, page_token));
     read += page.items.size();
     for (const v1::Booking& receipt : page.items) {
       if (receipt.end_time().seconds() < absl::ToUnixSeconds(from)) continue;
+      if (entries.size() == kMaxEntries) return too_many;
       ASSIGN_OR_RETURN(CalendarEntry entry, BookingEntry(receipt, locations.Of(receipt.site_id())));
-      if (entries.size() < kMaxEntries) entries.push_back(std::move(entry));
+      entries.push_back(std::move(entry));
     }
     page_token = std::move(page.next_page_token);
-  } while (!page_token.empty() && read < kMaxReceiptsRead);
+  } while (!page_token.empty());
 
-  // RSVPs, asked of the hosts kHostsAtOnce at a time; this one answers here.
+  // RSVPs, host by host (this one answers here), each trusting this site as the member's
+  // home: no member token leaves this node.
   ASSIGN_OR_RETURN(const std::vector<v1::DirectoryEntry> sites, directory_->List());
-  std::vector<std::string> hosts;
   for (const v1::DirectoryEntry& site : sites) {
-    if (site.status() == v1::SITE_STATUS_ACTIVE) hosts.push_back(site.site().site_id());
-  }
-  for (size_t first = 0; first < hosts.size(); first += kHostsAtOnce) {
-    const size_t last = std::min(hosts.size(), first + kHostsAtOnce);
-    std::vector<std::future<absl::StatusOr<std::vector<v1::Rsvp>>>> asked;
-    for (size_t i = first; i < last; ++i) {
-      asked.push_back(std::async(std::launch::async, [&, host = hosts[i]] {
-        return RsvpsAt(host, member_id, member_token, deadline);
-      }));
-    }
-    // Every answer is waited for, so that no call outlives this one's arguments.
-    std::vector<absl::StatusOr<std::vector<v1::Rsvp>>> answers;
-    for (auto& answer : asked) answers.push_back(answer.get());
-    for (size_t i = first; i < last; ++i) {
-      const absl::StatusOr<std::vector<v1::Rsvp>>& rsvps = answers[i - first];
-      if (!rsvps.ok()) {
-        return absl::Status(rsvps.status().code(),
-                            absl::StrCat("RSVPs at ", hosts[i], ": ", rsvps.status().message()));
-      }
-      for (const v1::Rsvp& rsvp : *rsvps) {
-        ASSIGN_OR_RETURN(const domain::Event event, event::EventFromProto(rsvp.event()));
-        if (event.end < from || entries.size() == kMaxEntries) continue;
-        entries.push_back(RsvpEntry(event, rsvp, locations.Of(hosts[i])));
-      }
+    if (site.status() != v1::SITE_STATUS_ACTIVE) continue;
+    const std::string& host = site.site().site_id();
+    ASSIGN_OR_RETURN(const std::vector<v1::Rsvp> rsvps, RsvpsAt(host, member_id, deadline));
+    for (const v1::Rsvp& rsvp : rsvps) {
+      ASSIGN_OR_RETURN(const domain::Event event, event::EventFromProto(rsvp.event()));
+      if (event.end < from) continue;
+      if (entries.size() == kMaxEntries) return too_many;
+      entries.push_back(RsvpEntry(event, rsvp, locations.Of(host)));
     }
   }
   return Write(absl::StrCat("Cantine: ", member_id), std::move(entries));

@@ -27,31 +27,34 @@ class Calendars {
   inline static constexpr size_t kMaxReceiptsRead = 20'000;
   // The most RSVPs asked of one host for one member.
   inline static constexpr size_t kMaxRsvpsPerHost = 1000;
-  // Hosts asked at the same time, each on its own thread.
-  inline static constexpr size_t kHostsAtOnce = 8;
+  // A programme covers the days from kLookBack ago to this many days after, and reads at
+  // most this many pages of the network's events.
+  inline static constexpr int kProgrammeDays = 400;
+  inline static constexpr int kMaxProgrammePages = 20;
 
   // None owned; all outlive this. `site_id` is this site. `local_rsvps` answers this host's
-  // RSVPs, `remote_rsvps` another host's, each as for a forwarded call.
+  // RSVPs, `remote_rsvps` another host's, each to this site as the member's home.
   Calendars(std::string site_id, const site::SiteDirectory* directory,
             const event::EventBoard* events, const booking::ReceiptBook* receipts,
             const event::ForwardedRsvps* local_rsvps, event::RemoteHosts* remote_rsvps,
             const storage::Clock* clock);
 
-  // `site_id`'s events, cancelled ones too. NOT_FOUND when the directory lists no such site.
+  // `site_id`'s events, cancelled ones too, up to kProgrammeDays ahead. NOT_FOUND when the
+  // directory lists no such site.
   absl::StatusOr<std::string> SiteProgramme(absl::string_view site_id) const;
 
-  // The bookings and RSVPs of `member_id`, a member of this site, whose token of BOOKING
-  // scope alone (`member_token`, never one of ACCOUNT scope) is shown to each host that
-  // is active in the directory, kHostsAtOnce at a time, by `deadline`. UNAVAILABLE naming a host
-  // that does not answer: a calendar without its RSVPs would read as their cancellation.
+  // The bookings and RSVPs of `member_id`, a member of this site, asking each host active in
+  // the directory in turn, by `deadline`, on this site's authority as the member's home
+  // (ListMemberRsvps): no member token travels. UNAVAILABLE naming a host that does not
+  // answer, whatever it said: a calendar without its RSVPs would read as their
+  // cancellation. RESOURCE_EXHAUSTED rather than a calendar cut short past kMaxEntries
+  // entries or kMaxReceiptsRead bookings.
   absl::StatusOr<std::string> MemberCalendar(absl::string_view member_id,
-                                             absl::string_view member_token,
                                              absl::Time deadline) const;
 
  private:
   // `member_id`'s RSVPs at `host`, page after page, up to about kMaxRsvpsPerHost.
   absl::StatusOr<std::vector<v1::Rsvp>> RsvpsAt(absl::string_view host, absl::string_view member_id,
-                                                absl::string_view member_token,
                                                 absl::Time deadline) const;
 
   const std::string site_id_;

@@ -3,7 +3,6 @@
 #include <libical/ical.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -12,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "services/domain/site_profile.h"
 
 namespace cantine::calendar {
 namespace {
@@ -47,9 +47,11 @@ icaltimetype InUtc(absl::Time time) {
 }
 
 // `zone`'s VTIMEZONE, named by its IANA name (libical prefixes its own), from its rule in
-// force at `from` on.
+// force at `from` on; null for UTC, which needs none (times are written with a Z).
 Component ZoneComponent(icaltimezone* zone, absl::string_view iana_name, absl::Time from) {
-  Component vtimezone(icalcomponent_new_clone(icaltimezone_get_component(zone)));
+  icalcomponent* rules = icaltimezone_get_component(zone);
+  if (rules == nullptr) return nullptr;
+  Component vtimezone(icalcomponent_new_clone(rules));
   icalproperty* tzid = icalcomponent_get_first_property(vtimezone.get(), ICAL_TZID_PROPERTY);
   icalproperty_set_tzid(tzid, std::string(iana_name).c_str());
   icaltimezone_truncate_vtimezone(vtimezone.get(), InUtc(from), icaltime_null_time(),
@@ -80,6 +82,7 @@ absl::StatusOr<std::string> WriteCalendar(absl::string_view name,
     icaltimezone* vtimezone = nullptr;  // libical's, from the system's tzdata.
     absl::TimeZone civil;               // Abseil's, from the same tzdata.
     absl::Time from;
+    bool utc = false;  // UTC itself: no VTIMEZONE, times in UTC.
   };
   std::map<std::string, Zone> zones;
   for (const CalendarEntry& entry : entries) {
@@ -88,31 +91,38 @@ absl::StatusOr<std::string> WriteCalendar(absl::string_view name,
           absl::StrCat("calendar entry ", entry.uid, " does not end after it starts"));
     }
     auto [it, inserted] = zones.try_emplace(
-        entry.time_zone, Zone{.vtimezone = nullptr, .civil = {}, .from = entry.start});
+        entry.time_zone,
+        Zone{.vtimezone = nullptr, .civil = {}, .from = entry.start, .utc = false});
     Zone& zone = it->second;
     if (inserted) {
       zone.vtimezone = icaltimezone_get_builtin_timezone(entry.time_zone.c_str());
-      if (zone.vtimezone == nullptr || !absl::LoadTimeZone(entry.time_zone, &zone.civil)) {
+      absl::StatusOr<absl::TimeZone> civil =
+          domain::LoadVenueTimeZone("calendar entry time_zone", entry.time_zone);
+      if (zone.vtimezone == nullptr || !civil.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("calendar entry ", entry.uid,
                                                        ": time zone '", entry.time_zone,
                                                        "' is not in the system's tzdata"));
       }
+      zone.civil = *civil;
     }
     zone.from = std::min(zone.from, entry.start);
   }
-  for (const auto& [iana_name, zone] : zones) {
-    icalcomponent_add_component(calendar.get(),
-                                ZoneComponent(zone.vtimezone, iana_name, zone.from).release());
+  for (auto& [iana_name, zone] : zones) {
+    Component vtimezone = ZoneComponent(zone.vtimezone, iana_name, zone.from);
+    zone.utc = vtimezone == nullptr;
+    if (!zone.utc) icalcomponent_add_component(calendar.get(), vtimezone.release());
   }
 
   for (const CalendarEntry& entry : entries) {
-    const absl::TimeZone zone = zones.at(entry.time_zone).civil;
+    const Zone& zone = zones.at(entry.time_zone);
+    const auto time = [&](icalproperty* (*make)(icaltimetype), absl::Time at) {
+      return zone.utc ? make(InUtc(at)) : ZonedTime(make(CivilIn(at, zone.civil)), entry.time_zone);
+    };
     icalcomponent* event = icalcomponent_vanew(
         ICAL_VEVENT_COMPONENT, icalproperty_new_uid(entry.uid.c_str()),
         icalproperty_new_dtstamp(InUtc(entry.last_modified)),
         icalproperty_new_lastmodified(InUtc(entry.last_modified)),
-        ZonedTime(icalproperty_new_dtstart(CivilIn(entry.start, zone)), entry.time_zone),
-        ZonedTime(icalproperty_new_dtend(CivilIn(entry.end, zone)), entry.time_zone),
+        time(&icalproperty_new_dtstart, entry.start), time(&icalproperty_new_dtend, entry.end),
         icalproperty_new_summary(entry.summary.c_str()),
         icalproperty_new_status(entry.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED),
         static_cast<void*>(nullptr));
@@ -127,7 +137,7 @@ absl::StatusOr<std::string> WriteCalendar(absl::string_view name,
 
   char* text = icalcomponent_as_ical_string_r(calendar.get());
   std::string written(text);
-  std::free(text);
+  icalmemory_free_buffer(text);
   return written;
 }
 

@@ -120,7 +120,10 @@ Member ApplyMemberUpdate(Member member, const MemberUpdate& update) {
   if (update.skills) member.skills = *update.skills;
   if (update.city) member.city = *update.city;
   if (update.links) member.links = *update.links;
-  if (update.network_visible_fields) member.network_visible_fields = *update.network_visible_fields;
+  if (update.network_visible_fields) {
+    member.network_visible_fields = *update.network_visible_fields;
+    member.shows_attendance = member.network_visible_fields.contains(ProfileField::kAttendance);
+  }
   return member;
 }
 

@@ -12,11 +12,11 @@
 
 namespace cantine::domain {
 
-// A profile field that a member may show network-wide. Every other site holds only the
-// fields the member shows, and the display name, which always replicates: it is how venues
-// and co-workers see the member. The email and the fields not shown stay at the home site.
-// What a member may show network-wide. kAttendance is no field but a consent: the hosts of
-// the events the member goes to may list the member among those going.
+// What a member may show network-wide. Every other site holds only the fields the member
+// shows, and the display name, which always replicates: it is how venues and co-workers see
+// the member. The email and the fields not shown stay at the home site. kAttendance is no
+// field but a consent: the hosts of the events the member goes to may list the member among
+// those going.
 enum class ProfileField { kBio, kSkills, kCity, kLinks, kAttendance };
 using ProfileFields = std::set<ProfileField>;
 
@@ -37,8 +37,9 @@ struct Member {
   std::string city = {};
   std::vector<std::string> links = {};
   ProfileFields network_visible_fields = {};  // Home site only; none by default.
-  // Whether network_visible_fields holds kAttendance: what the network holds of that choice
-  // (NetworkView), which event hosts read.
+  // Whether the member shows kAttendance: at home kept in step with network_visible_fields
+  // (ApplyMemberUpdate); elsewhere all the network holds of that choice (NetworkView), which
+  // event hosts read.
   bool shows_attendance = false;
 };
 

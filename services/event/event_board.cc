@@ -323,20 +323,28 @@ absl::StatusOr<EventBoard::RsvpPage> EventBoard::ListRsvps(absl::string_view mem
   return page;
 }
 
-absl::StatusOr<storage::Page<std::string>> EventBoard::ListGoing(
-    absl::string_view event_id, int page_size, absl::string_view page_token) const {
+absl::StatusOr<EventBoard::Goers> EventBoard::GoingAfter(absl::string_view event_id,
+                                                         absl::string_view after_member_id,
+                                                         size_t max_rows) const {
   ASSIGN_OR_RETURN(const domain::Event event, Get(event_id));
   if (event.host_site_id != site_id()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "event ", event_id, " is hosted by ", event.host_site_id, ", which alone knows who goes"));
   }
-  return storage::ListIndexPage<std::string>(
-      *store_, Table::kRsvps, EventRsvpsPrefix(event_id), page_size, page_token, kRsvpPageLimits,
-      [](const storage::KeyValue& row) -> absl::StatusOr<std::optional<std::string>> {
-        ASSIGN_OR_RETURN(RsvpRow rsvp, RsvpOfEventRow(row));
-        if (rsvp.rsvp.state != domain::RsvpState::kGoing) return std::nullopt;
-        return std::move(rsvp.rsvp.member_id);
-      });
+  ASSIGN_OR_RETURN(
+      const std::vector<storage::KeyValue> rows,
+      store_->Scan(Table::kRsvps, EventPrefix(event_id), max_rows,
+                   after_member_id.empty() ? "" : EventRsvpKey(event_id, after_member_id)));
+  Goers goers;
+  goers.end = rows.size() < max_rows;
+  for (const storage::KeyValue& row : rows) {
+    ASSIGN_OR_RETURN(RsvpRow rsvp, RsvpOfEventRow(row));
+    goers.last_read = rsvp.rsvp.member_id;
+    if (rsvp.rsvp.state == domain::RsvpState::kGoing) {
+      goers.member_ids.push_back(std::move(rsvp.rsvp.member_id));
+    }
+  }
+  return goers;
 }
 
 absl::StatusOr<domain::Event> EventBoard::Update(absl::string_view event_id,

@@ -110,12 +110,17 @@ class EventBoard {
   // size or token.
   absl::StatusOr<RsvpPage> ListRsvps(absl::string_view member_id, int page_size,
                                      absl::string_view page_token) const;
-  // The members going to `event_id`, a host's event, by member id: a page of its RSVPs
-  // (kRsvpPageLimits), the GOING ones kept, so a page may hold fewer, even none, before the
-  // last. NOT_FOUND for an unknown event; FAILED_PRECONDITION naming the host of another's;
-  // INVALID_ARGUMENT for a bad page size or token.
-  absl::StatusOr<storage::Page<std::string>> ListGoing(absl::string_view event_id, int page_size,
-                                                       absl::string_view page_token) const;
+  // The members going to `event_id`, a host's event, by member id, after `after_member_id`
+  // ("": from the first), among at most `max_rows` of its RSVPs read: `last_read` is the
+  // member of the last one read, and `end` says whether it was the event's last. NOT_FOUND
+  // for an unknown event; FAILED_PRECONDITION naming the host of another's.
+  struct Goers {
+    std::vector<std::string> member_ids;
+    std::string last_read;
+    bool end = false;
+  };
+  absl::StatusOr<Goers> GoingAfter(absl::string_view event_id, absl::string_view after_member_id,
+                                   size_t max_rows) const;
 
  private:
   // Computes the event that replaces `current`, or nullopt when nothing changes.

@@ -6,6 +6,7 @@
 #include "services/rpc/admin_check.h"
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
+#include "storage/paged_scan.h"
 #include "storage/status_macros.h"
 
 namespace cantine::event {
@@ -228,21 +229,40 @@ absl::StatusOr<v1::ListRsvpsResponse> EventServiceImpl::ListRsvpsForwarded(
 
 absl::StatusOr<v1::ListAttendeesResponse> EventServiceImpl::AttendeesHere(
     const v1::ListAttendeesRequest& request) const {
-  ASSIGN_OR_RETURN(
-      const storage::Page<std::string> going,
-      board_->ListGoing(request.event_id(), request.page_size(), request.page_token()));
-  v1::ListAttendeesResponse response;
-  for (const std::string& member_id : going.items) {
-    // A member this node does not hold (yet) or erased is left out, as one who hides.
-    absl::StatusOr<domain::Member> member = members_->Get(member_id);
-    if (!member.ok() || member->erased || !member->shows_attendance) continue;
-    v1::Attendee* attendee = response.add_attendees();
-    attendee->set_member_id(member->member_id);
-    attendee->set_display_name(member->display_name);
-    attendee->set_home_site_id(member->home_site_id);
+  ASSIGN_OR_RETURN(const size_t page_size,
+                   storage::PageSizeLimit(request.page_size(), EventBoard::kRsvpPageLimits));
+  if (!request.page_token().empty()) {
+    RETURN_IF_ERROR(domain::CheckSlug("page_token", request.page_token()));
   }
-  response.set_next_page_token(going.next_page_token);
-  return response;
+  v1::ListAttendeesResponse response;
+  std::string cursor = request.page_token();
+  for (size_t read = 0;; read += kAttendeeRowsPerRead) {
+    if (read >= kMaxAttendeeRowsRead) {
+      if (response.attendees().empty()) {
+        return absl::ResourceExhaustedError(absl::StrCat("more than ", kMaxAttendeeRowsRead,
+                                                         " RSVPs follow without one who shows it"));
+      }
+      response.set_next_page_token(response.attendees().rbegin()->member_id());
+      return response;
+    }
+    ASSIGN_OR_RETURN(const EventBoard::Goers goers,
+                     board_->GoingAfter(request.event_id(), cursor, kAttendeeRowsPerRead));
+    for (const std::string& member_id : goers.member_ids) {
+      // A member this node does not hold (yet), or erased, is left out, as one who hides.
+      absl::StatusOr<domain::Member> member = members_->Get(member_id);
+      if (!member.ok() || member->erased || !member->shows_attendance) continue;
+      v1::Attendee* attendee = response.add_attendees();
+      attendee->set_member_id(member->member_id);
+      attendee->set_display_name(member->display_name);
+      attendee->set_home_site_id(member->home_site_id);
+      if (static_cast<size_t>(response.attendees_size()) == page_size) {
+        response.set_next_page_token(member_id);
+        return response;
+      }
+    }
+    if (goers.end) return response;
+    cursor = goers.last_read;
+  }
 }
 
 grpc::Status EventServiceImpl::ListAttendees(grpc::ServerContext* context,
@@ -250,6 +270,8 @@ grpc::Status EventServiceImpl::ListAttendees(grpc::ServerContext* context,
                                              v1::ListAttendeesResponse* response) {
   return rpc::Serve([&]() -> absl::Status {
     ASSIGN_OR_RETURN(const std::string host, HostOf(request->event_id()));
+    // Every node holds every event: an unknown one is refused here, not forwarded.
+    RETURN_IF_ERROR(board_->Get(request->event_id()).status());
     if (host == board_->site_id()) {
       ASSIGN_OR_RETURN(*response, AttendeesHere(*request));
     } else {
@@ -266,6 +288,21 @@ absl::StatusOr<v1::ListAttendeesResponse> EventServiceImpl::ListAttendeesForward
   ASSIGN_OR_RETURN(const std::string host, HostOf(request.event_id()));
   RETURN_IF_ERROR(CheckForwardedHere(host));
   return AttendeesHere(request);
+}
+
+absl::StatusOr<v1::ListRsvpsResponse> EventServiceImpl::ListRsvpsForHome(
+    absl::string_view home_site_id, const v1::ListRsvpsRequest& request) const {
+  RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
+  ASSIGN_OR_RETURN(const domain::MemberIdParts member,
+                   domain::ParseMemberId("member_id", request.member_id()));
+  if (member.home_site_id != home_site_id) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("site ", home_site_id, " is not the home of ", request.member_id()));
+  }
+  return ListHere(
+      rpc::MemberCaller{
+          .desk = false, .member_id = request.member_id(), .token = "", .account_scope = false},
+      request);
 }
 
 }  // namespace cantine::event

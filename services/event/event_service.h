@@ -20,6 +20,8 @@ namespace cantine::event {
 // the host (RemoteHosts) for another's. Thread-safe.
 class EventServiceImpl final : public v1::EventService::Service, public ForwardedRsvps {
  public:
+  inline static constexpr size_t kAttendeeRowsPerRead = 1000;
+  inline static constexpr size_t kMaxAttendeeRowsRead = 50'000;
   // Longest a forwarded call may take when the caller set no deadline.
   inline static constexpr absl::Duration kForwardTimeout = absl::Seconds(10);
 
@@ -54,6 +56,8 @@ class EventServiceImpl final : public v1::EventService::Service, public Forwarde
       absl::string_view member_token, const v1::ListRsvpsRequest& request) const override;
   absl::StatusOr<v1::ListAttendeesResponse> ListAttendeesForwarded(
       const v1::ListAttendeesRequest& request) const override;
+  absl::StatusOr<v1::ListRsvpsResponse> ListRsvpsForHome(
+      absl::string_view home_site_id, const v1::ListRsvpsRequest& request) const override;
 
  private:
   // The host of `event_id`, INVALID_ARGUMENT naming event_id when it is not an event id.
@@ -69,7 +73,8 @@ class EventServiceImpl final : public v1::EventService::Service, public Forwarde
   absl::StatusOr<v1::ListRsvpsResponse> ListHere(const rpc::MemberCaller& caller,
                                                  const v1::ListRsvpsRequest& request) const;
   // The page of the event's goers whose profile shows attendance, as this node holds their
-  // profiles (replicated with the choice).
+  // profiles (replicated with the choice). The page token is the last member listed, so it
+  // never names one who hides; at most kMaxAttendeeRowsRead RSVPs are read per page.
   absl::StatusOr<v1::ListAttendeesResponse> AttendeesHere(
       const v1::ListAttendeesRequest& request) const;
 

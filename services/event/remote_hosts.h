@@ -26,6 +26,11 @@ class RemoteHosts {
                                                           absl::string_view member_token,
                                                           const v1::ListRsvpsRequest& request,
                                                           absl::Time deadline) = 0;
+  // A member's RSVPs at `site_id`, asked by the member's home site on its own authority
+  // (its TLS identity), for the member's calendar: no member token travels.
+  virtual absl::StatusOr<v1::ListRsvpsResponse> ListMemberRsvps(absl::string_view site_id,
+                                                                const v1::ListRsvpsRequest& request,
+                                                                absl::Time deadline) = 0;
   // Public: no member token travels.
   virtual absl::StatusOr<v1::ListAttendeesResponse> ListAttendees(
       absl::string_view site_id, const v1::ListAttendeesRequest& request, absl::Time deadline) = 0;
@@ -46,6 +51,10 @@ class ForwardedRsvps {
       absl::string_view member_token, const v1::ListRsvpsRequest& request) const = 0;
   virtual absl::StatusOr<v1::ListAttendeesResponse> ListAttendeesForwarded(
       const v1::ListAttendeesRequest& request) const = 0;
+  // The RSVPs here of `request.member_id`, asked by `home_site_id`, whose identity the
+  // caller proved: PERMISSION_DENIED unless it is the member's home.
+  virtual absl::StatusOr<v1::ListRsvpsResponse> ListRsvpsForHome(
+      absl::string_view home_site_id, const v1::ListRsvpsRequest& request) const = 0;
 };
 
 }  // namespace cantine::event

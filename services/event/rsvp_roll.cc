@@ -17,14 +17,6 @@ using storage::KeyBuilder;
 using storage::Table;
 using storage::Transaction;
 
-std::string RsvpKey(absl::string_view event_id, absl::string_view member_id) {
-  return KeyBuilder().AddString(event_id).AddString(member_id).Build();
-}
-
-std::string WaitlistPrefix(absl::string_view event_id) {
-  return KeyBuilder().AddString(event_id).Build();
-}
-
 std::string WaitlistKey(absl::string_view event_id, storage::HybridTime at) {
   return KeyBuilder().AddString(event_id).AddInt64(at.wall_micros).AddUint64(at.logical).Build();
 }
@@ -83,7 +75,7 @@ absl::StatusOr<std::optional<RsvpRow>> ReadRsvp(Transaction& txn, absl::string_v
                                                 absl::string_view member_id) {
   ASSIGN_OR_RETURN(std::optional<v1::StoredRsvp> stored,
                    storage::ParseOptionalRecord<v1::StoredRsvp>(
-                       txn.Get(Table::kRsvps, RsvpKey(event_id, member_id)), "stored RSVP"));
+                       txn.Get(Table::kRsvps, EventRsvpKey(event_id, member_id)), "stored RSVP"));
   if (!stored.has_value()) return std::nullopt;
   return FromStored(event_id, member_id, *stored);
 }
@@ -103,7 +95,7 @@ absl::Status WriteRsvp(Transaction& txn, const RsvpRow& row,
   if (!previous.has_value()) {
     RETURN_IF_ERROR(txn.Put(Table::kRsvpsByMember, MemberKey(rsvp.member_id, rsvp.event_id), ""));
   }
-  return storage::PutRecord(txn, Table::kRsvps, RsvpKey(rsvp.event_id, rsvp.member_id),
+  return storage::PutRecord(txn, Table::kRsvps, EventRsvpKey(rsvp.event_id, rsvp.member_id),
                             ToStored(row));
 }
 
@@ -112,7 +104,7 @@ absl::StatusOr<std::vector<RsvpRow>> FirstWaiters(Transaction& txn, absl::string
   std::vector<RsvpRow> waiters;
   if (count <= 0) return waiters;
   ASSIGN_OR_RETURN(std::vector<storage::KeyValue> rows,
-                   txn.Scan(Table::kRsvpWaitlist, WaitlistPrefix(event_id), count));
+                   txn.Scan(Table::kRsvpWaitlist, EventPrefix(event_id), count));
   for (const storage::KeyValue& row : rows) {
     ASSIGN_OR_RETURN(std::optional<RsvpRow> waiter, ReadRsvp(txn, event_id, row.value));
     if (!waiter.has_value() || !waiter->waitlisted_at.has_value() ||
@@ -129,7 +121,7 @@ absl::StatusOr<int32_t> WaitlistPosition(Transaction& txn, const RsvpRow& row) {
   if (!row.waitlisted_at.has_value()) return 0;
   ASSIGN_OR_RETURN(
       std::vector<storage::KeyValue> rows,
-      txn.Scan(Table::kRsvpWaitlist, WaitlistPrefix(row.rsvp.event_id), domain::kMaxEventWaitlist));
+      txn.Scan(Table::kRsvpWaitlist, EventPrefix(row.rsvp.event_id), domain::kMaxEventWaitlist));
   const std::string key = WaitlistKey(row.rsvp.event_id, *row.waitlisted_at);
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].key == key) return static_cast<int32_t>(i + 1);
@@ -138,8 +130,12 @@ absl::StatusOr<int32_t> WaitlistPosition(Transaction& txn, const RsvpRow& row) {
                                           row.rsvp.event_id, " waits, but not in its waitlist"));
 }
 
-std::string EventRsvpsPrefix(absl::string_view event_id) {
+std::string EventPrefix(absl::string_view event_id) {
   return KeyBuilder().AddString(event_id).Build();
+}
+
+std::string EventRsvpKey(absl::string_view event_id, absl::string_view member_id) {
+  return KeyBuilder(EventPrefix(event_id)).AddString(member_id).Build();
 }
 
 absl::StatusOr<RsvpRow> RsvpOfEventRow(const storage::KeyValue& row) {
@@ -148,6 +144,7 @@ absl::StatusOr<RsvpRow> RsvpOfEventRow(const storage::KeyValue& row) {
   absl::StatusOr<std::string> member_id =
       event_id.ok() ? key.ReadString() : absl::StatusOr<std::string>(event_id.status());
   if (!member_id.ok()) return Corrupt("an RSVP key", member_id.status().message());
+  if (!key.done()) return Corrupt("an RSVP key", "bytes after the member id");
   ASSIGN_OR_RETURN(const v1::StoredRsvp stored,
                    storage::ParseRecord<v1::StoredRsvp>(row.value, "stored RSVP"));
   return FromStored(*event_id, *member_id, stored);

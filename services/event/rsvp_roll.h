@@ -43,9 +43,11 @@ absl::StatusOr<std::vector<RsvpRow>> FirstWaiters(storage::Transaction& txn,
 // 1 for the first waiter of its event; 0 when `row` is not waitlisted.
 absl::StatusOr<int32_t> WaitlistPosition(storage::Transaction& txn, const RsvpRow& row);
 
-// The prefix of an event's rows in Table::kRsvps, by member id, and one such row read back
-// (DATA_LOSS for one that does not decode).
-std::string EventRsvpsPrefix(absl::string_view event_id);
+// The prefix of an event's rows in Table::kRsvps (by member id) and Table::kRsvpWaitlist (in
+// order); the key of a member's row in Table::kRsvps, and such a row read back (DATA_LOSS
+// for one that does not decode).
+std::string EventPrefix(absl::string_view event_id);
+std::string EventRsvpKey(absl::string_view event_id, absl::string_view member_id);
 absl::StatusOr<RsvpRow> RsvpOfEventRow(const storage::KeyValue& row);
 
 // The prefix of a member's keys in Table::kRsvpsByMember, by event id, and the event a key

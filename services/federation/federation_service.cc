@@ -291,4 +291,14 @@ grpc::Status FederationServiceImpl::ForwardListAttendees(grpc::ServerContext* co
                         });
 }
 
+grpc::Status FederationServiceImpl::ListMemberRsvps(grpc::ServerContext* context,
+                                                    const v1::MemberRsvpsQuery* request,
+                                                    v1::ListRsvpsResponse* response) {
+  // The caller is the site its certificate names: a member's RSVPs go to its home only.
+  return ServeForwarded(*context, request->site_id(), rsvps_, response,
+                        [&](event::ForwardedRsvps& rsvps, const std::string& caller) {
+                          return rsvps.ListRsvpsForHome(caller, request->request());
+                        });
+}
+
 }  // namespace cantine::federation

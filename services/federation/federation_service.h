@@ -73,6 +73,8 @@ class FederationServiceImpl final : public v1::FederationService::Service {
                                  v1::Rsvp* response) override;
   grpc::Status ForwardListRsvps(grpc::ServerContext* context, const v1::ForwardedListRsvps* request,
                                 v1::ListRsvpsResponse* response) override;
+  grpc::Status ListMemberRsvps(grpc::ServerContext* context, const v1::MemberRsvpsQuery* request,
+                               v1::ListRsvpsResponse* response) override;
   grpc::Status ForwardListAttendees(grpc::ServerContext* context,
                                     const v1::ForwardedListAttendees* request,
                                     v1::ListAttendeesResponse* response) override;

@@ -183,6 +183,19 @@ absl::StatusOr<v1::ListRsvpsResponse> Forwarder::ListRsvps(absl::string_view sit
                                                   &v1::FederationService::Stub::ForwardListRsvps);
 }
 
+absl::StatusOr<v1::ListRsvpsResponse> Forwarder::ListMemberRsvps(
+    absl::string_view site_id, const v1::ListRsvpsRequest& request, absl::Time deadline) {
+  v1::MemberRsvpsQuery query;
+  query.set_site_id(self_site_id_);
+  *query.mutable_request() = request;
+  return Forward<v1::ListRsvpsResponse>(
+      site_id, deadline,
+      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
+          v1::ListRsvpsResponse* response) {
+        return stub.ListMemberRsvps(context, query, response);
+      });
+}
+
 absl::StatusOr<v1::ListAttendeesResponse> Forwarder::ListAttendees(
     absl::string_view site_id, const v1::ListAttendeesRequest& request, absl::Time deadline) {
   v1::ForwardedListAttendees forwarded;

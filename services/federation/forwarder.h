@@ -63,6 +63,9 @@ class Forwarder final : public booking::RemoteVenues,
   absl::StatusOr<v1::Rsvp> CancelRsvp(absl::string_view site_id, absl::string_view member_token,
                                       const v1::CancelRsvpRequest& request,
                                       absl::Time deadline) override;
+  absl::StatusOr<v1::ListRsvpsResponse> ListMemberRsvps(absl::string_view site_id,
+                                                        const v1::ListRsvpsRequest& request,
+                                                        absl::Time deadline) override;
   absl::StatusOr<v1::ListAttendeesResponse> ListAttendees(absl::string_view site_id,
                                                           const v1::ListAttendeesRequest& request,
                                                           absl::Time deadline) override;

@@ -34,7 +34,8 @@ absl::StatusOr<domain::Member> ProfileOf(const Proto& proto) {
                         .skills = ToVector(proto.skills()),
                         .city = proto.city(),
                         .links = ToVector(proto.links()),
-                        .network_visible_fields = std::move(shown)};
+                        .network_visible_fields = shown,
+                        .shows_attendance = shown.contains(domain::ProfileField::kAttendance)};
 }
 
 }  // namespace
@@ -56,8 +57,7 @@ v1::Member MemberToProto(const domain::Member& member) {
         rpc::EnumToProto(kProfileFields, field, v1::PROFILE_FIELD_UNSPECIFIED));
   }
   proto.set_state(member.erased ? v1::MEMBER_STATE_ERASED : v1::MEMBER_STATE_ACTIVE);
-  proto.set_shows_attendance(member.shows_attendance || member.network_visible_fields.contains(
-                                                            domain::ProfileField::kAttendance));
+  proto.set_shows_attendance(member.shows_attendance);
   return proto;
 }
 
@@ -68,7 +68,8 @@ absl::StatusOr<domain::Member> MemberFromProto(const v1::Member& proto) {
   member.home_site_id = proto.home_site_id();
   member.create_time = created;
   member.erased = proto.erased();
-  member.shows_attendance = proto.shows_attendance();
+  // A network record holds the choice alone; a home record holds it with the fields shown.
+  member.shows_attendance = member.shows_attendance || proto.shows_attendance();
   return member;
 }
 

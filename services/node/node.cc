@@ -396,8 +396,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       options.site.site_id, p.directory.get(), p.events.get(), p.receipts.get(),
       p.event_service.get(), p.forwarder.get(), clock);
   p.calendar_service = std::make_unique<calendar::CalendarServiceImpl>(
-      options.site.site_id, p.calendars.get(), p.members.get(), p.directory.get(),
-      p.signing_key.get(), p.admin.get(), clock);
+      options.site.site_id, p.calendars.get(), p.members.get(), p.directory.get(), p.admin.get(),
+      clock);
   p.admin_service = std::make_unique<admin::AdminServiceImpl>(
       options.site.site_id, p.oplog.get(), [parts = &p] { return parts->PeerStatuses(); },
       &p.peer_heads, p.admin.get(), p.directory.get(),

@@ -616,6 +616,26 @@ TEST_F(ForwardedCallsTest, GetAvailabilityAnswersKnownPeersOnly) {
   EXPECT_EQ(response.slots(0).seats_free(), 9);  // ada's booking holds one seat.
 }
 
+TEST_F(ForwardedCallsTest, AMembersRsvpsGoToItsHomeSiteOnly) {
+  v1::MemberRsvpsQuery query;
+  query.mutable_request()->set_site_id(cluster_.site_id(kHere));
+  query.mutable_request()->set_member_id(vic_);  // A member of site-b.
+  for (const auto& [site_id, code] : std::vector<std::pair<std::string, grpc::StatusCode>>{
+           {"site-z", grpc::PERMISSION_DENIED},
+           {"", grpc::INVALID_ARGUMENT},
+           {cluster_.site_id(kHere), grpc::PERMISSION_DENIED}}) {  // Not vic's home.
+    SCOPED_TRACE(site_id);
+    query.set_site_id(site_id);
+    v1::ListRsvpsResponse response;
+    EXPECT_EQ(federation_->ListMemberRsvps(Context("").get(), query, &response).error_code(), code);
+    EXPECT_EQ(response.ByteSizeLong(), 0u);
+  }
+  query.set_site_id("site-b");
+  v1::ListRsvpsResponse response;
+  const grpc::Status status = federation_->ListMemberRsvps(Context("").get(), query, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
 // GetMember is open, but a member's email is answered only to the member (its token of
 // ACCOUNT scope) and to its home site's desk, and only at the home node: no other node
 // holds it.

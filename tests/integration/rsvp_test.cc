@@ -325,6 +325,22 @@ TEST(RsvpTest, OnlyGoersWhoseProfileShowsAttendanceAreListedAtAnyNode) {
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(Attendees(cluster, kHost, event.event_id()), expected);
   EXPECT_EQ(Attendees(cluster, kOther, event.event_id()), expected);  // Forwarded.
+  // Page by page, each token is a member listed: never one who hides or waits.
+  auto events_there = v1::EventService::NewStub(cluster.channel(kOther));
+  v1::ListAttendeesRequest paged;
+  paged.set_event_id(event.event_id());
+  paged.set_page_size(1);
+  std::vector<std::string> listed;
+  do {
+    v1::ListAttendeesResponse page;
+    ASSERT_TRUE(events_there->ListAttendees(Context().get(), paged, &page).ok());
+    for (const v1::Attendee& attendee : page.attendees()) listed.push_back(attendee.member_id());
+    if (!page.next_page_token().empty()) {
+      EXPECT_THAT(expected, ::testing::Contains(page.next_page_token()));
+    }
+    paged.set_page_token(page.next_page_token());
+  } while (!paged.page_token().empty());
+  EXPECT_EQ(listed, expected);
 
   // Bob withdraws his consent at home; the host stops listing him once it has the change.
   ASSERT_NO_FATAL_FAILURE(ShowAttendance(cluster, kOther, bob, false));

@@ -124,6 +124,15 @@ TEST(ICalWriterTest, ACancelledEntryIsSentCancelledAndTheSameEntriesGiveTheSameB
   EXPECT_EQ(icalcomponent_get_status(EventWithUid(calendar.get(), "ev-1")), ICAL_STATUS_CANCELLED);
 }
 
+TEST(ICalWriterTest, AVenueInUtcHasItsTimesInUtcAndNoVtimezone) {
+  const CalendarEntry entry = EntryAt("ev-utc", "UTC", absl::CivilMinute(2027, 6, 1, 19, 0));
+  const absl::StatusOr<std::string> written = WriteCalendar("Programme", {entry});
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_TRUE(absl::StrContains(*written, "\r\nDTSTART:20270601T190000Z\r\n")) << *written;
+  const Component calendar = Parse(*written);
+  EXPECT_EQ(icalcomponent_count_components(calendar.get(), ICAL_VTIMEZONE_COMPONENT), 0);
+}
+
 TEST(ICalWriterTest, RefusesAnUnknownZoneAndAnEntryThatDoesNotEndAfterItStarts) {
   CalendarEntry unknown = EntryAt("ev-1", "Europe/Paris", absl::CivilMinute(2027, 6, 1, 19, 0));
   unknown.time_zone = "Mars/Olympus_Mons";
