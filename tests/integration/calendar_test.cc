@@ -40,22 +40,11 @@ struct Member {
   std::string account_token;  // ACCOUNT scope.
 };
 
-std::string DeskToken(MiniCluster& cluster, int home, const std::string& member_id,
-                      v1::TokenScope scope) {
-  auto members = v1::MemberService::NewStub(cluster.channel(home));
-  v1::IssueTokenRequest issue;
-  issue.set_member_id(member_id);
-  issue.add_scopes(scope);
-  v1::IssueTokenResponse issued;
-  const grpc::Status status = members->IssueToken(DeskContext(cluster, home).get(), issue, &issued);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return issued.token();
-}
-
 Member Register(MiniCluster& cluster, int home, const std::string& name) {
   const v1::Member member = testing::RegisterAtDesk(cluster, home, name);
-  return {member.member_id(), DeskToken(cluster, home, member.member_id(), v1::TOKEN_SCOPE_BOOKING),
-          DeskToken(cluster, home, member.member_id(), v1::TOKEN_SCOPE_ACCOUNT)};
+  return {member.member_id(),
+          testing::DeskToken(cluster, home, member.member_id(), {v1::TOKEN_SCOPE_BOOKING}),
+          testing::DeskToken(cluster, home, member.member_id(), {v1::TOKEN_SCOPE_ACCOUNT})};
 }
 
 // Every node pulls from every other, and the venue has desks.

@@ -38,14 +38,7 @@ struct Member {
 Member Register(MiniCluster& cluster, int home, const std::string& name,
                 std::vector<v1::TokenScope> scopes = {}) {
   const v1::Member member = testing::RegisterAtDesk(cluster, home, name);
-  auto members = v1::MemberService::NewStub(cluster.channel(home));
-  v1::IssueTokenRequest issue;
-  issue.set_member_id(member.member_id());
-  for (v1::TokenScope scope : scopes) issue.add_scopes(scope);
-  v1::IssueTokenResponse issued;
-  const grpc::Status status = members->IssueToken(DeskContext(cluster, home).get(), issue, &issued);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return {member.member_id(), issued.token()};
+  return {member.member_id(), testing::DeskToken(cluster, home, member.member_id(), scopes)};
 }
 
 // An event of the host a few days ahead, for `capacity` people.

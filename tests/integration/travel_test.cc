@@ -65,24 +65,11 @@ struct Traveller {
   std::string account_token;  // ACCOUNT scope: the profile, at the home site.
 };
 
-// A token of `member_id` with `scopes`, from the desk of `home`.
-std::string DeskToken(MiniCluster& cluster, int home, const std::string& member_id,
-                      std::vector<v1::TokenScope> scopes) {
-  auto members = v1::MemberService::NewStub(cluster.channel(home));
-  v1::IssueTokenRequest issue;
-  issue.set_member_id(member_id);
-  for (v1::TokenScope scope : scopes) issue.add_scopes(scope);
-  v1::IssueTokenResponse issued;
-  grpc::Status status = members->IssueToken(DeskContext(cluster, home).get(), issue, &issued);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return issued.token();
-}
-
 // Registers a member at `home` and gets its tokens from it.
 Traveller Register(MiniCluster& cluster, int home, const std::string& name) {
   const v1::Member member = testing::RegisterAtDesk(cluster, home, name);
-  return {member.member_id(), DeskToken(cluster, home, member.member_id(), {}),
-          DeskToken(cluster, home, member.member_id(), {v1::TOKEN_SCOPE_ACCOUNT})};
+  return {member.member_id(), testing::DeskToken(cluster, home, member.member_id()),
+          testing::DeskToken(cluster, home, member.member_id(), {v1::TOKEN_SCOPE_ACCOUNT})};
 }
 
 // The `n`th open weekday at the venue from a week ahead (inside the booking horizon).
@@ -591,8 +578,8 @@ TEST(TravelTest, OnlyABookingTokenIsForwardedAndAnAccountTokenNeverLeavesItsNode
   MeshWithDesks(cluster);
   const Traveller ada = Register(cluster, 1, "ada");  // Home: site-b; the venue is site-a.
   ASSERT_TRUE(cluster.WaitForConvergence(2));
-  const std::string both =
-      DeskToken(cluster, 1, ada.member_id, {v1::TOKEN_SCOPE_BOOKING, v1::TOKEN_SCOPE_ACCOUNT});
+  const std::string both = testing::DeskToken(cluster, 1, ada.member_id,
+                                              {v1::TOKEN_SCOPE_BOOKING, v1::TOKEN_SCOPE_ACCOUNT});
   v1::Booking booking;
   for (const auto& [what, token, says] :
        std::vector<std::tuple<std::string, std::string, std::string>>{
@@ -684,7 +671,7 @@ TEST(TravelTest, ARevocationAtHomeIsHonouredByEveryNodeWithinSeconds) {
   EXPECT_EQ(status.error_code(), grpc::UNAUTHENTICATED) << status.error_message();
 
   // A new sign-in at the desk books again; the home desk revokes it in turn.
-  const std::string again = DeskToken(cluster, 1, ada.member_id, {});
+  const std::string again = testing::DeskToken(cluster, 1, ada.member_id);
   status = Book(cluster, 2, {ada.member_id, again, ""},
                 MorningAtVenue(cluster, VenueWeekday(1), "again"), &booking);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -737,9 +724,10 @@ TEST(TravelTest, RefreshesStopAtTheSignInsMaximumLifetime) {
   EXPECT_EQ(refreshes, 16);  // At 10 h, 20 h, ... 160 h; at 170 h the last one has expired.
   EXPECT_EQ(latest_expiry, signed_in + auth::kMaxSessionLifetime);
   // The desk signs her in again.
-  EXPECT_EQ(ItineraryStatus(cluster, 1, ada.member_id,
-                            DeskToken(cluster, 0, ada.member_id, {v1::TOKEN_SCOPE_BOOKING})),
-            grpc::OK);
+  EXPECT_EQ(
+      ItineraryStatus(cluster, 1, ada.member_id,
+                      testing::DeskToken(cluster, 0, ada.member_id, {v1::TOKEN_SCOPE_BOOKING})),
+      grpc::OK);
 }
 
 }  // namespace

@@ -276,6 +276,18 @@ v1::Member RegisterAtDesk(MiniCluster& cluster, int i, const std::string& name) 
   return member;
 }
 
+std::string DeskToken(MiniCluster& cluster, int i, const std::string& member_id,
+                      const std::vector<v1::TokenScope>& scopes) {
+  auto members = v1::MemberService::NewStub(cluster.channel(i));
+  v1::IssueTokenRequest issue;
+  issue.set_member_id(member_id);
+  for (v1::TokenScope scope : scopes) issue.add_scopes(scope);
+  v1::IssueTokenResponse issued;
+  const grpc::Status status = members->IssueToken(DeskContext(cluster, i).get(), issue, &issued);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return issued.token();
+}
+
 void CreateDesks(MiniCluster& cluster, int i, int seats, int64_t visitor_price_minor) {
   auto sites = v1::SiteService::NewStub(cluster.channel(i));
   v1::CreateSpaceRequest create;

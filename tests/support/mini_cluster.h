@@ -126,6 +126,11 @@ class MiniCluster {
 // test failure.
 v1::Member RegisterAtDesk(MiniCluster& cluster, int i, const std::string& name);
 
+// A token of `member_id` with `scopes` (none: BOOKING, the node's default), issued by node
+// i's desk, the member's home. A refusal is a test failure.
+std::string DeskToken(MiniCluster& cluster, int i, const std::string& member_id,
+                      const std::vector<v1::TokenScope>& scopes = {});
+
 // Whether node `node` answers GetMember of `member_id`, as anyone may ask.
 bool MemberVisible(MiniCluster& cluster, int node, const std::string& member_id);
 
