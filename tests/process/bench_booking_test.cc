@@ -1,8 +1,10 @@
 // cantine-bench's booking modes against real cantined processes: --mode=direct against one
-// node started here, and the whole --mode=forwarded run (two nodes over TLS), 1 s a phase.
+// node started here, the whole --mode=forwarded run (two nodes over TLS) and the whole
+// --mode=postgres run (a node, then a throwaway PostgreSQL), 1 s a phase.
 
 #include <signal.h>
 
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -95,6 +97,32 @@ TEST(ForwardedBenchTest, BooksDirectAndThroughTheForwarderAndVerifies) {
   EXPECT_FALSE(report->phases[0].forwarded);
   EXPECT_TRUE(report->phases[1].forwarded);
   EXPECT_THAT(printed.str(), ::testing::HasSubstr("ratio forwarded / direct bookings/s"));
+}
+
+TEST(VersusPostgresBenchTest, BooksAtTheNodeThenAtPostgresqlAndVerifiesBoth) {
+  BenchOptions options = ShortRun(Mode::kPostgres);
+  options.cantined_path = CANTINED_PATH;
+  options.postgres_sql_dir = CANTINE_SOURCE_DIR "/tools/bench/postgres";
+  options.spaces = 4;
+  options.seats = 500;
+  options.days = 14;
+  options.ceiling_duration = absl::Milliseconds(500);
+  options.startup_timeout = absl::Seconds(20);
+  std::ostringstream progress;
+  absl::StatusOr<VersusPostgresReport> report = RunVersusPostgres(options, progress);
+  ASSERT_TRUE(report.ok()) << report.status() << "\n" << progress.str();
+  std::ostringstream printed;
+  PrintVersusPostgresReport(*report, printed);
+  EXPECT_GT(report->node.booking.acknowledged, 0) << printed.str();
+  EXPECT_EQ(report->node.verification.acknowledged_seats, report->node.booking.acknowledged);
+  EXPECT_GT(report->postgres.bookings, 0) << printed.str();
+  EXPECT_LE(report->postgres.bookings, report->postgres.transactions);
+  EXPECT_FALSE(VersusPostgresFailed(*report)) << printed.str();
+  EXPECT_GT(NodeToPostgresRatio(*report), 0);
+  EXPECT_THAT(printed.str(), ::testing::HasSubstr("node bookings/s / postgresql bookings/s"));
+  // A run that passed leaves nothing behind.
+  EXPECT_FALSE(report->work_dir_kept);
+  EXPECT_FALSE(std::filesystem::exists(report->work_dir));
 }
 
 }  // namespace

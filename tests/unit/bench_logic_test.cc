@@ -236,6 +236,7 @@ TEST(BenchOptionsTest, NamesTheBadFlag) {
 TEST(BenchOptionsTest, ParsesEveryModeAndRefusesOthers) {
   EXPECT_EQ(*ParseMode("direct"), Mode::kDirect);
   EXPECT_EQ(*ParseMode("forwarded"), Mode::kForwarded);
+  EXPECT_EQ(*ParseMode("postgres"), Mode::kPostgres);
   EXPECT_EQ(*ParseMode("catchup"), Mode::kCatchup);
   EXPECT_EQ(*ParseMode("propagation"), Mode::kPropagation);
   EXPECT_EQ(*ParseMode("federation"), Mode::kFederation);
@@ -372,6 +373,47 @@ TEST(ForwardedReportTest, RatioIsForwardedOverDirect) {
   std::ostringstream out;
   PrintForwardingReport(report, out);
   EXPECT_THAT(out.str(), HasSubstr("ratio forwarded / direct bookings/s: 0.600"));
+}
+
+TEST(VersusPostgresTest, RunsPostgresqlsShapeAndNamesItsBadFlags) {
+  BenchOptions options = DefaultOptions(Mode::kPostgres);
+  EXPECT_EQ(options.spaces, 100);
+  EXPECT_EQ(options.seats, 50);
+  EXPECT_EQ(options.days, 40);
+  EXPECT_FALSE(options.keep_work_dir);
+  options.cantined_path = "/bin/true";
+  options.postgres_sql_dir = "/tmp";
+  EXPECT_TRUE(ValidateBenchOptions(options).ok());
+  options.postgres_sql_dir = "";
+  EXPECT_THAT(std::string(ValidateBenchOptions(options).message()), HasSubstr("--postgres_sql"));
+}
+
+TEST(VersusPostgresTest, RatioIsOverPostgresqlsBookingsAndEitherSidesProblemFails) {
+  VersusPostgresReport report;
+  report.node.booking.acknowledged = 6000;
+  report.node.booking.wall = absl::Seconds(10);
+  report.postgres.tps = 1000;
+  report.postgres.transactions = 10000;
+  report.postgres.bookings = 5000;  // Half the calls booked: 500 bookings/s.
+  EXPECT_DOUBLE_EQ(PostgresBookingsPerSecond(report.postgres), 500);
+  EXPECT_DOUBLE_EQ(NodeToPostgresRatio(report), 1.2);
+  EXPECT_FALSE(VersusPostgresFailed(report));
+  std::ostringstream out;
+  PrintVersusPostgresReport(report, out);
+  EXPECT_THAT(out.str(), HasSubstr("node bookings/s / postgresql bookings/s: 1.200"));
+
+  VersusPostgresReport oversold = report;
+  oversold.postgres.oversold_slots = 1;
+  EXPECT_TRUE(VersusPostgresFailed(oversold));
+  VersusPostgresReport lost = report;
+  lost.postgres.seat_mismatch = -1;
+  EXPECT_TRUE(VersusPostgresFailed(lost));
+  VersusPostgresReport node_lost = report;
+  node_lost.node.verification.lost_bookings = 1;
+  EXPECT_TRUE(VersusPostgresFailed(node_lost));
+  VersusPostgresReport unclean = report;
+  unclean.shutdown_problem = "paris exited with code 1";
+  EXPECT_TRUE(VersusPostgresFailed(unclean));
 }
 
 }  // namespace

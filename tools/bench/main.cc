@@ -2,6 +2,7 @@
 //
 //   cantine-bench --mode=direct --node 127.0.0.1:7101 --admin_credential_file FILE [--ca FILE]
 //   cantine-bench --mode=forwarded [--rounds 2]
+//   cantine-bench --mode=postgres [--seconds 20]      # against a central PostgreSQL
 //   cantine-bench --mode=catchup [--entries 1000000]
 //   cantine-bench --mode=propagation [--rate 200 --seconds 10]
 //   cantine-bench --mode=federation                 # catchup, then propagation
@@ -10,10 +11,11 @@
 // direct loads a running node: its null-RPC ceiling (grpc.health.v1.Health/Check), then
 // CreateBooking for --seconds, then verification of every slot and acknowledged booking.
 // forwarded starts two cantined over TLS and compares bookings through the forwarder with
-// direct ones. catchup and propagation measure replication between nodes on 127.0.0.1;
-// network, the convergence and per-node traffic of many sites pulling from a few peers each.
-// Every run prints its figures and the ratio to its baseline measured in the same run. See
-// docs/benchmarks.md.
+// direct ones. postgres starts a cantined and runs direct against it, then the same workload
+// on a throwaway PostgreSQL, and prints the ratio. catchup and propagation measure replication
+// between nodes on 127.0.0.1; network, the convergence and per-node traffic of many sites pulling
+// from a few peers each. Every run prints its figures and the ratio to its baseline measured in the
+// same run. See docs/benchmarks.md.
 //
 // Exit codes: 0 when the run completed and verification passed, 1 when verification found a
 // problem (oversold slots, lost bookings, mismatches, a node that did not stop cleanly), 2
@@ -45,15 +47,17 @@
 #include "tools/bench/options.h"
 
 ABSL_FLAG(std::string, mode, "direct",
-          "direct, forwarded, catchup, propagation, federation (catchup then propagation) or "
+          "direct, forwarded, postgres, catchup, propagation, federation (catchup then "
+          "propagation) or "
           "network.");
-// The booking load (direct, forwarded).
+// The booking load (direct, forwarded, postgres).
 ABSL_FLAG(int32_t, threads, 16, "Client threads, each with its own channel (and member).");
-ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates (forwarded: 20).");
-ABSL_FLAG(int32_t, seats, 4, "Seats of each; direct: small, so that slots fill (forwarded: 100).");
+ABSL_FLAG(int32_t, spaces, 8, "Desk pools the run creates (forwarded: 20, postgres: 100).");
+ABSL_FLAG(int32_t, seats, 4,
+          "Seats of each; direct: small, so that slots fill (forwarded: 100, postgres: 50).");
 ABSL_FLAG(int32_t, days, 20,
           "Calendar days, from two days after today at the venue, the bookings are spread over; "
-          "closed days are skipped (forwarded: 40).");
+          "closed days are skipped (forwarded, postgres: 40).");
 ABSL_FLAG(double, seconds, 10,
           "Each booking phase (direct: phase 2); propagation: the write load.");
 ABSL_FLAG(double, rpc_timeout_seconds, 5, "Deadline of every call.");
@@ -69,7 +73,8 @@ ABSL_FLAG(int64_t, max_bookings, 0, "direct: phase 2 also ends after this many; 
 ABSL_FLAG(int32_t, rss_pid, 0,
           "direct: the node's pid on this machine, for its CPU time per phase and its VmRSS.");
 // forwarded.
-ABSL_FLAG(std::string, cantined, CANTINED_PATH, "forwarded: the cantined binary to start.");
+ABSL_FLAG(std::string, cantined, CANTINED_PATH,
+          "forwarded, postgres: the cantined binary to start.");
 ABSL_FLAG(std::string, make_certs, CANTINE_SOURCE_DIR "/tools/make-certs",
           "forwarded: tools/make-certs, which makes the run's CA and certificates.");
 ABSL_FLAG(int32_t, rounds, 1,
@@ -77,13 +82,21 @@ ABSL_FLAG(int32_t, rounds, 1,
           "first (evens out drift); the figures are summed per kind.");
 ABSL_FLAG(int32_t, members, 64, "forwarded: members of milan (their home), each with a token.");
 ABSL_FLAG(double, startup_timeout_seconds, 60,
-          "forwarded: for each node to start, and for the members to reach paris.");
-ABSL_FLAG(std::string, work_dir, "",
-          "forwarded: certificates, configs, data and logs (default: a new folder under /tmp, "
-          "removed after a successful run). catchup: the source, kept and reused (default: "
-          "/tmp/cantine-federation-bench-<uid>).");
+          "forwarded, postgres: for each node to start, and (forwarded) for the members to "
+          "reach paris.");
+ABSL_FLAG(
+    std::string, work_dir, "",
+    "forwarded, postgres: certificates, configs, data and logs (default: a new folder "
+    "under /tmp, removed after a successful run). catchup: the source, kept and reused (default: "
+    "/tmp/cantine-federation-bench-<uid>).");
 ABSL_FLAG(bool, keep_work_dir, false,
-          "Keep the work folder after the run (default: forwarded false, catchup true).");
+          "Keep the work folder after the run (default: forwarded, postgres false; catchup "
+          "true).");
+// postgres.
+ABSL_FLAG(std::string, postgres_bin, "/usr/lib/postgresql/15/bin",
+          "postgres: the folder of initdb, pg_ctl, psql and pgbench (Debian's postgresql).");
+ABSL_FLAG(std::string, postgres_sql, CANTINE_SOURCE_DIR "/tools/bench/postgres",
+          "postgres: the folder of the workload, seats.sql and seats.pgbench.");
 // catchup.
 ABSL_FLAG(int64_t, entries, 1'000'000, "catchup: member entries the source holds.");
 ABSL_FLAG(int64_t, events, 10'000, "catchup: event entries the source holds besides its members.");
@@ -179,6 +192,8 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   }
   o.cantined_path = absl::GetFlag(FLAGS_cantined);
   o.make_certs_path = absl::GetFlag(FLAGS_make_certs);
+  o.postgres_bin = absl::GetFlag(FLAGS_postgres_bin);
+  o.postgres_sql_dir = absl::GetFlag(FLAGS_postgres_sql);
   o.members = absl::GetFlag(FLAGS_members);
   o.rounds = absl::GetFlag(FLAGS_rounds);
   o.startup_timeout = absl::Seconds(absl::GetFlag(FLAGS_startup_timeout_seconds));
@@ -210,8 +225,8 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   o.self_path = std::filesystem::read_symlink("/proc/self/exe", error).string();
   const unsigned cores = std::thread::hardware_concurrency();
   o.cores = cores == 0 ? 1 : static_cast<int>(cores);
-  if (mode != Mode::kDirect && mode != Mode::kForwarded && mode != Mode::kNetwork &&
-      o.work_dir.empty()) {
+  if (mode != Mode::kDirect && mode != Mode::kForwarded && mode != Mode::kPostgres &&
+      mode != Mode::kNetwork && o.work_dir.empty()) {
     o.work_dir = absl::StrCat("/tmp/cantine-federation-bench-", getuid());
   }
   RETURN_IF_ERROR(ValidateBenchOptions(o));
@@ -241,6 +256,9 @@ int Print(const absl::StatusOr<Report>& report) {
   if constexpr (std::is_same_v<Report, DirectReport>) {
     PrintReport(*report, std::cout);
     return VerificationFailed(*report) ? kExitVerificationFailed : 0;
+  } else if constexpr (std::is_same_v<Report, VersusPostgresReport>) {
+    PrintVersusPostgresReport(*report, std::cout);
+    return VersusPostgresFailed(*report) ? kExitVerificationFailed : 0;
   } else {
     PrintForwardingReport(*report, std::cout);
     return ForwardingFailed(*report) ? kExitVerificationFailed : 0;
@@ -293,6 +311,8 @@ int Main() {
       return Print(RunDirect(*options, std::cerr));
     case Mode::kForwarded:
       return Print(RunForwarded(*options, std::cerr));
+    case Mode::kPostgres:
+      return Print(RunVersusPostgres(*options, std::cerr));
     case Mode::kNetwork:
       return Network(*options);
     default:
@@ -305,7 +325,8 @@ int Main() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "cantine-bench --mode=direct|forwarded|catchup|propagation|federation|network [flags]; "
+      "cantine-bench --mode=direct|forwarded|postgres|catchup|propagation|federation|network "
+      "[flags]; "
       "see "
       "docs/benchmarks.md");
   for (int i = 1; i < argc; ++i) {

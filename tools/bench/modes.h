@@ -26,6 +26,14 @@ absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream
 // phases, verifies at the venue and stops the nodes.
 absl::StatusOr<ForwardedReport> RunForwarded(const BenchOptions& options, std::ostream& progress);
 
+// Starts cantined (paris, plaintext on 127.0.0.1) in a work folder of its own and runs
+// RunDirect against it; stops it, then starts a throwaway PostgreSQL there (initdb, a Unix
+// socket only, synchronous commit), loads the same desk pools (tools/bench/postgres) and
+// runs pgbench with as many clients for as long, then counts in SQL. The folder is removed
+// after a run that passed.
+absl::StatusOr<VersusPostgresReport> RunVersusPostgres(const BenchOptions& options,
+                                                       std::ostream& progress);
+
 // Builds (or reuses) the source, serves it on 127.0.0.1:0, catches a fresh node up in a child
 // process (this binary, --mode=catchup_destination) and prints the figures: catch-up rate,
 // Ed25519 baseline and ratio, where the time goes (stream only, apply only with a

@@ -55,6 +55,22 @@ absl::Status ValidateForwarded(const BenchOptions& o) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateVersusPostgres(const BenchOptions& o) {
+  if (o.cantined_path.empty()) return Bad("--cantined", "is required: the cantined binary");
+  if (o.postgres_bin.empty()) return Bad("--postgres_bin", "is required: PostgreSQL's bin folder");
+  if (o.postgres_sql_dir.empty()) {
+    return Bad("--postgres_sql", "is required: the folder of seats.sql and seats.pgbench");
+  }
+  RETURN_IF_ERROR(ValidateLoad(o));
+  if (o.ceiling_duration <= absl::ZeroDuration()) {
+    return Bad("--ceiling_seconds", "must be positive");
+  }
+  if (o.startup_timeout <= absl::ZeroDuration()) {
+    return Bad("--startup_timeout_seconds", "must be positive");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateCatchup(const BenchOptions& o) {
   if (o.entries < 1) return Bad("--entries", "must be at least 1");
   if (o.events < 0) return Bad("--events", "must be 0 or more");
@@ -89,6 +105,7 @@ absl::Status ValidateNetwork(const BenchOptions& o) {
 absl::StatusOr<Mode> ParseMode(absl::string_view name) {
   if (name == "direct") return Mode::kDirect;
   if (name == "forwarded") return Mode::kForwarded;
+  if (name == "postgres") return Mode::kPostgres;
   if (name == "catchup") return Mode::kCatchup;
   if (name == "propagation") return Mode::kPropagation;
   if (name == "federation") return Mode::kFederation;
@@ -96,8 +113,9 @@ absl::StatusOr<Mode> ParseMode(absl::string_view name) {
   if (name == "catchup_destination") return Mode::kCatchupDestination;
   return Bad(
       "--mode",
-      absl::StrCat("is '", name,
-                   "'; give direct, forwarded, catchup, propagation, federation or network"));
+      absl::StrCat(
+          "is '", name,
+          "'; give direct, forwarded, postgres, catchup, propagation, federation or network"));
 }
 
 BenchOptions DefaultOptions(Mode mode) {
@@ -108,7 +126,13 @@ BenchOptions DefaultOptions(Mode mode) {
     options.seats = 100;
     options.days = 40;
   }
-  options.keep_work_dir = mode != Mode::kDirect && mode != Mode::kForwarded;
+  if (mode == Mode::kPostgres) {  // The shape of PostgreSQL's workload in seats.sql.
+    options.spaces = 100;
+    options.seats = 50;
+    options.days = 40;
+  }
+  options.keep_work_dir =
+      mode != Mode::kDirect && mode != Mode::kForwarded && mode != Mode::kPostgres;
   return options;
 }
 
@@ -118,6 +142,8 @@ absl::Status ValidateBenchOptions(const BenchOptions& o) {
       return ValidateDirect(o);
     case Mode::kForwarded:
       return ValidateForwarded(o);
+    case Mode::kPostgres:
+      return ValidateVersusPostgres(o);
     case Mode::kCatchup:
       return ValidateCatchup(o);
     case Mode::kPropagation:

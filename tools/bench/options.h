@@ -19,6 +19,7 @@ inline constexpr int kExitCannotRun = 3;  // The nodes could not be started or r
 enum class Mode {
   kDirect,              // Booking throughput of one running node against its null-RPC ceiling.
   kForwarded,           // Bookings through a forwarding cantined against direct, over TLS.
+  kPostgres,            // A cantined's direct bookings against a central PostgreSQL's.
   kCatchup,             // A fresh node catching up from a source, its RSS, an Ed25519 baseline.
   kPropagation,         // Writes readable on every node of a line of in-process nodes.
   kFederation,          // kCatchup then kPropagation.
@@ -26,7 +27,7 @@ enum class Mode {
   kCatchupDestination,  // Internal: the destination node of kCatchup, in its own process.
 };
 
-// "direct", "forwarded", "catchup", "propagation", "federation", "network",
+// "direct", "forwarded", "postgres", "catchup", "propagation", "federation", "network",
 // "catchup_destination".
 absl::StatusOr<Mode> ParseMode(absl::string_view name);
 
@@ -62,7 +63,10 @@ struct BenchOptions {
   int members = 64;
   int rounds = 1;
   absl::Duration startup_timeout = absl::Seconds(60);
-  // forwarded, catchup: the work folder (empty: forwarded makes one under /tmp).
+  // postgres: Debian's PostgreSQL binaries and the workload's SQL (tools/bench/postgres).
+  std::string postgres_bin = "/usr/lib/postgresql/15/bin";
+  std::string postgres_sql_dir;
+  // forwarded, postgres, catchup: the work folder (empty: forwarded makes one under /tmp).
   std::string work_dir;
   bool keep_work_dir = false;
   // catchup.
@@ -91,8 +95,8 @@ struct BenchOptions {
   absl::Duration convergence_timeout = absl::Minutes(10);
 };
 
-// The defaults of `mode` where they differ from the struct's: forwarded runs enough
-// capacity that slots rarely fill; the federation modes keep their work folder.
+// The defaults of `mode` where they differ from the struct's: forwarded and postgres run
+// enough capacity that slots rarely fill; the federation modes keep their work folder.
 BenchOptions DefaultOptions(Mode mode);
 
 // INVALID_ARGUMENT naming the flag of the first bad field of the options' mode.

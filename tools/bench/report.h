@@ -135,6 +135,29 @@ struct ForwardedReport {
   bool work_dir_kept = false;
 };
 
+// --mode=postgres: the same desk-pool workload on a throwaway PostgreSQL, measured by
+// pgbench (one call of book() a booking) and counted in SQL afterwards.
+struct PostgresFigures {
+  int clients = 0;
+  int64_t transactions = 0;  // Calls of book(), booked or refused.
+  double tps = 0;            // pgbench's, without the connection time.
+  double latency_average_ms = 0;
+  int64_t bookings = 0;        // Rows of the booking table.
+  int64_t oversold_slots = 0;  // Seat counters past their capacity.
+  int64_t seat_mismatch = 0;   // Seats counted minus booking rows.
+  testing::CpuUse cpu;         // Over pgbench's run: pgbench and the server are "others".
+};
+
+// --mode=postgres: a cantined started by the bench (direct: its ceiling, its bookings, its
+// verification), then PostgreSQL on the same workload.
+struct VersusPostgresReport {
+  DirectReport node;
+  PostgresFigures postgres;
+  std::string shutdown_problem;  // Empty when the node exited cleanly.
+  std::string work_dir;
+  bool work_dir_kept = false;
+};
+
 // --mode=catchup: the counts its tests check; the rest is printed as it goes.
 struct CatchupFigures {
   int64_t source_entries = 0;  // The source's own entries: what the destination must hold.
@@ -181,16 +204,23 @@ double BookingToCeilingRatio(const DirectReport& report);
 double AttemptToCeilingRatio(const DirectReport& report);
 // Forwarded bookings/s over direct bookings/s; zero when direct is zero.
 double ForwardedToDirectRatio(const ForwardedReport& report);
+// PostgreSQL's bookings per second: its transactions per second times the share that booked.
+double PostgresBookingsPerSecond(const PostgresFigures& postgres);
+// The node's bookings/s over PostgreSQL's; zero when PostgreSQL booked nothing.
+double NodeToPostgresRatio(const VersusPostgresReport& report);
 
 // Whether verification found a problem: the bench then exits non-zero. Forwarded runs also
 // fail when the seat totals disagree or a node did not exit cleanly.
 bool VerificationFailed(const VerificationFigures& verification);
 bool VerificationFailed(const DirectReport& report);
 bool ForwardingFailed(const ForwardedReport& report);
+// The node's verification failed, it did not exit cleanly, or PostgreSQL oversold or lost.
+bool VersusPostgresFailed(const VersusPostgresReport& report);
 
 // Human-readable, one figure per line.
 void PrintReport(const DirectReport& report, std::ostream& out);
 void PrintForwardingReport(const ForwardedReport& report, std::ostream& out);
+void PrintVersusPostgresReport(const VersusPostgresReport& report, std::ostream& out);
 
 // The federation modes print as they go, one figure a line: "  label ........ value".
 void Figure(std::ostream& out, absl::string_view label, absl::string_view value);

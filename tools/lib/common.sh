@@ -6,7 +6,7 @@ CANTINE_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev
   libssl-dev openssl tzdata ca-certificates libcli11-dev clang clang-format
-  libcpp-httplib-dev prometheus-cpp-dev libical-dev
+  libcpp-httplib-dev prometheus-cpp-dev libical-dev postgresql
   python3 python3-selenium python3-icalendar chromium chromium-driver
 )
 
