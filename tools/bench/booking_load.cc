@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <iterator>
+#include <memory>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "services/rpc/proto_time.h"
 #include "services/rpc/status_conversion.h"
 #include "storage/status_macros.h"
+#include "tools/bench/closed_loop.h"
 
 namespace cantine::bench {
 
@@ -481,83 +483,139 @@ BookingLoad::BookingLoad(const LoadSetUp& setup, std::string admin_credential)
       admin_credential_(std::move(admin_credential)),
       tally_(static_cast<int>(setup.spaces.size()), setup.days(), setup.slots()) {}
 
-void BookingLoad::Book(const PhaseSpec& spec, int thread, Worker& w) {
-  v1::BookingService::Stub& stub = *(*spec.stubs)[thread]->bookings;
-  const int threads = static_cast<int>(spec.stubs->size());
-  const int64_t members = static_cast<int64_t>(setup_.member_ids.size());
-  const Steady::time_point end = Steady::now() + absl::ToChronoNanoseconds(spec.duration);
-  absl::BitGen random;
-  v1::CreateBookingRequest request;
-  if (!spec.site_id.empty()) request.set_site_id(spec.site_id);  // The same request either way.
-  request.set_seats(1);
-  v1::Booking booking;
-  BookingFigures& f = w.result.figures;
-  for (int64_t sequence = 0;
-       Steady::now() < end &&
-       (spec.max_bookings == 0 || phase_acknowledged_.load() < spec.max_bookings);
-       ++sequence) {
-    // Thread t books for members t, t + threads, t + 2 threads, ... in turn.
-    const int member = static_cast<int>((thread + sequence * threads) % members);
-    const int space = absl::Uniform(random, 0, static_cast<int>(setup_.spaces.size()));
-    const int day = absl::Uniform(random, 0, setup_.days());
-    const int slot = absl::Uniform(random, 0, setup_.slots());
-    request.set_member_id(setup_.member_ids[member]);
-    request.set_space_id(setup_.spaces[space].space_id);
-    *request.mutable_start() = setup_.window->SlotStart(day, slot);
-    *request.mutable_end() = setup_.window->SlotEnd(day, slot);
-    request.set_idempotency_key(absl::StrCat(spec.key_prefix, thread, "-", sequence));
-    // With the member's token, or as the site's desk (admin credential) for the member.
-    const std::string& bearer = setup_.tokens.empty() ? admin_credential_ : setup_.tokens[member];
-    const auto create = [&] {
-      return stub.CreateBooking(Context(bearer, spec.rpc_timeout).get(), request, &booking);
-    };
+// One client of a phase: books a random space, open day and slot, 1 seat, as member t,
+// t + threads, ... in turn, one call at a time. A call without an answer is repeated with
+// the same key, up to kResolveAttempts times, to learn its outcome.
+class BookingLoad::Booker final : public ClosedLoopCaller {
+ public:
+  Booker(BookingLoad& load, const PhaseSpec& spec, int thread, Worker& w, Steady::time_point end)
+      : load_(load),
+        spec_(spec),
+        stub_(*(*spec.stubs)[thread]->bookings),
+        thread_(thread),
+        threads_(static_cast<int>(spec.stubs->size())),
+        w_(w),
+        end_(end) {
+    if (!spec.site_id.empty()) request_.set_site_id(spec.site_id);  // The same request either way.
+    request_.set_seats(1);
+  }
 
-    ++f.attempts;
-    const Steady::time_point call_start = Steady::now();
-    grpc::Status status = create();
-    const int64_t nanos =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - call_start).count();
-    const bool answered = !IsUnanswered(status.error_code());
-    if (!status.ok()) ++f.codes[absl::StatusCodeToString(rpc::FromGrpcStatus(status).code())];
-    if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-      ++f.errors;
-      Note(f.first_errors, std::string(Failed(absl::StrCat("CreateBooking ", request.space_id(),
-                                                           " ", request.idempotency_key()),
-                                              status)
-                                           .message()));
-    }
-    if (!answered) {
-      // No answer: the venue may have booked. The same key returns the same booking.
-      ++f.unanswered;
-      for (int attempt = 0; attempt < kResolveAttempts && IsUnanswered(status.error_code());
-           ++attempt) {
-        status = create();
-      }
-      if (IsUnanswered(status.error_code())) {
+  bool StartNext(grpc::CompletionQueue& queue, void* tag) override {
+    if (!resolving_ && !PrepareNext()) return false;
+    // With the member's token, or as the site's desk (admin credential) for the member.
+    const LoadSetUp& setup = load_.setup_;
+    const std::string& bearer =
+        setup.tokens.empty() ? load_.admin_credential_ : setup.tokens[member_];
+    context_ = Context(bearer, spec_.rpc_timeout);
+    call_ = stub_.PrepareAsyncCreateBooking(context_.get(), request_, &queue);
+    call_->StartCall();
+    call_->Finish(&booking_, &status_, tag);
+    return true;
+  }
+
+  void Finished() override {
+    BookingFigures& f = w_.result.figures;
+    if (resolving_) {
+      if (IsUnanswered(status_.error_code())) {
+        if (++resolve_attempts_ < kResolveAttempts) return;  // Asked again.
         ++f.unresolved;
-        continue;
+        resolving_ = false;
+        return;
       }
       ++f.resolved;
+      resolving_ = false;
+      Record(/*answered=*/false, 0);
+      return;
     }
-    SlotCount& count = w.tally.at(space, day, slot);
-    if (status.ok()) {
-      ++phase_acknowledged_;
+    const int64_t nanos =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - call_start_).count();
+    if (!status_.ok()) ++f.codes[absl::StatusCodeToString(rpc::FromGrpcStatus(status_).code())];
+    if (!status_.ok() && status_.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+      ++f.errors;
+      Note(f.first_errors, std::string(Failed(absl::StrCat("CreateBooking ", request_.space_id(),
+                                                           " ", request_.idempotency_key()),
+                                              status_)
+                                           .message()));
+    }
+    if (IsUnanswered(status_.error_code())) {
+      // No answer: the venue may have booked. The same key returns the same booking.
+      ++f.unanswered;
+      resolving_ = true;
+      resolve_attempts_ = 0;
+      return;
+    }
+    Record(/*answered=*/true, nanos);
+  }
+
+ private:
+  // The next booking's request; false once the phase is over.
+  bool PrepareNext() {
+    if (Steady::now() >= end_ ||
+        (spec_.max_bookings != 0 && load_.phase_acknowledged_.load() >= spec_.max_bookings)) {
+      return false;
+    }
+    const LoadSetUp& setup = load_.setup_;
+    const int64_t members = static_cast<int64_t>(setup.member_ids.size());
+    member_ = static_cast<int>((thread_ + sequence_ * threads_) % members);
+    space_ = absl::Uniform(random_, 0, static_cast<int>(setup.spaces.size()));
+    day_ = absl::Uniform(random_, 0, setup.days());
+    slot_ = absl::Uniform(random_, 0, setup.slots());
+    request_.set_member_id(setup.member_ids[member_]);
+    request_.set_space_id(setup.spaces[space_].space_id);
+    *request_.mutable_start() = setup.window->SlotStart(day_, slot_);
+    *request_.mutable_end() = setup.window->SlotEnd(day_, slot_);
+    request_.set_idempotency_key(absl::StrCat(spec_.key_prefix, thread_, "-", sequence_));
+    ++sequence_;
+    ++w_.result.figures.attempts;
+    call_start_ = Steady::now();
+    return true;
+  }
+
+  // The outcome of the booking asked last; its latency when its first attempt answered.
+  void Record(bool answered, int64_t nanos) {
+    BookingFigures& f = w_.result.figures;
+    SlotCount& count = w_.tally.at(space_, day_, slot_);
+    if (status_.ok()) {
+      ++load_.phase_acknowledged_;
       ++f.acknowledged;
-      count.acknowledged_seats += booking.seats();
-      w.last_acknowledgement = Steady::now();
-      if (answered) w.result.acknowledged_nanos.push_back(nanos);
-      w.bookings.push_back({booking.booking_id(), space, day, slot, setup_.member_ids[member]});
-    } else if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-      ++phase_refused_;
+      count.acknowledged_seats += booking_.seats();
+      w_.last_acknowledgement = Steady::now();
+      if (answered) w_.result.acknowledged_nanos.push_back(nanos);
+      w_.bookings.push_back(
+          {booking_.booking_id(), space_, day_, slot_, load_.setup_.member_ids[member_]});
+    } else if (status_.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      ++load_.phase_refused_;
       ++f.refused;
       ++count.refusals;
-      if (answered) w.result.refused_nanos.push_back(nanos);
+      if (answered) w_.result.refused_nanos.push_back(nanos);
     } else {
       ++f.other_refused;
-      if (answered) w.result.other_nanos.push_back(nanos);
+      if (answered) w_.result.other_nanos.push_back(nanos);
     }
   }
-}
+
+  BookingLoad& load_;
+  const PhaseSpec& spec_;
+  v1::BookingService::Stub& stub_;
+  const int thread_;
+  const int threads_;
+  Worker& w_;
+  const Steady::time_point end_;
+  absl::BitGen random_;
+  int64_t sequence_ = 0;
+  int member_ = 0;
+  int space_ = 0;
+  int day_ = 0;
+  int slot_ = 0;
+  v1::CreateBookingRequest request_;
+  Steady::time_point call_start_;
+  bool resolving_ = false;  // The last call went unanswered: the next asks again.
+  int resolve_attempts_ = 0;
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Booking>> call_;
+  v1::Booking booking_;
+  grpc::Status status_;
+};
 
 PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
   const int threads = static_cast<int>(spec.stubs->size());
@@ -594,7 +652,14 @@ PhaseResult BookingLoad::Run(const PhaseSpec& spec) {
       previous_answered = answered;
     }
   });
-  RunOnThreads(threads, [&](int thread) { Book(spec, thread, workers[thread]); });
+  const Steady::time_point end = start + absl::ToChronoNanoseconds(spec.duration);
+  std::vector<std::unique_ptr<Booker>> bookers;
+  std::vector<ClosedLoopCaller*> callers;
+  for (int i = 0; i < threads; ++i) {
+    bookers.push_back(std::make_unique<Booker>(*this, spec, i, workers[i], end));
+    callers.push_back(bookers.back().get());
+  }
+  RunClosedLoop(callers, ClosedLoopThreads());
   const testing::CpuSnapshot cpu_end = testing::TakeCpuSnapshot(spec.pids);
   done.Notify();
   reporter.join();

@@ -211,10 +211,10 @@ void Add(PhaseResult& sum, PhaseResult more);
 // The figures with their latency summaries.
 BookingFigures Summarize(PhaseResult result);
 
-// The phases of one run over one LoadSetUp, and what they were acknowledged. Each thread
-// books a random space, open day and slot, 1 seat, as member t, t + threads, ... in turn. A
-// call without an answer is repeated with the same key to learn its outcome. Not
-// thread-safe: one phase at a time.
+// The phases of one run over one LoadSetUp, and what they were acknowledged. Each of the
+// stubs' clients (closed_loop.h, one call in flight each) books a random space, open day and
+// slot, 1 seat, as member t, t + threads, ... in turn. A call without an answer is repeated
+// with the same key to learn its outcome. Not thread-safe: one phase at a time.
 class BookingLoad {
  public:
   BookingLoad(const LoadSetUp& setup, std::string admin_credential);
@@ -228,7 +228,7 @@ class BookingLoad {
 
  private:
   struct Worker;
-  void Book(const PhaseSpec& spec, int thread, Worker& w);
+  class Booker;
 
   const LoadSetUp& setup_;
   const std::string admin_credential_;

@@ -1,7 +1,7 @@
 // --mode=direct: the booking load of one running node against its null-RPC ceiling.
 
-#include <atomic>
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -10,6 +10,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "storage/status_macros.h"
 #include "tools/bench/booking_load.h"
+#include "tools/bench/closed_loop.h"
 #include "tools/bench/modes.h"
 
 namespace cantine::bench {
@@ -26,26 +27,57 @@ bool IsLoopback(absl::string_view target) {
          absl::StartsWith(target, "[::1]:") || absl::StartsWith(target, "ipv4:127.");
 }
 
-// Phase 1: --threads threads call Health/Check, the cheapest RPC the node serves.
+// Phase 1: --threads clients call Health/Check, the cheapest RPC the node serves, one call
+// in flight each, driven as the bookings are (closed_loop.h).
+class HealthChecker final : public ClosedLoopCaller {
+ public:
+  HealthChecker(Health::Stub& stub, absl::Duration timeout, Steady::time_point end)
+      : stub_(stub), timeout_(timeout), end_(end) {}
+
+  bool StartNext(grpc::CompletionQueue& queue, void* tag) override {
+    if (Steady::now() >= end_) return false;
+    context_ = testing::Context("", timeout_);
+    call_ = stub_.PrepareAsyncCheck(context_.get(), request_, &queue);
+    call_->StartCall();
+    call_->Finish(&response_, &status_, tag);
+    return true;
+  }
+
+  void Finished() override {
+    ++(status_.ok() && response_.status() == HealthCheckResponse::SERVING ? calls : errors);
+  }
+
+  int64_t calls = 0;
+  int64_t errors = 0;
+
+ private:
+  Health::Stub& stub_;
+  const absl::Duration timeout_;
+  const Steady::time_point end_;
+  const HealthCheckRequest request_;
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<HealthCheckResponse>> call_;
+  HealthCheckResponse response_;
+  grpc::Status status_;
+};
+
 void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
                     const std::vector<int>& pids, DirectReport& report) {
-  std::atomic<int64_t> calls{0};
-  std::atomic<int64_t> errors{0};
   const testing::CpuSnapshot start = testing::TakeCpuSnapshot(pids);
   const Steady::time_point end =
       Steady::now() + absl::ToChronoNanoseconds(options.ceiling_duration);
-  RunOnThreads(options.threads, [&](int worker) {
-    const HealthCheckRequest request;
-    HealthCheckResponse response;
-    while (Steady::now() < end) {
-      grpc::Status status = stubs[worker]->health->Check(
-          testing::Context("", options.rpc_timeout).get(), request, &response);
-      ++(status.ok() && response.status() == HealthCheckResponse::SERVING ? calls : errors);
-    }
-  });
+  std::vector<std::unique_ptr<HealthChecker>> checkers;
+  std::vector<ClosedLoopCaller*> callers;
+  for (const std::unique_ptr<NodeStubs>& node : stubs) {
+    checkers.push_back(std::make_unique<HealthChecker>(*node->health, options.rpc_timeout, end));
+    callers.push_back(checkers.back().get());
+  }
+  RunClosedLoop(callers, ClosedLoopThreads());
   report.ceiling = testing::CpuBetween(start, testing::TakeCpuSnapshot(pids));
-  report.ceiling_calls = calls;
-  report.ceiling_errors = errors;
+  for (const std::unique_ptr<HealthChecker>& checker : checkers) {
+    report.ceiling_calls += checker->calls;
+    report.ceiling_errors += checker->errors;
+  }
 }
 
 }  // namespace
