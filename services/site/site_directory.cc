@@ -212,20 +212,32 @@ absl::StatusOr<auth::Ed25519PublicKey> SiteDirectory::Resolve(absl::string_view 
     return absl::PermissionDeniedError(
         absl::StrCat("site '", site_id, "' is not active in the directory"));
   }
-  absl::StatusOr<auth::Ed25519PublicKey> key = auth::Ed25519PublicKey::FromRaw(entry->public_key());
-  if (key.ok() && auth::KeyId(*key) == key_id) return key;
+  absl::StatusOr<ParsedKey> current = ParsedKeyOf(entry->public_key());
+  if (current.ok() && current->key_id == key_id) return current->key;
   for (const v1::RetiredKey& retired : entry->retired_keys()) {
-    absl::StatusOr<auth::Ed25519PublicKey> old =
-        auth::Ed25519PublicKey::FromRaw(retired.public_key());
-    if (!old.ok() || auth::KeyId(*old) != key_id) continue;
+    absl::StatusOr<ParsedKey> old = ParsedKeyOf(retired.public_key());
+    if (!old.ok() || old->key_id != key_id) continue;
     absl::StatusOr<absl::Time> expiry = rpc::TimeFromProto("expire_time", retired.expire_time());
-    if (expiry.ok() && now < *expiry) return old;
+    if (expiry.ok() && now < *expiry) return old->key;
     return absl::UnauthenticatedError(absl::StrCat("member token refused: key '", key_id,
                                                    "' of site '", site_id,
                                                    "' was retired and has expired; log in again"));
   }
   return absl::UnauthenticatedError(
       absl::StrCat("member token refused: site '", site_id, "' lists no key '", key_id, "'"));
+}
+
+absl::StatusOr<SiteDirectory::ParsedKey> SiteDirectory::ParsedKeyOf(const std::string& raw) const {
+  {
+    absl::ReaderMutexLock lock(&keys_mu_);
+    if (auto it = parsed_keys_.find(raw); it != parsed_keys_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(auth::Ed25519PublicKey key, auth::Ed25519PublicKey::FromRaw(raw));
+  ParsedKey parsed{.key = key, .key_id = auth::KeyId(key)};
+  absl::MutexLock lock(&keys_mu_);
+  if (parsed_keys_.size() >= kMaxParsedKeys) parsed_keys_.clear();
+  parsed_keys_.emplace(raw, parsed);
+  return parsed;
 }
 
 absl::Status SiteDirectory::ApplyRemote(storage::Transaction& txn, const v1::OplogEntry& entry) {

@@ -4,8 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "cantine/v1/federation.pb.h"
 #include "services/auth/member_token.h"
 #include "services/domain/visits.h"
@@ -111,9 +114,22 @@ class SiteDirectory final : public auth::TokenKeyResolver,
   // The site's own entry, as it published it, without its listing; NOT_FOUND when none.
   absl::StatusOr<v1::DirectoryEntry> OwnEntry(absl::string_view site_id) const;
 
+  // A raw public key of an entry, parsed, with its key id. Remembered by its bytes, so that
+  // resolving a member token's key on every call parses nothing twice; the bytes still come
+  // from the entry read at each call, so a key no longer listed is refused at once.
+  struct ParsedKey {
+    auth::Ed25519PublicKey key;
+    std::string key_id;
+  };
+  absl::StatusOr<ParsedKey> ParsedKeyOf(const std::string& raw) const ABSL_LOCKS_EXCLUDED(keys_mu_);
+
   storage::Store* const store_;
   storage::Oplog* const oplog_;
   const std::optional<auth::Ed25519PublicKey> admin_key_;
+  // A site's key and its retired ones: a few per site. Starts over past kMaxParsedKeys.
+  inline static constexpr size_t kMaxParsedKeys = 4096;
+  mutable absl::Mutex keys_mu_;
+  mutable absl::flat_hash_map<std::string, ParsedKey> parsed_keys_ ABSL_GUARDED_BY(keys_mu_);
   replication::SiteKeyRing* const key_ring_;
 };
 
