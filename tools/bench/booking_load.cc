@@ -488,13 +488,14 @@ BookingLoad::BookingLoad(const LoadSetUp& setup, std::string admin_credential)
 // the same key, up to kResolveAttempts times, to learn its outcome.
 class BookingLoad::Booker final : public ClosedLoopCaller {
  public:
-  Booker(BookingLoad& load, const PhaseSpec& spec, int thread, Worker& w, Steady::time_point end)
+  Booker(BookingLoad& load, const PhaseSpec& spec, int thread, Worker& worker,
+         Steady::time_point end)
       : load_(load),
         spec_(spec),
         stub_(*(*spec.stubs)[thread]->bookings),
         thread_(thread),
         threads_(static_cast<int>(spec.stubs->size())),
-        w_(w),
+        worker_(worker),
         end_(end) {
     if (!spec.site_id.empty()) request_.set_site_id(spec.site_id);  // The same request either way.
     request_.set_seats(1);
@@ -514,7 +515,8 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
   }
 
   void Finished() override {
-    BookingFigures& f = w_.result.figures;
+    ReleaseCall();
+    BookingFigures& f = worker_.result.figures;
     if (resolving_) {
       if (IsUnanswered(status_.error_code())) {
         if (++resolve_attempts_ < kResolveAttempts) return;  // Asked again.
@@ -548,6 +550,12 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
   }
 
  private:
+  // The reader first: it lives in the call's memory, which the context frees.
+  void ReleaseCall() {
+    call_.reset();
+    context_.reset();
+  }
+
   // The next booking's request; false once the phase is over.
   bool PrepareNext() {
     if (Steady::now() >= end_ ||
@@ -566,31 +574,31 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
     *request_.mutable_end() = setup.window->SlotEnd(day_, slot_);
     request_.set_idempotency_key(absl::StrCat(spec_.key_prefix, thread_, "-", sequence_));
     ++sequence_;
-    ++w_.result.figures.attempts;
+    ++worker_.result.figures.attempts;
     call_start_ = Steady::now();
     return true;
   }
 
   // The outcome of the booking asked last; its latency when its first attempt answered.
   void Record(bool answered, int64_t nanos) {
-    BookingFigures& f = w_.result.figures;
-    SlotCount& count = w_.tally.at(space_, day_, slot_);
+    BookingFigures& f = worker_.result.figures;
+    SlotCount& count = worker_.tally.at(space_, day_, slot_);
     if (status_.ok()) {
       ++load_.phase_acknowledged_;
       ++f.acknowledged;
       count.acknowledged_seats += booking_.seats();
-      w_.last_acknowledgement = Steady::now();
-      if (answered) w_.result.acknowledged_nanos.push_back(nanos);
-      w_.bookings.push_back(
+      worker_.last_acknowledgement = Steady::now();
+      if (answered) worker_.result.acknowledged_nanos.push_back(nanos);
+      worker_.bookings.push_back(
           {booking_.booking_id(), space_, day_, slot_, load_.setup_.member_ids[member_]});
     } else if (status_.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
       ++load_.phase_refused_;
       ++f.refused;
       ++count.refusals;
-      if (answered) w_.result.refused_nanos.push_back(nanos);
+      if (answered) worker_.result.refused_nanos.push_back(nanos);
     } else {
       ++f.other_refused;
-      if (answered) w_.result.other_nanos.push_back(nanos);
+      if (answered) worker_.result.other_nanos.push_back(nanos);
     }
   }
 
@@ -599,7 +607,7 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
   v1::BookingService::Stub& stub_;
   const int thread_;
   const int threads_;
-  Worker& w_;
+  Worker& worker_;
   const Steady::time_point end_;
   absl::BitGen random_;
   int64_t sequence_ = 0;

@@ -44,13 +44,18 @@ class HealthChecker final : public ClosedLoopCaller {
   }
 
   void Finished() override {
-    ++(status_.ok() && response_.status() == HealthCheckResponse::SERVING ? calls : errors);
+    // The reader first: it lives in the call's memory, which the context frees.
+    call_.reset();
+    context_.reset();
+    ++(status_.ok() && response_.status() == HealthCheckResponse::SERVING ? calls_ : errors_);
   }
 
-  int64_t calls = 0;
-  int64_t errors = 0;
+  int64_t calls() const { return calls_; }
+  int64_t errors() const { return errors_; }
 
  private:
+  int64_t calls_ = 0;
+  int64_t errors_ = 0;
   Health::Stub& stub_;
   const absl::Duration timeout_;
   const Steady::time_point end_;
@@ -75,8 +80,8 @@ void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
   RunClosedLoop(callers, ClosedLoopThreads());
   report.ceiling = testing::CpuBetween(start, testing::TakeCpuSnapshot(pids));
   for (const std::unique_ptr<HealthChecker>& checker : checkers) {
-    report.ceiling_calls += checker->calls;
-    report.ceiling_errors += checker->errors;
+    report.ceiling_calls += checker->calls();
+    report.ceiling_errors += checker->errors();
   }
 }
 

@@ -26,11 +26,12 @@ absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream
 // phases, verifies at the venue and stops the nodes.
 absl::StatusOr<ForwardedReport> RunForwarded(const BenchOptions& options, std::ostream& progress);
 
-// Starts cantined (paris, plaintext on 127.0.0.1) in a work folder of its own and runs
-// RunDirect against it; stops it, then starts a throwaway PostgreSQL there (initdb, a Unix
-// socket only, synchronous commit), loads the same desk pools (tools/bench/postgres) and
-// runs pgbench with as many clients for as long, then counts in SQL. The folder is removed
-// after a run that passed.
+// Starts cantined (paris, plaintext on 127.0.0.1) in the work folder (options.work_dir, or a
+// new one under /tmp, removed after a run that passed) and runs RunDirect against it; stops
+// it, then starts a throwaway PostgreSQL in a folder of its own (initdb, a Unix socket only,
+// synchronous commit; removed after), loads desk pools of the same shape
+// (tools/bench/postgres) and runs pgbench with as many clients for as long, then counts in
+// SQL.
 absl::StatusOr<VersusPostgresReport> RunVersusPostgres(const BenchOptions& options,
                                                        std::ostream& progress);
 

@@ -4,13 +4,10 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -20,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/files/atomic_file.h"
+#include "services/node/text_proto.h"
 #include "storage/status_macros.h"
 #include "tests/support/cantined_launcher.h"
 #include "tools/bench/booking_load.h"
@@ -36,27 +34,17 @@ constexpr absl::Duration kCommandTimeout = absl::Minutes(2);
 constexpr int kPostgresPort = 55432;
 constexpr char kPostgresRole[] = "bench";
 
-// The text of `path`, or empty.
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // PostgreSQL refuses to run as root: as root, its commands run as the user "postgres" that
 // Debian's package creates.
 class PostgresCommands {
  public:
-  PostgresCommands(std::string bin_dir, std::string dir) : bin_(bin_dir), dir_(dir) {}
+  PostgresCommands(std::string bin_dir, std::string dir)
+      : bin_(std::move(bin_dir)), dir_(std::move(dir)) {}
 
   std::string Path(absl::string_view name) const { return absl::StrCat(dir_, "/", name); }
 
-  // Makes the folder, owned by the user the server runs as.
+  // Gives the folder (new, made by the caller) to the user the server runs as.
   absl::Status Prepare() {
-    std::error_code error;
-    std::filesystem::create_directories(dir_, error);
-    if (error) return absl::FailedPreconditionError(absl::StrCat("cannot create ", dir_));
     if (geteuid() != 0) return absl::OkStatus();
     const passwd* user = getpwnam("postgres");
     if (user == nullptr) {
@@ -87,7 +75,7 @@ class PostgresCommands {
       return absl::FailedPreconditionError(
           absl::StrCat(bin_, "/", program, " exited with code ", code, testing::LogTail(log, 12)));
     }
-    return ReadText(log);
+    return node::ReadTextFile(absl::StrCat(program, "'s output"), log);
   }
 
   // Connection flags of psql and pgbench.
@@ -111,25 +99,33 @@ class ThrowawayPostgres {
 
   PostgresCommands& commands() { return pg_; }
 
-  absl::Status Start() {
+  // `max_connections`: the clients, and a few for psql.
+  absl::Status Start(int max_connections) {
     RETURN_IF_ERROR(pg_.Prepare());
-    RETURN_IF_ERROR(
-        pg_.Run("initdb", {"-D", pg_.Path("data"), "-U", kPostgresRole, "-A", "trust", "--no-sync"})
-            .status());
-    RETURN_IF_ERROR(
-        pg_.Run("pg_ctl", {"-D", pg_.Path("data"), "-l", pg_.Path("server.log"), "-w", "-o",
-                           absl::StrCat("-p ", kPostgresPort, " -k ", pg_.Path(""),
-                                        " -c listen_addresses= -c fsync=on"
-                                        " -c synchronous_commit=on"),
-                           "start"})
-            .status());
+    RETURN_IF_ERROR(pg_.Run("initdb", {"-D", pg_.Path("data"), "-U", kPostgresRole, "-A", "trust",
+                                       "--no-locale", "-E", "UTF8", "--no-sync"})
+                        .status());
+    // Marked started first: a start that times out may still leave a server running.
     started_ = true;
-    return absl::OkStatus();
+    return pg_
+        .Run("pg_ctl", {"-D", pg_.Path("data"), "-l", pg_.Path("server.log"), "-w", "-o",
+                        absl::StrCat("-p ", kPostgresPort, " -k ", pg_.Path(""),
+                                     " -c listen_addresses= -c fsync=on -c synchronous_commit=on",
+                                     " -c max_connections=", max_connections),
+                        "start"})
+        .status();
   }
 
+  // A fast shutdown, or an immediate one when that fails.
   absl::Status Stop() {
+    absl::Status fast =
+        pg_.Run("pg_ctl", {"-D", pg_.Path("data"), "-m", "fast", "-w", "stop"}).status();
+    if (!fast.ok()) {
+      RETURN_IF_ERROR(
+          pg_.Run("pg_ctl", {"-D", pg_.Path("data"), "-m", "immediate", "-w", "stop"}).status());
+    }
     started_ = false;
-    return pg_.Run("pg_ctl", {"-D", pg_.Path("data"), "-m", "fast", "-w", "stop"}).status();
+    return absl::OkStatus();
   }
 
  private:
@@ -148,20 +144,41 @@ absl::StatusOr<double> PgbenchFigure(absl::string_view output, absl::string_view
   return absl::DataLossError(absl::StrCat("pgbench printed no '", label, "'"));
 }
 
-absl::StatusOr<PostgresFigures> RunPostgres(const BenchOptions& options, const std::string& dir,
-                                            std::ostream& progress) {
+// In a new folder of its own under /tmp, given to the server's user, with a copy of the
+// workload's files (the server's user may not reach the source tree); removed afterwards.
+absl::StatusOr<PostgresFigures> RunPostgres(const BenchOptions& options, std::ostream& progress) {
+  std::string pattern = "/tmp/cantine-postgres-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::FailedPreconditionError("cannot create a folder for PostgreSQL under /tmp");
+  }
+  const std::string dir = pattern;
+  struct RemoveDir {
+    const std::string& dir;
+    ~RemoveDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_dir{dir};
+  for (const char* name : {"seats.sql", "seats.pgbench"}) {
+    std::error_code error;
+    std::filesystem::copy_file(absl::StrCat(options.postgres_sql_dir, "/", name),
+                               absl::StrCat(dir, "/", name), error);
+    if (error) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot copy ", name, " from ", options.postgres_sql_dir, ": ", error.message()));
+    }
+  }
   ThrowawayPostgres server(options.postgres_bin, dir);
-  RETURN_IF_ERROR(server.Start());
+  RETURN_IF_ERROR(server.Start(options.threads + 10));
   PostgresCommands& pg = server.commands();
   const std::vector<std::string> connection = pg.Connection();
   std::vector<std::string> psql = connection;
   psql.insert(psql.end(), {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres"});
 
   std::vector<std::string> setup = psql;
-  setup.insert(setup.end(),
-               {"-v", absl::StrCat("spaces=", options.spaces), "-v",
-                absl::StrCat("days=", options.days), "-v", absl::StrCat("seats=", options.seats),
-                "-f", absl::StrCat(options.postgres_sql_dir, "/seats.sql")});
+  setup.insert(setup.end(), {"-v", absl::StrCat("spaces=", options.spaces), "-v",
+                             absl::StrCat("days=", options.days), "-v",
+                             absl::StrCat("seats=", options.seats), "-f", pg.Path("seats.sql")});
   RETURN_IF_ERROR(pg.Run("psql", setup).status());
 
   PostgresFigures figures;
@@ -175,8 +192,7 @@ absl::StatusOr<PostgresFigures> RunPostgres(const BenchOptions& options, const s
                {"-n", "-c", absl::StrCat(options.threads), "-j",
                 absl::StrCat(std::min(options.threads, std::max(1, options.cores))), "-T",
                 absl::StrCat(seconds), "-D", absl::StrCat("spaces=", options.spaces), "-D",
-                absl::StrCat("days=", options.days), "-f",
-                absl::StrCat(options.postgres_sql_dir, "/seats.pgbench"), "postgres"});
+                absl::StrCat("days=", options.days), "-f", pg.Path("seats.pgbench"), "postgres"});
   const testing::CpuSnapshot start = testing::TakeCpuSnapshot();
   ASSIGN_OR_RETURN(const std::string output,
                    pg.Run("pgbench", bench, absl::Seconds(seconds) + kCommandTimeout));
@@ -223,9 +239,11 @@ absl::StatusOr<VersusPostgresReport> RunVersusPostgres(const BenchOptions& optio
     }
     dir = pattern;
     made_dir = true;
+  } else {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) return absl::FailedPreconditionError(absl::StrCat("cannot create ", dir));
   }
-  // The server's user must reach its folder inside.
-  chmod(dir.c_str(), 0711);
   report.work_dir = dir;
 
   const std::string admin = NewRunId() + NewRunId() + NewRunId() + NewRunId();
@@ -251,7 +269,7 @@ absl::StatusOr<VersusPostgresReport> RunVersusPostgres(const BenchOptions& optio
     report.shutdown_problem = absl::StrCat(kSite, " exited with code ", code);
   }
 
-  ASSIGN_OR_RETURN(report.postgres, RunPostgres(options, absl::StrCat(dir, "/postgres"), progress));
+  ASSIGN_OR_RETURN(report.postgres, RunPostgres(options, progress));
   if (made_dir && !options.keep_work_dir && !VersusPostgresFailed(report)) {
     std::error_code error;
     std::filesystem::remove_all(dir, error);
