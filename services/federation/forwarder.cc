@@ -49,14 +49,16 @@ absl::StatusOr<Forwarder::Route> Forwarder::RouteTo(absl::string_view site_id) {
   return Route{endpoint, stub.get()};
 }
 
-template <typename Response, typename Call>
+template <typename Message, typename Response>
 absl::StatusOr<Response> Forwarder::Forward(absl::string_view site_id, absl::Time deadline,
-                                            Call call) {
+                                            const Message& message,
+                                            grpc::Status (v1::FederationService::Stub::*method)(
+                                                grpc::ClientContext*, const Message&, Response*)) {
   ASSIGN_OR_RETURN(Route route, RouteTo(site_id));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(deadline));
   Response response;
-  const grpc::Status status = call(*route.stub, &context, &response);
+  const grpc::Status status = (route.stub->*method)(&context, message, &response);
   if (status.ok()) return response;
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
@@ -84,11 +86,7 @@ absl::StatusOr<Response> Forwarder::ForwardForMember(
   forwarded.set_site_id(self_site_id_);
   forwarded.set_member_token(std::string(member_token));
   *forwarded.mutable_request() = request;
-  return Forward<Response>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context, Response* response) {
-        return (stub.*method)(context, forwarded, response);
-      });
+  return Forward(site_id, deadline, forwarded, method);
 }
 
 absl::StatusOr<v1::Booking> Forwarder::CreateBooking(absl::string_view site_id,
@@ -112,36 +110,21 @@ absl::StatusOr<v1::GetAvailabilityResponse> Forwarder::GetAvailability(
   v1::ForwardedGetAvailability forwarded;
   forwarded.set_site_id(self_site_id_);
   *forwarded.mutable_request() = request;
-  return Forward<v1::GetAvailabilityResponse>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
-          v1::GetAvailabilityResponse* response) {
-        return stub.ForwardGetAvailability(context, forwarded, response);
-      });
+  return Forward(site_id, deadline, forwarded,
+                 &v1::FederationService::Stub::ForwardGetAvailability);
 }
 
 absl::StatusOr<v1::PullReceiptsResponse> Forwarder::PullReceipts(
     absl::string_view site_id, const v1::PullReceiptsRequest& request, absl::Time deadline) {
   v1::PullReceiptsRequest pull = request;
   pull.set_site_id(self_site_id_);
-  return Forward<v1::PullReceiptsResponse>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
-          v1::PullReceiptsResponse* response) {
-        return stub.PullReceipts(context, pull, response);
-      });
+  return Forward(site_id, deadline, pull, &v1::FederationService::Stub::PullReceipts);
 }
 
 absl::Status Forwarder::NotifyReceipts(absl::string_view site_id, absl::Time deadline) {
   v1::ReceiptsNotice notice;
   notice.set_site_id(self_site_id_);
-  return Forward<v1::ReceiptsNoticeAck>(
-             site_id, deadline,
-             [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
-                 v1::ReceiptsNoticeAck* response) {
-               return stub.NotifyReceipts(context, notice, response);
-             })
-      .status();
+  return Forward(site_id, deadline, notice, &v1::FederationService::Stub::NotifyReceipts).status();
 }
 
 absl::StatusOr<v1::ListBookingsResponse> Forwarder::ListBookings(
@@ -188,12 +171,7 @@ absl::StatusOr<v1::ListRsvpsResponse> Forwarder::ListMemberRsvps(
   v1::MemberRsvpsQuery query;
   query.set_site_id(self_site_id_);
   *query.mutable_request() = request;
-  return Forward<v1::ListRsvpsResponse>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
-          v1::ListRsvpsResponse* response) {
-        return stub.ListMemberRsvps(context, query, response);
-      });
+  return Forward(site_id, deadline, query, &v1::FederationService::Stub::ListMemberRsvps);
 }
 
 absl::StatusOr<v1::ListAttendeesResponse> Forwarder::ListAttendees(
@@ -201,12 +179,7 @@ absl::StatusOr<v1::ListAttendeesResponse> Forwarder::ListAttendees(
   v1::ForwardedListAttendees forwarded;
   forwarded.set_site_id(self_site_id_);
   *forwarded.mutable_request() = request;
-  return Forward<v1::ListAttendeesResponse>(
-      site_id, deadline,
-      [&](v1::FederationService::Stub& stub, grpc::ClientContext* context,
-          v1::ListAttendeesResponse* response) {
-        return stub.ForwardListAttendees(context, forwarded, response);
-      });
+  return Forward(site_id, deadline, forwarded, &v1::FederationService::Stub::ForwardListAttendees);
 }
 
 absl::StatusOr<std::vector<int>> Forwarder::Count(absl::string_view home_site_id,
@@ -217,13 +190,9 @@ absl::StatusOr<std::vector<int>> Forwarder::Count(absl::string_view home_site_id
   query.set_site_id(self_site_id_);  // The venue asking is this site.
   query.set_member_id(std::string(member_id));
   for (absl::CivilMonth month : months) query.add_months(domain::FormatMonth(month));
-  ASSIGN_OR_RETURN(
-      v1::VisitDaysCount count,
-      Forward<v1::VisitDaysCount>(home_site_id, absl::Now() + kVisitDaysTimeout,
-                                  [&](v1::FederationService::Stub& stub,
-                                      grpc::ClientContext* context, v1::VisitDaysCount* response) {
-                                    return stub.CountVisitDays(context, query, response);
-                                  }));
+  ASSIGN_OR_RETURN(v1::VisitDaysCount count,
+                   Forward(home_site_id, absl::Now() + kVisitDaysTimeout, query,
+                           &v1::FederationService::Stub::CountVisitDays));
   return std::vector<int>(count.days().begin(), count.days().end());
 }
 

@@ -87,9 +87,13 @@ class Forwarder final : public booking::RemoteVenues,
   };
   // The venue's federation endpoint and a stub on a channel to it, opened once.
   absl::StatusOr<Route> RouteTo(absl::string_view site_id) ABSL_LOCKS_EXCLUDED(mu_);
-  // Runs `call` on the venue's stub with the deadline; translates transport failures.
-  template <typename Response, typename Call>
-  absl::StatusOr<Response> Forward(absl::string_view site_id, absl::Time deadline, Call call);
+  // Sends `message` by `method` on the site's stub with the deadline; translates transport
+  // failures.
+  template <typename Message, typename Response>
+  absl::StatusOr<Response> Forward(absl::string_view site_id, absl::Time deadline,
+                                   const Message& message,
+                                   grpc::Status (v1::FederationService::Stub::*method)(
+                                       grpc::ClientContext*, const Message&, Response*));
   // Forward for a member's call: `request` wrapped in a `Forwarded` naming this site and
   // carrying `member_token`, sent by `method`.
   template <typename Forwarded, typename Request, typename Response>
