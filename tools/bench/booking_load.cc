@@ -507,18 +507,19 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
     const LoadSetUp& setup = load_.setup_;
     const std::string& bearer =
         setup.tokens.empty() ? load_.admin_credential_ : setup.tokens[member_];
-    context_ = Context(bearer, spec_.rpc_timeout);
-    call_ = stub_.PrepareAsyncCreateBooking(context_.get(), request_, &queue);
-    call_->StartCall();
-    call_->Finish(&booking_, &status_, tag);
+    call_.Start(Context(bearer, spec_.rpc_timeout), queue, tag,
+                [&](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+                  return stub_.PrepareAsyncCreateBooking(context, request_, cq);
+                });
     return true;
   }
 
   void Finished() override {
-    ReleaseCall();
+    call_.Release();
+    const grpc::Status& status = call_.status();
     BookingFigures& f = worker_.result.figures;
     if (resolving_) {
-      if (IsUnanswered(status_.error_code())) {
+      if (IsUnanswered(status.error_code())) {
         if (++resolve_attempts_ < kResolveAttempts) return;  // Asked again.
         ++f.unresolved;
         resolving_ = false;
@@ -531,15 +532,15 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
     }
     const int64_t nanos =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Steady::now() - call_start_).count();
-    if (!status_.ok()) ++f.codes[absl::StatusCodeToString(rpc::FromGrpcStatus(status_).code())];
-    if (!status_.ok() && status_.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+    if (!status.ok()) ++f.codes[absl::StatusCodeToString(rpc::FromGrpcStatus(status).code())];
+    if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
       ++f.errors;
       Note(f.first_errors, std::string(Failed(absl::StrCat("CreateBooking ", request_.space_id(),
                                                            " ", request_.idempotency_key()),
-                                              status_)
+                                              status)
                                            .message()));
     }
-    if (IsUnanswered(status_.error_code())) {
+    if (IsUnanswered(status.error_code())) {
       // No answer: the venue may have booked. The same key returns the same booking.
       ++f.unanswered;
       resolving_ = true;
@@ -550,12 +551,6 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
   }
 
  private:
-  // The reader first: it lives in the call's memory, which the context frees.
-  void ReleaseCall() {
-    call_.reset();
-    context_.reset();
-  }
-
   // The next booking's request; false once the phase is over.
   bool PrepareNext() {
     if (Steady::now() >= end_ ||
@@ -581,17 +576,19 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
 
   // The outcome of the booking asked last; its latency when its first attempt answered.
   void Record(bool answered, int64_t nanos) {
+    const grpc::Status& status = call_.status();
+    const v1::Booking& booking = call_.response();
     BookingFigures& f = worker_.result.figures;
     SlotCount& count = worker_.tally.at(space_, day_, slot_);
-    if (status_.ok()) {
+    if (status.ok()) {
       ++load_.phase_acknowledged_;
       ++f.acknowledged;
-      count.acknowledged_seats += booking_.seats();
+      count.acknowledged_seats += booking.seats();
       worker_.last_acknowledgement = Steady::now();
       if (answered) worker_.result.acknowledged_nanos.push_back(nanos);
       worker_.bookings.push_back(
-          {booking_.booking_id(), space_, day_, slot_, load_.setup_.member_ids[member_]});
-    } else if (status_.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+          {booking.booking_id(), space_, day_, slot_, load_.setup_.member_ids[member_]});
+    } else if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
       ++load_.phase_refused_;
       ++f.refused;
       ++count.refusals;
@@ -619,10 +616,7 @@ class BookingLoad::Booker final : public ClosedLoopCaller {
   Steady::time_point call_start_;
   bool resolving_ = false;  // The last call went unanswered: the next asks again.
   int resolve_attempts_ = 0;
-  std::unique_ptr<grpc::ClientContext> context_;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Booking>> call_;
-  v1::Booking booking_;
-  grpc::Status status_;
+  ClosedLoopCall<v1::Booking> call_;
 };
 
 PhaseResult BookingLoad::Run(const PhaseSpec& spec) {

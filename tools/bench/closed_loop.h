@@ -1,8 +1,13 @@
 #pragma once
 
+#include <memory>
+#include <utility>
 #include <vector>
 
+#include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"
+#include "grpcpp/support/async_unary_call.h"
+#include "grpcpp/support/status.h"
 
 namespace cantine::bench {
 
@@ -21,6 +26,38 @@ class ClosedLoopCaller {
   virtual bool StartNext(grpc::CompletionQueue& queue, void* tag) = 0;
   // The call started last has been answered (or failed): its status and response are set.
   virtual void Finished() = 0;
+};
+
+// The call a ClosedLoopCaller has in flight: its context, its reader, and what it answered.
+template <typename Response>
+class ClosedLoopCall {
+ public:
+  // Starts the call `prepare(context, queue)` makes (a stub's PrepareAsync<Method> on its
+  // request) under `context`; its completion is tagged `tag`.
+  template <typename Prepare>
+  void Start(std::unique_ptr<grpc::ClientContext> context, grpc::CompletionQueue& queue, void* tag,
+             Prepare prepare) {
+    context_ = std::move(context);
+    reader_ = prepare(context_.get(), &queue);
+    reader_->StartCall();
+    reader_->Finish(&response_, &status_, tag);
+  }
+
+  // Once answered: frees the call, keeping its response and status. The reader goes first:
+  // it lives in the call's memory, which the context frees.
+  void Release() {
+    reader_.reset();
+    context_.reset();
+  }
+
+  const Response& response() const { return response_; }
+  const grpc::Status& status() const { return status_; }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader_;
+  Response response_;
+  grpc::Status status_;
 };
 
 // Serves `callers` from `threads` threads (clamped to 1..callers), caller i on thread

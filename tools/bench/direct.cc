@@ -36,18 +36,17 @@ class HealthChecker final : public ClosedLoopCaller {
 
   bool StartNext(grpc::CompletionQueue& queue, void* tag) override {
     if (Steady::now() >= end_) return false;
-    context_ = testing::Context("", timeout_);
-    call_ = stub_.PrepareAsyncCheck(context_.get(), request_, &queue);
-    call_->StartCall();
-    call_->Finish(&response_, &status_, tag);
+    call_.Start(testing::Context("", timeout_), queue, tag,
+                [&](grpc::ClientContext* context, grpc::CompletionQueue* cq) {
+                  return stub_.PrepareAsyncCheck(context, request_, cq);
+                });
     return true;
   }
 
   void Finished() override {
-    // The reader first: it lives in the call's memory, which the context frees.
-    call_.reset();
-    context_.reset();
-    ++(status_.ok() && response_.status() == HealthCheckResponse::SERVING ? calls_ : errors_);
+    call_.Release();
+    ++(call_.status().ok() && call_.response().status() == HealthCheckResponse::SERVING ? calls_
+                                                                                        : errors_);
   }
 
   int64_t calls() const { return calls_; }
@@ -60,10 +59,7 @@ class HealthChecker final : public ClosedLoopCaller {
   const absl::Duration timeout_;
   const Steady::time_point end_;
   const HealthCheckRequest request_;
-  std::unique_ptr<grpc::ClientContext> context_;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<HealthCheckResponse>> call_;
-  HealthCheckResponse response_;
-  grpc::Status status_;
+  ClosedLoopCall<HealthCheckResponse> call_;
 };
 
 void MeasureCeiling(const BenchOptions& options, const ThreadStubs& stubs,
