@@ -30,6 +30,16 @@ BenchOptions ShortRun(Mode mode) {
   return options;
 }
 
+// A short run of a mode that starts its own cantined: 4 pools over 14 days.
+BenchOptions ShortRunOfItsOwnNodes(Mode mode) {
+  BenchOptions options = ShortRun(mode);
+  options.cantined_path = CANTINED_PATH;
+  options.spaces = 4;
+  options.days = 14;
+  options.startup_timeout = absl::Seconds(20);
+  return options;
+}
+
 TEST(DirectBenchTest, BooksFillsSlotsAndVerifiesWithTheNodesFigures) {
   testing::TempDir dir;
   testing::SiteProcesses sites(dir, CANTINED_PATH, kAdminSecret, {"paris"});
@@ -75,14 +85,10 @@ TEST(DirectBenchTest, BooksFillsSlotsAndVerifiesWithTheNodesFigures) {
 }
 
 TEST(ForwardedBenchTest, BooksDirectAndThroughTheForwarderAndVerifies) {
-  BenchOptions options = ShortRun(Mode::kForwarded);
-  options.cantined_path = CANTINED_PATH;
+  BenchOptions options = ShortRunOfItsOwnNodes(Mode::kForwarded);
   options.make_certs_path = CANTINE_SOURCE_DIR "/tools/make-certs";
   options.members = 8;
-  options.spaces = 4;
   options.seats = 50;
-  options.days = 14;
-  options.startup_timeout = absl::Seconds(20);
   std::ostringstream progress;
   absl::StatusOr<ForwardedReport> report = RunForwarded(options, progress);
   ASSERT_TRUE(report.ok()) << report.status() << "\n" << progress.str();
@@ -100,14 +106,10 @@ TEST(ForwardedBenchTest, BooksDirectAndThroughTheForwarderAndVerifies) {
 }
 
 TEST(VersusPostgresBenchTest, BooksAtTheNodeThenAtPostgresqlAndVerifiesBoth) {
-  BenchOptions options = ShortRun(Mode::kPostgres);
-  options.cantined_path = CANTINED_PATH;
+  BenchOptions options = ShortRunOfItsOwnNodes(Mode::kPostgres);
   options.postgres_sql_dir = CANTINE_SOURCE_DIR "/tools/bench/postgres";
-  options.spaces = 4;
   options.seats = 500;
-  options.days = 14;
   options.ceiling_duration = absl::Milliseconds(500);
-  options.startup_timeout = absl::Seconds(20);
   std::ostringstream progress;
   absl::StatusOr<VersusPostgresReport> report = RunVersusPostgres(options, progress);
   ASSERT_TRUE(report.ok()) << report.status() << "\n" << progress.str();
