@@ -234,7 +234,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   const absl::Time deadline = domain::NoShowDeadline(booking, catalog_->policy());
   RETURN_IF_ERROR(txn->Put(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id), ""));
   RETURN_IF_ERROR(txn->Commit());
-  receipts_->NotifyQueued(booking.booking_id);
+  receipts_->NotifyQueued(booking);
   return booking;
 }
 
@@ -307,7 +307,7 @@ absl::StatusOr<domain::Booking> BookingLedger::Settle(
     booking.update_time = domain::ChangeTime(booking, now);
     RETURN_IF_ERROR(StoreBooking(*txn, booking));
     RETURN_IF_ERROR(txn->Commit());
-    receipts_->NotifyQueued(booking.booking_id);
+    receipts_->NotifyQueued(booking);
     return booking;
   });
 }
@@ -341,7 +341,7 @@ absl::StatusOr<int> BookingLedger::ReleaseNoShows() {
           RETURN_IF_ERROR(StoreBooking(*txn, booking));
         }
         RETURN_IF_ERROR(txn->Commit());
-        if (no_show) receipts_->NotifyQueued(booking.booking_id);
+        if (no_show) receipts_->NotifyQueued(booking);
         return no_show;
       });
       if (!release.ok()) return release.status();

@@ -98,20 +98,25 @@ absl::Status CountVisitDays(Transaction& txn, const domain::Booking& visit, int 
   return absl::OkStatus();
 }
 
+// A local member's receipt is needed here only; a visitor's goes to its home site.
+bool QueuesReceipt(const domain::Booking& booking) {
+  return booking.home_site_id != booking.site_id;
+}
+
 }  // namespace
 
 absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& booking,
                                  absl::string_view time_zone, bool publish) {
   const v1::Booking receipt = BookingToProto(booking, time_zone);
   RETURN_IF_ERROR(Merge(txn, receipt));
-  // A local member's receipt is needed here only.
-  if (!publish || booking.home_site_id == booking.site_id) return absl::OkStatus();
+  if (!publish || !QueuesReceipt(booking)) return absl::OkStatus();
   return storage::PutRecord(txn, Table::kReceiptOutbox, ReceiptKey(booking.booking_id), receipt);
 }
 
-void ReceiptBook::NotifyQueued(absl::string_view booking_id) {
+void ReceiptBook::NotifyQueued(const domain::Booking& booking) {
+  if (!QueuesReceipt(booking)) return;
   absl::MutexLock lock(&mu_);
-  notified_.insert(ReceiptKey(booking_id));
+  notified_.insert(ReceiptKey(booking.booking_id));
   ++queued_;
 }
 

@@ -57,8 +57,9 @@ class ReceiptBook {
   // own bookings).
   absl::Status Record(storage::Transaction& txn, const domain::Booking& booking,
                       absl::string_view time_zone, bool publish);
-  // Tells the publisher that a transaction queueing `booking_id`'s receipt committed.
-  void NotifyQueued(absl::string_view booking_id) ABSL_LOCKS_EXCLUDED(mu_);
+  // Tells the publisher that a transaction that recorded `booking` with `publish`
+  // committed. A local member's receipt is not queued, so its booking wakes no publisher.
+  void NotifyQueued(const domain::Booking& booking) ABSL_LOCKS_EXCLUDED(mu_);
   // Wakes a publisher waiting in WaitForQueued and a puller in WaitForFeedNotice.
   void Wake() ABSL_LOCKS_EXCLUDED(mu_);
   // The home sites whose feeds gained receipts since the last call (venue side), to notify.

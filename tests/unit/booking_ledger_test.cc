@@ -528,6 +528,21 @@ TEST_F(VisitorLedgerTest, EveryChangeQueuesAReceiptThatSurvivesARestartUntilPubl
   EXPECT_EQ(receipts_->ReadFeed("rome", 7, {})->receipts_size(), 0);
 }
 
+TEST_F(VisitorLedgerTest, OnlyAVisitorsBookingWakesThePublisher) {
+  // A local member's booking queues no receipt, so the publisher is left asleep: under load
+  // every wake would be a transaction that finds nothing to move.
+  ASSERT_TRUE(ledger_->Create(Morning(NewMember(), kWednesday, "local")).ok());
+  EXPECT_EQ(receipts_->WaitForQueued(0, absl::ZeroDuration()), 0u);
+  EXPECT_EQ(receipts_->PublishNotified(100).value(), 0);
+
+  const std::string visitor = Visitor("milan-0000000000000001");
+  const domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "visit")).value();
+  EXPECT_EQ(receipts_->WaitForQueued(0, absl::ZeroDuration()), 1u);
+  ASSERT_TRUE(ledger_->Cancel(booking.booking_id, kDesk).ok());
+  EXPECT_EQ(receipts_->WaitForQueued(0, absl::ZeroDuration()), 2u);
+  EXPECT_EQ(receipts_->PublishNotified(100).value(), 1);  // The latest state, once.
+}
+
 TEST_F(VisitorLedgerTest, ACancelAfterTheClockSteppedBackIsTheReceiptEverywhere) {
   const std::string visitor = Visitor("milan-0000000000000041");
   const domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
