@@ -131,6 +131,16 @@ absl::StatusOr<BookingLedger::DaysElsewhere> BookingLedger::CountDaysElsewhere(
   std::set<absl::CivilMonth> months;
   for (const domain::Slot& slot : plan.slots) months.insert(absl::CivilMonth(slot.id.day));
   const std::vector<absl::CivilMonth> asked(months.begin(), months.end());
+  if (request.forwarded_by == request.home_site_id) {
+    // The home counted them as it forwarded the request: what asking it would answer.
+    DaysElsewhere told;
+    for (absl::CivilMonth month : asked) {
+      auto it = request.home_visit_days.find(month);
+      if (it == request.home_visit_days.end()) break;
+      told[month] = it->second;
+    }
+    if (told.size() == asked.size()) return told;
+  }
   // Asked before the transaction: a call to another site never holds a lock here.
   absl::StatusOr<std::vector<int>> days =
       elsewhere_->Count(request.home_site_id, request.member_id, venue, asked);

@@ -39,6 +39,8 @@ class BookingLedger {
 
   inline static constexpr int kMaxAvailabilityDays = 62;
   inline static constexpr storage::PageLimits kPageLimits = {.default_size = 100, .max_size = 1000};
+  // A count of visit days from another site above this is no count.
+  inline static constexpr int kMaxVisitDays = 100000;
 
   // None owned; all outlive the ledger. Every change of a booking records its receipt in
   // `receipts` (and queues a visitor's for its home site) in the same transaction;
@@ -95,10 +97,8 @@ class BookingLedger {
   absl::StatusOr<domain::Booking> Settle(absl::string_view booking_id,
                                          const std::optional<std::string>& acting_member_id,
                                          domain::BookingState target, const SettleRule& rule);
-  // Visit days a member holds at other venues, per month, as its home counts them; a count
-  // above kMaxVisitDays is no count.
+  // Visit days a member holds at other venues, per month, as its home counts them.
   using DaysElsewhere = std::map<absl::CivilMonth, int>;
-  inline static constexpr int kMaxVisitDays = 100000;
 
   absl::StatusOr<domain::Booking> CreateOnce(const domain::BookingRequest& request,
                                              const domain::Space& space,
@@ -106,7 +106,8 @@ class BookingLedger {
                                              const DaysElsewhere& elsewhere,
                                              const std::string& fingerprint, absl::Time now);
   // What `request`, planned as `plan`, needs of DaysElsewhere: nothing unless it is a visit
-  // whose home site sets an allowance, else its home's count for the months of its days.
+  // whose home site sets an allowance, else its home's count for the months of its days
+  // (the count the home forwarded the request with, or asked of it).
   absl::StatusOr<DaysElsewhere> CountDaysElsewhere(const domain::BookingRequest& request,
                                                    const domain::BookingPlan& plan) const;
   // Writes `booking` and its receipt, queued for replication, in `txn`: a booking never

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "services/booking/booking_codec.h"
@@ -159,8 +161,60 @@ absl::StatusOr<v1::VisitDaysCount> BookingServiceImpl::VisitDaysForVenue(
 
 // Creating.
 
-absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(
-    const Caller& caller, const v1::CreateBookingRequest& request) {
+namespace {
+
+// What a forwarding site says of the member's visit days elsewhere, checked as any input.
+absl::StatusOr<std::map<absl::CivilMonth, int>> ParseHomeVisitDays(
+    const google::protobuf::RepeatedPtrField<v1::MonthVisitDays>& told) {
+  if (told.size() > BookingServiceImpl::kMaxVisitDaysMonths) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("home_visit_days lists ", told.size(), " months; at most ",
+                     BookingServiceImpl::kMaxVisitDaysMonths, " are allowed"));
+  }
+  std::map<absl::CivilMonth, int> parsed;
+  for (const v1::MonthVisitDays& entry : told) {
+    ASSIGN_OR_RETURN(absl::CivilMonth month,
+                     domain::ParseMonth("home_visit_days.month", entry.month()));
+    if (entry.days() < 0 || entry.days() > BookingLedger::kMaxVisitDays) {
+      return absl::InvalidArgumentError(absl::StrCat("home_visit_days.days of ", entry.month(),
+                                                     " is ", entry.days(), "; from 0 to ",
+                                                     BookingLedger::kMaxVisitDays));
+    }
+    if (!parsed.emplace(month, entry.days()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("home_visit_days lists ", entry.month(), " twice"));
+    }
+  }
+  return parsed;
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<absl::CivilMonth, int>> BookingServiceImpl::HomeVisitDays(
+    const Caller& caller, const v1::CreateBookingRequest& request, absl::string_view venue) const {
+  std::map<absl::CivilMonth, int> counted;
+  if (!catalog_->policy().member_visit_days_per_month.has_value()) return counted;
+  ASSIGN_OR_RETURN(const std::string member_id, caller.MemberActedFor(request.member_id()));
+  ASSIGN_OR_RETURN(const std::string home, HomeOf(member_id));
+  // A request the venue will refuse anyway gets no count: the venue names what is wrong.
+  if (!IsHere(home) || !request.has_start() || !request.has_end()) return counted;
+  const absl::StatusOr<absl::CivilMinute> start =
+      rpc::CivilMinuteFromProto("start", request.start());
+  const absl::StatusOr<absl::CivilMinute> end = rpc::CivilMinuteFromProto("end", request.end());
+  if (!start.ok() || !end.ok() || *end < *start) return counted;
+  // The months of the venue days the request touches (the slots' days lie between).
+  const absl::CivilMonth first(*start);
+  const absl::CivilMonth last(*end);
+  if (last - first >= kMaxVisitDaysMonths) return counted;
+  for (absl::CivilMonth month = first; month <= last; ++month) {
+    ASSIGN_OR_RETURN(counted[month], receipts_->VisitDaysExcept(member_id, month, venue));
+  }
+  return counted;
+}
+
+absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(const Caller& caller,
+                                                           const v1::CreateBookingRequest& request,
+                                                           Forwarding forwarding) {
   RETURN_IF_ERROR(domain::CheckSlug("space_id", request.space_id()));
   ASSIGN_OR_RETURN(const std::string member_id, caller.MemberActedFor(request.member_id()));
   if (!request.has_start() || !request.has_end()) {
@@ -175,7 +229,9 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(
                                          .local_end = end,
                                          .seats = request.seats(),
                                          .idempotency_key = request.idempotency_key(),
-                                         .member_signed_in = !caller.desk};
+                                         .member_signed_in = !caller.desk,
+                                         .forwarded_by = std::move(forwarding.site_id),
+                                         .home_visit_days = std::move(forwarding.home_visit_days)};
   ASSIGN_OR_RETURN(domain::Booking booking, ledger_->Create(booking_request));
   log_.Debug("booked ", booking.booking_id, " for ", booking.member_id);
   return ToProto(booking);
@@ -188,21 +244,26 @@ grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(Caller caller, callers_.Authenticate(*context));
     ASSIGN_OR_RETURN(std::string venue, VenueOf(request->site_id()));
     if (IsHere(venue)) {
-      ASSIGN_OR_RETURN(*response, CreateHere(caller, *request));
+      ASSIGN_OR_RETURN(*response, CreateHere(caller, *request, Forwarding()));
     } else {
       ASSIGN_OR_RETURN(std::string token, callers_.ForwardableToken(caller, venue));
-      ASSIGN_OR_RETURN(*response,
-                       remote_->CreateBooking(venue, token, *request, ForwardDeadline(*context)));
+      // Counted here, before forwarding, so that the venue need not call back to ask.
+      ASSIGN_OR_RETURN(const auto home_visit_days, HomeVisitDays(caller, *request, venue));
+      ASSIGN_OR_RETURN(*response, remote_->CreateBooking(venue, token, *request, home_visit_days,
+                                                         ForwardDeadline(*context)));
     }
     return absl::OkStatus();
   });
 }
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(
-    absl::string_view member_token, const v1::CreateBookingRequest& request) {
-  RETURN_IF_ERROR(CheckForwardedHere(request.site_id()));
-  ASSIGN_OR_RETURN(Caller caller, callers_.AuthenticateForwarded(member_token));
-  return CreateHere(caller, request);
+    absl::string_view forwarding_site_id, const v1::ForwardedCreateBooking& forwarded) {
+  RETURN_IF_ERROR(CheckForwardedHere(forwarded.request().site_id()));
+  ASSIGN_OR_RETURN(Caller caller, callers_.AuthenticateForwarded(forwarded.member_token()));
+  ASSIGN_OR_RETURN(auto home_visit_days, ParseHomeVisitDays(forwarded.home_visit_days()));
+  return CreateHere(
+      caller, forwarded.request(),
+      {.site_id = std::string(forwarding_site_id), .home_visit_days = std::move(home_visit_days)});
 }
 
 // Cancelling.

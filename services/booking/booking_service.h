@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -53,8 +54,8 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
                              v1::Settlement* response) override;
 
   // ForwardedBookings: the calls another node forwards here for a member.
-  absl::StatusOr<v1::Booking> CreateForwarded(absl::string_view member_token,
-                                              const v1::CreateBookingRequest& request) override;
+  absl::StatusOr<v1::Booking> CreateForwarded(absl::string_view forwarding_site_id,
+                                              const v1::ForwardedCreateBooking& forwarded) override;
   absl::StatusOr<v1::Booking> CancelForwarded(absl::string_view member_token,
                                               const v1::CancelBookingRequest& request) override;
   absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityForwarded(
@@ -90,8 +91,21 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   absl::Status CheckHomeHere(absl::string_view member_id) const;
   absl::Time ForwardDeadline(const grpc::ServerContext& context) const;
 
+  // The site that forwarded a request here, and what it said of the member's visit days
+  // elsewhere (domain::BookingRequest believes them from the member's home alone).
+  struct Forwarding {
+    std::string site_id;
+    std::map<absl::CivilMonth, int> home_visit_days;
+  };
   absl::StatusOr<v1::Booking> CreateHere(const Caller& caller,
-                                         const v1::CreateBookingRequest& request);
+                                         const v1::CreateBookingRequest& request,
+                                         Forwarding forwarding);
+  // What `venue` would ask this site before booking `request`, where this is the member's
+  // home and caps its members' visits: the member's visit days at other venues than
+  // `venue` in each month the request's days touch. Empty otherwise (the venue asks whom it
+  // must).
+  absl::StatusOr<std::map<absl::CivilMonth, int>> HomeVisitDays(
+      const Caller& caller, const v1::CreateBookingRequest& request, absl::string_view venue) const;
   absl::StatusOr<v1::Booking> CancelHere(const Caller& caller, const std::string& booking_id);
   absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityHere(
       const v1::GetAvailabilityRequest& request) const;

@@ -16,8 +16,9 @@ namespace cantine::booking {
 class ForwardedBookings {
  public:
   virtual ~ForwardedBookings() = default;
-  virtual absl::StatusOr<v1::Booking> CreateForwarded(absl::string_view member_token,
-                                                      const v1::CreateBookingRequest& request) = 0;
+  // `forwarding_site_id` is the caller, as its certificate proves it.
+  virtual absl::StatusOr<v1::Booking> CreateForwarded(
+      absl::string_view forwarding_site_id, const v1::ForwardedCreateBooking& forwarded) = 0;
   virtual absl::StatusOr<v1::Booking> CancelForwarded(absl::string_view member_token,
                                                       const v1::CancelBookingRequest& request) = 0;
   virtual absl::StatusOr<v1::GetAvailabilityResponse> AvailabilityForwarded(

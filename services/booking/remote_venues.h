@@ -1,7 +1,10 @@
 #pragma once
 
+#include <map>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cantine/v1/booking.pb.h"
 #include "cantine/v1/federation.pb.h"
@@ -15,10 +18,12 @@ namespace cantine::booking {
 class RemoteVenues {
  public:
   virtual ~RemoteVenues() = default;
-  virtual absl::StatusOr<v1::Booking> CreateBooking(absl::string_view site_id,
-                                                    absl::string_view member_token,
-                                                    const v1::CreateBookingRequest& request,
-                                                    absl::Time deadline) = 0;
+  // `home_visit_days`: where this is the member's home, the member's visit days at other
+  // venues than `site_id` per month of the request (empty: the venue asks).
+  virtual absl::StatusOr<v1::Booking> CreateBooking(
+      absl::string_view site_id, absl::string_view member_token,
+      const v1::CreateBookingRequest& request,
+      const std::map<absl::CivilMonth, int>& home_visit_days, absl::Time deadline) = 0;
   virtual absl::StatusOr<v1::Booking> CancelBooking(absl::string_view site_id,
                                                     absl::string_view member_token,
                                                     const v1::CancelBookingRequest& request,

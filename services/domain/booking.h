@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,12 @@ struct BookingRequest {
   // it books even before its profile has replicated to the venue. Otherwise (the desk) the
   // venue must know the member.
   bool member_signed_in = false;
+  // Another site forwarded the request (its id, as its certificate proves it), saying the
+  // member holds `home_visit_days` at venues other than this one, per month. Only the
+  // member's home counts those, so they are believed from it alone; otherwise, or for a
+  // month they leave out, the home is asked.
+  std::string forwarded_by = "";
+  std::map<absl::CivilMonth, int> home_visit_days = {};
 };
 
 absl::string_view BookingStateName(BookingState state);

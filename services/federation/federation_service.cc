@@ -176,9 +176,8 @@ grpc::Status FederationServiceImpl::ForwardCreateBooking(grpc::ServerContext* co
                                                          const v1::ForwardedCreateBooking* request,
                                                          v1::Booking* response) {
   return ServeForwarded(*context, request->site_id(), bookings_, response,
-                        [&](booking::ForwardedBookings& bookings, const std::string& /*caller*/) {
-                          return bookings.CreateForwarded(request->member_token(),
-                                                          request->request());
+                        [&](booking::ForwardedBookings& bookings, const std::string& caller) {
+                          return bookings.CreateForwarded(caller, *request);
                         });
 }
 

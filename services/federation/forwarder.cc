@@ -1,5 +1,6 @@
 #include "services/federation/forwarder.h"
 
+#include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -76,25 +77,35 @@ absl::StatusOr<Response> Forwarder::Forward(absl::string_view site_id, absl::Tim
   }
 }
 
+template <typename Forwarded, typename Request>
+Forwarded Forwarder::ForMember(absl::string_view member_token, const Request& request) const {
+  Forwarded forwarded;
+  forwarded.set_site_id(self_site_id_);
+  forwarded.set_member_token(std::string(member_token));
+  *forwarded.mutable_request() = request;
+  return forwarded;
+}
+
 template <typename Forwarded, typename Request, typename Response>
 absl::StatusOr<Response> Forwarder::ForwardForMember(
     absl::string_view site_id, absl::string_view member_token, const Request& request,
     absl::Time deadline,
     grpc::Status (v1::FederationService::Stub::*method)(grpc::ClientContext*, const Forwarded&,
                                                         Response*)) {
-  Forwarded forwarded;
-  forwarded.set_site_id(self_site_id_);
-  forwarded.set_member_token(std::string(member_token));
-  *forwarded.mutable_request() = request;
-  return Forward(site_id, deadline, forwarded, method);
+  return Forward(site_id, deadline, ForMember<Forwarded>(member_token, request), method);
 }
 
-absl::StatusOr<v1::Booking> Forwarder::CreateBooking(absl::string_view site_id,
-                                                     absl::string_view member_token,
-                                                     const v1::CreateBookingRequest& request,
-                                                     absl::Time deadline) {
-  return ForwardForMember<v1::ForwardedCreateBooking>(
-      site_id, member_token, request, deadline, &v1::FederationService::Stub::ForwardCreateBooking);
+absl::StatusOr<v1::Booking> Forwarder::CreateBooking(
+    absl::string_view site_id, absl::string_view member_token,
+    const v1::CreateBookingRequest& request, const std::map<absl::CivilMonth, int>& home_visit_days,
+    absl::Time deadline) {
+  auto forwarded = ForMember<v1::ForwardedCreateBooking>(member_token, request);
+  for (const auto& [month, days] : home_visit_days) {
+    v1::MonthVisitDays* told = forwarded.add_home_visit_days();
+    told->set_month(domain::FormatMonth(month));
+    told->set_days(days);
+  }
+  return Forward(site_id, deadline, forwarded, &v1::FederationService::Stub::ForwardCreateBooking);
 }
 
 absl::StatusOr<v1::Booking> Forwarder::CancelBooking(absl::string_view site_id,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,7 @@ class Forwarder final : public booking::RemoteVenues,
   absl::StatusOr<v1::Booking> CreateBooking(absl::string_view site_id,
                                             absl::string_view member_token,
                                             const v1::CreateBookingRequest& request,
+                                            const std::map<absl::CivilMonth, int>& home_visit_days,
                                             absl::Time deadline) override;
   absl::StatusOr<v1::Booking> CancelBooking(absl::string_view site_id,
                                             absl::string_view member_token,
@@ -94,8 +96,11 @@ class Forwarder final : public booking::RemoteVenues,
                                    const Message& message,
                                    grpc::Status (v1::FederationService::Stub::*method)(
                                        grpc::ClientContext*, const Message&, Response*));
-  // Forward for a member's call: `request` wrapped in a `Forwarded` naming this site and
-  // carrying `member_token`, sent by `method`.
+  // A member's call: `request` wrapped in a `Forwarded` naming this site and carrying
+  // `member_token`.
+  template <typename Forwarded, typename Request>
+  Forwarded ForMember(absl::string_view member_token, const Request& request) const;
+  // Forward of ForMember, sent by `method`.
   template <typename Forwarded, typename Request, typename Response>
   absl::StatusOr<Response> ForwardForMember(absl::string_view site_id,
                                             absl::string_view member_token, const Request& request,

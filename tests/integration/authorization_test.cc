@@ -10,8 +10,10 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -558,6 +560,38 @@ TEST_F(ForwardedCallsTest, CreateBookingIsRefusedUnlessAKnownPeerForwardsTheMemb
   EXPECT_EQ(booking.member_id(), vic_);
   EXPECT_EQ(booking.home_site_id(), "site-b");
   EXPECT_NE(site_.Snapshot(), before);
+}
+
+TEST_F(ForwardedCallsTest, TheVisitDaysAForwarderCountsAreCheckedAsAnyInput) {
+  struct Told {
+    std::string what;
+    std::vector<std::pair<std::string, int>> months;
+    std::string named;
+  };
+  const std::vector<Told> malformed = {
+      {"a month that is no month", {{"2027-13", 0}}, "home_visit_days.month"},
+      {"a negative count", {{"2027-01", -1}}, "home_visit_days.days of 2027-01"},
+      {"a count past any month", {{"2027-01", 100001}}, "home_visit_days.days of 2027-01"},
+      {"a month twice", {{"2027-01", 0}, {"2027-01", 1}}, "2027-01 twice"},
+      {"four months",
+       {{"2027-01", 0}, {"2027-02", 0}, {"2027-03", 0}, {"2027-04", 0}},
+       "at most 3"},
+  };
+  const std::string before = site_.Snapshot();
+  for (const Told& told : malformed) {
+    SCOPED_TRACE(told.what);
+    v1::ForwardedCreateBooking forwarded = VicBooksNextWeek("site-b", vic_token_);
+    for (const auto& [month, days] : told.months) {
+      v1::MonthVisitDays* entry = forwarded.add_home_visit_days();
+      entry->set_month(month);
+      entry->set_days(days);
+    }
+    v1::Booking booking;
+    grpc::Status status = federation_->ForwardCreateBooking(Context("").get(), forwarded, &booking);
+    EXPECT_EQ(status.error_code(), grpc::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_TRUE(absl::StrContains(status.error_message(), told.named)) << status.error_message();
+    EXPECT_EQ(site_.Snapshot(), before);
+  }
 }
 
 TEST_F(ForwardedCallsTest, CancelBookingIsRefusedUnlessAKnownPeerForwardsTheMembersOwnToken) {

@@ -7,6 +7,7 @@
 #include <latch>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -338,32 +339,39 @@ TEST(TravelTest, TheVenueAndEachHomeHoldTheSameSettlementLineAfterAStoppedHomeRe
             grpc::PERMISSION_DENIED);
 }
 
-TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowanceNamed) {
-  MiniCluster cluster(2);
-  MeshWithDesks(cluster);
-  const Traveller ada = Register(cluster, 1, "ada");
-
-  // site-b lets its members spend one venue day a month elsewhere.
-  auto sites = v1::SiteService::NewStub(cluster.channel(1));
+// Node `home`'s site lets its members spend `days` venue days a month elsewhere.
+void SetVisitAllowance(MiniCluster& cluster, int home, int days) {
+  auto sites = v1::SiteService::NewStub(cluster.channel(home));
   v1::GetSiteRequest get;
   v1::Site site;
   ASSERT_TRUE(sites->GetSite(Context().get(), get, &site).ok());
   v1::UpdatePolicyRequest update;
   *update.mutable_policy() = site.policy();
-  update.mutable_policy()->set_member_visit_days_per_month(1);
+  update.mutable_policy()->set_member_visit_days_per_month(days);
   v1::SitePolicy updated;
-  grpc::Status status = sites->UpdatePolicy(DeskContext(cluster, 1).get(), update, &updated);
+  grpc::Status status = sites->UpdatePolicy(DeskContext(cluster, home).get(), update, &updated);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_TRUE(cluster.WaitForConvergence(2));
+}
 
-  // Two days in one month: the first two open weekdays of the month after next (inside the
-  // horizon), never more than six days into the month.
+// Two days in one month: the first two open weekdays of the month after next (inside the
+// horizon), never more than six days into the month.
+std::pair<absl::CivilDay, absl::CivilDay> TwoDaysOfAMonth() {
   const absl::CivilDay first =
       testing::NthWeekday(absl::CivilDay(absl::CivilMonth(VenueWeekday(0)) + 1), 0);
-  const absl::CivilDay second = testing::NthWeekday(first, 1);
+  return {first, testing::NthWeekday(first, 1)};
+}
+
+TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowanceNamed) {
+  MiniCluster cluster(2);
+  MeshWithDesks(cluster);
+  const Traveller ada = Register(cluster, 1, "ada");
+  ASSERT_NO_FATAL_FAILURE(SetVisitAllowance(cluster, 1, 1));
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+
+  const auto [first, second] = TwoDaysOfAMonth();
   ASSERT_EQ(absl::CivilMonth(second), absl::CivilMonth(first));
   v1::Booking booking;
-  status = Book(cluster, 1, ada, MorningAtVenue(cluster, first, "day-1"), &booking);
+  grpc::Status status = Book(cluster, 1, ada, MorningAtVenue(cluster, first, "day-1"), &booking);
   ASSERT_TRUE(status.ok()) << status.error_message();
   // The same day again (another booking) takes no new visit day.
   v1::CreateBookingRequest afternoon = MorningAtVenue(cluster, first, "day-1-pm");
@@ -375,6 +383,33 @@ TEST(TravelTest, AVisitOverTheHomeSitesMonthlyAllowanceIsRefusedWithTheAllowance
   EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION);
   EXPECT_TRUE(absl::StrContains(status.error_message(), "visit days")) << status.error_message();
   EXPECT_TRUE(absl::StrContains(status.error_message(), "site-b")) << status.error_message();
+}
+
+TEST(TravelTest, ABookingForwardedByTheHomeCarriesTheDaysTheMemberHoldsAtEveryOtherVenue) {
+  MiniCluster cluster(3);
+  MeshWithDesks(cluster);
+  constexpr int kOtherVenue = 2;
+  ASSERT_NO_FATAL_FAILURE(
+      testing::CreateDesks(cluster, kOtherVenue, /*seats=*/10, /*visitor_price_minor=*/2000));
+  const Traveller ada = Register(cluster, 1, "ada");
+  ASSERT_NO_FATAL_FAILURE(SetVisitAllowance(cluster, 1, 1));
+  ASSERT_TRUE(cluster.WaitForConvergence(3));
+
+  // The month's one day, spent at site-c; the home keeps its receipt.
+  const auto [first, second] = TwoDaysOfAMonth();
+  v1::CreateBookingRequest at_other_venue = MorningAtVenue(cluster, first, "c-1");
+  at_other_venue.set_site_id(cluster.site_id(kOtherVenue));
+  v1::Booking booking;
+  grpc::Status status = Book(cluster, 1, ada, at_other_venue, &booking);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(testing::WaitFor([&] { return Itinerary(cluster, 1, ada).size() == 1; }));
+
+  // Through its home, the count the home forwards with the booking refuses it at site-a.
+  status = Book(cluster, 1, ada, MorningAtVenue(cluster, second, "a-2"), &booking);
+  EXPECT_EQ(status.error_code(), grpc::FAILED_PRECONDITION) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "used 1 of the 1 visit days"))
+      << status.error_message();
+  EXPECT_EQ(FreeSeats(cluster, kVenue, second), 10);
 }
 
 TEST(TravelTest, ATokenSignedByAnotherSiteThanTheMembersHomeIsRefused) {

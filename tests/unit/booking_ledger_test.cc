@@ -739,6 +739,42 @@ TEST_F(VisitorLedgerTest, AllowanceCountsDistinctVenueDaysAtEveryVenue) {
   EXPECT_EQ(homes_.calls, calls);
 }
 
+TEST_F(VisitorLedgerTest, TheCountItsHomeForwardedARequestWithIsUsedAndNoOneElses) {
+  allowances_.days["milan"] = 2;
+  const std::string visitor = Visitor("milan-0000000000000004");
+  const absl::CivilMonth january(kWednesday);
+  homes_.days[{visitor, january}] = 0;  // Asked, milan would say: nothing elsewhere.
+  domain::BookingRequest from_home = Morning(visitor, kWednesday, "wed");
+  from_home.forwarded_by = "milan";
+  from_home.home_visit_days = {{january, 1}};
+  ASSERT_TRUE(ledger_->Create(from_home).ok());
+  EXPECT_EQ(homes_.calls, 0);  // Milan said it as it forwarded: not asked back.
+
+  // Its count binds: one day elsewhere, one here, and the allowance is two.
+  from_home = Morning(visitor, kWednesday + 1, "thu");
+  from_home.forwarded_by = "milan";
+  from_home.home_visit_days = {{january, 1}};
+  EXPECT_THAT(ledger_->Create(from_home).status(),
+              testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                HasSubstr("used 2 of the 2 visit days")));
+  EXPECT_EQ(homes_.calls, 0);
+
+  // Another forwarder cannot speak for milan, nor milan without the booking's month: the
+  // home is asked, and its answer (nothing elsewhere) lets the booking through.
+  domain::BookingRequest from_rome = Morning(visitor, kWednesday + 1, "thu-rome");
+  from_rome.forwarded_by = "rome";
+  from_rome.home_visit_days = {{january, 0}};
+  homes_.days[{visitor, january}] = 1;  // Rome would let the member through; milan not.
+  EXPECT_FALSE(ledger_->Create(from_rome).ok());
+  EXPECT_EQ(homes_.calls, 1);
+  homes_.days[{visitor, january}] = 0;
+  domain::BookingRequest other_month = Morning(visitor, kWednesday + 1, "thu-feb");
+  other_month.forwarded_by = "milan";
+  other_month.home_visit_days = {{january + 1, 5}};
+  EXPECT_TRUE(ledger_->Create(other_month).ok());
+  EXPECT_EQ(homes_.calls, 2);
+}
+
 TEST_F(VisitorLedgerTest, WhileItsHomeIsDownAVisitIsCheckedAgainstTheDaysHeldHere) {
   const std::string visitor = Visitor("milan-0000000000000009");
   allowances_.days["milan"] = 2;
@@ -834,7 +870,9 @@ TEST_F(NoShowSweeperTest, SweepsAtStartAndStopsWithoutWaitingOutItsInterval) {
 class FakeRemote final : public RemoteVenues {
  public:
   absl::StatusOr<v1::Booking> CreateBooking(absl::string_view, absl::string_view,
-                                            const v1::CreateBookingRequest&, absl::Time) override {
+                                            const v1::CreateBookingRequest&,
+                                            const std::map<absl::CivilMonth, int>&,
+                                            absl::Time) override {
     return absl::UnimplementedError("not in this test");
   }
   absl::StatusOr<v1::Booking> CancelBooking(absl::string_view, absl::string_view,
