@@ -27,8 +27,9 @@ enum class Table {
   kEvents,              // event_id -> cantine.v1.Event with its stamp.
   kReceipts,            // booking_id -> cantine.v1.Booking, the latest receipt of any venue.
   kReceiptsByMember,    // (member_id, start, booking_id) -> booking_id.
-  kReceiptsBySiteDay,   // (site_id, venue day, booking_id) -> booking_id.
-  kReceiptsByMonth,     // (month of the first venue day, booking_id) -> booking_id.
+  kReceiptsBySiteDay,   // (site_id, venue day, booking_id) -> booking_id; visitors' only.
+  kReceiptsByMonth,     // (month of the first venue day, booking_id) -> booking_id;
+                        // visitors' only.
   kVisitDays,           // (member_id, month) -> distinct visit days held; with (site_id,
                         // venue day) appended -> charged visits covering that day. Counts
                         // (records.h).

@@ -321,14 +321,18 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
                                       .AddString(id)
                                       .Build();
     RETURN_IF_ERROR(txn.Put(Table::kReceiptsByMember, by_member, id));
-    for (absl::CivilDay day : days) {
-      const std::string by_day =
-          KeyBuilder(SiteDayPrefix(booking->site_id, day)).AddString(id).Build();
-      RETURN_IF_ERROR(txn.Put(Table::kReceiptsBySiteDay, by_day, id));
+    // The venue's visitors and the settlement list visits only: a member's booking at its
+    // home venue is in neither, and most of a venue's bookings are its own members'.
+    if (booking->home_site_id != booking->site_id) {
+      for (absl::CivilDay day : days) {
+        const std::string by_day =
+            KeyBuilder(SiteDayPrefix(booking->site_id, day)).AddString(id).Build();
+        RETURN_IF_ERROR(txn.Put(Table::kReceiptsBySiteDay, by_day, id));
+      }
+      const std::string by_month =
+          KeyBuilder(MonthPrefix(absl::CivilMonth(days.front()))).AddString(id).Build();
+      RETURN_IF_ERROR(txn.Put(Table::kReceiptsByMonth, by_month, id));
     }
-    const std::string by_month =
-        KeyBuilder(MonthPrefix(absl::CivilMonth(days.front()))).AddString(id).Build();
-    RETURN_IF_ERROR(txn.Put(Table::kReceiptsByMonth, by_month, id));
   }
 
   const bool was_visit = earlier.has_value() && domain::IsChargedVisit(*earlier);

@@ -543,6 +543,29 @@ TEST_F(VisitorLedgerTest, OnlyAVisitorsBookingWakesThePublisher) {
   EXPECT_EQ(receipts_->PublishNotified(100).value(), 1);  // The latest state, once.
 }
 
+TEST_F(VisitorLedgerTest, OnlyVisitsAreIndexedForTheVenuesVisitorsAndTheSettlement) {
+  const domain::Booking local = ledger_->Create(Morning(NewMember(), kWednesday, "local")).value();
+  const std::string visitor = Visitor("milan-0000000000000005");
+  const domain::Booking visit = ledger_->Create(Morning(visitor, kWednesday, "visit")).value();
+
+  // A member's booking at its home venue is in its itinerary, and in neither index.
+  EXPECT_EQ(receipts_->ListByMember(local.member_id, 10, "")->items.size(), 1u);
+  for (storage::Table index :
+       {storage::Table::kReceiptsBySiteDay, storage::Table::kReceiptsByMonth}) {
+    const std::vector<storage::KeyValue> rows = store_->Scan(index, "", 10).value();
+    ASSERT_EQ(rows.size(), 1u) << storage::TableName(index);
+    EXPECT_EQ(rows[0].value, visit.booking_id);
+  }
+  const ReceiptBook::Page visitors = receipts_->ListVisitors("paris", kWednesday, 10, "").value();
+  ASSERT_EQ(visitors.items.size(), 1u);
+  EXPECT_EQ(visitors.items[0].booking_id(), visit.booking_id);
+  const std::vector<domain::SettlementLine> lines =
+      receipts_->Settlement(absl::CivilMonth(kWednesday)).value();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].home_site_id, "milan");
+  EXPECT_EQ(lines[0].visits, 1);
+}
+
 TEST_F(VisitorLedgerTest, ACancelAfterTheClockSteppedBackIsTheReceiptEverywhere) {
   const std::string visitor = Visitor("milan-0000000000000041");
   const domain::Booking booking = ledger_->Create(Morning(visitor, kWednesday, "k")).value();
