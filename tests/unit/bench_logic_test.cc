@@ -201,6 +201,42 @@ TEST(JudgeSlotTest, ARefusalOfASlotWithFreeSeatsIsSpurious) {
   EXPECT_TRUE(JudgeSlot(e).spurious_refusal);
 }
 
+TEST(JudgeBookingTest, OnlyNotFoundIsALossAndAnyOtherFailureFailsTheVerification) {
+  const AcknowledgedBooking acknowledged{
+      .booking_id = "paris-0000000000000001", .space = 0, .day = 0, .slot = 1, .member_id = "m-1"};
+  v1::Booking booking;
+  booking.set_space_id("desks-0");
+  booking.set_member_id("m-1");
+  booking.set_state(v1::BOOKING_STATE_CONFIRMED);
+  v1::BookedSlot* slot = booking.add_slots();
+  slot->set_index(1);
+  slot->mutable_day()->set_year(2026);
+  slot->mutable_day()->set_month(11);
+  slot->mutable_day()->set_day(27);
+  auto judge = [&](const grpc::Status& status, const v1::Booking& answer) {
+    return JudgeBooking(acknowledged, status, answer, "desks-0", kFriday);
+  };
+
+  EXPECT_EQ(judge(grpc::Status::OK, booking)->verdict, BookingVerdict::kSame);
+  const absl::StatusOr<BookingCheck> lost =
+      judge(grpc::Status(grpc::StatusCode::NOT_FOUND, "no booking"), v1::Booking());
+  EXPECT_EQ(lost->verdict, BookingVerdict::kLost);
+  EXPECT_THAT(lost->problem, HasSubstr("paris-0000000000000001"));
+  // A node gone or slow says nothing of the booking: no verdict, the run fails.
+  for (grpc::StatusCode code : {grpc::StatusCode::CANCELLED, grpc::StatusCode::UNAVAILABLE,
+                                grpc::StatusCode::DEADLINE_EXCEEDED}) {
+    const absl::StatusOr<BookingCheck> unknown = judge(grpc::Status(code, "gone"), v1::Booking());
+    EXPECT_FALSE(unknown.ok()) << code;
+    EXPECT_THAT(unknown.status().message(), HasSubstr("could not be verified"));
+  }
+  v1::Booking cancelled = booking;
+  cancelled.set_state(v1::BOOKING_STATE_CANCELLED);
+  EXPECT_EQ(judge(grpc::Status::OK, cancelled)->verdict, BookingVerdict::kAltered);
+  v1::Booking other_day = booking;
+  other_day.mutable_slots(0)->mutable_day()->set_day(30);
+  EXPECT_EQ(judge(grpc::Status::OK, other_day)->verdict, BookingVerdict::kAltered);
+}
+
 // ---- Options ----
 
 BenchOptions ValidOptions() {

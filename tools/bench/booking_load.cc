@@ -53,6 +53,25 @@ SlotVerdict JudgeSlot(const SlotEvidence& e) {
   return verdict;
 }
 
+absl::StatusOr<BookingCheck> JudgeBooking(const AcknowledgedBooking& acknowledged,
+                                          const grpc::Status& status, const v1::Booking& booking,
+                                          absl::string_view space_id, absl::CivilDay day) {
+  const std::string what = absl::StrCat("GetBooking ", acknowledged.booking_id);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    return BookingCheck{BookingVerdict::kLost, std::string(Failed(what, status).message())};
+  }
+  if (!status.ok()) return Failed(absl::StrCat(what, " (so it could not be verified)"), status);
+  const bool same =
+      booking.space_id() == space_id && booking.state() == v1::BOOKING_STATE_CONFIRMED &&
+      (acknowledged.member_id.empty() || booking.member_id() == acknowledged.member_id) &&
+      booking.slots_size() == 1 && booking.slots(0).index() == acknowledged.slot &&
+      rpc::CivilDayFromProto("day", booking.slots(0).day()).value_or(absl::CivilDay()) == day;
+  if (same) return BookingCheck();
+  return BookingCheck{BookingVerdict::kAltered,
+                      absl::StrCat(what, " answers another space, slot, member or state: ",
+                                   booking.ShortDebugString())};
+}
+
 NodeStubs::NodeStubs(const std::string& target, const std::string& ca_pem) : target(target) {
   grpc::ChannelArguments args;
   // Without it, channels to one target share one subchannel, hence one connection.
@@ -275,37 +294,17 @@ absl::StatusOr<VerificationFigures> CheckSpace(NodeStubs& venue, const BenchSpac
   return check;
 }
 
-enum class BookingVerdict { kSame, kLost, kAltered };
-struct BookingCheck {
-  BookingVerdict verdict = BookingVerdict::kSame;
-  std::string problem;  // Empty when kSame.
-};
-
-// GetBooking of `booking` at the venue: lost when it fails, altered when it answers another
-// space, slot, day, member or a state other than CONFIRMED.
-BookingCheck CheckAcknowledgedBooking(NodeStubs& venue, const AcknowledgedBooking& acknowledged,
-                                      const std::string& space_id, const BookingWindow& window,
-                                      const std::string& admin_credential, absl::Duration timeout) {
+// GetBooking of `acknowledged` at the venue, judged by JudgeBooking.
+absl::StatusOr<BookingCheck> CheckAcknowledgedBooking(
+    NodeStubs& venue, const AcknowledgedBooking& acknowledged, const std::string& space_id,
+    const BookingWindow& window, const std::string& admin_credential, absl::Duration timeout) {
   v1::GetBookingRequest request;
   request.set_booking_id(acknowledged.booking_id);
   v1::Booking booking;
   grpc::Status status =
       venue.bookings->GetBooking(Context(admin_credential, timeout).get(), request, &booking);
-  if (!status.ok()) {
-    return {BookingVerdict::kLost,
-            std::string(
-                Failed(absl::StrCat("GetBooking ", acknowledged.booking_id), status).message())};
-  }
-  const bool same =
-      booking.space_id() == space_id && booking.state() == v1::BOOKING_STATE_CONFIRMED &&
-      (acknowledged.member_id.empty() || booking.member_id() == acknowledged.member_id) &&
-      booking.slots_size() == 1 && booking.slots(0).index() == acknowledged.slot &&
-      rpc::CivilDayFromProto("day", booking.slots(0).day()).value_or(absl::CivilDay()) ==
-          window.open_days()[acknowledged.day];
-  if (same) return {};
-  return {BookingVerdict::kAltered, absl::StrCat("GetBooking ", acknowledged.booking_id,
-                                                 " answers another space, slot, member or state: ",
-                                                 booking.ShortDebugString())};
+  return JudgeBooking(acknowledged, status, booking, space_id,
+                      window.open_days()[acknowledged.day]);
 }
 
 using Steady = std::chrono::steady_clock;
@@ -715,9 +714,10 @@ absl::StatusOr<VerificationFigures> BookingLoad::Verify(const ThreadStubs& venue
   RETURN_IF_ERROR(
       ParallelFor(threads, static_cast<int64_t>(bookings_.size()), [&](int worker, int64_t i) {
         const AcknowledgedBooking& booking = bookings_[i];
-        BookingCheck check =
+        ASSIGN_OR_RETURN(
+            BookingCheck check,
             CheckAcknowledgedBooking(*venue[worker], booking, setup_.spaces[booking.space].space_id,
-                                     *setup_.window, admin_credential_, rpc_timeout);
+                                     *setup_.window, admin_credential_, rpc_timeout));
         if (check.verdict == BookingVerdict::kSame) return absl::OkStatus();
         note(std::move(check.problem));
         absl::MutexLock lock(&mu);

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/booking.grpc.pb.h"
@@ -158,6 +159,21 @@ struct AcknowledgedBooking {
   int32_t slot = 0;
   std::string member_id;  // Empty: not checked.
 };
+
+enum class BookingVerdict { kSame, kLost, kAltered };
+struct BookingCheck {
+  BookingVerdict verdict = BookingVerdict::kSame;
+  std::string problem;  // Empty when kSame.
+};
+
+// What the venue's GetBooking answer (`status`, `booking`) says of `acknowledged`, booked
+// in `space_id` on venue day `day`: lost when the venue has no such booking (NOT_FOUND),
+// altered when it answers another space, slot, day, member or a state other than
+// CONFIRMED. Any other failure (the node gone, a deadline) says nothing of the booking: an
+// error, so that the verification fails rather than count a loss.
+absl::StatusOr<BookingCheck> JudgeBooking(const AcknowledgedBooking& acknowledged,
+                                          const grpc::Status& status, const v1::Booking& booking,
+                                          absl::string_view space_id, absl::CivilDay day);
 
 // One stub set per client thread, each its own connection.
 using ThreadStubs = std::vector<std::unique_ptr<NodeStubs>>;
