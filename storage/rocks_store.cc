@@ -101,6 +101,13 @@ class RocksTransaction final : public Transaction {
     return status;
   }
 
+  absl::Status CommitWithoutSync() override {
+    rocksdb::WriteOptions unsynced = *txn_->GetWriteOptions();
+    unsynced.sync = false;
+    txn_->SetWriteOptions(unsynced);
+    return Commit();
+  }
+
  private:
   static rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
   rocksdb::ColumnFamilyHandle* Handle(Table table) const {
@@ -325,6 +332,11 @@ std::unique_ptr<Transaction> RocksStore::BeginTransaction() {
   write_options.sync = options_.sync_writes;
   std::unique_ptr<rocksdb::Transaction> txn(db_->BeginTransaction(write_options));
   return std::make_unique<RocksTransaction>(std::move(txn), handles_);
+}
+
+absl::Status RocksStore::SyncWal() {
+  if (!options_.sync_writes) return absl::OkStatus();
+  return FromRocksStatus(db_->SyncWAL());
 }
 
 absl::StatusOr<std::unique_ptr<BulkLoad>> RocksStore::BeginBulkLoad() {

@@ -53,6 +53,7 @@ class RocksStore final : public Store {
   absl::StatusOr<std::vector<KeyValue>> Scan(Table table, absl::string_view prefix, size_t limit,
                                              absl::string_view start_after = {}) override;
   absl::Status Compact() override;
+  absl::Status SyncWal() override;
 
   // Every table's size, in Table order. Cheap: RocksDB keeps these figures.
   std::vector<TableSize> TableSizes() const;

@@ -53,6 +53,12 @@ class Transaction {
   // the writes are in the synced write-ahead log and survive a crash of the process or
   // the machine.
   [[nodiscard]] virtual absl::Status Commit() = 0;
+  // Commit, but without waiting for the write-ahead log to reach the disk: the writes are
+  // visible at once and survive a crash of the process, but are durable against a crash of
+  // the machine only once a later Store::SyncWal (or any synced Commit) returns. For a
+  // caller that acknowledges nothing before that (storage/wal_syncer.h), and never for
+  // writes other nodes read (the oplog, the receipt feed). By default, Commit.
+  [[nodiscard]] virtual absl::Status CommitWithoutSync() { return Commit(); }
 };
 
 // The node's database. Thread-safe.
@@ -75,6 +81,10 @@ class Store {
   // holds a value that was overwritten or deleted before the call: what erasure needs of the
   // disk. Heavy (it reads and writes the whole database); blocks until done.
   [[nodiscard]] virtual absl::Status Compact() = 0;
+
+  // Makes every commit that returned before the call durable (CommitWithoutSync); one at a
+  // time. By default nothing to do: every commit is synced.
+  [[nodiscard]] virtual absl::Status SyncWal() { return absl::OkStatus(); }
 };
 
 }  // namespace cantine::storage

@@ -104,7 +104,8 @@ BookingLedger::BookingLedger(storage::Store* store, const storage::Clock* clock,
       allowances_(allowances),
       elsewhere_(elsewhere) {}
 
-absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request) {
+absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingRequest& request,
+                                                      Durability durability) {
   ASSIGN_OR_RETURN(domain::Space space, catalog_->GetSpace(request.space_id));
   ASSIGN_OR_RETURN(std::string home_site,
                    request.member_signed_in
@@ -120,7 +121,7 @@ absl::StatusOr<domain::Booking> BookingLedger::Create(const domain::BookingReque
   const std::string fingerprint = domain::RequestFingerprint(request);
   ASSIGN_OR_RETURN(const DaysElsewhere elsewhere, CountDaysElsewhere(priced, plan));
   return storage::RetryAborted(
-      [&] { return CreateOnce(priced, space, plan, elsewhere, fingerprint, now); });
+      [&] { return CreateOnce(priced, space, plan, elsewhere, fingerprint, now, durability); });
 }
 
 absl::StatusOr<BookingLedger::DaysElsewhere> BookingLedger::CountDaysElsewhere(
@@ -175,7 +176,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
                                                           const domain::BookingPlan& plan,
                                                           const DaysElsewhere& elsewhere,
                                                           const std::string& fingerprint,
-                                                          absl::Time now) {
+                                                          absl::Time now, Durability durability) {
   std::unique_ptr<Transaction> txn = store_->BeginTransaction();
   const std::string idempotency_key = IdempotencyKey(request.member_id, request.idempotency_key);
   ASSIGN_OR_RETURN(std::optional<std::string> earlier,
@@ -243,7 +244,8 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
                            IdempotencyValue(booking.booking_id, fingerprint)));
   const absl::Time deadline = domain::NoShowDeadline(booking, catalog_->policy());
   RETURN_IF_ERROR(txn->Put(Table::kNoShowQueue, NoShowKey(deadline, booking.booking_id), ""));
-  RETURN_IF_ERROR(txn->Commit());
+  RETURN_IF_ERROR(durability == Durability::kCallerSyncs ? txn->CommitWithoutSync()
+                                                         : txn->Commit());
   receipts_->NotifyQueued(booking);
   return booking;
 }

@@ -26,8 +26,9 @@ namespace cantine::booking {
 
 // The venue's bookings: the booking rules applied inside store transactions, so that no
 // number of concurrent requests can oversell a slot. Every write is one transaction holding
-// the booking, its indexes, the slot counters and the idempotency record, committed with a
-// synced WAL write before it is acknowledged. Thread-safe.
+// the booking, its indexes, the slot counters and the idempotency record, in the synced
+// WAL before it is acknowledged (synced by the commit, or by the caller: Durability).
+// Thread-safe.
 class BookingLedger {
  public:
   using Page = storage::Page<domain::Booking>;
@@ -51,13 +52,20 @@ class BookingLedger {
                 ReceiptBook* receipts, const domain::VisitAllowances* allowances,
                 domain::VisitDaysElsewhere* elsewhere);
 
+  // How Create's commit reaches the disk: synced before it returns, or left to the caller
+  // (kCallerSyncs), which must acknowledge the booking only after a Store::SyncWal that began
+  // after Create returned (storage/wal_syncer.h). A booking an earlier request made, returned
+  // again, may be as recent: the caller waits for that sync whatever Create returned.
+  enum class Durability { kSynced, kCallerSyncs };
+
   // Books, or returns the booking an earlier request with the same member and idempotency
   // key made. NOT_FOUND for an unknown space or member (a member signed in with its token
   // need only not be known as erased: request.member_signed_in); INVALID_ARGUMENT and
   // FAILED_PRECONDITION from the booking rules; FAILED_PRECONDITION naming the first full
   // slot; FAILED_PRECONDITION naming the allowance when a visitor's home site allows no more
   // visit days that month; ALREADY_EXISTS when the key was used for a different request.
-  absl::StatusOr<domain::Booking> Create(const domain::BookingRequest& request);
+  absl::StatusOr<domain::Booking> Create(const domain::BookingRequest& request,
+                                         Durability durability = Durability::kSynced);
 
   // Cancels and returns the seats. Cancelling a cancelled booking returns it unchanged;
   // after the cancellation window it is FAILED_PRECONDITION naming the window.
@@ -104,7 +112,8 @@ class BookingLedger {
                                              const domain::Space& space,
                                              const domain::BookingPlan& plan,
                                              const DaysElsewhere& elsewhere,
-                                             const std::string& fingerprint, absl::Time now);
+                                             const std::string& fingerprint, absl::Time now,
+                                             Durability durability);
   // What `request`, planned as `plan`, needs of DaysElsewhere: nothing unless it is a visit
   // whose home site sets an allowance, else its home's count for the months of its days
   // (the count the home forwarded the request with, or asked of it).

@@ -22,7 +22,8 @@ BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, ReceiptBook* recei
                                        const site::SiteCatalog* catalog,
                                        const auth::AdminCredential* admin,
                                        const auth::TokenKeyResolver* keys,
-                                       const storage::Clock* clock)
+                                       const storage::Clock* clock, storage::WalSyncer* syncer,
+                                       rpc::BlockingWork* blocking)
     : ledger_(ledger),
       receipts_(receipts),
       remote_(remote),
@@ -30,6 +31,8 @@ BookingServiceImpl::BookingServiceImpl(BookingLedger* ledger, ReceiptBook* recei
       catalog_(catalog),
       admin_(admin),
       clock_(clock),
+      syncer_(syncer),
+      blocking_(blocking),
       callers_(admin, keys, members, clock, catalog->profile().site_id) {}
 
 absl::Status BookingServiceImpl::CheckActsFor(const Caller& caller, absl::string_view member_id) {
@@ -66,7 +69,7 @@ absl::StatusOr<std::string> BookingServiceImpl::VenueOf(absl::string_view site_i
   return std::string(site_id);
 }
 
-absl::Time BookingServiceImpl::ForwardDeadline(const grpc::ServerContext& context) const {
+absl::Time BookingServiceImpl::ForwardDeadline(const grpc::ServerContextBase& context) const {
   return rpc::ForwardDeadline(context, kForwardTimeout);
 }
 
@@ -214,7 +217,8 @@ absl::StatusOr<std::map<absl::CivilMonth, int>> BookingServiceImpl::HomeVisitDay
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(const Caller& caller,
                                                            const v1::CreateBookingRequest& request,
-                                                           Forwarding forwarding) {
+                                                           Forwarding forwarding,
+                                                           BookingLedger::Durability durability) {
   RETURN_IF_ERROR(domain::CheckSlug("space_id", request.space_id()));
   ASSIGN_OR_RETURN(const std::string member_id, caller.MemberActedFor(request.member_id()));
   if (!request.has_start() || !request.has_end()) {
@@ -232,28 +236,71 @@ absl::StatusOr<v1::Booking> BookingServiceImpl::CreateHere(const Caller& caller,
                                          .member_signed_in = !caller.desk,
                                          .forwarded_by = std::move(forwarding.site_id),
                                          .home_visit_days = std::move(forwarding.home_visit_days)};
-  ASSIGN_OR_RETURN(domain::Booking booking, ledger_->Create(booking_request));
+  ASSIGN_OR_RETURN(domain::Booking booking, ledger_->Create(booking_request, durability));
   log_.Debug("booked ", booking.booking_id, " for ", booking.member_id);
   return ToProto(booking);
 }
 
-grpc::Status BookingServiceImpl::CreateBooking(grpc::ServerContext* context,
-                                               const v1::CreateBookingRequest* request,
-                                               v1::Booking* response) {
-  return rpc::Serve([&]() -> absl::Status {
+bool BookingServiceImpl::BooksOwnMember(const Caller& caller,
+                                        const v1::CreateBookingRequest& request) const {
+  const absl::StatusOr<std::string> member_id = caller.MemberActedFor(request.member_id());
+  if (!member_id.ok()) return true;  // Refused at once, waiting on no one.
+  // A member id names its home (no read needed); the ledger still checks the member.
+  const absl::StatusOr<domain::MemberIdParts> id = domain::ParseMemberId("member_id", *member_id);
+  return id.ok() && IsHere(id->home_site_id);
+}
+
+absl::StatusOr<v1::Booking> BookingServiceImpl::CreateWaitingOnOthers(
+    const Caller& caller, const std::string& venue, const grpc::ServerContextBase& context,
+    const v1::CreateBookingRequest& request) {
+  if (IsHere(venue)) return CreateHere(caller, request, Forwarding());
+  ASSIGN_OR_RETURN(std::string token, callers_.ForwardableToken(caller, venue));
+  // Counted here, before forwarding, so that the venue need not call back to ask.
+  ASSIGN_OR_RETURN(const auto home_visit_days, HomeVisitDays(caller, request, venue));
+  return remote_->CreateBooking(venue, token, request, home_visit_days, ForwardDeadline(context));
+}
+
+grpc::ServerUnaryReactor* BookingServiceImpl::CreateBooking(grpc::CallbackServerContext* context,
+                                                            const v1::CreateBookingRequest* request,
+                                                            v1::Booking* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  enum class Answer { kNow, kAfterSync, kFromBlockingWork } answer = Answer::kNow;
+  const grpc::Status status = rpc::Serve([&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, callers_.Authenticate(*context));
     ASSIGN_OR_RETURN(std::string venue, VenueOf(request->site_id()));
-    if (IsHere(venue)) {
-      ASSIGN_OR_RETURN(*response, CreateHere(caller, *request, Forwarding()));
-    } else {
-      ASSIGN_OR_RETURN(std::string token, callers_.ForwardableToken(caller, venue));
-      // Counted here, before forwarding, so that the venue need not call back to ask.
-      ASSIGN_OR_RETURN(const auto home_visit_days, HomeVisitDays(caller, *request, venue));
-      ASSIGN_OR_RETURN(*response, remote_->CreateBooking(venue, token, *request, home_visit_days,
-                                                         ForwardDeadline(*context)));
+    if (IsHere(venue) && BooksOwnMember(caller, *request)) {
+      ASSIGN_OR_RETURN(*response, CreateHere(caller, *request, Forwarding(),
+                                             BookingLedger::Durability::kCallerSyncs));
+      answer = Answer::kAfterSync;
+      return absl::OkStatus();
     }
+    const bool queued = blocking_->TryRun([this, reactor, context, request, response,
+                                           venue = std::move(venue), caller = std::move(caller)] {
+      reactor->Finish(rpc::Serve([&]() -> absl::Status {
+        ASSIGN_OR_RETURN(*response, CreateWaitingOnOthers(caller, venue, *context, *request));
+        return absl::OkStatus();
+      }));
+    });
+    if (!queued) {
+      return absl::ResourceExhaustedError(
+          "this node has too many bookings waiting on other sites; retry shortly");
+    }
+    answer = Answer::kFromBlockingWork;
     return absl::OkStatus();
   });
+  switch (answer) {
+    case Answer::kNow:
+      reactor->Finish(status);
+      break;
+    case Answer::kAfterSync:
+      // The booking (new, or an earlier request's) is acknowledged once the log holds it.
+      syncer_->AfterSync(
+          [reactor](absl::Status synced) { reactor->Finish(rpc::ToGrpcStatus(synced)); });
+      break;
+    case Answer::kFromBlockingWork:
+      break;
+  }
+  return reactor;
 }
 
 absl::StatusOr<v1::Booking> BookingServiceImpl::CreateForwarded(

@@ -14,7 +14,9 @@
 #include "services/booking/receipt_book.h"
 #include "services/booking/remote_venues.h"
 #include "services/logging/logger.h"
+#include "services/rpc/blocking_work.h"
 #include "services/rpc/member_caller.h"
+#include "storage/wal_syncer.h"
 
 namespace cantine::booking {
 
@@ -26,22 +28,32 @@ namespace cantine::booking {
 // admin credential (this site's desk, acting for any member at this venue only); manager
 // listings and the settlement are the desk's alone. Only a token without ACCOUNT scope is
 // forwarded to, or accepted from, another node. Thread-safe.
-class BookingServiceImpl final : public v1::BookingService::Service, public ForwardedBookings {
+class BookingServiceImpl final
+    : public v1::BookingService::WithCallbackMethod_CreateBooking<v1::BookingService::Service>,
+      public ForwardedBookings {
  public:
   // Longest a forwarded call may take when the caller set no deadline.
   inline static constexpr absl::Duration kForwardTimeout = absl::Seconds(10);
 
-  // None owned; all outlive the service. `keys` verifies member tokens offline.
+  // None owned; all outlive the service. `keys` verifies member tokens offline; `syncer`
+  // acknowledges this venue's new bookings once the write-ahead log holds them; `blocking`
+  // runs the bookings that may wait on another site.
   BookingServiceImpl(BookingLedger* ledger, ReceiptBook* receipts, RemoteVenues* remote,
                      const domain::MemberDirectory* members, const site::SiteCatalog* catalog,
                      const auth::AdminCredential* admin, const auth::TokenKeyResolver* keys,
-                     const storage::Clock* clock);
+                     const storage::Clock* clock, storage::WalSyncer* syncer,
+                     rpc::BlockingWork* blocking);
 
   grpc::Status GetAvailability(grpc::ServerContext* context,
                                const v1::GetAvailabilityRequest* request,
                                v1::GetAvailabilityResponse* response) override;
-  grpc::Status CreateBooking(grpc::ServerContext* context, const v1::CreateBookingRequest* request,
-                             v1::Booking* response) override;
+  // From gRPC's callback API. A booking at this venue for one of its own members waits on
+  // no other site: it is committed on gRPC's thread, which returns at once, and answered
+  // from the syncer's once durable. Any other (forwarded, or a visitor's, whose home may be
+  // asked) runs on a thread of `blocking`; RESOURCE_EXHAUSTED when they are all taken.
+  grpc::ServerUnaryReactor* CreateBooking(grpc::CallbackServerContext* context,
+                                          const v1::CreateBookingRequest* request,
+                                          v1::Booking* response) override;
   grpc::Status CancelBooking(grpc::ServerContext* context, const v1::CancelBookingRequest* request,
                              v1::Booking* response) override;
   grpc::Status GetBooking(grpc::ServerContext* context, const v1::GetBookingRequest* request,
@@ -89,7 +101,7 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   absl::Status CheckForwardedHere(absl::string_view site_id) const;
   // A forwarded call names a member of this home site (CheckForwardedHere of its home).
   absl::Status CheckHomeHere(absl::string_view member_id) const;
-  absl::Time ForwardDeadline(const grpc::ServerContext& context) const;
+  absl::Time ForwardDeadline(const grpc::ServerContextBase& context) const;
 
   // The site that forwarded a request here, and what it said of the member's visit days
   // elsewhere (domain::BookingRequest believes them from the member's home alone).
@@ -97,9 +109,17 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
     std::string site_id;
     std::map<absl::CivilMonth, int> home_visit_days;
   };
-  absl::StatusOr<v1::Booking> CreateHere(const Caller& caller,
-                                         const v1::CreateBookingRequest& request,
-                                         Forwarding forwarding);
+  absl::StatusOr<v1::Booking> CreateHere(
+      const Caller& caller, const v1::CreateBookingRequest& request, Forwarding forwarding,
+      BookingLedger::Durability durability = BookingLedger::Durability::kSynced);
+  // CreateBooking on a thread that may wait on another site: booked here with a synced
+  // commit, or forwarded to `venue`.
+  absl::StatusOr<v1::Booking> CreateWaitingOnOthers(const Caller& caller, const std::string& venue,
+                                                    const grpc::ServerContextBase& context,
+                                                    const v1::CreateBookingRequest& request);
+  // Whether booking `request` at this venue waits on no other site: its member's id names
+  // this site as its home (a visitor's home may be asked for its visit days).
+  bool BooksOwnMember(const Caller& caller, const v1::CreateBookingRequest& request) const;
   // What `venue` would ask this site before booking `request`, where this is the member's
   // home and caps its members' visits: the member's visit days at other venues than
   // `venue` in each month the request's days touch. Empty otherwise (the venue asks whom it
@@ -127,6 +147,8 @@ class BookingServiceImpl final : public v1::BookingService::Service, public Forw
   const site::SiteCatalog* const catalog_;
   const auth::AdminCredential* const admin_;
   const storage::Clock* const clock_;
+  storage::WalSyncer* const syncer_;
+  rpc::BlockingWork* const blocking_;
   const rpc::MemberCallers callers_;
   const logging::Logger log_{"booking"};
 };

@@ -61,11 +61,17 @@
 #include "storage/scrubber.h"
 #include "storage/status_macros.h"
 #include "storage/store.h"
+#include "storage/wal_syncer.h"
 
 namespace cantine::node {
 namespace {
 
 constexpr int kMaxPollingThreads = 32;
+// CreateBooking calls that may wait on another site (forwarded, or a visitor's whose home is
+// asked) run on threads of their own, this many, with this many more queued; past that they
+// are refused RESOURCE_EXHAUSTED, as the sync calls past max_threads.
+constexpr int kBlockingBookingThreads = 32;
+constexpr size_t kBlockingBookingsQueued = 256;
 // Every request of the public API fits in a few kilobytes (free text is at most 2,000
 // bytes a field); a larger one is refused (RESOURCE_EXHAUSTED) before it is parsed.
 constexpr int kMaxPublicRequestBytes = 64 * 1024;
@@ -189,6 +195,8 @@ struct Node::Parts {
   std::unique_ptr<storage::HybridClock> hlc;
   std::unique_ptr<storage::Oplog> oplog;
   std::unique_ptr<storage::Scrubber> scrubber;  // Takes erased data off the disk.
+  // Acknowledges new bookings once durable; outlives the servers, whose calls it answers.
+  std::unique_ptr<storage::WalSyncer> wal_syncer;
   federation::PeerHeads peer_heads;
   domain::RandomIdGenerator ids;
 
@@ -208,6 +216,8 @@ struct Node::Parts {
   std::unique_ptr<metrics::NodeMetrics> metrics;
 
   // The gRPC services over the domain, and the servers that run them.
+  // The bookings that may wait on another site, off gRPC's own threads.
+  std::unique_ptr<rpc::BlockingWork> blocking_bookings;
   std::unique_ptr<site::SiteServiceImpl> site_service;
   std::unique_ptr<member::MemberServiceImpl> member_service;
   std::unique_ptr<federation::Forwarder> forwarder;
@@ -329,6 +339,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
   ASSIGN_OR_RETURN(p.oplog, storage::Oplog::Open(p.store.get(), clock, p.hlc.get(), p.signer.get(),
                                                  options.site.site_id));
   p.scrubber = std::make_unique<storage::Scrubber>(p.store.get(), p.oplog.get());
+  p.wal_syncer = std::make_unique<storage::WalSyncer>(p.store.get());
 
   ASSIGN_OR_RETURN(p.catalog, site::SiteCatalog::Open(
                                   p.store.get(), clock,
@@ -387,9 +398,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
       member::MemberServiceImpl::AnonymousRegistration{p.registration_requests.get(),
                                                        p.registration_limiter.get()},
       p.sign_in_limiter.get());
+  p.blocking_bookings =
+      std::make_unique<rpc::BlockingWork>(kBlockingBookingThreads, kBlockingBookingsQueued);
   p.booking_service = std::make_unique<booking::BookingServiceImpl>(
       p.ledger.get(), p.receipts.get(), p.forwarder.get(), p.members.get(), p.catalog.get(),
-      p.admin.get(), p.directory.get(), clock);
+      p.admin.get(), p.directory.get(), clock, p.wal_syncer.get(), p.blocking_bookings.get());
   p.event_service = std::make_unique<event::EventServiceImpl>(
       p.events.get(), p.forwarder.get(), p.admin.get(), p.directory.get(), p.members.get(), clock);
   p.calendars = std::make_unique<calendar::Calendars>(

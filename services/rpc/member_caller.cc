@@ -49,7 +49,7 @@ absl::StatusOr<MemberCaller> MemberCallers::Authenticate(const std::optional<std
                       .account_scope = claims.scopes.account};
 }
 
-absl::StatusOr<MemberCaller> MemberCallers::Authenticate(const grpc::ServerContext& context,
+absl::StatusOr<MemberCaller> MemberCallers::Authenticate(const grpc::ServerContextBase& context,
                                                          auth::TokenScope scope) const {
   ASSIGN_OR_RETURN(std::optional<std::string> bearer, BearerToken(context));
   return Authenticate(bearer, scope);
@@ -84,7 +84,7 @@ absl::StatusOr<std::string> MemberCallers::ForwardableToken(const MemberCaller& 
   return caller.token;
 }
 
-absl::Time ForwardDeadline(const grpc::ServerContext& context, absl::Duration longest) {
+absl::Time ForwardDeadline(const grpc::ServerContextBase& context, absl::Duration longest) {
   const absl::Time latest = absl::Now() + longest;
   const std::chrono::system_clock::time_point deadline = context.deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) return latest;

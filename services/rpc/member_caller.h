@@ -49,7 +49,7 @@ class MemberCallers {
       const std::optional<std::string>& bearer,
       auth::TokenScope scope = auth::TokenScope::kBooking) const;
   absl::StatusOr<MemberCaller> Authenticate(
-      const grpc::ServerContext& context,
+      const grpc::ServerContextBase& context,
       auth::TokenScope scope = auth::TokenScope::kBooking) const;
   // The caller of a call another node forwarded: a member's token without ACCOUNT scope.
   absl::StatusOr<MemberCaller> AuthenticateForwarded(absl::string_view member_token) const;
@@ -69,6 +69,6 @@ class MemberCallers {
 
 // The deadline of a call forwarded for `context`'s: the caller's own, but at most `longest`
 // from now.
-absl::Time ForwardDeadline(const grpc::ServerContext& context, absl::Duration longest);
+absl::Time ForwardDeadline(const grpc::ServerContextBase& context, absl::Duration longest);
 
 }  // namespace cantine::rpc
