@@ -120,6 +120,8 @@ class BookingServiceImpl final
   // Whether booking `request` at this venue waits on no other site: its member's id names
   // this site as its home (a visitor's home may be asked for its visit days).
   bool BooksOwnMember(const Caller& caller, const v1::CreateBookingRequest& request) const;
+  // Whether `member_id` names this site as its home.
+  bool IsOwnMember(absl::string_view member_id) const;
   // What `venue` would ask this site before booking `request`, where this is the member's
   // home and caps its members' visits: the member's visit days at other venues than
   // `venue` in each month the request's days touch. Empty otherwise (the venue asks whom it

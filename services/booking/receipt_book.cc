@@ -98,10 +98,9 @@ absl::Status CountVisitDays(Transaction& txn, const domain::Booking& visit, int 
   return absl::OkStatus();
 }
 
-// A local member's receipt is needed here only; a visitor's goes to its home site.
-bool QueuesReceipt(const domain::Booking& booking) {
-  return booking.home_site_id != booking.site_id;
-}
+// A member's booking at its home venue: its receipt is needed there only, in no feed and in
+// neither the visitor nor the settlement index (which list visits).
+bool AtItsHome(const domain::Booking& booking) { return booking.home_site_id == booking.site_id; }
 
 }  // namespace
 
@@ -109,12 +108,12 @@ absl::Status ReceiptBook::Record(Transaction& txn, const domain::Booking& bookin
                                  absl::string_view time_zone, bool publish) {
   const v1::Booking receipt = BookingToProto(booking, time_zone);
   RETURN_IF_ERROR(Merge(txn, receipt));
-  if (!publish || !QueuesReceipt(booking)) return absl::OkStatus();
+  if (!publish || AtItsHome(booking)) return absl::OkStatus();
   return storage::PutRecord(txn, Table::kReceiptOutbox, ReceiptKey(booking.booking_id), receipt);
 }
 
 void ReceiptBook::NotifyQueued(const domain::Booking& booking) {
-  if (!QueuesReceipt(booking)) return;
+  if (AtItsHome(booking)) return;
   absl::MutexLock lock(&mu_);
   notified_.insert(ReceiptKey(booking.booking_id));
   ++queued_;
@@ -321,9 +320,8 @@ absl::Status ReceiptBook::Merge(Transaction& txn, const v1::Booking& receipt) {
                                       .AddString(id)
                                       .Build();
     RETURN_IF_ERROR(txn.Put(Table::kReceiptsByMember, by_member, id));
-    // The venue's visitors and the settlement list visits only: a member's booking at its
-    // home venue is in neither, and most of a venue's bookings are its own members'.
-    if (booking->home_site_id != booking->site_id) {
+    // Most of a venue's bookings are its own members': listings of visits skip none of them.
+    if (!AtItsHome(*booking)) {
       for (absl::CivilDay day : days) {
         const std::string by_day =
             KeyBuilder(SiteDayPrefix(booking->site_id, day)).AddString(id).Build();
