@@ -210,6 +210,23 @@ absl::Status CheckWritableFolder(const std::string& path) {
   return absl::OkStatus();
 }
 
+// The tables a booking of a member at its home venue writes a record to, each: the only
+// ones whose memtables fill fast enough to need RocksDB's default size.
+bool WrittenByEveryBooking(Table table) {
+  switch (table) {
+    case Table::kBookings:
+    case Table::kBookingsBySpaceDay:
+    case Table::kSlotCounters:
+    case Table::kIdempotency:
+    case Table::kNoShowQueue:
+    case Table::kReceipts:
+    case Table::kReceiptsByMember:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options) {
@@ -254,12 +271,18 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   family_options.memtable_whole_key_filtering = true;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
+  rocksdb::ColumnFamilyOptions small_options = family_options;
+  small_options.write_buffer_size =
+      std::min(options.small_memtable_bytes, family_options.write_buffer_size);
+
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (size_t table = 0; table < kTableCount; ++table) {
-    families.emplace_back(std::string(TableName(static_cast<Table>(table))), family_options);
+  for (size_t index = 0; index < kTableCount; ++index) {
+    const Table table = static_cast<Table>(index);
+    families.emplace_back(std::string(TableName(table)),
+                          WrittenByEveryBooking(table) ? family_options : small_options);
   }
   // RocksDB requires the default family to be opened; it holds nothing of ours.
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, small_options);
 
   rocksdb::TransactionDBOptions txn_options;
   txn_options.transaction_lock_timeout = absl::ToInt64Milliseconds(options.lock_timeout);

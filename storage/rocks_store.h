@@ -28,6 +28,11 @@ struct RocksStoreOptions {
   // Memory for the memtables of all tables together, and for the block cache.
   size_t memtable_budget_bytes = 128 << 20;
   size_t block_cache_bytes = 64 << 20;
+  // How large the memtable of a table that not every booking writes grows before it is
+  // flushed; the tables every booking writes take RocksDB's default, 64 MB. Every memtable
+  // allocates a Bloom filter of 2 % of this size when it is made, used or not: at 64 MB,
+  // 1.3 MB for each of the 33 column families (docs/benchmarks.md, "Memory").
+  size_t small_memtable_bytes = 8 << 20;
 };
 
 // What one table takes, as RocksDB estimates it (for operators: /metrics).

@@ -6,9 +6,11 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "storage/key_codec.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait_for.h"
 
 namespace cantine::storage {
 namespace {
@@ -116,6 +118,47 @@ TEST(RocksStoreTest, FolderUnderAFileIsRefused) {
   absl::StatusOr<std::unique_ptr<RocksStore>> store =
       RocksStore::Open({.path = dir.Sub("plain-file/db")});
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// The byte figures of `table`.
+TableSize SizeOf(const RocksStore& store, Table table) {
+  return store.TableSizes()[static_cast<size_t>(table)];
+}
+
+TEST(RocksStoreTest, OnlyTheTablesEveryBookingWritesKeepLargeMemtables) {
+  testing::TempDir dir;
+  constexpr size_t kSmallMemtable = 1 << 20;
+  absl::StatusOr<std::unique_ptr<RocksStore>> opened =
+      RocksStore::Open({.path = dir.path(), .small_memtable_bytes = kSmallMemtable});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  RocksStore& store = **opened;
+
+  // 3 MB into a table every booking writes and into one that replication fills, 64 KB a
+  // commit.
+  const std::string value(1024, 'x');
+  for (int batch = 0; batch < 48; ++batch) {
+    std::unique_ptr<Transaction> txn = store.BeginTransaction();
+    for (int i = 0; i < 64; ++i) {
+      const std::string key = absl::StrCat("key-", batch * 64 + i);
+      ASSERT_TRUE(txn->Put(Table::kMembers, key, value).ok());
+      ASSERT_TRUE(txn->Put(Table::kBookings, key, value).ok());
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+
+  // The members' memtable was flushed to table files as it filled (RocksDB flushes in the
+  // background); the bookings' holds all 3 MB.
+  EXPECT_TRUE(testing::WaitFor([&] {
+    const TableSize members = SizeOf(store, Table::kMembers);
+    return members.sst_bytes > 0 && members.memtable_bytes < 2 * kSmallMemtable;
+  })) << "members: memtable "
+      << SizeOf(store, Table::kMembers).memtable_bytes << " bytes";
+  const TableSize bookings = SizeOf(store, Table::kBookings);
+  EXPECT_EQ(bookings.sst_bytes, 0u);
+  EXPECT_GE(bookings.memtable_bytes, 3u << 20);
+  // Flushed or not, every record reads back.
+  EXPECT_EQ(store.Get(Table::kMembers, "key-0").value(), value);
+  EXPECT_EQ(store.Get(Table::kBookings, "key-3071").value(), value);
 }
 
 }  // namespace
