@@ -67,11 +67,6 @@ namespace cantine::node {
 namespace {
 
 constexpr int kMaxPollingThreads = 32;
-// CreateBooking calls that may wait on another site (forwarded, or a visitor's whose home is
-// asked) run on threads of their own, this many, with this many more queued; past that they
-// are refused RESOURCE_EXHAUSTED, as the sync calls past max_threads.
-constexpr int kBlockingBookingThreads = 32;
-constexpr size_t kBlockingBookingsQueued = 256;
 // Every request of the public API fits in a few kilobytes (free text is at most 2,000
 // bytes a field); a larger one is refused (RESOURCE_EXHAUSTED) before it is parsed.
 constexpr int kMaxPublicRequestBytes = 64 * 1024;

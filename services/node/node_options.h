@@ -35,6 +35,11 @@ struct TlsFiles {
 };
 
 inline constexpr int kDefaultMaxThreads = 128;
+// CreateBooking calls that may wait on another site (forwarded, or a visitor's whose home is
+// asked) run on threads of their own, this many, with this many more queued; past that they
+// are refused RESOURCE_EXHAUSTED, as the sync calls past max_threads.
+inline constexpr int kBlockingBookingThreads = 32;
+inline constexpr size_t kBlockingBookingsQueued = 256;
 inline constexpr int kDefaultMaxStreamsPerConnection = 32;
 // Threads of the federation port beyond one per configured peer's Pull: for forwarded
 // calls, and for sites that pull without being configured peers.

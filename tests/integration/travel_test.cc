@@ -2,9 +2,11 @@
 // the member's home, visit allowances and the settlement between sites, on in-process
 // nodes over loopback.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <latch>
+#include <memory>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -12,8 +14,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "cantine/v1/admin.grpc.pb.h"
 #include "cantine/v1/booking.grpc.pb.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "cantine/v1/member.grpc.pb.h"
@@ -21,12 +25,17 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/server_builder.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
 #include "services/domain/visits.h"
+#include "services/node/node_options.h"
 #include "services/rpc/proto_time.h"
+#include "services/site/directory_change.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/lyon_listing.h"
 #include "tests/support/mini_cluster.h"
 #include "tests/support/wait_for.h"
 #include "tests/support/weekdays.h"
@@ -228,6 +237,136 @@ TEST(TravelTest, AnUnreachableVenueIsUnavailableNamingTheSiteAndNothingIsQueued)
 
   cluster.Restart(kVenue);
   EXPECT_EQ(FreeSeats(cluster, kVenue, VenueWeekday(0)), 10);  // Nothing was booked later.
+}
+
+// A venue's node that takes forwarded bookings and never answers them until the caller gives
+// up: a peer hung mid-call. Holds no thread for them (gRPC's callback API).
+class HangingVenue final : public v1::FederationService::CallbackService {
+ public:
+  HangingVenue() {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(this);
+    server_ = builder.BuildAndStart();
+  }
+  ~HangingVenue() override { server_->Shutdown(); }  // Cancels what still hangs.
+
+  int port() const { return port_; }
+
+  grpc::ServerUnaryReactor* ForwardCreateBooking(grpc::CallbackServerContext*,
+                                                 const v1::ForwardedCreateBooking*,
+                                                 v1::Booking*) override {
+    return new Hung();
+  }
+
+ private:
+  class Hung final : public grpc::ServerUnaryReactor {
+    void OnCancel() override { Finish(grpc::Status::CANCELLED); }
+    void OnDone() override { delete this; }
+  };
+
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+// A channel to node i with a connection of its own (a node takes 32 calls a connection).
+std::shared_ptr<grpc::Channel> ChannelOfItsOwn(MiniCluster& cluster, int i) {
+  static std::atomic<int> next{0};
+  grpc::ChannelArguments arguments;
+  arguments.SetInt("cantine.test.connection", next++);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", cluster.node(i).port()),
+                                   grpc::InsecureChannelCredentials(), arguments);
+}
+
+TEST(TravelTest, AVenueThatNeverAnswersHoldsABoundedNumberOfForwardsAndTheHomeServesOn) {
+  MiniCluster cluster(2);
+  MeshWithDesks(cluster);
+  constexpr int kHome = 1;
+  ASSERT_NO_FATAL_FAILURE(testing::CreateDesks(cluster, kHome, /*seats=*/10));
+  const Traveller ada = Register(cluster, kHome, "ada");
+  ASSERT_TRUE(cluster.WaitForConvergence(2));
+  // Lyon joins the network, and its node hangs.
+  HangingVenue lyon;
+  v1::SiteListing listing = testing::LyonListing(auth::Ed25519PrivateKey::Generate().PublicKey());
+  listing.set_federation_endpoint(absl::StrCat("127.0.0.1:", lyon.port()));
+  v1::AddSiteRequest add;
+  *add.mutable_signed_change() = site::SignDirectoryChange(
+      site::AddSiteChange(listing, absl::Now()), cluster.network_admin_key());
+  v1::DirectoryChange added;
+  ASSERT_TRUE(v1::AdminService::NewStub(cluster.channel(kHome))
+                  ->AddSite(Context().get(), add, &added)
+                  .ok());
+  v1::CreateBookingRequest at_lyon = MorningAtVenue(cluster, VenueWeekday(1), "");
+  at_lyon.set_site_id("lyon");
+
+  // More forwards at once than the home holds waiting on other sites, 20 a connection.
+  constexpr int kHeld = node::kBlockingBookingThreads + node::kBlockingBookingsQueued;
+  constexpr int kForwards = kHeld + 32;
+  constexpr int kPerConnection = 20;
+  struct Forward {
+    std::unique_ptr<grpc::ClientContext> context;
+    v1::CreateBookingRequest request;
+    v1::Booking booking;
+  };
+  std::vector<Forward> forwards(kForwards);
+  std::vector<std::unique_ptr<v1::BookingService::Stub>> stubs;
+  for (int i = 0; i < (kForwards + kPerConnection - 1) / kPerConnection; ++i) {
+    stubs.push_back(v1::BookingService::NewStub(ChannelOfItsOwn(cluster, kHome)));
+  }
+  absl::Mutex mu;
+  std::vector<grpc::StatusCode> ended;  // Guarded by mu.
+  int refused_at_once = 0;              // Guarded by mu: RESOURCE_EXHAUSTED within 2 s.
+  const auto count_ended = [&](bool refused) {
+    absl::MutexLock lock(&mu);
+    return static_cast<int>(std::count_if(ended.begin(), ended.end(), [&](grpc::StatusCode code) {
+      return (code == grpc::RESOURCE_EXHAUSTED) == refused;
+    }));
+  };
+  const absl::Time sent = absl::Now();
+  for (int i = 0; i < kForwards; ++i) {
+    Forward& forward = forwards[i];
+    forward.context = Context(ada.token, absl::Seconds(5));
+    forward.request = at_lyon;
+    forward.request.set_idempotency_key(absl::StrCat("forward-", i));
+    stubs[i / kPerConnection]->async()->CreateBooking(
+        forward.context.get(), &forward.request, &forward.booking, [&](grpc::Status status) {
+          absl::MutexLock lock(&mu);
+          ended.push_back(status.error_code());
+          if (status.error_code() == grpc::RESOURCE_EXHAUSTED &&
+              absl::Now() - sent < absl::Seconds(2)) {
+            ++refused_at_once;
+          }
+        });
+  }
+
+  // Past the bound, refused at once; the rest held.
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return count_ended(true) >= kForwards - kHeld; }, absl::Seconds(2)))
+      << count_ended(true) << " refused";
+  // Meanwhile the home books its own desks at once: its own members' bookings never wait
+  // for a thread that waits on another site.
+  v1::CreateBookingRequest at_home = MorningAtVenue(cluster, VenueWeekday(0), "at-home");
+  at_home.set_site_id(cluster.site_id(kHome));
+  v1::Booking booking;
+  const grpc::Status booked = Book(cluster, kHome, ada, at_home, &booking);
+  EXPECT_TRUE(booked.ok()) << booked.error_message();
+  EXPECT_EQ(count_ended(false), 0) << "a held forward ended before its deadline";
+  EXPECT_LT(absl::Now() - sent, absl::Seconds(4));
+
+  // Every held forward ends at its deadline, none booked; every refusal came at once.
+  ASSERT_TRUE(testing::WaitFor([&] { return count_ended(true) + count_ended(false) == kForwards; },
+                               absl::Seconds(30)));
+  const int refused = count_ended(true);
+  EXPECT_EQ(refused, kForwards - kHeld);
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_EQ(refused_at_once, refused);
+    for (const grpc::StatusCode code : ended) EXPECT_NE(code, grpc::OK);
+  }
+
+  // Forwards to a venue that answers go through again: nothing stayed stuck at the home.
+  EXPECT_TRUE(
+      Book(cluster, kHome, ada, MorningAtVenue(cluster, VenueWeekday(2), "after"), &booking).ok());
 }
 
 TEST(TravelTest, SixteenClientsThroughThreeNodesNeverOversellTheLastSeats) {
