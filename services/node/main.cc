@@ -119,7 +119,7 @@ int Restore(const cantine::node::NodeOptions& options, const std::string& backup
 
 // glibc gives threads that contend for malloc arenas of their own, up to 8 a core, and each
 // arena keeps what was freed in it: the memtables, blocks and gRPC buffers a busy node frees
-// on its many threads stayed resident (RSS 328 MiB after a million bookings, 255 MiB with
+// on its many threads stayed resident (RSS 328 MiB after a million bookings, 243-255 MiB with
 // one arena a core, at the same bookings/s: docs/benchmarks.md, "Memory"). Call before any
 // thread starts; MALLOC_ARENA_MAX in the environment, when set, has the last word.
 void LimitMallocArenas() {
