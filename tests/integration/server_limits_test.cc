@@ -2,7 +2,6 @@
 // of one connection. Federation Pull streams hold a server thread each for as long as they
 // are open, so they are what these tests open to reach the limits.
 
-#include <atomic>
 #include <functional>
 #include <latch>
 #include <memory>
@@ -21,6 +20,7 @@
 #include "services/auth/ed25519.h"
 #include "services/node/node.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_site.h"
 #include "tests/support/wait_for.h"
@@ -32,15 +32,6 @@ constexpr char kAdminSecret[] = "test-admin-credential-0123456789";
 
 std::chrono::system_clock::time_point In(absl::Duration d) {
   return absl::ToChronoTime(absl::Now() + d);
-}
-
-// A channel with a connection of its own: channels made alike would otherwise share one.
-std::shared_ptr<grpc::Channel> FreshChannel(int port) {
-  static std::atomic<int> next{0};
-  grpc::ChannelArguments arguments;
-  arguments.SetInt("cantine.test.connection", next++);
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                   grpc::InsecureChannelCredentials(), arguments);
 }
 
 // One Pull stream, read on a thread of its own, as a peer would: whether the node opened it
@@ -117,7 +108,7 @@ class ServerLimitsTest : public ::testing::Test {
 
   // GetSite on a connection of its own to the public port.
   grpc::Status GetSite() {
-    auto site = v1::SiteService::NewStub(FreshChannel(node_->port()));
+    auto site = v1::SiteService::NewStub(testing::LoopbackChannelOfItsOwn(node_->port()));
     grpc::ClientContext context;
     context.set_deadline(In(absl::Seconds(10)));
     v1::Site response;
@@ -144,8 +135,8 @@ TEST_F(ServerLimitsTest, PastTheThreadCapCallsGetResourceExhaustedAndTheNodeStil
   constexpr int kStreams = 10;
   std::vector<std::unique_ptr<PullStream>> streams;
   for (int i = 0; i < kStreams; ++i) {
-    streams.push_back(
-        std::make_unique<PullStream>(FreshChannel(node_->federation_port()), KnownSite(i)));
+    streams.push_back(std::make_unique<PullStream>(
+        testing::LoopbackChannelOfItsOwn(node_->federation_port()), KnownSite(i)));
   }
   // Every stream is answered at once, opened or refused: none waits for a thread.
   ASSERT_TRUE(testing::WaitFor(
@@ -174,7 +165,8 @@ TEST_F(ServerLimitsTest, PastTheThreadCapCallsGetResourceExhaustedAndTheNodeStil
   // The public port has its own threads: a fresh caller is served.
   EXPECT_TRUE(GetSite().ok());
   {
-    auto health = grpc::health::v1::Health::NewStub(FreshChannel(node_->port()));
+    auto health =
+        grpc::health::v1::Health::NewStub(testing::LoopbackChannelOfItsOwn(node_->port()));
     grpc::ClientContext context;
     context.set_deadline(In(absl::Seconds(10)));
     grpc::health::v1::HealthCheckResponse response;
@@ -184,7 +176,8 @@ TEST_F(ServerLimitsTest, PastTheThreadCapCallsGetResourceExhaustedAndTheNodeStil
 
   // Even the federation port answers health checks while its threads are taken.
   {
-    auto health = grpc::health::v1::Health::NewStub(FreshChannel(node_->federation_port()));
+    auto health = grpc::health::v1::Health::NewStub(
+        testing::LoopbackChannelOfItsOwn(node_->federation_port()));
     grpc::ClientContext context;
     context.set_deadline(In(absl::Seconds(10)));
     grpc::health::v1::HealthCheckResponse response;
@@ -201,8 +194,8 @@ TEST_F(ServerLimitsTest, PastTheThreadCapCallsGetResourceExhaustedAndTheNodeStil
       [&] {
         if (again != nullptr && again->opened()) return true;
         if (again == nullptr || again->ended().has_value()) {
-          again =
-              std::make_unique<PullStream>(FreshChannel(node_->federation_port()), KnownSite(99));
+          again = std::make_unique<PullStream>(
+              testing::LoopbackChannelOfItsOwn(node_->federation_port()), KnownSite(99));
         }
         return false;
       },
@@ -212,7 +205,8 @@ TEST_F(ServerLimitsTest, PastTheThreadCapCallsGetResourceExhaustedAndTheNodeStil
 TEST_F(ServerLimitsTest, OneConnectionHasAtMostItsStreamLimitOpenTheNextWait) {
   options_.max_streams_per_connection = 2;
   ASSERT_NO_FATAL_FAILURE(StartNode());
-  const std::shared_ptr<grpc::Channel> one_connection = FreshChannel(node_->federation_port());
+  const std::shared_ptr<grpc::Channel> one_connection =
+      testing::LoopbackChannelOfItsOwn(node_->federation_port());
   constexpr int kStreams = 4;
   std::vector<std::unique_ptr<PullStream>> streams;
   for (int i = 0; i < kStreams; ++i) {
@@ -225,7 +219,8 @@ TEST_F(ServerLimitsTest, OneConnectionHasAtMostItsStreamLimitOpenTheNextWait) {
   EXPECT_FALSE(testing::WaitFor([&] { return open() > 2; }, absl::Seconds(1)));
   EXPECT_EQ(Count(streams, [](const PullStream& s) { return s.ended().has_value(); }), 0);
   // Other connections are served meanwhile.
-  auto other = std::make_unique<PullStream>(FreshChannel(node_->federation_port()), KnownSite(9));
+  auto other = std::make_unique<PullStream>(
+      testing::LoopbackChannelOfItsOwn(node_->federation_port()), KnownSite(9));
   EXPECT_TRUE(testing::WaitFor([&] { return other->opened(); }));
   EXPECT_TRUE(GetSite().ok());
 
@@ -245,8 +240,8 @@ TEST_F(ServerLimitsTest, ABurstOfPublicCallsNeitherHangsNorTouchesThePeersStream
   ASSERT_NO_FATAL_FAILURE(StartNode());
   std::vector<std::unique_ptr<PullStream>> peers;
   for (int i = 0; i < 3; ++i) {
-    peers.push_back(
-        std::make_unique<PullStream>(FreshChannel(node_->federation_port()), KnownSite(i)));
+    peers.push_back(std::make_unique<PullStream>(
+        testing::LoopbackChannelOfItsOwn(node_->federation_port()), KnownSite(i)));
   }
   ASSERT_TRUE(testing::WaitFor(
       [&] { return Count(peers, [](const PullStream& s) { return s.opened(); }) == 3; }));
@@ -273,7 +268,7 @@ TEST_F(ServerLimitsTest, ABurstOfPublicCallsNeitherHangsNorTouchesThePeersStream
 
 TEST_F(ServerLimitsTest, AnOversizedPublicRequestIsRefusedBeforeItIsRead) {
   ASSERT_NO_FATAL_FAILURE(StartNode());
-  auto site = v1::SiteService::NewStub(FreshChannel(node_->port()));
+  auto site = v1::SiteService::NewStub(testing::LoopbackChannelOfItsOwn(node_->port()));
   v1::GetSpaceRequest request;
   request.set_space_id(std::string(256 * 1024, 'a'));
   grpc::ClientContext context;

@@ -26,7 +26,6 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/server_builder.h"
-#include "grpcpp/support/channel_arguments.h"
 #include "gtest/gtest.h"
 #include "services/auth/ed25519.h"
 #include "services/auth/member_token.h"
@@ -37,6 +36,7 @@
 #include "tests/support/fake_clock.h"
 #include "tests/support/lyon_listing.h"
 #include "tests/support/mini_cluster.h"
+#include "tests/support/rpc_client.h"
 #include "tests/support/wait_for.h"
 #include "tests/support/weekdays.h"
 
@@ -269,15 +269,6 @@ class HangingVenue final : public v1::FederationService::CallbackService {
   std::unique_ptr<grpc::Server> server_;
 };
 
-// A channel to node i with a connection of its own (a node takes 32 calls a connection).
-std::shared_ptr<grpc::Channel> ChannelOfItsOwn(MiniCluster& cluster, int i) {
-  static std::atomic<int> next{0};
-  grpc::ChannelArguments arguments;
-  arguments.SetInt("cantine.test.connection", next++);
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", cluster.node(i).port()),
-                                   grpc::InsecureChannelCredentials(), arguments);
-}
-
 TEST(TravelTest, AVenueThatNeverAnswersHoldsABoundedNumberOfForwardsAndTheHomeServesOn) {
   MiniCluster cluster(2);
   MeshWithDesks(cluster);
@@ -311,7 +302,8 @@ TEST(TravelTest, AVenueThatNeverAnswersHoldsABoundedNumberOfForwardsAndTheHomeSe
   std::vector<Forward> forwards(kForwards);
   std::vector<std::unique_ptr<v1::BookingService::Stub>> stubs;
   for (int i = 0; i < (kForwards + kPerConnection - 1) / kPerConnection; ++i) {
-    stubs.push_back(v1::BookingService::NewStub(ChannelOfItsOwn(cluster, kHome)));
+    stubs.push_back(
+        v1::BookingService::NewStub(testing::LoopbackChannelOfItsOwn(cluster.node(kHome).port())));
   }
   absl::Mutex mu;
   std::vector<grpc::StatusCode> ended;  // Guarded by mu.

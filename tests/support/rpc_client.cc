@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <random>
 
 #include "absl/base/const_init.h"
@@ -12,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/support/channel_arguments.h"
 
 namespace cantine::testing {
 
@@ -32,6 +34,14 @@ std::unique_ptr<grpc::ClientContext> Context(absl::string_view bearer, absl::Dur
 
 std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> LoopbackChannelOfItsOwn(int port) {
+  static std::atomic<int> next{0};
+  grpc::ChannelArguments arguments;
+  arguments.SetInt("cantine.test.connection", next++);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                   grpc::InsecureChannelCredentials(), arguments);
 }
 
 namespace {

@@ -25,6 +25,9 @@ std::unique_ptr<grpc::ClientContext> Context(absl::string_view bearer = "",
 
 // A plaintext channel to 127.0.0.1:`port`.
 std::shared_ptr<grpc::Channel> LoopbackChannel(int port);
+// The same with a connection of its own: channels made alike would otherwise share one (a
+// node takes at most max_streams_per_connection calls on one).
+std::shared_ptr<grpc::Channel> LoopbackChannelOfItsOwn(int port);
 
 // A port of 127.0.0.1 free when asked (0 if none was), for a listing that must name a port
 // before its node starts. Another process could take it in between: only for tests.
