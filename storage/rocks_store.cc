@@ -256,6 +256,17 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   rocksdb::BlockBasedTableOptions table_options;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // Index and filter blocks are cut into 4 KB partitions that live in the block cache, with
+  // only each file's top level pinned there. Held whole outside the cache, they grew with
+  // the data (10 million member profiles: 73-120 MiB, docs/benchmarks.md "Memory"); this
+  // way a node's memory stays within its budgets however much it holds, and a lookup reads
+  // only the partitions it needs. The L0 files', hot on the write path, stay pinned whole.
+  table_options.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table_options.partition_filters = true;
+  table_options.cache_index_and_filter_blocks = true;
+  table_options.cache_index_and_filter_blocks_with_high_priority = true;
+  table_options.pin_top_level_index_and_filter = true;
+  table_options.pin_l0_filter_and_index_blocks_in_cache = true;
   rocksdb::ColumnFamilyOptions family_options(db_options);
   // No table's memtable larger than the whole budget: its Bloom filter below is sized from
   // it and allocated with each memtable, whatever it holds (a small budget, many nodes in one
@@ -341,6 +352,8 @@ std::vector<TableSize> RocksStore::TableSizes() const {
     db_->GetIntProperty(Handle(table), "rocksdb.total-sst-files-size", &size.sst_bytes);
     db_->GetIntProperty(Handle(table), "rocksdb.size-all-mem-tables", &size.memtable_bytes);
     db_->GetIntProperty(Handle(table), "rocksdb.estimate-num-keys", &size.keys);
+    db_->GetIntProperty(Handle(table), "rocksdb.estimate-table-readers-mem",
+                        &size.table_reader_bytes);
     sizes.push_back(size);
   }
   return sizes;

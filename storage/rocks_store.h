@@ -41,6 +41,8 @@ struct TableSize {
   uint64_t sst_bytes = 0;       // Its files on disk ("rocksdb.total-sst-files-size").
   uint64_t memtable_bytes = 0;  // Its memtables ("rocksdb.size-all-mem-tables").
   uint64_t keys = 0;            // Estimated ("rocksdb.estimate-num-keys").
+  // Memory its open files hold outside the block cache ("rocksdb.estimate-table-readers-mem").
+  uint64_t table_reader_bytes = 0;
 };
 
 // The Store over one RocksDB TransactionDB (pessimistic locking), a column family per Table.

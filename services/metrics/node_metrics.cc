@@ -164,16 +164,21 @@ std::vector<MetricFamily> NodeMetrics::ScrapeSources() const {
     MetricFamily memtable =
         Gauges("cantine_rocksdb_memtable_bytes", "Bytes of a table's memtables");
     MetricFamily keys = Gauges("cantine_rocksdb_estimated_keys", "Keys of a table (estimated)");
+    MetricFamily readers =
+        Gauges("cantine_rocksdb_table_reader_bytes",
+               "Bytes a table's open files hold outside the block cache (estimated)");
     for (const storage::TableSize& size : sources_.tables()) {
       std::vector<ClientMetric::Label> labels = {
           {"table", std::string(storage::TableName(size.table))}};
       AddGauge(sst, labels, static_cast<double>(size.sst_bytes));
       AddGauge(memtable, labels, static_cast<double>(size.memtable_bytes));
       AddGauge(keys, labels, static_cast<double>(size.keys));
+      AddGauge(readers, labels, static_cast<double>(size.table_reader_bytes));
     }
     families.push_back(std::move(sst));
     families.push_back(std::move(memtable));
     families.push_back(std::move(keys));
+    families.push_back(std::move(readers));
   }
   return families;
 }

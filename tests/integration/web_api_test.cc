@@ -430,6 +430,7 @@ TEST_F(WebApiTest, MetricsCountCallsByMethodAndShowEveryTable) {
   EXPECT_THAT(metrics->body, HasSubstr("cantine_rpc_duration_seconds_count{method=\"/"
                                        "cantine.v1.SiteService/GetSite\"} 2"));
   EXPECT_THAT(metrics->body, HasSubstr("cantine_rocksdb_estimated_keys{table=\"members\"}"));
+  EXPECT_THAT(metrics->body, HasSubstr("cantine_rocksdb_table_reader_bytes{table=\"members\"}"));
   EXPECT_THAT(metrics->body, HasSubstr("cantine_http_requests_total{kind=\"api\",status=\"200\"}"));
 }
 

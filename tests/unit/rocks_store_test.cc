@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <random>
 #include <string>
 #include <thread>
 
@@ -159,6 +160,35 @@ TEST(RocksStoreTest, OnlyTheTablesEveryBookingWritesKeepLargeMemtables) {
   // Flushed or not, every record reads back.
   EXPECT_EQ(store.Get(Table::kMembers, "key-0").value(), value);
   EXPECT_EQ(store.Get(Table::kBookings, "key-3071").value(), value);
+}
+
+TEST(RocksStoreTest, IndexAndFilterBlocksOfTableFilesStayInTheBlockCache) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<RocksStore>> opened = RocksStore::Open({.path = dir.path()});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  RocksStore& store = **opened;
+
+  // 8 MB of member records in table files: held whole, their index and filter blocks would
+  // take about 100 KB outside the block cache. Random bytes, so compression keeps them large.
+  std::mt19937_64 random(14);
+  std::string value(200, '\0');
+  for (int batch = 0; batch < 40; ++batch) {
+    std::unique_ptr<Transaction> txn = store.BeginTransaction();
+    for (int i = 0; i < 1000; ++i) {
+      for (char& c : value) c = static_cast<char>(random());
+      ASSERT_TRUE(txn->Put(Table::kMembers, absl::StrCat("member-", batch * 1000 + i), value).ok());
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  ASSERT_TRUE(store.Compact().ok());
+
+  const TableSize members = SizeOf(store, Table::kMembers);
+  EXPECT_GE(members.sst_bytes, 4u << 20);
+  EXPECT_LT(members.table_reader_bytes, 8u << 10) << members.sst_bytes;
+  // Lookups find every record through the cached partitions, and miss what is not there.
+  EXPECT_TRUE(store.Get(Table::kMembers, "member-0").value().has_value());
+  EXPECT_EQ(store.Get(Table::kMembers, "member-39999").value(), value);
+  EXPECT_EQ(store.Get(Table::kMembers, "member-40000").value(), std::nullopt);
 }
 
 }  // namespace
