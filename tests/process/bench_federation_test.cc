@@ -53,14 +53,30 @@ TEST(CatchupBenchTest, ADestinationCatchingUpNEntriesReceivesAndAppliesN) {
   EXPECT_GT(figures->bootstrap_entries_per_second, 0);
   EXPECT_THAT(out.str(), HasSubstr("ratio bootstrap / replay entries/s (same run)"));
 
-  // A second run reuses the source.
+  EXPECT_FALSE(figures->bookings_after_catchup.has_value());
+
+  // A second run reuses the source, and books on the caught-up node: as many bookings as
+  // asked (and the few more its 16 clients had in flight), all verified, and the node's RSS
+  // holding both.
   std::ostringstream again;
   options.baselines = false;
+  options.bootstrap = false;
+  options.bookings_after_catchup = 60;
+  options.spaces = 2;
+  options.seats = 5;
+  options.days = 10;
+  options.ceiling_duration = absl::Milliseconds(200);
+  ASSERT_TRUE(ValidateBenchOptions(options).ok());
   figures = RunCatchup(options, again);
   ASSERT_TRUE(figures.ok()) << figures.status();
   EXPECT_THAT(again.str(), HasSubstr("reused 300 entries"));
   EXPECT_EQ(figures->received, 300);
   EXPECT_EQ(figures->streamed, 0);
+  ASSERT_TRUE(figures->bookings_after_catchup.has_value()) << again.str();
+  const DirectReport& bookings = *figures->bookings_after_catchup;
+  EXPECT_GE(bookings.booking.acknowledged, 60) << again.str();
+  EXPECT_FALSE(VerificationFailed(bookings)) << again.str();
+  EXPECT_GT(bookings.node_rss_kb.value_or(0), 0);
 }
 
 TEST(PropagationBenchTest, EveryWriteIsReadableOnEveryNode) {

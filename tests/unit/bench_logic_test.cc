@@ -294,6 +294,15 @@ TEST(BenchOptionsTest, ForwardedRunsHaveCapacityAndFederationRunsKeepTheirFolder
   catchup.self_path = "/bin/true";
   catchup.entries = 0;
   EXPECT_THAT(std::string(ValidateBenchOptions(catchup).message()), HasSubstr("--entries"));
+  catchup.entries = 10;
+  catchup.bookings_after_catchup = 81;
+  catchup.spaces = 2;
+  catchup.seats = 4;
+  catchup.days = 10;
+  EXPECT_THAT(std::string(ValidateBenchOptions(catchup).message()),
+              HasSubstr("--bookings_after_catchup"));
+  catchup.bookings_after_catchup = 80;
+  EXPECT_TRUE(ValidateBenchOptions(catchup).ok());
 }
 
 TEST(BenchOptionsTest, NetworkRunsNameTheirBadFlag) {

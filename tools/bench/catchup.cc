@@ -499,6 +499,18 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
       return absl::InternalError(absl::StrCat("destination: ", line));
     }
   }
+  if (!bootstrap && options.bookings_after_catchup > 0) {
+    out << "\n-- The caught-up node, then booking: the direct load, every booking verified --\n";
+    BenchOptions direct = options;
+    direct.mode = Mode::kDirect;
+    direct.node = absl::StrCat("127.0.0.1:", settled["port"]);
+    direct.admin_credential = kAdminSecret;
+    direct.node_pid = child->pid();
+    direct.max_bookings = options.bookings_after_catchup;
+    direct.duration = options.catchup_timeout;
+    ASSIGN_OR_RETURN(figures.bookings_after_catchup, RunDirect(direct, std::cerr));
+    PrintReport(*figures.bookings_after_catchup, out);
+  }
   const int exit_code = child->Stop(0, absl::Seconds(30));
   const int64_t folder_bytes = testing::FolderBytes(dir);
   std::filesystem::remove_all(dir, error);
@@ -836,7 +848,7 @@ absl::Status CatchUp(const DestinationOptions& options) {
                       absl::ToInt64Microseconds(to_first), " seq=", seq, " rss_kb=", rss(),
                       " hwm_kb=", hwm(), " received=", received, BootstrapFields(*node)));
   absl::SleepFor(options.settle);
-  report(absl::StrCat("settled rss_kb=", rss(), " hwm_kb=", hwm()));
+  report(absl::StrCat("settled rss_kb=", rss(), " hwm_kb=", hwm(), " port=", node->port()));
 
   char ignored;
   while (read(STDIN_FILENO, &ignored, 1) > 0) {

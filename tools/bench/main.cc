@@ -112,6 +112,9 @@ ABSL_FLAG(double, generation_budget_seconds, 180, "catchup: see --generation_syn
 ABSL_FLAG(int32_t, verifications, 20'000, "catchup: Ed25519 verifications of the baseline.");
 ABSL_FLAG(bool, baselines, true, "catchup: also the stream-only and apply-only phases.");
 ABSL_FLAG(double, settle_seconds, 5, "catchup: wait before the second RSS reading.");
+ABSL_FLAG(int64_t, bookings_after_catchup, 0,
+          "catchup: then this many bookings on the caught-up node (the direct load over --spaces "
+          "x --seats x --days, every booking verified) and its RSS holding both; 0: none.");
 // propagation.
 ABSL_FLAG(double, rate, 200, "propagation: registrations per second at the first node.");
 ABSL_FLAG(int32_t, nodes, 5, "propagation: nodes in the line.");
@@ -214,6 +217,7 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   o.verifications = absl::GetFlag(FLAGS_verifications);
   o.baselines = absl::GetFlag(FLAGS_baselines);
   o.settle = absl::Seconds(absl::GetFlag(FLAGS_settle_seconds));
+  o.bookings_after_catchup = absl::GetFlag(FLAGS_bookings_after_catchup);
   o.rate = absl::GetFlag(FLAGS_rate);
   o.nodes = absl::GetFlag(FLAGS_nodes);
   o.sites = absl::GetFlag(FLAGS_sites);
@@ -271,9 +275,13 @@ int Federation(const BenchOptions& options) {
             << absl::FormatTime(absl::Now()) << ", work folder " << options.work_dir << "\n";
   int exit_code = 0;
   if (options.mode != Mode::kPropagation) {
-    if (absl::Status s = RunCatchup(options, std::cout).status(); !s.ok()) {
-      std::cerr << "catch-up: " << s << "\n";
+    absl::StatusOr<CatchupFigures> figures = RunCatchup(options, std::cout);
+    if (!figures.ok()) {
+      std::cerr << "catch-up: " << figures.status() << "\n";
       exit_code = kExitCannotRun;
+    } else if (figures->bookings_after_catchup.has_value() &&
+               VerificationFailed(*figures->bookings_after_catchup)) {
+      exit_code = kExitVerificationFailed;
     }
   }
   if (options.mode != Mode::kCatchup) {

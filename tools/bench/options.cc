@@ -77,6 +77,15 @@ absl::Status ValidateCatchup(const BenchOptions& o) {
   if (o.generation_threads < 1) return Bad("--generation_threads", "must be at least 1");
   if (o.verifications < 1) return Bad("--verifications", "must be at least 1");
   if (o.self_path.empty()) return Bad("--mode=catchup", "cannot find this binary to start again");
+  if (o.bookings_after_catchup < 0) {
+    return Bad("--bookings_after_catchup", "must be 0 (none) or positive");
+  }
+  if (o.bookings_after_catchup > 0) {
+    RETURN_IF_ERROR(ValidateLoad(o));
+    if (o.bookings_after_catchup > int64_t{o.spaces} * o.seats * o.days) {
+      return Bad("--bookings_after_catchup", "is more than the --spaces x --seats x --days seats");
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -82,6 +82,9 @@ struct BenchOptions {
   bool baselines = true;
   absl::Duration settle = absl::Seconds(5);
   absl::Duration catchup_timeout = absl::Minutes(30);
+  // Then this many bookings on the caught-up node, by the direct load over --spaces x --seats
+  // x --days (every booking verified), and its RSS read again: a node holding both (0: none).
+  int64_t bookings_after_catchup = 0;
   std::string self_path;  // This binary, started again as the destination node.
   // propagation.
   int nodes = 5;
