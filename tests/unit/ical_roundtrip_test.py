@@ -11,6 +11,7 @@ Usage: ical_roundtrip_test.py ICAL_SAMPLES_BINARY
 
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ CIVIL_TIMES = [
 class ICalendarRoundTripTest(unittest.TestCase):
     def setUp(self):
         self.folder = tempfile.mkdtemp(prefix="cantine-ical-")
+        self.addCleanup(shutil.rmtree, self.folder)
         self.path = os.path.join(self.folder, "samples.ics")
         subprocess.run(
             [SAMPLES_BINARY, self.path] + [f"{zone}={time}" for zone, time in CIVIL_TIMES],
