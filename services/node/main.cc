@@ -12,29 +12,26 @@
 // others, port in use) or the restore cannot be done (a data folder not empty, a backup of
 // another site or that fails its checksums).
 
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/logging/logger.h"
 #include "services/node/join_bundle.h"
 #include "services/node/node.h"
 #include "services/node/node_options.h"
+#include "services/node/process_settings.h"
 #include "storage/backup.h"
 #include "storage/clock.h"
 
@@ -117,29 +114,14 @@ int Restore(const cantine::node::NodeOptions& options, const std::string& backup
   return EXIT_SUCCESS;
 }
 
-// glibc gives threads that contend for malloc arenas of their own, up to 8 a core, and each
-// arena keeps what was freed in it: the memtables, blocks and gRPC buffers a busy node frees
-// on its many threads stayed resident (RSS 328 MiB after a million bookings, 243-255 MiB with
-// one arena a core, at the same bookings/s: docs/benchmarks.md, "Memory"). Call before any
-// thread starts; MALLOC_ARENA_MAX in the environment, when set, has the last word.
-void LimitMallocArenas() {
-#ifdef __GLIBC__
-  if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return;
-  mallopt(M_ARENA_MAX, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-#endif
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  LimitMallocArenas();
+  cantine::node::ApplyNodeProcessSettings();
   absl::SetProgramUsageMessage(
       "cantined --config FILE[,FILE...] [--config_override 'data_dir: \"DIR\"'] "
       "[--join BUNDLE] | --config FILE --restore_from BACKUP_DIR [--backup_id ID]");
   absl::ParseCommandLine(argc, argv);
-  // Abseil's deadlock detection records every lock acquisition in a graph, about 2% of a
-  // busy node's CPU; the in-process tests, which run the same code without this main, keep it.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const cantine::logging::Logger log("main");
 
   LogLevel level;

@@ -42,6 +42,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/logging/logger.h"
+#include "services/node/process_settings.h"
 #include "storage/status_macros.h"
 #include "tools/bench/modes.h"
 #include "tools/bench/options.h"
@@ -238,6 +239,7 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
 }
 
 int Destination() {
+  node::ApplyNodeProcessSettings();  // The destination runs as cantined would.
   return RunDestination({.data_dir = absl::GetFlag(FLAGS_destination_dir),
                          .signing_key_file = absl::GetFlag(FLAGS_destination_key_file),
                          .admin_credential_file = absl::GetFlag(FLAGS_admin_credential_file),
