@@ -73,6 +73,7 @@ TEST(DirectBenchTest, BooksFillsSlotsAndVerifiesWithTheNodesFigures) {
   // The node's figures come from /proc, as this test reads them.
   ASSERT_TRUE(report->node_rss_kb.has_value());
   EXPECT_GT(*report->node_rss_kb, 0);
+  EXPECT_GE(report->node_peak_rss_kb.value_or(0), *report->node_rss_kb);
   absl::StatusOr<absl::Duration> node_cpu = testing::ProcessCpuTime(paris->pid());
   ASSERT_TRUE(node_cpu.ok());
   ASSERT_EQ(report->booking.cpu.processes.size(), 1u);

@@ -77,6 +77,7 @@ TEST(CatchupBenchTest, ADestinationCatchingUpNEntriesReceivesAndAppliesN) {
   EXPECT_GE(bookings.booking.acknowledged, 60) << again.str();
   EXPECT_FALSE(VerificationFailed(bookings)) << again.str();
   EXPECT_GT(bookings.node_rss_kb.value_or(0), 0);
+  EXPECT_GE(bookings.node_peak_rss_kb.value_or(0), bookings.node_rss_kb.value_or(1));
 }
 
 TEST(PropagationBenchTest, EveryWriteIsReadableOnEveryNode) {

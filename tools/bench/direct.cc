@@ -117,10 +117,13 @@ absl::StatusOr<DirectReport> RunDirect(const BenchOptions& options, std::ostream
   report.node_pid = options.node_pid;
   if (options.node_pid > 0) {
     absl::StatusOr<int64_t> rss = testing::ProcStatusKb(options.node_pid, "VmRSS");
-    if (rss.ok()) {
+    absl::StatusOr<int64_t> peak = testing::ProcStatusKb(options.node_pid, "VmHWM");
+    if (rss.ok() && peak.ok()) {
       report.node_rss_kb = *rss;
+      report.node_peak_rss_kb = *peak;
     } else {
-      progress << "cannot read the node's RSS: " << rss.status().message() << std::endl;
+      progress << "cannot read the node's RSS: "
+               << (rss.ok() ? peak.status() : rss.status()).message() << std::endl;
     }
   }
   return report;

@@ -247,6 +247,10 @@ void PrintReport(const DirectReport& r, std::ostream& out) {
     out << absl::StrFormat("node RSS (pid %d, VmRSS): %d kB (%.1f MiB)\n", r.node_pid,
                            *r.node_rss_kb, static_cast<double>(*r.node_rss_kb) / 1024);
   }
+  if (r.node_peak_rss_kb.has_value()) {
+    out << absl::StrFormat("node peak RSS (VmHWM): %d kB (%.1f MiB)\n", *r.node_peak_rss_kb,
+                           static_cast<double>(*r.node_peak_rss_kb) / 1024);
+  }
   out << (VerificationFailed(r) ? "FAILED\n" : "verification passed\n");
 }
 

@@ -99,6 +99,7 @@ struct DirectReport {
   VerificationFigures verification;
   int node_pid = 0;
   std::optional<int64_t> node_rss_kb;
+  std::optional<int64_t> node_peak_rss_kb;  // VmHWM: the most it held since it started.
 };
 
 // --mode=forwarded: one phase, in the order run.
