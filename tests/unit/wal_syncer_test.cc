@@ -1,5 +1,6 @@
 #include "storage/wal_syncer.h"
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,59 +82,64 @@ class Answers {
   std::vector<std::pair<std::string, absl::Status>> answered_ ABSL_GUARDED_BY(mu_);
 };
 
-TEST(WalSyncerTest, WhatIsHandedOverDuringASyncWaitsForTheNextOne) {
-  GatedSyncStore store;
-  Answers answers;
-  WalSyncer syncer(&store);
-  syncer.AfterSync(answers.Record("first"));
-  ASSERT_TRUE(testing::WaitFor([&] { return store.started() == 1; }));
+// A syncer over a gated store; the store lets every sync finish once the test is over, so
+// that stopping the syncer never waits on it.
+class WalSyncerTest : public ::testing::Test {
+ protected:
+  void TearDown() override { store_.Release(std::numeric_limits<int>::max()); }
+
+  // Hands `name` over and waits until the sync it started is under way, held by the store.
+  void HandOverDuringTheFirstSync(std::string name) {
+    syncer_.AfterSync(answers_.Record(std::move(name)));
+    ASSERT_TRUE(testing::WaitFor([&] { return store_.started() == 1; }));
+  }
+
+  GatedSyncStore store_;
+  Answers answers_;
+  WalSyncer syncer_{&store_};
+};
+
+TEST_F(WalSyncerTest, WhatIsHandedOverDuringASyncWaitsForTheNextOne) {
+  HandOverDuringTheFirstSync("first");
   // Handed over while the first sync runs, which may have begun before its commit.
-  syncer.AfterSync(answers.Record("second"));
-  store.Release(1);
-  ASSERT_TRUE(testing::WaitFor([&] { return store.started() == 2; }));
-  ASSERT_EQ(answers.count(), 1u);  // The first sync answered the first alone.
-  EXPECT_EQ(answers.answered()[0].first, "first");
-  store.Release(2);
-  ASSERT_TRUE(testing::WaitFor([&] { return answers.count() == 2; }));
-  EXPECT_EQ(answers.answered()[1].first, "second");
+  syncer_.AfterSync(answers_.Record("second"));
+  store_.Release(1);
+  ASSERT_TRUE(testing::WaitFor([&] { return store_.started() == 2; }));
+  ASSERT_EQ(answers_.count(), 1u);  // The first sync answered the first alone.
+  EXPECT_EQ(answers_.answered()[0].first, "first");
+  store_.Release(2);
+  ASSERT_TRUE(testing::WaitFor([&] { return answers_.count() == 2; }));
+  EXPECT_EQ(answers_.answered()[1].first, "second");
 }
 
-TEST(WalSyncerTest, OneSyncAnswersEveryoneHandedOverBeforeIt) {
-  GatedSyncStore store;
-  Answers answers;
-  WalSyncer syncer(&store);
-  syncer.AfterSync(answers.Record("opens"));
-  ASSERT_TRUE(testing::WaitFor([&] { return store.started() == 1; }));
-  for (int i = 0; i < 10; ++i) syncer.AfterSync(answers.Record("waits"));
-  store.Release(2);  // The first sync, then one for all ten.
-  ASSERT_TRUE(testing::WaitFor([&] { return answers.count() == 11; }));
-  EXPECT_EQ(syncer.syncs(), 2u);
+TEST_F(WalSyncerTest, OneSyncAnswersEveryoneHandedOverBeforeIt) {
+  HandOverDuringTheFirstSync("opens");
+  for (int i = 0; i < 10; ++i) syncer_.AfterSync(answers_.Record("waits"));
+  store_.Release(2);  // The first sync, then one for all ten.
+  ASSERT_TRUE(testing::WaitFor([&] { return answers_.count() == 11; }));
+  EXPECT_EQ(syncer_.syncs(), 2u);
 }
 
-TEST(WalSyncerTest, AFailedSyncIsTheAnswerOfEveryoneItCovered) {
-  GatedSyncStore store;
-  store.Fail(absl::DataLossError("disk gone"));
-  store.Release(100);
-  Answers answers;
-  WalSyncer syncer(&store);
-  syncer.AfterSync(answers.Record("a"));
-  syncer.AfterSync(answers.Record("b"));
-  ASSERT_TRUE(testing::WaitFor([&] { return answers.count() == 2; }));
-  for (const auto& [name, status] : answers.answered()) {
+TEST_F(WalSyncerTest, AFailedSyncIsTheAnswerOfEveryoneItCovered) {
+  store_.Fail(absl::DataLossError("disk gone"));
+  store_.Release(100);
+  syncer_.AfterSync(answers_.Record("a"));
+  syncer_.AfterSync(answers_.Record("b"));
+  ASSERT_TRUE(testing::WaitFor([&] { return answers_.count() == 2; }));
+  for (const auto& [name, status] : answers_.answered()) {
     EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << name;
   }
 }
 
-TEST(WalSyncerTest, StoppingSyncsAndAnswersWhatIsStillHandedOver) {
-  GatedSyncStore store;
-  store.Release(100);
+TEST_F(WalSyncerTest, StoppingSyncsAndAnswersWhatIsStillHandedOver) {
+  store_.Release(100);
   Answers answers;
   {
-    WalSyncer syncer(&store);
+    WalSyncer syncer(&store_);
     for (int i = 0; i < 3; ++i) syncer.AfterSync(answers.Record("pending"));
   }
   EXPECT_EQ(answers.count(), 3u);
-  EXPECT_GE(store.started(), 1);
+  EXPECT_GE(store_.started(), 1);
   for (const auto& [name, status] : answers.answered()) EXPECT_TRUE(status.ok()) << name;
 }
 
