@@ -501,11 +501,8 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
   }
   if (!bootstrap && options.bookings_after_catchup > 0) {
     out << "\n-- The caught-up node, then booking: the direct load, every booking verified --\n";
-    BenchOptions direct = options;
-    direct.mode = Mode::kDirect;
-    direct.node = absl::StrCat("127.0.0.1:", settled["port"]);
-    direct.admin_credential = kAdminSecret;
-    direct.node_pid = child->pid();
+    BenchOptions direct =
+        DirectRunAgainst(options, static_cast<int>(settled["port"]), kAdminSecret, child->pid());
     direct.max_bookings = options.bookings_after_catchup;
     direct.duration = options.catchup_timeout;
     ASSIGN_OR_RETURN(figures.bookings_after_catchup, RunDirect(direct, std::cerr));

@@ -1,5 +1,8 @@
 #include "tools/bench/options.h"
 
+#include <string>
+#include <utility>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "storage/status_macros.h"
@@ -143,6 +146,16 @@ BenchOptions DefaultOptions(Mode mode) {
   options.keep_work_dir =
       mode != Mode::kDirect && mode != Mode::kForwarded && mode != Mode::kPostgres;
   return options;
+}
+
+BenchOptions DirectRunAgainst(const BenchOptions& options, int port, std::string admin_credential,
+                              int pid) {
+  BenchOptions direct = options;
+  direct.mode = Mode::kDirect;
+  direct.node = absl::StrCat("127.0.0.1:", port);
+  direct.admin_credential = std::move(admin_credential);
+  direct.node_pid = pid;
+  return direct;
 }
 
 absl::Status ValidateBenchOptions(const BenchOptions& o) {

@@ -102,6 +102,11 @@ struct BenchOptions {
 // enough capacity that slots rarely fill; the federation modes keep their work folder.
 BenchOptions DefaultOptions(Mode mode);
 
+// A direct run (RunDirect) with `options`' load against the node this bench started on
+// 127.0.0.1:`port`, as process `pid`, whose admin credential is `admin_credential`.
+BenchOptions DirectRunAgainst(const BenchOptions& options, int port, std::string admin_credential,
+                              int pid);
+
 // INVALID_ARGUMENT naming the flag of the first bad field of the options' mode.
 absl::Status ValidateBenchOptions(const BenchOptions& options);
 

@@ -259,12 +259,9 @@ absl::StatusOr<VersusPostgresReport> RunVersusPostgres(const BenchOptions& optio
            .config_override = "insecure: true drain_timeout { seconds: 2 }",
            .flags = {"--log_level=warning"},
            .timeout = options.startup_timeout}));
-  BenchOptions direct = options;
-  direct.mode = Mode::kDirect;
-  direct.node = absl::StrCat("127.0.0.1:", node.port);
-  direct.admin_credential = admin;
-  direct.node_pid = node.process->pid();
-  ASSIGN_OR_RETURN(report.node, RunDirect(direct, progress));
+  ASSIGN_OR_RETURN(
+      report.node,
+      RunDirect(DirectRunAgainst(options, node.port, admin, node.process->pid()), progress));
   if (const int code = node.process->Stop(SIGTERM, kStopTimeout); code != 0) {
     report.shutdown_problem = absl::StrCat(kSite, " exited with code ", code);
   }
