@@ -133,14 +133,13 @@ TEST_F(WalSyncerTest, AFailedSyncIsTheAnswerOfEveryoneItCovered) {
 
 TEST_F(WalSyncerTest, StoppingSyncsAndAnswersWhatIsStillHandedOver) {
   store_.Release(100);
-  Answers answers;
   {
     WalSyncer syncer(&store_);
-    for (int i = 0; i < 3; ++i) syncer.AfterSync(answers.Record("pending"));
+    for (int i = 0; i < 3; ++i) syncer.AfterSync(answers_.Record("pending"));
   }
-  EXPECT_EQ(answers.count(), 3u);
+  EXPECT_EQ(answers_.count(), 3u);
   EXPECT_GE(store_.started(), 1);
-  for (const auto& [name, status] : answers.answered()) EXPECT_TRUE(status.ok()) << name;
+  for (const auto& [name, status] : answers_.answered()) EXPECT_TRUE(status.ok()) << name;
 }
 
 }  // namespace
