@@ -1,7 +1,7 @@
 // A node far behind its peers bootstraps from a seed at start (federation/seed_bootstrap.h):
 // it takes the seed's history in one stream into memory and loads it in bulk, keeps only
 // what verifies, resumes live replication after it, and does not bootstrap again when it is
-// not behind.
+// not behind. A node that held data of its own before does the same and keeps it.
 
 #include <memory>
 #include <string>
@@ -33,6 +33,19 @@ uint64_t Held(const node::Node& node, const std::string& site) {
     if (entry.origin().site_id() == site) return entry.seq();
   }
   return 0;
+}
+
+// Registers `name` at `node`'s desk; its member id.
+std::string RegisterAtDesk(const node::Node& node, const std::string& name) {
+  auto members = v1::MemberService::NewStub(testing::LoopbackChannel(node.port()));
+  v1::RegisterMemberRequest request;
+  request.set_display_name(name);
+  request.set_email(absl::StrCat(name, "@example.org"));
+  v1::Member member;
+  const grpc::Status status =
+      members->RegisterMember(testing::Context(kAdminSecret).get(), request, &member);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return member.member_id();
 }
 
 grpc::StatusCode GetMember(const node::Node& node, const std::string& member_id) {
@@ -105,6 +118,58 @@ TEST_F(BootstrapTest, ANodeFarBehindBootstrapsFromItsSeedThenReplicatesLive) {
   EXPECT_FALSE(paris->bootstraps().front().bootstrapped);
   EXPECT_GE(Held(*paris, seed), seed_head + 1);
   for (const std::string& member : members) EXPECT_EQ(GetMember(*paris, member), grpc::OK);
+}
+
+// An existing site down while the network wrote: at its next start it takes the backlog in
+// bulk, into a store that holds its own writes, and loses none of them.
+TEST_F(BootstrapTest, ANodeRestartedFarBehindTakesTheBacklogInBulkAndKeepsItsOwnWrites) {
+  testing::MiniCluster cluster(1);
+  cluster.node(0).TrustSite("paris", paris_key_.PublicKey());
+  const std::string seed = cluster.site_id(0);
+  const node::NodeOptions options =
+      ParisPullingFrom(seed, absl::StrCat("127.0.0.1:", cluster.node(0).federation_port()),
+                       cluster.data_dir(0) + "/node.pub");
+  std::vector<std::string> own;
+  std::vector<std::string> network;
+  uint64_t own_head = 0;
+  {
+    std::unique_ptr<node::Node> paris = node::Node::Start(options, &clock_).value();
+    for (int i = 0; i < 5; ++i) own.push_back(RegisterAtDesk(*paris, absl::StrCat("own", i)));
+    network.push_back(testing::RegisterAtDesk(cluster, 0, "before").member_id());
+    ASSERT_TRUE(testing::WaitFor([&] { return GetMember(*paris, network.back()) == grpc::OK; },
+                                 absl::Seconds(20)));
+    own_head = Held(*paris, "paris");
+    ASSERT_GE(own_head, own.size());
+    paris->Shutdown(absl::Seconds(1));
+  }
+  // Paris is down: the network goes on writing.
+  for (int i = 0; i < 60; ++i) {
+    network.push_back(testing::RegisterAtDesk(cluster, 0, absl::StrCat("while", i)).member_id());
+  }
+  const uint64_t seed_head = Held(cluster.node(0), seed);
+
+  std::unique_ptr<node::Node> paris = node::Node::Start(options, &clock_).value();
+  ASSERT_EQ(paris->bootstraps().size(), 1u);
+  const federation::BootstrapReport& report = paris->bootstraps().front();
+  EXPECT_TRUE(report.bootstrapped);
+  EXPECT_TRUE(report.stream_status.ok()) << report.stream_status;
+  // Just what it lacked: the entries written while it was down.
+  EXPECT_EQ(report.entries_behind, 60u);
+  EXPECT_EQ(report.applied.applied, 60);
+  EXPECT_EQ(report.applied.forged + report.applied.rejected + report.applied.held, 0);
+  EXPECT_EQ(Held(*paris, seed), seed_head);
+  // Its own log as it was (a start may add to it).
+  const uint64_t own_head_at_start = Held(*paris, "paris");
+  EXPECT_GE(own_head_at_start, own_head);
+  for (const std::string& member : network) EXPECT_EQ(GetMember(*paris, member), grpc::OK);
+  for (const std::string& member : own) EXPECT_EQ(GetMember(*paris, member), grpc::OK);
+  // It goes on writing after its own entries, and replicating live.
+  const std::string later_own = RegisterAtDesk(*paris, "later-own");
+  EXPECT_GT(Held(*paris, "paris"), own_head_at_start);
+  EXPECT_EQ(GetMember(*paris, later_own), grpc::OK);
+  const std::string later = testing::RegisterAtDesk(cluster, 0, "later").member_id();
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return GetMember(*paris, later) == grpc::OK; }, absl::Seconds(20)));
 }
 
 TEST_F(BootstrapTest, ASeedCannotForgeAndASilentSeedIsLeftAfterItsTimeout) {

@@ -1,6 +1,6 @@
-// --mode=catchup: a fresh node catching up from a source of member and event entries, by
-// replay and by bootstrap, with an Ed25519 baseline of the same run, where the time goes,
-// and the caught-up node's RSS.
+// --mode=catchup: a node catching up from a source of member and event entries: fresh, by
+// replay and by bootstrap, and restarted behind, with an Ed25519 baseline of the same run, where
+// the time goes, and the caught-up node's RSS.
 
 #include <unistd.h>
 
@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -443,12 +444,20 @@ absl::StatusOr<int64_t> VerificationBaseline(const auth::Ed25519PrivateKey& key,
   return rate;
 }
 
-// Phase: the fresh node in its own process, pulling everything from the source, by replay
-// or (`bootstrap`) by bootstrap. Its figures into `figures` (which holds the baselines), the
-// ratios to the baselines and its RSS printed.
+// How the destination comes to hold the source.
+enum class Path {
+  kReplay,     // A fresh node, the source added as a peer once it serves.
+  kBootstrap,  // A fresh node, started with the source as its seed.
+  kRestart,    // A node that replayed about half the source, stopped, and started again.
+};
+
+// Phase: the destination node in its own process, coming to hold the source by `path`. Its
+// figures into `figures` (which holds the baselines), the ratios to the baselines and its
+// RSS printed.
 absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
-                         const std::string& source_address, bool bootstrap, CatchupFigures& figures,
+                         const std::string& source_address, Path path, CatchupFigures& figures,
                          std::ostream& out) {
+  const bool bootstrap = path == Path::kBootstrap;
   const std::string dir = options.work_dir + "/destination";
   std::error_code error;
   std::filesystem::remove_all(dir, error);
@@ -468,38 +477,46 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
           absl::StrCat("--source_public_key_file=", source_pub),
           absl::StrCat("--expected_seq=", expected),
           absl::StrCat("--destination_bootstrap=", bootstrap ? "true" : "false"),
+          absl::StrCat("--destination_restart_after_seq=",
+                       path == Path::kRestart ? std::max<uint64_t>(expected / 2, 1) : 0),
           absl::StrCat("--settle_seconds=", absl::ToDoubleSeconds(options.settle))},
       "");
   RETURN_IF_ERROR(child->Spawn());
 
-  // The fields of the child's lines "started", "caught_up" and "settled".
-  ASSIGN_OR_RETURN(std::string line, child->ReadLine(absl::Minutes(2)));
-  if (!absl::StartsWith(line, "started")) {
-    return absl::InternalError(absl::StrCat("destination: ", line));
-  }
-  const int64_t started_rss_kb = ParseFields(line)["rss_kb"];
-  const CpuSnapshot start = TakeCpuSnapshot({child->pid()});
-  const std::string load_before = LoadAverage();
-  std::optional<CpuSnapshot> end;
+  // The fields of the child's lines "restarting", "started", "caught_up" and "settled";
+  // "progress" lines come before each of the last two.
+  absl::flat_hash_map<std::string, int64_t> restarting;
+  absl::flat_hash_map<std::string, int64_t> started;
   absl::flat_hash_map<std::string, int64_t> caught_up;
   absl::flat_hash_map<std::string, int64_t> settled;
+  std::optional<CpuSnapshot> start;
+  std::optional<CpuSnapshot> end;
+  std::string load_before;
   while (settled.empty()) {
-    ASSIGN_OR_RETURN(line, child->ReadLine(options.catchup_timeout));
+    ASSIGN_OR_RETURN(const std::string line, child->ReadLine(options.catchup_timeout));
     auto fields = ParseFields(line);
     if (absl::StartsWith(line, "progress")) {
       std::cerr << "catch-up: " << Thousands(fields["seq"]) << " of "
                 << Thousands(static_cast<int64_t>(expected)) << " after "
                 << Human(absl::Microseconds(fields["elapsed_us"])) << std::endl;
-    } else if (absl::StartsWith(line, "caught_up")) {
+    } else if (absl::StartsWith(line, "restarting") && path == Path::kRestart && started.empty()) {
+      restarting = std::move(fields);
+      std::cerr << "catch-up: restarting, holding " << Thousands(restarting["held"]) << std::endl;
+    } else if (absl::StartsWith(line, "started") && started.empty() &&
+               (path != Path::kRestart || !restarting.empty())) {
+      started = std::move(fields);
+      start = TakeCpuSnapshot({child->pid()});
+      load_before = LoadAverage();
+    } else if (absl::StartsWith(line, "caught_up") && !started.empty()) {
       end = TakeCpuSnapshot({child->pid()});
       caught_up = std::move(fields);
-    } else if (absl::StartsWith(line, "settled")) {
+    } else if (absl::StartsWith(line, "settled") && !caught_up.empty()) {
       settled = std::move(fields);
     } else {
       return absl::InternalError(absl::StrCat("destination: ", line));
     }
   }
-  if (!bootstrap && options.bookings_after_catchup > 0) {
+  if (path == Path::kReplay && options.bookings_after_catchup > 0) {
     out << "\n-- The caught-up node, then booking: the direct load, every booking verified --\n";
     BenchOptions direct =
         DirectRunAgainst(options, static_cast<int>(settled["port"]), kAdminSecret, child->pid());
@@ -513,32 +530,53 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
   std::filesystem::remove_all(dir, error);
 
   const absl::Duration elapsed = absl::Microseconds(caught_up["elapsed_us"]);
-  if (bootstrap) {
-    figures.bootstrap_applied = caught_up["seq"];
-    const int64_t rate = figures.bootstrap_entries_per_second =
-        Rate(figures.bootstrap_applied, elapsed);
-    Figure(out, "entries taken, chains and signatures verified, every record applied",
-           absl::StrCat(Thousands(figures.bootstrap_applied), " in ", Human(elapsed),
-                        " (from the node's start to its vector holding the source's head)"));
-    Figure(out, "bootstrap rate", absl::StrCat(Thousands(rate), " entries/s"));
-    Figure(out, "  waiting on the stream", Human(absl::Microseconds(caught_up["read_us"])));
-    Figure(out, "  applying into memory (chains, signatures, records)",
-           Human(absl::Microseconds(caught_up["apply_us"])));
-    Figure(
-        out, "  bulk loads into RocksDB",
-        absl::StrCat(caught_up["loads"], " in ", Human(absl::Microseconds(caught_up["load_us"]))));
-    Figure(out, "  the rest (node start, first response, vector reload)",
-           Human(elapsed - absl::Microseconds(caught_up["read_us"] + caught_up["apply_us"] +
-                                              caught_up["load_us"])));
+  if (path != Path::kReplay) {
+    // From the node's start to its vector holding the source's head.
+    const int64_t held = restarting["held"];
+    const int64_t taken = caught_up["seq"] - held;
+    const int64_t rate = Rate(taken, elapsed);
+    if (bootstrap) {
+      figures.bootstrap_applied = taken;
+      figures.bootstrap_entries_per_second = rate;
+      Figure(out, "entries taken, chains and signatures verified, every record applied",
+             absl::StrCat(Thousands(taken), " in ", Human(elapsed),
+                          " (from the node's start to its vector holding the source's head)"));
+      Figure(out, "bootstrap rate", absl::StrCat(Thousands(rate), " entries/s"));
+    } else {
+      figures.restart_held = held;
+      figures.restart_taken = taken;
+      figures.restart_entries_per_second = rate;
+      Figure(out, "held when it stopped (replayed)", Thousands(held));
+      Figure(out, "entries taken after the restart, chains and signatures verified",
+             absl::StrCat(Thousands(taken), " in ", Human(elapsed),
+                          " (from the node's start to its vector holding the source's head)"));
+      Figure(out, "restart catch-up rate", absl::StrCat(Thousands(rate), " entries/s"));
+    }
+    if (caught_up.contains("loads")) {
+      Figure(out, "  waiting on the stream", Human(absl::Microseconds(caught_up["read_us"])));
+      Figure(out, "  applying into memory (chains, signatures, records)",
+             Human(absl::Microseconds(caught_up["apply_us"])));
+      Figure(out, "  bulk loads into RocksDB",
+             absl::StrCat(caught_up["loads"], " in ",
+                          Human(absl::Microseconds(caught_up["load_us"]))));
+      Figure(out, "  the rest (node start, first response, vector reload)",
+             Human(elapsed - absl::Microseconds(caught_up["read_us"] + caught_up["apply_us"] +
+                                                caught_up["load_us"])));
+    }
     Figure(out, "target",
-           absl::StrCat("under 10 s: ", elapsed < absl::Seconds(10) ? "met" : "MISSED"));
+           bootstrap
+               ? absl::StrCat("under 10 s: ", elapsed < absl::Seconds(10) ? "met" : "MISSED")
+               : absl::StrCat(">= ", Thousands(kTargetEntriesPerSecond),
+                              " entries/s: ", rate >= kTargetEntriesPerSecond ? "met" : "MISSED"));
     if (figures.entries_per_second > 0) {
-      Figure(out, "ratio bootstrap / replay entries/s (same run)",
+      Figure(out,
+             absl::StrCat("ratio ", bootstrap ? "bootstrap" : "restart",
+                          " / replay entries/s (same run)"),
              absl::StrFormat("%.2f", static_cast<double>(rate) /
                                          static_cast<double>(figures.entries_per_second)));
     }
-    Figure(out, "CPU during bootstrap (child = destination)",
-           DescribeCpu(start, *end, options.cores));
+    Figure(out, "CPU from the start (child = destination)",
+           DescribeCpu(*start, *end, options.cores));
     Figure(out, "load average before / after", absl::StrCat(load_before, " / ", LoadAverage()));
     Figure(out, "destination exit code", absl::StrCat(exit_code));
     Figure(out, "VmRSS caught up / VmHWM (peak)",
@@ -563,7 +601,8 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
   Figure(out, "target",
          absl::StrCat(">= ", Thousands(kTargetEntriesPerSecond),
                       " entries/s: ", rate >= kTargetEntriesPerSecond ? "met" : "MISSED"));
-  Figure(out, "CPU during catch-up (child = destination)", DescribeCpu(start, *end, options.cores));
+  Figure(out, "CPU during catch-up (child = destination)",
+         DescribeCpu(*start, *end, options.cores));
   Figure(out, "load average before / after", absl::StrCat(load_before, " / ", LoadAverage()));
   Figure(out, "destination exit code", absl::StrCat(exit_code));
   Figure(out, "ratio catch-up entries/s / verifications/s",
@@ -573,7 +612,7 @@ absl::Status RunEndToEnd(const BenchOptions& options, Source& source,
              static_cast<int>((expected + kBatch - 1) / kBatch), kBatch));
 
   out << "\n-- RSS of the destination node (its own process) --\n";
-  Figure(out, "VmRSS started, empty", MiB(started_rss_kb));
+  Figure(out, "VmRSS started, empty", MiB(started["rss_kb"]));
   Figure(out, "VmRSS caught up", MiB(figures.caught_up_rss_kb));
   Figure(out, absl::StrCat("VmRSS ", absl::FormatDuration(options.settle), " later"),
          MiB(settled["rss_kb"]));
@@ -758,13 +797,18 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
 
   out << "\n-- End to end: a real Node (services/node) in a child process, synced store, "
          "its Replicator pulling over gRPC --\n";
-  RETURN_IF_ERROR(
-      RunEndToEnd(options, source, server->address(), /*bootstrap=*/false, figures, out));
+  RETURN_IF_ERROR(RunEndToEnd(options, source, server->address(), Path::kReplay, figures, out));
   if (options.bootstrap) {
     out << "\n-- Bootstrap: a real Node started with the source as its seed, taking its log in "
            "one stream into memory and loading it in bulk (federation/seed_bootstrap.h) --\n";
     RETURN_IF_ERROR(
-        RunEndToEnd(options, source, server->address(), /*bootstrap=*/true, figures, out));
+        RunEndToEnd(options, source, server->address(), Path::kBootstrap, figures, out));
+  }
+  if (options.restart) {
+    out << "\n-- Restart: a real Node that replayed about half the source, stopped and started "
+           "again with the source as its peer, takes the rest at start (services/node: it "
+           "bootstraps when it lacks any of it) --\n";
+    RETURN_IF_ERROR(RunEndToEnd(options, source, server->address(), Path::kRestart, figures, out));
   }
 
   if (options.baselines) {
@@ -780,12 +824,31 @@ namespace {
 
 // Where a bootstrap's time went, as fields of the "caught_up" line; none without one.
 std::string BootstrapFields(const node::Node& node) {
-  if (node.bootstraps().empty()) return "";
+  if (node.bootstraps().empty() || !node.bootstraps().back().bootstrapped) return "";
   const federation::BootstrapReport& report = node.bootstraps().back();
   return absl::StrCat(" read_us=", absl::ToInt64Microseconds(report.reading),
                       " apply_us=", absl::ToInt64Microseconds(report.applying),
                       " load_us=", absl::ToInt64Microseconds(report.loading),
                       " loads=", report.loads);
+}
+
+// Reports a "progress" line every 5 s until `node` holds `source_site_id`'s entries up to
+// `target`; the seq it holds then. Sets `first_entry` when it first holds one.
+uint64_t WaitForSource(const node::Node& node, const std::string& source_site_id, uint64_t target,
+                       absl::Time start, std::optional<absl::Time>& first_entry,
+                       const std::function<void(const std::string&)>& report) {
+  absl::Time last_progress = start;
+  uint64_t seq = 0;
+  while ((seq = SeqOf(node.Vector(), source_site_id)) < target) {
+    if (seq > 0 && !first_entry.has_value()) first_entry = absl::Now();
+    absl::SleepFor(absl::Milliseconds(1));
+    if (absl::Now() - last_progress >= absl::Seconds(5)) {
+      last_progress = absl::Now();
+      report(absl::StrCat("progress seq=", seq,
+                          " elapsed_us=", absl::ToInt64Microseconds(last_progress - start)));
+    }
+  }
+  return seq;
 }
 
 // The destination's run, its lines on stdout; the error that stopped it.
@@ -803,41 +866,48 @@ absl::Status CatchUp(const DestinationOptions& options) {
   node_options.signing_key_file = options.signing_key_file;
   node_options.drain_timeout = absl::Seconds(2);
   node_options.insecure = true;  // The source serves plaintext (FederationServer).
+  ASSIGN_OR_RETURN(const auth::Ed25519PublicKey source_key,
+                   auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file));
+  const federation::PeerOptions source{options.source_site_id, options.source_address};
+  storage::SystemClock clock;
+
+  // Restart: a first life replays part of the source and stops; the node then starts again
+  // behind, with the source among its configured peers, as a site does after an outage.
+  if (options.restart_after_seq > 0) {
+    node_options.bootstrap_min_entries = 0;
+    ASSIGN_OR_RETURN(const std::unique_ptr<node::Node> first_life,
+                     node::Node::Start(node_options, &clock));
+    first_life->AddPeer(source, source_key);
+    std::optional<absl::Time> ignored;
+    WaitForSource(*first_life, options.source_site_id, options.restart_after_seq, absl::Now(),
+                  ignored, report);
+    first_life->Shutdown(absl::Seconds(2));
+    report(absl::StrCat("restarting held=", SeqOf(first_life->Vector(), options.source_site_id)));
+  }
   // Replay: the source is added once the node started, and the node never bootstraps.
-  // Bootstrap: the source is the seed the node starts with, and the time runs from before
-  // the start.
-  node_options.bootstrap_min_entries = options.bootstrap ? 1 : 0;
-  if (options.bootstrap) {
+  // Bootstrap and restart: the source is a peer the node starts with, which it bootstraps
+  // from when it lacks any of the source's entries, and the time runs from before the start.
+  const bool seeded = options.bootstrap || options.restart_after_seq > 0;
+  node_options.bootstrap_min_entries = seeded ? 1 : 0;
+  if (seeded) {
     node_options.peers = {{.site_id = options.source_site_id,
                            .address = options.source_address,
                            .public_key_file = options.source_public_key_file}};
     report(absl::StrCat("started rss_kb=", rss()));
   }
   const absl::Time start = absl::Now();
-  storage::SystemClock clock;
   ASSIGN_OR_RETURN(const std::unique_ptr<node::Node> node, node::Node::Start(node_options, &clock));
-  if (!options.bootstrap) {
-    ASSIGN_OR_RETURN(const auth::Ed25519PublicKey source_key,
-                     auth::Ed25519PublicKey::LoadPemFile(options.source_public_key_file));
+  if (!seeded) {
     report(absl::StrCat("started rss_kb=", rss()));
-    node->AddPeer({options.source_site_id, options.source_address}, source_key);
+    node->AddPeer(source, source_key);
   }
-  absl::Time last_progress = start;
-  uint64_t seq = 0;
   std::optional<absl::Time> first_entry;
-  while ((seq = SeqOf(node->Vector(), options.source_site_id)) < options.expected_seq) {
-    if (seq > 0 && !first_entry.has_value()) first_entry = absl::Now();
-    absl::SleepFor(absl::Milliseconds(1));
-    if (absl::Now() - last_progress >= absl::Seconds(5)) {
-      last_progress = absl::Now();
-      report(absl::StrCat("progress seq=", seq,
-                          " elapsed_us=", absl::ToInt64Microseconds(last_progress - start)));
-    }
-  }
+  const uint64_t seq = WaitForSource(*node, options.source_site_id, options.expected_seq, start,
+                                     first_entry, report);
   const absl::Duration elapsed = absl::Now() - start;
   // The link counts what it received once the batch is applied: a moment after the vector.
   uint64_t received = 0;
-  if (!options.bootstrap) {
+  if (!seeded) {
     testing::WaitFor([&] { return (received = EntriesReceived(*node)) >= seq; }, absl::Seconds(1));
   }
   const absl::Duration to_first = first_entry.value_or(absl::Now()) - start;

@@ -104,7 +104,11 @@ ABSL_FLAG(int64_t, events, 10'000, "catchup: event entries the source holds besi
 ABSL_FLAG(bool, bootstrap, true,
           "catchup: also a fresh node bootstrapping from the source (a bulk load of its "
           "verified log), against the replay of the same entries.");
+ABSL_FLAG(bool, restart, true,
+          "catchup: also an existing node holding about half the source, stopped and started "
+          "again with the source as its peer (it takes the rest at start, as after an outage).");
 ABSL_FLAG(bool, destination_bootstrap, false, "Internal.");
+ABSL_FLAG(uint64_t, destination_restart_after_seq, 0, "Internal.");
 ABSL_FLAG(int32_t, generation_threads, 4, "catchup: threads registering the source's members.");
 ABSL_FLAG(std::string, generation_sync, "auto",
           "catchup: sync_writes of the source while it is generated: on, off, or auto (on "
@@ -206,6 +210,7 @@ absl::StatusOr<BenchOptions> OptionsFromFlags() {
   o.entries = absl::GetFlag(FLAGS_entries);
   o.events = absl::GetFlag(FLAGS_events);
   o.bootstrap = absl::GetFlag(FLAGS_bootstrap);
+  o.restart = absl::GetFlag(FLAGS_restart);
   o.generation_threads = absl::GetFlag(FLAGS_generation_threads);
   const std::string sync = absl::GetFlag(FLAGS_generation_sync);
   if (sync != "auto" && sync != "on" && sync != "off") {
@@ -248,6 +253,7 @@ int Destination() {
                          .source_public_key_file = absl::GetFlag(FLAGS_source_public_key_file),
                          .expected_seq = absl::GetFlag(FLAGS_expected_seq),
                          .bootstrap = absl::GetFlag(FLAGS_destination_bootstrap),
+                         .restart_after_seq = absl::GetFlag(FLAGS_destination_restart_after_seq),
                          .settle = absl::Seconds(absl::GetFlag(FLAGS_settle_seconds))});
 }
 

@@ -43,8 +43,8 @@ absl::StatusOr<CatchupFigures> RunCatchup(const BenchOptions& options, std::ostr
 
 // The destination node, in the child process: starts a real node (services/node) on an
 // empty folder, adds the source as its peer and reports on stdout, one "word key=value..."
-// line each: started, progress, caught_up, settled, or error. Then waits for stdin to close
-// and shuts down. Returns the exit code.
+// line each: restarting, started, progress, caught_up, settled, or error. Then waits for stdin to
+// close and shuts down. Returns the exit code.
 struct DestinationOptions {
   std::string data_dir;
   std::string signing_key_file;
@@ -55,6 +55,10 @@ struct DestinationOptions {
   uint64_t expected_seq = 0;  // Caught up when its vector holds the source up to this.
   // Starts with the source as its peer and bootstraps from it, instead of replaying.
   bool bootstrap = false;
+  // Not 0: first replays the source up to at least this seq and stops, then starts again
+  // with the source as its peer (and takes the rest as a node does at start: bootstrapping
+  // when behind). The line "restarting held=N" comes before "started".
+  uint64_t restart_after_seq = 0;
   absl::Duration settle = absl::Seconds(5);
 };
 int RunDestination(const DestinationOptions& options);

@@ -75,6 +75,9 @@ struct BenchOptions {
   // Also a fresh node bootstrapping from the source (federation/seed_bootstrap.h), against
   // the replay of the same entries.
   bool bootstrap = true;
+  // Also an existing node that holds about half the source when it stops, started again
+  // with the source as its peer: what a site takes after an outage.
+  bool restart = true;
   int generation_threads = 4;
   GenerationSync generation_sync = GenerationSync::kAuto;
   absl::Duration generation_budget = absl::Minutes(3);

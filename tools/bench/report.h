@@ -171,6 +171,10 @@ struct CatchupFigures {
   int64_t caught_up_rss_kb = 0;
   int64_t bootstrap_applied = 0;  // The bootstrapped destination's vector at the end.
   int64_t bootstrap_entries_per_second = 0;
+  // The restarted destination: what it held when it stopped, what it took after its start.
+  int64_t restart_held = 0;
+  int64_t restart_taken = 0;
+  int64_t restart_entries_per_second = 0;
   // --bookings_after_catchup: the direct load on the caught-up node.
   std::optional<DirectReport> bookings_after_catchup;
 };
