@@ -243,6 +243,7 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   // One budget for the memtables of all column families, so memory does not grow with the
   // number of tables (each would otherwise take up to 2 x 64 MB).
   db_options.db_write_buffer_size = options.memtable_budget_bytes;
+  db_options.max_total_wal_size = options.max_wal_bytes;
   // Concurrent commits still share one synced WAL write (the write group), but its leader
   // then inserts every member's keys into the memtables itself instead of waking each
   // writer to insert its own, and waiting writers block rather than spin: on a small box

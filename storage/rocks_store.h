@@ -33,6 +33,12 @@ struct RocksStoreOptions {
   // allocates a Bloom filter of 2 % of this size when it is made, used or not: at 64 MB,
   // 1.3 MB for each of the 33 column families (docs/benchmarks.md, "Memory").
   size_t small_memtable_bytes = 8 << 20;
+  // How large the write-ahead logs may grow before RocksDB flushes the tables whose
+  // memtables keep the oldest one alive. A log is deleted only once every table has flushed
+  // what it holds, and a table written a little at every commit (the version vector) may
+  // fill its memtable only after gigabytes of logs (a replay of a million entries left 518
+  // MB of them beside 156 MB of table files); all of it is replayed at the next start.
+  size_t max_wal_bytes = 256 << 20;
 };
 
 // What one table takes, as RocksDB estimates it (for operators: /metrics).

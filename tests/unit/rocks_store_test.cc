@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
@@ -189,6 +191,43 @@ TEST(RocksStoreTest, IndexAndFilterBlocksOfTableFilesStayInTheBlockCache) {
   EXPECT_TRUE(store.Get(Table::kMembers, "member-0").value().has_value());
   EXPECT_EQ(store.Get(Table::kMembers, "member-39999").value(), value);
   EXPECT_EQ(store.Get(Table::kMembers, "member-40000").value(), std::nullopt);
+}
+
+// The bytes of the write-ahead logs in `folder`.
+uint64_t WalBytes(const std::string& folder) {
+  uint64_t bytes = 0;
+  for (const auto& file : std::filesystem::directory_iterator(folder)) {
+    if (file.path().extension() == ".log") bytes += file.file_size();
+  }
+  return bytes;
+}
+
+TEST(RocksStoreTest, ATableWrittenALittleAtEveryCommitDoesNotKeepTheLogsAlive) {
+  testing::TempDir dir;
+  constexpr size_t kMaxWal = 4 << 20;
+  absl::StatusOr<std::unique_ptr<RocksStore>> opened = RocksStore::Open(
+      {.path = dir.path(), .small_memtable_bytes = 1 << 20, .max_wal_bytes = kMaxWal});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  RocksStore& store = **opened;
+
+  // As a replay writes: 24 MB of records into a table whose memtable fills and flushes every
+  // megabyte, and with each commit one small record into the version vector, whose memtable
+  // would take thousands of commits to fill.
+  const std::string value(1024, 'x');
+  for (int batch = 0; batch < 384; ++batch) {
+    std::unique_ptr<Transaction> txn = store.BeginTransaction();
+    for (int i = 0; i < 64; ++i) {
+      ASSERT_TRUE(txn->Put(Table::kMembers, absl::StrCat("key-", batch * 64 + i), value).ok());
+    }
+    ASSERT_TRUE(txn->Put(Table::kVersionVector, "origin", absl::StrCat(batch)).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+
+  // Past the bound, the version vector is flushed too and the logs before it deleted.
+  EXPECT_TRUE(testing::WaitFor([&] { return WalBytes(dir.path()) < 2 * kMaxWal; }))
+      << WalBytes(dir.path()) << " bytes of logs";
+  EXPECT_EQ(store.Get(Table::kVersionVector, "origin").value(), "383");
+  EXPECT_EQ(store.Get(Table::kMembers, "key-0").value(), value);
 }
 
 }  // namespace
