@@ -581,7 +581,11 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     new_heads[key] = {run.origin, head};
   }
   if (new_heads.empty() && !redacted) return report;
-  RETURN_IF_ERROR(txn->Commit());
+  // Another origin's entries need not wait for the disk: they are signed and immutable, so
+  // what a machine crash takes of them is pulled again, the same, from any peer (and no peer
+  // trusts what this node reported before a restart). An erasure does wait: what it erased
+  // must not come back.
+  RETURN_IF_ERROR(redacted ? txn->Commit() : txn->CommitWithoutSync());
   Publish(new_heads);
   if (redacted) CountRedaction();
   return report;

@@ -132,18 +132,23 @@ class Oplog {
   absl::StatusOr<std::vector<v1::OplogEntry>> CommitLocalBatch(const BatchMutation& mutate)
       ABSL_LOCKS_EXCLUDED(local_mu_);
 
-  // Applies remote entries (each origin's in sequence order) in one synced transaction:
-  // skips what the vector holds; holds an origin back (never skipping an entry) at a gap,
-  // an oversized payload, a signature that does not verify, an unsigned span over the
-  // bounds, a clock too far ahead or one incarnation too many, and reports each hold while
-  // taking every other origin's entries; stores entries that fail validation as rejected
-  // (its own verdict: the wire's `rejected` is ignored). Keeps only the signatures it
-  // verified. Own entries relayed back are skipped.
+  // Applies remote entries (each origin's in sequence order) in one transaction: skips what the
+  // vector holds; holds an origin back (never skipping an entry) at a gap, an oversized payload, a
+  // signature that does not verify, an unsigned span over the bounds, a clock too far ahead or one
+  // incarnation too many, and reports each hold while taking every other origin's entries; stores
+  // entries that fail validation as rejected (its own verdict: the wire's `rejected` is ignored).
+  // Keeps only the signatures it verified. Own entries relayed back are skipped.
   //
   // `redactions` come first: each notice whose signature verifies and that the applier
   // accepts is stored, and the stored entries of its subject are redacted. A redacted entry
   // is taken only with a stored notice for its subject; an entry whose subject is redacted
   // here is stored redacted.
+  //
+  // The commit is synced only when it takes a notice: what an erasure dropped must not come
+  // back after a crash. Other origins' entries are signed and immutable, so what a machine
+  // crash takes of them is pulled again, the same, and no peer trusts what this node
+  // reported before it restarted; not waiting on the disk at every hop halves how long a
+  // write takes to cross a line of nodes (docs/benchmarks.md, "Propagation").
   absl::StatusOr<ApplyReport> ApplyRemote(const std::vector<v1::OplogEntry>& entries,
                                           const EntryVerifier& verifier, EntryApplier& applier,
                                           const std::vector<v1::RedactionNotice>& redactions = {})

@@ -1,6 +1,8 @@
 #include "storage/oplog.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -10,6 +12,7 @@
 #include "storage/overlay_store.h"
 #include "storage/rocks_store.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/forwarding_store.h"
 #include "tests/support/origin_writer.h"
 #include "tests/support/temp_dir.h"
 
@@ -453,6 +456,88 @@ TEST_F(OplogTest, RedactionDropsPayloadsKeepsChainsAndNeedsTheOwnersNotice) {
   EXPECT_EQ(report.applied, 0);
   EXPECT_GE(report.refused, 1);
   EXPECT_TRUE(wary->oplog->Vector().empty());
+}
+
+// Counts the commits of its transactions, synced or not.
+class CommitCountingStore final : public testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+
+  std::unique_ptr<Transaction> BeginTransaction() override {
+    return std::make_unique<Counting>(inner().BeginTransaction(), this);
+  }
+  int synced() const { return synced_; }
+  int unsynced() const { return unsynced_; }
+
+ private:
+  class Counting final : public testing::ForwardingTransaction {
+   public:
+    Counting(std::unique_ptr<Transaction> inner, CommitCountingStore* store)
+        : ForwardingTransaction(std::move(inner)), store_(store) {}
+    absl::Status Commit() override {
+      ++store_->synced_;
+      return inner().Commit();
+    }
+    absl::Status CommitWithoutSync() override {
+      ++store_->unsynced_;
+      return inner().CommitWithoutSync();
+    }
+
+   private:
+    CommitCountingStore* const store_;
+  };
+
+  std::atomic<int> synced_{0};
+  std::atomic<int> unsynced_{0};
+};
+
+// Another origin's entries are signed and can be pulled again: their commit does not wait
+// for the disk. This node's own entries, and an erasure, do.
+TEST_F(OplogTest, OnlyOwnEntriesAndErasuresWaitForTheDisk) {
+  const std::string ada = "paris-00000000000000ad";
+  paris_.oplog
+      ->CommitLocal([&](Transaction&, HybridTime) -> absl::StatusOr<LocalEntry> {
+        return LocalEntry(v1::ENTRY_KIND_MEMBER, "ada@example.org", ada);
+      })
+      .value();
+  paris_.Write("an event");
+  paris_.oplog
+      ->CommitLocal([&](Transaction& txn, HybridTime) -> absl::StatusOr<LocalEntry> {
+        paris_.oplog->AssertInsideCommitLocal();
+        if (absl::Status s = paris_.oplog->RedactLocal(txn, ada); !s.ok()) return s;
+        return LocalEntry(v1::ENTRY_KIND_MEMBER, "erased", ada);
+      })
+      .value();
+  const std::vector<v1::OplogEntry> paris_entries =
+      paris_.oplog->ReadBatch(paris_.oplog->self(), 0).value();
+  const std::vector<v1::RedactionNotice> notices =
+      paris_.oplog->RedactionsFor(paris_entries).value();
+  ASSERT_EQ(notices.size(), 1u);
+
+  std::unique_ptr<RocksStore> rocks = RocksStore::Open({.path = dir_.Sub("counted")}).value();
+  CommitCountingStore store(rocks.get());
+  HybridClock hlc(&clock_, absl::Minutes(5));
+  const replication::KeySigner rome_signer(auth::Ed25519PrivateKey::Generate());
+  std::unique_ptr<Oplog> oplog = Oplog::Open(&store, &clock_, &hlc, &rome_signer, "rome").value();
+  const int synced_at_open = store.synced();
+
+  // Milan's entries: applied, not synced.
+  const std::vector<v1::OplogEntry> milan_entries = {milan_.Write("m1"), milan_.Write("m2")};
+  EXPECT_EQ(oplog->ApplyRemote(milan_entries, keys_, applier_)->applied, 2);
+  EXPECT_EQ(store.unsynced(), 1);
+  EXPECT_EQ(store.synced(), synced_at_open);
+  // Paris's, with the notice of its erasure: synced.
+  EXPECT_EQ(oplog->ApplyRemote(paris_entries, keys_, applier_, notices)->applied, 3);
+  EXPECT_EQ(store.synced(), synced_at_open + 1);
+  EXPECT_EQ(store.unsynced(), 1);
+  // A local write: synced.
+  oplog
+      ->CommitLocal([&](Transaction&, HybridTime) -> absl::StatusOr<LocalEntry> {
+        return LocalEntry(v1::ENTRY_KIND_EVENT, "r1");
+      })
+      .value();
+  EXPECT_EQ(store.synced(), synced_at_open + 2);
+  EXPECT_EQ(store.unsynced(), 1);
 }
 
 // A bootstrap's path: batches applied into an overlay whose loads run in the background

@@ -46,6 +46,7 @@
 #include "storage/status_macros.h"
 #include "storage/store.h"
 #include "storage/table.h"
+#include "tests/support/forwarding_store.h"
 #include "tests/support/paris.h"
 #include "tests/support/proc_stats.h"
 #include "tests/support/subprocess.h"
@@ -92,64 +93,43 @@ struct StoreTimes {
 
 size_t Index(storage::Table table) { return static_cast<size_t>(table); }
 
-class TimedTransaction final : public storage::Transaction {
+class TimedTransaction final : public testing::ForwardingTransaction {
  public:
   TimedTransaction(std::unique_ptr<storage::Transaction> inner, StoreTimes* times)
-      : inner_(std::move(inner)), times_(times) {}
+      : ForwardingTransaction(std::move(inner)), times_(times) {}
 
   absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
-    return times_->read[Index(t)].Time([&] { return inner_->Get(t, k); });
+    return times_->read[Index(t)].Time([&] { return inner().Get(t, k); });
   }
   absl::StatusOr<std::optional<std::string>> GetForUpdate(storage::Table t,
                                                           absl::string_view k) override {
-    return times_->read[Index(t)].Time([&] { return inner_->GetForUpdate(t, k); });
+    return times_->read[Index(t)].Time([&] { return inner().GetForUpdate(t, k); });
   }
   absl::Status Put(storage::Table t, absl::string_view k, absl::string_view v) override {
-    return times_->put[Index(t)].Time([&] { return inner_->Put(t, k, v); });
+    return times_->put[Index(t)].Time([&] { return inner().Put(t, k, v); });
   }
-  absl::Status Delete(storage::Table t, absl::string_view k) override {
-    return inner_->Delete(t, k);
-  }
-  absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
-                                                      size_t limit) override {
-    return inner_->Scan(t, prefix, limit);
-  }
-  void SetSavePoint() override { inner_->SetSavePoint(); }
-  absl::Status RollbackToSavePoint() override { return inner_->RollbackToSavePoint(); }
-  absl::Status PopSavePoint() override { return inner_->PopSavePoint(); }
   absl::Status Commit() override {
-    return times_->commit.Time([&] { return inner_->Commit(); });
+    return times_->commit.Time([&] { return inner().Commit(); });
+  }
+  absl::Status CommitWithoutSync() override {
+    return times_->commit.Time([&] { return inner().CommitWithoutSync(); });
   }
 
  private:
-  const std::unique_ptr<storage::Transaction> inner_;
   StoreTimes* const times_;
 };
 
 // A Store passing every call to `inner`, timing transaction reads, writes and commits
 // into `times`. Neither owned; both outlive it.
-class TimedStore final : public storage::Store {
+class TimedStore final : public testing::ForwardingStore {
  public:
-  TimedStore(storage::Store* inner, StoreTimes* times) : inner_(inner), times_(times) {}
+  TimedStore(storage::Store* inner, StoreTimes* times) : ForwardingStore(inner), times_(times) {}
 
   std::unique_ptr<storage::Transaction> BeginTransaction() override {
-    return std::make_unique<TimedTransaction>(inner_->BeginTransaction(), times_);
-  }
-  absl::StatusOr<std::optional<std::string>> Get(storage::Table t, absl::string_view k) override {
-    return inner_->Get(t, k);
-  }
-  absl::StatusOr<std::vector<storage::KeyValue>> Scan(storage::Table t, absl::string_view prefix,
-                                                      size_t limit,
-                                                      absl::string_view start_after) override {
-    return inner_->Scan(t, prefix, limit, start_after);
-  }
-  absl::Status Compact() override { return inner_->Compact(); }
-  absl::StatusOr<std::unique_ptr<storage::BulkLoad>> BeginBulkLoad() override {
-    return inner_->BeginBulkLoad();
+    return std::make_unique<TimedTransaction>(inner().BeginTransaction(), times_);
   }
 
  private:
-  storage::Store* const inner_;
   StoreTimes* const times_;
 };
 
@@ -753,7 +733,7 @@ absl::StatusOr<int64_t> RunApplyOnly(const BenchOptions& options, Source& source
   Figure(out, "    of which Put(members)", share(put_members));
   Figure(out, "  Put(oplog) + Put(version vector)", share(put_log));
   Figure(
-      out, "  Commit (WAL append, fsync, memtables)",
+      out, "  Commit (WAL append, memtables; synced only with an erasure)",
       absl::StrCat(share(commit), ", ", commits, " commits, ", Human(commit / commits), " each"));
   Figure(out, "  rest (entry copies and serialization, locks, phases)", share(rest));
   Figure(out, "reading the batches from the source (excluded)",
