@@ -4,6 +4,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "services/rpc/status_conversion.h"
 
 namespace cantine::federation {
@@ -159,10 +160,10 @@ Replicator::StreamEnd Replicator::PullOnce() {
       }
     }
     if (received > 0) {
-      std::vector<v1::OplogEntry> entries(response.entries().begin(), response.entries().end());
-      absl::StatusOr<storage::Oplog::ApplyReport> applied =
-          oplog_->ApplyRemote(entries, *verifier_, *applier_,
-                              {response.redactions().begin(), response.redactions().end()});
+      // Applied where they were parsed, not copied.
+      absl::StatusOr<storage::Oplog::ApplyReport> applied = oplog_->ApplyRemote(
+          absl::MakeConstSpan(response.entries().data(), response.entries_size()), *verifier_,
+          *applier_, {response.redactions().begin(), response.redactions().end()});
       if (!applied.ok()) {
         end.status = applied.status();
         log_.Warning("could not apply entries: ", end.status.ToString());

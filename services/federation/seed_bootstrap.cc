@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "cantine/v1/federation.grpc.pb.h"
 #include "google/protobuf/arena.h"
 #include "grpcpp/client_context.h"
@@ -184,13 +185,11 @@ class Bootstrap {
                 " entries to take");
     }
     const absl::Time apply_start = absl::Now();
-    std::vector<const v1::OplogEntry*> entries;
-    entries.reserve(response.entries_size());
-    for (const v1::OplogEntry& entry : response.entries()) entries.push_back(&entry);
-    ASSIGN_OR_RETURN(
-        const storage::Oplog::ApplyReport applied,
-        staged_->ApplyRemote(entries, *parts_.verifier, *parts_.applier,
-                             {response.redactions().begin(), response.redactions().end()}));
+    ASSIGN_OR_RETURN(const storage::Oplog::ApplyReport applied,
+                     staged_->ApplyRemote(
+                         absl::MakeConstSpan(response.entries().data(), response.entries_size()),
+                         *parts_.verifier, *parts_.applier,
+                         {response.redactions().begin(), response.redactions().end()}));
     Add(report_.applied, applied);
     report_.applying += absl::Now() - apply_start;
     // Half the budget is loaded in the background while the next half fills.
