@@ -56,8 +56,10 @@ class Transaction {
   // Commit, but without waiting for the write-ahead log to reach the disk: the writes are
   // visible at once and survive a crash of the process, but are durable against a crash of
   // the machine only once a later Store::SyncWal (or any synced Commit) returns. For a
-  // caller that acknowledges nothing before that (storage/wal_syncer.h), and never for
-  // writes other nodes read (the oplog, the receipt feed). By default, Commit.
+  // caller that acknowledges nothing before that (storage/wal_syncer.h), or whose writes
+  // can be had again after a crash (another origin's oplog entries, which peers send again);
+  // never for what this node originates and others read (its own oplog entries, the receipt
+  // feed). By default, Commit.
   [[nodiscard]] virtual absl::Status CommitWithoutSync() { return Commit(); }
 };
 
