@@ -581,10 +581,7 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
     new_heads[key] = {run.origin, head};
   }
   if (new_heads.empty() && !redacted) return report;
-  // Another origin's entries need not wait for the disk: they are signed and immutable, so
-  // what a machine crash takes of them is pulled again, the same, from any peer (and no peer
-  // trusts what this node reported before a restart). An erasure does wait: what it erased
-  // must not come back.
+  // Synced only with an erasure (oplog.h says why).
   RETURN_IF_ERROR(redacted ? txn->Commit() : txn->CommitWithoutSync());
   Publish(new_heads);
   if (redacted) CountRedaction();
