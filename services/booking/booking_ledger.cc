@@ -210,7 +210,7 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
   }
 
   domain::Booking booking;
-  booking.booking_id = domain::MakeBookingId(catalog_->profile().site_id, ids_->NewId());
+  ASSIGN_OR_RETURN(booking.booking_id, NewBookingId(*txn));
   booking.site_id = catalog_->profile().site_id;
   booking.space_id = space.space_id;
   booking.space_kind = space.kind;
@@ -248,6 +248,18 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
                                                          : txn->Commit());
   receipts_->NotifyQueued(booking);
   return booking;
+}
+
+absl::StatusOr<std::string> BookingLedger::NewBookingId(Transaction& txn) const {
+  for (int draw = 0; draw < kMaxIdDraws; ++draw) {
+    std::string booking_id = domain::MakeBookingId(catalog_->profile().site_id, ids_->NewId());
+    ASSIGN_OR_RETURN(std::optional<std::string> taken,
+                     txn.Get(Table::kBookings, BookingKey(booking_id)));
+    if (!taken.has_value()) return booking_id;
+    log_.Warning("booking id ", booking_id, " was already taken; drawing another");
+  }
+  return absl::InternalError(
+      absl::StrCat("no free booking id in ", kMaxIdDraws, " draws of the id generator"));
 }
 
 absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn, const domain::Booking& booking,
