@@ -251,15 +251,15 @@ absl::StatusOr<domain::Booking> BookingLedger::CreateOnce(const domain::BookingR
 }
 
 absl::StatusOr<std::string> BookingLedger::NewBookingId(Transaction& txn) const {
-  for (int draw = 0; draw < kMaxIdDraws; ++draw) {
-    std::string booking_id = domain::MakeBookingId(catalog_->profile().site_id, ids_->NewId());
-    ASSIGN_OR_RETURN(std::optional<std::string> taken,
-                     txn.Get(Table::kBookings, BookingKey(booking_id)));
-    if (!taken.has_value()) return booking_id;
-    log_.Warning("booking id ", booking_id, " was already taken; drawing another");
-  }
-  return absl::InternalError(
-      absl::StrCat("no free booking id in ", kMaxIdDraws, " draws of the id generator"));
+  const std::string& site_id = catalog_->profile().site_id;
+  return domain::NewUnusedId(
+      *ids_, "booking",
+      [&](absl::string_view unique_part) { return domain::MakeBookingId(site_id, unique_part); },
+      [&](const std::string& booking_id) -> absl::StatusOr<bool> {
+        ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                         txn.Get(Table::kBookings, BookingKey(booking_id)));
+        return stored.has_value();
+      });
 }
 
 absl::Status BookingLedger::CheckVisitAllowance(Transaction& txn, const domain::Booking& booking,

@@ -42,8 +42,6 @@ class BookingLedger {
   inline static constexpr storage::PageLimits kPageLimits = {.default_size = 100, .max_size = 1000};
   // A count of visit days from another site above this is no count.
   inline static constexpr int kMaxVisitDays = 100000;
-  // Ids drawn for one booking before the generator is taken to be broken.
-  inline static constexpr int kMaxIdDraws = 8;
 
   // None owned; all outlive the ledger. Every change of a booking records its receipt in
   // `receipts` (and queues a visitor's for its home site) in the same transaction;
@@ -121,10 +119,8 @@ class BookingLedger {
   // (the count the home forwarded the request with, or asked of it).
   absl::StatusOr<DaysElsewhere> CountDaysElsewhere(const domain::BookingRequest& request,
                                                    const domain::BookingPlan& plan) const;
-  // A new booking id naming no booking yet: a booking written under a taken id would
-  // replace another's, and ids may repeat one made before a restart
-  // (domain::TimeOrderedIdGenerator). The read takes no lock: a generator never repeats its
-  // own ids, so only a committed booking can hold one.
+  // A new booking id naming no booking yet (domain::NewUnusedId). The read takes no lock: a
+  // generator never repeats its own ids, so only a committed booking can hold one.
   absl::StatusOr<std::string> NewBookingId(storage::Transaction& txn) const;
   // Writes `booking` and its receipt, queued for replication, in `txn`: a booking never
   // changes without its receipt.

@@ -139,16 +139,22 @@ absl::Status EventBoard::CheckHostedHere(const domain::Event& event) const {
 }
 
 absl::StatusOr<domain::Event> EventBoard::Announce(const domain::EventDraft& draft) {
+  const auto make_id = [&](absl::string_view unique_part) {
+    return absl::StrCat(host_.site_id, "-", unique_part);
+  };
   ASSIGN_OR_RETURN(domain::Event event,
-                   domain::NewEvent(draft, host_, absl::StrCat(host_.site_id, "-", ids_->NewId()),
-                                    clock_->Now()));
+                   domain::NewEvent(draft, host_, make_id(ids_->NewId()), clock_->Now()));
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        ASSIGN_OR_RETURN(std::optional<std::string> existing,
-                         txn.GetForUpdate(Table::kEvents, EventKey(event.event_id)));
-        if (existing.has_value()) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "event id ", event.event_id, " is already taken; announce the event again"));
+        const auto is_used = [&](const std::string& event_id) -> absl::StatusOr<bool> {
+          ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                           txn.Get(Table::kEvents, EventKey(event_id)));
+          return stored.has_value();
+        };
+        // Ids may repeat one made before a restart (domain::NewUnusedId).
+        ASSIGN_OR_RETURN(const bool used, is_used(event.event_id));
+        if (used) {
+          ASSIGN_OR_RETURN(event.event_id, domain::NewUnusedId(*ids_, "event", make_id, is_used));
         }
         return WriteLocal(txn, event, std::nullopt, hlc, host_.site_id);
       });

@@ -190,13 +190,25 @@ MemberRegistry::MemberRegistry(storage::Store* store, storage::Oplog* oplog,
 
 absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& profile) {
   domain::Member member = profile;
-  member.member_id = domain::MakeMemberId(home_site_id_, ids_->NewId());
   member.home_site_id = home_site_id_;
   member.erased = false;
   RETURN_IF_ERROR(domain::ValidateMember(member));
 
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
+        // Not locked: the generator never repeats its own ids, so only a committed member
+        // (or an erased one's record) can hold one.
+        ASSIGN_OR_RETURN(member.member_id,
+                         domain::NewUnusedId(
+                             *ids_, "member",
+                             [&](absl::string_view unique_part) {
+                               return domain::MakeMemberId(home_site_id_, unique_part);
+                             },
+                             [&](const std::string& member_id) -> absl::StatusOr<bool> {
+                               ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                                                txn.Get(Table::kMembers, MemberKey(member_id)));
+                               return stored.has_value();
+                             }));
         RETURN_IF_ERROR(ClaimEmail(txn, member.email, member.member_id, home_site_id_));
         // Registration time is the entry's, as every replica records it.
         member.create_time = absl::FromUnixMicros(hlc.wall_micros);

@@ -193,10 +193,9 @@ struct Node::Parts {
   // Acknowledges new bookings once durable; outlives the servers, whose calls it answers.
   std::unique_ptr<storage::WalSyncer> wal_syncer;
   federation::PeerHeads peer_heads;
-  domain::RandomIdGenerator ids;
-  // Booking ids, in the order bookings are made: each booking's records then go to the end
-  // of their tables (domain::TimeOrderedIdGenerator).
-  std::unique_ptr<domain::TimeOrderedIdGenerator> booking_ids;
+  // Record ids in the order records are made, so that new records go to the end of their
+  // tables (bookings; members, also on every replica that replays them).
+  domain::TimeOrderedIdGenerator ids{clock};
 
   // The domain over the store: the record owners, then the applier that routes to them.
   std::unique_ptr<site::SiteCatalog> catalog;
@@ -376,10 +375,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options,
                                                       p.members.get(), p.directory.get());
   p.forwarder = std::make_unique<federation::Forwarder>(
       options.site.site_id, p.directory.get(), p.peer_credentials, options.federation_routes);
-  p.booking_ids = std::make_unique<domain::TimeOrderedIdGenerator>(clock);
-  p.ledger = std::make_unique<booking::BookingLedger>(
-      p.store.get(), clock, p.booking_ids.get(), p.catalog.get(), p.members.get(), p.receipts.get(),
-      p.directory.get(), p.forwarder.get());
+  p.ledger = std::make_unique<booking::BookingLedger>(p.store.get(), clock, &p.ids, p.catalog.get(),
+                                                      p.members.get(), p.receipts.get(),
+                                                      p.directory.get(), p.forwarder.get());
   p.events = std::make_unique<event::EventBoard>(p.store.get(), p.oplog.get(), clock, &p.ids,
                                                  options.site);
   RETURN_IF_ERROR(p.events->IndexStoredEvents());

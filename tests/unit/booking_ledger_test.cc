@@ -280,33 +280,12 @@ TEST_F(BookingLedgerTest, SameKeyDifferentRequestIsAlreadyExists) {
   EXPECT_EQ(Free("small", kWednesday, 0), 3);
 }
 
-// Gives `ids` in turn, then the last one again and again: a generator that repeats ids
-// another generator made, as a node's does when its clock was set back across a restart.
-class RepeatingIds final : public domain::IdGenerator {
- public:
-  explicit RepeatingIds(std::vector<std::string> ids) : ids_(std::move(ids)) {}
-  std::string NewId() override {
-    absl::MutexLock lock(&mu_);
-    return ids_[std::min(next_++, ids_.size() - 1)];
-  }
-
- private:
-  absl::Mutex mu_;
-  const std::vector<std::string> ids_;
-  size_t next_ ABSL_GUARDED_BY(mu_) = 0;
-};
-
-// The 16 hex digits of a booking id, after its venue.
-std::string UniquePart(absl::string_view booking_id) {
-  return std::string(booking_id.substr(booking_id.rfind('-') + 1));
-}
-
 TEST_F(BookingLedgerTest, AnIdThatNamesABookingIsNotGivenToAnother) {
   const std::string ada = NewMember(1), bob = NewMember(2);
   const domain::Booking first =
       ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 2, "a")).value();
-  const std::string taken = UniquePart(first.booking_id);
-  RepeatingIds repeating({taken, taken, "00000000000000ff"});
+  const std::string taken = testing::UniquePart(first.booking_id);
+  testing::RepeatingIds repeating({taken, taken, "00000000000000ff"});
   BookingLedger restarted(store_.get(), &clock_, &repeating, catalog_.get(), members_.get(),
                           receipts_.get(), &allowances_, &homes_);
 
@@ -324,13 +303,13 @@ TEST_F(BookingLedgerTest, AGeneratorThatOnlyRepeatsTakenIdsBooksNothing) {
   const std::string ada = NewMember(1), bob = NewMember(2);
   const domain::Booking first =
       ledger_->Create(Request(ada, "small", kWedMorning, kWedNoon, 2, "a")).value();
-  RepeatingIds repeating({UniquePart(first.booking_id)});
+  testing::RepeatingIds repeating({testing::UniquePart(first.booking_id)});
   BookingLedger broken(store_.get(), &clock_, &repeating, catalog_.get(), members_.get(),
                        receipts_.get(), &allowances_, &homes_);
 
   const domain::BookingRequest request = Request(bob, "small", kWedMorning, kWedNoon, 1, "b");
   EXPECT_THAT(broken.Create(request).status(),
-              testing::StatusIs(absl::StatusCode::kInternal, HasSubstr("no free booking id")));
+              testing::StatusIs(absl::StatusCode::kInternal, HasSubstr("no unused booking id")));
   EXPECT_EQ(ledger_->Get(first.booking_id)->member_id, ada);
   EXPECT_EQ(Free("small", kWednesday, 0), 3);
   // Nothing of the refused booking was kept: its key books afresh.

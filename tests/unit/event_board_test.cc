@@ -181,6 +181,21 @@ TEST_F(EventBoardTest, AnnounceStoresTheEventAndCommitsOneEventEntry) {
   EXPECT_EQ(*read, *event);
 }
 
+TEST_F(EventBoardTest, AnIdThatNamesAnEventIsNotGivenToAnother) {
+  const domain::Event first = board().Announce(Draft(kThursday19h, kThursday22h)).value();
+  testing::RepeatingIds repeating({testing::UniquePart(first.event_id), "00000000000000ff"});
+  EventBoard restarted(&node_->store(), &node_->oplog(), &clock_, &repeating, kParisSite);
+
+  domain::EventDraft draft = Draft(kThursday19h, kThursday22h);
+  draft.title = "Second";
+  absl::StatusOr<domain::Event> second = restarted.Announce(draft);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->event_id, "paris-00000000000000ff");
+  EXPECT_EQ(board().Get(first.event_id)->title, first.title);
+  EXPECT_EQ(board().Get(second->event_id)->title, "Second");
+  EXPECT_EQ(node_->OwnSeq(), 2u);
+}
+
 TEST_F(EventBoardTest, BadAnnouncementsNameTheFieldAndWriteNothing) {
   struct Case {
     const char* name;

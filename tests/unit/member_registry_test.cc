@@ -15,6 +15,7 @@
 #include "tests/support/fake_clock.h"
 #include "tests/support/sequential_ids.h"
 #include "tests/support/site_log.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/temp_dir.h"
 
 namespace cantine::member {
@@ -109,6 +110,33 @@ v1::MemberChange Base() {
   change.set_member_id("paris-00000000000000aa");
   change.set_home_site_id("paris");
   return change;
+}
+
+TEST(MemberRegistryTest, AnIdThatNamesAMemberOrAnErasedOneIsNotGivenToAnother) {
+  OneReplica replica("paris");
+  MemberRegistry& registry = replica.node.registry;
+  const std::string ada = registry.Register(AdaFromLondon())->member_id;
+  const std::string bob = registry.Register(Profile("Bob", "bob@example.org"))->member_id;
+  ASSERT_TRUE(registry.Erase(bob).ok());
+  testing::RepeatingIds repeating(
+      {testing::UniquePart(ada), testing::UniquePart(bob), "00000000000000ff"});
+  MemberRegistry restarted(replica.node.store, replica.node.oplog, &repeating, "paris");
+
+  absl::StatusOr<domain::Member> carol = restarted.Register(Profile("Carol", "carol@example.org"));
+  ASSERT_TRUE(carol.ok()) << carol.status();
+  EXPECT_EQ(carol->member_id, "paris-00000000000000ff");
+  EXPECT_EQ(registry.Get(ada)->display_name, "Ada");
+  EXPECT_EQ(registry.GetAtHome(ada)->email, "ada@example.org");
+  EXPECT_TRUE(registry.Get(bob)->erased);
+  EXPECT_EQ(registry.GetAtHome(carol->member_id)->email, "carol@example.org");
+
+  testing::RepeatingIds only_used({testing::UniquePart(ada)});
+  MemberRegistry broken(replica.node.store, replica.node.oplog, &only_used, "paris");
+  EXPECT_THAT(broken.Register(Profile("Dan", "dan@example.org")).status(),
+              testing::StatusIs(absl::StatusCode::kInternal, HasSubstr("no unused member id")));
+  // No entry was written (Ada, Bob, his erasure, Carol), and Dan's email was not claimed.
+  EXPECT_EQ(replica.node.oplog->Vector()[0].seq(), 4u);
+  EXPECT_TRUE(registry.Register(Profile("Dan", "dan@example.org")).ok());
 }
 
 TEST(MemberRegistryTest, ConcurrentProfileEditsGiveTheSameWinnerInEveryOrder) {

@@ -200,7 +200,7 @@ class BenchSite {
   std::unique_ptr<TimedStore> timed_;
   storage::Store* store_ = nullptr;
   std::unique_ptr<storage::Oplog> oplog_;
-  domain::RandomIdGenerator ids_;
+  domain::TimeOrderedIdGenerator ids_{&clock_};
   std::unique_ptr<member::MemberRegistry> members_;
   std::unique_ptr<event::EventBoard> events_;
 };
