@@ -18,14 +18,15 @@ namespace cantine::domain {
 class IdGenerator {
  public:
   virtual ~IdGenerator() = default;
-  // 16 lower-case hex digits, unique with overwhelming probability.
+  // 16 lower-case hex digits, never one this generator gave before (another generator may
+  // give it: NewUnusedId).
   virtual std::string NewId() = 0;
 };
 
 // Ids in the order they were made: the clock's Unix milliseconds in the top 42 bits (until
 // the year 2109), 22 random bits below, and always above this generator's last id. Records
 // keyed by them go to the end of their table's memtable instead of a random place in it:
-// a tenth of a booking's CPU, and a third of a replica's replay of members
+// a tenth of a booking's CPU, and nearly half of a replica's CPU replaying members
 // (docs/benchmarks.md). Unique within one generator only: another one (this node before a
 // restart, its clock since set back) may have made the same id, so new records take their
 // ids from NewUnusedId.
