@@ -284,9 +284,9 @@ absl::Status Oplog::PutEntry(Transaction& txn, const std::string& origin_key,
   if (!entry.subject().empty()) {
     const std::string index_key =
         absl::StrCat(SubjectPrefix(entry.subject()), EntryKey(origin_key, entry.seq()));
-    RETURN_IF_ERROR(txn.Put(Table::kEntriesBySubject, index_key, ""));
+    RETURN_IF_ERROR(txn.PutUnread(Table::kEntriesBySubject, index_key, ""));
   }
-  return PutRecord(txn, Table::kOplog, EntryKey(origin_key, entry.seq()), entry);
+  return txn.PutUnread(Table::kOplog, EntryKey(origin_key, entry.seq()), entry.SerializeAsString());
 }
 
 absl::StatusOr<bool> Oplog::IsRedacted(Transaction& txn, absl::string_view subject) {

@@ -225,11 +225,15 @@ class Oplog {
       const std::function<absl::StatusOr<std::vector<LocalEntry>>(Transaction&, HybridTime)>&
           mutate) ABSL_LOCKS_EXCLUDED(local_mu_);
   Head HeadOf(const std::string& origin_key) const ABSL_LOCKS_EXCLUDED(state_mu_);
-  // Stores `notice` and redacts the stored entries of its subject, in `txn`.
+  // Stores `notice` and redacts the stored entries of its subject, in `txn`, before it
+  // stores any entry (PutEntry's writes are unread).
   static absl::Status StoreRedaction(Transaction& txn, const v1::RedactionNotice& notice);
   // Whether `txn` holds a redaction notice of `subject`.
   static absl::StatusOr<bool> IsRedacted(Transaction& txn, absl::string_view subject);
-  // Stores an entry in `txn`, with its subject index.
+  // Stores an entry in `txn`, with its subject index, unread (Transaction::PutUnread): the
+  // only reads of stored entries are a redaction's (StoreRedaction), and a transaction
+  // stores its entries after its redactions (a local batch's mutations, a remote batch's
+  // notices).
   static absl::Status PutEntry(Transaction& txn, const std::string& origin_key,
                                const v1::OplogEntry& entry);
   void CountRedaction() ABSL_LOCKS_EXCLUDED(state_mu_);

@@ -79,6 +79,12 @@ class RocksTransaction final : public Transaction {
     return FromRocksStatus(txn_->Put(Handle(table), ToSlice(key), ToSlice(value)));
   }
 
+  absl::Status PutUnread(Table table, absl::string_view key, absl::string_view value) override {
+    txn_->DisableIndexing();
+    const rocksdb::Status s = txn_->Put(Handle(table), ToSlice(key), ToSlice(value));
+    txn_->EnableIndexing();
+    return FromRocksStatus(s);
+  }
   absl::Status Delete(Table table, absl::string_view key) override {
     return FromRocksStatus(txn_->Delete(Handle(table), ToSlice(key)));
   }

@@ -31,6 +31,10 @@ class ForwardingTransaction : public storage::Transaction {
   absl::Status Put(storage::Table table, absl::string_view key, absl::string_view value) override {
     return inner_->Put(table, key, value);
   }
+  absl::Status PutUnread(storage::Table table, absl::string_view key,
+                         absl::string_view value) override {
+    return inner_->PutUnread(table, key, value);
+  }
   absl::Status Delete(storage::Table table, absl::string_view key) override {
     return inner_->Delete(table, key);
   }

@@ -95,6 +95,32 @@ TEST(RocksStoreTest, GetForUpdateBlocksAConflictingTransaction) {
   EXPECT_EQ(third->GetForUpdate(Table::kSpaces, "counter").value(), "1");
 }
 
+TEST(RocksStoreTest, AnUnreadPutIsCommittedLockedAndRolledBackAsAnyWrite) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<RocksStore>> opened =
+      RocksStore::Open({.path = dir.path(), .lock_timeout = absl::Milliseconds(50)});
+  ASSERT_TRUE(opened.ok());
+  std::unique_ptr<RocksStore> store = *std::move(opened);
+
+  std::unique_ptr<Transaction> txn = store->BeginTransaction();
+  ASSERT_TRUE(txn->PutUnread(Table::kOplog, "kept", "1").ok());
+  txn->SetSavePoint();
+  ASSERT_TRUE(txn->PutUnread(Table::kOplog, "rolled back", "2").ok());
+  ASSERT_TRUE(txn->RollbackToSavePoint().ok());
+  // Locked until the commit, as a Put's key is.
+  std::unique_ptr<Transaction> other = store->BeginTransaction();
+  EXPECT_EQ(other->GetForUpdate(Table::kOplog, "kept").status().code(), absl::StatusCode::kAborted);
+  other.reset();
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(store->Get(Table::kOplog, "kept").value(), "1");
+  EXPECT_EQ(store->Get(Table::kOplog, "rolled back").value(), std::nullopt);
+
+  std::unique_ptr<Transaction> abandoned = store->BeginTransaction();
+  ASSERT_TRUE(abandoned->PutUnread(Table::kOplog, "abandoned", "3").ok());
+  abandoned.reset();
+  EXPECT_EQ(store->Get(Table::kOplog, "abandoned").value(), std::nullopt);
+}
+
 TEST(RocksStoreTest, SecondOpenOfTheSameFolderIsRefusedWithTheFolderNamed) {
   testing::TempDir dir;
   std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());

@@ -108,6 +108,9 @@ class TimedTransaction final : public testing::ForwardingTransaction {
   absl::Status Put(storage::Table t, absl::string_view k, absl::string_view v) override {
     return times_->put[Index(t)].Time([&] { return inner().Put(t, k, v); });
   }
+  absl::Status PutUnread(storage::Table t, absl::string_view k, absl::string_view v) override {
+    return times_->put[Index(t)].Time([&] { return inner().PutUnread(t, k, v); });
+  }
   absl::Status Commit() override {
     return times_->commit.Time([&] { return inner().Commit(); });
   }
