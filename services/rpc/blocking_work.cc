@@ -19,7 +19,7 @@ BlockingWork::~BlockingWork() {
 
 bool BlockingWork::TryRun(absl::AnyInvocable<void() &&> work) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || queue_.size() >= max_queued_) return false;
+  if (stopping_ || working_ + queue_.size() >= max_threads_ + max_queued_) return false;
   queue_.push_back(std::move(work));
   if (idle_ < queue_.size() && threads_.size() < max_threads_) {
     threads_.emplace_back([this] { Serve(); });
@@ -38,8 +38,11 @@ void BlockingWork::Serve() {
       if (queue_.empty()) return;  // Stopping, nothing left.
       work = std::move(queue_.front());
       queue_.pop_front();
+      ++working_;
     }
     std::move(work)();
+    absl::MutexLock lock(&mu_);
+    --working_;
   }
 }
 

@@ -23,7 +23,9 @@ class BlockingWork {
   // Runs what is still queued, then joins the threads.
   ~BlockingWork();
 
-  // Queues `work` for a thread; false (and `work` dropped) when the queue is full.
+  // Queues `work` for a thread; false (and `work` dropped) when max_threads are at work and
+  // max_queued wait. Counted so whether or not the threads have yet taken what is theirs:
+  // a burst on a quiet node is admitted as on a busy one.
   [[nodiscard]] bool TryRun(absl::AnyInvocable<void() &&> work) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
@@ -36,6 +38,7 @@ class BlockingWork {
   std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   size_t idle_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t working_ ABSL_GUARDED_BY(mu_) = 0;  // Threads running work.
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
 };
 

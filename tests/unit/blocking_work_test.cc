@@ -42,5 +42,24 @@ TEST(BlockingWorkTest, PastItsThreadsAndQueueWorkIsRefusedAndTheRestStillRuns) {
   EXPECT_EQ(done.load(), 3);
 }
 
+TEST(BlockingWorkTest, ABurstOnAQuietNodeIsAdmittedAsOnABusyOne) {
+  absl::Notification release;
+  std::atomic<int> done{0};
+  {
+    BlockingWork work(/*max_threads=*/2, /*max_queued=*/3);
+    // At once, before any thread has taken its work: two for the threads, three queued.
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_TRUE(work.TryRun([&] {
+        release.WaitForNotification();
+        ++done;
+      })) << "work "
+          << i;
+    }
+    EXPECT_FALSE(work.TryRun([&] { ++done; }));
+    release.Notify();
+  }
+  EXPECT_EQ(done.load(), 5);
+}
+
 }  // namespace
 }  // namespace cantine::rpc
