@@ -290,9 +290,7 @@ absl::Status Oplog::PutEntry(Transaction& txn, const std::string& origin_key,
 }
 
 absl::StatusOr<bool> Oplog::IsRedacted(Transaction& txn, absl::string_view subject) {
-  ASSIGN_OR_RETURN(std::optional<std::string> notice,
-                   txn.Get(Table::kRedactions, SubjectPrefix(subject)));
-  return notice.has_value();
+  return HoldsKey(txn, Table::kRedactions, SubjectPrefix(subject));
 }
 
 absl::Status Oplog::StoreRedaction(Transaction& txn, const v1::RedactionNotice& notice) {

@@ -1,8 +1,17 @@
 #include "storage/records.h"
 
+#include <optional>
+#include <string>
+
 #include "absl/strings/numbers.h"
+#include "storage/status_macros.h"
 
 namespace cantine::storage {
+
+absl::StatusOr<bool> HoldsKey(Transaction& txn, Table table, absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, txn.Get(table, key));
+  return value.has_value();
+}
 
 absl::Status PutRecord(Transaction& txn, Table table, absl::string_view key,
                        const google::protobuf::MessageLite& record) {

@@ -34,6 +34,9 @@ template <typename Message>
 absl::StatusOr<std::optional<Message>> ParseOptionalRecord(
     const absl::StatusOr<std::optional<std::string>>& read, absl::string_view what);
 
+// Whether `txn` sees a value at `key` (read without a lock). The errors of Transaction::Get.
+absl::StatusOr<bool> HoldsKey(Transaction& txn, Table table, absl::string_view key);
+
 // Writes `record`, serialized, at `key` in `txn`. The errors of Transaction::Put.
 [[nodiscard]] absl::Status PutRecord(Transaction& txn, Table table, absl::string_view key,
                                      const google::protobuf::MessageLite& record);

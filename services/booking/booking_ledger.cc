@@ -255,10 +255,8 @@ absl::StatusOr<std::string> BookingLedger::NewBookingId(Transaction& txn) const 
   return domain::NewUnusedId(
       *ids_, "booking",
       [&](absl::string_view unique_part) { return domain::MakeBookingId(site_id, unique_part); },
-      [&](const std::string& booking_id) -> absl::StatusOr<bool> {
-        ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                         txn.Get(Table::kBookings, BookingKey(booking_id)));
-        return stored.has_value();
+      [&](const std::string& booking_id) {
+        return storage::HoldsKey(txn, Table::kBookings, BookingKey(booking_id));
       });
 }
 

@@ -348,9 +348,7 @@ absl::StatusOr<int> ReceiptBook::LockVisitDays(Transaction& txn, absl::string_vi
 absl::StatusOr<bool> ReceiptBook::HoldsVisitDay(Transaction& txn, absl::string_view member_id,
                                                 absl::string_view site_id,
                                                 absl::CivilDay day) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> value,
-                   txn.Get(Table::kVisitDays, VisitDayKey(member_id, site_id, day)));
-  return value.has_value();
+  return storage::HoldsKey(txn, Table::kVisitDays, VisitDayKey(member_id, site_id, day));
 }
 
 absl::StatusOr<v1::Booking> ReceiptBook::Get(absl::string_view booking_id) const {

@@ -146,10 +146,8 @@ absl::StatusOr<domain::Event> EventBoard::Announce(const domain::EventDraft& dra
                    domain::NewEvent(draft, host_, make_id(ids_->NewId()), clock_->Now()));
   absl::StatusOr<v1::OplogEntry> entry = oplog_->CommitLocal(
       [&](Transaction& txn, storage::HybridTime hlc) -> absl::StatusOr<storage::LocalEntry> {
-        const auto is_used = [&](const std::string& event_id) -> absl::StatusOr<bool> {
-          ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                           txn.Get(Table::kEvents, EventKey(event_id)));
-          return stored.has_value();
+        const auto is_used = [&](const std::string& event_id) {
+          return storage::HoldsKey(txn, Table::kEvents, EventKey(event_id));
         };
         // Ids may repeat one made before a restart (domain::NewUnusedId).
         ASSIGN_OR_RETURN(const bool used, is_used(event.event_id));

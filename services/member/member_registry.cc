@@ -204,10 +204,8 @@ absl::StatusOr<domain::Member> MemberRegistry::Register(const domain::Member& pr
                              [&](absl::string_view unique_part) {
                                return domain::MakeMemberId(home_site_id_, unique_part);
                              },
-                             [&](const std::string& member_id) -> absl::StatusOr<bool> {
-                               ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                                                txn.Get(Table::kMembers, MemberKey(member_id)));
-                               return stored.has_value();
+                             [&](const std::string& member_id) {
+                               return storage::HoldsKey(txn, Table::kMembers, MemberKey(member_id));
                              }));
         RETURN_IF_ERROR(ClaimEmail(txn, member.email, member.member_id, home_site_id_));
         // Registration time is the entry's, as every replica records it.

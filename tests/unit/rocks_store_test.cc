@@ -18,10 +18,13 @@
 namespace cantine::storage {
 namespace {
 
-std::unique_ptr<RocksStore> OpenOrDie(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<RocksStore>> store = RocksStore::Open({.path = path});
+std::unique_ptr<RocksStore> OpenOrDie(const RocksStoreOptions& options) {
+  absl::StatusOr<std::unique_ptr<RocksStore>> store = RocksStore::Open(options);
   EXPECT_TRUE(store.ok()) << store.status();
   return store.ok() ? *std::move(store) : nullptr;
+}
+std::unique_ptr<RocksStore> OpenOrDie(const std::string& path) {
+  return OpenOrDie(RocksStoreOptions{.path = path});
 }
 
 TEST(RocksStoreTest, CommittedWritesSurviveCloseAndReopen) {
@@ -77,10 +80,9 @@ TEST(RocksStoreTest, ScanReturnsPrefixInKeyOrderAndPages) {
 
 TEST(RocksStoreTest, GetForUpdateBlocksAConflictingTransaction) {
   testing::TempDir dir;
-  absl::StatusOr<std::unique_ptr<RocksStore>> opened =
-      RocksStore::Open({.path = dir.path(), .lock_timeout = absl::Milliseconds(50)});
-  ASSERT_TRUE(opened.ok());
-  std::unique_ptr<RocksStore> store = *std::move(opened);
+  std::unique_ptr<RocksStore> store =
+      OpenOrDie(RocksStoreOptions{.path = dir.path(), .lock_timeout = absl::Milliseconds(50)});
+  ASSERT_NE(store, nullptr);
 
   std::unique_ptr<Transaction> first = store->BeginTransaction();
   ASSERT_TRUE(first->GetForUpdate(Table::kSpaces, "counter").ok());
@@ -97,10 +99,9 @@ TEST(RocksStoreTest, GetForUpdateBlocksAConflictingTransaction) {
 
 TEST(RocksStoreTest, AnUnreadPutIsCommittedLockedAndRolledBackAsAnyWrite) {
   testing::TempDir dir;
-  absl::StatusOr<std::unique_ptr<RocksStore>> opened =
-      RocksStore::Open({.path = dir.path(), .lock_timeout = absl::Milliseconds(50)});
-  ASSERT_TRUE(opened.ok());
-  std::unique_ptr<RocksStore> store = *std::move(opened);
+  std::unique_ptr<RocksStore> store =
+      OpenOrDie(RocksStoreOptions{.path = dir.path(), .lock_timeout = absl::Milliseconds(50)});
+  ASSERT_NE(store, nullptr);
 
   std::unique_ptr<Transaction> txn = store->BeginTransaction();
   ASSERT_TRUE(txn->PutUnread(Table::kOplog, "kept", "1").ok());
