@@ -108,7 +108,7 @@ class Network:
         with open(os.path.join(self.state, "state/credentials", site)) as f:
             return f.readline().strip()
 
-    def call(self, site, method, path, body=None, bearer=None):
+    def call(self, site, method, path, body=None, bearer=None, timeout=40):
         """The JSON API of `site`'s node: (HTTP status, parsed body)."""
         request = urllib.request.Request(
             self.web(site) + path.lstrip("/"), method=method,
@@ -119,7 +119,7 @@ class Network:
             request.add_header("Authorization", "Bearer " + bearer)
         context = ssl.create_default_context(cafile=self.ca)
         try:
-            with urllib.request.urlopen(request, context=context, timeout=40) as response:
+            with urllib.request.urlopen(request, context=context, timeout=timeout) as response:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
@@ -132,6 +132,14 @@ class Network:
                 return response.status, response.headers["Content-Type"], response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.headers["Content-Type"], error.read()
+
+    def log_tail(self, site, lines):
+        """The last `lines` lines of `site`'s node log."""
+        try:
+            with open(os.path.join(self.state, "state", site + ".log")) as log:
+                return log.read().splitlines()[-lines:]
+        except OSError as error:
+            return [repr(error)]
 
     def node_pid(self, site):
         """The pid of `site`'s cantined (its data folder is STATE/state/SITE)."""
@@ -172,6 +180,8 @@ class WebJourneyTest(unittest.TestCase):
                              "--disable-dev-shm-usage", "--window-size=1280,1000",
                              "--lang=en-US"):
                 options.add_argument(argument)
+            # The page's console, for a failure's message (diagnosis).
+            options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
             # The nodes' certificates come from the network's own CA.
             options.accept_insecure_certs = True
             cls.browser = webdriver.Chrome(
@@ -197,7 +207,27 @@ class WebJourneyTest(unittest.TestCase):
             self.screenshot("failure")
             shown = self.browser.find_element(By.ID, "message").text
             self.fail(f"no {what} within {timeout} s at {self.browser.current_url}; "
-                      f"the page says: {shown!r}")
+                      f"the page says: {shown!r}\n{self.diagnosis()}")
+
+    def diagnosis(self):
+        """What the page's console, each node's directory and log say, for a failure."""
+        # Whatever the diagnosis meets, the failure it explains stays the one reported.
+        lines = []
+        try:
+            for entry in self.browser.get_log("browser")[-10:]:
+                lines.append(f"console: {entry['level']} {entry['message']}")
+        except Exception as error:
+            lines.append(f"console: {error!r}")
+        for site in SITE_NUMBER:
+            try:
+                status, body = self.network.call(site, "GET", "/v1/sites", timeout=5)
+                listed = [listed.get("siteId") for listed in body.get("sites", [])]
+                lines.append(f"{site}'s /v1/sites: {status}, {listed}")
+            except Exception as error:
+                lines.append(f"{site}'s /v1/sites: {error!r}")
+            lines.append(f"{site}.log, its last lines:")
+            lines.extend("  " + line for line in self.network.log_tail(site, 8))
+        return "\n".join(lines)
 
     def screenshot(self, name):
         folder = os.environ.get("CANTINE_SCREENSHOTS")
