@@ -62,9 +62,9 @@ class Transaction {
   [[nodiscard]] virtual absl::Status Commit() = 0;
   // Commit, but without writing the write-ahead log out: the writes are visible at once,
   // survive a crash of the process once a later Store::FlushWal returns, and a crash of the
-  // machine once a later Store::SyncWal (or any synced Commit) returns. A crash before that
-  // undoes them with every commit after them, never one without the other (the log is
-  // replayed in order). For a caller that acknowledges nothing before that
+  // machine once a later Store::SyncWal (or any synced Commit) returns. A crash before then
+  // may undo them, and every later commit with them: the log is replayed in order, so no
+  // commit outlives one made before it. For a caller that acknowledges nothing before then
   // (storage/wal_syncer.h), or whose writes can be had again after a crash (another
   // origin's oplog entries, which peers send again); never for what this node originates
   // and others read (its own oplog entries, the receipt feed). By default, Commit.
