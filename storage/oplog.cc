@@ -583,8 +583,6 @@ absl::StatusOr<Oplog::ApplyReport> Oplog::ApplyRemote(
   RETURN_IF_ERROR(redacted ? txn->Commit() : txn->CommitWithoutSync());
   Publish(new_heads);
   if (redacted) CountRedaction();
-  // What a crash of the process alone would undo, a restarted node would pull again.
-  if (!redacted) RETURN_IF_ERROR(store_->FlushWal());
   return report;
 }
 

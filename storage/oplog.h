@@ -148,8 +148,7 @@ class Oplog {
   // back after a crash. Other origins' entries are signed and immutable, so what a machine
   // crash takes of them is pulled again, the same, and no peer trusts what this node
   // reported before it restarted; not waiting on the disk at every hop halves how long a
-  // write takes to cross a line of nodes (docs/benchmarks.md, "Propagation"). It is handed
-  // to the operating system (Store::FlushWal), so a crash of the process alone keeps it.
+  // write takes to cross a line of nodes (docs/benchmarks.md, "Propagation").
   absl::StatusOr<ApplyReport> ApplyRemote(const std::vector<v1::OplogEntry>& entries,
                                           const EntryVerifier& verifier, EntryApplier& applier,
                                           const std::vector<v1::RedactionNotice>& redactions = {})

@@ -257,11 +257,6 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOpt
   // the parallel inserts save (docs/benchmarks.md: about 0.05 ms of node CPU a booking).
   db_options.allow_concurrent_memtable_write = false;
   db_options.enable_write_thread_adaptive_yield = false;
-  // A commit without sync leaves its log records in RocksDB's buffer, which SyncWal and
-  // FlushWal write out (and any synced commit): concurrent bookings, each committed on its
-  // own, then cost one write of the log a sync rather than one each (docs/benchmarks.md:
-  // about 7 % of a booking's CPU). Without syncs, every commit goes to the file as before.
-  db_options.manual_wal_flush = options.sync_writes;
 
   // Point lookups that miss (new idempotency keys, empty slot counters) are the common
   // case on the booking path: bloom filters answer them without reading table blocks.
@@ -384,13 +379,7 @@ std::unique_ptr<Transaction> RocksStore::BeginTransaction() {
 
 absl::Status RocksStore::SyncWal() {
   if (!options_.sync_writes) return absl::OkStatus();
-  // SyncWAL alone would sync the file without the records still in the buffer.
-  return FromRocksStatus(db_->FlushWAL(/*sync=*/true));
-}
-
-absl::Status RocksStore::FlushWal() {
-  if (!options_.sync_writes) return absl::OkStatus();  // No buffer: see Open.
-  return FromRocksStatus(db_->FlushWAL(/*sync=*/false));
+  return FromRocksStatus(db_->SyncWAL());
 }
 
 absl::StatusOr<std::unique_ptr<BulkLoad>> RocksStore::BeginBulkLoad() {

@@ -67,7 +67,6 @@ class RocksStore final : public Store {
                                              absl::string_view start_after = {}) override;
   absl::Status Compact() override;
   absl::Status SyncWal() override;
-  absl::Status FlushWal() override;
 
   // Every table's size, in Table order. Cheap: RocksDB keeps these figures.
   std::vector<TableSize> TableSizes() const;

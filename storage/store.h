@@ -60,14 +60,13 @@ class Transaction {
   // the writes are in the synced write-ahead log and survive a crash of the process or
   // the machine.
   [[nodiscard]] virtual absl::Status Commit() = 0;
-  // Commit, but without writing the write-ahead log out: the writes are visible at once,
-  // survive a crash of the process once a later Store::FlushWal returns, and a crash of the
-  // machine once a later Store::SyncWal (or any synced Commit) returns. A crash before then
-  // may undo them, and every later commit with them: the log is replayed in order, so no
-  // commit outlives one made before it. For a caller that acknowledges nothing before then
-  // (storage/wal_syncer.h), or whose writes can be had again after a crash (another
-  // origin's oplog entries, which peers send again); never for what this node originates
-  // and others read (its own oplog entries, the receipt feed). By default, Commit.
+  // Commit, but without waiting for the write-ahead log to reach the disk: the writes are
+  // visible at once and survive a crash of the process, but are durable against a crash of
+  // the machine only once a later Store::SyncWal (or any synced Commit) returns. For a
+  // caller that acknowledges nothing before that (storage/wal_syncer.h), or whose writes
+  // can be had again after a crash (another origin's oplog entries, which peers send again);
+  // never for what this node originates and others read (its own oplog entries, the receipt
+  // feed). By default, Commit.
   [[nodiscard]] virtual absl::Status CommitWithoutSync() { return Commit(); }
 };
 
@@ -95,10 +94,6 @@ class Store {
   // Makes every commit that returned before the call durable (CommitWithoutSync); one at a
   // time. By default nothing to do: every commit is synced.
   [[nodiscard]] virtual absl::Status SyncWal() { return absl::OkStatus(); }
-  // Hands every commit that returned before the call to the operating system without
-  // waiting for the disk: they then survive a crash of the process, not yet one of the
-  // machine. Much cheaper than SyncWal. By default nothing to do.
-  [[nodiscard]] virtual absl::Status FlushWal() { return absl::OkStatus(); }
 };
 
 }  // namespace cantine::storage

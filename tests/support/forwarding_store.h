@@ -79,7 +79,6 @@ class ForwardingStore : public storage::Store {
   }
   absl::Status Compact() override { return inner_->Compact(); }
   absl::Status SyncWal() override { return inner_->SyncWal(); }
-  absl::Status FlushWal() override { return inner_->FlushWal(); }
 
  protected:
   storage::Store& inner() { return *inner_; }

@@ -257,46 +257,5 @@ TEST(RocksStoreTest, ATableWrittenALittleAtEveryCommitDoesNotKeepTheLogsAlive) {
   EXPECT_EQ(store.Get(Table::kMembers, "key-0").value(), value);
 }
 
-// A commit without sync stays in RocksDB's buffer until FlushWal or SyncWal writes it out
-// (so that concurrent commits share one write); a synced commit is in the file when it
-// returns. Without syncs, every commit goes to the file at once.
-TEST(RocksStoreTest, ACommitWithoutSyncReachesTheLogFileOnlyWhenFlushedOrSynced) {
-  testing::TempDir dir;
-  std::unique_ptr<RocksStore> store = OpenOrDie(dir.path());
-  const std::string value(4096, 'x');
-  auto commit = [&](absl::string_view key, bool synced) {
-    std::unique_ptr<Transaction> txn = store->BeginTransaction();
-    ASSERT_TRUE(txn->Put(Table::kBookings, key, value).ok());
-    ASSERT_TRUE((synced ? txn->Commit() : txn->CommitWithoutSync()).ok());
-  };
-
-  uint64_t written = WalBytes(dir.path());
-  commit("unsynced-1", false);
-  EXPECT_EQ(WalBytes(dir.path()), written);
-  EXPECT_EQ(store->Get(Table::kBookings, "unsynced-1").value(), value);  // Visible at once.
-  ASSERT_TRUE(store->FlushWal().ok());
-  EXPECT_GT(WalBytes(dir.path()), written + value.size());
-
-  written = WalBytes(dir.path());
-  commit("unsynced-2", false);
-  EXPECT_EQ(WalBytes(dir.path()), written);
-  ASSERT_TRUE(store->SyncWal().ok());
-  EXPECT_GT(WalBytes(dir.path()), written + value.size());
-
-  written = WalBytes(dir.path());
-  commit("unsynced-3", false);
-  commit("synced", true);  // Takes the unsynced commit before it along.
-  EXPECT_GT(WalBytes(dir.path()), written + 2 * value.size());
-
-  testing::TempDir unsynced_dir;
-  std::unique_ptr<RocksStore> unsynced =
-      OpenOrDie(RocksStoreOptions{.path = unsynced_dir.path(), .sync_writes = false});
-  written = WalBytes(unsynced_dir.path());
-  std::unique_ptr<Transaction> txn = unsynced->BeginTransaction();
-  ASSERT_TRUE(txn->Put(Table::kBookings, "key", value).ok());
-  ASSERT_TRUE(txn->CommitWithoutSync().ok());
-  EXPECT_GT(WalBytes(unsynced_dir.path()), written + value.size());
-}
-
 }  // namespace
 }  // namespace cantine::storage
